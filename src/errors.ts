@@ -1,0 +1,171 @@
+/**
+ * athanor's error hierarchy, following SQLAlchemy's `sqlalchemy.exc`:
+ *
+ * ```
+ * AthanorError
+ * ├── ArgumentError            bad arguments to an API (unknown column key, unbindable value…)
+ * ├── CompileError             a statement that cannot be rendered (names the construct)
+ * ├── InvalidRequestError      an operation not valid in the current state
+ * │   ├── NoResultFound / MultipleResultsFound
+ * │   ├── ResourceClosedError  a closed connection, result or engine
+ * │   └── PendingRollbackError a transaction that must be rolled back first
+ * └── StatementError           an error while executing a statement (carries SQL and params)
+ *     └── DBAPIError           raised by the database / driver
+ *         ├── InterfaceError
+ *         └── DatabaseError
+ *             ├── DataError, OperationalError, IntegrityError,
+ *             └── InternalError, ProgrammingError, NotSupportedError
+ * ```
+ * @module
+ */
+
+/** Base of every error athanor raises. */
+export class AthanorError extends Error {
+  override name = "AthanorError";
+  /** Short code linking the error to its documentation, as SQLAlchemy's `code`. */
+  readonly code?: string;
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.code) this.code = options.code;
+  }
+}
+
+/** Invalid arguments passed to an athanor API. */
+export class ArgumentError extends AthanorError {
+  override name = "ArgumentError";
+}
+
+/** A statement cannot be compiled; the message names the construct at fault. */
+export class CompileError extends AthanorError {
+  override name = "CompileError";
+}
+
+/** An operation is not valid in the object's current state. */
+export class InvalidRequestError extends AthanorError {
+  override name = "InvalidRequestError";
+}
+
+/** `one()` / `scalarOne()` found no row. */
+export class NoResultFound extends InvalidRequestError {
+  override name = "NoResultFound";
+}
+
+/** `one()` / `oneOrNone()` found more than one row. */
+export class MultipleResultsFound extends InvalidRequestError {
+  override name = "MultipleResultsFound";
+}
+
+/** A connection, result, cursor or engine was used after it was closed. */
+export class ResourceClosedError extends InvalidRequestError {
+  override name = "ResourceClosedError";
+}
+
+/** A transaction failed or was rolled back from within; it must be rolled back before reuse. */
+export class PendingRollbackError extends InvalidRequestError {
+  override name = "PendingRollbackError";
+}
+
+/** Options describing the statement an error happened in. */
+export interface StatementErrorInit {
+  readonly statement?: string;
+  /** Parameters; omitted when the engine hides parameters (`hideParameters`). */
+  readonly params?: readonly unknown[] | Record<string, unknown>;
+  readonly hideParameters?: boolean;
+  readonly cause?: unknown;
+}
+
+/** An error raised while executing a statement. Carries the SQL and (unless hidden) params. */
+export class StatementError extends AthanorError {
+  override name = "StatementError";
+  /** SQL text of the failing statement. */
+  readonly statement?: string;
+  /** Bound parameters, unless hidden by the engine's `hideParameters` option. */
+  readonly params?: readonly unknown[] | Record<string, unknown>;
+  readonly hideParameters: boolean;
+  /** The message without the statement appendix. */
+  readonly detail: string;
+  constructor(message: string, init: StatementErrorInit = {}) {
+    const hide = init.hideParameters ?? false;
+    let full = message;
+    if (init.statement) full += `\n[SQL: ${init.statement}]`;
+    if (init.params !== undefined && !hide) full += `\n[parameters: ${safeRepr(init.params)}]`;
+    else if (hide) full += "\n[SQL parameters hidden due to hideParameters=true]";
+    super(full, { cause: init.cause });
+    this.detail = message;
+    this.hideParameters = hide;
+    if (init.statement !== undefined) this.statement = init.statement;
+    if (!hide && init.params !== undefined) this.params = init.params;
+  }
+}
+
+/** Options for database errors. */
+export interface DBAPIErrorInit extends StatementErrorInit {
+  /** SQLSTATE (PostgreSQL) or SQLite result code name. */
+  readonly sqlstate?: string;
+  /** Constraint name reported by the database. */
+  readonly constraint?: string;
+  /** The connection can no longer be used. */
+  readonly connectionInvalidated?: boolean;
+  /** The driver's error object. */
+  readonly orig?: unknown;
+}
+
+/** An error raised by the database or its driver. `orig` is the driver's own error. */
+export class DBAPIError extends StatementError {
+  override name = "DBAPIError";
+  /** SQLSTATE on PostgreSQL (e.g. "23505"); SQLite result code name (e.g. "SQLITE_CONSTRAINT_UNIQUE"). */
+  readonly sqlstate?: string;
+  readonly constraint?: string;
+  readonly connectionInvalidated: boolean;
+  readonly orig?: unknown;
+  constructor(message: string, init: DBAPIErrorInit = {}) {
+    super(message, { ...init, cause: init.cause ?? init.orig });
+    if (init.sqlstate !== undefined) this.sqlstate = init.sqlstate;
+    if (init.constraint !== undefined) this.constraint = init.constraint;
+    this.connectionInvalidated = init.connectionInvalidated ?? false;
+    if (init.orig !== undefined) this.orig = init.orig;
+  }
+}
+/** PEP 249 InterfaceError: a problem with the driver itself rather than the database. */
+export class InterfaceError extends DBAPIError {
+  override name = "InterfaceError";
+}
+/** PEP 249 DatabaseError. */
+export class DatabaseError extends DBAPIError {
+  override name = "DatabaseError";
+}
+/** Bad data: value out of range, invalid text representation, division by zero. */
+export class DataError extends DatabaseError {
+  override name = "DataError";
+}
+/** Not under the program's control: lost connection, locked database, serialization failure. */
+export class OperationalError extends DatabaseError {
+  override name = "OperationalError";
+}
+/** A constraint was violated: unique, foreign key, not null, check. */
+export class IntegrityError extends DatabaseError {
+  override name = "IntegrityError";
+}
+/** The database hit an internal error. */
+export class InternalError extends DatabaseError {
+  override name = "InternalError";
+}
+/** SQL syntax errors, missing tables or columns, wrong number of parameters. */
+export class ProgrammingError extends DatabaseError {
+  override name = "ProgrammingError";
+}
+/** A feature the database does not support. */
+export class NotSupportedError extends DatabaseError {
+  override name = "NotSupportedError";
+}
+
+function safeRepr(params: unknown): string {
+  try {
+    const s = JSON.stringify(params, (_k, v) =>
+      typeof v === "bigint" ? `${v}n` : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v,
+    );
+    return s.length > 1000 ? `${s.slice(0, 1000)}… (${s.length} chars)` : s;
+  } catch {
+    return "<unrepresentable>";
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * TypeEngine: the base of every SQL type. A type knows its DDL spelling per dialect and how JS
+ * values cross the wire in each direction (bind and result processors), as in SQLAlchemy's
+ * `TypeEngine.bind_processor()` / `result_processor()` / `column_expression()`.
+ * @module
+ */
+import type { DialectName } from "../engine/driver/contract.js";
+
+/** Converts a JS value into what the driver sends. */
+export type BindProcessor = (value: unknown) => unknown;
+/** Converts what the driver returns into the JS representation. */
+export type ResultProcessor = (value: unknown) => unknown;
+
+/**
+ * Operator family of a type, used to pick comparison semantics (e.g. `+` on strings is concat,
+ * `/` on integers is floor or true division).
+ */
+export type TypeAffinity =
+  | "integer"
+  | "numeric"
+  | "float"
+  | "string"
+  | "boolean"
+  | "date"
+  | "datetime"
+  | "time"
+  | "interval"
+  | "json"
+  | "uuid"
+  | "binary"
+  | "array"
+  | "enum"
+  | "null";
+
+/** Where a type is compiled: enough of the dialect for DDL and processors. */
+export interface TypeCompileTarget {
+  readonly name: DialectName;
+}
+
+/**
+ * Base class of SQL types. `T` is the JS representation of a non-null value.
+ * Subclasses override the processor hooks; results are cached per dialect.
+ */
+export abstract class TypeEngine<T = unknown> {
+  /** Phantom: the JS type of values of this SQL type. Never set at runtime. */
+  declare readonly __js: T;
+  /** Operator family. */
+  abstract readonly affinity: TypeAffinity;
+  /** A short structural description used in statement cache keys, e.g. "VARCHAR(30)". */
+  abstract get cacheKey(): string;
+  /** DDL spelling, e.g. `VARCHAR(30)`, `TIMESTAMP(3) WITH TIME ZONE`. */
+  abstract compileType(dialect: TypeCompileTarget): string;
+
+  private _bind?: Map<DialectName, BindProcessor | null>;
+  private _result?: Map<DialectName, ResultProcessor | null>;
+
+  /** Override: build the bind processor for a dialect, or `undefined` for pass-through. */
+  protected makeBindProcessor(_dialect: DialectName): BindProcessor | undefined {
+    return undefined;
+  }
+  /** Override: build the result processor for a dialect, or `undefined` for pass-through. */
+  protected makeResultProcessor(_dialect: DialectName): ResultProcessor | undefined {
+    return undefined;
+  }
+  /**
+   * Override: wrap a column's SQL in the SELECT list, e.g. SQLite BIGINT → `CAST(x AS TEXT)` so
+   * that values above 2^53 survive. Returns `undefined` to leave the expression alone.
+   */
+  columnExpression(_dialect: DialectName, _sql: string): string | undefined {
+    return undefined;
+  }
+  /** Override: wrap a bound parameter's placeholder, e.g. `CAST($1 AS JSONB)`. */
+  bindExpression(_dialect: DialectName, _placeholder: string): string | undefined {
+    return undefined;
+  }
+
+  /** Cached bind processor for a dialect (`undefined` when values pass through). */
+  bindProcessor(dialect: DialectName): BindProcessor | undefined {
+    const m = (this._bind ??= new Map());
+    let p = m.get(dialect);
+    if (p === undefined) m.set(dialect, (p = this.makeBindProcessor(dialect) ?? null));
+    return p ?? undefined;
+  }
+  /** Cached result processor for a dialect (`undefined` when values pass through). */
+  resultProcessor(dialect: DialectName): ResultProcessor | undefined {
+    const m = (this._result ??= new Map());
+    let p = m.get(dialect);
+    if (p === undefined) m.set(dialect, (p = this.makeResultProcessor(dialect) ?? null));
+    return p ?? undefined;
+  }
+
+  /** Human-readable name used in error messages. */
+  toString(): string {
+    return this.cacheKey;
+  }
+}
+
+/** A type as users pass it: an instance (`String(30)`) or a zero-argument factory (`Integer`). */
+export type TypeArg<T = unknown> = TypeEngine<T> | (() => TypeEngine<T>);
+
+/** The JS type of a {@link TypeArg}. */
+export type JsTypeOf<A> = A extends TypeEngine<infer T> ? T : A extends () => TypeEngine<infer T> ? T : unknown;
+
+/** Resolve a {@link TypeArg} to an instance. */
+export function toType<T>(arg: TypeArg<T>): TypeEngine<T> {
+  return typeof arg === "function" ? arg() : arg;
+}
+
+/** The type of expressions whose type is unknown (e.g. `literalColumn("x")`, `text()` binds). */
+export class NullType extends TypeEngine<unknown> {
+  readonly affinity = "null" as const;
+  get cacheKey() {
+    return "NULLTYPE";
+  }
+  compileType(): string {
+    return "NULL";
+  }
+}
+export const NULLTYPE = new NullType();
