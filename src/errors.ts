@@ -169,3 +169,12 @@ function safeRepr(params: unknown): string {
     return "<unrepresentable>";
   }
 }
+
+/** No foreign key links the two sides of a join whose ON clause was to be inferred. */
+export class NoForeignKeysError extends ArgumentError {
+  override name = "NoForeignKeysError";
+}
+/** More than one foreign key links the two sides of a join; give the ON clause explicitly. */
+export class AmbiguousForeignKeysError extends ArgumentError {
+  override name = "AmbiguousForeignKeysError";
+}

@@ -1,0 +1,226 @@
+/**
+ * One logical connection of the libSQL adapter.
+ *
+ * SQLite allows one writer, and @libsql/client surfaces that badly for a pool of logical
+ * connections: on `:memory:` any call made while a `client.transaction()` is open is rejected
+ * with TRANSACTION_ACTIVE; on a file the transaction owns a separate native connection, so a
+ * write from elsewhere fails with SQLITE_BUSY (or, with a busy timeout, blocks the event loop
+ * inside synchronous native code). Every connection of a client therefore shares one
+ * {@link AsyncLock}: a connection holds it from `begin()` to commit/rollback/release (or while
+ * a cursor reads outside a transaction), and statements outside a transaction take it per call.
+ * @module
+ */
+import type { Client, Transaction } from "@libsql/client";
+import type {
+  BeginOptions,
+  DriverConnection,
+  DriverCursor,
+  DriverResult,
+  DriverStatement,
+} from "../../src/engine/driver/contract.js";
+import type { AsyncLock } from "./async-lock.js";
+import { BufferedCursor, PagingCursor, type PagingHost } from "./cursor.js";
+import { LibsqlAdapterError } from "./errors.js";
+import { toDriverResult, toLibsqlStatement } from "./result.js";
+import { isPageableQuery } from "./sql-shape.js";
+
+/** Isolation levels SQLite honours without extra PRAGMAs: transactions are serializable. */
+const SUPPORTED_ISOLATION = new Set(["SERIALIZABLE"]);
+
+const BATCH_SAVEPOINT = "athanor_batch";
+
+/** A {@link DriverConnection} over a shared @libsql/client Client. */
+export class LibsqlConnection implements DriverConnection, PagingHost {
+  private tx: Transaction | null = null;
+  /** True when `tx` was opened by a cursor outside any user transaction. */
+  private txForCursors = false;
+  private readonly cursors = new Set<PagingCursor>();
+  private released = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly lock: AsyncLock,
+    private readonly lockTimeoutMs: number,
+  ) {}
+
+  currentTransaction(): Transaction | null {
+    return this.tx;
+  }
+
+  private checkOpen(): void {
+    if (this.released) {
+      throw new LibsqlAdapterError("interface", "CONNECTION_RELEASED", "libsql: this connection has been released");
+    }
+  }
+
+  /** Run `fn` with exclusive use of the client: inside our transaction, or under the lock. */
+  private async exclusive<T>(fn: (runner: Client | Transaction) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    if (this.tx !== null) return fn(this.tx);
+    return this.lock.run(this, this.lockTimeoutMs, () => fn(this.client));
+  }
+
+  async execute(stmt: DriverStatement): Promise<DriverResult> {
+    const rs = await this.exclusive((r) => r.execute(toLibsqlStatement(stmt)));
+    return toDriverResult(rs, stmt.sql);
+  }
+
+  /**
+   * With `transaction: true` the statements commit or roll back together: outside a
+   * transaction through `client.batch(stmts, "write")` (one request), inside one through a
+   * savepoint around them. With `transaction: false` they run in order and stop at the first
+   * error, earlier ones staying applied.
+   */
+  async batch(stmts: readonly DriverStatement[], opts: { transaction: boolean }): Promise<DriverResult[]> {
+    const sqls = stmts.map((s) => s.sql);
+    const lib = stmts.map(toLibsqlStatement);
+    const results = await this.exclusive(async (r) => {
+      if (r === this.client && opts.transaction) return this.client.batch(lib, "write");
+      if (r !== this.client && opts.transaction) {
+        await r.execute(`SAVEPOINT ${BATCH_SAVEPOINT}`);
+        try {
+          const out = await r.batch(lib);
+          await r.execute(`RELEASE ${BATCH_SAVEPOINT}`);
+          return out;
+        } catch (err) {
+          await r.execute(`ROLLBACK TO ${BATCH_SAVEPOINT}`);
+          await r.execute(`RELEASE ${BATCH_SAVEPOINT}`);
+          throw err;
+        }
+      }
+      const out = [];
+      for (const s of lib) out.push(await r.execute(s));
+      return out;
+    });
+    return results.map((rs, i) => toDriverResult(rs, sqls[i]!));
+  }
+
+  /**
+   * BEGIN IMMEDIATE (`client.transaction("write")`), or BEGIN DEFERRED when `readOnly`.
+   * Waits for the client's lock first and keeps it until commit/rollback/release.
+   * @throws LockTimeoutError after `lockTimeoutMs` when another connection keeps a transaction.
+   * @throws LibsqlAdapterError ("notSupported") for isolation levels other than SERIALIZABLE.
+   * @throws LibsqlAdapterError ("interface") when a transaction is already open.
+   */
+  async begin(opts?: BeginOptions): Promise<void> {
+    this.checkOpen();
+    const level = opts?.isolationLevel?.toUpperCase();
+    if (level !== undefined && !SUPPORTED_ISOLATION.has(level)) {
+      throw new LibsqlAdapterError(
+        "notSupported",
+        "ISOLATION_LEVEL_NOT_SUPPORTED",
+        `libsql: isolation level ${JSON.stringify(opts?.isolationLevel)} is not supported; SQLite transactions are SERIALIZABLE`,
+      );
+    }
+    if (this.tx !== null) {
+      throw new LibsqlAdapterError(
+        "interface",
+        this.txForCursors ? "CURSOR_OPEN" : "TRANSACTION_ALREADY_BEGUN",
+        this.txForCursors
+          ? "libsql: close the open streaming cursor before beginning a transaction on this connection"
+          : "libsql: a transaction is already open on this connection",
+      );
+    }
+    await this.lock.acquire(this, this.lockTimeoutMs);
+    try {
+      this.tx = await this.client.transaction(opts?.readOnly ? "deferred" : "write");
+      this.txForCursors = false;
+    } catch (err) {
+      this.lock.release(this);
+      throw err;
+    }
+  }
+
+  /** COMMIT the open transaction; a no-op without one (as sqlite3's DBAPI commit). */
+  async commit(): Promise<void> {
+    await this.endTransaction("commit");
+  }
+
+  /** ROLLBACK the open transaction; a no-op without one. */
+  async rollback(): Promise<void> {
+    await this.endTransaction("rollback");
+  }
+
+  private async endTransaction(how: "commit" | "rollback"): Promise<void> {
+    this.checkOpen();
+    const tx = this.tx;
+    if (tx === null || this.txForCursors) return;
+    this.tx = null;
+    this.cursors.clear();
+    try {
+      await (how === "commit" ? tx.commit() : tx.rollback());
+    } finally {
+      // libSQL settles the transaction's connection even when COMMIT fails (it rolls back).
+      tx.close();
+      this.lock.release(this);
+    }
+  }
+
+  /**
+   * Open a cursor. Pure queries are paged (see cursor.ts) inside the open transaction, or
+   * inside a deferred transaction opened for the cursor (statements run on this connection
+   * meanwhile join it, and it commits when the last such cursor is done, so they keep their
+   * autocommit outcome). Other statements run once and are handed out from memory.
+   */
+  async openCursor(stmt: DriverStatement, chunkSize: number): Promise<DriverCursor> {
+    this.checkOpen();
+    if (!isPageableQuery(stmt.sql)) {
+      const res = await this.execute(stmt);
+      return new BufferedCursor(res.columns, res.rows);
+    }
+    if (this.tx === null) {
+      await this.lock.acquire(this, this.lockTimeoutMs);
+      try {
+        this.tx = await this.client.transaction("deferred");
+        this.txForCursors = true;
+      } catch (err) {
+        this.lock.release(this);
+        throw err;
+      }
+    }
+    const cursor = new PagingCursor(this, this.tx, stmt, Math.max(1, Math.floor(chunkSize)));
+    this.cursors.add(cursor);
+    try {
+      await cursor.open();
+    } catch (err) {
+      await cursor.close();
+      throw err;
+    }
+    return cursor;
+  }
+
+  async cursorDone(cursor: PagingCursor): Promise<void> {
+    if (!this.cursors.delete(cursor)) return;
+    if (this.txForCursors && this.cursors.size === 0) await this.endCursorTransaction();
+  }
+
+  private async endCursorTransaction(): Promise<void> {
+    const tx = this.tx;
+    if (tx === null) return;
+    this.tx = null;
+    this.txForCursors = false;
+    try {
+      await tx.commit();
+    } finally {
+      tx.close();
+      this.lock.release(this);
+    }
+  }
+
+  /** Close cursors, roll back a user transaction (a cursor's own one commits), free the lock. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const tx = this.tx;
+    this.tx = null;
+    this.cursors.clear();
+    if (tx === null) return;
+    try {
+      if (this.txForCursors) await tx.commit();
+    } finally {
+      tx.close();
+      this.txForCursors = false;
+      this.lock.release(this);
+    }
+  }
+}

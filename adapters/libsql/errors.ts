@@ -1,0 +1,129 @@
+/**
+ * Classification of errors raised by @libsql/client (and by this adapter) into the driver
+ * contract's PEP 249 categories.
+ *
+ * `LibsqlError.code` is SQLite's primary result code name ("SQLITE_CONSTRAINT") or a client
+ * code ("TRANSACTION_ACTIVE", "CLIENT_CLOSED", "HRANA_WEBSOCKET_ERROR"…); `extendedCode`
+ * carries the extended result code ("SQLITE_CONSTRAINT_UNIQUE") where SQLite gives one.
+ * @module
+ */
+import type { DriverErrorInfo, DriverErrorKind } from "../../src/engine/driver/contract.js";
+import { LockTimeoutError } from "./async-lock.js";
+
+/** An error raised by the adapter itself (misuse of a connection, unsupported option). */
+export class LibsqlAdapterError extends Error {
+  constructor(
+    /** Category the engine should map this error to. */
+    readonly kind: DriverErrorKind,
+    /** Stable machine-readable code, e.g. "CONNECTION_RELEASED". */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "LibsqlAdapterError";
+  }
+}
+
+const OPERATIONAL = new Set([
+  "SQLITE_BUSY",
+  "SQLITE_LOCKED",
+  "SQLITE_IOERR",
+  "SQLITE_CANTOPEN",
+  "SQLITE_FULL",
+  "SQLITE_NOMEM",
+  "SQLITE_PROTOCOL",
+  "SQLITE_READONLY",
+  "SQLITE_INTERRUPT",
+  "SQLITE_ABORT",
+  "SQLITE_PERM",
+  "SQLITE_AUTH",
+  "SQLITE_NOLFS",
+  "TRANSACTION_ACTIVE",
+  "TRANSACTION_CLOSED",
+  "TRANSACTION_TIMEOUT",
+  "CLIENT_CLOSED",
+  "SERVER_ERROR",
+  "PROTOCOL_VERSION_UNKNOWN",
+  "STREAM_EXPIRED",
+]);
+const DATA = new Set(["SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE"]);
+const DATABASE = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT", "SQLITE_SCHEMA"]);
+/** Client codes after which the client (or its stream) cannot be used again. */
+const INVALIDATING = new Set(["CLIENT_CLOSED", "STREAM_EXPIRED", "HRANA_WEBSOCKET_ERROR", "HRANA_CLOSED_ERROR"]);
+
+interface LibsqlErrorShape {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: unknown;
+  readonly extendedCode?: unknown;
+}
+
+function isLibsqlError(err: unknown): err is LibsqlErrorShape & Error {
+  return err instanceof Error && err.name.startsWith("Libsql") && "code" in err;
+}
+
+/** The primary code of an extended one: "SQLITE_CONSTRAINT_UNIQUE" -> "SQLITE_CONSTRAINT". */
+function primaryCode(code: string): string {
+  const m = /^SQLITE_[A-Z]+/.exec(code);
+  return m ? m[0] : code;
+}
+
+function kindOf(primary: string, code: string): DriverErrorKind {
+  if (primary === "SQLITE_CONSTRAINT") return "integrity";
+  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE") return "programming";
+  if (DATA.has(primary)) return "data";
+  if (primary === "SQLITE_INTERNAL") return "internal";
+  if (DATABASE.has(primary)) return "database";
+  if (OPERATIONAL.has(primary) || OPERATIONAL.has(code)) return "operational";
+  if (code.startsWith("HRANA_") || code.startsWith("URL_")) {
+    return code.startsWith("URL_") ? "interface" : "operational";
+  }
+  return "database";
+}
+
+/** The CHECK constraint name SQLite puts in its message ("CHECK constraint failed: ck_x"). */
+function constraintFrom(message: string): string | undefined {
+  const m = /CHECK constraint failed: ([A-Za-z_][\w$]*)/.exec(message);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Classify an error thrown through the libSQL adapter.
+ *
+ * - SQLite constraint failures → "integrity"; `code` is the extended code when known
+ *   (e.g. "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_FOREIGNKEY").
+ * - SQLITE_ERROR ("no such table", "syntax error", …) and SQLITE_MISUSE → "programming".
+ * - SQLITE_MISMATCH/TOOBIG/RANGE, and the client's RangeError for integers outside ±2^53
+ *   (intMode "number") or out-of-range bigint arguments → "data".
+ * - Busy/locked/I/O/open failures, TRANSACTION_ACTIVE, client/network errors, and this
+ *   adapter's lock timeout → "operational".
+ * @returns undefined when `err` did not come from libSQL or this adapter.
+ */
+export function describeLibsqlError(err: unknown): DriverErrorInfo | undefined {
+  if (err instanceof LockTimeoutError) {
+    return { kind: "operational", code: err.code, message: err.message };
+  }
+  if (err instanceof LibsqlAdapterError) {
+    return { kind: err.kind, code: err.code, message: err.message };
+  }
+  if (isLibsqlError(err)) {
+    const base = typeof err.code === "string" ? err.code : "SQLITE_UNKNOWN";
+    const code = typeof err.extendedCode === "string" && err.extendedCode !== "" ? err.extendedCode : base;
+    const kind = kindOf(primaryCode(base), base);
+    const constraint = kind === "integrity" ? constraintFrom(err.message) : undefined;
+    return {
+      kind,
+      code,
+      message: err.message,
+      ...(constraint !== undefined ? { constraint } : {}),
+      ...(INVALIDATING.has(base) ? { connectionInvalidated: true } : {}),
+    };
+  }
+  if (err instanceof RangeError && /integer|bigint|finite numbers/i.test(err.message)) {
+    return { kind: "data", message: err.message };
+  }
+  if (err instanceof TypeError && /cannot be passed as argument/i.test(err.message)) {
+    return { kind: "interface", message: err.message };
+  }
+  return undefined;
+}

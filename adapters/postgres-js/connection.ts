@@ -1,0 +1,141 @@
+/**
+ * One reserved postgres.js connection behind the driver contract.
+ * @module
+ */
+import type postgres from "postgres";
+import type {
+  BeginOptions,
+  DriverConnection,
+  DriverCursor,
+  DriverResult,
+  DriverStatement,
+} from "../../src/engine/driver/contract.js";
+import { isPageableQuery } from "../libsql/sql-shape.js";
+import { DeclaredCursor, PortalCursor, toColumns, type CursorHost } from "./cursor.js";
+import { beginSql } from "./begin-sql.js";
+import { PgAdapterError } from "./sqlstate.js";
+
+type Reserved = postgres.ReservedSql<Record<string, unknown>>;
+
+let cursorSeq = 0;
+
+/** A {@link DriverConnection} over `sql.reserve()`. */
+export class PostgresJsConnection implements DriverConnection, CursorHost {
+  private inTransaction = false;
+  private generation = 0;
+  private portal: PortalCursor | null = null;
+  private readonly declared = new Set<DriverCursor>();
+  private released = false;
+
+  constructor(
+    private readonly reserved: Reserved,
+    private readonly prepare: boolean,
+  ) {}
+
+  transactionGeneration(): number {
+    return this.generation;
+  }
+
+  cursorDone(cursor: DriverCursor): void {
+    if (cursor === this.portal) this.portal = null;
+    this.declared.delete(cursor);
+  }
+
+  private checkUsable(): void {
+    if (this.released) {
+      throw new PgAdapterError("interface", "CONNECTION_RELEASED", "postgres-js: this connection has been released");
+    }
+    if (this.portal !== null) {
+      // The portal holds the socket until it is read to the end: waiting would deadlock.
+      throw new PgAdapterError(
+        "interface",
+        "CURSOR_OPEN",
+        "postgres-js: a streaming cursor opened outside a transaction is still reading on this " +
+          "connection; read it to the end or close it first (cursors opened inside a transaction " +
+          "allow other statements meanwhile)",
+      );
+    }
+  }
+
+  /** Runs `stmt` as a prepared statement (unless disabled), rows as arrays. */
+  async execute(stmt: DriverStatement): Promise<DriverResult> {
+    this.checkUsable();
+    const res = await this.reserved.unsafe(stmt.sql, stmt.params as never[], { prepare: this.prepare }).values();
+    return {
+      columns: toColumns(res.columns),
+      rows: res as unknown as unknown[][],
+      rowsAffected: typeof res.count === "number" ? res.count : -1,
+    };
+  }
+
+  /** @throws PgAdapterError for unknown isolation levels; PostgresError from the server. */
+  async begin(opts?: BeginOptions): Promise<void> {
+    this.checkUsable();
+    const sql = beginSql(opts);
+    await this.reserved.unsafe(sql, [], { prepare: this.prepare });
+    this.inTransaction = true;
+    this.generation++;
+  }
+
+  async commit(): Promise<void> {
+    await this.end("COMMIT");
+  }
+
+  async rollback(): Promise<void> {
+    await this.end("ROLLBACK");
+  }
+
+  private async end(sql: "COMMIT" | "ROLLBACK"): Promise<void> {
+    this.checkUsable();
+    try {
+      await this.reserved.unsafe(sql, [], { prepare: this.prepare });
+    } finally {
+      // Whether or not COMMIT succeeded, the server has left the transaction (a failed
+      // COMMIT rolls back), and its DECLAREd cursors are gone.
+      this.inTransaction = false;
+      this.generation++;
+      this.declared.clear();
+    }
+  }
+
+  /**
+   * A real server cursor (see cursor.ts): DECLARE/FETCH for a pure query inside a
+   * transaction, else a postgres.js portal read `chunkSize` rows per round trip.
+   */
+  async openCursor(stmt: DriverStatement, chunkSize: number): Promise<DriverCursor> {
+    this.checkUsable();
+    const n = Math.max(1, Math.floor(chunkSize));
+    if (this.inTransaction && isPageableQuery(stmt.sql)) {
+      const cursor = new DeclaredCursor(this, this.reserved, `athanor_cursor_${++cursorSeq}`, stmt, n);
+      this.declared.add(cursor);
+      await cursor.open();
+      return cursor;
+    }
+    const cursor = new PortalCursor(this, this.reserved, stmt, n, this.prepare);
+    this.portal = cursor;
+    try {
+      await cursor.open();
+    } catch (err) {
+      this.portal = null;
+      throw err;
+    }
+    return cursor;
+  }
+
+  /** Closes an open portal, rolls back an open transaction, and returns the connection to the pool. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    try {
+      if (this.portal !== null) await this.portal.close();
+      if (this.inTransaction) {
+        this.inTransaction = false;
+        await this.reserved.unsafe("ROLLBACK", [], { prepare: this.prepare });
+      }
+    } catch {
+      // A broken connection cannot roll back; the server discards its transaction anyway.
+    } finally {
+      this.reserved.release();
+    }
+  }
+}

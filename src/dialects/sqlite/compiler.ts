@@ -1,0 +1,46 @@
+/** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
+import { CompileError } from "../../errors.js";
+import { SQLCompiler } from "../../sql/compiler.js";
+import type { FunctionElement, ColumnElement } from "../../sql/elements.js";
+import type { FromClause, Select } from "../../sql/selectable.js";
+
+const SQLITE_FUNCTION_NAMES: Record<string, string> = { now: "CURRENT_TIMESTAMP" };
+
+/** Compiles statements for SQLite. */
+export class SQLiteCompiler extends SQLCompiler {
+  override renderBoolean(v: boolean): string {
+    return v ? "1" : "0";
+  }
+  /** SQLite divides integers as integers; adding 0.0 makes it true division (SQLAlchemy 2.0). */
+  protected override renderIntTruediv(left: string, right: string): string {
+    return `${left} / (${right} + 0.0)`;
+  }
+  protected override renderRegexp(left: string, right: string, negate: boolean, flags: string | undefined): string {
+    const pattern = flags ? `'(?${flags})' || ${right}` : right;
+    return `${left} ${negate ? "NOT REGEXP" : "REGEXP"} ${pattern}`;
+  }
+  override visitFunction(f: FunctionElement<unknown, string>, kw: Parameters<SQLCompiler["visitFunction"]>[1]): string {
+    if (f.args.length === 0 && SQLITE_FUNCTION_NAMES[f.name.toLowerCase()]) return SQLITE_FUNCTION_NAMES[f.name.toLowerCase()];
+    return super.visitFunction(f, kw);
+  }
+  /** SQLite needs LIMIT before OFFSET: `LIMIT -1 OFFSET n`. */
+  protected override limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
+    if (!limit && offset) return `\n LIMIT -1 OFFSET ${this.process(offset, {})}`;
+    return super.limitClause(limit, offset);
+  }
+  /** SQLite has no row locking; FOR UPDATE is omitted as in SQLAlchemy. */
+  protected override forUpdateClause(_s: Select): string {
+    return "";
+  }
+  protected override renderDistinct(s: Select): string {
+    if (s.distinctOn.length) throw new CompileError("DISTINCT ON is PostgreSQL only; SQLite supports plain DISTINCT");
+    return "DISTINCT ";
+  }
+  protected override deleteUsingClause(_froms: readonly FromClause[]): string {
+    throw new CompileError("DELETE … USING (a DELETE naming other tables in WHERE) is not supported by SQLite; use a subquery: where(t.c.id.in(select(…)))");
+  }
+  /** SQLite does not accept parenthesised members in a compound SELECT. */
+  protected override parenthesizeCompoundMember(sql: string): string {
+    return `SELECT * FROM (${sql})`;
+  }
+}

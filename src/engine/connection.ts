@@ -1,0 +1,526 @@
+/**
+ * AsyncConnection: one database connection with commit-as-you-go transactions, SAVEPOINTs,
+ * buffered and streaming execution (SQLAlchemy 2.0's `AsyncConnection`).
+ * @module
+ */
+import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../errors.js";
+import { ClauseElement, TextClause, text as textClause } from "../sql/elements.js";
+import { generateCacheKey } from "../sql/cache-key.js";
+import { Compiled, resultProcessors } from "../sql/compiler.js";
+import { DDLElement } from "../sql/ddl.js";
+import { Insert, Update, UpdateBase } from "../sql/dml.js";
+import { Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
+import { AsyncResult, Result, type ResultMetadata } from "./result/index.js";
+import { Transaction } from "./transaction.js";
+import { translateDriverError } from "./error-translation.js";
+import type { AsyncEngine } from "./engine.js";
+import type { DialectName, DriverConnection, DriverResult } from "./driver/contract.js";
+import type { BindParameter } from "../sql/elements.js";
+import type { CompiledCache } from "./compiled-cache.js";
+import type { DdlExecutor } from "../sql/schema.js";
+
+/** Per-connection or per-engine execution options (SQLAlchemy's `execution_options`). */
+export interface ExecutionOptions {
+  /** Rows per fetch for `stream()` (default 1000). */
+  readonly yieldPer?: number;
+  /** Accepted for SQLAlchemy parity; `stream()` always streams, `execute()` always buffers. */
+  readonly streamResults?: boolean;
+  /** Isolation level for transactions begun from now on, e.g. "SERIALIZABLE", or "AUTOCOMMIT". */
+  readonly isolationLevel?: string;
+  /** `null` disables the compiled cache; a CompiledCache replaces the engine's. */
+  readonly compiledCache?: CompiledCache | null;
+}
+
+/** Parameters for one execution (by bind name / column key), or a list for executemany. */
+export type ExecuteParams = Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
+
+/** Anything executable: statements carry their row shape as phantom types. */
+export interface Executable<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends ClauseElement {
+  readonly __row?: T;
+  readonly __named?: N;
+}
+
+type RowOf<S> = S extends { readonly __row: infer T } ? (T extends readonly unknown[] ? T : unknown[]) : unknown[];
+type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends object ? N : Record<string, unknown>) : Record<string, unknown>;
+
+interface Prepared {
+  readonly compiled: Compiled | undefined;
+  readonly binds: readonly BindParameter<unknown, string>[] | undefined;
+  readonly cache: "generated" | "cached" | "no key" | "raw";
+  readonly elapsedMs: number;
+}
+
+const metaCache = new WeakMap<Compiled, ResultMetadata>();
+function metadataFor(compiled: Compiled): ResultMetadata {
+  let m = metaCache.get(compiled);
+  if (!m) {
+    m = { keys: compiled.resultColumns.map((c) => c.key), processors: resultProcessors(compiled) };
+    metaCache.set(compiled, m);
+  }
+  return m;
+}
+const driverMetaCache = new Map<string, ResultMetadata>();
+function metadataFromDriver(columns: DriverResult["columns"]): ResultMetadata {
+  const sig = columns.map((c) => c.name).join("\u0001");
+  let m = driverMetaCache.get(sig);
+  if (!m) {
+    m = { keys: columns.map((c) => c.name), processors: columns.map(() => undefined) };
+    if (driverMetaCache.size < 1000) driverMetaCache.set(sig, m);
+  }
+  return m;
+}
+
+/** An open connection from an {@link AsyncEngine}. Use one per task; it is not safe for concurrent use. */
+export class AsyncConnection implements DdlExecutor {
+  /** Connection-level event listeners (the engine's listeners also fire). */
+  readonly [DISPATCH]: Dispatcher<ConnectionEvents<AsyncConnection, AsyncEngine>>;
+  private _raw: DriverConnection | undefined;
+  private _closed = false;
+  private _busy = false;
+  private _tx: Transaction | undefined;
+  private _nested: Transaction[] = [];
+  private _savepointSeq = 0;
+  private _options: ExecutionOptions;
+  private _openStreams = 0;
+
+  /** @internal Use `engine.connect()`. */
+  constructor(readonly engine: AsyncEngine, raw: DriverConnection, options: ExecutionOptions) {
+    this._raw = raw;
+    this._options = options;
+    this[DISPATCH] = engine[DISPATCH].child("AsyncConnection");
+  }
+
+  /** The dialect name ("postgresql" | "sqlite"). */
+  get dialectName(): DialectName {
+    return this.engine.driver.dialect;
+  }
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this._closed;
+  }
+  /** Current execution options. */
+  get executionOptionsValue(): ExecutionOptions {
+    return this._options;
+  }
+  /** Set execution options on this connection (in place, as SQLAlchemy 2.0) and return it. */
+  executionOptions(opts: ExecutionOptions): this {
+    if (opts.isolationLevel !== undefined && this._tx) {
+      throw new InvalidRequestError("isolationLevel cannot change while a transaction is in progress; commit or roll back first");
+    }
+    this._options = { ...this._options, ...opts };
+    return this;
+  }
+  /** Whether a transaction is in progress. */
+  inTransaction(): boolean {
+    return this._tx !== undefined;
+  }
+  /** Whether a SAVEPOINT is in progress. */
+  inNestedTransaction(): boolean {
+    return this._nested.length > 0;
+  }
+  /** The root transaction, if any. */
+  getTransaction(): Transaction | undefined {
+    return this._tx;
+  }
+  /** The innermost SAVEPOINT, if any. */
+  getNestedTransaction(): Transaction | undefined {
+    return this._nested[this._nested.length - 1];
+  }
+
+  private raw(): DriverConnection {
+    if (this._closed || !this._raw) throw new ResourceClosedError("This Connection is closed");
+    return this._raw;
+  }
+
+  private async enter<T>(fn: (raw: DriverConnection) => Promise<T>): Promise<T> {
+    const raw = this.raw();
+    if (this._busy) {
+      throw new InvalidRequestError(
+        "This AsyncConnection is already running an operation; a connection (and a session) must not be used by two concurrent tasks. Await each call, or use one connection per task.",
+      );
+    }
+    if (this._openStreams > 0) {
+      throw new InvalidRequestError("A stream() result is still open on this connection; consume or close it before running another statement");
+    }
+    this._busy = true;
+    try {
+      return await fn(raw);
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+  private get autocommit(): boolean {
+    return this._options.isolationLevel?.toUpperCase() === "AUTOCOMMIT";
+  }
+  private async beginRoot(raw: DriverConnection): Promise<Transaction> {
+    const tx = new Transaction(this, undefined, undefined);
+    if (raw.begin && !this.autocommit) {
+      const iso = this._options.isolationLevel;
+      this.engine.echo.begin();
+      await this.wrapDriver(() => raw.begin!(iso ? { isolationLevel: iso } : undefined), "BEGIN");
+    }
+    this._tx = tx;
+    if (this[DISPATCH].has("begin")) await this[DISPATCH].fireAsync("begin", this);
+    return tx;
+  }
+  /** @internal */
+  async _autobegin(raw: DriverConnection): Promise<void> {
+    if (!this._tx) await this.beginRoot(raw);
+  }
+
+  /**
+   * Begin a transaction explicitly. Raises when one is already in progress (SQLAlchemy 2.0 has
+   * no subtransactions). Callback form: commits when `fn` returns, rolls back when it throws.
+   */
+  begin(): Promise<Transaction>;
+  begin<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
+  async begin<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<Transaction | R> {
+    if (this._tx) {
+      throw new InvalidRequestError("A transaction is already begun on this Connection; use commit()/rollback(), or beginNested() for a SAVEPOINT");
+    }
+    const tx = await this.enter((raw) => this.beginRoot(raw));
+    if (!fn) return tx;
+    return runInTransaction(tx, () => fn(this));
+  }
+
+  /**
+   * Begin a SAVEPOINT (autobeginning the outer transaction). Rolling back the SAVEPOINT undoes
+   * only the work since it began; the outer transaction stays usable. Callback form releases
+   * the SAVEPOINT on return and rolls back to it on throw.
+   */
+  beginNested(): Promise<Transaction>;
+  beginNested<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
+  async beginNested<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<Transaction | R> {
+    const tx = await this.enter(async (raw) => {
+      if (!this.engine.driver.capabilities.savepoints) {
+        throw new InvalidRequestError(`The ${this.engine.driver.name} driver does not support SAVEPOINTs`);
+      }
+      await this._autobegin(raw);
+      const name = `sa_savepoint_${++this._savepointSeq}`;
+      this.engine.echo.line(`SAVEPOINT ${name}`);
+      await this.wrapDriver(() => raw.execute({ sql: `SAVEPOINT ${name}`, params: [] }), `SAVEPOINT ${name}`);
+      const t = new Transaction(this, name, this.getNestedTransaction() ?? this._tx);
+      this._nested.push(t);
+      if (this[DISPATCH].has("savepoint")) await this[DISPATCH].fireAsync("savepoint", this, name);
+      return t;
+    });
+    if (!fn) return tx;
+    return runInTransaction(tx, () => fn(this));
+  }
+
+  /** Commit the transaction in progress (commit-as-you-go). No-op without one. */
+  async commit(): Promise<void> {
+    if (this._tx) await this._endTransaction(this._tx, "commit");
+  }
+  /** Roll back the transaction in progress. No-op without one. */
+  async rollback(): Promise<void> {
+    if (this._tx) await this._endTransaction(this._tx, "rollback");
+  }
+
+  /** @internal Commit or roll back a transaction (root or SAVEPOINT) and everything inside it. */
+  async _endTransaction(tx: Transaction, op: "commit" | "rollback"): Promise<void> {
+    await this.enter(async (raw) => {
+      if (tx.savepointName) {
+        const idx = this._nested.indexOf(tx);
+        if (idx < 0) throw new InvalidRequestError("This SAVEPOINT is no longer in progress");
+        for (const inner of this._nested.splice(idx)) inner.deactivate();
+        const sql = op === "commit" ? `RELEASE SAVEPOINT ${tx.savepointName}` : `ROLLBACK TO SAVEPOINT ${tx.savepointName}`;
+        this.engine.echo.line(sql);
+        await this.wrapDriver(() => raw.execute({ sql, params: [] }), sql);
+        const ev = op === "commit" ? "releaseSavepoint" : "rollbackSavepoint";
+        if (this[DISPATCH].has(ev)) await this[DISPATCH].fireAsync(ev, this, tx.savepointName, undefined);
+        return;
+      }
+      for (const inner of this._nested) inner.deactivate();
+      this._nested = [];
+      tx.deactivate();
+      this._tx = undefined;
+      if (op === "commit") {
+        this.engine.echo.commit();
+        if (raw.commit && !this.autocommit) await this.wrapDriver(() => raw.commit!(), "COMMIT");
+        if (this[DISPATCH].has("commit")) await this[DISPATCH].fireAsync("commit", this);
+      } else {
+        this.engine.echo.rollback();
+        if (raw.rollback && !this.autocommit) await this.wrapDriver(() => raw.rollback!(), "ROLLBACK");
+        if (this[DISPATCH].has("rollback")) await this[DISPATCH].fireAsync("rollback", this);
+      }
+    });
+  }
+
+  private async wrapDriver<T>(fn: () => Promise<T>, sql: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw await this.handleError(e, sql, []);
+    }
+  }
+
+  // ---- execution ----------------------------------------------------------------------------
+  private prepare(stmt: ClauseElement, params: ExecuteParams | undefined): Prepared {
+    if (stmt instanceof DDLElement) {
+      const t0 = performance.now();
+      const compiled = this.engine.dialect.createCompiler(stmt, {}).compile();
+      return { compiled, binds: undefined, cache: "no key", elapsedMs: performance.now() - t0 };
+    }
+    const many = Array.isArray(params);
+    const first = (many ? (params as readonly Record<string, unknown>[])[0] : params) as Record<string, unknown> | undefined;
+    let columnKeys: string[] | undefined;
+    if (stmt instanceof Insert && !stmt.valueRows && !stmt.fromSelectStmt) columnKeys = first ? Object.keys(first) : [];
+    else if (stmt instanceof Update && first) columnKeys = Object.keys(first);
+    const ck = generateCacheKey(stmt);
+    let key = ck.key;
+    if (columnKeys) key += `\u0002${columnKeys.join(",")}`;
+    const forExecutemany = many && stmt instanceof Insert && columnKeys !== undefined;
+    if (forExecutemany) key += "\u0002m";
+    const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
+    const hit = cache?.get(key);
+    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt };
+    const t0 = performance.now();
+    const bindIndex = new Map<BindParameter<unknown, string>, number>();
+    ck.binds.forEach((b, i) => bindIndex.set(b, i));
+    const compiled = this.engine.dialect
+      .createCompiler(stmt, {
+        bindIndex,
+        lintFroms: this.engine.options.enableFromLinting ?? true,
+        ...(columnKeys ? { columnKeys } : {}),
+        ...(forExecutemany ? { forExecutemany } : {}),
+      })
+      .compile();
+    cache?.set(key, compiled);
+    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0 };
+  }
+
+  private async handleError(e: unknown, sql: string | undefined, params: readonly unknown[] | undefined): Promise<Error> {
+    const hide = this.engine.options.hideParameters ?? false;
+    let err = translateDriverError(this.engine.driver, e, sql, params, hide);
+    if (this[DISPATCH].has("handleError")) {
+      const replaced = await this[DISPATCH].fireAsync("handleError", {
+        originalException: e,
+        sqlalchemyException: err,
+        ...(sql !== undefined ? { statement: sql } : {}),
+        ...(params !== undefined ? { parameters: params } : {}),
+        connection: this,
+        isDisconnect: (err as { connectionInvalidated?: boolean }).connectionInvalidated ?? false,
+      });
+      if (replaced instanceof Error) err = replaced;
+    }
+    return err;
+  }
+
+  /** Run wire SQL on the driver with events, echo and error translation. */
+  private async runWire(raw: DriverConnection, sql: string, params: unknown[], info: Prepared, executemany: boolean): Promise<DriverResult> {
+    const d = this[DISPATCH];
+    if (d.has("beforeCursorExecute")) {
+      const r = await d.fireAsync("beforeCursorExecute", this, raw, sql, params, info, executemany);
+      if (r) [sql, params] = [r[0], [...r[1]]];
+    }
+    const echo = this.engine.echo;
+    if (echo.enabled) echo.statement(sql, params, { cache: info.cache, elapsedMs: info.elapsedMs });
+    let res: DriverResult;
+    try {
+      res = await raw.execute({ sql, params });
+    } catch (e) {
+      throw await this.handleError(e, sql, params);
+    }
+    if (d.has("afterCursorExecute")) await d.fireAsync("afterCursorExecute", this, raw, sql, params, info, executemany);
+    if (echo.debug) echo.rows(res.columns.map((c) => c.name), res.rows);
+    return res;
+  }
+
+  private coerceStatement(stmt: unknown): ClauseElement {
+    if (stmt instanceof ClauseElement) return stmt;
+    if (typeof stmt === "string") {
+      throw new ArgumentError(`Textual SQL must be wrapped in text(): conn.execute(text(${JSON.stringify(stmt.slice(0, 40))}))`);
+    }
+    throw new ArgumentError(`Not an executable object: ${String(stmt)}`);
+  }
+
+  /**
+   * Execute a statement and buffer its rows. A list of parameter sets runs "executemany": an
+   * INSERT without `.values()` goes out as multi-row INSERTs ("insertmanyvalues") in pages that
+   * fit the dialect's parameter limit, with RETURNING rows in input order.
+   * @throws DBAPIError subclasses for database errors; ArgumentError for bad parameters;
+   *   ResourceClosedError on a closed connection.
+   */
+  async execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<Result<RowOf<S>, NamedOf<S>>> {
+    const s = this.coerceStatement(stmt);
+    return this.enter(async (raw) => {
+      const d = this[DISPATCH];
+      let st: ClauseElement = s;
+      let ps = params;
+      if (d.has("beforeExecute")) {
+        const r = await d.fireAsync("beforeExecute", this, st, ps, undefined, this._options as Record<string, unknown>);
+        if (r) [st, ps] = [r[0] as ClauseElement, r[1] as ExecuteParams | undefined];
+      }
+      const result = await this.executeInner(raw, st, ps);
+      if (d.has("afterExecute")) await d.fireAsync("afterExecute", this, st, ps, undefined, this._options as Record<string, unknown>, result);
+      return result as unknown as Result<RowOf<S>, NamedOf<S>>;
+    });
+  }
+
+  private async executeInner(raw: DriverConnection, stmt: ClauseElement, params: ExecuteParams | undefined): Promise<Result<unknown[], Record<string, unknown>>> {
+    const prep = this.prepare(stmt, params);
+    const compiled = prep.compiled!;
+    await this._autobegin(raw);
+    if (Array.isArray(params)) {
+      const rowsIn = params as readonly Record<string, unknown>[];
+      if (rowsIn.length === 0) throw new ArgumentError("executemany needs at least one parameter set");
+      const rows: (readonly unknown[])[] = [];
+      let affected = 0;
+      const pages = compiled.insertMany
+        ? compiled.constructMany(rowsIn, Math.min(this.engine.dialect.maxParams, this.engine.driver.capabilities.maxParams))
+        : rowsIn.map((r) => ({ ...compiled.construct(prep.binds, r), rows: 1 }));
+      let last: DriverResult | undefined;
+      for (const page of pages) {
+        last = await this.runWire(raw, page.sql, page.params, prep, true);
+        for (const r of last.rows) rows.push(r);
+        affected += last.rowsAffected;
+      }
+      const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(last?.columns ?? []);
+      return new Result(meta, rows, { rowsAffected: affected });
+    }
+    const wire = compiled.construct(prep.binds, params as Record<string, unknown> | undefined);
+    const res = await this.runWire(raw, wire.sql, wire.params, prep, false);
+    const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
+    return new Result(meta, res.rows, {
+      rowsAffected: res.rowsAffected,
+      ...(res.lastInsertRowid !== undefined ? { lastInsertRowid: res.lastInsertRowid } : {}),
+    });
+  }
+
+  /** `execute(stmt).scalar()`: first column of the first row, or null. */
+  async scalar<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<RowOf<S>[0] | null> {
+    return (await this.execute(stmt, params)).scalar() as RowOf<S>[0] | null;
+  }
+  /** `execute(stmt).scalars()`: the first column of every row. */
+  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<ReturnType<Result<RowOf<S>, NamedOf<S>>["scalars"]>> {
+    return (await this.execute(stmt, params)).scalars() as ReturnType<Result<RowOf<S>, NamedOf<S>>["scalars"]>;
+  }
+
+  /**
+   * Execute and stream rows: a server-side cursor on postgres.js, chunked fetching on libSQL.
+   * Rows are fetched `yieldPer` (default 1000) at a time; memory stays flat. The connection is
+   * reserved for the stream until it is exhausted or closed (`await using`, `break`, `close()`).
+   * Drivers without streaming buffer the rows and hand them out through the same interface.
+   */
+  async stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
+    const s = this.coerceStatement(stmt);
+    const chunk = this._options.yieldPer ?? 1000;
+    if (!Number.isInteger(chunk) || chunk <= 0) throw new ArgumentError(`yieldPer must be a positive integer; got ${chunk}`);
+    const result = await this.enter(async (raw) => {
+      const prep = this.prepare(s, params);
+      const compiled = prep.compiled!;
+      await this._autobegin(raw);
+      const wire = compiled.construct(prep.binds, params);
+      if (!raw.openCursor) {
+        const res = await this.runWire(raw, wire.sql, wire.params, prep, false);
+        const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
+        let done = false;
+        const cursor = {
+          columns: res.columns,
+          fetch: async (n: number) => {
+            if (done) return [];
+            done = true;
+            void n;
+            return res.rows;
+          },
+          close: async () => {},
+        };
+        return new AsyncResult(meta, cursor, { chunkSize: Math.max(chunk, res.rows.length || 1) });
+      }
+      let sql = wire.sql;
+      let ps = wire.params;
+      const d = this[DISPATCH];
+      if (d.has("beforeCursorExecute")) {
+        const r = await d.fireAsync("beforeCursorExecute", this, raw, sql, ps, prep, false);
+        if (r) [sql, ps] = [r[0], [...r[1]]];
+      }
+      if (this.engine.echo.enabled) this.engine.echo.statement(sql, ps, { cache: prep.cache, elapsedMs: prep.elapsedMs });
+      let cursor;
+      try {
+        cursor = await raw.openCursor({ sql, params: ps }, chunk);
+      } catch (e) {
+        throw await this.handleError(e, sql, ps);
+      }
+      const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(cursor.columns);
+      this._openStreams++;
+      const conn = this;
+      const guarded = {
+        columns: cursor.columns,
+        async fetch(n: number) {
+          try {
+            return await cursor.fetch(n);
+          } catch (e) {
+            throw await conn.handleError(e, sql, ps);
+          }
+        },
+        close: () => cursor.close(),
+      };
+      return new AsyncResult(meta, guarded, {
+        chunkSize: chunk,
+        onClose: async () => {
+          this._openStreams--;
+        },
+      });
+    });
+    return result as unknown as AsyncResult<RowOf<S>, NamedOf<S>>;
+  }
+
+  /** `stream(stmt).scalars()`. */
+  async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<ReturnType<AsyncResult<RowOf<S>, NamedOf<S>>["scalars"]>> {
+    return (await this.stream(stmt, params)).scalars() as ReturnType<AsyncResult<RowOf<S>, NamedOf<S>>["scalars"]>;
+  }
+
+  /** Run a SQL string (wrapped in `text()`), for DDL and maintenance. */
+  async execDriverSql(sql: string): Promise<Result<unknown[], Record<string, unknown>>> {
+    return this.execute(textClause(sql.replace(/:/g, "\\:")));
+  }
+
+  /** Whether a table exists (used by `createAll({ checkFirst })`). */
+  async hasTable(name: string, schema?: string): Promise<boolean> {
+    const q = this.engine.dialect.name === "postgresql"
+      ? new TextClause(
+          "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+            "WHERE c.relname = :name AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())",
+        ).bindparams({ name, schema: schema ?? null })
+      : new TextClause(`SELECT name FROM ${schema ? `${this.engine.dialect.quoteIdentifier(schema)}.` : ""}sqlite_master WHERE type IN ('table', 'view') AND name = :name`).bindparams({ name });
+    const r = await this.execute(q);
+    return r.first() !== null;
+  }
+
+  /** Roll back any transaction and release the driver connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this._closed) return;
+    try {
+      if (this._tx && !this._busy) await this._endTransaction(this._tx, "rollback").catch(() => {});
+    } finally {
+      this._closed = true;
+      const raw = this._raw;
+      this._raw = undefined;
+      if (raw) await raw.release();
+      if (this[DISPATCH].has("close")) await this[DISPATCH].fireAsync("close", this);
+    }
+  }
+  /** `await using conn = await engine.connect()` closes (rolling back uncommitted work). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Commit on return, roll back on throw (the callback forms of begin/beginNested). */
+async function runInTransaction<R>(tx: Transaction, fn: () => Promise<R>): Promise<R> {
+  let result: R;
+  try {
+    result = await fn();
+  } catch (e) {
+    if (tx.isActive) await tx.rollback();
+    throw e;
+  }
+  if (tx.isActive) await tx.commit();
+  return result;
+}
+
+/** @internal */
+export { UpdateBase };

@@ -1,0 +1,58 @@
+/**
+ * What the engine hands a result about its columns.
+ * @module
+ */
+
+/**
+ * Converts a value as the driver returned it into its JS representation (a type's result
+ * processor, SQLAlchemy's `TypeEngine.result_processor()`). Never called for SQL NULL
+ * (`null` / `undefined`): NULL passes through untouched.
+ */
+export type ResultProcessor = (value: unknown) => unknown;
+
+/**
+ * Column layout of a result, built once per compiled statement and reused by every execution:
+ * a result's row class is cached per metadata object, so pass the same object for the same
+ * statement shape.
+ */
+export interface ResultMetadata {
+  /** Result column keys, in order. May contain duplicates (named access then raises). */
+  readonly keys: readonly string[];
+  /** Per column: the result processor, or `undefined` when values pass through. */
+  readonly processors: readonly (ResultProcessor | undefined)[];
+}
+
+/** Write-side facts of a buffered result, as the driver reported them. */
+export interface ResultInfo {
+  /** Rows inserted, updated or deleted; -1 when the driver cannot tell. */
+  readonly rowsAffected: number;
+  /** SQLite's `last_insert_rowid()`, where the driver reports it. */
+  readonly lastInsertRowid?: number | bigint;
+  /**
+   * Whether the statement returns rows (SQLAlchemy's `returns_rows`). Defaults to "has result
+   * columns"; pass it for the rare row-returning statement without columns (`SELECT FROM t`).
+   */
+  readonly returnsRows?: boolean;
+}
+
+/** Options of a streaming {@link AsyncResult}. */
+export interface AsyncResultOptions {
+  /** Rows fetched from the cursor per round trip (a positive integer). */
+  readonly chunkSize: number;
+  /**
+   * Called exactly once when the result closes (explicitly, on exhaustion, on `await using`, or
+   * when a `for await` loop exits early), after the cursor is closed. The engine uses it to give
+   * the connection back.
+   */
+  readonly onClose?: () => Promise<void>;
+}
+
+/**
+ * Key of a row for `unique()`: the value returned is compared with SameValueZero, except that
+ * arrays are compared element-wise, `Date`s by time and `Uint8Array`s by content.
+ */
+export type UniqueStrategy<Out> = {
+  // Method syntax keeps the parameter bivariant, so a result of a narrower item type stays
+  // assignable to a wider one (as arrays are).
+  key(item: Out): unknown;
+}["key"];

@@ -1,0 +1,168 @@
+/**
+ * `Result`: a buffered result (every row already fetched), following SQLAlchemy 1.4/2.0's
+ * "new Result object": `all()`, `first()`, `one()`, `oneOrNone()`, `scalar()`, `scalars()`,
+ * `mappings()`, `columns()`, `unique()`, `partitions()`, `fetch*()`, iteration and context
+ * management (`using`). All methods are synchronous.
+ * @module
+ */
+import { BufferedSource } from "./buffered-source.js";
+import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
+import { MappingResult } from "./mapping-result.js";
+import { checkSize } from "./messages.js";
+import type { ResultInfo, ResultMetadata } from "./metadata.js";
+import { SyncResultBase, type SyncView } from "./result-base.js";
+import { ROW_DATA, type Row } from "./row.js";
+import type { RowMapping, RowMappingBase } from "./row-mapping.js";
+import { projectShape, resolveColumn, scalarGetter, shapeFor, type RawRow, type RowShape } from "./row-shape.js";
+import { ScalarResult } from "./scalar-result.js";
+
+/** @internal How `columns()` hands a new Result its view of shared rows. */
+interface ResultView {
+  readonly src: BufferedSource;
+  readonly shape: RowShape;
+  readonly info: ResultInfo;
+  readonly unique: boolean;
+}
+
+const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknown => row[ROW_DATA];
+
+/**
+ * A buffered result of rows typed `Row<T, N>`: `T` is the tuple of column JS types, `N` the
+ * named view (`{ id: number; name: string | null }`).
+ *
+ * Rows are built lazily as they are fetched; result processors run once per value when its row
+ * is built. A statement that returns no rows (an INSERT without RETURNING) gives a result whose
+ * fetch methods raise `ResourceClosedError("This result object does not return rows. …")`
+ * while `rowsAffected` is available.
+ */
+export class Result<
+  T extends readonly unknown[] = unknown[],
+  N extends Record<string, unknown> = Record<string, unknown>,
+> extends SyncResultBase<Row<T, N>> {
+  /** Rows inserted, updated or deleted; -1 when the driver cannot tell (DBAPI `rowcount`). */
+  readonly rowsAffected: number;
+  /** SQLite's `last_insert_rowid()`, where the driver reports it. */
+  readonly lastInsertRowid: number | bigint | undefined;
+  /** @internal */
+  private readonly _shape: RowShape;
+  /** @internal */
+  private readonly _info: ResultInfo;
+
+  /**
+   * @param meta column keys and processors (reuse one object per statement shape).
+   * @param rawRows rows as arrays in column order; kept, not copied.
+   * @param info rows affected and last insert rowid.
+   */
+  constructor(meta: ResultMetadata, rawRows: readonly RawRow[], info: ResultInfo);
+  /** @internal */
+  constructor(meta: ResultMetadata, rawRows: readonly RawRow[], info: ResultInfo, view: ResultView);
+  constructor(meta: ResultMetadata, rawRows: readonly RawRow[], info: ResultInfo, view?: ResultView) {
+    const shape = view?.shape ?? shapeFor(meta);
+    super({
+      src: view?.src ?? new BufferedSource(rawRows, info.returnsRows ?? meta.keys.length > 0),
+      make: shape.makeRow as unknown as (raw: RawRow) => Row<T, N>,
+      defaultKey: rowKey,
+      unique: view?.unique ?? false,
+    });
+    this._shape = shape;
+    this._info = view?.info ?? info;
+    this.rowsAffected = this._info.rowsAffected;
+    this.lastInsertRowid = this._info.lastInsertRowid;
+  }
+
+  /** False for statements that return no rows (SQLAlchemy's `returns_rows`). */
+  get returnsRows(): boolean {
+    return this._src.returnsRows;
+  }
+
+  /** Column keys in order (a new array; duplicates included). */
+  keys(): string[] {
+    return this._shape.keys.slice();
+  }
+
+  /**
+   * Sets the default size of `fetchmany()` / `partitions()` (SQLAlchemy's `yield_per()`; the
+   * rows are already buffered, so nothing else changes). Returns this result.
+   * @throws ArgumentError when `n` is not a positive integer.
+   */
+  yieldPer(n: number): this {
+    this._src.yieldPer = checkSize(n, "yieldPer()");
+    return this;
+  }
+
+  /** First column of the first row, or `null` when there is no row; closes the result. */
+  scalar(): T[0] | null {
+    const row = this.first();
+    return row === null ? null : (row[ROW_DATA][0] as T[0]);
+  }
+
+  /**
+   * First column of the only row; closes the result.
+   * @throws NoResultFound / MultipleResultsFound as {@link one}.
+   */
+  scalarOne(): T[0] {
+    return this.one()[ROW_DATA][0] as T[0];
+  }
+
+  /**
+   * First column of the only row, or `null` when there is none; closes the result.
+   * @throws MultipleResultsFound as {@link oneOrNone}.
+   */
+  scalarOneOrNone(): T[0] | null {
+    const row = this.oneOrNone();
+    return row === null ? null : (row[ROW_DATA][0] as T[0]);
+  }
+
+  /**
+   * Values of one column instead of rows (default: the first). Only that column's processor
+   * runs. Shares this result's rows; `unique()` carries over (comparing the values).
+   * @param column position or key of the column.
+   * @throws ArgumentError for an unknown key or a position out of range.
+   * @throws InvalidRequestError for a key that occurs more than once.
+   */
+  scalars(): ScalarResult<T[0]>;
+  scalars<I extends number>(column: I): ScalarResult<ColumnValue<T, N, I>>;
+  scalars<K extends keyof N & string>(column: K): ScalarResult<N[K]>;
+  scalars(column: number | string = 0): ScalarResult<unknown> {
+    const i = resolveColumn(this._shape, column, "scalars()");
+    return new ScalarResult({
+      src: this._src,
+      make: scalarGetter(this._shape, i),
+      defaultKey: (v) => v,
+      unique: this._uniq !== undefined,
+    });
+  }
+
+  /** Rows as {@link RowMapping} objects. Shares this result's rows; `unique()` carries over. */
+  mappings(): MappingResult<N> {
+    return new MappingResult<N>(
+      {
+        src: this._src,
+        make: this._shape.makeMapping as unknown as (raw: RawRow) => RowMapping<N>,
+        defaultKey: (m) => rowKey(m as unknown as RowMappingBase),
+        unique: this._uniq !== undefined,
+      },
+      this._shape.keys,
+    );
+  }
+
+  /**
+   * A result whose rows hold only the given columns, in the given order (SQLAlchemy's
+   * `columns()`): `for (const [y, x] of result.columns("y", "x"))`. Shares this result's rows.
+   * @throws ArgumentError for an unknown key or a position out of range.
+   * @throws InvalidRequestError for a key that occurs more than once.
+   */
+  columns<const K extends readonly ColumnRef<N>[]>(
+    ...columns: K
+  ): Result<PickColumns<T, N, K>, PickNamed<N, K>> {
+    const idx = columns.map((c) => resolveColumn(this._shape, c, "columns()"));
+    const shape = projectShape(this._shape, idx);
+    return new Result<PickColumns<T, N, K>, PickNamed<N, K>>(shape.meta, [], this._info, {
+      src: this._src,
+      shape,
+      info: this._info,
+      unique: this._uniq !== undefined,
+    });
+  }
+}
+

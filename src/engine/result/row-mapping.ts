@@ -1,0 +1,64 @@
+/**
+ * `RowMapping`: a row seen as a read-only mapping of column key to value, as SQLAlchemy's
+ * `Row._mapping` and the items of `Result.mappings()`.
+ * @module
+ */
+import { ROW_DATA, ROW_SHAPE, toDict, type ColumnKey, type KnownKeys } from "./row.js";
+import type { RowShape } from "./row-shape.js";
+
+/**
+ * Methods every mapping has. In a mapping, column keys take precedence: a column named `keys`,
+ * `values`, `entries` or `toJSON` shadows the method of that name (`m.keys` is the column's value),
+ * as `mapping["keys"]` is the column in SQLAlchemy. Iteration (a symbol) always works.
+ */
+export class RowMappingBase<N extends Record<string, unknown> = Record<string, unknown>> {
+  /** @internal A real field, as in `RowBase`: construction never walks the prototype chain. */
+  readonly [ROW_DATA]: readonly unknown[];
+  /** @internal */
+  declare readonly [ROW_SHAPE]: RowShape;
+
+  /** @internal Built by rows and results; `data` is kept, not copied. */
+  constructor(data: readonly unknown[]) {
+    this[ROW_DATA] = data;
+  }
+
+  /** Column keys in order (a new array; duplicates included). */
+  keys(): (ColumnKey<N>)[] {
+    return this[ROW_SHAPE].keys.slice() as (ColumnKey<N>)[];
+  }
+
+  /** Values in column order (a new array). */
+  values(): N[keyof N][] {
+    return this[ROW_DATA].slice() as N[keyof N][];
+  }
+
+  /** `[key, value]` pairs in column order. */
+  entries(): [ColumnKey<N>, N[keyof N]][] {
+    const keys = this[ROW_SHAPE].keys;
+    const data = this[ROW_DATA];
+    const out: [ColumnKey<N>, N[keyof N]][] = [];
+    for (let i = 0; i < keys.length; i++) out.push([keys[i] as ColumnKey<N>, data[i] as N[keyof N]]);
+    return out;
+  }
+
+  /** Iterates over the keys, like a mapping. */
+  [Symbol.iterator](): IterableIterator<ColumnKey<N>> {
+    return (this[ROW_SHAPE].keys as readonly (ColumnKey<N>)[]).values();
+  }
+
+  /** JSON form: a plain object keyed by column. */
+  toJSON(): N {
+    return toDict(this[ROW_SHAPE].keys, this[ROW_DATA]) as N;
+  }
+}
+
+/**
+ * A read-only mapping of column key to value: `m.name` is typed `N["name"]`; `keys()`,
+ * `values()`, `entries()` and iteration over keys, unless a column of that name shadows them.
+ * Accessing a duplicated key raises `InvalidRequestError` (ambiguous column name).
+ */
+export type RowMapping<N extends Record<string, unknown> = Record<string, unknown>> = Readonly<N> &
+  Omit<RowMappingBase<N>, KnownKeys<N>>;
+
+/** Runtime base of every mapping, for `instanceof` checks. */
+export const RowMapping = RowMappingBase;

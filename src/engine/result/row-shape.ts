@@ -1,0 +1,234 @@
+/**
+ * Row shapes: per result layout, the row and mapping classes, the key index and the row builder.
+ *
+ * Built once per {@link ResultMetadata} object (cached in a WeakMap) and once per `columns()`
+ * projection of it, so a statement executed many times builds its accessor prototypes once.
+ * Accessors are installed with `Object.defineProperty`: no runtime code generation, which edge
+ * runtimes refuse.
+ * @module
+ */
+import { ArgumentError, InvalidRequestError } from "../../errors.js";
+import type { ResultMetadata, ResultProcessor } from "./metadata.js";
+import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
+import { RowMappingBase } from "./row-mapping.js";
+
+/** A raw row as the driver returned it. */
+export type RawRow = readonly unknown[];
+
+/** Marks a key that occurs more than once in {@link RowShape.keyIndex}. */
+export const AMBIGUOUS = -1;
+
+/** @internal Compiled layout of a result (or of a `columns()` projection of one). */
+export interface RowShape {
+  /** View column keys, frozen. */
+  readonly keys: readonly string[];
+  /** Key → view index, or {@link AMBIGUOUS}. */
+  readonly keyIndex: ReadonlyMap<string, number>;
+  /** Raw index of each view column; `undefined` when the view is the raw row itself. */
+  readonly rawIndex: readonly number[] | undefined;
+  /** Processor of each view column. */
+  readonly processors: readonly (ResultProcessor | undefined)[];
+  readonly RowClass: new (data: readonly unknown[]) => RowBase;
+  readonly MappingClass: new (data: readonly unknown[]) => RowMappingBase;
+  /** Processed view values of a raw row; the raw array itself when nothing changes. */
+  readonly build: (raw: RawRow) => readonly unknown[];
+  /** Builds a row from a raw row. */
+  readonly makeRow: (raw: RawRow) => RowBase;
+  /** Builds a mapping from a raw row. */
+  readonly makeMapping: (raw: RawRow) => RowMappingBase;
+  /** The metadata this shape (or the shape it projects) was built from. */
+  readonly meta: ResultMetadata;
+  /** `columns()` projections (kept on the base shape only), by their raw index list. */
+  readonly projections: Map<string, RowShape>;
+}
+
+const shapes = new WeakMap<ResultMetadata, RowShape>();
+
+/** @internal The shape of a metadata object, built on first use. */
+export function shapeFor(meta: ResultMetadata): RowShape {
+  let shape = shapes.get(meta);
+  if (shape === undefined) {
+    if (meta.processors.length > meta.keys.length) {
+      throw new ArgumentError(
+        `ResultMetadata has ${meta.processors.length} processors for ${meta.keys.length} keys`,
+      );
+    }
+    const processors = meta.keys.map((_k, i) => meta.processors[i]);
+    shape = buildShape(meta, meta.keys.slice(), undefined, processors);
+    shapes.set(meta, shape);
+  }
+  return shape;
+}
+
+/**
+ * @internal Resolve a column reference (view index or key) of `shape` to a view index.
+ * @throws ArgumentError for an unknown key or an index out of range.
+ * @throws InvalidRequestError for a key that occurs more than once.
+ */
+export function resolveColumn(shape: RowShape, ref: number | string, method: string): number {
+  if (typeof ref === "number") {
+    if (!Number.isInteger(ref) || ref < 0 || ref >= shape.keys.length) {
+      throw new ArgumentError(
+        `${method}: column index ${ref} is out of range for a result with ${shape.keys.length} columns`,
+      );
+    }
+    return ref;
+  }
+  const i = shape.keyIndex.get(ref);
+  if (i === undefined) {
+    throw new ArgumentError(`${method}: could not locate column in row for column '${ref}'`);
+  }
+  if (i === AMBIGUOUS) throw ambiguous(ref);
+  return i;
+}
+
+/** @internal The shape of a projection of `shape` onto some of its view columns. */
+export function projectShape(shape: RowShape, viewIndexes: readonly number[]): RowShape {
+  const rawIndex = viewIndexes.map((v) => (shape.rawIndex ? shape.rawIndex[v] : v));
+  const cacheKey = rawIndex.join(",");
+  // Cached on the base shape, so equal projections reached by different paths share a class.
+  const base = shapeFor(shape.meta);
+  let projected = base.projections.get(cacheKey);
+  if (projected === undefined) {
+    const keys = rawIndex.map((r) => base.keys[r]);
+    const processors = rawIndex.map((r) => base.processors[r]);
+    projected = buildShape(shape.meta, keys, rawIndex, processors);
+    base.projections.set(cacheKey, projected);
+  }
+  return projected;
+}
+
+/** @internal Extracts one processed value (a view column) from a raw row. */
+export function scalarGetter(shape: RowShape, viewIndex: number): (raw: RawRow) => unknown {
+  const r = shape.rawIndex ? shape.rawIndex[viewIndex] : viewIndex;
+  const proc = shape.processors[viewIndex];
+  if (proc === undefined) return (raw) => raw[r];
+  return (raw) => {
+    const v = raw[r];
+    return v == null ? v : proc(v);
+  };
+}
+
+function ambiguous(key: string): InvalidRequestError {
+  return new InvalidRequestError(`Ambiguous column name '${key}' in result set column descriptions`);
+}
+
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+function buildShape(
+  meta: ResultMetadata,
+  keysIn: readonly string[],
+  rawIndex: readonly number[] | undefined,
+  processors: readonly (ResultProcessor | undefined)[],
+): RowShape {
+  const keys = Object.freeze(keysIn.slice());
+  const keyIndex = new Map<string, number>();
+  keys.forEach((k, i) => keyIndex.set(k, keyIndex.has(k) ? AMBIGUOUS : i));
+
+  // One class per shape: its prototype carries the accessors, instances carry only their data.
+  const RowClass = class Row extends RowBase {};
+  const MappingClass = class RowMapping extends RowMappingBase {};
+  const getters: (() => unknown)[] = keys.map(
+    (_k, i) =>
+      function (this: RowBase) {
+        // `?.`: inspecting the prototype itself (debuggers, test diffs) must not throw.
+        return this[ROW_DATA]?.[i];
+      },
+  );
+  for (let i = 0; i < keys.length; i++) {
+    Object.defineProperty(RowClass.prototype, i, { get: getters[i], enumerable: false });
+  }
+  for (const [key, i] of keyIndex) {
+    const get =
+      i === AMBIGUOUS
+        ? () => {
+            throw ambiguous(key);
+          }
+        : getters[i];
+    // A row is a tuple first: its own members and index positions win over column names.
+    if (!(key in RowBase.prototype) && !INDEX_LIKE.test(key)) {
+      Object.defineProperty(RowClass.prototype, key, { get, enumerable: false });
+    }
+    // A mapping is a mapping first: column keys win over its methods.
+    if (key !== "__proto__") Object.defineProperty(MappingClass.prototype, key, { get, enumerable: false });
+  }
+
+  const build = makeBuilder(rawIndex, processors);
+  const makeRow: (raw: RawRow) => RowBase =
+    build === identity ? (raw) => new RowClass(raw) : (raw) => new RowClass(build(raw));
+  const makeMapping: (raw: RawRow) => RowMappingBase =
+    build === identity ? (raw) => new MappingClass(raw) : (raw) => new MappingClass(build(raw));
+
+  const shape: RowShape = {
+    keys,
+    keyIndex,
+    rawIndex,
+    processors,
+    RowClass,
+    MappingClass,
+    build,
+    makeRow,
+    makeMapping,
+    meta,
+    projections: new Map(),
+  };
+  Object.defineProperty(RowClass.prototype, ROW_SHAPE, { value: shape });
+  Object.defineProperty(MappingClass.prototype, ROW_SHAPE, { value: shape });
+  return shape;
+}
+
+function identity(raw: RawRow): readonly unknown[] {
+  return raw;
+}
+
+/**
+ * The data-array builder: no copy when nothing is processed or projected; otherwise one array,
+ * with the processors (precomputed by index) applied once per value.
+ */
+function makeBuilder(
+  rawIndex: readonly number[] | undefined,
+  processors: readonly (ResultProcessor | undefined)[],
+): (raw: RawRow) => readonly unknown[] {
+  const idx: number[] = [];
+  const fns: ResultProcessor[] = [];
+  processors.forEach((p, i) => {
+    if (p !== undefined) {
+      idx.push(i);
+      fns.push(p);
+    }
+  });
+  if (rawIndex !== undefined) {
+    const n = rawIndex.length;
+    const procs = processors.slice();
+    return (raw) => {
+      const d = new Array<unknown>(n);
+      for (let j = 0; j < n; j++) {
+        const v = raw[rawIndex[j]];
+        const p = procs[j];
+        d[j] = p === undefined || v == null ? v : p(v);
+      }
+      return d;
+    };
+  }
+  if (idx.length === 0) return identity;
+  if (idx.length === 1) {
+    const i0 = idx[0];
+    const f0 = fns[0];
+    return (raw) => {
+      const d = raw.slice();
+      const v = d[i0];
+      if (v != null) d[i0] = f0(v);
+      return d;
+    };
+  }
+  const m = idx.length;
+  return (raw) => {
+    const d = raw.slice();
+    for (let k = 0; k < m; k++) {
+      const i = idx[k];
+      const v = d[i];
+      if (v != null) d[i] = fns[k](v);
+    }
+    return d;
+  };
+}

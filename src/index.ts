@@ -1,0 +1,57 @@
+/**
+ * athanor: SQLAlchemy 2.0's architecture, async-first, for edge runtimes.
+ *
+ * Core: schema, expressions and statements (`select`, `insert`, `update`, `delete`), compiled
+ * per dialect and cached. Engine: `createAsyncEngine`, `AsyncConnection`, `Result`,
+ * `AsyncResult`. Adapters live in `athanor/adapters/*`; dialect-only constructs in
+ * `athanor/dialects/*`.
+ * @module
+ */
+import "./sql/compiler.js";
+
+export * from "./errors.js";
+export { warn, warnings, AthanorWarning, CartesianProductWarning, AthanorDeprecationWarning } from "./warnings.js";
+
+// schema and types
+export * from "./sql/types/index.js";
+export { TypeEngine, NullType, NULLTYPE, type TypeArg, type JsTypeOf, type BindProcessor, type ResultProcessor } from "./sql/type-api.js";
+export {
+  MetaData, Table, TableImpl, Column, ColumnImpl, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint,
+  CheckConstraint, Constraint, Index, Identity, Sequence, Computed, sortTablesByDependency,
+  type ColumnOptions, type ColumnDefault, type ServerDefault, type TableArg, type TableOptions, type DdlIf,
+  type ForeignKeyOptions, type ReferentialAction, type DdlExecutor, type ColumnValue,
+} from "./sql/schema.js";
+export { CreateTable, DropTable, CreateIndex, DropIndex, CreateSequence, DropSequence, DDLElement } from "./sql/ddl.js";
+
+// expressions
+export {
+  ClauseElement, ColumnElement, BindParameter, BinaryExpression, BooleanClauseList, UnaryExpression, Label, Cast, Case,
+  Tuple, TextClause, FunctionElement, Over, Grouping, LiteralColumn,
+  and, or, not, bindparam, literal, literalColumn, text, cast, case_ as case, case_, tuple, null_, true_, false_,
+  asc, desc, nullsFirst, nullsLast, distinct,
+  type AnyColumn, type Operand, type Condition, type OverOptions,
+} from "./sql/elements.js";
+export { ColumnClause, column } from "./sql/column.js";
+export { func, type FuncNamespace } from "./sql/functions.js";
+
+// statements
+export {
+  select, table, values, exists, union, unionAll, except_, intersect,
+  Select, SelectBase, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
+  type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions,
+} from "./sql/selectable.js";
+export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, type ValuesOf } from "./sql/dml.js";
+export { Compiled, SQLCompiler, type CompileOptions, type ResultColumn } from "./sql/compiler.js";
+export { Dialect, defaultDialect } from "./sql/dialect.js";
+export { generateCacheKey, type CacheKey } from "./sql/cache-key.js";
+
+// engine
+export { createAsyncEngine, AsyncEngine, type EngineOptions } from "./engine/engine.js";
+export { AsyncConnection, type ExecutionOptions, type ExecuteParams } from "./engine/connection.js";
+export { Transaction } from "./engine/transaction.js";
+export { CompiledCache, type CacheStats } from "./engine/compiled-cache.js";
+export { URL, makeUrl } from "./engine/url.js";
+export { event, DISPATCH, type ConnectionEvents, type ExceptionContext } from "./engine/events.js";
+export * from "./engine/result/index.js";
+export { registerDriver, type DriverFactory, type DriverFactoryArgs } from "./engine/driver/registry.js";
+export type * from "./engine/driver/contract.js";

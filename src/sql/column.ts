@@ -1,0 +1,75 @@
+/**
+ * ColumnClause: a named column belonging to a FROM clause (table, alias, subquery, CTE) or to
+ * none (`column("x")`). Schema `Column`s extend it.
+ * @module
+ */
+import { ColumnElement } from "./elements.js";
+import { NULLTYPE, toType, type TypeArg, type TypeEngine } from "./type-api.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CompileKw, SQLCompiler } from "./compiler.js";
+import type { FromClause } from "./selectable.js";
+
+/** A named column, optionally owned by a FROM clause (SQLAlchemy's `ColumnClause`). */
+export class ColumnClause<T = unknown, K extends string = string> extends ColumnElement<T, K> {
+  readonly kind: string = "column";
+  /** SQL name. */
+  readonly name: string;
+  /** Owning FROM clause; set once when a table adopts the column. */
+  table: FromClause | undefined;
+  /** The column this one stands for when it belongs to an alias/subquery/CTE. */
+  readonly proxyOf: ColumnElement<unknown, string> | undefined;
+  protected _type: TypeEngine<unknown>;
+  protected _colKey: string;
+  private _keyCache?: string;
+  constructor(name: string, type?: TypeArg<unknown>, opts: { table?: FromClause; key?: string; proxyOf?: ColumnElement<unknown, string> } = {}) {
+    super();
+    this.name = name;
+    this._type = type ? toType(type) : NULLTYPE;
+    this.table = opts.table;
+    this._colKey = opts.key ?? name;
+    this.proxyOf = opts.proxyOf;
+  }
+  get type(): TypeEngine<unknown> {
+    return this._type;
+  }
+  override get key(): string {
+    return this._colKey;
+  }
+  override get resultName(): string {
+    return this.name;
+  }
+  override get anonBindBase(): string {
+    return this._colKey;
+  }
+  /** The original column at the bottom of a chain of alias/subquery proxies. */
+  get baseColumn(): ColumnElement<unknown, string> {
+    let c: ColumnElement<unknown, string> = this;
+    while (c instanceof ColumnClause && c.proxyOf) c = c.proxyOf;
+    return c;
+  }
+  /** Whether this column is (a proxy of) `other`. */
+  sharesLineage(other: ColumnElement<unknown, string>): boolean {
+    const base = this.baseColumn;
+    return other instanceof ColumnClause ? other.baseColumn === base : other === base;
+  }
+  override describe(): string {
+    const t = this.table?.describeName();
+    return t ? `column '${t}.${this.name}'` : `column '${this.name}'`;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitColumn(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    const t = this.table;
+    if (t?.hasAnonKey) {
+      k.push(`col:${t.keyId(k)}.${this.name}`);
+      return;
+    }
+    k.push((this._keyCache ??= `col:${t ? t.keyId(k) : ""}.${this.name}:${this._type.cacheKey}`));
+  }
+}
+
+/** `column(name, type?)`: a lightweight column not bound to a schema table (SQLAlchemy's `column()`). */
+export function column<T = unknown, K extends string = string>(name: K, type?: TypeArg<T>): ColumnClause<T, K> {
+  return new ColumnClause<T, K>(name, type);
+}

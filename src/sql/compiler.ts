@@ -1,0 +1,1061 @@
+/**
+ * The statement compiler: renders an expression tree to SQL text plus a bind layout, once per
+ * statement shape (SQLAlchemy's `SQLCompiler`). Dialects subclass it for their spelling.
+ *
+ * Bound parameters render as internal tokens while compiling; `finalize()` splits the text on
+ * them, so the positional order is the order in the final text (CTEs render first even though
+ * they are compiled when met). The resulting {@link Compiled} builds the wire SQL and parameter
+ * list for any statement with the same cache key.
+ * @module
+ */
+import { ArgumentError, CompileError } from "../errors.js";
+import { CartesianProductWarning, warn } from "../warnings.js";
+import {
+  BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant,
+  FunctionElement, Label, LiteralColumn, Over, registerCompileImpl, TextClause, TupleType, UnaryExpression,
+} from "./elements.js";
+import { ColumnClause } from "./column.js";
+import { ColumnImpl, TableImpl } from "./schema.js";
+import {
+  Alias, CompoundSelect, CTE, FromClause, Join, Select, SelectBase, TableClause, Values, type ExportedColumn,
+} from "./selectable.js";
+import { UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
+import { BINARY_SQL } from "./operators.js";
+import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
+import { defaultDialect, registerDefaultCompiler, type Dialect } from "./dialect.js";
+import { typeFromJsValue } from "./types/index.js";
+
+/** Options of `stmt.compile()` and of the engine's compile step. */
+export interface CompileOptions {
+  /** Render bound values inline as SQL literals (for display and DDL; never used for execution). */
+  readonly literalBinds?: boolean;
+  /** Expand "expanding" (IN) parameters now, using the statement's values, instead of a post-compile marker. */
+  readonly renderPostcompile?: boolean;
+  /** Warn (CartesianProductWarning) about SELECTs whose FROMs are not all joined (1.4 FROM linting). */
+  readonly lintFroms?: boolean;
+  /** Parameter keys given at execution, for INSERT/UPDATE without `.values()`. */
+  readonly columnKeys?: readonly string[];
+  /** Bind position map from the statement's cache key. @internal */
+  readonly bindIndex?: ReadonlyMap<BindParameter<unknown, string>, number>;
+  /** Compiling for `conn.execute(insert, [rows…])` ("insertmanyvalues"). @internal */
+  readonly forExecutemany?: boolean;
+}
+
+/** Keyword state passed down while compiling (SQLAlchemy's `**kw`). */
+export interface CompileKw {
+  readonly withinColumnsClause?: boolean;
+  readonly asFrom?: boolean;
+  readonly lateral?: boolean;
+  readonly asSubquery?: boolean;
+  readonly exported?: readonly ExportedColumn[];
+  readonly withinOrderBy?: boolean;
+  readonly unqualified?: boolean;
+  readonly inCompound?: boolean;
+  readonly selectLabels?: ReadonlySet<Label<unknown, string>>;
+}
+
+/** Where a positional parameter's value comes from. */
+export type SlotSource = "bind" | "default" | "onupdate";
+
+/** One bound parameter position in compiled SQL. */
+export interface BindSlot {
+  /** Parameter name (`id_1`, `name`). */
+  readonly name: string;
+  readonly bind: BindParameter<unknown, string>;
+  /** Index into the cache key's bind list; -1 when the bind was made while compiling. */
+  readonly extractIndex: number;
+  readonly expanding: boolean;
+  readonly source: SlotSource;
+  /** Column this value is for (DML), used for defaults and error messages. */
+  readonly column?: ColumnImpl;
+  readonly type: TypeEngine<unknown>;
+}
+
+/** One column of a statement's result (SELECT list or RETURNING). */
+export interface ResultColumn {
+  readonly key: string;
+  readonly type: TypeEngine<unknown>;
+  readonly element: ColumnElement<unknown, string>;
+}
+
+/** The shape of an INSERT's VALUES tuple, for "insertmanyvalues" batching. @internal */
+export interface InsertManyTemplate {
+  readonly prefix: TokenizedSql;
+  readonly tuple: TokenizedSql;
+  readonly suffix: TokenizedSql;
+}
+/** SQL text split around bind tokens. @internal */
+export interface TokenizedSql {
+  readonly parts: readonly string[];
+  readonly slots: readonly BindSlot[];
+}
+
+const TOKEN_RE = /\u0000(\d+)\u0000/g;
+const IM_START = "\u0001";
+const IM_END = "\u0002";
+
+let compiledUid = 0;
+
+/** A compiled statement: SQL text, bind layout and result columns (SQLAlchemy's `Compiled`). */
+export class Compiled {
+  /** Process-unique id; `cached since` echo bookkeeping. */
+  readonly id = ++compiledUid;
+  /** When it was compiled (ms since epoch). */
+  readonly compiledAt = Date.now();
+  /** Bound parameters in positional order. */
+  readonly slots: readonly BindSlot[];
+  private readonly parts: readonly string[];
+  private readonly hasExpanding: boolean;
+  /** Wire SQL when no parameter is expanding. */
+  private readonly fixedSql: string | undefined;
+  private readonly processors: (BindProcessor | undefined)[];
+  private manySqlCache?: Map<number, string>;
+
+  constructor(
+    readonly dialect: Dialect,
+    tokenized: TokenizedSql,
+    /** Result columns (SELECT list or RETURNING), empty for statements returning no rows. */
+    readonly resultColumns: readonly ResultColumn[],
+    readonly statementKind: "select" | "insert" | "update" | "delete" | "text" | "ddl" | "other",
+    readonly insertMany: InsertManyTemplate | undefined,
+    /** The statement that was compiled. */
+    readonly statement: ClauseElement,
+    /** Tables the statement writes to (DML). */
+    readonly isReturning: boolean,
+  ) {
+    this.parts = tokenized.parts;
+    this.slots = tokenized.slots;
+    this.hasExpanding = this.slots.some((s) => s.expanding);
+    const td = dialect.typeDialect;
+    this.processors = this.slots.map((s) => (s.type === NULLTYPE ? undefined : s.type.bindProcessor(td)));
+    this.fixedSql = this.hasExpanding || dialect.paramstyle === "named" ? undefined : this.renderWire(this.slots.map(() => 1));
+  }
+
+  /** SQL as displayed: `:name`, `?` or `$n` placeholders; expanding parameters as `__[POSTCOMPILE_name]`. */
+  get sql(): string {
+    let n = 0;
+    let out = this.parts[0];
+    this.slots.forEach((s, i) => {
+      if (s.expanding) out += `__[POSTCOMPILE_${s.name}]`;
+      else out += this.placeholder(++n, s.name);
+      out += this.parts[i + 1];
+    });
+    return out;
+  }
+  /** Same as {@link Compiled.sql}. */
+  toString(): string {
+    return this.sql;
+  }
+  /** Parameter values by name, as given in the statement (before type processing). */
+  get params(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const s of this.slots) if (!(s.name in out)) out[s.name] = s.bind.required ? undefined : s.source === "bind" ? s.bind.effectiveValue() : undefined;
+    return out;
+  }
+  /** Parameter names in positional order (SQLAlchemy's `positiontup`). */
+  get positiontup(): string[] {
+    return this.slots.map((s) => s.name);
+  }
+  /** Parameter values in positional order (before type processing). */
+  get positionalParams(): unknown[] {
+    const p = this.params;
+    return this.slots.map((s) => p[s.name]);
+  }
+
+  private placeholder(n: number, name: string): string {
+    const ps = this.dialect.paramstyle;
+    return ps === "numeric_dollar" ? `$${n}` : ps === "qmark" ? "?" : `:${name}`;
+  }
+
+  private renderWire(counts: readonly number[], emptyOps?: readonly (string | undefined)[]): string {
+    let n = 0;
+    let out = this.parts[0];
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      if (!s.expanding) out += this.placeholder(++n, s.name);
+      else if (counts[i] === 0) out += emptyOps?.[i] ?? "NULL";
+      else {
+        const width = s.type instanceof TupleType ? s.type.types.length : 0;
+        const items: string[] = [];
+        for (let j = 0; j < counts[i]; j++) {
+          if (width) {
+            const t: string[] = [];
+            for (let w = 0; w < width; w++) t.push(this.placeholder(++n, s.name));
+            items.push(`(${t.join(", ")})`);
+          } else items.push(this.placeholder(++n, s.name));
+        }
+        out += items.join(", ");
+      }
+      out += this.parts[i + 1];
+    }
+    return out;
+  }
+
+  /**
+   * Wire SQL and processed positional parameters for one execution.
+   * @param extracted the bind list of the statement being executed (same cache key), or
+   *   undefined to use the compiled statement's own values.
+   * @param params execution parameters by name (required binds, overrides, DML column values).
+   * @throws ArgumentError when a required parameter is missing or a value cannot be bound.
+   */
+  construct(extracted: readonly BindParameter<unknown, string>[] | undefined, params: Readonly<Record<string, unknown>> | undefined): { sql: string; params: unknown[] } {
+    const out: unknown[] = [];
+    const slots = this.slots;
+    if (!this.hasExpanding) {
+      for (let i = 0; i < slots.length; i++) out.push(this.process(i, this.valueFor(slots[i], extracted, params)));
+      return { sql: this.fixedSql ?? this.renderWire(slots.map(() => 1)), params: out };
+    }
+    const counts: number[] = [];
+    const empties: (string | undefined)[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      const v = this.valueFor(s, extracted, params);
+      if (!s.expanding) {
+        counts.push(1);
+        empties.push(undefined);
+        out.push(this.process(i, v));
+        continue;
+      }
+      if (!Array.isArray(v)) throw new ArgumentError(`Expanding parameter '${s.name}' (IN) needs a list; got ${typeof v}`);
+      counts.push(v.length);
+      empties.push(v.length === 0 ? this.emptyIn(s) : undefined);
+      if (s.type instanceof TupleType) {
+        const procs = s.type.types.map((t) => t.bindProcessor(this.dialect.typeDialect));
+        for (const tup of v as unknown[][]) {
+          if (!Array.isArray(tup) || tup.length !== procs.length) {
+            throw new ArgumentError(`Tuple IN parameter '${s.name}' needs tuples of ${procs.length} values`);
+          }
+          tup.forEach((x, j) => out.push(x == null ? null : procs[j] ? procs[j]!(x) : x));
+        }
+      } else for (const x of v) out.push(this.process(i, x));
+    }
+    return { sql: this.renderWire(counts, empties), params: out };
+  }
+
+  private emptyIn(s: BindSlot): string {
+    return this.dialect.emptySetOp(s.bind.bindKey === "__notin__" ? "notIn" : (s as { op?: "in" | "notIn" }).op ?? "in");
+  }
+
+  private valueFor(s: BindSlot, extracted: readonly BindParameter<unknown, string>[] | undefined, params: Readonly<Record<string, unknown>> | undefined): unknown {
+    if (s.source !== "bind") return evaluateDefault(s, params);
+    if (params !== undefined && s.name in params) return params[s.name];
+    const b = extracted && s.extractIndex >= 0 ? extracted[s.extractIndex] : s.bind;
+    if (b.required) {
+      if (params !== undefined && b.bindKey in params) return params[b.bindKey];
+      throw new ArgumentError(`A value is required for bind parameter '${s.name}'${s.column ? ` (${s.column.describe()})` : ""}`);
+    }
+    return b.callable ? b.callable() : b.value;
+  }
+
+  private process(i: number, v: unknown): unknown {
+    if (v == null) return null;
+    let p = this.processors[i];
+    if (p === undefined && this.slots[i].type === NULLTYPE) p = typeFromJsValue(v).bindProcessor(this.dialect.typeDialect);
+    if (!p) return v;
+    try {
+      return p(v);
+    } catch (e) {
+      const s = this.slots[i];
+      const where = s.column ? s.column.describe() : `parameter '${s.name}'`;
+      throw new ArgumentError(`Cannot bind value for ${where}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * "insertmanyvalues": wire statements for many parameter rows of a single-row INSERT, in
+   * pages of at most `maxParams` parameters (SQLAlchemy 2.0). Rows keep their order.
+   */
+  constructMany(rows: readonly Readonly<Record<string, unknown>>[], maxParams: number): { sql: string; params: unknown[]; rows: number }[] {
+    const t = this.insertMany;
+    if (!t) return rows.map((r) => ({ ...this.construct(undefined, r), rows: 1 }));
+    const per = Math.max(1, t.tuple.slots.length);
+    const fixed = t.prefix.slots.length + t.suffix.slots.length;
+    const pageSize = Math.max(1, Math.floor((maxParams - fixed) / per));
+    const out: { sql: string; params: unknown[]; rows: number }[] = [];
+    const tupleProcs = t.tuple.slots.map((s) => (s.type === NULLTYPE ? undefined : s.type.bindProcessor(this.dialect.typeDialect)));
+    for (let start = 0; start < rows.length; start += pageSize) {
+      const page = rows.slice(start, start + pageSize);
+      const params: unknown[] = [];
+      const first = page[0];
+      for (const s of t.prefix.slots) params.push(this.processSlot(s, this.valueFor(s, undefined, first)));
+      for (let ri = 0; ri < page.length; ri++)
+        for (let j = 0; j < t.tuple.slots.length; j++) {
+          const s = t.tuple.slots[j];
+          let v: unknown;
+          try {
+            v = this.valueFor(s, undefined, page[ri]);
+          } catch (e) {
+            throw new ArgumentError(`${(e as Error).message}, in parameter group ${start + ri}`, { cause: e });
+          }
+          const p = tupleProcs[j];
+          params.push(v == null ? null : p ? this.guard(p, v, s) : s.type === NULLTYPE ? this.processSlot(s, v) : v);
+        }
+      for (const s of t.suffix.slots) params.push(this.processSlot(s, this.valueFor(s, undefined, first)));
+      out.push({ sql: this.manySql(page.length), params, rows: page.length });
+    }
+    return out;
+  }
+
+  private guard(p: BindProcessor, v: unknown, s: BindSlot): unknown {
+    try {
+      return p(v);
+    } catch (e) {
+      const where = s.column ? s.column.describe() : `parameter '${s.name}'`;
+      throw new ArgumentError(`Cannot bind value for ${where}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  private processSlot(s: BindSlot, v: unknown): unknown {
+    if (v == null) return null;
+    const p = s.type === NULLTYPE ? typeFromJsValue(v).bindProcessor(this.dialect.typeDialect) : s.type.bindProcessor(this.dialect.typeDialect);
+    return p ? this.guard(p, v, s) : v;
+  }
+
+  private manySql(n: number): string {
+    const cache = (this.manySqlCache ??= new Map());
+    let sql = cache.get(n);
+    if (sql !== undefined) return sql;
+    const t = this.insertMany!;
+    let k = 0;
+    const render = (ts: TokenizedSql) => {
+      let s = ts.parts[0];
+      for (let i = 0; i < ts.slots.length; i++) s += this.placeholder(++k, ts.slots[i].name) + ts.parts[i + 1];
+      return s;
+    };
+    sql = render(t.prefix);
+    const tuples: string[] = [];
+    for (let i = 0; i < n; i++) tuples.push(render(t.tuple));
+    sql += tuples.join(", ") + render(t.suffix);
+    if (cache.size < 8) cache.set(n, sql);
+    return sql;
+  }
+}
+
+function evaluateDefault(s: BindSlot, params: Readonly<Record<string, unknown>> | undefined): unknown {
+  const col = s.column!;
+  if (params !== undefined && col.key in params) return params[col.key];
+  const d = s.source === "default" ? col.default : col.onupdate;
+  return typeof d === "function" ? (d as (ctx: { currentParameters?: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: params }) : d;
+}
+
+interface SelectFrame {
+  readonly froms: readonly FromClause[];
+  readonly barrier: boolean;
+}
+
+/** Renders one statement. Subclassed per dialect. */
+export class SQLCompiler {
+  protected readonly slots: BindSlot[] = [];
+  private readonly bindNames = new Map<BindParameter<unknown, string>, string>();
+  private readonly nameOwners = new Map<string, BindParameter<unknown, string>>();
+  private readonly bindCounters = new Map<string, number>();
+  private readonly anonCounters = new Map<string, number>();
+  private readonly anonNames = new Map<object, string>();
+  private readonly stack: SelectFrame[] = [];
+  private readonly ctes = new Map<CTE, string>();
+  private readonly ctesInProgress = new Set<CTE>();
+  private ctesRecursive = false;
+  resultColumns: ResultColumn[] = [];
+  private insertManyMarked = false;
+  protected statementKind: Compiled["statementKind"] = "other";
+
+  constructor(readonly dialect: Dialect, readonly statement: ClauseElement, readonly options: CompileOptions) {}
+
+  /** Compile the statement. */
+  compile(): Compiled {
+    let text = this.process(this.statement, {});
+    text = this.prependCtes(text);
+    const isReturning = this.statement instanceof UpdateBase && this.statement.returningColumns.length > 0;
+    let insertMany: InsertManyTemplate | undefined;
+    if (this.insertManyMarked) {
+      const a = text.indexOf(IM_START);
+      const b = text.indexOf(IM_END);
+      insertMany = {
+        prefix: this.tokenize(text.slice(0, a)),
+        tuple: this.tokenize(text.slice(a + 1, b)),
+        suffix: this.tokenize(text.slice(b + 1)),
+      };
+      text = text.slice(0, a) + text.slice(a + 1, b) + text.slice(b + 1);
+    }
+    return new Compiled(this.dialect, this.tokenize(text), this.resultColumns, this.statementKind, insertMany, this.statement, isReturning);
+  }
+
+  private tokenize(text: string): TokenizedSql {
+    const parts: string[] = [];
+    const slots: BindSlot[] = [];
+    let last = 0;
+    for (const m of text.matchAll(TOKEN_RE)) {
+      parts.push(text.slice(last, m.index));
+      slots.push(this.slots[Number(m[1])]);
+      last = m.index! + m[0].length;
+    }
+    parts.push(text.slice(last));
+    return { parts, slots };
+  }
+
+  /** Render any element. */
+  process(e: ClauseElement, kw: CompileKw): string {
+    return e._compile(this, kw);
+  }
+
+  // ---- names and quoting ---------------------------------------------------------------------
+  quoteIdentifier(name: string): string {
+    return this.dialect.quoteIdentifier(name);
+  }
+  /** A name for an anonymous alias/label, unique within this statement (`anon_1`, `users_1`). */
+  anonName(obj: object, base: string): string {
+    let n = this.anonNames.get(obj);
+    if (n === undefined) {
+      const c = (this.anonCounters.get(base) ?? 0) + 1;
+      this.anonCounters.set(base, c);
+      n = `${base}_${c}`;
+      this.anonNames.set(obj, n);
+    }
+    return n;
+  }
+  protected fromName(f: FromClause): string {
+    if (f instanceof Alias || f instanceof Values) {
+      if (f.name !== undefined) return f.name;
+      const base = f instanceof Alias && f.element instanceof TableClause ? f.element.name : "anon";
+      return this.anonName(f, base);
+    }
+    if (f instanceof TableClause) return f.name;
+    throw new CompileError(`${f.describe()} has no name to qualify columns with`);
+  }
+  protected qualifiedFromName(f: FromClause): string {
+    if (f instanceof TableClause && !(f instanceof Alias) && f.schema) return `${this.quoteIdentifier(f.schema)}.${this.quoteIdentifier(f.name)}`;
+    return this.quoteIdentifier(this.fromName(f));
+  }
+
+  // ---- literals -----------------------------------------------------------------------------
+  /** A SQL string literal with quotes doubled. */
+  renderStringLiteral(s: string): string {
+    return `'${s.replace(/'/g, "''")}'`;
+  }
+  /** Render a JS value as a SQL literal (for `literalBinds` and DDL defaults). */
+  renderLiteral(value: unknown, type: TypeEngine<unknown>): string {
+    if (value === null || value === undefined) return "NULL";
+    const proc = (type === NULLTYPE ? typeFromJsValue(value) : type).bindProcessor(this.dialect.typeDialect);
+    const v = proc ? proc(value) : value;
+    if (v === null || v === undefined) return "NULL";
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw new CompileError(`Cannot render ${v} as a SQL literal`);
+      return String(v);
+    }
+    if (typeof v === "bigint") return v.toString();
+    if (typeof v === "boolean") return this.renderBoolean(v);
+    if (typeof v === "string") return this.renderStringLiteral(v);
+    if (v instanceof Date) return this.renderStringLiteral(v.toISOString());
+    if (v instanceof Uint8Array) return this.renderBytesLiteral(v);
+    throw new CompileError(`Don't know how to render a literal value of type ${typeof v} for ${type}`);
+  }
+  protected renderBytesLiteral(b: Uint8Array): string {
+    return `X'${[...b].map((x) => x.toString(16).padStart(2, "0")).join("")}'`;
+  }
+  renderBoolean(v: boolean): string {
+    return v ? "true" : "false";
+  }
+
+  // ---- leaves -------------------------------------------------------------------------------
+  visitBindParam(b: BindParameter<unknown, string>, kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource } = {}): string {
+    if (this.options.literalBinds || (b.literalExecute && !b.required)) {
+      if (b.required) throw new CompileError(`No literal value for required bind parameter '${b.bindKey}'`);
+      const v = b.effectiveValue();
+      if (b.expanding) {
+        const list = v as unknown[];
+        if (list.length === 0) return this.dialect.emptySetOp("in");
+        return list.map((x) => (Array.isArray(x) ? `(${x.map((y) => this.renderLiteral(y, NULLTYPE)).join(", ")})` : this.renderLiteral(x, b.type))).join(", ");
+      }
+      return this.renderLiteral(v, b.type);
+    }
+    const name = this.bindName(b);
+    if (b.expanding && this.options.renderPostcompile) {
+      const list = b.effectiveValue() as unknown[];
+      if (!Array.isArray(list)) throw new CompileError(`Expanding parameter '${name}' has no list value to render`);
+      if (list.length === 0) return this.dialect.emptySetOp("in");
+      return list.map((x, i) => this.addSlot(new BindParameter(`${name}_${i + 1}`, x, b.type), `${name}_${i + 1}`, kw, {})).join(", ");
+    }
+    const token = this.addSlot(b, name, kw, opts);
+    if (b.expanding) return token;
+    return b.type.bindExpression(this.dialect.typeDialect, token) ?? token;
+  }
+  private addSlot(b: BindParameter<unknown, string>, name: string, _kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource }): string {
+    const idx = this.options.bindIndex?.get(b) ?? -1;
+    this.slots.push({
+      name, bind: b, extractIndex: idx, expanding: b.expanding && !this.options.renderPostcompile,
+      source: opts.source ?? "bind", type: b.type, ...(opts.column ? { column: opts.column } : {}),
+    });
+    return `\u0000${this.slots.length - 1}\u0000`;
+  }
+  /** Compiled name of a bind: anonymous ones get `<base>_<n>`. */
+  bindName(b: BindParameter<unknown, string>): string {
+    let n = this.bindNames.get(b);
+    if (n !== undefined) return n;
+    if (b.unique) {
+      const base = b.bindKey.replace(/[^\w]/g, "_");
+      let c = this.bindCounters.get(base) ?? 0;
+      do n = `${base}_${++c}`;
+      while (this.nameOwners.has(n));
+      this.bindCounters.set(base, c);
+    } else {
+      n = b.bindKey;
+      const owner = this.nameOwners.get(n);
+      if (owner && owner !== b && !(owner.required && b.required) && !(owner.value === b.value && owner.type === b.type)) {
+        throw new CompileError(`Bind parameter '${n}' conflicts with another bind parameter of the same name; give one of them a different key`);
+      }
+    }
+    this.nameOwners.set(n, b);
+    this.bindNames.set(b, n);
+    return n;
+  }
+
+  visitLiteralColumn(c: LiteralColumn<unknown, string>, _kw: CompileKw): string {
+    return c.text;
+  }
+  visitConstant(c: Constant<unknown>): string {
+    return c.which === "null" ? "NULL" : this.renderBoolean(c.which === "true");
+  }
+  visitColumn(c: ColumnClause<unknown, string>, kw: CompileKw): string {
+    const name = this.quoteIdentifier(c.name);
+    if (kw.unqualified || !c.table) return name;
+    return `${this.qualifiedFromName(c.table)}.${name}`;
+  }
+  visitTable(t: TableClause, kw: CompileKw): string {
+    if (kw.asFrom || kw.unqualified) return this.qualifiedFromName(t);
+    throw new CompileError(`${t.describe()} can only be rendered in a FROM clause`);
+  }
+
+  visitText(t: TextClause, kw: CompileKw): string {
+    this.statementKind = this.statementKind === "other" && this.statement === t ? "text" : this.statementKind;
+    return t.text.replace(/(\\:)|(?<![:\w])(:)(\w+)(?!:)/g, (_m, esc: string | undefined, _colon, name: string) => {
+      if (esc) return ":";
+      const b = t.binds.get(name) ?? new BindParameter(name, undefined, NULLTYPE, { required: true });
+      return this.visitBindParam(b, kw);
+    });
+  }
+
+  // ---- operators ----------------------------------------------------------------------------
+  visitBinary(b: BinaryExpression<unknown>, kw: CompileKw): string {
+    const op = b.operator;
+    const left = this.process(b.left, kw);
+    if ((op === "in" || op === "notIn") && b.right instanceof BindParameter && b.right.expanding) {
+      (b.right as unknown as { op?: string }).op = op;
+      const r = this.process(b.right, kw);
+      const last = this.slots[this.slots.length - 1];
+      if (last && last.bind === b.right) (last as { op?: string }).op = op;
+      return `${left}${BINARY_SQL[op]}(${r})`;
+    }
+    const right = this.process(b.right, kw);
+    switch (op) {
+      case "between":
+        return `${left} BETWEEN ${b.modifiers.symmetric ? "SYMMETRIC " : ""}${right}`;
+      case "notBetween":
+        return `${left} NOT BETWEEN ${b.modifiers.symmetric ? "SYMMETRIC " : ""}${right}`;
+      case "like":
+      case "notLike":
+        return `${left}${BINARY_SQL[op]}${right}${this.escapeClause(b)}`;
+      case "ilike":
+      case "notIlike":
+        return this.renderIlike(left, right, op === "notIlike") + this.escapeClause(b);
+      case "regexpMatch":
+      case "notRegexpMatch":
+        return this.renderRegexp(left, right, op === "notRegexpMatch", b.modifiers.flags);
+      case "truediv":
+        return b.modifiers.intDiv ? this.renderIntTruediv(left, right) : `${left} / ${right}`;
+      case "floordiv":
+        return b.modifiers.intDiv ? `${left} / ${right}` : `FLOOR(${left} / ${right})`;
+      case "custom":
+        return `${left}${b.modifiers.customSql}${right}`;
+      default: {
+        const sym = BINARY_SQL[op];
+        if (!sym) throw new CompileError(`Operator '${op}' is not supported by the ${this.dialect.name} dialect`);
+        return `${left}${sym}${right}`;
+      }
+    }
+  }
+  protected escapeClause(b: BinaryExpression<unknown>): string {
+    return b.modifiers.escape !== undefined ? ` ESCAPE ${this.renderStringLiteral(b.modifiers.escape)}` : "";
+  }
+  protected renderIlike(left: string, right: string, negate: boolean): string {
+    return `lower(${left}) ${negate ? "NOT LIKE" : "LIKE"} lower(${right})`;
+  }
+  protected renderRegexp(left: string, right: string, negate: boolean, _flags: string | undefined): string {
+    return `${left} ${negate ? "NOT REGEXP" : "REGEXP"} ${right}`;
+  }
+  protected renderIntTruediv(left: string, right: string): string {
+    return `${left} / CAST(${right} AS NUMERIC)`;
+  }
+  visitBooleanList(b: BooleanClauseList, kw: CompileKw): string {
+    if (b.clauses.length === 0) return b.operator === "and" ? this.renderBoolean(true) : this.renderBoolean(false);
+    return b.clauses.map((c) => this.process(c, kw)).join(b.operator === "and" ? " AND " : " OR ");
+  }
+  visitUnary(u: UnaryExpression<unknown>, kw: CompileKw): string {
+    const inner = this.process(u.element, kw);
+    let s = inner;
+    switch (u.operator) {
+      case "not": s = `NOT ${inner}`; break;
+      case "neg": s = `-${inner}`; break;
+      case "distinct": s = `DISTINCT ${inner}`; break;
+      case "exists": s = `EXISTS ${inner}`; break;
+      case undefined: break;
+      default: throw new CompileError(`Unary operator '${u.operator}' is not supported`);
+    }
+    switch (u.modifier) {
+      case "asc": return `${s} ASC`;
+      case "desc": return `${s} DESC`;
+      case "nullsFirst": return `${s} NULLS FIRST`;
+      case "nullsLast": return `${s} NULLS LAST`;
+      default: return s;
+    }
+  }
+  visitLabel(l: Label<unknown, string>, kw: CompileKw): string {
+    if (kw.withinColumnsClause) return `${this.process(l.element, { ...kw, withinColumnsClause: false })} AS ${this.quoteIdentifier(l.name)}`;
+    if (kw.withinOrderBy && kw.selectLabels?.has(l)) return this.quoteIdentifier(l.name);
+    return this.process(l.element, kw);
+  }
+  visitCast(c: Cast<unknown>, kw: CompileKw): string {
+    return `CAST(${this.process(c.element, kw)} AS ${c.type.compileType({ name: this.dialect.typeDialect })})`;
+  }
+  visitCase(c: Case<unknown>, kw: CompileKw): string {
+    let s = "CASE ";
+    if (c.value) s += `${this.process(c.value, kw)} `;
+    for (const [w, t] of c.whens) s += `WHEN ${this.process(w, kw)} THEN ${this.process(t, kw)} `;
+    if (c.else_) s += `ELSE ${this.process(c.else_, kw)} `;
+    return `${s}END`;
+  }
+  visitFunction(f: FunctionElement<unknown, string>, kw: CompileKw): string {
+    const inner = { ...kw, withinColumnsClause: false };
+    const name = this.functionName(f);
+    if (f.bare) return name;
+    return `${name}(${f.args.map((a) => this.process(a, inner)).join(", ")})`;
+  }
+  /** The SQL name of a function; dialects map portable names (SQLite renders now() as CURRENT_TIMESTAMP). */
+  protected functionName(f: FunctionElement<unknown, string>): string {
+    if (f.bare) return f.name.toUpperCase();
+    return f.name.split(".").map((p) => (/^\w+$/.test(p) ? p : this.quoteIdentifier(p))).join(".");
+  }
+  visitOver(o: Over<unknown, string>, kw: CompileKw): string {
+    const inner = { ...kw, withinColumnsClause: false };
+    const parts: string[] = [];
+    if (o.partitionBy.length) parts.push(`PARTITION BY ${o.partitionBy.map((p) => this.process(p, inner)).join(", ")}`);
+    if (o.orderBy.length) parts.push(`ORDER BY ${o.orderBy.map((p) => this.process(p, inner)).join(", ")}`);
+    const frame = o.rows ? ["ROWS", o.rows] as const : o.range ? ["RANGE", o.range] as const : undefined;
+    if (frame) parts.push(`${frame[0]} BETWEEN ${frameBound(frame[1][0], true)} AND ${frameBound(frame[1][1], false)}`);
+    return `${this.process(o.element, inner)} OVER (${parts.join(" ")})`;
+  }
+
+  visitScalarSelect(s: { element: SelectBase }, kw: CompileKw): string {
+    return `(${this.process(s.element, { withinColumnsClause: false, ...(kw.unqualified ? { unqualified: false } : {}) })})`;
+  }
+
+  // ---- FROM elements ------------------------------------------------------------------------
+  visitAlias(a: Alias, kw: CompileKw): string {
+    if (a instanceof CTE) return this.visitCteRef(a, kw);
+    const name = this.quoteIdentifier(this.fromName(a));
+    if (!kw.asFrom) return name;
+    if (a.element instanceof FromClause) return `${this.process(a.element, { asFrom: true })} AS ${name}`;
+    const lateral = a.aliasKind === "lateral";
+    const inner = this.compileSubquerySelect(a.element, lateral);
+    return `${lateral ? "LATERAL " : ""}(${inner}) AS ${name}`;
+  }
+  private compileSubquerySelect(sel: SelectBase, lateral: boolean): string {
+    if (!lateral) this.stack.push({ froms: [], barrier: true });
+    try {
+      return this.process(sel, { asSubquery: true, exported: sel.exportedColumns() });
+    } finally {
+      if (!lateral) this.stack.pop();
+    }
+  }
+  private visitCteRef(cte: CTE, kw: CompileKw): string {
+    const name = this.quoteIdentifier(this.fromName(cte));
+    if (!this.ctes.has(cte) && !this.ctesInProgress.has(cte)) {
+      this.ctesInProgress.add(cte);
+      if (cte.recursive) this.ctesRecursive = true;
+      const sel = cte.element as SelectBase;
+      const body = this.compileSubquerySelect(sel, false);
+      const colList = cte.recursive ? `(${sel.exportedColumns().map((c) => this.quoteIdentifier(c.name)).join(", ")})` : "";
+      this.ctes.set(cte, `${name}${colList} AS \n(${body})`);
+      this.ctesInProgress.delete(cte);
+    }
+    return kw.asFrom ? name : name;
+  }
+  private prependCtes(text: string): string {
+    if (this.ctes.size === 0) return text;
+    return `WITH ${this.ctesRecursive ? "RECURSIVE " : ""}${[...this.ctes.values()].join(", ")}\n ${text}`;
+  }
+  visitJoin(j: Join, kw: CompileKw): string {
+    const kind = j.full ? " FULL OUTER JOIN " : j.isOuter ? " LEFT OUTER JOIN " : " JOIN ";
+    const inner = { asFrom: true, ...(kw.lateral ? { lateral: true } : {}) };
+    return `${this.process(j.left, inner)}${kind}${this.process(j.right, inner)} ON ${this.process(j.onclause, {})}`;
+  }
+  visitValues(v: Values, kw: CompileKw): string {
+    if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
+    const rows = v.rows.map((r) => `(${r.map((x) => this.process(x, {})).join(", ")})`).join(", ");
+    const name = this.quoteIdentifier(this.fromName(v));
+    const cols = v.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ");
+    if (!kw.asFrom) return name;
+    return `(VALUES ${rows}) AS ${name} (${cols})`;
+  }
+
+  // ---- SELECT -------------------------------------------------------------------------------
+  private displayFroms(s: Select): FromClause[] {
+    let froms = s.resolveFroms();
+    const enclosing: FromClause[] = [];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const f = this.stack[i];
+      if (f.barrier) break;
+      for (const x of f.froms) enclosing.push(...x.coveredFroms());
+    }
+    if (enclosing.length && froms.length) {
+      const before = froms;
+      if (s.correlateTo !== undefined) {
+        const explicit = new Set(s.correlateTo);
+        froms = froms.filter((f) => !(explicit.has(f) && enclosing.includes(f)));
+      } else {
+        const except = new Set(s.correlateExceptTo ?? []);
+        froms = froms.filter((f) => except.has(f) || !enclosing.includes(f));
+        if (froms.length === 0) {
+          throw new CompileError(
+            `Select statement returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually (correlated: ${before.map((f) => f.describeName()).join(", ")})`,
+          );
+        }
+      }
+    }
+    return froms;
+  }
+
+  visitSelect(s: Select, kw: CompileKw): string {
+    const toplevel = this.stack.length === 0;
+    if (toplevel) this.statementKind = "select";
+    const froms = this.displayFroms(s);
+    this.stack.push({ froms, barrier: false });
+    try {
+      const exported = kw.asSubquery ? (kw.exported ?? s.exportedColumns()) : undefined;
+      const cols = s.selectedColumns;
+      if (cols.length === 0) throw new CompileError("SELECT construct has no columns; pass columns or tables to select()");
+      const labels = new Set<Label<unknown, string>>();
+      const rendered = cols.map((c, i) => {
+        if (c instanceof Label) labels.add(c);
+        return this.renderColumnsClauseElement(c, i, toplevel && !kw.asSubquery && !kw.inCompound, exported?.[i]);
+      });
+      let text = "SELECT ";
+      if (s.isDistinct) text += this.renderDistinct(s);
+      text += rendered.join(", ");
+      if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
+      const where = s.whereCriteria;
+      if (where.length) text += ` \nWHERE ${this.process(where.length === 1 ? where[0] : new BooleanClauseList("and", where), {})}`;
+      if (this.options.lintFroms) this.lintFroms(s, froms);
+      if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, {})).join(", ")}`;
+      if (s.havingCriteria.length) {
+        const h = s.havingCriteria;
+        text += ` \nHAVING ${this.process(h.length === 1 ? h[0] : new BooleanClauseList("and", h), {})}`;
+      }
+      if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, selectLabels: labels })).join(", ")}`;
+      text += this.limitClause(s.limitClause, s.offsetClause);
+      if (s.forUpdateArg) text += this.forUpdateClause(s);
+      return text;
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  protected renderDistinct(s: Select): string {
+    if (s.distinctOn.length) return `DISTINCT ON (${s.distinctOn.map((c) => this.process(c, {})).join(", ")}) `;
+    return "DISTINCT ";
+  }
+
+  /** Render one SELECT-list element, labelling as SQLAlchemy does, and record result columns at top level. */
+  private renderColumnsClauseElement(c: ColumnElement<unknown, string>, i: number, record: boolean, exported: ExportedColumn | undefined): string {
+    let text = this.process(c, { withinColumnsClause: true });
+    let label: string | undefined;
+    let key: string;
+    if (c instanceof Label) key = c.name;
+    else if (exported) {
+      key = exported.name;
+      if (!(c instanceof ColumnClause && c.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
+    } else if (c instanceof ColumnClause) key = c.key;
+    else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
+    else {
+      const base = c instanceof FunctionElement ? c.name.split(".").pop()! : "anon";
+      label = this.anonName(c, base);
+      key = label;
+    }
+    if (record) {
+      const wrapped = c.type.columnExpression(this.dialect.typeDialect, text);
+      if (wrapped !== undefined) {
+        text = wrapped;
+        if (!label && !(c instanceof Label)) label = c instanceof ColumnClause ? c.name : key;
+      }
+      this.resultColumns.push({ key, type: c.type, element: c });
+    }
+    void i;
+    return label ? `${text} AS ${this.quoteIdentifier(label)}` : text;
+  }
+
+  /** ` LIMIT … OFFSET …`; SQLite needs a LIMIT when there is an OFFSET. */
+  protected limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
+    let s = "";
+    if (limit) s += `\n LIMIT ${this.process(limit, {})}`;
+    if (offset) {
+      if (!limit) s += "\n";
+      s += ` OFFSET ${this.process(offset, {})}`;
+    }
+    return s;
+  }
+  protected forUpdateClause(s: Select): string {
+    const f = s.forUpdateArg!;
+    let t = f.read ? (f.keyShare ? " FOR KEY SHARE" : " FOR SHARE") : f.keyShare ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+    if (f.of?.length) {
+      t += ` OF ${f.of.map((o) => (o instanceof FromClause ? this.qualifiedFromName(o) : this.process(o, {}))).join(", ")}`;
+    }
+    if (f.nowait) t += " NOWAIT";
+    if (f.skipLocked) t += " SKIP LOCKED";
+    return t;
+  }
+
+  visitCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
+    const toplevel = this.stack.length === 0;
+    if (toplevel) this.statementKind = "select";
+    const parts = c.selects.map((s, i) => {
+      const isSel = s instanceof Select;
+      const needsParens = (isSel && (s.orderByClauses.length > 0 || s.limitClause !== undefined)) || s instanceof CompoundSelect;
+      const before = this.resultColumns.length;
+      const sub = this.process(s, { ...kw, inCompound: i > 0 || !toplevel || kw.asSubquery === true, ...(i === 0 && kw.asSubquery ? { exported: kw.exported } : {}) });
+      if (i > 0) this.resultColumns.length = before;
+      return needsParens ? this.parenthesizeCompoundMember(sub) : sub;
+    });
+    let text = parts.join(` ${c.keyword} `);
+    if (c.orderByClauses.length) text += ` ORDER BY ${c.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, unqualified: true })).join(", ")}`;
+    text += this.limitClause(c.limitClause, c.offsetClause);
+    return text;
+  }
+  protected parenthesizeCompoundMember(sql: string): string {
+    return `(${sql})`;
+  }
+
+  private lintFroms(s: Select, froms: readonly FromClause[]): void {
+    if (froms.length < 2) return;
+    const index = (t: FromClause | undefined): number => (t ? froms.findIndex((f) => f.coveredFroms().includes(t)) : -1);
+    const parent = froms.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    const unite = (a: number, b: number) => {
+      if (a >= 0 && b >= 0) parent[find(a)] = find(b);
+    };
+    const visit = (e: unknown): number[] => {
+      if (!(e instanceof ClauseElement)) return [];
+      if (e instanceof ColumnClause) {
+        const i = index(e.table);
+        return i >= 0 ? [i] : [];
+      }
+      const found: number[] = [];
+      const rec = e as unknown as Record<string, unknown>;
+      if (e instanceof SelectBase) {
+        const inner = e instanceof Select ? [...e.whereCriteria, ...e.selectedColumns] : [];
+        for (const x of inner) found.push(...visit(x));
+      } else {
+        for (const k of ["left", "right", "element", "clauses", "args", "whens", "else_", "value", "func", "criterion"]) {
+          const v = rec[k];
+          if (Array.isArray(v)) for (const x of v.flat()) found.push(...visit(x));
+          else found.push(...visit(v));
+        }
+      }
+      for (let a = 1; a < found.length; a++) unite(found[0], found[a]);
+      return found;
+    };
+    for (const w of s.whereCriteria) visit(w);
+    for (const h of s.havingCriteria) visit(h);
+    const roots = new Set(froms.map((_, i) => find(i)));
+    if (roots.size > 1) {
+      const first = find(0);
+      const others = froms.filter((_, i) => find(i) !== first).map((f) => `"${f.describeName()}"`);
+      warn(
+        new CartesianProductWarning(
+          `SELECT statement has a cartesian product between FROM element(s) ${others.join(", ")} and FROM element "${froms[0].describeName()}".  Apply join condition(s) between each element to resolve.`,
+        ),
+      );
+    }
+  }
+
+  // ---- DML ----------------------------------------------------------------------------------
+  protected dmlTableName(t: TableClause): string {
+    return this.qualifiedFromName(t);
+  }
+
+  visitInsert(ins: AnyInsert, _kw: CompileKw): string {
+    this.statementKind = "insert";
+    const table = ins.table;
+    let text = `INSERT INTO ${this.dmlTableName(table)}`;
+    const cols = table.columnList as readonly ColumnClause<unknown, string>[];
+    const isCol = (c: ColumnClause<unknown, string>): c is ColumnImpl => c instanceof ColumnImpl;
+    if (ins.fromSelectStmt) {
+      text += ` (${ins.fromSelectColumns!.map((c) => this.quoteIdentifier(c.name)).join(", ")}) ${this.process(ins.fromSelectStmt, {})}`;
+    } else {
+      const rows = ins.valueRows;
+      const keys = this.options.columnKeys;
+      let chosen: ColumnClause<unknown, string>[];
+      if (rows) chosen = cols.filter((c) => rows[0].has(c));
+      else if (keys) {
+        const known = new Set(cols.map((c) => c.key));
+        const unknown = keys.filter((k) => !known.has(k) && !cols.some((c) => c.name === k));
+        if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
+        chosen = cols.filter((c) => keys.includes(c.key) || keys.includes(c.name));
+      } else chosen = [...cols];
+      const given = new Set(chosen);
+      const defaulted = cols.filter((c) => !given.has(c) && isCol(c) && (c.default !== undefined || (c.sequence && !c.primaryKey === false)));
+      const all = [...chosen, ...defaulted];
+      if (all.length === 0) {
+        text += this.defaultValuesClause();
+      } else {
+        text += ` (${all.map((c) => this.quoteIdentifier(c.name)).join(", ")}) VALUES `;
+        const renderRow = (row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined) =>
+          `(${all.map((c) => this.insertValue(c, row, given.has(c))).join(", ")})`;
+        if (rows && rows.length > 1) text += rows.map(renderRow).join(", ");
+        else {
+          const single = renderRow(rows?.[0]);
+          if (!rows && this.options.forExecutemany) {
+            this.insertManyMarked = true;
+            text += `${IM_START}${single}${IM_END}`;
+          } else text += single;
+        }
+      }
+    }
+    text += this.dmlExtensions(ins);
+    text += this.returningClause(ins);
+    return text;
+  }
+  protected defaultValuesClause(): string {
+    return " DEFAULT VALUES";
+  }
+  private insertValue(c: ColumnClause<unknown, string>, row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, given: boolean): string {
+    if (given) {
+      const v = row?.get(c);
+      if (v) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
+      return this.visitBindParam(new BindParameter(c.key, undefined, c.type, { required: true }), {}, c instanceof ColumnImpl ? { column: c } : {});
+    }
+    const col = c as ColumnImpl;
+    if (col.default instanceof ColumnElement) return this.process(col.default, {});
+    if (col.sequence && col.default === undefined) return this.sequenceNextValue(col.sequence.name);
+    return this.visitBindParam(new BindParameter(col.key, undefined, col.type, { required: false }), {}, { column: col, source: "default" });
+  }
+  protected sequenceNextValue(name: string): string {
+    return `nextval('${name.replace(/'/g, "''")}')`;
+  }
+
+  visitUpdate(u: AnyUpdate, _kw: CompileKw): string {
+    this.statementKind = "update";
+    const table = u.table;
+    const cols = table.columnList;
+    const set = new Map(u.setValues ?? []);
+    const keys = this.options.columnKeys;
+    const bindKeys = new Set<string>();
+    if (keys) {
+      const stmtBinds = this.options.bindIndex ? [...this.options.bindIndex.keys()] : [];
+      for (const b of stmtBinds) if (!b.unique) bindKeys.add(b.bindKey);
+      for (const k of keys) {
+        if (bindKeys.has(k)) continue;
+        const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
+        if (!c) throw new CompileError(`Unconsumed column names: ${k}`);
+        if (!set.has(c)) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
+      }
+    }
+    const onupdate = cols.filter((c): c is ColumnImpl => c instanceof ColumnImpl && c.onupdate !== undefined && !set.has(c));
+    const order = u.preserveParameterOrder ? [...set.keys()] : cols.filter((c) => set.has(c));
+    if (order.length === 0 && onupdate.length === 0) throw new CompileError(`UPDATE of '${table.describeName()}' has no SET values; call .values() or pass parameters`);
+    const setParts = order.map((c) => {
+      const v = set.get(c)!;
+      const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
+      return `${this.quoteIdentifier(c.name)}=${rendered}`;
+    });
+    for (const c of onupdate) {
+      const rendered = c.onupdate instanceof ColumnElement
+        ? this.process(c.onupdate, {})
+        : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
+      setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
+    }
+    const extraFroms = this.extraDmlFroms(u, [...set.values()]);
+    this.stack.push({ froms: [table, ...extraFroms], barrier: false });
+    try {
+      let text = `UPDATE ${this.dmlTableName(table)} SET ${setParts.join(", ")}`;
+      if (extraFroms.length) text += this.updateFromClause(extraFroms);
+      if (u.whereCriteria.length) text += ` WHERE ${this.process(u.whereCriteria.length === 1 ? u.whereCriteria[0] : new BooleanClauseList("and", u.whereCriteria), {})}`;
+      text += this.returningClause(u);
+      return text;
+    } finally {
+      this.stack.pop();
+    }
+  }
+  protected updateFromClause(froms: readonly FromClause[]): string {
+    return ` FROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
+  }
+
+  visitDelete(d: AnyDelete, _kw: CompileKw): string {
+    this.statementKind = "delete";
+    const extraFroms = this.extraDmlFroms(d, []);
+    this.stack.push({ froms: [d.table, ...extraFroms], barrier: false });
+    try {
+      let text = `DELETE FROM ${this.dmlTableName(d.table)}`;
+      if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
+      if (d.whereCriteria.length) text += ` WHERE ${this.process(d.whereCriteria.length === 1 ? d.whereCriteria[0] : new BooleanClauseList("and", d.whereCriteria), {})}`;
+      text += this.returningClause(d);
+      return text;
+    } finally {
+      this.stack.pop();
+    }
+  }
+  protected deleteUsingClause(froms: readonly FromClause[]): string {
+    return ` USING ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
+  }
+
+  /** Tables other than the target referenced by WHERE (and SET): UPDATE…FROM / DELETE…USING. */
+  private extraDmlFroms(stmt: AnyUpdate | AnyDelete, setValues: readonly ClauseElement[]): FromClause[] {
+    const probe = new Select([]);
+    const found = (probe.where(...(stmt.whereCriteria as ColumnElement<unknown, string>[]))).resolveFroms();
+    const extras: FromClause[] = [];
+    for (const f of found) if (!f.coveredFroms().includes(stmt.table) && !extras.includes(f)) extras.push(f);
+    void setValues;
+    return extras;
+  }
+
+  protected dmlExtensions(stmt: AnyDml): string {
+    return stmt.extensions.map((e) => ` ${this.process(e, {})}`).join("");
+  }
+
+  protected returningClause(stmt: AnyDml): string {
+    if (!stmt.returningColumns.length) return "";
+    const cols = stmt.returningExpanded;
+    const rendered = cols.map((c) => {
+      let text = this.process(c, { withinColumnsClause: true });
+      let key: string;
+      let label: string | undefined;
+      if (c instanceof Label) key = c.name;
+      else if (c instanceof ColumnClause) key = c.key;
+      else {
+        label = this.anonName(c, c instanceof FunctionElement ? c.name : "anon");
+        key = label;
+      }
+      const wrapped = c.type.columnExpression(this.dialect.typeDialect, text);
+      if (wrapped !== undefined) {
+        text = wrapped;
+        if (!label && !(c instanceof Label)) label = c instanceof ColumnClause ? c.name : key;
+      }
+      this.resultColumns.push({ key, type: c.type, element: c });
+      return label ? `${text} AS ${this.quoteIdentifier(label)}` : text;
+    });
+    return ` RETURNING ${rendered.join(", ")}`;
+  }
+}
+
+function frameBound(v: number | null, lower: boolean): string {
+  if (v === null) return lower ? "UNBOUNDED PRECEDING" : "UNBOUNDED FOLLOWING";
+  if (v === 0) return "CURRENT ROW";
+  return v < 0 ? `${-v} PRECEDING` : `${v} FOLLOWING`;
+}
+
+registerDefaultCompiler(SQLCompiler);
+registerCompileImpl((e, opts) => (opts.dialect ?? defaultDialect).createCompiler(e, opts).compile());
+
+/** The result processors of a compiled statement's columns for its dialect. */
+export function resultProcessors(c: Compiled): (ResultProcessor | undefined)[] {
+  const d = c.dialect.typeDialect;
+  return c.resultColumns.map((rc) => rc.type.resultProcessor(d));
+}
+export { TableImpl };

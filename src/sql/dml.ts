@@ -1,0 +1,274 @@
+/**
+ * INSERT, UPDATE and DELETE statements with RETURNING (SQLAlchemy's `sqlalchemy.sql.dml`).
+ * @module
+ */
+import { ArgumentError } from "../errors.js";
+import {
+  BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, type Condition,
+} from "./elements.js";
+import { ColumnClause } from "./column.js";
+import { coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CompileKw, SQLCompiler } from "./compiler.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Values for a DML statement: JS values (bound) or SQL expressions, by column key or name. */
+export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> };
+
+/** A dialect-specific clause attached to a statement (ON CONFLICT …). @internal */
+export interface DmlExtension extends ClauseElement {
+  readonly extensionKind: string;
+}
+
+/** Base of INSERT/UPDATE/DELETE. `R` / `RN` are the RETURNING row shape. */
+export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends ClauseElement {
+  declare readonly __row: R;
+  declare readonly __named: RN;
+  readonly _isDml = true;
+  readonly table: TableClause<C>;
+  readonly returningColumns: readonly (ColumnElement<unknown, string> | FromClause)[] = [];
+  /** Dialect extensions, e.g. PostgreSQL/SQLite `ON CONFLICT`. @internal */
+  readonly extensions: readonly DmlExtension[] = [];
+  /** Plugin annotations (ORM). @internal */
+  readonly annotations: Readonly<Record<string, unknown>> = {};
+  constructor(table: TableClause<C>) {
+    super();
+    const t = coerceFrom(table, `${this.constructor.name.toLowerCase()}()`);
+    if (!(t instanceof TableClause)) throw new ArgumentError(`DML target must be a table; got ${t.describe()}`);
+    this.table = t as TableClause<C>;
+  }
+  protected gen(mutate: (s: Mutable<this>) => void): this {
+    const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
+    Object.assign(s, this);
+    mutate(s);
+    return s as this;
+  }
+  /** `RETURNING …` columns (a table gives all its columns). Works on PostgreSQL and SQLite ≥ 3.35. */
+  returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, RowTupleOf<A>, RowNamesOf<A>> & this {
+    const cs = cols.map((c, i) => {
+      if (c instanceof ColumnElement || c instanceof FromClause) return c;
+      if (typeof c === "object" && c !== null && "_columnsClauseElements" in c) return c as never;
+      throw new ArgumentError(`returning(): argument ${i + 1} must be a column expression or table; got ${describeValue(c)}`);
+    });
+    return this.gen((s) => {
+      s.returningColumns = [...this.returningColumns, ...cs];
+    }) as never;
+  }
+  /** RETURNING columns, expanded. */
+  get returningExpanded(): ColumnElement<unknown, string>[] {
+    const out: ColumnElement<unknown, string>[] = [];
+    for (const c of this.returningColumns) {
+      if (c instanceof FromClause) out.push(...c.columnList);
+      else if (c instanceof ColumnElement) out.push(c);
+      else out.push(...(c as { _columnsClauseElements(): ColumnElement<unknown, string>[] })._columnsClauseElements());
+    }
+    return out;
+  }
+  /** @internal */
+  withExtension(ext: DmlExtension): this {
+    return this.gen((s) => {
+      s.extensions = [...this.extensions.filter((e) => e.extensionKind !== ext.extensionKind), ext];
+    });
+  }
+  /** @internal */
+  withAnnotations(extra: Record<string, unknown>): this {
+    return this.gen((s) => {
+      s.annotations = { ...this.annotations, ...extra };
+    });
+  }
+  /** Resolve a column key or name of the target table. @internal */
+  columnFor(key: string, what: string): ColumnClause<unknown, string> {
+    const c = this.table.c[key] ?? this.table.columnList.find((x) => x.name === key);
+    if (!c) {
+      throw new ArgumentError(`${what}: unknown column '${key}' for table '${this.table.describeName()}' (Unconsumed column names: ${key})`);
+    }
+    return c;
+  }
+  protected normalizeValues(row: Record<string, unknown>, what: string, suffix = ""): Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      throw new ArgumentError(`${what} expects an object of column values; got ${describeValue(row)}`);
+    }
+    const m = new Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>();
+    for (const [k, v] of Object.entries(row)) {
+      if (v === undefined) continue;
+      const col = this.columnFor(k, what);
+      if (v instanceof ClauseElement) {
+        if (v instanceof SelectBase) m.set(col, v.scalarSubquery());
+        else if (v instanceof ColumnElement) m.set(col, v);
+        else throw new ArgumentError(`${what}: value for '${k}' must be a column expression; got ${v.describe()}`);
+      } else m.set(col, new BindParameter(`${col.key}${suffix}`, v, col.type));
+    }
+    return m;
+  }
+  protected keyReturningAndExtensions(k: CacheKeyBuilder): void {
+    if (this.returningColumns.length) {
+      k.push("ret");
+      for (const c of this.returningExpanded) c._key(k);
+    }
+    for (const e of this.extensions) e._key(k);
+    const plugin = this.annotations.cacheKey;
+    if (typeof plugin === "string") k.push("ann", plugin);
+  }
+}
+
+/** `INSERT INTO table (…) VALUES (…)` / `… SELECT …`. */
+export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends UpdateBase<C, R, RN> {
+  readonly kind = "insert";
+  /** One row of values, or several for a multi-row VALUES. Undefined: columns come from execution parameters. */
+  readonly valueRows: readonly Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>[] | undefined = undefined;
+  readonly isMultiValues: boolean = false;
+  readonly fromSelectColumns: readonly ColumnClause<unknown, string>[] | undefined = undefined;
+  readonly fromSelectStmt: SelectBase | undefined = undefined;
+
+  /**
+   * `values({ col: value })` for one row, `values([{…}, {…}])` for a multi-row VALUES clause.
+   * Unknown keys raise ArgumentError. Calling `values()` again with one row merges the columns.
+   */
+  values(rows: ValuesOf<C> | readonly ValuesOf<C>[]): this {
+    if (this.fromSelectStmt) throw new ArgumentError("insert(): values() cannot be combined with fromSelect()");
+    if (Array.isArray(rows)) {
+      if (rows.length === 0) throw new ArgumentError("insert().values([]): at least one row is required");
+      const maps = rows.map((r, i) => this.normalizeValues(r as Record<string, unknown>, "insert().values()", rows.length > 1 ? `_m${i}` : ""));
+      const keys0 = [...maps[0].keys()];
+      maps.forEach((m, i) => {
+        if (m.size !== keys0.length || !keys0.every((k) => m.has(k))) {
+          throw new ArgumentError(`insert().values(): row ${i} has different columns than row 0; every row of a multi-row VALUES needs the same keys`);
+        }
+      });
+      return this.gen((s) => {
+        s.valueRows = maps;
+        s.isMultiValues = maps.length > 1;
+      });
+    }
+    const m = this.normalizeValues(rows as Record<string, unknown>, "insert().values()");
+    return this.gen((s) => {
+      if (this.valueRows && !this.isMultiValues) s.valueRows = [new Map([...this.valueRows[0], ...m])];
+      else s.valueRows = [m];
+      s.isMultiValues = false;
+    });
+  }
+  /** `INSERT INTO t (cols) SELECT …`. */
+  fromSelect(columns: readonly (string | ColumnClause<unknown, string>)[], stmt: SelectBase): this {
+    const cols = columns.map((c) => (typeof c === "string" ? this.columnFor(c, "fromSelect()") : c));
+    if (stmt.selectedColumns.length !== cols.length) {
+      throw new ArgumentError(`fromSelect(): ${cols.length} columns but the SELECT returns ${stmt.selectedColumns.length}`);
+    }
+    return this.gen((s) => {
+      s.fromSelectColumns = cols;
+      s.fromSelectStmt = stmt;
+    });
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitInsert(this as unknown as AnyInsert, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("insert", this.table.keyId(k));
+    if (this.valueRows) {
+      k.push(this.isMultiValues ? "mv" : "v", String(this.valueRows.length));
+      for (const row of this.valueRows)
+        for (const [col, v] of row) {
+          k.push(col.key);
+          v._key(k);
+        }
+    }
+    if (this.fromSelectStmt) {
+      k.push("fs", ...this.fromSelectColumns!.map((c) => c.key));
+      this.fromSelectStmt._key(k);
+    }
+    this.keyReturningAndExtensions(k);
+  }
+}
+
+/** Shared by UPDATE and DELETE: WHERE criteria. */
+abstract class DmlWhereBase<C extends ColumnMap, R extends readonly unknown[], RN extends object> extends UpdateBase<C, R, RN> {
+  readonly whereCriteria: readonly ClauseElement[] = [];
+  /** Add WHERE criteria (AND). Criteria naming other tables produce UPDATE … FROM / DELETE … USING. */
+  where(...criteria: Condition[]): this {
+    const cs = criteria.map((c) => coerceWhereClause(c, "where"));
+    return this.gen((s) => {
+      s.whereCriteria = [...this.whereCriteria, ...cs];
+    });
+  }
+  /** Alias of `where`. */
+  filter(...criteria: Condition[]): this {
+    return this.where(...criteria);
+  }
+  protected keyWhere(k: CacheKeyBuilder): void {
+    if (this.whereCriteria.length) {
+      k.push("where");
+      for (const w of this.whereCriteria) w._key(k);
+    }
+  }
+}
+
+/** `UPDATE table SET … WHERE …`. */
+export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
+  readonly kind = "update";
+  readonly setValues: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined = undefined;
+  /** Render SET in this column order (SQLAlchemy's `ordered_values`). */
+  readonly preserveParameterOrder: boolean = false;
+  /** `values({ col: value | expression })`: the SET clause. Unknown keys raise ArgumentError. */
+  values(vals: ValuesOf<C>): this {
+    const m = this.normalizeValues(vals as Record<string, unknown>, "update().values()");
+    return this.gen((s) => {
+      s.setValues = new Map([...(this.setValues ?? []), ...m]);
+    });
+  }
+  /** SET columns in the given order. */
+  orderedValues(...pairs: [string | ColumnClause<unknown, string>, unknown][]): this {
+    const obj: Record<string, unknown> = {};
+    for (const [c, v] of pairs) obj[typeof c === "string" ? c : c.key] = v;
+    return this.values(obj as ValuesOf<C>).gen((s) => {
+      s.preserveParameterOrder = true;
+    });
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitUpdate(this as unknown as AnyUpdate, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("update", this.table.keyId(k));
+    if (this.setValues)
+      for (const [col, v] of this.setValues) {
+        k.push(col.key);
+        v._key(k);
+      }
+    this.keyWhere(k);
+    this.keyReturningAndExtensions(k);
+  }
+}
+
+/** `DELETE FROM table WHERE …`. */
+export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
+  readonly kind = "delete";
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitDelete(this as unknown as AnyDelete, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("delete", this.table.keyId(k));
+    this.keyWhere(k);
+    this.keyReturningAndExtensions(k);
+  }
+}
+
+/** Any INSERT, whatever its RETURNING shape. */
+export type AnyInsert = Insert<ColumnMap, readonly unknown[], object>;
+/** Any UPDATE. */
+export type AnyUpdate = Update<ColumnMap, readonly unknown[], object>;
+/** Any DELETE. */
+export type AnyDelete = Delete<ColumnMap, readonly unknown[], object>;
+/** Any DML statement. */
+export type AnyDml = UpdateBase<ColumnMap, readonly unknown[], object>;
+
+/** `insert(table)`: an INSERT statement. */
+export function insert<C extends ColumnMap>(table: TableClause<C>): Insert<C> {
+  return new Insert<C>(table);
+}
+/** `update(table)`: an UPDATE statement. */
+export function update<C extends ColumnMap>(table: TableClause<C>): Update<C> {
+  return new Update<C>(table);
+}
+/** `delete_(table)` (also exported as `delete` from the package root): a DELETE statement. */
+export function delete_<C extends ColumnMap>(table: TableClause<C>): Delete<C> {
+  return new Delete<C>(table);
+}

@@ -1,0 +1,109 @@
+/**
+ * `func`: SQL function calls (SQLAlchemy's `sqlalchemy.sql.functions`). Known functions carry
+ * their return types; any other name renders as a generic function (`func.my_fn(x)` →
+ * `my_fn(x)`, `func.pkg.fn()` → `pkg.fn()`).
+ * @module
+ */
+import { ClauseElement, coerceExpression, FunctionElement, type AnyColumn, LiteralColumn } from "./elements.js";
+import { NULLTYPE, type TypeEngine } from "./type-api.js";
+import { DateTime, Date as DateT, Float, Integer, Numeric, String as StringT, Time } from "./types/index.js";
+import type { ColumnElement } from "./elements.js";
+
+type Arg = unknown;
+type ValueOf<E> = E extends ColumnElement<infer T, string> ? T : E;
+
+/** Functions SQL knows without parentheses (ANSI). */
+const BARE = new Set(["current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"]);
+
+function argsOf(args: readonly Arg[]): ClauseElement[] {
+  return args.map((a) => (a instanceof ClauseElement ? a : coerceExpression(a)));
+}
+function firstType(args: readonly ClauseElement[]): TypeEngine<unknown> {
+  for (const a of args) {
+    const t = (a as { type?: TypeEngine<unknown> }).type;
+    if (t && t !== NULLTYPE) return t;
+  }
+  return NULLTYPE;
+}
+
+const STAR = new LiteralColumn("*");
+
+/** Build a function call with an explicit return type. */
+export function makeFunction<T>(name: string, args: readonly Arg[], type?: TypeEngine<unknown>): FunctionElement<T> {
+  const cargs = argsOf(args);
+  const lower = name.toLowerCase();
+  const known = KNOWN_TYPES[lower];
+  const t = type ?? (known === "arg" ? firstType(cargs) : known ? known() : NULLTYPE);
+  return new FunctionElement<T>(name, cargs, t, cargs.length === 0 && BARE.has(lower));
+}
+
+const KNOWN_TYPES: Record<string, "arg" | (() => TypeEngine<unknown>)> = {
+  count: () => Integer(), sum: "arg", min: "arg", max: "arg", avg: () => Numeric(), coalesce: "arg", abs: "arg", round: "arg",
+  lower: () => StringT(), upper: () => StringT(), trim: () => StringT(), concat: () => StringT(), substr: () => StringT(),
+  substring: () => StringT(), replace: () => StringT(), length: () => Integer(), char_length: () => Integer(),
+  group_concat: () => StringT(), string_agg: () => StringT(),
+  now: () => DateTime({ timezone: true }), current_timestamp: () => DateTime({ timezone: true }), localtimestamp: () => DateTime(),
+  current_date: () => DateT(), current_time: () => Time(), random: () => Float(),
+  row_number: () => Integer(), rank: () => Integer(), dense_rank: () => Integer(), ntile: () => Integer(),
+  percent_rank: () => Float(), cume_dist: () => Float(), lag: "arg", lead: "arg", first_value: "arg", last_value: "arg", nth_value: "arg",
+  nullif: "arg", greatest: "arg", least: "arg",
+};
+
+/** Typed entries of `func`; any other property is a generic function. */
+export interface KnownFunctions {
+  /** `count(expr)`; `count()` renders `count(*)`. Integer. */
+  count(expr?: Arg): FunctionElement<number>;
+  sum<E>(expr: E): FunctionElement<ValueOf<E> | null>;
+  min<E>(expr: E): FunctionElement<ValueOf<E> | null>;
+  max<E>(expr: E): FunctionElement<ValueOf<E> | null>;
+  /** avg() is NUMERIC: a decimal string. */
+  avg(expr: Arg): FunctionElement<string | null>;
+  coalesce<E>(...args: E[]): FunctionElement<NonNullable<ValueOf<E>>>;
+  lower(expr: Arg): FunctionElement<string>;
+  upper(expr: Arg): FunctionElement<string>;
+  length(expr: Arg): FunctionElement<number>;
+  /** `now()`; `CURRENT_TIMESTAMP` on SQLite. */
+  now(): FunctionElement<Date>;
+  current_timestamp(): FunctionElement<Date>;
+  current_date(): FunctionElement<Date>;
+  random(): FunctionElement<number>;
+  abs<E>(expr: E): FunctionElement<ValueOf<E>>;
+  round<E>(expr: E, digits?: Arg): FunctionElement<ValueOf<E>>;
+  row_number(): FunctionElement<number>;
+  rank(): FunctionElement<number>;
+  dense_rank(): FunctionElement<number>;
+  lag<E>(expr: E, offset?: Arg, dflt?: Arg): FunctionElement<ValueOf<E> | null>;
+  lead<E>(expr: E, offset?: Arg, dflt?: Arg): FunctionElement<ValueOf<E> | null>;
+}
+/** `func`: typed known functions plus any other name as a generic function. */
+export type FuncNamespace = KnownFunctions & { readonly [name: string]: GenericFunction };
+/** A generic function: call it, or reach a dotted name (`func.pkg.fn()`). */
+export type GenericFunction = ((...args: Arg[]) => FunctionElement<unknown>) & { readonly [sub: string]: GenericFunction };
+
+function namespace(prefix: string[]): GenericFunction {
+  const call = (...args: Arg[]) => {
+    const name = prefix.join(".");
+    if (prefix.length === 1 && prefix[0].toLowerCase() === "count" && args.length === 0) return makeFunction("count", [STAR]);
+    return makeFunction(name, args);
+  };
+  return new Proxy(call, {
+    get(target, prop) {
+      if (typeof prop !== "string") return (target as unknown as Record<symbol, unknown>)[prop as symbol];
+      return namespace([...prefix, prop]);
+    },
+  }) as GenericFunction;
+}
+
+/** `func.<name>(...)`: SQL function calls. */
+export const func: FuncNamespace = new Proxy({} as FuncNamespace, {
+  get(_t, prop) {
+    if (typeof prop !== "string") return undefined;
+    return namespace([prop]);
+  },
+});
+
+/** Shorthand used by other modules: `count(*)` typed Integer. @internal */
+export function countStar(): FunctionElement<number> {
+  return makeFunction<number>("count", [STAR]);
+}
+export type { AnyColumn };

@@ -1,0 +1,1020 @@
+/**
+ * FROM clauses and SELECT statements (SQLAlchemy's `sqlalchemy.sql.selectable`).
+ *
+ * As in SQLAlchemy 1.4, a SELECT is not a FROM clause: to select from a SELECT, call
+ * `.subquery()`; to use one as a value, `.scalarSubquery()`.
+ * @module
+ */
+import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
+import {
+  and, BindParameter, ClauseElement, coerceExpression, coerceWhereClause, ColumnElement, describeValue,
+  FunctionElement, Label, TextClause, UnaryExpression, type AnyColumn, type Condition,
+} from "./elements.js";
+import { ColumnClause } from "./column.js";
+import { Boolean as BooleanT, Integer } from "./types/index.js";
+import { NULLTYPE, type TypeEngine } from "./type-api.js";
+import type { OperatorName } from "./operators.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CompileKw, SQLCompiler } from "./compiler.js";
+
+/** Columns of a FROM clause by key. */
+export type ColumnMap = { readonly [key: string]: ColumnClause<unknown, string> };
+
+/** A foreign-key link used to infer join conditions. */
+export interface ForeignKeyRef {
+  /** The referencing column. */
+  readonly parent: ColumnClause<unknown, string>;
+  /** The referenced column, resolved through the MetaData; undefined when not (yet) resolvable. */
+  readonly target: ColumnClause<unknown, string> | undefined;
+  /** Identity of the constraint the key belongs to (composite keys share one). */
+  readonly constraint: object;
+}
+
+/** Something that contributes FROM clauses to a SELECT (tables of its columns). */
+function fromsOf(e: ClauseElement, out: FromClause[]): void {
+  if (e instanceof ColumnClause) {
+    if (e.table) out.push(e.table);
+    return;
+  }
+  const v = e as unknown as Record<string, unknown>;
+  for (const key of ["left", "right", "element", "func", "criterion", "value", "else_"]) {
+    const child = v[key];
+    if (child instanceof ClauseElement && !(child instanceof ScalarSelect) && !(child instanceof Exists)) fromsOf(child, out);
+  }
+  for (const key of ["clauses", "args", "partitionBy", "orderBy"]) {
+    const list = v[key];
+    if (Array.isArray(list)) for (const c of list) if (c instanceof ClauseElement) fromsOf(c, out);
+  }
+  if (Array.isArray(v.whens)) for (const [w, t] of v.whens as [ClauseElement, ClauseElement][]) {
+    fromsOf(w, out);
+    fromsOf(t, out);
+  }
+}
+
+/**
+ * Base of everything that can appear in a FROM clause: tables, aliases, subqueries, CTEs, joins,
+ * VALUES. `C` is the shape of its `c` collection.
+ */
+export abstract class FromClause<C extends ColumnMap = ColumnMap> extends ClauseElement {
+  readonly _isFromClause = true;
+  private _c?: C;
+  /** Exported columns in order. */
+  abstract get columnList(): readonly ColumnClause<unknown, string>[];
+  /** Columns by key: `t.c.id`. */
+  get c(): C {
+    if (!this._c) {
+      const m: Record<string, ColumnClause<unknown, string>> = Object.create(null);
+      for (const col of this.columnList) if (!(col.key in m)) m[col.key] = col;
+      this._c = Object.freeze(m) as C;
+    }
+    return this._c;
+  }
+  /** Alias of `c`. */
+  get columns(): C {
+    return this.c;
+  }
+  /** True when the name is generated at compile time (anonymous alias/subquery). @internal */
+  get hasAnonKey(): boolean {
+    return false;
+  }
+  /** Identity token for cache keys. @internal */
+  abstract keyId(k: CacheKeyBuilder): string;
+  /** Name for error messages. */
+  abstract describeName(): string;
+  override describe(): string {
+    return `${this.kind} '${this.describeName()}'`;
+  }
+  /** FROM clauses this one stands for, for de-duplication (a join covers both sides). @internal */
+  coveredFroms(): readonly FromClause[] {
+    return [this];
+  }
+  /** Foreign keys of this FROM's columns. @internal */
+  foreignKeys(): readonly ForeignKeyRef[] {
+    return [];
+  }
+  /** An aliased copy: `users AS u` (anonymous names render as `users_1`). */
+  alias(name?: string): Alias<C> {
+    return new Alias<C>(this as FromClause<ColumnMap>, name, "alias");
+  }
+  /** `this JOIN right ON …`; the ON clause is inferred from foreign keys when omitted. */
+  join(right: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): Join {
+    return new Join(this as FromClause, right, onclause, opts.isOuter ?? false, opts.full ?? false);
+  }
+  /** `this LEFT OUTER JOIN right ON …` (`full: true` for FULL OUTER JOIN). */
+  outerjoin(right: FromClause, onclause?: Condition, opts: { full?: boolean } = {}): Join {
+    return new Join(this as FromClause, right, onclause, true, opts.full ?? false);
+  }
+  /** `SELECT * FROM this` as a Select of all columns. */
+  select(): Select<unknown[], NamesOfMap<C>> {
+    return select(this as FromClause<C>) as Select<unknown[], NamesOfMap<C>>;
+  }
+  /** The column of this FROM corresponding to `col` (same lineage), if any. */
+  correspondingColumn(col: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+    for (const mine of this.columnList) if (mine === col || (col instanceof ColumnClause && mine.sharesLineage(col))) return mine;
+    return undefined;
+  }
+}
+
+/** JS row shape `{key: T}` of a column map. */
+export type NamesOfMap<C extends ColumnMap> = { [K in keyof C & string]: C[K] extends ColumnElement<infer T, string> ? T : unknown };
+/** Proxy columns typed after a named row shape. */
+export type MapOfNames<N> = { readonly [K in keyof N & string]: ColumnClause<N[K], K> };
+
+/** Check that a FROM argument is a FromClause and explain the usual mistakes. @internal */
+export function coerceFrom(x: unknown, where: string): FromClause {
+  if (x instanceof FromClause) return x;
+  if (x instanceof SelectBase) {
+    throw new ArgumentError(`${where}: a SELECT is not a FROM clause (SQLAlchemy 1.4); call .subquery() on it first`);
+  }
+  throw new ArgumentError(`${where}: expected a table, alias, subquery or join; got ${describeValue(x)}`);
+}
+
+/** A lightweight table (`table("users", column("id"))`) with no MetaData or constraints. */
+export class TableClause<C extends ColumnMap = ColumnMap> extends FromClause<C> {
+  readonly kind: string = "table";
+  private readonly _uid = nextTableUid();
+  protected readonly _columns: ColumnClause<unknown, string>[] = [];
+  constructor(
+    readonly name: string,
+    columns: readonly ColumnClause<unknown, string>[] = [],
+    /** Schema (namespace) name, e.g. "public". */
+    readonly schema?: string,
+  ) {
+    super();
+    for (const c of columns) this.appendColumn(c);
+  }
+  /** Attach a column. @internal */
+  protected appendColumn(col: ColumnClause<unknown, string>): void {
+    if (col.table && col.table !== this) {
+      throw new ArgumentError(`${col.describe()} already belongs to ${col.table.describe()}; a column object belongs to one table`);
+    }
+    col.table = this;
+    this._columns.push(col);
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    return this._columns;
+  }
+  /** Qualified name, `schema.name` when a schema is set. */
+  get fullname(): string {
+    return this.schema ? `${this.schema}.${this.name}` : this.name;
+  }
+  keyId(_k?: CacheKeyBuilder): string {
+    return `T${this._uid}`;
+  }
+  describeName(): string {
+    return this.fullname;
+  }
+  override foreignKeys(): readonly ForeignKeyRef[] {
+    const out: ForeignKeyRef[] = [];
+    for (const c of this._columns) {
+      const fks = (c as { foreignKeys?: readonly ForeignKeyRef[] }).foreignKeys;
+      if (fks) out.push(...fks);
+    }
+    return out;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitTable(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push(this.keyId());
+  }
+}
+let tableUid = 0;
+function nextTableUid(): number {
+  return ++tableUid;
+}
+
+/** `table(name, ...columns)`: a lightweight table construct (SQLAlchemy's `table()`). */
+export function table<const Cols extends readonly ColumnClause<unknown, string>[]>(
+  name: string,
+  ...columns: Cols
+): TableClause<{ readonly [I in keyof Cols as Cols[I] extends ColumnClause<unknown, infer K> ? K : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never }> {
+  return new TableClause(name, columns) as never;
+}
+
+/** Kinds of named FROM wrappers. */
+export type AliasKind = "alias" | "subquery" | "cte" | "lateral";
+
+/** `element AS name`: an alias of a table, or a subquery/CTE/LATERAL over a SELECT. */
+export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
+  readonly kind: string;
+  private _cols?: ColumnClause<unknown, string>[];
+  constructor(
+    readonly element: FromClause | SelectBase,
+    /** Explicit name; anonymous when undefined (named `anon_1`, or `<table>_1` for a table alias). */
+    readonly name: string | undefined,
+    readonly aliasKind: AliasKind,
+  ) {
+    super();
+    this.kind = aliasKind;
+  }
+  override get hasAnonKey(): boolean {
+    return this.name === undefined;
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    if (!this._cols) {
+      const src = this.element;
+      if (src instanceof FromClause) {
+        this._cols = src.columnList.map((col) => new ColumnClause(col.name, col.type, { table: this, key: col.key, proxyOf: col }));
+      } else {
+        this._cols = src.exportedColumns().map(({ name, element }) => new ColumnClause(name, element.type, { table: this, key: name, proxyOf: element }));
+      }
+    }
+    return this._cols;
+  }
+  keyId(k: CacheKeyBuilder): string {
+    return this.name === undefined ? `A${k.anonId(this)}` : `A:${this.name}`;
+  }
+  describeName(): string {
+    return this.name ?? (this.element instanceof FromClause ? `anonymous alias of ${this.element.describeName()}` : "anonymous subquery");
+  }
+  override foreignKeys(): readonly ForeignKeyRef[] {
+    if (!(this.element instanceof FromClause)) return [];
+    const mine = this.columnList;
+    return this.element.foreignKeys().map((fk) => ({
+      parent: mine.find((c) => c.proxyOf === fk.parent) ?? fk.parent,
+      target: fk.target,
+      constraint: fk.constraint,
+    }));
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitAlias(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push(this.aliasKind, this.keyId(k));
+    if (!k.seen(this)) this.element._key(k);
+  }
+}
+
+/** A common table expression (`WITH name AS (…)`), built by `select.cte()`. */
+export class CTE<C extends ColumnMap = ColumnMap> extends Alias<C> {
+  constructor(element: SelectBase, name: string | undefined, readonly recursive: boolean) {
+    super(element, name, "cte");
+  }
+  /** For recursive CTEs: `UNION ALL` the anchor with a recursive member. */
+  unionAll(other: SelectBase): CTE<C> {
+    return new CTE<C>((this.element as SelectBase).unionAll(other), this.name, this.recursive);
+  }
+  union(other: SelectBase): CTE<C> {
+    return new CTE<C>((this.element as SelectBase).union(other), this.name, this.recursive);
+  }
+  override _key(k: CacheKeyBuilder): void {
+    k.push(this.recursive ? "rcte" : "cte", this.keyId(k));
+    if (!k.seen(this)) this.element._key(k);
+  }
+}
+
+/** `left [LEFT OUTER | FULL OUTER] JOIN right ON onclause`. */
+export class Join extends FromClause {
+  readonly kind = "join";
+  readonly onclause: ClauseElement;
+  readonly left: FromClause;
+  readonly right: FromClause;
+  constructor(left: FromClause, right: FromClause, onclause: Condition | undefined, readonly isOuter: boolean, readonly full: boolean) {
+    super();
+    this.left = coerceFrom(left, "join()");
+    this.right = coerceFrom(right, "join()");
+    this.onclause = onclause === undefined ? inferJoinCondition(this.left, this.right) : coerceWhereClause(onclause, "join");
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    return [...this.left.columnList, ...this.right.columnList];
+  }
+  override coveredFroms(): readonly FromClause[] {
+    return [this, ...this.left.coveredFroms(), ...this.right.coveredFroms()];
+  }
+  override foreignKeys(): readonly ForeignKeyRef[] {
+    return [...this.left.foreignKeys(), ...this.right.foreignKeys()];
+  }
+  keyId(k: CacheKeyBuilder): string {
+    return `J(${this.left.keyId(k)},${this.right.keyId(k)})`;
+  }
+  describeName(): string {
+    return `${this.left.describeName()} JOIN ${this.right.describeName()}`;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitJoin(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("join", this.isOuter ? "o" : "", this.full ? "f" : "");
+    this.left._key(k);
+    this.right._key(k);
+    this.onclause._key(k);
+    k.push(")");
+  }
+}
+
+/** The leaf FROMs (tables, aliases) a FROM is built of. */
+function leafFroms(f: FromClause): FromClause[] {
+  return f instanceof Join ? [...leafFroms(f.left), ...leafFroms(f.right)] : [f];
+}
+
+/**
+ * Infer `ON` from foreign keys between `left` (any of its leaf FROMs) and `right`, as
+ * SQLAlchemy's `join_condition()`. Throws NoForeignKeysError / AmbiguousForeignKeysError.
+ */
+export function inferJoinCondition(left: FromClause, right: FromClause): ColumnElement<boolean> {
+  const lefts = leafFroms(left);
+  const rights = leafFroms(right);
+  const found = new Map<object, [ColumnClause<unknown, string>, ColumnClause<unknown, string>][]>();
+  const scan = (from: FromClause[], to: FromClause[]) => {
+    for (const f of from)
+      for (const fk of f.foreignKeys()) {
+        if (!fk.target) continue;
+        for (const t of to) {
+          const tc = t.correspondingColumn(fk.target);
+          if (!tc) continue;
+          const pc = f.correspondingColumn(fk.parent) ?? fk.parent;
+          const key = { c: fk.constraint, t };
+          const existing = [...found.keys()].find((k) => (k as typeof key).c === fk.constraint && (k as typeof key).t === t);
+          const list = found.get(existing ?? key) ?? [];
+          list.push([pc, tc]);
+          found.set(existing ?? key, list);
+        }
+      }
+  };
+  scan(rights, lefts);
+  if (found.size === 0) scan(lefts, rights);
+  if (found.size === 0) {
+    throw new NoForeignKeysError(
+      `Can't find any foreign key relationships between '${left.describeName()}' and '${right.describeName()}'; give the ON clause explicitly`,
+    );
+  }
+  if (found.size > 1) {
+    throw new AmbiguousForeignKeysError(
+      `Can't determine join between '${left.describeName()}' and '${right.describeName()}'; tables have more than one foreign key constraint relationship between them. Please specify the 'onclause' of this join explicitly.`,
+    );
+  }
+  const pairs = [...found.values()][0];
+  const conds = pairs.map(([a, b]) => b.eq(a));
+  return conds.length === 1 ? conds[0] : and(...conds);
+}
+
+/** `VALUES (…), (…) AS name (col, …)` as a FROM clause (SQLAlchemy's `values()`). */
+export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
+  readonly kind = "values";
+  private readonly _cols: ColumnClause<unknown, string>[];
+  constructor(
+    columns: readonly ColumnClause<unknown, string>[],
+    readonly name: string | undefined,
+    readonly rows: readonly (readonly ColumnElement<unknown, string>[])[] = [],
+  ) {
+    super();
+    this._cols = columns.map((c) => new ColumnClause(c.name, c.type, { table: this, key: c.key }));
+  }
+  /** Add rows of values; each row must have one value per column. */
+  data(rows: readonly (readonly unknown[])[]): Values<C> {
+    const n = this._cols.length;
+    const bound = rows.map((r, i) => {
+      if (r.length !== n) throw new ArgumentError(`values(): row ${i} has ${r.length} values; expected ${n} (one per column)`);
+      return r.map((v, j) => (v instanceof ColumnElement ? v : new BindParameter(this._cols[j].key, v, this._cols[j].type, { unique: true })));
+    });
+    return new Values<C>(this._cols, this.name, [...this.rows, ...bound]);
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    return this._cols;
+  }
+  override get hasAnonKey(): boolean {
+    return this.name === undefined;
+  }
+  keyId(k: CacheKeyBuilder): string {
+    return this.name === undefined ? `V${k.anonId(this)}` : `V:${this.name}`;
+  }
+  describeName(): string {
+    return this.name ?? "anonymous VALUES";
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitValues(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("values", this.keyId(k), String(this.rows.length), ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
+    for (const r of this.rows) for (const v of r) v._key(k);
+  }
+}
+/** `values(column("a", Integer), …, { name })`: a VALUES construct; add rows with `.data([...])`. */
+export function values<const Cols extends readonly ColumnClause<unknown, string>[]>(
+  columns: Cols,
+  opts: { name?: string } = {},
+): Values<{ readonly [I in keyof Cols as Cols[I] extends ColumnClause<unknown, infer K> ? K : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never }> {
+  return new Values(columns, opts.name) as never;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SELECT
+
+/** A named column exported by a SELECT for use as a subquery. */
+export interface ExportedColumn {
+  readonly name: string;
+  readonly element: ColumnElement<unknown, string>;
+}
+
+/** Base of SELECT statements: Select and CompoundSelect. `T` row tuple, `N` named shape. */
+export abstract class SelectBase<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends ClauseElement {
+  declare readonly __row: T;
+  declare readonly __named: N;
+  readonly _isSelectStatement = true;
+  /** The columns this statement returns, expanded. */
+  abstract get selectedColumns(): readonly ColumnElement<unknown, string>[];
+  /** Columns and the names they are exported under in a subquery. @internal */
+  abstract exportedColumns(): readonly ExportedColumn[];
+  /** `(SELECT …) AS name` usable in FROM. */
+  subquery(name?: string): Alias<MapOfNames<N>> {
+    return new Alias<MapOfNames<N>>(this as unknown as SelectBase, name, "subquery");
+  }
+  /** Same as {@link SelectBase.subquery}. */
+  alias(name?: string): Alias<MapOfNames<N>> {
+    return this.subquery(name);
+  }
+  /** `LATERAL (SELECT …) AS name`. */
+  lateral(name?: string): Alias<MapOfNames<N>> {
+    return new Alias<MapOfNames<N>>(this as unknown as SelectBase, name, "lateral");
+  }
+  /** `WITH name AS (SELECT …)`; `recursive: true` renders `WITH RECURSIVE`. */
+  cte(name?: string, opts: { recursive?: boolean } = {}): CTE<MapOfNames<N>> {
+    return new CTE<MapOfNames<N>>(this as unknown as SelectBase, name, opts.recursive ?? false);
+  }
+  /** `(SELECT …)` usable as a column value; the SELECT must return one column. */
+  scalarSubquery(): ScalarSelect<T[0]> {
+    return new ScalarSelect<T[0]>(this as unknown as SelectBase);
+  }
+  /** `EXISTS (SELECT …)`. */
+  exists(): Exists {
+    return new Exists(this as unknown as SelectBase);
+  }
+  /** Label the scalar subquery: `(SELECT …) AS name`. */
+  label<L extends string>(name: L): Label<T[0], L> {
+    return this.scalarSubquery().label(name);
+  }
+  union(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("UNION", [this as unknown as SelectBase, ...others]);
+  }
+  unionAll(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("UNION ALL", [this as unknown as SelectBase, ...others]);
+  }
+  except(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("EXCEPT", [this as unknown as SelectBase, ...others]);
+  }
+  exceptAll(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("EXCEPT ALL", [this as unknown as SelectBase, ...others]);
+  }
+  intersect(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("INTERSECT", [this as unknown as SelectBase, ...others]);
+  }
+  intersectAll(...others: SelectBase[]): CompoundSelect<T, N> {
+    return new CompoundSelect<T, N>("INTERSECT ALL", [this as unknown as SelectBase, ...others]);
+  }
+  override describe(): string {
+    return "SELECT statement";
+  }
+}
+
+/** FOR UPDATE options. */
+export interface ForUpdateOptions {
+  readonly nowait?: boolean;
+  /** `FOR SHARE` (PostgreSQL). */
+  readonly read?: boolean;
+  readonly skipLocked?: boolean;
+  /** `FOR NO KEY UPDATE` / `FOR KEY SHARE` (PostgreSQL). */
+  readonly keyShare?: boolean;
+  readonly of?: readonly (FromClause | AnyColumn)[];
+}
+
+/** A pending `select().join(target)` applied when FROMs are resolved. @internal */
+export interface SetupJoin {
+  readonly target: FromClause;
+  readonly onclause: ClauseElement | undefined;
+  readonly from: FromClause | undefined;
+  readonly isOuter: boolean;
+  readonly full: boolean;
+}
+
+/** Something other than a column or FROM accepted in `select()` (ORM entities). @internal */
+export interface ColumnsClauseProvider {
+  readonly _isColumnsClauseProvider: true;
+  _columnsClauseElements(): readonly ColumnElement<unknown, string>[];
+}
+function isProvider(x: unknown): x is ColumnsClauseProvider {
+  return typeof x === "object" && x !== null && (x as ColumnsClauseProvider)._isColumnsClauseProvider === true;
+}
+
+/** What `select()` accepts: column expressions, FROM clauses (all their columns), ORM entities. */
+export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider;
+
+type TupleOfArg<H> = H extends ColumnElement<infer V, string> ? [V] : H extends FromClause<ColumnMap> ? unknown[] : [unknown];
+/** Row tuple of `select(...args)`. */
+export type RowTupleOf<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? [...TupleOfArg<H>, ...RowTupleOf<R>] : [];
+type NamesOfArg<H> = H extends ColumnElement<infer V, infer K> ? { [P in K]: V } : H extends FromClause<infer C> ? NamesOfMap<C> : {};
+type Simplify<O> = { [K in keyof O]: O[K] } & {};
+type NamesIntersect<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? NamesOfArg<H> & NamesIntersect<R> : {};
+/** Named row shape of `select(...args)`. */
+export type RowNamesOf<A extends readonly unknown[]> = Simplify<NamesIntersect<A>>;
+
+/** Mutable view used by generative methods on their own fresh copy. @internal */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A SELECT statement (SQLAlchemy 2.0's unified `select()`). Immutable: every method returns a new
+ * Select.
+ */
+export class Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+  readonly kind = "select";
+  readonly rawColumns: readonly (ColumnElement<unknown, string> | FromClause | ColumnsClauseProvider)[] = [];
+  readonly whereCriteria: readonly ClauseElement[] = [];
+  readonly havingCriteria: readonly ClauseElement[] = [];
+  readonly fromObjs: readonly FromClause[] = [];
+  readonly setupJoins: readonly SetupJoin[] = [];
+  readonly groupByClauses: readonly ClauseElement[] = [];
+  readonly orderByClauses: readonly ClauseElement[] = [];
+  readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
+  readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
+  readonly isDistinct: boolean = false;
+  readonly distinctOn: readonly ColumnElement<unknown, string>[] = [];
+  readonly forUpdateArg: ForUpdateOptions | undefined = undefined;
+  /** undefined: auto-correlate; array: correlate exactly those (empty = none). */
+  readonly correlateTo: readonly FromClause[] | undefined = undefined;
+  readonly correlateExceptTo: readonly FromClause[] | undefined = undefined;
+  /** Free-form annotations for plugins (the ORM keeps its compile state here). @internal */
+  readonly annotations: Readonly<Record<string, unknown>> = {};
+  private _expanded?: ColumnElement<unknown, string>[];
+
+  /** @internal Use {@link select}. */
+  constructor(columns: readonly unknown[] = []) {
+    super();
+    this.rawColumns = columns.map((c, i) => coerceColumnsClause(c, i));
+  }
+
+  protected gen(mutate: (s: Mutable<this>) => void): this {
+    const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
+    Object.assign(s, this);
+    (s as { _expanded?: unknown })._expanded = undefined;
+    mutate(s);
+    return s as this;
+  }
+
+  get selectedColumns(): readonly ColumnElement<unknown, string>[] {
+    if (!this._expanded) {
+      const out: ColumnElement<unknown, string>[] = [];
+      for (const c of this.rawColumns) {
+        if (c instanceof FromClause) out.push(...c.columnList);
+        else if (isProvider(c)) out.push(...c._columnsClauseElements());
+        else out.push(c);
+      }
+      this._expanded = out;
+    }
+    return this._expanded;
+  }
+
+  exportedColumns(): readonly ExportedColumn[] {
+    const used = new Map<string, number>();
+    return this.selectedColumns.map((element, i) => {
+      let name = element.resultName ?? (element instanceof FunctionElement ? element.name : `anon_${i + 1}`);
+      const n = used.get(name);
+      if (n !== undefined) {
+        used.set(name, n + 1);
+        name = `${name}_${n + 1}`;
+      } else used.set(name, 0);
+      return { name, element };
+    });
+  }
+
+  /** Add WHERE criteria, joined with AND. */
+  where(...criteria: Condition[]): this {
+    const cs = criteria.map((c) => coerceWhereClause(c, "where"));
+    return this.gen((s) => {
+      s.whereCriteria = [...this.whereCriteria, ...cs];
+    });
+  }
+  /** Alias of {@link Select.where}. */
+  filter(...criteria: Condition[]): this {
+    return this.where(...criteria);
+  }
+  /** The combined WHERE criterion, or undefined. */
+  get whereClause(): ColumnElement<boolean> | undefined {
+    const w = this.whereCriteria;
+    return w.length === 0 ? undefined : and(...(w as ColumnElement<unknown, string>[]));
+  }
+  /** Add HAVING criteria. */
+  having(...criteria: Condition[]): this {
+    const cs = criteria.map((c) => coerceWhereClause(c, "having"));
+    return this.gen((s) => {
+      s.havingCriteria = [...this.havingCriteria, ...cs];
+    });
+  }
+  /** Add explicit FROM clauses (`SELECT … FROM a, b`). */
+  selectFrom(...froms: FromClause[]): this {
+    const fs = froms.map((f) => coerceFrom(f, "selectFrom()"));
+    return this.gen((s) => {
+      s.fromObjs = [...this.fromObjs, ...fs];
+    });
+  }
+  /**
+   * `JOIN target [ON onclause]` from the leftmost FROM that can join to it (SQLAlchemy 1.4's
+   * `Select.join()`); the ON clause is inferred from foreign keys when omitted.
+   */
+  join(target: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
+    const t = coerceFrom(target, "join()");
+    const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "join");
+    return this.gen((s) => {
+      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: undefined, isOuter: opts.isOuter ?? false, full: opts.full ?? false }];
+    });
+  }
+  /** `LEFT OUTER JOIN target`. */
+  outerjoin(target: FromClause, onclause?: Condition, opts: { full?: boolean } = {}): this {
+    return this.join(target, onclause, { isOuter: true, full: opts.full ?? false });
+  }
+  /** `FROM from JOIN target` with an explicit left side (SQLAlchemy's `join_from()`). */
+  joinFrom(from: FromClause, target: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
+    const f = coerceFrom(from, "joinFrom()");
+    const t = coerceFrom(target, "joinFrom()");
+    const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "joinFrom");
+    return this.gen((s) => {
+      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: f, isOuter: opts.isOuter ?? false, full: opts.full ?? false }];
+    });
+  }
+  /** `LEFT OUTER JOIN` with an explicit left side. */
+  outerjoinFrom(from: FromClause, target: FromClause, onclause?: Condition): this {
+    return this.joinFrom(from, target, onclause, { isOuter: true });
+  }
+  /** Add GROUP BY expressions. */
+  groupBy(...clauses: AnyColumn[]): this {
+    const cs = clauses.map((c) => coerceExpression(c));
+    return this.gen((s) => {
+      s.groupByClauses = [...this.groupByClauses, ...cs];
+    });
+  }
+  /** Add ORDER BY expressions (`col`, `col.desc()`, `col.asc().nullsLast()`). `null` resets. */
+  orderBy(...clauses: (AnyColumn | null)[]): this {
+    if (clauses.length === 1 && clauses[0] === null) return this.gen((s) => { s.orderByClauses = []; });
+    const cs = clauses.map((c) => coerceExpression(c));
+    return this.gen((s) => {
+      s.orderByClauses = [...this.orderByClauses, ...cs];
+    });
+  }
+  /** `LIMIT n` (a bound parameter); `null` removes it. */
+  limit(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.limitClause = n === null ? undefined : limitValue(n, "limit");
+    });
+  }
+  /** `OFFSET n` (a bound parameter); `null` removes it. */
+  offset(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.offsetClause = n === null ? undefined : limitValue(n, "offset");
+    });
+  }
+  /** `SELECT DISTINCT`; with expressions, PostgreSQL's `DISTINCT ON (…)`. */
+  distinct(...on: AnyColumn[]): this {
+    return this.gen((s) => {
+      s.isDistinct = true;
+      s.distinctOn = [...this.distinctOn, ...on.map((c) => coerceExpression(c))];
+    });
+  }
+  /** `FOR UPDATE [OF …] [NOWAIT | SKIP LOCKED]` (`read` gives `FOR SHARE`). SQLite ignores it. */
+  forUpdate(opts: ForUpdateOptions = {}): this {
+    return this.gen((s) => {
+      s.forUpdateArg = opts;
+    });
+  }
+  /** SQLAlchemy's spelling of {@link Select.forUpdate}. */
+  withForUpdate(opts: ForUpdateOptions = {}): this {
+    return this.forUpdate(opts);
+  }
+  /** Correlate exactly these FROMs to an enclosing SELECT (none when called without args). */
+  correlate(...froms: FromClause[]): this {
+    return this.gen((s) => {
+      s.correlateTo = froms;
+    });
+  }
+  /** Auto-correlate every enclosing FROM except these. */
+  correlateExcept(...froms: FromClause[]): this {
+    return this.gen((s) => {
+      s.correlateExceptTo = froms;
+    });
+  }
+  /** Replace the columns clause, keeping everything else. */
+  withOnlyColumns<const A extends readonly SelectArg[]>(...columns: A): Select<RowTupleOf<A>, RowNamesOf<A>> {
+    const cols = columns.map((c, i) => coerceColumnsClause(c, i));
+    return this.gen((s) => {
+      s.rawColumns = cols;
+    }) as unknown as Select<RowTupleOf<A>, RowNamesOf<A>>;
+  }
+  /** Append columns to the columns clause. */
+  addColumns<const A extends readonly SelectArg[]>(...columns: A): Select<[...T, ...RowTupleOf<A>], Simplify<N & RowNamesOf<A>>> {
+    const cols = columns.map((c, i) => coerceColumnsClause(c, i));
+    return this.gen((s) => {
+      s.rawColumns = [...this.rawColumns, ...cols];
+    }) as unknown as Select<[...T, ...RowTupleOf<A>], Simplify<N & RowNamesOf<A>>>;
+  }
+  /** Set plugin annotations. @internal */
+  withAnnotations(extra: Record<string, unknown>): this {
+    return this.gen((s) => {
+      s.annotations = { ...this.annotations, ...extra };
+    });
+  }
+
+  /** Compute the FROM list: explicit FROMs, joins, then FROMs implied by columns and criteria. @internal */
+  resolveFroms(): FromClause[] {
+    const implied: FromClause[] = [];
+    for (const f of this.fromObjs) implied.push(f);
+    for (const c of this.rawColumns) {
+      if (c instanceof FromClause) implied.push(c);
+      else if (isProvider(c)) for (const e of c._columnsClauseElements()) fromsOf(e, implied);
+      else fromsOf(c, implied);
+    }
+    for (const w of this.whereCriteria) fromsOf(w, implied);
+    let froms = dedupeFroms(implied);
+    for (const j of this.setupJoins) froms = applySetupJoin(froms, j, implied);
+    return dedupeFroms(froms);
+  }
+
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitSelect(this as unknown as Select, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("select", this.isDistinct ? "d" : "", String(this.rawColumns.length));
+    for (const col of this.rawColumns) {
+      if (isProvider(col)) for (const e of col._columnsClauseElements()) e._key(k);
+      else col._key(k);
+    }
+    if (this.fromObjs.length) {
+      k.push("from");
+      for (const f of this.fromObjs) f._key(k);
+    }
+    for (const j of this.setupJoins) {
+      k.push("sj", j.isOuter ? "o" : "", j.full ? "f" : "");
+      j.from?._key(k);
+      j.target._key(k);
+      j.onclause?._key(k);
+    }
+    if (this.whereCriteria.length) {
+      k.push("where");
+      for (const w of this.whereCriteria) w._key(k);
+    }
+    if (this.groupByClauses.length) {
+      k.push("group");
+      for (const g of this.groupByClauses) g._key(k);
+    }
+    if (this.havingCriteria.length) {
+      k.push("having");
+      for (const h of this.havingCriteria) h._key(k);
+    }
+    if (this.orderByClauses.length) {
+      k.push("order");
+      for (const o of this.orderByClauses) o._key(k);
+    }
+    if (this.distinctOn.length) {
+      k.push("don");
+      for (const o of this.distinctOn) o._key(k);
+    }
+    if (this.limitClause) {
+      k.push("limit");
+      this.limitClause._key(k);
+    }
+    if (this.offsetClause) {
+      k.push("offset");
+      this.offsetClause._key(k);
+    }
+    if (this.forUpdateArg) {
+      const f = this.forUpdateArg;
+      k.push("fu", f.nowait ? "n" : "", f.read ? "r" : "", f.skipLocked ? "s" : "", f.keyShare ? "k" : "");
+      for (const o of f.of ?? []) o._key(k);
+    }
+    if (this.correlateTo) {
+      k.push("corr", String(this.correlateTo.length));
+      for (const f of this.correlateTo) k.push(f.keyId(k));
+    }
+    if (this.correlateExceptTo) {
+      k.push("corrx", String(this.correlateExceptTo.length));
+      for (const f of this.correlateExceptTo) k.push(f.keyId(k));
+    }
+    const plugin = this.annotations.cacheKey;
+    if (typeof plugin === "string") k.push("ann", plugin);
+  }
+}
+
+function limitValue(n: number | AnyColumn, what: string): ColumnElement<unknown, string> {
+  if (n instanceof ColumnElement) return n;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+    throw new ArgumentError(`${what}() expects a non-negative integer; got ${describeValue(n)}`);
+  }
+  return new BindParameter("param", n, Integer(), { unique: true });
+}
+
+function coerceColumnsClause(c: unknown, i: number): ColumnElement<unknown, string> | FromClause | ColumnsClauseProvider {
+  if (c instanceof ColumnElement || c instanceof FromClause || isProvider(c)) return c;
+  if (c instanceof SelectBase) {
+    throw new ArgumentError(`select(): argument ${i + 1} is a SELECT; call .scalarSubquery() to use it as a column or .subquery() to select from it`);
+  }
+  if (c instanceof TextClause) {
+    throw new ArgumentError(`select(): argument ${i + 1} is text(); use literalColumn() for a textual column`);
+  }
+  throw new ArgumentError(`select(): argument ${i + 1} must be a column expression, table or entity; got ${describeValue(c)}`);
+}
+
+/** Remove duplicates and FROMs already covered by a join in the list. @internal */
+export function dedupeFroms(froms: readonly FromClause[]): FromClause[] {
+  const covered = new Set<FromClause>();
+  for (const f of froms) if (f instanceof Join) for (const x of f.coveredFroms()) if (x !== f) covered.add(x);
+  const out: FromClause[] = [];
+  const seen = new Set<FromClause>();
+  for (const f of froms) {
+    if (seen.has(f) || covered.has(f)) continue;
+    seen.add(f);
+    out.push(f);
+  }
+  return out;
+}
+
+function applySetupJoin(froms: FromClause[], j: SetupJoin, implied: readonly FromClause[]): FromClause[] {
+  // The left side: explicit `from`, else the first FROM (or a join containing one) that can join the target.
+  let idx = -1;
+  if (j.from) {
+    idx = froms.findIndex((f) => f.coveredFroms().includes(j.from!));
+    if (idx < 0) {
+      froms = [...froms, j.from];
+      idx = froms.length - 1;
+    }
+  } else if (j.onclause) {
+    const referenced: FromClause[] = [];
+    fromsOf(j.onclause, referenced);
+    idx = froms.findIndex((f) => f !== j.target && referenced.some((r) => r !== j.target && f.coveredFroms().includes(r)));
+    if (idx < 0) idx = froms.findIndex((f) => !f.coveredFroms().includes(j.target));
+  } else {
+    idx = froms.findIndex((f) => {
+      if (f.coveredFroms().includes(j.target)) return false;
+      try {
+        inferJoinCondition(f, j.target);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (idx < 0) idx = froms.findIndex((f) => !f.coveredFroms().includes(j.target));
+  }
+  if (idx < 0) {
+    throw new ArgumentError(`join(): no FROM clause to join ${j.target.describe()} from; add one with selectFrom() or use joinFrom()`);
+  }
+  const left = froms[idx];
+  const joined = new Join(left, j.target, j.onclause as Condition | undefined, j.isOuter, j.full);
+  const rest = froms.filter((f, i) => i !== idx && !joined.coveredFroms().includes(f));
+  void implied;
+  return [...rest.slice(0, idx), joined, ...rest.slice(idx)];
+}
+
+/**
+ * `select(...columns)`: SQLAlchemy 2.0's unified select. Accepts column expressions, tables and
+ * other FROM clauses (all their columns), and ORM entities. Rows are typed: `select(t.c.id,
+ * t.c.name)` gives `[number, string]` rows with `.id` and `.name`.
+ */
+export function select<const A extends readonly SelectArg[]>(...columns: A): Select<RowTupleOf<A>, RowNamesOf<A>> {
+  return new Select<RowTupleOf<A>, RowNamesOf<A>>(columns);
+}
+
+/** `UNION` / `UNION ALL` / `EXCEPT` / `INTERSECT` of SELECTs. */
+export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+  readonly kind = "compoundSelect";
+  readonly orderByClauses: readonly ClauseElement[] = [];
+  readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
+  readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
+  constructor(readonly keyword: string, readonly selects: readonly SelectBase[]) {
+    super();
+    const n0 = selects[0].selectedColumns.length;
+    selects.forEach((s, i) => {
+      if (!(s instanceof SelectBase)) throw new ArgumentError(`${keyword}: argument ${i + 1} is not a SELECT; got ${describeValue(s)}`);
+      const n = s.selectedColumns.length;
+      if (n !== n0) {
+        throw new ArgumentError(
+          `All selectables passed to ${keyword} must have identical numbers of columns; select #1 has ${n0} columns, select #${i + 1} has ${n}`,
+        );
+      }
+    });
+  }
+  private gen(mutate: (s: Mutable<this>) => void): this {
+    const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
+    Object.assign(s, this);
+    mutate(s);
+    return s as this;
+  }
+  get selectedColumns(): readonly ColumnElement<unknown, string>[] {
+    return this.selects[0].selectedColumns;
+  }
+  exportedColumns(): readonly ExportedColumn[] {
+    return this.selects[0].exportedColumns();
+  }
+  orderBy(...clauses: AnyColumn[]): this {
+    const cs = clauses.map((c) => coerceExpression(c));
+    return this.gen((s) => {
+      s.orderByClauses = [...this.orderByClauses, ...cs];
+    });
+  }
+  limit(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.limitClause = n === null ? undefined : limitValue(n, "limit");
+    });
+  }
+  offset(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.offsetClause = n === null ? undefined : limitValue(n, "offset");
+    });
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitCompoundSelect(this as unknown as CompoundSelect, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("compound", this.keyword, String(this.selects.length));
+    for (const s of this.selects) s._key(k);
+    for (const o of this.orderByClauses) o._key(k);
+    if (this.limitClause) {
+      k.push("limit");
+      this.limitClause._key(k);
+    }
+    if (this.offsetClause) {
+      k.push("offset");
+      this.offsetClause._key(k);
+    }
+    k.push(")");
+  }
+}
+
+/** `union(a, b, …)` and friends as functions. */
+export const union = (a: SelectBase, ...rest: SelectBase[]) => a.union(...rest);
+export const unionAll = (a: SelectBase, ...rest: SelectBase[]) => a.unionAll(...rest);
+export const except_ = (a: SelectBase, ...rest: SelectBase[]) => a.except(...rest);
+export const intersect = (a: SelectBase, ...rest: SelectBase[]) => a.intersect(...rest);
+
+/** `(SELECT …)` used as a value. */
+export class ScalarSelect<T = unknown> extends ColumnElement<T> {
+  readonly kind = "scalarSelect";
+  constructor(readonly element: SelectBase) {
+    super();
+    const n = element.selectedColumns.length;
+    if (n !== 1) throw new ArgumentError(`scalarSubquery(): the SELECT must return exactly one column; it returns ${n}`);
+  }
+  get type(): TypeEngine<unknown> {
+    return this.element.selectedColumns[0]?.type ?? NULLTYPE;
+  }
+  /** Add WHERE criteria to the inner select. */
+  where(...criteria: Condition[]): ScalarSelect<T> {
+    if (!(this.element instanceof Select)) throw new ArgumentError("where() on a scalar subquery needs a plain SELECT");
+    return new ScalarSelect<T>(this.element.where(...criteria));
+  }
+  override selfGroup(_against?: OperatorName): ClauseElement {
+    return this;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitScalarSelect(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("scalar");
+    this.element._key(k);
+  }
+}
+
+/** `EXISTS (SELECT …)`. */
+export class Exists extends UnaryExpression<boolean> {
+  constructor(readonly select: SelectBase) {
+    super(new ScalarSelectAny(select), { operator: "exists", type: BooleanT() });
+  }
+  /** Add WHERE criteria to the inner SELECT. */
+  where(...criteria: Condition[]): Exists {
+    if (!(this.select instanceof Select)) throw new ArgumentError("where() on exists() needs a plain SELECT");
+    return new Exists(this.select.where(...criteria));
+  }
+}
+
+/** A parenthesised SELECT of any width (inside EXISTS / IN). @internal */
+export class ScalarSelectAny extends ColumnElement<unknown> {
+  readonly kind = "scalarSelect";
+  readonly type = NULLTYPE;
+  constructor(readonly element: SelectBase) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitScalarSelect(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("subsel");
+    this.element._key(k);
+  }
+}
+
+/**
+ * `exists(select)` or `exists(...columns)`: `EXISTS (SELECT …)`. With columns (or no argument),
+ * builds `SELECT *` style subqueries: `exists().where(…)` is `EXISTS (SELECT * WHERE …)`.
+ */
+export function exists(arg?: SelectBase | SelectArg, ...more: SelectArg[]): Exists {
+  if (arg instanceof SelectBase) return new Exists(arg);
+  const cols = arg === undefined ? [new LiteralStar()] : [arg, ...more];
+  return new Exists(new Select(cols));
+}
+
+/** `*` in a columns clause. @internal */
+export class LiteralStar extends ColumnElement<unknown> {
+  readonly kind = "star";
+  readonly type = NULLTYPE;
+  _compile(): string {
+    return "*";
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("*");
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * postgres.js-only behaviour: server cursors, pool concurrency, connection failures, wrapping.
+ */
+import postgres from "postgres";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresJsDriver, postgresjs } from "../../adapters/postgres-js/index.js";
+import type { Driver, DriverConnection } from "../../src/engine/driver/contract.js";
+import { countingDriver, pgUrl, uniqueName } from "../fixtures/databases.js";
+
+const s = (sql: string, ...params: unknown[]) => ({ sql, params });
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("postgres-js adapter", () => {
+  let driver: Driver;
+  const table = uniqueName("adp_pgjs");
+  const open: DriverConnection[] = [];
+  const connect = async (d: Driver = driver) => {
+    const c = await d.connect();
+    open.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    driver = createPostgresJsDriver({ url: pgUrl(), max: 3 });
+    const c = await driver.connect();
+    await c.execute(s(`drop table if exists ${table}`));
+    await c.execute(s(`create table ${table} (n int primary key, label text)`));
+    await c.execute(s(`insert into ${table} select g, 'r' || g from generate_series(1, 10) g`));
+    await c.release();
+  });
+
+  afterEach(async () => {
+    for (const c of open.splice(0)) await c.release();
+  });
+
+  afterAll(async () => {
+    const c = await driver.connect();
+    await c.execute(s(`drop table if exists ${table}`));
+    await c.release();
+    await driver.dispose();
+  });
+
+  describe("streaming outside a transaction (postgres.js portal cursor)", () => {
+    it("fetches in chunks with one counted fetch each", async () => {
+      const counting = countingDriver(driver);
+      const c = await connect(counting);
+      const cur = await c.openCursor!(s(`select n, label from ${table} where n > $1 order by n`, 0), 4);
+      expect(cur.columns).toEqual([
+        { name: "n", type: 23 },
+        { name: "label", type: 25 },
+      ]);
+      const chunks: unknown[][] = [];
+      for (let rows = await cur.fetch(4); rows.length > 0; rows = await cur.fetch(4)) chunks.push(rows.map((r) => r[0]));
+      expect(chunks).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
+      expect(counting.counts).toMatchObject({ openCursor: 1, fetch: 4, execute: 0 });
+      await cur.close();
+      // The portal is done: the connection runs statements again.
+      expect((await c.execute(s("select 1 as one"))).rows).toEqual([[1]]);
+    });
+
+    it("reports columns for an empty result", async () => {
+      const c = await connect();
+      const cur = await c.openCursor!(s(`select n, label from ${table} where false`), 4);
+      expect(cur.columns.map((col) => col.name)).toEqual(["n", "label"]);
+      expect(await cur.fetch(4)).toEqual([]);
+    });
+
+    it("closing early releases the portal and the connection", async () => {
+      const c = await connect();
+      const cur = await c.openCursor!(s(`select n from ${table} order by n`), 2);
+      expect(await cur.fetch(2)).toEqual([[1], [2]]);
+      const busy = await caught(c.execute(s("select 1")));
+      expect(driver.describeError(busy)).toMatchObject({ kind: "interface", code: "CURSOR_OPEN" });
+      await cur.close();
+      await cur.close();
+      expect(await cur.fetch(2)).toEqual([]);
+      expect((await c.execute(s("select 2 as two"))).rows).toEqual([[2]]);
+      // No transaction or portal was left behind on the server connection.
+      expect((await c.execute(s("select count(*)::int from pg_cursors"))).rows).toEqual([[0]]);
+    });
+
+    it("streams DML … RETURNING through a portal", async () => {
+      const c = await connect();
+      await c.begin!();
+      const cur = await c.openCursor!(s(`update ${table} set label = label where n <= $1 returning n`, 3), 2);
+      const got: unknown[] = [];
+      for (let rows = await cur.fetch(2); rows.length > 0; rows = await cur.fetch(2)) got.push(...rows.map((r) => r[0]));
+      expect(got.sort()).toEqual([1, 2, 3]);
+      await c.rollback!();
+    });
+  });
+
+  describe("streaming inside a transaction (DECLARE … CURSOR)", () => {
+    it("fetches in chunks and allows other statements between fetches", async () => {
+      const counting = countingDriver(driver);
+      const c = await connect(counting);
+      await c.begin!();
+      const cur = await c.openCursor!(s(`select n from ${table} where n <= $1 order by n`, 5), 2);
+      expect(cur.columns).toEqual([{ name: "n", type: 23 }]);
+      expect(await cur.fetch(2)).toEqual([[1], [2]]);
+      expect((await c.execute(s(`select label from ${table} where n = $1`, 2))).rows).toEqual([["r2"]]);
+      expect((await c.execute(s("select name from pg_cursors"))).rows.length).toBe(1);
+      expect(await cur.fetch(2)).toEqual([[3], [4]]);
+      await cur.close();
+      expect((await c.execute(s("select count(*)::int from pg_cursors"))).rows).toEqual([[0]]);
+      await c.commit!();
+      expect(counting.counts).toMatchObject({ begin: 1, openCursor: 1, fetch: 2, commit: 1 });
+    });
+
+    it("a cursor left open dies with its transaction, and closing it later is harmless", async () => {
+      const c = await connect();
+      await c.begin!();
+      const cur = await c.openCursor!(s(`select n from ${table} order by n`), 3);
+      await c.commit!();
+      await c.begin!();
+      await cur.close();
+      // The new transaction was not aborted by a CLOSE of the vanished cursor.
+      expect((await c.execute(s("select 1"))).rows).toEqual([[1]]);
+      await c.commit!();
+    });
+  });
+
+  it("runs statements on several pooled connections at once", async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.begin!();
+    await a.execute(s(`update ${table} set label = 'locked' where n = 1`));
+    // b reads the committed version while a holds its row lock.
+    expect((await b.execute(s(`select label from ${table} where n = 1`))).rows).toEqual([["r1"]]);
+    const start = Date.now();
+    const [x, y] = await Promise.all([a.execute(s("select pg_sleep(0.2), 1")), b.execute(s("select pg_sleep(0.2), 2"))]);
+    expect(Date.now() - start).toBeLessThan(390);
+    expect([x.rows[0]![1], y.rows[0]![1]]).toEqual([1, 2]);
+    await a.rollback!();
+  });
+
+  it("classifies a refused connection as operational and connection-invalidating", async () => {
+    const dead = createPostgresJsDriver({ url: "postgres://postgres@127.0.0.1:1/test", connectTimeoutSeconds: 2 });
+    try {
+      const err = await caught(dead.connect().then((c) => c.execute(s("select 1"))));
+      expect(dead.describeError(err)).toMatchObject({ kind: "operational", code: "ECONNREFUSED", connectionInvalidated: true });
+    } finally {
+      await dead.dispose();
+    }
+  });
+
+  it("postgresjs() leaves a user-made client open on dispose and accepts its Date parsing", async () => {
+    const sql = postgres(pgUrl(), { max: 1, onnotice: () => {} });
+    try {
+      const d = postgresjs(sql);
+      const c = await d.connect();
+      const res = await c.execute(s("select '2024-01-02 03:04:05.678+00'::timestamptz as t, 5::int8 as i"));
+      expect(res.rows[0]![0]).toBeInstanceOf(Date);
+      expect(res.rows[0]![1]).toBe("5");
+      await c.release();
+      await d.dispose();
+      expect((await sql`select 1 as x`)[0]!.x).toBe(1);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it("does not log server NOTICEs by default", async () => {
+    const logged: unknown[] = [];
+    const orig = console.log;
+    console.log = (...args: unknown[]) => void logged.push(args);
+    try {
+      const c = await connect();
+      await c.execute(s(`drop table if exists adp_pgjs_never_exists_${process.pid}`));
+    } finally {
+      console.log = orig;
+    }
+    expect(logged).toEqual([]);
+  });
+});
