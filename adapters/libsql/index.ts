@@ -5,3 +5,4 @@
 export { libsql, createLibsqlDriver, type LibsqlDriverOptions, type LibsqlDriverConfig } from "./driver.js";
 export { describeLibsqlError, LibsqlAdapterError } from "./errors.js";
 export { LockTimeoutError } from "./async-lock.js";
+import "./register.js";

@@ -4,3 +4,4 @@
  */
 export { pglite, createPgliteDriver, describePgliteError, type PgliteDriverOptions, type PgliteDriverConfig } from "./driver.js";
 export { PGLITE_TEXT_PARSERS } from "./connection.js";
+import "./register.js";

@@ -11,3 +11,4 @@ export {
 } from "./driver.js";
 export { describePostgresJsError } from "./errors.js";
 export { PgAdapterError, kindOfSqlstate } from "./sqlstate.js";
+import "./register.js";
