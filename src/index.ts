@@ -16,8 +16,11 @@ export { warn, warnings, AthanorWarning, CartesianProductWarning, AthanorDepreca
 export * from "./sql/types/index.js";
 export { TypeEngine, NullType, NULLTYPE, type TypeArg, type JsTypeOf, type BindProcessor, type ResultProcessor } from "./sql/type-api.js";
 export {
-  MetaData, Table, TableImpl, Column, ColumnImpl, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint,
-  CheckConstraint, Constraint, Index, Identity, Sequence, Computed, sortTablesByDependency,
+  MetaData, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, CheckConstraint, Index, Identity,
+  Sequence, Computed, type Newable,
+} from "./sql/schema-factories.js";
+export {
+  Table, TableImpl, Column, ColumnImpl, Constraint, sortTablesByDependency,
   type ColumnOptions, type ColumnDefault, type ServerDefault, type TableArg, type TableOptions, type DdlIf,
   type ForeignKeyOptions, type ReferentialAction, type DdlExecutor, type ColumnValue,
 } from "./sql/schema.js";
