@@ -178,3 +178,16 @@ export class NoForeignKeysError extends ArgumentError {
 export class AmbiguousForeignKeysError extends ArgumentError {
   override name = "AmbiguousForeignKeysError";
 }
+
+/** An UPDATE or DELETE matched fewer rows than the unit of work expected (stale version id). */
+export class StaleDataError extends AthanorError {
+  override name = "StaleDataError";
+}
+/** The unit of work found a dependency cycle between rows that no `postUpdate` breaks. */
+export class CircularDependencyError extends InvalidRequestError {
+  override name = "CircularDependencyError";
+}
+/** An object was used with a session it does not belong to, or in the wrong state. */
+export class ObjectStateError extends InvalidRequestError {
+  override name = "ObjectStateError";
+}

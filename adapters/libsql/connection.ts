@@ -6,8 +6,14 @@
  * with TRANSACTION_ACTIVE; on a file the transaction owns a separate native connection, so a
  * write from elsewhere fails with SQLITE_BUSY (or, with a busy timeout, blocks the event loop
  * inside synchronous native code). Every connection of a client therefore shares one
- * {@link AsyncLock}: a connection holds it from `begin()` to commit/rollback/release (or while
- * a cursor reads outside a transaction), and statements outside a transaction take it per call.
+ * {@link AsyncLock}: a connection holds it while its transaction is open (or while a cursor
+ * reads outside a transaction), and statements outside a transaction take it per call.
+ *
+ * `begin()` is deferred, as in Python's sqlite3 driver (which SQLAlchemy uses): the real
+ * `BEGIN IMMEDIATE` is issued by the first statement that is not a plain query (a write, DDL or
+ * SAVEPOINT), a batch, or a cursor. Until then queries run in autocommit and take the lock only
+ * per call, so a connection that only reads never blocks other connections — two sessions or
+ * connections used one after the other in one task do not wait on each other.
  * @module
  */
 import type { Client, Transaction } from "@libsql/client";
@@ -32,6 +38,8 @@ const BATCH_SAVEPOINT = "athanor_batch";
 /** A {@link DriverConnection} over a shared @libsql/client Client. */
 export class LibsqlConnection implements DriverConnection, PagingHost {
   private tx: Transaction | null = null;
+  /** A begin() whose BEGIN waits for the first write (see the module note). */
+  private pendingBegin: BeginOptions | undefined;
   /** True when `tx` was opened by a cursor outside any user transaction. */
   private txForCursors = false;
   private readonly cursors = new Set<PagingCursor>();
@@ -41,6 +49,7 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
     private readonly client: Client,
     private readonly lock: AsyncLock,
     private readonly lockTimeoutMs: number,
+    private readonly beginMode: "deferred" | "immediate" = "deferred",
   ) {}
 
   currentTransaction(): Transaction | null {
@@ -57,10 +66,23 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   private async exclusive<T>(fn: (runner: Client | Transaction) => Promise<T>): Promise<T> {
     this.checkOpen();
     if (this.tx !== null) return fn(this.tx);
-    return this.lock.run(this, this.lockTimeoutMs, () => fn(this.client));
+    return this.lock.run(this, this.lockTimeoutMs, () => {
+      this.checkOpen(); // released while waiting for the lock
+      return fn(this.client);
+    });
+  }
+
+  /** Issue the BEGIN a deferred begin() postponed. */
+  private async startPending(): Promise<void> {
+    const opts = this.pendingBegin;
+    if (opts === undefined || this.tx !== null) return;
+    this.pendingBegin = undefined;
+    await this.lock.acquire(this, this.lockTimeoutMs);
+    await this.openTransaction(opts.readOnly ? "deferred" : "write", false);
   }
 
   async execute(stmt: DriverStatement): Promise<DriverResult> {
+    if (this.pendingBegin !== undefined && !isPageableQuery(stmt.sql)) await this.startPending();
     const rs = await this.exclusive((r) => r.execute(toLibsqlStatement(stmt)));
     return toDriverResult(rs, stmt.sql);
   }
@@ -72,6 +94,7 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
    * error, earlier ones staying applied.
    */
   async batch(stmts: readonly DriverStatement[], opts: { transaction: boolean }): Promise<DriverResult[]> {
+    if (this.pendingBegin !== undefined) await this.startPending();
     const sqls = stmts.map((s) => s.sql);
     const lib = stmts.map(toLibsqlStatement);
     const results = await this.exclusive(async (r) => {
@@ -96,8 +119,9 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   }
 
   /**
-   * BEGIN IMMEDIATE (`client.transaction("write")`), or BEGIN DEFERRED when `readOnly`.
-   * Waits for the client's lock first and keeps it until commit/rollback/release.
+   * Begin a transaction: BEGIN IMMEDIATE (`client.transaction("write")`), or BEGIN DEFERRED when
+   * `readOnly`, issued by the first non-query statement (see the module note). From then on the
+   * connection holds the client's lock until commit/rollback/release.
    * @throws LockTimeoutError after `lockTimeoutMs` when another connection keeps a transaction.
    * @throws LibsqlAdapterError ("notSupported") for isolation levels other than SERIALIZABLE.
    * @throws LibsqlAdapterError ("interface") when a transaction is already open.
@@ -112,7 +136,7 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
         `libsql: isolation level ${JSON.stringify(opts?.isolationLevel)} is not supported; SQLite transactions are SERIALIZABLE`,
       );
     }
-    if (this.tx !== null) {
+    if (this.tx !== null || this.pendingBegin !== undefined) {
       throw new LibsqlAdapterError(
         "interface",
         this.txForCursors ? "CURSOR_OPEN" : "TRANSACTION_ALREADY_BEGUN",
@@ -121,14 +145,36 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
           : "libsql: a transaction is already open on this connection",
       );
     }
-    await this.lock.acquire(this, this.lockTimeoutMs);
+    this.pendingBegin = opts ?? {};
+    if (this.beginMode === "immediate") await this.startPending();
+  }
+
+  /**
+   * Open the client transaction while holding the lock. A release() that happened while we
+   * waited for the lock or for the transaction must win: otherwise the lock would stay held by
+   * a released connection and every other connection of the client would time out.
+   */
+  private async openTransaction(mode: "write" | "deferred", forCursors: boolean): Promise<Transaction> {
+    let tx: Transaction;
     try {
-      this.tx = await this.client.transaction(opts?.readOnly ? "deferred" : "write");
-      this.txForCursors = false;
+      this.checkOpen();
+      tx = await this.client.transaction(mode);
     } catch (err) {
       this.lock.release(this);
       throw err;
     }
+    if (this.released) {
+      try {
+        await tx.rollback();
+      } finally {
+        tx.close();
+        this.lock.release(this);
+      }
+      this.checkOpen();
+    }
+    this.tx = tx;
+    this.txForCursors = forCursors;
+    return tx;
   }
 
   /** COMMIT the open transaction; a no-op without one (as sqlite3's DBAPI commit). */
@@ -143,6 +189,7 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
 
   private async endTransaction(how: "commit" | "rollback"): Promise<void> {
     this.checkOpen();
+    this.pendingBegin = undefined;
     const tx = this.tx;
     if (tx === null || this.txForCursors) return;
     this.tx = null;
@@ -168,17 +215,13 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
       const res = await this.execute(stmt);
       return new BufferedCursor(res.columns, res.rows);
     }
-    if (this.tx === null) {
+    if (this.pendingBegin !== undefined) await this.startPending();
+    let tx = this.tx;
+    if (tx === null) {
       await this.lock.acquire(this, this.lockTimeoutMs);
-      try {
-        this.tx = await this.client.transaction("deferred");
-        this.txForCursors = true;
-      } catch (err) {
-        this.lock.release(this);
-        throw err;
-      }
+      tx = await this.openTransaction("deferred", true);
     }
-    const cursor = new PagingCursor(this, this.tx, stmt, Math.max(1, Math.floor(chunkSize)));
+    const cursor = new PagingCursor(this, tx, stmt, Math.max(1, Math.floor(chunkSize)));
     this.cursors.add(cursor);
     try {
       await cursor.open();
@@ -211,6 +254,7 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.pendingBegin = undefined;
     const tx = this.tx;
     this.tx = null;
     this.cursors.clear();

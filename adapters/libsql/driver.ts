@@ -21,6 +21,15 @@ export interface LibsqlDriverOptions {
    * The wait is asynchronous: the event loop keeps running.
    */
   readonly lockTimeoutMs?: number;
+  /**
+   * When `begin()` takes SQLite's write lock:
+   * - `"deferred"` (default, as Python's sqlite3 driver that SQLAlchemy uses): at the first
+   *   statement that is not a plain query. Reads before it run in autocommit and never block
+   *   other connections, but a read-then-write transaction can interleave with another writer.
+   * - `"immediate"`: at `begin()` (BEGIN IMMEDIATE), so each transaction is serializable, and a
+   *   second connection waits for the first one's transaction even if that one only reads.
+   */
+  readonly beginMode?: "deferred" | "immediate";
 }
 
 /** Configuration for {@link createLibsqlDriver}. */
@@ -73,6 +82,7 @@ class LibsqlDriver implements Driver {
   readonly name = "libsql";
   private readonly lock: AsyncLock;
   private readonly lockTimeoutMs: number;
+  private readonly beginMode: "deferred" | "immediate";
 
   constructor(
     private readonly client: Client,
@@ -81,10 +91,11 @@ class LibsqlDriver implements Driver {
   ) {
     this.lock = lockFor(client);
     this.lockTimeoutMs = opts?.lockTimeoutMs ?? 5000;
+    this.beginMode = opts?.beginMode ?? "deferred";
   }
 
   async connect(): Promise<DriverConnection> {
-    return new LibsqlConnection(this.client, this.lock, this.lockTimeoutMs);
+    return new LibsqlConnection(this.client, this.lock, this.lockTimeoutMs, this.beginMode);
   }
 
   describeError(err: unknown): DriverErrorInfo | undefined {

@@ -11,6 +11,7 @@ import type {
 } from "../../src/engine/driver/contract.js";
 import { PostgresJsConnection } from "./connection.js";
 import { describePostgresJsError } from "./errors.js";
+import { PgAdapterError } from "./sqlstate.js";
 
 /** Options shared by {@link postgresjs} and {@link createPostgresJsDriver}. */
 export interface PostgresJsDriverOptions {
@@ -41,7 +42,9 @@ const CAPABILITIES: DriverCapabilities = Object.freeze({
   savepoints: true,
   returning: true,
   concurrentConnections: true,
-  maxParams: 65535,
+  // The wire protocol counts parameters in an Int16 (65535), but postgres.js refuses any query
+  // with 65534 or more ("MAX_PARAMETERS_EXCEEDED"), so insertmanyvalues pages must stay below.
+  maxParams: 65533,
 });
 
 /**
@@ -83,6 +86,7 @@ class PostgresJsDriver implements Driver {
   readonly capabilities = CAPABILITIES;
   readonly name = "postgres-js";
   private readonly prepare: boolean;
+  private disposed = false;
 
   constructor(
     private readonly sql: postgres.Sql<Record<string, unknown>>,
@@ -94,6 +98,10 @@ class PostgresJsDriver implements Driver {
 
   /** Reserves one pooled connection (`sql.reserve()`), waiting while the pool is exhausted. */
   async connect(): Promise<DriverConnection> {
+    // postgres.js's reserve() on an ended pool never settles: refuse instead of hanging.
+    if (this.disposed) {
+      throw new PgAdapterError("interface", "DRIVER_DISPOSED", "postgres-js: this driver has been disposed (its pool is ended)");
+    }
     return new PostgresJsConnection(await this.sql.reserve(), this.prepare);
   }
 
@@ -102,7 +110,9 @@ class PostgresJsDriver implements Driver {
   }
 
   async dispose(): Promise<void> {
-    if (this.ownsClient) await this.sql.end({ timeout: 5 });
+    if (!this.ownsClient || this.disposed) return;
+    this.disposed = true;
+    await this.sql.end({ timeout: 5 });
   }
 }
 

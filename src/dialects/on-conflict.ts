@@ -6,7 +6,7 @@
 import { ArgumentError, CompileError } from "../errors.js";
 import { BindParameter, ClauseElement, coerceWhereClause, ColumnElement, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, SelectBase, type ColumnMap } from "../sql/selectable.js";
+import { Alias, SelectBase, type ColumnMap, type RowNamesOf, type RowTupleOf, type SelectArg } from "../sql/selectable.js";
 import { Insert, type DmlExtension, type ValuesOf } from "../sql/dml.js";
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
@@ -72,6 +72,10 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
 /** An INSERT with ON CONFLICT support and the `excluded` pseudo-table. */
 export class UpsertInsert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends Insert<C, R, RN> {
   private _excluded?: Alias<C>;
+  /** `RETURNING …`: rows typed after the returned columns. */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): UpsertInsert<C, RowTupleOf<A>, RowNamesOf<A>> {
+    return super.returning(...cols) as unknown as UpsertInsert<C, RowTupleOf<A>, RowNamesOf<A>>;
+  }
   /** The row proposed for insertion: `stmt.excluded.name` renders `excluded.name`. */
   get excluded(): C {
     return (this._excluded ??= new Alias<C>(this.table, "excluded", "alias")).c;

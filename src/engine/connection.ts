@@ -10,7 +10,7 @@ import { Compiled, resultProcessors } from "../sql/compiler.js";
 import { DDLElement } from "../sql/ddl.js";
 import { Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
-import { AsyncResult, Result, type ResultMetadata } from "./result/index.js";
+import { AsyncResult, Result, type AsyncScalarResult, type ResultMetadata, type ScalarResult } from "./result/index.js";
 import { Transaction } from "./transaction.js";
 import { translateDriverError } from "./error-translation.js";
 import type { AsyncEngine } from "./engine.js";
@@ -61,7 +61,7 @@ function metadataFor(compiled: Compiled): ResultMetadata {
 }
 const driverMetaCache = new Map<string, ResultMetadata>();
 function metadataFromDriver(columns: DriverResult["columns"]): ResultMetadata {
-  const sig = columns.map((c) => c.name).join("\u0001");
+  const sig = JSON.stringify(columns.map((c) => c.name));
   let m = driverMetaCache.get(sig);
   if (!m) {
     m = { keys: columns.map((c) => c.name), processors: columns.map(() => undefined) };
@@ -82,6 +82,12 @@ export class AsyncConnection implements DdlExecutor {
   private _savepointSeq = 0;
   private _options: ExecutionOptions;
   private _openStreams = 0;
+  /** Open stream() results, closed by close() so none outlives its driver connection. */
+  private readonly _streams = new Set<{ close(): Promise<void> }>();
+  /** Settles when the operation in progress ends; close() waits for it before releasing the driver connection. */
+  private _inflight: Promise<void> | undefined;
+  /** Set while close() runs: new operations are refused, close() itself may still end the transaction. */
+  private _closing = false;
 
   /** @internal Use `engine.connect()`. */
   constructor(readonly engine: AsyncEngine, raw: DriverConnection, options: ExecutionOptions) {
@@ -127,13 +133,13 @@ export class AsyncConnection implements DdlExecutor {
     return this._nested[this._nested.length - 1];
   }
 
-  private raw(): DriverConnection {
-    if (this._closed || !this._raw) throw new ResourceClosedError("This Connection is closed");
+  private raw(fromClose = false): DriverConnection {
+    if (this._closed || !this._raw || (this._closing && !fromClose)) throw new ResourceClosedError("This Connection is closed");
     return this._raw;
   }
 
-  private async enter<T>(fn: (raw: DriverConnection) => Promise<T>): Promise<T> {
-    const raw = this.raw();
+  private async enter<T>(fn: (raw: DriverConnection) => Promise<T>, fromClose = false): Promise<T> {
+    const raw = this.raw(fromClose);
     if (this._busy) {
       throw new InvalidRequestError(
         "This AsyncConnection is already running an operation; a connection (and a session) must not be used by two concurrent tasks. Await each call, or use one connection per task.",
@@ -143,10 +149,14 @@ export class AsyncConnection implements DdlExecutor {
       throw new InvalidRequestError("A stream() result is still open on this connection; consume or close it before running another statement");
     }
     this._busy = true;
+    let done!: () => void;
+    this._inflight = new Promise<void>((resolve) => (done = resolve));
     try {
       return await fn(raw);
     } finally {
       this._busy = false;
+      this._inflight = undefined;
+      done();
     }
   }
 
@@ -220,7 +230,7 @@ export class AsyncConnection implements DdlExecutor {
   }
 
   /** @internal Commit or roll back a transaction (root or SAVEPOINT) and everything inside it. */
-  async _endTransaction(tx: Transaction, op: "commit" | "rollback"): Promise<void> {
+  async _endTransaction(tx: Transaction, op: "commit" | "rollback", fromClose = false): Promise<void> {
     await this.enter(async (raw) => {
       if (tx.savepointName) {
         const idx = this._nested.indexOf(tx);
@@ -246,7 +256,7 @@ export class AsyncConnection implements DdlExecutor {
         if (raw.rollback && !this.autocommit) await this.wrapDriver(() => raw.rollback!(), "ROLLBACK");
         if (this[DISPATCH].has("rollback")) await this[DISPATCH].fireAsync("rollback", this);
       }
-    });
+    }, fromClose);
   }
 
   private async wrapDriver<T>(fn: () => Promise<T>, sql: string): Promise<T> {
@@ -271,7 +281,8 @@ export class AsyncConnection implements DdlExecutor {
     else if (stmt instanceof Update && first) columnKeys = Object.keys(first);
     const ck = generateCacheKey(stmt);
     let key = ck.key;
-    if (columnKeys) key += `\u0002${columnKeys.join(",")}`;
+    // JSON, not join(","): a column key may itself contain the separator.
+    if (columnKeys) key += `\u0002${JSON.stringify(columnKeys)}`;
     const forExecutemany = many && stmt instanceof Insert && columnKeys !== undefined;
     if (forExecutemany) key += "\u0002m";
     const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
@@ -371,7 +382,7 @@ export class AsyncConnection implements DdlExecutor {
       let affected = 0;
       const pages = compiled.insertMany
         ? compiled.constructMany(rowsIn, Math.min(this.engine.dialect.maxParams, this.engine.driver.capabilities.maxParams))
-        : rowsIn.map((r) => ({ ...compiled.construct(prep.binds, r), rows: 1 }));
+        : rowsIn.map((r, i) => ({ ...constructGroup(compiled, prep.binds, r, i), rows: 1 }));
       let last: DriverResult | undefined;
       for (const page of pages) {
         last = await this.runWire(raw, page.sql, page.params, prep, true);
@@ -395,8 +406,8 @@ export class AsyncConnection implements DdlExecutor {
     return (await this.execute(stmt, params)).scalar() as RowOf<S>[0] | null;
   }
   /** `execute(stmt).scalars()`: the first column of every row. */
-  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<ReturnType<Result<RowOf<S>, NamedOf<S>>["scalars"]>> {
-    return (await this.execute(stmt, params)).scalars() as ReturnType<Result<RowOf<S>, NamedOf<S>>["scalars"]>;
+  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<ScalarResult<RowOf<S>[0]>> {
+    return (await this.execute(stmt, params)).scalars() as ScalarResult<RowOf<S>[0]>;
   }
 
   /**
@@ -444,8 +455,10 @@ export class AsyncConnection implements DdlExecutor {
       } catch (e) {
         throw await this.handleError(e, sql, ps);
       }
+      if (d.has("afterCursorExecute")) await d.fireAsync("afterCursorExecute", this, raw, sql, ps, prep, false);
       const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(cursor.columns);
       this._openStreams++;
+      let self: AsyncResult<unknown[], Record<string, unknown>> | undefined;
       const conn = this;
       const guarded = {
         columns: cursor.columns,
@@ -458,19 +471,22 @@ export class AsyncConnection implements DdlExecutor {
         },
         close: () => cursor.close(),
       };
-      return new AsyncResult(meta, guarded, {
+      self = new AsyncResult(meta, guarded, {
         chunkSize: chunk,
         onClose: async () => {
           this._openStreams--;
+          if (self) this._streams.delete(self);
         },
       });
+      this._streams.add(self);
+      return self;
     });
     return result as unknown as AsyncResult<RowOf<S>, NamedOf<S>>;
   }
 
   /** `stream(stmt).scalars()`. */
-  async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<ReturnType<AsyncResult<RowOf<S>, NamedOf<S>>["scalars"]>> {
-    return (await this.stream(stmt, params)).scalars() as ReturnType<AsyncResult<RowOf<S>, NamedOf<S>>["scalars"]>;
+  async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<AsyncScalarResult<RowOf<S>[0]>> {
+    return (await this.stream(stmt, params)).scalars() as AsyncScalarResult<RowOf<S>[0]>;
   }
 
   /** Run a SQL string (wrapped in `text()`), for DDL and maintenance. */
@@ -492,9 +508,17 @@ export class AsyncConnection implements DdlExecutor {
 
   /** Roll back any transaction and release the driver connection. Idempotent. */
   async close(): Promise<void> {
-    if (this._closed) return;
+    if (this._closed || this._closing) return;
+    this._closing = true;
     try {
-      if (this._tx && !this._busy) await this._endTransaction(this._tx, "rollback").catch(() => {});
+      // An operation still running (not awaited by the caller) owns the driver connection:
+      // releasing it underneath would run its statements on a pooled connection someone else
+      // may get, or (libSQL) leave the database lock held forever. Let it finish first.
+      while (this._inflight) await this._inflight;
+      // Open streams read from this connection's transaction: close them before it ends, so
+      // they raise ResourceClosedError instead of a driver error about a vanished cursor.
+      for (const s of [...this._streams]) await s.close().catch(() => {});
+      if (this._tx) await this._endTransaction(this._tx, "rollback", true).catch(() => {});
     } finally {
       this._closed = true;
       const raw = this._raw;
@@ -506,6 +530,24 @@ export class AsyncConnection implements DdlExecutor {
   /** `await using conn = await engine.connect()` closes (rolling back uncommitted work). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/**
+ * One parameter set of an executemany that is not an "insertmanyvalues" INSERT. Bind errors
+ * name the parameter group (0-based), as SQLAlchemy's "in parameter group N".
+ */
+function constructGroup(
+  compiled: Compiled,
+  binds: readonly BindParameter<unknown, string>[] | undefined,
+  params: Readonly<Record<string, unknown>>,
+  group: number,
+): { sql: string; params: unknown[] } {
+  try {
+    return compiled.construct(binds, params);
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(`${e.message}, in parameter group ${group}`, { cause: e });
+    throw e;
   }
 }
 

@@ -2,7 +2,7 @@
  * AsyncEngine and `createAsyncEngine()` (SQLAlchemy 2.0's `create_async_engine`).
  * @module
  */
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, ResourceClosedError } from "../errors.js";
 import { Dialect } from "../sql/dialect.js";
 import { postgresqlDialect } from "../dialects/postgresql/dialect.js";
 import { sqliteDialect } from "../dialects/sqlite/dialect.js";
@@ -45,6 +45,8 @@ interface EngineShared {
   readonly compiledCache: CompiledCache;
   readonly dispatch: Dispatcher<ConnectionEvents<AsyncConnection, AsyncEngine>>;
   readonly echo: EchoLogger;
+  /** Set by `dispose()`; shared by every executionOptions() copy of the engine. */
+  disposed: boolean;
 }
 
 /**
@@ -97,6 +99,8 @@ export class AsyncEngine {
   connect(): Promise<AsyncConnection>;
   connect<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
   async connect<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<AsyncConnection | R> {
+    // A disposed driver may have ended its client; some (postgres.js) would then wait forever.
+    if (this.shared.disposed) throw new ResourceClosedError(`${this.toString()} has been disposed; create a new engine`);
     let raw;
     try {
       raw = await this.driver.connect();
@@ -142,8 +146,14 @@ export class AsyncEngine {
     }
   }
 
-  /** Close the driver's connections (and the client, when the engine created it). */
+  /**
+   * Close the driver's connections (and the client, when the engine created it). Unlike
+   * SQLAlchemy, whose `dispose()` swaps in a fresh pool, the engine is finished afterwards:
+   * `connect()` / `begin()` raise ResourceClosedError. Idempotent.
+   */
   async dispose(): Promise<void> {
+    if (this.shared.disposed) return;
+    this.shared.disposed = true;
     await this.driver.dispose();
     if (this[DISPATCH].has("engineDisposed")) await this[DISPATCH].fireAsync("engineDisposed", this);
   }
@@ -199,6 +209,7 @@ export function createAsyncEngine(urlOrDriver: string | URL | Driver, options: E
     compiledCache: new CompiledCache(options.queryCacheSize ?? 500),
     dispatch: new Dispatcher(connectionEventSpecsFor<AsyncConnection, AsyncEngine>(), { targetName: "AsyncEngine" }),
     echo: createEchoLogger(options.echo ?? false, { hideParameters: options.hideParameters ?? false }),
+    disposed: false,
   };
   const exec: ExecutionOptions = { ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}), ...options.executionOptions };
   return new AsyncEngine(shared, options, exec);

@@ -12,14 +12,14 @@ export class CacheKeyBuilder {
   private readonly parts: string[] = [];
   /** Bound parameters in traversal order. */
   readonly binds: BindParameter<unknown, string>[] = [];
-  /** Append structural tokens. */
+  /** Append structural tokens. Each is length-prefixed, so no user string can forge a boundary. */
   push(...tokens: string[]): void {
-    for (const t of tokens) this.parts.push(t);
+    for (const t of tokens) this.parts.push(`${t.length}:${t}`);
   }
   /** Record a bound parameter: its shape goes into the key, the object into `binds`. */
   bind(b: BindParameter<unknown, string>): void {
     this.binds.push(b);
-    this.parts.push(
+    this.push(
       b.unique ? (b.expanding ? "?e" : "?") : b.expanding ? `:e${b.bindKey}` : `:${b.bindKey}`,
       b.type.cacheKey,
       b.literalExecute ? "L" : "",
@@ -44,7 +44,7 @@ export class CacheKeyBuilder {
   }
   /** The finished key. */
   toString(): string {
-    return this.parts.join("\u0001");
+    return this.parts.join("");
   }
 }
 

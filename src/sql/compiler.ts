@@ -52,6 +52,13 @@ export interface CompileKw {
   readonly unqualified?: boolean;
   readonly inCompound?: boolean;
   readonly selectLabels?: ReadonlySet<Label<unknown, string>>;
+  /** The IN operator an expanding parameter is the right side of (its empty-set form differs). */
+  readonly expandingOp?: "in" | "notIn";
+  /**
+   * Inside a SELECT list or VALUES row, where the server cannot infer a parameter's type from
+   * a comparison; dialects whose drivers send untyped parameters render a cast there.
+   */
+  readonly bindCast?: boolean;
 }
 
 /** Where a positional parameter's value comes from. */
@@ -69,6 +76,8 @@ export interface BindSlot {
   /** Column this value is for (DML), used for defaults and error messages. */
   readonly column?: ColumnImpl;
   readonly type: TypeEngine<unknown>;
+  /** For expanding parameters: the IN operator, which decides the empty-list rendering. */
+  readonly op?: "in" | "notIn";
 }
 
 /** One column of a statement's result (SELECT list or RETURNING). */
@@ -91,8 +100,9 @@ export interface TokenizedSql {
 }
 
 const TOKEN_RE = /\u0000(\d+)\u0000/g;
-const IM_START = "\u0001";
-const IM_END = "\u0002";
+// NUL cannot occur in SQL identifiers or text, so markers built on it never collide with names.
+const IM_START = "\u0000S\u0000";
+const IM_END = "\u0000E\u0000";
 
 let compiledUid = 0;
 
@@ -233,7 +243,7 @@ export class Compiled {
   }
 
   private emptyIn(s: BindSlot): string {
-    return this.dialect.emptySetOp(s.bind.bindKey === "__notin__" ? "notIn" : (s as { op?: "in" | "notIn" }).op ?? "in");
+    return this.dialect.emptySetOp(s.op ?? "in", s.type instanceof TupleType ? s.type.types.length : 1);
   }
 
   private valueFor(s: BindSlot, extracted: readonly BindParameter<unknown, string>[] | undefined, params: Readonly<Record<string, unknown>> | undefined): unknown {
@@ -351,7 +361,8 @@ export class SQLCompiler {
   private readonly anonCounters = new Map<string, number>();
   private readonly anonNames = new Map<object, string>();
   private readonly stack: SelectFrame[] = [];
-  private readonly ctes = new Map<CTE, string>();
+  /** WITH entries by root CTE (restatements share one entry): the CTE rendered and its text. */
+  private readonly ctes = new Map<CTE, { readonly cte: CTE; readonly sql: string }>();
   private readonly ctesInProgress = new Set<CTE>();
   private ctesRecursive = false;
   resultColumns: ResultColumn[] = [];
@@ -371,10 +382,10 @@ export class SQLCompiler {
       const b = text.indexOf(IM_END);
       insertMany = {
         prefix: this.tokenize(text.slice(0, a)),
-        tuple: this.tokenize(text.slice(a + 1, b)),
-        suffix: this.tokenize(text.slice(b + 1)),
+        tuple: this.tokenize(text.slice(a + IM_START.length, b)),
+        suffix: this.tokenize(text.slice(b + IM_END.length)),
       };
-      text = text.slice(0, a) + text.slice(a + 1, b) + text.slice(b + 1);
+      text = text.slice(0, a) + text.slice(a + IM_START.length, b) + text.slice(b + IM_END.length);
     }
     return new Compiled(this.dialect, this.tokenize(text), this.resultColumns, this.statementKind, insertMany, this.statement, isReturning);
   }
@@ -415,6 +426,7 @@ export class SQLCompiler {
   protected fromName(f: FromClause): string {
     if (f instanceof Alias || f instanceof Values) {
       if (f.name !== undefined) return f.name;
+      if (f instanceof CTE) return this.anonName(f.rootCte, "anon");
       const base = f instanceof Alias && f.element instanceof TableClause ? f.element.name : "anon";
       return this.anonName(f, base);
     }
@@ -462,7 +474,7 @@ export class SQLCompiler {
       const v = b.effectiveValue();
       if (b.expanding) {
         const list = v as unknown[];
-        if (list.length === 0) return this.dialect.emptySetOp("in");
+        if (list.length === 0) return this.dialect.emptySetOp(kw.expandingOp ?? "in", tupleWidth(b.type));
         return list.map((x) => (Array.isArray(x) ? `(${x.map((y) => this.renderLiteral(y, NULLTYPE)).join(", ")})` : this.renderLiteral(x, b.type))).join(", ");
       }
       return this.renderLiteral(v, b.type);
@@ -471,7 +483,17 @@ export class SQLCompiler {
     if (b.expanding && this.options.renderPostcompile) {
       const list = b.effectiveValue() as unknown[];
       if (!Array.isArray(list)) throw new CompileError(`Expanding parameter '${name}' has no list value to render`);
-      if (list.length === 0) return this.dialect.emptySetOp("in");
+      if (list.length === 0) return this.dialect.emptySetOp(kw.expandingOp ?? "in", tupleWidth(b.type));
+      if (b.type instanceof TupleType) {
+        // Tuple IN: one parameter per tuple member, `((:p_1_1, :p_1_2), …)`.
+        const types = b.type.types;
+        return list
+          .map((tup, i) => {
+            if (!Array.isArray(tup) || tup.length !== types.length) throw new CompileError(`Tuple IN parameter '${name}' needs tuples of ${types.length} values`);
+            return `(${tup.map((x, j) => this.addSlot(new BindParameter(`${name}_${i + 1}_${j + 1}`, x, types[j]), `${name}_${i + 1}_${j + 1}`, kw, {})).join(", ")})`;
+          })
+          .join(", ");
+      }
       return list.map((x, i) => this.addSlot(new BindParameter(`${name}_${i + 1}`, x, b.type), `${name}_${i + 1}`, kw, {})).join(", ");
     }
     const token = this.addSlot(b, name, kw, opts);
@@ -483,6 +505,7 @@ export class SQLCompiler {
     this.slots.push({
       name, bind: b, extractIndex: idx, expanding: b.expanding && !this.options.renderPostcompile,
       source: opts.source ?? "bind", type: b.type, ...(opts.column ? { column: opts.column } : {}),
+      ...(b.expanding && _kw.expandingOp ? { op: _kw.expandingOp } : {}),
     });
     return `\u0000${this.slots.length - 1}\u0000`;
   }
@@ -538,11 +561,10 @@ export class SQLCompiler {
     const op = b.operator;
     const left = this.process(b.left, kw);
     if ((op === "in" || op === "notIn") && b.right instanceof BindParameter && b.right.expanding) {
-      (b.right as unknown as { op?: string }).op = op;
-      const r = this.process(b.right, kw);
-      const last = this.slots[this.slots.length - 1];
-      if (last && last.bind === b.right) (last as { op?: string }).op = op;
-      return `${left}${BINARY_SQL[op]}(${r})`;
+      const r = this.process(b.right, { ...kw, expandingOp: op });
+      const sql = `${left}${BINARY_SQL[op]}(${r})`;
+      // Always parenthesised, as SQLAlchemy does: the empty form `x NOT IN (NULL) OR (1 = 1)` has an OR in it.
+      return op === "notIn" ? `(${sql})` : sql;
     }
     const right = this.process(b.right, kw);
     switch (op) {
@@ -562,7 +584,7 @@ export class SQLCompiler {
       case "truediv":
         return b.modifiers.intDiv ? this.renderIntTruediv(left, right) : `${left} / ${right}`;
       case "floordiv":
-        return b.modifiers.intDiv ? `${left} / ${right}` : `FLOOR(${left} / ${right})`;
+        return b.modifiers.intDiv ? this.renderIntFloordiv(left, right) : `FLOOR(${left} / ${right})`;
       case "custom":
         return `${left}${b.modifiers.customSql}${right}`;
       default: {
@@ -580,6 +602,10 @@ export class SQLCompiler {
   }
   protected renderRegexp(left: string, right: string, negate: boolean, _flags: string | undefined): string {
     return `${left} ${negate ? "NOT REGEXP" : "REGEXP"} ${right}`;
+  }
+  /** Integer floor division: the integer `/` of PostgreSQL and SQLite (SQLAlchemy 2.0). */
+  protected renderIntFloordiv(left: string, right: string): string {
+    return `${left} / ${right}`;
   }
   protected renderIntTruediv(left: string, right: string): string {
     return `${left} / CAST(${right} AS NUMERIC)`;
@@ -667,20 +693,24 @@ export class SQLCompiler {
   }
   private visitCteRef(cte: CTE, kw: CompileKw): string {
     const name = this.quoteIdentifier(this.fromName(cte));
-    if (!this.ctes.has(cte) && !this.ctesInProgress.has(cte)) {
-      this.ctesInProgress.add(cte);
+    const root = cte.rootCte;
+    const existing = this.ctes.get(root);
+    // A restatement (anchor UNION ALL recursive member) replaces the anchor's body.
+    const newer = existing !== undefined && existing.cte !== cte && restatesChain(cte).includes(existing.cte);
+    if ((existing === undefined || newer) && !this.ctesInProgress.has(root)) {
+      this.ctesInProgress.add(root);
       if (cte.recursive) this.ctesRecursive = true;
       const sel = cte.element as SelectBase;
       const body = this.compileSubquerySelect(sel, false);
       const colList = cte.recursive ? `(${sel.exportedColumns().map((c) => this.quoteIdentifier(c.name)).join(", ")})` : "";
-      this.ctes.set(cte, `${name}${colList} AS \n(${body})`);
-      this.ctesInProgress.delete(cte);
+      this.ctes.set(root, { cte, sql: `${name}${colList} AS \n(${body})` });
+      this.ctesInProgress.delete(root);
     }
-    return kw.asFrom ? name : name;
+    return name;
   }
   private prependCtes(text: string): string {
     if (this.ctes.size === 0) return text;
-    return `WITH ${this.ctesRecursive ? "RECURSIVE " : ""}${[...this.ctes.values()].join(", ")}\n ${text}`;
+    return `WITH ${this.ctesRecursive ? "RECURSIVE " : ""}${[...this.ctes.values()].map((e) => e.sql).join(", ")}\n ${text}`;
   }
   visitJoin(j: Join, kw: CompileKw): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isOuter ? " LEFT OUTER JOIN " : " JOIN ";
@@ -689,7 +719,7 @@ export class SQLCompiler {
   }
   visitValues(v: Values, kw: CompileKw): string {
     if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
-    const rows = v.rows.map((r) => `(${r.map((x) => this.process(x, {})).join(", ")})`).join(", ");
+    const rows = v.rows.map((r) => `(${r.map((x) => this.process(x, { bindCast: true })).join(", ")})`).join(", ");
     const name = this.quoteIdentifier(this.fromName(v));
     const cols = v.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ");
     if (!kw.asFrom) return name;
@@ -765,18 +795,23 @@ export class SQLCompiler {
 
   /** Render one SELECT-list element, labelling as SQLAlchemy does, and record result columns at top level. */
   private renderColumnsClauseElement(c: ColumnElement<unknown, string>, i: number, record: boolean, exported: ExportedColumn | undefined): string {
-    let text = this.process(c, { withinColumnsClause: true });
+    // A label's element renders without its own AS (a label nested in CAST or an operator never
+    // renders one); the label is applied here, around any type column expression.
+    let text = this.process(c instanceof Label ? c.element : c, { bindCast: true });
     let label: string | undefined;
     let key: string;
-    if (c instanceof Label) key = c.name;
+    if (c instanceof Label) key = label = exported?.name ?? c.name;
     else if (exported) {
       key = exported.name;
       if (!(c instanceof ColumnClause && c.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
     } else if (c instanceof ColumnClause) key = c.key;
     else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
+    else if (c instanceof Cast && c.resultName !== undefined) key = label = c.resultName;
     else {
-      const base = c instanceof FunctionElement ? c.name.split(".").pop()! : "anon";
-      label = this.anonName(c, base);
+      // A CAST of a function takes the function's anonymous name (`CAST(count(x) AS …) AS count_1`).
+      const named = c instanceof Cast && c.element instanceof FunctionElement ? c.element : c;
+      const base = named instanceof FunctionElement ? named.name.split(".").pop()! : "anon";
+      label = this.anonName(named, base);
       key = label;
     }
     if (record) {
@@ -1023,10 +1058,10 @@ export class SQLCompiler {
     if (!stmt.returningColumns.length) return "";
     const cols = stmt.returningExpanded;
     const rendered = cols.map((c) => {
-      let text = this.process(c, { withinColumnsClause: true });
+      let text = this.process(c instanceof Label ? c.element : c, {});
       let key: string;
       let label: string | undefined;
-      if (c instanceof Label) key = c.name;
+      if (c instanceof Label) key = label = c.name;
       else if (c instanceof ColumnClause) key = c.key;
       else {
         label = this.anonName(c, c instanceof FunctionElement ? c.name : "anon");
@@ -1042,6 +1077,16 @@ export class SQLCompiler {
     });
     return ` RETURNING ${rendered.join(", ")}`;
   }
+}
+
+function restatesChain(cte: CTE): CTE[] {
+  const out: CTE[] = [];
+  for (let c = cte.restates; c; c = c.restates) out.push(c);
+  return out;
+}
+
+function tupleWidth(t: TypeEngine<unknown>): number {
+  return t instanceof TupleType ? t.types.length : 1;
 }
 
 function frameBound(v: number | null, lower: boolean): string {

@@ -40,7 +40,7 @@ function literal(c: SQLCompiler, v: unknown): string {
 }
 
 /** The column definition inside CREATE TABLE. */
-function columnSpec(c: SQLCompiler, col: ColumnImpl, table: Table): string {
+function columnSpec(c: SQLCompiler, col: ColumnImpl, _table: Table): string {
   const pg = c.dialect.typeDialect === "postgresql";
   let type = typeName(c, col);
   const serial = pg && col.autoincrement && !col.identity && col.serverDefault === undefined && !col.sequence;
@@ -55,8 +55,9 @@ function columnSpec(c: SQLCompiler, col: ColumnImpl, table: Table): string {
     if (pg || persisted === true) s += " STORED";
     else if (persisted === false) s += " VIRTUAL";
   }
-  if (col.identity) {
-    if (!pg) throw new CompileError(`Identity() on column '${table.name}.${col.name}' is PostgreSQL only; SQLite's INTEGER PRIMARY KEY autoincrements`);
+  // SQLite has no IDENTITY; as in SQLAlchemy the construct is left out there (an INTEGER PRIMARY
+  // KEY autoincrements anyway).
+  if (col.identity && pg) {
     const o = col.identity.opts;
     s += ` GENERATED ${o.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`;
     const parts: string[] = [];

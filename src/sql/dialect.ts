@@ -51,10 +51,12 @@ export class Dialect {
   }
   /**
    * What an empty expanding IN list renders as, inside `IN (…)`: SQLAlchemy 1.4's
-   * `IN (NULL) AND (1 != 1)` (always false) and `NOT IN (NULL) OR (1 = 1)` (always true).
+   * `IN (NULL) AND (1 != 1)` (always false) and `NOT IN (NULL) OR (1 = 1)` (always true);
+   * a tuple IN of `width` members uses `((NULL, NULL, …))`.
    */
-  emptySetOp(op: "in" | "notIn"): string {
-    return op === "notIn" ? "NULL) OR (1 = 1" : "NULL) AND (1 != 1";
+  emptySetOp(op: "in" | "notIn", width = 1): string {
+    const nulls = width > 1 ? `(${Array.from({ length: width }, () => "NULL").join(", ")})` : "NULL";
+    return op === "notIn" ? `${nulls}) OR (1 = 1` : `${nulls}) AND (1 != 1`;
   }
   /** Make a statement compiler for this dialect. */
   createCompiler(stmt: ClauseElement, opts: CompileOptions): SQLCompiler {

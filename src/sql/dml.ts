@@ -13,6 +13,11 @@ import type { CompileKw, SQLCompiler } from "./compiler.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A mapped class (or anything standing for a table) as a DML target. */
+export interface DmlTarget<C extends ColumnMap = ColumnMap> {
+  _asFromClause(): FromClause<C> | FromClause;
+}
+
 /** Values for a DML statement: JS values (bound) or SQL expressions, by column key or name. */
 export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> };
 
@@ -32,11 +37,14 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   readonly extensions: readonly DmlExtension[] = [];
   /** Plugin annotations (ORM). @internal */
   readonly annotations: Readonly<Record<string, unknown>> = {};
-  constructor(table: TableClause<C>) {
+  /** The ORM entity (mapped class) the statement targets, when it was given one. */
+  readonly entity: unknown = undefined;
+  constructor(table: TableClause<C> | DmlTarget<C>) {
     super();
     const t = coerceFrom(table, `${this.constructor.name.toLowerCase()}()`);
     if (!(t instanceof TableClause)) throw new ArgumentError(`DML target must be a table; got ${t.describe()}`);
     this.table = t as TableClause<C>;
+    if (!(table instanceof TableClause)) this.entity = table;
   }
   protected gen(mutate: (s: Mutable<this>) => void): this {
     const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
@@ -45,10 +53,10 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     return s as this;
   }
   /** `RETURNING …` columns (a table gives all its columns). Works on PostgreSQL and SQLite ≥ 3.35. */
-  returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, RowTupleOf<A>, RowNamesOf<A>> & this {
+  returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, RowTupleOf<A>, RowNamesOf<A>> {
     const cs = cols.map((c, i) => {
       if (c instanceof ColumnElement || c instanceof FromClause) return c;
-      if (typeof c === "object" && c !== null && "_columnsClauseElements" in c) return c as never;
+      if ((typeof c === "object" || typeof c === "function") && c !== null && "_columnsClauseElements" in c) return c as never;
       throw new ArgumentError(`returning(): argument ${i + 1} must be a column expression or table; got ${describeValue(c)}`);
     });
     return this.gen((s) => {
@@ -115,6 +123,10 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
 /** `INSERT INTO table (…) VALUES (…)` / `… SELECT …`. */
 export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends UpdateBase<C, R, RN> {
   readonly kind = "insert";
+  /** `RETURNING …`: rows typed after the returned columns. */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, RowTupleOf<A>, RowNamesOf<A>> {
+    return super.returning(...cols) as unknown as Insert<C, RowTupleOf<A>, RowNamesOf<A>>;
+  }
   /** One row of values, or several for a multi-row VALUES. Undefined: columns come from execution parameters. */
   readonly valueRows: readonly Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>[] | undefined = undefined;
   readonly isMultiValues: boolean = false;
@@ -205,6 +217,10 @@ abstract class DmlWhereBase<C extends ColumnMap, R extends readonly unknown[], R
 /** `UPDATE table SET … WHERE …`. */
 export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
   readonly kind = "update";
+  /** `RETURNING …`: rows typed after the returned columns. */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Update<C, RowTupleOf<A>, RowNamesOf<A>> {
+    return super.returning(...cols) as unknown as Update<C, RowTupleOf<A>, RowNamesOf<A>>;
+  }
   readonly setValues: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined = undefined;
   /** Render SET in this column order (SQLAlchemy's `ordered_values`). */
   readonly preserveParameterOrder: boolean = false;
@@ -241,6 +257,10 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
 /** `DELETE FROM table WHERE …`. */
 export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
   readonly kind = "delete";
+  /** `RETURNING …`: rows typed after the returned columns. */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Delete<C, RowTupleOf<A>, RowNamesOf<A>> {
+    return super.returning(...cols) as unknown as Delete<C, RowTupleOf<A>, RowNamesOf<A>>;
+  }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitDelete(this as unknown as AnyDelete, kw);
   }
@@ -261,14 +281,14 @@ export type AnyDelete = Delete<ColumnMap, readonly unknown[], object>;
 export type AnyDml = UpdateBase<ColumnMap, readonly unknown[], object>;
 
 /** `insert(table)`: an INSERT statement. */
-export function insert<C extends ColumnMap>(table: TableClause<C>): Insert<C> {
+export function insert<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Insert<C> {
   return new Insert<C>(table);
 }
 /** `update(table)`: an UPDATE statement. */
-export function update<C extends ColumnMap>(table: TableClause<C>): Update<C> {
+export function update<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Update<C> {
   return new Update<C>(table);
 }
 /** `delete_(table)` (also exported as `delete` from the package root): a DELETE statement. */
-export function delete_<C extends ColumnMap>(table: TableClause<C>): Delete<C> {
+export function delete_<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Delete<C> {
   return new Delete<C>(table);
 }

@@ -91,13 +91,13 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   }
 
   // ---- comparison -------------------------------------------------------------------------
-  /** `=`; comparing to `null` renders `IS NULL`. */
+  /** `=`; comparing to `null` (or `null_()`) renders `IS NULL`, as SQLAlchemy's `== None`. */
   eq(other: Operand<T>): BinaryExpression<boolean> {
-    return other === null ? this.isNull() : compare(this, "eq", other);
+    return isNullOperand(other) ? this.isNull() : compare(this, "eq", other);
   }
-  /** `!=`; comparing to `null` renders `IS NOT NULL`. */
+  /** `!=`; comparing to `null` (or `null_()`) renders `IS NOT NULL`. */
   ne(other: Operand<T>): BinaryExpression<boolean> {
-    return other === null ? this.isNotNull() : compare(this, "ne", other);
+    return isNullOperand(other) ? this.isNotNull() : compare(this, "ne", other);
   }
   lt(other: Operand<T>): BinaryExpression<boolean> {
     return compare(this, "lt", other);
@@ -139,17 +139,21 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   notIlike(pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
     return compare(this, "notIlike", pattern, StringT(), opts?.escape);
   }
-  /** `LIKE '%' || :x || '%'`. `autoescape` escapes `%`, `_` and the escape character in the value. */
-  contains(other: Operand<string>, opts?: { autoescape?: boolean }): BinaryExpression<boolean> {
-    return likeAround(this, other, true, true, opts?.autoescape ?? false);
+  /**
+   * `LIKE '%' || :x || '%'` (SQLAlchemy's `contains()`). `autoescape` escapes `%`, `_` and the
+   * escape character inside the value (escape character `/` unless `escape` names another);
+   * `escape` alone only renders `ESCAPE '<char>'`.
+   */
+  contains(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, true, true, opts);
   }
-  /** `LIKE :x || '%'`. */
-  startsWith(other: Operand<string>, opts?: { autoescape?: boolean }): BinaryExpression<boolean> {
-    return likeAround(this, other, false, true, opts?.autoescape ?? false);
+  /** `LIKE :x || '%'`; options as {@link ColumnElement.contains}. */
+  startsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, false, true, opts);
   }
-  /** `LIKE '%' || :x`. */
-  endsWith(other: Operand<string>, opts?: { autoescape?: boolean }): BinaryExpression<boolean> {
-    return likeAround(this, other, true, false, opts?.autoescape ?? false);
+  /** `LIKE '%' || :x`; options as {@link ColumnElement.contains}. */
+  endsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, true, false, opts);
   }
   /** Regular-expression match: `~` on PostgreSQL, `REGEXP` on SQLite. `flags` "i" is case-insensitive. */
   regexpMatch(pattern: Operand<string>, flags?: string): BinaryExpression<boolean> {
@@ -257,6 +261,10 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
 // ------------------------------------------------------------------------------------------------
 // helpers building operator expressions
 
+function isNullOperand(x: unknown): boolean {
+  return x === null || (x instanceof Constant && x.which === "null");
+}
+
 function isIntegerish(e: ClauseElement): boolean {
   return e instanceof ColumnElement && e.type.affinity === "integer";
 }
@@ -306,17 +314,26 @@ function arith<T>(left: ColumnElement<T, string>, op: OperatorName, other: unkno
   return new BinaryExpression(left, op, coerceOperand(left, other), left.type) as BinaryExpression<T>;
 }
 
-function likeAround(left: ColumnElement<unknown, string>, other: unknown, before: boolean, after: boolean, autoescape: boolean): BinaryExpression<boolean> {
-  let escape: string | undefined;
-  if (autoescape) {
-    if (typeof other !== "string") throw new ArgumentError("autoescape requires a string value");
-    other = other.replace(/[/%_]/g, (ch) => `/${ch}`);
-    escape = "/";
+/** Options of `contains()`, `startsWith()` and `endsWith()`. */
+export interface LikeAroundOptions {
+  /** Escape `%`, `_` and the escape character in the (string) value. */
+  readonly autoescape?: boolean;
+  /** The escape character, rendered as `ESCAPE '<char>'` (default `/` with autoescape). */
+  readonly escape?: string;
+}
+
+function likeAround(left: ColumnElement<unknown, string>, other: unknown, before: boolean, after: boolean, opts: LikeAroundOptions = {}): BinaryExpression<boolean> {
+  let escape = opts.escape;
+  if (opts.autoescape) {
+    if (typeof other !== "string") throw new ArgumentError(`autoescape requires a string value (against ${left.describe()})`);
+    const esc = (escape ??= "/");
+    other = other.split(esc).join(esc + esc).replace(/[%_]/g, (ch) => `${esc}${ch}`);
   }
   let pattern: ColumnElement<unknown, string> = coerceOperand(left, other, StringT());
   const pct = new LiteralString("%");
-  if (before) pattern = new BinaryExpression(pct, "concat", pattern, StringT());
-  if (after) pattern = new BinaryExpression(pattern, "concat", pct, StringT());
+  // SQLAlchemy renders the composed pattern unparenthesised: `x LIKE '%' || :x_1 || '%'`.
+  if (before) pattern = new BinaryExpression(pct, "concat", pattern, StringT(), { composedLike: true });
+  if (after) pattern = new BinaryExpression(pattern, "concat", pct, StringT(), { composedLike: true });
   return new BinaryExpression(left, "like", pattern, BooleanT(), { escape });
 }
 
@@ -335,7 +352,8 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
   if (values.some((v) => v instanceof ClauseElement)) {
     return new BinaryExpression(left, op, new Tuple(values.map((v) => coerceOperand(left, v))), BooleanT());
   }
-  const type = left instanceof Tuple ? NULLTYPE : left.type;
+  // A tuple's list holds one tuple per element; each member is bound with its column's type.
+  const type = left instanceof Tuple ? new TupleType(left.clauses.map((c) => (c instanceof ColumnElement ? c.type : NULLTYPE))) : left.type;
   const bp = new BindParameter(left.anonBindBase, values, type, { unique: true, expanding: true });
   return new BinaryExpression(left, op, bp, BooleanT());
 }
@@ -513,6 +531,8 @@ export interface BinaryModifiers {
   readonly symmetric?: boolean;
   readonly intDiv?: boolean;
   readonly customSql?: string;
+  /** The pattern of contains/startsWith/endsWith: never parenthesised as a LIKE operand. */
+  readonly composedLike?: boolean;
 }
 
 /** `left <op> right`. */
@@ -532,6 +552,7 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
     this.right = right.selfGroup(operator);
   }
   override selfGroup(against?: OperatorName): ClauseElement {
+    if (this.modifiers.composedLike && (against === "like" || against === "notLike" || against === "concat")) return this;
     return against && isPrecedent(this.operator, against) ? new Grouping(this) : this;
   }
   /** The negated form (`=` ↔ `!=`, `IN` ↔ `NOT IN`, …) or undefined when there is none. @internal */
@@ -692,8 +713,9 @@ export class UnaryExpression<T = unknown> extends ColumnElement<T> {
   override nullsLast(): UnaryExpression<T> {
     return new UnaryExpression(this, { modifier: "nullsLast", type: this.type });
   }
+  /** Only a prefix operator can need parentheses: `x DESC NULLS LAST` stays flat (SQLAlchemy). */
   override selfGroup(against?: OperatorName): ClauseElement {
-    const op = this.operator ?? this.modifier;
+    const op = this.operator;
     return op && against && isPrecedent(op, against) ? new Grouping(this) : this;
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
@@ -746,6 +768,14 @@ export class Cast<T = unknown> extends ColumnElement<T> {
   }
   override get anonBindBase(): string {
     return this.element.anonBindBase;
+  }
+  /**
+   * A CAST of a named column or label keeps that name in a SELECT list: `CAST(t.x AS INTEGER) AS x`
+   * (SQLAlchemy 1.4 "Improved column labeling for simple column expressions using CAST").
+   */
+  override get resultName(): string | undefined {
+    const e = this.element;
+    return e.kind === "column" || e instanceof Label ? e.resultName : undefined;
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitCast(this, kw);
@@ -813,15 +843,6 @@ export class Tuple extends ColumnElement<unknown[]> {
   readonly type = NULLTYPE;
   constructor(readonly clauses: readonly ClauseElement[]) {
     super();
-  }
-  /** `(a, b) IN ((1, 2), (3, 4))` with an expanding tuple parameter. */
-  override in(values: readonly unknown[] | ClauseElement): BinaryExpression<boolean> {
-    if (Array.isArray(values) && !values.some((v) => v instanceof ClauseElement)) {
-      const types = this.clauses.map((c) => (c instanceof ColumnElement ? c.type : NULLTYPE));
-      const bp = new BindParameter("param", values, new TupleType(types), { unique: true, expanding: true });
-      return new BinaryExpression(this, "in", bp, BooleanT());
-    }
-    return super.in(values as ClauseElement);
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return `(${this.clauses.map((e) => e._compile(c, kw)).join(", ")})`;

@@ -4,7 +4,8 @@
  * `my_fn(x)`, `func.pkg.fn()` → `pkg.fn()`).
  * @module
  */
-import { ClauseElement, coerceExpression, FunctionElement, type AnyColumn, LiteralColumn } from "./elements.js";
+import { ArgumentError } from "../errors.js";
+import { ClauseElement, coerceExpression, FunctionElement, isSelectStatement, type AnyColumn, LiteralColumn } from "./elements.js";
 import { NULLTYPE, type TypeEngine } from "./type-api.js";
 import { DateTime, Date as DateT, Float, Integer, Numeric, String as StringT, Time } from "./types/index.js";
 import type { ColumnElement } from "./elements.js";
@@ -15,8 +16,14 @@ type ValueOf<E> = E extends ColumnElement<infer T, string> ? T : E;
 /** Functions SQL knows without parentheses (ANSI). */
 const BARE = new Set(["current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"]);
 
-function argsOf(args: readonly Arg[]): ClauseElement[] {
-  return args.map((a) => (a instanceof ClauseElement ? a : coerceExpression(a)));
+function argsOf(args: readonly Arg[], name: string): ClauseElement[] {
+  return args.map((a, i) => {
+    // A SELECT is not a value: SQLAlchemy 1.4+ wants an explicit scalar subquery.
+    if (isSelectStatement(a)) {
+      throw new ArgumentError(`${name}(): argument ${i + 1} is a SELECT; call .scalarSubquery() to use it as a function argument`);
+    }
+    return a instanceof ClauseElement ? a : coerceExpression(a);
+  });
 }
 function firstType(args: readonly ClauseElement[]): TypeEngine<unknown> {
   for (const a of args) {
@@ -28,9 +35,12 @@ function firstType(args: readonly ClauseElement[]): TypeEngine<unknown> {
 
 const STAR = new LiteralColumn("*");
 
-/** Build a function call with an explicit return type. */
+/**
+ * Build a function call with an explicit return type.
+ * @throws ArgumentError when an argument is a SELECT (use `.scalarSubquery()`).
+ */
 export function makeFunction<T>(name: string, args: readonly Arg[], type?: TypeEngine<unknown>): FunctionElement<T> {
-  const cargs = argsOf(args);
+  const cargs = argsOf(args, name);
   const lower = name.toLowerCase();
   const known = KNOWN_TYPES[lower];
   const t = type ?? (known === "arg" ? firstType(cargs) : known ? known() : NULLTYPE);
@@ -58,7 +68,8 @@ export interface KnownFunctions {
   max<E>(expr: E): FunctionElement<ValueOf<E> | null>;
   /** avg() is NUMERIC: a decimal string. */
   avg(expr: Arg): FunctionElement<string | null>;
-  coalesce<E>(...args: E[]): FunctionElement<NonNullable<ValueOf<E>>>;
+  /** `coalesce(a, b, …)`: the first argument's type; later arguments may be plain values (bound). */
+  coalesce<E>(first: E, ...rest: (E | ValueOf<E> | AnyColumn | null)[]): FunctionElement<NonNullable<ValueOf<E>>>;
   lower(expr: Arg): FunctionElement<string>;
   upper(expr: Arg): FunctionElement<string>;
   length(expr: Arg): FunctionElement<number>;

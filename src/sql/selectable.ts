@@ -123,10 +123,18 @@ export type MapOfNames<N> = { readonly [K in keyof N & string]: ColumnClause<N[K
 /** Check that a FROM argument is a FromClause and explain the usual mistakes. @internal */
 export function coerceFrom(x: unknown, where: string): FromClause {
   if (x instanceof FromClause) return x;
+  if ((typeof x === "function" || typeof x === "object") && x !== null && typeof (x as FromClauseProvider)._asFromClause === "function") {
+    return (x as FromClauseProvider)._asFromClause();
+  }
   if (x instanceof SelectBase) {
     throw new ArgumentError(`${where}: a SELECT is not a FROM clause (SQLAlchemy 1.4); call .subquery() on it first`);
   }
   throw new ArgumentError(`${where}: expected a table, alias, subquery or join; got ${describeValue(x)}`);
+}
+
+/** Something that stands for a FROM clause (ORM entities and aliases). @internal */
+export interface FromClauseProvider {
+  _asFromClause(): FromClause;
 }
 
 /** A lightweight table (`table("users", column("id"))`) with no MetaData or constraints. */
@@ -184,11 +192,19 @@ function nextTableUid(): number {
   return ++tableUid;
 }
 
+/**
+ * A column tuple as a `c` collection keyed by each column's key. Only the tuple's own indices
+ * ("0", "1", …) are mapped: the `number` index would merge every column into each key.
+ */
+export type ColumnsByKey<Cols extends readonly ColumnClause<unknown, string>[]> = {
+  readonly [I in keyof Cols as I extends `${number}` ? (Cols[I] extends ColumnClause<unknown, infer K> ? K : never) : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never;
+};
+
 /** `table(name, ...columns)`: a lightweight table construct (SQLAlchemy's `table()`). */
 export function table<const Cols extends readonly ColumnClause<unknown, string>[]>(
   name: string,
   ...columns: Cols
-): TableClause<{ readonly [I in keyof Cols as Cols[I] extends ColumnClause<unknown, infer K> ? K : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never }> {
+): TableClause<ColumnsByKey<Cols>> {
   return new TableClause(name, columns) as never;
 }
 
@@ -248,15 +264,34 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
 
 /** A common table expression (`WITH name AS (…)`), built by `select.cte()`. */
 export class CTE<C extends ColumnMap = ColumnMap> extends Alias<C> {
-  constructor(element: SelectBase, name: string | undefined, readonly recursive: boolean) {
+  constructor(
+    element: SelectBase,
+    name: string | undefined,
+    readonly recursive: boolean,
+    /**
+     * The CTE this one restates: `cte.unionAll(recursiveMember)` builds a new CTE that replaces
+     * the anchor under the same name (SQLAlchemy's `_restates`), so references to either render
+     * one WITH entry.
+     */
+    readonly restates?: CTE,
+  ) {
     super(element, name, "cte");
+  }
+  /** The first CTE of a chain of restatements: the identity shared by all of them. @internal */
+  get rootCte(): CTE {
+    let c: CTE = this as CTE;
+    while (c.restates) c = c.restates;
+    return c;
   }
   /** For recursive CTEs: `UNION ALL` the anchor with a recursive member. */
   unionAll(other: SelectBase): CTE<C> {
-    return new CTE<C>((this.element as SelectBase).unionAll(other), this.name, this.recursive);
+    return new CTE<C>((this.element as SelectBase).unionAll(other), this.name, this.recursive, this as CTE);
   }
   union(other: SelectBase): CTE<C> {
-    return new CTE<C>((this.element as SelectBase).union(other), this.name, this.recursive);
+    return new CTE<C>((this.element as SelectBase).union(other), this.name, this.recursive, this as CTE);
+  }
+  override keyId(k: CacheKeyBuilder): string {
+    return this.name === undefined ? `A${k.anonId(this.rootCte)}` : `A:${this.name}`;
   }
   override _key(k: CacheKeyBuilder): void {
     k.push(this.recursive ? "rcte" : "cte", this.keyId(k));
@@ -394,7 +429,7 @@ export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
 export function values<const Cols extends readonly ColumnClause<unknown, string>[]>(
   columns: Cols,
   opts: { name?: string } = {},
-): Values<{ readonly [I in keyof Cols as Cols[I] extends ColumnClause<unknown, infer K> ? K : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never }> {
+): Values<ColumnsByKey<Cols>> {
   return new Values(columns, opts.name) as never;
 }
 
@@ -493,13 +528,21 @@ export interface ColumnsClauseProvider {
   _columnsClauseElements(): readonly ColumnElement<unknown, string>[];
 }
 function isProvider(x: unknown): x is ColumnsClauseProvider {
-  return typeof x === "object" && x !== null && (x as ColumnsClauseProvider)._isColumnsClauseProvider === true;
+  return (typeof x === "object" || typeof x === "function") && x !== null && (x as ColumnsClauseProvider)._isColumnsClauseProvider === true;
 }
 
 /** What `select()` accepts: column expressions, FROM clauses (all their columns), ORM entities. */
 export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider;
 
-type TupleOfArg<H> = H extends ColumnElement<infer V, string> ? [V] : H extends FromClause<ColumnMap> ? unknown[] : [unknown];
+type TupleOfArg<H> = H extends ColumnElement<infer V, string>
+  ? [V]
+  : H extends FromClause<ColumnMap>
+    ? unknown[]
+    : H extends abstract new (...args: never[]) => infer E
+      ? [E]
+      : H extends { readonly __entity: infer E }
+        ? [E]
+        : [unknown];
 /** Row tuple of `select(...args)`. */
 export type RowTupleOf<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? [...TupleOfArg<H>, ...RowTupleOf<R>] : [];
 type NamesOfArg<H> = H extends ColumnElement<infer V, infer K> ? { [P in K]: V } : H extends FromClause<infer C> ? NamesOfMap<C> : {};
@@ -507,6 +550,16 @@ type Simplify<O> = { [K in keyof O]: O[K] } & {};
 type NamesIntersect<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? NamesOfArg<H> & NamesIntersect<R> : {};
 /** Named row shape of `select(...args)`. */
 export type RowNamesOf<A extends readonly unknown[]> = Simplify<NamesIntersect<A>>;
+
+/** A relationship attribute usable as a join target (`select(User).join(User.addresses)`). @internal */
+export interface RelationshipJoinTarget {
+  _joinTargets(): readonly { target: FromClause; onclause: ColumnElement<unknown, string> }[];
+}
+function isRelationshipTarget(x: unknown): x is RelationshipJoinTarget {
+  return typeof x === "object" && x !== null && typeof (x as RelationshipJoinTarget)._joinTargets === "function";
+}
+/** What `join()` accepts: a FROM clause, an ORM entity or alias, or a relationship attribute. */
+export type JoinTarget = FromClause | FromClauseProvider | RelationshipJoinTarget;
 
 /** Mutable view used by generative methods on their own fresh copy. @internal */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -610,15 +663,23 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
    * `JOIN target [ON onclause]` from the leftmost FROM that can join to it (SQLAlchemy 1.4's
    * `Select.join()`); the ON clause is inferred from foreign keys when omitted.
    */
-  join(target: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
-    const t = coerceFrom(target, "join()");
+  join(target: JoinTarget, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
+    const isOuter = opts.isOuter ?? false;
+    const full = opts.full ?? false;
+    if (isRelationshipTarget(target) && onclause === undefined) {
+      const steps = target._joinTargets();
+      return this.gen((s) => {
+        s.setupJoins = [...this.setupJoins, ...steps.map((st) => ({ target: st.target, onclause: st.onclause, from: undefined, isOuter, full }))];
+      });
+    }
+    const t = coerceFrom(isRelationshipTarget(target) ? target._joinTargets().at(-1)!.target : target, "join()");
     const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "join");
     return this.gen((s) => {
-      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: undefined, isOuter: opts.isOuter ?? false, full: opts.full ?? false }];
+      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: undefined, isOuter, full }];
     });
   }
   /** `LEFT OUTER JOIN target`. */
-  outerjoin(target: FromClause, onclause?: Condition, opts: { full?: boolean } = {}): this {
+  outerjoin(target: JoinTarget, onclause?: Condition, opts: { full?: boolean } = {}): this {
     return this.join(target, onclause, { isOuter: true, full: opts.full ?? false });
   }
   /** `FROM from JOIN target` with an explicit left side (SQLAlchemy's `join_from()`). */
@@ -703,6 +764,42 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     return this.gen((s) => {
       s.rawColumns = [...this.rawColumns, ...cols];
     }) as unknown as Select<[...T, ...RowTupleOf<A>], Simplify<N & RowNamesOf<A>>>;
+  }
+  /** ORM loader options attached by `.options()` (interpreted by the ORM session). */
+  readonly loaderOptions: readonly unknown[] = [];
+  /** Statement-level execution options (`populateExisting`, `yieldPer`, …). */
+  readonly statementExecutionOptions: Readonly<Record<string, unknown>> = {};
+  /** Attach ORM loader options (`selectinload(User.addresses)`, `defer(User.bio)`, …). */
+  options(...opts: unknown[]): this {
+    return this.gen((s) => {
+      s.loaderOptions = [...this.loaderOptions, ...opts];
+    });
+  }
+  /** Statement execution options, merged over the connection's and session's. */
+  executionOptions(opts: Readonly<Record<string, unknown>>): this {
+    return this.gen((s) => {
+      s.statementExecutionOptions = { ...this.statementExecutionOptions, ...opts };
+    });
+  }
+  /**
+   * `filterBy({ name: "sandy" })`: equality criteria against the last joined entity or table,
+   * else the first entity in the columns clause (SQLAlchemy's `filter_by()`).
+   * @throws ArgumentError when a key is not an attribute of that entity.
+   */
+  filterBy(criteria: Readonly<Record<string, unknown>>): this {
+    const target = this.filterByTarget();
+    const conds = Object.entries(criteria).map(([k, v]) => {
+      const col = target(k);
+      if (!col) throw new ArgumentError(`filterBy(): '${k}' is not an attribute of the filtered entity`);
+      return col.eq(v);
+    });
+    return this.where(...conds);
+  }
+  private filterByTarget(): (key: string) => ColumnElement<unknown, string> | undefined {
+    const last = this.setupJoins.at(-1)?.target;
+    if (last) return (k) => attributeOf(last, k);
+    const first = this.rawColumns[0] ?? this.fromObjs[0];
+    return (k) => (first ? attributeOf(first, k) : undefined);
   }
   /** Set plugin annotations. @internal */
   withAnnotations(extra: Record<string, unknown>): this {
@@ -789,6 +886,14 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const plugin = this.annotations.cacheKey;
     if (typeof plugin === "string") k.push("ann", plugin);
   }
+}
+
+function attributeOf(x: unknown, key: string): ColumnElement<unknown, string> | undefined {
+  const holder = x as { _attributeFor?: (k: string) => ColumnElement<unknown, string> | undefined };
+  if (typeof holder?._attributeFor === "function") return holder._attributeFor(key);
+  if (x instanceof FromClause) return x.c[key];
+  if (x instanceof ColumnClause && x.table) return x.table.c[key];
+  return undefined;
 }
 
 function limitValue(n: number | AnyColumn, what: string): ColumnElement<unknown, string> {

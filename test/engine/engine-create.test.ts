@@ -53,7 +53,8 @@ describe("createAsyncEngine from URLs", () => {
 
   it("sqlite+libsql://:memory: is an in-memory database", async () => {
     await using engine = createAsyncEngine("sqlite+libsql://:memory:");
-    expect(String(engine)).toBe("AsyncEngine(sqlite+libsql://:memory:)");
+    // Canonical SQLAlchemy form of an in-memory SQLite URL.
+    expect(String(engine)).toBe("AsyncEngine(sqlite+libsql:///:memory:)");
     await using conn = await engine.connect();
     await conn.execute(text("CREATE TABLE engc_m (x INTEGER)"));
     await conn.execute(text("INSERT INTO engc_m VALUES (7)"));
@@ -62,7 +63,7 @@ describe("createAsyncEngine from URLs", () => {
   });
 
   it("postgresql+postgresjs:// connects to PostgreSQL", async (ctx) => {
-    if (!pgServer) ctx.skip(); // PGlite has no URL; the server-only check is reported by the fixture
+    if (!pgServer) ctx.skip("needs a PostgreSQL server (running on PGlite)");
     await using engine = createAsyncEngine(pgEngineUrl(), { poolSize: 2 });
     expect(engine.dialect.name).toBe("postgresql");
     expect(engine.driver.name).toBe("postgres-js");
@@ -137,7 +138,7 @@ describe("createAsyncEngine from wrapped clients", () => {
   });
 
   it("postgresjs(sql) uses the host's client and leaves it open on dispose", async (ctx) => {
-    if (!pgServer) ctx.skip();
+    if (!pgServer) ctx.skip("needs a PostgreSQL server (running on PGlite)");
     const sql = postgres(pgUrl(), { max: 2, onnotice: () => {} });
     try {
       const engine = createAsyncEngine(postgresjs(sql));

@@ -1,8 +1,41 @@
 /** PostgreSQL statement compiler: ILIKE, `~` regular expressions, `$n` parameters. @module */
-import { SQLCompiler } from "../../sql/compiler.js";
+import { SQLCompiler, type CompileKw, type SlotSource } from "../../sql/compiler.js";
+import type { BindParameter } from "../../sql/elements.js";
+import type { ColumnImpl } from "../../sql/schema.js";
+import type { TypeEngine } from "../../sql/type-api.js";
+
+/**
+ * SQL type names for parameter casts. Lengths and precisions are left out on purpose, so that a
+ * cast can never truncate or round a value.
+ */
+function castTypeName(t: TypeEngine<unknown>): string | undefined {
+  switch (t.affinity) {
+    case "integer":
+      return t.compileType({ name: "postgresql" });
+    case "numeric":
+      return "NUMERIC";
+    case "float":
+      return "DOUBLE PRECISION";
+    case "boolean":
+      return "BOOLEAN";
+    default:
+      return undefined;
+  }
+}
 
 /** Compiles statements for PostgreSQL. */
 export class PGCompiler extends SQLCompiler {
+  /**
+   * postgres.js sends parameters untyped, so where PostgreSQL cannot infer a type (a SELECT list,
+   * a VALUES row, a recursive CTE's anchor) numbers and booleans get an explicit cast:
+   * `SELECT $1::INTEGER AS anon_1` (SQLAlchemy's asyncpg dialect renders bind casts likewise).
+   */
+  override visitBindParam(b: BindParameter<unknown, string>, kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource } = {}): string {
+    const sql = super.visitBindParam(b, kw, opts);
+    if (!kw.bindCast || b.expanding || this.options.literalBinds) return sql;
+    const name = castTypeName(b.type);
+    return name ? `${sql}::${name}` : sql;
+  }
   protected override renderIlike(left: string, right: string, negate: boolean): string {
     return `${left} ${negate ? "NOT ILIKE" : "ILIKE"} ${right}`;
   }

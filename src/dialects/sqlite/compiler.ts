@@ -1,8 +1,8 @@
 /** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
 import { CompileError } from "../../errors.js";
-import { SQLCompiler } from "../../sql/compiler.js";
+import { SQLCompiler, type CompileKw } from "../../sql/compiler.js";
 import type { FunctionElement, ColumnElement } from "../../sql/elements.js";
-import type { FromClause, Select } from "../../sql/selectable.js";
+import type { FromClause, Select, Values } from "../../sql/selectable.js";
 
 const SQLITE_FUNCTION_NAMES: Record<string, string> = { now: "CURRENT_TIMESTAMP" };
 
@@ -14,6 +14,25 @@ export class SQLiteCompiler extends SQLCompiler {
   /** SQLite divides integers as integers; adding 0.0 makes it true division (SQLAlchemy 2.0). */
   protected override renderIntTruediv(left: string, right: string): string {
     return `${left} / (${right} + 0.0)`;
+  }
+  /**
+   * libSQL binds JS numbers as REAL, so `? / ?` with integer values would divide as floats;
+   * the CAST gives integer division's result (truncation toward zero) either way.
+   */
+  protected override renderIntFloordiv(left: string, right: string): string {
+    return `CAST(${left} / ${right} AS INTEGER)`;
+  }
+  /**
+   * SQLite has no column list on a derived table (`AS v (a, b)`), so VALUES renders as a
+   * UNION ALL of SELECTs naming the columns: `(SELECT ? AS a, ? AS b UNION ALL SELECT ?, ?) AS v`.
+   */
+  override visitValues(v: Values, kw: CompileKw): string {
+    const name = this.quoteIdentifier(this.fromName(v));
+    if (!kw.asFrom) return name;
+    if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
+    const names = v.columnList.map((c) => this.quoteIdentifier(c.name));
+    const rows = v.rows.map((r, i) => `SELECT ${r.map((x, j) => `${this.process(x, {})}${i === 0 ? ` AS ${names[j]}` : ""}`).join(", ")}`);
+    return `(${rows.join(" UNION ALL ")}) AS ${name}`;
   }
   protected override renderRegexp(left: string, right: string, negate: boolean, flags: string | undefined): string {
     const pattern = flags ? `'(?${flags})' || ${right}` : right;

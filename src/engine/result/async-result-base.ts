@@ -9,7 +9,7 @@
  * a `for await` loop exits early.
  * @module
  */
-import { HARD_CLOSED } from "./buffered-source.js";
+import { HARD_CLOSED } from "./array-source.js";
 import type { CursorSource } from "./cursor-source.js";
 import { asyncDisposeSymbol } from "./dispose.js";
 import { checkSize, multipleResultsFound, noResultFound } from "./messages.js";

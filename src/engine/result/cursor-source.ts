@@ -5,7 +5,7 @@
  * @module
  */
 import type { DriverCursor } from "../driver/contract.js";
-import { HARD_CLOSED, OPEN, SOFT_CLOSED, type SourceState } from "./buffered-source.js";
+import { HARD_CLOSED, OPEN, SOFT_CLOSED, type SourceState } from "./array-source.js";
 import { closedError } from "./messages.js";
 import type { RawRow } from "./row-shape.js";
 

@@ -9,7 +9,7 @@
  * - Leaving a `for…of` / `for await` loop early (break, return, throw) closes it.
  * @module
  */
-import { HARD_CLOSED, type BufferedSource } from "./buffered-source.js";
+import { HARD_CLOSED, type ArraySource } from "./array-source.js";
 import { asyncDisposeSymbol, disposeSymbol } from "./dispose.js";
 import { checkSize, multipleResultsFound, noResultFound } from "./messages.js";
 import type { UniqueStrategy } from "./metadata.js";
@@ -21,7 +21,7 @@ export const NO_ROW: unique symbol = Symbol("athanor.noRow");
 
 /** @internal What a result view is made of. */
 export interface SyncView<Out> {
-  readonly src: BufferedSource;
+  readonly src: ArraySource;
   readonly make: (raw: RawRow) => Out;
   readonly defaultKey: UniqueStrategy<Out>;
   /** Carry `unique()` over from the result the view was made from. */
@@ -31,7 +31,7 @@ export interface SyncView<Out> {
 /** Base of the buffered result classes; `Out` is a row, a scalar or a mapping. */
 export abstract class SyncResultBase<Out> implements Iterable<Out>, AsyncIterable<Out>, Disposable, AsyncDisposable {
   /** @internal */
-  protected readonly _src: BufferedSource;
+  protected readonly _src: ArraySource;
   /** @internal */
   protected readonly _make: (raw: RawRow) => Out;
   /** @internal */

@@ -5,7 +5,7 @@
  * management (`using`). All methods are synchronous.
  * @module
  */
-import { BufferedSource } from "./buffered-source.js";
+import { ArraySource } from "./array-source.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { MappingResult } from "./mapping-result.js";
 import { checkSize } from "./messages.js";
@@ -18,7 +18,7 @@ import { ScalarResult } from "./scalar-result.js";
 
 /** @internal How `columns()` hands a new Result its view of shared rows. */
 interface ResultView {
-  readonly src: BufferedSource;
+  readonly src: ArraySource;
   readonly shape: RowShape;
   readonly info: ResultInfo;
   readonly unique: boolean;
@@ -59,7 +59,7 @@ export class Result<
   constructor(meta: ResultMetadata, rawRows: readonly RawRow[], info: ResultInfo, view?: ResultView) {
     const shape = view?.shape ?? shapeFor(meta);
     super({
-      src: view?.src ?? new BufferedSource(rawRows, info.returnsRows ?? meta.keys.length > 0),
+      src: view?.src ?? new ArraySource(rawRows, info.returnsRows ?? meta.keys.length > 0),
       make: shape.makeRow as unknown as (raw: RawRow) => Row<T, N>,
       defaultKey: rowKey,
       unique: view?.unique ?? false,

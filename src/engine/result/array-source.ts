@@ -18,7 +18,7 @@ export type SourceState = typeof OPEN | typeof SOFT_CLOSED | typeof HARD_CLOSED;
 const EMPTY: readonly RawRow[] = [];
 
 /** @internal */
-export class BufferedSource {
+export class ArraySource {
   rows: readonly RawRow[];
   pos = 0;
   state: SourceState = OPEN;

@@ -1,0 +1,20 @@
+/**
+ * The ORM: typed declarative models, AsyncSession with identity map and unit of work, explicit
+ * eager loading, ORM-enabled DML.
+ * @module
+ */
+export { DeclarativeBase, Registry, configureModel, type ModelClass, type ModelColumns, type ModelRow, type ModelInit, type ModelOptions, type ModelTableColumns, type MappedInstance } from "./declarative.js";
+export { mappedColumn, MappedColumn, type MappedColumnOptions } from "./mapped-column.js";
+export { relationship, writeOnly, RelationshipSpec, type RelationshipOptions, type LazyStrategy } from "./relationship.js";
+export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
+export { AsyncSession, asyncSessionmaker, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, type OrmExecuteState, type SessionExecuteOptions, type AsyncSessionmaker } from "./session.js";
+export { selectinload, joinedload, raiseload, noload, containsEager, defer, undefer, loadOnly, withLoaderCriteria, Load, type LoaderOption } from "./options.js";
+export { aliased, AliasedClass, type Aliased } from "./aliased.js";
+export { UnloadedAttributeError, ExpiredAttributeError } from "./instrumentation.js";
+export { InstanceState, stateOf, type ObjectStatus } from "./state.js";
+
+import { stateOf as _stateOf, type ObjectStatus as _ObjectStatus } from "./state.js";
+/** `inspect(obj).status`-style helper: the life-cycle state of a mapped instance (SQLAlchemy's object states). */
+export function objectState(obj: object): _ObjectStatus | undefined {
+  return _stateOf(obj)?.status;
+}

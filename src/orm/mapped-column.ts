@@ -1,0 +1,66 @@
+/**
+ * `mappedColumn()`: a column declared on an ORM model (SQLAlchemy 2.0's `mapped_column()`).
+ * Unlike Core's `Column`, a mapped column is NOT NULL unless `nullable: true` — the JS type
+ * follows (`string` vs `string | null`), as `Mapped[str]` vs `Mapped[Optional[str]]` does.
+ * @module
+ */
+import { ForeignKey } from "../sql/schema.js";
+import type { ColumnDefault, Computed, Identity, Sequence, ServerDefault } from "../sql/schema.js";
+import type { JsTypeOf, TypeArg } from "../sql/type-api.js";
+
+/** Options of {@link mappedColumn}. */
+export interface MappedColumnOptions {
+  /** SQL column name when it differs from the attribute key. */
+  readonly name?: string;
+  readonly primaryKey?: boolean;
+  /** Default false (NOT NULL), except that SQLAlchemy-style `nullable: true` makes `T | null`. */
+  readonly nullable?: boolean;
+  /** Client-side default on INSERT: a value, a function, or a SQL expression. */
+  readonly default?: ColumnDefault;
+  /** Default used when a new instance is constructed (dataclass-style `default_factory`). */
+  readonly defaultFactory?: () => unknown;
+  readonly serverDefault?: ServerDefault;
+  readonly onupdate?: ColumnDefault;
+  readonly serverOnupdate?: boolean;
+  readonly unique?: boolean;
+  readonly index?: boolean;
+  readonly autoincrement?: boolean | "auto";
+  readonly foreignKey?: string | ForeignKey;
+  readonly identity?: Identity;
+  readonly computed?: Computed;
+  readonly sequence?: Sequence;
+  readonly comment?: string;
+  /** Column order in CREATE TABLE (SQLAlchemy 2.0 `sort_order`). */
+  readonly sortOrder?: number;
+  /** Not loaded by default; loading it needs `undefer()` (SQLAlchemy `deferred()`). */
+  readonly deferred?: boolean;
+  /** Deferred, and reading it unloaded raises (SQLAlchemy `deferred_raiseload`). */
+  readonly deferredRaiseload?: boolean;
+  /** Attribute used as the version counter (optimistic concurrency, `version_id_col`). */
+  readonly versionId?: boolean;
+}
+
+/** A mapped column declaration: JS type `T` (null included when nullable). */
+export class MappedColumn<T = unknown> {
+  declare readonly __js: T;
+  readonly _isMappedColumn = true;
+  constructor(
+    /** The SQL type, or a ForeignKey whose target supplies the type. */
+    readonly typeOrFk: TypeArg<unknown> | ForeignKey,
+    readonly options: MappedColumnOptions,
+  ) {}
+}
+
+/** JS type of a mapped column built from `A` with options `O`. */
+export type MappedJs<A, O> = O extends { nullable: true } ? JsTypeOf<A> | null : JsTypeOf<A>;
+
+/**
+ * `mappedColumn(type, options)`: declare a model column. NOT NULL by default; `nullable: true`
+ * makes the attribute `T | null`. `mappedColumn(ForeignKey("user.id"))` takes the referenced
+ * column's type (give the JS type explicitly: `mappedColumn<number>(ForeignKey("user.id"))`).
+ */
+export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>>;
+export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<O extends { nullable: true } ? T | null : T>;
+export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: MappedColumnOptions = {}): MappedColumn<unknown> {
+  return new MappedColumn(typeOrFk, options);
+}

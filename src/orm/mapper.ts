@@ -1,0 +1,442 @@
+/**
+ * Mapper: how a class maps onto a table — column properties, relationships, primary key,
+ * identity keys (SQLAlchemy's `Mapper`, `ColumnProperty`, `RelationshipProperty`).
+ * @module
+ */
+import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { and, BinaryExpression, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
+import { ColumnClause } from "../sql/column.js";
+import { ColumnImpl, ForeignKey, TableImpl, type Table } from "../sql/schema.js";
+import { inferJoinCondition, TableClause, type FromClause } from "../sql/selectable.js";
+import type { CacheKeyBuilder } from "../sql/cache-key.js";
+import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
+import type { TypeEngine } from "../sql/type-api.js";
+import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
+import { Dispatcher, type EventSpecs } from "../engine/events.js";
+import { InstanceState, STATE, stateOf } from "./state.js";
+
+/** A mapped class: any constructor whose prototype carries a mapper. */
+export type MappedClass<T = object> = abstract new (...args: never[]) => T;
+
+const MAPPER: unique symbol = Symbol.for("athanor.mapper");
+
+/** The mapper of a mapped class (configuring the registry first), or undefined. */
+export function mapperOf(cls: unknown): Mapper | undefined {
+  if (typeof cls !== "function") return undefined;
+  const m = (cls as { [MAPPER]?: Mapper })[MAPPER];
+  if (!m) return undefined;
+  if (m.class_ !== cls) {
+    // A subclass of a model that has not been configured yet (the user's class).
+    return m.registry.mapSubclass(cls as MappedClass, m);
+  }
+  m.registry.configure();
+  return m;
+}
+/** Like {@link mapperOf} but raises for unmapped classes. */
+export function requireMapper(cls: unknown, what = "class"): Mapper {
+  const m = mapperOf(cls);
+  if (!m) throw new ArgumentError(`${describeClass(cls)} is not a mapped ${what}; declare it with Base.model(…)`);
+  return m;
+}
+function describeClass(c: unknown): string {
+  return typeof c === "function" ? `class ${(Object.getOwnPropertyDescriptor(c, "name")?.value as string | undefined) ?? "?"}` : String(c);
+}
+
+/**
+ * A class-level column attribute (`User.name`): a SQL expression that renders as the mapped
+ * column (SQLAlchemy's `InstrumentedAttribute`). `T` is the JS type, `K` the attribute key.
+ */
+export class InstrumentedAttribute<T = unknown, K extends string = string> extends ColumnElement<T, K> {
+  readonly kind = "ormAttribute";
+  /** Set when the owning mapper is configured. */
+  prop!: ColumnProperty;
+  constructor(
+    readonly attrKey: K,
+    /** The column this attribute renders as (a table column, or an alias's proxy). */
+    readonly column: ColumnClause<unknown, string>,
+    /** The class (or aliased entity) this attribute belongs to. */
+    readonly entity: object,
+  ) {
+    super();
+  }
+  get type(): TypeEngine<unknown> {
+    return this.column.type;
+  }
+  override get key(): string {
+    return this.attrKey;
+  }
+  override get resultName(): string {
+    return this.column.name;
+  }
+  override get anonBindBase(): string {
+    return this.column.anonBindBase;
+  }
+  /** The table (or alias) the column belongs to. */
+  get table(): FromClause | undefined {
+    return this.column.table;
+  }
+  override describe(): string {
+    return `attribute '${describeClass(this.entity).replace(/^class /, "")}.${this.attrKey}'`;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return this.column._compile(c, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    this.column._key(k);
+  }
+}
+
+/** A mapped column attribute. */
+export class ColumnProperty {
+  constructor(
+    readonly key: string,
+    readonly column: ColumnImpl,
+    readonly deferred: boolean,
+    readonly raiseload: boolean,
+    readonly defaultFactory: (() => unknown) | undefined,
+  ) {}
+}
+
+/** Direction of a relationship, named as in SQLAlchemy. */
+export type RelationshipDirection = "ONETOMANY" | "MANYTOONE" | "MANYTOMANY";
+
+/** Cascade settings of a relationship. */
+export interface Cascade {
+  readonly saveUpdate: boolean;
+  readonly merge: boolean;
+  readonly delete: boolean;
+  readonly deleteOrphan: boolean;
+  readonly refreshExpire: boolean;
+  readonly expunge: boolean;
+}
+function parseCascade(spec: string | undefined, where: string): Cascade {
+  const parts = (spec ?? "save-update, merge").split(",").map((s) => s.trim()).filter(Boolean);
+  const set = new Set<string>();
+  for (const p of parts) {
+    if (p === "all") ["save-update", "merge", "refresh-expire", "expunge", "delete"].forEach((x) => set.add(x));
+    else if (["save-update", "merge", "delete", "delete-orphan", "refresh-expire", "expunge", "none"].includes(p)) set.add(p);
+    else throw new ArgumentError(`${where}: unknown cascade '${p}' (valid: save-update, merge, delete, delete-orphan, refresh-expire, expunge, all)`);
+  }
+  if (set.has("delete-orphan") && !set.has("delete")) {
+    throw new ArgumentError(`${where}: cascade 'delete-orphan' requires 'delete' as well`);
+  }
+  return {
+    saveUpdate: set.has("save-update"), merge: set.has("merge"), delete: set.has("delete"),
+    deleteOrphan: set.has("delete-orphan"), refreshExpire: set.has("refresh-expire"), expunge: set.has("expunge"),
+  };
+}
+
+/** A column pair: `local` on the parent side, `remote` on the target (or secondary) side. */
+export type ColumnPair = readonly [local: ColumnImpl, remote: ColumnImpl];
+
+/** A relationship between two mappers (SQLAlchemy's `RelationshipProperty`). */
+export class RelationshipProperty {
+  readonly options: RelationshipOptions;
+  private _target?: Mapper;
+  direction!: RelationshipDirection;
+  uselist!: boolean;
+  cascade!: Cascade;
+  /** Pairs (parent column, child column) that the flush copies values across. */
+  syncPairs!: ColumnPair[];
+  /** Many-to-many: (parent column, secondary column) and (target column, secondary column). */
+  secondarySyncPairs: ColumnPair[] = [];
+  targetSecondaryPairs: ColumnPair[] = [];
+  secondary: TableClause | undefined;
+  /** Join condition between parent and target tables (or parent and secondary). */
+  primaryjoin!: ColumnElement<unknown, string>;
+  secondaryjoin: ColumnElement<unknown, string> | undefined;
+  reverse: RelationshipProperty | undefined;
+  constructor(readonly parent: Mapper, readonly key: string, readonly spec: RelationshipSpec<unknown>) {
+    this.options = spec.options;
+  }
+  get lazy(): LazyStrategy {
+    return this.options.lazy ?? "raise";
+  }
+  get viewonly(): boolean {
+    return this.options.viewonly ?? false;
+  }
+  /** The target mapper. */
+  get mapper(): Mapper {
+    if (!this._target) {
+      const cls = this.spec.argument();
+      const m = mapperOf(cls);
+      if (!m) throw new ArgumentError(`relationship ${this.describe()} targets ${describeClass(cls)}, which is not mapped`);
+      this._target = m;
+    }
+    return this._target;
+  }
+  describe(): string {
+    return `'${this.parent.className}.${this.key}'`;
+  }
+  /** Resolve direction, join condition and sync pairs from foreign keys. @internal */
+  setup(): void {
+    const where = `relationship ${this.describe()}`;
+    const target = this.mapper;
+    this.cascade = parseCascade(this.options.cascade, where);
+    const sec = this.options.secondary;
+    if (sec) {
+      this.secondary = typeof sec === "function" ? sec() : sec;
+      this.direction = "MANYTOMANY";
+      const pj = this.options.primaryjoin ? asCondition(this.options.primaryjoin(), where) : inferJoinCondition(this.parent.table, this.secondary);
+      const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : inferJoinCondition(target.table, this.secondary);
+      this.primaryjoin = pj;
+      this.secondaryjoin = sj;
+      this.secondarySyncPairs = pairsFrom(pj, this.parent.table, this.secondary, where);
+      this.targetSecondaryPairs = pairsFrom(sj, target.table, this.secondary, where);
+      this.syncPairs = [];
+      this.uselist = this.options.uselist ?? true;
+    } else {
+      const selfRef = target.table === this.parent.table;
+      let pj: ColumnElement<unknown, string>;
+      if (this.options.primaryjoin) pj = asCondition(this.options.primaryjoin(), where);
+      else if (selfRef) pj = selfJoinCondition(this.parent.table, where);
+      else pj = inferJoinCondition(this.parent.table, target.table);
+      this.primaryjoin = pj;
+      const eqs = equalities(pj);
+      if (eqs.length === 0) throw new ArgumentError(`${where}: could not find column equalities in the join condition`);
+      const fkCols = this.options.foreignKeys ? new Set(this.options.foreignKeys().map(baseOf)) : undefined;
+      const remoteSide = this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
+      const pairs: ColumnPair[] = [];
+      let dir: RelationshipDirection | undefined;
+      for (const [a, b] of eqs) {
+        // Which side holds the foreign key?
+        const aFk = fkCols ? fkCols.has(a) : a.foreignKeys.some((fk) => fk.target === b);
+        const bFk = fkCols ? fkCols.has(b) : b.foreignKeys.some((fk) => fk.target === a);
+        let fkCol: ColumnImpl;
+        let refCol: ColumnImpl;
+        if (aFk && !bFk) [fkCol, refCol] = [a, b];
+        else if (bFk && !aFk) [fkCol, refCol] = [b, a];
+        else throw new ArgumentError(`${where}: can't tell which column is the foreign key in ${a.describe()} = ${b.describe()}; pass foreignKeys`);
+        let d: RelationshipDirection;
+        if (selfRef) {
+          // Self-referential: remoteSide names the parent's (referenced) columns for many-to-one.
+          d = remoteSide?.has(refCol) ? "MANYTOONE" : "ONETOMANY";
+        } else d = fkCol.table === this.parent.table ? "MANYTOONE" : "ONETOMANY";
+        if (dir && dir !== d) throw new ArgumentError(`${where}: join condition mixes directions`);
+        dir = d;
+        pairs.push(d === "MANYTOONE" ? [fkCol, refCol] : [refCol, fkCol]);
+      }
+      this.direction = dir!;
+      // syncPairs are (parent column, target column): for MANYTOONE the parent holds the FK.
+      this.syncPairs = pairs;
+      this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
+    }
+    if (this.cascade.deleteOrphan && this.direction === "MANYTOONE" && !(this.options.uselist === false)) {
+      // SQLAlchemy requires single_parent for many-to-one delete-orphan; allow it as a scalar.
+    }
+  }
+  /** The join condition oriented from the parent (or its alias) to the target (or its alias). */
+  joinCondition(parentFrom: FromClause, targetFrom: FromClause): ColumnElement<boolean> {
+    if (this.direction === "MANYTOMANY") throw new InvalidRequestError("use joinConditions() for many-to-many");
+    return adaptCondition(this.primaryjoin, this.parent.table, parentFrom, this.mapper.table, targetFrom, this.parent.table === this.mapper.table ? this : undefined) as ColumnElement<boolean>;
+  }
+}
+
+function toList<T>(x: T | readonly T[]): readonly T[] {
+  return Array.isArray(x) ? (x as readonly T[]) : [x as T];
+}
+function baseOf(c: ColumnElement<unknown, string>): ColumnImpl {
+  const col = c instanceof InstrumentedAttribute ? c.column : c;
+  const base = col instanceof ColumnClause ? col.baseColumn : col;
+  if (!(base instanceof ColumnImpl)) throw new ArgumentError(`${c.describe()} is not a table column`);
+  return base;
+}
+function asCondition(c: ClauseElement, where: string): ColumnElement<unknown, string> {
+  if (!(c instanceof ColumnElement)) throw new ArgumentError(`${where}: primaryjoin must be a SQL expression`);
+  return c;
+}
+/** (a, b) column pairs of the `a = b` terms of a condition. */
+function equalities(c: ClauseElement): [ColumnImpl, ColumnImpl][] {
+  const out: [ColumnImpl, ColumnImpl][] = [];
+  const visit = (e: ClauseElement) => {
+    if (e instanceof BinaryExpression && e.operator === "eq") {
+      const l = e.left instanceof InstrumentedAttribute ? e.left.column : e.left;
+      const r = e.right instanceof InstrumentedAttribute ? e.right.column : e.right;
+      if (l instanceof ColumnClause && r instanceof ColumnClause) {
+        const a = l.baseColumn;
+        const b = r.baseColumn;
+        if (a instanceof ColumnImpl && b instanceof ColumnImpl) out.push([a, b]);
+      }
+      return;
+    }
+    const clauses = (e as { clauses?: readonly ClauseElement[] }).clauses;
+    if (clauses) clauses.forEach(visit);
+    const el = (e as { element?: ClauseElement }).element;
+    if (el instanceof ClauseElement) visit(el);
+  };
+  visit(c);
+  return out;
+}
+function pairsFrom(cond: ClauseElement, side: TableClause, secondary: TableClause, where: string): ColumnPair[] {
+  return equalities(cond).map(([a, b]) => {
+    if (a.table === side && b.table === secondary) return [a, b] as const;
+    if (b.table === side && a.table === secondary) return [b, a] as const;
+    throw new ArgumentError(`${where}: join condition ${a.describe()} = ${b.describe()} does not link '${side.describeName()}' to the secondary table`);
+  });
+}
+function selfJoinCondition(t: TableClause, where: string): ColumnElement<unknown, string> {
+  const conds: ColumnElement<boolean>[] = [];
+  for (const fk of t.foreignKeys()) {
+    const target = fk.target;
+    if (target && target.table === t) conds.push((fk.parent as ColumnImpl).eq(target));
+  }
+  if (conds.length !== 1) {
+    throw new ArgumentError(`${where}: ${conds.length === 0 ? "no" : "more than one"} self-referential foreign key on '${t.describeName()}'; give primaryjoin`);
+  }
+  return conds[0];
+}
+
+/**
+ * Rewrite a join condition from table columns to the columns of the given FROMs (aliases).
+ * For self-referential relationships, `rel` decides which side of each pair is the parent.
+ */
+export function adaptCondition(
+  cond: ClauseElement,
+  parentTable: TableClause,
+  parentFrom: FromClause,
+  targetTable: TableClause,
+  targetFrom: FromClause,
+  rel: RelationshipProperty | undefined,
+): ClauseElement {
+  if (parentFrom === parentTable && targetFrom === targetTable) return cond;
+  const mapCol = (c: ClauseElement, isParentSide: boolean): ClauseElement => {
+    const col = c instanceof InstrumentedAttribute ? c.column : c;
+    if (!(col instanceof ColumnClause)) return c;
+    const base = col.baseColumn as ColumnClause<unknown, string>;
+    if (base.table === parentTable && (parentTable !== targetTable || isParentSide)) return parentFrom.correspondingColumn(base) ?? c;
+    if (base.table === targetTable) return targetFrom.correspondingColumn(base) ?? c;
+    return c;
+  };
+  const pairs = equalities(cond);
+  if (pairs.length && pairs.length === countEqualities(cond)) {
+    const parts = pairs.map(([a, b]) => {
+      let aParent = a.table === parentTable;
+      if (rel) {
+        // Self-referential: the parent side is the column in each sync pair's "local" slot.
+        aParent = rel.syncPairs.some(([local]) => local === a);
+      }
+      const l = mapCol(a, aParent) as ColumnElement<unknown, string>;
+      const r = mapCol(b, !aParent) as ColumnElement<unknown, string>;
+      return l.eq(r);
+    });
+    return parts.length === 1 ? parts[0] : and(...parts);
+  }
+  throw new InvalidRequestError("Only join conditions made of column equalities can be aliased");
+}
+function countEqualities(c: ClauseElement): number {
+  if (c instanceof BinaryExpression) return c.operator === "eq" ? 1 : 1000;
+  const clauses = (c as { clauses?: readonly ClauseElement[] }).clauses;
+  if (clauses) return clauses.reduce((n, x) => n + countEqualities(x), 0);
+  return 1000;
+}
+
+/**
+ * Mapper events (SQLAlchemy's `MapperEvents`), listened on the model class:
+ * `event.listen(User, "beforeInsert", (mapper, connection, target) => …)`. They run inside the
+ * flush, on the flush's connection.
+ */
+export type MapperEvents = {
+  beforeInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+  afterInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+  beforeUpdate(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+  afterUpdate(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+  beforeDelete(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+  afterDelete(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
+};
+const mapperEventSpecs = Object.freeze({
+  beforeInsert: {}, afterInsert: {}, beforeUpdate: {}, afterUpdate: {}, beforeDelete: {}, afterDelete: {},
+}) as unknown as EventSpecs<MapperEvents>;
+
+let mapperSeq = 0;
+
+/** The registry of mapped classes sharing one MetaData (SQLAlchemy's `registry`). */
+export interface RegistryLike {
+  configure(): void;
+  mapSubclass(cls: MappedClass, base: Mapper): Mapper;
+}
+
+/** Maps one class onto one table. */
+export class Mapper {
+  readonly id = ++mapperSeq;
+  readonly columnProps: ColumnProperty[] = [];
+  readonly columnPropsByKey = new Map<string, ColumnProperty>();
+  readonly propByColumn = new Map<ColumnImpl, ColumnProperty>();
+  readonly relationships = new Map<string, RelationshipProperty>();
+  readonly attributes = new Map<string, InstrumentedAttribute>();
+  versionProp: ColumnProperty | undefined;
+  configured = false;
+  /** Primary key properties in table order. */
+  pkProps: ColumnProperty[] = [];
+  /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
+  readonly dispatch = new Dispatcher<MapperEvents>(mapperEventSpecs, { targetName: "Mapper" });
+
+  constructor(
+    public class_: MappedClass,
+    readonly table: Table,
+    readonly registry: RegistryLike,
+    readonly className: string,
+  ) {}
+
+  /** Mark the class as mapped by this mapper. @internal */
+  static attach(cls: Function, m: Mapper): void {
+    Object.defineProperty(cls, MAPPER, { value: m, configurable: true, enumerable: false, writable: true });
+  }
+
+  /** Add a column property and its class-level attribute. @internal */
+  addColumnProperty(p: ColumnProperty, attr: InstrumentedAttribute): void {
+    attr.prop = p;
+    this.columnProps.push(p);
+    this.columnPropsByKey.set(p.key, p);
+    this.propByColumn.set(p.column, p);
+    this.attributes.set(p.key, attr);
+    if (p.column.primaryKey) this.pkProps.push(p);
+  }
+
+  /** Columns loaded by default (not deferred). */
+  get defaultLoadProps(): ColumnProperty[] {
+    return this.columnProps.filter((p) => !p.deferred);
+  }
+
+  /** Identity key from primary key values. */
+  identityKey(pk: readonly unknown[]): string {
+    let s = `${this.id}`;
+    for (const v of pk) s += `\u0001${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
+    return s;
+  }
+  /** Primary key values of an instance's state (undefined entries when unset). */
+  pkValues(state: InstanceState): unknown[] {
+    return this.pkProps.map((p) => state.dict[p.key]);
+  }
+
+  /** Create an instance without calling its constructor (as loading does). @internal */
+  newInstanceForLoad(): { obj: object; state: InstanceState } {
+    const obj = Object.create(this.class_.prototype) as object;
+    const state = new InstanceState(obj, this);
+    Object.defineProperty(obj, STATE, { value: state, enumerable: false, writable: false });
+    return { obj, state };
+  }
+
+  /** Resolve relationships and install their accessors. @internal */
+  configureRelationships(): void {
+    for (const rel of this.relationships.values()) rel.setup();
+    for (const rel of this.relationships.values()) {
+      const back = rel.options.backPopulates;
+      if (back) {
+        const other = rel.mapper.relationships.get(back);
+        if (!other) throw new ArgumentError(`relationship ${rel.describe()}: backPopulates '${back}' is not a relationship of ${rel.mapper.className}`);
+        rel.reverse = other;
+      }
+    }
+    this.configured = true;
+  }
+
+  /** The relationship named `key`, or an error naming the class. */
+  relationship(key: string): RelationshipProperty {
+    const r = this.relationships.get(key);
+    if (!r) throw new ArgumentError(`${this.className} has no relationship '${key}'`);
+    return r;
+  }
+}
+
+/** @internal */
+export { MAPPER, stateOf, ForeignKey, TableImpl, type AnyColumn };

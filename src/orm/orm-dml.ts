@@ -1,0 +1,348 @@
+/**
+ * ORM-enabled INSERT, UPDATE and DELETE (SQLAlchemy 2.0): bulk INSERT (returning objects),
+ * bulk UPDATE by primary key, and criteria UPDATE/DELETE with `synchronizeSession`
+ * ("auto" | "evaluate" | "fetch" | false) keeping identity-mapped objects in step.
+ * @module
+ */
+import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, UnaryExpression, and, bindparam } from "../sql/elements.js";
+import { ColumnClause } from "../sql/column.js";
+import { Delete, Insert, Update, UpdateBase } from "../sql/dml.js";
+import { Result } from "../engine/result/index.js";
+import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
+import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
+import { stateOf, type InstanceState } from "./state.js";
+import type { AsyncSession, SessionExecuteOptions } from "./session.js";
+
+/** Whether a statement is DML against a mapped class. */
+export function isOrmDml(stmt: unknown): stmt is UpdateBase {
+  return stmt instanceof UpdateBase && typeof stmt.entity === "function" && mapperOf(stmt.entity) !== undefined;
+}
+
+/** Turn attribute-keyed parameters into column-keyed ones. */
+function toColumnKeys(mapper: Mapper, row: Readonly<Record<string, unknown>>, what: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const p = mapper.columnPropsByKey.get(k);
+    if (!p) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
+    out[p.column.key] = v;
+  }
+  return out;
+}
+
+/** Execute ORM DML. */
+export async function executeOrmDml(
+  session: AsyncSession,
+  conn: AsyncConnection,
+  stmt: UpdateBase,
+  params: ExecuteParams | undefined,
+  opts: SessionExecuteOptions,
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const mapper = mapperOf(stmt.entity)!;
+  const returnsEntity = stmt.returningColumns.some((c) => c === (stmt.entity as never) || (typeof c === "function" && mapperOf(c) === mapper));
+  if (stmt instanceof Insert) return ormInsert(session, conn, mapper, stmt, params, returnsEntity);
+  if (stmt instanceof Update && Array.isArray(params)) return bulkUpdateByPk(conn, mapper, stmt, params);
+  if (stmt instanceof Update || stmt instanceof Delete) return criteriaDml(session, conn, mapper, stmt, params, opts, returnsEntity);
+  throw new InvalidRequestError(`Unsupported ORM DML statement ${stmt.describe()}`);
+}
+
+async function ormInsert(
+  session: AsyncSession,
+  conn: AsyncConnection,
+  mapper: Mapper,
+  stmt: Insert,
+  params: ExecuteParams | undefined,
+  returnsEntity: boolean,
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const rows = params === undefined ? undefined : Array.isArray(params) ? params.map((r) => toColumnKeys(mapper, r, "ORM bulk insert")) : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert");
+  if (!returnsEntity) return conn.execute(stmt, rows);
+  // RETURNING the entity: select every loaded column and build identity-mapped objects.
+  const props = mapper.defaultLoadProps;
+  const others = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper));
+  const core = Object.create(Object.getPrototypeOf(stmt)) as Insert;
+  Object.assign(core, stmt, { returningColumns: [...props.map((p) => p.column), ...others], entity: undefined });
+  const res = await conn.execute(core, rows);
+  const ctx = session.loadContext(true);
+  const tuples: unknown[][] = [];
+  for (const row of res.all()) {
+    const raw = row._tuple() as unknown[];
+    const pk = mapper.pkProps.map((p) => raw[props.indexOf(p)]);
+    const key = mapper.identityKey(pk);
+    let obj = ctx.identityMap.get(key);
+    let st: InstanceState;
+    if (!obj) {
+      const made = mapper.newInstanceForLoad();
+      obj = made.obj;
+      st = made.state;
+      st.status = "persistent";
+      st.key = key;
+      st.sessionId = session.id;
+      ctx.identityMap.set(key, obj);
+    } else st = stateOf(obj)!;
+    props.forEach((p, i) => {
+      st.dict[p.key] = raw[i];
+      st.committed[p.key] = raw[i];
+    });
+    tuples.push([obj, ...raw.slice(props.length)]);
+  }
+  const keys = [mapper.className, ...others.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`))];
+  return new Result({ keys, processors: keys.map(() => undefined) }, tuples, { rowsAffected: res.rowsAffected, returnsRows: true });
+}
+
+/** `session.execute(update(User), [{ id: 1, fullname: "…" }, …])`: executemany UPDATE … WHERE pk = … . */
+async function bulkUpdateByPk(conn: AsyncConnection, mapper: Mapper, stmt: Update, params: readonly Readonly<Record<string, unknown>>[]): Promise<Result<unknown[], Record<string, unknown>>> {
+  if (stmt.whereCriteria.length || stmt.setValues) {
+    throw new InvalidRequestError("ORM bulk UPDATE by primary key takes no WHERE or values(); pass a list of parameter sets including the primary key");
+  }
+  const pkKeys = mapper.pkProps.map((p) => p.key);
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const row of params) {
+    for (const k of pkKeys) if (row[k] === undefined) throw new ArgumentError(`ORM bulk UPDATE: parameter set is missing primary key '${k}' of ${mapper.className}`);
+    const setKeys = Object.keys(row).filter((k) => !pkKeys.includes(k)).sort();
+    for (const k of setKeys) if (!mapper.columnPropsByKey.has(k)) throw new ArgumentError(`ORM bulk UPDATE: '${k}' is not a column attribute of ${mapper.className}`);
+    const sig = setKeys.join(",");
+    let g = groups.get(sig);
+    if (!g) groups.set(sig, (g = []));
+    g.push(row as Record<string, unknown>);
+  }
+  let affected = 0;
+  for (const [sig, rows] of groups) {
+    const setKeys = sig ? sig.split(",") : [];
+    if (!setKeys.length) continue;
+    const values: Record<string, unknown> = {};
+    for (const k of setKeys) values[mapper.columnPropsByKey.get(k)!.column.key] = bindparam(`_set_${k}`);
+    const core = new Update(mapper.table).where(...mapper.pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.key}`)))).values(values as never);
+    const ps = rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const k of setKeys) o[`_set_${k}`] = r[k];
+      for (const k of pkKeys) o[`_pk_${k}`] = r[k];
+      return o;
+    });
+    affected += (await conn.execute(core, ps)).rowsAffected;
+  }
+  return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
+}
+
+/** UPDATE/DELETE with criteria, keeping the identity map in step per `synchronizeSession`. */
+async function criteriaDml(
+  session: AsyncSession,
+  conn: AsyncConnection,
+  mapper: Mapper,
+  stmt: Update | Delete,
+  params: ExecuteParams | undefined,
+  opts: SessionExecuteOptions,
+  returnsEntity: boolean,
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const mode = opts.synchronizeSession ?? "auto";
+  let matcher: ((st: InstanceState) => boolean) | undefined;
+  if (mode === "evaluate" || mode === "auto") {
+    try {
+      matcher = compileEvaluator(mapper, stmt.whereCriteria);
+    } catch (e) {
+      if (mode === "evaluate") throw e;
+    }
+  }
+  const useFetch = mode === "fetch" || (mode === "auto" && !matcher);
+  const pkCols = mapper.pkProps.map((p) => p.column);
+  const extraReturning = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper));
+  const retCols = returnsEntity ? mapper.defaultLoadProps.map((p) => p.column) : [];
+  const core = Object.create(Object.getPrototypeOf(stmt)) as Update | Delete;
+  const fetchCols = useFetch ? pkCols : [];
+  Object.assign(core, stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
+  const res = await conn.execute(core, params);
+  const rows = core.returningColumns.length ? res.all().map((r) => r._tuple() as unknown[]) : [];
+  const affected = core.returningColumns.length ? rows.length : res.rowsAffected;
+  // Which identity-mapped objects were affected?
+  let affectedStates: InstanceState[] = [];
+  if (mode !== false) {
+    const candidates = [...session.identityMap.values()].map((o) => stateOf(o)!).filter((s) => s.mapper === mapper);
+    if (useFetch) {
+      const keys = new Set(rows.map((r) => mapper.identityKey(r.slice(0, pkCols.length))));
+      affectedStates = candidates.filter((s) => s.key && keys.has(s.key));
+    } else if (matcher) affectedStates = candidates.filter((s) => matcher!(s));
+  }
+  if (stmt instanceof Update) {
+    const evalValues = new Map<string, unknown>();
+    let expireKeys: string[] = [];
+    for (const [col, v] of stmt.setValues ?? []) {
+      const prop = mapper.propByColumn.get(col as never);
+      if (!prop) continue;
+      if (v instanceof BindParameter && !v.required) evalValues.set(prop.key, v.effectiveValue());
+      else expireKeys.push(prop.key);
+    }
+    for (const st of affectedStates) {
+      for (const [k, v] of evalValues) {
+        st.dict[k] = v;
+        st.committed[k] = v;
+      }
+      for (const k of expireKeys) {
+        delete st.dict[k];
+        delete st.committed[k];
+        (st.expired ??= new Set()).add(k);
+      }
+      for (const p of mapper.columnProps) if (p.column.onupdate !== undefined) {
+        delete st.dict[p.key];
+        (st.expired ??= new Set()).add(p.key);
+      }
+    }
+    expireKeys = [];
+  } else {
+    for (const st of affectedStates) {
+      st.status = "deleted";
+      if (st.key) session.identityMap.delete(st.key);
+      session.deletedStates.delete(st);
+    }
+  }
+  if (returnsEntity) {
+    const props = mapper.defaultLoadProps;
+    const off = fetchCols.length;
+    const tuples = rows.map((raw) => {
+      const vals = raw.slice(off, off + props.length);
+      const key = mapper.identityKey(mapper.pkProps.map((p) => vals[props.indexOf(p)]));
+      let obj = session.identityMap.get(key);
+      if (!obj && stmt instanceof Update) {
+        const made = mapper.newInstanceForLoad();
+        made.state.status = "persistent";
+        made.state.key = key;
+        made.state.sessionId = session.id;
+        session.identityMap.set(key, made.obj);
+        obj = made.obj;
+      }
+      if (obj) {
+        const st = stateOf(obj)!;
+        props.forEach((p, i) => {
+          st.dict[p.key] = vals[i];
+          st.committed[p.key] = vals[i];
+          st.expired?.delete(p.key);
+        });
+      } else {
+        const made = mapper.newInstanceForLoad();
+        props.forEach((p, i) => (made.state.dict[p.key] = vals[i]));
+        made.state.status = "deleted";
+        obj = made.obj;
+      }
+      return [obj, ...raw.slice(off + props.length)];
+    });
+    return new Result({ keys: [mapper.className, ...extraReturning.map((_, i) => `col_${i}`)], processors: [undefined, ...extraReturning.map(() => undefined)] }, tuples, { rowsAffected: affected, returnsRows: true });
+  }
+  if (extraReturning.length) {
+    const off = fetchCols.length;
+    const tuples = rows.map((r) => r.slice(off));
+    return new Result({ keys: extraReturning.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`)), processors: extraReturning.map(() => undefined) }, tuples, { rowsAffected: affected, returnsRows: true });
+  }
+  return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
+}
+
+/**
+ * Evaluate WHERE criteria in JS against in-memory objects ("evaluate" synchronization).
+ * Supports comparisons, IN, IS NULL, AND/OR/NOT over the entity's own columns and literal values.
+ * @throws InvalidRequestError for anything else (the "auto" strategy then fetches instead).
+ */
+export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElement[]): (st: InstanceState) => boolean {
+  const colKey = (e: ClauseElement): string | undefined => {
+    const col = e instanceof InstrumentedAttribute ? e.column : e;
+    if (col instanceof ColumnClause) {
+      const p = mapper.propByColumn.get(col.baseColumn as never);
+      if (p && (col.table === mapper.table || e instanceof InstrumentedAttribute)) return p.key;
+    }
+    return undefined;
+  };
+  const value = (e: ClauseElement): ((st: InstanceState) => unknown) => {
+    if (e instanceof Grouping) return value(e.element);
+    const k = colKey(e);
+    if (k !== undefined) {
+      return (st) => {
+        if (!(k in st.dict)) throw new UnevaluableRow();
+        return st.dict[k];
+      };
+    }
+    if (e instanceof BindParameter && !e.required) {
+      const v = e.effectiveValue();
+      return () => v;
+    }
+    if (e instanceof Constant) return () => (e.which === "null" ? null : e.which === "true");
+    throw new InvalidRequestError(`Could not evaluate current criteria in JS: ${e.describe()}`);
+  };
+  const cmp = (op: string, a: unknown, b: unknown): boolean | null => {
+    if (a === null || a === undefined || b === null || b === undefined) return null;
+    const x = a instanceof Date ? a.getTime() : a;
+    const y = b instanceof Date ? b.getTime() : b;
+    switch (op) {
+      case "eq": return x === y;
+      case "ne": return x !== y;
+      case "lt": return (x as number) < (y as number);
+      case "le": return (x as number) <= (y as number);
+      case "gt": return (x as number) > (y as number);
+      case "ge": return (x as number) >= (y as number);
+    }
+    return null;
+  };
+  const pred = (e: ClauseElement): ((st: InstanceState) => boolean | null) => {
+    if (e instanceof Grouping) return pred(e.element);
+    if (e instanceof BooleanClauseList) {
+      const parts = e.clauses.map(pred);
+      return e.operator === "and"
+        ? (st) => {
+            let unknown = false;
+            for (const p of parts) {
+              const r = p(st);
+              if (r === false) return false;
+              if (r === null) unknown = true;
+            }
+            return unknown ? null : true;
+          }
+        : (st) => {
+            let unknown = false;
+            for (const p of parts) {
+              const r = p(st);
+              if (r === true) return true;
+              if (r === null) unknown = true;
+            }
+            return unknown ? null : false;
+          };
+    }
+    if (e instanceof UnaryExpression && e.operator === "not") {
+      const p = pred(e.element);
+      return (st) => {
+        const r = p(st);
+        return r === null ? null : !r;
+      };
+    }
+    if (e instanceof BinaryExpression) {
+      const op = e.operator;
+      if (op === "is" || op === "isNot") {
+        const l = value(e.left);
+        return (st) => (l(st) === null || l(st) === undefined) === (op === "is");
+      }
+      if (op === "in" || op === "notIn") {
+        const l = value(e.left);
+        if (!(e.right instanceof BindParameter) || !e.right.expanding) throw new InvalidRequestError("Could not evaluate IN criteria in JS");
+        const list = e.right.effectiveValue() as unknown[];
+        return (st) => {
+          const v = l(st);
+          if (v === null || v === undefined) return null;
+          const hit = list.some((x) => cmp("eq", v, x));
+          return op === "in" ? hit : !hit;
+        };
+      }
+      if (["eq", "ne", "lt", "le", "gt", "ge"].includes(op)) {
+        const l = value(e.left);
+        const r = value(e.right);
+        return (st) => cmp(op, l(st), r(st));
+      }
+    }
+    throw new InvalidRequestError(`Could not evaluate current criteria in JS: ${e.describe()}`);
+  };
+  const preds = criteria.map(pred);
+  const all = and(...(criteria as ColumnElement<unknown, string>[]));
+  void all;
+  return (st) => {
+    try {
+      return preds.every((p) => p(st) === true);
+    } catch (e) {
+      if (e instanceof UnevaluableRow) return false;
+      throw e;
+    }
+  };
+}
+class UnevaluableRow extends Error {}
