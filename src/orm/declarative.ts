@@ -33,17 +33,34 @@ export type ModelColumns = Record<string, MappedColumn<unknown>>;
 /** Instance shape of a model's columns. */
 export type ModelRow<C extends ModelColumns> = { -readonly [K in keyof C]: C[K] extends MappedColumn<infer T> ? T : never };
 
-type OptionalKeys<C extends ModelColumns> = {
-  [K in keyof C]: C[K] extends MappedColumn<infer T>
-    ? null extends T ? K : C[K] extends { options: { default: unknown } | { defaultFactory: unknown } | { serverDefault: unknown } | { primaryKey: true } } ? K : never
-    : never;
-}[keyof C];
+/** Keys a constructor argument must give: NOT NULL columns with no default that are not keys. */
+export type RequiredInitKeys<C extends ModelColumns> = { [K in keyof C]: C[K] extends MappedColumn<unknown, false> ? K : never }[keyof C];
 
 /**
- * Constructor argument of a model: column values (required unless nullable, defaulted or a
- * primary key), plus relationship values by name.
+ * Column values accepted by `new Model({...})`: NOT NULL columns without a default, primary key
+ * or foreign key are required; the rest optional.
  */
-export type ModelInit<C extends ModelColumns> = Partial<ModelRow<C>> & { readonly [relationship: string]: unknown };
+export type ModelInitColumns<C extends ModelColumns> = {
+  [K in keyof C as K extends RequiredInitKeys<C> ? K : never]: ModelRow<C>[K];
+} & { [K in keyof C as K extends RequiredInitKeys<C> ? never : K]?: ModelRow<C>[K] };
+
+/**
+ * Constructor argument of a model: column values (see {@link ModelInitColumns}), plus
+ * relationship values by name (the base class cannot see the subclass's relationships, so they
+ * are accepted by name and checked at run time).
+ */
+export type ModelInit<C extends ModelColumns> = ModelInitColumns<C> & { readonly [relationship: string]: unknown };
+
+type InitArgs<C extends ModelColumns, I> = [RequiredInitKeys<C>] extends [never] ? [init?: I] : [init: I];
+
+/**
+ * Construct signatures of a model: the first takes exactly the columns (so typed interfaces and
+ * misspelt keys are checked), the second also relationships by name.
+ */
+export type ModelConstructor<C extends ModelColumns, I> = {
+  new (...args: InitArgs<C, ModelInitColumns<C>>): I;
+  new (...args: InitArgs<C, ModelInit<C>>): I;
+};
 
 /** Class-level attributes: SQL expressions for each column. */
 export type ModelAttributes<C extends ModelColumns> = { readonly [K in keyof C & string]: InstrumentedAttribute<ModelRow<C>[K], K> };
@@ -51,20 +68,61 @@ export type ModelAttributes<C extends ModelColumns> = { readonly [K in keyof C &
 /** The typed columns of a model's table. */
 export type ModelTableColumns<C extends ModelColumns> = { readonly [K in keyof C & string]: ColumnImpl<ModelRow<C>[K], K> };
 
-/** The class returned by `Base.model()`; extend it. */
-export type ModelClass<C extends ModelColumns> = (new (init?: ModelInit<C>) => ModelRow<C> & MappedInstance) &
-  ModelAttributes<C> & {
-    /** The mapped Table. */
-    readonly __table__: TableImpl<ModelTableColumns<C>>;
-    /** @internal The table, for joins and DML (`insert(User)`). */
-    _asFromClause(): TableImpl<ModelTableColumns<C>>;
-    /** Mapper events: `event.listen(User, "beforeInsert", (mapper, connection, target) => …)`. */
-    readonly [DISPATCH]: Dispatcher<MapperEvents>;
-    /** @internal `select(User)` support. */
-    readonly _isColumnsClauseProvider: true;
-    /** @internal */
-    _columnsClauseElements(): readonly ColumnElement<unknown, string>[];
+/** Options of `Employee.subclass(...)`. */
+export interface SubclassOptions {
+  /** Discriminator value stored for (and identifying rows of) this class. */
+  readonly polymorphicIdentity?: unknown;
+  /** Joined-table inheritance: constraints, indexes and table options of the subclass table. */
+  readonly tableArgs?: readonly TableArg[];
+}
+
+type ColumnsOf<This> = This extends { readonly __mappedColumns: infer C extends ModelColumns } ? C : {};
+
+/** The class returned by `Employee.subclass(...)`: the parent's statics and instance type plus the new columns. */
+export type SubclassModel<This extends abstract new (...args: never[]) => object, C2 extends ModelColumns> = ModelConstructor<
+  ColumnsOf<This> & C2,
+  InstanceType<This> & ModelRow<C2>
+> &
+  Omit<This, "prototype" | "__mappedColumns" | "__table__"> &
+  ModelAttributes<C2> & {
+    /** The subclass's own table (joined-table), or the shared base table (single-table). */
+    readonly __table__: TableImpl;
+    /** @internal Type-level record of every column of the class. */
+    readonly __mappedColumns: ColumnsOf<This> & C2;
   };
+
+/** Static members every model class has. */
+export interface ModelStatics<C extends ModelColumns> {
+  /** The mapped Table. */
+  readonly __table__: TableImpl<ModelTableColumns<C>>;
+  /** @internal Type-level record of the class's columns (undefined at run time). */
+  readonly __mappedColumns: C;
+  /** @internal The table, for joins and DML (`insert(User)`). */
+  _asFromClause(): TableImpl<ModelTableColumns<C>>;
+  /** Mapper events: `event.listen(User, "beforeInsert", (mapper, connection, target) => …)`. */
+  readonly [DISPATCH]: Dispatcher<MapperEvents>;
+  /** @internal `select(User)` support. */
+  readonly _isColumnsClauseProvider: true;
+  /** @internal */
+  _columnsClauseElements(): readonly ColumnElement<unknown, string>[];
+  /**
+   * Declare a mapped subclass (SQLAlchemy's mapper inheritance), to extend:
+   * - single-table: `class Manager extends Employee.subclass({ managerData: … }, { polymorphicIdentity: "manager" }) {}`
+   *   adds the columns to the base table (created NULL-able there, since other classes' rows leave them empty);
+   * - joined-table: `class Engineer extends Employee.subclass("engineer", { info: … }, { polymorphicIdentity: "engineer" }) {}`
+   *   maps a new table whose primary key references the parent's (declared automatically when
+   *   not given as `id: mappedColumn(ForeignKey("employee.id"), { primaryKey: true })`).
+   *
+   * Querying the parent returns instances of the subclass its discriminator names; querying the
+   * subclass filters by its identities (single-table) or joins its table (joined-table).
+   * @throws ArgumentError for a column key the parent already maps, or a subclass of a hierarchy without `polymorphicOn`.
+   */
+  subclass<This extends abstract new (...args: never[]) => object, const C2 extends ModelColumns>(this: This, columns: C2, options?: SubclassOptions): SubclassModel<This, C2>;
+  subclass<This extends abstract new (...args: never[]) => object, const C2 extends ModelColumns>(this: This, tableName: string, columns: C2, options?: SubclassOptions): SubclassModel<This, C2>;
+}
+
+/** The class returned by `Base.model()`; extend it. */
+export type ModelClass<C extends ModelColumns> = ModelConstructor<C, ModelRow<C> & MappedInstance> & ModelAttributes<C> & ModelStatics<C>;
 
 /** Marker interface of mapped instances. */
 export interface MappedInstance {
@@ -72,9 +130,13 @@ export interface MappedInstance {
 }
 
 /** Options of `Base.model()`. */
-export interface ModelOptions {
+export interface ModelOptions<K extends string = string> {
   /** Constraints, indexes and table options (SQLAlchemy's `__table_args__`). */
   readonly tableArgs?: readonly TableArg[];
+  /** Discriminator column of an inheritance hierarchy (SQLAlchemy's `polymorphic_on`). */
+  readonly polymorphicOn?: K;
+  /** Discriminator value of this class's rows (SQLAlchemy's `polymorphic_identity`). */
+  readonly polymorphicIdentity?: unknown;
 }
 
 let discoveryScheduled = false;

@@ -40,9 +40,13 @@ export interface MappedColumnOptions {
   readonly versionId?: boolean;
 }
 
-/** A mapped column declaration: JS type `T` (null included when nullable). */
-export class MappedColumn<T = unknown> {
+/**
+ * A mapped column declaration: JS type `T` (null included when nullable); `Opt` is true when the
+ * constructor may omit it (nullable, defaulted, a primary key, a foreign key, generated).
+ */
+export class MappedColumn<T = unknown, Opt extends boolean = boolean> {
   declare readonly __js: T;
+  declare readonly __optional: Opt;
   readonly _isMappedColumn = true;
   constructor(
     /** The SQL type, or a ForeignKey whose target supplies the type. */
@@ -55,12 +59,33 @@ export class MappedColumn<T = unknown> {
 export type MappedJs<A, O> = O extends { nullable: true } ? JsTypeOf<A> | null : JsTypeOf<A>;
 
 /**
- * `mappedColumn(type, options)`: declare a model column. NOT NULL by default; `nullable: true`
- * makes the attribute `T | null`. `mappedColumn(ForeignKey("user.id"))` takes the referenced
- * column's type (give the JS type explicitly: `mappedColumn<number>(ForeignKey("user.id"))`).
+ * Whether a column with options `O` may be left out of `new Model({...})`: it is nullable, has a
+ * default (client, factory or server), is a primary key (generated keys), a foreign key (set
+ * from a relationship at flush), generated (identity/computed) or the version counter.
  */
-export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>>;
-export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<O extends { nullable: true } ? T | null : T>;
+export type OptionalInInit<O> = O extends
+  | { nullable: true }
+  | { default: unknown }
+  | { defaultFactory: unknown }
+  | { serverDefault: unknown }
+  | { primaryKey: true }
+  | { foreignKey: unknown }
+  | { identity: unknown }
+  | { computed: unknown }
+  | { versionId: true }
+  ? true
+  : false;
+
+/**
+ * `mappedColumn(type, options)`: declare a model column (SQLAlchemy 2.0's `mapped_column()`).
+ * NOT NULL by default; `nullable: true` makes the attribute `T | null` (as `Mapped[Optional[T]]`).
+ * `mappedColumn(ForeignKey("user.id"))` takes the SQL type of the referenced column; its JS type
+ * defaults to `number` (give another explicitly: `mappedColumn<string>(ForeignKey("tag.code"))`).
+ * A `ForeignKey(User.id)` given a class attribute is resolved to the attribute's table column.
+ * @throws ArgumentError (from `Base.model`) when the declaration is not usable.
+ */
+export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<O extends { nullable: true } ? T | null : T, true>;
+export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>, OptionalInInit<O>>;
 export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: MappedColumnOptions = {}): MappedColumn<unknown> {
   return new MappedColumn(typeOrFk, options);
 }

@@ -75,6 +75,10 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
   get table(): FromClause | undefined {
     return this.column.table;
   }
+  /** The wrapped column: Core's FROM inference (`select(User.name)`) walks `element`. */
+  get element(): ColumnClause<unknown, string> {
+    return this.column;
+  }
   override describe(): string {
     return `attribute '${describeClass(this.entity).replace(/^class /, "")}.${this.attrKey}'`;
   }
@@ -221,8 +225,18 @@ export class RelationshipProperty {
       this.syncPairs = pairs;
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
     }
-    if (this.cascade.deleteOrphan && this.direction === "MANYTOONE" && !(this.options.uselist === false)) {
-      // SQLAlchemy requires single_parent for many-to-one delete-orphan; allow it as a scalar.
+    if (this.viewonly && this.options.cascade !== undefined) {
+      const writes = (["saveUpdate", "delete", "deleteOrphan", "merge"] as const).filter((k) => this.cascade[k]);
+      if (writes.length) {
+        throw new ArgumentError(`${where}: cascade '${this.options.cascade}' writes through the relationship, which viewonly: true forbids; remove cascade or viewonly`);
+      }
+    }
+    if (this.viewonly) {
+      // A read-only relationship never cascades (SQLAlchemy: viewonly implies cascade=()).
+      this.cascade = { saveUpdate: false, merge: false, delete: false, deleteOrphan: false, refreshExpire: false, expunge: false };
+    }
+    if (this.options.postUpdate && this.direction === "MANYTOMANY") {
+      throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
     }
   }
   /** The join condition oriented from the parent (or its alias) to the target (or its alias). */
@@ -370,6 +384,113 @@ export class Mapper {
   /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
   readonly dispatch = new Dispatcher<MapperEvents>(mapperEventSpecs, { targetName: "Mapper" });
 
+  // ---- inheritance (SQLAlchemy's `inherits`, `polymorphic_on`, `polymorphic_identity`) --------
+  /** The mapper this one inherits from (single-table or joined-table inheritance). */
+  inherits: Mapper | undefined;
+  /** Mappers that inherit directly from this one. */
+  readonly subMappers: Mapper[] = [];
+  /** Discriminator column property (set on the base mapper, shared by the hierarchy). */
+  polymorphicOn: ColumnProperty | undefined;
+  /** Discriminator value identifying rows of this class. */
+  polymorphicIdentity: unknown = undefined;
+  /** Discriminator value → mapper, on the base mapper. */
+  readonly polymorphicMap = new Map<unknown, Mapper>();
+  /** Joined-table inheritance: this table's primary key columns and the inherited properties they copy. */
+  inheritPkPairs: (readonly [ColumnImpl, ColumnProperty])[] = [];
+  /** Mapper id used for identity keys: the base mapper's, so a row has one identity in a hierarchy. @internal */
+  identityId: number = this.id;
+
+  /** The root of the inheritance hierarchy (this mapper when it inherits nothing). */
+  get base(): Mapper {
+    let m: Mapper = this;
+    while (m.inherits) m = m.inherits;
+    return m;
+  }
+  /** Distinct tables of this mapper, base table first (one for single-table inheritance). */
+  get tables(): Table[] {
+    const out: Table[] = [];
+    for (let m: Mapper | undefined = this; m; m = m.inherits) if (!out.includes(m.table)) out.unshift(m.table);
+    return out;
+  }
+  /** Whether this mapper is `other` or inherits from it. */
+  isA(other: Mapper): boolean {
+    for (let m: Mapper | undefined = this; m; m = m.inherits) if (m === other) return true;
+    return false;
+  }
+  /** Every mapper inheriting (directly or not) from this one. */
+  get descendants(): Mapper[] {
+    const out: Mapper[] = [];
+    const walk = (m: Mapper) => {
+      for (const s of m.subMappers) {
+        out.push(s);
+        walk(s);
+      }
+    };
+    walk(this);
+    return out;
+  }
+  /**
+   * Column properties a query for this class loads: its own, plus those of every subclass, so a
+   * base query returns complete subclass instances (SQLAlchemy's `with_polymorphic="*"`).
+   */
+  get polymorphicProps(): ColumnProperty[] {
+    if (this.subMappers.length === 0) return this.columnProps;
+    const out = [...this.columnProps];
+    for (const d of this.descendants) for (const p of d.columnProps) if (!out.includes(p)) out.push(p);
+    return out;
+  }
+  /**
+   * The FROM a query for this class needs when its columns span several tables (joined-table
+   * inheritance): the inherited tables INNER JOINed, subclass tables LEFT OUTER JOINed.
+   * Undefined when every column is in one table.
+   */
+  polymorphicFrom(): FromClause | undefined {
+    const own = this.tables;
+    const extra: Mapper[] = this.descendants.filter((d) => !own.includes(d.table));
+    if (own.length === 1 && extra.length === 0) return undefined;
+    let from: FromClause = own[0];
+    const chain: Mapper[] = [];
+    for (let m: Mapper | undefined = this; m; m = m.inherits) chain.unshift(m);
+    const joinedTables = new Set<Table>([own[0]]);
+    for (const m of chain) {
+      if (joinedTables.has(m.table)) continue;
+      from = from.join(m.table, m.inheritCondition());
+      joinedTables.add(m.table);
+    }
+    for (const d of extra) {
+      if (joinedTables.has(d.table)) continue;
+      from = from.outerjoin(d.table, d.inheritCondition());
+      joinedTables.add(d.table);
+    }
+    return from;
+  }
+  /** Joined-table inheritance: `sub.pk = parent.pk`. @internal */
+  inheritCondition(): ColumnElement<boolean> {
+    const conds = this.inheritPkPairs.map(([local, p]) => local.eq(p.column) as ColumnElement<boolean>);
+    return (conds.length === 1 ? conds[0] : and(...conds)) as ColumnElement<boolean>;
+  }
+  /**
+   * WHERE criterion restricting a query to this class and its subclasses when they share the
+   * base table (single-table inheritance): `discriminator IN (identities)`.
+   */
+  polymorphicCriterion(): ColumnElement<boolean> | undefined {
+    const base = this.base;
+    const on = base.polymorphicOn;
+    if (!on || this === base || this.table !== base.table) return undefined;
+    const ids = [this, ...this.descendants].map((m) => m.polymorphicIdentity).filter((v) => v !== undefined);
+    return (ids.length === 1 ? on.column.eq(ids[0]) : on.column.in(ids)) as ColumnElement<boolean>;
+  }
+  /** The mapper whose class a loaded row belongs to, from its discriminator value. @internal */
+  polymorphicMapperForRow(props: readonly ColumnProperty[], row: readonly unknown[], offset: number): Mapper {
+    if (this.subMappers.length === 0) return this;
+    const on = this.base.polymorphicOn;
+    if (!on) return this;
+    const i = props.indexOf(on);
+    if (i < 0) return this;
+    const m = this.base.polymorphicMap.get(row[offset + i]);
+    return m && m.isA(this) ? m : this;
+  }
+
   constructor(
     public class_: MappedClass,
     readonly table: Table,
@@ -399,7 +520,7 @@ export class Mapper {
 
   /** Identity key from primary key values. */
   identityKey(pk: readonly unknown[]): string {
-    let s = `${this.id}`;
+    let s = `${this.identityId}`;
     for (const v of pk) s += `\u0001${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
     return s;
   }
@@ -423,7 +544,20 @@ export class Mapper {
       const back = rel.options.backPopulates;
       if (back) {
         const other = rel.mapper.relationships.get(back);
-        if (!other) throw new ArgumentError(`relationship ${rel.describe()}: backPopulates '${back}' is not a relationship of ${rel.mapper.className}`);
+        if (!other) {
+          const what = rel.mapper.columnPropsByKey.has(back) ? "is a column, not a relationship," : "is not a relationship";
+          throw new ArgumentError(`relationship ${rel.describe()}: backPopulates '${back}' ${what} of ${rel.mapper.className}`);
+        }
+        if (!rel.parent.isA(other.mapper) && !other.mapper.isA(rel.parent)) {
+          throw new ArgumentError(
+            `relationship ${rel.describe()}: backPopulates '${back}' names ${other.describe()}, which targets ${other.mapper.className}, not ${rel.parent.className}`,
+          );
+        }
+        if (other.options.backPopulates !== undefined && other.options.backPopulates !== rel.key) {
+          throw new ArgumentError(
+            `relationship ${rel.describe()}: backPopulates '${back}', but ${other.describe()} has backPopulates '${other.options.backPopulates}'; each side must name the other`,
+          );
+        }
         rel.reverse = other;
       }
     }

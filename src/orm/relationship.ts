@@ -3,6 +3,7 @@
  * as a static field in the model's class body so that circular references type-check.
  * @module
  */
+import { InvalidRequestError } from "../errors.js";
 import type { ClauseElement, ColumnElement } from "../sql/elements.js";
 import type { FromClause, TableClause } from "../sql/selectable.js";
 import type { RelationshipProperty } from "./mapper.js";
@@ -63,7 +64,11 @@ export class RelationshipSpec<T> {
   }
   /** The configured property (raises before the owning class is mapped). */
   get property(): RelationshipProperty {
-    if (!this._prop) throw new Error("relationship() is not attached to a mapped class yet; declare it as a static field of a Base.model() subclass");
+    if (!this._prop) {
+      throw new InvalidRequestError(
+        "relationship() is not attached to a mapped class yet; declare it as a static field of a Base.model() subclass (it is attached when the class is first used)",
+      );
+    }
     this._prop.parent.registry.configure();
     return this._prop;
   }

@@ -9,6 +9,7 @@
 import { ArgumentError, InvalidRequestError, NoResultFound, ObjectStateError, PendingRollbackError } from "../errors.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
+import { Delete, Insert, Update } from "../sql/dml.js";
 import { AsyncConnection, type ExecuteParams } from "../engine/connection.js";
 import { AsyncEngine } from "../engine/engine.js";
 import { Transaction } from "../engine/transaction.js";
@@ -19,8 +20,23 @@ import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
 import { flush as runFlush } from "./unitofwork.js";
 import { STATE, stateOf, type InstanceState } from "./state.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
+import { selectinload, undefer } from "./options.js";
+import type { RelationshipSpec } from "./relationship.js";
+import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
 
-/** How a session bound to an external connection treats that connection's transaction (SQLAlchemy 2.0). */
+/**
+ * How a session bound to an {@link AsyncConnection} that is already in a transaction joins it
+ * (SQLAlchemy 2.0's `join_transaction_mode`):
+ * - "conditional_savepoint" (default): "create_savepoint" when the connection is inside a
+ *   SAVEPOINT, else "rollback_only".
+ * - "create_savepoint": the session works inside its own SAVEPOINT; commit releases it,
+ *   rollback and close roll back to it; the outer transaction is never touched.
+ * - "rollback_only": commit does not commit the outer transaction; rollback rolls it back;
+ *   close leaves it alone.
+ * - "control_fully": the session owns the transaction (the innermost SAVEPOINT when there is
+ *   one): commit commits it, rollback and close roll it back.
+ * A connection not in a transaction is always begun and controlled fully by the session.
+ */
 export type JoinTransactionMode = "conditional_savepoint" | "create_savepoint" | "rollback_only" | "control_fully";
 
 /** Options of {@link AsyncSession}. */
@@ -35,17 +51,26 @@ export interface SessionOptions {
   readonly joinTransactionMode?: JoinTransactionMode;
 }
 
-/** Session events (SQLAlchemy's `SessionEvents`, camelCased). */
+/**
+ * Session events (SQLAlchemy's `SessionEvents`, camelCased), registered with
+ * `event.listen(session, "beforeFlush", (session) => …)`. Listeners run while the session is
+ * busy with the operation, so they may add/delete objects but must not call session methods
+ * that run SQL (use the connection they are given, or the one from `session.connection()`
+ * obtained beforehand).
+ */
 export type SessionEvents = {
+  /** Before the unit of work computes the flush; objects added here are flushed too. */
   beforeFlush(session: AsyncSession): void | Promise<void>;
+  /** After the flush's statements ran, before in-memory states are final. */
   afterFlush(session: AsyncSession): void | Promise<void>;
   afterCommit(session: AsyncSession): void | Promise<void>;
   afterRollback(session: AsyncSession): void | Promise<void>;
   /**
-   * Before an ORM statement runs; may return a replacement statement (e.g. with
-   * `withLoaderCriteria` options added for multi-tenancy).
+   * Before any `session.execute()` (also get(), refresh(), scalars(), stream()): may replace
+   * the statement by assigning `state.statement` or returning a new one — e.g. adding
+   * `withLoaderCriteria(...)` options for multi-tenancy. Several listeners chain.
    */
-  doOrmExecute(ctx: OrmExecuteState): void | ClauseElement | Promise<void | ClauseElement>;
+  doOrmExecute(state: OrmExecuteState): void | ClauseElement | Promise<void | ClauseElement>;
   beforeInsert(mapper: Mapper, obj: object): void | Promise<void>;
   afterInsert(mapper: Mapper, obj: object): void | Promise<void>;
   beforeUpdate(mapper: Mapper, obj: object): void | Promise<void>;
@@ -55,16 +80,43 @@ export type SessionEvents = {
 };
 const sessionEventSpecs: EventSpecs<SessionEvents> = Object.freeze({
   beforeFlush: {}, afterFlush: {}, afterCommit: {}, afterRollback: {},
-  doOrmExecute: { retval: "always" as const },
+  doOrmExecute: {
+    retval: "always" as const,
+    chain: (args: [OrmExecuteState], result: unknown) => {
+      if (result instanceof ClauseElement) args[0].statement = result;
+      return args;
+    },
+  },
   beforeInsert: {}, afterInsert: {}, beforeUpdate: {}, afterUpdate: {}, beforeDelete: {}, afterDelete: {},
 }) as unknown as EventSpecs<SessionEvents>;
 
-/** What `doOrmExecute` listeners see. */
-export interface OrmExecuteState {
-  readonly session: AsyncSession;
-  readonly statement: ClauseElement;
-  readonly parameters: ExecuteParams | undefined;
-  readonly isSelect: boolean;
+/** What `doOrmExecute` listeners see (SQLAlchemy's `ORMExecuteState`). */
+export class OrmExecuteState {
+  /** @internal */
+  constructor(
+    readonly session: AsyncSession,
+    /** The statement to run; assign a new one to replace it. */
+    public statement: ClauseElement,
+    readonly parameters: ExecuteParams | undefined,
+    readonly executionOptions: SessionExecuteOptions,
+  ) {}
+  /** A SELECT (ORM or Core). */
+  get isSelect(): boolean {
+    return this.statement instanceof Select;
+  }
+  get isInsert(): boolean {
+    return this.statement instanceof Insert;
+  }
+  get isUpdate(): boolean {
+    return this.statement instanceof Update;
+  }
+  get isDelete(): boolean {
+    return this.statement instanceof Delete;
+  }
+  /** Whether the statement selects or targets mapped entities. */
+  get isOrmStatement(): boolean {
+    return isOrmStatement(this.statement) || isOrmDml(this.statement);
+  }
 }
 
 /** Per-call execution options of session.execute(). */
@@ -73,6 +125,8 @@ export interface SessionExecuteOptions {
   readonly populateExisting?: boolean;
   /** ORM UPDATE/DELETE: "auto" (default), "evaluate", "fetch" or false. */
   readonly synchronizeSession?: "auto" | "evaluate" | "fetch" | false;
+  /** stream(): rows fetched and turned into objects per chunk (default: the statement's, else 1000). */
+  readonly yieldPer?: number;
 }
 
 type RowOf<S> = S extends { readonly __row: infer T } ? (T extends readonly unknown[] ? T : unknown[]) : unknown[];
@@ -80,23 +134,52 @@ type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends Record<st
 
 let sessionSeq = 0;
 
-/** The ORM session. One per task (per request in Workers). */
+/**
+ * Objects that became pending (and maybe persistent) within one transaction scope: the root
+ * transaction or a beginNested() SAVEPOINT. Rolling the scope back expunges them.
+ */
+class TrackingSet extends Set<InstanceState> {
+  /** Where additions are recorded. */
+  sink: (() => Set<InstanceState>) | undefined;
+  override add(st: InstanceState): this {
+    super.add(st);
+    this.sink?.().add(st);
+    return this;
+  }
+}
+
+/** A beginNested() SAVEPOINT of the session. */
+interface SavepointScope {
+  readonly tx: Transaction;
+  readonly inserted: Set<InstanceState>;
+}
+
+/**
+ * The ORM session (SQLAlchemy 2.0's `AsyncSession`): identity map, unit of work, ORM execution
+ * and transactions. One per task (per request in Workers): concurrent use from two async tasks
+ * raises InvalidRequestError.
+ */
 export class AsyncSession {
   readonly id = ++sessionSeq;
   readonly [DISPATCH]: Dispatcher<SessionEvents>;
   /** Persistent objects by identity key. */
   readonly identityMap = new Map<string, object>();
   /** @internal */
-  readonly newStates = new Set<InstanceState>();
+  readonly newStates: Set<InstanceState> = new TrackingSet();
   /** @internal */
   readonly deletedStates = new Set<InstanceState>();
   readonly options: Required<SessionOptions>;
   private conn: AsyncConnection | undefined;
   private readonly engine: AsyncEngine | undefined;
   private readonly outer: AsyncConnection | undefined;
-  private sessionTx: Transaction | undefined;
-  private effectiveMode: JoinTransactionMode | undefined;
-  private savepoints: Transaction[] = [];
+  /** The transaction the session ends (undefined: engine-bound, the connection's own). */
+  private rootTx: Transaction | undefined;
+  /** Whether commit() commits the root transaction (false for "rollback_only"). */
+  private shouldCommit = true;
+  private resolvedMode: JoinTransactionMode | undefined;
+  private savepoints: SavepointScope[] = [];
+  /** Objects made pending in the root transaction (outside any SAVEPOINT scope). */
+  private rootInserted = new Set<InstanceState>();
   private needsRollback: Error | undefined;
   private busy: string | undefined;
   private txStarted = false;
@@ -106,28 +189,49 @@ export class AsyncSession {
     if (bind instanceof AsyncEngine) this.engine = bind;
     else if (bind instanceof AsyncConnection) this.outer = bind;
     else throw new ArgumentError("AsyncSession needs an AsyncEngine or AsyncConnection to bind to");
+    const mode = options.joinTransactionMode ?? "conditional_savepoint";
+    if (!["conditional_savepoint", "create_savepoint", "rollback_only", "control_fully"].includes(mode)) {
+      throw new ArgumentError(`AsyncSession: unknown joinTransactionMode '${String(mode)}' (valid: conditional_savepoint, create_savepoint, rollback_only, control_fully)`);
+    }
     this.options = {
       expireOnCommit: options.expireOnCommit ?? true,
       autoflush: options.autoflush ?? true,
       autobegin: options.autobegin ?? true,
-      joinTransactionMode: options.joinTransactionMode ?? "conditional_savepoint",
+      joinTransactionMode: mode,
     };
     this[DISPATCH] = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
+    (this.newStates as TrackingSet).sink = () => this.currentInserted();
+  }
+
+  private currentInserted(): Set<InstanceState> {
+    return this.savepoints.length ? this.savepoints[this.savepoints.length - 1].inserted : this.rootInserted;
   }
 
   // ---- concurrency guard ----------------------------------------------------------------------
-  private async guard<R>(what: string, fn: () => Promise<R>): Promise<R> {
+  /**
+   * Run `fn` as the session's one operation in progress. Public methods enter here before their
+   * first await, so a second task calling in while the first awaits the database is refused
+   * (SQLAlchemy 2.0 "Session raises proactively when illegal concurrent access is detected").
+   */
+  private guard<R>(what: string, fn: () => Promise<R>): Promise<R> {
     if (this.busy) {
-      throw new InvalidRequestError(
-        `This session is already running ${this.busy}; concurrent ${what} is not permitted. An AsyncSession must not be shared between concurrent tasks: await each call, or use one session per task.`,
+      return Promise.reject(
+        new InvalidRequestError(
+          `This session is already running ${this.busy}; concurrent ${what} is not permitted. An AsyncSession must not be shared between concurrent tasks: await each call, or use one session per task.`,
+        ),
       );
     }
     this.busy = what;
+    let p: Promise<R>;
     try {
-      return await fn();
-    } finally {
+      p = fn();
+    } catch (e) {
       this.busy = undefined;
+      return Promise.reject(e);
     }
+    return p.finally(() => {
+      this.busy = undefined;
+    });
   }
   private checkUsable(): void {
     if (this.needsRollback) {
@@ -139,7 +243,10 @@ export class AsyncSession {
 
   // ---- connection and transaction ---------------------------------------------------------------
   /** The connection of the current transaction (beginning one if needed). */
-  async connection(): Promise<AsyncConnection> {
+  connection(): Promise<AsyncConnection> {
+    return this.guard("connection()", () => this.connectionInner());
+  }
+  private async connectionInner(): Promise<AsyncConnection> {
     this.checkUsable();
     if (this.conn) return this.conn;
     if (!this.options.autobegin && !this.txStarted) {
@@ -148,20 +255,32 @@ export class AsyncSession {
     return this.startTransaction();
   }
   private async startTransaction(): Promise<AsyncConnection> {
-    this.txStarted = true;
     if (this.engine) {
-      this.conn = await this.engine.connect();
-      this.effectiveMode = "control_fully";
-      return this.conn;
+      const conn = await this.engine.connect();
+      this.conn = conn;
+      this.rootTx = undefined;
+      this.shouldCommit = true;
+      this.resolvedMode = "control_fully";
+      this.txStarted = true;
+      return conn;
     }
     const outer = this.outer!;
-    let mode = this.options.joinTransactionMode;
-    if (mode === "conditional_savepoint") {
-      mode = outer.inNestedTransaction() ? "create_savepoint" : outer.inTransaction() ? "rollback_only" : "control_fully";
+    if (outer.closed) throw new InvalidRequestError("The connection this Session is bound to is closed");
+    let mode: JoinTransactionMode;
+    if (!outer.inTransaction()) {
+      // SQLAlchemy: a connection without a transaction is begun, and owned, by the session.
+      this.rootTx = await outer.begin();
+      mode = "control_fully";
+    } else {
+      mode = this.options.joinTransactionMode;
+      if (mode === "conditional_savepoint") mode = outer.inNestedTransaction() ? "create_savepoint" : "rollback_only";
+      if (mode === "create_savepoint") this.rootTx = await outer.beginNested();
+      else this.rootTx = outer.getNestedTransaction() ?? outer.getTransaction();
     }
-    this.effectiveMode = mode;
+    this.resolvedMode = mode;
+    this.shouldCommit = mode !== "rollback_only";
     this.conn = outer;
-    if (mode === "create_savepoint") this.sessionTx = await outer.beginNested();
+    this.txStarted = true;
     return outer;
   }
 
@@ -169,20 +288,32 @@ export class AsyncSession {
   inTransaction(): boolean {
     return this.conn !== undefined;
   }
-  /** Whether a session-level SAVEPOINT is in progress. */
+  /** Whether a session-level SAVEPOINT (beginNested()) is in progress. */
   inNestedTransaction(): boolean {
     return this.savepoints.length > 0;
+  }
+  /**
+   * How the current transaction joined its connection: "control_fully" for engine-bound
+   * sessions; for connection-bound ones the resolved {@link JoinTransactionMode} (never
+   * "conditional_savepoint"); undefined outside a transaction.
+   */
+  get joinedTransactionMode(): Exclude<JoinTransactionMode, "conditional_savepoint"> | undefined {
+    return this.conn ? (this.resolvedMode as Exclude<JoinTransactionMode, "conditional_savepoint">) : undefined;
   }
 
   /**
    * Begin explicitly. Callback form commits when `fn` returns and rolls back when it throws.
    * `await using tx = await session.begin()` rolls back on disposal unless committed.
+   * @throws InvalidRequestError when a transaction is already in progress.
    */
   begin(): Promise<SessionTransaction>;
   begin<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R>;
   async begin<R>(fn?: (session: AsyncSession) => Promise<R>): Promise<SessionTransaction | R> {
-    if (this.conn) throw new InvalidRequestError("A transaction is already begun on this Session; use beginNested() for a SAVEPOINT");
-    await this.guard("begin()", () => this.startTransaction());
+    await this.guard("begin()", async () => {
+      if (this.conn) throw new InvalidRequestError("A transaction is already begun on this Session; use beginNested() for a SAVEPOINT");
+      this.checkUsable();
+      await this.startTransaction();
+    });
     const tx = new SessionTransaction(this, undefined);
     if (!fn) return tx;
     try {
@@ -195,13 +326,20 @@ export class AsyncSession {
     }
   }
 
-  /** Begin a SAVEPOINT (flushing first). Callback form releases on return, rolls back to it on throw. */
+  /**
+   * Flush, then begin a SAVEPOINT. Callback form releases it when `fn` returns and rolls back
+   * to it when `fn` throws; rolling back expunges objects added inside it and expires the rest.
+   */
   beginNested(): Promise<SessionTransaction>;
   beginNested<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R>;
   async beginNested<R>(fn?: (session: AsyncSession) => Promise<R>): Promise<SessionTransaction | R> {
-    await this.flush();
-    const sp = await this.guard("beginNested()", async () => (await this.connection()).beginNested());
-    this.savepoints.push(sp);
+    const sp = await this.guard("beginNested()", async () => {
+      await this.flushInner();
+      const conn = await this.connectionInner();
+      const t = await conn.beginNested();
+      this.savepoints.push({ tx: t, inserted: new Set() });
+      return t;
+    });
     const tx = new SessionTransaction(this, sp);
     if (!fn) return tx;
     try {
@@ -214,88 +352,130 @@ export class AsyncSession {
     }
   }
 
-  /** @internal Commit (release) or roll back a session SAVEPOINT. */
-  async _endSavepoint(sp: Transaction, op: "commit" | "rollback"): Promise<void> {
-    if (op === "commit") await this.flush();
-    await this.guard(`${op}()`, async () => {
-      const i = this.savepoints.indexOf(sp);
+  /** @internal Release (commit) or roll back a session SAVEPOINT. */
+  _endSavepoint(sp: Transaction, op: "commit" | "rollback"): Promise<void> {
+    return this.guard(`${op}()`, async () => {
+      const i = this.savepoints.findIndex((s) => s.tx === sp);
       if (i < 0) return;
-      this.savepoints.splice(i);
-      if (op === "commit") await sp.commit();
-      else {
-        await sp.rollback();
-        // Objects changed inside the SAVEPOINT no longer match the database.
-        this.needsRollback = undefined;
-        this.expireAllInternal();
-        for (const st of this.newStates) this.expungeState(st);
+      if (op === "commit") {
+        await this.flushInner();
+        const scopes = this.savepoints.splice(i);
+        const parent = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
+        for (const s of scopes) for (const st of s.inserted) parent.add(st);
+        if (sp.isActive) await sp.commit();
+        return;
       }
+      const scopes = this.savepoints.splice(i);
+      if (sp.isActive) await sp.rollback();
+      // Objects changed inside the SAVEPOINT no longer match the database.
+      this.needsRollback = undefined;
+      for (const s of scopes) for (const st of s.inserted) this.unInsert(st);
+      this.restoreDeleted();
+      this.expireAllInternal();
     });
   }
 
-  /** Flush, then commit the transaction (per joinTransactionMode) and, by default, expire all objects. */
-  async commit(): Promise<void> {
-    await this.flush();
-    if (!this.conn) return;
-    await this.guard("commit()", async () => {
-      const conn = this.conn!;
-      const mode = this.effectiveMode;
-      if (mode === "control_fully") await conn.commit();
-      else if (mode === "create_savepoint" && this.sessionTx?.isActive) await this.sessionTx.commit();
-      this.finishTransaction();
+  /**
+   * Flush, then commit the transaction (per {@link JoinTransactionMode}), end it and, by default
+   * (`expireOnCommit`), expire every object. Deleted objects become detached.
+   */
+  commit(): Promise<void> {
+    return this.guard("commit()", async () => {
+      await this.flushInner();
+      if (!this.conn) return;
+      if (this.engine) await this.conn.commit();
+      else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.commit();
+      await this.finishTransaction();
       for (const st of this.deletedStates) this.detach(st);
       this.deletedStates.clear();
       if (this.options.expireOnCommit) this.expireAllInternal();
-    });
-    if (this[DISPATCH].has("afterCommit")) await this[DISPATCH].fireAsync("afterCommit", this);
+    }).then(() => this.fire("afterCommit"));
   }
 
-  /** Roll back the transaction: pending objects are expunged, persistent ones expired, deleted ones restored. */
-  async rollback(): Promise<void> {
-    await this.guard("rollback()", async () => {
-      const conn = this.conn;
-      if (conn) {
-        const mode = this.effectiveMode;
-        if (mode === "control_fully" || mode === "rollback_only") await conn.rollback();
-        else if (mode === "create_savepoint" && this.sessionTx?.isActive) await this.sessionTx.rollback();
-        this.finishTransaction();
-      }
-      this.needsRollback = undefined;
-      for (const st of this.newStates) this.expungeState(st);
-      this.newStates.clear();
-      for (const st of this.deletedStates) {
-        st.markedDeleted = false;
-        if (st.status === "deleted") {
-          st.status = "persistent";
-          if (st.key) this.identityMap.set(st.key, st.obj);
-        }
-      }
-      this.deletedStates.clear();
-      this.expireAllInternal();
-    });
-    if (this[DISPATCH].has("afterRollback")) await this[DISPATCH].fireAsync("afterRollback", this);
+  /**
+   * Roll back the whole transaction (SAVEPOINTs included): objects added in it are expunged
+   * (back to transient), deleted ones restored, and every persistent object expired.
+   */
+  rollback(): Promise<void> {
+    return this.guard("rollback()", () => this.rollbackInner()).then(() => this.fire("afterRollback"));
+  }
+  private async rollbackInner(): Promise<void> {
+    if (this.conn) {
+      if (this.engine) await this.conn.rollback();
+      else if (this.rootTx?.isActive) await this.rootTx.rollback();
+      await this.finishTransaction();
+    }
+    this.needsRollback = undefined;
+    for (const st of [...this.newStates]) this.expungeState(st);
+    for (const st of this.rootInserted) this.unInsert(st);
+    this.rootInserted.clear();
+    this.restoreDeleted();
+    this.expireAllInternal();
   }
 
-  private finishTransaction(): void {
+  /** An object inserted in a rolled-back scope: its row is gone, so it is transient again. */
+  private unInsert(st: InstanceState): void {
+    if (st.sessionId !== this.id) return;
+    if (st.status !== "persistent" && st.status !== "pending") return;
+    this.newStates.delete(st);
+    if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    st.key = undefined;
+    st.status = "transient";
+    st.sessionId = undefined;
+    st.committed = Object.create(null) as Record<string, unknown>;
+    st.committedCollections.clear();
+    st.expired?.clear();
+  }
+  private restoreDeleted(): void {
+    for (const st of this.deletedStates) {
+      st.markedDeleted = false;
+      if (st.status === "deleted") {
+        st.status = "persistent";
+        if (st.key) this.identityMap.set(st.key, st.obj);
+      }
+    }
+    this.deletedStates.clear();
+  }
+
+  private async finishTransaction(): Promise<void> {
     const conn = this.conn;
     this.conn = undefined;
-    this.sessionTx = undefined;
+    this.rootTx = undefined;
     this.savepoints = [];
+    this.rootInserted.clear();
     this.txStarted = false;
-    if (conn && this.engine) void conn.close();
+    this.resolvedMode = undefined;
+    if (conn && this.engine) await conn.close();
   }
 
-  /** Roll back any transaction, release the connection and detach every object. */
-  async close(): Promise<void> {
-    if (this.conn) await this.rollback().catch(() => {});
-    for (const o of this.identityMap.values()) this.detach(stateOf(o)!);
-    this.identityMap.clear();
-    this.newStates.clear();
-    this.deletedStates.clear();
-    this.needsRollback = undefined;
+  /**
+   * End the transaction and detach every object. Engine-bound: rolls back and returns the
+   * connection. Connection-bound: rolls back what the session controls ("create_savepoint":
+   * its SAVEPOINT; "control_fully": the joined transaction) and leaves a "rollback_only"
+   * outer transaction alone; the connection itself stays open. The session can be used again.
+   */
+  close(): Promise<void> {
+    return this.guard("close()", async () => {
+      if (this.conn) {
+        try {
+          if (this.engine) await this.conn.rollback();
+          else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.rollback();
+        } finally {
+          await this.finishTransaction();
+        }
+      }
+      this.expungeAllInternal();
+      this.deletedStates.clear();
+      this.needsRollback = undefined;
+    });
   }
   /** `await using session = new AsyncSession(engine)` closes it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  private async fire(event: "afterCommit" | "afterRollback"): Promise<void> {
+    if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, this);
   }
 
   // ---- object state -----------------------------------------------------------------------------
@@ -307,7 +487,12 @@ export class AsyncSession {
     }
     return st;
   }
-  /** Add a transient (→ pending) or detached (→ persistent) object. Related objects cascade at flush. */
+  /**
+   * Add a transient object (→ pending, INSERTed at the next flush) or a detached one
+   * (→ persistent). Related objects follow through the save-update cascade at flush.
+   * @throws ObjectStateError for an object of another session, a deleted one, or a detached
+   *   one whose identity is already taken by another instance in this session.
+   */
   add(obj: object): void {
     const st = this.stateFor(obj, "add");
     if (st.status === "transient") {
@@ -330,11 +515,14 @@ export class AsyncSession {
   addAll(objs: Iterable<object>): void {
     for (const o of objs) this.add(o);
   }
-  /** Mark a persistent object for deletion at the next flush (a pending one is expunged). */
+  /**
+   * Mark a persistent object for deletion at the next flush (its state becomes "deleted" after
+   * the flush, "detached" after commit). A pending object is simply expunged.
+   * @throws ObjectStateError for transient or detached objects.
+   */
   delete(obj: object): void {
     const st = this.stateFor(obj, "delete");
     if (st.status === "pending") {
-      this.newStates.delete(st);
       this.expungeState(st);
       return;
     }
@@ -342,7 +530,10 @@ export class AsyncSession {
     st.markedDeleted = true;
     this.deletedStates.add(st);
   }
-  /** Remove an object from the session (it becomes detached, or transient if pending). */
+  /**
+   * Remove an object from the session: persistent → detached, pending → transient.
+   * @throws ObjectStateError when it is not in this session.
+   */
   expunge(obj: object): void {
     const st = this.stateFor(obj, "expunge");
     if (st.sessionId !== this.id) throw new ObjectStateError("expunge(): instance is not present in this Session");
@@ -350,14 +541,19 @@ export class AsyncSession {
   }
   /** Remove every object from the session. */
   expungeAll(): void {
+    this.expungeAllInternal();
+  }
+  private expungeAllInternal(): void {
     for (const o of [...this.identityMap.values()]) this.expungeState(stateOf(o)!);
     for (const st of [...this.newStates]) this.expungeState(st);
+    for (const st of [...this.deletedStates]) this.expungeState(st);
   }
   private expungeState(st: InstanceState): void {
     this.newStates.delete(st);
     this.deletedStates.delete(st);
     if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
     st.status = st.status === "pending" ? "transient" : "detached";
+    st.markedDeleted = false;
     st.sessionId = undefined;
   }
   private detach(st: InstanceState): void {
@@ -365,7 +561,12 @@ export class AsyncSession {
     st.status = "detached";
     st.sessionId = undefined;
   }
-  /** Expire attributes (all, or the named ones) of a persistent object; reading them then needs refresh(). */
+  /**
+   * Expire attributes (all, or the named ones) of a persistent object: reading them then raises
+   * ExpiredAttributeError until `await session.refresh(obj)` (athanor never loads implicitly).
+   * Pending changes to those attributes are discarded.
+   * @throws ArgumentError for a name that is not an attribute.
+   */
   expire(obj: object, attrs?: readonly string[]): void {
     const st = this.stateFor(obj, "expire");
     expireState(st, attrs);
@@ -381,7 +582,7 @@ export class AsyncSession {
   get new(): object[] {
     return [...this.newStates].map((s) => s.obj);
   }
-  /** Persistent objects with changed column attributes or collections. */
+  /** Persistent objects with changed column attributes, collections or queued write-only changes. */
   get dirty(): object[] {
     return [...this.identityMap.values()].filter((o) => this.isModified(o));
   }
@@ -389,11 +590,12 @@ export class AsyncSession {
   get deleted(): object[] {
     return [...this.deletedStates].filter((s) => s.markedDeleted).map((s) => s.obj);
   }
-  /** Whether an object has changes to flush. */
+  /** Whether a persistent object has changes to flush. */
   isModified(obj: object): boolean {
     const st = stateOf(obj);
     if (!st || st.status !== "persistent") return false;
     if (st.changedColumnKeys().length) return true;
+    if (hasPendingWriteOnly(st)) return true;
     for (const rel of st.mapper.relationships.values()) {
       if (!(rel.key in st.dict)) continue;
       const cur = st.dict[rel.key];
@@ -409,6 +611,17 @@ export class AsyncSession {
     const st = stateOf(obj);
     return !!st && st.sessionId === this.id && (st.status === "pending" || st.status === "persistent");
   }
+  /**
+   * The write-only collection `rel` of `obj` (a relationship declared with `writeOnly()` /
+   * `lazy: "write_only"`): add/remove are flushed by this session's unit of work; select(),
+   * insert(), update() and delete() build statements over the related rows.
+   * @throws ArgumentError when the relationship is not write-only.
+   */
+  writeOnly<T extends object>(obj: object, rel: RelationshipSpec<T>): WriteOnlyCollection<T>;
+  writeOnly(obj: object, rel: string): WriteOnlyCollection<object>;
+  writeOnly(obj: object, rel: RelationshipSpec<object> | string): WriteOnlyCollection<object> {
+    return typeof rel === "string" ? writeOnlyCollection(obj, rel) : writeOnlyCollection(obj, rel);
+  }
 
   // ---- flush ---------------------------------------------------------------------------------
   private hasChanges(): boolean {
@@ -418,40 +631,44 @@ export class AsyncSession {
   }
   /**
    * Write pending changes (INSERT/UPDATE/DELETE in dependency order) within the transaction.
-   * On failure the transaction is rolled back, in-memory objects are restored, and the session
-   * raises PendingRollbackError until `rollback()` is called.
+   * On failure the transaction (or the innermost beginNested() SAVEPOINT) is rolled back,
+   * in-memory objects are restored, and the session raises PendingRollbackError until
+   * `rollback()` is called.
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return this.guard("flush()", () => this.flushInner());
+  }
+  private async flushInner(): Promise<void> {
     this.checkUsable();
     if (!this.hasChanges()) return;
     if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
-    await this.guard("flush()", async () => {
-      const conn = await this.connection();
-      const sp = conn.inTransaction() && this.effectiveMode !== "control_fully" ? undefined : undefined;
-      void sp;
-      try {
-        await runFlush({
-          connection: conn,
-          identityMap: this.identityMap,
-          sessionId: this.id,
-          newStates: this.newStates,
-          deletedStates: this.deletedStates,
-          fireMapperEvent: async (event, mapper, obj) => {
-            if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
-            if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
-          },
-        });
-      } catch (e) {
-        if (this.savepoints.length === 0) {
-          this.needsRollback = e as Error;
-          const mode = this.effectiveMode;
-          if (mode === "control_fully" || mode === "rollback_only") await conn.rollback().catch(() => {});
-          else if (this.sessionTx?.isActive) await this.sessionTx.rollback().catch(() => {});
-        }
-        throw e;
-      }
-      for (const st of this.deletedStates) if (st.status === "deleted") st.markedDeleted = false;
-    });
+    const conn = await this.connectionInner();
+    const states = [...this.newStates, ...[...this.identityMap.values()].map((o) => stateOf(o)!)];
+    const unstage = stageWriteOnly(states);
+    try {
+      await runFlush({
+        connection: conn,
+        identityMap: this.identityMap,
+        sessionId: this.id,
+        newStates: this.newStates,
+        deletedStates: this.deletedStates,
+        fireMapperEvent: async (event, mapper, obj) => {
+          if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
+          if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
+        },
+      });
+    } catch (e) {
+      unstage(false);
+      const sp = this.savepoints[this.savepoints.length - 1];
+      this.needsRollback = e as Error;
+      if (sp) {
+        if (sp.tx.isActive) await sp.tx.rollback().catch(() => {});
+      } else if (this.engine) await conn.rollback().catch(() => {});
+      else if (this.rootTx?.isActive) await this.rootTx.rollback().catch(() => {});
+      throw e;
+    }
+    unstage(true);
+    for (const st of this.deletedStates) if (st.status === "deleted") st.markedDeleted = false;
     if (this[DISPATCH].has("afterFlush")) await this[DISPATCH].fireAsync("afterFlush", this);
   }
 
@@ -464,7 +681,7 @@ export class AsyncSession {
       populateExisting,
       executeOrm: async (stmt, loads) => {
         const plan = planOrmSelect(stmt, loads);
-        const conn = await this.connection();
+        const conn = await this.connectionInner();
         const res = await conn.execute(plan.stmt);
         const tuples = processRows(this.loadContext(populateExisting), plan, res.all().map((r) => r._tuple() as unknown[]));
         await postLoad(this.loadContext(populateExisting), plan, tuples);
@@ -475,54 +692,78 @@ export class AsyncSession {
 
   /**
    * Execute a statement: ORM selects return entities (identity-mapped, with eager loads), ORM
-   * DML (insert/update/delete of a model) handles bulk and synchronizeSession, and anything else
-   * runs on the session's connection. Autoflushes first.
+   * DML (insert/update/delete of a model) handles bulk parameter lists and synchronizeSession,
+   * anything else runs on the session's connection. Autoflushes first; fires doOrmExecute.
+   * @throws InvalidRequestError when another call on this session is still in progress.
    */
-  async execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts: SessionExecuteOptions = {}): Promise<Result<RowOf<S>, NamedOf<S>>> {
-    if (this.options.autoflush) await this.flush();
-    let statement: ClauseElement = stmt;
-    if (this[DISPATCH].has("doOrmExecute")) {
-      const replaced = await this[DISPATCH].fireAsync("doOrmExecute", { session: this, statement, parameters: params, isSelect: statement instanceof Select });
-      if (replaced instanceof ClauseElement) statement = replaced;
+  execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts: SessionExecuteOptions = {}): Promise<Result<RowOf<S>, NamedOf<S>>> {
+    return this.guard("execute()", () => this.executeInner(stmt, params, opts)) as Promise<Result<RowOf<S>, NamedOf<S>>>;
+  }
+  private async executeInner(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<Result<unknown[], Record<string, unknown>>> {
+    if (this.options.autoflush) await this.flushInner();
+    const statement = await this.prepareStatement(stmt, params, opts);
+    const conn = await this.connectionInner();
+    if (statement instanceof Select && isOrmStatement(statement)) {
+      const populate = opts.populateExisting ?? (statement.statementExecutionOptions.populateExisting as boolean | undefined) ?? false;
+      const plan = planOrmSelect(statement);
+      const res = await conn.execute(plan.stmt, params as Readonly<Record<string, unknown>> | undefined);
+      const ctx = this.loadContext(populate);
+      const tuples = processRows(ctx, plan, res.all().map((r) => r._tuple() as unknown[]));
+      await postLoad(ctx, plan, tuples);
+      return ormResult(plan, tuples);
     }
-    return this.guard("execute()", async () => {
-      const conn = await this.connection();
-      if (statement instanceof Select && isOrmStatement(statement)) {
-        const populate = opts.populateExisting ?? (statement.statementExecutionOptions.populateExisting as boolean | undefined) ?? false;
-        const plan = planOrmSelect(statement);
-        const res = await conn.execute(plan.stmt, params as Readonly<Record<string, unknown>> | undefined);
-        const ctx = this.loadContext(populate);
-        const tuples = processRows(ctx, plan, res.all().map((r) => r._tuple() as unknown[]));
-        await postLoad(ctx, plan, tuples);
-        return ormResult(plan, tuples) as unknown as Result<RowOf<S>, NamedOf<S>>;
-      }
-      if (isOrmDml(statement)) {
-        return (await executeOrmDml(this, conn, statement, params, opts)) as unknown as Result<RowOf<S>, NamedOf<S>>;
-      }
-      return (await conn.execute(statement, params)) as unknown as Result<RowOf<S>, NamedOf<S>>;
-    });
+    if (isOrmDml(statement)) {
+      const sync = opts.synchronizeSession ?? (statement.annotations.synchronizeSession as SessionExecuteOptions["synchronizeSession"]);
+      return executeOrmDml(this, conn, statement, params, sync === undefined ? opts : { ...opts, synchronizeSession: sync });
+    }
+    return (await conn.execute(statement, params)) as Result<unknown[], Record<string, unknown>>;
+  }
+  /** Fire doOrmExecute; returns the (possibly replaced) statement. */
+  private async prepareStatement(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<ClauseElement> {
+    if (!this[DISPATCH].has("doOrmExecute")) return stmt;
+    const state = new OrmExecuteState(this, stmt, params, opts);
+    const replaced = await this[DISPATCH].fireAsync("doOrmExecute", state);
+    return replaced instanceof ClauseElement ? replaced : state.statement;
   }
   /** `execute(stmt).scalars()`: entities (or first column values). */
   async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts?: SessionExecuteOptions): Promise<ScalarResult<RowOf<S>[0]>> {
     const r = await this.execute(stmt, params, opts);
     return r.scalars() as ScalarResult<RowOf<S>[0]>;
   }
-  /** `execute(stmt).scalar()`. */
+  /** `execute(stmt).scalar()`: the first column of the first row, or null. */
   async scalar<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts?: SessionExecuteOptions): Promise<RowOf<S>[0] | null> {
     return (await this.execute(stmt, params, opts)).scalar() as RowOf<S>[0] | null;
   }
   /**
-   * Stream an ORM select: rows are fetched `yieldPer` at a time (execution option, default
-   * 1000) and turned into objects chunk by chunk.
+   * Stream a SELECT: rows are fetched `yieldPer` at a time (the `yieldPer` option, else the
+   * statement's `executionOptions({ yieldPer })`, else 1000) and, for ORM selects, turned into
+   * identity-mapped objects chunk by chunk (with eager loads per chunk), so memory stays flat.
+   * The session's connection is reserved until the result is exhausted or closed.
    */
-  async stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
-    if (this.options.autoflush) await this.flush();
-    const conn = await this.connection();
-    if (!(stmt instanceof Select) || !isOrmStatement(stmt)) return conn.stream(stmt, params) as unknown as AsyncResult<RowOf<S>, NamedOf<S>>;
+  stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>, opts: SessionExecuteOptions = {}): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
+    return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
+  }
+  private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
+    if (this.options.autoflush) await this.flushInner();
+    const stmt = await this.prepareStatement(stmt0, params, opts);
+    const conn = await this.connectionInner();
+    const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;
+    const yieldPer = opts.yieldPer ?? stmtYield ?? conn.executionOptionsValue.yieldPer ?? 1000;
+    if (!Number.isInteger(yieldPer) || yieldPer <= 0) throw new ArgumentError(`stream(): yieldPer must be a positive integer; got ${yieldPer}`);
+    const openStream = async (s: ClauseElement): Promise<AsyncResult<unknown[], Record<string, unknown>>> => {
+      const saved = conn.executionOptionsValue.yieldPer;
+      conn.executionOptions({ yieldPer });
+      try {
+        return (await conn.stream(s, params)) as AsyncResult<unknown[], Record<string, unknown>>;
+      } finally {
+        conn.executionOptions({ yieldPer: saved });
+      }
+    };
+    if (!(stmt instanceof Select) || !isOrmStatement(stmt)) return openStream(stmt);
+    const populate = opts.populateExisting ?? (stmt.statementExecutionOptions.populateExisting as boolean | undefined) ?? false;
     const plan = planOrmSelect(stmt);
-    const yieldPer = (stmt.statementExecutionOptions.yieldPer as number | undefined) ?? conn.executionOptionsValue.yieldPer ?? 1000;
-    const inner = await conn.stream(plan.stmt, params);
-    const ctx = this.loadContext(false);
+    const inner = await openStream(plan.stmt);
+    const ctx = this.loadContext(populate);
     const iter = inner.partitions(yieldPer)[Symbol.asyncIterator]();
     let buffer: unknown[][] = [];
     const cursor = {
@@ -532,6 +773,9 @@ export class AsyncSession {
           const next = await iter.next();
           if (next.done) break;
           const tuples = processRows(ctx, plan, next.value.map((r) => r._tuple() as unknown[]));
+          // selectin loads of this chunk run once the chunk's rows are read; the stream's cursor
+          // is still open, so eager loads on streamed results need a driver that allows a
+          // statement while a cursor is open — they run after the chunk is buffered.
           await postLoad(ctx, plan, tuples);
           buffer.push(...tuples);
         }
@@ -543,87 +787,120 @@ export class AsyncSession {
         await inner.close();
       },
     };
-    return new AsyncResult({ keys: plan.slots.map((s) => s.name), processors: plan.slots.map(() => undefined) }, cursor, { chunkSize: yieldPer }) as unknown as AsyncResult<RowOf<S>, NamedOf<S>>;
+    return new AsyncResult({ keys: plan.slots.map((s) => s.name), processors: plan.slots.map(() => undefined) }, cursor, { chunkSize: yieldPer });
   }
-  /** `stream(stmt).scalars()`. */
-  async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<AsyncScalarResult<RowOf<S>[0]>> {
-    return (await this.stream(stmt, params)).scalars() as AsyncScalarResult<RowOf<S>[0]>;
+  /** `stream(stmt).scalars()`: entities (or first column values), streamed. */
+  async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>, opts?: SessionExecuteOptions): Promise<AsyncScalarResult<RowOf<S>[0]>> {
+    return (await this.stream(stmt, params, opts)).scalars() as AsyncScalarResult<RowOf<S>[0]>;
   }
 
   /**
-   * Object by primary key: an identity-map hit returns it with no round trip; otherwise one
-   * SELECT (with `options` applied). `pk` is a value or an array/record for composite keys.
+   * Object by primary key: an identity-map hit returns it with no round trip (unless
+   * `options`, `populateExisting` or `withForUpdate` ask for a load); otherwise one SELECT
+   * with `options` applied. `pk` is a value, or an array / record (by attribute key) for
+   * composite keys. Returns null when there is no such row, or the object was deleted.
+   * @throws ArgumentError for a malformed primary key.
    */
-  async get<C extends abstract new (...args: never[]) => object>(
+  get<C extends abstract new (...args: never[]) => object>(
     cls: C,
     pk: unknown,
     opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean } = {},
+  ): Promise<InstanceType<C> | null> {
+    return this.guard("get()", () => this.getInner(cls, pk, opts));
+  }
+  private async getInner<C extends abstract new (...args: never[]) => object>(
+    cls: C,
+    pk: unknown,
+    opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean },
   ): Promise<InstanceType<C> | null> {
     const mapper = requireMapper(cls);
     const values = normalizePk(mapper, pk);
     const key = mapper.identityKey(values);
     const hit = this.identityMap.get(key);
-    if (hit && !opts.populateExisting && !(opts.options?.length)) {
+    if (hit) {
       const st = stateOf(hit)!;
       if (st.status === "deleted" || st.markedDeleted) return null;
-      if (!st.expired || st.expired.size === 0) return hit as InstanceType<C>;
+      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && (!st.expired || st.expired.size === 0)) return hit as InstanceType<C>;
     }
     let stmt = select(cls as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(values[i])))) as unknown as Select;
     if (opts.options?.length) stmt = stmt.options(...opts.options);
     if (opts.withForUpdate) stmt = stmt.forUpdate();
-    const r = await this.execute(stmt, undefined, { populateExisting: opts.populateExisting ?? !!hit });
+    const r = await this.executeInner(stmt, undefined, { populateExisting: opts.populateExisting ?? false });
     return (r.scalars().first() as InstanceType<C> | null) ?? null;
   }
-  /** Like get(), but raises NoResultFound when there is no such row. */
-  async getOne<C extends abstract new (...args: never[]) => object>(cls: C, pk: unknown, opts: { options?: readonly unknown[]; populateExisting?: boolean } = {}): Promise<InstanceType<C>> {
-    const o = await this.get(cls, pk, opts);
-    if (!o) throw new NoResultFound(`No row was found when one was required (${requireMapper(cls).className} ${JSON.stringify(pk)})`);
-    return o;
+  /**
+   * Like get(), but raises when there is no such row.
+   * @throws NoResultFound naming the class and key.
+   */
+  getOne<C extends abstract new (...args: never[]) => object>(
+    cls: C,
+    pk: unknown,
+    opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean } = {},
+  ): Promise<InstanceType<C>> {
+    return this.guard("getOne()", async () => {
+      const o = await this.getInner(cls, pk, opts);
+      if (!o) throw new NoResultFound(`No row was found when one was required (${requireMapper(cls).className} ${JSON.stringify(pk)})`);
+      return o;
+    });
   }
 
   /**
-   * Reload an object's column attributes (or the named attributes, which may include
-   * relationships — loaded with selectin) from the database, overwriting in-memory values.
+   * Expire, then reload an object's attributes from the database (SQLAlchemy's `refresh()`):
+   * all column attributes, or the named ones, which may include relationships (loaded with
+   * selectin). In-memory changes to refreshed attributes are discarded. Relationships
+   * configured with `lazy: "selectin"` / `"joined"` are loaded again too (1.4's "eager loaders
+   * on refresh").
+   * @throws ObjectStateError when the object is not persistent in this session.
+   * @throws ArgumentError for an unknown attribute name.
+   * @throws InvalidRequestError when the row no longer exists.
    */
-  async refresh(obj: object, attrs?: readonly string[], opts: { withForUpdate?: boolean } = {}): Promise<void> {
-    const st = this.stateFor(obj, "refresh");
-    if (st.status !== "persistent") throw new ObjectStateError(`refresh(): instance is not persistent (${st.status})`);
-    const mapper = st.mapper;
-    const { selectinload } = await import("./options.js");
-    const rels = (attrs ?? []).filter((a) => mapper.relationships.has(a));
-    const cols = (attrs ?? []).filter((a) => mapper.columnPropsByKey.has(a));
-    for (const a of attrs ?? []) if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
-    const options: unknown[] = rels.map((r) => selectinload((mapper.class_ as unknown as Record<string, Parameters<typeof selectinload>[0]>)[r]));
-    for (const r of rels) delete st.dict[r];
-    const pk = mapper.pkValues(st);
-    let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
-    if (cols.length) {
-      const { undefer } = await import("./options.js");
-      for (const c of cols) {
-        const p = mapper.columnPropsByKey.get(c)!;
-        if (p.deferred) options.push(undefer(mapper.attributes.get(c)!));
+  refresh(obj: object, attrs?: readonly string[], opts: { withForUpdate?: boolean } = {}): Promise<void> {
+    return this.guard("refresh()", async () => {
+      const st = this.stateFor(obj, "refresh");
+      if (st.status !== "persistent" || st.sessionId !== this.id) throw new ObjectStateError(`refresh(): instance is not persistent in this Session (${st.status})`);
+      const mapper = st.mapper;
+      for (const a of attrs ?? []) {
+        if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
+        if (mapper.relationships.get(a)?.lazy === "write_only") throw new ArgumentError(`refresh(): '${mapper.className}.${a}' is write-only and is never loaded; query it with session.writeOnly(obj, "${a}").select()`);
       }
-    }
-    if (options.length) stmt = stmt.options(...options);
-    if (opts.withForUpdate) stmt = stmt.forUpdate();
-    for (const c of cols.length ? cols : mapper.columnProps.map((p) => p.key)) if (!mapper.columnPropsByKey.get(c)?.column.primaryKey) st.expired?.delete(c);
-    const r = await this.execute(stmt, undefined, { populateExisting: true });
-    if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${mapper.className}': the row no longer exists`);
-    st.expired?.clear();
+      const rels = attrs
+        ? attrs.filter((a) => mapper.relationships.has(a))
+        : [...mapper.relationships.values()].filter((r) => r.lazy === "selectin" || r.lazy === "joined").map((r) => r.key);
+      const cols = attrs ? attrs.filter((a) => mapper.columnPropsByKey.has(a)) : mapper.columnProps.filter((p) => !p.deferred || p.key in st.dict).map((p) => p.key);
+      const classAttrs = mapper.class_ as unknown as Record<string, RelationshipSpec<unknown>>;
+      const options: unknown[] = rels.map((r) => selectinload(classAttrs[r]));
+      for (const c of cols) if (mapper.columnPropsByKey.get(c)!.deferred) options.push(undefer(mapper.attributes.get(c)!));
+      // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
+      expireState(st, [...cols, ...rels]);
+      const pk = mapper.pkValues(st);
+      let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
+      if (options.length) stmt = stmt.options(...options);
+      if (opts.withForUpdate) stmt = stmt.forUpdate();
+      const r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${mapper.className}': the row no longer exists`);
+      for (const c of cols) st.expired?.delete(c);
+    });
   }
 
   /**
    * Copy the state of `obj` onto the persistent instance with the same key in this session
-   * (loading it if needed), or add a copy; returns the persistent instance (SQLAlchemy's merge).
+   * (loading it unless `load: false`), or onto a new pending instance; follows relationships
+   * with the merge cascade. Returns that instance; `obj` itself is not attached.
+   * @throws ArgumentError when `obj` is not a mapped instance.
    */
-  async merge<T extends object>(obj: T, opts: { load?: boolean } = {}): Promise<T> {
+  merge<T extends object>(obj: T, opts: { load?: boolean } = {}): Promise<T> {
+    return this.guard("merge()", () => this.mergeInner(obj, opts, new Map()));
+  }
+  private async mergeInner<T extends object>(obj: T, opts: { load?: boolean }, seen: Map<object, object>): Promise<T> {
+    const done = seen.get(obj);
+    if (done) return done as T;
     const st = stateOf(obj);
     if (!st) throw new ArgumentError("merge(): not a mapped instance");
     const mapper = st.mapper;
     const pk = mapper.pkValues(st);
     let target: object | null = null;
     if (pk.every((v) => v !== undefined && v !== null)) {
-      target = opts.load === false ? this.identityMap.get(mapper.identityKey(pk)) ?? null : await this.get(mapper.class_ as never, pk);
+      target = opts.load === false ? this.identityMap.get(mapper.identityKey(pk)) ?? null : await this.getInner(mapper.class_ as never, pk, {});
     }
     if (!target) {
       const { obj: fresh, state } = mapper.newInstanceForLoad();
@@ -631,16 +908,17 @@ export class AsyncSession {
       target = fresh;
       this.add(target);
     }
+    seen.set(obj, target);
     const ts = stateOf(target)!;
     for (const p of mapper.columnProps) if (p.key in st.dict) ts.dict[p.key] = st.dict[p.key];
     for (const rel of mapper.relationships.values()) {
-      if (!rel.cascade.merge || !(rel.key in st.dict)) continue;
+      if (!rel.cascade.merge || rel.lazy === "write_only" || !(rel.key in st.dict)) continue;
       const v = st.dict[rel.key];
       if (rel.uselist) {
         const out: object[] = [];
-        for (const c of (v as object[]) ?? []) out.push(await this.merge(c, opts));
+        for (const c of (v as object[]) ?? []) out.push(await this.mergeInner(c, opts, seen));
         ts.dict[rel.key] = out;
-      } else ts.dict[rel.key] = v ? await this.merge(v as object, opts) : null;
+      } else ts.dict[rel.key] = v ? await this.mergeInner(v as object, opts, seen) : null;
     }
     return target as T;
   }
@@ -704,7 +982,8 @@ export class SessionTransaction {
   }
   /** Rolls back unless committed (disposal cannot see exceptions). */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.savepoint ? this.savepoint.isActive : this.session.inTransaction()) await this.rollback();
+    // A SAVEPOINT already rolled back by a failed flush still has to be closed in the session.
+    if (this.savepoint || this.session.inTransaction()) await this.rollback();
   }
 }
 
