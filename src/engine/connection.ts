@@ -32,7 +32,12 @@ export interface ExecutionOptions {
 }
 
 /** Parameters for one execution (by bind name / column key), or a list for executemany. */
-export type ExecuteParams = Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
+export type ExecuteParams = ParamRow | readonly ParamRow[];
+/**
+ * One parameter set: an object keyed by bind name or column key. Typed as `object` so that rows
+ * declared as interfaces (which have no index signature) are accepted too.
+ */
+export type ParamRow = object;
 
 /** Anything executable: statements carry their row shape as phantom types. */
 export interface Executable<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends ClauseElement {
@@ -381,7 +386,11 @@ export class AsyncConnection implements DdlExecutor {
       const rows: (readonly unknown[])[] = [];
       let affected = 0;
       const pages = compiled.insertMany
-        ? compiled.constructMany(rowsIn, Math.min(this.engine.dialect.maxParams, this.engine.driver.capabilities.maxParams))
+        ? compiled.constructMany(
+            rowsIn,
+            Math.min(this.engine.dialect.maxParams, this.engine.driver.capabilities.maxParams),
+            this.engine.options.insertmanyvaluesPageSize ?? 1000,
+          )
         : rowsIn.map((r, i) => ({ ...constructGroup(compiled, prep.binds, r, i), rows: 1 }));
       let last: DriverResult | undefined;
       for (const page of pages) {

@@ -31,6 +31,12 @@ export interface EngineOptions {
   readonly executionOptions?: ExecutionOptions;
   /** Warn about cartesian products in SELECTs (1.4 FROM linting). Default true. */
   readonly enableFromLinting?: boolean;
+  /**
+   * Rows per statement for executemany INSERTs ("insertmanyvalues"), within the dialect's
+   * parameter limit; default 1000 (SQLAlchemy's `insertmanyvalues_page_size`). Very large
+   * statements are slower to prepare, notably on SQLite.
+   */
+  readonly insertmanyvaluesPageSize?: number;
   /** Extra options passed to the driver factory when the engine is created from a URL. */
   readonly connectArgs?: Readonly<Record<string, unknown>>;
 }

@@ -273,14 +273,15 @@ export class Compiled {
 
   /**
    * "insertmanyvalues": wire statements for many parameter rows of a single-row INSERT, in
-   * pages of at most `maxParams` parameters (SQLAlchemy 2.0). Rows keep their order.
+   * pages of at most `maxParams` parameters and `maxRows` rows (SQLAlchemy 2.0's
+   * `insertmanyvalues_page_size`). Rows keep their order.
    */
-  constructMany(rows: readonly Readonly<Record<string, unknown>>[], maxParams: number): { sql: string; params: unknown[]; rows: number }[] {
+  constructMany(rows: readonly Readonly<Record<string, unknown>>[], maxParams: number, maxRows = Infinity): { sql: string; params: unknown[]; rows: number }[] {
     const t = this.insertMany;
     if (!t) return rows.map((r) => ({ ...this.construct(undefined, r), rows: 1 }));
     const per = Math.max(1, t.tuple.slots.length);
     const fixed = t.prefix.slots.length + t.suffix.slots.length;
-    const pageSize = Math.max(1, Math.floor((maxParams - fixed) / per));
+    const pageSize = Math.max(1, Math.min(maxRows, Math.floor((maxParams - fixed) / per)));
     const out: { sql: string; params: unknown[]; rows: number }[] = [];
     const tupleProcs = t.tuple.slots.map((s) => (s.type === NULLTYPE ? undefined : s.type.bindProcessor(this.dialect.typeDialect)));
     for (let start = 0; start < rows.length; start += pageSize) {

@@ -47,7 +47,8 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     if (!(table instanceof TableClause)) this.entity = table;
   }
   protected gen(mutate: (s: Mutable<this>) => void): this {
-    const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
+    // Constructing (rather than Object.create) keeps V8's object shape stable on this hot path.
+    const s = new (this.constructor as new (t: TableClause) => UpdateBase)(this.table) as unknown as Mutable<this>;
     Object.assign(s, this);
     mutate(s);
     return s as this;

@@ -596,7 +596,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   }
 
   protected gen(mutate: (s: Mutable<this>) => void): this {
-    const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
+    // Constructing (rather than Object.create) keeps V8's object shape stable on this hot path.
+    const s = new (this.constructor as new () => Select)() as unknown as Mutable<this>;
     Object.assign(s, this);
     (s as { _expanded?: unknown })._expanded = undefined;
     mutate(s);

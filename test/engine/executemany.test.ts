@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Column, MetaData, Table } from "../../src/sql/schema.js";
 import { Integer, String } from "../../src/sql/types/index.js";
-import { bindparam, delete_, func, insert, select, update } from "../../src/index.js";
+import { bindparam, createAsyncEngine, delete_, func, insert, select, update } from "../../src/index.js";
 import { ArgumentError } from "../../src/errors.js";
 import { uniqueName } from "../fixtures/databases.js";
 import { engineTargets, type EngineHandle } from "./engine-targets.js";
@@ -35,10 +35,21 @@ describe.each(engineTargets())("$name", (target) => {
     await h.engine.begin((conn) => conn.execute(delete_(t)));
   });
 
+  it(`inserts ${ROWS} rows with RETURNING in pages of insertmanyvaluesPageSize rows (default 1000), in input order`, async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i) => ({ x: i, y: null, z: null }));
+    h.counting.reset();
+    const result = await h.engine.begin((conn) => conn.execute(insert(t).returning(t.c.id), rows));
+    const inserts = h.counting.statements.filter((s) => s.startsWith("INSERT"));
+    expect(inserts.map((s) => s.split("), (").length)).toEqual([1000, 1000, 500]);
+    expect(result.all()).toHaveLength(2_500);
+  });
+
   it(`inserts ${ROWS} rows with RETURNING in pages within the parameter limit, in input order`, async () => {
     const rows = Array.from({ length: ROWS }, (_, i) => ({ x: ROWS - i, y: `v${i}`, z: i % 7 }));
+    // An engine sharing the driver, with no row cap: pages are bounded by the parameter limit.
+    const big = createAsyncEngine(h.engine.driver, { insertmanyvaluesPageSize: Number.MAX_SAFE_INTEGER });
     h.counting.reset();
-    const result = await h.engine.begin((conn) => conn.execute(insert(t).returning(t.c.id, t.c.x), rows));
+    const result = await big.begin((conn) => conn.execute(insert(t).returning(t.c.id, t.c.x), rows));
     // SQLite 32766; PostgreSQL 65535 by protocol, but postgres.js refuses 65534 and more.
     const limit = target.dialect === "postgresql" ? Math.min(65535, h.engine.driver.capabilities.maxParams) : 32766;
     const perPage = Math.floor(limit / 3);
