@@ -87,6 +87,11 @@ export class AsyncConnection implements DdlExecutor {
   private _savepointSeq = 0;
   private _options: ExecutionOptions;
   private _openStreams = 0;
+  /**
+   * Writes of the open transaction on a batch-only driver (no interactive transactions, atomic
+   * batch): sent as one atomic batch at commit.
+   */
+  private _batch: QueuedStatement[] = [];
   /** Open stream() results, closed by close() so none outlives its driver connection. */
   private readonly _streams = new Set<{ close(): Promise<void> }>();
   /** Settles when the operation in progress ends; close() waits for it before releasing the driver connection. */
@@ -166,12 +171,20 @@ export class AsyncConnection implements DdlExecutor {
   }
 
   // ---- transactions -------------------------------------------------------------------------
+  /**
+   * The driver cannot hold a transaction open across requests but can run a batch atomically
+   * (Neon HTTP, D1): a transaction's writes are queued and sent as one batch at commit.
+   */
+  get batchOnly(): boolean {
+    const caps = this.engine.driver.capabilities;
+    return !caps.interactiveTransactions && caps.atomicBatch;
+  }
   private get autocommit(): boolean {
     return this._options.isolationLevel?.toUpperCase() === "AUTOCOMMIT";
   }
   private async beginRoot(raw: DriverConnection): Promise<Transaction> {
     const tx = new Transaction(this, undefined, undefined);
-    if (raw.begin && !this.autocommit) {
+    if (raw.begin && !this.autocommit && !this.batchOnly) {
       const iso = this._options.isolationLevel;
       this.engine.echo.begin();
       await this.wrapDriver(() => raw.begin!(iso ? { isolationLevel: iso } : undefined), "BEGIN");
@@ -252,6 +265,9 @@ export class AsyncConnection implements DdlExecutor {
       this._nested = [];
       tx.deactivate();
       this._tx = undefined;
+      const queued = this._batch;
+      this._batch = [];
+      if (op === "commit" && queued.length) await this.sendBatch(raw, queued);
       if (op === "commit") {
         this.engine.echo.commit();
         if (raw.commit && !this.autocommit) await this.wrapDriver(() => raw.commit!(), "COMMIT");
@@ -380,6 +396,15 @@ export class AsyncConnection implements DdlExecutor {
     const prep = this.prepare(stmt, params);
     const compiled = prep.compiled!;
     await this._autobegin(raw);
+    if (this.batchOnly && this._tx && !this.autocommit) {
+      if (isReadStatement(compiled)) {
+        if (this._batch.length) throw this.readAfterWriteError(compiled.sql);
+      } else {
+        if (compiled.resultColumns.length) throw this.returningInBatchError(compiled.sql);
+        this.queueWrite(compiled, prep, params);
+        return new Result({ keys: [], processors: [] }, [], { rowsAffected: -1, returnsRows: false });
+      }
+    }
     if (Array.isArray(params)) {
       const rowsIn = params as readonly Record<string, unknown>[];
       if (rowsIn.length === 0) throw new ArgumentError("executemany needs at least one parameter set");
@@ -408,6 +433,73 @@ export class AsyncConnection implements DdlExecutor {
       rowsAffected: res.rowsAffected,
       ...(res.lastInsertRowid !== undefined ? { lastInsertRowid: res.lastInsertRowid } : {}),
     });
+  }
+
+  private queueWrite(compiled: Compiled, prep: Prepared, params: ExecuteParams | undefined, onResult?: QueuedStatement["onResult"]): void {
+    if (Array.isArray(params)) {
+      const rowsIn = params as readonly Record<string, unknown>[];
+      const pages = compiled.insertMany
+        ? compiled.constructMany(rowsIn, Math.min(this.engine.dialect.maxParams, this.engine.driver.capabilities.maxParams), this.engine.options.insertmanyvaluesPageSize ?? 1000)
+        : rowsIn.map((r, i) => ({ ...constructGroup(compiled, prep.binds, r, i), rows: 1 }));
+      for (const p of pages) this._batch.push({ sql: p.sql, params: p.params, compiled, onResult });
+      return;
+    }
+    const wire = compiled.construct(prep.binds, params as Record<string, unknown> | undefined);
+    this._batch.push({ sql: wire.sql, params: wire.params, compiled, onResult });
+  }
+
+  /**
+   * Queue a statement for the commit batch of a batch-only driver; `onResult` receives its
+   * result once the batch has run. Used by the ORM to plan a whole flush as one request. @internal
+   */
+  async queueForCommit(stmt: ClauseElement, params: ExecuteParams | undefined, onResult?: (r: Result<unknown[], Record<string, unknown>>) => void | Promise<void>): Promise<void> {
+    if (!this.batchOnly) throw new InvalidRequestError("queueForCommit() is only for batch-only drivers");
+    await this.enter(async (raw) => {
+      const prep = this.prepare(stmt, params);
+      await this._autobegin(raw);
+      this.queueWrite(prep.compiled!, prep, params, onResult);
+    });
+  }
+  /** Statements queued for the commit batch (batch-only drivers). */
+  get pendingBatchSize(): number {
+    return this._batch.length;
+  }
+
+  private async sendBatch(raw: DriverConnection, queued: readonly QueuedStatement[]): Promise<void> {
+    const echo = this.engine.echo;
+    if (echo.enabled) {
+      echo.line(`BATCH (${queued.length} statement${queued.length === 1 ? "" : "s"}, one transaction)`);
+      for (const q of queued) echo.statement(q.sql, q.params, { cache: "cached", elapsedMs: 0 });
+    }
+    let results: DriverResult[];
+    try {
+      const iso = this._options.isolationLevel;
+      results = await raw.batch!(queued.map((q) => ({ sql: q.sql, params: q.params })), { transaction: true, ...(iso ? { isolationLevel: iso } : {}) });
+    } catch (e) {
+      throw await this.handleError(e, queued.map((q) => q.sql).join(";\n"), undefined);
+    }
+    for (let i = 0; i < queued.length; i++) {
+      const q = queued[i];
+      if (!q.onResult) continue;
+      const res = results[i];
+      const meta = q.compiled.resultColumns.length ? metadataFor(q.compiled) : metadataFromDriver(res.columns);
+      await q.onResult(new Result(meta, res.rows, { rowsAffected: res.rowsAffected }));
+    }
+  }
+
+  private readAfterWriteError(sql: string): InvalidRequestError {
+    const name = this.engine.driver.name;
+    return new InvalidRequestError(
+      `The ${name} driver has no interactive transactions: this transaction's writes are sent as one atomic batch at commit, so a read after them cannot see them. ` +
+        `Read before writing, commit first, or use a driver with interactive transactions (neon-ws, postgres.js, or a libSQL interactive transaction). Statement: ${sql.slice(0, 120)}`,
+    );
+  }
+  private returningInBatchError(sql: string): InvalidRequestError {
+    const name = this.engine.driver.name;
+    return new InvalidRequestError(
+      `The ${name} driver has no interactive transactions: this transaction's writes run as one atomic batch at commit, so RETURNING rows are not available here. ` +
+        `Run the statement outside a transaction (executionOptions({ isolationLevel: "AUTOCOMMIT" })), use the ORM session (which plans RETURNING into the commit batch), or a driver with interactive transactions (neon-ws, postgres.js, libSQL). Statement: ${sql.slice(0, 120)}`,
+    );
   }
 
   /** `execute(stmt).scalar()`: first column of the first row, or null. */
@@ -558,6 +650,25 @@ function constructGroup(
     if (e instanceof ArgumentError) throw new ArgumentError(`${e.message}, in parameter group ${group}`, { cause: e });
     throw e;
   }
+}
+
+/** A write waiting for the commit batch. */
+interface QueuedStatement {
+  readonly sql: string;
+  readonly params: unknown[];
+  readonly compiled: Compiled;
+  readonly onResult: ((r: Result<unknown[], Record<string, unknown>>) => void | Promise<void>) | undefined;
+}
+
+const READ_SQL = /^\s*(select|values|show|explain|pragma)\b/i;
+const WITH_SQL = /^\s*with\b/i;
+const DML_WORD = /\b(insert|update|delete|merge)\b/i;
+/** Whether a compiled statement only reads (SELECT, or text that reads). */
+function isReadStatement(c: Compiled): boolean {
+  if (c.statementKind === "select") return true;
+  if (c.statementKind !== "text") return false;
+  const sql = c.sql;
+  return READ_SQL.test(sql) || (WITH_SQL.test(sql) && !DML_WORD.test(sql));
 }
 
 /** Commit on return, roll back on throw (the callback forms of begin/beginNested). */

@@ -64,6 +64,15 @@ export interface BeginOptions {
   readonly readOnly?: boolean;
 }
 
+/** Options for {@link DriverConnection.batch}. */
+export interface BatchOptions {
+  /** Run all statements in one transaction that rolls back on the first error. */
+  readonly transaction: boolean;
+  /** Isolation level of that transaction, where the driver supports choosing one. */
+  readonly isolationLevel?: string;
+  readonly readOnly?: boolean;
+}
+
 /** An open streaming cursor. `close()` may be called at any time and more than once. */
 export interface DriverCursor {
   readonly columns: readonly DriverColumn[];
@@ -87,7 +96,7 @@ export interface DriverConnection {
    * Present when `capabilities.atomicBatch`. Runs all statements in one request; with
    * `transaction: true` they run in one transaction that rolls back on the first error.
    */
-  batch?(stmts: readonly DriverStatement[], opts: { transaction: boolean }): Promise<DriverResult[]>;
+  batch?(stmts: readonly DriverStatement[], opts: BatchOptions): Promise<DriverResult[]>;
   /** Present when `capabilities.interactiveTransactions`. */
   begin?(opts?: BeginOptions): Promise<void>;
   commit?(): Promise<void>;
