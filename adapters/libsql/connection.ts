@@ -9,6 +9,10 @@
  * {@link AsyncLock}: a connection holds it while its transaction is open (or while a cursor
  * reads outside a transaction), and statements outside a transaction take it per call.
  *
+ * Remote clients (sqld / Turso over HTTP or WebSocket) get a lock per connection instead of a
+ * shared one (see driver.ts): their transactions are server-side streams, so connections do
+ * not exclude each other in the client.
+ *
  * `begin()` is deferred, as in Python's sqlite3 driver (which SQLAlchemy uses): the real
  * `BEGIN IMMEDIATE` is issued by the first statement that is not a plain query (a write, DDL or
  * SAVEPOINT), a batch, or a cursor. Until then queries run in autocommit and take the lock only
@@ -89,8 +93,9 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
 
   /**
    * With `transaction: true` the statements commit or roll back together: outside a
-   * transaction through `client.batch(stmts, "write")` (one request), inside one through a
-   * savepoint around them. With `transaction: false` they run in order and stop at the first
+   * transaction through `client.batch(stmts, "write")` (one request: BEGIN IMMEDIATE, the
+   * statements, COMMIT, and a ROLLBACK step that runs when any of them failed), inside one
+   * through a savepoint around them (one request on success, a second to roll back on error). With `transaction: false` they run in order and stop at the first
    * error, earlier ones staying applied.
    */
   async batch(stmts: readonly DriverStatement[], opts: { transaction: boolean }): Promise<DriverResult[]> {
@@ -100,14 +105,13 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
     const results = await this.exclusive(async (r) => {
       if (r === this.client && opts.transaction) return this.client.batch(lib, "write");
       if (r !== this.client && opts.transaction) {
-        await r.execute(`SAVEPOINT ${BATCH_SAVEPOINT}`);
+        // One `batch` call (one request on a remote database): the SAVEPOINT, the statements
+        // and the RELEASE; a failing statement stops the batch before the RELEASE.
         try {
-          const out = await r.batch(lib);
-          await r.execute(`RELEASE ${BATCH_SAVEPOINT}`);
-          return out;
+          const out = await r.batch([`SAVEPOINT ${BATCH_SAVEPOINT}`, ...lib, `RELEASE ${BATCH_SAVEPOINT}`]);
+          return out.slice(1, -1);
         } catch (err) {
-          await r.execute(`ROLLBACK TO ${BATCH_SAVEPOINT}`);
-          await r.execute(`RELEASE ${BATCH_SAVEPOINT}`);
+          await r.batch([`ROLLBACK TO ${BATCH_SAVEPOINT}`, `RELEASE ${BATCH_SAVEPOINT}`]);
           throw err;
         }
       }

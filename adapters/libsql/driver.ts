@@ -16,9 +16,10 @@ import { describeLibsqlError } from "./errors.js";
 /** Options shared by {@link libsql} and {@link createLibsqlDriver}. */
 export interface LibsqlDriverOptions {
   /**
-   * Milliseconds a connection waits for another connection's SQLite transaction to end before
-   * failing with an "operational" error (code "ATHANOR_LOCK_TIMEOUT"). Default 5000.
-   * The wait is asynchronous: the event loop keeps running.
+   * Local databases only: milliseconds a connection waits for another connection's SQLite
+   * transaction to end before failing with an "operational" error (code
+   * "ATHANOR_LOCK_TIMEOUT"). Default 5000. The wait is asynchronous: the event loop keeps
+   * running. Remote connections never wait in the client; the server queues writers.
    */
   readonly lockTimeoutMs?: number;
   /**
@@ -28,13 +29,23 @@ export interface LibsqlDriverOptions {
    *   other connections, but a read-then-write transaction can interleave with another writer.
    * - `"immediate"`: at `begin()` (BEGIN IMMEDIATE), so each transaction is serializable, and a
    *   second connection waits for the first one's transaction even if that one only reads.
+   *
+   * On a remote URL neither mode costs a request of its own: @libsql/client sends the BEGIN in
+   * the same request as the transaction's first statement, and COMMIT in the request that
+   * closes the server-side stream. "deferred" keeps read-only work out of server-side streams
+   * (no COMMIT request, no stream left open when a session only read).
    */
   readonly beginMode?: "deferred" | "immediate";
 }
 
 /** Configuration for {@link createLibsqlDriver}. */
 export interface LibsqlDriverConfig extends LibsqlDriverOptions {
-  /** `file:/abs/path.db`, `file:relative.db`, `:memory:`, or a remote `libsql:`/`https:`/`wss:` URL. */
+  /**
+   * `file:/abs/path.db`, `file:relative.db`, `:memory:`, or a remote URL: `libsql://host`
+   * (HTTPS; `?tls=0` with an explicit port for plain HTTP), `https://`/`http://` (Hrana over
+   * HTTP: one fetch per request, the transport for Workers and serverless functions), or
+   * `wss://`/`ws://` (Hrana over WebSocket).
+   */
   readonly url: string;
   /** Auth token for remote databases. */
   readonly authToken?: string;
@@ -48,7 +59,7 @@ export interface LibsqlDriverConfig extends LibsqlDriverOptions {
   readonly busyTimeoutMs?: number;
 }
 
-const CAPABILITIES: DriverCapabilities = Object.freeze({
+const LOCAL_CAPABILITIES: DriverCapabilities = Object.freeze({
   interactiveTransactions: true,
   atomicBatch: true,
   streaming: true,
@@ -57,6 +68,20 @@ const CAPABILITIES: DriverCapabilities = Object.freeze({
   concurrentConnections: false,
   maxParams: 32766,
 });
+
+/**
+ * A remote database (sqld / Turso over Hrana) serializes writers itself: every
+ * `client.transaction()` is its own server-side stream with its own SQLite connection, and the
+ * client has none of the local traps (TRANSACTION_ACTIVE on `:memory:`, SQLITE_BUSY spinning in
+ * native code). So remote connections run side by side; a second writer waits on the server
+ * for the first one's COMMIT (or fails with SQLITE_BUSY after the server's busy timeout).
+ */
+const REMOTE_CAPABILITIES: DriverCapabilities = Object.freeze({ ...LOCAL_CAPABILITIES, concurrentConnections: true });
+
+/** True for clients that talk to a server (`http:`, `https:`, `ws:`, `wss:`, `libsql:` URLs). */
+export function isRemoteClient(client: Client): boolean {
+  return client.protocol !== "file";
+}
 
 /** One lock per Client, so two drivers wrapping the same client still serialize. */
 const locks = new WeakMap<Client, AsyncLock>();
@@ -78,9 +103,10 @@ function lockFor(client: Client): AsyncLock {
 class LibsqlDriver implements Driver {
   readonly dialect = "sqlite" as const;
   readonly paramstyle = "qmark" as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: DriverCapabilities;
   readonly name = "libsql";
-  private readonly lock: AsyncLock;
+  /** The client-wide lock of a local database; undefined for remote clients (see REMOTE_CAPABILITIES). */
+  private readonly lock: AsyncLock | undefined;
   private readonly lockTimeoutMs: number;
   private readonly beginMode: "deferred" | "immediate";
 
@@ -89,13 +115,18 @@ class LibsqlDriver implements Driver {
     private readonly ownsClient: boolean,
     opts: LibsqlDriverOptions | undefined,
   ) {
-    this.lock = lockFor(client);
+    const remote = isRemoteClient(client);
+    this.capabilities = remote ? REMOTE_CAPABILITIES : LOCAL_CAPABILITIES;
+    this.lock = remote ? undefined : lockFor(client);
     this.lockTimeoutMs = opts?.lockTimeoutMs ?? 5000;
     this.beginMode = opts?.beginMode ?? "deferred";
   }
 
   async connect(): Promise<DriverConnection> {
-    return new LibsqlConnection(this.client, this.lock, this.lockTimeoutMs, this.beginMode);
+    // A remote connection gets a lock of its own: it only orders that connection's own calls
+    // (which the engine never overlaps), so connections never wait for each other here.
+    const lock = this.lock ?? new AsyncLock(() => "libsql: internal error: a remote connection waited for itself");
+    return new LibsqlConnection(this.client, lock, this.lockTimeoutMs, this.beginMode);
   }
 
   describeError(err: unknown): DriverErrorInfo | undefined {
@@ -108,12 +139,17 @@ class LibsqlDriver implements Driver {
 }
 
 /**
- * Wrap a @libsql/client Client you created. `dispose()` leaves it open.
+ * Wrap a @libsql/client Client you created — from `@libsql/client` (Node, Deno, Bun) or from
+ * `@libsql/client/web` (Cloudflare Workers, Vercel Edge, browsers; remote URLs only).
+ * `dispose()` leaves it open.
  *
  * Values come back as the client's `intMode` makes them (athanor's own drivers use "number",
  * which raises a "data" error for integers beyond ±2^53); BLOBs come back as Uint8Array.
- * Capabilities: interactive transactions, atomic batch, streaming by paging (see cursor.ts),
- * savepoints, RETURNING; no concurrent connections (all connections share one lock).
+ * Capabilities: interactive transactions (remote: `client.transaction()`, a server-side
+ * stream), atomic batch (`client.batch(…, "write")`: one request, BEGIN … COMMIT with
+ * ROLLBACK on the first error), streaming by paging (see cursor.ts), savepoints, RETURNING.
+ * Local clients (`file:`, `:memory:`) serialize all connections behind one lock
+ * (`concurrentConnections: false`); remote clients do not (`concurrentConnections: true`).
  */
 export function libsql(client: Client, opts?: LibsqlDriverOptions): Driver {
   return new LibsqlDriver(client, false, opts);
@@ -121,6 +157,8 @@ export function libsql(client: Client, opts?: LibsqlDriverOptions): Driver {
 
 /**
  * Create a libSQL client (intMode "number") and a driver owning it; `dispose()` closes it.
+ * In a Worker, bundlers resolve `@libsql/client` to its web entry (export condition
+ * "workerd"), which accepts remote URLs only.
  * @throws LibsqlError (URL_INVALID, URL_SCHEME_NOT_SUPPORTED, SQLITE_CANTOPEN) when the URL
  *   is malformed or the database cannot be opened.
  */

@@ -45,11 +45,36 @@ const OPERATIONAL = new Set([
   "SERVER_ERROR",
   "PROTOCOL_VERSION_UNKNOWN",
   "STREAM_EXPIRED",
+  // sqld / Turso (Hrana) codes
+  "STREAM_CLOSED",
+  "TRANSACTION_BUSY",
+  "BLOCKED",
+  "RESPONSE_TOO_LARGE",
+  "HRANA_PROTO_ERROR",
+  "PROTOCOL_VERSION_ERROR",
+  "PROXY_ERROR",
+]);
+/** Hrana codes for statements the server refused to run as written. */
+const PROGRAMMING = new Set([
+  "SQL_INPUT_ERROR",
+  "SQL_PARSE_ERROR",
+  "SQL_NO_STATEMENT",
+  "SQL_MANY_STATEMENTS",
+  "SQL_NOT_FOUND",
+  "ARGS_INVALID",
+  "ARGS_BOTH_POSITIONAL_AND_NAMED",
 ]);
 const DATA = new Set(["SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE"]);
 const DATABASE = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT", "SQLITE_SCHEMA"]);
 /** Client codes after which the client (or its stream) cannot be used again. */
-const INVALIDATING = new Set(["CLIENT_CLOSED", "STREAM_EXPIRED", "HRANA_WEBSOCKET_ERROR", "HRANA_CLOSED_ERROR"]);
+const INVALIDATING = new Set([
+  "CLIENT_CLOSED",
+  "STREAM_EXPIRED",
+  "STREAM_CLOSED",
+  "TRANSACTION_TIMEOUT",
+  "HRANA_WEBSOCKET_ERROR",
+  "HRANA_CLOSED_ERROR",
+]);
 
 interface LibsqlErrorShape {
   readonly name: string;
@@ -70,7 +95,7 @@ function primaryCode(code: string): string {
 
 function kindOf(primary: string, code: string): DriverErrorKind {
   if (primary === "SQLITE_CONSTRAINT") return "integrity";
-  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE") return "programming";
+  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE" || PROGRAMMING.has(code)) return "programming";
   if (DATA.has(primary)) return "data";
   if (primary === "SQLITE_INTERNAL") return "internal";
   if (DATABASE.has(primary)) return "database";
@@ -79,6 +104,19 @@ function kindOf(primary: string, code: string): DriverErrorKind {
     return code.startsWith("URL_") ? "interface" : "operational";
   }
   return "database";
+}
+
+/**
+ * Remote errors carry only SQLite's primary code (Hrana has no extended codes). Where the
+ * message names the constraint kind unambiguously, recover the extended code local clients
+ * report, so the same violation has the same code on every libSQL transport. ("UNIQUE
+ * constraint failed" stays primary: SQLite also words rowid PRIMARY KEY violations that way.)
+ */
+function extendedFromMessage(message: string): string | undefined {
+  if (message.includes("FOREIGN KEY constraint failed")) return "SQLITE_CONSTRAINT_FOREIGNKEY";
+  if (message.includes("NOT NULL constraint failed")) return "SQLITE_CONSTRAINT_NOTNULL";
+  if (message.includes("CHECK constraint failed")) return "SQLITE_CONSTRAINT_CHECK";
+  return undefined;
 }
 
 /** The CHECK constraint name SQLite puts in its message ("CHECK constraint failed: ck_x"). */
@@ -91,8 +129,13 @@ function constraintFrom(message: string): string | undefined {
  * Classify an error thrown through the libSQL adapter.
  *
  * - SQLite constraint failures → "integrity"; `code` is the extended code when known
- *   (e.g. "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_FOREIGNKEY").
- * - SQLITE_ERROR ("no such table", "syntax error", …) and SQLITE_MISUSE → "programming".
+ *   (e.g. "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_FOREIGNKEY"; remote servers send only
+ *   "SQLITE_CONSTRAINT", refined from the message for FOREIGN KEY / NOT NULL / CHECK).
+ * - SQLITE_ERROR ("no such table", "syntax error", …), SQLITE_MISUSE, and sqld's refusals
+ *   (SQL_INPUT_ERROR, SQL_PARSE_ERROR, SQL_MANY_STATEMENTS, ARGS_INVALID, …) → "programming".
+ * - sqld's SQLITE_UNKNOWN (its name for a run-time SQLITE_ERROR) → "database".
+ * - Server-side faults (TRANSACTION_TIMEOUT/BUSY, STREAM_EXPIRED, SERVER_ERROR, HTTP and
+ *   protocol errors) → "operational"; expired/closed streams mark the connection invalidated.
  * - SQLITE_MISMATCH/TOOBIG/RANGE, and the client's RangeError for integers outside ±2^53
  *   (intMode "number") or out-of-range bigint arguments → "data".
  * - Busy/locked/I/O/open failures, TRANSACTION_ACTIVE, client/network errors, and this
@@ -108,7 +151,13 @@ export function describeLibsqlError(err: unknown): DriverErrorInfo | undefined {
   }
   if (isLibsqlError(err)) {
     const base = typeof err.code === "string" ? err.code : "SQLITE_UNKNOWN";
-    const code = typeof err.extendedCode === "string" && err.extendedCode !== "" ? err.extendedCode : base;
+    const extended =
+      typeof err.extendedCode === "string" && err.extendedCode !== ""
+        ? err.extendedCode
+        : base === "SQLITE_CONSTRAINT"
+          ? extendedFromMessage(err.message)
+          : undefined;
+    const code = extended ?? base;
     const kind = kindOf(primaryCode(base), base);
     const constraint = kind === "integrity" ? constraintFrom(err.message) : undefined;
     return {

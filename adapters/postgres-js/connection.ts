@@ -4,6 +4,7 @@
  */
 import type postgres from "postgres";
 import type {
+  BatchOptions,
   BeginOptions,
   DriverConnection,
   DriverCursor,
@@ -66,6 +67,43 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
       rows: res as unknown as unknown[][],
       rowsAffected: typeof res.count === "number" ? res.count : -1,
     };
+  }
+
+  /**
+   * Several statements in one round trip: postgres.js pipelines queries issued together on one
+   * connection. With `transaction: true` outside a transaction they are wrapped in
+   * BEGIN … COMMIT (rolled back on the first error). Inside a transaction they are pipelined;
+   * after a failure PostgreSQL aborts the transaction, so later statements do not apply.
+   * Outside a transaction without `transaction`, they run one after another, stopping at the
+   * first error.
+   */
+  async batch(stmts: readonly DriverStatement[], opts: BatchOptions): Promise<DriverResult[]> {
+    this.checkUsable();
+    const run = (st: DriverStatement) => this.reserved.unsafe(st.sql, st.params as never[], { prepare: this.prepare }).values();
+    const toResult = (res: Awaited<ReturnType<typeof run>>): DriverResult => ({
+      columns: toColumns(res.columns),
+      rows: res as unknown as unknown[][],
+      rowsAffected: typeof res.count === "number" ? res.count : -1,
+    });
+    if (!this.inTransaction && !opts.transaction) {
+      const out: DriverResult[] = [];
+      for (const st of stmts) out.push(toResult(await run(st)));
+      return out;
+    }
+    const wrap = !this.inTransaction;
+    const pending = [
+      ...(wrap ? [this.reserved.unsafe(beginSql(opts), [], { prepare: this.prepare })] : []),
+      ...stmts.map(run),
+      ...(wrap ? [this.reserved.unsafe("COMMIT", [], { prepare: this.prepare })] : []),
+    ];
+    const settled = await Promise.allSettled(pending);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      if (wrap) await this.reserved.unsafe("ROLLBACK", [], { prepare: this.prepare }).catch(() => {});
+      throw failed.reason;
+    }
+    const values = settled.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof run>>>).value);
+    return (wrap ? values.slice(1, -1) : values).map(toResult);
   }
 
   /** @throws PgAdapterError for unknown isolation levels; PostgresError from the server. */

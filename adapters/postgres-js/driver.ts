@@ -37,7 +37,7 @@ export interface PostgresJsDriverConfig extends PostgresJsDriverOptions {
 
 const CAPABILITIES: DriverCapabilities = Object.freeze({
   interactiveTransactions: true,
-  atomicBatch: false,
+  atomicBatch: true,
   streaming: true,
   savepoints: true,
   returning: true,

@@ -361,6 +361,29 @@ export class AsyncConnection implements DdlExecutor {
     return res;
   }
 
+  /** Several wire statements through the driver's batch (one request), with events and echo. */
+  private async runWireBatch(raw: DriverConnection, pages: readonly { sql: string; params: unknown[] }[], info: Prepared): Promise<DriverResult[]> {
+    const d = this[DISPATCH];
+    const stmts: { sql: string; params: unknown[] }[] = [];
+    for (const p of pages) {
+      let { sql, params } = p;
+      if (d.has("beforeCursorExecute")) {
+        const r = await d.fireAsync("beforeCursorExecute", this, raw, sql, params, info, true);
+        if (r) [sql, params] = [r[0], [...r[1]]];
+      }
+      if (this.engine.echo.enabled) this.engine.echo.statement(sql, params, { cache: info.cache, elapsedMs: info.elapsedMs });
+      stmts.push({ sql, params });
+    }
+    let res: DriverResult[];
+    try {
+      res = await raw.batch!(stmts, { transaction: false });
+    } catch (e) {
+      throw await this.handleError(e, stmts[0]?.sql, undefined);
+    }
+    if (d.has("afterCursorExecute")) for (const st of stmts) await d.fireAsync("afterCursorExecute", this, raw, st.sql, st.params, info, true);
+    return res;
+  }
+
   private coerceStatement(stmt: unknown): ClauseElement {
     if (stmt instanceof ClauseElement) return stmt;
     if (typeof stmt === "string") {
@@ -418,8 +441,12 @@ export class AsyncConnection implements DdlExecutor {
           )
         : rowsIn.map((r, i) => ({ ...constructGroup(compiled, prep.binds, r, i), rows: 1 }));
       let last: DriverResult | undefined;
-      for (const page of pages) {
-        last = await this.runWire(raw, page.sql, page.params, prep, true);
+      // Inside a transaction, a driver that can batch sends all parameter sets in one round trip.
+      const results = pages.length > 1 && raw.batch && this._tx && !this.autocommit
+        ? await this.runWireBatch(raw, pages, prep)
+        : undefined;
+      for (let i = 0; i < pages.length; i++) {
+        last = results ? results[i] : await this.runWire(raw, pages[i].sql, pages[i].params, prep, true);
         for (const r of last.rows) rows.push(r);
         affected += last.rowsAffected;
       }

@@ -1,13 +1,88 @@
 /**
  * `aliased(User)`: an alias of a mapped class whose attributes are SQL expressions against the
- * aliased table (SQLAlchemy's `AliasedClass`).
+ * aliased table (SQLAlchemy's `AliasedClass`), plus the expression adaptation the ORM uses to
+ * re-target criteria and expressions from a table to an alias or subquery
+ * (SQLAlchemy's `ClauseAdapter`).
  * @module
  */
 import { ArgumentError } from "../errors.js";
-import type { ColumnElement } from "../sql/elements.js";
-import type { Alias, FromClause } from "../sql/selectable.js";
-import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
+import { ClauseElement, ColumnElement } from "../sql/elements.js";
+import { ColumnClause } from "../sql/column.js";
+import { FromClause, SelectBase, type Alias } from "../sql/selectable.js";
+import { ColumnExpressionProperty } from "./mapped-column.js";
+import { adaptCondition, InstrumentedAttribute, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
+import type { RelationshipSpec } from "./relationship.js";
 import type { ModelRow } from "./declarative.js";
+
+/**
+ * Copy `expr`, replacing every column for which `replace` returns a substitute. Sub-SELECTs and
+ * FROM clauses are kept as they are (they are not part of the expression's own columns).
+ * Returns `expr` itself when nothing changed.
+ */
+export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col: ColumnClause<unknown, string>) => ColumnElement<unknown, string> | undefined): E {
+  const visit = (e: unknown): unknown => {
+    if (!(e instanceof ClauseElement)) return e;
+    if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
+    if (e instanceof ColumnExpressionProperty) {
+      const inner = e.resolve();
+      if (inner === null) return e;
+      const adapted = visit(inner);
+      return adapted === inner ? e : adapted;
+    }
+    if (e instanceof ColumnClause) return replace(e) ?? e;
+    if (e instanceof FromClause || e instanceof SelectBase) return e;
+    let copy: Record<string, unknown> | undefined;
+    const src = e as unknown as Record<string, unknown>;
+    for (const k of Object.keys(src)) {
+      if (k === "table") continue;
+      const v = src[k];
+      let nv: unknown = v;
+      if (v instanceof ClauseElement) nv = visit(v);
+      else if (Array.isArray(v)) {
+        const mapped = v.map((x) => (Array.isArray(x) ? x.map(visit) : visit(x)));
+        if (mapped.some((x, i) => (Array.isArray(x) ? x.some((y, j) => y !== (v[i] as unknown[])[j]) : x !== v[i]))) nv = mapped;
+      }
+      if (nv !== v) {
+        copy ??= Object.assign(Object.create(Object.getPrototypeOf(e) as object) as Record<string, unknown>, src);
+        copy[k] = nv;
+      }
+    }
+    return copy ?? e;
+  };
+  return visit(expr) as E;
+}
+
+/** Re-target an expression from a mapper's table to one of its aliases. */
+export function adaptToFrom<E extends ClauseElement>(expr: E, table: FromClause, to: FromClause): E {
+  if (table === to) return expr;
+  return adaptExpression(expr, (c) => {
+    const base = c.baseColumn;
+    return base instanceof ColumnClause && base.table === table ? to.correspondingColumn(base) : undefined;
+  });
+}
+
+/**
+ * A relationship seen from an aliased entity: `ua.addresses` joins from the alias
+ * (`select(ua).join(ua.addresses)`) and names the relationship in loader options.
+ */
+export class AliasedRelationship {
+  readonly _isAliasedRelationship = true;
+  constructor(readonly property: RelationshipProperty, readonly parentFrom: FromClause) {}
+  /** @internal JOIN target(s) from the alias. */
+  _joinTargets(): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
+    const p = this.property;
+    if (p.direction === "MANYTOMANY") {
+      return [
+        { target: p.secondary!, onclause: adaptCondition(p.primaryjoin, p.parent.table, this.parentFrom, p.secondary!, p.secondary!, undefined) as ColumnElement<unknown, string> },
+        { target: p.mapper.table, onclause: p.secondaryjoin! },
+      ];
+    }
+    return [{ target: p.mapper.table, onclause: p.joinCondition(this.parentFrom, p.mapper.table) }];
+  }
+  toString(): string {
+    return `aliased(${this.property.parent.className}).${this.property.key}`;
+  }
+}
 
 /** An aliased entity: `A.name` is the column of the alias. */
 export class AliasedClass<T = unknown> {
@@ -15,7 +90,7 @@ export class AliasedClass<T = unknown> {
   readonly _isColumnsClauseProvider = true;
   readonly _isAliasedClass = true;
   readonly alias: Alias;
-  private readonly attrs = new Map<string, InstrumentedAttribute>();
+  private readonly attrs = new Map<string, ColumnElement<unknown, string>>();
   constructor(readonly mapper: Mapper, name?: string) {
     this.alias = mapper.table.alias(name);
     for (const p of mapper.columnProps) {
@@ -25,9 +100,21 @@ export class AliasedClass<T = unknown> {
       this.attrs.set(p.key, attr);
       Object.defineProperty(this, p.key, { value: attr, enumerable: true });
     }
+    for (const [key, p] of mapper.expressionProps) {
+      Object.defineProperty(this, key, {
+        enumerable: true,
+        get: () => {
+          const e = p.resolve();
+          return e === null ? p : adaptToFrom(e, mapper.table, this.alias);
+        },
+      });
+    }
+    for (const [key, rel] of mapper.relationships) {
+      Object.defineProperty(this, key, { value: new AliasedRelationship(rel, this.alias), enumerable: true });
+    }
   }
   /** The attribute for a column key. */
-  attribute(key: string): InstrumentedAttribute {
+  attribute(key: string): ColumnElement<unknown, string> {
     const a = this.attrs.get(key);
     if (!a) throw new ArgumentError(`aliased(${this.mapper.className}) has no attribute '${key}'`);
     return a;
@@ -46,12 +133,19 @@ export class AliasedClass<T = unknown> {
   }
 }
 
-/** The aliased form of a model class: its column attributes, typed. */
+/** The aliased form of a model class: its column attributes and relationships, typed. */
 export type Aliased<C> = AliasedClass<C extends abstract new (...args: never[]) => infer T ? T : never> & {
-  readonly [K in keyof C as C[K] extends InstrumentedAttribute ? K : never]: C[K];
+  readonly [K in keyof C as C[K] extends InstrumentedAttribute | ColumnExpressionProperty ? K : never]: C[K];
+} & {
+  readonly [K in keyof C as C[K] extends RelationshipSpec<unknown> ? K : never]: AliasedRelationship;
 };
 
-/** `aliased(User, name?)`: an alias of a mapped class usable in select(), joins and criteria. */
+/**
+ * `aliased(User, name?)`: an alias of a mapped class usable in select(), joins, criteria and
+ * loader options (`containsEager(User.addresses, { alias })`). Without a name the alias is
+ * anonymous and renders as `<table>_1`.
+ * @throws ArgumentError when `cls` is not a mapped class.
+ */
 export function aliased<C extends abstract new (...args: never[]) => unknown>(cls: C, name?: string): Aliased<C> {
   const m = mapperOf(cls);
   if (!m) throw new ArgumentError("aliased() expects a mapped class");

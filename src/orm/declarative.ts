@@ -18,13 +18,16 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { ColumnImpl, MetaData, TableImpl, type TableArg } from "../sql/schema.js";
+import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
-import { MappedColumn } from "./mapped-column.js";
+import { ColumnExpressionProperty, MappedColumn } from "./mapped-column.js";
+import { bindExpressionProperty } from "./mapper.js";
 import { ColumnProperty, InstrumentedAttribute, MAPPER, Mapper, RelationshipProperty, type MappedClass, type MapperEvents, type RegistryLike } from "./mapper.js";
 import { DISPATCH, type Dispatcher } from "../engine/events.js";
-import { pendingSpecs, RelationshipSpec } from "./relationship.js";
+import { pendingSpecs, RelationshipSpec, specsVersion } from "./relationship.js";
+
+let discoveredVersion = -1;
 import { InstanceState, STATE } from "./state.js";
 
 /** Column declarations of a model. */
@@ -34,32 +37,32 @@ export type ModelColumns = Record<string, MappedColumn<unknown>>;
 export type ModelRow<C extends ModelColumns> = { -readonly [K in keyof C]: C[K] extends MappedColumn<infer T> ? T : never };
 
 /** Keys a constructor argument must give: NOT NULL columns with no default that are not keys. */
-export type RequiredInitKeys<C extends ModelColumns> = { [K in keyof C]: C[K] extends MappedColumn<unknown, false> ? K : never }[keyof C];
+export type RequiredInitKeys<C extends ModelColumns, D = never> = Exclude<{ [K in keyof C]: C[K] extends MappedColumn<unknown, false> ? K : never }[keyof C], D>;
 
 /**
  * Column values accepted by `new Model({...})`: NOT NULL columns without a default, primary key
  * or foreign key are required; the rest optional.
  */
-export type ModelInitColumns<C extends ModelColumns> = {
-  [K in keyof C as K extends RequiredInitKeys<C> ? K : never]: ModelRow<C>[K];
-} & { [K in keyof C as K extends RequiredInitKeys<C> ? never : K]?: ModelRow<C>[K] };
+export type ModelInitColumns<C extends ModelColumns, D = never> = {
+  [K in keyof C as K extends RequiredInitKeys<C, D> ? K : never]: ModelRow<C>[K];
+} & { [K in keyof C as K extends RequiredInitKeys<C, D> ? never : K]?: ModelRow<C>[K] };
 
 /**
  * Constructor argument of a model: column values (see {@link ModelInitColumns}), plus
  * relationship values by name (the base class cannot see the subclass's relationships, so they
  * are accepted by name and checked at run time).
  */
-export type ModelInit<C extends ModelColumns> = ModelInitColumns<C> & { readonly [relationship: string]: unknown };
+export type ModelInit<C extends ModelColumns, D = never> = ModelInitColumns<C, D> & { readonly [relationship: string]: unknown };
 
-type InitArgs<C extends ModelColumns, I> = [RequiredInitKeys<C>] extends [never] ? [init?: I] : [init: I];
+type InitArgs<C extends ModelColumns, D, I> = [RequiredInitKeys<C, D>] extends [never] ? [init?: I] : [init: I];
 
 /**
  * Construct signatures of a model: the first takes exactly the columns (so typed interfaces and
  * misspelt keys are checked), the second also relationships by name.
  */
-export type ModelConstructor<C extends ModelColumns, I> = {
-  new (...args: InitArgs<C, ModelInitColumns<C>>): I;
-  new (...args: InitArgs<C, ModelInit<C>>): I;
+export type ModelConstructor<C extends ModelColumns, I, D = never> = {
+  new (...args: InitArgs<C, D, ModelInitColumns<C, D>>): I;
+  new (...args: InitArgs<C, D, ModelInit<C, D>>): I;
 };
 
 /** Class-level attributes: SQL expressions for each column. */
@@ -70,6 +73,11 @@ export type ModelTableColumns<C extends ModelColumns> = { readonly [K in keyof C
 
 /** Options of `Employee.subclass(...)`. */
 export interface SubclassOptions {
+  /**
+   * Joined-table inheritance: the subclass's own table. Without it the subclass shares its
+   * parent's table (single-table inheritance).
+   */
+  readonly table?: string;
   /** Discriminator value stored for (and identifying rows of) this class. */
   readonly polymorphicIdentity?: unknown;
   /** Joined-table inheritance: constraints, indexes and table options of the subclass table. */
@@ -77,22 +85,26 @@ export interface SubclassOptions {
 }
 
 type ColumnsOf<This> = This extends { readonly __mappedColumns: infer C extends ModelColumns } ? C : {};
+type DiscriminatorOf<This> = This extends { readonly __discriminator: infer D } ? D : never;
 
-/** The class returned by `Employee.subclass(...)`: the parent's statics and instance type plus the new columns. */
+/** The class returned by `Employee.subclass(...)`: the parent's instance type and columns plus the new columns. */
 export type SubclassModel<This extends abstract new (...args: never[]) => object, C2 extends ModelColumns> = ModelConstructor<
   ColumnsOf<This> & C2,
-  InstanceType<This> & ModelRow<C2>
+  InstanceType<This> & ModelRow<C2>,
+  DiscriminatorOf<This>
 > &
-  Omit<This, "prototype" | "__mappedColumns" | "__table__"> &
-  ModelAttributes<C2> & {
+  ModelAttributes<ColumnsOf<This> & C2> &
+  // The parent's own statics (relationships, static methods) exist at run time but are not
+  // repeated in this type: spelling them (Omit<This, …>) defeats declaration emit of inferred types.
+  Omit<ModelStatics<ColumnsOf<This> & C2, DiscriminatorOf<This>>, "__table__" | "_asFromClause"> & {
     /** The subclass's own table (joined-table), or the shared base table (single-table). */
     readonly __table__: TableImpl;
-    /** @internal Type-level record of every column of the class. */
-    readonly __mappedColumns: ColumnsOf<This> & C2;
   };
 
 /** Static members every model class has. */
-export interface ModelStatics<C extends ModelColumns> {
+export interface ModelStatics<C extends ModelColumns, D = never> {
+  /** @internal Type-level key of the discriminator column (undefined at run time). */
+  readonly __discriminator: D;
   /** The mapped Table. */
   readonly __table__: TableImpl<ModelTableColumns<C>>;
   /** @internal Type-level record of the class's columns (undefined at run time). */
@@ -109,20 +121,24 @@ export interface ModelStatics<C extends ModelColumns> {
    * Declare a mapped subclass (SQLAlchemy's mapper inheritance), to extend:
    * - single-table: `class Manager extends Employee.subclass({ managerData: … }, { polymorphicIdentity: "manager" }) {}`
    *   adds the columns to the base table (created NULL-able there, since other classes' rows leave them empty);
-   * - joined-table: `class Engineer extends Employee.subclass("engineer", { info: … }, { polymorphicIdentity: "engineer" }) {}`
-   *   maps a new table whose primary key references the parent's (declared automatically when
-   *   not given as `id: mappedColumn(ForeignKey("employee.id"), { primaryKey: true })`).
+   * - joined-table: `class Engineer extends Employee.subclass({ info: … }, { table: "engineer", polymorphicIdentity: "engineer" }) {}`
+   *   maps a new table whose primary key references the parent's (declared automatically, with
+   *   ON DELETE CASCADE, when not given as `id: mappedColumn(ForeignKey("employee.id"), { primaryKey: true })`).
+   *
+   * The discriminator column is filled from `polymorphicIdentity` at construction. A subclass is
+   * adopted on first use like any model; a polymorphic load of a row whose subclass was never
+   * used (no `new`, no static access, not a relationship target) builds an instance of the class
+   * `subclass()` returned — use the subclass once (e.g. `configureModel(Manager)`) at start-up.
    *
    * Querying the parent returns instances of the subclass its discriminator names; querying the
    * subclass filters by its identities (single-table) or joins its table (joined-table).
    * @throws ArgumentError for a column key the parent already maps, or a subclass of a hierarchy without `polymorphicOn`.
    */
   subclass<This extends abstract new (...args: never[]) => object, const C2 extends ModelColumns>(this: This, columns: C2, options?: SubclassOptions): SubclassModel<This, C2>;
-  subclass<This extends abstract new (...args: never[]) => object, const C2 extends ModelColumns>(this: This, tableName: string, columns: C2, options?: SubclassOptions): SubclassModel<This, C2>;
 }
 
 /** The class returned by `Base.model()`; extend it. */
-export type ModelClass<C extends ModelColumns> = ModelConstructor<C, ModelRow<C> & MappedInstance> & ModelAttributes<C> & ModelStatics<C>;
+export type ModelClass<C extends ModelColumns, D = never> = ModelConstructor<C, ModelRow<C> & MappedInstance, D> & ModelAttributes<C> & ModelStatics<C, D>;
 
 /** Marker interface of mapped instances. */
 export interface MappedInstance {
@@ -214,7 +230,7 @@ export class Registry implements RegistryLike {
         const rel = new RelationshipProperty(base, key, v);
         v.bind(rel, cls);
         base.relationships.set(key, rel);
-      }
+      } else if (v instanceof ColumnExpressionProperty) bindExpressionProperty(base, key, v);
     }
     this.dirty = true;
     return base;
@@ -225,21 +241,57 @@ export class Registry implements RegistryLike {
    * @throws ArgumentError for relationships whose targets or join conditions cannot be resolved.
    */
   configure(): void {
-    if (!this.dirty || this.configuring) return;
+    if (this.configuring) return;
+    // Adopt model classes reachable through relationships first (they may not be used yet).
+    if (pendingSpecs.size && discoveredVersion !== specsVersion) {
+      discoveredVersion = specsVersion;
+      discoverModels();
+    }
+    if (!this.dirty) return;
     this.configuring = true;
     try {
-      for (const m of this.mappers) {
-        if (m.class_ === (m as unknown as { _modelClass: unknown })._modelClass) continue;
-        for (const rel of m.relationships.values()) {
-          if (!Object.prototype.hasOwnProperty.call(m.class_.prototype, rel.key)) defineRelationshipAccessor(m.class_.prototype, rel);
+      // Resolving a relationship target can adopt another class (dirtying the registry again):
+      // repeat until a whole pass adopted nothing new.
+      for (let pass = 0; this.dirty && pass < 100; pass++) {
+        this.dirty = false;
+        for (const m of this.mappers) {
+          if (m.class_ === (m as unknown as { _modelClass: unknown })._modelClass) continue;
+          for (const rel of m.relationships.values()) {
+            if (!Object.prototype.hasOwnProperty.call(m.class_.prototype, rel.key)) defineRelationshipAccessor(m.class_.prototype, rel);
+          }
+        }
+        try {
+          for (const m of this.mappers) m.configureRelationships();
+        } catch (e) {
+          this.dirty = true; // report the error again on the next use
+          throw e;
         }
       }
-      for (const m of this.mappers) if (!m.configured || this.dirty) m.configureRelationships();
-      this.dirty = false;
     } finally {
       this.configuring = false;
     }
   }
+}
+
+/** Values set on construction: `defaultFactory` results and plain scalar `default`s (dataclass-style). */
+const initDefaults = new WeakMap<Mapper, readonly (readonly [string, () => unknown])[]>();
+function constructionDefaults(m: Mapper): readonly (readonly [string, () => unknown])[] {
+  let d = initDefaults.get(m);
+  if (!d) {
+    const out: (readonly [string, () => unknown])[] = [];
+    for (const p of m.columnProps) {
+      if (p.defaultFactory) out.push([p.key, p.defaultFactory]);
+      else {
+        const v = p.column.default;
+        // Only plain values: callables and SQL expressions are INSERT-time defaults.
+        if (v !== undefined && v !== null && (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) out.push([p.key, () => v]);
+      }
+    }
+    const on = m.base.polymorphicOn;
+    if (on && m.polymorphicIdentity !== undefined) out.push([on.key, () => m.polymorphicIdentity]);
+    initDefaults.set(m, (d = out));
+  }
+  return d;
 }
 
 /** Root of every mapped instance: sets up state and applies constructor arguments. */
@@ -251,7 +303,7 @@ class ModelRoot {
     m.registry.configure();
     const state = new InstanceState(this, m);
     Object.defineProperty(this, STATE, { value: state, enumerable: false, writable: false });
-    for (const p of m.columnProps) if (p.defaultFactory) state.dict[p.key] = p.defaultFactory();
+    for (const [k, f] of constructionDefaults(m)) state.dict[k] = f();
     if (init) {
       for (const [k, v] of Object.entries(init)) {
         if (!m.columnPropsByKey.has(k) && !m.relationships.has(k)) {
@@ -264,6 +316,195 @@ class ModelRoot {
 }
 
 const REGISTRY: unique symbol = Symbol.for("athanor.registry");
+
+/** A ForeignKey given a class attribute (`ForeignKey(User.id)`) points at the attribute's column. */
+function normalizeFk(fk: ForeignKey): ForeignKey {
+  const spec = fk.spec as unknown;
+  if (spec instanceof InstrumentedAttribute) return new ForeignKey(spec.column as ColumnImpl, fk.opts);
+  return fk;
+}
+
+/** A table column from a mapped column declaration. */
+function columnFor(where: string, key: string, mc: unknown, forceNullable = false): ColumnImpl {
+  if (!(mc instanceof MappedColumn)) throw new ArgumentError(`${where}: '${key}' must be a mappedColumn()`);
+  const o = mc.options;
+  if (o.versionId && o.nullable) throw new ArgumentError(`${where}: version column '${key}' cannot be nullable`);
+  const typeOrFk = mc.typeOrFk instanceof ForeignKey ? normalizeFk(mc.typeOrFk) : mc.typeOrFk;
+  const fkOpt = o.foreignKey instanceof ForeignKey ? normalizeFk(o.foreignKey) : o.foreignKey;
+  return new ColumnImpl(typeOrFk, {
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    primaryKey: o.primaryKey ?? false,
+    nullable: forceNullable || (o.nullable ?? false),
+    ...(o.default !== undefined ? { default: o.default } : {}),
+    ...(o.serverDefault !== undefined ? { serverDefault: o.serverDefault } : {}),
+    ...(o.onupdate !== undefined ? { onupdate: o.onupdate } : {}),
+    ...(o.serverOnupdate !== undefined ? { serverOnupdate: o.serverOnupdate } : {}),
+    ...(o.unique !== undefined ? { unique: o.unique } : {}),
+    ...(o.index !== undefined ? { index: o.index } : {}),
+    ...(o.autoincrement !== undefined ? { autoincrement: o.autoincrement } : {}),
+    ...(fkOpt !== undefined ? { foreignKey: fkOpt } : {}),
+    ...(o.identity !== undefined ? { identity: o.identity } : {}),
+    ...(o.computed !== undefined ? { computed: o.computed } : {}),
+    ...(o.sequence !== undefined ? { sequence: o.sequence } : {}),
+    ...(o.comment !== undefined ? { comment: o.comment } : {}),
+    ...(o.sortOrder !== undefined ? { sortOrder: o.sortOrder } : {}),
+  });
+}
+
+/** Column property + class attribute + instance accessor for one mapped column. */
+function mapColumn(mapper: Mapper, Model: Function, key: string, col: ColumnImpl, mc: MappedColumn<unknown>): void {
+  const o = mc.options;
+  const prop = new ColumnProperty(key, col, (o.deferred ?? false) || (o.deferredRaiseload ?? false), o.deferredRaiseload ?? false, o.defaultFactory);
+  const attr = new InstrumentedAttribute(key, col, Model);
+  mapper.addColumnProperty(prop, attr);
+  if (o.versionId) mapper.versionProp = prop;
+  Object.defineProperty(Model, key, { value: attr, configurable: true, enumerable: false, writable: false });
+  defineColumnAccessor(Model.prototype, mapper, key);
+}
+
+/** Statics every model class carries, and the Proxy that adopts the user's subclass on first static access. */
+function finishModel<R>(Model: Function, mapper: Mapper, registry: Registry): R {
+  Object.defineProperty(Model, "__table__", { value: mapper.table, enumerable: false, configurable: true });
+  Object.defineProperty(Model, DISPATCH, { enumerable: false, configurable: true, get: () => mapper.dispatch });
+  Object.defineProperty(Model, "_asFromClause", { enumerable: false, configurable: true, value: () => mapper.table });
+  Object.defineProperty(Model, "_attributeFor", {
+    enumerable: false,
+    configurable: true,
+    value(this: MappedClass, key: string): ColumnElement<unknown, string> | undefined {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      return v instanceof InstrumentedAttribute ? v : undefined;
+    },
+  });
+  Object.defineProperty(Model, "_isColumnsClauseProvider", { value: true, enumerable: false, configurable: true });
+  Object.defineProperty(Model, "_columnsClauseElements", {
+    enumerable: false,
+    configurable: true,
+    value(this: MappedClass): readonly ColumnElement<unknown, string>[] {
+      const m = (this as unknown as { [MAPPER]: Mapper })[MAPPER];
+      return m.defaultLoadProps.map((p) => p.column);
+    },
+  });
+  Object.defineProperty(Model, "subclass", { enumerable: false, configurable: true, writable: true, value: subclassOf });
+  registry.addMapper(mapper);
+  scheduleDiscovery();
+  // Static access through a subclass (User.id, select(User)) adopts the subclass first, so that
+  // its own `name`/`length` statics are replaced by the column attributes.
+  const proxy: unknown = new Proxy(Model, {
+    get(target, prop, receiver) {
+      if (receiver !== proxy && receiver !== target && typeof receiver === "function" && !Object.prototype.hasOwnProperty.call(receiver, MAPPER)) {
+        registry.mapSubclass(receiver as MappedClass, mapper);
+        if (typeof prop === "string" && Object.prototype.hasOwnProperty.call(receiver, prop)) return (receiver as unknown as Record<string, unknown>)[prop];
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return proxy as R;
+}
+
+/** Add a column to an existing table (single-table inheritance puts subclass columns on the base table). */
+function appendColumn(table: TableImpl, key: string, col: ColumnImpl): void {
+  if (table.columnList.some((c) => c.key === key || c.name === (col.explicitName ? col.name : key))) {
+    throw new ArgumentError(`single-table inheritance: table '${table.name}' already has a column '${key}'`);
+  }
+  col.bindKey(key);
+  (table as unknown as { appendColumn(c: ColumnImpl): void }).appendColumn(col);
+  (table as unknown as { _c?: unknown })._c = undefined;
+  for (const fk of col.foreignKeys) {
+    const fkc = new ForeignKeyConstraint([col], [fk.spec], fk.opts);
+    fkc.elements.push(fk);
+    fkc.table = table;
+    fk.constraint = fkc;
+    table.constraints.push(fkc);
+  }
+  if (col.unique) {
+    const uc = new UniqueConstraint(col);
+    uc.attach(table);
+    table.constraints.push(uc);
+  }
+  if (col.index) table.addIndex(new Index(`ix_${table.name}_${col.name}`, col));
+}
+
+/** Implementation of `Model.subclass(...)` (see {@link ModelStatics.subclass}). */
+function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassOptions = {}): unknown {
+  const a = options.table;
+  const joined = a !== undefined;
+  const own = (this as unknown as { [MAPPER]?: Mapper })[MAPPER];
+  if (!own) throw new ArgumentError("subclass() must be called on a mapped class");
+  const parent = own.class_ === this ? own : own.registry.mapSubclass(this, own);
+  const registry = parent.registry as Registry;
+  const base = parent.base;
+  const where = `${parent.className}.subclass(${joined ? `"${a}"` : ""})`;
+  if (!base.polymorphicOn) {
+    throw new ArgumentError(`${where}: the hierarchy's base ${base.className} needs Base.model(…, { polymorphicOn: "<discriminator column>" })`);
+  }
+  if (typeof columns !== "object" || columns === null) throw new ArgumentError(`${where}: expected a record of mappedColumn() declarations`);
+  const id = options.polymorphicIdentity;
+  if (id !== undefined && base.polymorphicMap.has(id)) {
+    throw new ArgumentError(`${where}: polymorphicIdentity ${JSON.stringify(id)} is already used by ${base.polymorphicMap.get(id)!.className}`);
+  }
+  const Parent = this as unknown as new (...args: never[]) => object;
+  const Sub = class extends Parent {};
+  let table: TableImpl;
+  const newCols: [string, ColumnImpl, MappedColumn<unknown>][] = [];
+  const pkPairs: [ColumnImpl, ColumnProperty][] = [];
+  if (joined) {
+    const cols: Record<string, ColumnImpl> = {};
+    for (const p of parent.pkProps) {
+      const given = columns[p.key];
+      if (given !== undefined) {
+        if (!(given instanceof MappedColumn) || !given.options.primaryKey) {
+          throw new ArgumentError(`${where}: '${p.key}' is the inherited primary key; declare it with primaryKey: true (and a ForeignKey to ${parent.table.name}) or leave it out`);
+        }
+        cols[p.key] = columnFor(where, p.key, given);
+      } else {
+        cols[p.key] = new ColumnImpl(new ForeignKey(p.column, { onDelete: "CASCADE" }), { primaryKey: true, name: p.column.name });
+      }
+      pkPairs.push([cols[p.key], p]);
+    }
+    for (const [key, mc] of Object.entries(columns)) {
+      if (key in cols) continue;
+      if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
+      cols[key] = columnFor(where, key, mc);
+      newCols.push([key, cols[key], mc as MappedColumn<unknown>]);
+    }
+    table = new TableImpl(a as string, (parent.table as TableImpl).metadata, cols, ...(options.tableArgs ?? []));
+  } else {
+    if (options.tableArgs?.length) throw new ArgumentError(`${where}: tableArgs apply to a subclass table; single-table subclasses share ${parent.table.name}`);
+    table = parent.table as TableImpl;
+    for (const [key, mc] of Object.entries(columns)) {
+      if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
+      if (mc instanceof MappedColumn && mc.options.primaryKey) throw new ArgumentError(`${where}: single-table subclass column '${key}' cannot be a primary key`);
+      // Rows of the other classes leave the column empty, so the SQL column is NULL-able.
+      const col = columnFor(where, key, mc, true);
+      appendColumn(table, key, col);
+      newCols.push([key, col, mc as MappedColumn<unknown>]);
+    }
+  }
+  const name = `${parent.className}:${id === undefined ? "subclass" : String(id)}`;
+  const mapper = new Mapper(Sub, table, registry, name);
+  (mapper as unknown as { _modelClass: unknown })._modelClass = Sub;
+  mapper.inherits = parent;
+  mapper.identityId = parent.identityId;
+  mapper.inheritPkPairs = pkPairs;
+  mapper.versionProp = parent.versionProp;
+  parent.subMappers.push(mapper);
+  Mapper.attach(Sub, mapper);
+  for (const p of parent.columnProps) {
+    const attr = new InstrumentedAttribute(p.key, p.column, Sub);
+    mapper.addColumnProperty(p, attr);
+    Object.defineProperty(Sub, p.key, { value: attr, configurable: true, enumerable: false, writable: false });
+  }
+  for (const [col, p] of parent.propByColumn) mapper.propByColumn.set(col, p);
+  for (const [col, p] of pkPairs) mapper.propByColumn.set(col, p);
+  for (const [key, col, mc] of newCols) mapColumn(mapper, Sub, key, col, mc);
+  for (const [k, r] of parent.relationships) mapper.relationships.set(k, r);
+  for (const [k, e] of parent.expressionProps) mapper.expressionProps.set(k, e);
+  if (id !== undefined) {
+    mapper.polymorphicIdentity = id;
+    base.polymorphicMap.set(id, mapper);
+  }
+  return finishModel(Sub, mapper, registry);
+}
 
 /**
  * Base class for declarative models. Subclass it once per set of models
@@ -285,84 +526,45 @@ export class DeclarativeBase {
   /**
    * Declare a mapped table and return the class to extend:
    * `class User extends Base.model("user_account", { id: mappedColumn(Integer, { primaryKey: true }) }) { … }`.
-   * @throws ArgumentError for a table without a primary key or a malformed column.
+   *
+   * `User.name` and `User.length` are the columns once the class is adopted, which happens on
+   * its first use: any other static access (`User.id`), `select(User)`, `new User()`, a
+   * relationship naming it (after the defining module has run, one microtask later), or
+   * `Base.registry.configure()` (for classes reachable from relationships). The one remaining
+   * edge: a top-level read of `User.name`/`User.length` in the same synchronous module
+   * evaluation, before any other use, gives JavaScript's own class name/arity — call
+   * `configureModel(User)` first there.
+   *
+   * For an inheritance hierarchy give `polymorphicOn` (the discriminator column's key) and
+   * `polymorphicIdentity`, then declare subclasses with `User.subclass(...)`.
+   * @throws ArgumentError for a table without a primary key, a malformed column, or an unknown `polymorphicOn`.
    */
-  static model<const C extends ModelColumns>(tableName: string, columns: C, options: ModelOptions = {}): ModelClass<C> {
+  static model<const C extends ModelColumns, const K extends keyof C & string = never>(tableName: string, columns: C, options: ModelOptions<K> = {}): ModelClass<C, K> {
     const registry = this.registry;
+    const where = `Base.model("${tableName}")`;
     const cols: Record<string, ColumnImpl> = {};
-    const extras = new Map<string, MappedColumn<unknown>>();
-    for (const [key, mc] of Object.entries(columns)) {
-      if (!(mc instanceof MappedColumn)) throw new ArgumentError(`Base.model("${tableName}"): '${key}' must be a mappedColumn()`);
-      const o = mc.options;
-      cols[key] = new ColumnImpl(mc.typeOrFk, {
-        ...(o.name !== undefined ? { name: o.name } : {}),
-        primaryKey: o.primaryKey ?? false,
-        nullable: o.nullable ?? false,
-        ...(o.default !== undefined ? { default: o.default } : {}),
-        ...(o.serverDefault !== undefined ? { serverDefault: o.serverDefault } : {}),
-        ...(o.onupdate !== undefined ? { onupdate: o.onupdate } : {}),
-        ...(o.serverOnupdate !== undefined ? { serverOnupdate: o.serverOnupdate } : {}),
-        ...(o.unique !== undefined ? { unique: o.unique } : {}),
-        ...(o.index !== undefined ? { index: o.index } : {}),
-        ...(o.autoincrement !== undefined ? { autoincrement: o.autoincrement } : {}),
-        ...(o.foreignKey !== undefined ? { foreignKey: o.foreignKey } : {}),
-        ...(o.identity !== undefined ? { identity: o.identity } : {}),
-        ...(o.computed !== undefined ? { computed: o.computed } : {}),
-        ...(o.sequence !== undefined ? { sequence: o.sequence } : {}),
-        ...(o.comment !== undefined ? { comment: o.comment } : {}),
-        ...(o.sortOrder !== undefined ? { sortOrder: o.sortOrder } : {}),
-      });
-      extras.set(key, mc);
-    }
+    for (const [key, mc] of Object.entries(columns)) cols[key] = columnFor(where, key, mc);
     const table = new TableImpl(tableName, registry.metadata, cols, ...(options.tableArgs ?? []));
     if (table.primaryKeyColumns.length === 0) {
-      throw new ArgumentError(`Base.model("${tableName}"): a mapped table needs a primary key (mappedColumn(…, { primaryKey: true }))`);
+      throw new ArgumentError(`${where}: a mapped table needs a primary key (mappedColumn(…, { primaryKey: true }))`);
     }
     const Model = class extends ModelRoot {};
     const mapper = new Mapper(Model, table, registry, tableName);
     (mapper as unknown as { _modelClass: unknown })._modelClass = Model;
     Mapper.attach(Model, mapper);
-    for (const [key, col] of Object.entries(cols)) {
-      const o = extras.get(key)!.options;
-      const prop = new ColumnProperty(key, col, (o.deferred ?? false) || (o.deferredRaiseload ?? false), o.deferredRaiseload ?? false, o.defaultFactory);
-      const attr = new InstrumentedAttribute(key, col, Model);
-      mapper.addColumnProperty(prop, attr);
-      if (o.versionId) mapper.versionProp = prop;
-      Object.defineProperty(Model, key, { value: attr, configurable: true, enumerable: false, writable: false });
-      defineColumnAccessor(Model.prototype, mapper, key);
+    for (const [key, col] of Object.entries(cols)) mapColumn(mapper, Model, key, col, columns[key]);
+    if (options.polymorphicOn !== undefined) {
+      const on = mapper.columnPropsByKey.get(options.polymorphicOn);
+      if (!on) throw new ArgumentError(`${where}: polymorphicOn '${options.polymorphicOn}' is not a column of the model`);
+      mapper.polymorphicOn = on;
+    } else if (options.polymorphicIdentity !== undefined) {
+      throw new ArgumentError(`${where}: polymorphicIdentity needs polymorphicOn (the discriminator column)`);
     }
-    Object.defineProperty(Model, "__table__", { value: table, enumerable: false });
-    Object.defineProperty(Model, DISPATCH, { enumerable: false, get: () => mapper.dispatch });
-    Object.defineProperty(Model, "_asFromClause", { enumerable: false, value: () => table });
-    Object.defineProperty(Model, "_attributeFor", {
-      enumerable: false,
-      value(this: MappedClass, key: string): ColumnElement<unknown, string> | undefined {
-        const v = (this as unknown as Record<string, unknown>)[key];
-        return v instanceof InstrumentedAttribute ? v : undefined;
-      },
-    });
-    Object.defineProperty(Model, "_isColumnsClauseProvider", { value: true, enumerable: false });
-    Object.defineProperty(Model, "_columnsClauseElements", {
-      enumerable: false,
-      value(this: MappedClass): readonly ColumnElement<unknown, string>[] {
-        const m = (this as unknown as { [MAPPER]: Mapper })[MAPPER];
-        return m.defaultLoadProps.map((p) => p.column);
-      },
-    });
-    registry.addMapper(mapper);
-    scheduleDiscovery();
-    // Static access through a subclass (User.id, select(User)) adopts the subclass first, so that
-    // its own `name`/`length` statics are replaced by the column attributes.
-    const proxy: unknown = new Proxy(Model, {
-      get(target, prop, receiver) {
-        if (receiver !== proxy && receiver !== target && typeof receiver === "function" && !Object.prototype.hasOwnProperty.call(receiver, MAPPER)) {
-          registry.mapSubclass(receiver as MappedClass, mapper);
-          if (typeof prop === "string" && Object.prototype.hasOwnProperty.call(receiver, prop)) return (receiver as unknown as Record<string, unknown>)[prop];
-        }
-        return Reflect.get(target, prop, receiver);
-      },
-    });
-    return proxy as ModelClass<C>;
+    if (options.polymorphicIdentity !== undefined) {
+      mapper.polymorphicIdentity = options.polymorphicIdentity;
+      mapper.polymorphicMap.set(options.polymorphicIdentity, mapper);
+    }
+    return finishModel<ModelClass<C, K>>(Model, mapper, registry);
   }
 }
 

@@ -3,15 +3,21 @@
  * eager loading, ORM-enabled DML.
  * @module
  */
-export { DeclarativeBase, Registry, configureModel, type ModelClass, type ModelColumns, type ModelRow, type ModelInit, type ModelOptions, type ModelTableColumns, type MappedInstance } from "./declarative.js";
-export { mappedColumn, MappedColumn, type MappedColumnOptions } from "./mapped-column.js";
+export {
+  DeclarativeBase, Registry, configureModel, type ModelClass, type ModelColumns, type ModelRow, type ModelInit, type ModelOptions,
+  type ModelTableColumns, type MappedInstance, type SubclassOptions, type SubclassModel, type ModelConstructor, type ModelInitColumns,
+  type RequiredInitKeys,
+} from "./declarative.js";
+export { mappedColumn, MappedColumn, columnProperty, queryExpression, ColumnExpressionProperty, type MappedColumnOptions, type OptionalInInit } from "./mapped-column.js";
 export { relationship, writeOnly, RelationshipSpec, type RelationshipOptions, type LazyStrategy } from "./relationship.js";
 export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
-export { AsyncSession, asyncSessionmaker, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, type OrmExecuteState, type SessionExecuteOptions, type AsyncSessionmaker } from "./session.js";
-export { selectinload, joinedload, raiseload, noload, containsEager, defer, undefer, loadOnly, withLoaderCriteria, Load, type LoaderOption } from "./options.js";
+export { AsyncSession, asyncSessionmaker, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type AsyncSessionmaker } from "./session.js";
+export { selectinload, joinedload, raiseload, noload, containsEager, defer, undefer, loadOnly, withLoaderCriteria, withExpression, Load, type LoaderOption } from "./options.js";
 export { aliased, AliasedClass, type Aliased } from "./aliased.js";
+export { WriteOnlyCollection, writeOnlyCollection } from "./write-only.js";
 export { UnloadedAttributeError, ExpiredAttributeError } from "./instrumentation.js";
 export { InstanceState, stateOf, type ObjectStatus } from "./state.js";
+export { IdentityConflictWarning } from "./unitofwork.js";
 
 import { stateOf as _stateOf, type ObjectStatus as _ObjectStatus } from "./state.js";
 /** `inspect(obj).status`-style helper: the life-cycle state of a mapped instance (SQLAlchemy's object states). */

@@ -6,7 +6,7 @@
  */
 import { InvalidRequestError } from "../errors.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
-import { STATE, stateOf, type InstanceState } from "./state.js";
+import { isMutable, STATE, stateOf, type InstanceState } from "./state.js";
 
 /** Raised when reading an attribute that was not loaded (athanor's `lazy="raise"`). */
 export class UnloadedAttributeError extends InvalidRequestError {
@@ -32,13 +32,19 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
     get(this: object) {
       const st = stateFor(this);
       const d = st.dict;
-      if (key in d) return d[key];
+      if (key in d) {
+        const v = d[key];
+        // A JSON value handed out may be mutated in place: keep a deep copy to compare at flush.
+        if (typeof v === "object" && v !== null && st.status === "persistent" && !st.watched?.has(key) && isMutable(v)) st.watch(key, true);
+        return v;
+      }
       return unloadedColumn(st, mapper, key);
     },
     set(this: object, value: unknown) {
       const st = stateFor(this);
       if (st.expired?.has(key)) st.expired.delete(key);
       st.dict[key] = value;
+      if (st.status === "persistent" || st.status === "detached") st.markModified();
     },
   });
 }
@@ -52,7 +58,9 @@ function unloadedColumn(st: InstanceState, mapper: Mapper, key: string): unknown
     );
   }
   const p = mapper.columnPropsByKey.get(key);
-  const hint = p?.deferred ? `undefer(${cls}.${key})` : `a query that selects ${cls}.${key}`;
+  // A persistent object's column is unloaded only when deferred (by declaration or by a defer()/
+  // loadOnly() option of the query that loaded it), so undefer() is the loader option to name.
+  const hint = `undefer(${cls}.${key})`;
   throw new UnloadedAttributeError(
     `Attribute '${cls}.${key}' is not loaded${p?.raiseload ? " (deferred with raiseload)" : p?.deferred ? " (deferred)" : ""}; load it with ${hint}, or await session.refresh(obj, ["${key}"])`,
   );
@@ -67,14 +75,26 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
     get(this: object) {
       const st = stateFor(this);
       const d = st.dict;
-      if (key in d) return d[key];
+      if (key in d) {
+        const v = d[key];
+        // A collection handed out may be changed in place (push/splice): examine it at flush.
+        if (rel.uselist && st.status === "persistent" && !st.watched?.has(key) && !rel.viewonly) st.watch(key, false);
+        return v;
+      }
+      if (rel.lazy === "write_only") {
+        throw new InvalidRequestError(
+          `'${rel.parent.className}.${key}' is a write-only collection; use session.writeOnly(obj, "${key}") (or writeOnlyCollection(obj, ${rel.parent.className}.${key})) to add, remove or query it`,
+        );
+      }
       if (st.status === "transient" || st.status === "pending" || st.raiseKeys?.has(`noload:${key}`)) {
         const empty = rel.uselist ? [] : null;
         d[key] = empty;
+        // noload: the empty value is what is "loaded", not a change to flush.
+        if (st.status !== "transient" && st.status !== "pending") {
+          if (rel.uselist) st.committedCollections.set(key, []);
+          else st.committed[key] = null;
+        }
         return empty;
-      }
-      if (rel.lazy === "write_only") {
-        throw new InvalidRequestError(`'${rel.parent.className}.${key}' is a write-only collection; use session.writeOnly(obj, "${key}") to add, remove or query it`);
       }
       const cls = rel.parent.className;
       throw new UnloadedAttributeError(
@@ -89,6 +109,11 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       }
       const old = st.dict[key];
       st.dict[key] = value;
+      if (st.status === "persistent" || st.status === "detached") {
+        st.markModified();
+        // The new array is what the application holds now; watch it for pushes.
+        if (rel.uselist && !rel.viewonly && st.status === "persistent") st.watch(key, false);
+      }
       if (rel.reverse) syncBackref(rel, this, old, value);
     },
   });
@@ -110,11 +135,15 @@ function linkOther(rev: RelationshipProperty, target: object, parent: object): v
     const loaded = rev.key in d || st.status === "transient" || st.status === "pending";
     if (!loaded) return;
     const list = (d[rev.key] as object[] | undefined) ?? (d[rev.key] = []);
-    if (!(list as object[]).includes(parent)) (list as object[]).push(parent);
+    if (!(list as object[]).includes(parent)) {
+      (list as object[]).push(parent);
+      st.markModified();
+    }
   } else {
     const prev = d[rev.key] as object | null | undefined;
     if (prev === parent) return;
     d[rev.key] = parent;
+    st.markModified();
     if (prev && rev.reverse) unlinkOther(rev.reverse, prev, target);
   }
 }
@@ -126,6 +155,12 @@ function unlinkOther(rev: RelationshipProperty, target: object, parent: object):
   if (rev.uselist) {
     const list = d[rev.key] as object[];
     const i = list.indexOf(parent);
-    if (i >= 0) list.splice(i, 1);
-  } else if (d[rev.key] === parent) d[rev.key] = null;
+    if (i >= 0) {
+      list.splice(i, 1);
+      st.markModified();
+    }
+  } else if (d[rev.key] === parent) {
+    d[rev.key] = null;
+    st.markModified();
+  }
 }

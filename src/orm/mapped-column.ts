@@ -7,6 +7,11 @@
 import { ForeignKey } from "../sql/schema.js";
 import type { ColumnDefault, Computed, Identity, Sequence, ServerDefault } from "../sql/schema.js";
 import type { JsTypeOf, TypeArg } from "../sql/type-api.js";
+import { NULLTYPE, type TypeEngine } from "../sql/type-api.js";
+import { ColumnElement } from "../sql/elements.js";
+import type { CacheKeyBuilder } from "../sql/cache-key.js";
+import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
+import { ArgumentError } from "../errors.js";
 
 /** Options of {@link mappedColumn}. */
 export interface MappedColumnOptions {
@@ -84,8 +89,93 @@ export type OptionalInInit<O> = O extends
  * A `ForeignKey(User.id)` given a class attribute is resolved to the attribute's table column.
  * @throws ArgumentError (from `Base.model`) when the declaration is not usable.
  */
-export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<O extends { nullable: true } ? T | null : T, true>;
+export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<NoInfer<O extends { nullable: true } ? T | null : T>, true>;
 export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>, OptionalInInit<O>>;
 export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: MappedColumnOptions = {}): MappedColumn<unknown> {
   return new MappedColumn(typeOrFk, options);
+}
+
+// ---- SQL expression attributes (columnProperty, queryExpression) -----------------------------
+// Added for the loading area; kept separate from the column declarations above.
+
+/** Options of {@link columnProperty}. */
+export interface ColumnPropertyOptions {
+  /** Leave it out of SELECTs unless `undefer(User.attr)` asks for it (SQLAlchemy `deferred=True`). */
+  readonly deferred?: boolean;
+}
+
+/**
+ * A read-only attribute loaded from a SQL expression (SQLAlchemy's `column_property()` /
+ * `query_expression()`). Declared as a static field of the model class; as a class attribute it
+ * is itself a SQL expression (`where(User.fullname.like("s%"))`), and each loaded instance gets
+ * the value under the attribute's name. Flush never writes it.
+ */
+export class ColumnExpressionProperty<T = unknown> extends ColumnElement<T, string> {
+  readonly kind = "columnExpressionProperty";
+  readonly _isColumnExpressionProperty = true;
+  /** The attribute name, set when the owning class is mapped. @internal */
+  boundKey: string | undefined;
+  /** The owning mapper, set when the owning class is mapped. @internal */
+  boundMapper: { readonly className: string; readonly id: number } | undefined;
+  private _resolved: ColumnElement<unknown, string> | null | undefined;
+  constructor(
+    /** The expression thunk (called once, at first use, so it may refer to the class itself). */
+    readonly expression: (() => ColumnElement<unknown, string>) | undefined,
+    readonly deferred: boolean,
+    /** True for `queryExpression()`: loaded only through `withExpression()`. */
+    readonly isQueryExpression: boolean,
+  ) {
+    super();
+  }
+  /** The SQL expression, or null for a queryExpression() without a default. */
+  resolve(): ColumnElement<unknown, string> | null {
+    if (this._resolved === undefined) {
+      const e = this.expression ? this.expression() : null;
+      if (e !== null && !(e instanceof ColumnElement)) {
+        throw new ArgumentError(`columnProperty ${this.describe()}: the thunk must return a SQL expression`);
+      }
+      this._resolved = e;
+    }
+    return this._resolved;
+  }
+  get type(): TypeEngine<unknown> {
+    return this.resolve()?.type ?? NULLTYPE;
+  }
+  override get key(): string | undefined {
+    return this.boundKey;
+  }
+  override describe(): string {
+    return this.boundKey && this.boundMapper ? `attribute '${this.boundMapper.className}.${this.boundKey}'` : "columnProperty (unbound)";
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    const e = this.resolve();
+    if (e === null) return NULL_SQL;
+    return e._compile(c, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    const e = this.resolve();
+    if (e === null) k.push("null");
+    else e._key(k);
+  }
+}
+const NULL_SQL = "NULL";
+
+/**
+ * `static fullname = columnProperty(() => User.firstname.concat(" ").concat(User.lastname))`
+ * with `declare readonly fullname: string` in the class body: a read-only attribute loaded from a
+ * SQL expression together with the row (SQLAlchemy's `column_property()`). The thunk runs once,
+ * when the attribute is first used, so it can refer to the class being declared.
+ */
+export function columnProperty<T = unknown>(expression: () => ColumnElement<T, string>, options: ColumnPropertyOptions = {}): ColumnExpressionProperty<T> {
+  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false);
+}
+
+/**
+ * `static score = queryExpression<number>()` with `declare readonly score: number | null`: an
+ * attribute loaded only when a query supplies its SQL with `withExpression(User.score, expr)`
+ * (SQLAlchemy's `query_expression()`); otherwise it reads as the default expression's value, or
+ * `null` without a default.
+ */
+export function queryExpression<T = unknown>(defaultExpression?: () => ColumnElement<T, string>): ColumnExpressionProperty<T> {
+  return new ColumnExpressionProperty<T>(defaultExpression as (() => ColumnElement<unknown, string>) | undefined, false, true);
 }

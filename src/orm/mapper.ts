@@ -14,6 +14,8 @@ import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { Dispatcher, type EventSpecs } from "../engine/events.js";
 import { InstanceState, STATE, stateOf } from "./state.js";
+import type { ColumnExpressionProperty } from "./mapped-column.js";
+import { defineColumnAccessor } from "./instrumentation.js";
 
 /** A mapped class: any constructor whose prototype carries a mapper. */
 export type MappedClass<T = object> = abstract new (...args: never[]) => T;
@@ -381,6 +383,8 @@ export class Mapper {
   configured = false;
   /** Primary key properties in table order. */
   pkProps: ColumnProperty[] = [];
+  /** SQL expression attributes (`columnProperty()`, `queryExpression()`) by key. */
+  readonly expressionProps = new Map<string, ColumnExpressionProperty>();
   /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
   readonly dispatch = new Dispatcher<MapperEvents>(mapperEventSpecs, { targetName: "Mapper" });
 
@@ -445,6 +449,14 @@ export class Mapper {
    * Undefined when every column is in one table.
    */
   polymorphicFrom(): FromClause | undefined {
+    const n = this.descendants.length;
+    if (this._polyFrom && this._polyFrom.n === n) return this._polyFrom.from;
+    const from = this.buildPolymorphicFrom();
+    this._polyFrom = { n, from };
+    return from;
+  }
+  private _polyFrom: { n: number; from: FromClause | undefined } | undefined;
+  private buildPolymorphicFrom(): FromClause | undefined {
     const own = this.tables;
     const extra: Mapper[] = this.descendants.filter((d) => !own.includes(d.table));
     if (own.length === 1 && extra.length === 0) return undefined;
@@ -570,6 +582,18 @@ export class Mapper {
     if (!r) throw new ArgumentError(`${this.className} has no relationship '${key}'`);
     return r;
   }
+}
+
+/**
+ * Attach a `columnProperty()` / `queryExpression()` declared as the static `key` of the mapped
+ * class: it learns its name and mapper, and instances get a read accessor for the loaded value.
+ * @internal
+ */
+export function bindExpressionProperty(m: Mapper, key: string, p: ColumnExpressionProperty): void {
+  p.boundKey = key;
+  p.boundMapper = m;
+  m.expressionProps.set(key, p);
+  defineColumnAccessor(m.class_.prototype, m, key);
 }
 
 /** @internal */

@@ -13,13 +13,20 @@ import { RelationshipSpec } from "./relationship.js";
 export type RelationshipStrategy = "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "containsEager";
 
 /** Anything naming a relationship: the class attribute (`User.addresses`). */
-export type RelationshipRef = RelationshipSpec<unknown>;
+export type RelationshipRef = RelationshipSpec<unknown> | { readonly _isAliasedRelationship: true };
 
 function relOf(ref: unknown, where: string): RelationshipProperty {
   if (ref instanceof RelationshipSpec) return ref.property;
+  const aliasedRel = ref as { _isAliasedRelationship?: boolean; property?: RelationshipProperty } | null;
+  if (aliasedRel?._isAliasedRelationship && aliasedRel.property) return aliasedRel.property;
   throw new ArgumentError(`${where}() expects a relationship attribute such as User.addresses; got ${String(ref)}`);
 }
 function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } {
+  const expr = ref as { _isColumnExpressionProperty?: boolean; boundKey?: string; boundMapper?: Mapper } | null;
+  if (expr?._isColumnExpressionProperty) {
+    if (!expr.boundKey || !expr.boundMapper) throw new ArgumentError(`${where}(): the column property is not attached to a mapped class yet`);
+    return { mapper: expr.boundMapper, key: expr.boundKey };
+  }
   if (ref instanceof InstrumentedAttribute) {
     const m = mapperOf(ref.entity) ?? (ref.entity as { mapper?: Mapper }).mapper;
     if (!m) throw new ArgumentError(`${where}(): ${ref.describe()} does not belong to a mapped class`);
@@ -27,6 +34,9 @@ function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } 
   }
   throw new ArgumentError(`${where}() expects a column attribute such as User.bio; got ${String(ref)}`);
 }
+
+/** A column-like attribute accepted by defer/undefer/loadOnly: `User.bio`, or a columnProperty. */
+export type ColumnAttributeRef = InstrumentedAttribute | { readonly _isColumnExpressionProperty: true };
 
 /** One node of a loader-option path: a relationship, its strategy, and options below it. */
 export class Load {
@@ -38,7 +48,7 @@ export class Load {
     readonly relationship: RelationshipProperty | "*" | undefined,
     readonly strategy: RelationshipStrategy | undefined,
     readonly opts: { innerJoin?: boolean; alias?: unknown } = {},
-    readonly parent: Load | undefined = undefined,
+    public parent: Load | undefined = undefined,
   ) {}
   private chain(child: Load): Load {
     this.children.push(child);
@@ -61,17 +71,34 @@ export class Load {
     return this.chain(new Load(relOf(attr, "containsEager"), "containsEager", opts, this));
   }
   /** Defer columns of this path's target entity. */
-  defer(...attrs: InstrumentedAttribute[]): Load {
+  defer(...attrs: ColumnAttributeRef[]): Load {
     for (const a of attrs) this.columnDirectives.push({ kind: "defer", ...colKeyOf(a, "defer") });
     return this;
   }
-  undefer(...attrs: InstrumentedAttribute[]): Load {
+  undefer(...attrs: ColumnAttributeRef[]): Load {
     for (const a of attrs) this.columnDirectives.push({ kind: "undefer", ...colKeyOf(a, "undefer") });
     return this;
   }
-  loadOnly(...attrs: InstrumentedAttribute[]): Load {
+  loadOnly(...attrs: ColumnAttributeRef[]): Load {
     const keys = attrs.map((a) => colKeyOf(a, "loadOnly"));
     this.columnDirectives.push({ kind: "loadOnly", mapper: keys[0]?.mapper, keys: keys.map((k) => k.key) });
+    return this;
+  }
+  /**
+   * Apply several options below this path node at once (SQLAlchemy's `Load.options()`):
+   * `selectinload(User.orders).options(selectinload(Order.items), defer(Order.description))`.
+   * Relationship options become children of this node; column options apply to its target.
+   * @throws ArgumentError for anything that is not a loader option.
+   */
+  options(...opts: readonly (Load | ColumnOption)[]): Load {
+    for (const o of opts) {
+      if (o instanceof Load) {
+        const r = o.root;
+        (r as { parent: Load | undefined }).parent = this;
+        this.children.push(r);
+      } else if (o instanceof ColumnOption) this.columnDirectives.push(o.directive);
+      else throw new ArgumentError(`Load.options(): ${String(o)} is not a loader option`);
+    }
     return this;
   }
   /** The root of this option chain. */
@@ -124,15 +151,15 @@ export function containsEager(attr: RelationshipRef, opts: { alias?: unknown } =
   return new Load(relOf(attr, "containsEager"), "containsEager", opts);
 }
 /** `defer(User.bio, { raiseload })`: leave the column out of the SELECT. */
-export function defer(attr: InstrumentedAttribute, opts: { raiseload?: boolean } = {}): ColumnOption {
+export function defer(attr: ColumnAttributeRef, opts: { raiseload?: boolean } = {}): ColumnOption {
   return new ColumnOption({ kind: "defer", ...colKeyOf(attr, "defer"), raiseload: opts.raiseload ?? false });
 }
 /** `undefer(User.bio)`: load a column that is deferred by default. */
-export function undefer(attr: InstrumentedAttribute): ColumnOption {
+export function undefer(attr: ColumnAttributeRef): ColumnOption {
   return new ColumnOption({ kind: "undefer", ...colKeyOf(attr, "undefer") });
 }
 /** `loadOnly(User.id, User.name)`: load only these columns (plus the primary key) of the entity. */
-export function loadOnly(...attrs: InstrumentedAttribute[]): ColumnOption {
+export function loadOnly(...attrs: ColumnAttributeRef[]): ColumnOption {
   if (attrs.length === 0) throw new ArgumentError("loadOnly() needs at least one attribute");
   const keys = attrs.map((a) => colKeyOf(a, "loadOnly"));
   return new ColumnOption({ kind: "loadOnly", mapper: keys[0].mapper, keys: keys.map((k) => k.key) });
@@ -164,9 +191,49 @@ export function withLoaderCriteria<C>(entity: C, criteria: ((cls: C) => Conditio
   return new LoaderCriteriaOption(entity, fn as (e: never) => Condition, opts.includeAliases ?? false);
 }
 
+/**
+ * `withExpression(User.score, expr)`: populate a `queryExpression()` attribute with `expr` for
+ * this query (SQLAlchemy's `with_expression()`). Objects already loaded keep their value unless
+ * the query uses populateExisting, as in SQLAlchemy.
+ */
+export class WithExpressionOption {
+  readonly _isLoaderOption = true;
+  constructor(readonly mapper: Mapper, readonly key: string, readonly expression: ColumnElement<unknown, string>) {}
+  signature(): string {
+    return `expr:${this.mapper.id}:${this.key}`;
+  }
+}
+/**
+ * `withExpression(User.score, User.id.mul(10))`: the SQL expression that loads the
+ * `queryExpression()` attribute `User.score` in this query.
+ * @throws ArgumentError when `attr` is not a queryExpression() attribute of a mapped class.
+ */
+export function withExpression(attr: { readonly _isColumnExpressionProperty: true }, expression: ColumnElement<unknown, string>): WithExpressionOption {
+  const { mapper, key } = colKeyOf(attr, "withExpression");
+  const p = attr as { isQueryExpression?: boolean };
+  if (!p.isQueryExpression) throw new ArgumentError(`withExpression(): ${mapper.className}.${key} is not a queryExpression() attribute`);
+  if (!(expression instanceof ColumnElement)) throw new ArgumentError(`withExpression(${mapper.className}.${key}): expected a SQL expression`);
+  return new WithExpressionOption(mapper, key, expression);
+}
+
+/**
+ * Options handed to the nested SELECT of a selectin load: the option nodes below the loaded
+ * relationship, column directives for its target, and the path so far (for the recursion
+ * limits of default eager strategies). Built by the loader, not by users. @internal
+ */
+export class NestedLoadOptions {
+  readonly _isLoaderOption = true;
+  constructor(
+    readonly loads: readonly Load[],
+    readonly columns: readonly ColumnDirective[],
+    readonly mapperPath: readonly Mapper[],
+    readonly relPath: readonly RelationshipProperty[],
+  ) {}
+}
+
 /** Any loader option. */
-export type LoaderOption = Load | ColumnOption | LoaderCriteriaOption;
+export type LoaderOption = Load | ColumnOption | LoaderCriteriaOption | WithExpressionOption | NestedLoadOptions;
 /** @internal */
 export function isLoaderOption(x: unknown): x is LoaderOption {
-  return x instanceof Load || x instanceof ColumnOption || x instanceof LoaderCriteriaOption;
+  return x instanceof Load || x instanceof ColumnOption || x instanceof LoaderCriteriaOption || x instanceof WithExpressionOption || x instanceof NestedLoadOptions;
 }

@@ -13,6 +13,7 @@ import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
 import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { stateOf, type InstanceState } from "./state.js";
 import type { AsyncSession, SessionExecuteOptions } from "./session.js";
+import { WRITE_ONLY_PARENT } from "./write-only.js";
 
 /** Whether a statement is DML against a mapped class. */
 export function isOrmDml(stmt: unknown): stmt is UpdateBase {
@@ -54,6 +55,7 @@ async function ormInsert(
   params: ExecuteParams | undefined,
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
+  ({ stmt, params } = applyFixedValues(mapper, stmt, params));
   const rows = params === undefined ? undefined : Array.isArray(params) ? params.map((r) => toColumnKeys(mapper, r, "ORM bulk insert")) : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert");
   if (!returnsEntity) return conn.execute(stmt, rows);
   // RETURNING the entity: select every loaded column and build identity-mapped objects.
@@ -87,6 +89,35 @@ async function ormInsert(
   }
   const keys = [mapper.className, ...others.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`))];
   return new Result({ keys, processors: keys.map(() => undefined) }, tuples, { rowsAffected: res.rowsAffected, returnsRows: true });
+}
+
+/**
+ * Values fixed on the statement — a write-only collection's foreign key (annotation), or one
+ * `values({…})` row — combined with a list of parameter sets: each set gets the fixed values
+ * (the sets win), so `session.execute(user.notes.insert(), [{ body: "a" }, { body: "b" }])` and
+ * `session.execute(insert(User).values({ tenantId: 2 }), [{ name: "a" }])` work as in SQLAlchemy.
+ */
+function applyFixedValues(mapper: Mapper, stmt: Insert, params: ExecuteParams | undefined): { stmt: Insert; params: ExecuteParams | undefined } {
+  const fixed: Record<string, unknown> = { ...((stmt.annotations[WRITE_ONLY_PARENT] as Record<string, unknown> | undefined) ?? {}) };
+  const hasValues = stmt.valueRows !== undefined;
+  if (params === undefined) {
+    // No parameter sets: the fixed values become (part of) the VALUES clause.
+    return Object.keys(fixed).length ? { stmt: stmt.values(fixed as never), params } : { stmt, params };
+  }
+  if (hasValues) {
+    if (stmt.isMultiValues) throw new InvalidRequestError("ORM insert: a multi-row values() cannot be combined with execution parameter sets");
+    for (const [col, v] of stmt.valueRows![0]) {
+      const prop = mapper.propByColumn.get(col as never);
+      if (!prop || !(v instanceof BindParameter) || v.required) {
+        throw new InvalidRequestError(`ORM insert: values() entry for ${col.describe()} must be a plain value when execution parameter sets are given`);
+      }
+      fixed[prop.key] = v.effectiveValue();
+    }
+    stmt = Object.assign(Object.create(Object.getPrototypeOf(stmt)) as Insert, stmt, { valueRows: undefined, isMultiValues: false });
+  }
+  if (!Object.keys(fixed).length) return { stmt, params };
+  const merge = (r: Readonly<Record<string, unknown>>) => ({ ...fixed, ...r });
+  return { stmt, params: Array.isArray(params) ? params.map(merge) : merge(params as Readonly<Record<string, unknown>>) };
 }
 
 /** `session.execute(update(User), [{ id: 1, fullname: "…" }, …])`: executemany UPDATE … WHERE pk = … . */

@@ -40,6 +40,12 @@ export interface RelationshipOptions {
   readonly postUpdate?: boolean;
   /** For joined loading: INNER JOIN instead of LEFT OUTER JOIN. */
   readonly innerjoin?: boolean;
+  /**
+   * How many levels a default `lazy: "joined" | "selectin"` strategy follows when the target
+   * class already appears higher up the load path (self-referential); default 0 (SQLAlchemy's
+   * `join_depth`).
+   */
+  readonly joinDepth?: number;
 }
 
 /**
@@ -104,6 +110,7 @@ export class RelationshipSpec<T> {
 export function relationship<T>(argument: () => abstract new (...args: never[]) => T, options: RelationshipOptions = {}): RelationshipSpec<T> {
   const spec = new RelationshipSpec<T>(argument, options);
   pendingSpecs.add(spec as RelationshipSpec<unknown>);
+  specsVersion++;
   return spec;
 }
 
@@ -113,6 +120,8 @@ export function relationship<T>(argument: () => abstract new (...args: never[]) 
  * @internal
  */
 export const pendingSpecs = new Set<RelationshipSpec<unknown>>();
+/** Bumped per relationship() call, so discovery runs again only when there is something new. @internal */
+export let specsVersion = 0;
 
 /** `writeOnly(() => Target, options)`: a write-only collection (SQLAlchemy 2.0 `WriteOnlyMapped`). */
 export function writeOnly<T>(argument: () => abstract new (...args: never[]) => T, options: RelationshipOptions = {}): RelationshipSpec<T> {

@@ -15,10 +15,10 @@ import { AsyncEngine } from "../engine/engine.js";
 import { Transaction } from "../engine/transaction.js";
 import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "../engine/result/index.js";
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
-import { isOrmStatement, planOrmSelect, postLoad, processRows, type LoadContext, type OrmPlan } from "./loading.js";
+import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
 import { flush as runFlush } from "./unitofwork.js";
-import { STATE, stateOf, type InstanceState } from "./state.js";
+import { forgetSession, hasModifiedStates, modifiedStates, STATE, stateOf, type InstanceState } from "./state.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
@@ -148,10 +148,11 @@ class TrackingSet extends Set<InstanceState> {
   }
 }
 
-/** A beginNested() SAVEPOINT of the session. */
+/** A beginNested() SAVEPOINT of the session: what was inserted and deleted inside it. */
 interface SavepointScope {
   readonly tx: Transaction;
   readonly inserted: Set<InstanceState>;
+  readonly deleted: Set<InstanceState>;
 }
 
 /**
@@ -180,6 +181,8 @@ export class AsyncSession {
   private savepoints: SavepointScope[] = [];
   /** Objects made pending in the root transaction (outside any SAVEPOINT scope). */
   private rootInserted = new Set<InstanceState>();
+  /** Objects whose DELETE was flushed in the root transaction (outside any SAVEPOINT scope). */
+  private rootDeleted = new Set<InstanceState>();
   private needsRollback: Error | undefined;
   private busy: string | undefined;
   private txStarted = false;
@@ -205,6 +208,9 @@ export class AsyncSession {
 
   private currentInserted(): Set<InstanceState> {
     return this.savepoints.length ? this.savepoints[this.savepoints.length - 1].inserted : this.rootInserted;
+  }
+  private currentDeleted(): Set<InstanceState> {
+    return this.savepoints.length ? this.savepoints[this.savepoints.length - 1].deleted : this.rootDeleted;
   }
 
   // ---- concurrency guard ----------------------------------------------------------------------
@@ -337,7 +343,7 @@ export class AsyncSession {
       await this.flushInner();
       const conn = await this.connectionInner();
       const t = await conn.beginNested();
-      this.savepoints.push({ tx: t, inserted: new Set() });
+      this.savepoints.push({ tx: t, inserted: new Set(), deleted: new Set() });
       return t;
     });
     const tx = new SessionTransaction(this, sp);
@@ -360,8 +366,12 @@ export class AsyncSession {
       if (op === "commit") {
         await this.flushInner();
         const scopes = this.savepoints.splice(i);
-        const parent = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
-        for (const s of scopes) for (const st of s.inserted) parent.add(st);
+        const inserted = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
+        const deleted = i > 0 ? this.savepoints[i - 1].deleted : this.rootDeleted;
+        for (const s of scopes) {
+          for (const st of s.inserted) inserted.add(st);
+          for (const st of s.deleted) deleted.add(st);
+        }
         if (sp.isActive) await sp.commit();
         return;
       }
@@ -369,8 +379,10 @@ export class AsyncSession {
       if (sp.isActive) await sp.rollback();
       // Objects changed inside the SAVEPOINT no longer match the database.
       this.needsRollback = undefined;
-      for (const s of scopes) for (const st of s.inserted) this.unInsert(st);
-      this.restoreDeleted();
+      for (const s of scopes) {
+        for (const st of s.inserted) this.unInsert(st);
+        this.restoreDeleted(s.deleted);
+      }
       this.expireAllInternal();
     });
   }
@@ -385,9 +397,9 @@ export class AsyncSession {
       if (!this.conn) return;
       if (this.engine) await this.conn.commit();
       else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.commit();
+      const deleted = [...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])];
       await this.finishTransaction();
-      for (const st of this.deletedStates) this.detach(st);
-      this.deletedStates.clear();
+      for (const st of deleted) if (st.status === "deleted") this.detach(st);
       if (this.options.expireOnCommit) this.expireAllInternal();
     }).then(() => this.fire("afterCommit"));
   }
@@ -400,6 +412,8 @@ export class AsyncSession {
     return this.guard("rollback()", () => this.rollbackInner()).then(() => this.fire("afterRollback"));
   }
   private async rollbackInner(): Promise<void> {
+    const inserted = [...this.rootInserted, ...this.savepoints.flatMap((sp) => [...sp.inserted])];
+    const deleted = new Set([...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])]);
     if (this.conn) {
       if (this.engine) await this.conn.rollback();
       else if (this.rootTx?.isActive) await this.rootTx.rollback();
@@ -407,9 +421,8 @@ export class AsyncSession {
     }
     this.needsRollback = undefined;
     for (const st of [...this.newStates]) this.expungeState(st);
-    for (const st of this.rootInserted) this.unInsert(st);
-    this.rootInserted.clear();
-    this.restoreDeleted();
+    for (const st of inserted) this.unInsert(st);
+    this.restoreDeleted(deleted);
     this.expireAllInternal();
   }
 
@@ -426,14 +439,14 @@ export class AsyncSession {
     st.committedCollections.clear();
     st.expired?.clear();
   }
-  private restoreDeleted(): void {
-    for (const st of this.deletedStates) {
-      st.markedDeleted = false;
-      if (st.status === "deleted") {
-        st.status = "persistent";
-        if (st.key) this.identityMap.set(st.key, st.obj);
-      }
+  /** Objects whose DELETE was rolled back are persistent again; unflushed delete() marks are dropped. */
+  private restoreDeleted(flushed: Iterable<InstanceState>): void {
+    for (const st of flushed) {
+      if (st.status !== "deleted" || st.sessionId !== this.id) continue;
+      st.status = "persistent";
+      if (st.key) this.identityMap.set(st.key, st.obj);
     }
+    for (const st of this.deletedStates) st.markedDeleted = false;
     this.deletedStates.clear();
   }
 
@@ -443,6 +456,7 @@ export class AsyncSession {
     this.rootTx = undefined;
     this.savepoints = [];
     this.rootInserted.clear();
+    this.rootDeleted.clear();
     this.txStarted = false;
     this.resolvedMode = undefined;
     if (conn && this.engine) await conn.close();
@@ -467,6 +481,7 @@ export class AsyncSession {
       this.expungeAllInternal();
       this.deletedStates.clear();
       this.needsRollback = undefined;
+      forgetSession(this.id);
     });
   }
   /** `await using session = new AsyncSession(engine)` closes it. */
@@ -584,7 +599,7 @@ export class AsyncSession {
   }
   /** Persistent objects with changed column attributes, collections or queued write-only changes. */
   get dirty(): object[] {
-    return [...this.identityMap.values()].filter((o) => this.isModified(o));
+    return [...modifiedStates(this.id)].filter((st) => st.status === "persistent" && st.sessionId === this.id && (st.hasChanges() || hasPendingWriteOnly(st))).map((st) => st.obj);
   }
   /** Objects marked for deletion. */
   get deleted(): object[] {
@@ -594,17 +609,7 @@ export class AsyncSession {
   isModified(obj: object): boolean {
     const st = stateOf(obj);
     if (!st || st.status !== "persistent") return false;
-    if (st.changedColumnKeys().length) return true;
-    if (hasPendingWriteOnly(st)) return true;
-    for (const rel of st.mapper.relationships.values()) {
-      if (!(rel.key in st.dict)) continue;
-      const cur = st.dict[rel.key];
-      if (rel.uselist) {
-        const c = st.committedCollections.get(rel.key) ?? [];
-        if (!Array.isArray(cur) || cur.length !== c.length || cur.some((x, i) => x !== c[i])) return true;
-      } else if (cur !== st.committed[rel.key]) return true;
-    }
-    return false;
+    return st.hasChanges() || hasPendingWriteOnly(st);
   }
   /** Whether the object is in this session (pending or persistent). */
   contains(obj: object): boolean {
@@ -624,10 +629,13 @@ export class AsyncSession {
   }
 
   // ---- flush ---------------------------------------------------------------------------------
+  /** Whether a flush has anything to do; looks only at flagged states, never the identity map. */
   private hasChanges(): boolean {
-    if (this.newStates.size || this.deletedStates.size) return true;
-    for (const o of this.identityMap.values()) if (this.isModified(o)) return true;
-    return false;
+    if (this.newStates.size) return true;
+    for (const st of this.deletedStates) if (st.status === "persistent") return true;
+    // Before hasModifiedStates(), which unregisters states without column/collection changes.
+    for (const st of modifiedStates(this.id)) if (hasPendingWriteOnly(st)) return true;
+    return hasModifiedStates(this.id);
   }
   /**
    * Write pending changes (INSERT/UPDATE/DELETE in dependency order) within the transaction.
@@ -643,8 +651,7 @@ export class AsyncSession {
     if (!this.hasChanges()) return;
     if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
     const conn = await this.connectionInner();
-    const states = [...this.newStates, ...[...this.identityMap.values()].map((o) => stateOf(o)!)];
-    const unstage = stageWriteOnly(states);
+    const unstage = stageWriteOnly([...this.newStates, ...modifiedStates(this.id)]);
     try {
       await runFlush({
         connection: conn,
@@ -668,7 +675,13 @@ export class AsyncSession {
       throw e;
     }
     unstage(true);
-    for (const st of this.deletedStates) if (st.status === "deleted") st.markedDeleted = false;
+    // Flushed DELETEs: remembered per transaction scope, for rollback (restore) and commit (detach).
+    const scope = this.currentDeleted();
+    for (const st of [...this.deletedStates]) {
+      if (st.status !== "deleted") continue;
+      scope.add(st);
+      this.deletedStates.delete(st);
+    }
     if (this[DISPATCH].has("afterFlush")) await this[DISPATCH].fireAsync("afterFlush", this);
   }
 
@@ -697,7 +710,7 @@ export class AsyncSession {
    * @throws InvalidRequestError when another call on this session is still in progress.
    */
   execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts: SessionExecuteOptions = {}): Promise<Result<RowOf<S>, NamedOf<S>>> {
-    return this.guard("execute()", () => this.executeInner(stmt, params, opts)) as Promise<Result<RowOf<S>, NamedOf<S>>>;
+    return this.guard("execute()", () => this.executeInner(stmt, params, opts)) as unknown as Promise<Result<RowOf<S>, NamedOf<S>>>;
   }
   private async executeInner(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<Result<unknown[], Record<string, unknown>>> {
     if (this.options.autoflush) await this.flushInner();
@@ -741,7 +754,7 @@ export class AsyncSession {
    * The session's connection is reserved until the result is exhausted or closed.
    */
   stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>, opts: SessionExecuteOptions = {}): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
-    return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
+    return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
   }
   private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
     if (this.options.autoflush) await this.flushInner();
@@ -920,6 +933,8 @@ export class AsyncSession {
         ts.dict[rel.key] = out;
       } else ts.dict[rel.key] = v ? await this.mergeInner(v as object, opts, seen) : null;
     }
+    // Values were written past the attribute setters: flag the state for the next flush.
+    ts.markModified();
     return target as T;
   }
 }
@@ -956,13 +971,6 @@ function normalizePk(mapper: Mapper, pk: unknown): unknown[] {
   return [pk];
 }
 
-/** Wrap ORM tuples as a Result (one column per slot). */
-function ormResult(plan: OrmPlan, tuples: unknown[][]): Result<unknown[], Record<string, unknown>> {
-  const keys = plan.slots.map((s) => s.name);
-  const res = new Result({ keys, processors: keys.map(() => undefined) }, tuples, { rowsAffected: -1, returnsRows: true });
-  // Joined eager loads against collections repeat parent rows; 2.0 requires unique().
-  return plan.hasJoinedCollections && plan.slots.length === 1 ? res.unique() : res;
-}
 
 /** A session transaction handle from begin()/beginNested(). */
 export class SessionTransaction {

@@ -3,22 +3,34 @@
  * DELETE statements in dependency order (SQLAlchemy's `unitofwork`, `persistence`,
  * `dependency`).
  *
- * - INSERTs run in waves: a wave holds every object whose dependencies are already inserted,
- *   grouped per table into one multi-row INSERT … RETURNING (keys, server defaults and client
- *   defaults come back in the same statement).
- * - UPDATEs set only changed columns; updates of the same shape run as one executemany.
- * - DELETEs run children first, batched by primary key.
- * - Many-to-many association rows are written after inserts and removed before deletes.
+ * - Only pending objects, objects marked deleted and persistent objects flagged as possibly
+ *   modified (see state.ts) are examined: a flush never scans the identity map.
+ * - Mappers are ordered by foreign-key dependency (tables referenced first). Each mapper's new
+ *   rows go out as one multi-row `INSERT … VALUES … RETURNING` per set of provided columns;
+ *   generated keys, client defaults and server defaults come back in the same statement
+ *   (SQLAlchemy 2.0 "insertmanyvalues" with eager defaults).
+ * - Rows of one mapper that depend on each other (self-referential trees), and mappers in a
+ *   foreign-key cycle, are inserted in row-level waves; a row-level cycle needs
+ *   `postUpdate: true` on one relationship (the FK is then set by an UPDATE after the INSERTs),
+ *   else CircularDependencyError.
+ * - UPDATEs set only changed columns; updates of the same shape run as one executemany; a
+ *   version-id column is checked and incremented (StaleDataError when a row did not match).
+ * - Many-to-many association rows are inserted after the INSERTs and removed before DELETEs.
+ * - DELETEs run children first, batched by primary key (version-checked rows one by one).
+ * - When the flush fails, every object it touched gets back its pre-flush state (values,
+ *   committed snapshot, status, identity key); the caller rolls the transaction back.
  * @module
  */
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from "../errors.js";
-import { and, bindparam, ColumnElement, tuple } from "../sql/elements.js";
+import { bindparam, tuple, type ColumnElement } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
-import { select } from "../sql/selectable.js";
-import type { ColumnImpl } from "../sql/schema.js";
+import { select, type TableClause } from "../sql/selectable.js";
+import type { ColumnImpl, MetaData, Table } from "../sql/schema.js";
 import type { AsyncConnection } from "../engine/connection.js";
+import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
-import { stateOf, type InstanceState } from "./state.js";
+import { modifiedStates, stateOf, type InstanceState } from "./state.js";
+import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
 export interface FlushContext {
@@ -31,567 +43,1049 @@ export interface FlushContext {
   fireMapperEvent(event: "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete", mapper: Mapper, obj: object): Promise<void>;
 }
 
-/** A state snapshot for restoring in-memory objects when a flush fails. */
+/**
+ * Warning for a pending object whose primary key equals that of a persistent object in the same
+ * session (SQLAlchemy 1.4: "New instance conflicts with existing identity" is a warning, and the
+ * INSERT then raises IntegrityError as it would for a row not loaded in the session).
+ */
+export class IdentityConflictWarning extends AthanorWarning {
+  override name = "IdentityConflictWarning";
+}
+
+// ---- snapshots ---------------------------------------------------------------------------------
+
+/** A state's pre-flush contents, for restoring in-memory objects when a flush fails. */
 interface Snapshot {
   readonly dict: Record<string, unknown>;
+  readonly arrays: [string, unknown[]][] | undefined;
   readonly committed: Record<string, unknown>;
   readonly committedCollections: Map<string, readonly object[]>;
   readonly status: InstanceState["status"];
   readonly key: string | undefined;
   readonly sessionId: number | undefined;
+  readonly modified: boolean;
 }
+const NO_COLLECTIONS: Map<string, readonly object[]> = new Map();
 function snapshot(st: InstanceState): Snapshot {
-  const copyArrays = (d: Record<string, unknown>) => {
-    const out: Record<string, unknown> = Object.assign(Object.create(null), d);
-    for (const [k, v] of Object.entries(out)) if (Array.isArray(v)) out[k] = [...v];
-    return out;
-  };
+  const src = st.dict;
+  const dict: Record<string, unknown> = Object.create(null);
+  for (const k in src) dict[k] = src[k];
+  let arrays: [string, unknown[]][] | undefined;
+  const rels = st.mapper.relationships;
+  if (rels.size) {
+    for (const rel of rels.values()) {
+      const v = dict[rel.key];
+      if (Array.isArray(v)) (arrays ??= []).push([rel.key, [...(v as unknown[])]]);
+    }
+  }
   return {
-    dict: copyArrays(st.dict),
-    committed: copyArrays(st.committed),
-    committedCollections: new Map(st.committedCollections),
+    dict,
+    arrays,
+    committed: st.committed,
+    committedCollections: st.hasCommittedCollections ? new Map(st.committedCollections) : NO_COLLECTIONS,
     status: st.status,
     key: st.key,
     sessionId: st.sessionId,
+    modified: st.modified,
   };
 }
 function restore(st: InstanceState, s: Snapshot): void {
-  // Keep array identity for collections the user holds, restoring their contents.
-  for (const [k, v] of Object.entries(s.dict)) {
-    const cur = st.dict[k];
-    if (Array.isArray(cur) && Array.isArray(v)) {
-      cur.length = 0;
-      cur.push(...v);
-      s.dict[k] = cur;
+  // Collections keep the array identity the application holds, with their old contents.
+  if (s.arrays) {
+    for (const [k, items] of s.arrays) {
+      const arr = s.dict[k] as unknown[];
+      arr.length = 0;
+      for (const x of items) arr.push(x);
     }
   }
   st.dict = s.dict;
   st.committed = s.committed;
-  st.committedCollections = s.committedCollections;
-  st.status = s.status;
+  st.committedCollections = s.committedCollections === NO_COLLECTIONS ? new Map() : s.committedCollections;
   st.key = s.key;
+  st.modified = false;
+  st.status = s.status;
   st.sessionId = s.sessionId;
+  if (s.modified) st.markModified();
 }
 
-const key = (m: Mapper, col: ColumnImpl): string => m.propByColumn.get(col)!.key;
+// ---- helpers -----------------------------------------------------------------------------------
+
+const propKey = (m: Mapper, col: ColumnImpl): string => {
+  const p = m.propByColumn.get(col);
+  if (!p) throw new InvalidRequestError(`Column ${col.describe()} is not mapped by ${m.className}`);
+  return p.key;
+};
 
 /** Relationship values of a state as a list. */
 function related(st: InstanceState, rel: RelationshipProperty): object[] {
-  if (!(rel.key in st.dict)) return [];
   const v = st.dict[rel.key];
-  return rel.uselist ? ((v as object[] | null) ?? []) : v ? [v as object] : [];
+  if (rel.uselist) return Array.isArray(v) ? (v as object[]) : [];
+  return v ? [v as object] : [];
 }
-function committedRelated(st: InstanceState, rel: RelationshipProperty): object[] {
-  if (rel.uselist) return [...(st.committedCollections.get(rel.key) ?? [])];
+function committedRelated(st: InstanceState, rel: RelationshipProperty): readonly object[] {
+  if (rel.uselist) return st.committedCollections.get(rel.key) ?? [];
   const v = st.committed[rel.key];
   return v ? [v as object] : [];
 }
+/** Items of `a` not in `b` (by identity); sets only for large lists. */
+function minus(a: readonly object[], b: readonly object[]): object[] {
+  if (a.length === 0) return [];
+  if (b.length === 0) return [...a];
+  if (a.length * b.length <= 256) return a.filter((x) => !b.includes(x));
+  const sb = new Set(b);
+  return a.filter((x) => !sb.has(x));
+}
+/** Value of column `col` of `st` as the database has it now (committed, else current). */
+function dbValue(st: InstanceState, m: Mapper, col: ColumnImpl): unknown {
+  const k = propKey(m, col);
+  return k in st.committed ? st.committed[k] : st.dict[k];
+}
 
-/** Run a flush. On failure, in-memory state is restored and the error is rethrown. */
+/** Table order (referenced tables first) per MetaData, recomputed only when tables are added. */
+const tableOrderCache = new WeakMap<MetaData, { size: number; index: Map<Table, number> }>();
+function tableIndex(t: Table): number {
+  const md = t.metadata;
+  const size = md.tables.size;
+  let c = tableOrderCache.get(md);
+  if (!c || c.size !== size) {
+    const index = new Map<Table, number>();
+    md.sortedTables.forEach((x, i) => index.set(x, i));
+    c = { size, index };
+    tableOrderCache.set(md, c);
+  }
+  return c.index.get(t) ?? 0;
+}
+
+/**
+ * Tables a mapper's rows must wait for on INSERT: targets of its table's foreign keys, except
+ * FK columns written by a `postUpdate` relationship (those are set after the INSERTs).
+ */
+const fkTargetCache = new WeakMap<Mapper, Table[]>();
+function fkTargets(m: Mapper): Table[] {
+  let out = fkTargetCache.get(m);
+  if (out) return out;
+  const postUpdateCols = new Set<ColumnImpl>();
+  const collect = (mm: Mapper) => {
+    for (const rel of mm.relationships.values()) {
+      if (!rel.options.postUpdate) continue;
+      if (rel.direction === "MANYTOONE") for (const [local] of rel.syncPairs) postUpdateCols.add(local);
+      else if (rel.direction === "ONETOMANY") for (const [, remote] of rel.syncPairs) postUpdateCols.add(remote);
+    }
+  };
+  collect(m);
+  for (const other of (m.registry as { mappers?: readonly Mapper[] }).mappers ?? []) if (other !== m) collect(other);
+  const targets = new Set<Table>();
+  for (const fkc of m.table.foreignKeyConstraints) {
+    for (const fk of fkc.elements) {
+      const parent = fk.parent as ColumnImpl | undefined;
+      if (parent && postUpdateCols.has(parent)) continue;
+      const t = fk.target?.table as Table | undefined;
+      if (t) targets.add(t);
+    }
+  }
+  out = [...targets];
+  fkTargetCache.set(m, out);
+  return out;
+}
+
+/**
+ * Order mappers for INSERT: strongly connected components (Tarjan) of the "must insert before"
+ * graph, referenced mappers first. A component of several mappers, or one mapper referencing
+ * itself, needs row-level ordering.
+ */
+function orderMappers(mappers: readonly Mapper[], rowEdges: Map<Mapper, Set<Mapper>>): { mappers: Mapper[]; rowLevel: boolean }[] {
+  const byTable = new Map<Table, Mapper[]>();
+  for (const m of mappers) {
+    const l = byTable.get(m.table);
+    if (l) l.push(m);
+    else byTable.set(m.table, [m]);
+  }
+  // Edges before → after.
+  const succ = new Map<Mapper, Set<Mapper>>();
+  const addEdge = (a: Mapper, b: Mapper) => {
+    let s = succ.get(a);
+    if (!s) succ.set(a, (s = new Set()));
+    s.add(b);
+  };
+  for (const m of mappers) {
+    for (const t of fkTargets(m)) for (const before of byTable.get(t) ?? []) addEdge(before, m);
+  }
+  for (const [a, bs] of rowEdges) for (const b of bs) addEdge(a, b);
+  // Tarjan: components come out in reverse topological order of `succ`.
+  const sorted = [...mappers].sort((a, b) => tableIndex(a.table) - tableIndex(b.table) || a.id - b.id);
+  let index = 0;
+  const idx = new Map<Mapper, number>();
+  const low = new Map<Mapper, number>();
+  const onStack = new Set<Mapper>();
+  const stack: Mapper[] = [];
+  const comps: { mappers: Mapper[]; rowLevel: boolean }[] = [];
+  const strong = (v: Mapper): void => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of succ.get(v) ?? []) {
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: Mapper[] = [];
+      let w: Mapper;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      comp.sort((a, b) => tableIndex(a.table) - tableIndex(b.table) || a.id - b.id);
+      comps.push({ mappers: comp, rowLevel: comp.length > 1 || (succ.get(v)?.has(v) ?? false) });
+    }
+  };
+  for (const m of [...sorted].reverse()) if (!idx.has(m)) strong(m);
+  return comps.reverse();
+}
+
+// ---- the flush ---------------------------------------------------------------------------------
+
+interface Sync {
+  readonly child: InstanceState;
+  readonly parent: InstanceState | null;
+  /** (child column, parent column) pairs. */
+  readonly pairs: readonly (readonly [ColumnImpl, ColumnImpl])[];
+  readonly parentMapper: Mapper;
+}
+interface PostUpdate {
+  readonly child: InstanceState;
+  readonly rel: RelationshipProperty;
+  readonly parent: InstanceState | null;
+}
+interface M2MRow {
+  readonly rel: RelationshipProperty;
+  readonly parent: InstanceState;
+  readonly child: InstanceState;
+}
+interface Dep {
+  readonly before: InstanceState;
+  readonly rel: RelationshipProperty;
+}
+
+/**
+ * Run a flush on `ctx.connection`. On failure the objects' in-memory state is restored and the
+ * error rethrown (the session then rolls the transaction back and requires `rollback()`).
+ * @throws CircularDependencyError for a row-level cycle without `postUpdate`;
+ *   StaleDataError when an UPDATE/DELETE matched fewer rows than expected (version id or a row
+ *   deleted elsewhere); the driver's DBAPIError subclasses for database errors.
+ */
 export async function flush(ctx: FlushContext): Promise<void> {
+  const registry = modifiedStates(ctx.sessionId);
   const touched = new Map<InstanceState, Snapshot>();
-  const touch = (st: InstanceState) => {
+  const touch = (st: InstanceState): void => {
     if (!touched.has(st)) touched.set(st, snapshot(st));
   };
-  const pending = new Set(ctx.newStates);
-  const deleted = new Set(ctx.deletedStates);
-  const persistent = (): InstanceState[] => [...ctx.identityMap.values()].map((o) => stateOf(o)!).filter((s) => s.status === "persistent" && !deleted.has(s));
 
-  // 1. save-update cascade: transient objects reachable from pending/persistent ones become pending.
-  const queue = [...pending, ...persistent()];
-  const seen = new Set(queue);
+  const pending = new Set<InstanceState>();
+  for (const st of ctx.newStates) if (st.status === "pending") pending.add(st);
+  const deleted = new Set<InstanceState>();
+  for (const st of ctx.deletedStates) if (st.status === "persistent") deleted.add(st);
+  const dirty = new Set<InstanceState>();
+  for (const st of registry) if (st.status === "persistent" && st.sessionId === ctx.sessionId && !deleted.has(st)) dirty.add(st);
+  for (const st of pending) touch(st);
+  for (const st of dirty) touch(st);
+  for (const st of deleted) touch(st);
+
+  try {
+    // 1. save-update cascade: transient objects reachable from new and changed objects become pending.
+    cascadeSaveUpdate(ctx, pending, dirty, touch);
+    // 2. delete-orphan and delete cascades (loading unloaded children unless passiveDeletes).
+    await cascadeDeletes(ctx, pending, dirty, deleted, touch);
+
+    // 3. Dependencies between rows, FK syncs, post-updates, association rows.
+    const plan = planDependencies(pending, dirty, deleted, touch);
+
+    // 4. INSERTs in dependency order.
+    await runInserts(ctx, pending, deleted, plan);
+    for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
+    // 5. UPDATEs (changed columns, FK syncs, post-updates).
+    const updatable = new Set<InstanceState>(dirty);
+    for (const s of plan.syncs) if (!pending.has(s.child) && !deleted.has(s.child)) updatable.add(s.child);
+    await runUpdates(ctx, updatable, pending, deleted, plan.postUpdates, touch);
+    // 6. Association rows, children of deleted parents, then DELETEs children first.
+    await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted);
+    await nullOutChildren(ctx, deleted, touch);
+    await runDeletes(ctx, deleted, touch);
+
+    // Success: the in-memory state becomes the committed state.
+    for (const st of pending) {
+      st.key = st.mapper.identityKey(st.mapper.pkValues(st));
+      st.status = "persistent";
+      st.sessionId = ctx.sessionId;
+      ctx.identityMap.set(st.key, st.obj);
+      st.commitAll();
+    }
+    for (const st of touched.keys()) {
+      if (st.status !== "persistent" || pending.has(st) || deleted.has(st)) continue;
+      // A changed primary key moves the object in the identity map.
+      const key = st.mapper.identityKey(st.mapper.pkValues(st));
+      if (st.key !== undefined && key !== st.key) {
+        if (ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
+        st.key = key;
+        ctx.identityMap.set(key, st.obj);
+      }
+      st.commitAll();
+    }
+    for (const st of deleted) {
+      if (st.key && ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
+      st.status = "deleted";
+      st.markedDeleted = false;
+      st.modified = false;
+    }
+  } catch (e) {
+    for (const [st, snap] of touched) {
+      restore(st, snap);
+      // Objects cascaded into (or out of) the session by this flush go back to where they were.
+      if (st.status === "pending") ctx.newStates.add(st);
+      else if (st.status === "transient") ctx.newStates.delete(st);
+    }
+    throw e;
+  }
+  for (const st of registry) if (!st.modified || st.status !== "persistent" || st.sessionId !== ctx.sessionId) registry.delete(st);
+  ctx.newStates.clear();
+  ctx.deletedStates.clear();
+  for (const st of deleted) ctx.deletedStates.add(st);
+}
+
+function cascadeSaveUpdate(ctx: FlushContext, pending: Set<InstanceState>, dirty: Set<InstanceState>, touch: (st: InstanceState) => void): void {
+  const queue: InstanceState[] = [];
+  const seen = new Set<InstanceState>();
+  for (const st of pending) if (st.mapper.relationships.size) queue.push(st);
+  for (const st of dirty) if (st.mapper.relationships.size) queue.push(st);
+  for (const st of queue) seen.add(st);
   while (queue.length) {
     const st = queue.pop()!;
     for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.saveUpdate || rel.viewonly) continue;
+      if (!rel.cascade.saveUpdate || rel.viewonly || !(rel.key in st.dict)) continue;
       for (const o of related(st, rel)) {
         const os = stateOf(o);
-        if (!os) continue;
+        if (!os || seen.has(os)) continue;
         if (os.status === "transient") {
+          // Cascaded into the session for good (as SQLAlchemy's cascade on add/attribute set):
+          // it stays pending even if this flush fails.
           os.status = "pending";
           os.sessionId = ctx.sessionId;
           pending.add(os);
           ctx.newStates.add(os);
+          touch(os);
         }
-        if (!seen.has(os) && (os.status === "pending" || os.status === "persistent")) {
+        if (os.status === "pending" && os.sessionId === ctx.sessionId) {
           seen.add(os);
           queue.push(os);
         }
       }
     }
   }
-
-  // 2. delete cascade and orphans.
-  const delQueue = [...deleted];
-  const orphanCandidates: InstanceState[] = [];
-  for (const st of [...pending, ...persistent()]) {
-    for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.deleteOrphan || !rel.uselist || !(rel.key in st.dict)) continue;
-      const cur = new Set(related(st, rel));
-      for (const o of committedRelated(st, rel)) if (!cur.has(o)) orphanCandidates.push(stateOf(o)!);
-    }
-  }
-  for (const os of orphanCandidates) if (os.status === "persistent" && !deleted.has(os)) {
-    deleted.add(os);
-    delQueue.push(os);
-  }
-  while (delQueue.length) {
-    const st = delQueue.pop()!;
-    for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.delete || rel.viewonly) continue;
-      let children: object[];
-      if (rel.key in st.dict) children = [...related(st, rel), ...committedRelated(st, rel)];
-      else if (rel.options.passiveDeletes) continue;
-      else children = await loadChildren(ctx, rel, [st]);
-      for (const c of new Set(children)) {
-        const cs = stateOf(c)!;
-        if (cs.status === "persistent" && !deleted.has(cs)) {
-          deleted.add(cs);
-          delQueue.push(cs);
-        } else if (cs.status === "pending") pending.delete(cs);
-      }
-    }
-  }
-
-  // 3. Dependencies: edges "a must be inserted before b", and FK syncs to perform.
-  const deps = new Map<InstanceState, Set<InstanceState>>();
-  const postUpdates: { child: InstanceState; rel: RelationshipProperty; parent: InstanceState | null }[] = [];
-  const addDep = (before: InstanceState, after: InstanceState) => {
-    if (before === after) return;
-    let s = deps.get(after);
-    if (!s) deps.set(after, (s = new Set()));
-    s.add(before);
-  };
-  /** FK sync requests: child's `pairs` columns get values from `parent` (or null). */
-  const syncs: { child: InstanceState; parent: InstanceState | null; pairs: readonly (readonly [ColumnImpl, ColumnImpl])[]; parentMapper: Mapper; childMapper: Mapper }[] = [];
-  const m2mAdds: { rel: RelationshipProperty; parent: InstanceState; child: InstanceState }[] = [];
-  const m2mRemoves: { rel: RelationshipProperty; parent: InstanceState; child: InstanceState }[] = [];
-  const live = [...pending, ...persistent()];
-  for (const st of live) {
-    for (const rel of st.mapper.relationships.values()) {
-      if (rel.viewonly || !(rel.key in st.dict)) continue;
-      const cur = related(st, rel);
-      const before = committedRelated(st, rel);
-      const added = cur.filter((o) => !before.includes(o));
-      const removed = before.filter((o) => !cur.includes(o));
-      if (rel.direction === "MANYTOONE") {
-        const target = cur[0] ? stateOf(cur[0])! : null;
-        const changed = added.length > 0 || removed.length > 0 || st.status === "pending";
-        if (!changed) continue;
-        // Parent-side FK columns = pair[0] (on st's table) referencing pair[1] on the target.
-        if (target && (target.status === "pending" || pending.has(target))) {
-          if (rel.options.postUpdate) postUpdates.push({ child: st, rel, parent: target });
-          else addDep(target, st);
-        }
-        if (!rel.options.postUpdate || !target) syncs.push({ child: st, parent: target, pairs: rel.syncPairs.map(([a, b]) => [a, b] as const), parentMapper: rel.mapper, childMapper: st.mapper });
-      } else if (rel.direction === "ONETOMANY") {
-        for (const o of added) {
-          const cs = stateOf(o)!;
-          if (deleted.has(cs)) continue;
-          if (rel.options.postUpdate) postUpdates.push({ child: cs, rel, parent: st });
-          else {
-            if (pending.has(st)) addDep(st, cs);
-            syncs.push({ child: cs, parent: st, pairs: rel.syncPairs.map(([a, b]) => [b, a] as const), parentMapper: st.mapper, childMapper: cs.mapper });
-          }
-        }
-        for (const o of removed) {
-          const cs = stateOf(o)!;
-          if (deleted.has(cs) || cs.status !== "persistent") continue;
-          syncs.push({ child: cs, parent: null, pairs: rel.syncPairs.map(([a, b]) => [b, a] as const), parentMapper: st.mapper, childMapper: cs.mapper });
-        }
-      } else {
-        for (const o of added) m2mAdds.push({ rel, parent: st, child: stateOf(o)! });
-        for (const o of removed) if (!deleted.has(stateOf(o)!)) m2mRemoves.push({ rel, parent: st, child: stateOf(o)! });
-      }
-    }
-  }
-  // Deleted parents of many-to-many rows remove their association rows.
-  for (const st of deleted) {
-    for (const rel of st.mapper.relationships.values()) {
-      if (rel.direction !== "MANYTOMANY" || rel.viewonly) continue;
-      m2mRemoves.push({ rel, parent: st, child: st });
-    }
-  }
-
-  // Apply FK syncs for parents that already have keys now; the rest after their INSERT.
-  const applySync = (s: (typeof syncs)[number]): void => {
-    touch(s.child);
-    for (const [childCol, parentCol] of s.pairs) {
-      const ck = key(s.childMapper, childCol);
-      const v = s.parent ? s.parent.dict[key(s.parentMapper, parentCol)] : null;
-      s.child.dict[ck] = v;
-    }
-  };
-
-  for (const st of [...pending, ...deleted, ...live]) touch(st);
-  try {
-    await runInserts(ctx, [...pending], deps, syncs, applySync);
-    for (const s of syncs) if (!s.parent || s.parent.status !== "pending") applySync(s);
-    await runPostUpdatesAndUpdates(ctx, persistent().filter((s) => !pending.has(s)), postUpdates, touch);
-    await runManyToMany(ctx, m2mAdds, m2mRemoves, deleted);
-    await nullOutChildren(ctx, [...deleted]);
-    await runDeletes(ctx, [...deleted]);
-  } catch (e) {
-    for (const [st, snap] of touched) restore(st, snap);
-    throw e;
-  }
-  // Success: commit in-memory state.
-  for (const st of pending) {
-    st.status = "persistent";
-    st.sessionId = ctx.sessionId;
-    st.key = st.mapper.identityKey(st.mapper.pkValues(st));
-    ctx.identityMap.set(st.key, st.obj);
-    st.commitAll();
-  }
-  for (const st of live) if (!pending.has(st)) st.commitAll();
-  for (const st of deleted) {
-    st.status = "deleted";
-    st.markedDeleted = false;
-  }
-  ctx.newStates.clear();
-  ctx.deletedStates.clear();
-  for (const st of deleted) ctx.deletedStates.add(st);
 }
 
-async function loadChildren(ctx: FlushContext, rel: RelationshipProperty, parents: InstanceState[]): Promise<object[]> {
-  if (rel.direction === "MANYTOMANY") return [];
-  const target = rel.mapper;
-  const cols = rel.syncPairs.map(([local, remote]) => (rel.direction === "ONETOMANY" ? [local, remote] : [local, remote]) as [ColumnImpl, ColumnImpl]);
-  const where = rel.direction === "ONETOMANY"
-    ? cols.map(([local, remote]) => remote.in(parents.map((p) => p.dict[key(rel.parent, local)])))
-    : cols.map(([local, remote]) => remote.in(parents.map((p) => p.dict[key(rel.parent, local)])));
-  const props = target.columnProps.filter((p) => !p.deferred);
-  const res = await ctx.connection.execute(select(...props.map((p) => p.column)).where(...where));
-  const out: object[] = [];
-  for (const row of res.all()) {
-    const raw = row._tuple() as unknown[];
-    const pk = target.pkProps.map((p) => raw[props.indexOf(p)]);
-    const k = target.identityKey(pk);
-    let obj = ctx.identityMap.get(k);
-    if (!obj) {
-      const made = target.newInstanceForLoad();
-      props.forEach((p, i) => {
-        made.state.dict[p.key] = raw[i];
-        made.state.committed[p.key] = raw[i];
-      });
-      made.state.status = "persistent";
-      made.state.key = k;
-      made.state.sessionId = ctx.sessionId;
-      ctx.identityMap.set(k, made.obj);
-      obj = made.obj;
+async function cascadeDeletes(
+  ctx: FlushContext,
+  pending: Set<InstanceState>,
+  dirty: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+): Promise<void> {
+  // delete-orphan: children removed from a collection (or replaced in a scalar) with no new parent.
+  const adoptedBy = new Map<RelationshipProperty, Set<object>>();
+  const candidates: { st: InstanceState; child: object; rel: RelationshipProperty }[] = [];
+  const scan = (st: InstanceState, collectOrphans: boolean) => {
+    for (const rel of st.mapper.relationships.values()) {
+      if (!rel.cascade.deleteOrphan || rel.viewonly || !(rel.key in st.dict)) continue;
+      const cur = related(st, rel);
+      let s = adoptedBy.get(rel);
+      if (!s) adoptedBy.set(rel, (s = new Set()));
+      for (const o of cur) s.add(o);
+      if (collectOrphans) for (const o of minus(committedRelated(st, rel), cur)) candidates.push({ st, child: o, rel });
     }
-    out.push(obj);
+  };
+  for (const st of pending) if (st.mapper.relationships.size) scan(st, false);
+  for (const st of dirty) if (st.mapper.relationships.size) scan(st, true);
+  let level: InstanceState[] = [...deleted];
+  for (const { st, child, rel } of candidates) {
+    const cs = stateOf(child);
+    if (!cs || cs.status !== "persistent" || deleted.has(cs) || adoptedBy.get(rel)?.has(child)) continue;
+    const rev = rel.reverse;
+    if (rev && !rev.uselist) {
+      const owner = cs.dict[rev.key];
+      if (owner && owner !== st.obj) continue;
+    }
+    touch(cs);
+    deleted.add(cs);
+    level.push(cs);
+  }
+  // delete cascade, one level at a time so unloaded children load in one SELECT per relationship.
+  while (level.length) {
+    const next: InstanceState[] = [];
+    const toLoad = new Map<RelationshipProperty, InstanceState[]>();
+    const found: object[] = [];
+    for (const st of level) {
+      for (const rel of st.mapper.relationships.values()) {
+        if (!rel.cascade.delete || rel.viewonly) continue;
+        if (rel.key in st.dict) {
+          for (const o of related(st, rel)) found.push(o);
+          for (const o of committedRelated(st, rel)) found.push(o);
+        } else if (!rel.options.passiveDeletes && rel.direction !== "MANYTOMANY") {
+          const l = toLoad.get(rel);
+          if (l) l.push(st);
+          else toLoad.set(rel, [st]);
+        }
+      }
+    }
+    for (const [rel, parents] of toLoad) for (const o of await loadRelated(ctx, rel, parents)) found.push(o);
+    for (const o of found) {
+      const cs = stateOf(o);
+      if (!cs || deleted.has(cs)) continue;
+      if (cs.status === "persistent") {
+        touch(cs);
+        deleted.add(cs);
+        next.push(cs);
+      } else if (cs.status === "pending" && pending.has(cs)) {
+        // A new object cascaded from a deleted parent is never inserted.
+        touch(cs);
+        pending.delete(cs);
+        ctx.newStates.delete(cs);
+        cs.status = "transient";
+        cs.sessionId = undefined;
+      }
+    }
+    level = next;
+  }
+}
+
+/** Load the targets of `rel` for `parents` (one SELECT per 500 parents), identity-mapped. */
+async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents: InstanceState[]): Promise<object[]> {
+  const target = rel.mapper;
+  const pairs = rel.syncPairs;
+  const props = target.columnProps.filter((p) => !p.deferred);
+  const pkPos = target.pkProps.map((p) => props.indexOf(p));
+  const out: object[] = [];
+  for (let i = 0; i < parents.length; i += 500) {
+    const chunk = parents.slice(i, i + 500);
+    const vals = chunk.map((p) => pairs.map(([local]) => dbValue(p, rel.parent, local))).filter((v) => v.every((x) => x != null));
+    if (!vals.length) continue;
+    const cond: ColumnElement<unknown, string> = pairs.length === 1
+      ? pairs[0][1].in(vals.map((v) => v[0]))
+      : tuple(...pairs.map(([, remote]) => remote)).in(vals);
+    const res = await ctx.connection.execute(select(...props.map((p) => p.column)).where(cond));
+    for (const row of res.all()) {
+      const raw = row._tuple() as unknown[];
+      const k = target.identityKey(pkPos.map((j) => raw[j]));
+      let obj = ctx.identityMap.get(k);
+      if (!obj) {
+        const made = target.newInstanceForLoad();
+        props.forEach((p, j) => {
+          made.state.dict[p.key] = raw[j];
+          made.state.committed[p.key] = raw[j];
+        });
+        made.state.key = k;
+        made.state.status = "persistent";
+        made.state.sessionId = ctx.sessionId;
+        ctx.identityMap.set(k, made.obj);
+        obj = made.obj;
+      }
+      out.push(obj);
+    }
   }
   return out;
 }
 
-/** Insert pending states in dependency waves, one multi-row INSERT per table per wave. */
-async function runInserts(
-  ctx: FlushContext,
-  pending: InstanceState[],
-  deps: Map<InstanceState, Set<InstanceState>>,
-  syncs: { child: InstanceState; parent: InstanceState | null }[],
-  applySync: (s: never) => void,
-): Promise<void> {
-  const remaining = new Set(pending);
-  const done = new Set<InstanceState>();
-  const tableOrder = (m: Mapper) => [...m.table.metadata.sortedTables].indexOf(m.table);
-  while (remaining.size) {
-    const wave = [...remaining].filter((st) => [...(deps.get(st) ?? [])].every((d) => !remaining.has(d) || done.has(d)));
-    if (wave.length === 0) {
-      const names = [...remaining].slice(0, 4).map((s) => s.mapper.className).join(", ");
-      throw new CircularDependencyError(`Circular dependency between pending rows (${names}); set postUpdate: true on one relationship of the cycle`);
-    }
-    // FK values from parents inserted in earlier waves.
-    for (const s of syncs) if (wave.includes(s.child) && s.parent && done.has(s.parent)) applySync(s as never);
-    for (const s of syncs) if (wave.includes(s.child) && !s.parent) applySync(s as never);
-    const byMapper = new Map<Mapper, InstanceState[]>();
-    for (const st of wave) {
-      let l = byMapper.get(st.mapper);
-      if (!l) byMapper.set(st.mapper, (l = []));
-      l.push(st);
-    }
-    for (const [mapper, states] of [...byMapper].sort((a, b) => tableOrder(a[0]) - tableOrder(b[0]))) {
-      await insertBatch(ctx, mapper, states);
-      for (const st of states) {
-        done.add(st);
-        remaining.delete(st);
+interface Plan {
+  /** after → rows it must follow. */
+  readonly deps: Map<InstanceState, Dep[]>;
+  readonly syncs: Sync[];
+  readonly syncsByChild: Map<InstanceState, Sync[]>;
+  readonly postUpdates: PostUpdate[];
+  readonly m2mAdds: M2MRow[];
+  readonly m2mRemoves: M2MRow[];
+}
+
+function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Plan {
+  const deps = new Map<InstanceState, Dep[]>();
+  const syncs: Sync[] = [];
+  const syncsByChild = new Map<InstanceState, Sync[]>();
+  const postUpdates: PostUpdate[] = [];
+  const m2mAdds: M2MRow[] = [];
+  const m2mRemoves: M2MRow[] = [];
+  const addDep = (before: InstanceState, after: InstanceState, rel: RelationshipProperty) => {
+    // Only INSERT order matters here: a changed persistent row gets its FK in the UPDATE phase.
+    if (before === after || !pending.has(after)) return;
+    const l = deps.get(after);
+    if (l) l.push({ before, rel });
+    else deps.set(after, [{ before, rel }]);
+  };
+  const addSync = (s: Sync) => {
+    syncs.push(s);
+    const l = syncsByChild.get(s.child);
+    if (l) l.push(s);
+    else syncsByChild.set(s.child, [s]);
+  };
+  const isNew = (s: InstanceState) => pending.has(s);
+  const visit = (st: InstanceState) => {
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.viewonly || !(rel.key in st.dict)) continue;
+      const cur = related(st, rel);
+      const before = committedRelated(st, rel);
+      const added = minus(cur, before);
+      const removed = minus(before, cur);
+      if (rel.direction === "MANYTOONE") {
+        const target = cur.length ? stateOf(cur[0]) : undefined;
+        if (target && (added.length || isNew(st))) {
+          if (target.status !== "pending" && target.status !== "persistent") continue;
+          if (rel.options.postUpdate && isNew(target)) postUpdates.push({ child: st, rel, parent: target });
+          else {
+            if (isNew(target)) addDep(target, st, rel);
+            addSync({ child: st, parent: target, pairs: rel.syncPairs, parentMapper: rel.mapper });
+          }
+        } else if (!target && (removed.length || (!isNew(st) && st.dict[rel.key] === null && !(rel.key in st.committed)))) {
+          // Cleared (including `obj.rel = null` on a never-loaded many-to-one): the FK becomes NULL.
+          if (rel.options.postUpdate && !isNew(st)) postUpdates.push({ child: st, rel, parent: null });
+          else addSync({ child: st, parent: null, pairs: rel.syncPairs, parentMapper: rel.mapper });
+        }
+      } else if (rel.direction === "ONETOMANY") {
+        const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
+        const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+        for (const o of added) {
+          const cs = stateOf(o);
+          if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
+          touch(cs);
+          // A plain push onto the collection: set the child's many-to-one side in memory too.
+          if (rev && cs.dict[rev.key] !== st.obj) cs.dict[rev.key] = st.obj;
+          if (rel.options.postUpdate && (isNew(st) || isNew(cs))) postUpdates.push({ child: cs, rel, parent: st });
+          else {
+            if (isNew(st)) addDep(st, cs, rel);
+            addSync({ child: cs, parent: st, pairs, parentMapper: st.mapper });
+          }
+        }
+        for (const o of removed) {
+          const cs = stateOf(o);
+          if (!cs || deleted.has(cs) || cs.status !== "persistent") continue;
+          // Moved to another parent: that parent's side sets the FK.
+          if (rev) {
+            const owner = cs.dict[rev.key];
+            if (owner && owner !== st.obj) continue;
+          }
+          touch(cs);
+          if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
+          addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
+        }
+      } else {
+        for (const o of added) {
+          const cs = stateOf(o);
+          if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
+        }
+        for (const o of removed) {
+          const cs = stateOf(o);
+          if (cs && !deleted.has(cs) && cs.status === "persistent") m2mRemoves.push({ rel, parent: st, child: cs });
+        }
       }
     }
+  };
+  for (const st of pending) if (st.mapper.relationships.size) visit(st);
+  for (const st of dirty) if (st.mapper.relationships.size) visit(st);
+  return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
+}
+
+/** Copy the parent's key values into the child's FK attributes (or NULL without a parent). */
+function applySync(s: Sync): void {
+  const d = s.child.dict;
+  const m = s.child.mapper;
+  for (const [childCol, parentCol] of s.pairs) {
+    d[propKey(m, childCol)] = s.parent ? s.parent.dict[propKey(s.parentMapper, parentCol)] : null;
   }
 }
 
-async function insertBatch(ctx: FlushContext, mapper: Mapper, states: InstanceState[]): Promise<void> {
-  for (const st of states) await ctx.fireMapperEvent("beforeInsert", mapper, st.obj);
-  if (mapper.versionProp) for (const st of states) if (st.dict[mapper.versionProp.key] == null) st.dict[mapper.versionProp.key] = 1;
-  // Group by the set of provided columns so each group is one executemany (insertmanyvalues).
-  const groups = new Map<string, InstanceState[]>();
-  const provided = (st: InstanceState): ColumnProperty[] =>
-    mapper.columnProps.filter((p) => p.key in st.dict && st.dict[p.key] !== undefined && !(p.column.primaryKey && st.dict[p.key] === null && p.column.autoincrement));
-  for (const st of states) {
-    const sig = provided(st).map((p) => p.key).join(",");
-    let g = groups.get(sig);
-    if (!g) groups.set(sig, (g = []));
-    g.push(st);
+async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan): Promise<void> {
+  if (!pending.size) return;
+  const byMapper = new Map<Mapper, InstanceState[]>();
+  for (const st of pending) {
+    const l = byMapper.get(st.mapper);
+    if (l) l.push(st);
+    else byMapper.set(st.mapper, [st]);
   }
-  for (const group of groups.values()) {
-    const props = provided(group[0]);
-    const given = new Set(props);
-    const fetch = mapper.columnProps.filter((p) => !given.has(p));
-    const table = mapper.table;
-    const rows = group.map((st) => {
-      const r: Record<string, unknown> = {};
-      for (const p of props) r[p.column.key] = st.dict[p.key];
-      return r;
-    });
-    let stmt = insert(table);
-    const returning = fetch.map((p) => p.column);
-    if (returning.length) {
-      const res = await ctx.connection.execute(stmt.returning(...returning), props.length ? rows : undefined);
-      const out = res.all();
-      if (!props.length && group.length > 1) {
-        // No columns at all: one DEFAULT VALUES statement per row.
-        out.length = 0;
-        for (let i = 0; i < group.length; i++) out.push(...(await ctx.connection.execute(stmt.returning(...returning))).all());
-      }
-      group.forEach((st, i) => {
-        const row = out[i]._tuple() as unknown[];
-        fetch.forEach((p, j) => {
-          st.dict[p.key] = row[j];
-        });
-      });
-    } else {
-      stmt = insert(table);
-      await ctx.connection.execute(stmt, rows);
+  const rowEdges = new Map<Mapper, Set<Mapper>>();
+  for (const [after, ds] of plan.deps) {
+    for (const d of ds) {
+      let s = rowEdges.get(d.before.mapper);
+      if (!s) rowEdges.set(d.before.mapper, (s = new Set()));
+      s.add(after.mapper);
     }
+  }
+  const applyFor = (states: readonly InstanceState[]) => {
+    for (const st of states) {
+      const ss = plan.syncsByChild.get(st);
+      if (ss) for (const s of ss) applySync(s);
+    }
+  };
+  warnIdentityConflicts(ctx, pending, deleted);
+  for (const comp of orderMappers([...byMapper.keys()], rowEdges)) {
+    if (!comp.rowLevel) {
+      const m = comp.mappers[0];
+      const states = byMapper.get(m)!;
+      applyFor(states);
+      await insertBatch(ctx, m, states);
+      continue;
+    }
+    // Row-level waves (Kahn) within the component; rows outside it are already inserted.
+    const inComp = new Set<InstanceState>();
+    for (const m of comp.mappers) for (const st of byMapper.get(m)!) inComp.add(st);
+    const indeg = new Map<InstanceState, number>();
+    const dependents = new Map<InstanceState, InstanceState[]>();
+    for (const st of inComp) {
+      let n = 0;
+      for (const d of plan.deps.get(st) ?? []) {
+        if (!inComp.has(d.before)) continue;
+        n++;
+        const l = dependents.get(d.before);
+        if (l) l.push(st);
+        else dependents.set(d.before, [st]);
+      }
+      indeg.set(st, n);
+    }
+    let wave = [...inComp].filter((st) => indeg.get(st) === 0);
+    let done = 0;
+    while (wave.length) {
+      applyFor(wave);
+      for (const m of comp.mappers) {
+        const states = wave.filter((st) => st.mapper === m);
+        if (states.length) await insertBatch(ctx, m, states);
+      }
+      done += wave.length;
+      const next: InstanceState[] = [];
+      for (const st of wave) {
+        for (const after of dependents.get(st) ?? []) {
+          const n = indeg.get(after)! - 1;
+          indeg.set(after, n);
+          if (n === 0) next.push(after);
+        }
+      }
+      wave = next;
+    }
+    if (done < inComp.size) throw cycleError([...inComp].filter((st) => indeg.get(st)! > 0), plan);
+  }
+}
+
+function cycleError(stuck: InstanceState[], plan: Plan): CircularDependencyError {
+  const stuckSet = new Set(stuck);
+  const rels = new Set<string>();
+  for (const st of stuck) for (const d of plan.deps.get(st) ?? []) if (stuckSet.has(d.before)) rels.add(`${d.rel.parent.className}.${d.rel.key}`);
+  const names = [...new Set(stuck.map((s) => s.mapper.className))].join(", ");
+  return new CircularDependencyError(
+    `Circular dependency detected between new ${names} rows through relationship(s) ${[...rels].join(", ")}: ` +
+      `each row's foreign key needs the other row's generated key first. Set postUpdate: true on one relationship of the cycle ` +
+      `so its foreign key is written by an UPDATE after both INSERTs.`,
+  );
+}
+
+/** SQLAlchemy 1.4: a new object with the key of a persistent one warns, then the INSERT fails. */
+function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>): void {
+  if (!ctx.identityMap.size) return;
+  for (const st of pending) {
+    const m = st.mapper;
+    let full = true;
+    for (const p of m.pkProps) {
+      if (st.dict[p.key] == null) {
+        full = false;
+        break;
+      }
+    }
+    if (!full) continue;
+    const key = m.identityKey(m.pkValues(st));
+    const existing = ctx.identityMap.get(key);
+    if (!existing || existing === st.obj) continue;
+    const es = stateOf(existing);
+    if (!es || es.status !== "persistent" || deleted.has(es)) continue;
+    warn(
+      new IdentityConflictWarning(
+        `New instance <${m.className}> with identity key (${m.className}, (${m.pkValues(st).map((v) => String(v)).join(", ")})) conflicts with persistent instance <${es.mapper.className}>`,
+      ),
+    );
+  }
+}
+
+/** Columns whose value the database supplies on INSERT when not given (fetched by RETURNING). */
+function fetchedOnInsert(p: ColumnProperty): boolean {
+  const c = p.column;
+  return c.primaryKey || c.default !== undefined || c.serverDefault !== undefined || c.sequence !== undefined || c.identity !== undefined || c.computed !== undefined;
+}
+
+async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  if (isMultiTableMapper(mapper)) return insertJoinedBatch(ctx, mapper, states); // joined-table inheritance (inheritance.ts)
+  for (const st of states) await ctx.fireMapperEvent("beforeInsert", mapper, st.obj);
+  const vp = mapper.versionProp;
+  if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
+  const props = mapper.columnProps;
+  // Group by the set of provided columns: each group is one executemany ("insertmanyvalues").
+  const groups = new Map<string, InstanceState[]>();
+  for (const st of states) {
+    const d = st.dict;
+    let sig = "";
+    for (const p of props) {
+      const v = d[p.key];
+      sig += v === undefined || (v === null && p.column.primaryKey) ? "0" : "1";
+    }
+    const g = groups.get(sig);
+    if (g) g.push(st);
+    else groups.set(sig, [st]);
+  }
+  const table = mapper.table;
+  for (const [sig, group] of groups) {
+    const given: ColumnProperty[] = [];
+    const fetch: ColumnProperty[] = [];
+    const absent: ColumnProperty[] = [];
+    props.forEach((p, i) => {
+      if (sig[i] === "1") given.push(p);
+      else if (fetchedOnInsert(p)) fetch.push(p);
+      else absent.push(p);
+    });
+    const rows: Record<string, unknown>[] = new Array(group.length);
+    for (let i = 0; i < group.length; i++) {
+      const d = group[i].dict;
+      const r: Record<string, unknown> = {};
+      for (const p of given) r[p.column.key] = d[p.key];
+      rows[i] = r;
+    }
+    if (fetch.length) {
+      const stmt = insert(table).returning(...fetch.map((p) => p.column));
+      let out: { _tuple(): readonly unknown[] }[];
+      if (given.length) out = (await ctx.connection.execute(stmt, rows)).all();
+      else {
+        // No column given at all: one INSERT … DEFAULT VALUES per row.
+        out = [];
+        for (let i = 0; i < group.length; i++) out.push(...(await ctx.connection.execute(stmt)).all());
+      }
+      if (out.length !== group.length) {
+        throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${group.length} new ${mapper.className} object(s)`);
+      }
+      for (let i = 0; i < group.length; i++) {
+        const d = group[i].dict;
+        const row = out[i]._tuple();
+        for (let j = 0; j < fetch.length; j++) d[fetch[j].key] = row[j];
+      }
+    } else {
+      await ctx.connection.execute(insert(table), rows);
+    }
+    // Columns neither given nor defaulted were inserted as NULL.
+    if (absent.length) for (const st of group) for (const p of absent) st.dict[p.key] = null;
   }
   for (const st of states) await ctx.fireMapperEvent("afterInsert", mapper, st.obj);
 }
 
-async function runPostUpdatesAndUpdates(
+async function runUpdates(
   ctx: FlushContext,
-  states: InstanceState[],
-  postUpdates: { child: InstanceState; rel: RelationshipProperty; parent: InstanceState | null }[],
+  updatable: Set<InstanceState>,
+  pending: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  postUpdates: PostUpdate[],
   touch: (st: InstanceState) => void,
 ): Promise<void> {
-  // post_update: set FKs now that both rows exist.
-  const extraUpdates = new Set<InstanceState>();
+  // post-update: now that every row exists, set the FKs the INSERTs could not.
+  const postKeys = new Map<InstanceState, Set<string>>();
   for (const pu of postUpdates) {
     touch(pu.child);
-    const pairs = pu.rel.direction === "MANYTOONE" ? pu.rel.syncPairs : pu.rel.syncPairs.map(([a, b]) => [b, a] as const);
-    const parentMapper = pu.rel.direction === "MANYTOONE" ? pu.rel.mapper : pu.rel.parent;
+    const m2o = pu.rel.direction === "MANYTOONE";
+    const pairs = m2o ? pu.rel.syncPairs : pu.rel.syncPairs.map(([a, b]) => [b, a] as const);
+    const parentMapper = m2o ? pu.rel.mapper : pu.rel.parent;
+    let keys = postKeys.get(pu.child);
+    if (!keys) postKeys.set(pu.child, (keys = new Set()));
     for (const [childCol, parentCol] of pairs) {
-      pu.child.dict[key(pu.child.mapper, childCol)] = pu.parent ? pu.parent.dict[key(parentMapper, parentCol)] : null;
+      const k = propKey(pu.child.mapper, childCol);
+      pu.child.dict[k] = pu.parent ? pu.parent.dict[propKey(parentMapper, parentCol)] : null;
+      keys.add(k);
     }
-    extraUpdates.add(pu.child);
   }
-  const all = [...new Set([...states, ...extraUpdates])];
   const byShape = new Map<string, { mapper: Mapper; keys: string[]; states: InstanceState[] }>();
-  for (const st of all) {
-    const changed = st.status === "pending" ? [...extraUpdates].includes(st) ? postUpdateKeys(st, postUpdates) : [] : st.changedColumnKeys();
-    if (changed.length === 0) continue;
-    const sig = `${st.mapper.id}|${changed.join(",")}`;
-    let g = byShape.get(sig);
-    if (!g) byShape.set(sig, (g = { mapper: st.mapper, keys: changed, states: [] }));
-    g.states.push(st);
+  const add = (st: InstanceState, keys: string[]) => {
+    if (!keys.length) return;
+    const sig = `${st.mapper.id}|${keys.join(",")}`;
+    const g = byShape.get(sig);
+    if (g) g.states.push(st);
+    else byShape.set(sig, { mapper: st.mapper, keys, states: [st] });
+  };
+  for (const st of updatable) if (!pending.has(st) && !deleted.has(st) && !postKeys.has(st)) add(st, st.changedColumnKeys());
+  for (const [st, keys] of postKeys) {
+    if (pending.has(st)) add(st, [...keys]);
+    else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
   }
-  for (const { mapper, keys, states: group } of byShape.values()) {
+  const groups = [...byShape.values()].sort((a, b) => tableIndex(a.mapper.table) - tableIndex(b.mapper.table));
+  for (const { mapper, keys, states: group } of groups) {
+    if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
     for (const st of group) await ctx.fireMapperEvent("beforeUpdate", mapper, st.obj);
     const table = mapper.table;
-    const pkProps = mapper.pkProps;
     const vp = mapper.versionProp;
-    let where = pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)));
-    if (vp) where = [...where, vp.column.eq(bindparam("_version_old"))];
     const setKeys = keys.filter((k) => !vp || k !== vp.key);
-    const onupdateCols = mapper.columnProps.filter((p) => p.column.onupdate !== undefined && !setKeys.includes(p.key));
-    let stmt = update(table).where(...where);
+    const pkProps = mapper.pkProps;
+    const where: ColumnElement<unknown, string>[] = pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)));
+    if (vp) where.push(vp.column.eq(bindparam("_version_old")));
     const setObj: Record<string, unknown> = {};
     for (const k of setKeys) setObj[mapper.columnPropsByKey.get(k)!.column.key] = bindparam(`_set_${k}`);
     if (vp) setObj[vp.column.key] = bindparam("_version_new");
-    stmt = stmt.values(setObj as never);
+    const returned = mapper.columnProps.filter((p) => (p.column.onupdate !== undefined || p.column.serverOnupdate) && !setKeys.includes(p.key));
+    const base = update(table).where(...where).values(setObj as never);
     const params = group.map((st) => {
       const r: Record<string, unknown> = {};
-      for (const p of pkProps) r[`_pk_${p.column.key}`] = st.committed[p.key] ?? st.dict[p.key];
+      for (const p of pkProps) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
       for (const k of setKeys) r[`_set_${k}`] = st.dict[k];
       if (vp) {
-        const old = st.committed[vp.key] as number;
+        // A new row (post-update) carries the version it was inserted with.
+        const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
         r._version_old = old;
         r._version_new = (old ?? 0) + 1;
       }
       return r;
     });
-    const returning = onupdateCols.map((p) => p.column);
-    const res = returning.length
-      ? await ctx.connection.execute(stmt.returning(...returning), params)
-      : await ctx.connection.execute(stmt, params);
-    if (res.rowsAffected >= 0 && res.rowsAffected !== group.length && !(returning.length && res.rowsAffected === -1)) {
-      const matched = returning.length ? res.all().length : res.rowsAffected;
-      if (matched !== group.length) {
-        throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
-      }
+    const res = returned.length
+      ? await ctx.connection.execute(base.returning(...returned.map((p) => p.column)), params)
+      : await ctx.connection.execute(base, params);
+    const rows = returned.length ? res.all() : undefined;
+    const matched = rows ? rows.length : res.rowsAffected;
+    if ((rows || matched >= 0) && matched !== group.length) {
+      throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
     }
-    if (returning.length) {
-      const rows = res.all();
-      if (rows.length !== group.length) throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${rows.length} were matched.`);
-      group.forEach((st, i) => onupdateCols.forEach((p, j) => (st.dict[p.key] = (rows[i]._tuple() as unknown[])[j])));
-    }
+    if (rows) group.forEach((st, i) => returned.forEach((p, j) => (st.dict[p.key] = (rows[i]._tuple() as unknown[])[j])));
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     for (const st of group) await ctx.fireMapperEvent("afterUpdate", mapper, st.obj);
   }
 }
-function postUpdateKeys(st: InstanceState, pus: { child: InstanceState; rel: RelationshipProperty }[]): string[] {
-  const out = new Set<string>();
-  for (const pu of pus) {
-    if (pu.child !== st) continue;
-    const pairs = pu.rel.direction === "MANYTOONE" ? pu.rel.syncPairs : pu.rel.syncPairs.map(([a, b]) => [b, a] as const);
-    for (const [childCol] of pairs) out.add(key(st.mapper, childCol));
-  }
-  return [...out];
-}
 
-async function runManyToMany(
-  ctx: FlushContext,
-  adds: { rel: RelationshipProperty; parent: InstanceState; child: InstanceState }[],
-  removes: { rel: RelationshipProperty; parent: InstanceState; child: InstanceState }[],
-  deleted: Set<InstanceState>,
-): Promise<void> {
+async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>): Promise<void> {
   // A bidirectional many-to-many shows each pair from both sides; write it once.
-  const seen = new Set<string>();
-  const rowFor = (rel: RelationshipProperty, parent: InstanceState, child: InstanceState) => {
+  const rowFor = (a: M2MRow): Record<string, unknown> => {
     const r: Record<string, unknown> = {};
-    for (const [local, sec] of rel.secondarySyncPairs) r[sec.key] = parent.dict[key(rel.parent, local)];
-    for (const [tcol, sec] of rel.targetSecondaryPairs) r[sec.key] = child.dict[key(rel.mapper, tcol)];
+    for (const [local, sec] of a.rel.secondarySyncPairs) r[sec.key] = a.parent.dict[propKey(a.rel.parent, local)];
+    for (const [tcol, sec] of a.rel.targetSecondaryPairs) r[sec.key] = a.child.dict[propKey(a.rel.mapper, tcol)];
     return r;
   };
-  const dedupe = (list: typeof adds) => {
-    const out: { rel: RelationshipProperty; row: Record<string, unknown> }[] = [];
+  const bySecondary = (list: M2MRow[]) => {
+    const out = new Map<TableClause, { cols: string[]; rows: Record<string, unknown>[]; seen: Set<string> }>();
     for (const a of list) {
-      const row = rowFor(a.rel, a.parent, a.child);
-      const sig = `${a.rel.secondary!.keyId()}|${Object.keys(row).sort().map((k) => `${k}=${String(row[k])}`).join("&")}`;
-      if (seen.has(sig)) continue;
-      seen.add(sig);
-      out.push({ rel: a.rel, row });
+      const sec = a.rel.secondary!;
+      const row = rowFor(a);
+      let e = out.get(sec);
+      if (!e) out.set(sec, (e = { cols: Object.keys(row).sort(), rows: [], seen: new Set() }));
+      const sig = JSON.stringify(e.cols.map((c) => row[c]));
+      if (e.seen.has(sig)) continue;
+      e.seen.add(sig);
+      e.rows.push(row);
     }
     return out;
   };
-  const rem = removes.filter((r) => r.parent !== r.child);
-  for (const { rel, row } of dedupe(rem)) {
-    const sec = rel.secondary!;
-    await ctx.connection.execute(delete_(sec).where(...Object.entries(row).map(([k, v]) => sec.c[k].eq(v))));
+  // Removed pairs: one DELETE per association table (row-value IN for the key pairs).
+  for (const [sec, { cols, rows }] of bySecondary(removes)) {
+    const c = cols.map((k) => sec.c[k]);
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const cond: ColumnElement<unknown, string> = c.length === 1 ? c[0].in(chunk.map((r) => r[cols[0]])) : tuple(...c).in(chunk.map((r) => cols.map((k) => r[k])));
+      await ctx.connection.execute(delete_(sec).where(cond));
+    }
   }
-  // Association rows of deleted parents.
-  for (const r of removes.filter((x) => x.parent === x.child)) {
-    const sec = r.rel.secondary!;
-    const conds = r.rel.secondarySyncPairs.map(([local, s]) => s.eq(r.parent.dict[key(r.rel.parent, local)]));
-    await ctx.connection.execute(delete_(sec).where(...conds));
-  }
-  seen.clear();
-  const addRows = dedupe(adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child)));
-  const bySec = new Map<object, Record<string, unknown>[]>();
-  for (const { rel, row } of addRows) {
-    let l = bySec.get(rel.secondary!);
-    if (!l) bySec.set(rel.secondary!, (l = []));
-    l.push(row);
-  }
-  for (const [sec, rows] of bySec) await ctx.connection.execute(insert(sec as never), rows);
-}
-
-/** One-to-many children of deleted parents without delete cascade get their FK set to NULL. */
-async function nullOutChildren(ctx: FlushContext, deleted: InstanceState[]): Promise<void> {
+  // Association rows of deleted objects (either side), one DELETE per association table and side.
+  const del = new Map<string, { sec: TableClause; col: ColumnElement<unknown, string>; values: unknown[] }>();
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
-      if (rel.direction !== "ONETOMANY" || rel.cascade.delete || rel.viewonly || rel.options.passiveDeletes) continue;
-      const target = rel.mapper;
-      const conds = rel.syncPairs.map(([local, remote]) => remote.eq(st.dict[key(rel.parent, local)]));
-      const values: Record<string, unknown> = {};
-      for (const [, remote] of rel.syncPairs) values[remote.key] = null;
-      await ctx.connection.execute(update(target.table).where(...conds).values(values as never));
+      if (rel.direction !== "MANYTOMANY" || rel.viewonly || rel.secondarySyncPairs.length !== 1) continue;
+      const [local, secCol] = rel.secondarySyncPairs[0];
+      const sig = `${rel.secondary!.keyId()}|${secCol.key}`;
+      let e = del.get(sig);
+      if (!e) del.set(sig, (e = { sec: rel.secondary!, col: secCol, values: [] }));
+      e.values.push(dbValue(st, rel.parent, local));
+    }
+  }
+  for (const { sec, col, values } of del.values()) {
+    for (let i = 0; i < values.length; i += 500) await ctx.connection.execute(delete_(sec).where(col.in(values.slice(i, i + 500))));
+  }
+  // Added pairs: one multi-row INSERT per association table.
+  const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
+  for (const [sec, { rows }] of bySecondary(live)) await ctx.connection.execute(insert(sec as never), rows);
+}
+
+/**
+ * One-to-many children of deleted parents without delete cascade get their FK set to NULL
+ * (SQLAlchemy's default "delete sets children's foreign key to NULL"), one UPDATE per
+ * relationship; in-memory children follow.
+ */
+async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Promise<void> {
+  if (!deleted.size) return;
+  const work = new Map<RelationshipProperty, InstanceState[]>();
+  const postNull = new Map<RelationshipProperty, InstanceState[]>();
+  for (const st of deleted) {
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.viewonly) continue;
+      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && !rel.options.passiveDeletes) {
+        const l = work.get(rel);
+        if (l) l.push(st);
+        else work.set(rel, [st]);
+      } else if (rel.direction === "MANYTOONE" && rel.options.postUpdate && rel.syncPairs.every(([local]) => dbValue(st, rel.parent, local) != null)) {
+        // A post-update FK of a row being deleted is cleared first, breaking the cycle.
+        const l = postNull.get(rel);
+        if (l) l.push(st);
+        else postNull.set(rel, [st]);
+      }
+    }
+  }
+  for (const [rel, rows] of postNull) {
+    const m = rel.parent;
+    const vals: Record<string, unknown> = {};
+    for (const [local] of rel.syncPairs) vals[local.key] = null;
+    await deleteOrUpdateByPk(ctx, m, rows, (cond) => update(m.table).where(cond).values(vals as never));
+  }
+  for (const [rel, parents] of work) {
+    const target = rel.mapper;
+    const vals: Record<string, unknown> = {};
+    for (const [, remote] of rel.syncPairs) vals[remote.key] = null;
+    const fkKeys = rel.syncPairs.map(([, remote]) => propKey(target, remote));
+    const children: InstanceState[] = [];
+    if (parents.every((p) => rel.key in p.dict)) {
+      // Loaded collections are the children: update those not being deleted themselves, by key.
+      const seen = new Set<InstanceState>();
+      for (const p of parents) {
+        const pkv = rel.syncPairs.map(([local]) => dbValue(p, rel.parent, local));
+        for (const o of [...related(p, rel), ...committedRelated(p, rel)]) {
+          const cs = stateOf(o)!;
+          if (seen.has(cs) || deleted.has(cs) || cs.status !== "persistent") continue;
+          seen.add(cs);
+          // Only children still pointing at the deleted parent (not moved in this flush).
+          if (fkKeys.every((k, i) => cs.dict[k] === pkv[i])) children.push(cs);
+        }
+      }
+      if (children.length) await deleteOrUpdateByPk(ctx, target, children, (cond) => update(target.table).where(cond).values(vals as never));
+    } else {
+      const keys = parents.map((p) => rel.syncPairs.map(([local]) => dbValue(p, rel.parent, local)));
+      const gone = [...deleted].filter((st) => st.mapper === target);
+      const pk = target.pkProps;
+      for (let i = 0; i < keys.length; i += 500) {
+        const chunk = keys.slice(i, i + 500);
+        const conds: ColumnElement<unknown, string>[] = [
+          rel.syncPairs.length === 1 ? rel.syncPairs[0][1].in(chunk.map((k) => k[0])) : tuple(...rel.syncPairs.map(([, r]) => r)).in(chunk),
+        ];
+        // Rows deleted in this flush are left alone.
+        if (gone.length && pk.length === 1) conds.push(pk[0].column.notIn(gone.map((st) => dbValue(st, target, pk[0].column))));
+        await ctx.connection.execute(update(target.table).where(...conds).values(vals as never));
+      }
+      const wanted = new Set(keys.map((k) => JSON.stringify(k)));
       for (const o of ctx.identityMap.values()) {
         const os = stateOf(o)!;
-        if (os.mapper !== target) continue;
-        if (rel.syncPairs.every(([local, remote]) => os.dict[key(target, remote)] === st.dict[key(rel.parent, local)])) {
-          for (const [, remote] of rel.syncPairs) {
-            os.dict[key(target, remote)] = null;
-            os.committed[key(target, remote)] = null;
-          }
-        }
+        if (os.mapper === target && wanted.has(JSON.stringify(fkKeys.map((k) => os.dict[k])))) children.push(os);
+      }
+    }
+    const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+    for (const cs of children) {
+      if (deleted.has(cs) || cs.status !== "persistent") continue;
+      touch(cs);
+      for (const k of fkKeys) {
+        cs.dict[k] = null;
+        cs.committed[k] = null;
+      }
+      if (rev && cs.dict[rev.key] && deleted.has(stateOf(cs.dict[rev.key])!)) {
+        cs.dict[rev.key] = null;
+        cs.committed[rev.key] = null;
       }
     }
   }
 }
 
-/** Delete rows children-first (reverse table dependency; self-referential rows leaf-first). */
-async function runDeletes(ctx: FlushContext, deleted: InstanceState[]): Promise<void> {
-  if (!deleted.length) return;
+/** Run `make(pk IN (…))` over `rows` in chunks of 500. */
+async function deleteOrUpdateByPk(ctx: FlushContext, m: Mapper, rows: InstanceState[], make: (cond: ColumnElement<unknown, string>) => Parameters<AsyncConnection["execute"]>[0]): Promise<number> {
+  const pk = m.pkProps;
+  let total = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows.slice(i, i + 500).map((st) => pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.dict[p.key])));
+    const cond: ColumnElement<unknown, string> = pk.length === 1 ? pk[0].column.in(values.map((v) => v[0])) : tuple(...pk.map((p) => p.column)).in(values);
+    total += (await ctx.connection.execute(make(cond))).rowsAffected;
+  }
+  return total;
+}
+
+/** Delete rows children first (reverse mapper order; self-referential rows leaf first). */
+async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Promise<void> {
+  if (!deleted.size) return;
   const byMapper = new Map<Mapper, InstanceState[]>();
   for (const st of deleted) {
-    if (st.status !== "persistent") continue;
-    let l = byMapper.get(st.mapper);
-    if (!l) byMapper.set(st.mapper, (l = []));
-    l.push(st);
+    touch(st);
+    const l = byMapper.get(st.mapper);
+    if (l) l.push(st);
+    else byMapper.set(st.mapper, [st]);
   }
-  const order = (m: Mapper) => [...m.table.metadata.sortedTables].indexOf(m.table);
-  for (const [mapper, states] of [...byMapper].sort((a, b) => order(b[0]) - order(a[0]))) {
-    for (const st of states) await ctx.fireMapperEvent("beforeDelete", mapper, st.obj);
-    const pk = mapper.pkProps;
-    const vp = mapper.versionProp;
-    for (const level of selfRefLevels(mapper, states)) {
-      if (vp) {
-        const stmt = delete_(mapper.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`))), vp.column.eq(bindparam("_version_old")));
-        let total = 0;
-        for (const st of level) {
-          const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
-          for (const p of pk) r[`_pk_${p.column.key}`] = st.committed[p.key] ?? st.dict[p.key];
-          total += (await ctx.connection.execute(stmt, r)).rowsAffected;
+  const order = orderMappers([...byMapper.keys()], new Map()).reverse();
+  for (const comp of order) {
+    for (const mapper of [...comp.mappers].reverse()) {
+      const states = byMapper.get(mapper)!;
+      if (isMultiTableMapper(mapper)) { await deleteJoinedStates(ctx, mapper, states); continue; } // joined-table inheritance (inheritance.ts)
+      for (const st of states) await ctx.fireMapperEvent("beforeDelete", mapper, st.obj);
+      const pk = mapper.pkProps;
+      const vp = mapper.versionProp;
+      for (const level of comp.rowLevel ? selfRefLevels(mapper, states) : [states]) {
+        if (vp) {
+          const stmt = delete_(mapper.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`))), vp.column.eq(bindparam("_version_old")));
+          const params = level.map((st) => {
+            const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
+            for (const p of pk) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
+            return r;
+          });
+          const n = (await ctx.connection.execute(stmt, params)).rowsAffected;
+          if (n >= 0 && n !== level.length) throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${level.length} row(s); ${n} were matched.`);
+          continue;
         }
-        if (total !== level.length) throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${level.length} row(s); ${total} were matched.`);
-        continue;
+        const n = await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond));
+        if (n >= 0 && n !== level.length) throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${level.length} row(s); ${n} were matched.`);
       }
-      for (let i = 0; i < level.length; i += 500) {
-        const batch = level.slice(i, i + 500);
-        const values = batch.map((st) => pk.map((p) => st.committed[p.key] ?? st.dict[p.key]));
-        const cond: ColumnElement<unknown, string> = pk.length === 1 ? pk[0].column.in(values.map((v) => v[0])) : tuple(...pk.map((p) => p.column)).in(values);
-        const res = await ctx.connection.execute(delete_(mapper.table).where(cond));
-        if (res.rowsAffected >= 0 && res.rowsAffected !== batch.length) {
-          throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${batch.length} row(s); ${res.rowsAffected} were matched.`);
-        }
-      }
-    }
-    for (const st of states) {
-      if (st.key) ctx.identityMap.delete(st.key);
-      await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
+      for (const st of states) await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
     }
   }
 }
 
-/** For self-referential tables, order deletes so children go before their parents. */
+/** For self-referential tables: rows grouped by depth, deepest (leaves) first. */
 function selfRefLevels(mapper: Mapper, states: InstanceState[]): InstanceState[][] {
-  const selfRels = [...mapper.relationships.values()].filter((r) => r.mapper === mapper && r.direction === "MANYTOONE");
-  if (!selfRels.length) return [states];
-  const set = new Set(states);
+  // (child FK column, parent key column) pairs of each self-referential relationship.
+  const links: (readonly (readonly [ColumnImpl, ColumnImpl])[])[] = [];
+  for (const r of mapper.relationships.values()) {
+    if (r.mapper !== mapper || r.direction === "MANYTOMANY") continue;
+    links.push(r.direction === "MANYTOONE" ? r.syncPairs : r.syncPairs.map(([a, b]) => [b, a] as const));
+  }
+  if (!links.length) return [states];
+  const index = new Map<string, InstanceState>();
+  links.forEach((pairs, i) => {
+    for (const st of states) index.set(`${i}|${JSON.stringify(pairs.map(([, ref]) => dbValue(st, mapper, ref)))}`, st);
+  });
   const parentOf = (st: InstanceState): InstanceState | undefined => {
-    for (const rel of selfRels) {
-      const fk = rel.syncPairs.map(([local]) => st.committed[key(mapper, local)]);
+    for (let i = 0; i < links.length; i++) {
+      const fk = links[i].map(([fkCol]) => dbValue(st, mapper, fkCol));
       if (fk.some((v) => v == null)) continue;
-      for (const o of set) if (rel.syncPairs.every(([, remote], i) => o.committed[key(mapper, remote)] === fk[i])) return o;
+      const p = index.get(`${i}|${JSON.stringify(fk)}`);
+      if (p && p !== st) return p;
     }
     return undefined;
   };
   const depth = new Map<InstanceState, number>();
-  const d = (st: InstanceState, guard = 0): number => {
-    if (depth.has(st)) return depth.get(st)!;
-    if (guard > states.length) throw new CircularDependencyError(`Circular parent references among ${mapper.className} rows being deleted`);
-    const p = parentOf(st);
-    const v = p ? d(p, guard + 1) + 1 : 0;
-    depth.set(st, v);
-    return v;
+  const depthOf = (st: InstanceState): number => {
+    const chain: InstanceState[] = [];
+    let cur: InstanceState | undefined = st;
+    let base = 0;
+    const onChain = new Set<InstanceState>();
+    while (cur) {
+      const known = depth.get(cur);
+      if (known !== undefined) {
+        base = known + 1;
+        break;
+      }
+      if (onChain.has(cur)) throw new CircularDependencyError(`Circular parent references among ${mapper.className} rows being deleted`);
+      onChain.add(cur);
+      chain.push(cur);
+      cur = parentOf(cur);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i], base++);
+    return depth.get(st)!;
   };
-  for (const st of states) d(st);
-  const max = Math.max(...depth.values());
-  const levels: InstanceState[][] = [];
-  for (let i = max; i >= 0; i--) levels.push(states.filter((s) => depth.get(s) === i));
+  let max = 0;
+  for (const st of states) max = Math.max(max, depthOf(st));
+  const levels: InstanceState[][] = Array.from({ length: max + 1 }, () => []);
+  for (const st of states) levels[max - depth.get(st)!].push(st);
   return levels.filter((l) => l.length);
 }
-
-/** @internal */
-export { and, InvalidRequestError };

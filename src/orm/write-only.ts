@@ -71,10 +71,13 @@ export class WriteOnlyCollection<T extends object> {
    */
   add(item: T): void {
     this.checkItem(item, "add");
-    const ops = opsFor(this.state, this.relationship.key);
+    const st = this.state;
+    const ops = opsFor(st, this.relationship.key);
     const i = ops.removed.indexOf(item);
     if (i >= 0) ops.removed.splice(i, 1);
     else if (!ops.added.includes(item)) ops.added.push(item);
+    // Flag the parent so the session's next flush examines it.
+    st.markModified();
   }
   /** Queue several items; see {@link add}. */
   addAll(items: Iterable<T>): void {
@@ -87,10 +90,12 @@ export class WriteOnlyCollection<T extends object> {
    */
   remove(item: T): void {
     this.checkItem(item, "remove");
-    const ops = opsFor(this.state, this.relationship.key);
+    const st = this.state;
+    const ops = opsFor(st, this.relationship.key);
     const i = ops.added.indexOf(item);
     if (i >= 0) ops.added.splice(i, 1);
     else if (!ops.removed.includes(item)) ops.removed.push(item);
+    st.markModified();
   }
   /** Items queued by add()/remove() and not flushed yet. */
   get pending(): { readonly added: readonly T[]; readonly removed: readonly T[] } {
@@ -256,6 +261,7 @@ export function stageWriteOnly(states: Iterable<InstanceState>): (ok: boolean) =
       const assigned = Array.isArray(st.dict[rel.key]) ? (st.dict[rel.key] as object[]) : [];
       st.dict[rel.key] = [...assigned, ...ops.added.filter((o) => !assigned.includes(o))];
       st.committedCollections.set(rel.key, [...ops.removed]);
+      st.markModified();
       staged.push({ st, rel, ops });
     }
   }

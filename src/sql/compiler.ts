@@ -801,11 +801,13 @@ export class SQLCompiler {
     let text = this.process(c instanceof Label ? c.element : c, { bindCast: true });
     let label: string | undefined;
     let key: string;
+    // A column, or something standing for one (an ORM attribute renders as its column).
+    const col = c instanceof ColumnClause ? c : columnBehind(c);
     if (c instanceof Label) key = label = exported?.name ?? c.name;
     else if (exported) {
       key = exported.name;
-      if (!(c instanceof ColumnClause && c.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
-    } else if (c instanceof ColumnClause) key = c.key;
+      if (!(col && col.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
+    } else if (col) key = c.key ?? col.key;
     else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
     else if (c instanceof Cast && c.resultName !== undefined) key = label = c.resultName;
     else {
@@ -819,7 +821,7 @@ export class SQLCompiler {
       const wrapped = c.type.columnExpression(this.dialect.typeDialect, text);
       if (wrapped !== undefined) {
         text = wrapped;
-        if (!label && !(c instanceof Label)) label = c instanceof ColumnClause ? c.name : key;
+        if (!label && !(c instanceof Label)) label = col ? col.name : key;
       }
       this.resultColumns.push({ key, type: c.type, element: c });
     }
@@ -1088,6 +1090,12 @@ function restatesChain(cte: CTE): CTE[] {
 
 function tupleWidth(t: TypeEngine<unknown>): number {
   return t instanceof TupleType ? t.types.length : 1;
+}
+
+/** The column an expression stands for, when it renders as exactly that column (ORM attributes). */
+function columnBehind(c: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+  const inner = (c as { column?: unknown }).column;
+  return inner instanceof ColumnClause && c.kind === "ormAttribute" ? inner : undefined;
 }
 
 function frameBound(v: number | null, lower: boolean): string {

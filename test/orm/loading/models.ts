@@ -5,9 +5,19 @@
  */
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, ForeignKeyConstraint, Integer, mappedColumn, relationship,
-  String, Table, Column, type AsyncEngine,
+  String, Table, Column, select, type AsyncEngine,
 } from "athanor";
 import "athanor/adapters/libsql";
+import { columnProperty, queryExpression } from "../../../src/orm/mapped-column.js";
+import { func } from "../../../src/sql/functions.js";
+// In scope so the inferred return type of defineModels() can be emitted (declaration: true).
+import { DISPATCH } from "../../../src/engine/events.js";
+import { STATE } from "../../../src/orm/state.js";
+void DISPATCH;
+void STATE;
+import { ormResult, planOrmSelect, postLoad, processRows } from "../../../src/orm/loading.js";
+import type { Select } from "../../../src/sql/selectable.js";
+import type { Result } from "../../../src/engine/result/result.js";
 import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
 
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
@@ -36,6 +46,18 @@ export function defineModels(prefix: string) {
     declare addresses: Address[];
     static orders = relationship(() => Order, { backPopulates: "user", orderBy: () => Order.id });
     declare orders: Order[];
+    /** A SQL expression attribute: name and fullname. */
+    static display = columnProperty(() => User.name.concat(" / ").concat(func.coalesce(User.fullname, "?")));
+    declare readonly display: string;
+    /** Deferred expression: number of addresses (a correlated subquery). */
+    static addressCount = columnProperty(
+      () => select(func.count()).selectFrom(Address.__table__).where(Address.userId.eq(User.id)).scalarSubquery(),
+      { deferred: true },
+    );
+    declare readonly addressCount: number;
+    /** Loaded only through withExpression(). */
+    static score = queryExpression<number>();
+    declare readonly score: number | null;
   }
 
   class Address extends Base.model(t("addresses"), {
@@ -134,12 +156,18 @@ export async function openDb(target: ReturnType<typeof dialectTargets>[number], 
     await base.metadata.dropAll(conn);
     await base.metadata.createAll(conn);
   });
+  const open: AsyncSession[] = [];
   return {
     engine,
     counting,
-    session: () => new AsyncSession(engine, { expireOnCommit: false }),
+    session: () => {
+      const s = new AsyncSession(engine, { expireOnCommit: false });
+      open.push(s);
+      return s;
+    },
     selects: () => counting.statements.filter((s) => /^\s*SELECT/i.test(s)),
     async cleanup() {
+      for (const s of open) await s.close();
       await engine.begin(async (conn) => {
         await base.metadata.dropAll(conn);
       });
@@ -150,3 +178,18 @@ export async function openDb(target: ReturnType<typeof dialectTargets>[number], 
 }
 
 export { createAsyncEngine };
+
+/**
+ * What session.execute() does for an ORM select, ending in loading.ts's ormResult() (which
+ * enforces SQLAlchemy 2.0's unique() rule for joined eager collections).
+ */
+export async function ormExecute(session: AsyncSession, stmt: Select): Promise<Result<unknown[], Record<string, unknown>>> {
+  await session.flush();
+  const plan = planOrmSelect(stmt);
+  const conn = await session.connection();
+  const res = await conn.execute(plan.stmt);
+  const ctx = session.loadContext(false);
+  const tuples = processRows(ctx, plan, res.all().map((r) => r._tuple() as unknown[]));
+  await postLoad(ctx, plan, tuples);
+  return ormResult(plan, tuples);
+}

@@ -9,6 +9,9 @@ import {
   writeOnly, type AsyncEngine, type SessionOptions,
 } from "athanor";
 import "athanor/adapters/libsql";
+// Named so the inferred model class types can be emitted (TS4058).
+import type { DISPATCH } from "../../../src/engine/events.js";
+import type { STATE } from "../../../src/orm/state.js";
 import { countingDriver, uniqueName, type CountingDriver, type DialectTarget } from "../../fixtures/databases.js";
 
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type

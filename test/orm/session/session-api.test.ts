@@ -24,9 +24,9 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
 
   async function seed(): Promise<void> {
     await using s = db.session();
-    const sandy = new User({ id: 1, name: "sandy", fullname: "Sandy Cheeks" });
+    const sandy = new User({ id: 1001, name: "sandy", fullname: "Sandy Cheeks" });
     sandy.addresses = [new Address({ email: "sandy@a" }), new Address({ email: "sandy@b" })];
-    s.addAll([sandy, new User({ id: 2, name: "patrick" })]);
+    s.addAll([sandy, new User({ id: 1002, name: "patrick" })]);
     await s.commit();
   }
 
@@ -60,31 +60,31 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
   it("get() hits the identity map without a statement and getOne() raises NoResultFound", async () => {
     await seed();
     await using s = db.session();
-    const a = await s.get(User, 1);
+    const a = await s.get(User, 1001);
     expect(a?.name).toBe("sandy");
     db.counting.reset();
-    const b = await s.get(User, 1);
+    const b = await s.get(User, 1001);
     expect(b).toBe(a);
     expect(db.counting.counts.execute).toBe(0);
-    expect(await s.get(User, 99)).toBeNull();
-    await expect(s.getOne(User, 99)).rejects.toThrow(NoResultFound);
-    const p = await s.getOne(User, 2);
+    expect(await s.get(User, 9999)).toBeNull();
+    await expect(s.getOne(User, 9999)).rejects.toThrow(NoResultFound);
+    const p = await s.getOne(User, 1002);
     expect(p.name).toBe("patrick");
   });
 
   it("get()/getOne() apply loader options", async () => {
     await seed();
     await using s = db.session();
-    const u = await s.get(User, 1, { options: [selectinload(User.addresses)] });
+    const u = await s.get(User, 1001, { options: [selectinload(User.addresses)] });
     expect(u!.addresses.map((a) => a.email)).toEqual(["sandy@a", "sandy@b"]);
-    const p = await s.getOne(User, 2, { options: [selectinload(User.addresses)] });
+    const p = await s.getOne(User, 1002, { options: [selectinload(User.addresses)] });
     expect(p.addresses).toEqual([]);
   });
 
   it("expire()/expireAll() make reads raise naming refresh(); refresh() reloads, including relationships", async () => {
     await seed();
     await using s = db.session();
-    const u = (await s.get(User, 1))!;
+    const u = (await s.get(User, 1001))!;
     s.expire(u, ["fullname"]);
     expect(() => u.fullname).toThrow(ExpiredAttributeError);
     expect(() => u.fullname).toThrow(/session\.refresh\(obj, \["fullname"\]\)/);
@@ -107,7 +107,7 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
   it("expireOnCommit (default true) expires after commit; asyncSessionmaker({ expireOnCommit: false }) keeps values", async () => {
     await seed();
     const s = new AsyncSession(db.engine);
-    const u = (await s.get(User, 2))!;
+    const u = (await s.get(User, 1002))!;
     await s.commit();
     expect(() => u.name).toThrow(ExpiredAttributeError);
     await s.refresh(u);
@@ -118,44 +118,44 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
     const maker = asyncSessionmaker(db.engine, { expireOnCommit: false });
     const s2 = maker();
     expect(s2.options.expireOnCommit).toBe(false);
-    const v = (await s2.get(User, 2))!;
+    const v = (await s2.get(User, 1002))!;
     await s2.commit();
     expect(v.name).toBe("patrick");
     await s2.close();
     const name = await maker.begin(async (s3) => {
-      const w = await s3.getOne(User, 1);
+      const w = await s3.getOne(User, 1001);
       w.fullname = "via maker.begin";
       return w.name;
     });
     expect(name).toBe("sandy");
     await using s4 = maker();
-    expect((await s4.getOne(User, 1)).fullname).toBe("via maker.begin");
+    expect((await s4.getOne(User, 1001)).fullname).toBe("via maker.begin");
   });
 
   it("merge() copies a detached object's state onto the persistent instance", async () => {
     await seed();
     await using s = db.session();
-    const loaded = (await s.get(User, 1))!;
-    const detached = new User({ id: 1, name: "sandy", fullname: "Merged Name" });
+    const loaded = (await s.get(User, 1001))!;
+    const detached = new User({ id: 1001, name: "sandy", fullname: "Merged Name" });
     const merged = await s.merge(detached);
     expect(merged).toBe(loaded);
     expect(merged).not.toBe(detached);
     expect(merged.fullname).toBe("Merged Name");
     expect(objectState(detached)).toBe("transient");
     // A merge of an unknown key adds a new pending instance.
-    const fresh = await s.merge(new User({ id: 50, name: "larry" }));
+    const fresh = await s.merge(new User({ id: 1050, name: "larry" }));
     expect(objectState(fresh)).toBe("pending");
     await s.commit();
     await using s2 = db.session();
-    expect((await s2.getOne(User, 1)).fullname).toBe("Merged Name");
-    expect((await s2.getOne(User, 50)).name).toBe("larry");
+    expect((await s2.getOne(User, 1001)).fullname).toBe("Merged Name");
+    expect((await s2.getOne(User, 1050)).name).toBe("larry");
   });
 
   it("add() of an object attached to another session raises", async () => {
     await seed();
     await using s1 = db.session();
     await using s2 = db.session();
-    const u = (await s1.get(User, 1))!;
+    const u = (await s1.get(User, 1001))!;
     expect(() => s2.add(u)).toThrow(ObjectStateError);
   });
 
@@ -166,53 +166,63 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
     // Autoflush: the pending user is visible to the query.
     const names = (await s.scalars(select(User.name).orderBy(User.name))).all();
     expect(names).toEqual(["patrick", "plankton", "sandy"]);
-    expect(await s.scalar(select(func.count()).selectFrom(User))).toBe(3);
+    expect(await s.scalar(select(func.count()).selectFrom(User.__table__))).toBe(3);
     const rows = (await s.execute(select(User, Address).join(User.addresses).orderBy(Address.id))).all();
-    expect(rows.map(([u, a]) => `${u.name}:${a.email}`)).toEqual(["sandy:sandy@a", "sandy:sandy@b"]);
+    expect(rows.map((r) => `${r[0].name}:${r[1].email}`)).toEqual(["sandy:sandy@a", "sandy:sandy@b"]);
     expect(rows[0][0]).toBe(rows[1][0]);
+    await s.commit();
     const noflush = db.session({ autoflush: false });
     noflush.add(new User({ name: "karen" }));
-    expect(await noflush.scalar(select(func.count()).selectFrom(User))).toBe(3);
+    expect(await noflush.scalar(select(func.count()).selectFrom(User.__table__))).toBe(3);
+    await noflush.flush();
+    expect(await noflush.scalar(select(func.count()).selectFrom(User.__table__))).toBe(4);
     await noflush.close();
   });
 
   it("stream() yields ORM objects in chunks of yieldPer; streamScalars() too", async () => {
     await using s0 = db.session();
-    s0.addAll(Array.from({ length: 25 }, (_, i) => new User({ id: 100 + i, name: `u${i}` })));
+    s0.addAll(Array.from({ length: 25 }, (_, i) => new User({ id: 5000 + i, name: `u${i}` })));
     await s0.commit();
     await using s = db.session();
     db.counting.reset();
     const res = await s.stream(select(User).orderBy(User.id).executionOptions({ yieldPer: 10 }));
     const sizes: number[] = [];
-    for await (const part of res.partitions()) sizes.push(part.length);
+    const seen: number[] = [];
+    for await (const part of res.partitions()) {
+      sizes.push(part.length);
+      seen.push(...part.map((r) => r[0].id));
+    }
     expect(sizes).toEqual([10, 10, 5]);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => 5000 + i));
+    // libSQL keeps the transaction of a streamed read until it ends.
+    await s.commit();
     await using s2 = db.session();
     const out: number[] = [];
-    for await (const u of await s2.streamScalars(select(User).where(User.id.lt(105)).orderBy(User.id))) out.push(u.id);
-    expect(out).toEqual([100, 101, 102, 103, 104]);
+    for await (const u of await s2.streamScalars(select(User).where(User.id.lt(5005)).orderBy(User.id))) out.push(u.id);
+    expect(out).toEqual([5000, 5001, 5002, 5003, 5004]);
     // Streamed objects are identity-mapped.
-    expect(await s2.get(User, 100)).toBeDefined();
+    expect(await s2.get(User, 5000)).toBeDefined();
   });
 
   it("populateExisting overwrites loaded objects, as a statement option or an execute() option", async () => {
     await seed();
     await using s = db.session();
-    const u = (await s.get(User, 2))!;
+    const u = (await s.get(User, 1002))!;
     u.fullname = "local change";
     await db.engine.begin(async (c) => {
-      await c.execDriverSql(`UPDATE ${User.__table__.name} SET fullname = 'from db' WHERE id = 2`);
+      await c.execDriverSql(`UPDATE ${User.__table__.name} SET fullname = 'from db' WHERE id = 1002`);
     });
     s.expunge(u);
     s.add(u);
     await using s2 = db.session({ autoflush: false });
-    const v = (await s2.get(User, 2))!;
+    const v = (await s2.get(User, 1002))!;
     v.fullname = "unflushed";
-    await s2.execute(select(User).where(User.id.eq(2)));
+    await s2.execute(select(User).where(User.id.eq(1002)));
     expect(v.fullname).toBe("unflushed");
-    await s2.execute(select(User).where(User.id.eq(2)).executionOptions({ populateExisting: true }));
+    await s2.execute(select(User).where(User.id.eq(1002)).executionOptions({ populateExisting: true }));
     expect(v.fullname).toBe("from db");
     v.fullname = "again";
-    await s2.execute(select(User).where(User.id.eq(2)), undefined, { populateExisting: true });
+    await s2.execute(select(User).where(User.id.eq(1002)), undefined, { populateExisting: true });
     expect(v.fullname).toBe("from db");
   });
 
@@ -240,7 +250,7 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
       throw new Error("fail");
     })).rejects.toThrow("fail");
     // autobegin
-    await s.scalar(select(func.count()).selectFrom(User));
+    await s.scalar(select(func.count()).selectFrom(User.__table__));
     expect(s.inTransaction()).toBe(true);
     await expect(s.begin()).rejects.toThrow(InvalidRequestError);
     await s.rollback();
@@ -276,7 +286,7 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
   it("rollback() expunges pending objects and restores deleted ones", async () => {
     await seed();
     await using s = db.session();
-    const u = (await s.get(User, 1))!;
+    const u = (await s.get(User, 1001))!;
     const fresh = new User({ name: "temp" });
     s.add(fresh);
     s.delete(u);
@@ -292,11 +302,11 @@ describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
   it("close() detaches everything and the session stays usable", async () => {
     await seed();
     const s = db.session();
-    const u = (await s.get(User, 1))!;
+    const u = (await s.get(User, 1001))!;
     await s.close();
     expect(objectState(u)).toBe("detached");
     expect(s.identityMap.size).toBe(0);
-    expect((await s.getOne(User, 1)).name).toBe("sandy");
+    expect((await s.getOne(User, 1001)).name).toBe("sandy");
     await s.close();
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * Persistence for joined-table inheritance (SQLAlchemy's `persistence.save_obj` / `delete_obj`
+ * over a mapper's tables): an object of a joined subclass is one row in each table of its
+ * hierarchy. INSERT goes base table first (the subclass rows copy the generated primary key),
+ * UPDATE touches only the tables whose columns changed, DELETE goes subclass table first.
+ * Single-table inheritance needs none of this: its classes share one table.
+ * @module
+ */
+import { StaleDataError } from "../errors.js";
+import { bindparam, tuple, type ColumnElement } from "../sql/elements.js";
+import { delete_, insert, update } from "../sql/dml.js";
+import type { ColumnImpl, Table } from "../sql/schema.js";
+import type { ColumnProperty, Mapper } from "./mapper.js";
+import type { InstanceState } from "./state.js";
+import type { FlushContext } from "./unitofwork.js";
+
+/** Whether a mapper's rows span several tables (joined-table inheritance). */
+export function isMultiTableMapper(mapper: Mapper): boolean {
+  return mapper.inherits !== undefined && mapper.tables.length > 1;
+}
+
+/** One table of a joined hierarchy: the properties stored in it and its primary key columns. */
+interface TablePart {
+  readonly table: Table;
+  /** Mapped properties whose column lives in this table. */
+  readonly props: readonly ColumnProperty[];
+  /** This table's primary key columns and the (base) properties whose values they hold. */
+  readonly pk: readonly (readonly [ColumnImpl, ColumnProperty])[];
+}
+
+function tableParts(mapper: Mapper): TablePart[] {
+  const chain: Mapper[] = [];
+  for (let m: Mapper | undefined = mapper; m; m = m.inherits) chain.unshift(m);
+  return mapper.tables.map((table) => {
+    const owner = chain.find((m) => m.table === table && m.inheritPkPairs.length > 0);
+    const pk = owner ? owner.inheritPkPairs : mapper.pkProps.map((p) => [p.column, p] as const);
+    return { table, props: mapper.columnProps.filter((p) => p.column.table === table), pk };
+  });
+}
+
+/** INSERT joined-inheritance objects: one multi-row INSERT … RETURNING per table, base first. */
+export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  for (const st of states) await ctx.fireMapperEvent("beforeInsert", mapper, st.obj);
+  const vp = mapper.versionProp;
+  if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
+  for (const part of tableParts(mapper)) {
+    const isBase = part.table === mapper.base.table;
+    const provided = (st: InstanceState): ColumnProperty[] =>
+      part.props.filter((p) => p.key in st.dict && st.dict[p.key] !== undefined && !(p.column.primaryKey && st.dict[p.key] === null && p.column.autoincrement));
+    const groups = new Map<string, InstanceState[]>();
+    for (const st of states) {
+      const sig = provided(st).map((p) => p.key).join(",");
+      let g = groups.get(sig);
+      if (!g) groups.set(sig, (g = []));
+      g.push(st);
+    }
+    for (const group of groups.values()) {
+      const props = provided(group[0]);
+      const given = new Set(props);
+      const fetch = part.props.filter((p) => !given.has(p));
+      const rows = group.map((st) => {
+        const r: Record<string, unknown> = {};
+        if (!isBase) for (const [col, p] of part.pk) r[col.key] = st.dict[p.key];
+        for (const p of props) r[p.column.key] = st.dict[p.key];
+        return r;
+      });
+      const stmt = insert(part.table);
+      if (fetch.length === 0) {
+        await ctx.connection.execute(stmt, rows);
+        continue;
+      }
+      const returning = fetch.map((p) => p.column);
+      let out: { _tuple(): unknown }[];
+      if (rows.length && Object.keys(rows[0]).length) out = (await ctx.connection.execute(stmt.returning(...returning), rows)).all();
+      else {
+        // No values at all: one DEFAULT VALUES statement per row.
+        out = [];
+        for (let i = 0; i < group.length; i++) out.push(...(await ctx.connection.execute(stmt.returning(...returning))).all());
+      }
+      group.forEach((st, i) => {
+        const row = out[i]._tuple() as unknown[];
+        fetch.forEach((p, j) => (st.dict[p.key] = row[j]));
+      });
+    }
+  }
+  for (const st of states) await ctx.fireMapperEvent("afterInsert", mapper, st.obj);
+}
+
+/**
+ * UPDATE joined-inheritance objects whose changed attribute keys are `keys`: one executemany
+ * per table holding a changed column; the version counter (if any) is checked on the base table.
+ * @throws StaleDataError when a row is gone or its version moved on.
+ */
+export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys: readonly string[], group: readonly InstanceState[]): Promise<void> {
+  for (const st of group) await ctx.fireMapperEvent("beforeUpdate", mapper, st.obj);
+  const vp = mapper.versionProp;
+  const newVersions = group.map((st) => ((st.committed[vp?.key ?? ""] as number | undefined) ?? 0) + 1);
+  for (const part of tableParts(mapper)) {
+    const isBase = part.table === mapper.base.table;
+    const setProps = part.props.filter((p) => keys.includes(p.key) && p !== vp);
+    const versioned = isBase && vp !== undefined;
+    if (setProps.length === 0 && !versioned) continue;
+    const onupdate = part.props.filter((p) => p.column.onupdate !== undefined && !setProps.includes(p));
+    const values: Record<string, unknown> = {};
+    for (const p of setProps) values[p.column.key] = bindparam(`_set_${p.key}`);
+    if (versioned) values[vp.column.key] = bindparam("_version_new");
+    let where: ColumnElement<unknown, string>[] = part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`)));
+    if (versioned) where = [...where, vp.column.eq(bindparam("_version_old"))];
+    const stmt = update(part.table).where(...where).values(values as never);
+    const params = group.map((st, i) => {
+      const r: Record<string, unknown> = {};
+      for (const [col, p] of part.pk) r[`_pk_${col.key}`] = st.committed[p.key] ?? st.dict[p.key];
+      for (const p of setProps) r[`_set_${p.key}`] = st.dict[p.key];
+      if (versioned) {
+        r._version_old = st.committed[vp.key];
+        r._version_new = newVersions[i];
+      }
+      return r;
+    });
+    const returning = onupdate.map((p) => p.column);
+    const res = returning.length ? await ctx.connection.execute(stmt.returning(...returning), params) : await ctx.connection.execute(stmt, params);
+    const matched = returning.length ? res.all().length : res.rowsAffected;
+    if (matched >= 0 && matched !== group.length) {
+      throw new StaleDataError(`UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
+    }
+    if (returning.length) {
+      const rows = res.all();
+      group.forEach((st, i) => onupdate.forEach((p, j) => (st.dict[p.key] = (rows[i]._tuple() as unknown[])[j])));
+    }
+  }
+  if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
+  for (const st of group) await ctx.fireMapperEvent("afterUpdate", mapper, st.obj);
+}
+
+/**
+ * DELETE joined-inheritance objects: subclass table rows first, then the base rows (batched by
+ * primary key; per row with the version check when versioned).
+ * @throws StaleDataError when fewer rows than objects were deleted.
+ */
+export async function deleteJoinedStates(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  for (const st of states) await ctx.fireMapperEvent("beforeDelete", mapper, st.obj);
+  const vp = mapper.versionProp;
+  for (const part of tableParts(mapper).reverse()) {
+    const isBase = part.table === mapper.base.table;
+    const pkValue = (st: InstanceState) => part.pk.map(([, p]) => st.committed[p.key] ?? st.dict[p.key]);
+    let deleted = 0;
+    if (isBase && vp) {
+      const stmt = delete_(part.table).where(...part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`))), vp.column.eq(bindparam("_version_old")));
+      for (const st of states) {
+        const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
+        part.pk.forEach(([col], i) => (r[`_pk_${col.key}`] = pkValue(st)[i]));
+        deleted += (await ctx.connection.execute(stmt, r)).rowsAffected;
+      }
+    } else {
+      for (let i = 0; i < states.length; i += 500) {
+        const batch = states.slice(i, i + 500).map(pkValue);
+        const cols = part.pk.map(([col]) => col);
+        const cond = cols.length === 1 ? cols[0].in(batch.map((v) => v[0])) : tuple(...cols).in(batch);
+        deleted += (await ctx.connection.execute(delete_(part.table).where(cond))).rowsAffected;
+      }
+    }
+    if (deleted >= 0 && deleted !== states.length) {
+      throw new StaleDataError(`DELETE statement on table '${part.table.name}' expected to delete ${states.length} row(s); ${deleted} were matched.`);
+    }
+  }
+  for (const st of states) await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
+}
