@@ -92,6 +92,8 @@ export class AsyncConnection implements DdlExecutor {
    * batch): sent as one atomic batch at commit.
    */
   private _batch: QueuedStatement[] = [];
+  /** Set while {@link AsyncConnection.executeDirect} runs. */
+  private _direct = false;
   /** Open stream() results, closed by close() so none outlives its driver connection. */
   private readonly _streams = new Set<{ close(): Promise<void> }>();
   /** Settles when the operation in progress ends; close() waits for it before releasing the driver connection. */
@@ -419,7 +421,7 @@ export class AsyncConnection implements DdlExecutor {
     const prep = this.prepare(stmt, params);
     const compiled = prep.compiled!;
     await this._autobegin(raw);
-    if (this.batchOnly && this._tx && !this.autocommit) {
+    if (this.batchOnly && this._tx && !this.autocommit && !this._direct) {
       if (isReadStatement(compiled)) {
         if (this._batch.length) throw this.readAfterWriteError(compiled.sql);
       } else {
@@ -486,6 +488,18 @@ export class AsyncConnection implements DdlExecutor {
       await this._autobegin(raw);
       this.queueWrite(prep.compiled!, prep, params, onResult);
     });
+  }
+  /**
+   * Run a statement directly even while writes are queued for the commit batch — for reads that
+   * do not depend on them (sequence values, key allocation). @internal
+   */
+  async executeDirect<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<Result<RowOf<S>, NamedOf<S>>> {
+    this._direct = true;
+    try {
+      return await this.execute(stmt, params);
+    } finally {
+      this._direct = false;
+    }
   }
   /** Statements queued for the commit batch (batch-only drivers). */
   get pendingBatchSize(): number {

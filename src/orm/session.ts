@@ -163,6 +163,8 @@ interface SavepointScope {
 export class AsyncSession {
   readonly id = ++sessionSeq;
   readonly [DISPATCH]: Dispatcher<SessionEvents>;
+  /** Batch-only drivers: keys handed out per table in this transaction. */
+  private batchKeys: Map<import("../sql/schema.js").Table, number> | undefined;
   /** Persistent objects by identity key. */
   readonly identityMap = new Map<string, object>();
   /** @internal */
@@ -290,6 +292,12 @@ export class AsyncSession {
     return outer;
   }
 
+  /** The bound driver runs transactions only as one atomic batch (no interactive transactions). */
+  private get batchOnlyBind(): boolean {
+    const caps = (this.engine ?? this.outer!.engine).driver.capabilities;
+    return !caps.interactiveTransactions && caps.atomicBatch;
+  }
+
   /** Whether a transaction is in progress. */
   inTransaction(): boolean {
     return this.conn !== undefined;
@@ -395,7 +403,15 @@ export class AsyncSession {
     return this.guard("commit()", async () => {
       await this.flushInner();
       if (!this.conn) return;
-      if (this.engine) await this.conn.commit();
+      if (this.engine && this.conn.batchOnly) {
+        // The flush only queued the writes: this one request applies (or rejects) all of them.
+        try {
+          await this.conn.commit();
+        } catch (e) {
+          await this.rollbackInner();
+          throw e;
+        }
+      } else if (this.engine) await this.conn.commit();
       else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.commit();
       const deleted = [...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])];
       await this.finishTransaction();
@@ -451,6 +467,7 @@ export class AsyncSession {
   }
 
   private async finishTransaction(): Promise<void> {
+    this.batchKeys = undefined;
     const conn = this.conn;
     this.conn = undefined;
     this.rootTx = undefined;
@@ -659,6 +676,15 @@ export class AsyncSession {
         sessionId: this.id,
         newStates: this.newStates,
         deletedStates: this.deletedStates,
+        ...(conn.batchOnly
+          ? {
+              batch: {
+                queue: (stmt, params, after) => conn.queueForCommit(stmt, params, after),
+                direct: (stmt) => conn.executeDirect(stmt) as Promise<Result<unknown[], Record<string, unknown>>>,
+                assignedKeys: (this.batchKeys ??= new Map()),
+              },
+            }
+          : {}),
         fireMapperEvent: async (event, mapper, obj) => {
           if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
           if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
@@ -713,7 +739,9 @@ export class AsyncSession {
     return this.guard("execute()", () => this.executeInner(stmt, params, opts)) as unknown as Promise<Result<RowOf<S>, NamedOf<S>>>;
   }
   private async executeInner(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<Result<unknown[], Record<string, unknown>>> {
-    if (this.options.autoflush) await this.flushInner();
+    // Batch-only drivers (Neon HTTP, D1) cannot read what a flush queued, so queries do not
+    // autoflush there: pending changes are written by commit() (or an explicit flush()).
+    if (this.options.autoflush && !this.batchOnlyBind) await this.flushInner();
     const statement = await this.prepareStatement(stmt, params, opts);
     const conn = await this.connectionInner();
     if (statement instanceof Select && isOrmStatement(statement)) {
@@ -757,7 +785,7 @@ export class AsyncSession {
     return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
   }
   private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
-    if (this.options.autoflush) await this.flushInner();
+    if (this.options.autoflush && !this.batchOnlyBind) await this.flushInner();
     const stmt = await this.prepareStatement(stmt0, params, opts);
     const conn = await this.connectionInner();
     const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;

@@ -22,11 +22,12 @@
  * @module
  */
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from "../errors.js";
-import { bindparam, tuple, type ColumnElement } from "../sql/elements.js";
+import { bindparam, ColumnElement, text, tuple, type ClauseElement } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import { select, type TableClause } from "../sql/selectable.js";
 import type { ColumnImpl, MetaData, Table } from "../sql/schema.js";
-import type { AsyncConnection } from "../engine/connection.js";
+import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
+import type { Result } from "../engine/result/index.js";
 import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { modifiedStates, stateOf, type InstanceState } from "./state.js";
@@ -41,6 +42,30 @@ export interface FlushContext {
   readonly deletedStates: Set<InstanceState>;
   /** Mapper event hooks (mapper listeners, then session listeners). */
   fireMapperEvent(event: "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete", mapper: Mapper, obj: object): Promise<void>;
+  /** Set on batch-only drivers (Neon HTTP, D1): statements are queued for the commit batch. */
+  readonly batch?: BatchFlush;
+}
+
+/**
+ * How a flush runs on a driver without interactive transactions: every write is queued for the
+ * one atomic batch sent at commit, and its result (RETURNING values, row counts) is applied when
+ * that batch has run. Keys that later rows need are assigned before queueing: client defaults in
+ * JS, autoincrement keys from one request (PostgreSQL `nextval()` of the column's sequence;
+ * SQLite `MAX(id)` of the table).
+ */
+export interface BatchFlush {
+  queue(stmt: ClauseElement, params: ExecuteParams | undefined, after?: (r: Result<unknown[], Record<string, unknown>>) => void): Promise<void>;
+  /** Run a read now, ahead of the queued writes. */
+  direct(stmt: ClauseElement): Promise<Result<unknown[], Record<string, unknown>>>;
+  /** SQLite: the highest key handed out per table in this transaction (MAX(id) does not see queued rows yet). */
+  readonly assignedKeys: Map<Table, number>;
+}
+
+/** Execute now, or queue for the commit batch; `after` sees the result either way. */
+async function run(ctx: FlushContext, stmt: ClauseElement, params?: ExecuteParams, after?: (r: Result<unknown[], Record<string, unknown>>) => void): Promise<void> {
+  if (ctx.batch) return ctx.batch.queue(stmt, params, after);
+  const r = await ctx.connection.execute(stmt, params);
+  after?.(r as Result<unknown[], Record<string, unknown>>);
 }
 
 /**
@@ -303,7 +328,8 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // 3. Dependencies between rows, FK syncs, post-updates, association rows.
     const plan = planDependencies(pending, dirty, deleted, touch);
 
-    // 4. INSERTs in dependency order.
+    // 4. INSERTs in dependency order (on batch-only drivers, with keys assigned up front).
+    if (ctx.batch) await assignBatchKeys(ctx, ctx.batch, pending);
     await runInserts(ctx, pending, deleted, plan);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
     // 5. UPDATEs (changed columns, FK syncs, post-updates).
@@ -474,7 +500,8 @@ async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents
     const cond: ColumnElement<unknown, string> = pairs.length === 1
       ? pairs[0][1].in(vals.map((v) => v[0]))
       : tuple(...pairs.map(([, remote]) => remote)).in(vals);
-    const res = await ctx.connection.execute(select(...props.map((p) => p.column)).where(cond));
+    const q = select(...props.map((p) => p.column)).where(cond);
+    const res = ctx.batch ? await ctx.batch.direct(q) : await ctx.connection.execute(q);
     for (const row of res.all()) {
       const raw = row._tuple() as unknown[];
       const k = target.identityKey(pkPos.map((j) => raw[j]));
@@ -754,23 +781,26 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
     }
     if (fetch.length) {
       const stmt = insert(table).returning(...fetch.map((p) => p.column));
-      let out: { _tuple(): readonly unknown[] }[];
-      if (given.length) out = (await ctx.connection.execute(stmt, rows)).all();
-      else {
-        // No column given at all: one INSERT … DEFAULT VALUES per row.
-        out = [];
-        for (let i = 0; i < group.length; i++) out.push(...(await ctx.connection.execute(stmt)).all());
-      }
-      if (out.length !== group.length) {
-        throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${group.length} new ${mapper.className} object(s)`);
-      }
-      for (let i = 0; i < group.length; i++) {
-        const d = group[i].dict;
-        const row = out[i]._tuple();
-        for (let j = 0; j < fetch.length; j++) d[fetch[j].key] = row[j];
-      }
+      // Returned values land in the objects now, or (batch-only drivers) when the commit batch ran.
+      const apply = (states: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
+        const out = res.all();
+        if (out.length !== states.length) {
+          throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${states.length} new ${mapper.className} object(s)`);
+        }
+        for (let i = 0; i < states.length; i++) {
+          const st = states[i];
+          const row = out[i]._tuple();
+          for (let j = 0; j < fetch.length; j++) {
+            st.dict[fetch[j].key] = row[j];
+            if (st.status === "persistent") st.committed[fetch[j].key] = row[j];
+          }
+        }
+      };
+      if (given.length) await run(ctx, stmt, rows, apply(group));
+      // No column given at all: one INSERT … DEFAULT VALUES per row.
+      else for (const st of group) await run(ctx, stmt, undefined, apply([st]));
     } else {
-      await ctx.connection.execute(insert(table), rows);
+      await run(ctx, insert(table), rows);
     }
     // Columns neither given nor defaulted were inserted as NULL.
     if (absent.length) for (const st of group) for (const p of absent) st.dict[p.key] = null;
@@ -841,15 +871,22 @@ async function runUpdates(
       }
       return r;
     });
-    const res = returned.length
-      ? await ctx.connection.execute(base.returning(...returned.map((p) => p.column)), params)
-      : await ctx.connection.execute(base, params);
-    const rows = returned.length ? res.all() : undefined;
-    const matched = rows ? rows.length : res.rowsAffected;
-    if ((rows || matched >= 0) && matched !== group.length) {
-      throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
-    }
-    if (rows) group.forEach((st, i) => returned.forEach((p, j) => (st.dict[p.key] = (rows[i]._tuple() as unknown[])[j])));
+    await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, params, (res) => {
+      const rows = returned.length ? res.all() : undefined;
+      const matched = rows ? rows.length : res.rowsAffected;
+      if ((rows || matched >= 0) && matched !== group.length) {
+        throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
+      }
+      if (rows) {
+        group.forEach((st, i) =>
+          returned.forEach((p, j) => {
+            const v = (rows[i]._tuple() as unknown[])[j];
+            st.dict[p.key] = v;
+            if (ctx.batch) st.committed[p.key] = v;
+          }),
+        );
+      }
+    });
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     for (const st of group) await ctx.fireMapperEvent("afterUpdate", mapper, st.obj);
   }
@@ -883,7 +920,7 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       const cond: ColumnElement<unknown, string> = c.length === 1 ? c[0].in(chunk.map((r) => r[cols[0]])) : tuple(...c).in(chunk.map((r) => cols.map((k) => r[k])));
-      await ctx.connection.execute(delete_(sec).where(cond));
+      await run(ctx, delete_(sec).where(cond));
     }
   }
   // Association rows of deleted objects (either side), one DELETE per association table and side.
@@ -899,11 +936,11 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
     }
   }
   for (const { sec, col, values } of del.values()) {
-    for (let i = 0; i < values.length; i += 500) await ctx.connection.execute(delete_(sec).where(col.in(values.slice(i, i + 500))));
+    for (let i = 0; i < values.length; i += 500) await run(ctx, delete_(sec).where(col.in(values.slice(i, i + 500))));
   }
   // Added pairs: one multi-row INSERT per association table.
   const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
-  for (const [sec, { rows }] of bySecondary(live)) await ctx.connection.execute(insert(sec as never), rows);
+  for (const [sec, { rows }] of bySecondary(live)) await run(ctx, insert(sec as never), rows);
 }
 
 /**
@@ -967,7 +1004,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
         ];
         // Rows deleted in this flush are left alone.
         if (gone.length && pk.length === 1) conds.push(pk[0].column.notIn(gone.map((st) => dbValue(st, target, pk[0].column))));
-        await ctx.connection.execute(update(target.table).where(...conds).values(vals as never));
+        await run(ctx, update(target.table).where(...conds).values(vals as never));
       }
       const wanted = new Set(keys.map((k) => JSON.stringify(k)));
       for (const o of ctx.identityMap.values()) {
@@ -992,15 +1029,21 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
 }
 
 /** Run `make(pk IN (…))` over `rows` in chunks of 500. */
-async function deleteOrUpdateByPk(ctx: FlushContext, m: Mapper, rows: InstanceState[], make: (cond: ColumnElement<unknown, string>) => Parameters<AsyncConnection["execute"]>[0]): Promise<number> {
+async function deleteOrUpdateByPk(
+  ctx: FlushContext,
+  m: Mapper,
+  rows: InstanceState[],
+  make: (cond: ColumnElement<unknown, string>) => Parameters<AsyncConnection["execute"]>[0],
+  /** Called with (rows matched, rows expected) per statement, now or when the commit batch ran. */
+  check?: (matched: number, expected: number) => void,
+): Promise<void> {
   const pk = m.pkProps;
-  let total = 0;
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((st) => pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.dict[p.key])));
+    const chunk = rows.slice(i, i + 500);
+    const values = chunk.map((st) => pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.dict[p.key])));
     const cond: ColumnElement<unknown, string> = pk.length === 1 ? pk[0].column.in(values.map((v) => v[0])) : tuple(...pk.map((p) => p.column)).in(values);
-    total += (await ctx.connection.execute(make(cond))).rowsAffected;
+    await run(ctx, make(cond), undefined, check ? (r) => check(r.rowsAffected, chunk.length) : undefined);
   }
-  return total;
 }
 
 /** Delete rows children first (reverse mapper order; self-referential rows leaf first). */
@@ -1029,16 +1072,82 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
             for (const p of pk) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
             return r;
           });
-          const n = (await ctx.connection.execute(stmt, params)).rowsAffected;
-          if (n >= 0 && n !== level.length) throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${level.length} row(s); ${n} were matched.`);
+          await run(ctx, stmt, params, (r) => staleDelete(mapper, r.rowsAffected, level.length));
           continue;
         }
-        const n = await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond));
-        if (n >= 0 && n !== level.length) throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${level.length} row(s); ${n} were matched.`);
+        await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected));
       }
       for (const st of states) await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
     }
   }
+}
+
+function staleDelete(mapper: Mapper, matched: number, expected: number): void {
+  if (matched >= 0 && matched !== expected) {
+    throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.`);
+  }
+}
+
+/**
+ * Batch-only drivers: give pending objects the values later statements need before anything is
+ * queued — client-side defaults evaluated in JS, and autoincrement primary keys allocated with
+ * one request (PostgreSQL: `nextval()` of each column's sequence; SQLite: above `MAX(key)`, which
+ * the atomic batch keeps valid unless another writer takes the same keys first, in which case
+ * the batch fails with IntegrityError and nothing is written).
+ */
+async function assignBatchKeys(ctx: FlushContext, batch: BatchFlush, pending: Set<InstanceState>): Promise<void> {
+  const needs = new Map<Mapper, InstanceState[]>();
+  for (const st of pending) {
+    const m = st.mapper;
+    if (isMultiTableMapper(m)) {
+      throw new InvalidRequestError(`Flushing joined-table inheritance (${m.className}) is not supported on batch-only drivers (${ctx.connection.engine.driver.name}) yet; use a driver with interactive transactions`);
+    }
+    for (const p of m.columnProps) {
+      const d = p.column.default;
+      if (st.dict[p.key] !== undefined || d === undefined || d instanceof ColumnElement) continue;
+      st.dict[p.key] = typeof d === "function" ? (d as (ctx: object) => unknown)({}) : d;
+    }
+    const pk = m.pkProps;
+    if (pk.length === 1 && pk[0].column.autoincrement && st.dict[pk[0].key] == null) {
+      const l = needs.get(m);
+      if (l) l.push(st);
+      else needs.set(m, [st]);
+    }
+  }
+  if (!needs.size) return;
+  const entries = [...needs];
+  const pg = ctx.connection.dialectName === "postgresql";
+  const quote = (n: string) => ctx.connection.engine.dialect.quoteIdentifier(n);
+  const binds: Record<string, unknown> = {};
+  const parts = entries.map(([m, states], i) => {
+    const col = m.pkProps[0].column;
+    if (pg) {
+      binds[`t${i}`] = m.table.schema ? `${quote(m.table.schema)}.${quote(m.table.name)}` : quote(m.table.name);
+      binds[`c${i}`] = col.name;
+      binds[`n${i}`] = states.length;
+      return `SELECT ${i} AS t, nextval(pg_get_serial_sequence(:t${i}, :c${i})) AS v FROM generate_series(1, CAST(:n${i} AS INTEGER))`;
+    }
+    return `SELECT ${i} AS t, COALESCE(MAX(${quote(col.name)}), 0) AS v FROM ${quote(m.table.name)}`;
+  });
+  const res = await batch.direct(text(parts.join(" UNION ALL ")).bindparams(binds));
+  const got = new Map<number, unknown[]>();
+  for (const row of res.all()) {
+    const [t, v] = row._tuple() as [number, unknown];
+    const l = got.get(Number(t));
+    if (l) l.push(v);
+    else got.set(Number(t), [v]);
+  }
+  entries.forEach(([m, states], i) => {
+    const key = m.pkProps[0].key;
+    const vals = got.get(i) ?? [];
+    if (pg) {
+      states.forEach((st, j) => (st.dict[key] = Number(vals[j])));
+      return;
+    }
+    const base = Math.max(Number(vals[0] ?? 0), batch.assignedKeys.get(m.table) ?? 0);
+    states.forEach((st, j) => (st.dict[key] = base + j + 1));
+    batch.assignedKeys.set(m.table, base + states.length);
+  });
 }
 
 /** For self-referential tables: rows grouped by depth, deepest (leaves) first. */

@@ -1,0 +1,140 @@
+/**
+ * The unit of work over batch-only drivers (Neon HTTP through the local peer, D1 in miniflare):
+ * a commit is one atomic batch request, plus one request to allocate autoincrement keys; with
+ * client-generated keys the whole commit is a single request. A failing statement leaves
+ * nothing behind and the session is rolled back.
+ */
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { d1, type D1DatabaseLike } from "../../../adapters/d1/index.js";
+import { createNeonHttpDriver } from "../../../adapters/neon-http/index.js";
+import {
+  AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, IntegrityError, Integer, mappedColumn, relationship, select,
+  selectinload, String as Str, Uuid, type AsyncEngine, type Driver,
+} from "../../../src/index.js";
+import { countingDriver, uniqueName } from "../../fixtures/databases.js";
+import { startNeonHttpPeer, type NeonHttpPeer } from "../../fixtures/neon-http-peer.js";
+
+function defineModels() {
+  class Base extends DeclarativeBase {}
+  const a = uniqueName("bf_author");
+  const p = uniqueName("bf_post");
+  const c = uniqueName("bf_comment");
+  class Author extends Base.model(a, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    name: mappedColumn(Str(50), { unique: true }),
+  }) {
+    static posts = relationship(() => Post, { backPopulates: "author" });
+    declare posts: Post[];
+  }
+  class Post extends Base.model(p, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    title: mappedColumn(Str(100)),
+    authorId: mappedColumn(ForeignKey(`${a}.id`), { name: "author_id" }),
+  }) {
+    static author = relationship(() => Author, { backPopulates: "posts" });
+    declare author: Author;
+    static comments = relationship(() => Comment, { backPopulates: "post" });
+    declare comments: Comment[];
+  }
+  class Comment extends Base.model(c, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    body: mappedColumn(Str(200)),
+    postId: mappedColumn(ForeignKey(`${p}.id`), { name: "post_id" }),
+  }) {
+    static post = relationship(() => Post, { backPopulates: "comments" });
+    declare post: Post;
+  }
+  class Note extends Base.model(uniqueName("bf_note"), {
+    id: mappedColumn(Uuid, { primaryKey: true, default: () => crypto.randomUUID() }),
+    body: mappedColumn(Str(50)),
+  }) {}
+  return { Base, Author, Post, Comment, Note };
+}
+
+type Setup = { name: string; make(): Promise<{ driver: Driver; requests(): number; stop(): Promise<void> }> };
+
+const setups: Setup[] = [
+  {
+    name: "d1",
+    async make() {
+      const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('') } }", d1Databases: ["DB"] });
+      const db = (await mf.getD1Database("DB")) as unknown as D1DatabaseLike;
+      const counting = countingDriver(d1(db));
+      return { driver: counting, requests: () => counting.total(), stop: () => mf.dispose() };
+    },
+  },
+  {
+    name: "neon-http",
+    async make() {
+      const peer: NeonHttpPeer = await startNeonHttpPeer();
+      const driver = createNeonHttpDriver({ url: peer.connectionString, fetchEndpoint: peer.endpoint });
+      return { driver, requests: () => peer.requests.count, stop: async () => { await driver.dispose(); await peer.stop(); } };
+    },
+  },
+];
+
+describe.each(setups)("atomic unit of work over $name", (setup) => {
+  const m = defineModels();
+  let engine: AsyncEngine;
+  let env: Awaited<ReturnType<Setup["make"]>>;
+  beforeAll(async () => {
+    env = await setup.make();
+    engine = createAsyncEngine(env.driver);
+    await engine.begin((c) => m.Base.metadata.createAll(c));
+  }, 60_000);
+  afterAll(async () => {
+    await engine.begin((c) => m.Base.metadata.dropAll(c)).catch(() => {});
+    await env.stop();
+  });
+
+  it("flushes a new three-table graph in at most 2 requests (keys, then one batch)", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const author = new m.Author({ name: `ann-${setup.name}` });
+    const post = new m.Post({ title: "hello", author });
+    post.comments = [new m.Comment({ body: "first" }), new m.Comment({ body: "second" })];
+    session.add(author);
+    const before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(2);
+    expect(typeof author.id).toBe("number");
+    expect(post.authorId).toBe(author.id);
+    expect(post.comments.map((c) => c.postId)).toEqual([post.id, post.id]);
+    await session.close();
+
+    const check = new AsyncSession(engine);
+    const loaded = (await check.scalars(select(m.Author).where(m.Author.id.eq(author.id)).options(selectinload(m.Author.posts).selectinload(m.Post.comments)))).one();
+    expect(loaded.posts.map((p) => p.title)).toEqual(["hello"]);
+    expect(loaded.posts[0].comments.map((c) => c.body).sort()).toEqual(["first", "second"]);
+    await check.close();
+  });
+
+  it("with client-generated keys the commit is a single request", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    session.addAll([new m.Note({ body: "a" }), new m.Note({ body: "b" })]);
+    const before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(1);
+    await session.close();
+  });
+
+  it("a failing statement in the commit leaves no rows behind and rolls the session back", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const dup = new m.Author({ name: `dup-${setup.name}` });
+    session.add(dup);
+    await session.commit();
+    const a = new m.Author({ name: `fresh-${setup.name}` });
+    const p = new m.Post({ title: "orphan?", author: a });
+    const clash = new m.Author({ name: `dup-${setup.name}` });
+    session.addAll([a, p, clash]);
+    const err = await session.commit().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntegrityError);
+    expect(session.inTransaction()).toBe(false);
+    const check = new AsyncSession(engine);
+    const names = (await check.scalars(select(m.Author.name))).all();
+    expect(names).not.toContain(`fresh-${setup.name}`);
+    expect((await check.scalars(select(m.Post).where(m.Post.title.eq("orphan?")))).all()).toEqual([]);
+    await check.close();
+    await session.close();
+  });
+});
