@@ -108,6 +108,10 @@ export interface DBAPIErrorInit extends StatementErrorInit {
   readonly connectionInvalidated?: boolean;
   /** The driver's error object. */
   readonly orig?: unknown;
+  /** Whether a failed commit/batch was rolled back or its outcome is unknown. */
+  readonly outcome?: "rolledBack" | "unknown";
+  /** Whether retrying the same work is safe. */
+  readonly retrySafe?: boolean;
 }
 
 /** An error raised by the database or its driver. `orig` is the driver's own error. */
@@ -118,8 +122,18 @@ export class DBAPIError extends StatementError {
   readonly constraint?: string;
   readonly connectionInvalidated: boolean;
   readonly orig?: unknown;
+  /**
+   * For a failed commit or batch (notably over HTTP drivers): "rolledBack" when nothing was
+   * applied, "unknown" when the request may or may not have committed (connection dropped after
+   * sending). Undefined when the driver cannot tell.
+   */
+  readonly outcome?: "rolledBack" | "unknown";
+  /** True when running the same work again is safe: it did not apply and the failure is transient. */
+  readonly retrySafe?: boolean;
   constructor(message: string, init: DBAPIErrorInit = {}) {
     super(message, { ...init, cause: init.cause ?? init.orig });
+    if (init.outcome !== undefined) this.outcome = init.outcome;
+    if (init.retrySafe !== undefined) this.retrySafe = init.retrySafe;
     if (init.sqlstate !== undefined) this.sqlstate = init.sqlstate;
     if (init.constraint !== undefined) this.constraint = init.constraint;
     this.connectionInvalidated = init.connectionInvalidated ?? false;

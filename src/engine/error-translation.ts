@@ -21,6 +21,9 @@ const CLASSES: Record<DriverErrorKind, new (message: string, init?: DBAPIErrorIn
   database: DatabaseError,
 };
 
+/** workerd's refusal to let one request use I/O objects of another. */
+const CROSS_REQUEST = /Cannot perform I\/O on behalf of a different request|I\/O objects .* cannot be used .* different request/i;
+
 /** Wrap `err` (thrown by `driver`) as a DBAPIError subclass; athanor errors pass through. */
 export function translateDriverError(
   driver: Driver,
@@ -30,6 +33,13 @@ export function translateDriverError(
   hideParameters: boolean,
 ): Error {
   if (err instanceof DBAPIError) return err;
+  if (err instanceof Error && CROSS_REQUEST.test(err.message)) {
+    return new InterfaceError(
+      "A connection (or session) made while handling one Worker request was used in another. Workers tie I/O objects to the request that created them: " +
+        "create the engine and session inside the fetch handler for each request (and never share a client in module scope).",
+      { orig: err, connectionInvalidated: true, hideParameters },
+    );
+  }
   const info = driver.describeError(err);
   if (!info) return err instanceof Error ? err : new InterfaceError(String(err), { orig: err });
   const cls = CLASSES[info.kind] ?? DatabaseError;
@@ -41,6 +51,8 @@ export function translateDriverError(
     ...(info.code !== undefined ? { sqlstate: info.code } : {}),
     ...(info.constraint !== undefined ? { constraint: info.constraint } : {}),
     connectionInvalidated: info.connectionInvalidated ?? false,
+    ...(info.outcome !== undefined ? { outcome: info.outcome } : {}),
+    ...(info.retrySafe !== undefined ? { retrySafe: info.retrySafe } : {}),
     orig: err,
   });
 }

@@ -498,6 +498,14 @@ export interface LoadContext {
   readonly populateExisting: boolean;
   /** Run a statement through the ORM (used by selectin loads). */
   executeOrm(stmt: Select, loads: readonly unknown[]): Promise<object[][]>;
+  /** The driver's bound-parameter limit per statement (D1: 100); selectin batches stay below it. */
+  readonly maxParams?: number;
+}
+
+/** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
+function selectinBatchSize(ctx: LoadContext, keyWidth: number): number {
+  const room = Math.floor(((ctx.maxParams ?? Infinity) - 10) / Math.max(1, keyWidth));
+  return Math.max(1, Math.min(SELECTIN_BATCH, room));
 }
 
 /** Materialize (or find in the identity map) the entity of a slot from a raw row. */
@@ -663,8 +671,9 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     }
     const keys = [...wanted.values()];
     const remoteCols = rel.syncPairs.map(([, remote]) => remote);
-    for (let i = 0; i < keys.length; i += SELECTIN_BATCH) {
-      const batch = keys.slice(i, i + SELECTIN_BATCH);
+    const size = selectinBatchSize(ctx, remoteCols.length);
+    for (let i = 0; i < keys.length; i += size) {
+      const batch = keys.slice(i, i + size);
       const cond = remoteCols.length === 1 ? remoteCols[0].in(batch.map((k) => k[0])) : tuple(...remoteCols).in(batch);
       await ctx.executeOrm(select(target.class_ as never).where(cond) as unknown as Select, extra);
     }
@@ -692,8 +701,9 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     }
   }
   const orderBy = relOrderBy(rel);
-  for (let i = 0; i < parentKeys.length; i += SELECTIN_BATCH) {
-    const batch = parentKeys.slice(i, i + SELECTIN_BATCH);
+  const size = selectinBatchSize(ctx, parentCols.length);
+  for (let i = 0; i < parentKeys.length; i += size) {
+    const batch = parentKeys.slice(i, i + size);
     let stmt: Select;
     let keyCols: ColumnElement<unknown, string>[];
     if (rel.direction === "MANYTOMANY") {

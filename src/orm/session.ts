@@ -718,6 +718,7 @@ export class AsyncSession {
       identityMap: this.identityMap,
       sessionId: this.id,
       populateExisting,
+      maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
       executeOrm: async (stmt, loads) => {
         const plan = planOrmSelect(stmt, loads);
         const conn = await this.connectionInner();

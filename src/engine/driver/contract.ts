@@ -126,6 +126,13 @@ export interface DriverErrorInfo {
   readonly constraint?: string;
   /** True when the connection is unusable afterwards. */
   readonly connectionInvalidated?: boolean;
+  /**
+   * For a failed commit or batch: whether it was rolled back ("rolledBack") or its outcome is
+   * not known ("unknown", e.g. the connection dropped after the request was sent).
+   */
+  readonly outcome?: "rolledBack" | "unknown";
+  /** Whether running the same work again is safe (it did not apply, and the failure is transient). */
+  readonly retrySafe?: boolean;
 }
 
 /** A database driver behind athanor's engine. */

@@ -138,3 +138,39 @@ describe.each(setups)("atomic unit of work over $name", (setup) => {
     await session.close();
   });
 });
+
+describe("Neon HTTP: a commit request that fails mid-flight", () => {
+  const m = defineModels();
+  let peer: NeonHttpPeer;
+  let engine: AsyncEngine;
+  beforeAll(async () => {
+    peer = await startNeonHttpPeer();
+    engine = createAsyncEngine(createNeonHttpDriver({ url: peer.connectionString, fetchEndpoint: peer.endpoint }));
+    await engine.begin((c) => m.Base.metadata.createAll(c));
+  }, 60_000);
+  afterAll(async () => {
+    await engine.begin((c) => m.Base.metadata.dropAll(c)).catch(() => {});
+    await engine.dispose();
+    await peer.stop();
+  });
+
+  it.each([
+    ["500", "rolledBack", true],
+    ["drop", "unknown", false],
+  ] as const)("peer answers %s: nothing committed, session rolled back, error says outcome %s / retrySafe %s", async (fault, outcome, retrySafe) => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const a = new m.Author({ name: `fault-${fault}` });
+    session.add(new m.Post({ title: `fault-${fault}`, author: a }));
+    // The key request succeeds; the batch request is the one that fails.
+    await session.flush();
+    peer.failNext(fault);
+    const err = (await session.commit().catch((e: unknown) => e)) as { name: string; outcome?: string; retrySafe?: boolean };
+    expect(err.name).toBe("OperationalError");
+    expect(err.outcome).toBe(outcome);
+    expect(err.retrySafe).toBe(retrySafe);
+    expect(session.inTransaction()).toBe(false);
+    const check = new AsyncSession(engine);
+    expect((await check.scalars(select(m.Author).where(m.Author.name.eq(`fault-${fault}`)))).all()).toEqual([]);
+    await check.close();
+  });
+});
