@@ -1,0 +1,161 @@
+/**
+ * Running the variants of one suite on one database: a warm-up at a fraction of the size, then
+ * one timed run at full size after a full GC (three, median kept, when a run is short next to
+ * the budget), with the raw driver's variant(s) timed first and
+ * again last so machine drift lands on both sides; the raw baseline is the fastest raw run.
+ *
+ * A variant that runs past the time budget (raw ones too) stops at its next chunk boundary; its
+ * time is extrapolated linearly to the full size and flagged. For raw variants and for single
+ * inserts the cost per row is constant, so the extrapolation is close; the ORM variants that
+ * hit it are the ones whose cost per row grows as they go, so their figure is a lower bound.
+ * @module
+ */
+import { event, type AsyncEngine } from "../../src/index.js";
+import { gc, timeOnce } from "../timing.js";
+
+/** Time limit of one timed run. */
+export interface Budget {
+  /** Whether the run should stop now (checked between chunks). */
+  expired(): boolean;
+}
+
+const UNLIMITED: Budget = { expired: () => false };
+
+/** A timed run shorter than budget / REPEAT_BELOW is repeated twice more; the median counts. */
+const REPEAT_BELOW = 6;
+
+/** One way of doing the suite's work. */
+export interface Variant {
+  readonly name: string;
+  /** The raw driver's hand-written version: the baseline of the ratios. */
+  readonly raw?: boolean;
+  /** Goal: at most this many times the raw baseline. */
+  readonly goal?: number;
+  /** Untimed, before every run (e.g. empty the table). */
+  readonly setup?: () => Promise<void>;
+  /** Do `n` units of work; return how many were done (fewer when the budget ran out). */
+  run(n: number, budget: Budget): Promise<number>;
+}
+
+/** The measurement of one variant. */
+export interface Timing {
+  readonly name: string;
+  readonly raw: boolean;
+  readonly goal: number | undefined;
+  /** Seconds for `n` units: measured, or extrapolated from `done` units. */
+  readonly seconds: number;
+  readonly n: number;
+  readonly done: number;
+  readonly extrapolated: boolean;
+}
+
+async function timedRun(v: Variant, n: number, budgetSeconds: number): Promise<{ seconds: number; done: number }> {
+  if (v.setup) await v.setup();
+  gc();
+  let deadline = Infinity;
+  const budget: Budget = { expired: () => performance.now() > deadline };
+  let done = 0;
+  const t0 = performance.now();
+  deadline = t0 + budgetSeconds * 1000;
+  done = await v.run(n, budget);
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, done };
+}
+
+/**
+ * Warm up and time every variant; raw variants run before and after the others.
+ * @param log progress lines (stderr)
+ */
+export async function runVariants(
+  variants: readonly Variant[],
+  n: number,
+  opts: { readonly warmupN: number; readonly budgetSeconds: number; readonly log: (msg: string) => void },
+): Promise<Timing[]> {
+  for (const v of variants) {
+    if (v.setup) await v.setup();
+    const warm = await v.run(opts.warmupN, UNLIMITED);
+    if (warm !== opts.warmupN) throw new Error(`${v.name}: warm-up did ${warm} of ${opts.warmupN}`);
+  }
+  const raws = variants.filter((v) => v.raw);
+  const rawRuns = new Map<Variant, { seconds: number; done: number }[]>();
+  const results = new Map<Variant, { seconds: number; done: number }>();
+  const one = async (v: Variant) => {
+    const first = await timedRun(v, n, opts.budgetSeconds);
+    const runs = [first];
+    // Short runs are cheap to repeat and the noisiest: take the median of three.
+    if (first.done === n && first.seconds * REPEAT_BELOW < opts.budgetSeconds) {
+      for (let i = 0; i < 2; i++) runs.push(await timedRun(v, n, opts.budgetSeconds));
+    }
+    const r = runs.length === 1 ? first : runs.sort((a, b) => a.seconds - b.seconds)[1]!;
+    const all = runs.map((x) => x.seconds.toFixed(3)).join(", ");
+    opts.log(`  ${v.name}: ${r.seconds.toFixed(3)} s${runs.length > 1 ? ` (median of ${all})` : ""}${r.done < n ? ` (stopped after ${r.done} of ${n})` : ""}`);
+    return r;
+  };
+  for (const v of raws) rawRuns.set(v, [await one(v)]);
+  for (const v of variants) if (!v.raw) results.set(v, await one(v));
+  for (const v of raws) rawRuns.get(v)!.push(await one(v));
+  for (const [v, runs] of rawRuns) results.set(v, runs.reduce((a, b) => (b.seconds < a.seconds ? b : a)));
+  return variants.map((v) => {
+    const r = results.get(v)!;
+    const extrapolated = r.done < n;
+    return {
+      name: v.name,
+      raw: v.raw ?? false,
+      goal: v.goal,
+      seconds: extrapolated ? (r.seconds * n) / Math.max(1, r.done) : r.seconds,
+      n,
+      done: r.done,
+      extrapolated,
+    };
+  });
+}
+
+/** Time one function once (after a GC); for figures outside the variant scheme. */
+export async function timeAfterGc(fn: () => Promise<unknown>): Promise<number> {
+  gc();
+  return timeOnce(fn);
+}
+
+/** Statements the engine sends to the driver while `fn` runs (a `beforeCursorExecute` listener). */
+export async function countStatements(engine: AsyncEngine, fn: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const listener = () => {
+    count++;
+  };
+  event.listen(engine, "beforeCursorExecute", listener);
+  try {
+    await fn();
+  } finally {
+    event.remove(engine, "beforeCursorExecute", listener);
+  }
+  return count;
+}
+
+/** A deterministic shuffle (mulberry32) so every variant looks up the same ids in the same order. */
+export function sampleIds(population: number, n: number, seed = 42): number[] {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ids = Array.from({ length: population }, (_, i) => i + 1);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids.slice(0, n);
+}
+
+/** A suite ready to run on one database: its size, warm-up size and variants. */
+export interface PreparedSuite {
+  /** Row label, e.g. "bulk_inserts (100,000 rows)". */
+  readonly title: string;
+  readonly n: number;
+  readonly warmupN: number;
+  /** Seconds each timed variant may run (Infinity: no limit). */
+  readonly budgetSeconds: number;
+  readonly variants: readonly Variant[];
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:orm`: SQLAlchemy's examples/performance suite ported to athanor's ORM
+ * (bulk_inserts, short_selects, large_resultsets, bulk_updates, single_inserts), on
+ * PostgreSQL and libSQL, every variant beside the raw driver measured in the same run.
+ * Prints a markdown report and writes it to bench/orm/results.md. See config.ts for `--quick`,
+ * `--only=…`, `--dialects=…`, `--budget=…`.
+ * @module
+ */
+import { writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { loadConfig, type DialectKey, type OrmBenchConfig, type SuiteName } from "./config.js";
+import { benchBulkInserts } from "./bulk-inserts.js";
+import { benchBulkUpdates } from "./bulk-updates.js";
+import { benchLargeResultsets } from "./large-resultsets.js";
+import { renderReport, type SuiteOutcome } from "./report.js";
+import { benchShortSelects } from "./short-selects.js";
+import { benchSingleInserts } from "./single-inserts.js";
+import { openTarget, type OrmTarget } from "./targets.js";
+
+const config = loadConfig(process.argv.slice(2), process.env);
+const log = (msg: string) => process.stderr.write(`[bench:orm] ${msg}\n`);
+
+const SUITE_RUNNERS: Record<SuiteName, (t: OrmTarget, c: OrmBenchConfig, l: (m: string) => void) => Promise<SuiteOutcome>> = {
+  bulk_inserts: benchBulkInserts,
+  short_selects: benchShortSelects,
+  large_resultsets: benchLargeResultsets,
+  bulk_updates: benchBulkUpdates,
+  single_inserts: benchSingleInserts,
+};
+
+const outcomes: SuiteOutcome[] = [];
+const started = performance.now();
+for (const key of config.dialects as readonly DialectKey[]) {
+  const target = await openTarget(key, config.pgUrl);
+  try {
+    for (const suite of config.suites) {
+      const t0 = performance.now();
+      log(`${suite} on ${target.label} …`);
+      try {
+        outcomes.push(await SUITE_RUNNERS[suite](target, config, log));
+      } catch (e) {
+        // Report the failure and go on: one broken suite should not hide the others.
+        log(`${suite} on ${target.label} failed: ${(e as Error).stack ?? String(e)}`);
+        outcomes.push({
+          rows: [{ suite, variant: `ERROR: ${(e as Error).message.slice(0, 120)}`, dialect: key, seconds: undefined, ratio: undefined, goal: "—", pass: false }],
+          sections: [],
+        });
+      }
+      log(`${suite} on ${target.label} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    await target.exec("DROP TABLE IF EXISTS orm_bench_customer");
+  } finally {
+    await target.close();
+  }
+}
+const total = (performance.now() - started) / 1000;
+
+const preamble = [
+  `Run: \`npm run bench:orm${config.quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}, ` +
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, total ${total.toFixed(0)} s.`,
+  "",
+  "Port of SQLAlchemy's examples/performance (table `orm_bench_customer`: id identity primary key, name varchar(255), description varchar(255)). " +
+    `Each variant: one warm-up at ${Math.round(config.warmupFraction * 100)}% of the size, then one timed run after a full GC (the median of three when a run takes under a sixth of the budget). ` +
+    "Raw variants run before and after the others; the ratio is to the fastest raw run of the suite. " +
+    `A variant still running after ${config.budgetSeconds} s stops at its next chunk and its time is extrapolated linearly to the full size (marked ≥: those variants slow down as they go).`,
+  "",
+  "- PostgreSQL 15 on localhost via postgres.js (pool max 2, ATHANOR_PG_TYPES) under `postgresjs(sql)`; raw = `sql.unsafe(text, args, { prepare: true }).values()`.",
+  "- libSQL: `@libsql/client` (`intMode: \"number\"`) under `libsql(client)` on a file in a temp directory (rollback journal, synchronous FULL)" +
+    `${config.dialects.includes("libsql-memory") ? " and on `:memory:`" : ""}; raw = \`client.execute({ sql, args })\` / \`client.transaction("write")\`.`,
+  "- athanor sessions and connections autobegin a transaction (SQLAlchemy 2.0); raw lookups and reads run in autocommit.",
+].join("\n");
+const report = renderReport(`athanor ORM benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);
+process.stdout.write(`\n${report}`);
+await writeFile(new URL("./results.md", import.meta.url), report);
+log("written to bench/orm/results.md");
+const rows = outcomes.flatMap((o) => o.rows);
+const failed = rows.filter((r) => r.pass === false);
+if (failed.length) log(`${failed.length} figure(s) miss their goal`);
+process.exitCode = rows.some((r) => r.variant.startsWith("ERROR")) ? 1 : 0;
