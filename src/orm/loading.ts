@@ -19,6 +19,7 @@
  * `join_depth=None` rule), or after `joinDepth` levels of the same relationship.
  * @module
  */
+import type { IdentityMap } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { and, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
@@ -493,7 +494,7 @@ function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Conditi
 
 /** Identity-map access the loader needs from the session. */
 export interface LoadContext {
-  readonly identityMap: Map<string, object>;
+  readonly identityMap: IdentityMap;
   readonly sessionId: number;
   readonly populateExisting: boolean;
   /** Run a statement through the ORM (used by selectin loads). */

@@ -6,6 +6,7 @@
  * through `refresh()`. Using one session from two concurrent tasks raises.
  * @module
  */
+import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoResultFound, ObjectStateError, PendingRollbackError } from "../errors.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
@@ -166,7 +167,7 @@ export class AsyncSession {
   /** Batch-only drivers: keys handed out per table in this transaction. */
   private batchKeys: Map<import("../sql/schema.js").Table, number> | undefined;
   /** Persistent objects by identity key. */
-  readonly identityMap = new Map<string, object>();
+  readonly identityMap: IdentityMap = new WeakIdentityMap();
   /** @internal */
   readonly newStates: Set<InstanceState> = new TrackingSet();
   /** @internal */

@@ -21,6 +21,7 @@
  *   committed snapshot, status, identity key); the caller rolls the transaction back.
  * @module
  */
+import type { IdentityMap } from "./identity-map.js";
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from "../errors.js";
 import { bindparam, ColumnElement, text, tuple, type ClauseElement } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
@@ -36,7 +37,7 @@ import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, updateJoined
 /** What the unit of work needs from the session. */
 export interface FlushContext {
   readonly connection: AsyncConnection;
-  readonly identityMap: Map<string, object>;
+  readonly identityMap: IdentityMap;
   readonly sessionId: number;
   readonly newStates: Set<InstanceState>;
   readonly deletedStates: Set<InstanceState>;
