@@ -80,6 +80,17 @@ export class AsyncLock {
     });
   }
 
+  /**
+   * Take the lock for `owner` only if it is free, synchronously (the uncontended fast path of
+   * {@link acquire}: a free lock has no waiters, since release hands it straight to the next one).
+   * @returns whether `owner` now holds the lock.
+   */
+  tryAcquire(owner: object): boolean {
+    if (this.holder !== null) return false;
+    this.holder = owner;
+    return true;
+  }
+
   /** Give the lock to the next waiter (or free it). Ignored unless `owner` holds it. */
   release(owner: object): void {
     if (this.holder !== owner) return;

@@ -20,7 +20,7 @@
  * connections used one after the other in one task do not wait on each other.
  * @module
  */
-import type { Client, Transaction } from "@libsql/client";
+import type { Client, ResultSet, Transaction } from "@libsql/client";
 import type {
   BeginOptions,
   DriverConnection,
@@ -38,6 +38,19 @@ import { isPageableQuery } from "./sql-shape.js";
 const SUPPORTED_ISOLATION = new Set(["SERIALIZABLE"]);
 
 const BATCH_SAVEPOINT = "athanor_batch";
+
+/** {@link isPageableQuery} per SQL text: the engine sends the same cached SQL strings over and over. */
+const pageableBySql = new Map<string, boolean>();
+function isPageableCached(sql: string): boolean {
+  let v = pageableBySql.get(sql);
+  if (v === undefined) {
+    v = isPageableQuery(sql);
+    // Bounded: ad-hoc SQL (text() with literals) must not grow it without limit.
+    if (pageableBySql.size >= 2000) pageableBySql.clear();
+    pageableBySql.set(sql, v);
+  }
+  return v;
+}
 
 /** A {@link DriverConnection} over a shared @libsql/client Client. */
 export class LibsqlConnection implements DriverConnection, PagingHost {
@@ -86,8 +99,25 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   }
 
   async execute(stmt: DriverStatement): Promise<DriverResult> {
-    if (this.pendingBegin !== undefined && !isPageableQuery(stmt.sql)) await this.startPending();
-    const rs = await this.exclusive((r) => r.execute(toLibsqlStatement(stmt)));
+    if (this.pendingBegin !== undefined && !isPageableCached(stmt.sql)) await this.startPending();
+    // `exclusive` inlined, without closures: this is the per-statement hot path.
+    this.checkOpen();
+    const lib = toLibsqlStatement(stmt);
+    let rs: ResultSet;
+    if (this.tx !== null) {
+      rs = await this.tx.execute(lib);
+    } else if (this.lock.tryAcquire(this)) {
+      try {
+        rs = await this.client.execute(lib);
+      } finally {
+        this.lock.release(this);
+      }
+    } else {
+      rs = await this.lock.run(this, this.lockTimeoutMs, () => {
+        this.checkOpen(); // released while waiting for the lock
+        return this.client.execute(lib);
+      });
+    }
     return toDriverResult(rs, stmt.sql);
   }
 

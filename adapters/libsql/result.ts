@@ -31,9 +31,47 @@ export function toColumns(names: readonly string[], types: readonly string[]): D
   });
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function toRowid(v: bigint | undefined): number | bigint | undefined {
   if (v === undefined) return undefined;
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
+}
+
+/** {@link isDml} per SQL text: the engine sends the same cached SQL strings over and over. */
+const dmlBySql = new Map<string, boolean>();
+function isDmlCached(sql: string): boolean {
+  let v = dmlBySql.get(sql);
+  if (v === undefined) {
+    v = isDml(sql);
+    // Bounded: ad-hoc SQL (text() with literals) must not grow it without limit.
+    if (dmlBySql.size >= 2000) dmlBySql.clear();
+    dmlBySql.set(sql, v);
+  }
+  return v;
+}
+
+/**
+ * A {@link DriverResult} whose `columns` are built on first read: the engine reads them only
+ * for statements it did not compile itself (text(), DDL) or for debug echo, so a compiled
+ * SELECT does not pay for the array per execution.
+ */
+class LibsqlDriverResult implements DriverResult {
+  private _columns: DriverColumn[] | undefined;
+  readonly lastInsertRowid?: number | bigint;
+  constructor(
+    private readonly names: readonly string[],
+    private readonly types: readonly string[],
+    readonly rows: unknown[][],
+    readonly rowsAffected: number,
+    lastInsertRowid: number | bigint | undefined,
+  ) {
+    if (lastInsertRowid !== undefined) this.lastInsertRowid = lastInsertRowid;
+  }
+  get columns(): DriverColumn[] {
+    return (this._columns ??= toColumns(this.names, this.types));
+  }
 }
 
 /**
@@ -45,20 +83,16 @@ function toRowid(v: bigint | undefined): number | bigint | undefined {
  * `rowcount` does for SELECT.
  */
 export function toDriverResult(rs: ResultSet, sql: string): DriverResult {
-  const rows = rs.rows.map(toRowArray);
+  const src = rs.rows;
+  const rows = new Array<unknown[]>(src.length);
+  for (let i = 0; i < src.length; i++) rows[i] = toRowArray(src[i]!);
   let rowsAffected = rs.rowsAffected;
   if (rs.columns.length > 0) {
-    if (isDml(sql)) {
+    if (isDmlCached(sql)) {
       if (rowsAffected === 0) rowsAffected = rows.length;
     } else {
       rowsAffected = -1;
     }
   }
-  const lastInsertRowid = toRowid(rs.lastInsertRowid);
-  return {
-    columns: toColumns(rs.columns, rs.columnTypes),
-    rows,
-    rowsAffected,
-    ...(lastInsertRowid !== undefined ? { lastInsertRowid } : {}),
-  };
+  return new LibsqlDriverResult(rs.columns, rs.columnTypes, rows, rowsAffected, toRowid(rs.lastInsertRowid));
 }

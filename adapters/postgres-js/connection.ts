@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import type {
   BatchOptions,
   BeginOptions,
+  DriverColumn,
   DriverConnection,
   DriverCursor,
   DriverResult,
@@ -20,6 +21,27 @@ type Reserved = postgres.ReservedSql<Record<string, unknown>>;
 
 let cursorSeq = 0;
 
+const PREPARE = { prepare: true } as const;
+const NO_PREPARE = { prepare: false } as const;
+
+/**
+ * A {@link DriverResult} whose `columns` are built on first read: the engine reads them only
+ * for statements it did not compile itself (text(), DDL) or for debug echo, so a compiled
+ * SELECT does not pay for the array per execution.
+ */
+class PgDriverResult implements DriverResult {
+  private _columns: DriverColumn[] | undefined;
+  readonly rows: unknown[][];
+  readonly rowsAffected: number;
+  constructor(private readonly res: postgres.RowList<postgres.Row[]> | postgres.RowList<never[][]>) {
+    this.rows = res as unknown as unknown[][];
+    this.rowsAffected = typeof res.count === "number" ? res.count : -1;
+  }
+  get columns(): DriverColumn[] {
+    return (this._columns ??= toColumns(this.res.columns));
+  }
+}
+
 /** A {@link DriverConnection} over `sql.reserve()`. */
 export class PostgresJsConnection implements DriverConnection, CursorHost {
   private inTransaction = false;
@@ -31,6 +53,8 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   constructor(
     private readonly reserved: Reserved,
     private readonly prepare: boolean,
+    /** Called once when the reservation is handed back (the driver's reservation count). */
+    private readonly onRelease?: () => void,
   ) {}
 
   transactionGeneration(): number {
@@ -61,12 +85,8 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   /** Runs `stmt` as a prepared statement (unless disabled), rows as arrays. */
   async execute(stmt: DriverStatement): Promise<DriverResult> {
     this.checkUsable();
-    const res = await this.reserved.unsafe(stmt.sql, stmt.params as never[], { prepare: this.prepare }).values();
-    return {
-      columns: toColumns(res.columns),
-      rows: res as unknown as unknown[][],
-      rowsAffected: typeof res.count === "number" ? res.count : -1,
-    };
+    const res = await this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values();
+    return new PgDriverResult(res);
   }
 
   /**
@@ -174,6 +194,7 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
       // A broken connection cannot roll back; the server discards its transaction anyway.
     } finally {
       this.reserved.release();
+      this.onRelease?.();
     }
   }
 }

@@ -87,6 +87,10 @@ class PostgresJsDriver implements Driver {
   readonly name = "postgres-js";
   private readonly prepare: boolean;
   private disposed = false;
+  /** Connections reserved and not yet released (fetch_types workaround). */
+  private reservations = 0;
+  /** Pooled connections opened by a warm-up query (fetch_types workaround). */
+  private warmed = 0;
 
   constructor(
     private readonly sql: postgres.Sql<Record<string, unknown>>,
@@ -102,7 +106,38 @@ class PostgresJsDriver implements Driver {
     if (this.disposed) {
       throw new PgAdapterError("interface", "DRIVER_DISPOSED", "postgres-js: this driver has been disposed (its pool is ended)");
     }
-    return new PostgresJsConnection(await this.sql.reserve(), this.prepare);
+    await this.warmForReserve();
+    this.reservations++;
+    try {
+      return new PostgresJsConnection(await this.sql.reserve(), this.prepare, () => this.reservations--);
+    } catch (e) {
+      this.reservations--;
+      throw e;
+    }
+  }
+
+  /**
+   * postgres.js 3.4.9 with `fetch_types: false`: `reserve()` never settles when it is the first
+   * thing a new connection does (porsager/postgres#751, #1219 — the startup ReadyForQuery skips
+   * the hand-over that the array-types query would otherwise trigger). A pooled query does not
+   * have that problem, so when every connection opened so far is reserved by this driver, one
+   * pooled `SELECT 1` opens (or reuses) a connection before reserving. That costs one small round
+   * trip per connection — what the array-types query would cost, without its ~10 KB of catalog
+   * rows — and nothing when `fetch_types` is on. A connection closed by `idle_timeout` and reopened
+   * by `reserve()` itself would hang again, so keep `idle_timeout` off with `fetch_types: false`
+   * (the default; Workers clients live one request anyway).
+   */
+  private async warmForReserve(): Promise<void> {
+    const opts = (this.sql as { options?: { fetch_types?: boolean; max?: number } }).options;
+    if (opts?.fetch_types !== false) return;
+    if (this.reservations < this.warmed || this.warmed >= (opts.max ?? 10)) return;
+    this.warmed++;
+    try {
+      await this.sql.unsafe("SELECT 1");
+    } catch (e) {
+      this.warmed--;
+      throw e;
+    }
   }
 
   describeError(err: unknown): DriverErrorInfo | undefined {

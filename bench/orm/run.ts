@@ -2,13 +2,14 @@
  * `npm run bench:orm`: SQLAlchemy's examples/performance suite ported to athanor's ORM
  * (bulk_inserts, short_selects, large_resultsets, bulk_updates, single_inserts), on
  * PostgreSQL and libSQL, every variant beside the raw driver measured in the same run.
- * Prints a markdown report and writes it to bench/orm/results.md. See config.ts for `--quick`,
+ * Prints a markdown report and writes it to bench/orm/results.md (a full run) or
+ * bench/orm/results-partial.md (`--quick`, `--only`, `--dialects`). See config.ts for `--quick`,
  * `--only=…`, `--dialects=…`, `--budget=…`.
  * @module
  */
 import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
-import { loadConfig, type DialectKey, type OrmBenchConfig, type SuiteName } from "./config.js";
+import { DEFAULT_DIALECTS, loadConfig, SUITES, type DialectKey, type OrmBenchConfig, type SuiteName } from "./config.js";
 import { benchBulkInserts } from "./bulk-inserts.js";
 import { benchBulkUpdates } from "./bulk-updates.js";
 import { benchLargeResultsets } from "./large-resultsets.js";
@@ -71,8 +72,11 @@ const preamble = [
 ].join("\n");
 const report = renderReport(`athanor ORM benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);
 process.stdout.write(`\n${report}`);
-await writeFile(new URL("./results.md", import.meta.url), report);
-log("written to bench/orm/results.md");
+// Only a full run (all suites, default databases, full sizes) replaces the published table.
+const full = !config.quick && config.suites.length === SUITES.length && config.dialects.join() === DEFAULT_DIALECTS.join();
+const outName = full ? "results.md" : "results-partial.md";
+await writeFile(new URL(`./${outName}`, import.meta.url), report);
+log(`written to bench/orm/${outName}`);
 const rows = outcomes.flatMap((o) => o.rows);
 const failed = rows.filter((r) => r.pass === false);
 if (failed.length) log(`${failed.length} figure(s) miss their goal`);

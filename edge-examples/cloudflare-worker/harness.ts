@@ -1,21 +1,23 @@
 /**
  * Shared harness for the Cloudflare Worker example's tests and benchmarks: bundles the Worker,
- * runs it in workerd through miniflare with D1, Hyperdrive (the local PostgreSQL) and Neon HTTP
- * (the local Neon HTTP peer) bindings, seeds the blog tables directly in each database, and
+ * runs it in workerd through miniflare with D1, Hyperdrive (the local PostgreSQL), Neon HTTP
+ * (the local Neon HTTP peer) and libSQL (the local Hrana server) bindings, seeds the blog tables directly in each database, and
  * calls routes.
  * @module
  */
 import { Miniflare } from "miniflare";
 import { dirname } from "node:path";
 import postgres from "postgres";
+import { createClient } from "@libsql/client";
 import { bundleWorker, COMPATIBILITY_DATE, WORKER_ENTRIES } from "./build.js";
 import { pgUrl } from "../../test/fixtures/databases.js";
 import { startNeonHttpPeer, type NeonHttpPeer } from "../../test/fixtures/neon-http-peer.js";
+import { startHranaServer, type HranaServer } from "../../test/fixtures/hrana-server.js";
 
 /** Which entry: all backends (with nodejs_compat) or D1 + Neon HTTP only (without). */
 export type WorkerKind = keyof typeof WORKER_ENTRIES;
 /** The backend a request asks for (`?db=`). */
-export type Backend = "d1" | "neon" | "hyperdrive";
+export type Backend = "d1" | "neon" | "hyperdrive" | "libsql";
 
 /**
  * The Hyperdrive binding's origin: the test PostgreSQL with a password added, because miniflare
@@ -44,8 +46,8 @@ export interface RunningWorker {
   dispose(): Promise<void>;
 }
 
-/** Bundle and start one Worker entry in miniflare. */
-export async function startWorker(kind: WorkerKind, peer: NeonHttpPeer): Promise<RunningWorker> {
+/** Bundle and start one Worker entry in miniflare; `libsqlUrl` is the LIBSQL_URL binding (a Hrana server). */
+export async function startWorker(kind: WorkerKind, peer: NeonHttpPeer, libsqlUrl = "http://127.0.0.1:9"): Promise<RunningWorker> {
   const bundle = await bundleWorker({ entry: WORKER_ENTRIES[kind] });
   const mf = new Miniflare({
     scriptPath: bundle.path,
@@ -55,7 +57,7 @@ export async function startWorker(kind: WorkerKind, peer: NeonHttpPeer): Promise
     compatibilityFlags: kind === "full" ? ["nodejs_compat"] : [],
     d1Databases: ["DB"],
     ...(kind === "full" ? { hyperdrives: { HYPERDRIVE: hyperdriveUrl() } } : {}),
-    bindings: { NEON_URL: peer.connectionString, NEON_FETCH_ENDPOINT: peer.endpoint },
+    bindings: { NEON_URL: peer.connectionString, NEON_FETCH_ENDPOINT: peer.endpoint, LIBSQL_URL: libsqlUrl },
   });
   await mf.ready;
   return {
@@ -134,4 +136,21 @@ export function pgDatabase(): Database {
   };
 }
 
-export { startNeonHttpPeer, type NeonHttpPeer };
+/** The libSQL database behind a Hrana server, read with the Node @libsql/client. */
+export function libsqlDatabase(url: string): Database {
+  const client = createClient({ url });
+  return {
+    async query(sql) {
+      const rs = await client.execute(sql);
+      return rs.rows.map((r) => Object.fromEntries(rs.columns.map((c, i) => [c, r[i]])));
+    },
+    async seed() {
+      await client.batch([...SEED_SQL], "write");
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
+
+export { startHranaServer, startNeonHttpPeer, type HranaServer, type NeonHttpPeer };

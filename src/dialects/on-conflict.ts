@@ -7,7 +7,7 @@ import { ArgumentError, CompileError } from "../errors.js";
 import { BindParameter, ClauseElement, coerceWhereClause, ColumnElement, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, SelectBase, type ColumnMap, type RowNamesOf, type RowTupleOf, type SelectArg } from "../sql/selectable.js";
-import { Insert, type DmlExtension, type ValuesOf } from "../sql/dml.js";
+import { Insert, type DmlExtension, type ReturningNames, type ValuesOf } from "../sql/dml.js";
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 
@@ -73,8 +73,8 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
 export class UpsertInsert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends Insert<C, R, RN> {
   private _excluded?: Alias<C>;
   /** `RETURNING …`: rows typed after the returned columns. */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): UpsertInsert<C, RowTupleOf<A>, RowNamesOf<A>> {
-    return super.returning(...cols) as unknown as UpsertInsert<C, RowTupleOf<A>, RowNamesOf<A>>;
+  override returning<const A extends readonly SelectArg[]>(...cols: A): UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
+    return super.returning(...cols) as unknown as UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
   /** The row proposed for insertion: `stmt.excluded.name` renders `excluded.name`. */
   get excluded(): C {

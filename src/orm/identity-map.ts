@@ -20,23 +20,36 @@ export interface IdentityMap {
   readonly size: number;
 }
 
-/** An {@link IdentityMap} holding its objects through `WeakRef`s. */
+/** Entries below which the map never sweeps for collected objects. */
+const MIN_SWEEP = 1024;
+
+/**
+ * An {@link IdentityMap} holding its objects through `WeakRef`s. Entries of collected objects are
+ * dropped lazily — by a sweep when the map has doubled since the last one, and when a dead entry is
+ * looked up — rather than through a `FinalizationRegistry`, whose per-object registration costs
+ * about as much as the `WeakRef` itself. The sweep keeps the map within twice its live size
+ * (amortized O(1) per insert), so memory stays flat while streaming.
+ */
 export class WeakIdentityMap implements IdentityMap {
   private readonly refs = new Map<string, WeakRef<object>>();
-  // Drops the entry of a collected object, unless the key was reused for a newer object.
-  private readonly finalizer = new FinalizationRegistry<string>((key) => {
-    const ref = this.refs.get(key);
-    if (ref && ref.deref() === undefined) this.refs.delete(key);
-  });
+  private sweepAt = MIN_SWEEP;
 
   get(key: string): object | undefined {
-    return this.refs.get(key)?.deref();
+    const ref = this.refs.get(key);
+    if (ref === undefined) return undefined;
+    const o = ref.deref();
+    if (o === undefined) this.refs.delete(key);
+    return o;
   }
   set(key: string, obj: object): this {
-    const prev = this.refs.get(key);
-    if (prev?.deref() === obj) return this;
-    this.refs.set(key, new WeakRef(obj));
-    this.finalizer.register(obj, key);
+    const refs = this.refs;
+    const prev = refs.get(key);
+    if (prev !== undefined) {
+      if (prev.deref() === obj) return this;
+    } else if (refs.size >= this.sweepAt) {
+      this.sweep();
+    }
+    refs.set(key, new WeakRef(obj));
     return this;
   }
   has(key: string): boolean {
@@ -47,14 +60,28 @@ export class WeakIdentityMap implements IdentityMap {
   }
   clear(): void {
     this.refs.clear();
+    this.sweepAt = MIN_SWEEP;
   }
-  *values(): IterableIterator<object> {
-    for (const ref of this.refs.values()) {
+  values(): IterableIterator<object> {
+    // A snapshot (callers such as expunge-all delete while iterating), built without a generator,
+    // whose resumption per entry costs more than the array.
+    const out: object[] = [];
+    this.refs.forEach((ref) => {
       const o = ref.deref();
-      if (o !== undefined) yield o;
-    }
+      if (o !== undefined) out.push(o);
+    });
+    return out.values();
   }
   get size(): number {
     return this.refs.size;
+  }
+  /** Drop the entries of collected objects; the next sweep waits until the map doubles. */
+  private sweep(): void {
+    const refs = this.refs;
+    // forEach, not for…of over entries: no [key, value] array per entry.
+    refs.forEach((ref, k) => {
+      if (ref.deref() === undefined) refs.delete(k);
+    });
+    this.sweepAt = Math.max(MIN_SWEEP, this.refs.size * 2);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { InvalidRequestError } from "../errors.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
-import { isMutable, STATE, stateOf, type InstanceState } from "./state.js";
+import { isMutable, stateOf, type InstanceState } from "./state.js";
 
 /** Raised when reading an attribute that was not loaded (athanor's `lazy="raise"`). */
 export class UnloadedAttributeError extends InvalidRequestError {
@@ -19,7 +19,7 @@ export class ExpiredAttributeError extends InvalidRequestError {
 }
 
 function stateFor(obj: object): InstanceState {
-  const st = (obj as { [STATE]?: InstanceState })[STATE];
+  const st = stateOf(obj);
   if (!st) throw new InvalidRequestError("Object is not initialized as a mapped instance");
   return st;
 }

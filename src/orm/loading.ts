@@ -512,13 +512,21 @@ function selectinBatchSize(ctx: LoadContext, keyWidth: number): number {
 /** Materialize (or find in the identity map) the entity of a slot from a raw row. */
 export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonly unknown[]): object | null {
   const { mapper, props, offset, pkPositions, exprs, nullExprs } = slot;
-  const pk: unknown[] = [];
-  for (const i of pkPositions) {
-    const v = row[offset + i];
+  let key: string;
+  if (pkPositions.length === 1) {
+    // The usual single-column key: no array per row.
+    const v = row[offset + pkPositions[0]];
     if (v === null || v === undefined) return null;
-    pk.push(v);
+    key = mapper.identityKeyOf(v);
+  } else {
+    const pk: unknown[] = [];
+    for (const i of pkPositions) {
+      const v = row[offset + i];
+      if (v === null || v === undefined) return null;
+      pk.push(v);
+    }
+    key = mapper.identityKey(pk);
   }
-  const key = mapper.identityKey(pk);
   const existing = ctx.identityMap.get(key);
   if (existing) {
     const st = stateOf(existing)!;
@@ -545,11 +553,9 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
     d[props[i].key] = v;
     c[props[i].key] = v;
   }
-  for (const e of exprs) d[e.key] = row[e.offset];
-  for (const k of nullExprs) d[k] = null;
-  state.status = "persistent";
-  state.key = key;
-  state.sessionId = ctx.sessionId;
+  if (exprs.length) for (const e of exprs) d[e.key] = row[e.offset];
+  if (nullExprs.length) for (const k of nullExprs) d[k] = null;
+  state.loaded(key, ctx.sessionId);
   ctx.identityMap.set(key, obj);
   return obj;
 }
@@ -756,9 +762,15 @@ export async function postLoad(ctx: LoadContext, plan: OrmPlan, tuples: readonly
   };
   for (let i = 0; i < plan.slots.length; i++) {
     const slot = plan.slots[i];
-    if (slot.kind !== "entity") continue;
+    // A plain entity (no noload/selectin anywhere below it) needs no pass over its objects.
+    if (slot.kind !== "entity" || !needsPostLoad(slot)) continue;
     await walk(slot, entitiesOf(tuples, i));
   }
+}
+
+/** Whether a slot or a joined slot below it has noload marks or selectin loads to apply. */
+function needsPostLoad(slot: EntitySlot): boolean {
+  return slot.noload.length > 0 || slot.selectin.length > 0 || slot.joined.some((j) => needsPostLoad(j.child));
 }
 
 /** The error SQLAlchemy 2.0 raises when rows with joined eager collections are fetched without unique(). */
@@ -813,6 +825,25 @@ function guardUnique<R extends object>(result: R): R {
 }
 
 /**
+ * One metadata object per key list: the result layer caches its row class per metadata
+ * object, so reusing it avoids rebuilding the row shape on every execution.
+ */
+const ormMetadataCache = new Map<string, ResultMetadataLike>();
+interface ResultMetadataLike {
+  readonly keys: readonly string[];
+  readonly processors: readonly undefined[];
+}
+function ormResultMetadata(keys: string[]): ResultMetadataLike {
+  const sig = keys.join("\u0000");
+  let m = ormMetadataCache.get(sig);
+  if (!m) {
+    m = { keys, processors: keys.map(() => undefined) };
+    if (ormMetadataCache.size < 1000) ormMetadataCache.set(sig, m);
+  }
+  return m;
+}
+
+/**
  * Wrap ORM tuples as a Result (one column per slot, keyed by entity class name or column key).
  * With joined eager loads of collections the rows repeat parents, and — as in SQLAlchemy 2.0 —
  * the result must be de-duplicated explicitly: `(await session.execute(stmt)).unique().scalars()`
@@ -820,7 +851,6 @@ function guardUnique<R extends object>(result: R): R {
  * InvalidRequestError.
  */
 export function ormResult(plan: OrmPlan, tuples: unknown[][]): Result<unknown[], Record<string, unknown>> {
-  const keys = plan.slots.map((s) => s.name);
-  const res = new Result({ keys, processors: keys.map(() => undefined) }, tuples, { rowsAffected: -1, returnsRows: true });
+  const res = new Result(ormResultMetadata(plan.slots.map((s) => s.name)), tuples, { rowsAffected: -1, returnsRows: true });
   return plan.hasJoinedCollections ? guardUnique(res) : res;
 }

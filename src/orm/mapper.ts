@@ -13,7 +13,7 @@ import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { Dispatcher, type EventSpecs } from "../engine/events.js";
-import { InstanceState, STATE, stateOf } from "./state.js";
+import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { defineColumnAccessor } from "./instrumentation.js";
 
@@ -532,20 +532,44 @@ export class Mapper {
 
   /** Identity key from primary key values. */
   identityKey(pk: readonly unknown[]): string {
-    let s = `${this.identityId}`;
+    if (pk.length === 1) return this.identityKeyOf(pk[0]);
+    let s = this.identityPrefix;
     for (const v of pk) s += `\u0001${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
     return s;
   }
+  /** {@link identityKey} of a single-column primary key value, without building an array. @internal */
+  identityKeyOf(v: unknown): string {
+    // Same text as the general form; numbers and strings (the usual keys) skip the type tests.
+    if (typeof v === "number" || typeof v === "string") return this.identityPrefix + "\u0001" + v;
+    return `${this.identityPrefix}\u0001${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
+  }
+  /** `identityId` as a string, cached (the leading part of every identity key). */
+  private get identityPrefix(): string {
+    const id = this.identityId;
+    if (this._identityPrefixFor !== id) {
+      this._identityPrefixFor = id;
+      this._identityPrefix = String(id);
+    }
+    return this._identityPrefix;
+  }
+  private _identityPrefix = "";
+  private _identityPrefixFor = -1;
   /** Primary key values of an instance's state (undefined entries when unset). */
   pkValues(state: InstanceState): unknown[] {
     return this.pkProps.map((p) => state.dict[p.key]);
   }
 
+  private _stateAccessorOn: object | undefined;
   /** Create an instance without calling its constructor (as loading does). @internal */
   newInstanceForLoad(): { obj: object; state: InstanceState } {
-    const obj = Object.create(this.class_.prototype) as object;
+    const proto = this.class_.prototype as object;
+    if (this._stateAccessorOn !== proto) {
+      installStateAccessor(proto);
+      this._stateAccessorOn = proto;
+    }
+    const obj = Object.create(proto) as object;
     const state = new InstanceState(obj, this);
-    Object.defineProperty(obj, STATE, { value: state, enumerable: false, writable: false });
+    attachState(obj, state);
     return { obj, state };
   }
 

@@ -662,9 +662,10 @@ export class AsyncSession {
    * `rollback()` is called.
    */
   flush(): Promise<void> {
-    return this.guard("flush()", () => this.flushInner());
+    return this.guard("flush()", () => this.flushInner(true));
   }
-  private async flushInner(): Promise<void> {
+  /** @param explicit a user's flush() (hands out every new key on batch-only drivers). */
+  private async flushInner(explicit = false): Promise<void> {
     this.checkUsable();
     if (!this.hasChanges()) return;
     if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
@@ -683,6 +684,7 @@ export class AsyncSession {
                 queue: (stmt, params, after) => conn.queueForCommit(stmt, params, after),
                 direct: (stmt) => conn.executeDirect(stmt) as Promise<Result<unknown[], Record<string, unknown>>>,
                 assignedKeys: (this.batchKeys ??= new Map()),
+                allocateAll: explicit,
               },
             }
           : {}),

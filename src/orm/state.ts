@@ -22,15 +22,28 @@ export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | 
 /** Symbol under which each mapped instance keeps its {@link InstanceState}. */
 export const STATE: unique symbol = Symbol.for("athanor.state");
 
+/**
+ * Prototype of every state dictionary: an empty object with no prototype of its own, so `key in
+ * dict` never sees `Object.prototype` names (as with `Object.create(null)`), while objects made
+ * with `Object.create(DICT_PROTO)` stay in V8's fast (hidden-class) mode — `Object.create(null)`
+ * makes a hash-table ("dictionary mode") object, which is slower to build and to read.
+ */
+const DICT_PROTO: object = Object.freeze(Object.create(null) as object);
+
+/** A new, empty attribute dictionary (no inherited keys, fast property layout). @internal */
+export function newDict(): Record<string, unknown> {
+  return Object.create(DICT_PROTO) as Record<string, unknown>;
+}
+
 /** States that may have unflushed changes, per session id (SQLAlchemy's `identity_map._modified`). */
 const modifiedBySession = new Map<number, Set<InstanceState>>();
 
 /** The ORM state of one mapped instance. */
 export class InstanceState {
   /** Current attribute values by key; a key absent here is not loaded. */
-  dict: Record<string, unknown> = Object.create(null);
+  dict: Record<string, unknown> = newDict();
   /** Values as last loaded from or flushed to the database, for change detection. */
-  committed: Record<string, unknown> = Object.create(null);
+  committed: Record<string, unknown> = newDict();
   private _committedCollections: Map<string, readonly object[]> | undefined;
   /** Collections as last loaded/flushed (shallow copies), to diff adds and removes (created on first use). */
   get committedCollections(): Map<string, readonly object[]> {
@@ -78,6 +91,17 @@ export class InstanceState {
   }
   set sessionId(v: number | undefined) {
     this._sessionId = v;
+    if (this.modified) this.register();
+  }
+
+  /**
+   * Become persistent in session `sessionId` under identity `key`, as a fresh load does (one call
+   * instead of three setters; a just-built state is never flagged modified). @internal
+   */
+  loaded(key: string, sessionId: number): void {
+    this._status = "persistent";
+    this.key = key;
+    this._sessionId = sessionId;
     if (this.modified) this.register();
   }
 
@@ -147,7 +171,7 @@ export class InstanceState {
   /** Record the current values as committed (after load or flush). */
   commitAll(): void {
     const src = this.dict;
-    const committed: Record<string, unknown> = Object.create(null);
+    const committed = newDict();
     for (const k in src) committed[k] = src[k];
     const rels = this.mapper.relationships;
     if (rels.size) for (const rel of rels.values()) {
@@ -195,9 +219,59 @@ export function sameValue(a: unknown, b: unknown): boolean {
   }
 }
 
+/** Returns its argument from `constructor`, so a subclass can add a private field to any object. */
+class ReturnsTarget {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Keeps the state of a loaded instance in a private field added to the instance (the
+ * "return override" idiom). Adding a private field is an ordinary hidden-class transition, about
+ * thirty times cheaper than `Object.defineProperty` of a non-enumerable symbol property, and is
+ * just as invisible to `{...obj}`, `Object.assign`, `JSON.stringify`, `Object.keys` and
+ * `Object.getOwnPropertySymbols`.
+ */
+class StateSlot extends ReturnsTarget {
+  #state: InstanceState;
+  constructor(target: object, state: InstanceState) {
+    super(target);
+    this.#state = state;
+  }
+  static read(obj: object): InstanceState | undefined {
+    return #state in obj ? obj.#state : undefined;
+  }
+}
+
+/**
+ * Attach `state` to a freshly created instance (loading; `new` goes through the declarative
+ * constructor, which defines {@link STATE} itself). `obj[STATE]` still reads it through the
+ * accessor {@link installStateAccessor} puts on the class prototype. @internal
+ */
+export function attachState(obj: object, state: InstanceState): void {
+  new StateSlot(obj, state);
+}
+
+/**
+ * Make `obj[STATE]` read the state attached by {@link attachState} on instances of a class whose
+ * prototype is `proto` (non-enumerable, like the own property `new` defines). @internal
+ */
+export function installStateAccessor(proto: object): void {
+  if (Object.prototype.hasOwnProperty.call(proto, STATE)) return;
+  Object.defineProperty(proto, STATE, {
+    configurable: true,
+    enumerable: false,
+    get(this: object) {
+      return StateSlot.read(this);
+    },
+  });
+}
+
 /** The state of a mapped instance, or undefined for anything else. */
 export function stateOf(obj: unknown): InstanceState | undefined {
-  return typeof obj === "object" && obj !== null ? (obj as { [STATE]?: InstanceState })[STATE] : undefined;
+  if (typeof obj !== "object" || obj === null) return undefined;
+  return StateSlot.read(obj) ?? (obj as { [STATE]?: InstanceState })[STATE];
 }
 
 /**

@@ -60,6 +60,12 @@ export interface BatchFlush {
   direct(stmt: ClauseElement): Promise<Result<unknown[], Record<string, unknown>>>;
   /** SQLite: the highest key handed out per table in this transaction (MAX(id) does not see queued rows yet). */
   readonly assignedKeys: Map<Table, number>;
+  /**
+   * Allocate keys for every new row, not only those other rows reference: an explicit
+   * `session.flush()` hands out keys (as on any driver); the flush inside `commit()` does not
+   * need to, so a commit without dependent rows is a single request.
+   */
+  readonly allocateAll?: boolean;
 }
 
 /** Execute now, or queue for the commit batch; `after` sees the result either way. */
@@ -329,8 +335,9 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // 3. Dependencies between rows, FK syncs, post-updates, association rows.
     const plan = planDependencies(pending, dirty, deleted, touch);
 
-    // 4. INSERTs in dependency order (on batch-only drivers, with keys assigned up front).
-    if (ctx.batch) await assignBatchKeys(ctx, ctx.batch, pending);
+    // 4. INSERTs in dependency order (on batch-only drivers, with the keys other rows need assigned up front).
+    const deferred = ctx.batch ? await assignBatchKeys(ctx, ctx.batch, pending, dirty, deleted, plan) : undefined;
+    if (deferred?.size) ctx = settleDeferredKeys(ctx, ctx.batch!, deferred);
     await runInserts(ctx, pending, deleted, plan);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
     // 5. UPDATEs (changed columns, FK syncs, post-updates).
@@ -344,10 +351,13 @@ export async function flush(ctx: FlushContext): Promise<void> {
 
     // Success: the in-memory state becomes the committed state.
     for (const st of pending) {
-      st.key = st.mapper.identityKey(st.mapper.pkValues(st));
       st.status = "persistent";
       st.sessionId = ctx.sessionId;
-      ctx.identityMap.set(st.key, st.obj);
+      // A key generated inside the commit batch is known (and identity-mapped) once the batch ran.
+      if (!deferred?.has(st)) {
+        st.key = st.mapper.identityKey(st.mapper.pkValues(st));
+        ctx.identityMap.set(st.key, st.obj);
+      }
       st.commitAll();
     }
     for (const st of touched.keys()) {
@@ -1089,15 +1099,76 @@ function staleDelete(mapper: Mapper, matched: number, expected: number): void {
   }
 }
 
+/** Objects whose database-generated key is returned by a queued INSERT (known once the commit batch ran). */
+const awaitingBatchKey = new WeakSet<InstanceState>();
 /**
- * Batch-only drivers: give pending objects the values later statements need before anything is
- * queued — client-side defaults evaluated in JS, and autoincrement primary keys allocated with
- * one request (PostgreSQL: `nextval()` of each column's sequence; SQLite: above `MAX(key)`, which
- * the atomic batch keeps valid unless another writer takes the same keys first, in which case
- * the batch fails with IntegrityError and nothing is written).
+ * SQLite: per transaction (keyed by its `assignedKeys` map), how many rows of each table were
+ * queued without a key since the last allocation for that table. They take `MAX(rowid) + 1` when
+ * the batch runs, ahead of the keys allocated next, which therefore start above them.
  */
-async function assignBatchKeys(ctx: FlushContext, batch: BatchFlush, pending: Set<InstanceState>): Promise<void> {
-  const needs = new Map<Mapper, InstanceState[]>();
+const unallocatedRows = new WeakMap<Map<Table, number>, Map<Table, number>>();
+
+/** The single autoincrement primary-key column a batch flush may allocate, if the mapper has one. */
+function autoincrementKey(m: Mapper): ColumnProperty | undefined {
+  const pk = m.pkProps;
+  return pk.length === 1 && pk[0].column.autoincrement ? pk[0] : undefined;
+}
+/** True when a state's key is generated inside a queued INSERT that has not run yet. */
+function keyAwaitsBatch(st: InstanceState): boolean {
+  if (!awaitingBatchKey.has(st) || st.status !== "persistent") return false;
+  const k = autoincrementKey(st.mapper);
+  return k !== undefined && st.dict[k.key] == null;
+}
+
+/**
+ * Batch-only drivers: give pending objects the values other statements of this flush need before
+ * anything is queued. Client-side defaults are evaluated in JS. Autoincrement primary keys are
+ * allocated with one request (PostgreSQL: `nextval()` of each column's sequence; SQLite: above
+ * `MAX(key)`, which the atomic batch keeps valid unless another writer takes the same keys first,
+ * in which case the batch fails with IntegrityError and nothing is written) — but only for rows
+ * whose key another statement of the flush uses: a foreign key synced from it, a many-to-many
+ * association row, a post-update (SQLAlchemy's row-level dependencies). Every other row's key
+ * comes back from its `INSERT … RETURNING` inside the commit batch, so a flush without such
+ * dependencies needs no request before the batch. On SQLite a table is allocated all-or-nothing
+ * within one flush, so rows inserted without a key cannot take a key allocated to a later row.
+ * @returns the pending states whose key is generated in the batch (applied when it has run).
+ * @throws InvalidRequestError when this flush needs the key of an object an earlier flush of the
+ *   same transaction queued without one, or for joined-table inheritance.
+ */
+async function assignBatchKeys(
+  ctx: FlushContext,
+  batch: BatchFlush,
+  pending: Set<InstanceState>,
+  dirty: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  plan: Plan,
+): Promise<Set<InstanceState>> {
+  // Rows whose key another statement of this flush reads.
+  const needed = new Set<InstanceState>();
+  const use = (st: InstanceState | null, via: string): void => {
+    if (!st) return;
+    if (pending.has(st)) needed.add(st);
+    else if (keyAwaitsBatch(st)) throw awaitingKeyError(ctx, st, via);
+  };
+  for (const s of plan.syncs) {
+    const k = s.parent && autoincrementKey(s.parentMapper);
+    if (k && s.pairs.some(([, parentCol]) => parentCol === k.column)) use(s.parent, `the foreign key of a ${s.child.mapper.className}`);
+  }
+  for (const pu of plan.postUpdates) {
+    use(pu.parent, `the post-update of ${pu.child.mapper.className}.${pu.rel.key}`);
+    use(pu.child, `the post-update of ${pu.child.mapper.className}.${pu.rel.key}`);
+  }
+  for (const r of [...plan.m2mAdds, ...plan.m2mRemoves]) {
+    use(r.parent, `an association row of ${r.parent.mapper.className}.${r.rel.key}`);
+    use(r.child, `an association row of ${r.parent.mapper.className}.${r.rel.key}`);
+  }
+  if (batch.allocateAll) for (const st of pending) needed.add(st);
+  for (const st of dirty) if (keyAwaitsBatch(st)) throw awaitingKeyError(ctx, st, "an UPDATE of it");
+  for (const st of deleted) if (keyAwaitsBatch(st)) throw awaitingKeyError(ctx, st, "a DELETE of it");
+
+  const pg = ctx.connection.dialectName === "postgresql";
+  const byMapper = new Map<Mapper, InstanceState[]>();
+  const neededMappers = new Set<Mapper>();
   for (const st of pending) {
     const m = st.mapper;
     if (isMultiTableMapper(m)) {
@@ -1108,16 +1179,37 @@ async function assignBatchKeys(ctx: FlushContext, batch: BatchFlush, pending: Se
       if (st.dict[p.key] !== undefined || d === undefined || d instanceof ColumnElement) continue;
       st.dict[p.key] = typeof d === "function" ? (d as (ctx: object) => unknown)({}) : d;
     }
-    const pk = m.pkProps;
-    if (pk.length === 1 && pk[0].column.autoincrement && st.dict[pk[0].key] == null) {
-      const l = needs.get(m);
-      if (l) l.push(st);
-      else needs.set(m, [st]);
-    }
+    const k = autoincrementKey(m);
+    if (!k || st.dict[k.key] != null) continue;
+    const l = byMapper.get(m);
+    if (l) l.push(st);
+    else byMapper.set(m, [st]);
+    if (needed.has(st)) neededMappers.add(m);
   }
-  if (!needs.size) return;
+  const needs = new Map<Mapper, InstanceState[]>();
+  const deferred = new Set<InstanceState>();
+  for (const [m, states] of byMapper) {
+    if (!neededMappers.has(m)) {
+      for (const st of states) deferred.add(st);
+      continue;
+    }
+    const alloc = pg ? states.filter((st) => needed.has(st)) : states;
+    needs.set(m, alloc);
+    if (alloc.length < states.length) for (const st of states) if (!needed.has(st)) deferred.add(st);
+  }
+  if (!pg) {
+    let counts = unallocatedRows.get(batch.assignedKeys);
+    if (!counts) unallocatedRows.set(batch.assignedKeys, (counts = new Map()));
+    for (const st of deferred) counts.set(st.mapper.table, (counts.get(st.mapper.table) ?? 0) + 1);
+  }
+  for (const st of deferred) {
+    awaitingBatchKey.add(st);
+    // Loaded but not known yet: reads give null (not UnloadedAttributeError) until the batch ran.
+    st.dict[autoincrementKey(st.mapper)!.key] = null;
+  }
+  if (!needs.size) return deferred;
+
   const entries = [...needs];
-  const pg = ctx.connection.dialectName === "postgresql";
   const quote = (n: string) => ctx.connection.engine.dialect.quoteIdentifier(n);
   const binds: Record<string, unknown> = {};
   const parts = entries.map(([m, states], i) => {
@@ -1138,6 +1230,7 @@ async function assignBatchKeys(ctx: FlushContext, batch: BatchFlush, pending: Se
     if (l) l.push(v);
     else got.set(Number(t), [v]);
   }
+  const counts = unallocatedRows.get(batch.assignedKeys);
   entries.forEach(([m, states], i) => {
     const key = m.pkProps[0].key;
     const vals = got.get(i) ?? [];
@@ -1145,10 +1238,51 @@ async function assignBatchKeys(ctx: FlushContext, batch: BatchFlush, pending: Se
       states.forEach((st, j) => (st.dict[key] = Number(vals[j])));
       return;
     }
-    const base = Math.max(Number(vals[0] ?? 0), batch.assignedKeys.get(m.table) ?? 0);
+    // Rows queued earlier in this transaction without a key take the next keys when the batch runs.
+    const base = Math.max(Number(vals[0] ?? 0), batch.assignedKeys.get(m.table) ?? 0) + (counts?.get(m.table) ?? 0);
     states.forEach((st, j) => (st.dict[key] = base + j + 1));
     batch.assignedKeys.set(m.table, base + states.length);
+    counts?.delete(m.table);
   });
+  return deferred;
+}
+
+function awaitingKeyError(ctx: FlushContext, st: InstanceState, via: string): InvalidRequestError {
+  return new InvalidRequestError(
+    `${via} needs the primary key of a ${st.mapper.className} that an earlier flush queued with a database-generated key; ` +
+      `on ${ctx.connection.engine.driver.name} (no interactive transactions) that key exists only once commit() has sent the batch. ` +
+      `Add related objects before the same flush (commit() flushes everything at once), commit first, or give the key a client-side default (e.g. UUIDv7).`,
+  );
+}
+
+/**
+ * Wrap the batch so that, as each queued statement's result is applied, objects whose key the
+ * batch generated get their identity key and enter the identity map (the step a flush with
+ * interactive transactions does right after its INSERTs).
+ */
+function settleDeferredKeys(ctx: FlushContext, batch: BatchFlush, deferred: Set<InstanceState>): FlushContext {
+  const waiting = new Set(deferred);
+  const settle = (): void => {
+    for (const st of waiting) {
+      const pk = st.mapper.pkValues(st);
+      if (pk.some((v) => v == null)) continue;
+      waiting.delete(st);
+      awaitingBatchKey.delete(st);
+      if (st.status !== "persistent" || st.sessionId !== ctx.sessionId) continue;
+      st.key = st.mapper.identityKey(pk);
+      ctx.identityMap.set(st.key, st.obj);
+    }
+  };
+  const wrapped: BatchFlush = Object.create(batch, {
+    queue: {
+      value: (stmt: ClauseElement, params: ExecuteParams | undefined, after?: (r: Result<unknown[], Record<string, unknown>>) => void) =>
+        batch.queue(stmt, params, after && ((r) => {
+          after(r);
+          if (waiting.size) settle();
+        })),
+    },
+  }) as BatchFlush;
+  return Object.create(ctx, { batch: { value: wrapped } }) as FlushContext;
 }
 
 /** For self-referential tables: rows grouped by depth, deepest (leaves) first. */

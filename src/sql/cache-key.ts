@@ -9,16 +9,29 @@ import type { BindParameter, ClauseElement } from "./elements.js";
 
 /** Accumulates a cache key and the bound parameters met on the way. */
 export class CacheKeyBuilder {
-  private readonly parts: string[] = [];
+  // One growing string rather than an array joined at the end: V8 concatenates into ropes
+  // cheaply, and the key is built once per execution on the hot path.
+  private key = "";
   /** Bound parameters in traversal order. */
   readonly binds: BindParameter<unknown, string>[] = [];
   /** Append structural tokens. Each is length-prefixed, so no user string can forge a boundary. */
   push(...tokens: string[]): void {
-    for (const t of tokens) this.parts.push(`${t.length}:${t}`);
+    let s = this.key;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      s += t.length + ":" + t;
+    }
+    this.key = s;
   }
   /** Record a bound parameter: its shape goes into the key, the object into `binds`. */
   bind(b: BindParameter<unknown, string>): void {
     this.binds.push(b);
+    if (b.unique && !b.expanding && !b.literalExecute) {
+      // The common anonymous bind (`col == value`): same tokens as below, without the array.
+      const tk = b.type.cacheKey;
+      this.key += "1:?" + tk.length + ":" + tk + "0:" + (b.required ? "1:r" : "0:");
+      return;
+    }
     this.push(
       b.unique ? (b.expanding ? "?e" : "?") : b.expanding ? `:e${b.bindKey}` : `:${b.bindKey}`,
       b.type.cacheKey,
@@ -44,7 +57,7 @@ export class CacheKeyBuilder {
   }
   /** The finished key. */
   toString(): string {
-    return this.parts.join("");
+    return this.key;
   }
 }
 

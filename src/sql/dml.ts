@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from "../errors.js";
 import {
-  BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, type Condition,
+  BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
@@ -12,6 +12,8 @@ import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Named RETURNING columns after adding `A` to `RN` (calls to `returning()` accumulate). */
+export type ReturningNames<RN extends object, A extends readonly unknown[]> = { [K in keyof (RN & RowNamesOf<A>)]: (RN & RowNamesOf<A>)[K] } & {};
 
 /** A mapped class (or anything standing for a table) as a DML target. */
 export interface DmlTarget<C extends ColumnMap = ColumnMap> {
@@ -53,8 +55,12 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     mutate(s);
     return s as this;
   }
-  /** `RETURNING …` columns (a table gives all its columns). Works on PostgreSQL and SQLite ≥ 3.35. */
-  returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, RowTupleOf<A>, RowNamesOf<A>> {
+  /**
+   * `RETURNING …` columns (a table gives all its columns). Works on PostgreSQL and SQLite ≥ 3.35.
+   * Calls accumulate: `returning(a).returning(b)` returns a and b, as SQLAlchemy 2.0. The base
+   * class types the rows loosely; Insert/Update/Delete narrow them.
+   */
+  returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, readonly unknown[], object> {
     const cs = cols.map((c, i) => {
       if (c instanceof ColumnElement || c instanceof FromClause) return c;
       if ((typeof c === "object" || typeof c === "function") && c !== null && "_columnsClauseElements" in c) return c as never;
@@ -124,9 +130,13 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
 /** `INSERT INTO table (…) VALUES (…)` / `… SELECT …`. */
 export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends UpdateBase<C, R, RN> {
   readonly kind = "insert";
-  /** `RETURNING …`: rows typed after the returned columns. */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, RowTupleOf<A>, RowNamesOf<A>> {
-    return super.returning(...cols) as unknown as Insert<C, RowTupleOf<A>, RowNamesOf<A>>;
+  /**
+   * `RETURNING …`: rows typed after the returned columns. Calls accumulate at run time, but the
+   * type keeps only the last call's columns: the dialects' `UpsertInsert` (on-conflict.ts)
+   * overrides this signature and must accumulate too before this one can.
+   */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
+    return super.returning(...cols) as unknown as Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
   /** One row of values, or several for a multi-row VALUES. Undefined: columns come from execution parameters. */
   readonly valueRows: readonly Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>[] | undefined = undefined;
@@ -197,7 +207,7 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
 abstract class DmlWhereBase<C extends ColumnMap, R extends readonly unknown[], RN extends object> extends UpdateBase<C, R, RN> {
   readonly whereCriteria: readonly ClauseElement[] = [];
   /** Add WHERE criteria (AND). Criteria naming other tables produce UPDATE … FROM / DELETE … USING. */
-  where(...criteria: Condition[]): this {
+  where<const A extends readonly Condition[]>(...criteria: CheckedConditions<A>): this {
     const cs = criteria.map((c) => coerceWhereClause(c, "where"));
     return this.gen((s) => {
       s.whereCriteria = [...this.whereCriteria, ...cs];
@@ -218,9 +228,9 @@ abstract class DmlWhereBase<C extends ColumnMap, R extends readonly unknown[], R
 /** `UPDATE table SET … WHERE …`. */
 export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
   readonly kind = "update";
-  /** `RETURNING …`: rows typed after the returned columns. */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): Update<C, RowTupleOf<A>, RowNamesOf<A>> {
-    return super.returning(...cols) as unknown as Update<C, RowTupleOf<A>, RowNamesOf<A>>;
+  /** `RETURNING …`: rows typed after the returned columns; calls accumulate (`[...R, ...A]`). */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Update<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
+    return super.returning(...cols) as unknown as Update<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
   readonly setValues: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined = undefined;
   /** Render SET in this column order (SQLAlchemy's `ordered_values`). */
@@ -258,9 +268,9 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
 /** `DELETE FROM table WHERE …`. */
 export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends DmlWhereBase<C, R, RN> {
   readonly kind = "delete";
-  /** `RETURNING …`: rows typed after the returned columns. */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): Delete<C, RowTupleOf<A>, RowNamesOf<A>> {
-    return super.returning(...cols) as unknown as Delete<C, RowTupleOf<A>, RowNamesOf<A>>;
+  /** `RETURNING …`: rows typed after the returned columns; calls accumulate (`[...R, ...A]`). */
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Delete<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
+    return super.returning(...cols) as unknown as Delete<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitDelete(this as unknown as AnyDelete, kw);

@@ -60,6 +60,69 @@ export type AnyColumn = ColumnElement<unknown, string>;
 /** A value or an expression usable as an operand. */
 export type Operand<T> = T | AnyColumn | null;
 
+/**
+ * True when an operand of JS type `U` may meet an expression of type `T` in a comparison or
+ * arithmetic: either side untyped (`unknown`: `text()`-derived, `literalColumn()`, `column("x")`,
+ * NullType), either side only NULL, or the non-null types overlap (`"a" | "b"` meets `string`).
+ * SQL compares across types only through implicit casts that differ per database, so typed
+ * columns of unrelated JS types (`number` vs `string`) are refused at compile time.
+ */
+export type OperandTypesMatch<T, U> = unknown extends T
+  ? true
+  : unknown extends U
+    ? true
+    : [NonNullable<U>] extends [never]
+      ? true
+      : [NonNullable<T>] extends [never]
+        ? true
+        : TypesOverlap<NumericWiden<NonNullable<T>>, NumericWiden<NonNullable<U>>>;
+
+/** `number` and `bigint` meet (INTEGER vs BIGINT columns). */
+type NumericWiden<T> = T extends number | bigint ? number | bigint : T;
+type TypesOverlap<A, B> = [Extract<B, A>] extends [never] ? ([Extract<A, B>] extends [never] ? false : true) : true;
+
+/**
+ * Arithmetic is looser: NUMERIC values are decimal strings in JS, so `numeric + integer`
+ * mixes `string` and `number` legitimately.
+ */
+export type ArithmeticTypesMatch<T, U> = OperandTypesMatch<T, U> extends true
+  ? true
+  : [NonNullable<T> | NonNullable<U>] extends [number | bigint | string]
+    ? true
+    : false;
+
+/** Stands in for an operand whose column type does not match (shown in the compiler's error). */
+export interface IncompatibleOperand<T, U> {
+  readonly __incompatibleOperand: { readonly expected: T; readonly got: U };
+}
+
+/**
+ * `O` checked against an expression of type `T`: plain values are checked by the `Operand<T>`
+ * bound; explicit bound values and constants (`bindparam()`, `literal()`, `true_()`) pass as the
+ * caller typed them (e.g. `literal(true)` against an INTEGER flag on SQLite); other column
+ * expressions are checked by {@link OperandTypesMatch}. Used as `other: CheckedOperand<T, O>`
+ * with `O extends Operand<T>` inferred from the argument.
+ */
+export type CheckedOperand<T, O> = O extends BindParameter<unknown, string> | Constant<unknown>
+  ? O
+  : O extends ColumnElement<infer U, string>
+    ? OperandTypesMatch<T, U> extends true
+      ? O
+      : IncompatibleOperand<T, U>
+    : O;
+
+/** An IN list checked element by element ({@link CheckedOperand}); a subquery passes as is. */
+export type CheckedOperandList<T, O> = O extends readonly unknown[] ? { readonly [I in keyof O]: CheckedOperand<T, O[I]> } : O;
+
+/** {@link CheckedOperand} for arithmetic operators ({@link ArithmeticTypesMatch}). */
+export type CheckedArithmeticOperand<T, O> = O extends BindParameter<unknown, string> | Constant<unknown>
+  ? O
+  : O extends ColumnElement<infer U, string>
+    ? ArithmeticTypesMatch<T, U> extends true
+      ? O
+      : IncompatibleOperand<T, U>
+    : O;
+
 /** True for Select, CompoundSelect and other SELECT statements (set by those classes). */
 export function isSelectStatement(x: unknown): x is ClauseElement & { _isSelectStatement: true } {
   return typeof x === "object" && x !== null && (x as { _isSelectStatement?: boolean })._isSelectStatement === true;
@@ -92,23 +155,23 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
 
   // ---- comparison -------------------------------------------------------------------------
   /** `=`; comparing to `null` (or `null_()`) renders `IS NULL`, as SQLAlchemy's `== None`. */
-  eq(other: Operand<T>): BinaryExpression<boolean> {
+  eq<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return isNullOperand(other) ? this.isNull() : compare(this, "eq", other);
   }
   /** `!=`; comparing to `null` (or `null_()`) renders `IS NOT NULL`. */
-  ne(other: Operand<T>): BinaryExpression<boolean> {
+  ne<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return isNullOperand(other) ? this.isNotNull() : compare(this, "ne", other);
   }
-  lt(other: Operand<T>): BinaryExpression<boolean> {
+  lt<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "lt", other);
   }
-  le(other: Operand<T>): BinaryExpression<boolean> {
+  le<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "le", other);
   }
-  gt(other: Operand<T>): BinaryExpression<boolean> {
+  gt<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "gt", other);
   }
-  ge(other: Operand<T>): BinaryExpression<boolean> {
+  ge<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "ge", other);
   }
   /** `IS NULL`. */
@@ -119,10 +182,10 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   isNotNull(): BinaryExpression<boolean> {
     return new BinaryExpression(this, "isNot", NULL, BooleanT());
   }
-  isDistinctFrom(other: Operand<T>): BinaryExpression<boolean> {
+  isDistinctFrom<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "isDistinctFrom", other);
   }
-  isNotDistinctFrom(other: Operand<T>): BinaryExpression<boolean> {
+  isNotDistinctFrom<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "isNotDistinctFrom", other);
   }
   /** `LIKE`; `escape` renders `ESCAPE '<char>'`. */
@@ -164,47 +227,51 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
    * statement compiled once serves any list length; an empty list renders the dialect's
    * empty-set form. A SELECT (or `.subquery()`) gives `IN (SELECT …)`.
    */
-  in(values: readonly Operand<T>[] | ClauseElement): BinaryExpression<boolean> {
+  in<const O extends readonly Operand<T>[] | ClauseElement>(values: CheckedOperandList<T, O>): BinaryExpression<boolean> {
     return inOp(this, "in", values);
   }
   /** `NOT IN`; see {@link ColumnElement.in}. */
-  notIn(values: readonly Operand<T>[] | ClauseElement): BinaryExpression<boolean> {
+  notIn<const O extends readonly Operand<T>[] | ClauseElement>(values: CheckedOperandList<T, O>): BinaryExpression<boolean> {
     return inOp(this, "notIn", values);
   }
   /** `BETWEEN lower AND upper` (`symmetric` renders `BETWEEN SYMMETRIC`). */
-  between(lower: Operand<T>, upper: Operand<T>, opts?: { symmetric?: boolean }): BinaryExpression<boolean> {
+  between<const L extends Operand<T>, const U extends Operand<T>>(
+    lower: CheckedOperand<T, L>,
+    upper: CheckedOperand<T, U>,
+    opts?: { symmetric?: boolean },
+  ): BinaryExpression<boolean> {
     const pair = new ClauseList([coerceOperand(this, lower), coerceOperand(this, upper)], " AND ");
     return new BinaryExpression(this, "between", pair, BooleanT(), { symmetric: opts?.symmetric ?? false });
   }
 
   // ---- arithmetic and strings ---------------------------------------------------------------
   /** `+` (numbers) — on string types renders `||` like SQLAlchemy. */
-  add(other: Operand<T>): BinaryExpression<T> {
+  add<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     if (this.type.affinity === "string") return this.concat(other as Operand<string>) as unknown as BinaryExpression<T>;
     return arith(this, "add", other);
   }
-  sub(other: Operand<T>): BinaryExpression<T> {
+  sub<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     return arith(this, "sub", other);
   }
-  mul(other: Operand<T>): BinaryExpression<T> {
+  mul<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     return arith(this, "mul", other);
   }
   /**
    * True division (SQLAlchemy 2.0): integer / integer renders `a / CAST(b AS NUMERIC)` on
    * PostgreSQL and `a / (b + 0.0)` on SQLite, so `5 / 10` is 0.5 on both. Result type Numeric.
    */
-  div(other: Operand<T>): BinaryExpression<T> {
+  div<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     const right = coerceOperand(this, other);
     const ints = isIntegerish(this) && isIntegerish(right);
     return new BinaryExpression(this, "truediv", right, ints ? Numeric() : this.type, { intDiv: ints }) as BinaryExpression<T>;
   }
   /** Floor division (SQLAlchemy 2.0 `//`): `a / b` for integers, `FLOOR(a / b)` otherwise. */
-  floordiv(other: Operand<T>): BinaryExpression<T> {
+  floordiv<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     const right = coerceOperand(this, other);
     const ints = isIntegerish(this) && isIntegerish(right);
     return new BinaryExpression(this, "floordiv", right, ints ? this.type : Integer(), { intDiv: ints }) as BinaryExpression<T>;
   }
-  mod(other: Operand<T>): BinaryExpression<T> {
+  mod<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
     return arith(this, "mod", other);
   }
   /** String concatenation `||`. */
@@ -641,20 +708,39 @@ export function describeValue(x: unknown): string {
 /** Conditions accepted by and/or/where: expressions, booleans, text(). */
 export type Condition = ColumnElement<unknown, string> | TextClause | boolean;
 
+/** Stands in for a WHERE/HAVING/and()/or() criterion that is a non-boolean expression. */
+export interface NonBooleanCondition<T> {
+  readonly __conditionMustBeBoolean: T;
+}
+/**
+ * Criteria `A` checked: an expression must be boolean (or untyped: `text()`-derived,
+ * `literalColumn()`, `column("x")`), as SQL's WHERE takes a truth value and PostgreSQL refuses
+ * `WHERE id`. Used as `...criteria: CheckedConditions<A>` with `A` inferred from the arguments.
+ */
+export type CheckedConditions<A extends readonly unknown[]> = { readonly [I in keyof A]: CheckedCondition<A[I]> };
+/** One criterion of {@link CheckedConditions}. */
+export type CheckedCondition<C> = C extends ColumnElement<infer U, string>
+  ? unknown extends U
+    ? C
+    : [NonNullable<U>] extends [boolean]
+      ? C
+      : NonBooleanCondition<U>
+  : C;
+
 /** `and(a, b, …)`: conjunction; `and()` with one clause returns it unchanged. */
-export function and(...clauses: Condition[]): ColumnElement<boolean> {
+export function and<const A extends readonly Condition[]>(...clauses: CheckedConditions<A>): ColumnElement<boolean> {
   const flat = clauses.map((c) => whereClause(c, "and"));
   if (flat.length === 1 && flat[0] instanceof ColumnElement) return flat[0] as ColumnElement<boolean>;
   return new BooleanClauseList("and", flat);
 }
 /** `or(a, b, …)`: disjunction. */
-export function or(...clauses: Condition[]): ColumnElement<boolean> {
+export function or<const A extends readonly Condition[]>(...clauses: CheckedConditions<A>): ColumnElement<boolean> {
   const flat = clauses.map((c) => whereClause(c, "or"));
   if (flat.length === 1 && flat[0] instanceof ColumnElement) return flat[0] as ColumnElement<boolean>;
   return new BooleanClauseList("or", flat);
 }
 /** `not(x)`: negation; comparisons flip their operator (`=` → `!=`), others render `NOT x`. */
-export function not(clause: Condition): ColumnElement<boolean> {
+export function not<const C extends Condition>(clause: CheckedCondition<C>): ColumnElement<boolean> {
   const c = whereClause(clause, "not");
   if (c instanceof BinaryExpression) {
     const n = c.negated();

@@ -12,6 +12,32 @@ import type { ColumnElement } from "./elements.js";
 
 type Arg = unknown;
 type ValueOf<E> = E extends ColumnElement<infer T, string> ? T : E;
+/** A plain value's literal type widened (`"x"` → string): a bound value's column type is its base type. */
+type Widen<V> = V extends string ? string : V extends number ? number : V extends bigint ? bigint : V extends boolean ? boolean : V;
+/** The value type of the first argument that is not only NULL; `never` when all are. */
+type CoalesceBase<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? unknown extends ValueOf<H>
+    ? unknown
+    : [NonNullable<ValueOf<H>>] extends [never]
+      ? CoalesceBase<R>
+      : H extends ColumnElement<infer T, string>
+        ? NonNullable<T>
+        : Widen<NonNullable<H>>
+  : never;
+/** True when some argument can never be NULL (an untyped argument may be). */
+type AnyNonNull<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? null extends ValueOf<H>
+    ? AnyNonNull<R>
+    : true
+  : false;
+/** Result type of `coalesce(...A)`. @internal */
+export type CoalesceResult<A extends readonly unknown[]> = [CoalesceBase<A>] extends [never]
+  ? null
+  : unknown extends CoalesceBase<A>
+    ? unknown
+    : AnyNonNull<A> extends true
+      ? CoalesceBase<A>
+      : CoalesceBase<A> | null;
 
 /** Functions SQL knows without parentheses (ANSI). */
 const BARE = new Set(["current_timestamp", "current_date", "current_time", "localtime", "localtimestamp", "current_user", "session_user", "user"]);
@@ -68,8 +94,12 @@ export interface KnownFunctions {
   max<E>(expr: E): FunctionElement<ValueOf<E> | null>;
   /** avg() is NUMERIC: a decimal string. */
   avg(expr: Arg): FunctionElement<string | null>;
-  /** `coalesce(a, b, …)`: the first argument's type; later arguments may be plain values (bound). */
-  coalesce<E>(first: E, ...rest: (E | ValueOf<E> | AnyColumn | null)[]): FunctionElement<NonNullable<ValueOf<E>>>;
+  /**
+   * `coalesce(a, b, …)`: typed after the first argument that is not only NULL (as SQL takes the
+   * result type from the arguments), and non-null when any argument is non-null (the first
+   * non-null argument ends the search). Arguments may be plain values (bound) or expressions.
+   */
+  coalesce<const A extends readonly Arg[]>(...args: A): FunctionElement<CoalesceResult<A>>;
   lower(expr: Arg): FunctionElement<string>;
   upper(expr: Arg): FunctionElement<string>;
   length(expr: Arg): FunctionElement<number>;

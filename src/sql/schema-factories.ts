@@ -5,6 +5,7 @@
  * @module
  */
 import * as S from "./schema.js";
+import type { ColumnElement } from "./elements.js";
 
 /** A class usable with or without `new`. */
 export type Newable<C extends abstract new (...args: never[]) => unknown> = C &
@@ -19,8 +20,14 @@ function newable<C extends new (...args: never[]) => unknown>(cls: C): Newable<C
   return f as unknown as Newable<C>;
 }
 
-export const ForeignKey = newable(S.ForeignKey);
-export type ForeignKey = S.ForeignKey;
+/**
+ * `ForeignKey(users.c.id)` is a `ForeignKey<number>` (the target's JS type); a "table.column"
+ * string gives `ForeignKey<unknown>`. Spelled out because `ConstructorParameters` drops the
+ * class's type parameter.
+ */
+export const ForeignKey = newable(S.ForeignKey) as typeof S.ForeignKey &
+  (<T = unknown>(spec: string | ColumnElement<T, string>, opts?: S.ForeignKeyOptions, constraint?: S.ForeignKeyConstraint) => S.ForeignKey<T>);
+export type ForeignKey<T = unknown> = S.ForeignKey<T>;
 export const ForeignKeyConstraint = newable(S.ForeignKeyConstraint);
 export type ForeignKeyConstraint = S.ForeignKeyConstraint;
 export const PrimaryKeyConstraint = newable(S.PrimaryKeyConstraint);

@@ -165,15 +165,28 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
 /** Factory with and without `new`: `Column(Integer, { primaryKey: true })`. */
 export interface ColumnFactory {
   <A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(type: A, opts?: O): ColumnImpl<ColumnJs<A, O>>;
-  <T = unknown, const O extends ColumnOptions = {}>(fk: ForeignKey, opts?: O): ColumnImpl<ColumnJs<TypeArg<T>, O>>;
+  /* ForeignKey overloads: `T` comes from `ForeignKey(users.c.id)` or is given (`Column<number>(…)`).
+     The NOT NULL overload needs no options type parameter, so giving only `T` still reads them. */
+  <T = unknown>(fk: ForeignKey<T>, opts: ColumnOptions & NotNullColumnOptions): ColumnImpl<ForeignKeyJs<T>>;
+  <T = unknown, const O extends ColumnOptions = {}>(fk: ForeignKey<T>, opts?: O): ColumnImpl<ColumnJs<TypeArg<ForeignKeyJs<T>>, O>>;
   new <A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(type: A, opts?: O): ColumnImpl<ColumnJs<A, O>>;
-  new <T = unknown, const O extends ColumnOptions = {}>(fk: ForeignKey, opts?: O): ColumnImpl<ColumnJs<TypeArg<T>, O>>;
+  new <T = unknown>(fk: ForeignKey<T>, opts: ColumnOptions & NotNullColumnOptions): ColumnImpl<ForeignKeyJs<T>>;
+  new <T = unknown, const O extends ColumnOptions = {}>(fk: ForeignKey<T>, opts?: O): ColumnImpl<ColumnJs<TypeArg<ForeignKeyJs<T>>, O>>;
   readonly prototype: ColumnImpl;
 }
+/** Options that make a column NOT NULL (`nullable: false`, or a primary key not marked nullable). */
+export type NotNullColumnOptions = { readonly nullable: false } | { readonly primaryKey: true; readonly nullable?: false };
+/**
+ * JS type of a column referencing a column of type `T`: the target's type without its NULL
+ * (the referencing column's own options decide nullability); unknown stays unknown.
+ */
+export type ForeignKeyJs<T> = unknown extends T ? unknown : NonNullable<T>;
 /**
  * `Column(type, options)`: a table column. Nullable unless `primaryKey` or `nullable: false`,
  * and the JS type follows (`string | null` for a nullable `String`). Pass a `ForeignKey` as the
- * type to take the referenced column's type.
+ * type to take the referenced column's type: its SQL type when the table is built, its JS type
+ * from `ForeignKey(users.c.id)` (a "table.column" string gives `unknown`; state it with
+ * `Column<number>(ForeignKey("users.id"))`).
  */
 export const Column = function Column(typeOrFk: TypeArg<unknown> | ForeignKey, opts?: ColumnOptions) {
   return new ColumnImpl(typeOrFk, opts);
@@ -310,15 +323,22 @@ export class ForeignKeyConstraint extends Constraint {
  * `ForeignKey("table.column")` or `ForeignKey(otherTable.c.id)`: a reference from a column.
  * String targets resolve through the MetaData when first needed.
  */
-export class ForeignKey implements ForeignKeyRef {
+export class ForeignKey<T = unknown> implements ForeignKeyRef {
+  /**
+   * Phantom: JS type of the referenced column (`unknown` for a "table.column" string). Typed as
+   * a method parameter so it is bivariant: `Column<number>(ForeignKey("t.id"))` may state the
+   * type of an unresolved target, and any ForeignKey fits where `ForeignKey` is expected, while
+   * `ForeignKey<string>` still does not fit `ForeignKey<number>`.
+   */
+  declare readonly __targetJs: { check(value: T): void }["check"];
   private _parent?: ColumnImpl;
   private _target?: ColumnImpl;
+  readonly spec: string | AnyColumn;
+  readonly opts: ForeignKeyOptions;
   constraint: ForeignKeyConstraint;
-  constructor(
-    readonly spec: string | AnyColumn,
-    readonly opts: ForeignKeyOptions = {},
-    constraint?: ForeignKeyConstraint,
-  ) {
+  constructor(spec: string | ColumnElement<T, string>, opts: ForeignKeyOptions = {}, constraint?: ForeignKeyConstraint) {
+    this.spec = spec;
+    this.opts = opts;
     this.constraint = constraint ?? (undefined as unknown as ForeignKeyConstraint);
     if (typeof spec !== "string") this._target = spec as ColumnImpl;
   }

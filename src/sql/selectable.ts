@@ -8,7 +8,7 @@
 import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceWhereClause, ColumnElement, describeValue,
-  FunctionElement, Label, TextClause, UnaryExpression, type AnyColumn, type Condition,
+  FunctionElement, Label, TextClause, UnaryExpression, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
@@ -630,8 +630,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     });
   }
 
-  /** Add WHERE criteria, joined with AND. */
-  where(...criteria: Condition[]): this {
+  /** Add WHERE criteria, joined with AND. Expressions must be boolean or untyped (compile-time check). */
+  where<const A extends readonly Condition[]>(...criteria: CheckedConditions<A>): this {
     const cs = criteria.map((c) => coerceWhereClause(c, "where"));
     return this.gen((s) => {
       s.whereCriteria = [...this.whereCriteria, ...cs];
@@ -646,8 +646,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const w = this.whereCriteria;
     return w.length === 0 ? undefined : and(...(w as ColumnElement<unknown, string>[]));
   }
-  /** Add HAVING criteria. */
-  having(...criteria: Condition[]): this {
+  /** Add HAVING criteria (boolean or untyped expressions, as WHERE). */
+  having<const A extends readonly Condition[]>(...criteria: CheckedConditions<A>): this {
     const cs = criteria.map((c) => coerceWhereClause(c, "having"));
     return this.gen((s) => {
       s.havingCriteria = [...this.havingCriteria, ...cs];
@@ -1041,11 +1041,26 @@ export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends 
   }
 }
 
-/** `union(a, b, …)` and friends as functions. */
-export const union = (a: SelectBase, ...rest: SelectBase[]) => a.union(...rest);
-export const unionAll = (a: SelectBase, ...rest: SelectBase[]) => a.unionAll(...rest);
-export const except_ = (a: SelectBase, ...rest: SelectBase[]) => a.except(...rest);
-export const intersect = (a: SelectBase, ...rest: SelectBase[]) => a.intersect(...rest);
+/**
+ * `union(a, b, …)` and friends as functions (SQLAlchemy's `union()`, `union_all()`, `except_()`,
+ * `intersect()`). The result rows take the first SELECT's types, as SQL names and types a
+ * compound's columns after its first member.
+ */
+export function union<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.union(...rest);
+}
+/** `UNION ALL` of the statements; rows typed after the first. */
+export function unionAll<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.unionAll(...rest);
+}
+/** `EXCEPT` of the statements; rows typed after the first. */
+export function except_<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.except(...rest);
+}
+/** `INTERSECT` of the statements; rows typed after the first. */
+export function intersect<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.intersect(...rest);
+}
 
 /** `(SELECT …)` used as a value. */
 export class ScalarSelect<T = unknown> extends ColumnElement<T> {

@@ -39,8 +39,23 @@ describe("returning()", () => {
     expectTypeOf((await conn.execute(del)).scalars("big").all()).toEqualTypeOf<(bigint | null)[]>();
   });
 
+  it("UPDATE and DELETE returning() calls accumulate, as at run time", async () => {
+    const up = update(users).values({ name: "x" }).returning(users.c.id).returning(users.c.fullname.label("was"), users.c.big);
+    expectTypeOf(up).toEqualTypeOf<
+      Update<typeof users.c, [number, string | null, bigint | null], { id: number; was: string | null; big: bigint | null }>
+    >();
+    const row = (await conn.execute(up)).one();
+    expectTypeOf(row.id).toEqualTypeOf<number>();
+    expectTypeOf(row.was).toEqualTypeOf<string | null>();
+    expectTypeOf(row._tuple()).toEqualTypeOf<[number, string | null, bigint | null]>();
+    const del = delete_(users).returning(users.c.name).returning(users.c.id);
+    expectTypeOf(del).toEqualTypeOf<Delete<typeof users.c, [string, number], { name: string; id: number }>>();
+    expectTypeOf((await conn.execute(del)).scalars().all()).toEqualTypeOf<string[]>();
+  });
+
   // Typing gap (reported): `insert(t).returning(a).returning(b)` returns a and b at run time, but
-  // the type keeps only b's columns; it should append (`[A, B]`, `{ a: A; b: B }`).
+  // the type keeps only b's columns; Update/Delete accumulate, Insert waits on the dialects'
+  // UpsertInsert.returning override (src/dialects/on-conflict.ts) accumulating too.
 
   it("types RETURNING of a whole table by name", async () => {
     const row = (await conn.execute(insert(misc).values({ status: "active" }).returning(misc))).one();

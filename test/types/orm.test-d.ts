@@ -53,6 +53,13 @@ describe("the issue 3 sketch", () => {
   });
   it("class attributes", () => {
     expectTypeOf(User.name).toEqualTypeOf<InstrumentedAttribute<string, "name">>();
+    // Attributes compare with attributes and columns of a compatible type.
+    Address.userId.eq(User.id);
+    User.fullname.eq(User.name);
+    // @ts-expect-error: id is a number, name a string
+    User.id.eq(User.name);
+    // @ts-expect-error: same in an IN list
+    User.name.in([Address.id]);
 
   });
   it("rows", async () => {

@@ -88,6 +88,37 @@ describe("Column(ForeignKey(...))", () => {
     expectTypeOf(c).toEqualTypeOf<ColumnImpl<number>>();
     const n = Column<number>(ForeignKey("typ_users.id"));
     expectTypeOf(n).toEqualTypeOf<ColumnImpl<number | null>>();
+    // Giving only the value type still reads the options.
+    expectTypeOf(Column<number>(ForeignKey("typ_users.id"), { nullable: false })).toEqualTypeOf<ColumnImpl<number>>();
+    expectTypeOf(Column<number>(ForeignKey("typ_users.id"), { primaryKey: true })).toEqualTypeOf<ColumnImpl<number>>();
+    expectTypeOf(Column<number>(ForeignKey("typ_users.id"), { primaryKey: true, nullable: true })).toEqualTypeOf<ColumnImpl<number | null>>();
+    expectTypeOf(new Column<string>(ForeignKey("typ_users.name"), { nullable: false, name: "uname" })).toEqualTypeOf<ColumnImpl<string>>();
+  });
+
+  it("takes the referenced column's type from ForeignKey(table.c.col)", () => {
+    expectTypeOf(ForeignKey(users.c.id)).toEqualTypeOf<ForeignKey<number>>();
+    expectTypeOf(new ForeignKey(users.c.name)).toEqualTypeOf<ForeignKey<string>>();
+    expectTypeOf(ForeignKey("typ_users.id")).toEqualTypeOf<ForeignKey<unknown>>();
+    const md = new MetaData();
+    const t = Table("typ_fk_typed", md, {
+      id: Column(Integer, { primaryKey: true }),
+      userId: Column(ForeignKey(users.c.id), { nullable: false }),
+      maybeUser: Column(ForeignKey(users.c.id, { onDelete: "SET NULL" })),
+      // The target's NULL does not carry over: the referencing column's options decide.
+      byFullname: Column(ForeignKey(users.c.fullname), { nullable: false }),
+      pk: Column(ForeignKey(users.c.big), { primaryKey: true }),
+    });
+    expectTypeOf<ColumnValue<typeof t.c.userId>>().toEqualTypeOf<number>();
+    expectTypeOf<ColumnValue<typeof t.c.maybeUser>>().toEqualTypeOf<number | null>();
+    expectTypeOf<ColumnValue<typeof t.c.byFullname>>().toEqualTypeOf<string>();
+    expectTypeOf<ColumnValue<typeof t.c.pk>>().toEqualTypeOf<bigint>();
+    // A stated type must agree with a typed target.
+    // @ts-expect-error: users.c.id is a number
+    Column<string>(ForeignKey(users.c.id), { nullable: false });
+    // The typed column now compares with its target without casts, and refuses other types.
+    t.c.userId.eq(users.c.id);
+    // @ts-expect-error: userId is a number
+    t.c.userId.eq(users.c.name);
   });
 });
 
@@ -104,7 +135,7 @@ describe("lightweight table() and column()", () => {
     expectTypeOf(t.c).toHaveProperty("b");
     // @ts-expect-error: no column "z"
     void t.c.z;
-    // Typing gap (reported): `t.c.a` is `ColumnClause<number, "a"> | ColumnClause<string, "b">`
-    // today; it should be exactly `ColumnClause<number, "a">`.
+    expectTypeOf(t.c.a).toEqualTypeOf<ColumnClause<number, "a">>();
+    expectTypeOf(t.c.b).toEqualTypeOf<ColumnClause<string, "b">>();
   });
 });

@@ -5,10 +5,11 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import {
-  and, case_, cast, exists, func, Integer, literal, literalColumn, or, select, String as StringT, text,
-  type AsyncConnection, type ColumnElement, type CompoundSelect, type Label, type Result, type Row, type Select,
+  and, case_, cast, except_, exists, func, Integer, intersect, literal, literalColumn, or, select, String as StringT, text,
+  union, unionAll,
+  type AsyncConnection, type ColumnElement, type CompoundSelect, type FunctionElement, type Label, type Result, type Row, type Select,
 } from "../../src/index.js";
-import { addresses, misc, users } from "./schema.js";
+import { addresses, misc, users, type Doc } from "./schema.js";
 
 declare const conn: AsyncConnection;
 
@@ -91,14 +92,27 @@ describe("select(columns...)", () => {
     expectTypeOf(row.lo).toEqualTypeOf<string>();
     expectTypeOf(row.len).toEqualTypeOf<number>();
     expectTypeOf(row.at).toEqualTypeOf<Date>();
-    expectTypeOf(row.display).toEqualTypeOf<string>();
-    // Typing gap (reported): coalesce() infers its type from the first argument only, so
-    // `func.coalesce(users.c.fullname, users.c.name)` and `func.coalesce(users.c.fullname, "x")`
-    // do not compile today; both should give FunctionElement<string>.
+    // Both arguments nullable: coalesce() can still give NULL.
+    expectTypeOf(row.display).toEqualTypeOf<string | null>();
     expectTypeOf(row.rn).toEqualTypeOf<number>();
     // Unknown function names are generic: unknown value type.
     expectTypeOf(func.my_fn(users.c.id)).toEqualTypeOf<ReturnType<typeof func.whatever>>();
     expectTypeOf((await conn.execute(select(func.my_fn(1).label("x")))).one().x).toEqualTypeOf<unknown>();
+  });
+
+  it("types coalesce() after its first non-null argument", () => {
+    expectTypeOf(func.coalesce(users.c.fullname, users.c.name)).toEqualTypeOf<FunctionElement<string>>();
+    expectTypeOf(func.coalesce(users.c.fullname, "x")).toEqualTypeOf<FunctionElement<string>>();
+    expectTypeOf(func.coalesce(users.c.big, 0n)).toEqualTypeOf<FunctionElement<bigint>>();
+    expectTypeOf(func.coalesce(users.c.fullname, users.c.fullname)).toEqualTypeOf<FunctionElement<string | null>>();
+    expectTypeOf(func.coalesce(null, users.c.id)).toEqualTypeOf<FunctionElement<number>>();
+    expectTypeOf(func.coalesce(null, "x")).toEqualTypeOf<FunctionElement<string>>();
+    expectTypeOf(func.coalesce(misc.c.doc, misc.c.docb)).toEqualTypeOf<FunctionElement<Doc>>();
+    expectTypeOf(func.coalesce(func.max(users.c.id), -1)).toEqualTypeOf<FunctionElement<number>>();
+    // A column's literal types stay; a plain value's widen.
+    expectTypeOf(func.coalesce(misc.c.status, "active")).toEqualTypeOf<FunctionElement<"active" | "banned">>();
+    // An untyped first argument leaves the result untyped.
+    expectTypeOf(func.coalesce(addresses.c.userId, 1)).toEqualTypeOf<FunctionElement<unknown>>();
   });
 
   it("types operators, cast, case and literals", async () => {
@@ -168,9 +182,19 @@ describe("subqueries, CTEs and compound selects", () => {
     expectTypeOf(u).toEqualTypeOf<CompoundSelect<[number, string], { id: number; name: string }>>();
     expectTypeOf((await conn.execute(u)).one().name).toEqualTypeOf<string>();
     expectTypeOf((await conn.execute(u.orderBy(users.c.id).limit(2))).scalars().all()).toEqualTypeOf<number[]>();
-    // Typing gap (reported): the function forms `union(a, b)`, `unionAll`, `except_`, `intersect`
-    // take `SelectBase` and give `CompoundSelect<unknown[], Record<string, unknown>>`; they should
-    // keep `a`'s types like the method form.
+  });
+
+  it("the function forms union/unionAll/except_/intersect keep the first SELECT's row type", async () => {
+    const a = select(users.c.id, users.c.name);
+    const b = select(addresses.c.id, addresses.c.email);
+    type Expected = CompoundSelect<[number, string], { id: number; name: string }>;
+    expectTypeOf(union(a, b)).toEqualTypeOf<Expected>();
+    expectTypeOf(unionAll(a, b, b)).toEqualTypeOf<Expected>();
+    expectTypeOf(except_(a, b)).toEqualTypeOf<Expected>();
+    expectTypeOf(intersect(a, b)).toEqualTypeOf<Expected>();
+    expectTypeOf((await conn.execute(union(a, b))).one().name).toEqualTypeOf<string>();
+    // A compound can be the first member of another compound.
+    expectTypeOf(union(unionAll(a, b), b)).toEqualTypeOf<Expected>();
   });
 
   it("a scalar subquery has the type of its one column", () => {

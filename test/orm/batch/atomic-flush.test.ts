@@ -1,7 +1,9 @@
 /**
  * The unit of work over batch-only drivers (Neon HTTP through the local peer, D1 in miniflare):
- * a commit is one atomic batch request, plus one request to allocate autoincrement keys; with
- * client-generated keys the whole commit is a single request. A failing statement leaves
+ * a commit is one atomic batch request, plus one request to allocate the autoincrement keys that
+ * other rows of the flush reference; rows nobody references (a single table, no dependents) get
+ * their keys from INSERT … RETURNING inside the batch, so that commit is a single request, as is
+ * one with client-generated keys. A failing statement leaves
  * nothing behind and the session is rolled back.
  */
 import { Miniflare } from "miniflare";
@@ -109,6 +111,80 @@ describe.each(setups)("atomic unit of work over $name", (setup) => {
     await check.close();
   });
 
+  it("a single-table flush with database-generated keys is 1 request; keys and identity arrive with the batch", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const one = new m.Author({ name: `solo-${setup.name}` });
+    session.add(one);
+    let before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(1);
+    expect(typeof one.id).toBe("number");
+    // Several rows of one table, no dependents: still one request, distinct keys.
+    const many = [1, 2, 3].map((i) => new m.Author({ name: `many${i}-${setup.name}` }));
+    session.addAll(many);
+    before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(1);
+    const ids = many.map((a) => a.id);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.every((id) => typeof id === "number" && id > one.id)).toBe(true);
+    // The objects are identity-mapped under the keys the batch returned.
+    before = env.requests();
+    expect(await session.get(m.Author, many[1].id)).toBe(many[1]);
+    expect(env.requests() - before).toBe(0);
+    // A child of an already-persistent author: only the new post, no key request.
+    const post = new m.Post({ title: "late", author: one });
+    session.add(post);
+    before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(1);
+    expect(post.authorId).toBe(one.id);
+    expect(typeof post.id).toBe("number");
+    await session.close();
+  });
+
+  it("keys only for referenced rows: a lone author next to a graph gets its key from the batch", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const lone = new m.Author({ name: `lone-${setup.name}` });
+    const parent = new m.Author({ name: `parent-${setup.name}` });
+    const post = new m.Post({ title: "mixed", author: parent });
+    session.addAll([lone, parent, post]);
+    const before = env.requests();
+    await session.commit();
+    expect(env.requests() - before).toBe(2);
+    expect(post.authorId).toBe(parent.id);
+    expect(new Set([lone.id, parent.id]).size).toBe(2);
+    const check = new AsyncSession(engine);
+    const rows = (await check.execute(select(m.Author.id, m.Author.name).where(m.Author.name.in([`lone-${setup.name}`, `parent-${setup.name}`])))).all();
+    expect(new Map(rows.map((r) => [r[1], r[0]]))).toEqual(new Map([[`lone-${setup.name}`, lone.id], [`parent-${setup.name}`, parent.id]]));
+    await check.close();
+    await session.close();
+  });
+
+  it("an explicit flush() hands out keys (one request), so later flushes can reference them; commit sends one batch", async () => {
+    const session = new AsyncSession(engine, { expireOnCommit: false });
+    const first = new m.Author({ name: `f1-${setup.name}` });
+    session.add(first);
+    const before = env.requests();
+    await session.flush();
+    expect(env.requests() - before).toBe(1); // key allocation only; the INSERT waits for commit
+    expect(typeof first.id).toBe("number");
+    const second = new m.Author({ name: `f2-${setup.name}` });
+    session.addAll([second, new m.Post({ title: "f2", author: second }), new m.Post({ title: "f3", author: first })]);
+    await session.flush();
+    expect(typeof second.id).toBe("number");
+    expect(second.id).not.toBe(first.id);
+    const beforeCommit = env.requests();
+    await session.commit();
+    expect(env.requests() - beforeCommit).toBe(1);
+    const check = new AsyncSession(engine);
+    const titles = (await check.scalars(select(m.Post.title).where(m.Post.authorId.eq(first.id)))).all();
+    expect(titles).toEqual(["f3"]);
+    await check.close();
+    expect(await session.get(m.Author, first.id)).toBe(first);
+    await session.close();
+  });
+
   it("with client-generated keys the commit is a single request", async () => {
     const session = new AsyncSession(engine, { expireOnCommit: false });
     session.addAll([new m.Note({ body: "a" }), new m.Note({ body: "b" })]);
@@ -161,7 +237,7 @@ describe("Neon HTTP: a commit request that fails mid-flight", () => {
     const session = new AsyncSession(engine, { expireOnCommit: false });
     const a = new m.Author({ name: `fault-${fault}` });
     session.add(new m.Post({ title: `fault-${fault}`, author: a }));
-    // The key request succeeds; the batch request is the one that fails.
+    // The key request (the post references the new author) succeeds; the batch request is the one that fails.
     await session.flush();
     peer.failNext(fault);
     const err = (await session.commit().catch((e: unknown) => e)) as { name: string; outcome?: string; retrySafe?: boolean };

@@ -9,9 +9,11 @@
  * Worker (that causes unhandled "socket closed" rejections); the runtime closes the socket
  * when the request ends.
  *
- * `fetch_types` stays on although it costs one query per client (postgres.js reads the array
- * types on connect): with `fetch_types: false`, postgres.js 3.4.9's `reserve()` on a fresh
- * client never settles (porsager/postgres#751, #1219), and athanor's adapter reserves.
+ * `fetch_types: false`: postgres.js would otherwise read the server's array-type catalog (about
+ * 415 rows, ~10 KB) on every new connection, i.e. on every request here. postgres.js 3.4.9's
+ * `reserve()` hangs on a fresh client with that option (porsager/postgres#751, #1219); athanor's
+ * postgres-js adapter works around it by opening the connection with one pooled `SELECT 1`
+ * first. Array columns then come back as text (this blog has none).
  * @module
  */
 import postgres from "postgres";
@@ -28,7 +30,15 @@ export interface HyperdriveEnv {
 export function hyperdriveBackend(env: HyperdriveEnv, counter: RequestCounter): Driver {
   const sql = postgres(env.HYPERDRIVE.connectionString, {
     max: 1,
+    fetch_types: false,
     onnotice: () => {},
+    // Count the queries postgres.js sends to open the connection (not driver calls).
+    debug: (_conn: number, query: string) => {
+      if (query === "SELECT 1" || query.includes("pg_catalog.pg_type")) {
+        counter.requests++;
+        counter.statements++;
+      }
+    },
     types: ATHANOR_PG_TYPES,
   });
   return countDriverRequests(postgresjs(sql as unknown as Parameters<typeof postgresjs>[0]), counter);
