@@ -63,7 +63,12 @@ describe("createAsyncEngine from URLs", () => {
   });
 
   it("postgresql+postgresjs:// connects to PostgreSQL", async (ctx) => {
-    if (!pgServer) ctx.skip("needs a PostgreSQL server (running on PGlite)");
+    if (!pgServer) {
+      // Only off CI, on a machine without PostgreSQL (the suites then run on PGlite): in CI an
+      // unreachable server already failed the run in global setup, so this never hides a failure.
+      expect(process.env.CI).not.toBe("true");
+      ctx.skip("did not run: needs a PostgreSQL server (this machine runs the suites on PGlite)");
+    }
     await using engine = createAsyncEngine(pgEngineUrl(), { poolSize: 2 });
     expect(engine.dialect.name).toBe("postgresql");
     expect(engine.driver.name).toBe("postgres-js");
@@ -138,7 +143,12 @@ describe("createAsyncEngine from wrapped clients", () => {
   });
 
   it("postgresjs(sql) uses the host's client and leaves it open on dispose", async (ctx) => {
-    if (!pgServer) ctx.skip("needs a PostgreSQL server (running on PGlite)");
+    if (!pgServer) {
+      // Only off CI, on a machine without PostgreSQL (the suites then run on PGlite): in CI an
+      // unreachable server already failed the run in global setup, so this never hides a failure.
+      expect(process.env.CI).not.toBe("true");
+      ctx.skip("did not run: needs a PostgreSQL server (this machine runs the suites on PGlite)");
+    }
     const sql = postgres(pgUrl(), { max: 2, onnotice: () => {} });
     try {
       const engine = createAsyncEngine(postgresjs(sql));
