@@ -502,6 +502,38 @@ export abstract class SelectBase<T extends readonly unknown[] = unknown[], N ext
   }
 }
 
+/**
+ * A SELECT that can be ordered and limited: Select and CompoundSelect (SQLAlchemy's
+ * `GenerativeSelect`).
+ */
+export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+  readonly orderByClauses: readonly ClauseElement[] = [];
+  readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
+  readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
+  /** A copy with `mutate` applied (statements are immutable). @internal */
+  protected abstract gen(mutate: (s: Mutable<this>) => void): this;
+  /** Add ORDER BY expressions (`col`, `col.desc()`, `col.asc().nullsLast()`). `null` resets. */
+  orderBy(...clauses: (AnyColumn | null)[]): this {
+    if (clauses.length === 1 && clauses[0] === null) return this.gen((s) => { s.orderByClauses = []; });
+    const cs = clauses.map((c) => coerceExpression(c));
+    return this.gen((s) => {
+      s.orderByClauses = [...this.orderByClauses, ...cs];
+    });
+  }
+  /** `LIMIT n` (a bound parameter); `null` removes it. */
+  limit(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.limitClause = n === null ? undefined : limitValue(n, "limit");
+    });
+  }
+  /** `OFFSET n` (a bound parameter); `null` removes it. */
+  offset(n: number | AnyColumn | null): this {
+    return this.gen((s) => {
+      s.offsetClause = n === null ? undefined : limitValue(n, "offset");
+    });
+  }
+}
+
 /** FOR UPDATE options. */
 export interface ForUpdateOptions {
   readonly nowait?: boolean;
@@ -568,7 +600,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * A SELECT statement (SQLAlchemy 2.0's unified `select()`). Immutable: every method returns a new
  * Select.
  */
-export class Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+export class Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends GenerativeSelect<T, N> {
   readonly kind = "select";
   readonly rawColumns: readonly (ColumnElement<unknown, string> | FromClause | ColumnsClauseProvider)[] = [];
   readonly whereCriteria: readonly ClauseElement[] = [];
@@ -576,9 +608,6 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   readonly fromObjs: readonly FromClause[] = [];
   readonly setupJoins: readonly SetupJoin[] = [];
   readonly groupByClauses: readonly ClauseElement[] = [];
-  readonly orderByClauses: readonly ClauseElement[] = [];
-  readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
-  readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
   readonly isDistinct: boolean = false;
   readonly distinctOn: readonly ColumnElement<unknown, string>[] = [];
   readonly forUpdateArg: ForUpdateOptions | undefined = undefined;
@@ -701,26 +730,6 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const cs = clauses.map((c) => coerceExpression(c));
     return this.gen((s) => {
       s.groupByClauses = [...this.groupByClauses, ...cs];
-    });
-  }
-  /** Add ORDER BY expressions (`col`, `col.desc()`, `col.asc().nullsLast()`). `null` resets. */
-  orderBy(...clauses: (AnyColumn | null)[]): this {
-    if (clauses.length === 1 && clauses[0] === null) return this.gen((s) => { s.orderByClauses = []; });
-    const cs = clauses.map((c) => coerceExpression(c));
-    return this.gen((s) => {
-      s.orderByClauses = [...this.orderByClauses, ...cs];
-    });
-  }
-  /** `LIMIT n` (a bound parameter); `null` removes it. */
-  limit(n: number | AnyColumn | null): this {
-    return this.gen((s) => {
-      s.limitClause = n === null ? undefined : limitValue(n, "limit");
-    });
-  }
-  /** `OFFSET n` (a bound parameter); `null` removes it. */
-  offset(n: number | AnyColumn | null): this {
-    return this.gen((s) => {
-      s.offsetClause = n === null ? undefined : limitValue(n, "offset");
     });
   }
   /** `SELECT DISTINCT`; with expressions, PostgreSQL's `DISTINCT ON (…)`. */
@@ -976,11 +985,8 @@ export function select<const A extends readonly SelectArg[]>(...columns: A): Sel
 }
 
 /** `UNION` / `UNION ALL` / `EXCEPT` / `INTERSECT` of SELECTs. */
-export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends GenerativeSelect<T, N> {
   readonly kind = "compoundSelect";
-  readonly orderByClauses: readonly ClauseElement[] = [];
-  readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
-  readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
   constructor(readonly keyword: string, readonly selects: readonly SelectBase[]) {
     super();
     const n0 = selects[0].selectedColumns.length;
@@ -994,7 +1000,7 @@ export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends 
       }
     });
   }
-  private gen(mutate: (s: Mutable<this>) => void): this {
+  protected gen(mutate: (s: Mutable<this>) => void): this {
     const s = Object.create(Object.getPrototypeOf(this)) as Mutable<this>;
     Object.assign(s, this);
     mutate(s);
@@ -1005,22 +1011,6 @@ export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends 
   }
   exportedColumns(): readonly ExportedColumn[] {
     return this.selects[0].exportedColumns();
-  }
-  orderBy(...clauses: AnyColumn[]): this {
-    const cs = clauses.map((c) => coerceExpression(c));
-    return this.gen((s) => {
-      s.orderByClauses = [...this.orderByClauses, ...cs];
-    });
-  }
-  limit(n: number | AnyColumn | null): this {
-    return this.gen((s) => {
-      s.limitClause = n === null ? undefined : limitValue(n, "limit");
-    });
-  }
-  offset(n: number | AnyColumn | null): this {
-    return this.gen((s) => {
-      s.offsetClause = n === null ? undefined : limitValue(n, "offset");
-    });
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitCompoundSelect(this as unknown as CompoundSelect, kw);
