@@ -40,7 +40,7 @@ export { func, type FuncNamespace } from "./sql/functions.js";
 // statements
 export {
   select, table, values, exists, union, unionAll, except_, intersect,
-  Select, SelectBase, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
+  Select, SelectBase, GenerativeSelect, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
   type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions,
 } from "./sql/selectable.js";
 export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, type ValuesOf } from "./sql/dml.js";
