@@ -3,7 +3,7 @@
  * compiled cache, `query_cache_size`), with hit/miss counters.
  * @module
  */
-import { LRUCache } from "lru-cache";
+import { createLRU } from "lru.min";
 import type { Compiled } from "../sql/compiler.js";
 
 /** Counters of a {@link CompiledCache}. */
@@ -18,12 +18,12 @@ export interface CacheStats {
 
 /** Compiled statements by cache key, least recently used evicted first. */
 export class CompiledCache {
-  private readonly lru: LRUCache<string, Compiled> | undefined;
+  private readonly lru: ReturnType<typeof createLRU<string, Compiled>> | undefined;
   private _hits = 0;
   private _misses = 0;
   /** @param maxSize entries; 0 disables caching. */
   constructor(readonly maxSize: number) {
-    this.lru = maxSize > 0 ? new LRUCache<string, Compiled>({ max: maxSize }) : undefined;
+    this.lru = maxSize > 0 ? createLRU<string, Compiled>({ max: maxSize }) : undefined;
   }
   /** A cached compiled form, counting a hit or a miss. */
   get(key: string): Compiled | undefined {

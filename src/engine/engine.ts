@@ -10,8 +10,8 @@ import { CompiledCache, type CacheStats } from "./compiled-cache.js";
 import { AsyncConnection, type ExecutionOptions } from "./connection.js";
 import { createEchoLogger, type EchoLogger, type EchoOption } from "./echo.js";
 import { connectionEventSpecsFor, Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
-import { makeUrl, URL } from "./url.js";
-import { lookupDriver, registeredDrivers } from "./driver/registry.js";
+import type { URL } from "./url.js";
+import { driverFromUrl, isDriver } from "./driver/registry.js";
 import { translateDriverError } from "./error-translation.js";
 import type { Driver } from "./driver/contract.js";
 
@@ -183,32 +183,10 @@ export class AsyncEngine {
  * @throws ArgumentError for an unparseable URL or one whose driver is not registered.
  */
 export function createAsyncEngine(urlOrDriver: string | URL | Driver, options: EngineOptions = {}): AsyncEngine {
-  let driverOrPromise: Driver | Promise<Driver>;
   let url: URL | undefined;
-  if (typeof urlOrDriver === "string" || urlOrDriver instanceof URL) {
-    url = makeUrl(urlOrDriver);
-    const factory = lookupDriver(url.drivername) ?? lookupDriver(`${url.backendName}+${url.driverName}`);
-    if (!factory) {
-      const known = registeredDrivers();
-      throw new ArgumentError(
-        `No driver registered for '${url.drivername}'. Import its adapter first, e.g. import "athanor/adapters/${url.driverName === "postgresjs" ? "postgres-js" : url.driverName}"` +
-          (known.length ? ` (registered: ${known.join(", ")})` : ""),
-      );
-    }
-    driverOrPromise = factory({
-      drivername: url.drivername,
-      query: url.query,
-      ...(url.username !== undefined ? { username: url.username } : {}),
-      ...(url.password !== undefined ? { password: url.password } : {}),
-      ...(url.host !== undefined ? { host: url.host } : {}),
-      ...(url.port !== undefined ? { port: url.port } : {}),
-      ...(url.database !== undefined ? { database: url.database } : {}),
-      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
-      ...(options.connectArgs ? { connectArgs: options.connectArgs } : {}),
-    });
-    if (driverOrPromise instanceof Promise) throw new ArgumentError(`The driver factory for '${url.drivername}' must be synchronous`);
-  } else driverOrPromise = urlOrDriver;
-  const driver = driverOrPromise as Driver;
+  let driver: Driver;
+  if (isDriver(urlOrDriver)) driver = urlOrDriver;
+  else ({ url, driver } = driverFromUrl(urlOrDriver, options));
   const shared: EngineShared = {
     driver,
     url,

@@ -41,7 +41,7 @@ export interface RenderOptions {
 }
 
 /** Driver used for a backend when the URL names none (`postgresql://` → `postgresjs`). */
-export const DEFAULT_DRIVERS: Readonly<Record<string, string>> = Object.freeze({
+export const DEFAULT_DRIVERS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   postgresql: "postgresjs",
   sqlite: "libsql",
 });
@@ -57,7 +57,13 @@ const USERINFO_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=]/;
 const DATABASE_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=/:]/;
 const QUERY_SAFE = /[A-Za-z0-9\-._~]/;
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
+const INSPECT = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+
+/** Node's `util.inspect` / `console.log` form of a {@link URL}: the password-hidden string. */
+function inspectUrl(this: URL): string {
+  return this.renderAsString();
+}
 
 function quote(text: string, safe: RegExp): string {
   let out = "";
@@ -180,6 +186,9 @@ export class URL {
     this.port = fields.port;
     this.database = fields.database;
     this.query = fields.query === undefined ? Object.freeze({}) : freezeQuery(fields.query, "URL.create()");
+    // Set here rather than declared as a `[Symbol.for(…)]()` method: a computed method key makes
+    // bundlers keep the whole class (and the parser) in bundles that never use URLs.
+    Object.defineProperty(this, INSPECT, { value: inspectUrl });
     Object.freeze(this);
   }
 
@@ -327,11 +336,6 @@ export class URL {
 
   /** JSON form: the password-hidden string. */
   toJSON(): string {
-    return this.renderAsString();
-  }
-
-  /** Node's `util.inspect` / `console.log` form: the password-hidden string. */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.renderAsString();
   }
 

@@ -7,8 +7,8 @@
 import { CompileError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause } from "./elements.js";
 import {
-  CheckConstraint, ColumnImpl, ForeignKeyConstraint, Index, MetaData, PrimaryKeyConstraint, Sequence,
-  sortTablesByDependency, TableImpl, UniqueConstraint, type DdlExecutor, type Table,
+  ColumnImpl, ForeignKeyConstraint, Index, MetaData, PrimaryKeyConstraint, Sequence,
+  sortTablesByDependency, TableImpl, UniqueConstraint, type CheckConstraint, type DdlExecutor, type Table,
 } from "./schema.js";
 import { NULLTYPE } from "./type-api.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
@@ -81,7 +81,8 @@ function constraintSpec(c: SQLCompiler, con: PrimaryKeyConstraint | UniqueConstr
   const name = con.name ? `CONSTRAINT ${c.quoteIdentifier(con.name)} ` : "";
   if (con instanceof PrimaryKeyConstraint) return con.columns.length ? `${name}PRIMARY KEY (${cols(c, con.columns)})` : undefined;
   if (con instanceof UniqueConstraint) return `${name}UNIQUE (${cols(c, con.columns)})`;
-  if (con instanceof CheckConstraint) return `${name}CHECK (${typeof con.sqltext === "string" ? con.sqltext : literal(c, con.sqltext)})`;
+  // Not `instanceof CheckConstraint`: that would keep the class in bundles that declare no CHECK.
+  if (!(con instanceof ForeignKeyConstraint)) return `${name}CHECK (${typeof con.sqltext === "string" ? con.sqltext : literal(c, con.sqltext)})`;
   const target = con.elements.map((e) => e.column);
   const ref = target[0].table as Table;
   let s = `${name}FOREIGN KEY(${cols(c, con.columns)}) REFERENCES ${refName(c, ref)} (${cols(c, target)})`;

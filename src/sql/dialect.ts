@@ -75,4 +75,4 @@ export function registerDefaultCompiler(cls: new (dialect: Dialect, stmt: Clause
 }
 
 /** The display dialect used by `String(stmt)`. */
-export const defaultDialect = new Dialect();
+export const defaultDialect = /* @__PURE__ */ new Dialect();

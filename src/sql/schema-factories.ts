@@ -25,24 +25,24 @@ function newable<C extends new (...args: never[]) => unknown>(cls: C): Newable<C
  * string gives `ForeignKey<unknown>`. Spelled out because `ConstructorParameters` drops the
  * class's type parameter.
  */
-export const ForeignKey = newable(S.ForeignKey) as typeof S.ForeignKey &
+export const ForeignKey = /* @__PURE__ */ newable(S.ForeignKey) as typeof S.ForeignKey &
   (<T = unknown>(spec: string | ColumnElement<T, string>, opts?: S.ForeignKeyOptions, constraint?: S.ForeignKeyConstraint) => S.ForeignKey<T>);
 export type ForeignKey<T = unknown> = S.ForeignKey<T>;
-export const ForeignKeyConstraint = newable(S.ForeignKeyConstraint);
+export const ForeignKeyConstraint = /* @__PURE__ */ newable(S.ForeignKeyConstraint);
 export type ForeignKeyConstraint = S.ForeignKeyConstraint;
-export const PrimaryKeyConstraint = newable(S.PrimaryKeyConstraint);
+export const PrimaryKeyConstraint = /* @__PURE__ */ newable(S.PrimaryKeyConstraint);
 export type PrimaryKeyConstraint = S.PrimaryKeyConstraint;
-export const UniqueConstraint = newable(S.UniqueConstraint);
+export const UniqueConstraint = /* @__PURE__ */ newable(S.UniqueConstraint);
 export type UniqueConstraint = S.UniqueConstraint;
-export const CheckConstraint = newable(S.CheckConstraint);
+export const CheckConstraint = /* @__PURE__ */ newable(S.CheckConstraint);
 export type CheckConstraint = S.CheckConstraint;
-export const Index = newable(S.Index);
+export const Index = /* @__PURE__ */ newable(S.Index);
 export type Index = S.Index;
-export const Identity = newable(S.Identity);
+export const Identity = /* @__PURE__ */ newable(S.Identity);
 export type Identity = S.Identity;
-export const Sequence = newable(S.Sequence);
+export const Sequence = /* @__PURE__ */ newable(S.Sequence);
 export type Sequence = S.Sequence;
-export const Computed = newable(S.Computed);
+export const Computed = /* @__PURE__ */ newable(S.Computed);
 export type Computed = S.Computed;
-export const MetaData = newable(S.MetaData);
+export const MetaData = /* @__PURE__ */ newable(S.MetaData);
 export type MetaData = S.MetaData;

@@ -116,4 +116,4 @@ export class NullType extends TypeEngine<unknown> {
     return "NULL";
   }
 }
-export const NULLTYPE = new NullType();
+export const NULLTYPE = /* @__PURE__ */ new NullType();

@@ -15,4 +15,4 @@ export class PGDialect extends Dialect {
   }
 }
 /** Shared PostgreSQL dialect instance. */
-export const postgresqlDialect = new PGDialect();
+export const postgresqlDialect = /* @__PURE__ */ new PGDialect();

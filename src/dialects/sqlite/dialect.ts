@@ -14,4 +14,4 @@ export class SQLiteDialect extends Dialect {
   }
 }
 /** Shared SQLite dialect instance. */
-export const sqliteDialect = new SQLiteDialect();
+export const sqliteDialect = /* @__PURE__ */ new SQLiteDialect();

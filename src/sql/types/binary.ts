@@ -93,6 +93,6 @@ export class LargeBinaryType extends TypeEngine<Uint8Array> {
   }
 }
 
-const BLOB = new LargeBinaryType();
+const BLOB = /* @__PURE__ */ new LargeBinaryType();
 /** SQLAlchemy `LargeBinary(length?)`. */
 export const LargeBinary = (length?: number): LargeBinaryType => (length === undefined ? BLOB : new LargeBinaryType(length));

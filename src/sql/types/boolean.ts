@@ -46,7 +46,7 @@ export class BooleanType extends TypeEngine<boolean> {
   }
 }
 
-const BOOLEAN = new BooleanType();
+const BOOLEAN = /* @__PURE__ */ new BooleanType();
 /** SQLAlchemy `Boolean`. */
 const BooleanFactory = (): BooleanType => BOOLEAN;
 // Declared under another name so this module keeps the global `Boolean`.

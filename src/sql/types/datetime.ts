@@ -258,10 +258,10 @@ export class IntervalType extends TypeEngine<string> {
   }
 }
 
-const DATE = new DateType();
-const TIME_TYPE = new TimeType();
-const INTERVAL = new IntervalType();
-const TIMESTAMP_DEFAULT = new DateTimeType<Date>();
+const DATE = /* @__PURE__ */ new DateType();
+const TIME_TYPE = /* @__PURE__ */ new TimeType();
+const INTERVAL = /* @__PURE__ */ new IntervalType();
+const TIMESTAMP_DEFAULT = /* @__PURE__ */ new DateTimeType<Date>();
 
 /** SQLAlchemy `Date` (JS `Date` at UTC midnight). */
 const DateFactory = (): DateType => DATE;

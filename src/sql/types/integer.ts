@@ -109,9 +109,9 @@ export class BigIntegerType extends TypeEngine<bigint> {
   }
 }
 
-const INTEGER = new IntegerType();
-const SMALLINT = new SmallIntegerType();
-const BIGINT = new BigIntegerType();
+const INTEGER = /* @__PURE__ */ new IntegerType();
+const SMALLINT = /* @__PURE__ */ new SmallIntegerType();
+const BIGINT = /* @__PURE__ */ new BigIntegerType();
 
 /** SQLAlchemy `Integer`: use bare (`Integer`) or called (`Integer()`); returns a shared instance. */
 export const Integer = (): IntegerType => INTEGER;

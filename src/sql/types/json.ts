@@ -84,8 +84,8 @@ export class JSONBType<T = unknown> extends JSONType<T> {
   }
 }
 
-const JSON_TYPE = new JSONType();
-const JSONB_TYPE = new JSONBType();
+const JSON_TYPE = /* @__PURE__ */ new JSONType();
+const JSONB_TYPE = /* @__PURE__ */ new JSONBType();
 
 /** SQLAlchemy `JSON`: `JSON`, `JSON()`, or `JSON<MyShape>()` to type the documents. */
 function JSONFactory<T = unknown>(): JSONType<T> {

@@ -184,9 +184,9 @@ export class DoubleType extends FloatType {
   }
 }
 
-const NUMERIC = new NumericType();
-const FLOAT = new FloatType();
-const DOUBLE = new DoubleType();
+const NUMERIC = /* @__PURE__ */ new NumericType();
+const FLOAT = /* @__PURE__ */ new FloatType();
+const DOUBLE = /* @__PURE__ */ new DoubleType();
 
 /** SQLAlchemy `Numeric(precision?, scale?)`, values as decimal strings. */
 export const Numeric = (precision?: number, scale?: number): NumericType =>

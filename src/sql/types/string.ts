@@ -60,8 +60,8 @@ export class TextType extends StringType {
   }
 }
 
-const VARCHAR = new StringType();
-const TEXT = new TextType();
+const VARCHAR = /* @__PURE__ */ new StringType();
+const TEXT = /* @__PURE__ */ new TextType();
 
 /** SQLAlchemy `String(length?)`: `String`, `String()` and `String(30)` all work as a type. */
 const StringFactory = (length?: number): StringType => (length === undefined ? VARCHAR : new StringType(length));

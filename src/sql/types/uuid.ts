@@ -34,6 +34,6 @@ export class UuidType extends TypeEngine<string> {
   }
 }
 
-const UUID = new UuidType();
+const UUID = /* @__PURE__ */ new UuidType();
 /** SQLAlchemy `Uuid`. */
 export const Uuid = (): UuidType => UUID;
