@@ -33,15 +33,18 @@ export {
   and, or, not, bindparam, literal, literalColumn, text, cast, case_ as case, case_, tuple, null_, true_, false_,
   asc, desc, nullsFirst, nullsLast, distinct,
   type AnyColumn, type Operand, type Condition, type OverOptions,
+  WithinGroup, Extract, CollectionAggregate, TypeCoerce, FunctionFilter, extract, any_, all_, typeCoerce, tuple_,
 } from "./sql/elements.js";
+export { NextValue } from "./sql/schema.js";
 export { ColumnClause, column } from "./sql/column.js";
 export { func, type FuncNamespace } from "./sql/functions.js";
 
 // statements
 export {
-  select, table, values, exists, union, unionAll, except_, intersect,
+  select, table, values, exists, union, unionAll, except_, intersect, exceptAll, intersectAll, tablesample, TableSample, TextualSelect,
+  LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, LABEL_STYLE_NONE, LABEL_STYLE_DEFAULT, type LabelStyle, type TextColumnArg,
   Select, SelectBase, GenerativeSelect, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
-  type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions,
+  type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions, type FetchOptions,
 } from "./sql/selectable.js";
 export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, type ValuesOf } from "./sql/dml.js";
 export { Compiled, SQLCompiler, type CompileOptions, type ResultColumn } from "./sql/compiler.js";

@@ -7,29 +7,57 @@
  */
 import type { BindParameter, ClauseElement } from "./elements.js";
 
+/** `"<n>:"` length prefixes, made once per length: building a key allocates no prefix string. */
+const PREFIXES: string[] = [];
+function prefix(n: number): string {
+  return PREFIXES[n] ?? (n < 4096 ? (PREFIXES[n] = `${n}:`) : `${n}:`);
+}
+
+/**
+ * Piece buffers for reuse. A key is built synchronously, so one buffer serves build after build
+ * (a build nested in another takes a second one). Unused slots hold "", which join() skips, so
+ * a buffer is joined whole and never sliced.
+ */
+const spareBuffers: string[][] = [];
+/** Buffers that grew past this many slots (huge statements) are dropped, not kept. */
+const MAX_KEPT_SLOTS = 512;
+
 /** Accumulates a cache key and the bound parameters met on the way. */
 export class CacheKeyBuilder {
-  // One growing string rather than an array joined at the end: V8 concatenates into ropes
-  // cheaply, and the key is built once per execution on the hot path.
-  private key = "";
+  // Pieces in a reused array, joined once at the end. Concatenating as we go made a rope node
+  // per piece and a fresh array per push() call: about 1.5 KB of garbage for a small SELECT,
+  // paid on every execution in GC time.
+  private parts: string[] = spareBuffers.pop() ?? [];
+  private n = 0;
+  private joined: string | undefined;
   /** Bound parameters in traversal order. */
   readonly binds: BindParameter<unknown, string>[] = [];
   /** Append structural tokens. Each is length-prefixed, so no user string can forge a boundary. */
-  push(...tokens: string[]): void {
-    let s = this.key;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      s += t.length + ":" + t;
+  push(...tokens: string[]): void;
+  push(): void {
+    // `arguments` rather than a rest array: V8 reads it in place when it does not escape.
+    const p = this.parts;
+    let n = this.n;
+    for (let i = 0; i < arguments.length; i++) {
+      const t = arguments[i] as string;
+      p[n++] = prefix(t.length);
+      p[n++] = t;
     }
-    this.key = s;
+    this.n = n;
   }
   /** Record a bound parameter: its shape goes into the key, the object into `binds`. */
   bind(b: BindParameter<unknown, string>): void {
     this.binds.push(b);
     if (b.unique && !b.expanding && !b.literalExecute) {
-      // The common anonymous bind (`col == value`): same tokens as below, without the array.
+      // The common anonymous bind (`col == value`): same tokens as below, written directly.
       const tk = b.type.cacheKey;
-      this.key += "1:?" + tk.length + ":" + tk + "0:" + (b.required ? "1:r" : "0:");
+      const p = this.parts;
+      let n = this.n;
+      p[n++] = "1:?";
+      p[n++] = prefix(tk.length);
+      p[n++] = tk;
+      p[n++] = b.required ? "0:1:r" : "0:0:";
+      this.n = n;
       return;
     }
     this.push(
@@ -55,9 +83,20 @@ export class CacheKeyBuilder {
     v.add(obj);
     return false;
   }
-  /** The finished key. */
+  /**
+   * The finished key. The first call also hands the piece buffer back for reuse, so the
+   * builder takes no more tokens afterwards.
+   */
   toString(): string {
-    return this.key;
+    if (this.joined !== undefined) return this.joined;
+    const p = this.parts;
+    const key = p.join("");
+    for (let i = 0; i < this.n; i++) p[i] = "";
+    if (p.length <= MAX_KEPT_SLOTS) spareBuffers.push(p);
+    this.parts = [];
+    this.n = 0;
+    this.joined = key;
+    return key;
   }
 }
 
@@ -71,5 +110,23 @@ export interface CacheKey {
 export function generateCacheKey(stmt: ClauseElement): CacheKey {
   const k = new CacheKeyBuilder();
   stmt._key(k);
-  return { key: k.toString(), binds: k.binds };
+  const ck = { key: k.toString(), binds: k.binds };
+  KeyAnchors.builder = k;
+  KeyAnchors.key = ck;
+  return ck;
+}
+
+/*
+ * The last builder and key stay reachable on purpose. V8 frees the hidden class ("map") of
+ * objects once none is alive, and a full GC that does so discards all optimized code that relied
+ * on it: after an idle moment (a forced or idle-time GC between two bursts of statements) every
+ * function on the execute path went back to the interpreter and was compiled again, costing more
+ * than the statements themselves for the next thousands of executions. One live instance per
+ * hot short-lived class keeps its maps, and that code, valid. The engine and adapters do the same
+ * for their per-statement objects.
+ */
+class KeyAnchors {
+  // Static fields of a class that is used: minifiers keep stores to them.
+  static builder: CacheKeyBuilder | undefined;
+  static key: CacheKey | undefined;
 }

@@ -61,6 +61,13 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
   }
   _key(k: CacheKeyBuilder): void {
     const t = this.table;
+    // A derived FROM (subquery, alias, CTE, TABLESAMPLE, VALUES) is implied by its columns, so
+    // its structure is part of the key: two subqueries that differ only inside must not share a
+    // compiled form. Aliases traverse their element once per key; VALUES is guarded here.
+    if (t !== undefined && t.kind !== "table") {
+      if (t.kind !== "values") t._key(k);
+      else if (!k.seen(t)) t._key(k);
+    }
     if (t?.hasAnonKey) {
       k.push(`col:${t.keyId(k)}.${this.name}`);
       return;

@@ -12,12 +12,13 @@ import { ArgumentError, CompileError } from "../errors.js";
 import { CartesianProductWarning, warn } from "../warnings.js";
 import {
   BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant,
-  FunctionElement, Label, LiteralColumn, Over, registerCompileImpl, TextClause, TupleType, UnaryExpression,
+  isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, type FunctionElement, TextClause, TupleType, UnaryExpression,
+  type CollectionAggregate, type Extract, type IlikeOperand, type WithinGroup,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
-import { ColumnImpl, TableImpl } from "./schema.js";
+import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
-  Alias, CompoundSelect, CTE, FromClause, Join, Select, SelectBase, TableClause, Values, type ExportedColumn,
+  Alias, CompoundSelect, CTE, FromClause, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
 } from "./selectable.js";
 import { UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
 import { BINARY_SQL } from "./operators.js";
@@ -78,6 +79,8 @@ export interface BindSlot {
   readonly type: TypeEngine<unknown>;
   /** For expanding parameters: the IN operator, which decides the empty-list rendering. */
   readonly op?: "in" | "notIn";
+  /** A `literalExecute` bind: its value is rendered inline as a SQL literal at execution. */
+  readonly literal?: boolean;
 }
 
 /** One column of a statement's result (SELECT list or RETURNING). */
@@ -135,7 +138,7 @@ export class Compiled {
   ) {
     this.parts = tokenized.parts;
     this.slots = tokenized.slots;
-    this.hasExpanding = this.slots.some((s) => s.expanding);
+    this.hasExpanding = this.slots.some((s) => s.expanding || s.literal === true);
     const td = dialect.typeDialect;
     this.processors = this.slots.map((s) => (s.type === NULLTYPE ? undefined : s.type.bindProcessor(td)));
     this.fixedSql = this.hasExpanding || dialect.paramstyle === "named" ? undefined : this.renderWire(this.slots.map(() => 1));
@@ -146,7 +149,7 @@ export class Compiled {
     let n = 0;
     let out = this.parts[0];
     this.slots.forEach((s, i) => {
-      if (s.expanding) out += `__[POSTCOMPILE_${s.name}]`;
+      if (s.expanding || s.literal) out += `__[POSTCOMPILE_${s.name}]`;
       else out += this.placeholder(++n, s.name);
       out += this.parts[i + 1];
     });
@@ -182,7 +185,9 @@ export class Compiled {
     let out = this.parts[0];
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i];
-      if (!s.expanding) out += this.placeholder(++n, s.name);
+      // A literal-execute slot carries its rendered literal in `emptyOps` (count 0, no placeholder).
+      if (s.literal) out += emptyOps?.[i] ?? "NULL";
+      else if (!s.expanding) out += this.placeholder(++n, s.name);
       else if (counts[i] === 0) out += emptyOps?.[i] ?? "NULL";
       else {
         const width = s.type instanceof TupleType ? s.type.types.length : 0;
@@ -209,17 +214,25 @@ export class Compiled {
    * @throws ArgumentError when a required parameter is missing or a value cannot be bound.
    */
   construct(extracted: readonly BindParameter<unknown, string>[] | undefined, params: Readonly<Record<string, unknown>> | undefined): { sql: string; params: unknown[] } {
-    const out: unknown[] = [];
     const slots = this.slots;
     if (!this.hasExpanding) {
-      for (let i = 0; i < slots.length; i++) out.push(this.process(i, this.valueFor(slots[i], extracted, params)));
-      return { sql: this.fixedSql ?? this.renderWire(slots.map(() => 1)), params: out };
+      // Sized up front: the per-execution path allocates the parameter array once.
+      const n = slots.length;
+      const wire = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) wire[i] = this.process(i, this.valueFor(slots[i], extracted, params));
+      return { sql: this.fixedSql ?? this.renderWire(slots.map(() => 1)), params: wire };
     }
+    const out: unknown[] = [];
     const counts: number[] = [];
     const empties: (string | undefined)[] = [];
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       const v = this.valueFor(s, extracted, params);
+      if (s.literal) {
+        counts.push(0);
+        empties.push(this.renderLiteralValue(s, v));
+        continue;
+      }
       if (!s.expanding) {
         counts.push(1);
         empties.push(undefined);
@@ -240,6 +253,17 @@ export class Compiled {
       } else for (const x of v) out.push(this.process(i, x));
     }
     return { sql: this.renderWire(counts, empties), params: out };
+  }
+
+  /** The SQL literal of a literal-execute bind's value (a list renders `a, b, …` inside IN). */
+  private renderLiteralValue(s: BindSlot, v: unknown): string {
+    const c = this.dialect.createCompiler(this.statement, {});
+    if (!s.bind.expanding) return c.renderLiteral(v, s.type);
+    if (!Array.isArray(v)) throw new ArgumentError(`Expanding parameter '${s.name}' (IN) needs a list; got ${typeof v}`);
+    if (v.length === 0) return this.emptyIn(s);
+    // An untyped list bind is typed after the whole JS array; its members render by their own type.
+    const item = s.type.affinity === "array" || s.type.affinity === "json" ? NULLTYPE : s.type;
+    return v.map((x) => (Array.isArray(x) ? `(${x.map((y) => c.renderLiteral(y, NULLTYPE)).join(", ")})` : c.renderLiteral(x, item))).join(", ");
   }
 
   private emptyIn(s: BindSlot): string {
@@ -358,8 +382,9 @@ export class SQLCompiler {
   protected readonly slots: BindSlot[] = [];
   private readonly bindNames = new Map<BindParameter<unknown, string>, string>();
   private readonly nameOwners = new Map<string, BindParameter<unknown, string>>();
+  /** Anonymous-name counters per base name, shared by bind names and labels as in SQLAlchemy's anon_map. */
   private readonly bindCounters = new Map<string, number>();
-  private readonly anonCounters = new Map<string, number>();
+  private readonly anonCounters = this.bindCounters;
   private readonly anonNames = new Map<object, string>();
   private readonly stack: SelectFrame[] = [];
   /** WITH entries by root CTE (restatements share one entry): the CTE rendered and its text. */
@@ -370,7 +395,16 @@ export class SQLCompiler {
   private insertManyMarked = false;
   protected statementKind: Compiled["statementKind"] = "other";
 
-  constructor(readonly dialect: Dialect, readonly statement: ClauseElement, readonly options: CompileOptions) {}
+  /**
+   * Compiling for display (`String(stmt)`, dialect "default"): SQL as SQLAlchemy prints it,
+   * without the driver-level wrappers types add for real dialects (`CAST(x AS TEXT)` around a
+   * SQLite BIGINT, a timestamp's `AT TIME ZONE`).
+   */
+  protected readonly isDisplay: boolean;
+
+  constructor(readonly dialect: Dialect, readonly statement: ClauseElement, readonly options: CompileOptions) {
+    this.isDisplay = dialect.name === "default";
+  }
 
   /** Compile the statement. */
   compile(): Compiled {
@@ -425,7 +459,7 @@ export class SQLCompiler {
     return n;
   }
   protected fromName(f: FromClause): string {
-    if (f instanceof Alias || f instanceof Values) {
+    if (f instanceof Alias || isValues(f)) {
       if (f.name !== undefined) return f.name;
       if (f instanceof CTE) return this.anonName(f.rootCte, "anon");
       const base = f instanceof Alias && f.element instanceof TableClause ? f.element.name : "anon";
@@ -470,6 +504,15 @@ export class SQLCompiler {
 
   // ---- leaves -------------------------------------------------------------------------------
   visitBindParam(b: BindParameter<unknown, string>, kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource } = {}): string {
+    if (b.literalExecute && !this.options.literalBinds && !this.options.renderPostcompile) {
+      // Rendered at execution (Compiled.construct): the cached SQL must not hold this value.
+      const name = this.bindName(b);
+      this.slots.push({
+        name, bind: b, extractIndex: this.options.bindIndex?.get(b) ?? -1, expanding: false, literal: true, source: "bind", type: b.type,
+        ...(b.expanding && kw.expandingOp ? { op: kw.expandingOp } : {}),
+      });
+      return `\u0000${this.slots.length - 1}\u0000`;
+    }
     if (this.options.literalBinds || (b.literalExecute && !b.required)) {
       if (b.required) throw new CompileError(`No literal value for required bind parameter '${b.bindKey}'`);
       const v = b.effectiveValue();
@@ -498,7 +541,7 @@ export class SQLCompiler {
       return list.map((x, i) => this.addSlot(new BindParameter(`${name}_${i + 1}`, x, b.type), `${name}_${i + 1}`, kw, {})).join(", ");
     }
     const token = this.addSlot(b, name, kw, opts);
-    if (b.expanding) return token;
+    if (b.expanding || this.isDisplay) return token;
     return b.type.bindExpression(this.dialect.typeDialect, token) ?? token;
   }
   private addSlot(b: BindParameter<unknown, string>, name: string, _kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource }): string {
@@ -578,10 +621,19 @@ export class SQLCompiler {
         return `${left}${BINARY_SQL[op]}${right}${this.escapeClause(b)}`;
       case "ilike":
       case "notIlike":
+        if (b.modifiers.preLowered) return this.renderLoweredIlike(left, right, op === "notIlike") + this.escapeClause(b);
         return this.renderIlike(left, right, op === "notIlike") + this.escapeClause(b);
       case "regexpMatch":
       case "notRegexpMatch":
         return this.renderRegexp(left, right, op === "notRegexpMatch", b.modifiers.flags);
+      case "regexpReplace":
+        return this.renderRegexpReplace(left, right, b.modifiers.flags);
+      case "match":
+        return this.renderMatch(left, right);
+      case "notMatch":
+        return `NOT ${this.renderMatch(left, right)}`;
+      case "bitwiseXor":
+        return this.renderBitwiseXor(b, kw);
       case "truediv":
         return b.modifiers.intDiv ? this.renderIntTruediv(left, right) : `${left} / ${right}`;
       case "floordiv":
@@ -601,8 +653,29 @@ export class SQLCompiler {
   protected renderIlike(left: string, right: string, negate: boolean): string {
     return `lower(${left}) ${negate ? "NOT LIKE" : "LIKE"} lower(${right})`;
   }
+  /** The display dialect's spelling, as SQLAlchemy's StrSQLCompiler: `x <regexp> :p`. */
   protected renderRegexp(left: string, right: string, negate: boolean, _flags: string | undefined): string {
-    return `${left} ${negate ? "NOT REGEXP" : "REGEXP"} ${right}`;
+    return `${left} ${negate ? "<not regexp>" : "<regexp>"} ${right}`;
+  }
+  /** `right` is `pattern, replacement`. The display dialect shows `<regexp replace>(…)` as SQLAlchemy. */
+  protected renderRegexpReplace(left: string, right: string, _flags: string | undefined): string {
+    return `<regexp replace>(${left}, ${right})`;
+  }
+  /** Full-text match; `x MATCH :p` (display dialect, SQLite). */
+  protected renderMatch(left: string, right: string): string {
+    return `${left} MATCH ${right}`;
+  }
+  /** XOR; `^` in the display dialect (SQLAlchemy's default operator table). */
+  protected renderBitwiseXor(b: BinaryExpression<unknown>, kw: CompileKw): string {
+    return `${this.process(b.left, kw)} ^ ${this.process(b.right, kw)}`;
+  }
+  /** icontains & co, whose operands already went through {@link SQLCompiler.visitIlikeOperand}. */
+  protected renderLoweredIlike(left: string, right: string, negate: boolean): string {
+    return `${left} ${negate ? "NOT LIKE" : "LIKE"} ${right}`;
+  }
+  /** An icontains operand: `lower(x)`; dialects with ILIKE render `x`. */
+  visitIlikeOperand(e: IlikeOperand, kw: CompileKw): string {
+    return `lower(${this.process(e.element, kw)})`;
   }
   /** Integer floor division: the integer `/` of PostgreSQL and SQLite (SQLAlchemy 2.0). */
   protected renderIntFloordiv(left: string, right: string): string {
@@ -621,6 +694,7 @@ export class SQLCompiler {
     switch (u.operator) {
       case "not": s = `NOT ${inner}`; break;
       case "neg": s = `-${inner}`; break;
+      case "bitwiseNot": s = `~${inner}`; break;
       case "distinct": s = `DISTINCT ${inner}`; break;
       case "exists": s = `EXISTS ${inner}`; break;
       case undefined: break;
@@ -670,6 +744,28 @@ export class SQLCompiler {
     return `${this.process(o.element, inner)} OVER (${parts.join(" ")})`;
   }
 
+  visitWithinGroup(w: WithinGroup<unknown>, kw: CompileKw): string {
+    const inner = { ...kw, withinColumnsClause: false };
+    return `${this.process(w.element, inner)} WITHIN GROUP (ORDER BY ${w.orderBy.map((o) => this.process(o, inner)).join(", ")})`;
+  }
+  /** `EXTRACT(field FROM expr)` (the field is a validated word). */
+  visitExtract(e: Extract, kw: CompileKw): string {
+    return `EXTRACT(${e.field} FROM ${this.process(e.expr, { ...kw, withinColumnsClause: false })})`;
+  }
+  /** `ANY (x)`; a subquery keeps its own parentheses: `ANY (SELECT …)`. */
+  visitCollectionAggregate(a: CollectionAggregate<unknown>, kw: CompileKw): string {
+    const inner = this.process(a.element, { ...kw, withinColumnsClause: false });
+    return a.element.kind === "scalarSelect" ? `${a.operator} ${inner}` : `${a.operator} (${inner})`;
+  }
+  /** A sequence's next value; the display dialect shows SQLAlchemy's `<next sequence value: name>`. */
+  visitNextValue(n: NextValue): string {
+    return `<next sequence value: ${this.sequenceName(n)}>`;
+  }
+  protected sequenceName(n: NextValue): string {
+    const schema = n.sequence.opts.schema;
+    return `${schema ? `${this.quoteIdentifier(schema)}.` : ""}${this.quoteIdentifier(n.sequence.name)}`;
+  }
+
   visitScalarSelect(s: { element: SelectBase }, kw: CompileKw): string {
     return `(${this.process(s.element, { withinColumnsClause: false, ...(kw.unqualified ? { unqualified: false } : {}) })})`;
   }
@@ -678,11 +774,27 @@ export class SQLCompiler {
   visitAlias(a: Alias, kw: CompileKw): string {
     if (a instanceof CTE) return this.visitCteRef(a, kw);
     const name = this.quoteIdentifier(this.fromName(a));
+    // A TABLESAMPLE compiled on its own renders whole, as SQLAlchemy's test_standalone shows.
+    if (a.aliasKind === "tablesample" && (kw.asFrom || this.statement === a)) return this.renderTableSample(a as TableSample, name);
     if (!kw.asFrom) return name;
     if (a.element instanceof FromClause) return `${this.process(a.element, { asFrom: true })} AS ${name}`;
     const lateral = a.aliasKind === "lateral";
     const inner = this.compileSubquerySelect(a.element, lateral);
     return `${lateral ? "LATERAL " : ""}(${inner}) AS ${name}`;
+  }
+  /** `t AS name TABLESAMPLE method(…) [REPEATABLE (seed)]` (SQLAlchemy's `visit_tablesample`). */
+  protected renderTableSample(a: TableSample, name: string): string {
+    let text = `${this.process(a.element, { asFrom: true })} AS ${name} TABLESAMPLE ${this.process(a.sampling, {})}`;
+    if (a.seed) text += ` REPEATABLE (${this.process(a.seed, {})})`;
+    return text;
+  }
+  /** A textual SELECT: its text, with its declared columns as result columns at top level. */
+  visitTextualSelect(t: TextualSelect, kw: CompileKw): string {
+    const toplevel = this.stack.length === 0 && !kw.asSubquery && !kw.inCompound;
+    if (toplevel) this.statementKind = "select";
+    const text = this.process(t.element, kw);
+    if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
+    return text;
   }
   private compileSubquerySelect(sel: SelectBase, lateral: boolean): string {
     if (!lateral) this.stack.push({ froms: [], barrier: true });
@@ -764,9 +876,14 @@ export class SQLCompiler {
       const cols = s.selectedColumns;
       if (cols.length === 0) throw new CompileError("SELECT construct has no columns; pass columns or tables to select()");
       const labels = new Set<Label<unknown, string>>();
+      const record = toplevel && !kw.asSubquery && !kw.inCompound;
+      // At top level the label style names the columns (a subquery's names come from `exported`).
+      const names = record && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames() : undefined;
       const rendered = cols.map((c, i) => {
         if (c instanceof Label) labels.add(c);
-        return this.renderColumnsClauseElement(c, i, toplevel && !kw.asSubquery && !kw.inCompound, exported?.[i]);
+        const n = names?.[i];
+        const own = exported?.[i] ?? (n !== undefined && n !== c.resultName ? { name: n, element: c } : undefined);
+        return this.renderColumnsClauseElement(c, i, record, own);
       });
       let text = "SELECT ";
       if (s.isDistinct) text += this.renderDistinct(s);
@@ -781,7 +898,7 @@ export class SQLCompiler {
         text += ` \nHAVING ${this.process(h.length === 1 ? h[0] : new BooleanClauseList("and", h), {})}`;
       }
       if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, selectLabels: labels })).join(", ")}`;
-      text += this.limitClause(s.limitClause, s.offsetClause);
+      text += s.fetchClause ? this.fetchClause(s) : this.limitClause(s.limitClause, s.offsetClause);
       if (s.forUpdateArg) text += this.forUpdateClause(s);
       return text;
     } finally {
@@ -796,9 +913,6 @@ export class SQLCompiler {
 
   /** Render one SELECT-list element, labelling as SQLAlchemy does, and record result columns at top level. */
   private renderColumnsClauseElement(c: ColumnElement<unknown, string>, i: number, record: boolean, exported: ExportedColumn | undefined): string {
-    // A label's element renders without its own AS (a label nested in CAST or an operator never
-    // renders one); the label is applied here, around any type column expression.
-    let text = this.process(c instanceof Label ? c.element : c, { bindCast: true });
     let label: string | undefined;
     let key: string;
     // A column, or something standing for one (an ORM attribute renders as its column).
@@ -809,16 +923,22 @@ export class SQLCompiler {
       if (!(col && col.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
     } else if (col) key = c.key ?? col.key;
     else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
-    else if (c instanceof Cast && c.resultName !== undefined) key = label = c.resultName;
+    else if ((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined) key = label = c.resultName;
     else {
-      // A CAST of a function takes the function's anonymous name (`CAST(count(x) AS …) AS count_1`).
-      const named = c instanceof Cast && c.element instanceof FunctionElement ? c.element : c;
-      const base = named instanceof FunctionElement ? named.name.split(".").pop()! : "anon";
+      // A CAST of a function takes the function's anonymous name (`CAST(count(x) AS …) AS count_1`),
+      // as does an ordered-set aggregate (`percentile_cont(…) WITHIN GROUP (…) AS percentile_cont_1`).
+      const named = (c instanceof Cast || c.kind === "withinGroup") && isFunctionElement((c as Cast<unknown>).element) ? (c as Cast<unknown>).element : c;
+      const base = isFunctionElement(named) ? named.name.split(".").pop()! : "anon";
       label = this.anonName(named, base);
       key = label;
     }
+    // Rendered after the label is named: labels and bind names share one counter per name, so
+    // SQLAlchemy's `lower(:lower_2) AS lower_1` comes out the same.
+    // A label's element renders without its own AS (a label nested in CAST or an operator never
+    // renders one); the label is applied here, around any type column expression.
+    let text = this.process(c instanceof Label ? c.element : c, { bindCast: true });
     if (record) {
-      const wrapped = c.type.columnExpression(this.dialect.typeDialect, text);
+      const wrapped = this.isDisplay ? undefined : c.type.columnExpression(this.dialect.typeDialect, text);
       if (wrapped !== undefined) {
         text = wrapped;
         if (!label && !(c instanceof Label)) label = col ? col.name : key;
@@ -838,6 +958,18 @@ export class SQLCompiler {
       s += ` OFFSET ${this.process(offset, {})}`;
     }
     return s;
+  }
+  /** `OFFSET n ROWS FETCH FIRST m [PERCENT] ROWS ONLY|WITH TIES` (SQLAlchemy's `fetch_clause`). */
+  protected fetchClause(s: GenerativeSelect): string {
+    return this.renderFetch(s, (sql) => sql);
+  }
+  /** @internal */
+  protected renderFetch(s: GenerativeSelect, wrap: (sql: string) => string): string {
+    let text = "";
+    if (s.offsetClause) text += `\n OFFSET ${wrap(this.process(s.offsetClause, {}))} ROWS`;
+    const o = s.fetchOptions;
+    text += `\n FETCH FIRST ${wrap(this.process(s.fetchClause!, {}))}${o?.percent ? " PERCENT" : ""} ROWS ${o?.withTies ? "WITH TIES" : "ONLY"}`;
+    return text;
   }
   protected forUpdateClause(s: Select): string {
     const f = s.forUpdateArg!;
@@ -863,7 +995,7 @@ export class SQLCompiler {
     });
     let text = parts.join(` ${c.keyword} `);
     if (c.orderByClauses.length) text += ` ORDER BY ${c.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, unqualified: true })).join(", ")}`;
-    text += this.limitClause(c.limitClause, c.offsetClause);
+    text += c.fetchClause ? this.fetchClause(c) : this.limitClause(c.limitClause, c.offsetClause);
     return text;
   }
   protected parenthesizeCompoundMember(sql: string): string {
@@ -1067,10 +1199,10 @@ export class SQLCompiler {
       if (c instanceof Label) key = label = c.name;
       else if (c instanceof ColumnClause) key = c.key;
       else {
-        label = this.anonName(c, c instanceof FunctionElement ? c.name : "anon");
+        label = this.anonName(c, isFunctionElement(c) ? c.name : "anon");
         key = label;
       }
-      const wrapped = c.type.columnExpression(this.dialect.typeDialect, text);
+      const wrapped = this.isDisplay ? undefined : c.type.columnExpression(this.dialect.typeDialect, text);
       if (wrapped !== undefined) {
         text = wrapped;
         if (!label && !(c instanceof Label)) label = c instanceof ColumnClause ? c.name : key;

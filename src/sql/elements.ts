@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError } from "../errors.js";
-import { isPrecedent, NEGATION, type OperatorName } from "./operators.js";
+import { isPrecedent, NEGATION, PRECEDENCE, type OperatorName } from "./operators.js";
 import { NULLTYPE, NullType, toType, type TypeArg, type TypeEngine } from "./type-api.js";
 import { Boolean as BooleanT, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
@@ -79,7 +79,9 @@ export type OperandTypesMatch<T, U> = unknown extends T
 
 /** `number` and `bigint` meet (INTEGER vs BIGINT columns). */
 type NumericWiden<T> = T extends number | bigint ? number | bigint : T;
-type TypesOverlap<A, B> = [Extract<B, A>] extends [never] ? ([Extract<A, B>] extends [never] ? false : true) : true;
+type TypesOverlap<A, B> = [Members<B, A>] extends [never] ? ([Members<A, B>] extends [never] ? false : true) : true;
+/** TypeScript's `Extract` (that name is taken here by SQLAlchemy's `Extract` construct). */
+type Members<T, U> = T extends U ? T : never;
 
 /**
  * Arithmetic is looser: NUMERIC values are decimal strings in JS, so `numeric + integer`
@@ -156,11 +158,11 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   // ---- comparison -------------------------------------------------------------------------
   /** `=`; comparing to `null` (or `null_()`) renders `IS NULL`, as SQLAlchemy's `== None`. */
   eq<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return isNullOperand(other) ? this.isNull() : compare(this, "eq", other);
+    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNull() : compare(this, "eq", other);
   }
   /** `!=`; comparing to `null` (or `null_()`) renders `IS NOT NULL`. */
   ne<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return isNullOperand(other) ? this.isNotNull() : compare(this, "ne", other);
+    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNotNull() : compare(this, "ne", other);
   }
   lt<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "lt", other);
@@ -221,6 +223,85 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   /** Regular-expression match: `~` on PostgreSQL, `REGEXP` on SQLite. `flags` "i" is case-insensitive. */
   regexpMatch(pattern: Operand<string>, flags?: string): BinaryExpression<boolean> {
     return compare(this, "regexpMatch", pattern, StringT(), undefined, flags);
+  }
+  /**
+   * Regular-expression replacement (SQLAlchemy 1.4 `regexp_replace()`): PostgreSQL
+   * `REGEXP_REPLACE(x, pattern, replacement[, 'flags'])`; the display dialect shows
+   * `<regexp replace>(x, pattern, replacement)`. `flags` is rendered as a SQL string literal.
+   * @throws CompileError on SQLite, which has no regular-expression replacement.
+   */
+  regexpReplace(pattern: Operand<string>, replacement: Operand<string>, flags?: string): BinaryExpression<string> {
+    const args = new ClauseList([coerceOperand(this, pattern, StringT()), coerceOperand(this, replacement, StringT())], ", ");
+    return new BinaryExpression(this, "regexpReplace", args, StringT(), { flags });
+  }
+  /**
+   * Full-text match (SQLAlchemy's `match()`): PostgreSQL `x @@ plainto_tsquery(:p)`, SQLite and
+   * the display dialect `x MATCH :p`. `not()` gives `NOT x @@ …`.
+   */
+  match(other: Operand<string>): BinaryExpression<boolean> {
+    return compare(this, "match", other, StringT());
+  }
+  /**
+   * `IS` (SQLAlchemy's `is_()`): `x IS NULL` for `null`, `x IS true` / `x IS false` for booleans
+   * (`1`/`0` on SQLite), `x IS :x_1` for other values.
+   */
+  is(other: Operand<T> | boolean): BinaryExpression<boolean> {
+    return new BinaryExpression(this, "is", isOperand(this, other), BooleanT());
+  }
+  /** `IS NOT` (SQLAlchemy's `is_not()`); operands as {@link ColumnElement.is}. */
+  isNot(other: Operand<T> | boolean): BinaryExpression<boolean> {
+    return new BinaryExpression(this, "isNot", isOperand(this, other), BooleanT());
+  }
+  /**
+   * Case-insensitive {@link ColumnElement.contains} (SQLAlchemy 2.0 `icontains()`):
+   * `lower(x) LIKE '%' || lower(:p) || '%'`; PostgreSQL `x ILIKE '%' || :p || '%'`.
+   * `autoescape` and `escape` behave as in `contains()`.
+   */
+  icontains(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, true, true, opts, true);
+  }
+  /** Case-insensitive {@link ColumnElement.startsWith} (SQLAlchemy 2.0 `istartswith()`). */
+  istartsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, false, true, opts, true);
+  }
+  /** Case-insensitive {@link ColumnElement.endsWith} (SQLAlchemy 2.0 `iendswith()`). */
+  iendsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(this, other, true, false, opts, true);
+  }
+  /** `x & y` (SQLAlchemy 2.0 `bitwise_and()`). */
+  bitwiseAnd<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
+    return arith(this, "bitwiseAnd", other);
+  }
+  /** `x | y` (SQLAlchemy 2.0 `bitwise_or()`). */
+  bitwiseOr<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
+    return arith(this, "bitwiseOr", other);
+  }
+  /**
+   * Exclusive or (SQLAlchemy 2.0 `bitwise_xor()`): `x ^ y`, PostgreSQL `x # y`; SQLite has no XOR
+   * operator and renders `((x | y) - (x & y))`.
+   */
+  bitwiseXor<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
+    return arith(this, "bitwiseXor", other);
+  }
+  /** `~x` (SQLAlchemy 2.0 `bitwise_not()`). */
+  bitwiseNot(): UnaryExpression<T> {
+    return new UnaryExpression(this, { operator: "bitwiseNot", type: this.type });
+  }
+  /** `x << y` (SQLAlchemy 2.0 `bitwise_lshift()`). */
+  bitwiseLshift<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
+    return arith(this, "bitwiseLshift", other);
+  }
+  /** `x >> y` (SQLAlchemy 2.0 `bitwise_rshift()`). */
+  bitwiseRshift<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
+    return arith(this, "bitwiseRshift", other);
+  }
+  /** `ANY (x)` for `other.eq(x.any_())` (SQLAlchemy's `any_()`); see {@link any_}. */
+  any_(): CollectionAggregate<T extends readonly (infer E)[] ? E : unknown> {
+    return new CollectionAggregate("ANY", this);
+  }
+  /** `ALL (x)`; see {@link all_}. */
+  all_(): CollectionAggregate<T extends readonly (infer E)[] ? E : unknown> {
+    return new CollectionAggregate("ALL", this);
   }
   /**
    * `IN`. A list becomes one "expanding" bound parameter rendered at execution time, so a
@@ -316,12 +397,24 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   distinct(): UnaryExpression<T> {
     return new UnaryExpression(this, { operator: "distinct", type: this.type });
   }
-  /** Apply a SQL operator by name, e.g. `col.op("@>")(other)`; `isComparison` types it boolean. */
+  /**
+   * Apply a SQL operator by name, e.g. `col.op("@>")(other)` (SQLAlchemy's `op()`);
+   * `isComparison` types it boolean; `precedence` (SQLAlchemy's numbers: 5 for comparisons, 7 for
+   * `+`, 8 for `*`) decides the parentheses around operands and around the expression itself.
+   */
   op(sqlOperator: string, opts?: { isComparison?: boolean; precedence?: number }): (other: unknown) => BinaryExpression<unknown> {
     return (other) =>
       new BinaryExpression(this, "custom", coerceOperand(this, other), opts?.isComparison ? BooleanT() : this.type, {
         customSql: ` ${sqlOperator} `,
+        ...(opts?.precedence !== undefined ? { precedence: opts.precedence } : {}),
       });
+  }
+  /**
+   * A custom boolean operator (SQLAlchemy's `bool_op()`): `op(opstring, { isComparison: true })`,
+   * usable in WHERE.
+   */
+  boolOp(sqlOperator: string, opts?: { precedence?: number }): (other: unknown) => BinaryExpression<boolean> {
+    return this.op(sqlOperator, { ...opts, isComparison: true }) as (other: unknown) => BinaryExpression<boolean>;
   }
 }
 
@@ -330,6 +423,13 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
 
 function isNullOperand(x: unknown): boolean {
   return x === null || (x instanceof Constant && x.which === "null");
+}
+
+/** `is()` operands: null → NULL, booleans → TRUE/FALSE constants (not parameters), as SQLAlchemy. */
+function isOperand(left: ColumnElement<unknown, string>, other: unknown): ColumnElement<unknown, string> {
+  if (other === null || other === undefined) return NULL;
+  if (typeof other === "boolean") return other ? true_() : false_();
+  return coerceOperand(left, other);
 }
 
 function isIntegerish(e: ClauseElement): boolean {
@@ -366,6 +466,9 @@ export function coerceExpression(value: unknown, type?: TypeEngine<unknown>): Co
   return new BindParameter("param", value, type ?? typeFromJsValue(value), { unique: true });
 }
 
+/** Comparison operators flipped when their operands swap sides (SQLAlchemy's `operators.mirror`). */
+const MIRROR: Partial<Record<OperatorName, OperatorName>> = { lt: "gt", gt: "lt", le: "ge", ge: "le" };
+
 function compare(
   left: ColumnElement<unknown, string>,
   op: OperatorName,
@@ -374,6 +477,12 @@ function compare(
   escape?: string,
   flags?: string,
 ): BinaryExpression<boolean> {
+  if (left.kind === "collectionAggregate") {
+    // ANY/ALL must be the right operand: `any_(x).lt(5)` is `5 > ANY (x)`.
+    const MIRRORABLE = ["eq", "ne", "lt", "le", "gt", "ge"];
+    if (!MIRRORABLE.includes(op)) throw new ArgumentError(`Only comparison operators may be used with ANY/ALL; got '${op}'`);
+    return new BinaryExpression(coerceOperand(left, other, type), MIRROR[op] ?? op, left, BooleanT());
+  }
   return new BinaryExpression(left, op, coerceOperand(left, other, type), BooleanT(), { escape, flags });
 }
 
@@ -389,7 +498,14 @@ export interface LikeAroundOptions {
   readonly escape?: string;
 }
 
-function likeAround(left: ColumnElement<unknown, string>, other: unknown, before: boolean, after: boolean, opts: LikeAroundOptions = {}): BinaryExpression<boolean> {
+function likeAround(
+  left: ColumnElement<unknown, string>,
+  other: unknown,
+  before: boolean,
+  after: boolean,
+  opts: LikeAroundOptions = {},
+  caseInsensitive = false,
+): BinaryExpression<boolean> {
   let escape = opts.escape;
   if (opts.autoescape) {
     if (typeof other !== "string") throw new ArgumentError(`autoescape requires a string value (against ${left.describe()})`);
@@ -397,11 +513,35 @@ function likeAround(left: ColumnElement<unknown, string>, other: unknown, before
     other = other.split(esc).join(esc + esc).replace(/[%_]/g, (ch) => `${esc}${ch}`);
   }
   let pattern: ColumnElement<unknown, string> = coerceOperand(left, other, StringT());
+  if (caseInsensitive) pattern = new IlikeOperand(pattern);
   const pct = new LiteralString("%");
   // SQLAlchemy renders the composed pattern unparenthesised: `x LIKE '%' || :x_1 || '%'`.
   if (before) pattern = new BinaryExpression(pct, "concat", pattern, StringT(), { composedLike: true });
   if (after) pattern = new BinaryExpression(pattern, "concat", pct, StringT(), { composedLike: true });
+  if (caseInsensitive) return new BinaryExpression(new IlikeOperand(left), "ilike", pattern, BooleanT(), { escape, preLowered: true });
   return new BinaryExpression(left, "like", pattern, BooleanT(), { escape });
+}
+
+/**
+ * An operand of icontains/istartsWith/iendsWith: `lower(x)`, or `x` alone where the dialect has
+ * ILIKE (SQLAlchemy's `ilike_case_insensitive`). @internal
+ */
+export class IlikeOperand extends ColumnElement<string> {
+  readonly kind = "ilikeOperand";
+  readonly type = StringT();
+  constructor(readonly element: ColumnElement<unknown, string>) {
+    super();
+  }
+  override get anonBindBase(): string {
+    return this.element.anonBindBase;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitIlikeOperand(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("ilo");
+    this.element._key(k);
+  }
 }
 
 function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: readonly unknown[] | ClauseElement): BinaryExpression<boolean> {
@@ -484,7 +624,7 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
   }
   /** A copy with a new value (same name and type). */
   withValue(value: unknown): BindParameter<T, K> {
-    return new BindParameter<T, K>(this.bindKey, value, this.type, { unique: this.unique, expanding: this.expanding, required: false });
+    return new BindParameter<T, K>(this.bindKey, value, this.type, { unique: this.unique, expanding: this.expanding, required: false, literalExecute: this.literalExecute });
   }
   override get anonBindBase(): string {
     return this.bindKey;
@@ -500,17 +640,36 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
   }
 }
 
-/**
- * `bindparam(key, value?, type?)`: a named bound parameter. Without a value, the value comes from
- * the execution parameters (`conn.execute(stmt, { key: 5 })`).
- */
-export function bindparam<T = unknown>(key: string, value?: T, type?: TypeArg<T>, opts?: BindParameterOptions): BindParameter<T> {
-  return new BindParameter<T>(key, value, type, opts);
+/** Options of {@link bindparam} given in place of the type: `bindparam("x", 5, { literalExecute: true })`. */
+export interface BindparamOptions extends BindParameterOptions {
+  readonly type?: TypeArg<unknown>;
 }
 
-/** `literal(value, type?)`: a value as an anonymous bound parameter usable as an expression. */
-export function literal<T>(value: T, type?: TypeArg<T>): BindParameter<T> {
-  return new BindParameter<T>("param", value, type, { unique: true });
+/**
+ * `bindparam(key, value?, type?, opts?)`: a named bound parameter. Without a value, the value comes
+ * from the execution parameters (`conn.execute(stmt, { key: 5 })`). The third argument may be the
+ * options object instead of a type (`{ type, literalExecute, expanding, … }`).
+ * `literalExecute` (SQLAlchemy's `literal_execute=True`) renders the value inline as a SQL literal
+ * at execution time, never in the cached SQL: `String(stmt)` shows `__[POSTCOMPILE_key]`.
+ */
+export function bindparam<T = unknown>(key: string, value?: T, type?: TypeArg<T> | BindparamOptions, opts?: BindParameterOptions): BindParameter<T> {
+  if (type !== undefined && typeof type === "object" && !isTypeEngine(type)) {
+    const { type: t, ...rest } = type;
+    return new BindParameter<T>(key, value, t, { ...rest, ...opts });
+  }
+  return new BindParameter<T>(key, value, type as TypeArg<T> | undefined, opts);
+}
+
+function isTypeEngine(x: object): x is TypeEngine<unknown> {
+  return typeof (x as TypeEngine<unknown>).bindProcessor === "function" && typeof (x as TypeEngine<unknown>).compileType === "function";
+}
+
+/**
+ * `literal(value, type?, opts?)`: a value as an anonymous bound parameter usable as an expression.
+ * `literalExecute` renders it inline at execution, as SQLAlchemy's `literal(…, literal_execute=True)`.
+ */
+export function literal<T>(value: T, type?: TypeArg<T>, opts: { readonly literalExecute?: boolean } = {}): BindParameter<T> {
+  return new BindParameter<T>("param", value, type, { unique: true, ...(opts.literalExecute ? { literalExecute: true } : {}) });
 }
 
 /** An internal string constant rendered inline (`'%'` in LIKE helpers). @internal */
@@ -566,7 +725,7 @@ export class Constant<T> extends ColumnElement<T> {
   }
 }
 /** SQL NULL. */
-export const NULL: Constant<null> = new Constant<null>("null", NULLTYPE);
+export const NULL: Constant<null> = /* @__PURE__ */ new Constant<null>("null", NULLTYPE);
 /** `null_()`: SQL NULL. */
 export const null_ = (): Constant<null> => NULL;
 /** `true_()`: SQL TRUE (renders `1` on SQLite). */
@@ -600,6 +759,10 @@ export interface BinaryModifiers {
   readonly customSql?: string;
   /** The pattern of contains/startsWith/endsWith: never parenthesised as a LIKE operand. */
   readonly composedLike?: boolean;
+  /** icontains & co: both operands are {@link IlikeOperand}s, so ILIKE needs no further lower(). */
+  readonly preLowered?: boolean;
+  /** The precedence of a custom `op()`, as SQLAlchemy's `precedence=` argument. */
+  readonly precedence?: number;
 }
 
 /** `left <op> right`. */
@@ -615,23 +778,35 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
     readonly modifiers: BinaryModifiers = {},
   ) {
     super();
-    this.left = left.selfGroup(operator);
-    this.right = right.selfGroup(operator);
+    const p = modifiers.precedence;
+    if (p === undefined) {
+      this.left = left.selfGroup(operator);
+      this.right = right.selfGroup(operator);
+    } else {
+      // A custom precedence: group operands whose own operator binds no tighter.
+      this.left = groupForPrecedence(left, p);
+      this.right = groupForPrecedence(right, p);
+    }
+  }
+  /** This expression's precedence: the custom one of `op(…, { precedence })`, else its operator's. @internal */
+  get precedence(): number {
+    return this.modifiers.precedence ?? PRECEDENCE[this.operator];
   }
   override selfGroup(against?: OperatorName): ClauseElement {
-    if (this.modifiers.composedLike && (against === "like" || against === "notLike" || against === "concat")) return this;
+    if (this.modifiers.composedLike && (against === "like" || against === "notLike" || against === "ilike" || against === "notIlike" || against === "concat")) return this;
+    // Rendered as a function call: never needs parentheses.
+    if (this.operator === "regexpReplace") return this;
+    if (this.modifiers.precedence !== undefined) return against && this.modifiers.precedence <= PRECEDENCE[against] ? new Grouping(this) : this;
     return against && isPrecedent(this.operator, against) ? new Grouping(this) : this;
   }
   /** The negated form (`=` ↔ `!=`, `IN` ↔ `NOT IN`, …) or undefined when there is none. @internal */
   negated(): BinaryExpression<T> | undefined {
     const neg = NEGATION[this.operator];
-    if (!neg) return undefined;
+    // NOT (x = ANY (a)) is not x != ANY (a): comparisons with ANY/ALL are negated with NOT.
+    if (!neg || this.right.kind === "collectionAggregate") return undefined;
     const b = Object.create(BinaryExpression.prototype) as BinaryExpression<T>;
     Object.assign(b, this, { operator: neg });
     return b;
-  }
-  override get anonBindBase(): string {
-    return this.left instanceof ColumnElement ? this.left.anonBindBase : "param";
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitBinary(this, kw);
@@ -639,13 +814,22 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
   _key(k: CacheKeyBuilder): void {
     const m = this.modifiers;
     k.push("bin", this.operator, this.type.cacheKey);
-    if (m.escape !== undefined || m.flags !== undefined || m.symmetric || m.intDiv || m.customSql) {
-      k.push(m.escape ?? "", m.flags ?? "", m.symmetric ? "s" : "", m.intDiv ? "i" : "", m.customSql ?? "");
+    if (m.escape !== undefined || m.flags !== undefined || m.symmetric || m.intDiv || m.customSql || m.preLowered || m.precedence !== undefined) {
+      k.push(m.escape ?? "", m.flags ?? "", m.symmetric ? "s" : "", m.intDiv ? "i" : "", m.customSql ?? "", m.preLowered ? "L" : "", String(m.precedence ?? ""));
     }
     this.left._key(k);
     this.right._key(k);
     k.push(")");
   }
+}
+
+/** Parenthesise `e` as an operand of an operator of precedence `p` (custom `op()` precedence). */
+function groupForPrecedence(e: ClauseElement, p: number): ClauseElement {
+  let own: number | undefined;
+  if (e instanceof BinaryExpression) own = e.precedence;
+  else if (e instanceof UnaryExpression && e.operator) own = PRECEDENCE[e.operator];
+  else if (e instanceof BooleanClauseList && e.clauses.length > 1) own = PRECEDENCE[e.operator];
+  return own !== undefined && own <= p ? new Grouping(e) : e;
 }
 
 /** A comma- (or other) separated list of clauses. */
@@ -993,6 +1177,15 @@ export function text(sql: string): TextClause {
 // ------------------------------------------------------------------------------------------------
 // functions and windows
 
+/**
+ * True for a SQL function call (`func.count(x)`). Tested by `kind`, not `instanceof`: an
+ * `instanceof` in the compiler would keep FunctionElement (and Over, FunctionFilter) in every
+ * bundle, including those of applications that never call a SQL function.
+ */
+export function isFunctionElement(x: ClauseElement): x is FunctionElement<unknown, string> {
+  return x.kind === "function";
+}
+
 /** A SQL function call `name(args…)`. */
 export class FunctionElement<T = unknown, K extends string = never> extends ColumnElement<T, K> {
   readonly kind = "function";
@@ -1020,6 +1213,16 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
   /** `fn(...) FILTER (WHERE …)`. */
   filter(...criteria: Condition[]): FunctionFilter<T> {
     return new FunctionFilter<T>(this, and(...criteria));
+  }
+  /**
+   * `fn(...) WITHIN GROUP (ORDER BY …)` for ordered-set aggregates (SQLAlchemy's
+   * `within_group()`): `func.percentile_cont(0.5).withinGroup(t.c.x)`. An untyped function takes
+   * the SQL type of the first ORDER BY expression for result processing.
+   * @throws ArgumentError without ORDER BY expressions.
+   */
+  withinGroup(...orderBy: AnyColumn[]): WithinGroup<T> {
+    if (orderBy.length === 0) throw new ArgumentError(`withinGroup() on ${this.describe()} needs at least one ORDER BY expression`);
+    return new WithinGroup(this, orderBy.map((o) => coerceExpression(o)));
   }
   override describe(): string {
     return `function ${this.name}()`;
@@ -1083,7 +1286,7 @@ export class Over<T = unknown, K extends string = never> extends ColumnElement<T
 /** `fn(...) FILTER (WHERE …)`. */
 export class FunctionFilter<T = unknown> extends ColumnElement<T> {
   readonly kind = "functionFilter";
-  constructor(readonly func: FunctionElement<unknown, string>, readonly criterion: ClauseElement) {
+  constructor(readonly func: FunctionElement<unknown, string> | WithinGroup<unknown>, readonly criterion: ClauseElement) {
     super();
   }
   get type(): TypeEngine<unknown> {
@@ -1101,3 +1304,154 @@ export class FunctionFilter<T = unknown> extends ColumnElement<T> {
     this.criterion._key(k);
   }
 }
+
+// ------------------------------------------------------------------------------------------------
+// WITHIN GROUP, EXTRACT, ANY/ALL, type_coerce
+
+/** `fn(...) WITHIN GROUP (ORDER BY …)`: an ordered-set aggregate (SQLAlchemy's `WithinGroup`). */
+export class WithinGroup<T = unknown> extends ColumnElement<T> {
+  readonly kind = "withinGroup";
+  constructor(readonly element: FunctionElement<unknown, string>, readonly orderBy: readonly ColumnElement<unknown, string>[]) {
+    super();
+  }
+  /**
+   * The function's type, or (for untyped functions such as `percentile_cont`, `mode`) the first
+   * ORDER BY expression's type, as SQLAlchemy's ordered-set aggregates take it.
+   */
+  get type(): TypeEngine<unknown> {
+    const t = this.element.type;
+    return t !== NULLTYPE ? t : (this.orderBy[0]?.type ?? NULLTYPE);
+  }
+  override get anonBindBase(): string {
+    return this.element.anonBindBase;
+  }
+  /** `… WITHIN GROUP (…) OVER (…)`. */
+  over(opts: OverOptions = {}): Over<T> {
+    return new Over<T>(this, opts);
+  }
+  /** `… WITHIN GROUP (…) FILTER (WHERE …)`. */
+  filter(...criteria: Condition[]): FunctionFilter<T> {
+    return new FunctionFilter<T>(this, and(...criteria));
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitWithinGroup(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("wg", String(this.orderBy.length));
+    this.element._key(k);
+    for (const o of this.orderBy) o._key(k);
+  }
+}
+
+/** `EXTRACT(field FROM expr)` (SQLAlchemy's `Extract`); typed Integer. */
+export class Extract extends ColumnElement<number> {
+  readonly kind = "extract";
+  readonly type = Integer();
+  constructor(readonly field: string, readonly expr: ColumnElement<unknown, string>) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitExtract(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("extract", this.field);
+    this.expr._key(k);
+  }
+}
+
+/**
+ * `extract(field, expr)`: `EXTRACT(year FROM x)` (SQLAlchemy's `extract()`); SQLite renders
+ * `CAST(STRFTIME('%Y', x) AS INTEGER)` for the fields it can express.
+ * @throws ArgumentError when `field` is not a plain word (it is rendered into the SQL text).
+ * @throws CompileError (SQLite) for a field STRFTIME cannot give.
+ */
+export function extract(field: string, expr: unknown): Extract {
+  if (!/^[A-Za-z_]+$/.test(field)) throw new ArgumentError(`extract(): field must be a word such as 'year'; got ${describeValue(field)}`);
+  return new Extract(field, coerceExpression(expr));
+}
+
+/**
+ * `ANY (expr)` / `ALL (expr)` (SQLAlchemy's `CollectionAggregate`). Only comparisons apply, and the
+ * aggregate always renders on the right: `any_(t.c.arr).eq(5)` is `:param_1 = ANY (t.arr)`.
+ * `T` is the element type of the array.
+ */
+export class CollectionAggregate<T = unknown> extends ColumnElement<T> {
+  readonly kind = "collectionAggregate";
+  constructor(readonly operator: "ANY" | "ALL", readonly element: ColumnElement<unknown, string>) {
+    super();
+  }
+  /** The array's element type, so a compared value binds as one element. */
+  get type(): TypeEngine<unknown> {
+    const t = this.element.type as TypeEngine<unknown> & { itemType?: TypeEngine<unknown> };
+    return t.affinity === "array" && t.itemType ? t.itemType : t;
+  }
+  override selfGroup(): ClauseElement {
+    return this;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitCollectionAggregate(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("coll", this.operator);
+    this.element._key(k);
+  }
+}
+
+type ElementOf<E> = E extends ColumnElement<infer T, string> ? (NonNullable<T> extends readonly (infer I)[] ? I : unknown) : unknown;
+
+/**
+ * `any_(expr)`: `value = ANY (expr)` where `expr` is an array or a scalar subquery (SQLAlchemy's
+ * `any_()`). PostgreSQL only.
+ * @throws CompileError on SQLite.
+ */
+export function any_<E extends ColumnElement<unknown, string>>(expr: E): CollectionAggregate<ElementOf<E>> {
+  return new CollectionAggregate<ElementOf<E>>("ANY", coerceExpression(expr));
+}
+/** `all_(expr)`: `value = ALL (expr)`; see {@link any_}. */
+export function all_<E extends ColumnElement<unknown, string>>(expr: E): CollectionAggregate<ElementOf<E>> {
+  return new CollectionAggregate<ElementOf<E>>("ALL", coerceExpression(expr));
+}
+
+/**
+ * An expression given another type without a CAST (SQLAlchemy's `type_coerce()`): the SQL is
+ * unchanged, the bind and result processing follow the new type.
+ */
+export class TypeCoerce<T = unknown> extends ColumnElement<T> {
+  readonly kind = "typeCoerce";
+  constructor(readonly element: ColumnElement<unknown, string>, readonly type: TypeEngine<unknown>) {
+    super();
+  }
+  override get key(): string | undefined {
+    return this.element.key;
+  }
+  override get resultName(): string | undefined {
+    return this.element.resultName;
+  }
+  override get anonBindBase(): string {
+    return this.element.anonBindBase;
+  }
+  override selfGroup(against?: OperatorName): ClauseElement {
+    const g = this.element.selfGroup(against);
+    return g === this.element ? this : new TypeCoerce<T>(g as ColumnElement<unknown, string>, this.type);
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.process(this.element, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("tc", this.type.cacheKey);
+    this.element._key(k);
+  }
+}
+
+/**
+ * `typeCoerce(expr, type)`: treat `expr` as `type` in Python-side processing without rendering a
+ * CAST (SQLAlchemy's `type_coerce()`). A plain value becomes a bound parameter of `type`.
+ */
+export function typeCoerce<A extends TypeArg>(expr: unknown, type: A): TypeCoerce<A extends TypeArg<infer U> ? U : unknown> {
+  const t = toType(type);
+  const e = expr instanceof ColumnElement ? expr : coerceExpression(expr, t);
+  return new TypeCoerce(e instanceof BindParameter && e.unique && e.type !== t ? new BindParameter(e.bindKey, e.value, t, { unique: true }) : e, t);
+}
+
+/** `tuple_(a, b, …)`: SQLAlchemy's name for {@link tuple}. */
+export const tuple_ = (...clauses: unknown[]): Tuple => tuple(...clauses);

@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError } from "../errors.js";
-import { ClauseElement, coerceExpression, FunctionElement, isSelectStatement, type AnyColumn, LiteralColumn } from "./elements.js";
+import { BindParameter, ClauseElement, coerceExpression, FunctionElement, isSelectStatement, type AnyColumn, LiteralColumn } from "./elements.js";
 import { NULLTYPE, type TypeEngine } from "./type-api.js";
 import { DateTime, Date as DateT, Float, Integer, Numeric, String as StringT, Time } from "./types/index.js";
 import type { ColumnElement } from "./elements.js";
@@ -48,7 +48,10 @@ function argsOf(args: readonly Arg[], name: string): ClauseElement[] {
     if (isSelectStatement(a)) {
       throw new ArgumentError(`${name}(): argument ${i + 1} is a SELECT; call .scalarSubquery() to use it as a function argument`);
     }
-    return a instanceof ClauseElement ? a : coerceExpression(a);
+    if (a instanceof ClauseElement) return a;
+    // Named after the function, as SQLAlchemy does: `lala(:lala_1, :lala_2)`.
+    const e = coerceExpression(a);
+    return e instanceof BindParameter ? new BindParameter(name.split(".").pop()!, e.value, e.type, { unique: true }) : e;
   });
 }
 function firstType(args: readonly ClauseElement[]): TypeEngine<unknown> {
@@ -59,7 +62,7 @@ function firstType(args: readonly ClauseElement[]): TypeEngine<unknown> {
   return NULLTYPE;
 }
 
-const STAR = new LiteralColumn("*");
+const STAR = /* @__PURE__ */ new LiteralColumn("*");
 
 /**
  * Build a function call with an explicit return type.
@@ -136,7 +139,7 @@ function namespace(prefix: string[]): GenericFunction {
 }
 
 /** `func.<name>(...)`: SQL function calls. */
-export const func: FuncNamespace = new Proxy({} as FuncNamespace, {
+export const func: FuncNamespace = /* @__PURE__ */ new Proxy({} as FuncNamespace, {
   get(_t, prop) {
     if (typeof prop !== "string") return undefined;
     return namespace([prop]);

@@ -10,7 +10,8 @@ export type OperatorName =
   | "isNull" | "isNotNull" | "is" | "isNot" | "isDistinctFrom" | "isNotDistinctFrom"
   | "like" | "notLike" | "ilike" | "notIlike"
   | "in" | "notIn" | "between" | "notBetween"
-  | "regexpMatch" | "notRegexpMatch"
+  | "regexpMatch" | "notRegexpMatch" | "regexpReplace" | "match" | "notMatch"
+  | "bitwiseAnd" | "bitwiseOr" | "bitwiseXor" | "bitwiseNot" | "bitwiseLshift" | "bitwiseRshift"
   | "add" | "sub" | "mul" | "truediv" | "floordiv" | "mod" | "concat"
   | "and" | "or" | "not" | "neg"
   | "collate" | "asc" | "desc" | "nullsFirst" | "nullsLast" | "distinct" | "exists"
@@ -20,10 +21,10 @@ export type OperatorName =
 /** Precedence: higher binds tighter. Values follow SQLAlchemy's `_PRECEDENCE`. */
 export const PRECEDENCE: Readonly<Record<OperatorName, number>> = {
   getitem: 15, jsonGetitem: 15, jsonPathGetitem: 15,
-  mul: 8, truediv: 8, floordiv: 8, mod: 8, neg: 8,
-  add: 7, sub: 7,
+  mul: 8, truediv: 8, floordiv: 8, mod: 8, neg: 8, bitwiseNot: 8,
+  add: 7, sub: 7, bitwiseAnd: 7, bitwiseOr: 7, bitwiseXor: 7, bitwiseLshift: 7, bitwiseRshift: 7,
   filter: 6,
-  concat: 5, regexpMatch: 5, notRegexpMatch: 5, ilike: 5, notIlike: 5, like: 5, notLike: 5,
+  concat: 5, regexpMatch: 5, notRegexpMatch: 5, regexpReplace: 5, match: 5, notMatch: 5, ilike: 5, notIlike: 5, like: 5, notLike: 5,
   in: 5, notIn: 5, is: 5, isNot: 5, isNull: 5, isNotNull: 5, eq: 5, ne: 5,
   isDistinctFrom: 5, isNotDistinctFrom: 5, gt: 5, lt: 5, ge: 5, le: 5,
   between: 5, notBetween: 5, distinct: 5, not: 5, contains: 5, custom: 5,
@@ -53,6 +54,7 @@ export const BINARY_SQL: Partial<Record<OperatorName, string>> = {
   in: " IN ", notIn: " NOT IN ",
   add: " + ", sub: " - ", mul: " * ", truediv: " / ", floordiv: " / ", mod: " % ", concat: " || ",
   collate: " COLLATE ",
+  bitwiseAnd: " & ", bitwiseOr: " | ", bitwiseXor: " ^ ", bitwiseLshift: " << ", bitwiseRshift: " >> ",
 };
 
 /** The operator that negates each comparison, so `not(a.eq(b))` renders `a != b`. */
@@ -60,6 +62,6 @@ export const NEGATION: Partial<Record<OperatorName, OperatorName>> = {
   eq: "ne", ne: "eq", lt: "ge", ge: "lt", gt: "le", le: "gt",
   is: "isNot", isNot: "is", like: "notLike", notLike: "like", ilike: "notIlike", notIlike: "ilike",
   in: "notIn", notIn: "in", between: "notBetween", notBetween: "between",
-  regexpMatch: "notRegexpMatch", notRegexpMatch: "regexpMatch",
+  regexpMatch: "notRegexpMatch", notRegexpMatch: "regexpMatch", match: "notMatch", notMatch: "match",
   isDistinctFrom: "isNotDistinctFrom", isNotDistinctFrom: "isDistinctFrom",
 };

@@ -9,6 +9,12 @@ import { ColumnClause } from "./column.js";
 import { TableClause, type ColumnMap, type ForeignKeyRef } from "./selectable.js";
 import { NULLTYPE, toType, type JsTypeOf, type TypeArg, type TypeEngine } from "./type-api.js";
 import type { DialectName } from "../engine/driver/contract.js";
+// A static import, not `await import()`: a dynamic import makes bundlers wrap ddl.ts and every
+// module it reaches in lazy initialisers, which costs more bytes than ddl.ts itself.
+import { createAllStatements, dropAllStatements } from "./ddl.js";
+import { Integer } from "./types/index.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CompileKw, SQLCompiler } from "./compiler.js";
 
 /** Which dialects (or a predicate) a DDL element is emitted for (SQLAlchemy 2.0's `ddl_if`). */
 export interface DdlIf {
@@ -51,6 +57,35 @@ export class Sequence {
   ) {
     if (opts.metadata) opts.metadata.addSequence(this);
     this.metadata = opts.metadata;
+  }
+  /**
+   * `nextval('name')`: the sequence's next value as an expression (SQLAlchemy's
+   * `Sequence.next_value()`), typed Integer.
+   * @throws CompileError when compiled for SQLite, which has no sequences.
+   */
+  nextValue(): NextValue {
+    return new NextValue(this);
+  }
+}
+
+/** `nextval('seq')` (SQLAlchemy's `NextValueFunc`). */
+export class NextValue extends ColumnElement<number> {
+  readonly kind = "nextValue";
+  readonly type = Integer();
+  constructor(readonly sequence: Sequence) {
+    super();
+  }
+  override get anonBindBase(): string {
+    return "nextval";
+  }
+  override describe(): string {
+    return `next value of sequence '${this.sequence.name}'`;
+  }
+  _compile(c: SQLCompiler, _kw: CompileKw): string {
+    return c.visitNextValue(this);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("nextval", this.sequence.opts.schema ?? "", this.sequence.name);
   }
 }
 
@@ -555,12 +590,10 @@ export class MetaData {
    * (SQLAlchemy's `MetaData.create_all`). With `checkFirst` (default true) existing tables are skipped.
    */
   async createAll(conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<void> {
-    const { createAllStatements } = await import("./ddl.js");
     for (const stmt of await createAllStatements(this, conn, opts)) await conn.execute(stmt);
   }
   /** `DROP` every table (dependents first), then sequences and enum types. */
   async dropAll(conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<void> {
-    const { dropAllStatements } = await import("./ddl.js");
     for (const stmt of await dropAllStatements(this, conn, opts)) await conn.execute(stmt);
   }
 }

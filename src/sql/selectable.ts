@@ -8,11 +8,11 @@
 import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceWhereClause, ColumnElement, describeValue,
-  FunctionElement, Label, TextClause, UnaryExpression, type AnyColumn, type CheckedConditions, type Condition,
+  isFunctionElement, Label, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
-import { NULLTYPE, type TypeEngine } from "./type-api.js";
+import { NULLTYPE, type JsTypeOf, type TypeArg, type TypeEngine } from "./type-api.js";
 import type { OperatorName } from "./operators.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
@@ -95,6 +95,10 @@ export abstract class FromClause<C extends ColumnMap = ColumnMap> extends Clause
   /** An aliased copy: `users AS u` (anonymous names render as `users_1`). */
   alias(name?: string): Alias<C> {
     return new Alias<C>(this as FromClause<ColumnMap>, name, "alias");
+  }
+  /** `this AS name TABLESAMPLE …` (SQLAlchemy's `FromClause.tablesample()`); see {@link tablesample}. */
+  tablesample(sampling: number | ColumnElement<unknown, string> | TextClause, opts: { readonly name?: string; readonly seed?: unknown } = {}): TableSample<C> {
+    return tablesample(this as FromClause<C>, sampling, opts);
   }
   /** `this JOIN right ON …`; the ON clause is inferred from foreign keys when omitted. */
   join(right: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): Join {
@@ -209,7 +213,7 @@ export function table<const Cols extends readonly ColumnClause<unknown, string>[
 }
 
 /** Kinds of named FROM wrappers. */
-export type AliasKind = "alias" | "subquery" | "cte" | "lateral";
+export type AliasKind = "alias" | "subquery" | "cte" | "lateral" | "tablesample";
 
 /** `element AS name`: an alias of a table, or a subquery/CTE/LATERAL over a SELECT. */
 export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
@@ -260,6 +264,73 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     k.push(this.aliasKind, this.keyId(k));
     if (!k.seen(this)) this.element._key(k);
   }
+}
+
+/**
+ * `table AS name TABLESAMPLE method(…) [REPEATABLE (seed)]` (SQLAlchemy 1.4 `TableSample`),
+ * PostgreSQL only.
+ */
+export class TableSample<C extends ColumnMap = ColumnMap> extends Alias<C> {
+  constructor(
+    element: FromClause,
+    name: string | undefined,
+    /** The sampling method call, e.g. `bernoulli(:bernoulli_1)`. */
+    readonly sampling: ColumnElement<unknown, string>,
+    /** `REPEATABLE (seed)` when given. */
+    readonly seed: ColumnElement<unknown, string> | undefined,
+  ) {
+    super(element, name, "tablesample");
+  }
+  override _key(k: CacheKeyBuilder): void {
+    k.push("tsample", this.keyId(k), this.seed ? "s" : "");
+    if (!k.seen(this)) {
+      this.element._key(k);
+      this.sampling._key(k);
+      this.seed?._key(k);
+    }
+  }
+}
+
+/**
+ * `system(arg)`, the default TABLESAMPLE method. A node of its own rather than `func.system()`,
+ * so FROM clauses can offer `.tablesample()` without pulling SQL functions into every bundle.
+ * @internal
+ */
+export class SystemSampling extends ColumnElement<unknown> {
+  readonly kind = "systemSampling";
+  readonly type = NULLTYPE;
+  constructor(readonly arg: ClauseElement) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return `system(${c.process(this.arg, kw)})`;
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("system");
+    this.arg._key(k);
+  }
+}
+
+/**
+ * `tablesample(table, sampling, { name, seed })`: `table AS name TABLESAMPLE method(…)
+ * [REPEATABLE (seed)]` for FROM (SQLAlchemy 1.4 `tablesample()`). `sampling` is a function call
+ * such as `func.bernoulli(10)`; anything else (a number, `text("1")`) is the argument of the
+ * default method, `system(…)`. Both methods take a percentage. Also `table.tablesample(…)`.
+ * @throws ArgumentError when `selectable` is not a FROM clause.
+ * @throws CompileError when compiled for SQLite, which has no TABLESAMPLE.
+ */
+export function tablesample<C extends ColumnMap>(
+  selectable: FromClause<C>,
+  sampling: number | ColumnElement<unknown, string> | TextClause,
+  opts: { readonly name?: string; readonly seed?: unknown } = {},
+): TableSample<C> {
+  const from = coerceFrom(selectable, "tablesample()");
+  let method: ColumnElement<unknown, string>;
+  if (sampling instanceof ColumnElement && isFunctionElement(sampling)) method = sampling;
+  else if (sampling instanceof TextClause) method = new SystemSampling(sampling);
+  else method = new SystemSampling(sampling instanceof ColumnElement ? sampling : new BindParameter("system", sampling, undefined, { unique: true }));
+  const seed = opts.seed === undefined ? undefined : coerceExpression(opts.seed);
+  return new TableSample<C>(from, opts.name, method, seed);
 }
 
 /** A common table expression (`WITH name AS (…)`), built by `select.cte()`. */
@@ -385,6 +456,11 @@ export function inferJoinCondition(left: FromClause, right: FromClause): ColumnE
 }
 
 /** `VALUES (…), (…) AS name (col, …)` as a FROM clause (SQLAlchemy's `values()`). */
+/** True for a `values()` construct; by `kind`, so the compiler's check does not keep Values in every bundle. */
+export function isValues(f: FromClause): f is Values {
+  return f.kind === "values";
+}
+
 export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
   readonly kind = "values";
   private readonly _cols: ColumnClause<unknown, string>[];
@@ -520,11 +596,45 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
       s.orderByClauses = [...this.orderByClauses, ...cs];
     });
   }
-  /** `LIMIT n` (a bound parameter); `null` removes it. */
+  /** `FETCH FIRST n ROWS …` (set by {@link GenerativeSelect.fetch}). */
+  readonly fetchClause: ColumnElement<unknown, string> | undefined = undefined;
+  readonly fetchOptions: FetchOptions | undefined = undefined;
+  /** `LIMIT n` (a bound parameter); `null` removes it. Replaces a {@link GenerativeSelect.fetch}. */
   limit(n: number | AnyColumn | null): this {
     return this.gen((s) => {
       s.limitClause = n === null ? undefined : limitValue(n, "limit");
+      s.fetchClause = undefined;
+      s.fetchOptions = undefined;
     });
+  }
+  /**
+   * SQL standard `FETCH FIRST n ROWS ONLY` (SQLAlchemy 1.4 `fetch()`); `withTies` renders
+   * `WITH TIES`, `percent` `n PERCENT`. An OFFSET renders as `OFFSET n ROWS` before it. Replaces
+   * a LIMIT; `null` removes it. PostgreSQL renders the count in parentheses.
+   * @throws ArgumentError for a negative or fractional count.
+   * @throws CompileError on SQLite, which has no FETCH clause (use limit()).
+   */
+  fetch(count: number | AnyColumn | null, opts: FetchOptions = {}): this {
+    return this.gen((s) => {
+      s.fetchClause = count === null ? undefined : limitValue(count, "fetch");
+      s.fetchOptions = count === null ? undefined : { withTies: opts.withTies ?? false, percent: opts.percent ?? false };
+      s.limitClause = undefined;
+    });
+  }
+  /** Cache-key tokens of LIMIT/OFFSET/FETCH. @internal */
+  protected keyLimits(k: CacheKeyBuilder): void {
+    if (this.limitClause) {
+      k.push("limit");
+      this.limitClause._key(k);
+    }
+    if (this.offsetClause) {
+      k.push("offset");
+      this.offsetClause._key(k);
+    }
+    if (this.fetchClause) {
+      k.push("fetch", this.fetchOptions?.withTies ? "t" : "", this.fetchOptions?.percent ? "p" : "");
+      this.fetchClause._key(k);
+    }
   }
   /** `OFFSET n` (a bound parameter); `null` removes it. */
   offset(n: number | AnyColumn | null): this {
@@ -532,6 +642,32 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
       s.offsetClause = n === null ? undefined : limitValue(n, "offset");
     });
   }
+}
+
+/** How a SELECT labels its columns (SQLAlchemy's `LABEL_STYLE_*`); see {@link Select.setLabelStyle}. */
+export type LabelStyle = "disambiguateOnly" | "tablenamePlusCol" | "none";
+/** Label only names that would repeat (SQLAlchemy's default since 1.4). */
+export const LABEL_STYLE_DISAMBIGUATE_ONLY = "disambiguateOnly" as const;
+/** Label every table column `<table>_<column>` (SQLAlchemy 1.x `apply_labels()`). */
+export const LABEL_STYLE_TABLENAME_PLUS_COL = "tablenamePlusCol" as const;
+/** Add no labels. */
+export const LABEL_STYLE_NONE = "none" as const;
+/** The default label style. */
+export const LABEL_STYLE_DEFAULT = LABEL_STYLE_DISAMBIGUATE_ONLY;
+
+/** The `<table>` of a `<table>_<column>` label; undefined for anonymous aliases. */
+function tableLabelPrefix(t: FromClause): string | undefined {
+  if (t instanceof Alias) return t.name;
+  if (t instanceof TableClause) return t.schema ? `${t.schema}_${t.name}` : t.name;
+  return undefined;
+}
+
+/** Options of {@link GenerativeSelect.fetch}. */
+export interface FetchOptions {
+  /** `FETCH FIRST n ROWS WITH TIES` (needs ORDER BY). */
+  readonly withTies?: boolean;
+  /** `FETCH FIRST n PERCENT ROWS`. */
+  readonly percent?: boolean;
 }
 
 /** FOR UPDATE options. */
@@ -585,7 +721,8 @@ export type RowNamesOf<A extends readonly unknown[]> = Simplify<NamesIntersect<A
 
 /** A relationship attribute usable as a join target (`select(User).join(User.addresses)`). @internal */
 export interface RelationshipJoinTarget {
-  _joinTargets(): readonly { target: FromClause; onclause: ColumnElement<unknown, string> }[];
+  /** `to`: the join target given with the relationship as ON clause (`join(alias, User.addresses)`). */
+  _joinTargets(to?: unknown): readonly { target: FromClause; onclause: ColumnElement<unknown, string> }[];
 }
 function isRelationshipTarget(x: unknown): x is RelationshipJoinTarget {
   return typeof x === "object" && x !== null && typeof (x as RelationshipJoinTarget)._joinTargets === "function";
@@ -616,6 +753,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   readonly correlateExceptTo: readonly FromClause[] | undefined = undefined;
   /** Free-form annotations for plugins (the ORM keeps its compile state here). @internal */
   readonly annotations: Readonly<Record<string, unknown>> = {};
+  /** How the SELECT list is labelled; see {@link Select.setLabelStyle}. */
+  readonly labelStyle: LabelStyle = LABEL_STYLE_DISAMBIGUATE_ONLY;
   private _expanded?: ColumnElement<unknown, string>[];
 
   /** @internal Use {@link select}. */
@@ -648,8 +787,9 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
 
   exportedColumns(): readonly ExportedColumn[] {
     const used = new Map<string, number>();
+    const names = this.labelNames();
     return this.selectedColumns.map((element, i) => {
-      let name = element.resultName ?? (element instanceof FunctionElement ? element.name : `anon_${i + 1}`);
+      let name = names[i] ?? (isFunctionElement(element) ? element.name : `anon_${i + 1}`);
       const n = used.get(name);
       if (n !== undefined) {
         used.set(name, n + 1);
@@ -693,11 +833,12 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
    * `JOIN target [ON onclause]` from the leftmost FROM that can join to it (SQLAlchemy 1.4's
    * `Select.join()`); the ON clause is inferred from foreign keys when omitted.
    */
-  join(target: JoinTarget, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
+  join(target: JoinTarget, onclause?: Condition | RelationshipJoinTarget, opts: { isOuter?: boolean; full?: boolean } = {}): this {
     const isOuter = opts.isOuter ?? false;
     const full = opts.full ?? false;
-    if (isRelationshipTarget(target) && onclause === undefined) {
-      const steps = target._joinTargets();
+    if ((isRelationshipTarget(target) && onclause === undefined) || isRelationshipTarget(onclause)) {
+      // 1.4's join(alias, User.addresses): the relationship's ON clause, re-targeted to `target`.
+      const steps = isRelationshipTarget(onclause) ? onclause._joinTargets(target) : (target as RelationshipJoinTarget)._joinTargets();
       return this.gen((s) => {
         s.setupJoins = [...this.setupJoins, ...steps.map((st) => ({ target: st.target, onclause: st.onclause, from: undefined, isOuter, full }))];
       });
@@ -709,7 +850,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     });
   }
   /** `LEFT OUTER JOIN target`. */
-  outerjoin(target: JoinTarget, onclause?: Condition, opts: { full?: boolean } = {}): this {
+  outerjoin(target: JoinTarget, onclause?: Condition | RelationshipJoinTarget, opts: { full?: boolean } = {}): this {
     return this.join(target, onclause, { isOuter: true, full: opts.full ?? false });
   }
   /** `FROM from JOIN target` with an explicit left side (SQLAlchemy's `join_from()`). */
@@ -759,6 +900,85 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   correlateExcept(...froms: FromClause[]): this {
     return this.gen((s) => {
       s.correlateExceptTo = froms;
+    });
+  }
+  /**
+   * How columns are labelled (SQLAlchemy 1.4 `set_label_style()`):
+   * - {@link LABEL_STYLE_DISAMBIGUATE_ONLY} (default): names are kept; as a subquery, a
+   *   repeated name is exported as `name_1`;
+   * - {@link LABEL_STYLE_TABLENAME_PLUS_COL}: every table column is `AS <table>_<column>`
+   *   (the 1.x `apply_labels()` style); the same column repeated gets `AS <table>_<column>__1`,
+   *   another column with a taken label `AS <label>_1`;
+   * - {@link LABEL_STYLE_NONE}: no labels are added.
+   */
+  setLabelStyle(style: LabelStyle): this {
+    return this.gen((s) => {
+      s.labelStyle = style;
+    });
+  }
+  /** The label style; see {@link Select.setLabelStyle}. */
+  getLabelStyle(): LabelStyle {
+    return this.labelStyle;
+  }
+  /**
+   * The name each SELECT-list column is rendered (and keyed) under, per the label style;
+   * undefined for anonymous expressions, which the compiler names (`count_1`, `anon_1`). @internal
+   */
+  labelNames(): readonly (string | undefined)[] {
+    const style = this.labelStyle;
+    const used = new Map<string, ColumnElement<unknown, string>>();
+    let dedupe = 1;
+    return this.selectedColumns.map((c) => {
+      const table = c instanceof ColumnClause ? c.table : undefined;
+      const prefix = style === LABEL_STYLE_TABLENAME_PLUS_COL && table ? tableLabelPrefix(table) : undefined;
+      let n = prefix !== undefined ? `${prefix}_${(c as ColumnClause<unknown, string>).name}` : c.resultName;
+      // Other styles leave repeated names to the subquery's `name_1` de-duplication.
+      if (n === undefined || style !== LABEL_STYLE_TABLENAME_PLUS_COL) return n;
+      const prev = used.get(n);
+      if (prev === c) n = `${n}__${dedupe++}`;
+      else if (prev !== undefined) {
+        let k = 1;
+        while (used.has(`${n}_${k}`)) k++;
+        n = `${n}_${k}`;
+      }
+      used.set(n, c);
+      return n;
+    });
+  }
+  /**
+   * Drop columns that repeat another column's value under the same name (SQLAlchemy's
+   * `reduce_columns(only_synonyms=True)`): a column whose foreign key references another
+   * selected column, or which WHERE equates to an earlier one (`a.id = b.id` drops `b.id`).
+   * `onlySynonyms: false` drops such columns whatever their names.
+   */
+  reduceColumns(onlySynonyms = true): this {
+    const cols = this.selectedColumns;
+    const omit = new Set<ColumnElement<unknown, string>>();
+    const named = (a: ColumnElement<unknown, string>, b: ColumnElement<unknown, string>) =>
+      !onlySynonyms || (a instanceof ColumnClause && b instanceof ColumnClause && a.name === b.name);
+    for (const col of cols) {
+      if (!(col instanceof ColumnClause)) continue;
+      const fks = (col as { foreignKeys?: readonly ForeignKeyRef[] }).foreignKeys ?? [];
+      for (const fk of fks) {
+        const target = fk.target;
+        if (target && cols.some((o) => o !== col && o instanceof ColumnClause && (o === target || o.sharesLineage(target)) && named(col, o))) omit.add(col);
+      }
+    }
+    const visit = (e: ClauseElement) => {
+      if (e instanceof ColumnElement && e.kind === "binary") {
+        const b = e as unknown as { operator: string; left: ClauseElement; right: ClauseElement };
+        if (b.operator === "eq" && b.left instanceof ColumnClause && b.right instanceof ColumnClause) {
+          const l = cols.indexOf(b.left);
+          const r = cols.indexOf(b.right);
+          if (l >= 0 && r >= 0 && !omit.has(cols[Math.min(l, r)]) && named(b.left, b.right)) omit.add(cols[Math.max(l, r)]);
+        }
+      }
+      if (e instanceof ColumnElement && e.kind === "booleanList") for (const x of (e as unknown as { clauses: ClauseElement[] }).clauses) visit(x);
+    };
+    for (const w of this.whereCriteria) visit(w);
+    if (omit.size === 0) return this;
+    return this.gen((s) => {
+      s.rawColumns = cols.filter((c) => !omit.has(c));
     });
   }
   /** Replace the columns clause, keeping everything else. */
@@ -872,14 +1092,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       k.push("don");
       for (const o of this.distinctOn) o._key(k);
     }
-    if (this.limitClause) {
-      k.push("limit");
-      this.limitClause._key(k);
-    }
-    if (this.offsetClause) {
-      k.push("offset");
-      this.offsetClause._key(k);
-    }
+    this.keyLimits(k);
     if (this.forUpdateArg) {
       const f = this.forUpdateArg;
       k.push("fu", f.nowait ? "n" : "", f.read ? "r" : "", f.skipLocked ? "s" : "", f.keyShare ? "k" : "");
@@ -893,6 +1106,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       k.push("corrx", String(this.correlateExceptTo.length));
       for (const f of this.correlateExceptTo) k.push(f.keyId(k));
     }
+    if (this.labelStyle !== LABEL_STYLE_DISAMBIGUATE_ONLY) k.push("ls", this.labelStyle);
     const plugin = this.annotations.cacheKey;
     if (typeof plugin === "string") k.push("ann", plugin);
   }
@@ -1019,14 +1233,7 @@ export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends 
     k.push("compound", this.keyword, String(this.selects.length));
     for (const s of this.selects) s._key(k);
     for (const o of this.orderByClauses) o._key(k);
-    if (this.limitClause) {
-      k.push("limit");
-      this.limitClause._key(k);
-    }
-    if (this.offsetClause) {
-      k.push("offset");
-      this.offsetClause._key(k);
-    }
+    this.keyLimits(k);
     k.push(")");
   }
 }
@@ -1051,6 +1258,82 @@ export function except_<T extends readonly unknown[], N extends object>(a: Selec
 export function intersect<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
   return a.intersect(...rest);
 }
+
+/** `EXCEPT ALL` of the statements (SQLAlchemy's `except_all()`); rows typed after the first. */
+export function exceptAll<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.exceptAll(...rest);
+}
+/** `INTERSECT ALL` of the statements (SQLAlchemy's `intersect_all()`); rows typed after the first. */
+export function intersectAll<T extends readonly unknown[], N extends object>(a: SelectBase<T, N>, ...rest: SelectBase[]): CompoundSelect<T, N> {
+  return a.intersectAll(...rest);
+}
+
+/**
+ * A `text()` statement with declared result columns (SQLAlchemy 1.4 `TextualSelect`, built by
+ * `text("SELECT …").columns(...)`): usable as a statement with typed rows, in `.subquery()`,
+ * `.cte()`, IN and EXISTS like any SELECT.
+ */
+export class TextualSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
+  readonly kind = "textualSelect";
+  constructor(readonly element: TextClause, readonly columnList: readonly ColumnElement<unknown, string>[]) {
+    super();
+  }
+  get selectedColumns(): readonly ColumnElement<unknown, string>[] {
+    return this.columnList;
+  }
+  exportedColumns(): readonly ExportedColumn[] {
+    return this.columnList.map((element) => ({ name: element.resultName ?? element.key ?? "", element }));
+  }
+  /** Attach values for the text's `:name` placeholders (see `TextClause.bindparams`). */
+  bindparams(values: Record<string, unknown> | BindParameter<unknown, string>[]): TextualSelect<T, N> {
+    return new TextualSelect<T, N>(this.element.bindparams(values), this.columnList);
+  }
+  override describe(): string {
+    return `${this.element.describe()}.columns()`;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitTextualSelect(this as unknown as TextualSelect, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("textsel", String(this.columnList.length));
+    for (const col of this.columnList) col._key(k);
+    this.element._key(k);
+  }
+}
+
+/** Columns for `text().columns()`: columns or labels (named expressions), or `{ name: type }`. */
+export type TextColumnArg = ColumnClause<unknown, string> | Label<unknown, string> | Readonly<Record<string, TypeArg>>;
+type TextColumnsTuple<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? [...(H extends ColumnElement<infer V, string> ? [V] : H extends Readonly<Record<string, TypeArg>> ? { [K in keyof H]: JsTypeOf<H[K]> }[keyof H][] : [unknown]), ...TextColumnsTuple<R>]
+  : [];
+type TextColumnsNames<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
+  ? (H extends ColumnElement<infer V, infer K> ? { [P in K]: V } : H extends Readonly<Record<string, TypeArg>> ? { [K in keyof H & string]: JsTypeOf<H[K]> } : {}) & TextColumnsNames<R>
+  : {};
+
+/** @internal Installed as `TextClause.prototype.columns`. */
+function textColumns<const A extends readonly TextColumnArg[]>(this: TextClause, ...cols: A): TextualSelect<TextColumnsTuple<A>, Simplify<TextColumnsNames<A>>> {
+  const out: ColumnElement<unknown, string>[] = [];
+  for (const [i, c] of cols.entries()) {
+    if (c instanceof ColumnClause || c instanceof Label) out.push(c);
+    else if (c instanceof ColumnElement) throw new ArgumentError(`text().columns(): argument ${i + 1} must be a column or a label; got ${describeValue(c)}`);
+    else if (typeof c === "object" && c !== null) for (const [name, type] of Object.entries(c)) out.push(new ColumnClause(name, type));
+    else throw new ArgumentError(`text().columns(): argument ${i + 1} must be a column or { name: type }; got ${describeValue(c)}`);
+  }
+  if (out.length === 0) throw new ArgumentError("text().columns() needs at least one column");
+  return new TextualSelect(this, out) as never;
+}
+declare module "./elements.js" {
+  interface TextClause {
+    /**
+     * Declare the result columns of a textual SELECT (SQLAlchemy 1.4 `TextClause.columns()`),
+     * giving a {@link TextualSelect}: `text("SELECT id, name FROM t").columns(column("id",
+     * Integer), { name: String })`. Rows are typed and processed after these columns.
+     * @throws ArgumentError without columns.
+     */
+    columns<const A extends readonly TextColumnArg[]>(...cols: A): TextualSelect<TextColumnsTuple<A>, Simplify<TextColumnsNames<A>>>;
+  }
+}
+(TextClause.prototype as unknown as { columns: typeof textColumns }).columns = textColumns;
 
 /** `(SELECT …)` used as a value. */
 export class ScalarSelect<T = unknown> extends ColumnElement<T> {

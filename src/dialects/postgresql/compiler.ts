@@ -1,7 +1,8 @@
 /** PostgreSQL statement compiler: ILIKE, `~` regular expressions, `$n` parameters. @module */
 import { SQLCompiler, type CompileKw, type SlotSource } from "../../sql/compiler.js";
-import type { BindParameter } from "../../sql/elements.js";
-import type { ColumnImpl } from "../../sql/schema.js";
+import type { BinaryExpression, BindParameter, IlikeOperand } from "../../sql/elements.js";
+import type { ColumnImpl, NextValue } from "../../sql/schema.js";
+import type { GenerativeSelect } from "../../sql/selectable.js";
 import type { TypeEngine } from "../../sql/type-api.js";
 
 /**
@@ -43,6 +44,30 @@ export class PGCompiler extends SQLCompiler {
     const ci = flags?.includes("i") ?? false;
     const op = `${negate ? "!" : ""}~${ci ? "*" : ""}`;
     return `${left} ${op} ${right}`;
+  }
+  /** icontains & co: ILIKE needs no lower() (SQLAlchemy's PG `visit_ilike_case_insensitive_operand`). */
+  protected override renderLoweredIlike(left: string, right: string, negate: boolean): string {
+    return `${left} ${negate ? "NOT ILIKE" : "ILIKE"} ${right}`;
+  }
+  override visitIlikeOperand(e: IlikeOperand, kw: CompileKw): string {
+    return this.process(e.element, kw);
+  }
+  protected override renderRegexpReplace(left: string, right: string, flags: string | undefined): string {
+    return flags === undefined ? `REGEXP_REPLACE(${left}, ${right})` : `REGEXP_REPLACE(${left}, ${right}, ${this.renderStringLiteral(flags)})`;
+  }
+  protected override renderMatch(left: string, right: string): string {
+    return `${left} @@ plainto_tsquery(${right})`;
+  }
+  protected override renderBitwiseXor(b: BinaryExpression<unknown>, kw: CompileKw): string {
+    return `${this.process(b.left, kw)} # ${this.process(b.right, kw)}`;
+  }
+  /** `nextval('schema.name')`: the name as a string literal, quoted inside as an identifier when needed. */
+  override visitNextValue(n: NextValue): string {
+    return `nextval(${this.renderStringLiteral(this.sequenceName(n))})`;
+  }
+  /** PostgreSQL wants the counts parenthesised when they are not literals (SQLAlchemy renders them so always). */
+  protected override fetchClause(s: GenerativeSelect): string {
+    return this.renderFetch(s, (sql) => `(${sql})`);
   }
   protected override renderBytesLiteral(b: Uint8Array): string {
     return `'\\x${[...b].map((x) => x.toString(16).padStart(2, "0")).join("")}'::bytea`;

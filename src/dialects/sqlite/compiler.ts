@@ -1,10 +1,16 @@
 /** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
 import { CompileError } from "../../errors.js";
 import { SQLCompiler, type CompileKw } from "../../sql/compiler.js";
-import type { FunctionElement, ColumnElement } from "../../sql/elements.js";
-import type { FromClause, Select, Values } from "../../sql/selectable.js";
+import type { BinaryExpression, CollectionAggregate, ColumnElement, Extract, FunctionElement } from "../../sql/elements.js";
+import type { NextValue } from "../../sql/schema.js";
+import type { CompoundSelect, FromClause, GenerativeSelect, Select, TableSample, Values } from "../../sql/selectable.js";
 
 const SQLITE_FUNCTION_NAMES: Record<string, string> = { now: "CURRENT_TIMESTAMP" };
+
+/** EXTRACT fields as STRFTIME formats (SQLAlchemy's SQLite `extract_map`). */
+const EXTRACT_FORMATS: Record<string, string> = {
+  month: "%m", day: "%d", year: "%Y", second: "%S", hour: "%H", doy: "%j", minute: "%M", epoch: "%s", dow: "%w", week: "%W",
+};
 
 /** Compiles statements for SQLite. */
 export class SQLiteCompiler extends SQLCompiler {
@@ -37,6 +43,39 @@ export class SQLiteCompiler extends SQLCompiler {
   protected override renderRegexp(left: string, right: string, negate: boolean, flags: string | undefined): string {
     const pattern = flags ? `'(?${flags})' || ${right}` : right;
     return `${left} ${negate ? "NOT REGEXP" : "REGEXP"} ${pattern}`;
+  }
+  protected override renderTableSample(a: TableSample): string {
+    throw new CompileError(`SQLite has no TABLESAMPLE (tablesample() '${a.describeName()}')`);
+  }
+  protected override fetchClause(_s: GenerativeSelect): string {
+    throw new CompileError("SQLite has no FETCH FIRST clause (fetch()); use limit()");
+  }
+  /** SQLite has UNION ALL but no EXCEPT ALL / INTERSECT ALL. */
+  override visitCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
+    if (c.keyword === "EXCEPT ALL" || c.keyword === "INTERSECT ALL") throw new CompileError(`SQLite does not support ${c.keyword} (${c.keyword === "EXCEPT ALL" ? "exceptAll" : "intersectAll"}())`);
+    return super.visitCompoundSelect(c, kw);
+  }
+  /** SQLite has no regular-expression replacement (SQLAlchemy raises likewise). */
+  protected override renderRegexpReplace(): string {
+    throw new CompileError("sqlite dialect does not support regular expression replacements (regexpReplace())");
+  }
+  /** SQLite has no XOR operator: `a XOR b` is `(a | b) - (a & b)`. */
+  protected override renderBitwiseXor(b: BinaryExpression<unknown>, kw: CompileKw): string {
+    const l = this.process(b.left, kw);
+    const r = this.process(b.right, kw);
+    return `((${l} | ${r}) - (${l} & ${r}))`;
+  }
+  /** `CAST(STRFTIME('%Y', x) AS INTEGER)` (SQLAlchemy's SQLite `visit_extract`). */
+  override visitExtract(e: Extract, kw: CompileKw): string {
+    const fmt = EXTRACT_FORMATS[e.field.toLowerCase()];
+    if (!fmt) throw new CompileError(`${e.field} is not a valid extract argument on SQLite (extract()); use one of ${Object.keys(EXTRACT_FORMATS).join(", ")}`);
+    return `CAST(STRFTIME('${fmt}', ${this.process(e.expr, { ...kw, withinColumnsClause: false })}) AS INTEGER)`;
+  }
+  override visitCollectionAggregate(a: CollectionAggregate<unknown>): string {
+    throw new CompileError(`${a.operator.toLowerCase()}_() (${a.operator} (…)) is not supported by SQLite; use in() with a list or a subquery`);
+  }
+  override visitNextValue(n: NextValue): string {
+    throw new CompileError(`SQLite has no sequences: cannot render ${n.describe()} (Sequence.nextValue())`);
   }
   override visitFunction(f: FunctionElement<unknown, string>, kw: Parameters<SQLCompiler["visitFunction"]>[1]): string {
     if (f.args.length === 0 && SQLITE_FUNCTION_NAMES[f.name.toLowerCase()]) return SQLITE_FUNCTION_NAMES[f.name.toLowerCase()];

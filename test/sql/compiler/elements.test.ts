@@ -22,10 +22,10 @@ describe("func", () => {
     assertCompile(select(func.count(t.myid), func.count(t.name), func.max(t.myid)), "SELECT count(mytable.myid) AS count_1, count(mytable.name) AS count_2, max(mytable.myid) AS max_1 FROM mytable");
   });
 
-  it("coalesce, lower and generic functions bind arguments as param_N", () => {
-    assertCompile(select(func.coalesce(t.name, "x")), "SELECT coalesce(mytable.name, :param_1) AS coalesce_1 FROM mytable", { params: { param_1: "x" } });
+  it("functions bind arguments under their own name, sharing the label's counter (test_functions.py)", () => {
+    assertCompile(select(func.coalesce(t.name, "x")), "SELECT coalesce(mytable.name, :coalesce_2) AS coalesce_1 FROM mytable", { params: { coalesce_2: "x" } });
     assertCompile(select(func.lower(t.name)), "SELECT lower(mytable.name) AS lower_1 FROM mytable");
-    assertCompile(func.my_func(1, 2), "my_func(:param_1, :param_2)", { params: { param_1: 1, param_2: 2 } });
+    assertCompile(func.my_func(1, 2), "my_func(:my_func_1, :my_func_2)", { params: { my_func_1: 1, my_func_2: 2 } });
     assertCompile(func.lala(t.myid).eq(5), "lala(mytable.myid) = :lala_1", { params: { lala_1: 5 } });
   });
 
@@ -162,7 +162,7 @@ describe("collate", () => {
 
   it("in comparisons", () => {
     // SQLAlchemy: "SELECT x WHERE (x COLLATE bar) = :param_1"
-    assertCompile(t.name.collate("nocase").eq("x"), "(mytable.name COLLATE nocase) = :name_1");
+    assertCompile(t.name.collate("nocase").eq("x"), "(mytable.name COLLATE nocase) = :param_1");
     assertCompile(t.name.eq(literal("x").collate("utf-8")), 'mytable.name = (:param_1 COLLATE "utf-8")');
   });
 });

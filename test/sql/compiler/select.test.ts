@@ -134,8 +134,8 @@ describe("GROUP BY, HAVING, ORDER BY", () => {
   it("group by with having", () => {
     assertCompile(
       select(u.name, func.count(a.id)).join(addresses).groupBy(u.name).having(func.count(a.id).gt(1)),
-      "SELECT users.name, count(addresses.id) AS count_1 FROM users JOIN addresses ON users.id = addresses.user_id GROUP BY users.name HAVING count(addresses.id) > :count_1",
-      { params: { count_1: 1 } },
+      "SELECT users.name, count(addresses.id) AS count_1 FROM users JOIN addresses ON users.id = addresses.user_id GROUP BY users.name HAVING count(addresses.id) > :count_2",
+      { params: { count_2: 1 } },
     );
   });
 });
