@@ -86,6 +86,7 @@ export function toDriverResult(rs: ResultSet, sql: string): DriverResult {
   const src = rs.rows;
   const rows = new Array<unknown[]>(src.length);
   for (let i = 0; i < src.length; i++) rows[i] = toRowArray(src[i]!);
+  if (src.length > 0) clientRows.last = src[0];
   let rowsAffected = rs.rowsAffected;
   if (rs.columns.length > 0) {
     if (isDmlCached(sql)) {
@@ -95,4 +96,22 @@ export function toDriverResult(rs: ResultSet, sql: string): DriverResult {
     }
   }
   return new LibsqlDriverResult(rs.columns, rs.columnTypes, rows, rowsAffected, toRowid(rs.lastInsertRowid));
+}
+
+/**
+ * The last client row converted, kept alive on purpose: the client builds each row with
+ * `defineProperty`, so its hidden class dies with the rows, and {@link toRowArray}'s optimized
+ * code with it at the next full GC (see the note in src/sql/cache-key.ts). One row.
+ */
+const clientRows: { last: unknown } = { last: undefined };
+
+/**
+ * Driver results kept alive on purpose (both `lastInsertRowid` kinds): one live instance keeps
+ * the hidden class, and the optimized code that uses it, across full GCs that happen while no
+ * other result is alive (see the note in src/sql/cache-key.ts).
+ */
+const ANCHORS = [new LibsqlDriverResult([], [], [], 0, undefined), new LibsqlDriverResult([], [], [], 0, 1)];
+/** @internal */
+export function _resultAnchors(): readonly unknown[] {
+  return [...ANCHORS, clientRows.last];
 }

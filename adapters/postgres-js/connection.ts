@@ -42,6 +42,21 @@ class PgDriverResult implements DriverResult {
   }
 }
 
+/**
+ * A driver result and the last released connection, kept reachable on purpose: their hidden
+ * classes (and the optimized code relying on them) then survive full GCs that happen while none
+ * is alive (see the note in src/sql/cache-key.ts). A released connection keeps only the
+ * postgres.js client it came from.
+ */
+const anchors: { result: PgDriverResult; connection: PostgresJsConnection | undefined } = {
+  result: new PgDriverResult(Object.assign([], { count: 0, columns: [] }) as unknown as postgres.RowList<never[][]>),
+  connection: undefined,
+};
+/** @internal */
+export function _connectionAnchors(): unknown {
+  return anchors;
+}
+
 /** A {@link DriverConnection} over `sql.reserve()`. */
 export class PostgresJsConnection implements DriverConnection, CursorHost {
   private inTransaction = false;
@@ -184,6 +199,7 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    anchors.connection = this;
     try {
       if (this.portal !== null) await this.portal.close();
       if (this.inTransaction) {

@@ -103,22 +103,41 @@ export class PortalCursor implements DriverCursor {
   }
 }
 
-/** A `DECLARE … CURSOR` read with FETCH; lives until CLOSE or the end of its transaction. */
+/** FETCH sizes grow to at most this multiple of the fetch size the engine asked for… */
+export const FETCH_GROWTH = 16;
+/** …and to at most this many rows, unless the fetch size itself is larger. */
+export const MAX_FETCH_ROWS = 16_384;
+
+/**
+ * A `DECLARE … CURSOR` read with FETCH; lives until CLOSE or the end of its transaction.
+ *
+ * Every FETCH is a round trip, so FETCH sizes grow: the first is the engine's fetch size
+ * (`yieldPer`: first rows come back quickly), each next one doubles, up to
+ * {@link FETCH_GROWTH}× that size and {@link MAX_FETCH_ROWS} rows. Memory stays bounded by one
+ * FETCH; 500,000 rows take ~40 round trips instead of 500 at the default `yieldPer`.
+ */
 export class DeclaredCursor implements DriverCursor {
   columns: readonly DriverColumn[] = [];
+  /** Rows fetched; those before `pos` were handed out already. */
   private buffer: Row[] = [];
+  private pos = 0;
   private exhausted = false;
   private closed = false;
   private readonly generation: number;
+  /** Rows the next FETCH asks for. */
+  private fetchRows: number;
+  private readonly maxFetchRows: number;
 
   constructor(
     private readonly host: CursorHost,
     private readonly reserved: Reserved,
     private readonly name: string,
     private readonly stmt: DriverStatement,
-    private readonly chunkSize: number,
+    chunkSize: number,
   ) {
     this.generation = host.transactionGeneration();
+    this.fetchRows = chunkSize;
+    this.maxFetchRows = Math.max(chunkSize, Math.min(chunkSize * FETCH_GROWTH, MAX_FETCH_ROWS));
   }
 
   async open(): Promise<void> {
@@ -128,38 +147,56 @@ export class DeclaredCursor implements DriverCursor {
       this.stmt.params as never[],
       { prepare: false },
     );
-    const cols = await this.fetchChunk(this.chunkSize);
+    const cols = await this.fetchChunk(this.fetchRows);
     this.columns = toColumns(cols);
   }
 
   private async fetchChunk(n: number): Promise<readonly ColumnLike[] | undefined> {
     const res = await this.reserved.unsafe(`FETCH FORWARD ${n} FROM ${this.name}`, [], { prepare: false }).values();
-    if (res.length < n) this.exhausted = true;
-    this.buffer.push(...(res as unknown as Row[]));
+    const got = res as unknown as Row[];
+    if (got.length < n) this.exhausted = true;
+    if (this.pos === this.buffer.length) {
+      this.buffer = got;
+    } else {
+      const rest = this.buffer.slice(this.pos);
+      for (let i = 0; i < got.length; i++) rest.push(got[i]!);
+      this.buffer = rest;
+    }
+    this.pos = 0;
+    this.fetchRows = Math.min(this.fetchRows * 2, this.maxFetchRows);
     return res.columns as readonly ColumnLike[] | undefined;
   }
 
   async fetch(maxRows: number): Promise<readonly Row[]> {
     if (this.closed) return [];
     const want = Math.max(1, maxRows);
-    while (this.buffer.length < want && !this.exhausted) {
-      await this.fetchChunk(Math.max(this.chunkSize, want - this.buffer.length));
+    while (this.buffer.length - this.pos < want && !this.exhausted) {
+      await this.fetchChunk(Math.max(this.fetchRows, want - (this.buffer.length - this.pos)));
     }
-    return this.buffer.splice(0, want);
+    const end = Math.min(this.buffer.length, this.pos + want);
+    const out = this.pos === 0 && end === this.buffer.length ? this.buffer : this.buffer.slice(this.pos, end);
+    this.pos = end;
+    if (end === this.buffer.length) {
+      this.buffer = [];
+      this.pos = 0;
+    }
+    return out;
   }
 
   /**
-   * CLOSE the cursor if it may still hold rows and its transaction is still the current one
-   * (after COMMIT/ROLLBACK the server has dropped it already, and a CLOSE then would fail and
-   * abort a newer transaction). Errors from CLOSE are ignored: close() runs in cleanup paths,
-   * where it must not mask the error being handled (e.g. an already aborted transaction).
+   * CLOSE the cursor if its transaction is still the current one (after COMMIT/ROLLBACK the
+   * server has dropped it already, and a CLOSE then would fail and abort a newer transaction).
+   * An exhausted cursor is closed too: the server keeps it until CLOSE or the transaction's end.
+   * Errors from CLOSE are ignored: close() runs in cleanup paths, where it must not mask the
+   * error being handled (e.g. an already aborted transaction).
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.buffer = [];
+    this.pos = 0;
     this.host.cursorDone(this);
-    if (this.exhausted || this.host.transactionGeneration() !== this.generation) return;
+    if (this.host.transactionGeneration() !== this.generation) return;
     try {
       await this.reserved.unsafe(`CLOSE ${this.name}`, [], { prepare: false });
     } catch {

@@ -159,6 +159,14 @@ export class Dispatcher<E extends EventMap> {
     this.#spec(name);
   }
 
+  /**
+   * Whether any listener at all is registered here or in a parent: one check that lets the
+   * execute path skip every per-event {@link has} when nobody listens (the common case).
+   */
+  hasAny(): boolean {
+    return this.#listeners.size > 0 || (this.#parent !== undefined && this.#parent.hasAny());
+  }
+
   /** Whether any listener (here or in a parent) would run for `name`: the hot-path check. */
   has(name: keyof E & string): boolean {
     return this.#listeners.has(name) || (this.#parent !== undefined && this.#parent.has(name));

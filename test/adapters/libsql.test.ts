@@ -220,10 +220,11 @@ describe.each(["file", "memory"] as const)("libsql adapter on %s", (kind) => {
       await cur.close();
     });
 
-    it("pages with LIMIT/OFFSET, re-running the query only when its buffer runs dry", async () => {
-      // Count real statements through the client, not calls on the cursor.
-      const client = createClient({ url: ":memory:" });
+    /** A libSQL client that records the SQL of every statement run inside its transactions. */
+    function spyingClient(): { client: ReturnType<typeof createClient>; spy: ReturnType<typeof createClient>; seen: string[]; args: unknown[][] } {
+      const client = createClient({ url: ":memory:", intMode: "number" });
       const seen: string[] = [];
+      const args: unknown[][] = [];
       const spy = new Proxy(client, {
         get(target, prop, recv) {
           if (prop === "transaction") {
@@ -231,7 +232,7 @@ describe.each(["file", "memory"] as const)("libsql adapter on %s", (kind) => {
               const tx = await target.transaction(mode);
               return new Proxy(tx, {
                 get(t, p) {
-                  if (p === "execute") return (st: { sql: string }) => (seen.push(st.sql), t.execute(st));
+                  if (p === "execute") return (st: { sql: string; args: never[] }) => (seen.push(st.sql), args.push(st.args), t.execute(st));
                   const v = Reflect.get(t, p);
                   return typeof v === "function" ? v.bind(t) : v;
                 },
@@ -242,20 +243,101 @@ describe.each(["file", "memory"] as const)("libsql adapter on %s", (kind) => {
           return typeof v === "function" ? v.bind(target) : v;
         },
       });
+      return { client, spy, seen, args };
+    }
+
+    it("pages with LIMIT/OFFSET, re-running the query only when its buffer runs dry", async () => {
+      // Count real statements through the client, not calls on the cursor.
+      const { client, spy, seen, args } = spyingClient();
       const d = libsql(spy);
       const c = await d.connect();
       await c.execute(s("create table n (v integer)"));
-      await c.execute(s("insert into n values (1), (2), (3), (4), (5)"));
-      const cur = await c.openCursor!(s("select v from n order by v;"), 2);
-      expect(seen).toEqual(["SELECT * FROM (select v from n order by v\n) LIMIT ? OFFSET ?"]);
+      await c.execute(s("insert into n values (1), (2), (3), (4), (5), (6), (7)"));
+      const cur = await c.openCursor!(s("select v from n where v > ? order by v;", 0), 2);
+      expect(seen).toEqual(["SELECT * FROM (select v from n where v > ? order by v\n) LIMIT ? OFFSET ?"]);
       expect((await cur.fetch(2)).map((r) => r[0])).toEqual([1, 2]);
       expect(seen).toHaveLength(1);
+      // The second page is twice the first: rows 3-6 in one statement.
       expect((await cur.fetch(2)).map((r) => r[0])).toEqual([3, 4]);
-      expect((await cur.fetch(2)).map((r) => r[0])).toEqual([5]);
+      expect((await cur.fetch(2)).map((r) => r[0])).toEqual([5, 6]);
+      expect(seen).toHaveLength(2);
+      expect((await cur.fetch(2)).map((r) => r[0])).toEqual([7]);
       expect(await cur.fetch(2)).toEqual([]);
       expect(seen).toHaveLength(3);
+      expect(args).toEqual([[0, 2, 0], [0, 4, 2], [0, 8, 6]]);
       await c.release();
       client.close();
+    });
+
+    it("grows pages to 16× the fetch size at most, and hands out every row once, in order", async () => {
+      const { client, spy, args } = spyingClient();
+      const c = await libsql(spy).connect();
+      await c.execute(s("create table n (v integer)"));
+      const total = 1000;
+      await c.execute(s(`with recursive q(i) as (select 1 union all select i + 1 from q where i < ${total}) insert into n select i from q`));
+      const cur = await c.openCursor!(s("select v from n order by v desc"), 3);
+      const got: number[] = [];
+      const sizes = new Set<number>();
+      for (let rows = await cur.fetch(3); rows.length > 0; rows = await cur.fetch(3)) {
+        sizes.add(rows.length);
+        for (const r of rows) got.push(r[0] as number);
+      }
+      expect(got).toEqual(Array.from({ length: total }, (_, i) => total - i));
+      expect([...sizes].sort()).toEqual([1, 3]); // 1000 = 333 × 3 + 1: fetch sizes are exact
+      const limits = args.map((a) => a[0] as number);
+      expect(limits.slice(0, 6)).toEqual([3, 6, 12, 24, 48, 48]);
+      expect(Math.max(...limits)).toBe(48);
+      // Offsets advance by the rows read: no page is skipped or read twice.
+      let offset = 0;
+      for (const [limit, off] of args) {
+        expect(off).toBe(offset);
+        offset += Math.min(limit as number, total - offset);
+      }
+      expect(offset).toBe(total);
+      await c.release();
+      client.close();
+    });
+
+    it("serves a fetch larger than the page from several pages", async () => {
+      const a = await connect();
+      const cur = await a.openCursor!(s("select qty from items order by qty"), 2);
+      expect((await cur.fetch(7)).map((r) => r[0])).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect((await cur.fetch(7)).map((r) => r[0])).toEqual([7, 8, 9]);
+      expect(await cur.fetch(7)).toEqual([]);
+      await cur.close();
+    });
+
+    it("closing early between pages frees the lock and drops the buffered rows", async () => {
+      const a = await connect();
+      const b = await connect();
+      const cur = await a.openCursor!(s("select id from items order by id"), 2);
+      expect(await cur.fetch(1)).toEqual([[1]]);
+      expect(await cur.fetch(2)).toEqual([[2], [3]]); // the second page (4 rows) is in the buffer
+      await cur.close();
+      expect(await cur.fetch(2)).toEqual([]);
+      await b.begin!();
+      await b.execute(s("delete from items"));
+      await b.commit!();
+      expect((await a.execute(s("select count(*) from items"))).rows).toEqual([[0]]);
+    });
+
+    it("returns to the event loop (a macrotask) on every fetch, though the local client answers synchronously", async () => {
+      const a = await connect();
+      const cur = await a.openCursor!(s("select id from items order by id"), 2);
+      let immediates = 0;
+      let fetches = 0;
+      const tick = () => {
+        immediates++;
+        if (!stop) setImmediate(tick);
+      };
+      let stop = false;
+      setImmediate(tick);
+      const before = immediates;
+      for (let rows = await cur.fetch(2); rows.length > 0; rows = await cur.fetch(2)) fetches++;
+      stop = true;
+      expect(fetches).toBe(5);
+      // A consumer that never leaves the microtask queue would let no setImmediate callback run.
+      expect(immediates - before).toBeGreaterThanOrEqual(fetches);
     });
 
     it("keeps duplicate column names as the query wrote them", async () => {

@@ -115,6 +115,68 @@ describe("postgres-js adapter", () => {
       expect(counting.counts).toMatchObject({ begin: 1, openCursor: 1, fetch: 2, commit: 1 });
     });
 
+    it("grows FETCH sizes to 16× the fetch size at most, handing out every row once, in order", async () => {
+      // Record the SQL sent on reserved connections (FETCH sizes are not visible otherwise).
+      const pg = postgres(pgUrl(), { max: 1, onnotice: () => {} }) as unknown as postgres.Sql<Record<string, unknown>>;
+      const sent: string[] = [];
+      const spy = new Proxy(pg, {
+        get(target, prop) {
+          if (prop === "reserve") {
+            return async () => {
+              const reserved = await target.reserve();
+              return new Proxy(reserved, {
+                get(r, p) {
+                  if (p === "unsafe") return (q: string, ...rest: never[]) => (sent.push(q), (r.unsafe as (...a: unknown[]) => unknown)(q, ...rest));
+                  const v = Reflect.get(r, p);
+                  return typeof v === "function" ? v.bind(r) : v;
+                },
+              });
+            };
+          }
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const d = postgresjs(spy);
+      const big = uniqueName("adp_pgjs_big");
+      const c = await d.connect();
+      try {
+        await c.execute(s(`create table ${big} (n int primary key)`));
+        await c.execute(s(`insert into ${big} select g from generate_series(1, 1000) g`));
+        await c.begin!();
+        const cur = await c.openCursor!(s(`select n from ${big} order by n desc`), 3);
+        const got: number[] = [];
+        const sizes = new Set<number>();
+        for (let rows = await cur.fetch(3); rows.length > 0; rows = await cur.fetch(3)) {
+          sizes.add(rows.length);
+          for (const r of rows) got.push(r[0] as number);
+        }
+        expect(got).toEqual(Array.from({ length: 1000 }, (_, i) => 1000 - i));
+        expect([...sizes].sort()).toEqual([1, 3]);
+        const fetches = sent.filter((q) => q.startsWith("FETCH")).map((q) => Number(/FETCH FORWARD (\d+)/.exec(q)![1]));
+        expect(fetches.slice(0, 6)).toEqual([3, 6, 12, 24, 48, 48]);
+        expect(Math.max(...fetches)).toBe(48);
+        await cur.close();
+        await c.rollback!();
+      } finally {
+        await c.execute(s(`drop table if exists ${big}`)).catch(() => {});
+        await c.release();
+        await pg.end({ timeout: 5 });
+      }
+    });
+
+    it("serves a fetch larger than one FETCH from several, and keeps unread rows between fetches", async () => {
+      const c = await connect();
+      await c.begin!();
+      const cur = await c.openCursor!(s(`select n from ${table} order by n`), 2);
+      expect((await cur.fetch(1)).map((r) => r[0])).toEqual([1]);
+      expect((await cur.fetch(5)).map((r) => r[0])).toEqual([2, 3, 4, 5, 6]);
+      expect((await cur.fetch(5)).map((r) => r[0])).toEqual([7, 8, 9, 10]);
+      expect(await cur.fetch(5)).toEqual([]);
+      await cur.close();
+      await c.commit!();
+    });
+
     it("a cursor left open dies with its transaction, and closing it later is harmless", async () => {
       const c = await connect();
       await c.begin!();

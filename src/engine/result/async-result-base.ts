@@ -16,6 +16,7 @@ import { checkSize, multipleResultsFound, noResultFound } from "./messages.js";
 import type { UniqueStrategy } from "./metadata.js";
 import { NO_ROW } from "./result-base.js";
 import type { RawRow } from "./row-shape.js";
+import { RowIterator } from "./row-iterator.js";
 import { UniqueFilter } from "./unique.js";
 
 /** Largest fetch hint passed to a cursor (for "all remaining rows"). */
@@ -215,26 +216,14 @@ export abstract class AsyncResultBase<Out> implements AsyncIterable<Out>, AsyncD
   }
 
   /** `for await` over the remaining items; leaving the loop early closes the result. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Out, void, undefined> {
-    const src = this._src;
-    const make = this._make;
-    let done = false;
-    try {
-      src.check();
-      for (;;) {
-        while (src.pos >= src.buf.length) {
-          if (!(await src.fill(src.chunkSize))) {
-            done = true;
-            return;
-          }
-        }
-        const item = make(src.buf[src.pos++]);
-        const uniq = this._uniq;
-        if (uniq === undefined || uniq.add(this._key(item))) yield item;
-      }
-    } finally {
-      if (!done) await this.close();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Out, void, undefined> {
+    return new RowIterator<Out>({
+      src: this._src,
+      make: this._make,
+      uniq: () => this._uniq,
+      key: () => this._key,
+      close: () => this.close(),
+    });
   }
 
   /** `await using result = …` closes the result at the end of the block. */

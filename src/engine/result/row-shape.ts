@@ -40,6 +40,12 @@ export interface RowShape {
   readonly meta: ResultMetadata;
   /** `columns()` projections (kept on the base shape only), by their raw index list. */
   readonly projections: Map<string, RowShape>;
+  /**
+   * One empty row and mapping, kept so the hidden classes of this shape's rows outlive the rows:
+   * otherwise a full GC while no row is alive discards the optimized code that reads them (see
+   * the note in src/sql/cache-key.ts).
+   */
+  readonly anchors: readonly [RowBase, RowMappingBase];
 }
 
 const shapes = new WeakMap<ResultMetadata, RowShape>();
@@ -171,11 +177,14 @@ function buildShape(
     makeMapping,
     meta,
     projections: new Map(),
+    anchors: [new RowClass(EMPTY_DATA), new MappingClass(EMPTY_DATA)],
   };
   Object.defineProperty(RowClass.prototype, ROW_SHAPE, { value: shape });
   Object.defineProperty(MappingClass.prototype, ROW_SHAPE, { value: shape });
   return shape;
 }
+
+const EMPTY_DATA: readonly unknown[] = Object.freeze([]);
 
 function identity(raw: RawRow): readonly unknown[] {
   return raw;

@@ -262,6 +262,40 @@ describe("AsyncResult errors and processors", () => {
     expect(log).toEqual(["fetch:3", "fetch:3", "close"]);
   });
 
+  it("a processor failing in a for await loop closes the result, whether its row was buffered or fetched", async () => {
+    for (const [rows, chunkSize] of [
+      [[[1], ["bad"]], 5], // the failing row is already buffered
+      [[[1], ["bad"]], 1], // the failing row comes with a new fetch
+    ] as const) {
+      let closes = 0;
+      const r = new AsyncResult(
+        { keys: ["n"], processors: [(v) => (typeof v === "number" ? v : (() => { throw new Error("bad value"); })())] },
+        memoryCursor(rows.map((x) => [...x])),
+        { chunkSize, onClose: async () => void closes++ },
+      );
+      const seen: unknown[] = [];
+      await expect(
+        (async () => {
+          for await (const row of r) seen.push(row[0]);
+        })(),
+      ).rejects.toThrow("bad value");
+      expect(seen).toEqual([1]);
+      expect(r.closed).toBe(true);
+      expect(closes).toBe(1);
+    }
+  });
+
+  it("iterating a closed result rejects, and leaving an iterator twice closes once", async () => {
+    const { result, cursor, state } = stream(5, 2);
+    const it = result[Symbol.asyncIterator]();
+    expect((await it.next()).value?.id).toBe(1);
+    expect(await it.return(undefined)).toEqual({ value: undefined, done: true });
+    expect(await it.return(undefined)).toEqual({ value: undefined, done: true });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expectReleasedOnce(cursor, state);
+    await expect(result[Symbol.asyncIterator]().next()).rejects.toThrow(new ResourceClosedError(CLOSED));
+  });
+
   it("a failing processor in all() closes the result", async () => {
     const cursor = memoryCursor([[1], ["bad"]]);
     const r = new AsyncResult(
