@@ -205,3 +205,7 @@ export class CircularDependencyError extends InvalidRequestError {
 export class ObjectStateError extends InvalidRequestError {
   override name = "ObjectStateError";
 }
+/** `inspect()` was given something with no inspection interface (SQLAlchemy's `NoInspectionAvailable`). */
+export class NoInspectionAvailable extends InvalidRequestError {
+  override name = "NoInspectionAvailable";
+}

@@ -9,9 +9,9 @@ import { ArgumentError } from "../errors.js";
 import { ClauseElement, ColumnElement } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { FromClause, SelectBase, type Alias } from "../sql/selectable.js";
-import { ColumnExpressionProperty } from "./mapped-column.js";
-import { adaptCondition, InstrumentedAttribute, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
-import type { RelationshipSpec } from "./relationship.js";
+import type { ColumnExpressionProperty } from "./mapped-column.js";
+import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
+import { RelationshipOfType, type RelationshipSpec } from "./relationship.js";
 import type { ModelRow } from "./declarative.js";
 
 /**
@@ -23,8 +23,9 @@ export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col:
   const visit = (e: unknown): unknown => {
     if (!(e instanceof ClauseElement)) return e;
     if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
-    if (e instanceof ColumnExpressionProperty) {
-      const inner = e.resolve();
+    // A brand, not instanceof: apps without columnProperty() leave its class out of bundles.
+    if ((e as { _isColumnExpressionProperty?: true })._isColumnExpressionProperty === true) {
+      const inner = (e as unknown as ColumnExpressionProperty).resolve();
       if (inner === null) return e;
       const adapted = visit(inner);
       return adapted === inner ? e : adapted;
@@ -62,27 +63,11 @@ export function adaptToFrom<E extends ClauseElement>(expr: E, table: FromClause,
 }
 
 /**
- * A relationship seen from an aliased entity: `ua.addresses` joins from the alias
- * (`select(ua).join(ua.addresses)`) and names the relationship in loader options.
+ * A relationship seen from an aliased entity (`ua.addresses`): the relationship's comparator
+ * with its parent side rendered against the alias, so joins (`select(ua).join(ua.addresses)`),
+ * criteria (`ua.addresses.any(…)`), `ofType()`, `and()` and loader options all work from it.
  */
-export class AliasedRelationship {
-  readonly _isAliasedRelationship = true;
-  constructor(readonly property: RelationshipProperty, readonly parentFrom: FromClause) {}
-  /** @internal JOIN target(s) from the alias. */
-  _joinTargets(): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
-    const p = this.property;
-    if (p.direction === "MANYTOMANY") {
-      return [
-        { target: p.secondary!, onclause: adaptCondition(p.primaryjoin, p.parent.table, this.parentFrom, p.secondary!, p.secondary!, undefined) as ColumnElement<unknown, string> },
-        { target: p.mapper.table, onclause: p.secondaryjoin! },
-      ];
-    }
-    return [{ target: p.mapper.table, onclause: p.joinCondition(this.parentFrom, p.mapper.table) }];
-  }
-  toString(): string {
-    return `aliased(${this.property.parent.className}).${this.property.key}`;
-  }
-}
+export type AliasedRelationship<T = unknown> = RelationshipOfType<T>;
 
 /** An aliased entity: `A.name` is the column of the alias. */
 export class AliasedClass<T = unknown> {
@@ -110,7 +95,8 @@ export class AliasedClass<T = unknown> {
       });
     }
     for (const [key, rel] of mapper.relationships) {
-      Object.defineProperty(this, key, { value: new AliasedRelationship(rel, this.alias), enumerable: true });
+      const value = new RelationshipOfType({ prop: rel, parentFrom: this.alias, targetFrom: undefined, targetMapper: rel.mapper });
+      Object.defineProperty(this, key, { value, enumerable: true });
     }
   }
   /** The attribute for a column key. */
@@ -137,7 +123,7 @@ export class AliasedClass<T = unknown> {
 export type Aliased<C> = AliasedClass<C extends abstract new (...args: never[]) => infer T ? T : never> & {
   readonly [K in keyof C as C[K] extends InstrumentedAttribute | ColumnExpressionProperty ? K : never]: C[K];
 } & {
-  readonly [K in keyof C as C[K] extends RelationshipSpec<unknown> ? K : never]: AliasedRelationship;
+  readonly [K in keyof C as C[K] extends RelationshipSpec<unknown> ? K : never]: C[K] extends RelationshipSpec<infer T> ? AliasedRelationship<T> : never;
 };
 
 /**

@@ -21,14 +21,14 @@ import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
-import { ColumnExpressionProperty, MappedColumn } from "./mapped-column.js";
+import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js";
 import { bindExpressionProperty } from "./mapper.js";
 import { ColumnProperty, InstrumentedAttribute, MAPPER, Mapper, RelationshipProperty, type MappedClass, type MapperEvents, type RegistryLike } from "./mapper.js";
 import { DISPATCH, type Dispatcher } from "../engine/events.js";
 import { pendingSpecs, RelationshipSpec, specsVersion } from "./relationship.js";
 
 let discoveredVersion = -1;
-import { InstanceState, STATE } from "./state.js";
+import { attachState, installStateAccessor, InstanceState, STATE } from "./state.js";
 
 /** Column declarations of a model. */
 export type ModelColumns = Record<string, MappedColumn<unknown>>;
@@ -230,7 +230,7 @@ export class Registry implements RegistryLike {
         const rel = new RelationshipProperty(base, key, v);
         v.bind(rel, cls);
         base.relationships.set(key, rel);
-      } else if (v instanceof ColumnExpressionProperty) bindExpressionProperty(base, key, v);
+      } else if ((v as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true) bindExpressionProperty(base, key, v as ColumnExpressionProperty);
     }
     this.dirty = true;
     return base;
@@ -273,26 +273,58 @@ export class Registry implements RegistryLike {
   }
 }
 
-/** Values set on construction: `defaultFactory` results and plain scalar `default`s (dataclass-style). */
-const initDefaults = new WeakMap<Mapper, readonly (readonly [string, () => unknown])[]>();
-function constructionDefaults(m: Mapper): readonly (readonly [string, () => unknown])[] {
-  let d = initDefaults.get(m);
-  if (!d) {
-    const out: (readonly [string, () => unknown])[] = [];
-    for (const p of m.columnProps) {
-      if (p.defaultFactory) out.push([p.key, p.defaultFactory]);
-      else {
-        const v = p.column.default;
-        // Only plain values: callables and SQL expressions are INSERT-time defaults.
-        if (v !== undefined && v !== null && (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) out.push([p.key, () => v]);
-      }
-    }
-    const on = m.base.polymorphicOn;
-    if (on && m.polymorphicIdentity !== undefined) out.push([on.key, () => m.polymorphicIdentity]);
-    initDefaults.set(m, (d = out));
-  }
-  return d;
+/**
+ * What `new Model(init)` needs per mapper, computed once: the construction defaults
+ * (`defaultFactory` results and plain scalar `default`s, dataclass-style, plus the discriminator)
+ * and which constructor keys are plain column values that can go straight into the state's
+ * dictionary (an attribute write on a transient object does nothing more).
+ */
+interface ConstructionPlan {
+  readonly defaults: readonly (readonly [string, () => unknown])[];
+  /** Column keys written straight into the state (relationships and overridden setters go through the setter). */
+  readonly columnKeys: ReadonlySet<string>;
 }
+const constructionPlans = new WeakMap<Mapper, ConstructionPlan>();
+function constructionPlan(m: Mapper): ConstructionPlan {
+  let plan = constructionPlans.get(m);
+  if (plan) return plan;
+  const defaults: (readonly [string, () => unknown])[] = [];
+  for (const p of m.columnProps) {
+    if (p.defaultFactory) defaults.push([p.key, p.defaultFactory]);
+    else {
+      const v = p.column.default;
+      // Only plain values: callables and SQL expressions are INSERT-time defaults.
+      if (v !== undefined && v !== null && (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")) defaults.push([p.key, () => v]);
+    }
+  }
+  const on = m.base.polymorphicOn;
+  if (on && m.polymorphicIdentity !== undefined) defaults.push([on.key, () => m.polymorphicIdentity]);
+  plan = { defaults, columnKeys: directColumnKeys(m) };
+  constructionPlans.set(m, plan);
+  return plan;
+}
+
+/**
+ * Column keys whose accessor on the mapped class is the instrumented one: a subclass may define
+ * its own `set name(v)`, which the constructor must then call rather than bypass.
+ */
+function directColumnKeys(m: Mapper): ReadonlySet<string> {
+  const instrumented = new Set<object>();
+  for (let mm: Mapper | undefined = m; mm; mm = mm.inherits) {
+    const cls = (mm as unknown as { _modelClass?: { prototype: object } })._modelClass;
+    if (cls) instrumented.add(cls.prototype);
+  }
+  const out = new Set<string>();
+  for (const p of m.columnProps) {
+    let proto: object | null = m.class_.prototype as object;
+    while (proto && !Object.prototype.hasOwnProperty.call(proto, p.key)) proto = Object.getPrototypeOf(proto) as object | null;
+    if (proto && instrumented.has(proto)) out.add(p.key);
+  }
+  return out;
+}
+
+/** Prototypes whose `[STATE]` accessor is installed (instances keep their state in a private field). */
+const stateAccessorOn = new WeakSet<object>();
 
 /** Root of every mapped instance: sets up state and applies constructor arguments. */
 class ModelRoot {
@@ -302,14 +334,24 @@ class ModelRoot {
     const m = mapper.class_ === new.target ? mapper : mapper.registry.mapSubclass(new.target as MappedClass, mapper);
     m.registry.configure();
     const state = new InstanceState(this, m);
-    Object.defineProperty(this, STATE, { value: state, enumerable: false, writable: false });
-    for (const [k, f] of constructionDefaults(m)) state.dict[k] = f();
+    // A private field rather than defineProperty of a symbol: the same invisibility at a fraction of the cost.
+    const proto = new.target.prototype as object;
+    if (!stateAccessorOn.has(proto)) {
+      installStateAccessor(proto);
+      stateAccessorOn.add(proto);
+    }
+    attachState(this, state);
+    const plan = constructionPlan(m);
+    const dict = state.dict;
+    for (const [k, f] of plan.defaults) dict[k] = f();
     if (init) {
-      for (const [k, v] of Object.entries(init)) {
-        if (!m.columnPropsByKey.has(k) && !m.relationships.has(k)) {
-          throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
-        }
-        (this as Record<string, unknown>)[k] = v;
+      for (const k in init) {
+        if (!Object.prototype.hasOwnProperty.call(init, k)) continue;
+        const v = init[k];
+        // A transient object's column setter only stores the value: store it directly.
+        if (plan.columnKeys.has(k)) dict[k] = v;
+        else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (this as Record<string, unknown>)[k] = v;
+        else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
       }
     }
   }

@@ -9,7 +9,11 @@ export {
   type RequiredInitKeys,
 } from "./declarative.js";
 export { mappedColumn, MappedColumn, columnProperty, queryExpression, ColumnExpressionProperty, type MappedColumnOptions, type OptionalInInit } from "./mapped-column.js";
-export { relationship, writeOnly, RelationshipSpec, type RelationshipOptions, type LazyStrategy } from "./relationship.js";
+export {
+  relationship, writeOnly, RelationshipSpec, RelationshipComparator, RelationshipOfType, type RelationshipOptions, type LazyStrategy,
+} from "./relationship.js";
+export { withParent } from "./relationship-operators.js";
+export { inspect, AliasedInsp } from "./inspection.js";
 export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
 export { AsyncSession, asyncSessionmaker, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type AsyncSessionmaker } from "./session.js";
 export { selectinload, joinedload, raiseload, noload, containsEager, defer, undefer, loadOnly, withLoaderCriteria, withExpression, Load, type LoaderOption } from "./options.js";

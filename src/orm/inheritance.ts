@@ -12,7 +12,7 @@ import { delete_, insert, update } from "../sql/dml.js";
 import type { ColumnImpl, Table } from "../sql/schema.js";
 import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
-import type { FlushContext } from "./unitofwork.js";
+import { fireEach, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
@@ -40,7 +40,7 @@ function tableParts(mapper: Mapper): TablePart[] {
 
 /** INSERT joined-inheritance objects: one multi-row INSERT … RETURNING per table, base first. */
 export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
-  for (const st of states) await ctx.fireMapperEvent("beforeInsert", mapper, st.obj);
+  await fireEach(ctx, "beforeInsert", mapper, states);
   const vp = mapper.versionProp;
   if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
   for (const part of tableParts(mapper)) {
@@ -83,7 +83,7 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
       });
     }
   }
-  for (const st of states) await ctx.fireMapperEvent("afterInsert", mapper, st.obj);
+  await fireEach(ctx, "afterInsert", mapper, states);
 }
 
 /**
@@ -92,7 +92,7 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
  * @throws StaleDataError when a row is gone or its version moved on.
  */
 export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys: readonly string[], group: readonly InstanceState[]): Promise<void> {
-  for (const st of group) await ctx.fireMapperEvent("beforeUpdate", mapper, st.obj);
+  await fireEach(ctx, "beforeUpdate", mapper, group);
   const vp = mapper.versionProp;
   const newVersions = group.map((st) => ((st.committed[vp?.key ?? ""] as number | undefined) ?? 0) + 1);
   for (const part of tableParts(mapper)) {
@@ -129,7 +129,7 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
     }
   }
   if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
-  for (const st of group) await ctx.fireMapperEvent("afterUpdate", mapper, st.obj);
+  await fireEach(ctx, "afterUpdate", mapper, group);
 }
 
 /**
@@ -138,7 +138,7 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
  * @throws StaleDataError when fewer rows than objects were deleted.
  */
 export async function deleteJoinedStates(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
-  for (const st of states) await ctx.fireMapperEvent("beforeDelete", mapper, st.obj);
+  await fireEach(ctx, "beforeDelete", mapper, states);
   const vp = mapper.versionProp;
   for (const part of tableParts(mapper).reverse()) {
     const isBase = part.table === mapper.base.table;
@@ -163,5 +163,5 @@ export async function deleteJoinedStates(ctx: FlushContext, mapper: Mapper, stat
       throw new StaleDataError(`DELETE statement on table '${part.table.name}' expected to delete ${states.length} row(s); ${deleted} were matched.`);
     }
   }
-  for (const st of states) await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
+  await fireEach(ctx, "afterDelete", mapper, states);
 }

@@ -31,7 +31,7 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
     enumerable: true,
     get(this: object) {
       const st = stateFor(this);
-      const d = st.dict;
+      const d = st.current;
       if (key in d) {
         const v = d[key];
         // A JSON value handed out may be mutated in place: keep a deep copy to compare at flush.
@@ -42,7 +42,7 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
     },
     set(this: object, value: unknown) {
       const st = stateFor(this);
-      if (st.expired?.has(key)) st.expired.delete(key);
+      if (st.expiredKeys?.has(key)) st.expired!.delete(key);
       st.dict[key] = value;
       if (st.status === "persistent" || st.status === "detached") st.markModified();
     },
@@ -52,7 +52,7 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
 function unloadedColumn(st: InstanceState, mapper: Mapper, key: string): unknown {
   if (st.status === "transient" || st.status === "pending") return undefined;
   const cls = mapper.className;
-  if (st.expired?.has(key)) {
+  if (st.expiredKeys?.has(key)) {
     throw new ExpiredAttributeError(
       `Attribute '${cls}.${key}' is expired; athanor does not load implicitly: await session.refresh(obj, ["${key}"]) before reading it`,
     );
@@ -74,9 +74,8 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
     enumerable: true,
     get(this: object) {
       const st = stateFor(this);
-      const d = st.dict;
-      if (key in d) {
-        const v = d[key];
+      if (key in st.current) {
+        const v = st.current[key];
         // A collection handed out may be changed in place (push/splice): examine it at flush.
         if (rel.uselist && st.status === "persistent" && !st.watched?.has(key) && !rel.viewonly) st.watch(key, false);
         return v;
@@ -88,7 +87,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       }
       if (st.status === "transient" || st.status === "pending" || st.raiseKeys?.has(`noload:${key}`)) {
         const empty = rel.uselist ? [] : null;
-        d[key] = empty;
+        st.dict[key] = empty;
         // noload: the empty value is what is "loaded", not a change to flush.
         if (st.status !== "transient" && st.status !== "pending") {
           if (rel.uselist) st.committedCollections.set(key, []);

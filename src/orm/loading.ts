@@ -5,9 +5,12 @@
  * 1. {@link planOrmSelect} turns a statement over entities into a Core SELECT: entity columns
  *    (minus deferred ones), SQL expression attributes, joined eager loads as LEFT OUTER JOINs to
  *    anonymous aliases (wrapping a LIMITed parent SELECT in a subquery), `containsEager` columns
- *    and `withLoaderCriteria` criteria.
+ *    and `withLoaderCriteria` criteria. The layout of a statement without loader options is
+ *    cached per columns clause (SQLAlchemy caches the whole compile state per cache key); only
+ *    its application to the statement's own clauses, which carry the bind values, runs per call.
  * 2. {@link processRows} turns rows into identity-mapped objects and assembles joined
- *    collections.
+ *    collections ({@link processRawRows}: from the driver's rows, processing values as they are
+ *    read).
  * 3. {@link postLoad} runs selectin loads: one `SELECT … WHERE key IN (…)` per relationship
  *    level and batch of 500 parents.
  * 4. {@link ormResult} wraps the tuples in a Result that enforces 2.0's `unique()` rule.
@@ -17,21 +20,28 @@
  * relationship's own `lazy` ("selectin", "joined", "noload"; "raise" by default). Default eager
  * strategies stop where the target mapper already occurs higher up the path (SQLAlchemy's
  * `join_depth=None` rule), or after `joinDepth` levels of the same relationship.
+ *
+ * Relationship criteria (`selectinload(User.addresses.and(crit))`, `ofType(Subclass)`) go into
+ * the eager join's ON clause or the selectin query's WHERE, re-targeted to the alias used; the
+ * collection then holds (and its committed snapshot is) only the matching rows, and one already
+ * loaded is kept unless the query populates existing objects.
  * @module
  */
-import type { IdentityMap } from "./identity-map.js";
+import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { and, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, FromClause, Select, select, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
-import { adaptExpression, adaptToFrom, AliasedClass } from "./aliased.js";
-import { ColumnExpressionProperty } from "./mapped-column.js";
+import type { ResultProcessor } from "../engine/result/metadata.js";
+import { adaptExpression, adaptToFrom, type AliasedClass } from "./aliased.js";
+import { retargetCriterion } from "./relationship-operators.js";
+import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import {
-  ColumnOption, Load, LoaderCriteriaOption, NestedLoadOptions, WithExpressionOption, isLoaderOption,
-  type ColumnDirective, type RelationshipStrategy,
+  NestedLoadOptions, isLoaderOption,
+  type ColumnDirective, type ColumnOption, type Load, type LoaderCriteriaOption, type LoaderOption, type RelationshipStrategy, type WithExpressionOption,
 } from "./options.js";
 import { stateOf, type InstanceState } from "./state.js";
 
@@ -50,6 +60,8 @@ export interface EntitySlot {
   readonly mapper: Mapper;
   readonly from: FromClause;
   readonly props: readonly ColumnProperty[];
+  /** `props[i].key`, read once per row instead of through each property. */
+  readonly keys: readonly string[];
   readonly offset: number;
   readonly pkPositions: readonly number[];
   /** Expression attributes (columnProperty / withExpression) in the row. */
@@ -75,6 +87,11 @@ export interface ColumnSlot {
 export interface JoinedLoad {
   readonly rel: RelationshipProperty;
   readonly child: EntitySlot;
+  /**
+   * Loaded with relationship criteria (`.and()` / `ofType(Subclass)`): a collection already
+   * loaded is kept unless the query populates existing objects (SQLAlchemy's rule for them).
+   */
+  readonly filtered?: boolean;
 }
 
 /** A compiled ORM SELECT. */
@@ -86,6 +103,10 @@ export interface OrmPlan {
   readonly criteria: readonly LoaderCriteriaOption[];
   /** withExpression options, handed on to nested loads. @internal */
   readonly expressions: readonly WithExpressionOption[];
+  /** Whether {@link postLoad} has anything to do (noload marks or selectin loads somewhere). @internal */
+  readonly needsPostLoad: boolean;
+  /** Result metadata of the ORM rows (one object per slot-name list). @internal */
+  readonly meta: ResultMetadataLike;
 }
 
 /** One relationship's strategy at one node of the load path. */
@@ -94,6 +115,8 @@ export interface ResolvedLoad {
   readonly strategy: RelationshipStrategy;
   readonly innerJoin: boolean | undefined;
   readonly alias: unknown;
+  /** Criteria on the target (`.and()` / `ofType(Subclass)`), against its table or an alias of it. */
+  readonly criteria: readonly ColumnElement<boolean>[];
   /** Option nodes below this relationship. */
   readonly children: readonly Load[];
   /** Column directives for the target entity. */
@@ -115,7 +138,8 @@ interface NodeOptions {
 }
 
 function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string } | undefined {
-  if (x instanceof AliasedClass) return { mapper: x.mapper, from: x.alias, name: x.alias.name ?? x.mapper.className };
+  // A brand, not instanceof: apps that never alias leave AliasedClass out of their bundle.
+  if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.alias.name ?? x.mapper.className };
   if (typeof x === "function") {
     const m = mapperOf(x);
     if (m) return { mapper: m, from: m.table, name: m.className };
@@ -123,11 +147,18 @@ function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string 
   return undefined;
 }
 
+function isAliasedClass(x: unknown): x is AliasedClass {
+  return (x as { _isAliasedClass?: true } | null)?._isAliasedClass === true;
+}
+function isColumnExpressionProperty(x: unknown): x is ColumnExpressionProperty {
+  return (x as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true;
+}
+
 /** Whether a statement selects ORM entities or attributes (and so goes through the ORM). */
 export function isOrmStatement(stmt: unknown): boolean {
   if (!(stmt instanceof Select)) return false;
   return (
-    stmt.rawColumns.some((c) => entityOf(c) !== undefined || c instanceof InstrumentedAttribute || c instanceof ColumnExpressionProperty) ||
+    stmt.rawColumns.some((c) => entityOf(c) !== undefined || c instanceof InstrumentedAttribute || isColumnExpressionProperty(c)) ||
     stmt.loaderOptions.length > 0
   );
 }
@@ -197,20 +228,20 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       const innerJoin = [...explicit].reverse().find((l) => l.opts.innerJoin !== undefined)?.opts.innerJoin;
       const alias = [...explicit].reverse().find((l) => l.opts.alias !== undefined)?.opts.alias;
       out.push({
-        rel, strategy: last.strategy ?? "raise", innerJoin, alias,
+        rel, strategy: last.strategy ?? "raise", innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []),
         children: explicit.flatMap((l) => l.children), columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
       });
       continue;
     }
     if (wildcard) {
-      out.push({ rel, strategy: wildcard.strategy ?? "raise", innerJoin: undefined, alias: undefined, children: [], columns: [], mapperPath, relPath });
+      out.push({ rel, strategy: wildcard.strategy ?? "raise", innerJoin: undefined, alias: undefined, criteria: [], children: [], columns: [], mapperPath, relPath });
       continue;
     }
     const lazy = rel.lazy;
     if (lazy === "noload") {
-      out.push({ rel, strategy: "noload", innerJoin: undefined, alias: undefined, children: [], columns: [], mapperPath, relPath });
+      out.push({ rel, strategy: "noload", innerJoin: undefined, alias: undefined, criteria: [], children: [], columns: [], mapperPath, relPath });
     } else if ((lazy === "selectin" || lazy === "joined") && defaultDepthAllows(rel, mapperPath, node.relPath)) {
-      out.push({ rel, strategy: lazy, innerJoin: undefined, alias: undefined, children: [], columns: [], mapperPath, relPath });
+      out.push({ rel, strategy: lazy, innerJoin: undefined, alias: undefined, criteria: [], children: [], columns: [], mapperPath, relPath });
     }
   }
   return out;
@@ -236,13 +267,111 @@ interface EagerJoin {
  * @throws ArgumentError for a non-option in `.options()` or an unsupported columns-clause element.
  */
 export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = []): OrmPlan {
+  // Without loader options the layout depends only on the columns clause (and the mappers'
+  // configuration): it is cached per columns-clause objects. With options (fresh objects per
+  // statement, criteria closures evaluated per plan) it is planned each time.
+  if (stmt.loaderOptions.length === 0 && extraOptions.length === 0) {
+    const layout = cachedLayout(stmt);
+    // A statement object executed again (built once, run with parameters, as session.get()
+    // does) reuses its whole plan: the layout remembers the last statement it was applied to.
+    if (layout.last !== undefined && layout.last.stmt === stmt) return layout.last.plan;
+    const plan = assembleOrmPlan(stmt, layout);
+    layout.last = { stmt, plan };
+    return plan;
+  }
+  return assembleOrmPlan(stmt, analyzeOrmSelect(stmt, extraOptions));
+}
+
+/**
+ * The part of a plan that does not depend on the statement's WHERE, ORDER BY, LIMIT, … (which
+ * carry its bind values): row layout, columns, eager joins, inheritance FROMs and criteria.
+ */
+interface OrmLayout {
+  readonly slots: readonly Slot[];
+  readonly cols: readonly SelectArg[];
+  readonly joins: readonly EagerJoin[];
+  readonly eagerOrder: readonly ColumnElement<unknown, string>[];
+  readonly polyFroms: readonly FromClause[];
+  readonly extraWhere: readonly Condition[];
+  readonly setupJoins: SetupJoin[] | undefined;
+  readonly hasJoinedCollections: boolean;
+  readonly hasJoinedEagerCollections: boolean;
+  readonly criteria: readonly LoaderCriteriaOption[];
+  readonly expressions: readonly WithExpressionOption[];
+  readonly needsPostLoad: boolean;
+  readonly meta: ResultMetadataLike;
+  /** The last statement this (cached) layout was applied to, and the plan made. */
+  last?: { readonly stmt: Select; readonly plan: OrmPlan };
+}
+
+/** A cached layout and the mapper configuration it was planned against. */
+interface CachedLayout {
+  readonly layout: OrmLayout;
+  readonly mappers: readonly Mapper[];
+  readonly stamp: number;
+}
+interface LayoutNode {
+  next: WeakMap<object, LayoutNode> | undefined;
+  entry: CachedLayout | undefined;
+}
+/** Layouts of option-less ORM selects, in a trie keyed by the columns-clause objects (held weakly). */
+const layoutRoots = new WeakMap<object, LayoutNode>();
+
+/**
+ * Sum of the sizes of what planning reads from the mappers (properties, relationships,
+ * subclasses, registry): each only grows, so any configuration change moves the sum.
+ */
+function configStamp(mappers: readonly Mapper[]): number {
+  let n = 0;
+  for (const m of mappers) {
+    n += m.columnProps.length + m.relationships.size + m.expressionProps.size + m.subMappers.length;
+    n += (m.registry as { readonly mappers?: readonly Mapper[] }).mappers?.length ?? 0;
+  }
+  return n;
+}
+
+function layoutMappers(slots: readonly Slot[]): Mapper[] {
+  const out: Mapper[] = [];
+  const walk = (s: EntitySlot) => {
+    if (!out.includes(s.mapper)) out.push(s.mapper);
+    for (const j of s.joined) walk(j.child);
+    for (const l of s.selectin) if (!out.includes(l.rel.mapper)) out.push(l.rel.mapper);
+  };
+  for (const s of slots) if (s.kind === "entity") walk(s);
+  return out;
+}
+
+function cachedLayout(stmt: Select): OrmLayout {
+  const raw = stmt.rawColumns;
+  let map = layoutRoots;
+  let node: LayoutNode | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i] as unknown;
+    if ((typeof c !== "object" && typeof c !== "function") || c === null) return analyzeOrmSelect(stmt, []);
+    node = map.get(c);
+    if (node === undefined) map.set(c, (node = { next: undefined, entry: undefined }));
+    if (i < raw.length - 1) map = node.next ??= new WeakMap();
+  }
+  if (node === undefined) return analyzeOrmSelect(stmt, []);
+  const hit = node.entry;
+  if (hit !== undefined && configStamp(hit.mappers) === hit.stamp) return hit.layout;
+  const layout = analyzeOrmSelect(stmt, []);
+  const mappers = layoutMappers(layout.slots);
+  node.entry = { layout, mappers, stamp: configStamp(mappers) };
+  return layout;
+}
+
+/** Plan the layout of an ORM select (everything but the statement's own clauses). */
+function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLayout {
   const options = [...stmt.loaderOptions, ...extraOptions];
   for (const o of options) if (!isLoaderOption(o)) throw new ArgumentError(`options(): ${String(o)} is not a loader option`);
-  const nested = options.find((o): o is NestedLoadOptions => o instanceof NestedLoadOptions);
-  const rootLoads = [...new Set(options.filter((o): o is Load => o instanceof Load).map((l) => l.root))];
-  const colDirectives = options.filter((o): o is ColumnOption => o instanceof ColumnOption).map((o) => o.directive);
-  const criteria = options.filter((o): o is LoaderCriteriaOption => o instanceof LoaderCriteriaOption);
-  const withExprs = options.filter((o): o is WithExpressionOption => o instanceof WithExpressionOption);
+  // optionKind, not instanceof: option classes an app never uses stay out of its bundle.
+  const opts = options as readonly LoaderOption[];
+  const nested = opts.find((o): o is NestedLoadOptions => o.optionKind === "nested");
+  const rootLoads = [...new Set(opts.filter((o): o is Load => o.optionKind === "load").map((l) => l.root))];
+  const colDirectives = opts.filter((o): o is ColumnOption => o.optionKind === "column").map((o) => o.directive);
+  const criteria = opts.filter((o): o is LoaderCriteriaOption => o.optionKind === "criteria");
+  const withExprs = opts.filter((o): o is WithExpressionOption => o.optionKind === "expression");
   const cols: SelectArg[] = [];
   const slots: Slot[] = [];
   const joins: EagerJoin[] = [];
@@ -278,7 +407,7 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
       cols.push(new Label(key, adaptToFrom(expr, mapper.table, from)));
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
-    const slot: EntitySlot = { kind: "entity", mapper, from, props, offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
+    const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
     for (const l of resolveLoads(mapper, node)) {
       const rel = l.rel;
       const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath };
@@ -291,7 +420,7 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
         const inner = !outerChain && (l.innerJoin ?? rel.options.innerjoin ?? false);
         const tAlias = target.table.alias();
         joinedAliases.add(tAlias);
-        const crit = criteriaFor(target, tAlias);
+        const crit = [...criteriaFor(target, tAlias), ...l.criteria.map((c) => retargetCriterion(c, target.table, tAlias))];
         if (rel.direction === "MANYTOMANY") {
           const secAlias = rel.secondary!.alias();
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
@@ -304,7 +433,7 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
         }
         for (const o of relOrderBy(rel)) eagerOrder.push(adaptToFrom(o, target.table, tAlias));
         const child = addEntity(target, tAlias, rel.key, childNode, !inner);
-        slot.joined.push({ rel, child });
+        slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
         if (rel.uselist) {
           hasJoinedCollections = true;
           hasJoinedEagerCollections = true;
@@ -359,7 +488,7 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
         slots.push({ kind: "column", offset: cols.length, name: c.key });
         cols.push(c);
       }
-    } else if (raw instanceof ColumnExpressionProperty) {
+    } else if (isColumnExpressionProperty(raw)) {
       slots.push({ kind: "column", offset: cols.length, name: raw.key ?? `col_${cols.length}` });
       cols.push(raw.key ? new Label(raw.key, raw) : raw);
     } else if (raw instanceof ColumnElement) {
@@ -375,20 +504,33 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
     for (const c of criteria) if (isa(ent, c.mapper) && (f === ent.table || c.includeAliases)) extraWhere.push(criteriaCondition(c, f));
   }
 
+  return {
+    slots, cols, joins, eagerOrder, polyFroms, extraWhere, setupJoins, hasJoinedCollections, hasJoinedEagerCollections, criteria,
+    expressions: withExprs,
+    needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
+    meta: ormResultMetadata(slots.map((s) => s.name)),
+  };
+}
+
+/** The Core statement of a plan: the layout applied to this statement's clauses (and bind values). */
+function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   let base = stmt;
-  if (polyFroms.length) base = base.selectFrom(...polyFroms);
-  if (setupJoins) base = withSetupJoins(base, setupJoins);
-  if (extraWhere.length) base = base.where(...extraWhere);
-  const wrap = hasJoinedEagerCollections && (stmt.limitClause !== undefined || stmt.offsetClause !== undefined);
+  if (t.polyFroms.length) base = base.selectFrom(...t.polyFroms);
+  if (t.setupJoins) base = withSetupJoins(base, t.setupJoins);
+  if (t.extraWhere.length) base = base.where(...t.extraWhere);
+  const wrap = t.hasJoinedEagerCollections && (stmt.limitClause !== undefined || stmt.offsetClause !== undefined);
   let core: Select;
   if (!wrap) {
-    core = base.withOnlyColumns(...cols) as unknown as Select;
-    for (const j of joins) core = core.joinFrom(j.from, j.target, j.onclause, { isOuter: !j.inner });
-    if (eagerOrder.length) core = core.orderBy(...eagerOrder);
+    core = base.withOnlyColumns(...t.cols) as unknown as Select;
+    for (const j of t.joins) core = core.joinFrom(j.from, j.target, j.onclause, { isOuter: !j.inner });
+    if (t.eagerOrder.length) core = core.orderBy(...t.eagerOrder);
   } else {
-    core = wrapLimited(base, cols as ColumnElement<unknown, string>[], joins, eagerOrder);
+    core = wrapLimited(base, t.cols as ColumnElement<unknown, string>[], t.joins, t.eagerOrder);
   }
-  return { stmt: core, slots, hasJoinedCollections, criteria, expressions: withExprs };
+  return {
+    stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
+    needsPostLoad: t.needsPostLoad, meta: t.meta,
+  };
 }
 
 /**
@@ -396,7 +538,7 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
  * parent SELECT (with its WHERE, joins, ORDER BY, LIMIT) becomes an anonymous subquery; the
  * eager aliases join to it, and its ORDER BY is repeated outside (SQLAlchemy does the same).
  */
-function wrapLimited(base: Select, cols: ColumnElement<unknown, string>[], joins: EagerJoin[], eagerOrder: ColumnElement<unknown, string>[]): Select {
+function wrapLimited(base: Select, cols: readonly ColumnElement<unknown, string>[], joins: readonly EagerJoin[], eagerOrder: readonly ColumnElement<unknown, string>[]): Select {
   const eagerTargets = new Set(joins.map((j) => j.target));
   const isEagerCol = (c: ColumnElement<unknown, string>) => c instanceof ColumnClause && c.table !== undefined && eagerTargets.has(c.table);
   const innerIdx: number[] = [];
@@ -461,7 +603,7 @@ function noteMapper(m: Mapper): void {
 }
 
 function aliasFrom(alias: unknown, target: Mapper): FromClause {
-  if (alias instanceof AliasedClass) {
+  if (isAliasedClass(alias)) {
     if (alias.mapper !== target) throw new ArgumentError(`containsEager(): alias of ${alias.mapper.className} given for a relationship to ${target.className}`);
     return alias.alias;
   }
@@ -509,55 +651,91 @@ function selectinBatchSize(ctx: LoadContext, keyWidth: number): number {
   return Math.max(1, Math.min(SELECTIN_BATCH, room));
 }
 
-/** Materialize (or find in the identity map) the entity of a slot from a raw row. */
-export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonly unknown[]): object | null {
+/** Result processors per raw column (`undefined` where values pass through), for rows read unprocessed. */
+export type RowProcessors = readonly (ResultProcessor | undefined)[];
+
+/** A value of a raw row as the result would hand it out: its processor applied to a non-null value. */
+function valueAt(row: readonly unknown[], i: number, procs: RowProcessors | undefined): unknown {
+  const v = row[i];
+  if (procs === undefined || v === null || v === undefined) return v;
+  const p = procs[i];
+  return p === undefined ? v : p(v);
+}
+
+/**
+ * Materialize (or find in the identity map) the entity of a slot from a row. With `procs`, the
+ * row is as the driver returned it and each value read is processed on the way (no processed
+ * copy of the row).
+ */
+export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonly unknown[], procs?: RowProcessors): object | null {
   const { mapper, props, offset, pkPositions, exprs, nullExprs } = slot;
-  let key: string;
+  // The identity as the map stores it (class part + key part): no key string per row.
+  let part: IdentityPart;
   if (pkPositions.length === 1) {
     // The usual single-column key: no array per row.
-    const v = row[offset + pkPositions[0]];
+    const v = valueAt(row, offset + pkPositions[0], procs);
     if (v === null || v === undefined) return null;
-    key = mapper.identityKeyOf(v);
+    part = mapper.identityPart(v);
   } else {
     const pk: unknown[] = [];
     for (const i of pkPositions) {
-      const v = row[offset + i];
+      const v = valueAt(row, offset + i, procs);
       if (v === null || v === undefined) return null;
       pk.push(v);
     }
-    key = mapper.identityKey(pk);
+    part = mapper.identityPartOf(pk);
   }
-  const existing = ctx.identityMap.get(key);
+  const classId = mapper.identityId;
+  const existing = ctx.identityMap.getByIdentity(classId, part);
   if (existing) {
     const st = stateOf(existing)!;
     if (st.status === "deleted") return existing;
-    const modified = ctx.populateExisting ? undefined : new Set(st.changedColumnKeys());
-    for (let i = 0; i < props.length; i++) {
-      const k = props[i].key;
-      if (ctx.populateExisting || !(k in st.dict) || (st.expired?.has(k) && !modified!.has(k))) {
-        st.dict[k] = row[offset + i];
-        st.committed[k] = row[offset + i];
+    const populate = ctx.populateExisting;
+    const d = st.dict;
+    const keys = slot.keys;
+    // Changed columns are computed only when an expired column is met (rare): a row for an
+    // object already loaded usually leaves it untouched.
+    let modified: Set<string> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      let load = populate || !(k in d);
+      if (!load && st.expired !== undefined && st.expired.has(k)) load = !(modified ??= new Set(st.changedColumnKeys())).has(k);
+      if (load) {
+        const v = valueAt(row, offset + i, procs);
+        d[k] = v;
+        st.committed[k] = v;
         st.expired?.delete(k);
       }
     }
-    for (const e of exprs) if (ctx.populateExisting || !(e.key in st.dict)) st.dict[e.key] = row[e.offset];
+    for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);
     for (const k of nullExprs) if (!(k in st.dict)) st.dict[k] = null;
     return existing;
   }
-  // Mapped inheritance: the discriminator picks the subclass to build (the mapper itself otherwise).
-  const { obj, state } = mapper.polymorphicMapperForRow(props, row, offset).newInstanceForLoad();
+  // Mapped inheritance: the discriminator picks the subclass to build (the mapper itself otherwise;
+  // rows come with processors only when there is no subclass to pick).
+  const state = (mapper.subMappers.length === 0 ? mapper : mapper.polymorphicMapperForRow(props, row, offset)).newStateForLoad();
   const d = state.dict;
   const c = state.committed;
-  for (let i = 0; i < props.length; i++) {
-    const v = row[offset + i];
-    d[props[i].key] = v;
-    c[props[i].key] = v;
+  const keys = slot.keys;
+  if (procs === undefined) {
+    for (let i = 0; i < keys.length; i++) {
+      const v = row[offset + i];
+      d[keys[i]] = v;
+      c[keys[i]] = v;
+    }
+  } else {
+    for (let i = 0; i < keys.length; i++) {
+      const v = valueAt(row, offset + i, procs);
+      d[keys[i]] = v;
+      c[keys[i]] = v;
+    }
   }
-  if (exprs.length) for (const e of exprs) d[e.key] = row[e.offset];
+  if (exprs.length) for (const e of exprs) d[e.key] = valueAt(row, e.offset, procs);
   if (nullExprs.length) for (const k of nullExprs) d[k] = null;
-  state.loaded(key, ctx.sessionId);
-  ctx.identityMap.set(key, obj);
-  return obj;
+  state.loadedAs(part, ctx.sessionId);
+  // The key was just looked up and found absent: addByIdentity() skips set()'s replace check.
+  ctx.identityMap.addByIdentity(classId, part, state.obj);
+  return state.obj;
 }
 
 /** Mark noload relationships of loaded objects: they read as empty / null. */
@@ -571,11 +749,42 @@ function applyNoload(objs: Iterable<object>, rels: readonly RelationshipProperty
 }
 
 /**
+ * {@link processRows} for rows as the driver returned them plus their result processors
+ * (engine/orm-rows.ts `takeRawValueRows`): a plain entity select applies each processor while
+ * reading the value into the object; other layouts process the rows first.
+ */
+export function processRawRows(ctx: LoadContext, plan: OrmPlan, raw: { readonly rows: readonly (readonly unknown[])[]; readonly processors: RowProcessors | undefined }): unknown[][] {
+  const procs = raw.processors;
+  if (procs === undefined) return processRows(ctx, plan, raw.rows);
+  const slots = plan.slots;
+  const first = slots[0];
+  if (slots.length === 1 && first.kind === "entity" && first.joined.length === 0 && first.mapper.subMappers.length === 0) {
+    // select(Entity): values are processed as they are read into the object.
+    const rows = raw.rows;
+    const n = rows.length;
+    const single = new Array<unknown[]>(n);
+    for (let r = 0; r < n; r++) single[r] = [instanceFromRow(ctx, first, rows[r], procs)];
+    return single;
+  }
+  const processed = raw.rows.map((row) => row.map((v, i) => valueAt(row, i, procs)));
+  return processRows(ctx, plan, processed);
+}
+
+/**
  * Rows of an ORM select → tuples of entities/values, with joined loads assembled: every parent
  * seen gets its joined collection (empty when no child row matched) unless the collection was
  * changed in memory and the query does not populate existing objects.
  */
 export function processRows(ctx: LoadContext, plan: OrmPlan, rows: readonly (readonly unknown[])[]): unknown[][] {
+  const slots = plan.slots;
+  const first = slots[0];
+  if (slots.length === 1 && first.kind === "entity" && first.joined.length === 0) {
+    // The usual select(Entity): one object per row, no per-row closure or slot dispatch.
+    const n = rows.length;
+    const single = new Array<unknown[]>(n);
+    for (let r = 0; r < n; r++) single[r] = [instanceFromRow(ctx, first, rows[r])];
+    return single;
+  }
   const out: unknown[][] = [];
   const collections = new Map<InstanceState, Map<string, Set<object>>>();
   const seenParents: Map<EntitySlot, Set<object>> = new Map();
@@ -608,7 +817,7 @@ export function processRows(ctx: LoadContext, plan: OrmPlan, rows: readonly (rea
       for (const j of slot.joined) {
         const set = collections.get(st)?.get(j.rel.key);
         const children = set ? [...set] : [];
-        if (!ctx.populateExisting && j.rel.key in st.dict && st.status === "persistent" && isModifiedCollection(st, j.rel)) continue;
+        if (!ctx.populateExisting && j.rel.key in st.dict && st.status === "persistent" && (j.filtered === true || isModifiedCollection(st, j.rel))) continue;
         assignRelationship(st, j.rel, children);
       }
     }
@@ -667,26 +876,35 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath);
   const extra: unknown[] = [nestedOpts, ...plan.criteria, ...plan.expressions];
   const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath }).some((l) => l.strategy !== "raise");
-  const states = parents.map((p) => stateOf(p)!);
+  // Relationship criteria (`.and()` / `ofType(Subclass)`) go into the WHERE of each batch, with
+  // their own bound values; a relationship already loaded is kept unless populateExisting.
+  const filtered = load.criteria.length > 0;
+  const crit = load.criteria.map((c) => retargetCriterion(c, target.table, target.table));
+  let states = parents.map((p) => stateOf(p)!);
+  if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
   if (rel.direction === "MANYTOONE") {
     const wanted = new Map<string, unknown[]>();
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
       if (fk.some((v) => v === null || v === undefined)) continue;
       const key = target.identityKey(fk);
-      if (!ctx.identityMap.has(key) || hasBelow || ctx.populateExisting || load.columns.length) wanted.set(key, fk);
+      // With criteria the identity map cannot tell whether the target matches: always ask.
+      if (filtered || !ctx.identityMap.has(key) || hasBelow || ctx.populateExisting || load.columns.length) wanted.set(key, fk);
     }
+    const matched = filtered ? new Set<object>() : undefined;
     const keys = [...wanted.values()];
     const remoteCols = rel.syncPairs.map(([, remote]) => remote);
     const size = selectinBatchSize(ctx, remoteCols.length);
     for (let i = 0; i < keys.length; i += size) {
       const batch = keys.slice(i, i + size);
       const cond = remoteCols.length === 1 ? remoteCols[0].in(batch.map((k) => k[0])) : tuple(...remoteCols).in(batch);
-      await ctx.executeOrm(select(target.class_ as never).where(cond) as unknown as Select, extra);
+      const rows = await ctx.executeOrm(select(target.class_ as never).where(cond, ...crit) as unknown as Select, extra);
+      if (matched) for (const r of rows) matched.add(r[0] as object);
     }
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
-      const obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(fk)) ?? null;
+      let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(fk)) ?? null;
+      if (matched && obj && !matched.has(obj)) obj = null;
       if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
       assignRelationship(st, rel, obj ? [obj] : []);
     }
@@ -721,7 +939,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       stmt = select(target.class_ as never, ...keyCols) as unknown as Select;
     }
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
-    stmt = stmt.where(cond);
+    stmt = stmt.where(cond, ...crit);
     if (orderBy.length) stmt = stmt.orderBy(...orderBy);
     const tuples = await ctx.executeOrm(stmt, extra);
     for (const t of tuples) {
@@ -829,11 +1047,13 @@ function guardUnique<R extends object>(result: R): R {
  * object, so reusing it avoids rebuilding the row shape on every execution.
  */
 const ormMetadataCache = new Map<string, ResultMetadataLike>();
-interface ResultMetadataLike {
+/** @internal */
+export interface ResultMetadataLike {
   readonly keys: readonly string[];
   readonly processors: readonly undefined[];
 }
-function ormResultMetadata(keys: string[]): ResultMetadataLike {
+/** @internal */
+export function ormResultMetadata(keys: string[]): ResultMetadataLike {
   const sig = keys.join("\u0000");
   let m = ormMetadataCache.get(sig);
   if (!m) {
@@ -851,6 +1071,6 @@ function ormResultMetadata(keys: string[]): ResultMetadataLike {
  * InvalidRequestError.
  */
 export function ormResult(plan: OrmPlan, tuples: unknown[][]): Result<unknown[], Record<string, unknown>> {
-  const res = new Result(ormResultMetadata(plan.slots.map((s) => s.name)), tuples, { rowsAffected: -1, returnsRows: true });
+  const res = new Result(plan.meta, tuples, { rowsAffected: -1, returnsRows: true });
   return plan.hasJoinedCollections ? guardUnique(res) : res;
 }

@@ -4,10 +4,10 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { and, BinaryExpression, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
+import { and, BinaryExpression, bindparam, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, ForeignKey, TableImpl, type Table } from "../sql/schema.js";
-import { inferJoinCondition, TableClause, type FromClause } from "../sql/selectable.js";
+import { inferJoinCondition, select, TableClause, type FromClause, type Select } from "../sql/selectable.js";
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
@@ -16,6 +16,7 @@ import { Dispatcher, type EventSpecs } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { defineColumnAccessor } from "./instrumentation.js";
+import { identityPartOfText, type IdentityPart } from "./identity-map.js";
 
 /** A mapped class: any constructor whose prototype carries a mapper. */
 export type MappedClass<T = object> = abstract new (...args: never[]) => T;
@@ -543,6 +544,40 @@ export class Mapper {
     if (typeof v === "number" || typeof v === "string") return this.identityPrefix + "\u0001" + v;
     return `${this.identityPrefix}\u0001${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
   }
+  /**
+   * The primary-key part of the identity key of a single-column key value, as the identity map
+   * stores it ({@link IdentityPart}): the number itself for a number, else the text
+   * {@link identityKeyOf} puts after the class part (a string whose text is a number's canonical
+   * text becomes that number, so `"42"` and `42` stay one identity, as their key strings are).
+   * @internal
+   */
+  identityPart(v: unknown): IdentityPart {
+    if (typeof v === "number") return v;
+    if (typeof v === "string") return identityPartOfText(v);
+    return typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v);
+  }
+  /** {@link identityPart} of a composite key: the text after the class part of {@link identityKey}. @internal */
+  identityPartOf(pk: readonly unknown[]): IdentityPart {
+    if (pk.length === 1) return this.identityPart(pk[0]);
+    let s = "";
+    for (let i = 0; i < pk.length; i++) {
+      const v = pk[i];
+      s += `${i ? "\u0001" : ""}${typeof v === "bigint" ? `${v}n` : v instanceof Date ? v.toISOString() : String(v)}`;
+    }
+    return s;
+  }
+  /**
+   * `select(cls).where(pk1 = :pk_0 AND …)`, built once: `session.get()` runs it with the key
+   * values as parameters, so each lookup reuses one statement object and its ORM plan (as
+   * SQLAlchemy caches the statement of `Session.get()`). @internal
+   */
+  get getStatement(): Select {
+    return (this._getStatement ??= select(this.class_ as never).where(
+      // Typed like the column, so the key values get the column type's bind processing.
+      and(...this.pkProps.map((p, i) => (p.column as ColumnElement<unknown, string>).eq(bindparam(`pk_${i}`, undefined, p.column.type) as never))),
+    ) as unknown as Select);
+  }
+  private _getStatement: Select | undefined;
   /** `identityId` as a string, cached (the leading part of every identity key). */
   private get identityPrefix(): string {
     const id = this.identityId;
@@ -562,6 +597,11 @@ export class Mapper {
   private _stateAccessorOn: object | undefined;
   /** Create an instance without calling its constructor (as loading does). @internal */
   newInstanceForLoad(): { obj: object; state: InstanceState } {
+    const state = this.newStateForLoad();
+    return { obj: state.obj, state };
+  }
+  /** {@link newInstanceForLoad} without the wrapper object (the loader's per-row path): `state.obj` is the instance. @internal */
+  newStateForLoad(): InstanceState {
     const proto = this.class_.prototype as object;
     if (this._stateAccessorOn !== proto) {
       installStateAccessor(proto);
@@ -570,7 +610,7 @@ export class Mapper {
     const obj = Object.create(proto) as object;
     const state = new InstanceState(obj, this);
     attachState(obj, state);
-    return { obj, state };
+    return state;
   }
 
   /** Resolve relationships and install their accessors. @internal */
@@ -605,6 +645,20 @@ export class Mapper {
     const r = this.relationships.get(key);
     if (!r) throw new ArgumentError(`${this.className} has no relationship '${key}'`);
     return r;
+  }
+
+  // ---- runtime inspection (`inspect(User)`, SQLAlchemy's `Mapper.columns` / `.primary_key` / `.attrs`)
+  /** Mapped table columns by attribute key. */
+  get columns(): ReadonlyMap<string, ColumnImpl> {
+    return new Map(this.columnProps.map((p) => [p.key, p.column]));
+  }
+  /** Primary key columns in table order. */
+  get primaryKey(): readonly ColumnImpl[] {
+    return this.pkProps.map((p) => p.column);
+  }
+  /** Every mapped attribute by key: columns, SQL expressions and relationships. */
+  get attrs(): ReadonlyMap<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty> {
+    return new Map<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty>([...this.columnPropsByKey, ...this.expressionProps, ...this.relationships]);
   }
 }
 

@@ -1,26 +1,76 @@
 /**
  * Loader options (SQLAlchemy's `sqlalchemy.orm.strategy_options`): eager loading of
  * relationships (`selectinload`, `joinedload`, `containsEager`), explicit no/raise loading, and
- * column deferral (`defer`, `undefer`, `loadOnly`), plus `withLoaderCriteria`.
+ * column deferral (`defer`, `undefer`, `loadOnly`), plus `withLoaderCriteria`. A relationship
+ * may be given narrowed: `selectinload(User.addresses.and(crit))` / `joinedload(…)` load only
+ * matching children, `ofType(Subclass)` adds the discriminator, `containsEager(rel.ofType(a))`
+ * reads the children from alias `a`.
  * @module
  */
 import { ArgumentError } from "../errors.js";
 import { ColumnElement, type Condition } from "../sql/elements.js";
 import { InstrumentedAttribute, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
-import { RelationshipSpec } from "./relationship.js";
+import { CacheKeyBuilder } from "../sql/cache-key.js";
+import type { FromClause } from "../sql/selectable.js";
+import type { RelationshipComparator } from "./relationship.js";
 
 /** How a relationship on a path is loaded. */
 export type RelationshipStrategy = "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "containsEager";
 
-/** Anything naming a relationship: the class attribute (`User.addresses`). */
-export type RelationshipRef = RelationshipSpec<unknown> | { readonly _isAliasedRelationship: true };
+/**
+ * Anything naming a relationship: the class attribute (`User.addresses`), one seen from an
+ * alias (`ua.addresses`), narrowed with `.ofType(…)` or `.and(…)`.
+ */
+export type RelationshipRef = RelationshipComparator<unknown>;
 
-function relOf(ref: unknown, where: string): RelationshipProperty {
-  if (ref instanceof RelationshipSpec) return ref.property;
-  const aliasedRel = ref as { _isAliasedRelationship?: boolean; property?: RelationshipProperty } | null;
-  if (aliasedRel?._isAliasedRelationship && aliasedRel.property) return aliasedRel.property;
-  throw new ArgumentError(`${where}() expects a relationship attribute such as User.addresses; got ${String(ref)}`);
+/** What a loader option keeps of a relationship reference. */
+interface RelTarget {
+  readonly prop: RelationshipProperty;
+  /** `.and()` criteria plus the discriminator of an `ofType(SingleTableSubclass)`. */
+  readonly criteria: readonly ColumnElement<boolean>[];
+  /** Whether `.and()` criteria were given (not only an ofType discriminator). */
+  readonly userCriteria: boolean;
+  /** The alias of `ofType(aliased(Target))`. */
+  readonly alias: FromClause | undefined;
 }
+
+function relOf(ref: unknown, where: string): RelTarget {
+  // A brand, not instanceof: options.ts needs no value import of relationship.ts (an import cycle).
+  const cmp = ref as Partial<RelationshipComparator<unknown>> | null;
+  if (cmp?._isRelationshipComparator !== true || typeof cmp._sides !== "function") {
+    throw new ArgumentError(`${where}() expects a relationship attribute such as User.addresses; got ${String(ref)}`);
+  }
+  const sides = cmp._sides();
+  const { prop, targetMapper, targetFrom } = sides;
+  const criteria: ColumnElement<boolean>[] = [];
+  if (targetMapper !== prop.mapper) {
+    const discriminator = targetMapper.polymorphicCriterion();
+    if (discriminator) criteria.push(discriminator as ColumnElement<boolean>);
+  }
+  const extra = sides.extraCriteria ?? [];
+  criteria.push(...extra);
+  return { prop, criteria, userCriteria: extra.length > 0, alias: targetFrom };
+}
+
+/** A Load node for `ref`, refusing criteria where the strategy loads nothing to filter. */
+function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy, opts: LoadOpts, parent?: Load): Load {
+  const r = relOf(ref, where);
+  if (r.userCriteria && strategy !== "selectin" && strategy !== "joined") {
+    throw new ArgumentError(`${where}(): relationship criteria (.and()) apply to selectinload() and joinedload(); for containsEager() put them in the join`);
+  }
+  const criteria = strategy === "selectin" || strategy === "joined" ? r.criteria : [];
+  return new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria }, parent);
+}
+
+/** Per-node settings of a {@link Load}. */
+export interface LoadOpts {
+  readonly innerJoin?: boolean;
+  /** containsEager: the alias (or aliased class) the statement joined the target as. */
+  readonly alias?: unknown;
+  /** Criteria on the target (from `.and()` / `ofType(Subclass)`), written against its table or an alias of it. */
+  readonly criteria?: readonly ColumnElement<boolean>[];
+}
+
 function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } {
   const expr = ref as { _isColumnExpressionProperty?: boolean; boundKey?: string; boundMapper?: Mapper } | null;
   if (expr?._isColumnExpressionProperty) {
@@ -41,13 +91,15 @@ export type ColumnAttributeRef = InstrumentedAttribute | { readonly _isColumnExp
 /** One node of a loader-option path: a relationship, its strategy, and options below it. */
 export class Load {
   readonly _isLoaderOption = true;
+  /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
+  readonly optionKind = "load" as const;
   /** Column directives on the target entity of this path node. */
   readonly columnDirectives: ColumnDirective[] = [];
   readonly children: Load[] = [];
   constructor(
     readonly relationship: RelationshipProperty | "*" | undefined,
     readonly strategy: RelationshipStrategy | undefined,
-    readonly opts: { innerJoin?: boolean; alias?: unknown } = {},
+    readonly opts: LoadOpts = {},
     public parent: Load | undefined = undefined,
   ) {}
   private chain(child: Load): Load {
@@ -56,19 +108,19 @@ export class Load {
   }
   /** Continue the path: `selectinload(User.orders).selectinload(Order.items)`. */
   selectinload(attr: RelationshipRef): Load {
-    return this.chain(new Load(relOf(attr, "selectinload"), "selectin", {}, this));
+    return this.chain(loadOf(attr, "selectinload", "selectin", {}, this));
   }
   joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
-    return this.chain(new Load(relOf(attr, "joinedload"), "joined", opts, this));
+    return this.chain(loadOf(attr, "joinedload", "joined", opts, this));
   }
   raiseload(attr: RelationshipRef | "*"): Load {
-    return this.chain(new Load(attr === "*" ? "*" : relOf(attr, "raiseload"), "raise", {}, this));
+    return this.chain(attr === "*" ? new Load("*", "raise", {}, this) : loadOf(attr, "raiseload", "raise", {}, this));
   }
   noload(attr: RelationshipRef): Load {
-    return this.chain(new Load(relOf(attr, "noload"), "noload", {}, this));
+    return this.chain(loadOf(attr, "noload", "noload", {}, this));
   }
   containsEager(attr: RelationshipRef, opts: { alias?: unknown } = {}): Load {
-    return this.chain(new Load(relOf(attr, "containsEager"), "containsEager", opts, this));
+    return this.chain(loadOf(attr, "containsEager", "containsEager", opts, this));
   }
   /** Defer columns of this path's target entity. */
   defer(...attrs: ColumnAttributeRef[]): Load {
@@ -111,7 +163,13 @@ export class Load {
   signature(): string {
     const rel = this.relationship === "*" ? "*" : this.relationship ? `${this.relationship.parent.id}.${this.relationship.key}` : "";
     const cols = this.columnDirectives.map((d) => `${d.kind}:${d.mapper?.id ?? ""}:${"key" in d ? d.key : d.keys.join("+")}`).join(",");
-    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
+    // Criteria by structure only: their bound values are taken at each execution.
+    const crit = (this.opts.criteria ?? []).map((c) => {
+      const k = new CacheKeyBuilder();
+      c._key(k);
+      return k.toString();
+    }).join("&");
+    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
 }
 
@@ -123,6 +181,8 @@ export type ColumnDirective =
 /** A root-level column option (not under a relationship path). */
 export class ColumnOption {
   readonly _isLoaderOption = true;
+  /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
+  readonly optionKind = "column" as const;
   constructor(readonly directive: ColumnDirective) {}
   signature(): string {
     const d = this.directive;
@@ -132,23 +192,23 @@ export class ColumnOption {
 
 /** `selectinload(User.addresses)`: load the relationship with a second SELECT … WHERE fk IN (…), in batches of 500. */
 export function selectinload(attr: RelationshipRef): Load {
-  return new Load(relOf(attr, "selectinload"), "selectin");
+  return loadOf(attr, "selectinload", "selectin", {});
 }
 /** `joinedload(User.addresses, { innerJoin })`: load it in the same statement with a LEFT OUTER JOIN (or INNER). */
 export function joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
-  return new Load(relOf(attr, "joinedload"), "joined", opts);
+  return loadOf(attr, "joinedload", "joined", opts);
 }
 /** `raiseload(User.addresses)` or `raiseload("*")`: reading the relationship raises (the default in athanor). */
 export function raiseload(attr: RelationshipRef | "*"): Load {
-  return new Load(attr === "*" ? "*" : relOf(attr, "raiseload"), "raise");
+  return attr === "*" ? new Load("*", "raise") : loadOf(attr, "raiseload", "raise", {});
 }
 /** `noload(User.addresses)`: the relationship reads as empty / null without loading. */
 export function noload(attr: RelationshipRef): Load {
-  return new Load(relOf(attr, "noload"), "noload");
+  return loadOf(attr, "noload", "noload", {});
 }
 /** `containsEager(User.addresses)`: the statement already joins and selects the related rows; populate from them. */
 export function containsEager(attr: RelationshipRef, opts: { alias?: unknown } = {}): Load {
-  return new Load(relOf(attr, "containsEager"), "containsEager", opts);
+  return loadOf(attr, "containsEager", "containsEager", opts);
 }
 /** `defer(User.bio, { raiseload })`: leave the column out of the SELECT. */
 export function defer(attr: ColumnAttributeRef, opts: { raiseload?: boolean } = {}): ColumnOption {
@@ -168,6 +228,8 @@ export function loadOnly(...attrs: ColumnAttributeRef[]): ColumnOption {
 /** `withLoaderCriteria(Entity, criteria)`: extra WHERE criteria for every load of an entity in this statement. */
 export class LoaderCriteriaOption {
   readonly _isLoaderOption = true;
+  /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
+  readonly optionKind = "criteria" as const;
   constructor(
     readonly entity: unknown,
     readonly criteria: (entity: never) => Condition,
@@ -198,6 +260,8 @@ export function withLoaderCriteria<C>(entity: C, criteria: ((cls: C) => Conditio
  */
 export class WithExpressionOption {
   readonly _isLoaderOption = true;
+  /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
+  readonly optionKind = "expression" as const;
   constructor(readonly mapper: Mapper, readonly key: string, readonly expression: ColumnElement<unknown, string>) {}
   signature(): string {
     return `expr:${this.mapper.id}:${this.key}`;
@@ -223,6 +287,8 @@ export function withExpression(attr: { readonly _isColumnExpressionProperty: tru
  */
 export class NestedLoadOptions {
   readonly _isLoaderOption = true;
+  /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
+  readonly optionKind = "nested" as const;
   constructor(
     readonly loads: readonly Load[],
     readonly columns: readonly ColumnDirective[],
@@ -235,5 +301,6 @@ export class NestedLoadOptions {
 export type LoaderOption = Load | ColumnOption | LoaderCriteriaOption | WithExpressionOption | NestedLoadOptions;
 /** @internal */
 export function isLoaderOption(x: unknown): x is LoaderOption {
-  return x instanceof Load || x instanceof ColumnOption || x instanceof LoaderCriteriaOption || x instanceof WithExpressionOption || x instanceof NestedLoadOptions;
+  // A brand, not instanceof: option classes an app never uses stay out of its bundle.
+  return (x as { _isLoaderOption?: true } | null)?._isLoaderOption === true;
 }

@@ -9,6 +9,7 @@ import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, Colu
 import { ColumnClause } from "../sql/column.js";
 import { Delete, Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Result } from "../engine/result/index.js";
+import { takeValueRows } from "../engine/orm-rows.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
 import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { stateOf, type InstanceState } from "./state.js";
@@ -20,8 +21,19 @@ export function isOrmDml(stmt: unknown): stmt is UpdateBase {
   return stmt instanceof UpdateBase && typeof stmt.entity === "function" && mapperOf(stmt.entity) !== undefined;
 }
 
-/** Turn attribute-keyed parameters into column-keyed ones. */
+/** Mappers whose every column attribute is bound under its own key (the usual case). */
+const sameKeys = new WeakMap<Mapper, boolean>();
+/** Turn attribute-keyed parameters into column-keyed ones (the row itself when the keys coincide). */
 function toColumnKeys(mapper: Mapper, row: Readonly<Record<string, unknown>>, what: string): Record<string, unknown> {
+  let same = sameKeys.get(mapper);
+  if (same === undefined) sameKeys.set(mapper, (same = mapper.columnProps.every((p) => p.column.key === p.key)));
+  if (same) {
+    // Only checked, not copied: a bulk insert of 100,000 rows would otherwise copy every row.
+    for (const k in row) {
+      if (!mapper.columnPropsByKey.has(k) && Object.prototype.hasOwnProperty.call(row, k)) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
+    }
+    return row as Record<string, unknown>;
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
     const p = mapper.columnPropsByKey.get(k);
@@ -65,30 +77,43 @@ async function ormInsert(
   Object.assign(core, stmt, { returningColumns: [...props.map((p) => p.column), ...others], entity: undefined });
   const res = await conn.execute(core, rows);
   const ctx = session.loadContext(true);
-  const tuples: unknown[][] = [];
-  for (const row of res.all()) {
-    const raw = row._tuple() as unknown[];
-    const pk = mapper.pkProps.map((p) => raw[props.indexOf(p)]);
-    const key = mapper.identityKey(pk);
-    let obj = ctx.identityMap.get(key);
+  const identityMap = ctx.identityMap;
+  const pkPos = mapper.pkProps.map((p) => props.indexOf(p));
+  const singlePk = pkPos.length === 1 ? pkPos[0] : -1;
+  const classId = mapper.identityId;
+  const nProps = props.length;
+  const keys = props.map((p) => p.key);
+  // Value arrays straight from the result: no Row object per returned row.
+  const out = takeValueRows(res);
+  const tuples: unknown[][] = new Array(out.length);
+  for (let r = 0; r < out.length; r++) {
+    const raw = out[r];
+    // The identity map's (class, key part) address: no key string per row.
+    const part = singlePk >= 0 ? mapper.identityPart(raw[singlePk]) : mapper.identityPartOf(pkPos.map((j) => raw[j]));
+    let obj = identityMap.getByIdentity(classId, part);
     let st: InstanceState;
     if (!obj) {
-      const made = mapper.newInstanceForLoad();
-      obj = made.obj;
-      st = made.state;
-      st.status = "persistent";
-      st.key = key;
-      st.sessionId = session.id;
-      ctx.identityMap.set(key, obj);
-    } else st = stateOf(obj)!;
-    props.forEach((p, i) => {
-      st.dict[p.key] = raw[i];
-      st.committed[p.key] = raw[i];
-    });
-    tuples.push([obj, ...raw.slice(props.length)]);
+      st = mapper.newStateForLoad();
+      obj = st.obj;
+      st.loadedAs(part, session.id);
+      identityMap.addByIdentity(classId, part, obj);
+      // A new object holds just the row: its committed snapshot is its dictionary (copy-on-write).
+      const d = st.dict;
+      for (let i = 0; i < nProps; i++) d[keys[i]] = raw[i];
+      st.shareCommitted();
+    } else {
+      st = stateOf(obj)!;
+      const d = st.dict;
+      const c = st.committed;
+      for (let i = 0; i < nProps; i++) {
+        d[keys[i]] = raw[i];
+        c[keys[i]] = raw[i];
+      }
+    }
+    tuples[r] = raw.length === nProps ? [obj] : [obj, ...raw.slice(nProps)];
   }
-  const keys = [mapper.className, ...others.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`))];
-  return new Result({ keys, processors: keys.map(() => undefined) }, tuples, { rowsAffected: res.rowsAffected, returnsRows: true });
+  const resultKeys = [mapper.className, ...others.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`))];
+  return new Result({ keys: resultKeys, processors: resultKeys.map(() => undefined) }, tuples, { rowsAffected: res.rowsAffected, returnsRows: true });
 }
 
 /**

@@ -3,10 +3,15 @@
  * as a static field in the model's class body so that circular references type-check.
  * @module
  */
-import { InvalidRequestError } from "../errors.js";
-import type { ClauseElement, ColumnElement } from "../sql/elements.js";
-import type { FromClause, TableClause } from "../sql/selectable.js";
-import type { RelationshipProperty } from "./mapper.js";
+import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { and, ColumnElement, type CheckedCondition, type CheckedConditions, type ClauseElement, type Condition } from "../sql/elements.js";
+import { Alias, FromClause, type TableClause } from "../sql/selectable.js";
+import type { AliasedClass } from "./aliased.js";
+import { adaptToFrom } from "./aliased.js";
+import { mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
+import {
+  relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, type RelationshipSides,
+} from "./relationship-operators.js";
 
 /** Loader strategy used when no loader option says otherwise. athanor never loads implicitly. */
 export type LazyStrategy = "raise" | "raise_on_sql" | "noload" | "selectin" | "joined" | "write_only";
@@ -49,19 +54,182 @@ export interface RelationshipOptions {
 }
 
 /**
- * A relationship: declared with {@link relationship}, then (once its class is configured) the
- * class-level attribute used in joins and loader options (`select(User).join(User.addresses)`,
- * `selectinload(User.addresses)`). `T` is the target instance type.
+ * The SQL side of a relationship attribute (SQLAlchemy's `RelationshipProperty.Comparator`):
+ * criteria (`any`, `has`, `contains`, `eq`, `ne`, `isNull`, `isNotNull`) and JOIN targets, for
+ * `User.addresses`, `ua.addresses` (from an `aliased(User)`), `User.addresses.ofType(alias)` and
+ * `User.addresses.and(criteria)`. `T` is the target instance type.
+ *
+ * Values taken from objects are bound parameters: criteria of the same shape over different
+ * objects share a cache key and a compiled statement.
  */
-export class RelationshipSpec<T> {
+export abstract class RelationshipComparator<T> {
   declare readonly __target: T;
+  /** Brand checked instead of `instanceof`, so unused subclasses drop out of bundles. @internal */
+  readonly _isRelationshipComparator = true;
+  /** The configured property (raises before the owning class is mapped). */
+  abstract get property(): RelationshipProperty;
+  /** @internal The FROMs the comparison renders against. */
+  abstract _sides(): RelationshipSides;
+
+  /**
+   * `EXISTS (SELECT 1 FROM target WHERE <join condition> AND criterion)` correlated to the
+   * parent: parents with at least one related row matching `criterion` (SQLAlchemy's
+   * `any()`). For many-to-many the subquery selects FROM the association table and the
+   * target. On a self-referential relationship the target side is an anonymous alias and
+   * `criterion`, written against the class, is re-targeted to it.
+   * @throws InvalidRequestError on a scalar relationship (use {@link has}).
+   */
+  any<const C extends Condition>(criterion?: CheckedCondition<C>): ColumnElement<boolean> {
+    return relationshipAny(this._sides(), criterion as Condition | undefined, `${this.describe()}.any()`);
+  }
+  /**
+   * `EXISTS (SELECT 1 FROM target WHERE <join condition> AND criterion)` for a many-to-one or
+   * one-to-one relationship (SQLAlchemy's `has()`).
+   * @throws InvalidRequestError on a collection (use {@link any}).
+   */
+  has<const C extends Condition>(criterion?: CheckedCondition<C>): ColumnElement<boolean> {
+    return relationshipHas(this._sides(), criterion as Condition | undefined, `${this.describe()}.has()`);
+  }
+  /**
+   * Parents whose collection holds `obj` (SQLAlchemy's `contains()`): one-to-many compares the
+   * parent's key columns with `obj`'s foreign-key values (`user.id = :user_id_1`);
+   * many-to-many adds the association table (`user.id = assoc.user_id AND assoc.kw_id = :id_1`).
+   * @throws InvalidRequestError on a scalar relationship, when `obj` is not a target instance,
+   *   or when a column value it needs is not loaded.
+   */
+  contains(obj: T): ColumnElement<boolean> {
+    return relationshipContains(this._sides(), obj as object, `${this.describe()}.contains()`);
+  }
+  /**
+   * Many-to-one / one-to-one: rows related to `obj` (`address.user_id = :id_1`, the value bound
+   * from `obj`'s primary key). `eq(null)`: `address.user_id IS NULL` for a many-to-one,
+   * `NOT EXISTS (…)` for a collection or one-to-one (SQLAlchemy's `==`).
+   * @throws InvalidRequestError comparing a collection with an object (use {@link contains}),
+   *   or when a column value it needs is not loaded.
+   */
+  eq(obj: T | null): ColumnElement<boolean> {
+    return relationshipEq(this._sides(), obj as object | null, `${this.describe()}.eq()`);
+  }
+  /**
+   * The negation of {@link eq} (SQLAlchemy's `!=`): for a many-to-one
+   * `address.user_id != :id_1 OR address.user_id IS NULL`; `ne(null)` is `IS NOT NULL` for a
+   * many-to-one and `EXISTS (…)` for a collection or one-to-one.
+   */
+  ne(obj: T | null): ColumnElement<boolean> {
+    return relationshipNe(this._sides(), obj as object | null, `${this.describe()}.ne()`);
+  }
+  /** `eq(null)`: no related row. */
+  isNull(): ColumnElement<boolean> {
+    return this.eq(null);
+  }
+  /** `ne(null)`: some related row. */
+  isNotNull(): ColumnElement<boolean> {
+    return this.ne(null);
+  }
+  /**
+   * This relationship with its target side replaced by `entity` (SQLAlchemy's `of_type()`): an
+   * aliased target class (`select(User, a).join(User.addresses.ofType(a))` joins to the alias;
+   * `User.addresses.ofType(a).any(a.email.eq(…))` selects FROM the alias) or a mapped subclass
+   * of the target sharing its table (single-table inheritance; the discriminator is added).
+   * @throws ArgumentError when `entity` is neither an alias of the target class nor a subclass
+   *   of it sharing its table.
+   */
+  ofType<S extends T>(entity: AliasedClass<S> | (abstract new (...args: never[]) => S)): RelationshipOfType<S> {
+    const sides = this._sides();
+    const prop = sides.prop;
+    const aliasedEntity = entity as unknown as { _isAliasedClass?: true; mapper: Mapper; alias: FromClause };
+    let targetMapper: Mapper | undefined;
+    let targetFrom: FromClause | undefined;
+    if (aliasedEntity._isAliasedClass === true) {
+      targetMapper = aliasedEntity.mapper;
+      targetFrom = aliasedEntity.alias;
+    } else {
+      targetMapper = mapperOf(entity);
+    }
+    if (!targetMapper || !targetMapper.isA(prop.mapper)) {
+      throw new ArgumentError(`${this.describe()}.ofType(): expected ${prop.mapper.className}, an aliased(${prop.mapper.className}) or a mapped subclass of it; got ${describeEntity(entity)}`);
+    }
+    if (targetFrom === undefined && targetMapper.table !== prop.mapper.table) {
+      throw new ArgumentError(`${this.describe()}.ofType(${targetMapper.className}): joined-table subclasses are not supported yet; use aliased(${targetMapper.className})`);
+    }
+    // Criteria given with and() follow the target onto the alias.
+    const extraCriteria = sides.extraCriteria?.map((c) => retargetCriterion(c, prop.mapper.table, targetFrom ?? prop.mapper.table));
+    return new RelationshipOfType<S>({ prop, parentFrom: sides.parentFrom, targetFrom, targetMapper, extraCriteria });
+  }
+  /**
+   * This relationship narrowed by extra criteria on its target (SQLAlchemy 1.4's relationship
+   * criteria, `User.addresses.and_(Address.email.like("%@x"))`): in `join()` they are AND-ed
+   * into the ON clause; in `any()` / `has()` into the EXISTS; in `selectinload()` /
+   * `joinedload()` only the matching children are loaded (the collection, and what a later
+   * flush compares it with, is that subset). Criteria are written against the target class
+   * (or the `ofType()` alias) and re-targeted to the alias actually used; their values stay
+   * bound parameters, so statements differing only in values share a compiled form.
+   * @throws ArgumentError when a criterion is not a SQL boolean expression.
+   */
+  and<const A extends readonly Condition[]>(...criteria: CheckedConditions<A>): RelationshipOfType<T> {
+    const sides = this._sides();
+    const added = (criteria as readonly unknown[]).map((c) => {
+      if (!(c instanceof ColumnElement)) throw new ArgumentError(`${this.describe()}.and(): expected SQL criteria such as Address.email.like("%@x"); got ${describeEntity(c)}`);
+      return c as ColumnElement<boolean>;
+    });
+    return new RelationshipOfType<T>({ ...sides, extraCriteria: [...(sides.extraCriteria ?? []), ...added] });
+  }
+  /**
+   * JOIN target(s) for `select(...).join(rel)`: the association table first for many-to-many.
+   * With `to` (the 1.4 form `join(alias, User.addresses)`), the target side is `to`. @internal
+   */
+  _joinTargets(to?: unknown): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
+    if (to !== undefined) {
+      if (to instanceof FromClause) return this._joinTargetsTo(to);
+      return this.ofType(to as AliasedClass<T>)._joinTargets();
+    }
+    const { prop: p, parentFrom, targetFrom: tf, targetMapper } = this._sides();
+    const table = p.mapper.table;
+    const targetFrom = tf ?? table;
+    const discriminator = targetMapper === p.mapper ? undefined : targetMapper.polymorphicCriterion();
+    const extra = this._sides().extraCriteria ?? [];
+    const withDiscriminator = (on: ColumnElement<unknown, string>): ColumnElement<unknown, string> => {
+      const terms = [on as ColumnElement<boolean>];
+      if (discriminator) terms.push(adaptToFrom(discriminator, table, targetFrom) as ColumnElement<boolean>);
+      for (const c of extra) terms.push(retargetCriterion(c, table, targetFrom));
+      return terms.length === 1 ? on : and(...terms);
+    };
+    if (p.direction === "MANYTOMANY") {
+      return [
+        { target: p.secondary!, onclause: adaptToFrom(p.primaryjoin, p.parent.table, parentFrom) },
+        { target: targetFrom, onclause: withDiscriminator(adaptToFrom(p.secondaryjoin!, table, targetFrom)) },
+      ];
+    }
+    return [{ target: targetFrom, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }];
+  }
+  /** `join(table_or_alias, rel)`: the target table itself or an alias of it. */
+  private _joinTargetsTo(to: FromClause): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
+    const sides = this._sides();
+    const table = sides.prop.mapper.table;
+    if (to === table) return new RelationshipOfType<T>({ ...sides, targetFrom: undefined })._joinTargets();
+    if (to instanceof Alias && to.element === table) return new RelationshipOfType<T>({ ...sides, targetFrom: to })._joinTargets();
+    throw new ArgumentError(`join(${to.describeName()}, ${this.describe()}): the join target must be ${sides.prop.mapper.className}, its table or an alias of it`);
+  }
+  /** `Parent.key` for error messages. @internal */
+  abstract describe(): string;
+}
+
+/**
+ * A relationship: declared with {@link relationship}, then (once its class is configured) the
+ * class-level attribute used in joins, criteria and loader options
+ * (`select(User).join(User.addresses)`, `User.addresses.any(…)`, `selectinload(User.addresses)`).
+ * `T` is the target instance type.
+ */
+export class RelationshipSpec<T> extends RelationshipComparator<T> {
   readonly _isRelationshipSpec = true;
   private _prop: RelationshipProperty | undefined;
   private _parentClass: unknown;
   constructor(
     readonly argument: () => abstract new (...args: never[]) => T,
     readonly options: RelationshipOptions,
-  ) {}
+  ) {
+    super();
+  }
   /** @internal */
   bind(prop: RelationshipProperty, parentClass: unknown): void {
     pendingSpecs.delete(this as RelationshipSpec<unknown>);
@@ -86,20 +254,55 @@ export class RelationshipSpec<T> {
   get key(): string {
     return this.property.key;
   }
-  /** JOIN target(s) for `select(...).join(User.addresses)`: the secondary table first for many-to-many. @internal */
-  _joinTargets(): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
+  /** @internal */
+  _sides(): RelationshipSides {
     const p = this.property;
-    if (p.direction === "MANYTOMANY") {
-      return [
-        { target: p.secondary!, onclause: p.primaryjoin },
-        { target: p.mapper.table, onclause: p.secondaryjoin! },
-      ];
-    }
-    return [{ target: p.mapper.table, onclause: p.joinCondition(p.parent.table, p.mapper.table) }];
+    return { prop: p, parentFrom: p.parent.table, targetFrom: undefined, targetMapper: p.mapper };
   }
-  toString(): string {
+  /** @internal */
+  describe(): string {
+    return this.toString();
+  }
+  override toString(): string {
     return this._prop ? `${this._prop.parent.className}.${this._prop.key}` : "relationship(unbound)";
   }
+}
+
+/**
+ * A relationship narrowed or seen from elsewhere: `User.addresses.ofType(a)` (target side an
+ * alias or single-table subclass of the target class, SQLAlchemy's `of_type()`),
+ * `User.addresses.and(crit)` (extra criteria on the target, SQLAlchemy's `and_()`), or
+ * `ua.addresses` (parent side an `aliased(User)`); usable in `join()`, in every criterion of
+ * {@link RelationshipComparator} and in loader options.
+ */
+export class RelationshipOfType<T> extends RelationshipComparator<T> {
+  /** @internal */
+  constructor(private readonly sides: RelationshipSides) {
+    super();
+  }
+  get property(): RelationshipProperty {
+    return this.sides.prop;
+  }
+  /** @internal */
+  _sides(): RelationshipSides {
+    return this.sides;
+  }
+  /** @internal */
+  describe(): string {
+    return this.toString();
+  }
+  override toString(): string {
+    const { prop: p, parentFrom, targetFrom, targetMapper, extraCriteria } = this.sides;
+    const parent = parentFrom === p.parent.table ? p.parent.className : `aliased(${p.parent.className})`;
+    const of = targetFrom ? `.ofType(aliased(${targetMapper.className}))` : targetMapper === p.mapper ? "" : `.ofType(${targetMapper.className})`;
+    return `${parent}.${p.key}${of}${extraCriteria?.length ? ".and(…)" : ""}`;
+  }
+}
+
+function describeEntity(x: unknown): string {
+  if (typeof x === "function") return `class ${(x as { name?: string }).name ?? "?"}`;
+  if (x === null || typeof x !== "object") return String(x);
+  return `${(x as object).constructor?.name ?? "object"} object`;
 }
 
 /**

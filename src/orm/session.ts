@@ -16,10 +16,11 @@ import { AsyncEngine } from "../engine/engine.js";
 import { Transaction } from "../engine/transaction.js";
 import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "../engine/result/index.js";
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
-import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRows, type LoadContext, type OrmPlan } from "./loading.js";
+import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
+import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
 import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
 import { flush as runFlush } from "./unitofwork.js";
-import { forgetSession, hasModifiedStates, modifiedStates, STATE, stateOf, type InstanceState } from "./state.js";
+import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, STATE, stateOf, type InstanceState } from "./state.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
@@ -136,15 +137,44 @@ type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends Record<st
 let sessionSeq = 0;
 
 /**
- * Objects that became pending (and maybe persistent) within one transaction scope: the root
- * transaction or a beginNested() SAVEPOINT. Rolling the scope back expunges them.
+ * A transaction scope objects are made pending in: the root transaction or a beginNested()
+ * SAVEPOINT. Rolling the scope back makes them transient again. Membership is a mark on the
+ * object's state ({@link InstanceState.insertScope}), found through the identity map and the
+ * pending set at rollback, so the session holds inserted objects no more strongly than
+ * SQLAlchemy's weak `SessionTransaction._new` does: a bulk load of objects the application drops
+ * after each flush leaves nothing behind but identity-map entries.
  */
+class InsertScope {
+  /** Set when a released SAVEPOINT's objects now belong to the enclosing scope. */
+  mergedInto: InsertScope | undefined;
+  /**
+   * Objects made pending here, also held strongly — only on batch-only drivers, where a flushed
+   * object stays persistent without an identity key until the commit batch has run, out of the
+   * identity map's reach.
+   */
+  readonly strong: Set<InstanceState> | undefined;
+  constructor(strong: boolean) {
+    this.strong = strong ? new Set() : undefined;
+  }
+  /** The scope the mark stands for now (following released SAVEPOINTs outwards). */
+  resolve(): InsertScope {
+    let s: InsertScope = this;
+    while (s.mergedInto) s = s.mergedInto;
+    return s;
+  }
+}
+
+/** The pending objects of a session; each addition is marked with the current {@link InsertScope}. */
 class TrackingSet extends Set<InstanceState> {
-  /** Where additions are recorded. */
-  sink: (() => Set<InstanceState>) | undefined;
+  /** The scope additions belong to. */
+  scope: (() => InsertScope) | undefined;
   override add(st: InstanceState): this {
     super.add(st);
-    this.sink?.().add(st);
+    const sc = this.scope?.();
+    if (sc) {
+      st.insertScope = sc;
+      sc.strong?.add(st);
+    }
     return this;
   }
 }
@@ -152,7 +182,7 @@ class TrackingSet extends Set<InstanceState> {
 /** A beginNested() SAVEPOINT of the session: what was inserted and deleted inside it. */
 interface SavepointScope {
   readonly tx: Transaction;
-  readonly inserted: Set<InstanceState>;
+  readonly inserted: InsertScope;
   readonly deleted: Set<InstanceState>;
 }
 
@@ -183,7 +213,7 @@ export class AsyncSession {
   private resolvedMode: JoinTransactionMode | undefined;
   private savepoints: SavepointScope[] = [];
   /** Objects made pending in the root transaction (outside any SAVEPOINT scope). */
-  private rootInserted = new Set<InstanceState>();
+  private rootInserted: InsertScope;
   /** Objects whose DELETE was flushed in the root transaction (outside any SAVEPOINT scope). */
   private rootDeleted = new Set<InstanceState>();
   private needsRollback: Error | undefined;
@@ -206,10 +236,14 @@ export class AsyncSession {
       joinTransactionMode: mode,
     };
     this[DISPATCH] = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
-    (this.newStates as TrackingSet).sink = () => this.currentInserted();
+    this.rootInserted = this.newInsertScope();
+    (this.newStates as TrackingSet).scope = () => this.currentInserted();
   }
 
-  private currentInserted(): Set<InstanceState> {
+  private newInsertScope(): InsertScope {
+    return new InsertScope(this.batchOnlyBind);
+  }
+  private currentInserted(): InsertScope {
     return this.savepoints.length ? this.savepoints[this.savepoints.length - 1].inserted : this.rootInserted;
   }
   private currentDeleted(): Set<InstanceState> {
@@ -352,7 +386,7 @@ export class AsyncSession {
       await this.flushInner();
       const conn = await this.connectionInner();
       const t = await conn.beginNested();
-      this.savepoints.push({ tx: t, inserted: new Set(), deleted: new Set() });
+      this.savepoints.push({ tx: t, inserted: this.newInsertScope(), deleted: new Set() });
       return t;
     });
     const tx = new SessionTransaction(this, sp);
@@ -378,7 +412,9 @@ export class AsyncSession {
         const inserted = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
         const deleted = i > 0 ? this.savepoints[i - 1].deleted : this.rootDeleted;
         for (const s of scopes) {
-          for (const st of s.inserted) inserted.add(st);
+          s.inserted.mergedInto = inserted;
+          if (s.inserted.strong) for (const st of s.inserted.strong) inserted.strong?.add(st);
+          s.inserted.strong?.clear();
           for (const st of s.deleted) deleted.add(st);
         }
         if (sp.isActive) await sp.commit();
@@ -388,10 +424,8 @@ export class AsyncSession {
       if (sp.isActive) await sp.rollback();
       // Objects changed inside the SAVEPOINT no longer match the database.
       this.needsRollback = undefined;
-      for (const s of scopes) {
-        for (const st of s.inserted) this.unInsert(st);
-        this.restoreDeleted(s.deleted);
-      }
+      this.unInsertScopes(scopes.map((s) => s.inserted));
+      for (const s of scopes) this.restoreDeleted(s.deleted);
       this.expireAllInternal();
     });
   }
@@ -429,20 +463,35 @@ export class AsyncSession {
     return this.guard("rollback()", () => this.rollbackInner()).then(() => this.fire("afterRollback"));
   }
   private async rollbackInner(): Promise<void> {
-    const inserted = [...this.rootInserted, ...this.savepoints.flatMap((sp) => [...sp.inserted])];
+    const inserted = [this.rootInserted, ...this.savepoints.map((sp) => sp.inserted)];
     const deleted = new Set([...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])]);
     if (this.conn) {
       if (this.engine) await this.conn.rollback();
       else if (this.rootTx?.isActive) await this.rootTx.rollback();
-      await this.finishTransaction();
+      await this.finishTransaction(true);
     }
     this.needsRollback = undefined;
     for (const st of [...this.newStates]) this.expungeState(st);
-    for (const st of inserted) this.unInsert(st);
+    this.unInsertScopes(inserted);
     this.restoreDeleted(deleted);
     this.expireAllInternal();
   }
 
+  /**
+   * Objects made pending in any of `scopes` (rolled back): found by their mark among the
+   * identity map, the pending set and the scopes' strong sets, then made transient.
+   */
+  private unInsertScopes(scopes: readonly InsertScope[]): void {
+    const rolled = new Set(scopes);
+    const visit = (st: InstanceState): void => {
+      const sc = st.insertScope;
+      if (sc instanceof InsertScope && rolled.has(sc.resolve())) this.unInsert(st);
+    };
+    for (const o of this.identityMap.values()) visit(stateOf(o)!);
+    for (const st of [...this.newStates]) visit(st);
+    for (const sc of scopes) if (sc.strong) for (const st of sc.strong) visit(st);
+    for (const sc of scopes) sc.strong?.clear();
+  }
   /** An object inserted in a rolled-back scope: its row is gone, so it is transient again. */
   private unInsert(st: InstanceState): void {
     if (st.sessionId !== this.id) return;
@@ -452,6 +501,7 @@ export class AsyncSession {
     st.key = undefined;
     st.status = "transient";
     st.sessionId = undefined;
+    st.insertScope = undefined;
     st.committed = Object.create(null) as Record<string, unknown>;
     st.committedCollections.clear();
     st.expired?.clear();
@@ -467,13 +517,19 @@ export class AsyncSession {
     this.deletedStates.clear();
   }
 
-  private async finishTransaction(): Promise<void> {
+  /** @param keepScopes the caller still reads the ended scopes' strong sets (rollback), and clears them. */
+  private async finishTransaction(keepScopes = false): Promise<void> {
     this.batchKeys = undefined;
     const conn = this.conn;
     this.conn = undefined;
     this.rootTx = undefined;
+    if (!keepScopes) {
+      // An object keeps its scope mark after the transaction; the scope must not keep the objects.
+      this.rootInserted.strong?.clear();
+      for (const sp of this.savepoints) sp.inserted.strong?.clear();
+    }
     this.savepoints = [];
-    this.rootInserted.clear();
+    this.rootInserted = this.newInsertScope();
     this.rootDeleted.clear();
     this.txStarted = false;
     this.resolvedMode = undefined;
@@ -577,13 +633,17 @@ export class AsyncSession {
     this.expungeAllInternal();
   }
   private expungeAllInternal(): void {
-    for (const o of [...this.identityMap.values()]) this.expungeState(stateOf(o)!);
-    for (const st of [...this.newStates]) this.expungeState(st);
-    for (const st of [...this.deletedStates]) this.expungeState(st);
+    // Every attached state (identity-mapped, pending, deleted) applies the expunge when next
+    // read: no pass over the identity map, which may hold every object of a large load.
+    endAttachments(this.id);
+    this.identityMap.clear();
+    this.newStates.clear();
+    this.deletedStates.clear();
   }
   private expungeState(st: InstanceState): void {
-    this.newStates.delete(st);
-    this.deletedStates.delete(st);
+    // Size checks first: a Set lookup hashes the state, and most expunged states are in neither.
+    if (this.newStates.size) this.newStates.delete(st);
+    if (this.deletedStates.size) this.deletedStates.delete(st);
     if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
     st.status = st.status === "pending" ? "transient" : "detached";
     st.markedDeleted = false;
@@ -609,7 +669,8 @@ export class AsyncSession {
     this.expireAllInternal();
   }
   private expireAllInternal(): void {
-    for (const o of this.identityMap.values()) expireState(stateOf(o)!, undefined);
+    // Lazily: each attached persistent object expires itself when next used (see expireAttached).
+    expireAttached(this.id, expirePlan);
   }
   /** Pending objects. */
   get new(): object[] {
@@ -670,7 +731,7 @@ export class AsyncSession {
     if (!this.hasChanges()) return;
     if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
     const conn = await this.connectionInner();
-    const unstage = stageWriteOnly([...this.newStates, ...modifiedStates(this.id)]);
+    const unstage = stageWriteOnly(this.newStates, modifiedStates(this.id));
     try {
       await runFlush({
         connection: conn,
@@ -692,6 +753,7 @@ export class AsyncSession {
           if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
           if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
         },
+        hasMapperListeners: (event, mapper) => mapper.dispatch.has(event) || this[DISPATCH].has(event),
       });
     } catch (e) {
       unstage(false);
@@ -717,7 +779,11 @@ export class AsyncSession {
   // ---- execution -----------------------------------------------------------------------------
   /** @internal */
   loadContext(populateExisting: boolean): LoadContext {
-    return {
+    // Two per session (with and without populateExisting), made on first use: every field is fixed.
+    const i = populateExisting ? 1 : 0;
+    const cached = this.loadContexts[i];
+    if (cached) return cached;
+    const ctx: LoadContext = {
       identityMap: this.identityMap,
       sessionId: this.id,
       populateExisting,
@@ -726,12 +792,15 @@ export class AsyncSession {
         const plan = planOrmSelect(stmt, loads);
         const conn = await this.connectionInner();
         const res = await conn.execute(plan.stmt);
-        const tuples = processRows(this.loadContext(populateExisting), plan, res.all().map((r) => r._tuple() as unknown[]));
-        await postLoad(this.loadContext(populateExisting), plan, tuples);
+        const tuples = processRawRows(ctx, plan, takeRawValueRows(res));
+        if (plan.needsPostLoad) await postLoad(ctx, plan, tuples);
         return tuples as object[][];
       },
     };
+    this.loadContexts[i] = ctx;
+    return ctx;
   }
+  private readonly loadContexts: [LoadContext | undefined, LoadContext | undefined] = [undefined, undefined];
 
   /**
    * Execute a statement: ORM selects return entities (identity-mapped, with eager loads), ORM
@@ -745,16 +814,23 @@ export class AsyncSession {
   private async executeInner(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<Result<unknown[], Record<string, unknown>>> {
     // Batch-only drivers (Neon HTTP, D1) cannot read what a flush queued, so queries do not
     // autoflush there: pending changes are written by commit() (or an explicit flush()).
-    if (this.options.autoflush && !this.batchOnlyBind) await this.flushInner();
-    const statement = await this.prepareStatement(stmt, params, opts);
-    const conn = await this.connectionInner();
+    // The common no-op cases skip their await (one microtask hop each per statement): no
+    // changes to autoflush, no doOrmExecute listener, a connection already checked out.
+    if (this.options.autoflush && !this.batchOnlyBind) {
+      this.checkUsable();
+      if (this.hasChanges()) await this.flushInner();
+    }
+    const statement = this[DISPATCH].has("doOrmExecute") ? await this.prepareStatement(stmt, params, opts) : stmt;
+    this.checkUsable();
+    const conn = this.conn ?? (await this.connectionInner());
     if (statement instanceof Select && isOrmStatement(statement)) {
       const populate = opts.populateExisting ?? (statement.statementExecutionOptions.populateExisting as boolean | undefined) ?? false;
       const plan = planOrmSelect(statement);
       const res = await conn.execute(plan.stmt, params as Readonly<Record<string, unknown>> | undefined);
       const ctx = this.loadContext(populate);
-      const tuples = processRows(ctx, plan, res.all().map((r) => r._tuple() as unknown[]));
-      await postLoad(ctx, plan, tuples);
+      // Driver rows and their processors: a plain entity load processes each value as it reads it.
+      const tuples = processRawRows(ctx, plan, takeRawValueRows(res));
+      if (plan.needsPostLoad) await postLoad(ctx, plan, tuples);
       return ormResult(plan, tuples);
     }
     if (isOrmDml(statement)) {
@@ -809,20 +885,20 @@ export class AsyncSession {
     const plan = planOrmSelect(stmt);
     const inner = await openStream(plan.stmt);
     const ctx = this.loadContext(populate);
-    const iter = inner.partitions(yieldPer)[Symbol.asyncIterator]();
     let buffer: unknown[][] = [];
     const cursor = {
       columns: plan.slots.map((s) => ({ name: s.name })),
       fetch: async (n: number) => {
         while (buffer.length < n) {
-          const next = await iter.next();
-          if (next.done) break;
-          const tuples = processRows(ctx, plan, next.value.map((r) => r._tuple() as unknown[]));
+          // Value arrays straight from the cursor's chunk: no Row object per row.
+          const chunk = await nextRawValueRows(inner, yieldPer);
+          if (chunk.rows.length === 0) break;
+          const tuples = processRawRows(ctx, plan, chunk);
           // selectin loads of this chunk run once the chunk's rows are read; the stream's cursor
           // is still open, so eager loads on streamed results need a driver that allows a
           // statement while a cursor is open — they run after the chunk is buffered.
-          await postLoad(ctx, plan, tuples);
-          buffer.push(...tuples);
+          if (plan.needsPostLoad) await postLoad(ctx, plan, tuples);
+          for (const t of tuples) buffer.push(t);
         }
         const out = buffer.slice(0, n);
         buffer = buffer.slice(n);
@@ -832,7 +908,8 @@ export class AsyncSession {
         await inner.close();
       },
     };
-    return new AsyncResult({ keys: plan.slots.map((s) => s.name), processors: plan.slots.map(() => undefined) }, cursor, { chunkSize: yieldPer });
+    // Shared metadata per key list: the result layer caches its row class per metadata object.
+    return new AsyncResult(plan.meta, cursor, { chunkSize: yieldPer });
   }
   /** `stream(stmt).scalars()`: entities (or first column values), streamed. */
   async streamScalars<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>, opts?: SessionExecuteOptions): Promise<AsyncScalarResult<RowOf<S>[0]>> {
@@ -860,17 +937,26 @@ export class AsyncSession {
   ): Promise<InstanceType<C> | null> {
     const mapper = requireMapper(cls);
     const values = normalizePk(mapper, pk);
-    const key = mapper.identityKey(values);
-    const hit = this.identityMap.get(key);
+    // By the split key: no key string to build and parse again.
+    const hit = this.identityMap.getByIdentity(mapper.identityId, mapper.identityPartOf(values));
     if (hit) {
       const st = stateOf(hit)!;
       if (st.status === "deleted" || st.markedDeleted) return null;
-      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && (!st.expired || st.expired.size === 0)) return hit as InstanceType<C>;
+      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && (!st.expiredKeys || st.expiredKeys.size === 0)) return hit as InstanceType<C>;
     }
-    let stmt = select(cls as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(values[i])))) as unknown as Select;
-    if (opts.options?.length) stmt = stmt.options(...opts.options);
-    if (opts.withForUpdate) stmt = stmt.forUpdate();
-    const r = await this.executeInner(stmt, undefined, { populateExisting: opts.populateExisting ?? false });
+    let stmt: Select;
+    let params: Record<string, unknown> | undefined;
+    if (!opts.options?.length && !opts.withForUpdate) {
+      // The mapper's one parameterized statement: no statement built or planned per lookup.
+      stmt = mapper.getStatement;
+      params = {};
+      for (let i = 0; i < values.length; i++) params[`pk_${i}`] = values[i];
+    } else {
+      stmt = select(cls as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(values[i])))) as unknown as Select;
+      if (opts.options?.length) stmt = stmt.options(...opts.options);
+      if (opts.withForUpdate) stmt = stmt.forUpdate();
+    }
+    const r = await this.executeInner(stmt, params, { populateExisting: opts.populateExisting ?? false });
     return (r.scalars().first() as InstanceType<C> | null) ?? null;
   }
   /**
@@ -974,7 +1060,8 @@ export class AsyncSession {
 /** Expire attributes of a state. */
 function expireState(st: InstanceState, attrs: readonly string[] | undefined): void {
   if (st.status !== "persistent") return;
-  const keys = attrs ?? [...st.mapper.columnProps.map((p) => p.key), ...st.mapper.relationships.keys()];
+  if (attrs === undefined) return st.expireAllAttributes(expirePlan(st.mapper));
+  const keys = attrs;
   for (const k of keys) {
     const p = st.mapper.columnPropsByKey.get(k);
     if (p?.column.primaryKey) continue;
@@ -984,6 +1071,21 @@ function expireState(st: InstanceState, attrs: readonly string[] | undefined): v
     st.committedCollections.delete(k);
     if (p) (st.expired ??= new Set()).add(k);
   }
+}
+
+/** Per mapper: what a whole-object expire removes, rebuilt when the mapper gains attributes. */
+interface ExpirePlan extends ExpireAllPlan {
+  readonly columns: number;
+  readonly relationships: number;
+}
+const expirePlans = new WeakMap<Mapper, ExpirePlan>();
+function expirePlan(m: Mapper): ExpirePlan {
+  let plan = expirePlans.get(m);
+  if (plan && plan.columns === m.columnProps.length && plan.relationships === m.relationships.size) return plan;
+  const expiredColumns = m.columnProps.filter((p) => !p.column.primaryKey).map((p) => p.key);
+  plan = { columns: m.columnProps.length, relationships: m.relationships.size, removed: new Set([...expiredColumns, ...m.relationships.keys()]), expiredColumns, expiredSet: new Set(expiredColumns) };
+  expirePlans.set(m, plan);
+  return plan;
 }
 
 function normalizePk(mapper: Mapper, pk: unknown): unknown[] {

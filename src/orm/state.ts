@@ -35,62 +35,376 @@ export function newDict(): Record<string, unknown> {
   return Object.create(DICT_PROTO) as Record<string, unknown>;
 }
 
+/** A copy of an attribute dictionary (fast property layout, no inherited keys). @internal */
+export function copyDict(src: Record<string, unknown>): Record<string, unknown> {
+  const out = newDict();
+  for (const k in src) out[k] = src[k];
+  return out;
+}
+
 /** States that may have unflushed changes, per session id (SQLAlchemy's `identity_map._modified`). */
 const modifiedBySession = new Map<number, Set<InstanceState>>();
 
+/** What expiring every attribute removes from the states of one mapper (built by the session). */
+export interface ExpireAllPlan {
+  /** Keys removed from the dictionary and the committed snapshot (columns but the primary key, relationships). */
+  readonly removed: ReadonlySet<string>;
+  /** Column keys marked expired. */
+  readonly expiredColumns: readonly string[];
+  /** {@link expiredColumns} as the set whole-expired states share (copy-on-write). */
+  readonly expiredSet: Set<string>;
+}
+
+/**
+ * One period of membership in a session: every state attached to session `sessionId` points to
+ * the session's current attachment, so the session-wide operations that touch every attached
+ * object — expunge-all (close(), expungeAll(), {@link endAttachments}) and expire-all (commit,
+ * rollback, expireAll(), {@link expireAttached}) — are one write each instead of a pass over
+ * the identity map, whose every entry would have to be dereferenced (each `WeakRef.deref()`
+ * also adds its target to the engine's kept-objects set). Each state applies what it missed
+ * the next time any of its attribute, status or session fields is read or written.
+ */
+class Attachment {
+  ended = false;
+  /** Expire-alls so far; a state remembers the count it has applied (`InstanceState._seen`). */
+  expires = 0;
+  /** What the expire-alls expire, per mapper. */
+  expirePlan: ((m: Mapper) => ExpireAllPlan) | undefined = undefined;
+  constructor(readonly sessionId: number) {}
+}
+/** The current attachment of each session that has attached a state since it was last ended. */
+const attachments = new Map<number, Attachment>();
+function attachmentOf(sessionId: number): Attachment {
+  let a = attachments.get(sessionId);
+  if (a === undefined) attachments.set(sessionId, (a = new Attachment(sessionId)));
+  return a;
+}
+/**
+ * Expunge every state attached to session `sessionId` (SQLAlchemy's `expunge_all()`): from now
+ * on each reads as pending → transient, anything else → detached, with no session and no
+ * delete mark. The session must also empty its identity map and pending/deleted sets. @internal
+ */
+export function endAttachments(sessionId: number): void {
+  const a = attachments.get(sessionId);
+  if (a === undefined) return;
+  a.ended = true;
+  attachments.delete(sessionId);
+}
+/**
+ * Expire every attribute (but the primary key) of every persistent state attached to session
+ * `sessionId` (SQLAlchemy's `expire_all()`, also run by commit and rollback), as `plan` says per
+ * mapper; states attached later are not affected. @internal
+ */
+export function expireAttached(sessionId: number, plan: (m: Mapper) => ExpireAllPlan): void {
+  const a = attachments.get(sessionId);
+  if (a === undefined) return;
+  a.expires++;
+  a.expirePlan = plan;
+}
+/** Keys of `src` outside `removed`, in a fresh dictionary. */
+function without(src: Record<string, unknown>, removed: ReadonlySet<string>): Record<string, unknown> {
+  const out = newDict();
+  for (const k in src) if (!removed.has(k)) out[k] = src[k];
+  return out;
+}
+
+/**
+ * The committed snapshot of a state that has none yet (new objects): an empty dictionary is made
+ * only when something writes into it. Never written to itself.
+ */
+const NO_COMMITTED: Record<string, unknown> = newDict();
+
+/** {@link InstanceState} flag bits. */
+const MODIFIED = 1;
+const MARKED_DELETED = 2;
+/** `_key` holds the identity map's part, not yet the key string. */
+const KEY_IS_PART = 4;
+/** `_expired` is shared with other states (copy before changing it). */
+const EXPIRED_SHARED = 8;
+
+/** The seldom-used part of an {@link InstanceState}. */
+class RareState {
+  committedCollections: Map<string, readonly object[]> | undefined = undefined;
+  raiseKeys: Set<string> | undefined = undefined;
+  watched: Set<string> | undefined = undefined;
+}
+
 /** The ORM state of one mapped instance. */
 export class InstanceState {
-  /** Current attribute values by key; a key absent here is not loaded. */
-  dict: Record<string, unknown> = newDict();
-  /** Values as last loaded from or flushed to the database, for change detection. */
-  committed: Record<string, unknown> = newDict();
-  private _committedCollections: Map<string, readonly object[]> | undefined;
+  private _dict: Record<string, unknown> = newDict();
+  /**
+   * The committed snapshot, copy-on-write: `undefined` while it is identical to {@link _dict}
+   * (after a flush or commitAll() of an object without relationships or watched values), so a
+   * flushed object carries one dictionary instead of two until an attribute is written.
+   * {@link NO_COMMITTED}: empty, not yet made.
+   */
+  private _committed: Record<string, unknown> | undefined = NO_COMMITTED;
+  /**
+   * Current attribute values by key, to read *or write*; a key absent here is not loaded.
+   * Writing goes through this accessor, which first gives a committed snapshot that shares the
+   * dictionary its own copy. Read-only hot paths use {@link current}.
+   */
+  get dict(): Record<string, unknown> {
+    this.sync();
+    if (this._committed === undefined) this._committed = copyDict(this._dict);
+    return this._dict;
+  }
+  set dict(v: Record<string, unknown>) {
+    this.sync();
+    // The replaced dictionary is the committed snapshot it was shared with.
+    if (this._committed === undefined) this._committed = this._dict;
+    this._dict = v;
+  }
+  /**
+   * Current attribute values for reading only (never write through it: the committed snapshot
+   * may be the same object). @internal
+   */
+  get current(): Record<string, unknown> {
+    this.sync();
+    return this._dict;
+  }
+  /** Values as last loaded from or flushed to the database, for change detection (a dictionary of its own, made on first use). */
+  get committed(): Record<string, unknown> {
+    this.sync();
+    const c = this._committed;
+    if (c === undefined) return (this._committed = copyDict(this._dict));
+    if (c === NO_COMMITTED) return (this._committed = newDict());
+    return c;
+  }
+  set committed(v: Record<string, unknown>) {
+    this.sync();
+    this._committed = v;
+  }
+  /** Whether the committed snapshot is the current dictionary itself (no attribute written since load/flush). @internal */
+  get committedIsCurrent(): boolean {
+    this.sync();
+    return this._committed === undefined;
+  }
+  /**
+   * Replace the current dictionary by `v` and make the committed snapshot the same object
+   * (expire of a state whose snapshot was shared: both lose the same keys). @internal
+   */
+  replaceShared(v: Record<string, unknown>): void {
+    this.sync();
+    this._dict = v;
+    this._committed = undefined;
+  }
+  /** Whether no committed snapshot exists or it is empty (without making one). @internal */
+  get committedEmpty(): boolean {
+    this.sync();
+    const c = this._committed;
+    if (c === NO_COMMITTED) return true;
+    for (const _ in c ?? this._dict) return false;
+    return true;
+  }
+  /** Make the committed snapshot the current dictionary itself (nothing written since). @internal */
+  shareCommitted(): void {
+    this.sync();
+    this._committed = undefined;
+  }
+  /**
+   * What few states need (collection snapshots, noload/raise keys, watched keys), in one object
+   * made on first use: every state of a large load or flush survives young-generation
+   * collections (it is identity-mapped), so each field less is copied less.
+   */
+  private _rare: RareState | undefined;
+  private rare(): RareState {
+    return (this._rare ??= new RareState());
+  }
   /** Collections as last loaded/flushed (shallow copies), to diff adds and removes (created on first use). */
   get committedCollections(): Map<string, readonly object[]> {
-    return (this._committedCollections ??= new Map());
+    this.sync();
+    return (this.rare().committedCollections ??= new Map());
   }
   set committedCollections(v: Map<string, readonly object[]>) {
-    this._committedCollections = v;
+    this.sync();
+    this.rare().committedCollections = v;
   }
   /** Whether any collection snapshot exists (without creating the map). */
   get hasCommittedCollections(): boolean {
-    return this._committedCollections !== undefined && this._committedCollections.size > 0;
+    this.sync();
+    const c = this._rare?.committedCollections;
+    return c !== undefined && c.size > 0;
   }
   /** Attribute keys whose loader was set to raise/noload by an option for this load. */
-  raiseKeys: Set<string> | undefined;
-  /** Identity key once persistent. */
-  key: string | undefined;
-  /** Keys whose values were expired (must be refreshed explicitly before reading). */
-  expired: Set<string> | undefined;
+  get raiseKeys(): Set<string> | undefined {
+    return this._rare?.raiseKeys;
+  }
+  set raiseKeys(v: Set<string> | undefined) {
+    if (v !== undefined || this._rare !== undefined) this.rare().raiseKeys = v;
+  }
+  /**
+   * Identity key once persistent (of a loaded or flushed instance: built from its identity part,
+   * kept in the same field until then, on first read).
+   */
+  get key(): string | undefined {
+    const k = this._key;
+    if ((this._flags & KEY_IS_PART) !== 0) {
+      this._flags &= ~KEY_IS_PART;
+      return (this._key = this.mapper.identityKeyOf(k as number | string));
+    }
+    return k as string | undefined;
+  }
+  set key(v: string | undefined) {
+    this._key = v;
+    this._flags &= ~KEY_IS_PART;
+  }
+  /** The identity key, or (flag {@link KEY_IS_PART}) the identity map's part it is built from. */
+  private _key: string | number | undefined;
+  /** {@link MODIFIED} | {@link MARKED_DELETED} | {@link KEY_IS_PART} | {@link EXPIRED_SHARED}: one field for four. */
+  private _flags = 0;
+  private _expired: Set<string> | undefined;
+  /**
+   * Keys whose values were expired (must be refreshed explicitly before reading); a set of the
+   * state's own, copied first when it was shared ({@link shareExpired}). Read-only uses take
+   * {@link expiredKeys}.
+   */
+  get expired(): Set<string> | undefined {
+    this.sync();
+    if ((this._flags & EXPIRED_SHARED) !== 0) {
+      this._flags &= ~EXPIRED_SHARED;
+      this._expired = new Set(this._expired);
+    }
+    return this._expired;
+  }
+  set expired(v: Set<string> | undefined) {
+    this.sync();
+    this._flags &= ~EXPIRED_SHARED;
+    this._expired = v;
+  }
+  /** The expired keys, for reading only (no copy of a shared set). @internal */
+  get expiredKeys(): ReadonlySet<string> | undefined {
+    this.sync();
+    return this._expired;
+  }
+  /**
+   * Mark `keys` as the expired keys, sharing the set with other states (expire on commit gives
+   * every object of a mapper the same set) until one of them changes its own. @internal
+   */
+  shareExpired(keys: Set<string>): void {
+    this.sync();
+    this._expired = keys;
+    this._flags |= EXPIRED_SHARED;
+  }
   /** Marked deleted by session.delete(), not yet flushed. */
-  markedDeleted = false;
+  get markedDeleted(): boolean {
+    this.sync();
+    return (this._flags & MARKED_DELETED) !== 0;
+  }
+  set markedDeleted(v: boolean) {
+    if (v) this._flags |= MARKED_DELETED;
+    else this._flags &= ~MARKED_DELETED;
+  }
+  /**
+   * The session transaction scope (root or SAVEPOINT) in which the object was last made pending,
+   * opaque here: a rollback of that scope finds the objects to make transient again by this mark,
+   * so the session need not hold every inserted object strongly (SQLAlchemy's weak
+   * `SessionTransaction._new`). @internal
+   */
+  insertScope: object | undefined = undefined;
   /**
    * May have unflushed changes: set by attribute writes and by watched reads; the state is then
    * registered with its session (when persistent) for the next flush to examine.
    */
-  modified = false;
+  get modified(): boolean {
+    return (this._flags & MODIFIED) !== 0;
+  }
+  set modified(v: boolean) {
+    if (v) this._flags |= MODIFIED;
+    else this._flags &= ~MODIFIED;
+  }
   /**
    * Keys whose collection or mutable (JSON) value was handed out to the application and may be
    * mutated in place; such states are examined at every flush.
    */
-  watched: Set<string> | undefined;
+  get watched(): Set<string> | undefined {
+    return this._rare?.watched;
+  }
+  set watched(v: Set<string> | undefined) {
+    if (v !== undefined || this._rare !== undefined) this.rare().watched = v;
+  }
   private _status: ObjectStatus = "transient";
-  private _sessionId: number | undefined;
+  /** Membership of the owning session (its id); what happened to it since is applied by {@link sync}. */
+  private _att: Attachment | undefined;
+  /** `_att.expires` when the state was attached or last caught up. */
+  private _seen = 0;
   constructor(readonly obj: object, readonly mapper: Mapper) {}
 
+  /** Catch up with session-wide operations since the state was last read (see {@link Attachment}). */
+  private sync(): void {
+    const a = this._att;
+    if (a !== undefined && (a.expires !== this._seen || a.ended)) this.catchUp(a);
+  }
+  private catchUp(a: Attachment): void {
+    if (a.expires !== this._seen) {
+      this._seen = a.expires;
+      // Several expire-alls in a row amount to one.
+      if (this._status === "persistent") this.expireWhole(a.expirePlan!(this.mapper));
+    }
+    if (a.ended) {
+      // Expunged: pending → transient, anything else → detached.
+      this._att = undefined;
+      this._status = this._status === "pending" ? "transient" : "detached";
+      this._flags &= ~MARKED_DELETED;
+    }
+  }
+  /** Attach to session `sessionId`'s current membership (after {@link sync}). */
+  private attach(sessionId: number): void {
+    const a = attachmentOf(sessionId);
+    this._att = a;
+    this._seen = a.expires;
+  }
+  /**
+   * Expire every column but the primary key and every relationship, on the fields directly (no
+   * accessor: it runs inside {@link sync}): fresh dictionaries holding what stays, rather than a
+   * `delete` per attribute (which would turn them into slow hash maps).
+   */
+  private expireWhole(plan: ExpireAllPlan): void {
+    const c = this._committed;
+    this._dict = without(this._dict, plan.removed);
+    // A snapshot shared with the dictionary loses the same keys (it stays shared).
+    if (c !== undefined && c !== NO_COMMITTED) this._committed = without(c, plan.removed);
+    const cc = this._rare?.committedCollections;
+    if (cc !== undefined && cc.size) for (const k of this.mapper.relationships.keys()) cc.delete(k);
+    if (!plan.expiredColumns.length) return;
+    // One set per mapper, shared (copy-on-write) unless the state had other keys expired too.
+    const had = this._expired;
+    let within = true;
+    if (had !== undefined && had !== plan.expiredSet) for (const k of had) if (!plan.expiredSet.has(k)) within = false;
+    if (within) {
+      this._expired = plan.expiredSet;
+      this._flags |= EXPIRED_SHARED;
+    } else {
+      if ((this._flags & EXPIRED_SHARED) !== 0) {
+        this._flags &= ~EXPIRED_SHARED;
+        this._expired = new Set(had);
+      }
+      for (const k of plan.expiredColumns) this._expired!.add(k);
+    }
+  }
+  /** Expire every attribute but the primary key (`session.expire(obj)` without names). @internal */
+  expireAllAttributes(plan: ExpireAllPlan): void {
+    this.sync();
+    this.expireWhole(plan);
+  }
   get status(): ObjectStatus {
+    this.sync();
     return this._status;
   }
   set status(v: ObjectStatus) {
+    this.sync();
     this._status = v;
     if (this.modified) this.register();
   }
   /** The owning session's id. */
   get sessionId(): number | undefined {
-    return this._sessionId;
+    this.sync();
+    return this._att?.sessionId;
   }
   set sessionId(v: number | undefined) {
-    this._sessionId = v;
+    this.sync();
+    if (v === undefined) this._att = undefined;
+    else this.attach(v);
     if (this.modified) this.register();
   }
 
@@ -99,15 +413,26 @@ export class InstanceState {
    * instead of three setters; a just-built state is never flagged modified). @internal
    */
   loaded(key: string, sessionId: number): void {
+    this.sync();
     this._status = "persistent";
     this.key = key;
-    this._sessionId = sessionId;
+    this.attach(sessionId);
+    if (this.modified) this.register();
+  }
+  /** {@link loaded} with the key given as the identity map's primary-key part (`Mapper.identityPart`). @internal */
+  loadedAs(part: number | string, sessionId: number): void {
+    this.sync();
+    this._status = "persistent";
+    this._key = part;
+    this._flags |= KEY_IS_PART;
+    this.attach(sessionId);
     if (this.modified) this.register();
   }
 
   /** Whether the attribute has a value loaded. */
   isLoaded(key: string): boolean {
-    return key in this.dict;
+    this.sync();
+    return key in this._dict;
   }
 
   /** Flag possible changes and register with the owning session (SQLAlchemy's `_modified_event`). */
@@ -117,7 +442,7 @@ export class InstanceState {
     this.register();
   }
   private register(): void {
-    const sid = this._sessionId;
+    const sid = this.sessionId;
     if (sid === undefined || this._status !== "persistent") return;
     let set = modifiedBySession.get(sid);
     if (!set) modifiedBySession.set(sid, (set = new Set()));
@@ -129,15 +454,20 @@ export class InstanceState {
    * value whose committed entry is the same object, the committed entry becomes a deep copy.
    */
   watch(key: string, mutableColumn: boolean): void {
-    if (mutableColumn && this.committed[key] === this.dict[key]) this.committed[key] = cloneMutable(this.dict[key]);
-    (this.watched ??= new Set()).add(key);
+    this.sync();
+    if (mutableColumn && this.committed[key] === this._dict[key]) this.committed[key] = cloneMutable(this._dict[key]);
+    const rare = this.rare();
+    (rare.watched ??= new Set()).add(key);
     this.markModified();
   }
 
   /** Column attributes whose current value differs from the committed one. */
   changedColumnKeys(): string[] {
+    this.sync();
     const out: string[] = [];
-    const d = this.dict;
+    // A shared snapshot: nothing written since the load/flush.
+    if (this._committed === undefined) return out;
+    const d = this._dict;
     const c = this.committed;
     for (const p of this.mapper.columnProps) {
       const k = p.key;
@@ -149,11 +479,15 @@ export class InstanceState {
 
   /** Whether any loaded column or relationship differs from its committed value. */
   hasChanges(): boolean {
-    const d = this.dict;
-    const c = this.committed;
-    for (const p of this.mapper.columnProps) {
-      const k = p.key;
-      if (k in d && (!(k in c) || !sameValue(d[k], c[k]))) return true;
+    this.sync();
+    const d = this._dict;
+    const shared = this._committed === undefined;
+    const c = shared ? d : this.committed;
+    if (!shared) {
+      for (const p of this.mapper.columnProps) {
+        const k = p.key;
+        if (k in d && (!(k in c) || !sameValue(d[k], c[k]))) return true;
+      }
     }
     for (const rel of this.mapper.relationships.values()) {
       const k = rel.key;
@@ -170,13 +504,21 @@ export class InstanceState {
 
   /** Record the current values as committed (after load or flush). */
   commitAll(): void {
-    const src = this.dict;
+    this.sync();
+    const src = this._dict;
+    const rels = this.mapper.relationships;
+    if (rels.size === 0 && this.watched === undefined) {
+      // Nothing to keep apart (collections, deep copies): the snapshot is the dictionary itself
+      // until the next write through `dict`.
+      this._committed = undefined;
+      this.modified = false;
+      return;
+    }
     const committed = newDict();
     for (const k in src) committed[k] = src[k];
-    const rels = this.mapper.relationships;
     if (rels.size) for (const rel of rels.values()) {
       if (!rel.uselist) continue;
-      const v = this.dict[rel.key];
+      const v = src[rel.key];
       if (Array.isArray(v)) {
         this.committedCollections.set(rel.key, [...v]);
         delete committed[rel.key];
@@ -187,7 +529,64 @@ export class InstanceState {
     }
     this.committed = committed;
     // Watched states stay registered so later in-place mutations are still found.
-    this.modified = this.watched !== undefined && this._status === "persistent";
+    this.modified = this.watched !== undefined && this.status === "persistent";
+  }
+
+  // ---- runtime inspection (`inspect(obj)`, SQLAlchemy's `InstanceState` accessors) ------------
+  /** Not in a session and never persisted. */
+  get transient(): boolean {
+    return this.status === "transient";
+  }
+  /** Added to a session, not flushed yet. */
+  get pending(): boolean {
+    return this.status === "pending";
+  }
+  /** In a session with a database identity (including objects marked for deletion, not yet flushed). */
+  get persistent(): boolean {
+    return this.status === "persistent";
+  }
+  /** Deleted by a flush whose transaction has not committed yet. */
+  get deleted(): boolean {
+    return this.status === "deleted";
+  }
+  /** Has a database identity but belongs to no session. */
+  get detached(): boolean {
+    return this.status === "detached";
+  }
+  /** Whether the object has a database identity (persistent, deleted or detached). */
+  get hasIdentity(): boolean {
+    return this.key !== undefined;
+  }
+  /** Primary key values (table order) of an object with an identity, else null. */
+  get identity(): readonly unknown[] | null {
+    return this.key === undefined ? null : this.mapper.pkValues(this);
+  }
+  /**
+   * `[class, primaryKey, identityToken]` of an object with an identity, else null (SQLAlchemy's
+   * `identity_key`; the token, used by horizontal sharding, is always null).
+   */
+  get identityKey(): readonly [cls: abstract new (...args: never[]) => unknown, identity: readonly unknown[], token: null] | null {
+    const id = this.identity;
+    return id === null ? null : [this.mapper.base.class_, id, null];
+  }
+  /** Attribute keys (columns, SQL expressions, relationships) with no loaded value. */
+  get unloaded(): ReadonlySet<string> {
+    this.sync();
+    const out = new Set<string>();
+    const d = this._dict;
+    for (const p of this.mapper.columnProps) if (!(p.key in d)) out.add(p.key);
+    for (const k of this.mapper.expressionProps.keys()) if (!(k in d)) out.add(k);
+    for (const k of this.mapper.relationships.keys()) if (!(k in d)) out.add(k);
+    return out;
+  }
+  /** Attribute keys expired by `session.expire()` / commit and not refreshed since. */
+  get expiredAttributes(): ReadonlySet<string> {
+    this.sync();
+    return new Set(this._expired ?? []);
+  }
+  /** The mapped instance this state belongs to. */
+  get object(): object {
+    return this.obj;
   }
 }
 
@@ -245,9 +644,9 @@ class StateSlot extends ReturnsTarget {
 }
 
 /**
- * Attach `state` to a freshly created instance (loading; `new` goes through the declarative
- * constructor, which defines {@link STATE} itself). `obj[STATE]` still reads it through the
- * accessor {@link installStateAccessor} puts on the class prototype. @internal
+ * Attach `state` to a freshly created instance (loading, and `new` through the declarative
+ * constructor). `obj[STATE]` still reads it through the accessor {@link installStateAccessor}
+ * puts on the class prototype. @internal
  */
 export function attachState(obj: object, state: InstanceState): void {
   new StateSlot(obj, state);

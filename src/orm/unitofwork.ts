@@ -18,7 +18,12 @@
  * - Many-to-many association rows are inserted after the INSERTs and removed before DELETEs.
  * - DELETEs run children first, batched by primary key (version-checked rows one by one).
  * - When the flush fails, every object it touched gets back its pre-flush state (values,
- *   committed snapshot, status, identity key); the caller rolls the transaction back.
+ *   committed snapshot, status, identity key); the caller rolls the transaction back. Plain new
+ *   objects of mappers without relationships or insert listeners (a bulk load) are captured as
+ *   bare dictionary copies that become their committed snapshot on success.
+ * - Per-row work is kept to straight loops over value arrays: statements, insert shapes and the
+ *   mapper order are cached per mapper (set), mapper events are only awaited when listened to,
+ *   and new objects enter the identity map by (class, key part) without building key strings.
  * @module
  */
 import type { IdentityMap } from "./identity-map.js";
@@ -29,9 +34,10 @@ import { select, type TableClause } from "../sql/selectable.js";
 import type { ColumnImpl, MetaData, Table } from "../sql/schema.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
 import type { Result } from "../engine/result/index.js";
+import { takeValueRows } from "../engine/orm-rows.js";
 import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
-import { modifiedStates, stateOf, type InstanceState } from "./state.js";
+import { copyDict, modifiedStates, newDict, stateOf, type InstanceState } from "./state.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
@@ -42,9 +48,23 @@ export interface FlushContext {
   readonly newStates: Set<InstanceState>;
   readonly deletedStates: Set<InstanceState>;
   /** Mapper event hooks (mapper listeners, then session listeners). */
-  fireMapperEvent(event: "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete", mapper: Mapper, obj: object): Promise<void>;
+  fireMapperEvent(event: MapperEventName, mapper: Mapper, obj: object): Promise<void>;
+  /** Whether {@link fireMapperEvent} has any listener to run for `event` on `mapper` (checked once per batch, not per object). */
+  hasMapperListeners(event: MapperEventName, mapper: Mapper): boolean;
   /** Set on batch-only drivers (Neon HTTP, D1): statements are queued for the commit batch. */
   readonly batch?: BatchFlush;
+}
+
+/** The per-object mapper events a flush fires (SQLAlchemy's `before_insert` … `after_delete`). */
+export type MapperEventName = "beforeInsert" | "afterInsert" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete";
+
+/**
+ * Fire `event` for every object of a batch, in order, awaiting each listener; without listeners
+ * nothing is awaited (a thousand-row flush would otherwise await twice per row for nothing).
+ */
+export async function fireEach(ctx: FlushContext, event: MapperEventName, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  if (!ctx.hasMapperListeners(event, mapper)) return;
+  for (const st of states) await ctx.fireMapperEvent(event, mapper, st.obj);
 }
 
 /**
@@ -86,41 +106,58 @@ export class IdentityConflictWarning extends AthanorWarning {
 
 // ---- snapshots ---------------------------------------------------------------------------------
 
-/** A state's pre-flush contents, for restoring in-memory objects when a flush fails. */
-interface Snapshot {
+const NO_COLLECTIONS: Map<string, readonly object[]> = new Map();
+const KEEP_KEY: unique symbol = Symbol("keep key");
+/**
+ * A state's pre-flush contents, for restoring in-memory objects when a flush fails. One is taken
+ * for every object a flush touches, so it is a plain class (one shape) and the dictionary copy
+ * keeps V8's fast property layout.
+ */
+class Snapshot {
   readonly dict: Record<string, unknown>;
   readonly arrays: [string, unknown[]][] | undefined;
-  readonly committed: Record<string, unknown>;
+  /** undefined: the committed snapshot was the dictionary itself (see `InstanceState.committedIsCurrent`). */
+  readonly committed: Record<string, unknown> | undefined;
   readonly committedCollections: Map<string, readonly object[]>;
   readonly status: InstanceState["status"];
-  readonly key: string | undefined;
+  /**
+   * The identity key to restore, or {@link KEEP_KEY}: a flush changes the key of a persistent
+   * object only after its last statement, so only pending objects need theirs (reading the key
+   * of a loaded object would build its string, which the loader leaves unbuilt).
+   */
+  readonly key: string | undefined | typeof KEEP_KEY;
   readonly sessionId: number | undefined;
   readonly modified: boolean;
-}
-const NO_COLLECTIONS: Map<string, readonly object[]> = new Map();
-function snapshot(st: InstanceState): Snapshot {
-  const src = st.dict;
-  const dict: Record<string, unknown> = Object.create(null);
-  for (const k in src) dict[k] = src[k];
-  let arrays: [string, unknown[]][] | undefined;
-  const rels = st.mapper.relationships;
-  if (rels.size) {
-    for (const rel of rels.values()) {
-      const v = dict[rel.key];
-      if (Array.isArray(v)) (arrays ??= []).push([rel.key, [...(v as unknown[])]]);
+  constructor(st: InstanceState) {
+    const dict = copyDict(st.current);
+    let arrays: [string, unknown[]][] | undefined;
+    const rels = st.mapper.relationships;
+    if (rels.size) {
+      for (const rel of rels.values()) {
+        const v = dict[rel.key];
+        if (Array.isArray(v)) (arrays ??= []).push([rel.key, [...(v as unknown[])]]);
+      }
     }
+    this.dict = dict;
+    this.arrays = arrays;
+    this.committed = st.committedIsCurrent ? undefined : st.committed;
+    this.committedCollections = st.hasCommittedCollections ? new Map(st.committedCollections) : NO_COLLECTIONS;
+    this.status = st.status;
+    this.key = st.status === "pending" ? st.key : KEEP_KEY;
+    this.sessionId = st.sessionId;
+    this.modified = st.modified;
   }
-  return {
-    dict,
-    arrays,
-    committed: st.committed,
-    committedCollections: st.hasCommittedCollections ? new Map(st.committedCollections) : NO_COLLECTIONS,
-    status: st.status,
-    key: st.key,
-    sessionId: st.sessionId,
-    modified: st.modified,
-  };
 }
+
+/**
+ * A new object in the plain state `session.add()` leaves it in: no identity key, no committed
+ * values or collections, nothing watched or flagged — what a failed light-mode flush restores.
+ */
+function isPlainPending(st: InstanceState, sessionId: number): boolean {
+  if (st.key !== undefined || st.modified || st.watched !== undefined || st.sessionId !== sessionId || st.hasCommittedCollections) return false;
+  return st.committedEmpty;
+}
+
 function restore(st: InstanceState, s: Snapshot): void {
   // Collections keep the array identity the application holds, with their old contents.
   if (s.arrays) {
@@ -130,10 +167,13 @@ function restore(st: InstanceState, s: Snapshot): void {
       for (const x of items) arr.push(x);
     }
   }
-  st.dict = s.dict;
-  st.committed = s.committed;
+  if (s.committed === undefined) st.replaceShared(s.dict);
+  else {
+    st.dict = s.dict;
+    st.committed = s.committed;
+  }
   st.committedCollections = s.committedCollections === NO_COLLECTIONS ? new Map() : s.committedCollections;
-  st.key = s.key;
+  if (s.key !== KEEP_KEY) st.key = s.key;
   st.modified = false;
   st.status = s.status;
   st.sessionId = s.sessionId;
@@ -141,6 +181,37 @@ function restore(st: InstanceState, s: Snapshot): void {
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
+
+/**
+ * A just-inserted state becomes persistent under its primary key and enters the identity map,
+ * addressed by the map's (class, key part) pair: no identity key string is built per object.
+ */
+export function enterIdentityMap(identityMap: IdentityMap, st: InstanceState, sessionId: number): void {
+  const m = st.mapper;
+  const pk = m.pkProps;
+  const part = pk.length === 1 ? m.identityPart(st.dict[pk[0].key]) : m.identityPartOf(m.pkValues(st));
+  st.loadedAs(part, sessionId);
+  const classId = m.identityId;
+  // Usually absent; otherwise set() replaces the entry (by the key string) as it always did.
+  if (identityMap.getByIdentity(classId, part) === undefined) identityMap.addByIdentity(classId, part, st.obj);
+  else identityMap.set(st.key!, st.obj);
+}
+
+/**
+ * False when every primary-key value of a persistent state is the very value it was loaded or
+ * flushed with, so its identity key cannot have changed (saves building the key string of every
+ * updated object); true when one differs or was never recorded.
+ */
+function mayHaveNewKey(st: InstanceState): boolean {
+  if (st.committedIsCurrent) return false;
+  const c = st.committed;
+  const d = st.dict;
+  for (const p of st.mapper.pkProps) {
+    const k = p.key;
+    if (!(k in c) || !Object.is(c[k], d[k])) return true;
+  }
+  return false;
+}
 
 const propKey = (m: Mapper, col: ColumnImpl): string => {
   const p = m.propByColumn.get(col);
@@ -278,6 +349,40 @@ function orderMappers(mappers: readonly Mapper[], rowEdges: Map<Mapper, Set<Mapp
   return comps.reverse();
 }
 
+/**
+ * {@link orderMappers} without row-level edges, cached per set of mappers: a flush of the same
+ * kinds of objects as an earlier one reuses its plan. Valid while the mappers' MetaData gain no
+ * tables (which can change the table order).
+ */
+const mapperOrderCache = new Map<string, { readonly tables: number; readonly order: { mappers: Mapper[]; rowLevel: boolean }[] }>();
+function mapperOrder(mappers: readonly Mapper[]): { mappers: Mapper[]; rowLevel: boolean }[] {
+  let key: string;
+  let tables = 0;
+  if (mappers.length === 1) {
+    key = String(mappers[0].id);
+    tables = mappers[0].table.metadata.tables.size;
+  } else {
+    const ids: number[] = [];
+    const seen = new Set<MetaData>();
+    for (const m of mappers) {
+      ids.push(m.id);
+      const md = m.table.metadata;
+      if (!seen.has(md)) {
+        seen.add(md);
+        tables += md.tables.size;
+      }
+    }
+    key = ids.sort((a, b) => a - b).join(",");
+  }
+  const hit = mapperOrderCache.get(key);
+  if (hit && hit.tables === tables) return hit.order;
+  const order = orderMappers(mappers, new Map());
+  // Bounded: a program has few distinct sets of mappers flushed together.
+  if (mapperOrderCache.size >= 256) mapperOrderCache.clear();
+  mapperOrderCache.set(key, { tables, order });
+  return order;
+}
+
 // ---- the flush ---------------------------------------------------------------------------------
 
 interface Sync {
@@ -312,28 +417,67 @@ interface Dep {
 export async function flush(ctx: FlushContext): Promise<void> {
   const registry = modifiedStates(ctx.sessionId);
   const touched = new Map<InstanceState, Snapshot>();
+  // Light mode (see below): new objects were captured as dictionary copies, not snapshots.
+  let lightDicts: Record<string, unknown>[] | undefined;
   const touch = (st: InstanceState): void => {
-    if (!touched.has(st)) touched.set(st, snapshot(st));
+    if (lightDicts && pending.has(st)) return;
+    if (!touched.has(st)) touched.set(st, new Snapshot(st));
   };
 
+  // The three sets are disjoint (pending vs persistent states; dirty excludes deleted), so each
+  // state is snapshotted once here without a lookup. Without a relationship on any of them
+  // there is nothing to cascade and no row depends on another.
+  let related = false;
+  // Light mode: new objects that are plain (see isPlainPending) of mappers without
+  // relationships, insert listeners or joined tables, on a driver with interactive
+  // transactions, change during the flush only by the values their INSERT fills in. A copy of
+  // each one's dictionary then suffices to restore it; on success the dictionary itself becomes
+  // the committed snapshot (copy-on-write) — no snapshot object, no map entry, and the copy dies young.
+  let light = ctx.batch === undefined;
+  let lastMapper: Mapper | undefined;
   const pending = new Set<InstanceState>();
-  for (const st of ctx.newStates) if (st.status === "pending") pending.add(st);
+  const newList: InstanceState[] = [];
+  for (const st of ctx.newStates) {
+    if (st.status !== "pending") continue;
+    pending.add(st);
+    newList.push(st);
+    const m = st.mapper;
+    if (m !== lastMapper) {
+      lastMapper = m;
+      if (m.relationships.size) related = true;
+      if (light && (isMultiTableMapper(m) || ctx.hasMapperListeners("beforeInsert", m) || ctx.hasMapperListeners("afterInsert", m))) light = false;
+    }
+    if (light && !isPlainPending(st, ctx.sessionId)) light = false;
+  }
   const deleted = new Set<InstanceState>();
-  for (const st of ctx.deletedStates) if (st.status === "persistent") deleted.add(st);
+  for (const st of ctx.deletedStates) {
+    if (st.status !== "persistent") continue;
+    deleted.add(st);
+    touched.set(st, new Snapshot(st));
+    if (st.mapper.relationships.size) related = true;
+  }
   const dirty = new Set<InstanceState>();
-  for (const st of registry) if (st.status === "persistent" && st.sessionId === ctx.sessionId && !deleted.has(st)) dirty.add(st);
-  for (const st of pending) touch(st);
-  for (const st of dirty) touch(st);
-  for (const st of deleted) touch(st);
+  for (const st of registry) {
+    if (st.status !== "persistent" || st.sessionId !== ctx.sessionId || deleted.has(st)) continue;
+    dirty.add(st);
+    touched.set(st, new Snapshot(st));
+    if (st.mapper.relationships.size) related = true;
+  }
+  if (light && !related) {
+    lightDicts = new Array<Record<string, unknown>>(newList.length);
+    for (let i = 0; i < newList.length; i++) lightDicts[i] = copyDict(newList[i].current);
+  } else for (const st of newList) touched.set(st, new Snapshot(st));
 
   try {
-    // 1. save-update cascade: transient objects reachable from new and changed objects become pending.
-    cascadeSaveUpdate(ctx, pending, dirty, touch);
-    // 2. delete-orphan and delete cascades (loading unloaded children unless passiveDeletes).
-    await cascadeDeletes(ctx, pending, dirty, deleted, touch);
-
-    // 3. Dependencies between rows, FK syncs, post-updates, association rows.
-    const plan = planDependencies(pending, dirty, deleted, touch);
+    let plan: Plan;
+    if (related) {
+      // 1. save-update cascade: transient objects reachable from new and changed objects become pending.
+      cascadeSaveUpdate(ctx, pending, dirty, touch);
+      // 2. delete-orphan and delete cascades (loading unloaded children unless passiveDeletes).
+      await cascadeDeletes(ctx, pending, dirty, deleted, touch);
+      // 3. Dependencies between rows, FK syncs, post-updates, association rows.
+      plan = planDependencies(pending, dirty, deleted, touch);
+    } else plan = emptyPlan();
 
     // 4. INSERTs in dependency order (on batch-only drivers, with the keys other rows need assigned up front).
     const deferred = ctx.batch ? await assignBatchKeys(ctx, ctx.batch, pending, dirty, deleted, plan) : undefined;
@@ -350,24 +494,33 @@ export async function flush(ctx: FlushContext): Promise<void> {
     await runDeletes(ctx, deleted, touch);
 
     // Success: the in-memory state becomes the committed state.
-    for (const st of pending) {
-      st.status = "persistent";
-      st.sessionId = ctx.sessionId;
-      // A key generated inside the commit batch is known (and identity-mapped) once the batch ran.
-      if (!deferred?.has(st)) {
-        st.key = st.mapper.identityKey(st.mapper.pkValues(st));
-        ctx.identityMap.set(st.key, st.obj);
+    const sessionId = ctx.sessionId;
+    if (lightDicts) {
+      for (let i = 0; i < newList.length; i++) {
+        const st = newList[i];
+        enterIdentityMap(ctx.identityMap, st, sessionId);
+        // commitAll() for a state without relationships or watched values: the snapshot is the dictionary.
+        st.shareCommitted();
+        st.modified = false;
       }
+    } else for (const st of pending) {
+      // A key generated inside the commit batch is known (and identity-mapped) once the batch ran.
+      if (deferred?.has(st)) {
+        st.status = "persistent";
+        st.sessionId = sessionId;
+      } else enterIdentityMap(ctx.identityMap, st, sessionId);
       st.commitAll();
     }
     for (const st of touched.keys()) {
       if (st.status !== "persistent" || pending.has(st) || deleted.has(st)) continue;
       // A changed primary key moves the object in the identity map.
-      const key = st.mapper.identityKey(st.mapper.pkValues(st));
-      if (st.key !== undefined && key !== st.key) {
-        if (ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
-        st.key = key;
-        ctx.identityMap.set(key, st.obj);
+      if (mayHaveNewKey(st)) {
+        const key = st.mapper.identityKey(st.mapper.pkValues(st));
+        if (st.key !== undefined && key !== st.key) {
+          if (ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
+          st.key = key;
+          ctx.identityMap.set(key, st.obj);
+        }
       }
       st.commitAll();
     }
@@ -378,6 +531,17 @@ export async function flush(ctx: FlushContext): Promise<void> {
       st.modified = false;
     }
   } catch (e) {
+    if (lightDicts) {
+      for (let i = 0; i < newList.length; i++) {
+        const st = newList[i];
+        st.dict = lightDicts[i];
+        st.committed = newDict();
+        st.key = undefined;
+        st.status = "pending";
+        st.sessionId = ctx.sessionId;
+        st.modified = false;
+      }
+    }
     for (const [st, snap] of touched) {
       restore(st, snap);
       // Objects cascaded into (or out of) the session by this flush go back to where they were.
@@ -545,6 +709,10 @@ interface Plan {
   readonly m2mRemoves: M2MRow[];
 }
 
+function emptyPlan(): Plan {
+  return { deps: new Map(), syncs: [], syncsByChild: new Map(), postUpdates: [], m2mAdds: [], m2mRemoves: [] };
+}
+
 function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Plan {
   const deps = new Map<InstanceState, Dep[]>();
   const syncs: Sync[] = [];
@@ -663,7 +831,7 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
     }
   };
   warnIdentityConflicts(ctx, pending, deleted);
-  for (const comp of orderMappers([...byMapper.keys()], rowEdges)) {
+  for (const comp of rowEdges.size ? orderMappers([...byMapper.keys()], rowEdges) : mapperOrder([...byMapper.keys()])) {
     if (!comp.rowLevel) {
       const m = comp.mappers[0];
       const states = byMapper.get(m)!;
@@ -735,8 +903,9 @@ function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, d
       }
     }
     if (!full) continue;
-    const key = m.identityKey(m.pkValues(st));
-    const existing = ctx.identityMap.get(key);
+    const pk = m.pkProps;
+    const part = pk.length === 1 ? m.identityPart(st.dict[pk[0].key]) : m.identityPartOf(m.pkValues(st));
+    const existing = ctx.identityMap.getByIdentity(m.identityId, part);
     if (!existing || existing === st.obj) continue;
     const es = stateOf(existing);
     if (!es || es.status !== "persistent" || deleted.has(es)) continue;
@@ -754,69 +923,124 @@ function fetchedOnInsert(p: ColumnProperty): boolean {
   return c.primaryKey || c.default !== undefined || c.serverDefault !== undefined || c.sequence !== undefined || c.identity !== undefined || c.computed !== undefined;
 }
 
+/**
+ * How one mapper's rows with a given set of provided columns are inserted, built once per
+ * (mapper, set): which properties are sent, fetched back by RETURNING or left NULL, and the
+ * statement (immutable, so shared by every flush).
+ */
+interface InsertShape {
+  /** Provided properties, and the column keys their values are bound under. */
+  readonly given: readonly ColumnProperty[];
+  readonly givenKeys: readonly string[];
+  readonly fetch: readonly ColumnProperty[];
+  readonly absent: readonly ColumnProperty[];
+  readonly stmt: ClauseElement;
+}
+const insertShapes = new WeakMap<Mapper, { readonly columns: number; readonly shapes: Map<number | string, InsertShape> }>();
+function insertShape(mapper: Mapper, sig: number | string): InsertShape {
+  let cached = insertShapes.get(mapper);
+  // Signature bits are positions in columnProps: a mapper that gained columns starts afresh.
+  if (!cached || cached.columns !== mapper.columnProps.length) insertShapes.set(mapper, (cached = { columns: mapper.columnProps.length, shapes: new Map() }));
+  const byMapper = cached.shapes;
+  let shape = byMapper.get(sig);
+  if (shape) return shape;
+  const given: ColumnProperty[] = [];
+  const fetch: ColumnProperty[] = [];
+  const absent: ColumnProperty[] = [];
+  mapper.columnProps.forEach((p, i) => {
+    if (typeof sig === "number" ? (sig & (1 << i)) !== 0 : sig[i] === "1") given.push(p);
+    else if (fetchedOnInsert(p)) fetch.push(p);
+    else absent.push(p);
+  });
+  const stmt = fetch.length ? insert(mapper.table).returning(...fetch.map((p) => p.column)) : insert(mapper.table);
+  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, absent, stmt };
+  byMapper.set(sig, shape);
+  return shape;
+}
+
+/**
+ * Which columns of a new row are provided: a bit mask (a string of 0/1 beyond 30 columns). A
+ * value is provided unless undefined, or a NULL primary key (generated by the database).
+ */
+function providedSignature(props: readonly ColumnProperty[], d: Record<string, unknown>): number | string {
+  const n = props.length;
+  if (n <= 30) {
+    let sig = 0;
+    for (let i = 0; i < n; i++) {
+      const p = props[i];
+      const v = d[p.key];
+      if (!(v === undefined || (v === null && p.column.primaryKey))) sig |= 1 << i;
+    }
+    return sig;
+  }
+  let sig = "";
+  for (const p of props) {
+    const v = d[p.key];
+    sig += v === undefined || (v === null && p.column.primaryKey) ? "0" : "1";
+  }
+  return sig;
+}
+
 async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   if (isMultiTableMapper(mapper)) return insertJoinedBatch(ctx, mapper, states); // joined-table inheritance (inheritance.ts)
-  for (const st of states) await ctx.fireMapperEvent("beforeInsert", mapper, st.obj);
+  await fireEach(ctx, "beforeInsert", mapper, states);
   const vp = mapper.versionProp;
   if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
   const props = mapper.columnProps;
   // Group by the set of provided columns: each group is one executemany ("insertmanyvalues").
-  const groups = new Map<string, InstanceState[]>();
+  // Rows usually share one set: the first group is kept aside to skip the map for them.
+  const firstSig = states.length ? providedSignature(props, states[0].dict) : 0;
+  const first: InstanceState[] = [];
+  let others: Map<number | string, InstanceState[]> | undefined;
   for (const st of states) {
-    const d = st.dict;
-    let sig = "";
-    for (const p of props) {
-      const v = d[p.key];
-      sig += v === undefined || (v === null && p.column.primaryKey) ? "0" : "1";
+    const sig = providedSignature(props, st.dict);
+    if (sig === firstSig) {
+      first.push(st);
+      continue;
     }
-    const g = groups.get(sig);
+    const g = (others ??= new Map()).get(sig);
     if (g) g.push(st);
-    else groups.set(sig, [st]);
+    else others.set(sig, [st]);
   }
+  const groups: [number | string, InstanceState[]][] = first.length ? [[firstSig, first]] : [];
+  if (others) for (const e of others) groups.push(e);
   const table = mapper.table;
   for (const [sig, group] of groups) {
-    const given: ColumnProperty[] = [];
-    const fetch: ColumnProperty[] = [];
-    const absent: ColumnProperty[] = [];
-    props.forEach((p, i) => {
-      if (sig[i] === "1") given.push(p);
-      else if (fetchedOnInsert(p)) fetch.push(p);
-      else absent.push(p);
-    });
+    const { given, givenKeys, fetch, absent, stmt } = insertShape(mapper, sig);
+    const ng = given.length;
     const rows: Record<string, unknown>[] = new Array(group.length);
     for (let i = 0; i < group.length; i++) {
       const d = group[i].dict;
       const r: Record<string, unknown> = {};
-      for (const p of given) r[p.column.key] = d[p.key];
+      for (let j = 0; j < ng; j++) r[givenKeys[j]] = d[given[j].key];
       rows[i] = r;
     }
     if (fetch.length) {
-      const stmt = insert(table).returning(...fetch.map((p) => p.column));
       // Returned values land in the objects now, or (batch-only drivers) when the commit batch ran.
       const apply = (states: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
-        const out = res.all();
+        const out = takeValueRows(res);
         if (out.length !== states.length) {
           throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${states.length} new ${mapper.className} object(s)`);
         }
+        const nf = fetch.length;
         for (let i = 0; i < states.length; i++) {
           const st = states[i];
-          const row = out[i]._tuple();
-          for (let j = 0; j < fetch.length; j++) {
-            st.dict[fetch[j].key] = row[j];
-            if (st.status === "persistent") st.committed[fetch[j].key] = row[j];
-          }
+          const row = out[i];
+          const d = st.dict;
+          for (let j = 0; j < nf; j++) d[fetch[j].key] = row[j];
+          if (st.status === "persistent") for (let j = 0; j < nf; j++) st.committed[fetch[j].key] = row[j];
         }
       };
-      if (given.length) await run(ctx, stmt, rows, apply(group));
+      if (ng) await run(ctx, stmt, rows, apply(group));
       // No column given at all: one INSERT … DEFAULT VALUES per row.
       else for (const st of group) await run(ctx, stmt, undefined, apply([st]));
     } else {
-      await run(ctx, insert(table), rows);
+      await run(ctx, stmt, rows);
     }
     // Columns neither given nor defaulted were inserted as NULL.
     if (absent.length) for (const st of group) for (const p of absent) st.dict[p.key] = null;
   }
-  for (const st of states) await ctx.fireMapperEvent("afterInsert", mapper, st.obj);
+  await fireEach(ctx, "afterInsert", mapper, states);
 }
 
 async function runUpdates(
@@ -827,6 +1051,7 @@ async function runUpdates(
   postUpdates: PostUpdate[],
   touch: (st: InstanceState) => void,
 ): Promise<void> {
+  if (!updatable.size && !postUpdates.length) return;
   // post-update: now that every row exists, set the FKs the INSERTs could not.
   const postKeys = new Map<InstanceState, Set<string>>();
   for (const pu of postUpdates) {
@@ -842,23 +1067,32 @@ async function runUpdates(
       keys.add(k);
     }
   }
-  const byShape = new Map<string, { mapper: Mapper; keys: string[]; states: InstanceState[] }>();
+  type Shape = { mapper: Mapper; keys: string[]; states: InstanceState[] };
+  const byShape = new Map<Mapper, Map<string, Shape>>();
+  const shapes: Shape[] = [];
   const add = (st: InstanceState, keys: string[]) => {
     if (!keys.length) return;
-    const sig = `${st.mapper.id}|${keys.join(",")}`;
-    const g = byShape.get(sig);
+    // Keys come in column order; one changed column (the usual case) needs no joined signature.
+    const sig = keys.length === 1 ? keys[0] : keys.join("\u0000");
+    let byKeys = byShape.get(st.mapper);
+    if (!byKeys) byShape.set(st.mapper, (byKeys = new Map()));
+    const g = byKeys.get(sig);
     if (g) g.states.push(st);
-    else byShape.set(sig, { mapper: st.mapper, keys, states: [st] });
+    else {
+      const shape = { mapper: st.mapper, keys, states: [st] };
+      byKeys.set(sig, shape);
+      shapes.push(shape);
+    }
   };
   for (const st of updatable) if (!pending.has(st) && !deleted.has(st) && !postKeys.has(st)) add(st, st.changedColumnKeys());
   for (const [st, keys] of postKeys) {
     if (pending.has(st)) add(st, [...keys]);
     else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
   }
-  const groups = [...byShape.values()].sort((a, b) => tableIndex(a.mapper.table) - tableIndex(b.mapper.table));
+  const groups = shapes.sort((a, b) => tableIndex(a.mapper.table) - tableIndex(b.mapper.table));
   for (const { mapper, keys, states: group } of groups) {
     if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
-    for (const st of group) await ctx.fireMapperEvent("beforeUpdate", mapper, st.obj);
+    await fireEach(ctx, "beforeUpdate", mapper, group);
     const table = mapper.table;
     const vp = mapper.versionProp;
     const setKeys = keys.filter((k) => !vp || k !== vp.key);
@@ -899,11 +1133,12 @@ async function runUpdates(
       }
     });
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
-    for (const st of group) await ctx.fireMapperEvent("afterUpdate", mapper, st.obj);
+    await fireEach(ctx, "afterUpdate", mapper, group);
   }
 }
 
 async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>): Promise<void> {
+  if (!adds.length && !removes.length && !deleted.size) return;
   // A bidirectional many-to-many shows each pair from both sides; write it once.
   const rowFor = (a: M2MRow): Record<string, unknown> => {
     const r: Record<string, unknown> = {};
@@ -1072,7 +1307,7 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
     for (const mapper of [...comp.mappers].reverse()) {
       const states = byMapper.get(mapper)!;
       if (isMultiTableMapper(mapper)) { await deleteJoinedStates(ctx, mapper, states); continue; } // joined-table inheritance (inheritance.ts)
-      for (const st of states) await ctx.fireMapperEvent("beforeDelete", mapper, st.obj);
+      await fireEach(ctx, "beforeDelete", mapper, states);
       const pk = mapper.pkProps;
       const vp = mapper.versionProp;
       for (const level of comp.rowLevel ? selfRefLevels(mapper, states) : [states]) {
@@ -1088,7 +1323,7 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
         }
         await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected));
       }
-      for (const st of states) await ctx.fireMapperEvent("afterDelete", mapper, st.obj);
+      await fireEach(ctx, "afterDelete", mapper, states);
     }
   }
 }

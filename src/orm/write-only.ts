@@ -246,11 +246,18 @@ export function hasPendingWriteOnly(st: InstanceState): boolean {
  * Returns a function to call after the flush (`ok`: clear the queues) — either way the
  * attribute goes back to unloaded. @internal
  */
-export function stageWriteOnly(states: Iterable<InstanceState>): (ok: boolean) => void {
+export function stageWriteOnly(...groups: Iterable<InstanceState>[]): (ok: boolean) => void {
   const staged: { st: InstanceState; rel: RelationshipProperty; ops: PendingOps }[] = [];
   const touched: { st: InstanceState; rel: RelationshipProperty }[] = [];
-  for (const st of states) {
-    const rels = writeOnlyOf(st.mapper);
+  // States of one mapper usually come in runs (a bulk add): look its relationships up once per run.
+  let lastMapper: Mapper | undefined;
+  let lastRels: RelationshipProperty[] = [];
+  for (const states of groups) for (const st of states) {
+    if (st.mapper !== lastMapper) {
+      lastMapper = st.mapper;
+      lastRels = writeOnlyOf(st.mapper);
+    }
+    const rels = lastRels;
     if (!rels.length) continue;
     const m = pendingByState.get(st);
     for (const rel of rels) {

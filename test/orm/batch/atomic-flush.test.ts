@@ -14,6 +14,7 @@ import {
   AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, IntegrityError, Integer, mappedColumn, relationship, select,
   selectinload, String as Str, Uuid, type AsyncEngine, type Driver,
 } from "../../../src/index.js";
+import { objectState } from "../../../src/orm/index.js";
 import { countingDriver, uniqueName } from "../../fixtures/databases.js";
 import { startNeonHttpPeer, type NeonHttpPeer } from "../../fixtures/neon-http-peer.js";
 
@@ -206,6 +207,10 @@ describe.each(setups)("atomic unit of work over $name", (setup) => {
     const err = await session.commit().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrityError);
     expect(session.inTransaction()).toBe(false);
+    // Rolled back: every object of the failed batch is transient again, including one whose key
+    // was to come from the batch (never in the identity map).
+    expect([a, p, clash].map((o) => objectState(o))).toEqual(["transient", "transient", "transient"]);
+    expect(objectState(dup)).toBe("persistent");
     const check = new AsyncSession(engine);
     const names = (await check.scalars(select(m.Author.name))).all();
     expect(names).not.toContain(`fresh-${setup.name}`);

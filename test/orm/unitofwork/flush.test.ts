@@ -524,6 +524,63 @@ describe.each(dialectTargets())("unit of work on $name", (target) => {
     expect(full).toBeNull();
   });
 
+  it("a failed flush of plain new objects (no relationships) restores them: generated keys cleared, still pending", async () => {
+    const first = new Doc({ data: { n: 1 } });
+    session.add(first);
+    await session.commit();
+    session.expunge(first);
+    const fresh = new Doc({ data: { n: 2 } });
+    const dup = new Doc({ id: first.id, data: { n: 3 } });
+    session.addAll([fresh, dup]);
+    // Two INSERTs (with and without an id): the first succeeds and hands out a key, the second fails.
+    await expect(session.flush()).rejects.toThrow(IntegrityError);
+    expect(fresh.id).toBeUndefined();
+    expect([fresh, dup].map((o) => objectState(o))).toEqual(["pending", "pending"]);
+    expect(dup.id).toBe(first.id);
+    expect(fresh.data).toEqual({ n: 2 });
+    expect(session.new).toEqual([fresh, dup]);
+    await session.rollback();
+    expect([fresh, dup].map((o) => objectState(o))).toEqual(["transient", "transient"]);
+    const again = open();
+    again.add(fresh);
+    await again.commit();
+    expect(typeof fresh.id).toBe("number");
+    expect(fresh.id).not.toBe(first.id);
+  });
+
+  it("rollback makes objects flushed in the rolled-back scope transient: SAVEPOINT, released SAVEPOINT, root", async () => {
+    const before = new User({ name: uname("kept") });
+    session.add(before);
+    await session.commit();
+    const outer = new User({ name: uname("outer") });
+    session.add(outer);
+    await session.flush();
+    const released = new User({ name: uname("released") });
+    await session.beginNested(async (s) => {
+      s.add(released);
+      await s.flush();
+    });
+    const sp = await session.beginNested();
+    const inner = new User({ name: uname("inner") });
+    const unflushed = new User({ name: uname("unflushed") });
+    const flushedNames = [outer.name, released.name, inner.name];
+    session.add(inner);
+    await session.flush();
+    session.add(unflushed);
+    expect(objectState(inner)).toBe("persistent");
+    await sp.rollback();
+    expect([inner, unflushed].map((o) => objectState(o))).toEqual(["transient", "transient"]);
+    expect([outer, released].map((o) => objectState(o))).toEqual(["persistent", "persistent"]);
+    await session.rollback();
+    expect([outer, released].map((o) => objectState(o))).toEqual(["transient", "transient"]);
+    expect(objectState(before)).toBe("persistent");
+    expect(session.contains(outer)).toBe(false);
+    const c = await engine.connect();
+    const names = (await c.execute(select(User.__table__.c.name).where(User.__table__.c.name.in(flushedNames)))).scalars().all();
+    await c.close();
+    expect(names).toEqual([]);
+  });
+
   it("a new instance with the key of a persistent one warns, then the INSERT raises IntegrityError", async () => {
     const u = new User({ name: uname("dup") });
     session.add(u);

@@ -1,0 +1,340 @@
+/**
+ * SQL criteria built from a relationship (SQLAlchemy's `RelationshipProperty.Comparator`:
+ * `any()`, `has()`, `contains()`, `==` / `!=` against an object or None, and `with_parent()`).
+ *
+ * Every value taken from an object becomes an anonymous bound parameter typed like its column,
+ * never a literal, so two criteria of the same shape over different objects share one cache key
+ * (and one compiled statement) and differ only in their bound values.
+ * @module
+ */
+import { InvalidRequestError } from "../errors.js";
+import { warn } from "../warnings.js";
+import {
+  and, BindParameter, BinaryExpression, ClauseElement, coerceWhereClause, ColumnElement, literalColumn, not, or, type Condition,
+} from "../sql/elements.js";
+import { ColumnClause } from "../sql/column.js";
+import { exists, select, type FromClause } from "../sql/selectable.js";
+import type { ColumnImpl } from "../sql/schema.js";
+import { adaptExpression, adaptToFrom, type AliasedClass } from "./aliased.js";
+import type { Mapper, RelationshipProperty } from "./mapper.js";
+import type { RelationshipComparator } from "./relationship.js";
+import { stateOf, type InstanceState } from "./state.js";
+
+/**
+ * Where a relationship comparison happens: the relationship, the FROM its parent side renders
+ * against (the parent table, or an alias of it) and the FROM of its target side (the target
+ * table, or the alias given to `ofType()`). @internal
+ */
+export interface RelationshipSides {
+  readonly prop: RelationshipProperty;
+  readonly parentFrom: FromClause;
+  /** Undefined: the target table, aliased anonymously when the relationship is self-referential. */
+  readonly targetFrom: FromClause | undefined;
+  /** The mapper the comparison targets (a subclass mapper after `ofType(Subclass)`). */
+  readonly targetMapper: Mapper;
+  /**
+   * Criteria added with `.and(…)` (SQLAlchemy's `and_()` relationship criteria), written against
+   * the target class or the `ofType()` alias; re-targeted to whatever FROM the target renders as.
+   */
+  readonly extraCriteria?: readonly ColumnElement<boolean>[];
+}
+
+/**
+ * `expr` with the columns of `table` (or of any alias of it) replaced by those of `to`: the
+ * `.and()` criteria of a relationship, written against the class or an `ofType()` alias,
+ * rendered against the FROM actually used (an eager-load alias, the table itself, …).
+ */
+export function retargetCriterion<E extends ClauseElement>(expr: E, table: FromClause, to: FromClause): E {
+  return adaptExpression(expr, (c) => {
+    const base = c.baseColumn;
+    if (!(base instanceof ColumnClause) || base.table !== table || c.table === to) return undefined;
+    return to === table ? base : to.correspondingColumn(base);
+  });
+}
+
+/**
+ * `EXISTS (SELECT 1 FROM target WHERE <join condition> [AND criterion])`, correlated to the
+ * parent: the body of `any()`, `has()` and of collection comparisons with null.
+ */
+export function relationshipExists(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  const table = prop.mapper.table;
+  // A self-referential relationship joins the table to itself: the target side needs an alias,
+  // and criteria written against the class are re-targeted to it (as SQLAlchemy does).
+  const selfRef = prop.parent.table === table;
+  const targetFrom = sides.targetFrom ?? (selfRef ? table.alias() : table);
+  const conds: ClauseElement[] = [];
+  const correlateExcept: FromClause[] = [targetFrom];
+  if (prop.direction === "MANYTOMANY") {
+    const secondary = prop.secondary!;
+    conds.push(adaptToFrom(prop.primaryjoin, prop.parent.table, parentFrom));
+    conds.push(adaptToFrom(prop.secondaryjoin!, table, targetFrom));
+    correlateExcept.unshift(secondary);
+  } else {
+    conds.push(prop.joinCondition(parentFrom, targetFrom));
+  }
+  const discriminator = sides.targetMapper.polymorphicCriterion();
+  if (discriminator) conds.push(adaptToFrom(discriminator, table, targetFrom));
+  if (criterion !== undefined) {
+    // coerceWhereClause appends "()" to the name it reports.
+    const c = coerceWhereClause(criterion, what.replace(/\(\)$/, ""));
+    conds.push(sides.targetFrom === undefined && targetFrom !== table ? adaptToFrom(c, table, targetFrom) : c);
+  }
+  for (const extra of sides.extraCriteria ?? []) conds.push(retargetCriterion(extra, table, targetFrom));
+  const inner = select(literalColumn("1"))
+    .selectFrom(...correlateExcept)
+    .where(...(conds as ColumnElement<boolean>[]))
+    .correlateExcept(...correlateExcept);
+  return exists(inner);
+}
+
+/** `any(criterion?)` on a collection (SQLAlchemy's `Comparator.any`). */
+export function relationshipAny(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+  const { prop } = sides;
+  if (!prop.uselist) {
+    throw new InvalidRequestError(`${what}: any() applies to collections; ${prop.parent.className}.${prop.key} is scalar, use has()`);
+  }
+  return relationshipExists(sides, criterion, what);
+}
+
+/** `has(criterion?)` on a scalar (many-to-one, one-to-one) relationship (SQLAlchemy's `Comparator.has`). */
+export function relationshipHas(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+  const { prop } = sides;
+  if (prop.uselist) {
+    throw new InvalidRequestError(`${what}: has() applies to scalar relationships; ${prop.parent.className}.${prop.key} is a collection, use any()`);
+  }
+  return relationshipExists(sides, criterion, what);
+}
+
+/**
+ * The relationship's join condition with one side's columns replaced by bound values taken from
+ * `obj` (SQLAlchemy's "lazy clause"), the other side rendered against `otherFrom`.
+ *
+ * `bindSide: "parent"` gives the criterion selecting the targets of a given parent
+ * (`withParent`); `"target"` the criterion selecting the parents of a given target
+ * (`eq(obj)` on a many-to-one, `contains(obj)` on a collection).
+ * @throws InvalidRequestError when `obj` is not an instance of that side's class, or a column the
+ *   criterion needs is not loaded on it.
+ */
+export function boundCriterion(
+  prop: RelationshipProperty,
+  obj: object,
+  bindSide: "parent" | "target",
+  otherFrom: FromClause,
+  what: string,
+): ColumnElement<boolean> {
+  const bindMapper = bindSide === "parent" ? prop.parent : prop.mapper;
+  const st = requireState(obj, bindMapper, what);
+  const bindTable = bindMapper.table;
+  const otherTable = bindSide === "parent" ? prop.mapper.table : prop.parent.table;
+
+  if (prop.direction === "MANYTOMANY") {
+    if (bindSide === "parent") {
+      const bound = isPureEquality(prop.primaryjoin, prop.secondarySyncPairs.length)
+        ? pairTerms(st, prop.secondarySyncPairs, undefined, false, what)
+        : [bindColumnsOf(st, prop.primaryjoin, bindTable, what)];
+      return conj([...bound, adaptToFrom(prop.secondaryjoin!, otherTable, otherFrom)]);
+    }
+    const bound = isPureEquality(prop.secondaryjoin!, prop.targetSecondaryPairs.length)
+      ? pairTerms(st, prop.targetSecondaryPairs, undefined, false, what)
+      : [bindColumnsOf(st, prop.secondaryjoin!, bindTable, what)];
+    return conj([adaptToFrom(prop.primaryjoin, otherTable, otherFrom), ...bound]);
+  }
+  if (isPureEquality(prop.primaryjoin, prop.syncPairs.length)) {
+    // syncPairs are (parent column, target column); self-referential pairs are told apart here.
+    return conj(pairTerms(st, prop.syncPairs, otherFrom, bindSide === "target", what));
+  }
+  if (bindTable === otherTable) {
+    throw new InvalidRequestError(`${what}: a self-referential relationship whose primaryjoin is not made of column equalities cannot be compared with an object`);
+  }
+  return adaptToFrom(bindColumnsOf(st, prop.primaryjoin, bindTable, what), otherTable, otherFrom) as ColumnElement<boolean>;
+}
+
+/**
+ * `other = :value` terms, the column on the left, for (bound column, other column) pairs of a
+ * join condition made only of equalities (`swap`: the pairs are (other, bound)). `from`
+ * renders the other columns against an alias.
+ */
+function pairTerms(
+  st: InstanceState,
+  pairs: readonly (readonly [ColumnImpl, ColumnImpl])[],
+  from: FromClause | undefined,
+  swap: boolean,
+  what: string,
+): ColumnElement<boolean>[] {
+  return pairs.map(([x, y]) => {
+    const [bound, other] = swap ? [y, x] : [x, y];
+    const col = from === undefined || from === other.table ? other : (from.correspondingColumn(other) ?? other);
+    return col.eq(bindFor(st, bound, what)) as ColumnElement<boolean>;
+  });
+}
+
+/** `cond` with every column of `table` replaced by the object's bound value for it. */
+function bindColumnsOf(st: InstanceState, cond: ClauseElement, table: FromClause, what: string): ClauseElement {
+  return adaptExpression(cond, (c) => (c.baseColumn instanceof ColumnClause && c.baseColumn.table === table ? bindFor(st, c.baseColumn as ColumnImpl, what) : undefined));
+}
+
+function conj(parts: readonly ClauseElement[]): ColumnElement<boolean> {
+  return (parts.length === 1 ? parts[0] : and(...(parts as ColumnElement<boolean>[]))) as ColumnElement<boolean>;
+}
+
+/** `eq(obj)` / `eq(null)` on a relationship (SQLAlchemy's `Comparator.__eq__`). */
+export function relationshipEq(sides: RelationshipSides, other: object | null | undefined, what: string): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  if (other === null || other === undefined) {
+    if (prop.direction === "MANYTOONE") return nullComparison(sides, true);
+    return not(relationshipExists(sides, undefined, what));
+  }
+  if (prop.uselist) {
+    throw new InvalidRequestError(`${what}: can't compare a collection to an object; use ${prop.parent.className}.${prop.key}.contains(obj) to test for membership`);
+  }
+  return boundCriterion(prop, other, "target", parentFrom, what);
+}
+
+/** `ne(obj)` / `ne(null)` on a relationship (SQLAlchemy's `Comparator.__ne__`). */
+export function relationshipNe(sides: RelationshipSides, other: object | null | undefined, what: string): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  if (other === null || other === undefined) {
+    if (prop.direction === "MANYTOONE") return nullComparison(sides, false);
+    return relationshipExists(sides, undefined, what);
+  }
+  if (prop.uselist) {
+    throw new InvalidRequestError(`${what}: can't compare a collection to an object; use not(${prop.parent.className}.${prop.key}.contains(obj)) instead`);
+  }
+  if (prop.direction === "MANYTOONE" && isPureEquality(prop.primaryjoin, prop.syncPairs.length)) {
+    // Rows whose foreign key is NULL are "not that object" too, which `fk != :v` alone misses.
+    // A composite key differs when any column differs: NOT (a = :x AND b = :y), not a
+    // column-by-column AND of inequalities.
+    const st = requireState(other, sides.targetMapper, what);
+    const cols = prop.syncPairs.map(([local]) => parentFrom.correspondingColumn(local) ?? local);
+    const eqs = prop.syncPairs.map(([, remote], i) => cols[i].eq(bindFor(st, remote, what)) as ColumnElement<boolean>);
+    const differs = eqs.length === 1 ? not(eqs[0]) : not(and(...eqs));
+    return or(differs, ...cols.map((c) => c.isNull() as ColumnElement<boolean>)) as ColumnElement<boolean>;
+  }
+  // One-to-one seen from the parent (or a many-to-one with a complex join): not EXISTS a target
+  // that is this object.
+  const tm = sides.targetMapper;
+  const st = requireState(other, tm, what);
+  const pk = tm.pkProps.map((p) => (sides.targetFrom?.correspondingColumn(p.column) ?? p.column).eq(bindFor(st, p.column, what)) as ColumnElement<boolean>);
+  return not(relationshipExists(sides, and(...pk), what));
+}
+
+/** `contains(obj)` on a collection (SQLAlchemy's `Comparator.contains`). */
+export function relationshipContains(sides: RelationshipSides, other: object, what: string): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  if (!prop.uselist) {
+    throw new InvalidRequestError(`${what}: contains() applies to collections; ${prop.parent.className}.${prop.key} is scalar, use eq(obj)`);
+  }
+  return boundCriterion(prop, other, "target", parentFrom, what);
+}
+
+/** `fk IS NULL` / `fk IS NOT NULL` for a many-to-one (AND / OR over composite keys). */
+function nullComparison(sides: RelationshipSides, isNull: boolean): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  const parts = prop.syncPairs.map(([local]) => {
+    const col = parentFrom.correspondingColumn(local) ?? local;
+    return (isNull ? col.isNull() : col.isNotNull()) as ColumnElement<boolean>;
+  });
+  if (parts.length === 1) return parts[0];
+  return (isNull ? and(...parts) : or(...parts)) as ColumnElement<boolean>;
+}
+
+/** The state of `obj`, which must be an instance of `mapper`'s class (or a subclass). */
+function requireState(obj: unknown, mapper: Mapper, what: string): InstanceState {
+  const st = stateOf(obj);
+  if (!st || !st.mapper.isA(mapper)) {
+    throw new InvalidRequestError(`${what}: expected a ${mapper.className} instance; got ${describeObject(obj)}`);
+  }
+  return st;
+}
+
+/** An anonymous bound parameter, typed like `col`, holding the object's value for it. */
+function bindFor(st: InstanceState, col: ColumnImpl, what: string): BindParameter<unknown, string> {
+  return new BindParameter(col.anonBindBase, loadedValue(st, col, what), col.type, { unique: true });
+}
+
+/**
+ * The value of the attribute mapped to `col` on a state, for a bound parameter.
+ * @throws InvalidRequestError naming the attribute when it is not loaded (never loaded, deferred
+ *   or expired) or was never set.
+ */
+function loadedValue(st: InstanceState, col: ColumnImpl, what: string): unknown {
+  const key = attributeKey(st.mapper, col);
+  if (key === undefined) throw new InvalidRequestError(`${what}: ${st.mapper.className} maps no attribute for ${col.describe()}`);
+  const name = `${st.mapper.className}.${key}`;
+  if (st.expired?.has(key) || !(key in st.dict)) {
+    throw new InvalidRequestError(
+      `${what}: attribute '${name}' of the ${st.mapper.className} instance is not loaded; load it (undefer / refresh) before using the object in a criterion`,
+    );
+  }
+  const v = st.dict[key];
+  if (v === undefined) {
+    throw new InvalidRequestError(`${what}: attribute '${name}' of the ${st.mapper.className} instance has no value yet (flush the object first)`);
+  }
+  if (v === null) {
+    // As SQLAlchemy: a NULL bound into `col = :param` matches nothing; say so instead of failing.
+    warn(`${what}: got null for attribute '${name}'; the comparison will not match any row`);
+  }
+  return v;
+}
+
+function attributeKey(m: Mapper, col: ColumnImpl): string | undefined {
+  for (let cur: Mapper | undefined = m; cur; cur = cur.inherits) {
+    const p = cur.propByColumn.get(col);
+    if (p) return p.key;
+  }
+  return undefined;
+}
+
+/** Join conditions are built once per relationship: remember what {@link isPureEquality} found. */
+const pureEquality = new WeakMap<ClauseElement, number>();
+
+/** Whether `cond` is exactly `n` column equalities joined with AND. */
+function isPureEquality(cond: ClauseElement, n: number): boolean {
+  let found = pureEquality.get(cond);
+  if (found === undefined) pureEquality.set(cond, (found = countPureEqualities(cond)));
+  return found === n;
+}
+/** The number of equalities when `cond` is only AND-ed equalities, else -1. */
+function countPureEqualities(cond: ClauseElement): number {
+  let count = 0;
+  const visit = (e: ClauseElement): boolean => {
+    if (e instanceof BinaryExpression) {
+      count++;
+      return e.operator === "eq";
+    }
+    const list = e as unknown as { operator?: string; clauses?: readonly ClauseElement[] };
+    if (list.clauses && list.operator === "and") return list.clauses.every(visit);
+    return false;
+  };
+  return visit(cond) ? count : -1;
+}
+
+function describeObject(x: unknown): string {
+  if (x === null || typeof x !== "object") return String(x);
+  return `${(x as object).constructor?.name ?? "object"} object`;
+}
+
+/**
+ * `withParent(instance, User.addresses)`: the criterion selecting the targets of `rel` that
+ * belong to `instance` (SQLAlchemy's `with_parent()`), e.g.
+ * `select(Address).where(withParent(user, User.addresses))` → `address.user_id = :id_1`; for
+ * many-to-many the association table joins in (`assoc.item_id = :id_1 AND kw.id = assoc.kw_id`).
+ * Values are bound from `instance`'s loaded columns at call time. `from` (or
+ * `rel.ofType(alias)`) renders the target side against an alias of the target class.
+ * @throws InvalidRequestError naming the attribute when a column it needs is not loaded on
+ *   `instance` (or has no value yet), or when `instance` is not of the relationship's parent class.
+ */
+export function withParent<T>(instance: object, rel: RelationshipComparator<T>, from?: AliasedClass<T>): ColumnElement<boolean> {
+  const sides = rel._sides();
+  const prop = sides.prop;
+  let targetFrom = sides.targetFrom ?? prop.mapper.table;
+  if (from !== undefined) {
+    const alias = (from as unknown as { _isAliasedClass?: true; alias?: FromClause; mapper?: Mapper });
+    if (alias._isAliasedClass !== true || !alias.mapper!.isA(prop.mapper)) {
+      throw new InvalidRequestError(`withParent(): the third argument must be an aliased(${prop.mapper.className})`);
+    }
+    targetFrom = alias.alias!;
+  }
+  return boundCriterion(prop, instance, "parent", targetFrom, `withParent(…, ${prop.parent.className}.${prop.key})`);
+}
