@@ -60,6 +60,12 @@ export function _connectionAnchors(): unknown {
 /** A {@link DriverConnection} over `sql.reserve()`. */
 export class PostgresJsConnection implements DriverConnection, CursorHost {
   private inTransaction = false;
+  /**
+   * The BEGIN of the open transaction while it has not been sent: it goes out pipelined with the
+   * transaction's first statement (one round trip for both), and a transaction that ran nothing
+   * ends without any round trip.
+   */
+  private unsentBegin: string | undefined;
   private generation = 0;
   private portal: PortalCursor | null = null;
   private readonly declared = new Set<DriverCursor>();
@@ -100,8 +106,34 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   /** Runs `stmt` as a prepared statement (unless disabled), rows as arrays. */
   async execute(stmt: DriverStatement): Promise<DriverResult> {
     this.checkUsable();
+    if (this.unsentBegin !== undefined) {
+      const [res] = await this.withBegin([this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values()]);
+      return new PgDriverResult(res!);
+    }
     const res = await this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values();
     return new PgDriverResult(res);
+  }
+
+  /**
+   * Sends the postponed BEGIN now, pipelined ahead of `queries` (already issued on the same
+   * connection, so postgres.js writes them after it). A failed BEGIN leaves no transaction open.
+   */
+  private async withBegin<T>(queries: Promise<T>[]): Promise<T[]> {
+    const begin = this.reserved.unsafe(this.unsentBegin!, [], { prepare: this.prepare });
+    this.unsentBegin = undefined;
+    const settled = await Promise.allSettled([begin, ...queries]);
+    if (settled[0]!.status === "rejected") {
+      this.inTransaction = false;
+      throw settled[0].reason;
+    }
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return settled.slice(1).map((r) => (r as PromiseFulfilledResult<T>).value);
+  }
+
+  /** Sends a postponed BEGIN on its own (before statements that cannot be pipelined with it). */
+  private async sendBegin(): Promise<void> {
+    if (this.unsentBegin !== undefined) await this.withBegin([]);
   }
 
   /**
@@ -125,6 +157,7 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
       for (const st of stmts) out.push(toResult(await run(st)));
       return out;
     }
+    if (this.unsentBegin !== undefined) return (await this.withBegin(stmts.map(run))).map(toResult);
     const wrap = !this.inTransaction;
     const pending = [
       ...(wrap ? [this.reserved.unsafe(beginSql(opts), [], { prepare: this.prepare })] : []),
@@ -144,8 +177,8 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   /** @throws PgAdapterError for unknown isolation levels; PostgresError from the server. */
   async begin(opts?: BeginOptions): Promise<void> {
     this.checkUsable();
-    const sql = beginSql(opts);
-    await this.reserved.unsafe(sql, [], { prepare: this.prepare });
+    // Validated now (unknown isolation levels throw here), sent with the first statement.
+    this.unsentBegin = beginSql(opts);
     this.inTransaction = true;
     this.generation++;
   }
@@ -160,6 +193,13 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
 
   private async end(sql: "COMMIT" | "ROLLBACK"): Promise<void> {
     this.checkUsable();
+    if (this.unsentBegin !== undefined) {
+      // Nothing ran: the server never saw the transaction.
+      this.unsentBegin = undefined;
+      this.inTransaction = false;
+      this.generation++;
+      return;
+    }
     try {
       await this.reserved.unsafe(sql, [], { prepare: this.prepare });
     } finally {
@@ -177,6 +217,7 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
    */
   async openCursor(stmt: DriverStatement, chunkSize: number): Promise<DriverCursor> {
     this.checkUsable();
+    await this.sendBegin();
     const n = Math.max(1, Math.floor(chunkSize));
     if (this.inTransaction && isPageableQuery(stmt.sql)) {
       const cursor = new DeclaredCursor(this, this.reserved, `athanor_cursor_${++cursorSeq}`, stmt, n);
@@ -202,9 +243,11 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
     anchors.connection = this;
     try {
       if (this.portal !== null) await this.portal.close();
+      const begun = this.unsentBegin === undefined;
+      this.unsentBegin = undefined;
       if (this.inTransaction) {
         this.inTransaction = false;
-        await this.reserved.unsafe("ROLLBACK", [], { prepare: this.prepare });
+        if (begun) await this.reserved.unsafe("ROLLBACK", [], { prepare: this.prepare });
       }
     } catch {
       // A broken connection cannot roll back; the server discards its transaction anyway.

@@ -242,4 +242,96 @@ describe("postgres-js adapter", () => {
     }
     expect(logged).toEqual([]);
   });
+  describe("BEGIN goes out with the transaction's first statement", () => {
+    /** A client whose reserved connections record each query with the number still in flight when it was sent. */
+    function recordingClient() {
+      const pg = postgres(pgUrl(), { max: 1, onnotice: () => {} }) as unknown as postgres.Sql<Record<string, unknown>>;
+      const sent: { sql: string; inFlight: number }[] = [];
+      let inFlight = 0;
+      const spy = new Proxy(pg, {
+        get(target, prop) {
+          if (prop === "reserve") {
+            return async () => {
+              const reserved = await target.reserve();
+              return new Proxy(reserved, {
+                get(r, p) {
+                  if (p === "unsafe") {
+                    return (q: string, ...rest: never[]) => {
+                      const query = (r.unsafe as (...a: unknown[]) => PromiseLike<unknown> & { then: unknown })(q, ...rest);
+                      const then = query.then as (...a: unknown[]) => unknown;
+                      let started = false;
+                      // postgres.js sends a query when it is first awaited: record it then.
+                      (query as { then: unknown }).then = (...a: unknown[]) => {
+                        if (!started) {
+                          started = true;
+                          sent.push({ sql: q, inFlight });
+                          inFlight++;
+                          then.call(query, () => inFlight--, () => inFlight--);
+                        }
+                        return then.apply(query, a);
+                      };
+                      return query;
+                    };
+                  }
+                  const v = Reflect.get(r, p);
+                  return typeof v === "function" ? v.bind(r) : v;
+                },
+              });
+            };
+          }
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      return { pg, sent, driver: postgresjs(spy) };
+    }
+
+    it("pipelines BEGIN with the first statement and commits what it wrote", async () => {
+      const { pg, sent, driver: d } = recordingClient();
+      const c = await d.connect();
+      try {
+        await c.begin!();
+        expect(sent).toEqual([]);
+        await c.execute(s(`insert into ${table} values ($1, $2)`, 101, "pipelined"));
+        await c.commit!();
+        expect(sent.map((x) => x.sql.split(" ")[0])).toEqual(["BEGIN", "insert", "COMMIT"]);
+        // The INSERT was sent while BEGIN was still in flight: one round trip for both.
+        expect(sent[1]!.inFlight).toBe(1);
+        expect((await c.execute(s(`select label from ${table} where n = 101`))).rows).toEqual([["pipelined"]]);
+        await c.execute(s(`delete from ${table} where n = 101`));
+      } finally {
+        await c.release();
+        await pg.end({ timeout: 5 });
+      }
+    });
+
+    it("sends nothing for a transaction that ran no statement, and rolls back one that did", async () => {
+      const { pg, sent, driver: d } = recordingClient();
+      const c = await d.connect();
+      try {
+        await c.begin!();
+        await c.commit!();
+        await c.begin!();
+        await c.rollback!();
+        expect(sent).toEqual([]);
+        await c.begin!();
+        await c.execute(s(`insert into ${table} values ($1, $2)`, 102, "rolled back"));
+        await c.rollback!();
+        expect(sent.map((x) => x.sql.split(" ")[0])).toEqual(["BEGIN", "insert", "ROLLBACK"]);
+        expect((await c.execute(s(`select count(*)::int from ${table} where n = 102`))).rows).toEqual([[0]]);
+      } finally {
+        await c.release();
+        await pg.end({ timeout: 5 });
+      }
+    });
+
+    it("reports a failing first statement and leaves the transaction to roll back", async () => {
+      const c = await connect();
+      await c.begin!();
+      const err = (await caught(c.execute(s(`insert into ${table} values ($1, $2)`, 1, "duplicate")))) as { code?: string };
+      expect(err.code).toBe("23505");
+      await c.rollback!();
+      expect((await c.execute(s(`select label from ${table} where n = 1`))).rows).toEqual([["r1"]]);
+    });
+  });
 });
