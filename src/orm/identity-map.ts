@@ -28,8 +28,6 @@ export interface IdentityMap {
   values(): IterableIterator<object>;
   /** Every live object, emptying the map in the same pass (expunge-all, close). */
   drain(): object[];
-  /** Call `fn` with every live object, without building a list (`fn` must not add or delete entries). */
-  forEachLive(fn: (obj: object) => void): void;
   /** Entries not yet known to be collected (an upper bound). */
   readonly size: number;
   /** {@link get} by the two parts of the key (the loader's per-row path: no key string is built). */
@@ -348,14 +346,6 @@ export class WeakIdentityMap implements IdentityMap {
     const out = [...this.values()];
     this.clear();
     return out;
-  }
-  forEachLive(fn: (obj: object) => void): void {
-    this.buckets.forEach((b) =>
-      b.forEach((e) => {
-        const o = deref(e);
-        if (o !== undefined) fn(o);
-      }),
-    );
   }
   get size(): number {
     return this.count;

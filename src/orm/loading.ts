@@ -715,17 +715,17 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   // rows come with processors only when there is no subclass to pick).
   const state = (mapper.subMappers.length === 0 ? mapper : mapper.polymorphicMapperForRow(props, row, offset)).newStateForLoad();
   const d = state.dict;
-  const c = state.committed;
   const keys = slot.keys;
-  if (procs === undefined) {
-    for (let i = 0; i < keys.length; i++) {
-      const v = row[offset + i];
-      d[keys[i]] = v;
-      c[keys[i]] = v;
-    }
+  if (exprs.length === 0 && nullExprs.length === 0) {
+    // The dictionary holds exactly the loaded columns: it is the committed snapshot too
+    // (copy-on-write, see InstanceState.committedIsCurrent), one dictionary per object instead of two.
+    if (procs === undefined) for (let i = 0; i < keys.length; i++) d[keys[i]] = row[offset + i];
+    else for (let i = 0; i < keys.length; i++) d[keys[i]] = valueAt(row, offset + i, procs);
+    state.shareCommitted();
   } else {
+    const c = state.committed;
     for (let i = 0; i < keys.length; i++) {
-      const v = valueAt(row, offset + i, procs);
+      const v = procs === undefined ? row[offset + i] : valueAt(row, offset + i, procs);
       d[keys[i]] = v;
       c[keys[i]] = v;
     }

@@ -585,8 +585,7 @@ export class AsyncSession {
   add(obj: object): void {
     const st = this.stateFor(obj, "add");
     if (st.status === "transient") {
-      st.status = "pending";
-      st.sessionId = this.id;
+      st.addedTo(this.id);
       this.newStates.add(st);
     } else if (st.status === "detached") {
       const existing = st.key ? this.identityMap.get(st.key) : undefined;

@@ -12,6 +12,14 @@
  * A watched state stays registered across flushes, so later mutations through a reference the
  * application kept are still found. Dates and byte arrays mutated in place are not detected:
  * assign a new value.
+ *
+ * Every state of a large load or flush is identity-mapped, and V8's young-generation collector
+ * keeps `WeakRef` targets alive, so each such state and all it references is copied to the old
+ * generation: the layout keeps what a state owns small. The committed snapshot is
+ * copy-on-write (the attribute dictionary itself until the next write after a load or flush),
+ * the seldom-used fields live in one side object made on demand, flags share one field, and
+ * expire-all / expunge-all reach every state in one write to the session's {@link Attachment}
+ * (applied by each state when next used) instead of a pass over the identity map.
  * @module
  */
 import type { Mapper } from "./mapper.js";
@@ -74,10 +82,15 @@ class Attachment {
 }
 /** The current attachment of each session that has attached a state since it was last ended. */
 const attachments = new Map<number, Attachment>();
+/** The last attachment handed out: loads and flushes attach many states to one session in a row. */
+let lastAttachment: Attachment | undefined;
 function attachmentOf(sessionId: number): Attachment {
+  const last = lastAttachment;
+  // An attachment stays its session's current one until it ends.
+  if (last !== undefined && last.sessionId === sessionId && !last.ended) return last;
   let a = attachments.get(sessionId);
   if (a === undefined) attachments.set(sessionId, (a = new Attachment(sessionId)));
-  return a;
+  return (lastAttachment = a);
 }
 /**
  * Expunge every state attached to session `sessionId` (SQLAlchemy's `expunge_all()`): from now
@@ -408,6 +421,12 @@ export class InstanceState {
     if (this.modified) this.register();
   }
 
+  /** A transient state becomes pending in session `sessionId` (`session.add()`: one call instead of two setters). @internal */
+  addedTo(sessionId: number): void {
+    this.sync();
+    this._status = "pending";
+    this.attach(sessionId);
+  }
   /**
    * Become persistent in session `sessionId` under identity `key`, as a fresh load does (one call
    * instead of three setters; a just-built state is never flagged modified). @internal
