@@ -29,7 +29,7 @@
  */
 import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { and, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
+import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, FromClause, Select, select, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
@@ -224,11 +224,12 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
     const explicit = node.loads.filter((l) => l.relationship === rel || (l.relationship instanceof RelationshipProperty && l.relationship.key === rel.key && isa(mapper, l.relationship.parent) && l.relationship.parent !== mapper && !mapper.relationships.has(rel.key)));
     const relPath = [...node.relPath, rel];
     if (explicit.length) {
-      const last = explicit[explicit.length - 1];
       const innerJoin = [...explicit].reverse().find((l) => l.opts.innerJoin !== undefined)?.opts.innerJoin;
       const alias = [...explicit].reverse().find((l) => l.opts.alias !== undefined)?.opts.alias;
+      // defaultload() nodes carry no strategy: the last explicit one wins, else the relationship's own.
+      const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? defaultStrategy(rel, mapperPath, node.relPath);
       out.push({
-        rel, strategy: last.strategy ?? "raise", innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []),
+        rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []),
         children: explicit.flatMap((l) => l.children), columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
       });
       continue;
@@ -245,6 +246,14 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
     }
   }
   return out;
+}
+
+/** The strategy a relationship's own `lazy` setting gives at this point of the load path. */
+function defaultStrategy(rel: RelationshipProperty, mapperPath: readonly Mapper[], relPath: readonly RelationshipProperty[]): RelationshipStrategy {
+  const lazy = rel.lazy;
+  if (lazy === "noload") return "noload";
+  if ((lazy === "selectin" || lazy === "joined") && defaultDepthAllows(rel, mapperPath, relPath)) return lazy;
+  return "raise";
 }
 
 /** SQLAlchemy's join_depth rule for relationship-level eager strategies. */
@@ -878,8 +887,12 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath }).some((l) => l.strategy !== "raise");
   // Relationship criteria (`.and()` / `ofType(Subclass)`) go into the WHERE of each batch, with
   // their own bound values; a relationship already loaded is kept unless populateExisting.
+  const extraJoin = joinExtras(rel);
+  // A primaryjoin with more than key equalities narrows like relationship criteria: the
+  // identity map can no longer answer a many-to-one, and a populated attribute is kept.
   const filtered = load.criteria.length > 0;
-  const crit = load.criteria.map((c) => retargetCriterion(c, target.table, target.table));
+  const crit = [...load.criteria.map((c) => retargetCriterion(c, target.table, target.table)), ...extraJoin.where];
+  const withParent = (stmt: Select): Select => (extraJoin.parentJoin ? stmt.join(extraJoin.parentJoin.alias, extraJoin.parentJoin.on as never) : stmt);
   let states = parents.map((p) => stateOf(p)!);
   if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
   if (rel.direction === "MANYTOONE") {
@@ -889,22 +902,32 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       if (fk.some((v) => v === null || v === undefined)) continue;
       const key = target.identityKey(fk);
       // With criteria the identity map cannot tell whether the target matches: always ask.
-      if (filtered || !ctx.identityMap.has(key) || hasBelow || ctx.populateExisting || load.columns.length) wanted.set(key, fk);
+      if (filtered || extraJoin.any || !ctx.identityMap.has(key) || hasBelow || ctx.populateExisting || load.columns.length) wanted.set(key, fk);
     }
-    const matched = filtered ? new Set<object>() : undefined;
+    const matched = filtered || extraJoin.any ? new Set<object>() : undefined;
+    const pj = extraJoin.parentJoin;
+    const byParent = new Map<string, object>();
     const keys = [...wanted.values()];
     const remoteCols = rel.syncPairs.map(([, remote]) => remote);
     const size = selectinBatchSize(ctx, remoteCols.length);
     for (let i = 0; i < keys.length; i += size) {
       const batch = keys.slice(i, i + size);
       const cond = remoteCols.length === 1 ? remoteCols[0].in(batch.map((k) => k[0])) : tuple(...remoteCols).in(batch);
-      const rows = await ctx.executeOrm(select(target.class_ as never).where(cond, ...crit) as unknown as Select, extra);
+      if (pj) {
+        // The condition depends on the parent row: a target may match one parent and not another.
+        const pkCols = rel.parent.pkProps.map((pp) => pj.alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
+        const rows = await ctx.executeOrm((withParent(select(target.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra);
+        for (const r of rows) byParent.set(keyString(r.slice(1)), r[0] as object);
+        continue;
+      }
+      const rows = await ctx.executeOrm(withParent(select(target.class_ as never) as unknown as Select).where(cond, ...crit), extra);
       if (matched) for (const r of rows) matched.add(r[0] as object);
     }
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
       let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(fk)) ?? null;
-      if (matched && obj && !matched.has(obj)) obj = null;
+      if (pj) obj = byParent.get(keyString(rel.parent.pkProps.map((pp) => st.dict[pp.key]))) ?? null;
+      else if (matched && obj && !matched.has(obj)) obj = null;
       if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
       assignRelationship(st, rel, obj ? [obj] : []);
     }
@@ -939,7 +962,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       stmt = select(target.class_ as never, ...keyCols) as unknown as Select;
     }
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
-    stmt = stmt.where(cond, ...crit);
+    stmt = withParent(stmt).where(cond, ...crit);
     if (orderBy.length) stmt = stmt.orderBy(...orderBy);
     const tuples = await ctx.executeOrm(stmt, extra);
     for (const t of tuples) {
@@ -955,6 +978,68 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
     assignRelationship(st, rel, k.some((v) => v === null || v === undefined) ? [] : groups.get(keyString(k)) ?? []);
   }
+}
+
+/** How a selectin query applies the parts of a primaryjoin beyond its key equalities. */
+interface JoinExtras {
+  /** Whether the primaryjoin has such parts at all. */
+  readonly any: boolean;
+  /** Parts over the target (or association) table only: AND-ed into the WHERE. */
+  readonly where: readonly ColumnElement<boolean>[];
+  /** Parts that need the parent row: the parent table joined (as an alias) on the whole primaryjoin. */
+  readonly parentJoin?: { readonly alias: Alias; readonly on: ColumnElement<unknown, string> };
+}
+const NO_EXTRAS: JoinExtras = { any: false, where: [] };
+const joinExtrasCache = new WeakMap<RelationshipProperty, JoinExtras>();
+
+/**
+ * The non-key parts of `rel`'s primaryjoin (`and(User.id.eq(Address.userId),
+ * Address.email.like("%@x"))` → the LIKE), which a selectin load must apply as SQLAlchemy's
+ * SelectInLoader does: its IN query filters only on the key columns, so these parts are added
+ * to the WHERE, or, when they mention the parent table (or the relationship is
+ * self-referential, where sides can't be told apart by table), the parent is joined on the
+ * whole condition.
+ */
+function joinExtras(rel: RelationshipProperty): JoinExtras {
+  let e = joinExtrasCache.get(rel);
+  if (e) return e;
+  const pj = rel.primaryjoin;
+  const terms = pj instanceof BooleanClauseList && pj.operator === "and" ? pj.clauses : [pj];
+  const keyPairs = rel.direction === "MANYTOMANY" ? rel.secondarySyncPairs : rel.syncPairs;
+  const isKeyPair = (t: ClauseElement): boolean => {
+    if (!(t instanceof BinaryExpression) || t.operator !== "eq") return false;
+    const l = baseColumnOf(t.left);
+    const r = baseColumnOf(t.right);
+    return keyPairs.some(([a, b]) => (a === l && b === r) || (a === r && b === l));
+  };
+  const rest = terms.filter((t) => !isKeyPair(t)) as ColumnElement<boolean>[];
+  if (!rest.length) e = NO_EXTRAS;
+  else {
+    const parentTable = rel.parent.table;
+    const selfRef = rel.direction !== "MANYTOMANY" && parentTable === rel.mapper.table;
+    const needsParent = selfRef || rest.some((t) => tablesOf(t).has(parentTable));
+    if (!needsParent) e = { any: true, where: rest };
+    else {
+      const alias = parentTable.alias();
+      const on = rel.direction === "MANYTOMANY" ? adaptToFrom(pj, parentTable, alias) : rel.joinCondition(alias, rel.mapper.table);
+      e = { any: true, where: [], parentJoin: { alias, on } };
+    }
+  }
+  joinExtrasCache.set(rel, e);
+  return e;
+}
+function baseColumnOf(x: unknown): unknown {
+  const c = x instanceof ColumnElement && "column" in x && (x as { column?: unknown }).column instanceof ColumnClause ? (x as { column: ColumnClause<unknown, string> }).column : x;
+  return c instanceof ColumnClause ? c.baseColumn : undefined;
+}
+function tablesOf(e: ClauseElement): Set<unknown> {
+  const out = new Set<unknown>();
+  adaptExpression(e, (c) => {
+    const base = c.baseColumn;
+    if (base instanceof ColumnClause) out.add(base.table);
+    return undefined;
+  });
+  return out;
 }
 
 /** Attribute key of a mapper's column. */

@@ -16,6 +16,7 @@ import { Dispatcher, type EventSpecs } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { defineColumnAccessor } from "./instrumentation.js";
+import { adaptExpression } from "./aliased.js";
 import { identityPartOfText, type IdentityPart } from "./identity-map.js";
 
 /** A mapped class: any constructor whose prototype carries a mapper. */
@@ -325,6 +326,17 @@ export function adaptCondition(
     return c;
   };
   const pairs = equalities(cond);
+  if (parentTable !== targetTable && !(pairs.length && pairs.length === countEqualities(cond))) {
+    // Parts beyond the key equalities (`Address.email.like(…)`, `Address.id.gt(User.minId)`):
+    // each column belongs to exactly one side, so the whole condition adapts column by column.
+    return adaptExpression(cond, (c) => {
+      const base = c.baseColumn;
+      if (!(base instanceof ColumnClause)) return undefined;
+      if (base.table === parentTable) return parentFrom === parentTable ? undefined : parentFrom.correspondingColumn(base);
+      if (base.table === targetTable) return targetFrom === targetTable ? undefined : targetFrom.correspondingColumn(base);
+      return undefined;
+    });
+  }
   if (pairs.length && pairs.length === countEqualities(cond)) {
     const parts = pairs.map(([a, b]) => {
       let aParent = a.table === parentTable;
@@ -338,7 +350,7 @@ export function adaptCondition(
     });
     return parts.length === 1 ? parts[0] : and(...parts);
   }
-  throw new InvalidRequestError("Only join conditions made of column equalities can be aliased");
+  throw new InvalidRequestError("A self-referential join condition can be aliased only when it is made of column equalities: with other parts the side of each column is ambiguous; load it with an explicit aliased() join");
 }
 function countEqualities(c: ClauseElement): number {
   if (c instanceof BinaryExpression) return c.operator === "eq" ? 1 : 1000;

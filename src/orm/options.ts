@@ -53,7 +53,7 @@ function relOf(ref: unknown, where: string): RelTarget {
 }
 
 /** A Load node for `ref`, refusing criteria where the strategy loads nothing to filter. */
-function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy, opts: LoadOpts, parent?: Load): Load {
+function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | undefined, opts: LoadOpts, parent?: Load): Load {
   const r = relOf(ref, where);
   if (r.userCriteria && strategy !== "selectin" && strategy !== "joined") {
     throw new ArgumentError(`${where}(): relationship criteria (.and()) apply to selectinload() and joinedload(); for containsEager() put them in the join`);
@@ -112,6 +112,10 @@ export class Load {
   }
   joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
     return this.chain(loadOf(attr, "joinedload", "joined", opts, this));
+  }
+  /** Continue the path through `attr` without changing how it loads (SQLAlchemy's `defaultload`). */
+  defaultload(attr: RelationshipRef): Load {
+    return this.chain(loadOf(attr, "defaultload", undefined, {}, this));
   }
   raiseload(attr: RelationshipRef | "*"): Load {
     return this.chain(attr === "*" ? new Load("*", "raise", {}, this) : loadOf(attr, "raiseload", "raise", {}, this));
@@ -197,6 +201,15 @@ export function selectinload(attr: RelationshipRef): Load {
 /** `joinedload(User.addresses, { innerJoin })`: load it in the same statement with a LEFT OUTER JOIN (or INNER). */
 export function joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
   return loadOf(attr, "joinedload", "joined", opts);
+}
+/**
+ * `defaultload(User.orders).selectinload(Order.items)`: a path step that keeps the relationship's
+ * own loader (its `lazy` setting, or an option given for it elsewhere) and only carries the
+ * options chained below it (SQLAlchemy's `defaultload`). With the default `lazy: "raise"` the
+ * relationship itself still raises when read unless something else loads it.
+ */
+export function defaultload(attr: RelationshipRef): Load {
+  return loadOf(attr, "defaultload", undefined, {});
 }
 /** `raiseload(User.addresses)` or `raiseload("*")`: reading the relationship raises (the default in athanor). */
 export function raiseload(attr: RelationshipRef | "*"): Load {

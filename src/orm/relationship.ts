@@ -20,9 +20,21 @@ export type LazyStrategy = "raise" | "raise_on_sql" | "noload" | "selectin" | "j
 export interface RelationshipOptions {
   /** Attribute name of the reverse relationship on the target (kept in sync in memory). */
   readonly backPopulates?: string;
-  /** Cascades: "save-update, merge, delete, delete-orphan", "all", "all, delete-orphan", or "". Default "save-update, merge". */
+  /**
+   * Cascades: "save-update, merge, delete, delete-orphan", "all", "all, delete-orphan", or "". Default "save-update, merge".
+   * With "delete", deleting the parent deletes the related objects; those not loaded are loaded
+   * by the flush (one SELECT per relationship and level, through the association table for a
+   * many-to-many) whatever `lazy` says, as SQLAlchemy's delete cascade does, unless
+   * `passiveDeletes` is set.
+   */
   readonly cascade?: string;
-  /** Let the database's ON DELETE handle children instead of loading them (`passive_deletes`). */
+  /**
+   * Let the database's ON DELETE handle children instead of loading them (`passive_deletes`).
+   * For a many-to-many, deleting a parent whose collection is not loaded then emits no DELETE on
+   * the association table (its foreign key needs ON DELETE CASCADE); without it the flush
+   * deletes the parent's association rows by key (`DELETE FROM assoc WHERE parent_id IN (…)`,
+   * one statement per relationship per flush) without loading the collection.
+   */
   readonly passiveDeletes?: boolean;
   /** Join condition between parent and target; inferred from foreign keys when omitted. */
   readonly primaryjoin?: () => ClauseElement;

@@ -633,7 +633,10 @@ async function cascadeDeletes(
         if (rel.key in st.dict) {
           for (const o of related(st, rel)) found.push(o);
           for (const o of committedRelated(st, rel)) found.push(o);
-        } else if (!rel.options.passiveDeletes && rel.direction !== "MANYTOMANY") {
+        } else if (!rel.options.passiveDeletes) {
+          // Unloaded children are loaded here, whatever the relationship's lazy strategy, as
+          // SQLAlchemy's delete cascade does (PASSIVE_OFF | NO_RAISE): one SELECT per
+          // relationship and level, batched by IN over the parents' keys.
           const l = toLoad.get(rel);
           if (l) l.push(st);
           else toLoad.set(rel, [st]);
@@ -661,10 +664,14 @@ async function cascadeDeletes(
   }
 }
 
-/** Load the targets of `rel` for `parents` (one SELECT per 500 parents), identity-mapped. */
+/**
+ * Load the targets of `rel` for `parents` (one SELECT per 500 parents), identity-mapped; a
+ * many-to-many selects through its association table.
+ */
 async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents: InstanceState[]): Promise<object[]> {
   const target = rel.mapper;
-  const pairs = rel.syncPairs;
+  const m2m = rel.direction === "MANYTOMANY";
+  const pairs = m2m ? rel.secondarySyncPairs : rel.syncPairs;
   const props = target.columnProps.filter((p) => !p.deferred);
   const pkPos = target.pkProps.map((p) => props.indexOf(p));
   const out: object[] = [];
@@ -675,7 +682,8 @@ async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents
     const cond: ColumnElement<unknown, string> = pairs.length === 1
       ? pairs[0][1].in(vals.map((v) => v[0]))
       : tuple(...pairs.map(([, remote]) => remote)).in(vals);
-    const q = select(...props.map((p) => p.column)).where(cond);
+    const cols = select(...props.map((p) => p.column));
+    const q = (m2m ? cols.join(rel.secondary!, rel.secondaryjoin as never) : cols).where(cond);
     const res = ctx.batch ? await ctx.batch.direct(q) : await ctx.connection.execute(q);
     for (const row of res.all()) {
       const raw = row._tuple() as unknown[];
@@ -934,6 +942,13 @@ interface InsertShape {
   readonly givenKeys: readonly string[];
   readonly fetch: readonly ColumnProperty[];
   readonly absent: readonly ColumnProperty[];
+  /**
+   * When every primary-key column is given by the client: the primary-key properties, returned
+   * after `fetch` so multi-row RETURNING rows are matched to objects by key rather than by
+   * position (SQL doesn't promise RETURNING follows VALUES order; SQLAlchemy's
+   * insertmanyvalues "sentinel" columns serve the same purpose).
+   */
+  readonly sentinel: readonly ColumnProperty[] | undefined;
   readonly stmt: ClauseElement;
 }
 const insertShapes = new WeakMap<Mapper, { readonly columns: number; readonly shapes: Map<number | string, InsertShape> }>();
@@ -952,10 +967,33 @@ function insertShape(mapper: Mapper, sig: number | string): InsertShape {
     else if (fetchedOnInsert(p)) fetch.push(p);
     else absent.push(p);
   });
-  const stmt = fetch.length ? insert(mapper.table).returning(...fetch.map((p) => p.column)) : insert(mapper.table);
-  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, absent, stmt };
+  const pk = mapper.pkProps;
+  const sentinel = fetch.length && pk.length && pk.every((p) => given.includes(p)) ? pk : undefined;
+  const returned = sentinel ? [...fetch, ...sentinel] : fetch;
+  const stmt = fetch.length ? insert(mapper.table).returning(...returned.map((p) => p.column)) : insert(mapper.table);
+  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, absent, sentinel, stmt };
   byMapper.set(sig, shape);
   return shape;
+}
+
+/**
+ * The RETURNING row of each state, found by the client-given primary key that follows the
+ * fetched columns in each row. Falls back to position (undefined) when a key doesn't match
+ * exactly, e.g. a value the driver returns in another JS type than the one given.
+ */
+function matchBySentinel(states: readonly InstanceState[], out: readonly (readonly unknown[])[], sentinel: readonly ColumnProperty[], offset: number): (readonly unknown[])[] | undefined {
+  const n = sentinel.length;
+  const keyAt = (vals: readonly unknown[]): unknown => (n === 1 ? vals[0] : JSON.stringify(vals, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)));
+  const rows = new Map<unknown, readonly unknown[]>();
+  for (const r of out) rows.set(keyAt(n === 1 ? [r[offset]] : r.slice(offset, offset + n)), r);
+  const matched: (readonly unknown[])[] = new Array(states.length);
+  for (let i = 0; i < states.length; i++) {
+    const d = states[i].dict;
+    const r = rows.get(keyAt(sentinel.map((p) => d[p.key])));
+    if (!r) return undefined;
+    matched[i] = r;
+  }
+  return matched;
 }
 
 /**
@@ -1006,7 +1044,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
   if (others) for (const e of others) groups.push(e);
   const table = mapper.table;
   for (const [sig, group] of groups) {
-    const { given, givenKeys, fetch, absent, stmt } = insertShape(mapper, sig);
+    const { given, givenKeys, fetch, absent, sentinel, stmt } = insertShape(mapper, sig);
     const ng = given.length;
     const rows: Record<string, unknown>[] = new Array(group.length);
     for (let i = 0; i < group.length; i++) {
@@ -1023,9 +1061,10 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
           throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${states.length} new ${mapper.className} object(s)`);
         }
         const nf = fetch.length;
+        const byKey = sentinel && states.length > 1 ? matchBySentinel(states, out, sentinel, nf) : undefined;
         for (let i = 0; i < states.length; i++) {
           const st = states[i];
-          const row = out[i];
+          const row = byKey ? byKey[i] : out[i];
           const d = st.dict;
           for (let j = 0; j < nf; j++) d[fetch[j].key] = row[j];
           if (st.status === "persistent") for (let j = 0; j < nf; j++) st.committed[fetch[j].key] = row[j];
@@ -1169,20 +1208,30 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
       await run(ctx, delete_(sec).where(cond));
     }
   }
-  // Association rows of deleted objects (either side), one DELETE per association table and side.
-  const del = new Map<string, { sec: TableClause; col: ColumnElement<unknown, string>; values: unknown[] }>();
+  // Association rows of deleted objects (either side), by the deleted objects' keys whether or
+  // not the collection is loaded (athanor never loads it for this): one DELETE per association
+  // table and side, batched by IN (a tuple IN for composite keys). passiveDeletes leaves an
+  // unloaded collection's rows to the database's ON DELETE CASCADE (SQLAlchemy's
+  // passive_deletes=True does not load it either).
+  const del = new Map<string, { sec: TableClause; cols: ColumnElement<unknown, string>[]; values: unknown[][] }>();
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
-      if (rel.direction !== "MANYTOMANY" || rel.viewonly || rel.secondarySyncPairs.length !== 1) continue;
-      const [local, secCol] = rel.secondarySyncPairs[0];
-      const sig = `${rel.secondary!.keyId()}|${secCol.key}`;
+      if (rel.direction !== "MANYTOMANY" || rel.viewonly || !rel.secondarySyncPairs.length) continue;
+      if (rel.options.passiveDeletes && !(rel.key in st.dict)) continue;
+      const pairs = rel.secondarySyncPairs;
+      const sig = `${rel.secondary!.keyId()}|${pairs.map(([, c]) => c.key).join(",")}`;
       let e = del.get(sig);
-      if (!e) del.set(sig, (e = { sec: rel.secondary!, col: secCol, values: [] }));
-      e.values.push(dbValue(st, rel.parent, local));
+      if (!e) del.set(sig, (e = { sec: rel.secondary!, cols: pairs.map(([, c]) => c), values: [] }));
+      const v = pairs.map(([local]) => dbValue(st, rel.parent, local));
+      if (v.every((x) => x != null)) e.values.push(v);
     }
   }
-  for (const { sec, col, values } of del.values()) {
-    for (let i = 0; i < values.length; i += 500) await run(ctx, delete_(sec).where(col.in(values.slice(i, i + 500))));
+  for (const { sec, cols, values } of del.values()) {
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      const cond: ColumnElement<unknown, string> = cols.length === 1 ? cols[0].in(chunk.map((v) => v[0])) : tuple(...cols).in(chunk);
+      await run(ctx, delete_(sec).where(cond));
+    }
   }
   // Added pairs: one multi-row INSERT per association table.
   const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
