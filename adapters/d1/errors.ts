@@ -7,7 +7,7 @@
  * `D1_ERROR: no such table: nope: SQLITE_ERROR`, `D1_TYPE_ERROR: Type 'bigint' not supported …`.
  * @module
  */
-import type { DriverErrorInfo, DriverErrorKind } from "../../src/engine/driver/contract.js";
+import { sqliteErrorKind, type DriverErrorInfo, type DriverErrorKind } from "../../src/engine/driver/contract.js";
 
 /** An error raised by the adapter itself (a statement D1 cannot run, a value it cannot bind). */
 export class D1AdapterError extends Error {
@@ -23,36 +23,8 @@ export class D1AdapterError extends Error {
   }
 }
 
-const OPERATIONAL = new Set([
-  "SQLITE_BUSY",
-  "SQLITE_LOCKED",
-  "SQLITE_IOERR",
-  "SQLITE_CANTOPEN",
-  "SQLITE_FULL",
-  "SQLITE_NOMEM",
-  "SQLITE_PROTOCOL",
-  "SQLITE_READONLY",
-  "SQLITE_INTERRUPT",
-  "SQLITE_ABORT",
-  "SQLITE_PERM",
-  "SQLITE_AUTH",
-  "SQLITE_NOLFS",
-]);
-const DATA = new Set(["SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE"]);
-const DATABASE = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT", "SQLITE_SCHEMA"]);
-
 const D1_PREFIX = /^(D1_[A-Z_]+):\s*/;
 const SQLITE_CODES = /:\s*(SQLITE_[A-Z]+)(?:\s*\(extended:\s*(SQLITE_[A-Z_]+)\))?\s*$/;
-
-function kindOfSqlite(primary: string): DriverErrorKind {
-  if (primary === "SQLITE_CONSTRAINT") return "integrity";
-  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE") return "programming";
-  if (DATA.has(primary)) return "data";
-  if (primary === "SQLITE_INTERNAL") return "internal";
-  if (DATABASE.has(primary)) return "database";
-  if (OPERATIONAL.has(primary)) return "operational";
-  return "database";
-}
 
 /** The CHECK constraint name SQLite puts in its message ("CHECK constraint failed: ck_x"). */
 function constraintFrom(message: string): string | undefined {
@@ -84,7 +56,7 @@ export function describeD1Error(err: unknown): DriverErrorInfo | undefined {
   const codes = SQLITE_CODES.exec(message);
   if (codes !== null) {
     const primary = codes[1]!;
-    const kind = kindOfSqlite(primary);
+    const kind = (sqliteErrorKind(primary) ?? "database");
     const constraint = kind === "integrity" ? constraintFrom(message) : undefined;
     return { kind, code: codes[2] ?? primary, message, ...(constraint !== undefined ? { constraint } : {}) };
   }

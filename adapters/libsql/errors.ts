@@ -7,7 +7,7 @@
  * carries the extended result code ("SQLITE_CONSTRAINT_UNIQUE") where SQLite gives one.
  * @module
  */
-import type { DriverErrorInfo, DriverErrorKind } from "../../src/engine/driver/contract.js";
+import { sqliteErrorKind, type DriverErrorInfo, type DriverErrorKind } from "../../src/engine/driver/contract.js";
 import { LockTimeoutError } from "./async-lock.js";
 
 /** An error raised by the adapter itself (misuse of a connection, unsupported option). */
@@ -24,20 +24,8 @@ export class LibsqlAdapterError extends Error {
   }
 }
 
+/** Client and sqld / Turso (Hrana) codes for connection-level failures. */
 const OPERATIONAL = new Set([
-  "SQLITE_BUSY",
-  "SQLITE_LOCKED",
-  "SQLITE_IOERR",
-  "SQLITE_CANTOPEN",
-  "SQLITE_FULL",
-  "SQLITE_NOMEM",
-  "SQLITE_PROTOCOL",
-  "SQLITE_READONLY",
-  "SQLITE_INTERRUPT",
-  "SQLITE_ABORT",
-  "SQLITE_PERM",
-  "SQLITE_AUTH",
-  "SQLITE_NOLFS",
   "TRANSACTION_ACTIVE",
   "TRANSACTION_CLOSED",
   "TRANSACTION_TIMEOUT",
@@ -45,7 +33,6 @@ const OPERATIONAL = new Set([
   "SERVER_ERROR",
   "PROTOCOL_VERSION_UNKNOWN",
   "STREAM_EXPIRED",
-  // sqld / Turso (Hrana) codes
   "STREAM_CLOSED",
   "TRANSACTION_BUSY",
   "BLOCKED",
@@ -64,8 +51,6 @@ const PROGRAMMING = new Set([
   "ARGS_INVALID",
   "ARGS_BOTH_POSITIONAL_AND_NAMED",
 ]);
-const DATA = new Set(["SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE"]);
-const DATABASE = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT", "SQLITE_SCHEMA"]);
 /** Client codes after which the client (or its stream) cannot be used again. */
 const INVALIDATING = new Set([
   "CLIENT_CLOSED",
@@ -94,15 +79,12 @@ function primaryCode(code: string): string {
 }
 
 function kindOf(primary: string, code: string): DriverErrorKind {
-  if (primary === "SQLITE_CONSTRAINT") return "integrity";
-  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE" || PROGRAMMING.has(code)) return "programming";
-  if (DATA.has(primary)) return "data";
-  if (primary === "SQLITE_INTERNAL") return "internal";
-  if (DATABASE.has(primary)) return "database";
-  if (OPERATIONAL.has(primary) || OPERATIONAL.has(code)) return "operational";
-  if (code.startsWith("HRANA_") || code.startsWith("URL_")) {
-    return code.startsWith("URL_") ? "interface" : "operational";
-  }
+  if (PROGRAMMING.has(code)) return "programming";
+  if (OPERATIONAL.has(code)) return "operational";
+  const sqlite = sqliteErrorKind(primary);
+  if (sqlite !== undefined) return sqlite;
+  if (code.startsWith("URL_")) return "interface";
+  if (code.startsWith("HRANA_")) return "operational";
   return "database";
 }
 

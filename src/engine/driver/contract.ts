@@ -116,6 +116,30 @@ export type DriverErrorKind =
   | "interface"
   | "database";
 
+const SQLITE_OPERATIONAL: ReadonlySet<string> = new Set([
+  "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_NOMEM", "SQLITE_PROTOCOL",
+  "SQLITE_READONLY", "SQLITE_INTERRUPT", "SQLITE_ABORT", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_NOLFS",
+]);
+const SQLITE_DATA: ReadonlySet<string> = new Set(["SQLITE_MISMATCH", "SQLITE_TOOBIG", "SQLITE_RANGE"]);
+
+/**
+ * The {@link DriverErrorKind} of a SQLite primary result code (`"SQLITE_CONSTRAINT"`, not the
+ * extended `"SQLITE_CONSTRAINT_UNIQUE"`), for every SQLite-based adapter (libSQL, D1): the
+ * mapping pysqlite and SQLAlchemy's SQLite dialect use — CONSTRAINT → integrity, ERROR/MISUSE →
+ * programming, MISMATCH/TOOBIG/RANGE → data, INTERNAL → internal, BUSY/LOCKED/IOERR/… →
+ * operational, and anything else (CORRUPT, NOTADB, SCHEMA, unknown codes) → database.
+ * `undefined` for a code that is not a SQLite result code, so an adapter can classify its own.
+ */
+export function sqliteErrorKind(primary: string): DriverErrorKind | undefined {
+  if (!primary.startsWith("SQLITE_")) return undefined;
+  if (primary === "SQLITE_CONSTRAINT") return "integrity";
+  if (primary === "SQLITE_ERROR" || primary === "SQLITE_MISUSE") return "programming";
+  if (SQLITE_DATA.has(primary)) return "data";
+  if (primary === "SQLITE_INTERNAL") return "internal";
+  if (SQLITE_OPERATIONAL.has(primary)) return "operational";
+  return "database";
+}
+
 /** What the engine needs to know about an error a driver threw. */
 export interface DriverErrorInfo {
   readonly kind: DriverErrorKind;
