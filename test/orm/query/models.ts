@@ -5,8 +5,8 @@
  * with table names unique to the calling test file.
  */
 import {
-  AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, ForeignKeyConstraint, Integer, mappedColumn, relationship,
-  String, Table, Column, type AsyncEngine,
+  DeclarativeBase, ForeignKey, ForeignKeyConstraint, Integer, mappedColumn, relationship,
+  String, Table, Column,
 } from "athanor";
 import "athanor/adapters/libsql";
 import { PGDialect } from "../../../src/dialects/postgresql/index.js";
@@ -15,7 +15,7 @@ import type { ClauseElement } from "../../../src/sql/elements.js";
 // In scope so the inferred return type of defineQueryModels() can be emitted (declaration: true).
 import { DISPATCH } from "../../../src/engine/events.js";
 import { STATE } from "../../../src/orm/state.js";
-import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { uniqueName } from "../../fixtures/databases.js";
 void DISPATCH;
 void STATE;
 
@@ -144,35 +144,5 @@ export function paramsOf(stmt: ClauseElement, dialect: "postgresql" | "sqlite"):
   return stmt.compile({ dialect: d }).positionalParams;
 }
 
-/** A test database with the models' tables created. */
-export interface QueryDb {
-  readonly engine: AsyncEngine;
-  session(): AsyncSession;
-  cleanup(): Promise<void>;
-}
-
-export async function openQueryDb(target: ReturnType<typeof dialectTargets>[number], base: { metadata: { createAll(c: unknown): Promise<void>; dropAll(c: unknown): Promise<void> } }): Promise<QueryDb> {
-  const d = await target.make();
-  const engine = createAsyncEngine(d.driver);
-  await engine.begin(async (conn) => {
-    await base.metadata.dropAll(conn);
-    await base.metadata.createAll(conn);
-  });
-  const open: AsyncSession[] = [];
-  return {
-    engine,
-    session: () => {
-      const s = new AsyncSession(engine, { expireOnCommit: false });
-      open.push(s);
-      return s;
-    },
-    async cleanup() {
-      for (const s of open) await s.close();
-      await engine.begin(async (conn) => {
-        await base.metadata.dropAll(conn);
-      });
-      await engine.dispose();
-      await d.cleanup();
-    },
-  };
-}
+/** A test database with the models' tables created: the loading suites' {@link openDb}. */
+export { openDb as openQueryDb, type Db as QueryDb } from "../loading/models.js";
