@@ -11,29 +11,7 @@ import {
   literal, select, typeCoerce, type AsyncEngine, type ClauseElement,
   tablesample,
 } from "../../../src/index.js";
-import { makeLibsqlDriver, makePgDriver, uniqueName } from "../../fixtures/databases.js";
-
-interface Target {
-  readonly name: "postgresql" | "sqlite";
-  make(): Promise<{ engine: AsyncEngine; cleanup(): Promise<void> }>;
-}
-const targets: Target[] = [
-  {
-    name: "postgresql",
-    async make() {
-      const engine = createAsyncEngine(await makePgDriver());
-      return { engine, cleanup: () => engine.dispose() };
-    },
-  },
-  {
-    name: "sqlite",
-    async make() {
-      const d = await makeLibsqlDriver("file");
-      const engine = createAsyncEngine(d.driver);
-      return { engine, cleanup: async () => { await engine.dispose(); await d.cleanup(); } };
-    },
-  },
-];
+import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 
 const md = new MetaData();
 const items = Table(uniqueName("gap_items"), md, {
@@ -50,7 +28,7 @@ const SEED = [
   { id: 4, name: "al%pha", flags: 12, at: new Date("2024-02-29T12:00:00Z") },
 ];
 
-describe.each(targets)("$name", (target) => {
+describe.each(dialectTargets())("$name", (target) => {
   let engine: AsyncEngine;
   let cleanup: () => Promise<void>;
   const all = async (stmt: ClauseElement) => {
@@ -59,7 +37,12 @@ describe.each(targets)("$name", (target) => {
   };
 
   beforeAll(async () => {
-    ({ engine, cleanup } = await target.make());
+    const d = await target.make();
+    engine = createAsyncEngine(d.driver);
+    cleanup = async () => {
+      await engine.dispose();
+      await d.cleanup();
+    };
     await engine.begin(async (conn) => {
       await md.createAll(conn);
       await conn.execute(insert(items).values(SEED));
