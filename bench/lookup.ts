@@ -19,9 +19,11 @@ import type { BenchConfig } from "./config.js";
 import { markdownTable, ratioRow, type BenchOutcome } from "./report.js";
 import { benchTable, drop, recreate, type BenchTable } from "./schema.js";
 import { fillRows, placeholder, type BenchTarget } from "./targets.js";
-import { compare, measure, median, gc } from "./timing.js";
+import { compare, measure, median, gc, turnEventLoop } from "./timing.js";
 
 const TABLE_ROWS = 1_000;
+/** Both loops turn the event loop every this many lookups (see turnEventLoop). */
+const TURN_EVERY = 100;
 const TARGET = { libsql: 1.25, postgresql: 1.15 } as const;
 
 const lookupStmt = (t: BenchTable, id: number) => select(t).where(t.c.id.eq(id));
@@ -30,6 +32,7 @@ async function athanorLoop(target: BenchTarget, engine: BenchTarget["engine"], t
   let sink = 0;
   await engine.connect(async (conn) => {
     for (let i = 0; i < n; i++) {
+      if (i % TURN_EVERY === 0) await turnEventLoop();
       const row = (await conn.execute(lookupStmt(t, (i % TABLE_ROWS) + 1))).one();
       sink += row.name.length;
     }
@@ -44,12 +47,14 @@ async function rawLoop(target: BenchTarget, table: string, n: number): Promise<n
   if (target.kind === "libsql") {
     const client = target.client;
     for (let i = 0; i < n; i++) {
+      if (i % TURN_EVERY === 0) await turnEventLoop();
       const rs = await client.execute({ sql, args: [(i % TABLE_ROWS) + 1] });
       sink += (rs.rows[0]!.name as string).length;
     }
   } else {
     const pg = target.sql;
     for (let i = 0; i < n; i++) {
+      if (i % TURN_EVERY === 0) await turnEventLoop();
       const rows = await pg.unsafe(sql, [(i % TABLE_ROWS) + 1], { prepare: true }).values();
       sink += (rows[0]![1] as string).length;
     }

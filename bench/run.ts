@@ -70,6 +70,7 @@ const preamble = [
   "",
   "- libSQL: `@libsql/client` on `:memory:` (`intMode: \"number\"`) under `libsql(client)`; raw = `client.execute({ sql, args })`.",
   "- PostgreSQL 15 on localhost through postgres.js (pool of 1, ATHANOR_PG_TYPES) under `postgresjs(sql)`; raw = `sql.unsafe(text, args, { prepare: true }).values()` (arrays; the default object rows are slower, so this is the stricter baseline).",
+  "- Statement loops (lookups, single inserts) on both sides yield to the event loop (`setImmediate`) every 100 statements, as a server does between requests: the local libSQL client frees native statements only when the event loop turns, so a loop that never yields grows native memory by ~5 KB per statement and slows both sides as it goes (libsql-js #153; athanor's adapter also yields by itself every 256 statements).",
   "- athanor runs on `engine.connect()` / `engine.begin()` connections, which autobegin a transaction (SQLAlchemy 2.0); raw lookups and reads run in autocommit, raw inserts in one transaction.",
 ].join("\n");
 const report = renderReport(`athanor benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);

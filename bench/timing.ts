@@ -92,3 +92,14 @@ export async function measure(
   }
   return median(runs);
 }
+
+/**
+ * One turn of the event loop (a `setImmediate`). Statement loops in the benchmarks await this
+ * every few hundred statements, on both sides, as a server between requests would: the local
+ * libSQL client frees each native statement only from Node's immediate queue, so a loop that
+ * never turns the event loop grows native memory by about 5 KB per statement and slows down
+ * as it goes (see adapters/libsql/statement-budget.ts).
+ */
+export function turnEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -33,6 +33,7 @@ import { BufferedCursor, PagingCursor, type PagingHost } from "./cursor.js";
 import { LibsqlAdapterError } from "./errors.js";
 import { toDriverResult, toLibsqlStatement } from "./result.js";
 import { isPageableQuery } from "./sql-shape.js";
+import { countStatement } from "./statement-budget.js";
 
 /** Isolation levels SQLite honours without extra PRAGMAs: transactions are serializable. */
 const SUPPORTED_ISOLATION = new Set(["SERIALIZABLE"]);
@@ -110,6 +111,8 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   }
 
   async execute(stmt: DriverStatement): Promise<DriverResult> {
+    const turn = countStatement();
+    if (turn !== undefined) await turn;
     if (this.pendingBegin !== undefined && !isPageableCached(stmt.sql)) await this.startPending();
     // `exclusive` inlined, without closures: this is the per-statement hot path.
     this.checkOpen();
@@ -140,6 +143,8 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
    * error, earlier ones staying applied.
    */
   async batch(stmts: readonly DriverStatement[], opts: { transaction: boolean }): Promise<DriverResult[]> {
+    const turn = countStatement();
+    if (turn !== undefined) await turn;
     if (this.pendingBegin !== undefined) await this.startPending();
     const lib = stmts.map(toLibsqlStatement);
     return this.exclusive(async (r) => {

@@ -56,8 +56,12 @@ function pickScheduler(): Scheduler {
 
 let scheduler: Scheduler | undefined;
 
+/** Run `fn` on a later macrotask; callbacks run in the order they were scheduled. */
+export function onNextMacrotask(fn: () => void): void {
+  (scheduler ??= pickScheduler())(fn);
+}
+
 /** Settles on a later macrotask (see the module note). Never rejects. */
 export function nextMacrotask(): Promise<void> {
-  const schedule = (scheduler ??= pickScheduler());
-  return new Promise<void>((resolve) => schedule(resolve));
+  return new Promise<void>((resolve) => onNextMacrotask(resolve));
 }

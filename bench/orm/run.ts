@@ -68,6 +68,7 @@ const preamble = [
   "- PostgreSQL 15 on localhost via postgres.js (pool max 2, ATHANOR_PG_TYPES) under `postgresjs(sql)`; raw = `sql.unsafe(text, args, { prepare: true }).values()`.",
   "- libSQL: `@libsql/client` (`intMode: \"number\"`) under `libsql(client)` on a file in a temp directory (rollback journal, synchronous FULL)" +
     `${config.dialects.includes("libsql-memory") ? " and on `:memory:`" : ""}; raw = \`client.execute({ sql, args })\` / \`client.transaction("write")\`.`,
+  "- Statement loops (lookups, single inserts) on both sides yield to the event loop (`setImmediate`) every 100 statements, as a server does between requests: the local libSQL client frees native statements only when the event loop turns, so a loop that never yields grows native memory by ~5 KB per statement and slows both sides as it goes (libsql-js #153; athanor's adapter also yields by itself every 256 statements).",
   "- athanor sessions and connections autobegin a transaction (SQLAlchemy 2.0); raw lookups and reads run in autocommit.",
 ].join("\n");
 const report = renderReport(`athanor ORM benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);

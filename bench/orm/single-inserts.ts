@@ -18,6 +18,7 @@ import { Customer, CUSTOMER_TABLE } from "./model.js";
 import { pgValues, rawTransaction } from "./raw.js";
 import { timingRows, type SuiteOutcome } from "./report.js";
 import { emptyCustomer, ph, recreateCustomer, type OrmTarget } from "./targets.js";
+import { turnEventLoop } from "../timing.js";
 
 const STEP = 100;
 
@@ -27,7 +28,10 @@ export function singleInsertVariants(t: OrmTarget): Variant[] {
   const loop = async (n: number, budget: { expired(): boolean }, one: (i: number) => Promise<void>): Promise<number> => {
     let i = 0;
     for (; i < n; i++) {
-      if (i % STEP === 0 && budget.expired()) break;
+      if (i % STEP === 0) {
+        if (budget.expired()) break;
+        await turnEventLoop();
+      }
       await one(i);
     }
     return i;

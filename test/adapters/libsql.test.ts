@@ -59,6 +59,19 @@ describe("libSQL traps the adapter hides (raw @libsql/client behaviour)", () => 
     await tx.rollback();
     client.close();
   });
+  it("a loop of awaited statements on a local client never turns the event loop (native statements are freed only when it does)", async () => {
+    const client = createClient({ url: ":memory:" });
+    let turns = 0;
+    const tick = () => {
+      turns++;
+    };
+    setImmediate(tick);
+    for (let i = 0; i < 1000; i++) await client.execute("select 1");
+    expect(turns).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(turns).toBe(1);
+    client.close();
+  });
 });
 
 describe.each(["file", "memory"] as const)("libsql adapter on %s", (kind) => {
@@ -101,6 +114,21 @@ describe.each(["file", "memory"] as const)("libsql adapter on %s", (kind) => {
       concurrentConnections: false,
       maxParams: 32766,
     });
+  });
+
+  it("lets the event loop turn at least every 256 statements of a tight loop, so libsql can free native statements", async () => {
+    const c = await connect();
+    let turns = 0;
+    const ticker = () => {
+      turns++;
+      if (running) setImmediate(ticker);
+    };
+    let running = true;
+    setImmediate(ticker);
+    for (let i = 0; i < 1024; i++) await c.execute(s("select ?", i));
+    running = false;
+    // 1,024 statements: at least one turn per 256 of them.
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   it("executes with ? parameters and reports column names, declared types and rows as arrays", async () => {
