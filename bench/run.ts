@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: athanor's Core/engine benchmarks, each figure a ratio to the raw driver
  * measured in the same run (medians after warm-up). Prints a markdown report and writes it to
- * bench/results.md. See config.ts for `--quick`, `--only=…`, `--dialects=…` and the environment.
+ * bench/results.md (a partial run, with `--quick`, `--only` or `--dialects`, to the gitignored
+ * bench/results-partial.md). See config.ts for `--quick`, `--only=…`, `--dialects=…` and the environment.
  *
  *   lookup  compiled cache: N freshly built select(t).where(t.c.id.eq(i))   (lookup.ts)
  *   read    500,000 rows as Core rows with execute().all()                  (read-rows.ts)
@@ -11,7 +12,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { loadConfig, type BenchmarkName, type DialectKey } from "./config.js";
+import { BENCHMARKS, DIALECTS, loadConfig, type BenchmarkName, type DialectKey } from "./config.js";
 import { benchInsert } from "./insert-many.js";
 import { benchLookup } from "./lookup.js";
 import { benchRead } from "./read-rows.js";
@@ -75,9 +76,11 @@ const preamble = [
 ].join("\n");
 const report = renderReport(`athanor benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);
 process.stdout.write(`\n${report}`);
-const out = new URL("./results.md", import.meta.url);
-await writeFile(out, report);
-log(`written to bench/results.md`);
+// Only a full run (every benchmark on both databases, full sizes) replaces the published table.
+const full = !config.quick && config.benchmarks.length === BENCHMARKS.length && config.dialects.length === DIALECTS.length;
+const outName = full ? "results.md" : "results-partial.md";
+await writeFile(new URL(`./${outName}`, import.meta.url), report);
+log(`written to bench/${outName}`);
 const failed = outcomes.flatMap((o) => o.rows).filter((r) => r.pass === false);
 if (failed.length) log(`${failed.length} figure(s) miss their target`);
 process.exitCode = failed.some((r) => r.athanor === undefined) ? 1 : 0;
