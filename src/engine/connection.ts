@@ -333,7 +333,7 @@ export class AsyncConnection implements DdlExecutor {
   private prepare(stmt: ClauseElement, params: ExecuteParams | undefined): Prepared {
     if (stmt instanceof DDLElement) {
       const t0 = performance.now();
-      const compiled = this.engine.dialect.createCompiler(stmt, {}).compile();
+      const compiled = this.engine.dialect.createCompiler(stmt, { forExecution: true }).compile();
       return { compiled, binds: undefined, cache: "no key", elapsedMs: performance.now() - t0 };
     }
     const many = Array.isArray(params);
@@ -355,6 +355,7 @@ export class AsyncConnection implements DdlExecutor {
     ck.binds.forEach((b, i) => bindIndex.set(b, i));
     const compiled = this.engine.dialect
       .createCompiler(stmt, {
+        forExecution: true,
         bindIndex,
         lintFroms: this.engine.options.enableFromLinting ?? true,
         ...(columnKeys ? { columnKeys } : {}),

@@ -40,6 +40,13 @@ export interface CompileOptions {
   readonly bindIndex?: ReadonlyMap<BindParameter<unknown, string>, number>;
   /** Compiling for `conn.execute(insert, [rows…])` ("insertmanyvalues"). @internal */
   readonly forExecutemany?: boolean;
+  /**
+   * Compiling for the engine to run on its driver: types add their driver-level wrappers
+   * (`CAST(x AS TEXT)` around a PostgreSQL timestamp, JSON or ARRAY result, a cast around a
+   * JSON parameter). Without it (`stmt.compile({ dialect })`), SQL renders as SQLAlchemy prints
+   * it for that dialect. @internal
+   */
+  readonly forExecution?: boolean;
 }
 
 /** Keyword state passed down while compiling (SQLAlchemy's `**kw`). */
@@ -396,14 +403,15 @@ export class SQLCompiler {
   protected statementKind: Compiled["statementKind"] = "other";
 
   /**
-   * Compiling for display (`String(stmt)`, dialect "default"): SQL as SQLAlchemy prints it,
-   * without the driver-level wrappers types add for real dialects (`CAST(x AS TEXT)` around a
-   * SQLite BIGINT, a timestamp's `AT TIME ZONE`).
+   * Compiling for display (`String(stmt)`, or `stmt.compile({ dialect })` outside the engine): SQL
+   * as SQLAlchemy prints it, without the driver-level wrappers types add when the engine
+   * compiles for its driver (`CAST(x AS TEXT)` around a SQLite BIGINT, a timestamp's
+   * `AT TIME ZONE`; see {@link CompileOptions.forExecution}).
    */
   protected readonly isDisplay: boolean;
 
   constructor(readonly dialect: Dialect, readonly statement: ClauseElement, readonly options: CompileOptions) {
-    this.isDisplay = dialect.name === "default";
+    this.isDisplay = dialect.name === "default" || options.forExecution !== true;
   }
 
   /** Compile the statement. */

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ARRAY, ArgumentError, CompileError, DateTime, Integer, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, Sequence, String,
-  all_, any_, bindparam, cast, column, exceptAll, extract, func, intersectAll, literal, not, select, table, tablesample, text, tuple, tuple_, typeCoerce,
+  ARRAY, ArgumentError, CompileError, DateTime, Integer, JSON, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, Sequence, String,
+  all_, any_, bindparam, cast, column, exceptAll, extract, func, insert, intersectAll, literal, not, select, table, tablesample, text, tuple, tuple_, typeCoerce,
 } from "../../../src/index.js";
 import { assertCompile, compile, mytable, postgresqlDialect, schema } from "./helpers.js";
 
@@ -211,9 +211,21 @@ describe("typeCoerce, tuple_, Sequence.nextValue, literalExecute", () => {
 });
 
 describe("display dialect applies no driver-level wrappers", () => {
-  it("now() prints as SQLAlchemy does; PostgreSQL keeps its wrapper", () => {
+  it("PostgreSQL compile renders timestamp, JSON and ARRAY columns and binds bare; the engine's compile wraps them", () => {
+    const ev = table("ev", column("at", DateTime()), column("doc", JSON()), column("tags", ARRAY(Integer())));
+    assertCompile(select(ev), "SELECT ev.at, ev.doc, ev.tags FROM ev", { dialect: "postgresql" });
+    assertCompile(insert(ev).values({ doc: { a: 1 } }), "INSERT INTO ev (doc) VALUES ($1)", { dialect: "postgresql" });
+    expect(compile(select(ev), "postgresql", { forExecution: true }).sql.replace(/\n/g, "")).toBe(
+      "SELECT CAST(ev.at AS TEXT) AS at, CAST(ev.doc AS TEXT) AS doc, CAST(ev.tags AS TEXT) AS tags FROM ev",
+    );
+    expect(compile(insert(ev).values({ doc: { a: 1 } }), "postgresql", { forExecution: true }).sql).toBe(
+      "INSERT INTO ev (doc) VALUES (CAST(CAST($1 AS TEXT) AS JSON))",
+    );
+  });
+  it("now() prints as SQLAlchemy does on every dialect; only the engine's compile adds the PostgreSQL wrapper", () => {
     assertCompile(select(func.now()), "SELECT now() AS now_1");
-    expect(compile(select(func.now()), "postgresql").sql).toContain("AT TIME ZONE");
+    assertCompile(select(func.now()), "SELECT now() AS now_1", { dialect: "postgresql" });
+    expect(compile(select(func.now()), "postgresql", { forExecution: true }).sql).toContain("AT TIME ZONE");
   });
 });
 
