@@ -5,6 +5,7 @@
  * @module
  */
 import type { DialectName } from "../engine/driver/contract.js";
+import { ArgumentError } from "../errors.js";
 
 /** Converts a JS value into what the driver sends. */
 export type BindProcessor = (value: unknown) => unknown;
@@ -89,10 +90,62 @@ export abstract class TypeEngine<T = unknown> {
     return p ?? undefined;
   }
 
+  /**
+   * A copy of this type that acts as `variant` on the given dialect(s) and as this type
+   * elsewhere (SQLAlchemy's `TypeEngine.with_variant()`; since 2.0 it returns a copy and leaves
+   * the original alone). The variant decides the DDL spelling, bind and result processing and
+   * driver-level wrappers on its dialects; operators and the JS value type stay this type's.
+   * Chain calls to add more dialects: `Integer().withVariant(BigInteger(), "postgresql")`. The
+   * JS value type is the union of both types' (there: `number | bigint`), since each dialect
+   * reads values through its own type.
+   * @throws ArgumentError when a dialect already has a variant on this type.
+   */
+  withVariant<V>(variant: TypeArg<V>, ...dialects: [DialectName, ...DialectName[]]): TypeEngine<T | V> {
+    const v = toType(variant) as TypeEngine<unknown>;
+    const mapping = new Map<DialectName, TypeEngine<unknown>>(this.variantMapping);
+    for (const d of dialects) {
+      if (mapping.has(d)) throw new ArgumentError(`withVariant(): dialect '${d}' already has a variant (${String(mapping.get(d))}) on type ${this.cacheKey}`);
+      mapping.set(d, v);
+    }
+    return withVariants(this as TypeEngine<unknown>, mapping) as TypeEngine<T | V>;
+  }
+
+  /** Per-dialect variants set by {@link withVariant}; empty for a plain type. */
+  get variantMapping(): ReadonlyMap<DialectName, TypeEngine<unknown>> {
+    return NO_VARIANTS;
+  }
+
   /** Human-readable name used in error messages. */
   toString(): string {
     return this.cacheKey;
   }
+}
+
+const NO_VARIANTS: ReadonlyMap<DialectName, never> = new Map<DialectName, never>();
+
+/**
+ * The copy behind {@link TypeEngine.withVariant}: same class and fields as `base` (so `instanceof`
+ * and type options such as length still hold), with the dialect-dependent methods routed to the
+ * variant on its dialects. Own methods on an instance, not generated code: Workers refuse
+ * `new Function`.
+ */
+function withVariants(base: TypeEngine<unknown>, mapping: ReadonlyMap<DialectName, TypeEngine<unknown>>): TypeEngine<unknown> {
+  // Start from the original type, not from an earlier variant copy, so variants never nest.
+  const origin = base.variantMapping.size ? (Object.getPrototypeOf(base) as TypeEngine<unknown>) : base;
+  const copy = Object.create(origin) as TypeEngine<unknown>;
+  const pick = (d: DialectName): TypeEngine<unknown> => mapping.get(d) ?? origin;
+  const key = `${origin.cacheKey}/variant(${[...mapping].map(([d, v]) => `${d}:${v.cacheKey}`).join(",")})`;
+  Object.defineProperties(copy, {
+    variantMapping: { value: mapping },
+    cacheKey: { value: key },
+    compileType: { value: (target: TypeCompileTarget) => pick(target.name).compileType(target) },
+    bindProcessor: { value: (d: DialectName) => pick(d).bindProcessor(d) },
+    resultProcessor: { value: (d: DialectName) => pick(d).resultProcessor(d) },
+    columnExpression: { value: (d: DialectName, sql: string) => pick(d).columnExpression(d, sql) },
+    bindExpression: { value: (d: DialectName, placeholder: string) => pick(d).bindExpression(d, placeholder) },
+    toString: { value: () => key },
+  });
+  return copy;
 }
 
 /** A type as users pass it: an instance (`String(30)`) or a zero-argument factory (`Integer`). */
