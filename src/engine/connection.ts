@@ -18,6 +18,8 @@ import type { DialectName, DriverConnection, DriverResult } from "./driver/contr
 import type { BindParameter } from "../sql/elements.js";
 import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
+import type { ResultInfo } from "./result/metadata.js";
+import { QUEUED_REASON, insertedPkValues, needsImplicitReturning, planInsertPk, type InsertPkPlan } from "./inserted-primary-key.js";
 
 /** Per-connection or per-engine execution options (SQLAlchemy's `execution_options`). */
 export interface ExecutionOptions {
@@ -50,6 +52,8 @@ type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends object ? 
 
 interface Prepared {
   readonly compiled: Compiled | undefined;
+  /** For an INSERT: how its result reports the primary key. */
+  readonly pk?: InsertPkPlan;
   readonly binds: readonly BindParameter<unknown, string>[] | undefined;
   readonly cache: "generated" | "cached" | "no key" | "raw";
   readonly elapsedMs: number;
@@ -338,6 +342,16 @@ export class AsyncConnection implements DdlExecutor {
     }
     const many = Array.isArray(params);
     const first = (many ? (params as readonly Record<string, unknown>[])[0] : params) as Record<string, unknown> | undefined;
+    let pk: InsertPkPlan | undefined;
+    if (stmt instanceof Insert) {
+      if (many) pk = EXECUTEMANY_PK;
+      else {
+        const driver = this.engine.driver;
+        pk = planInsertPk(stmt, first, driver.dialect, driver.capabilities.returning && !this._batchOnly);
+        // SQLAlchemy 2.0's implicit returning: the generated key comes back with the INSERT.
+        if (needsImplicitReturning(pk)) stmt = stmt.returning(...pk.columns);
+      }
+    }
     let columnKeys: string[] | undefined;
     if (stmt instanceof Insert && !stmt.valueRows && !stmt.fromSelectStmt) columnKeys = first ? Object.keys(first) : [];
     else if (stmt instanceof Update && first) columnKeys = Object.keys(first);
@@ -349,7 +363,7 @@ export class AsyncConnection implements DdlExecutor {
     if (forExecutemany) key += "\u0002m";
     const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
     const hit = cache?.get(key);
-    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt };
+    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk };
     const t0 = performance.now();
     const bindIndex = new Map<BindParameter<unknown, string>, number>();
     ck.binds.forEach((b, i) => bindIndex.set(b, i));
@@ -363,7 +377,7 @@ export class AsyncConnection implements DdlExecutor {
       })
       .compile();
     cache?.set(key, compiled);
-    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0 };
+    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0, pk };
   }
 
   private async handleError(e: unknown, sql: string | undefined, params: readonly unknown[] | undefined): Promise<Error> {
@@ -461,7 +475,7 @@ export class AsyncConnection implements DdlExecutor {
         } catch (e) {
           throw await this.handleError(e, wire.sql, wire.params);
         }
-        return bufferedResult(compiled, res) as unknown as Result<RowOf<S>, NamedOf<S>>;
+        return bufferedResult(compiled, res, prep.pk) as unknown as Result<RowOf<S>, NamedOf<S>>;
       }
       let st: ClauseElement = s;
       let ps = params;
@@ -487,7 +501,7 @@ export class AsyncConnection implements DdlExecutor {
       } else {
         if (compiled.resultColumns.length) throw this.returningInBatchError(compiled.sql);
         this.queueWrite(compiled, prep, params);
-        return new Result({ keys: [], processors: [] }, [], { rowsAffected: -1, returnsRows: false });
+        return new Result({ keys: [], processors: [] }, [], { rowsAffected: -1, returnsRows: false, ...queuedPkInfo(prep.pk) });
       }
     }
     if (Array.isArray(params)) {
@@ -513,7 +527,7 @@ export class AsyncConnection implements DdlExecutor {
         affected += last.rowsAffected;
       }
       const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(last?.columns ?? []);
-      return new Result(meta, rows, { rowsAffected: affected });
+      return new Result(meta, rows, { rowsAffected: affected, ...(prep.pk ? { insertedPrimaryKey: { unavailable: EXECUTEMANY_REASON } } : {}) });
     }
     const wire = compiled.construct(prep.binds, params as Record<string, unknown> | undefined);
     let res: DriverResult;
@@ -529,7 +543,7 @@ export class AsyncConnection implements DdlExecutor {
         throw await this.handleError(e, wire.sql, wire.params);
       }
     }
-    return bufferedResult(compiled, res);
+    return bufferedResult(compiled, res, prep.pk);
   }
 
   private queueWrite(compiled: Compiled, prep: Prepared, params: ExecuteParams | undefined, onResult?: QueuedStatement["onResult"]): void {
@@ -745,11 +759,44 @@ export class AsyncConnection implements DdlExecutor {
 }
 
 /** The buffered {@link Result} of one driver result. */
-function bufferedResult(compiled: Compiled, res: DriverResult): Result<unknown[], Record<string, unknown>> {
+function bufferedResult(compiled: Compiled, res: DriverResult, pk?: InsertPkPlan): Result<unknown[], Record<string, unknown>> {
+  if (pk !== undefined) return insertResult(compiled, res, pk);
   const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
   const rowid = res.lastInsertRowid;
   return new Result(meta, res.rows, rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected });
 }
+
+const EXECUTEMANY_REASON = "the statement was an executemany call; add returning() with the key columns and read its rows";
+const EXECUTEMANY_PK: InsertPkPlan = { kind: "unavailable", reason: EXECUTEMANY_REASON };
+
+/** The result of an INSERT, with its primary key; the RETURNING the engine added stays hidden. */
+function insertResult(compiled: Compiled, res: DriverResult, pk: InsertPkPlan): Result<unknown[], Record<string, unknown>> {
+  const rowid = res.lastInsertRowid;
+  const base = rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected };
+  if (pk.kind === "unavailable") {
+    const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
+    return new Result(meta, res.rows, { ...base, insertedPrimaryKey: { unavailable: pk.reason } });
+  }
+  let returned: unknown[] | undefined;
+  if (pk.source === "returning") {
+    const raw = res.rows[0];
+    const procs = metadataFor(compiled).processors;
+    returned = raw === undefined ? undefined : pk.columns.map((_, i) => (procs[i] ? procs[i]!(raw[i]) : raw[i]));
+  }
+  const insertedPrimaryKey = { keys: pk.columns.map((c) => c.key), values: insertedPkValues(pk, rowid, returned) };
+  if (pk.source === "returning") return new Result({ keys: [], processors: [] }, [], { ...base, returnsRows: false, insertedPrimaryKey });
+  const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
+  return new Result(meta, res.rows, { ...base, insertedPrimaryKey });
+}
+
+/** A write queued for the commit batch knows only the key values it was given. */
+function queuedPkInfo(pk: InsertPkPlan | undefined): { insertedPrimaryKey?: NonNullable<ResultInfoPk> } {
+  if (pk === undefined) return {};
+  if (pk.kind === "known" && pk.source === "given") return { insertedPrimaryKey: { keys: pk.columns.map((c) => c.key), values: insertedPkValues(pk, undefined, undefined) } };
+  const reason = pk.kind === "unavailable" ? pk.reason : QUEUED_REASON;
+  return { insertedPrimaryKey: { unavailable: reason } };
+}
+type ResultInfoPk = ResultInfo["insertedPrimaryKey"];
 
 /**
  * One parameter set of an executemany that is not an "insertmanyvalues" INSERT. Bind errors

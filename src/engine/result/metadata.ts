@@ -33,6 +33,11 @@ export interface ResultInfo {
    * columns"; pass it for the rare row-returning statement without columns (`SELECT FROM t`).
    */
   readonly returnsRows?: boolean;
+  /**
+   * For an INSERT: its primary key by column key, or why it cannot be known (see
+   * `Result.insertedPrimaryKey`).
+   */
+  readonly insertedPrimaryKey?: { readonly keys: readonly string[]; readonly values: readonly unknown[] } | { readonly unavailable: string };
 }
 
 /** Options of a streaming {@link AsyncResult}. */

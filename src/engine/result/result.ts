@@ -5,6 +5,7 @@
  * management (`using`). All methods are synchronous.
  * @module
  */
+import { InvalidRequestError } from "../../errors.js";
 import { ArraySource } from "./array-source.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { MappingResult } from "./mapping-result.js";
@@ -73,6 +74,22 @@ export class Result<
   /** False for statements that return no rows (SQLAlchemy's `returns_rows`). */
   get returnsRows(): boolean {
     return this._src.returnsRows;
+  }
+
+  /**
+   * The primary key of the row a single-row `insert()` wrote, as a Row in the table's
+   * primary-key order with named access (SQLAlchemy's `CursorResult.inserted_primary_key`).
+   * Values given to the statement are reported as given; a key the database generated comes
+   * from SQLite's last insert rowid or from a `RETURNING` the engine added to the INSERT.
+   * @throws InvalidRequestError for a statement that is not an INSERT, an executemany, a
+   *   multi-row VALUES, an INSERT … SELECT, an INSERT with `returning()` (read its rows instead),
+   *   a table without a primary key, or a generated key on a batch-only driver before commit.
+   */
+  get insertedPrimaryKey(): Row<unknown[], Record<string, unknown>> {
+    const pk = this._info.insertedPrimaryKey;
+    if (pk === undefined) throw new InvalidRequestError("insertedPrimaryKey: the statement is not an insert() expression construct");
+    if ("unavailable" in pk) throw new InvalidRequestError(`insertedPrimaryKey is not available: ${pk.unavailable}`);
+    return shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) }).makeRow(pk.values) as unknown as Row<unknown[], Record<string, unknown>>;
   }
 
   /** Column keys in order (a new array; duplicates included). */

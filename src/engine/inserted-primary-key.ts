@@ -1,0 +1,100 @@
+/**
+ * The primary key of the row a single-row INSERT just wrote (SQLAlchemy's
+ * `CursorResult.inserted_primary_key`), and how the engine finds it out:
+ * - values given in `values()` or in the execution parameters are reported as given;
+ * - on SQLite, a single integer primary key left to the database is the driver's
+ *   `last_insert_rowid()`, as SQLAlchemy's SQLite dialect reads `cursor.lastrowid`;
+ * - otherwise the engine adds `RETURNING <primary key>` to the statement it sends (SQLAlchemy 2.0's
+ *   "implicit returning"), and the result stays a result without rows.
+ * @module
+ */
+import { BindParameter } from "../sql/elements.js";
+import type { Insert } from "../sql/dml.js";
+import { TableImpl, type ColumnImpl } from "../sql/schema.js";
+import type { DialectName } from "./driver/contract.js";
+
+const MISSING: unique symbol = Symbol("missing");
+
+/** How an executed INSERT reports its primary key. */
+export type InsertPkPlan =
+  | {
+      readonly kind: "known";
+      readonly columns: readonly ColumnImpl[];
+      /** Per primary-key column, the value given, or MISSING to be read back. */
+      readonly given: readonly unknown[];
+      readonly source: "given" | "lastrowid" | "returning";
+    }
+  | { readonly kind: "unavailable"; readonly reason: string };
+
+/** Whether a plan needs `RETURNING` added to the statement. */
+export function needsImplicitReturning(plan: InsertPkPlan | undefined): plan is InsertPkPlan & { readonly kind: "known" } {
+  return plan !== undefined && plan.kind === "known" && plan.source === "returning";
+}
+
+/**
+ * Decide how a single execution of `stmt` will know its primary key.
+ * @param canReturn whether RETURNING can be added (the dialect and driver support it, and the
+ *   statement is not queued for a commit batch whose results arrive only at commit).
+ */
+export function planInsertPk(
+  stmt: Insert,
+  params: Readonly<Record<string, unknown>> | undefined,
+  dialect: DialectName,
+  canReturn: boolean,
+): InsertPkPlan {
+  const table = stmt.table;
+  if (stmt.fromSelectStmt) return unavailable("the INSERT takes its rows from a SELECT");
+  if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
+  if (stmt.returningColumns.length) return unavailable("returning() is used; read the primary key from the RETURNING rows");
+  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) {
+    return unavailable(`table '${table.name}' has no primary key`);
+  }
+  const columns = table.primaryKeyColumns;
+  const row = stmt.valueRows?.[0];
+  let missing = 0;
+  const given = columns.map((c) => {
+    const el = row?.get(c);
+    let v: unknown = MISSING; // a SQL expression, or nothing: only the database knows the value
+    if (el !== undefined) {
+      if (el instanceof BindParameter && !el.required && !el.expanding) v = el.effectiveValue();
+    } else if (params !== undefined) {
+      if (c.key in params) v = params[c.key];
+      else if (c.name in params) v = params[c.name];
+    }
+    // NULL for a key is "not given", as in SQLAlchemy: the database assigns one.
+    if (v === null || v === undefined) v = MISSING;
+    if (v === MISSING) missing++;
+    return v;
+  });
+  if (missing === 0) return { kind: "known", columns, given, source: "given" };
+  const only = columns.length === 1 ? columns[0]! : undefined;
+  if (dialect === "sqlite" && only !== undefined && only.type.affinity === "integer" && only.default === undefined) {
+    return { kind: "known", columns, given, source: "lastrowid" };
+  }
+  if (canReturn) return { kind: "known", columns, given, source: "returning" };
+  return unavailable(QUEUED_REASON);
+}
+
+/** Why a write queued for a batch-only driver's commit batch cannot report a generated key. */
+export const QUEUED_REASON =
+  "the INSERT is queued for the commit batch of a batch-only driver and a key the database generates is known only after commit; give the key a client-side default or value";
+
+function unavailable(reason: string): InsertPkPlan {
+  return { kind: "unavailable", reason };
+}
+
+/**
+ * The primary-key values of an executed INSERT, in the table's primary-key order.
+ * @param returned the RETURNING row (result-processed), for `source: "returning"`.
+ */
+export function insertedPkValues(
+  plan: InsertPkPlan & { readonly kind: "known" },
+  lastInsertRowid: number | bigint | undefined,
+  returned: readonly unknown[] | undefined,
+): unknown[] {
+  return plan.given.map((v, i) => {
+    if (v !== MISSING) return v;
+    if (plan.source === "returning") return returned?.[i] ?? null;
+    return lastInsertRowid ?? null;
+  });
+}
