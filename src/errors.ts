@@ -35,6 +35,14 @@ export class ArgumentError extends AthanorError {
   override name = "ArgumentError";
 }
 
+/**
+ * A table would get two columns with the same SQL name (SQLAlchemy 2.0's
+ * `DuplicateColumnError`, raised by the stricter rules for columns in Table objects).
+ */
+export class DuplicateColumnError extends ArgumentError {
+  override name = "DuplicateColumnError";
+}
+
 /** A statement cannot be compiled; the message names the construct at fault. */
 export class CompileError extends AthanorError {
   override name = "CompileError";

@@ -3,7 +3,7 @@
  * Computed (SQLAlchemy's `sqlalchemy.sql.schema`).
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, DuplicateColumnError, InvalidRequestError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, type AnyColumn } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { TableClause, type ColumnMap, type ForeignKeyRef } from "./selectable.js";
@@ -476,9 +476,15 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
     this.comment = opts.comment;
     const entries = Object.entries(columns);
     if (entries.length === 0) throw new ArgumentError(`Table '${name}' needs at least one column`);
+    const byName = new Map<string, string>();
     for (const [key, col] of entries) {
       if (!(col instanceof ColumnImpl)) throw new ArgumentError(`Table '${name}': '${key}' is not a Column`);
       col.bindKey(key);
+      const other = byName.get(col.name);
+      if (other !== undefined) {
+        throw new DuplicateColumnError(`Table '${name}': columns '${other}' and '${key}' both have the SQL name '${col.name}'; a table's column names must be unique`);
+      }
+      byName.set(col.name, key);
       this.appendColumn(col);
     }
     const pkc = args.find((a): a is PrimaryKeyConstraint => a instanceof PrimaryKeyConstraint);

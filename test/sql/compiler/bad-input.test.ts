@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, CompileError, Column, Integer, MetaData, NoForeignKeysError, String, Table, bindparam, case as case_, column, func, insert, select, text, update, values,
+  ArgumentError, CompileError, Column, DuplicateColumnError, Integer, MetaData, NoForeignKeysError, String, Table, bindparam, case as case_, column, func, insert, select, text, update, values,
 } from "../../../src/index.js";
 import { compile, mytable, myothertable, schema } from "./helpers.js";
 
@@ -155,5 +155,15 @@ describe("compound selects and structural CompileErrors", () => {
     expect(err(() => Table("dup", md, { id: Column(Integer, { primaryKey: true }) })).message).toMatch(/'dup' is already defined/);
     expect(err(() => Table("empty", md, {})).message).toMatch(/'empty' needs at least one column/);
     expect(err(() => String(0)).message).toMatch(/String length/);
+  });
+
+  it("two columns with one SQL name raise DuplicateColumnError (2.0's stricter rules for columns in Table objects)", () => {
+    const md = new MetaData();
+    const e = err(() => Table("twice", md, { x: Column(Integer), y: Column(Integer, { name: "x" }) }));
+    expect(e).toBeInstanceOf(DuplicateColumnError);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(e.message).toBe("Table 'twice': columns 'x' and 'y' both have the SQL name 'x'; a table's column names must be unique");
+    // Nothing was registered: the name is still free.
+    expect(() => Table("twice", md, { x: Column(Integer), y: Column(Integer) })).not.toThrow();
   });
 });
