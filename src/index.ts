@@ -34,7 +34,13 @@ export {
   asc, desc, nullsFirst, nullsLast, distinct,
   type AnyColumn, type Operand, type Condition, type OverOptions,
   WithinGroup, Extract, CollectionAggregate, TypeCoerce, FunctionFilter, extract, any_, all_, typeCoerce, tuple_,
+  IndexExpression, JSONElement, type AtResult, type LikeAroundOptions,
 } from "./sql/elements.js";
+export {
+  JSONIndexType, JSONPathType, TextArrayType,
+  type JsonPathElement, type JsonAt, type JsonAtPath, type JsonContained, type IndexArg, type StringReceiver, type ContainerReceiver,
+  type StringOperatorOnNonString, type IndexOperatorOnScalar,
+} from "./sql/json-operators.js";
 export { NextValue } from "./sql/schema.js";
 export { ColumnClause, column } from "./sql/column.js";
 export { func, type FuncNamespace } from "./sql/functions.js";

@@ -7,10 +7,14 @@
 import { ArgumentError } from "../errors.js";
 import { isPrecedent, NEGATION, PRECEDENCE, type OperatorName } from "./operators.js";
 import { NULLTYPE, NullType, toType, type TypeArg, type TypeEngine } from "./type-api.js";
-import { Boolean as BooleanT, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
+import { Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { Compiled, CompileKw, CompileOptions, SQLCompiler } from "./compiler.js";
 import type { Dialect } from "./dialect.js";
+import {
+  JSONIndexType, JSONPathType, TextArrayType,
+  type ArrayItem, type ContainerReceiver, type IndexArg, type JsonAt, type JsonAtPath, type JsonContained, type JsonPathElement, type StringReceiver,
+} from "./json-operators.js";
 
 let uidCounter = 0;
 /** Process-unique identity used in cache keys for schema objects and anonymous names. */
@@ -191,38 +195,50 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
     return compare(this, "isNotDistinctFrom", other);
   }
   /** `LIKE`; `escape` renders `ESCAPE '<char>'`. */
-  like(pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
-    return compare(this, "like", pattern, StringT(), opts?.escape);
+  like<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
+    return compare(self(this), "like", pattern, StringT(), opts?.escape);
   }
-  notLike(pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
-    return compare(this, "notLike", pattern, StringT(), opts?.escape);
+  notLike<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
+    return compare(self(this), "notLike", pattern, StringT(), opts?.escape);
   }
   /** Case-insensitive LIKE: `ILIKE` on PostgreSQL, `lower(x) LIKE lower(y)` elsewhere. */
-  ilike(pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
-    return compare(this, "ilike", pattern, StringT(), opts?.escape);
+  ilike<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
+    return compare(self(this), "ilike", pattern, StringT(), opts?.escape);
   }
-  notIlike(pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
-    return compare(this, "notIlike", pattern, StringT(), opts?.escape);
+  notIlike<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
+    return compare(self(this), "notIlike", pattern, StringT(), opts?.escape);
   }
   /**
-   * `LIKE '%' || :x || '%'` (SQLAlchemy's `contains()`). `autoescape` escapes `%`, `_` and the
-   * escape character inside the value (escape character `/` unless `escape` names another);
-   * `escape` alone only renders `ESCAPE '<char>'`.
+   * On strings, `LIKE '%' || :x || '%'` (SQLAlchemy's `contains()`). `autoescape` escapes `%`,
+   * `_` and the escape character inside the value (escape character `/` unless `escape` names
+   * another); `escape` alone only renders `ESCAPE '<char>'`.
+   *
+   * On a JSONB or ARRAY expression it is containment instead, `x @> :x_1` (SQLAlchemy's
+   * type-specific comparators): the operand is bound with the expression's type.
+   * @throws ArgumentError on a JSON (not JSONB) expression, which has no containment operator, or
+   *   when LIKE options are given to containment.
+   * @throws CompileError (containment) on SQLite.
    */
-  contains(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, true, true, opts);
+  contains<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean>;
+  contains<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, other: JsonContained<ValueOf<S>> | AnyColumn): BinaryExpression<boolean>;
+  contains(other: unknown, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    const me = self(this);
+    const aff = me.type.affinity;
+    if (aff !== "json" && aff !== "array") return likeAround(me, other, true, true, opts);
+    if (opts !== undefined) throw new ArgumentError(`contains() on ${me.describe()} (${me.type}) is containment (@>) and takes no LIKE options`);
+    return containment(me, "contains", other);
   }
   /** `LIKE :x || '%'`; options as {@link ColumnElement.contains}. */
-  startsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, false, true, opts);
+  startsWith<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(self(this), other, false, true, opts);
   }
   /** `LIKE '%' || :x`; options as {@link ColumnElement.contains}. */
-  endsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, true, false, opts);
+  endsWith<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(self(this), other, true, false, opts);
   }
   /** Regular-expression match: `~` on PostgreSQL, `REGEXP` on SQLite. `flags` "i" is case-insensitive. */
-  regexpMatch(pattern: Operand<string>, flags?: string): BinaryExpression<boolean> {
-    return compare(this, "regexpMatch", pattern, StringT(), undefined, flags);
+  regexpMatch<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, flags?: string): BinaryExpression<boolean> {
+    return compare(self(this), "regexpMatch", pattern, StringT(), undefined, flags);
   }
   /**
    * Regular-expression replacement (SQLAlchemy 1.4 `regexp_replace()`): PostgreSQL
@@ -230,9 +246,10 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
    * `<regexp replace>(x, pattern, replacement)`. `flags` is rendered as a SQL string literal.
    * @throws CompileError on SQLite, which has no regular-expression replacement.
    */
-  regexpReplace(pattern: Operand<string>, replacement: Operand<string>, flags?: string): BinaryExpression<string> {
-    const args = new ClauseList([coerceOperand(this, pattern, StringT()), coerceOperand(this, replacement, StringT())], ", ");
-    return new BinaryExpression(this, "regexpReplace", args, StringT(), { flags });
+  regexpReplace<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, replacement: Operand<string>, flags?: string): BinaryExpression<string> {
+    const me = self(this);
+    const args = new ClauseList([coerceOperand(me, pattern, StringT()), coerceOperand(me, replacement, StringT())], ", ");
+    return new BinaryExpression(me, "regexpReplace", args, StringT(), { flags });
   }
   /**
    * Full-text match (SQLAlchemy's `match()`): PostgreSQL `x @@ plainto_tsquery(:p)`, SQLite and
@@ -257,16 +274,16 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
    * `lower(x) LIKE '%' || lower(:p) || '%'`; PostgreSQL `x ILIKE '%' || :p || '%'`.
    * `autoescape` and `escape` behave as in `contains()`.
    */
-  icontains(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, true, true, opts, true);
+  icontains<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(self(this), other, true, true, opts, true);
   }
   /** Case-insensitive {@link ColumnElement.startsWith} (SQLAlchemy 2.0 `istartswith()`). */
-  istartsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, false, true, opts, true);
+  istartsWith<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(self(this), other, false, true, opts, true);
   }
   /** Case-insensitive {@link ColumnElement.endsWith} (SQLAlchemy 2.0 `iendswith()`). */
-  iendsWith(other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
-    return likeAround(this, other, true, false, opts, true);
+  iendsWith<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>, opts?: LikeAroundOptions): BinaryExpression<boolean> {
+    return likeAround(self(this), other, true, false, opts, true);
   }
   /** `x & y` (SQLAlchemy 2.0 `bitwise_and()`). */
   bitwiseAnd<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
@@ -303,6 +320,110 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   all_(): CollectionAggregate<T extends readonly (infer E)[] ? E : unknown> {
     return new CollectionAggregate("ALL", this);
   }
+
+  // ---- JSON, JSONB and ARRAY ----------------------------------------------------------------
+  /**
+   * Element access (SQLAlchemy's `col[index]`), typed by the expression's SQL type:
+   * - JSON / JSONB: `at("key")`, `at(0)` (0-based, as JSON arrays are) or a path
+   *   `at(["a", 1, "b"])` gives a {@link JSONElement}: a JSON value (read back as a JS value),
+   *   with `asString()`, `asInteger()`, … for SQL-typed values. PostgreSQL renders `x -> $1::TEXT`,
+   *   `x -> $1::INTEGER` and `x #> $1` (a `text[]` path); SQLite `JSON_QUOTE(JSON_EXTRACT(x, ?))`
+   *   with the path bound as `$."key"`, `$[0]`, `$."a"[1]."b"`. A missing key reads back as
+   *   `null` (in SQL it is NULL on PostgreSQL, the JSON text `'null'` on SQLite, as in SQLAlchemy;
+   *   SQLite also gives JSON `true`/`false` as 1/0: use `asBoolean()`).
+   * - ARRAY (PostgreSQL): `at(i)` is `x[$1]` with `i` as written: PostgreSQL arrays are 1-based.
+   *   The element has the item type (an ARRAY of one dimension less for several dimensions).
+   *
+   * Keys and paths are always bound parameters.
+   * @throws ArgumentError on an expression of another SQL type, for a path or a string on an
+   *   ARRAY, or for an index that is not an integer.
+   * @throws CompileError for ARRAY indexes on SQLite.
+   */
+  at<S extends AnyColumn, const I extends IndexArg>(this: S & ContainerReceiver<ValueOf<S>>, index: I): AtResult<ValueOf<S>, I> {
+    return indexOp(self(this), index) as AtResult<ValueOf<S>, I>;
+  }
+  /**
+   * An ARRAY slice `x[$1:$2]` (SQLAlchemy's `col[a:b]`), bounds inclusive and as written
+   * (1-based); the result is an array of the same type.
+   * @throws ArgumentError on an expression that is not an ARRAY.
+   * @throws CompileError on SQLite.
+   */
+  slice<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, start: number | AnyColumn, stop: number | AnyColumn): IndexExpression<ValueOf<S>> {
+    const me = self(this);
+    requireAffinity(me, "array", "slice()");
+    const bound = (v: unknown) => (v instanceof ColumnElement ? v : new BindParameter(me.anonBindBase, checkInt(me, "slice()", v), Integer(), { unique: true }));
+    return new IndexExpression<ValueOf<S>>(me, "getitem", new ClauseList([bound(start), bound(stop)], ":"), me.type, {});
+  }
+  /**
+   * Containment the other way round: `x <@ :x_1` (SQLAlchemy's `contained_by()`), JSONB or ARRAY.
+   * @throws ArgumentError on other SQL types (JSON included). @throws CompileError on SQLite.
+   */
+  containedBy<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, other: JsonContained<ValueOf<S>> | AnyColumn): BinaryExpression<boolean> {
+    return containment(self(this), "containedBy", other);
+  }
+  /**
+   * ARRAY overlap: `x && :x_1`, true when the arrays share an element (SQLAlchemy's `overlap()`).
+   * @throws ArgumentError on an expression that is not an ARRAY. @throws CompileError on SQLite.
+   */
+  overlap<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, other: readonly (ArrayItem<ValueOf<S>> | null)[] | AnyColumn): BinaryExpression<boolean> {
+    const me = self(this);
+    requireAffinity(me, "array", "overlap()");
+    if (!Array.isArray(other) && !(other instanceof ClauseElement)) throw new ArgumentError(`overlap() on ${me.describe()} takes an array; got ${describeValue(other)}`);
+    return new BinaryExpression(me, "overlap", coerceOperand(me, other), BooleanT());
+  }
+  /**
+   * JSONB `x ? $1`: the document is an object with this key, or an array with this string
+   * element (SQLAlchemy's `has_key()`).
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  hasKey<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, key: string | AnyColumn): BinaryExpression<boolean> {
+    const me = jsonb(self(this), "hasKey()");
+    return new BinaryExpression(me, "hasKey", coerceOperand(me, key, StringT()), BooleanT());
+  }
+  /**
+   * JSONB `x ?& $1`: every key is present (SQLAlchemy's `has_all()`); keys bound as `text[]`.
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  hasAll<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, keys: readonly string[] | AnyColumn): BinaryExpression<boolean> {
+    const me = jsonb(self(this), "hasAll()");
+    return new BinaryExpression(me, "hasAll", coerceOperand(me, keys, new TextArrayType()), BooleanT());
+  }
+  /**
+   * JSONB `x ?| $1`: some key is present (SQLAlchemy's `has_any()`); keys bound as `text[]`.
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  hasAny<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, keys: readonly string[] | AnyColumn): BinaryExpression<boolean> {
+    const me = jsonb(self(this), "hasAny()");
+    return new BinaryExpression(me, "hasAny", coerceOperand(me, keys, new TextArrayType()), BooleanT());
+  }
+  /**
+   * JSONB `x #- CAST($1 AS TEXT[])`: the document without the element at `path` (SQLAlchemy's
+   * `delete_path()`); indexes in the path are 0-based.
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  deletePath<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, path: readonly JsonPathElement[]): BinaryExpression<ValueOf<S>> {
+    const me = jsonb(self(this), "deletePath()");
+    const p = new Cast(new BindParameter(me.anonBindBase, checkPath(me, "deletePath()", path), new JSONPathType(), { unique: true }), new TextArrayType());
+    return new BinaryExpression(me, "deletePath", p, me.type) as BinaryExpression<ValueOf<S>>;
+  }
+  /**
+   * JSONB `x @? $1`: the SQL/JSON path (a `jsonpath` string such as `'$.tags[*] ? (@ == "a")'`)
+   * returns an item (SQLAlchemy's `path_exists()`).
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  pathExists<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, jsonpath: string | AnyColumn): BinaryExpression<boolean> {
+    const me = jsonb(self(this), "pathExists()");
+    return new BinaryExpression(me, "pathExists", coerceOperand(me, jsonpath, StringT()), BooleanT());
+  }
+  /**
+   * JSONB `x @@ $1`: the SQL/JSON path predicate (`'$.count > 2'`) is true (SQLAlchemy's
+   * `path_match()`).
+   * @throws ArgumentError unless the expression is JSONB. @throws CompileError on SQLite.
+   */
+  pathMatch<S extends AnyColumn>(this: S & ContainerReceiver<ValueOf<S>>, jsonpath: string | AnyColumn): BinaryExpression<boolean> {
+    const me = jsonb(self(this), "pathMatch()");
+    return new BinaryExpression(me, "pathMatch", coerceOperand(me, jsonpath, StringT()), BooleanT());
+  }
   /**
    * `IN`. A list becomes one "expanding" bound parameter rendered at execution time, so a
    * statement compiled once serves any list length; an empty list renders the dialect's
@@ -328,7 +449,7 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   // ---- arithmetic and strings ---------------------------------------------------------------
   /** `+` (numbers) — on string types renders `||` like SQLAlchemy. */
   add<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
-    if (this.type.affinity === "string") return this.concat(other as Operand<string>) as unknown as BinaryExpression<T>;
+    if (this.type.affinity === "string") return concatOp(this, other) as unknown as BinaryExpression<T>;
     return arith(this, "add", other);
   }
   sub<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
@@ -356,8 +477,8 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
     return arith(this, "mod", other);
   }
   /** String concatenation `||`. */
-  concat(other: Operand<string>): BinaryExpression<string> {
-    return new BinaryExpression(this, "concat", coerceOperand(this, other, StringT()), StringT());
+  concat<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, other: Operand<string>): BinaryExpression<string> {
+    return concatOp(self(this), other);
   }
   /** Unary minus. */
   neg(): UnaryExpression<T> {
@@ -420,6 +541,72 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
 
 // ------------------------------------------------------------------------------------------------
 // helpers building operator expressions
+
+/** The receiver of a method declared with a `this:` operand check, as the expression it is. */
+function self(x: unknown): AnyColumn {
+  return x as AnyColumn;
+}
+
+function concatOp(left: AnyColumn, other: unknown): BinaryExpression<string> {
+  return new BinaryExpression(left, "concat", coerceOperand(left, other, StringT()), StringT());
+}
+
+function typeMismatch(e: AnyColumn, what: string, wanted: string): ArgumentError {
+  return new ArgumentError(`${what} needs ${wanted} expression; ${e.describe()} is ${e.type === NULLTYPE ? "untyped" : String(e.type)}`);
+}
+function requireAffinity(e: AnyColumn, affinity: "array", what: string): void {
+  if (e.type.affinity !== affinity) throw typeMismatch(e, what, "an ARRAY");
+}
+/** The JSONB-only operators (PostgreSQL's `jsonb` has them, `json` does not). */
+function jsonb(e: AnyColumn, what: string): AnyColumn {
+  if (e.type.affinity !== "json" || (e.type as { isJsonb?: boolean }).isJsonb !== true) throw typeMismatch(e, what, "a JSONB");
+  return e;
+}
+function checkInt(e: AnyColumn, what: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new ArgumentError(`${what} on ${e.describe()} takes integer indexes; got ${describeValue(v)}`);
+  return v;
+}
+function checkPath(e: AnyColumn, what: string, path: unknown): JsonPathElement[] {
+  if (!Array.isArray(path) || path.length === 0) throw new ArgumentError(`${what} on ${e.describe()} takes a non-empty array of keys and indexes; got ${describeValue(path)}`);
+  for (const x of path) if (typeof x !== "string") checkInt(e, what, x);
+  return path as JsonPathElement[];
+}
+
+/** `@>` / `<@`: JSONB or ARRAY containment, the operand bound with the expression's own type. */
+function containment(e: AnyColumn, op: "contains" | "containedBy", other: unknown): BinaryExpression<boolean> {
+  const aff = e.type.affinity;
+  if (aff === "json") jsonb(e, `${op}()`);
+  else if (aff !== "array") throw typeMismatch(e, `${op}()`, "a JSONB or ARRAY");
+  // JSONB containment takes any document; an ARRAY only another array (or an expression).
+  else if (!Array.isArray(other) && !(other instanceof ClauseElement)) {
+    throw new ArgumentError(`${op}() on ${e.describe()} (${e.type}) takes an array; got ${describeValue(other)}`);
+  }
+  return new BinaryExpression(e, op, coerceOperand(e, other), BooleanT());
+}
+
+/** `at()`: JSON element access, JSON path access, or an ARRAY index. */
+function indexOp(e: AnyColumn, index: unknown): IndexExpression<unknown> {
+  const t = e.type;
+  if (t.affinity === "array") {
+    if (index instanceof ColumnElement) return new IndexExpression(e, "getitem", index, arrayItemType(t), {});
+    return new IndexExpression(e, "getitem", new BindParameter(e.anonBindBase, checkInt(e, "at()", index), Integer(), { unique: true }), arrayItemType(t), {});
+  }
+  if (t.affinity !== "json") throw typeMismatch(e, "at()", "a JSON, JSONB or ARRAY");
+  if (index instanceof ColumnElement) return new JSONElement(e, "jsonGetitem", index, t, {});
+  if (Array.isArray(index)) {
+    const path = checkPath(e, "at()", index);
+    return new JSONElement(e, "jsonPathGetitem", new BindParameter(e.anonBindBase, path, new JSONPathType(), { unique: true }), t, {});
+  }
+  if (typeof index !== "string") checkInt(e, "at()", index);
+  const kind = typeof index === "string" ? "str" : "int";
+  return new JSONElement(e, "jsonGetitem", new BindParameter(e.anonBindBase, index, new JSONIndexType(kind), { unique: true }), t, {});
+}
+
+/** An ARRAY's element type: the item type, or an ARRAY of one dimension less (SQLAlchemy). */
+function arrayItemType(t: TypeEngine<unknown>): TypeEngine<unknown> {
+  const a = t as TypeEngine<unknown> & { itemType: TypeEngine<unknown>; dimensions?: number; withDimensions?(n: number): TypeEngine<unknown> };
+  return a.dimensions !== undefined && a.dimensions > 1 && a.withDimensions ? a.withDimensions(a.dimensions - 1) : a.itemType;
+}
 
 function isNullOperand(x: unknown): boolean {
   return x === null || (x instanceof Constant && x.which === "null");
@@ -763,6 +950,11 @@ export interface BinaryModifiers {
   readonly preLowered?: boolean;
   /** The precedence of a custom `op()`, as SQLAlchemy's `precedence=` argument. */
   readonly precedence?: number;
+  /**
+   * A JSON element that is an operand of another operator: PostgreSQL parenthesises it
+   * (`(x -> $1) = $2`, `CAST((x ->> $1) AS INTEGER)`), as SQLAlchemy's `eager_grouping`.
+   */
+  readonly eagerGroup?: boolean;
 }
 
 /** `left <op> right`. */
@@ -814,14 +1006,93 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
   _key(k: CacheKeyBuilder): void {
     const m = this.modifiers;
     k.push("bin", this.operator, this.type.cacheKey);
-    if (m.escape !== undefined || m.flags !== undefined || m.symmetric || m.intDiv || m.customSql || m.preLowered || m.precedence !== undefined) {
-      k.push(m.escape ?? "", m.flags ?? "", m.symmetric ? "s" : "", m.intDiv ? "i" : "", m.customSql ?? "", m.preLowered ? "L" : "", String(m.precedence ?? ""));
+    if (m.escape !== undefined || m.flags !== undefined || m.symmetric || m.intDiv || m.customSql || m.preLowered || m.precedence !== undefined || m.eagerGroup) {
+      k.push(m.escape ?? "", m.flags ?? "", m.symmetric ? "s" : "", m.intDiv ? "i" : "", m.customSql ?? "", m.preLowered ? "L" : "", String(m.precedence ?? ""), m.eagerGroup ? "g" : "");
     }
     this.left._key(k);
     this.right._key(k);
     k.push(")");
   }
 }
+
+/** Compiler support for {@link IndexExpression}; dialect compilers implement it. @internal */
+export interface IndexCompiler {
+  visitIndex(e: IndexExpression<unknown>, kw: CompileKw): string;
+}
+
+/**
+ * Element access `x[i]`, `x[a:b]` (ARRAY, operator `getitem`) or a JSON element (operators
+ * `jsonGetitem` / `jsonPathGetitem`, see {@link JSONElement}). Built by `at()` and `slice()`.
+ * Without a dialect it renders as SQLAlchemy's string compiler does: `x[:x_1]`.
+ */
+export class IndexExpression<T = unknown> extends BinaryExpression<T> {
+  override _compile(c: SQLCompiler, kw: CompileKw): string {
+    const dialectForm = (c as SQLCompiler & Partial<IndexCompiler>).visitIndex;
+    if (dialectForm) return dialectForm.call(c, this, kw);
+    return `${c.process(this.left, kw)}[${c.process(this.right, kw)}]`;
+  }
+}
+
+/** Operators whose operands SQLAlchemy compiles "in an operator expression" (not AND/OR, not unary ones). */
+const NOT_EAGER: ReadonlySet<OperatorName> = /* @__PURE__ */ new Set<OperatorName>([
+  "and", "or", "not", "neg", "bitwiseNot", "distinct", "exists", "asc", "desc", "nullsFirst", "nullsLast", "as", "comma", "filter",
+]);
+
+/**
+ * A JSON element: `doc.at("key")`, `doc.at(0)`, `doc.at(["a", 1])` (SQLAlchemy's JSON index
+ * expression). Typed JSON (or JSONB) like its document, its value reads back as a JS value; the
+ * `as…()` methods give the element as a SQL value instead (SQLAlchemy's `as_string()`, …):
+ * PostgreSQL `CAST(x ->> $1 AS INTEGER)` (`#>>` for paths), SQLite `CAST(JSON_EXTRACT(x, ?) AS
+ * INTEGER)`. `T` is the element's JS type (`unknown` unless the document type says).
+ */
+export class JSONElement<T = unknown> extends IndexExpression<T> {
+  /** As an operand of another operator it is parenthesised on PostgreSQL (SQLAlchemy's eager grouping). */
+  override selfGroup(against?: OperatorName): ClauseElement {
+    if (against === undefined || NOT_EAGER.has(against) || this.modifiers.eagerGroup) return this;
+    return this.retyped(this.type, true);
+  }
+  private retyped<U>(type: TypeEngine<unknown>, eagerGroup = this.modifiers.eagerGroup ?? false): JSONElement<U> {
+    const e = Object.create(JSONElement.prototype) as JSONElement<U>;
+    Object.assign(e, this, { type, modifiers: { ...this.modifiers, eagerGroup } });
+    return e;
+  }
+  /** The element as text: PostgreSQL `CAST(x ->> $1 AS VARCHAR)`, SQLite `CAST(JSON_EXTRACT(x, ?) AS VARCHAR)`. */
+  asString(): IndexExpression<string | null> {
+    return this.retyped(StringT());
+  }
+  /** The element as an INTEGER (SQLAlchemy's `as_integer()`). */
+  asInteger(): IndexExpression<number | null> {
+    return this.retyped(Integer());
+  }
+  /** The element as a FLOAT (SQLAlchemy's `as_float()`). */
+  asFloat(): IndexExpression<number | null> {
+    return this.retyped(Float());
+  }
+  /** The element as a BOOLEAN (SQLAlchemy's `as_boolean()`); SQLite stores JSON true as 1. */
+  asBoolean(): IndexExpression<boolean | null> {
+    return this.retyped(BooleanT());
+  }
+  /** The element as `NUMERIC(precision, scale)`, read as a decimal string (SQLAlchemy's `as_numeric()`). */
+  asNumeric(precision: number, scale: number): IndexExpression<string | null> {
+    return this.retyped(Numeric(precision, scale));
+  }
+  /** The element as JSON (SQLAlchemy's `as_json()`): the same expression, spelled out. */
+  asJson(): JSONElement<T> {
+    return this;
+  }
+}
+
+/** The JS type of an expression's values. */
+export type ValueOf<E> = E extends ColumnElement<infer T, string> ? T : never;
+
+/** The result of `at(index)` on an expression of JS type `T`. */
+export type AtResult<T, I> = I extends readonly unknown[]
+  ? JSONElement<JsonAtPath<T, I> | null>
+  : NonNullable<T> extends readonly unknown[]
+    ? I extends number | AnyColumn
+      ? IndexExpression<ArrayItem<T> | null>
+      : JSONElement<unknown>
+    : JSONElement<JsonAt<T, I> | null>;
 
 /** Parenthesise `e` as an operand of an operator of precedence `p` (custom `op()` precedence). */
 function groupForPrecedence(e: ClauseElement, p: number): ClauseElement {

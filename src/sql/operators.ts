@@ -16,11 +16,12 @@ export type OperatorName =
   | "and" | "or" | "not" | "neg"
   | "collate" | "asc" | "desc" | "nullsFirst" | "nullsLast" | "distinct" | "exists"
   | "getitem" | "jsonGetitem" | "jsonPathGetitem" | "contains" | "as" | "comma" | "filter"
+  | "containedBy" | "overlap" | "hasKey" | "hasAll" | "hasAny" | "deletePath" | "pathExists" | "pathMatch"
   | "custom";
 
 /** Precedence: higher binds tighter. Values follow SQLAlchemy's `_PRECEDENCE`. */
 export const PRECEDENCE: Readonly<Record<OperatorName, number>> = {
-  getitem: 15, jsonGetitem: 15, jsonPathGetitem: 15,
+  getitem: 15, jsonGetitem: 15, jsonPathGetitem: 15, deletePath: 15,
   mul: 8, truediv: 8, floordiv: 8, mod: 8, neg: 8, bitwiseNot: 8,
   add: 7, sub: 7, bitwiseAnd: 7, bitwiseOr: 7, bitwiseXor: 7, bitwiseLshift: 7, bitwiseRshift: 7,
   filter: 6,
@@ -28,6 +29,7 @@ export const PRECEDENCE: Readonly<Record<OperatorName, number>> = {
   in: 5, notIn: 5, is: 5, isNot: 5, isNull: 5, isNotNull: 5, eq: 5, ne: 5,
   isDistinctFrom: 5, isNotDistinctFrom: 5, gt: 5, lt: 5, ge: 5, le: 5,
   between: 5, notBetween: 5, distinct: 5, not: 5, contains: 5, custom: 5,
+  containedBy: 5, overlap: 5, hasKey: 5, hasAll: 5, hasAny: 5, pathExists: 5, pathMatch: 5,
   collate: 4,
   and: 3, asc: 3, desc: 3, nullsFirst: 3, nullsLast: 3,
   or: 2,
@@ -55,7 +57,15 @@ export const BINARY_SQL: Partial<Record<OperatorName, string>> = {
   add: " + ", sub: " - ", mul: " * ", truediv: " / ", floordiv: " / ", mod: " % ", concat: " || ",
   collate: " COLLATE ",
   bitwiseAnd: " & ", bitwiseOr: " | ", bitwiseXor: " ^ ", bitwiseLshift: " << ", bitwiseRshift: " >> ",
+  // PostgreSQL JSONB and ARRAY operators (SQLAlchemy's `postgresql.operators`).
+  contains: " @> ", containedBy: " <@ ", overlap: " && ", hasKey: " ? ", hasAll: " ?& ", hasAny: " ?| ",
+  deletePath: " #- ", pathExists: " @? ", pathMatch: " @@ ",
 };
+
+/** Operators only PostgreSQL has (JSONB and ARRAY); other dialects raise a CompileError. */
+export const POSTGRESQL_ONLY: ReadonlySet<OperatorName> = /* @__PURE__ */ new Set<OperatorName>([
+  "contains", "containedBy", "overlap", "hasKey", "hasAll", "hasAny", "deletePath", "pathExists", "pathMatch",
+]);
 
 /** The operator that negates each comparison, so `not(a.eq(b))` renders `a != b`. */
 export const NEGATION: Partial<Record<OperatorName, OperatorName>> = {

@@ -1,6 +1,7 @@
-/** PostgreSQL statement compiler: ILIKE, `~` regular expressions, `$n` parameters. @module */
+/** PostgreSQL statement compiler: ILIKE, `~` regular expressions, JSON and ARRAY operators, `$n` parameters. @module */
 import { SQLCompiler, type CompileKw, type SlotSource } from "../../sql/compiler.js";
-import type { BinaryExpression, BindParameter, IlikeOperand } from "../../sql/elements.js";
+import { BindParameter, type BinaryExpression, type IlikeOperand, type IndexCompiler, type IndexExpression } from "../../sql/elements.js";
+import { JSONIndexType } from "../../sql/json-operators.js";
 import type { ColumnImpl, NextValue } from "../../sql/schema.js";
 import type { GenerativeSelect } from "../../sql/selectable.js";
 import type { TypeEngine } from "../../sql/type-api.js";
@@ -24,8 +25,33 @@ function castTypeName(t: TypeEngine<unknown>): string | undefined {
   }
 }
 
+/** Left operands that need no parentheses before `[…]`: columns and other subscripts. */
+const SUBSCRIPTABLE: ReadonlySet<string> = /* @__PURE__ */ new Set(["column", "ormAttribute", "bindparam"]);
+
 /** Compiles statements for PostgreSQL. */
-export class PGCompiler extends SQLCompiler {
+export class PGCompiler extends SQLCompiler implements IndexCompiler {
+  /**
+   * ARRAY `x[$1]` / `x[$1:$2]` (a function or other expression parenthesised first), and JSON
+   * elements as SQLAlchemy's PostgreSQL compiler renders them: `x -> $1::TEXT` (`::INTEGER` for
+   * an index, since an untyped parameter would be taken as a key), `x #> $1` for a path; with a
+   * SQL type (`asInteger()` …) `CAST(x ->> $1::TEXT AS INTEGER)` / `#>>`. As an operand of
+   * another operator the arrow expression is parenthesised (SQLAlchemy's eager grouping).
+   */
+  visitIndex(e: IndexExpression<unknown>, kw: CompileKw): string {
+    const left = this.process(e.left, kw);
+    if (e.operator === "getitem") {
+      const bare = SUBSCRIPTABLE.has(e.left.kind) || (e.left.kind === "binary" && (e.left as BinaryExpression<unknown>).operator === "getitem");
+      return `${bare ? left : `(${left})`}[${this.process(e.right, kw)}]`;
+    }
+    const path = e.operator === "jsonPathGetitem";
+    const asJson = e.type.affinity === "json";
+    let right = this.process(e.right, kw);
+    const idx = e.right instanceof BindParameter && e.right.type instanceof JSONIndexType ? e.right.type : undefined;
+    if (idx) right += idx.kind === "int" ? "::INTEGER" : "::TEXT";
+    const op = path ? (asJson ? " #> " : " #>> ") : asJson ? " -> " : " ->> ";
+    const sql = e.modifiers.eagerGroup ? `(${left}${op}${right})` : `${left}${op}${right}`;
+    return asJson ? sql : `CAST(${sql} AS ${e.type.compileType({ name: "postgresql" })})`;
+  }
   /**
    * postgres.js sends parameters untyped, so where PostgreSQL cannot infer a type (a SELECT list,
    * a VALUES row, a recursive CTE's anchor) numbers and booleans get an explicit cast:

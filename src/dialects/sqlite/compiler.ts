@@ -1,7 +1,8 @@
 /** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
 import { CompileError } from "../../errors.js";
 import { SQLCompiler, type CompileKw } from "../../sql/compiler.js";
-import type { BinaryExpression, CollectionAggregate, ColumnElement, Extract, FunctionElement } from "../../sql/elements.js";
+import type { BinaryExpression, CollectionAggregate, ColumnElement, Extract, FunctionElement, IndexCompiler, IndexExpression } from "../../sql/elements.js";
+import { BINARY_SQL, POSTGRESQL_ONLY } from "../../sql/operators.js";
 import type { NextValue } from "../../sql/schema.js";
 import type { CompoundSelect, FromClause, GenerativeSelect, Select, TableSample, Values } from "../../sql/selectable.js";
 
@@ -13,7 +14,25 @@ const EXTRACT_FORMATS: Record<string, string> = {
 };
 
 /** Compiles statements for SQLite. */
-export class SQLiteCompiler extends SQLCompiler {
+export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
+  /**
+   * JSON elements as SQLAlchemy's SQLite compiler renders them: `JSON_QUOTE(JSON_EXTRACT(x, ?))`
+   * (JSON text, read back as a JS value) and `CAST(JSON_EXTRACT(x, ?) AS INTEGER)` for a SQL
+   * type; the bound path is `$."key"`, `$[0]` or `$."a"[1]`.
+   * @throws CompileError for ARRAY indexes and slices: SQLite has no array type.
+   */
+  visitIndex(e: IndexExpression<unknown>, kw: CompileKw): string {
+    if (e.operator === "getitem") throw new CompileError(`ARRAY index or slice of ${e.left.describe()} (at() / slice()) is not supported by SQLite, which has no array type`);
+    const extract = `JSON_EXTRACT(${this.process(e.left, kw)}, ${this.process(e.right, kw)})`;
+    return e.type.affinity === "json" ? `JSON_QUOTE(${extract})` : `CAST(${extract} AS ${e.type.compileType({ name: "sqlite" })})`;
+  }
+  /** JSONB and ARRAY operators (`@>`, `?`, `&&`, …) exist only on PostgreSQL. */
+  override visitBinary(b: BinaryExpression<unknown>, kw: CompileKw): string {
+    if (POSTGRESQL_ONLY.has(b.operator)) {
+      throw new CompileError(`${b.operator}() (${BINARY_SQL[b.operator]!.trim()}) on ${b.left.describe()} is PostgreSQL-only; SQLite has no JSONB or ARRAY operators`);
+    }
+    return super.visitBinary(b, kw);
+  }
   override renderBoolean(v: boolean): string {
     return v ? "1" : "0";
   }

@@ -61,6 +61,10 @@ export class ArrayType<A extends readonly unknown[] = unknown[]> extends TypeEng
   get cacheKey(): string {
     return `ARRAY(${this.itemType.cacheKey}, ${this.dimensions ?? "*"})`;
   }
+  /** The same item type with `n` dimensions: the type of `at(i)` on a multi-dimensional array. */
+  withDimensions(n: number): ArrayType<unknown[]> {
+    return new ArrayType<unknown[]>(this.itemType, { dimensions: n });
+  }
   compileType(dialect: TypeCompileTarget): string {
     if (dialect.name !== "postgresql") throw new CompileError(`ARRAY is PostgreSQL-only; ${dialect.name} has no array type`);
     return this.itemType.compileType(dialect) + "[]".repeat(this.dimensions ?? 1);

@@ -31,6 +31,13 @@ export class JSONType<T = unknown> extends TypeEngine<T> {
   readonly affinity = "json" as const;
   /** Name used in messages and DDL. */
   protected readonly typeName: string = "JSON";
+  /**
+   * PostgreSQL's binary `jsonb`, which has the containment and key operators (`@>`, `?`, `#-`,
+   * `@?`, …) that `json` lacks; `hasKey()` & co check it.
+   */
+  get isJsonb(): boolean {
+    return false;
+  }
   get cacheKey(): string {
     return this.typeName;
   }
@@ -78,6 +85,9 @@ export class JSONType<T = unknown> extends TypeEngine<T> {
  */
 export class JSONBType<T = unknown> extends JSONType<T> {
   protected override readonly typeName: string = "JSONB";
+  override get isJsonb(): boolean {
+    return true;
+  }
   override compileType(dialect: TypeCompileTarget): string {
     if (dialect.name !== "postgresql") throw new CompileError(`JSONB is PostgreSQL-only; use JSON on ${dialect.name}`);
     return "JSONB";
