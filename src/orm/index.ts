@@ -21,6 +21,8 @@ export { aliased, AliasedClass, type Aliased } from "./aliased.js";
 export { WriteOnlyCollection, writeOnlyCollection } from "./write-only.js";
 export { UnloadedAttributeError, ExpiredAttributeError } from "./instrumentation.js";
 export { InstanceState, stateOf, type ObjectStatus } from "./state.js";
+export { AttributeState, History, NO_VALUE, type NoValue } from "./attribute-history.js";
+export { objectSession, makeTransient, makeTransientToDetached, getHistory } from "./session-utils.js";
 export { IdentityConflictWarning } from "./unitofwork.js";
 
 import { stateOf as _stateOf, type ObjectStatus as _ObjectStatus } from "./state.js";

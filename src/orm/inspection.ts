@@ -43,9 +43,10 @@ export function inspect(subject: MappedClass): Mapper;
 export function inspect(subject: object): InstanceState;
 /**
  * SQLAlchemy's `inspect()` for ORM objects: a mapped instance gives its {@link InstanceState}
- * (life-cycle flags `transient` / `pending` / `persistent` / `deleted` / `detached`,
- * `identity`, `identityKey`, `hasIdentity`, `modified`, `unloaded`, `expiredAttributes`,
- * `object`, `mapper`); a mapped class its {@link Mapper}; an `aliased()` entity an
+ * (life-cycle flags `transient` / `pending` / `persistent` / `deleted` / `detached` /
+ * `wasDeleted`, `identity`, `identityKey`, `hasIdentity`, `modified`, `unloaded`,
+ * `expiredAttributes`, `object`, `mapper`, `session` / `asyncSession`, and `attrs` with each
+ * attribute's `value`, `loadedValue` and `history`); a mapped class its {@link Mapper}; an `aliased()` entity an
  * {@link AliasedInsp}; a Mapper or InstanceState itself.
  * @throws NoInspectionAvailable for anything else (unmapped classes and objects, primitives).
  */

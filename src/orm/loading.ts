@@ -31,7 +31,7 @@ import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, Select, select, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import { Alias, FromClause, Join, Select, select, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
@@ -117,6 +117,8 @@ export interface ResolvedLoad {
   readonly alias: unknown;
   /** Criteria on the target (`.and()` / `ofType(Subclass)`), against its table or an alias of it. */
   readonly criteria: readonly ColumnElement<boolean>[];
+  /** `ofType(JoinedSubclass)` in selectinload / containsEager: the entity the target loads as. */
+  readonly ofType?: Mapper;
   /** Option nodes below this relationship. */
   readonly children: readonly Load[];
   /** Column directives for the target entity. */
@@ -228,8 +230,9 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       const alias = [...explicit].reverse().find((l) => l.opts.alias !== undefined)?.opts.alias;
       // defaultload() nodes carry no strategy: the last explicit one wins, else the relationship's own.
       const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? defaultStrategy(rel, mapperPath, node.relPath);
+      const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
       out.push({
-        rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []),
+        rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []), ...(ofType ? { ofType } : {}),
         children: explicit.flatMap((l) => l.children), columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
       });
       continue;
@@ -448,7 +451,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
           hasJoinedEagerCollections = true;
         }
       } else if (l.strategy === "containsEager") {
-        const target = rel.mapper;
+        // ofType(JoinedSubclass): the statement joined the subclass's tables; read its columns.
+        const target = l.ofType ?? rel.mapper;
         const cFrom = l.alias === undefined ? target.table : aliasFrom(l.alias, target);
         const child = addEntity(target, cFrom, rel.key, childNode, outerChain);
         slot.joined.push({ rel, child });
@@ -524,8 +528,13 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
 /** The Core statement of a plan: the layout applied to this statement's clauses (and bind values). */
 function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   let base = stmt;
-  if (t.polyFroms.length) base = base.selectFrom(...t.polyFroms);
-  if (t.setupJoins) base = withSetupJoins(base, t.setupJoins);
+  let setupJoins = t.setupJoins;
+  if (t.polyFroms.length) {
+    const { froms, joins } = inheritanceFroms(stmt, t.polyFroms);
+    if (froms.length) base = base.selectFrom(...froms);
+    if (joins.length) setupJoins = [...(setupJoins ?? stmt.setupJoins), ...joins];
+  }
+  if (setupJoins) base = withSetupJoins(base, setupJoins);
   if (t.extraWhere.length) base = base.where(...t.extraWhere);
   const wrap = t.hasJoinedEagerCollections && (stmt.limitClause !== undefined || stmt.offsetClause !== undefined);
   let core: Select;
@@ -584,6 +593,40 @@ function wrapLimited(base: Select, cols: readonly ColumnElement<unknown, string>
   if (base.forUpdateArg) outer = outer.forUpdate(base.forUpdateArg);
   void innerIdx;
   return outer;
+}
+
+/**
+ * The inheritance FROMs a statement still needs. A joined-table entity whose tables the
+ * statement already joins (`select(Company, Engineer).join(Company.employees.ofType(Engineer))`)
+ * gets no second copy of them as a separate FROM (a cartesian product): once the statement joins
+ * the hierarchy's base table, the tables the entity's FROM has and the statement lacks are
+ * joined after the statement's own joins, as that FROM joins them (inherited tables inner,
+ * subclass tables outer).
+ */
+function inheritanceFroms(stmt: Select, polyFroms: readonly FromClause[]): { froms: FromClause[]; joins: SetupJoin[] } {
+  const froms: FromClause[] = [];
+  const joins: SetupJoin[] = [];
+  if (stmt.setupJoins.length === 0) return { froms: [...polyFroms], joins };
+  const present = new Set<FromClause>(stmt.setupJoins.map((j) => j.target));
+  for (const f of polyFroms) {
+    // The hierarchy's join as (table, how it joins) steps, base table first.
+    const steps: { target: FromClause; onclause: ClauseElement; isOuter: boolean }[] = [];
+    let left: FromClause = f;
+    while (left instanceof Join) {
+      steps.unshift({ target: left.right, onclause: left.onclause, isOuter: left.isOuter });
+      left = left.left;
+    }
+    if (!present.has(left)) {
+      froms.push(f);
+      continue;
+    }
+    for (const st of steps) {
+      if (present.has(st.target)) continue;
+      present.add(st.target);
+      joins.push({ target: st.target, onclause: st.onclause, from: undefined, isOuter: st.isOuter, full: false });
+    }
+  }
+  return { froms, joins };
 }
 
 /** A copy of `stmt` with its pending joins replaced. */
@@ -882,6 +925,8 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   if (parents.length === 0) return;
   const rel = load.rel;
   const target = rel.mapper;
+  // ofType(JoinedSubclass): load the subclass entity (FROM its tables' join: only its rows).
+  const entity = load.ofType ?? target;
   const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath);
   const extra: unknown[] = [nestedOpts, ...plan.criteria, ...plan.expressions];
   const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath }).some((l) => l.strategy !== "raise");
@@ -890,7 +935,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const extraJoin = joinExtras(rel);
   // A primaryjoin with more than key equalities narrows like relationship criteria: the
   // identity map can no longer answer a many-to-one, and a populated attribute is kept.
-  const filtered = load.criteria.length > 0;
+  const filtered = load.criteria.length > 0 || load.ofType !== undefined;
   const crit = [...load.criteria.map((c) => retargetCriterion(c, target.table, target.table)), ...extraJoin.where];
   const withParent = (stmt: Select): Select => (extraJoin.parentJoin ? stmt.join(extraJoin.parentJoin.alias, extraJoin.parentJoin.on as never) : stmt);
   let states = parents.map((p) => stateOf(p)!);
@@ -916,11 +961,11 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       if (pj) {
         // The condition depends on the parent row: a target may match one parent and not another.
         const pkCols = rel.parent.pkProps.map((pp) => pj.alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
-        const rows = await ctx.executeOrm((withParent(select(target.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra);
+        const rows = await ctx.executeOrm((withParent(select(entity.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra);
         for (const r of rows) byParent.set(keyString(r.slice(1)), r[0] as object);
         continue;
       }
-      const rows = await ctx.executeOrm(withParent(select(target.class_ as never) as unknown as Select).where(cond, ...crit), extra);
+      const rows = await ctx.executeOrm(withParent(select(entity.class_ as never) as unknown as Select).where(cond, ...crit), extra);
       if (matched) for (const r of rows) matched.add(r[0] as object);
     }
     for (const st of states) {
@@ -956,10 +1001,10 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     let keyCols: ColumnElement<unknown, string>[];
     if (rel.direction === "MANYTOMANY") {
       keyCols = rel.secondarySyncPairs.map(([, sec]) => sec);
-      stmt = (select(target.class_ as never, ...keyCols) as unknown as Select).join(rel.secondary!, rel.secondaryjoin as never);
+      stmt = (select(entity.class_ as never, ...keyCols) as unknown as Select).join(rel.secondary!, rel.secondaryjoin as never);
     } else {
       keyCols = rel.syncPairs.map(([, remote]) => remote);
-      stmt = select(target.class_ as never, ...keyCols) as unknown as Select;
+      stmt = select(entity.class_ as never, ...keyCols) as unknown as Select;
     }
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
     stmt = withParent(stmt).where(cond, ...crit);

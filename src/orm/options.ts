@@ -3,8 +3,9 @@
  * relationships (`selectinload`, `joinedload`, `containsEager`), explicit no/raise loading, and
  * column deferral (`defer`, `undefer`, `loadOnly`), plus `withLoaderCriteria`. A relationship
  * may be given narrowed: `selectinload(User.addresses.and(crit))` / `joinedload(…)` load only
- * matching children, `ofType(Subclass)` adds the discriminator, `containsEager(rel.ofType(a))`
- * reads the children from alias `a`.
+ * matching children, `ofType(Subclass)` adds the discriminator of a single-table subclass or
+ * loads a joined-table subclass as its own entity (only its rows, with its columns; selectinload
+ * and containsEager), `containsEager(rel.ofType(a))` reads the children from alias `a`.
  * @module
  */
 import { ArgumentError } from "../errors.js";
@@ -32,6 +33,8 @@ interface RelTarget {
   readonly userCriteria: boolean;
   /** The alias of `ofType(aliased(Target))`. */
   readonly alias: FromClause | undefined;
+  /** The mapper of `ofType(JoinedSubclass)`: a joined-table subclass of the target, loaded as that entity. */
+  readonly ofType: Mapper | undefined;
 }
 
 function relOf(ref: unknown, where: string): RelTarget {
@@ -43,13 +46,16 @@ function relOf(ref: unknown, where: string): RelTarget {
   const sides = cmp._sides();
   const { prop, targetMapper, targetFrom } = sides;
   const criteria: ColumnElement<boolean>[] = [];
-  if (targetMapper !== prop.mapper) {
+  // A joined-table subclass is loaded as its own entity (FROM the join of its tables, which
+  // keeps only its rows); a single-table one through the discriminator.
+  const joinedSub = targetFrom === undefined && targetMapper !== prop.mapper && targetMapper.table !== prop.mapper.table;
+  if (targetMapper !== prop.mapper && !joinedSub) {
     const discriminator = targetMapper.polymorphicCriterion();
     if (discriminator) criteria.push(discriminator as ColumnElement<boolean>);
   }
   const extra = sides.extraCriteria ?? [];
   criteria.push(...extra);
-  return { prop, criteria, userCriteria: extra.length > 0, alias: targetFrom };
+  return { prop, criteria, userCriteria: extra.length > 0, alias: targetFrom, ofType: joinedSub ? targetMapper : undefined };
 }
 
 /** A Load node for `ref`, refusing criteria where the strategy loads nothing to filter. */
@@ -58,8 +64,14 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
   if (r.userCriteria && strategy !== "selectin" && strategy !== "joined") {
     throw new ArgumentError(`${where}(): relationship criteria (.and()) apply to selectinload() and joinedload(); for containsEager() put them in the join`);
   }
+  if (r.ofType && strategy === "joined") {
+    throw new ArgumentError(
+      `${where}(${String(ref)}): joined eager loading of a joined-table subclass is not supported; use selectinload(), or join() it and containsEager()`,
+    );
+  }
   const criteria = strategy === "selectin" || strategy === "joined" ? r.criteria : [];
-  return new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria }, parent);
+  const ofType = r.ofType && (strategy === "selectin" || strategy === "containsEager") ? r.ofType : undefined;
+  return new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria, ...(ofType ? { ofType } : {}) }, parent);
 }
 
 /** Per-node settings of a {@link Load}. */
@@ -69,6 +81,8 @@ export interface LoadOpts {
   readonly alias?: unknown;
   /** Criteria on the target (from `.and()` / `ofType(Subclass)`), written against its table or an alias of it. */
   readonly criteria?: readonly ColumnElement<boolean>[];
+  /** `ofType(JoinedSubclass)`: the subclass mapper the target is loaded as (only its rows, with its columns). */
+  readonly ofType?: Mapper;
 }
 
 function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } {
@@ -173,7 +187,8 @@ export class Load {
       c._key(k);
       return k.toString();
     }).join("&");
-    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
+    const of = this.opts.ofType ? `<${this.opts.ofType.id}>` : "";
+    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
 }
 

@@ -2,6 +2,13 @@
  * SQL criteria built from a relationship (SQLAlchemy's `RelationshipProperty.Comparator`:
  * `any()`, `has()`, `contains()`, `==` / `!=` against an object or None, and `with_parent()`).
  *
+ * A relationship narrowed with `.and(criteria)` or `ofType(Subclass)` compares as the narrowed
+ * relationship: `eq(obj)`, `ne(obj)`, `contains(obj)` and the many-to-one `eq(null)` /
+ * `ne(null)` look at the target row inside a correlated EXISTS that carries the criteria (a
+ * foreign-key comparison cannot tell whether the target matches), and `withParent()` ANDs them
+ * in. (SQLAlchemy keeps `and_()` criteria for joins and loader options only; athanor applies
+ * them wherever the relationship is used, rather than dropping them silently.)
+ *
  * Every value taken from an object becomes an anonymous bound parameter typed like its column,
  * never a literal, so two criteria of the same shape over different objects share one cache key
  * (and one compiled statement) and differ only in their bound values.
@@ -53,6 +60,56 @@ export function retargetCriterion<E extends ClauseElement>(expr: E, table: FromC
 }
 
 /**
+ * Joined-table inheritance: the tables `ofType(Subclass)` adds to the relationship's target
+ * table (subclass tables, base first), each with the condition joining it to its parent table
+ * (`engineer.id = employee.id`). Empty unless the target is a joined-table subclass of the
+ * relationship's target class.
+ */
+export function subclassJoins(sides: RelationshipSides): { table: FromClause; on: ColumnElement<boolean> }[] {
+  const base = sides.prop.mapper;
+  const tm = sides.targetMapper;
+  if (tm === base || sides.targetFrom !== undefined) return [];
+  const have = new Set<FromClause>(base.tables);
+  const chain: Mapper[] = [];
+  for (let m: Mapper | undefined = tm; m && m !== base; m = m.inherits) chain.unshift(m);
+  const out: { table: FromClause; on: ColumnElement<boolean> }[] = [];
+  for (const m of chain) {
+    if (have.has(m.table)) continue;
+    have.add(m.table);
+    out.push({ table: m.table, on: m.inheritCondition() });
+  }
+  return out;
+}
+
+/**
+ * The discriminator restricting the target to `ofType(Subclass)` rows: the single-table
+ * criterion, or for a joined-table subclass `type IN (identities)` on the base table (needed
+ * where the subclass tables are outer-joined). Undefined without a subclass.
+ */
+export function subclassDiscriminator(sides: RelationshipSides): ColumnElement<boolean> | undefined {
+  const tm = sides.targetMapper;
+  if (tm === sides.prop.mapper) return undefined;
+  const single = tm.polymorphicCriterion();
+  if (single) return single;
+  const on = tm.base.polymorphicOn;
+  if (!on) return undefined;
+  const ids = [tm, ...tm.descendants].map((m) => m.polymorphicIdentity).filter((v) => v !== undefined);
+  if (ids.length === 0) return undefined;
+  return (ids.length === 1 ? on.column.eq(ids[0]) : on.column.in(ids)) as ColumnElement<boolean>;
+}
+
+/** Whether every column `expr` mentions belongs to one of `froms` (or an alias of one). */
+export function refersOnlyTo(expr: ClauseElement, froms: ReadonlySet<FromClause>): boolean {
+  let only = true;
+  adaptExpression(expr, (c) => {
+    const base = c.baseColumn instanceof ColumnClause ? c.baseColumn.table : undefined;
+    if (c.table !== undefined && !froms.has(c.table) && (base === undefined || !froms.has(base))) only = false;
+    return undefined;
+  });
+  return only;
+}
+
+/**
  * `EXISTS (SELECT 1 FROM target WHERE <join condition> [AND criterion])`, correlated to the
  * parent: the body of `any()`, `has()` and of collection comparisons with null.
  */
@@ -64,7 +121,12 @@ export function relationshipExists(sides: RelationshipSides, criterion: Conditio
   const selfRef = prop.parent.table === table;
   const targetFrom = sides.targetFrom ?? (selfRef ? table.alias() : table);
   const conds: ClauseElement[] = [];
-  const correlateExcept: FromClause[] = [targetFrom];
+  // ofType(JoinedSubclass): the subquery selects FROM the target table INNER JOINed to the
+  // subclass tables, which keeps only rows of the subclass (SQLAlchemy selects FROM the
+  // subclass mapper's join).
+  let fromClause: FromClause = targetFrom;
+  for (const j of subclassJoins(sides)) fromClause = fromClause.join(j.table, j.on);
+  const correlateExcept: FromClause[] = [fromClause];
   if (prop.direction === "MANYTOMANY") {
     const secondary = prop.secondary!;
     conds.push(adaptToFrom(prop.primaryjoin, prop.parent.table, parentFrom));
@@ -181,27 +243,49 @@ function conj(parts: readonly ClauseElement[]): ColumnElement<boolean> {
 /** `eq(obj)` / `eq(null)` on a relationship (SQLAlchemy's `Comparator.__eq__`). */
 export function relationshipEq(sides: RelationshipSides, other: object | null | undefined, what: string): ColumnElement<boolean> {
   const { prop, parentFrom } = sides;
+  const narrowed = isNarrowed(sides);
   if (other === null || other === undefined) {
-    if (prop.direction === "MANYTOONE") return nullComparison(sides, true);
+    // Narrowed: "no related row that matches", which the foreign key alone cannot tell.
+    if (prop.direction === "MANYTOONE" && !narrowed) return nullComparison(sides, true);
     return not(relationshipExists(sides, undefined, what));
   }
   if (prop.uselist) {
     throw new InvalidRequestError(`${what}: can't compare a collection to an object; use ${prop.parent.className}.${prop.key}.contains(obj) to test for membership`);
   }
+  if (narrowed) return relationshipExists(sides, isTarget(sides, other, what), what);
   return boundCriterion(prop, other, "target", parentFrom, what);
+}
+
+/**
+ * Whether the relationship is narrowed beyond its join condition: `.and(…)` criteria, or
+ * `ofType(Subclass)` (a discriminator to check). A comparison with an object then has to look
+ * at the target row, so it becomes a correlated EXISTS that includes the narrowing criteria
+ * instead of a comparison of foreign-key values.
+ */
+function isNarrowed(sides: RelationshipSides): boolean {
+  return (sides.extraCriteria?.length ?? 0) > 0 || sides.targetMapper !== sides.prop.mapper;
+}
+
+/** `target.pk = :pk` for `obj` (an instance of the target class), against the target FROM of `sides`. */
+function isTarget(sides: RelationshipSides, obj: object, what: string): ColumnElement<boolean> {
+  const tm = sides.targetMapper;
+  const st = requireState(obj, tm, what);
+  const pk = tm.pkProps.map((p) => (sides.targetFrom?.correspondingColumn(p.column) ?? p.column).eq(bindFor(st, p.column, what)) as ColumnElement<boolean>);
+  return pk.length === 1 ? pk[0] : and(...pk);
 }
 
 /** `ne(obj)` / `ne(null)` on a relationship (SQLAlchemy's `Comparator.__ne__`). */
 export function relationshipNe(sides: RelationshipSides, other: object | null | undefined, what: string): ColumnElement<boolean> {
   const { prop, parentFrom } = sides;
+  const narrowed = isNarrowed(sides);
   if (other === null || other === undefined) {
-    if (prop.direction === "MANYTOONE") return nullComparison(sides, false);
+    if (prop.direction === "MANYTOONE" && !narrowed) return nullComparison(sides, false);
     return relationshipExists(sides, undefined, what);
   }
   if (prop.uselist) {
     throw new InvalidRequestError(`${what}: can't compare a collection to an object; use not(${prop.parent.className}.${prop.key}.contains(obj)) instead`);
   }
-  if (prop.direction === "MANYTOONE" && isPureEquality(prop.primaryjoin, prop.syncPairs.length)) {
+  if (prop.direction === "MANYTOONE" && !narrowed && isPureEquality(prop.primaryjoin, prop.syncPairs.length)) {
     // Rows whose foreign key is NULL are "not that object" too, which `fk != :v` alone misses.
     // A composite key differs when any column differs: NOT (a = :x AND b = :y), not a
     // column-by-column AND of inequalities.
@@ -211,12 +295,9 @@ export function relationshipNe(sides: RelationshipSides, other: object | null | 
     const differs = eqs.length === 1 ? not(eqs[0]) : not(and(...eqs));
     return or(differs, ...cols.map((c) => c.isNull() as ColumnElement<boolean>)) as ColumnElement<boolean>;
   }
-  // One-to-one seen from the parent (or a many-to-one with a complex join): not EXISTS a target
-  // that is this object.
-  const tm = sides.targetMapper;
-  const st = requireState(other, tm, what);
-  const pk = tm.pkProps.map((p) => (sides.targetFrom?.correspondingColumn(p.column) ?? p.column).eq(bindFor(st, p.column, what)) as ColumnElement<boolean>);
-  return not(relationshipExists(sides, and(...pk), what));
+  // One-to-one seen from the parent, a many-to-one with a complex join, or a narrowed
+  // relationship: not EXISTS a (matching) target that is this object.
+  return not(relationshipExists(sides, isTarget(sides, other, what), what));
 }
 
 /** `contains(obj)` on a collection (SQLAlchemy's `Comparator.contains`). */
@@ -225,6 +306,8 @@ export function relationshipContains(sides: RelationshipSides, other: object, wh
   if (!prop.uselist) {
     throw new InvalidRequestError(`${what}: contains() applies to collections; ${prop.parent.className}.${prop.key} is scalar, use eq(obj)`);
   }
+  // Narrowed: `obj` must also match the criteria, so test its row inside the EXISTS.
+  if (isNarrowed(sides)) return relationshipExists(sides, isTarget(sides, other, what), what);
   return boundCriterion(prop, other, "target", parentFrom, what);
 }
 
@@ -312,7 +395,8 @@ function countPureEqualities(cond: ClauseElement): number {
 
 function describeObject(x: unknown): string {
   if (x === null || typeof x !== "object") return String(x);
-  return `${(x as object).constructor?.name ?? "object"} object`;
+  // A mapped class's static `name` may be a column attribute: take the mapper's class name.
+  return `${stateOf(x)?.mapper.className ?? (x as object).constructor?.name ?? "object"} object`;
 }
 
 /**
@@ -336,5 +420,13 @@ export function withParent<T>(instance: object, rel: RelationshipComparator<T>, 
     }
     targetFrom = alias.alias!;
   }
-  return boundCriterion(prop, instance, "parent", targetFrom, `withParent(…, ${prop.parent.className}.${prop.key})`);
+  const crit = boundCriterion(prop, instance, "parent", targetFrom, `withParent(…, ${prop.parent.className}.${prop.key})`);
+  // A narrowed relationship's targets are those matching its criteria (and, after
+  // ofType(Subclass), its discriminator): AND-ed in, against the FROM the targets render as.
+  const table = prop.mapper.table;
+  const narrowing: ColumnElement<boolean>[] = [];
+  const discriminator = subclassDiscriminator(sides);
+  if (discriminator) narrowing.push(adaptToFrom(discriminator, table, targetFrom) as ColumnElement<boolean>);
+  for (const c of sides.extraCriteria ?? []) narrowing.push(retargetCriterion(c, table, targetFrom));
+  return narrowing.length ? and(crit, ...narrowing) : crit;
 }

@@ -10,7 +10,8 @@ import type { AliasedClass } from "./aliased.js";
 import { adaptToFrom } from "./aliased.js";
 import { mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
 import {
-  relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, type RelationshipSides,
+  refersOnlyTo, relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, subclassDiscriminator,
+  subclassJoins, type RelationshipSides,
 } from "./relationship-operators.js";
 
 /** Loader strategy used when no loader option says otherwise. athanor never loads implicitly. */
@@ -142,9 +143,13 @@ export abstract class RelationshipComparator<T> {
    * This relationship with its target side replaced by `entity` (SQLAlchemy's `of_type()`): an
    * aliased target class (`select(User, a).join(User.addresses.ofType(a))` joins to the alias;
    * `User.addresses.ofType(a).any(a.email.eq(…))` selects FROM the alias) or a mapped subclass
-   * of the target sharing its table (single-table inheritance; the discriminator is added).
+   * of the target: single-table inheritance adds the discriminator; joined-table inheritance
+   * (`Company.employees.ofType(Engineer)`) joins the subclass tables after the target table in
+   * `join()`, selects FROM their join in `any()` / `has()` / comparisons, and in
+   * `selectinload()` loads only rows of the subclass, with its columns.
    * @throws ArgumentError when `entity` is neither an alias of the target class nor a subclass
-   *   of it sharing its table.
+   *   of it, is an alias of a joined-table subclass, or is a joined-table subclass on a
+   *   self-referential relationship.
    */
   ofType<S extends T>(entity: AliasedClass<S> | (abstract new (...args: never[]) => S)): RelationshipOfType<S> {
     const sides = this._sides();
@@ -161,8 +166,11 @@ export abstract class RelationshipComparator<T> {
     if (!targetMapper || !targetMapper.isA(prop.mapper)) {
       throw new ArgumentError(`${this.describe()}.ofType(): expected ${prop.mapper.className}, an aliased(${prop.mapper.className}) or a mapped subclass of it; got ${describeEntity(entity)}`);
     }
-    if (targetFrom === undefined && targetMapper.table !== prop.mapper.table) {
-      throw new ArgumentError(`${this.describe()}.ofType(${targetMapper.className}): joined-table subclasses are not supported yet; use aliased(${targetMapper.className})`);
+    if (targetFrom !== undefined && targetMapper !== prop.mapper && targetMapper.table !== prop.mapper.table) {
+      throw new ArgumentError(`${this.describe()}.ofType(aliased(${targetMapper.className})): an alias of a joined-table subclass is not supported; use ofType(${targetMapper.className})`);
+    }
+    if (targetFrom === undefined && targetMapper.table !== prop.mapper.table && prop.parent.table === prop.mapper.table) {
+      throw new ArgumentError(`${this.describe()}.ofType(${targetMapper.className}): a joined-table subclass on a self-referential relationship is not supported`);
     }
     // Criteria given with and() follow the target onto the alias.
     const extraCriteria = sides.extraCriteria?.map((c) => retargetCriterion(c, prop.mapper.table, targetFrom ?? prop.mapper.table));
@@ -171,7 +179,9 @@ export abstract class RelationshipComparator<T> {
   /**
    * This relationship narrowed by extra criteria on its target (SQLAlchemy 1.4's relationship
    * criteria, `User.addresses.and_(Address.email.like("%@x"))`): in `join()` they are AND-ed
-   * into the ON clause; in `any()` / `has()` into the EXISTS; in `selectinload()` /
+   * into the ON clause; in `any()` / `has()` into the EXISTS; `eq(obj)` / `ne(obj)` /
+   * `contains(obj)` and a many-to-one's `eq(null)` / `ne(null)` become a correlated EXISTS over
+   * the target row carrying them; `withParent()` ANDs them in; in `selectinload()` /
    * `joinedload()` only the matching children are loaded (the collection, and what a later
    * flush compares it with, is that subset). Criteria are written against the target class
    * (or the `ofType()` alias) and re-targeted to the alias actually used; their values stay
@@ -195,24 +205,39 @@ export abstract class RelationshipComparator<T> {
       if (to instanceof FromClause) return this._joinTargetsTo(to);
       return this.ofType(to as AliasedClass<T>)._joinTargets();
     }
-    const { prop: p, parentFrom, targetFrom: tf, targetMapper } = this._sides();
+    const sides = this._sides();
+    const { prop: p, parentFrom, targetFrom: tf } = sides;
     const table = p.mapper.table;
     const targetFrom = tf ?? table;
-    const discriminator = targetMapper === p.mapper ? undefined : targetMapper.polymorphicCriterion();
-    const extra = this._sides().extraCriteria ?? [];
+    const discriminator = subclassDiscriminator(sides);
+    const extra = sides.extraCriteria ?? [];
+    // ofType(JoinedSubclass): the subclass tables follow the target table, each joined on its
+    // primary key (`JOIN employee ON … AND employee.type = … JOIN engineer ON employee.id =
+    // engineer.id`). SQLAlchemy nests them (`JOIN (employee JOIN engineer ON …) ON …`); the flat
+    // form with the discriminator in the first ON keeps the same rows for outer joins too.
+    // Criteria mentioning a subclass table go into the ON of the last of them.
+    const subJoins = subclassJoins(sides);
+    const targetTables = new Set<FromClause>([...p.mapper.tables, targetFrom]);
+    const early = subJoins.length ? extra.filter((c) => refersOnlyTo(c, targetTables)) : extra;
+    const late = subJoins.length ? extra.filter((c) => !early.includes(c)) : [];
     const withDiscriminator = (on: ColumnElement<unknown, string>): ColumnElement<unknown, string> => {
       const terms = [on as ColumnElement<boolean>];
       if (discriminator) terms.push(adaptToFrom(discriminator, table, targetFrom) as ColumnElement<boolean>);
-      for (const c of extra) terms.push(retargetCriterion(c, table, targetFrom));
+      for (const c of early) terms.push(retargetCriterion(c, table, targetFrom));
       return terms.length === 1 ? on : and(...terms);
     };
+    const subSteps = subJoins.map((j, i) => ({
+      target: j.table,
+      onclause: (i === subJoins.length - 1 && late.length ? and(j.on, ...late) : j.on) as ColumnElement<unknown, string>,
+    }));
     if (p.direction === "MANYTOMANY") {
       return [
         { target: p.secondary!, onclause: adaptToFrom(p.primaryjoin, p.parent.table, parentFrom) },
         { target: targetFrom, onclause: withDiscriminator(adaptToFrom(p.secondaryjoin!, table, targetFrom)) },
+        ...subSteps,
       ];
     }
-    return [{ target: targetFrom, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }];
+    return [{ target: targetFrom, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }, ...subSteps];
   }
   /** `join(table_or_alias, rel)`: the target table itself or an alias of it. */
   private _joinTargetsTo(to: FromClause): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {

@@ -25,6 +25,8 @@ import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
 import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
+import { registerSession } from "./session-registry.js";
+import { objectSession } from "./session-utils.js";
 
 /**
  * How a session bound to an {@link AsyncConnection} that is already in a transaction joins it
@@ -238,6 +240,16 @@ export class AsyncSession {
     this[DISPATCH] = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
     this.rootInserted = this.newInsertScope();
     (this.newStates as TrackingSet).scope = () => this.currentInserted();
+    registerSession(this);
+  }
+
+  /**
+   * The session `obj` belongs to (pending, persistent, or deleted in a transaction not yet
+   * ended), or null (SQLAlchemy's `AsyncSession.object_session()` / `object_session()`).
+   * @throws ArgumentError when `obj` is not a mapped instance.
+   */
+  static objectSession(obj: object): AsyncSession | null {
+    return objectSession(obj);
   }
 
   private newInsertScope(): InsertScope {

@@ -23,6 +23,9 @@
  * @module
  */
 import type { Mapper } from "./mapper.js";
+import { attributeStates, type AttributeState } from "./attribute-history.js";
+import type { AsyncSession } from "./session.js";
+import { sessionById } from "./session-registry.js";
 
 /** Where an object is in its life cycle (SQLAlchemy's object states). */
 export type ObjectStatus = "transient" | "pending" | "persistent" | "deleted" | "detached";
@@ -134,6 +137,8 @@ const MARKED_DELETED = 2;
 const KEY_IS_PART = 4;
 /** `_expired` is shared with other states (copy before changing it). */
 const EXPIRED_SHARED = 8;
+/** Deleted by a flush since it was last persistent (SQLAlchemy's `was_deleted`). */
+const WAS_DELETED = 16;
 
 /** The seldom-used part of an {@link InstanceState}. */
 class RareState {
@@ -264,7 +269,7 @@ export class InstanceState {
   }
   /** The identity key, or (flag {@link KEY_IS_PART}) the identity map's part it is built from. */
   private _key: string | number | undefined;
-  /** {@link MODIFIED} | {@link MARKED_DELETED} | {@link KEY_IS_PART} | {@link EXPIRED_SHARED}: one field for four. */
+  /** {@link MODIFIED} | {@link MARKED_DELETED} | {@link KEY_IS_PART} | {@link EXPIRED_SHARED} | {@link WAS_DELETED}: one field for five. */
   private _flags = 0;
   private _expired: Set<string> | undefined;
   /**
@@ -407,6 +412,8 @@ export class InstanceState {
   set status(v: ObjectStatus) {
     this.sync();
     this._status = v;
+    if (v === "deleted") this._flags |= WAS_DELETED;
+    else if (v === "persistent" || v === "transient") this._flags &= ~WAS_DELETED;
     if (this.modified) this.register();
   }
   /** The owning session's id. */
@@ -598,6 +605,17 @@ export class InstanceState {
     for (const k of this.mapper.relationships.keys()) if (!(k in d)) out.add(k);
     return out;
   }
+  /** Same as {@link unloaded} (SQLAlchemy's `unloaded_expirable`). */
+  get unloadedExpirable(): ReadonlySet<string> {
+    return this.unloaded;
+  }
+  /**
+   * Whether a flush deleted the object and it has not become persistent again since: true while
+   * it is deleted and after the commit detaches it (SQLAlchemy's `was_deleted`).
+   */
+  get wasDeleted(): boolean {
+    return (this._flags & WAS_DELETED) !== 0 && (this.status === "deleted" || this.status === "detached");
+  }
   /** Attribute keys expired by `session.expire()` / commit and not refreshed since. */
   get expiredAttributes(): ReadonlySet<string> {
     this.sync();
@@ -606,6 +624,25 @@ export class InstanceState {
   /** The mapped instance this state belongs to. */
   get object(): object {
     return this.obj;
+  }
+  /**
+   * The session the object belongs to, or null (SQLAlchemy's `InstanceState.session`): set for
+   * pending and persistent objects, and for objects deleted by a flush until the transaction
+   * ends. athanor's sessions are all async, so this is {@link asyncSession} too.
+   */
+  get session(): AsyncSession | null {
+    return sessionById(this.sessionId);
+  }
+  /** The owning AsyncSession, or null (SQLAlchemy's `InstanceState.async_session`). */
+  get asyncSession(): AsyncSession | null {
+    return this.session;
+  }
+  /**
+   * Per-attribute state by key (SQLAlchemy's `InstanceState.attrs`):
+   * `inspect(user).attrs.name.history`, `.value`, `.loadedValue`. Built per read.
+   */
+  get attrs(): Readonly<Record<string, AttributeState>> {
+    return attributeStates(this);
   }
 }
 
