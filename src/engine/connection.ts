@@ -6,7 +6,7 @@
 import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../errors.js";
 import { ClauseElement, TextClause, text as textClause } from "../sql/elements.js";
 import { generateCacheKey } from "../sql/cache-key.js";
-import { Compiled, resultProcessors } from "../sql/compiler.js";
+import { Compiled, resultProcessors, resultTargets } from "../sql/compiler.js";
 import { DDLElement } from "../sql/ddl.js";
 import { Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
@@ -76,7 +76,7 @@ const metaCache = new WeakMap<Compiled, ResultMetadata>();
 function metadataFor(compiled: Compiled): ResultMetadata {
   let m = metaCache.get(compiled);
   if (!m) {
-    m = { keys: compiled.resultColumns.map((c) => c.key), processors: resultProcessors(compiled) };
+    m = { keys: compiled.resultColumns.map((c) => c.key), processors: resultProcessors(compiled), targets: resultTargets(compiled) };
     metaCache.set(compiled, m);
   }
   return m;

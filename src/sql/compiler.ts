@@ -18,7 +18,7 @@ import {
 import { ColumnClause } from "./column.js";
 import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
-  Alias, CompoundSelect, CTE, FromClause, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
+  Alias, CompoundSelect, CTE, FromClause, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
 } from "./selectable.js";
 import { UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
 import { BINARY_SQL } from "./operators.js";
@@ -887,11 +887,14 @@ export class SQLCompiler {
       const record = toplevel && !kw.asSubquery && !kw.inCompound;
       // At top level the label style names the columns (a subquery's names come from `exported`).
       const names = record && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames() : undefined;
+      // The default style names each column once: later same-named columns are relabelled
+      // (SQLAlchemy 2.0's LABEL_STYLE_DISAMBIGUATE_ONLY); a subquery's names come from `exported`.
+      const seen = !exported && s.labelStyle === LABEL_STYLE_DISAMBIGUATE_ONLY ? new Map<string, object>() : undefined;
       const rendered = cols.map((c, i) => {
         if (c instanceof Label) labels.add(c);
         const n = names?.[i];
         const own = exported?.[i] ?? (n !== undefined && n !== c.resultName ? { name: n, element: c } : undefined);
-        return this.renderColumnsClauseElement(c, i, record, own);
+        return this.renderColumnsClauseElement(c, record, own, seen);
       });
       let text = "SELECT ";
       if (s.isDistinct) text += this.renderDistinct(s);
@@ -919,25 +922,42 @@ export class SQLCompiler {
     return "DISTINCT ";
   }
 
-  /** Render one SELECT-list element, labelling as SQLAlchemy does, and record result columns at top level. */
-  private renderColumnsClauseElement(c: ColumnElement<unknown, string>, i: number, record: boolean, exported: ExportedColumn | undefined): string {
+  /**
+   * Render one SELECT-list element, labelling as SQLAlchemy does, and record result columns at
+   * top level. `seen` (name -> the element that took it) is given for the default label style.
+   */
+  private renderColumnsClauseElement(c: ColumnElement<unknown, string>, record: boolean, exported: ExportedColumn | undefined, seen: Map<string, object> | undefined): string {
     let label: string | undefined;
     let key: string;
     // A column, or something standing for one (an ORM attribute renders as its column).
     const col = c instanceof ColumnClause ? c : columnBehind(c);
-    if (c instanceof Label) key = label = exported?.name ?? c.name;
-    else if (exported) {
+    if (c instanceof Label) {
+      // An explicit label is never renamed, even when another column took its name (1.4 allows duplicates).
+      key = label = exported?.name ?? c.name;
+      if (seen && !seen.has(c.name)) seen.set(c.name, c);
+    } else if (exported) {
       key = exported.name;
       if (!(col && col.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
-    } else if (col) key = c.key ?? col.key;
-    else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
-    else if ((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined) key = label = c.resultName;
-    else {
+    } else if (col) {
+      key = c.key ?? col.key;
+      // A table-less column renders as given, never labelled (SQLAlchemy's `_render_label_in_columns_clause`).
+      const renamed = seen && col.table ? this.disambiguate(col.name, col, seen) : undefined;
+      if (renamed !== undefined) key = label = renamed;
+    } else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
+    else if ((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined) {
+      key = label = c.resultName;
+      // A CAST named after its column takes the "dedupe" form when the name is taken: `AS v1__1`.
+      if (seen?.has(label)) key = label = this.anonName({}, `${label}_`);
+      else seen?.set(label, c);
+    } else {
       // A CAST of a function takes the function's anonymous name (`CAST(count(x) AS …) AS count_1`),
       // as does an ordered-set aggregate (`percentile_cont(…) WITHIN GROUP (…) AS percentile_cont_1`).
       const named = (c instanceof Cast || c.kind === "withinGroup") && isFunctionElement((c as Cast<unknown>).element) ? (c as Cast<unknown>).element : c;
       const base = isFunctionElement(named) ? named.name.split(".").pop()! : "anon";
       label = this.anonName(named, base);
+      // The same anonymous expression repeated: `count(*) AS count_1, count(*) AS count__1`.
+      if (seen?.get(label) === named) label = this.anonName({}, `${base}_`);
+      else seen?.set(label, named);
       key = label;
     }
     // Rendered after the label is named: labels and bind names share one counter per name, so
@@ -953,8 +973,30 @@ export class SQLCompiler {
       }
       this.resultColumns.push({ key, type: c.type, element: c });
     }
-    void i;
     return label ? `${text} AS ${this.quoteIdentifier(label)}` : text;
+  }
+
+  /**
+   * The label of a table column whose name may already be taken in this SELECT list (SQLAlchemy
+   * 2.0's LABEL_STYLE_DISAMBIGUATE_ONLY): undefined for the first use of a name; `<name>_<n>` for
+   * another column of that name; `<name>__<n>` (a "dedupe" label, unique per occurrence) for the
+   * same column repeated. `_<n>` shares the anonymous-name counters with bind names, as
+   * SQLAlchemy's anon map does.
+   */
+  private disambiguate(name: string, col: ColumnClause<unknown, string>, seen: Map<string, object>): string | undefined {
+    const prev = seen.get(name);
+    if (prev === undefined) {
+      seen.set(name, col);
+      return undefined;
+    }
+    if (prev !== col) {
+      const anon = this.anonName(col, name);
+      if (!seen.has(anon)) {
+        seen.set(anon, col);
+        return anon;
+      }
+    }
+    return this.anonName({}, `${name}_`);
   }
 
   /** ` LIMIT … OFFSET …`; SQLite needs a LIMIT when there is an OFFSET. */
@@ -1246,6 +1288,21 @@ function frameBound(v: number | null, lower: boolean): string {
 
 registerDefaultCompiler(SQLCompiler);
 registerCompileImpl((e, opts) => (opts.dialect ?? defaultDialect).createCompiler(e, opts).compile());
+
+/**
+ * Per result column, the objects that address it by identity (`row._mapping.get(users.c.id)`,
+ * SQLAlchemy's result-map targets): the table column it selects, directly or through an ORM
+ * attribute (the result layer looks an attribute up by its `.column`). Only a table's columns
+ * are the same objects in every statement that shares this compiled form's cache key; an
+ * alias's columns, labels and other expressions of a later, equal statement are new objects,
+ * so they are addressed by key or position instead.
+ */
+export function resultTargets(c: Compiled): (readonly object[])[] {
+  return c.resultColumns.map(({ element }) => {
+    const col = element instanceof ColumnClause ? element : columnBehind(element);
+    return col !== undefined && col.table instanceof TableClause ? [col] : [];
+  });
+}
 
 /** The result processors of a compiled statement's columns for its dialect. */
 export function resultProcessors(c: Compiled): (ResultProcessor | undefined)[] {

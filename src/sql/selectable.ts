@@ -141,8 +141,15 @@ export interface FromClauseProvider {
   _asFromClause(): FromClause;
 }
 
-/** A lightweight table (`table("users", column("id"))`) with no MetaData or constraints. */
-export class TableClause<C extends ColumnMap = ColumnMap> extends FromClause<C> {
+/**
+ * A lightweight table (`table("users", column("id"))`) with no MetaData or constraints. `P` is
+ * the JS tuple of its columns in order when it is known (`table()` declares its columns as a
+ * tuple), so `select(t)` rows are typed by position too; `unknown[]` otherwise (an object-declared
+ * `Table` has no column order at the type level).
+ */
+export class TableClause<C extends ColumnMap = ColumnMap, P extends unknown[] = unknown[]> extends FromClause<C> {
+  /** Phantom: the row tuple of `select(this)`. */
+  declare readonly __columnTuple: P;
   readonly kind: string = "table";
   private readonly _uid = nextTableUid();
   protected readonly _columns: ColumnClause<unknown, string>[] = [];
@@ -204,11 +211,20 @@ export type ColumnsByKey<Cols extends readonly ColumnClause<unknown, string>[]> 
   readonly [I in keyof Cols as I extends `${number}` ? (Cols[I] extends ColumnClause<unknown, infer K> ? K : never) : never]: Cols[I] extends ColumnClause<unknown, string> ? Cols[I] : never;
 };
 
-/** `table(name, ...columns)`: a lightweight table construct (SQLAlchemy's `table()`). */
+/** JS types of a column tuple, in order. */
+export type ColumnTupleValues<Cols extends readonly ColumnClause<unknown, string>[]> = {
+  -readonly [I in keyof Cols]: Cols[I] extends ColumnElement<infer V, string> ? V : unknown;
+};
+
+/**
+ * `table(name, ...columns)`: a lightweight table construct (SQLAlchemy's `table()`). Its columns
+ * keep their order in the type: `select(table("t", column("a", Integer), column("b", String)))`
+ * gives `[number, string]` rows with `.a` and `.b`.
+ */
 export function table<const Cols extends readonly ColumnClause<unknown, string>[]>(
   name: string,
   ...columns: Cols
-): TableClause<ColumnsByKey<Cols>> {
+): TableClause<ColumnsByKey<Cols>, ColumnTupleValues<Cols>> {
   return new TableClause(name, columns) as never;
 }
 
@@ -646,7 +662,10 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
 
 /** How a SELECT labels its columns (SQLAlchemy's `LABEL_STYLE_*`); see {@link Select.setLabelStyle}. */
 export type LabelStyle = "disambiguateOnly" | "tablenamePlusCol" | "none";
-/** Label only names that would repeat (SQLAlchemy's default since 1.4). */
+/**
+ * Label only names that would repeat (SQLAlchemy's default since 1.4): `SELECT a.id, b.id AS
+ * id_1`, and `a.id AS id__1` for the same column repeated.
+ */
 export const LABEL_STYLE_DISAMBIGUATE_ONLY = "disambiguateOnly" as const;
 /** Label every table column `<table>_<column>` (SQLAlchemy 1.x `apply_labels()`). */
 export const LABEL_STYLE_TABLENAME_PLUS_COL = "tablenamePlusCol" as const;
@@ -704,20 +723,43 @@ export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> |
 
 type TupleOfArg<H> = H extends ColumnElement<infer V, string>
   ? [V]
-  : H extends FromClause<ColumnMap>
-    ? unknown[]
-    : H extends abstract new (...args: never[]) => infer E
-      ? [E]
-      : H extends { readonly __entity: infer E }
+  : H extends TableClause<ColumnMap, infer P>
+    ? P
+    : H extends FromClause<ColumnMap>
+      ? unknown[]
+      : H extends abstract new (...args: never[]) => infer E
         ? [E]
-        : [unknown];
+        : H extends { readonly __entity: infer E }
+          ? [E]
+          : [unknown];
 /** Row tuple of `select(...args)`. */
 export type RowTupleOf<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? [...TupleOfArg<H>, ...RowTupleOf<R>] : [];
 type NamesOfArg<H> = H extends ColumnElement<infer V, infer K> ? { [P in K]: V } : H extends FromClause<infer C> ? NamesOfMap<C> : {};
 type Simplify<O> = { [K in keyof O]: O[K] } & {};
-type NamesIntersect<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R] ? NamesOfArg<H> & NamesIntersect<R> : {};
-/** Named row shape of `select(...args)`. */
-export type RowNamesOf<A extends readonly unknown[]> = Simplify<NamesIntersect<A>>;
+/**
+ * Fold the names of `A` into `Acc` as the default label style names the row (`Taken`: names seen
+ * so far). A later column of a taken name is relabelled (`id_1`), so the first keeps the name;
+ * a later explicit label keeps its name, which makes it ambiguous (access raises), so it is dropped.
+ */
+type NamesFold<A extends readonly unknown[], Acc, Taken> = A extends readonly [infer H, ...infer R]
+  ? string extends keyof NamesOfArg<H>
+    ? NamesFold<R, Acc & NamesOfArg<H>, Taken> // names unknown to the type (`string` keys): nothing to track
+    : H extends Label<unknown, infer K>
+      ? [K] extends [Taken]
+        ? NamesFold<R, Without<Acc, K>, Taken>
+        : NamesFold<R, Acc & NamesOfArg<H>, Taken | K>
+      : NamesFold<R, Acc & Without<NamesOfArg<H>, Taken>, Taken | keyof NamesOfArg<H>>
+  : Acc;
+/** `O` without the literal keys `K` (unlike `Omit`, index signatures and other keys survive). */
+type Without<O, K> = { [P in keyof O as P extends K ? never : P]: O[P] };
+/**
+ * Named row shape of `select(...args)`: each key typed after the first column of that name
+ * (SQLAlchemy 2.0's LABEL_STYLE_DISAMBIGUATE_ONLY keys later ones `name_1`, which the type does
+ * not list); a name an explicit label repeats is left out, as reading it raises.
+ */
+export type RowNamesOf<A extends readonly unknown[]> = Simplify<NamesFold<A, {}, never>>;
+/** Named row shape after `addColumns(...args)` on a SELECT named `N`. */
+export type AddedNamesOf<N, A extends readonly unknown[]> = Simplify<NamesFold<A, N, keyof N>>;
 
 /** A relationship attribute usable as a join target (`select(User).join(User.addresses)`). @internal */
 export interface RelationshipJoinTarget {
@@ -904,12 +946,17 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   }
   /**
    * How columns are labelled (SQLAlchemy 1.4 `set_label_style()`):
-   * - {@link LABEL_STYLE_DISAMBIGUATE_ONLY} (default): names are kept; as a subquery, a
-   *   repeated name is exported as `name_1`;
+   * - {@link LABEL_STYLE_DISAMBIGUATE_ONLY} (default, as in SQLAlchemy 2.0): the first column of
+   *   a name renders plain; another table column of that name renders `AS <name>_1` (`_2`, …),
+   *   the same column repeated `AS <name>__1` (a "dedupe" label, one per occurrence). Result
+   *   keys follow the rendered names. Explicit labels are never renamed, even when they repeat a
+   *   name (reading such a key raises as ambiguous). As a subquery, repeated names are exported
+   *   as `name_1`;
    * - {@link LABEL_STYLE_TABLENAME_PLUS_COL}: every table column is `AS <table>_<column>`
    *   (the 1.x `apply_labels()` style); the same column repeated gets `AS <table>_<column>__1`,
    *   another column with a taken label `AS <label>_1`;
-   * - {@link LABEL_STYLE_NONE}: no labels are added.
+   * - {@link LABEL_STYLE_NONE}: no labels are added; repeated names stay repeated (ambiguous by
+   *   name, still reachable by position or column object).
    */
   setLabelStyle(style: LabelStyle): this {
     return this.gen((s) => {
@@ -932,7 +979,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       const table = c instanceof ColumnClause ? c.table : undefined;
       const prefix = style === LABEL_STYLE_TABLENAME_PLUS_COL && table ? tableLabelPrefix(table) : undefined;
       let n = prefix !== undefined ? `${prefix}_${(c as ColumnClause<unknown, string>).name}` : c.resultName;
-      // Other styles leave repeated names to the subquery's `name_1` de-duplication.
+      // The default style is disambiguated by the compiler, whose anonymous names it shares.
       if (n === undefined || style !== LABEL_STYLE_TABLENAME_PLUS_COL) return n;
       const prev = used.get(n);
       if (prev === c) n = `${n}__${dedupe++}`;
@@ -989,11 +1036,11 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     }) as unknown as Select<RowTupleOf<A>, RowNamesOf<A>>;
   }
   /** Append columns to the columns clause. */
-  addColumns<const A extends readonly SelectArg[]>(...columns: A): Select<[...T, ...RowTupleOf<A>], Simplify<N & RowNamesOf<A>>> {
+  addColumns<const A extends readonly SelectArg[]>(...columns: A): Select<[...T, ...RowTupleOf<A>], AddedNamesOf<N, A>> {
     const cols = columns.map((c, i) => coerceColumnsClause(c, i));
     return this.gen((s) => {
       s.rawColumns = [...this.rawColumns, ...cols];
-    }) as unknown as Select<[...T, ...RowTupleOf<A>], Simplify<N & RowNamesOf<A>>>;
+    }) as unknown as Select<[...T, ...RowTupleOf<A>], AddedNamesOf<N, A>>;
   }
   /** ORM loader options attached by `.options()` (interpreted by the ORM session). */
   readonly loaderOptions: readonly unknown[] = [];
@@ -1192,7 +1239,10 @@ function applySetupJoin(froms: FromClause[], j: SetupJoin, implied: readonly Fro
 /**
  * `select(...columns)`: SQLAlchemy 2.0's unified select. Accepts column expressions, tables and
  * other FROM clauses (all their columns), and ORM entities. Rows are typed: `select(t.c.id,
- * t.c.name)` gives `[number, string]` rows with `.id` and `.name`.
+ * t.c.name)` gives `[number, string]` rows with `.id` and `.name`; `select(table)` gives named
+ * access to every column, and positions too for a `table()` declared with its columns in order.
+ * Repeated names render as SQLAlchemy 2.0 does (see {@link LABEL_STYLE_DISAMBIGUATE_ONLY}); the
+ * row type names each key after its first column.
  */
 export function select<const A extends readonly SelectArg[]>(...columns: A): Select<RowTupleOf<A>, RowNamesOf<A>> {
   return new Select<RowTupleOf<A>, RowNamesOf<A>>(columns);

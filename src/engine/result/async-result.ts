@@ -4,6 +4,7 @@
  * Promises, with `for await` iteration, async `partitions()` and `await using`.
  * @module
  */
+import type { ColumnElement } from "../../sql/elements.js";
 import type { DriverCursor } from "../driver/contract.js";
 import { AsyncMappingResult } from "./async-mapping-result.js";
 import { AsyncResultBase } from "./async-result-base.js";
@@ -112,7 +113,8 @@ export class AsyncResult<
   scalars(): AsyncScalarResult<T[0]>;
   scalars<I extends number>(column: I): AsyncScalarResult<ColumnValue<T, N, I>>;
   scalars<K extends keyof N & string>(column: K): AsyncScalarResult<N[K]>;
-  scalars(column: number | string = 0): AsyncScalarResult<unknown> {
+  scalars<V>(column: ColumnElement<V, string>): AsyncScalarResult<V>;
+  scalars(column: number | string | ColumnElement<unknown, string> = 0): AsyncScalarResult<unknown> {
     const i = resolveColumn(this._shape, column, "scalars()");
     return new AsyncScalarResult({
       src: this._src,

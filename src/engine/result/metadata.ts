@@ -20,6 +20,13 @@ export interface ResultMetadata {
   readonly keys: readonly string[];
   /** Per column: the result processor, or `undefined` when values pass through. */
   readonly processors: readonly (ResultProcessor | undefined)[];
+  /**
+   * Per column: objects that address it by identity besides its key (SQLAlchemy's
+   * `row._mapping[table.c.id]`), typically the table column it selects. An object listed for
+   * several columns addresses the first of them, as a repeated column in SQLAlchemy's result
+   * map does. Omitted: columns are addressed by key and position only.
+   */
+  readonly targets?: readonly (readonly object[])[];
 }
 
 /** Write-side facts of a buffered result, as the driver reported them. */

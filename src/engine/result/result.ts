@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidRequestError } from "../../errors.js";
+import type { ColumnElement } from "../../sql/elements.js";
 import { ArraySource } from "./array-source.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { MappingResult } from "./mapping-result.js";
@@ -133,14 +134,15 @@ export class Result<
   /**
    * Values of one column instead of rows (default: the first). Only that column's processor
    * runs. Shares this result's rows; `unique()` carries over (comparing the values).
-   * @param column position or key of the column.
+   * @param column position, key, or column object (see `RowMapping.get()`) of the column.
    * @throws ArgumentError for an unknown key or a position out of range.
    * @throws InvalidRequestError for a key that occurs more than once.
    */
   scalars(): ScalarResult<T[0]>;
   scalars<I extends number>(column: I): ScalarResult<ColumnValue<T, N, I>>;
   scalars<K extends keyof N & string>(column: K): ScalarResult<N[K]>;
-  scalars(column: number | string = 0): ScalarResult<unknown> {
+  scalars<V>(column: ColumnElement<V, string>): ScalarResult<V>;
+  scalars(column: number | string | ColumnElement<unknown, string> = 0): ScalarResult<unknown> {
     const i = resolveColumn(this._shape, column, "scalars()");
     return new ScalarResult({
       src: this._src,

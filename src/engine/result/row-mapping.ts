@@ -3,8 +3,9 @@
  * `Row._mapping` and the items of `Result.mappings()`.
  * @module
  */
+import type { ColumnElement } from "../../sql/elements.js";
 import { ROW_DATA, ROW_SHAPE, toDict, type ColumnKey, type KnownKeys } from "./row.js";
-import type { RowShape } from "./row-shape.js";
+import { resolveColumn, type RowShape } from "./row-shape.js";
 
 /**
  * Methods every mapping has. In a mapping, column keys take precedence: a column named `keys`,
@@ -39,6 +40,23 @@ export class RowMappingBase<N extends Record<string, unknown> = Record<string, u
     const out: [ColumnKey<N>, N[keyof N]][] = [];
     for (let i = 0; i < keys.length; i++) out.push([keys[i] as ColumnKey<N>, data[i] as N[keyof N]]);
     return out;
+  }
+
+  /**
+   * The value of a column, by key or by the column object it was selected with:
+   * `m.get(users.c.id)` is SQLAlchemy's `row._mapping[users.c.id]`, and tells apart two columns
+   * whose rendered names differ (`users.id`, `addresses.id AS id_1`). Objects that address a
+   * column: a table's column, or an ORM attribute standing for one; a column selected twice
+   * answers for its first occurrence. Columns of aliases and subqueries, labels and other
+   * expressions are addressed by key. A column named `get` shadows this method.
+   * @throws ArgumentError when the row has no such key, or the object does not address one of
+   *   its columns.
+   * @throws InvalidRequestError for a key that occurs more than once.
+   */
+  get<V>(column: ColumnElement<V, string>): V;
+  get<K extends ColumnKey<N>>(key: K): N[K];
+  get(ref: string | ColumnElement<unknown, string>): unknown {
+    return this[ROW_DATA][resolveColumn(this[ROW_SHAPE], ref, "RowMapping.get()")];
   }
 
   /** Iterates over the keys, like a mapping. */

@@ -24,6 +24,8 @@ export interface RowShape {
   readonly keys: readonly string[];
   /** Key → view index, or {@link AMBIGUOUS}. */
   readonly keyIndex: ReadonlyMap<string, number>;
+  /** Target object (a table column, see {@link ResultMetadata.targets}) → view index. */
+  readonly objectIndex: ReadonlyMap<object, number>;
   /** Raw index of each view column; `undefined` when the view is the raw row itself. */
   readonly rawIndex: readonly number[] | undefined;
   /** Processor of each view column. */
@@ -67,11 +69,18 @@ export function shapeFor(meta: ResultMetadata): RowShape {
 }
 
 /**
- * @internal Resolve a column reference (view index or key) of `shape` to a view index.
- * @throws ArgumentError for an unknown key or an index out of range.
+ * @internal Resolve a column reference (view index, key, or a target object such as a table
+ * column) of `shape` to a view index.
+ * @throws ArgumentError for an unknown key or object, or an index out of range.
  * @throws InvalidRequestError for a key that occurs more than once.
  */
-export function resolveColumn(shape: RowShape, ref: number | string, method: string): number {
+export function resolveColumn(shape: RowShape, ref: number | string | object, method: string): number {
+  if (typeof ref === "object" || typeof ref === "function") {
+    // An object standing for a column (an ORM attribute) is looked up by that column.
+    const i = ref === null ? undefined : (shape.objectIndex.get(ref) ?? shape.objectIndex.get(standsFor(ref)));
+    if (i === undefined) throw new ArgumentError(`${method}: could not locate column in row for column ${describeTarget(ref)}`);
+    return i;
+  }
   if (typeof ref === "number") {
     if (!Number.isInteger(ref) || ref < 0 || ref >= shape.keys.length) {
       throw new ArgumentError(
@@ -115,6 +124,17 @@ export function scalarGetter(shape: RowShape, viewIndex: number): (raw: RawRow) 
   };
 }
 
+function standsFor(ref: object): object {
+  const col = (ref as { readonly column?: unknown }).column;
+  return typeof col === "object" && col !== null ? col : ref;
+}
+
+/** Names a target object in an error: a SQL element describes itself (`column 'users.id'`). */
+function describeTarget(ref: object | null): string {
+  const d = (ref as { describe?: unknown } | null)?.describe;
+  return typeof d === "function" ? String((d as () => unknown).call(ref)) : String(ref);
+}
+
 function ambiguous(key: string): InvalidRequestError {
   return new InvalidRequestError(`Ambiguous column name '${key}' in result set column descriptions`);
 }
@@ -130,6 +150,14 @@ function buildShape(
   const keys = Object.freeze(keysIn.slice());
   const keyIndex = new Map<string, number>();
   keys.forEach((k, i) => keyIndex.set(k, keyIndex.has(k) ? AMBIGUOUS : i));
+  const objectIndex = new Map<object, number>();
+  const targets = meta.targets;
+  if (targets !== undefined) {
+    for (let i = 0; i < keys.length; i++) {
+      // First occurrence wins: a repeated column is not ambiguous when addressed by object.
+      for (const t of targets[rawIndex ? rawIndex[i] : i] ?? []) if (!objectIndex.has(t)) objectIndex.set(t, i);
+    }
+  }
 
   // One class per shape: its prototype carries the accessors, instances carry only their data.
   const RowClass = class Row extends RowBase {};
@@ -168,6 +196,7 @@ function buildShape(
   const shape: RowShape = {
     keys,
     keyIndex,
+    objectIndex,
     rawIndex,
     processors,
     RowClass,

@@ -62,7 +62,7 @@ describe.each(dialectTargets())("joinedload on $name", (target) => {
     expect(db.selects()).toHaveLength(1);
     const a = `${T("addresses")}_1`;
     expect(db.selects()[0]).toContain(`FROM ${T("users")} LEFT OUTER JOIN ${T("addresses")} AS ${a} ON ${T("users")}.id = ${a}.user_id ORDER BY ${T("users")}.id, ${a}.id`);
-    expect(db.selects()[0]).toContain(`${a}.id, ${a}.email_address, ${a}.user_id`);
+    expect(db.selects()[0]).toContain(`${a}.id AS id_1, ${a}.email_address, ${a}.user_id`);
     // Parents are de-duplicated by unique(); each has its collection (empty when no row matched).
     expect(users.map((u) => [u.name, u.addresses.map((x) => x.email)])).toEqual([
       ["sandy", ["s1@x", "s2@x"]],

@@ -77,7 +77,7 @@ describe.each(dialectTargets())("ofType() and join(target, relationship) on $nam
     const a = aliased(Address, "a");
     const stmt = select(User, a).join(User.addresses.ofType(a)).where(a.email.like("%@x")).orderBy(a.id);
     expect(sql(stmt)).toBe(
-      `SELECT ${U}.id, ${U}.name, a.id, a.email_address, a.user_id FROM ${U} JOIN ${A} AS a ON ${U}.id = a.user_id WHERE a.email_address LIKE ${ph(1)} ORDER BY a.id`,
+      `SELECT ${U}.id, ${U}.name, a.id AS id_1, a.email_address, a.user_id FROM ${U} JOIN ${A} AS a ON ${U}.id = a.user_id WHERE a.email_address LIKE ${ph(1)} ORDER BY a.id`,
     );
     const s = db.session();
     const rows = (await s.execute(stmt)).all();
@@ -128,7 +128,7 @@ describe.each(dialectTargets())("ofType() and join(target, relationship) on $nam
     const k = aliased(Keyword, "k");
     const stmt = select(Item.name, k.name).join(Item.keywords.ofType(k)).orderBy(Item.id, k.id);
     expect(sql(stmt)).toBe(
-      `SELECT ${I}.name, k.name FROM ${I} JOIN ${IK} ON ${I}.id = ${IK}.item_id JOIN ${K} AS k ON k.id = ${IK}.keyword_id ORDER BY ${I}.id, k.id`,
+      `SELECT ${I}.name, k.name AS name_1 FROM ${I} JOIN ${IK} ON ${I}.id = ${IK}.item_id JOIN ${K} AS k ON k.id = ${IK}.keyword_id ORDER BY ${I}.id, k.id`,
     );
     expect(sql(select(Item.name, k.name).join(k, Item.keywords).orderBy(Item.id, k.id))).toBe(sql(stmt));
     const s = db.session();
@@ -161,7 +161,7 @@ describe.each(dialectTargets())("ofType() and join(target, relationship) on $nam
       `SELECT ${CT}.name FROM ${CT} WHERE EXISTS (SELECT 1 FROM ${ST} WHERE ${CT}.id = ${ST}.company_id AND ${ST}.kind = ${ph(1)}) ORDER BY ${CT}.id`,
     );
     const joined = select(Company.name, Manager.name).join(Company.staff.ofType(Manager));
-    expect(sql(joined)).toBe(`SELECT ${CT}.name, ${ST}.name FROM ${CT} JOIN ${ST} ON ${CT}.id = ${ST}.company_id AND ${ST}.kind = ${ph(1)}`);
+    expect(sql(joined)).toBe(`SELECT ${CT}.name, ${ST}.name AS name_1 FROM ${CT} JOIN ${ST} ON ${CT}.id = ${ST}.company_id AND ${ST}.kind = ${ph(1)}`);
     const s = hdb.session();
     expect((await s.scalars(anyManager)).all()).toEqual(["krusty"]);
     expect((await s.execute(joined)).all().map((r) => [...r])).toEqual([["krusty", "krabs"]]);

@@ -140,7 +140,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     const users = (await s.scalars(select(User).orderBy(User.id).options(selectinload(User.addresses.and(Address.email.like("%@x")))))).all();
     expect(selects()).toEqual([
       `SELECT ${U}.id, ${U}.name FROM ${U} ORDER BY ${U}.id`,
-      `SELECT ${A}.id, ${A}.email_address, ${A}.user_id, ${A}.user_id FROM ${A} WHERE ${A}.user_id IN (${ph(1)}, ${ph(2)}, ${ph(3)}) AND ${A}.email_address LIKE ${ph(4)} ORDER BY ${A}.id`,
+      `SELECT ${A}.id, ${A}.email_address, ${A}.user_id, ${A}.user_id AS user_id__1 FROM ${A} WHERE ${A}.user_id IN (${ph(1)}, ${ph(2)}, ${ph(3)}) AND ${A}.email_address LIKE ${ph(4)} ORDER BY ${A}.id`,
     ]);
     expect(users.map((u) => [u.name, emails(u)])).toEqual([["sandy", ["s1@x", "s3@x"]], ["patrick", []], ["squidward", []]]);
   });
@@ -151,14 +151,14 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     const users = (await s.scalars(select(User).orderBy(User.id).options(joinedload(User.addresses.and(Address.email.like("%@y")))))).unique().all();
     const EA = `${A}_1`;
     expect(selects()).toEqual([
-      `SELECT ${U}.id, ${U}.name, ${EA}.id, ${EA}.email_address, ${EA}.user_id FROM ${U} LEFT OUTER JOIN ${A} AS ${EA} ON ${U}.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(1)} ORDER BY ${U}.id, ${EA}.id`,
+      `SELECT ${U}.id, ${U}.name, ${EA}.id AS id_1, ${EA}.email_address, ${EA}.user_id FROM ${U} LEFT OUTER JOIN ${A} AS ${EA} ON ${U}.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(1)} ORDER BY ${U}.id, ${EA}.id`,
     ]);
     expect(users.map((u) => [u.name, emails(u)])).toEqual([["sandy", ["s2@y"]], ["patrick", ["p1@y"]], ["squidward", []]]);
     // With LIMIT the parents go into a subquery; the criteria stay on the eager alias.
     db.counting.reset();
     const limited = (await session().scalars(select(User).orderBy(User.id).limit(1).options(joinedload(User.addresses.and(Address.email.like("%@x")))))).unique().all();
     expect(selects()).toEqual([
-      `SELECT anon_1.id, anon_1.name, ${EA}.id, ${EA}.email_address, ${EA}.user_id FROM (SELECT ${U}.id, ${U}.name FROM ${U} ORDER BY ${U}.id LIMIT ${ph(1)}) AS anon_1 LEFT OUTER JOIN ${A} AS ${EA} ON anon_1.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(2)} ORDER BY anon_1.id, ${EA}.id`,
+      `SELECT anon_1.id, anon_1.name, ${EA}.id AS id_1, ${EA}.email_address, ${EA}.user_id FROM (SELECT ${U}.id, ${U}.name FROM ${U} ORDER BY ${U}.id LIMIT ${ph(1)}) AS anon_1 LEFT OUTER JOIN ${A} AS ${EA} ON anon_1.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(2)} ORDER BY anon_1.id, ${EA}.id`,
     ]);
     expect(limited.map((u) => [u.name, emails(u)])).toEqual([["sandy", ["s1@x", "s3@x"]]]);
   });
@@ -220,7 +220,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     const joined = (await s2.scalars(select(Item).orderBy(Item.id).options(joinedload(Item.keywords.and(Keyword.name.eq("blue")))))).unique().all();
     const [EK, EIK] = [`${K}_1`, `${IK}_1`];
     expect(selects()).toEqual([
-      `SELECT ${I}.id, ${I}.name, ${EK}.id, ${EK}.name FROM ${I} LEFT OUTER JOIN ${IK} AS ${EIK} ON ${I}.id = ${EIK}.item_id LEFT OUTER JOIN ${K} AS ${EK} ON ${EK}.id = ${EIK}.keyword_id AND ${EK}.name = ${ph(1)} ORDER BY ${I}.id`,
+      `SELECT ${I}.id, ${I}.name, ${EK}.id AS id_1, ${EK}.name AS name_1 FROM ${I} LEFT OUTER JOIN ${IK} AS ${EIK} ON ${I}.id = ${EIK}.item_id LEFT OUTER JOIN ${K} AS ${EK} ON ${EK}.id = ${EIK}.keyword_id AND ${EK}.name = ${ph(1)} ORDER BY ${I}.id`,
     ]);
     expect(byName(joined)).toEqual([["i1", ["blue"]], ["i2", ["blue"]]]);
     // Many-to-one: the users are already in the identity map, yet the criteria are asked of the database.
@@ -239,7 +239,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     db.counting.reset();
     const users = (await s.scalars(stmt)).unique().all();
     expect(selects()).toEqual([
-      `SELECT ${U}.id, ${U}.name, a.id, a.email_address, a.user_id FROM ${U} JOIN ${A} AS a ON ${U}.id = a.user_id WHERE a.email_address LIKE ${ph(1)} ORDER BY a.id`,
+      `SELECT ${U}.id, ${U}.name, a.id AS id_1, a.email_address, a.user_id FROM ${U} JOIN ${A} AS a ON ${U}.id = a.user_id WHERE a.email_address LIKE ${ph(1)} ORDER BY a.id`,
     ]);
     expect(users.map((u) => [u.name, emails(u)])).toEqual([["sandy", ["s1@x", "s3@x"]]]);
 
@@ -248,7 +248,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     const companies = (await hs.scalars(select(Company).orderBy(Company.id).options(selectinload(Company.staff.ofType(Manager))))).all();
     expect(hdb.selects().map(fold)).toEqual([
       `SELECT ${C}.id, ${C}.name FROM ${C} ORDER BY ${C}.id`,
-      `SELECT ${S}.id, ${S}.name, ${S}.kind, ${S}.company_id, ${S}.budget, ${S}.company_id FROM ${S} WHERE ${S}.company_id IN (${ph(1)}, ${ph(2)}) AND ${S}.kind = ${ph(3)} ORDER BY ${S}.id`,
+      `SELECT ${S}.id, ${S}.name, ${S}.kind, ${S}.company_id, ${S}.budget, ${S}.company_id AS company_id__1 FROM ${S} WHERE ${S}.company_id IN (${ph(1)}, ${ph(2)}) AND ${S}.kind = ${ph(3)} ORDER BY ${S}.id`,
     ]);
     expect(companies.map((c) => [c.name, c.staff.map((x) => x.name)])).toEqual([["krusty", ["krabs"]], ["chum", ["plankton"]]]);
     expect(companies.every((c) => c.staff.every((x) => x instanceof Manager))).toBe(true);
@@ -258,7 +258,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     const joined = (await hs2.scalars(select(Company).orderBy(Company.id).options(joinedload(Company.staff.ofType(Manager))))).unique().all();
     const ES = `${S}_1`;
     expect(hdb.selects().map(fold)).toEqual([
-      `SELECT ${C}.id, ${C}.name, ${ES}.id, ${ES}.name, ${ES}.kind, ${ES}.company_id, ${ES}.budget FROM ${C} LEFT OUTER JOIN ${S} AS ${ES} ON ${C}.id = ${ES}.company_id AND ${ES}.kind = ${ph(1)} ORDER BY ${C}.id, ${ES}.id`,
+      `SELECT ${C}.id, ${C}.name, ${ES}.id AS id_1, ${ES}.name AS name_1, ${ES}.kind, ${ES}.company_id, ${ES}.budget FROM ${C} LEFT OUTER JOIN ${S} AS ${ES} ON ${C}.id = ${ES}.company_id AND ${ES}.kind = ${ph(1)} ORDER BY ${C}.id, ${ES}.id`,
     ]);
     expect(joined.map((c) => [c.name, c.staff.map((x) => x.name)])).toEqual([["krusty", ["krabs"]], ["chum", ["plankton"]]]);
   });

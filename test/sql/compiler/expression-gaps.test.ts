@@ -269,7 +269,8 @@ describe("label styles, reduceColumns (test_compiler.py / test_selectable.py)", 
   });
   it("DISAMBIGUATE_ONLY (default) and NONE", () => {
     expect(select(foo).getLabelStyle()).toBe(LABEL_STYLE_DISAMBIGUATE_ONLY);
-    assertCompile(select(foo.c.id, fooBar.c.id).setLabelStyle(LABEL_STYLE_DISAMBIGUATE_ONLY), "SELECT foo.id, foo_bar.id FROM foo, foo_bar");
+    assertCompile(select(foo.c.id, fooBar.c.id).setLabelStyle(LABEL_STYLE_DISAMBIGUATE_ONLY), "SELECT foo.id, foo_bar.id AS id_1 FROM foo, foo_bar");
+    assertCompile(select(foo.c.id, fooBar.c.id).setLabelStyle(LABEL_STYLE_NONE), "SELECT foo.id, foo_bar.id FROM foo, foo_bar");
     assertCompile(
       select(cast(tt.c.a, Integer()), cast(tt.c.a, String()), tt.c.a).setLabelStyle(LABEL_STYLE_NONE),
       "SELECT CAST(t.a AS INTEGER) AS a, CAST(t.a AS VARCHAR) AS a, t.a FROM t",

@@ -56,7 +56,7 @@ describe("duplicate columns and labels (SQLAlchemy 1.4)", () => {
   it("renders each selected column", () => {
     const [c1, c2, c3, c4] = [column("c1"), column("c2"), column("c3"), column("c4")];
     assertCompile(select(c1, c2, c3.label("c2"), c2, c4), "SELECT c1, c2, c3 AS c2, c2, c4");
-    assertCompile(select(t.myid, t.myid), "SELECT mytable.myid, mytable.myid FROM mytable");
+    assertCompile(select(t.myid, t.myid), "SELECT mytable.myid, mytable.myid AS myid__1 FROM mytable");
     expect(select(t.myid, t.myid).selectedColumns.length).toBe(2);
   });
 
@@ -206,7 +206,7 @@ describe("subqueries and aliases", () => {
   it("anonymous table aliases are <table>_N", () => {
     const u1 = users.alias();
     const u2 = users.alias();
-    assertCompile(select(u1.c.id, u2.c.id).where(u1.c.id.eq(u2.c.id)), "SELECT users_1.id, users_2.id FROM users AS users_1, users AS users_2 WHERE users_1.id = users_2.id");
+    assertCompile(select(u1.c.id, u2.c.id).where(u1.c.id.eq(u2.c.id)), "SELECT users_1.id, users_2.id AS id_1 FROM users AS users_1, users AS users_2 WHERE users_1.id = users_2.id");
     assertCompile(select(users.alias("x").c.name), "SELECT x.name FROM users AS x");
   });
 
