@@ -77,7 +77,7 @@ export function planInsertPk(
 
 /** Why a write queued for a batch-only driver's commit batch cannot report a generated key. */
 export const QUEUED_REASON =
-  "the INSERT is queued for the commit batch of a batch-only driver and a key the database generates is known only after commit; give the key a client-side default or value";
+  "the INSERT is queued for the commit batch of a batch-only driver and a key the database generates is known only after commit; pass the key's value to the statement (for example a UUID made in the application)";
 
 function unavailable(reason: string): InsertPkPlan {
   return { kind: "unavailable", reason };

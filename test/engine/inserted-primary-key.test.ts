@@ -121,7 +121,7 @@ describe("insertedPrimaryKey on a batch-only driver (Neon HTTP through the local
       expect([...given.insertedPrimaryKey]).toEqual([7]);
       const generated = await conn.execute(insert(people).values({ name: "hal" }));
       expect(() => generated.insertedPrimaryKey).toThrow(InvalidRequestError);
-      expect(() => generated.insertedPrimaryKey).toThrow(/queued for the commit batch of a batch-only driver.*known only after commit; give the key a client-side default or value/);
+      expect(() => generated.insertedPrimaryKey).toThrow(/queued for the commit batch of a batch-only driver.*known only after commit; pass the key.s value to the statement/);
     });
     const names = await engine.connect(async (conn) => (await conn.execute(select(people.c.name).orderBy(people.c.name))).scalars().all());
     expect(names).toEqual(["gil", "hal"]);
