@@ -99,6 +99,8 @@ export type SubclassModel<This extends abstract new (...args: never[]) => object
   Omit<ModelStatics<ColumnsOf<This> & C2, DiscriminatorOf<This>>, "__table__" | "_asFromClause"> & {
     /** The subclass's own table (joined-table), or the shared base table (single-table). */
     readonly __table__: TableImpl;
+    /** @internal The table, for ORM DML (`insert(Engineer)`, `update(Engineer)`). */
+    _asFromClause(): TableImpl;
   };
 
 /** Static members every model class has. */

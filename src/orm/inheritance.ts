@@ -3,24 +3,28 @@
  * over a mapper's tables): an object of a joined subclass is one row in each table of its
  * hierarchy. INSERT goes base table first (the subclass rows copy the generated primary key),
  * UPDATE touches only the tables whose columns changed, DELETE goes subclass table first.
+ * Statements go through the unit of work's `run()`, so on batch-only drivers (D1, Neon HTTP)
+ * they join the commit batch like every other write.
  * Single-table inheritance needs none of this: its classes share one table.
  * @module
  */
-import { StaleDataError } from "../errors.js";
+import { InvalidRequestError, StaleDataError } from "../errors.js";
 import { bindparam, tuple, type ColumnElement } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import type { ColumnImpl, Table } from "../sql/schema.js";
 import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
-import { fireEach, type FlushContext } from "./unitofwork.js";
+import type { Result } from "../engine/result/index.js";
+import { takeValueRows } from "../engine/orm-rows.js";
+import { fireEach, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
   return mapper.inherits !== undefined && mapper.tables.length > 1;
 }
 
-/** One table of a joined hierarchy: the properties stored in it and its primary key columns. */
-interface TablePart {
+/** One table of a joined hierarchy: the properties stored in it and its primary key columns. @internal */
+export interface TablePart {
   readonly table: Table;
   /** Mapped properties whose column lives in this table. */
   readonly props: readonly ColumnProperty[];
@@ -28,7 +32,8 @@ interface TablePart {
   readonly pk: readonly (readonly [ColumnImpl, ColumnProperty])[];
 }
 
-function tableParts(mapper: Mapper): TablePart[] {
+/** The tables of a joined subclass, base first, with the properties each stores. @internal */
+export function tableParts(mapper: Mapper): TablePart[] {
   const chain: Mapper[] = [];
   for (let m: Mapper | undefined = mapper; m; m = m.inherits) chain.unshift(m);
   return mapper.tables.map((table) => {
@@ -38,7 +43,13 @@ function tableParts(mapper: Mapper): TablePart[] {
   });
 }
 
-/** INSERT joined-inheritance objects: one multi-row INSERT … RETURNING per table, base first. */
+/**
+ * INSERT joined-inheritance objects: one multi-row INSERT … RETURNING per table, base first; a
+ * subclass row copies the key its base row got. Returned rows are matched to objects by primary
+ * key wherever the key was sent (every subclass table, and the base table when the client or a
+ * batch-only driver's key allocation gave it), by position otherwise. On a batch-only driver the
+ * statements are queued for the commit batch: the unit of work has allocated every key first.
+ */
 export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   await fireEach(ctx, "beforeInsert", mapper, states);
   const vp = mapper.versionProp;
@@ -66,21 +77,31 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
       });
       const stmt = insert(part.table);
       if (fetch.length === 0) {
-        await ctx.connection.execute(stmt, rows);
+        await run(ctx, stmt, rows);
         continue;
       }
-      const returning = fetch.map((p) => p.column);
-      let out: { _tuple(): unknown }[];
-      if (rows.length && Object.keys(rows[0]).length) out = (await ctx.connection.execute(stmt.returning(...returning), rows)).all();
-      else {
-        // No values at all: one DEFAULT VALUES statement per row.
-        out = [];
-        for (let i = 0; i < group.length; i++) out.push(...(await ctx.connection.execute(stmt.returning(...returning))).all());
-      }
-      group.forEach((st, i) => {
-        const row = out[i]._tuple() as unknown[];
-        fetch.forEach((p, j) => (st.dict[p.key] = row[j]));
-      });
+      // The key columns, when sent, come back after the fetched ones to match rows to objects.
+      const keyProps = part.pk.map(([, p]) => p);
+      const keySent = keyProps.every((p) => !fetch.includes(p));
+      const returning = [...fetch.map((p) => p.column), ...(keySent ? part.pk.map(([col]) => col) : [])];
+      const apply = (targets: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
+        const out = takeValueRows(res);
+        if (out.length !== targets.length) {
+          throw new InvalidRequestError(`INSERT into '${part.table.name}' returned ${out.length} row(s) for ${targets.length} new ${mapper.className} object(s)`);
+        }
+        const byKey = keySent && targets.length > 1 ? matchBySentinel(targets, out, keyProps, fetch.length) : undefined;
+        targets.forEach((st, i) => {
+          const row = byKey ? byKey[i] : out[i];
+          fetch.forEach((p, j) => {
+            st.dict[p.key] = row[j];
+            // Applied after the commit batch ran: the object is already persistent.
+            if (st.status === "persistent") st.committed[p.key] = row[j];
+          });
+        });
+      };
+      if (rows.length && Object.keys(rows[0]).length) await run(ctx, stmt.returning(...returning), rows, apply(group));
+      // No values at all: one DEFAULT VALUES statement per row.
+      else for (const st of group) await run(ctx, stmt.returning(...returning), undefined, apply([st]));
     }
   }
   await fireEach(ctx, "afterInsert", mapper, states);
@@ -118,15 +139,22 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
       return r;
     });
     const returning = onupdate.map((p) => p.column);
-    const res = returning.length ? await ctx.connection.execute(stmt.returning(...returning), params) : await ctx.connection.execute(stmt, params);
-    const matched = returning.length ? res.all().length : res.rowsAffected;
-    if (matched >= 0 && matched !== group.length) {
-      throw new StaleDataError(`UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
-    }
-    if (returning.length) {
-      const rows = res.all();
-      group.forEach((st, i) => onupdate.forEach((p, j) => (st.dict[p.key] = (rows[i]._tuple() as unknown[])[j])));
-    }
+    await run(ctx, returning.length ? stmt.returning(...returning) : stmt, params, (res) => {
+      const rows = returning.length ? res.all() : undefined;
+      const matched = rows ? rows.length : res.rowsAffected;
+      if ((rows || matched >= 0) && matched !== group.length) {
+        throw new StaleDataError(`UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
+      }
+      if (rows) {
+        group.forEach((st, i) =>
+          onupdate.forEach((p, j) => {
+            const v = (rows[i]._tuple() as unknown[])[j];
+            st.dict[p.key] = v;
+            if (ctx.batch) st.committed[p.key] = v;
+          }),
+        );
+      }
+    });
   }
   if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
   await fireEach(ctx, "afterUpdate", mapper, group);
@@ -143,24 +171,32 @@ export async function deleteJoinedStates(ctx: FlushContext, mapper: Mapper, stat
   for (const part of tableParts(mapper).reverse()) {
     const isBase = part.table === mapper.base.table;
     const pkValue = (st: InstanceState) => part.pk.map(([, p]) => st.committed[p.key] ?? st.dict[p.key]);
+    // Counted as each statement's result arrives (now, or when the commit batch ran).
     let deleted = 0;
+    let statements = 0;
+    let seen = 0;
+    const count = (r: Result<unknown[], Record<string, unknown>>): void => {
+      deleted = r.rowsAffected < 0 || deleted < 0 ? -1 : deleted + r.rowsAffected;
+      if (++seen === statements && deleted >= 0 && deleted !== states.length) {
+        throw new StaleDataError(`DELETE statement on table '${part.table.name}' expected to delete ${states.length} row(s); ${deleted} were matched.`);
+      }
+    };
     if (isBase && vp) {
       const stmt = delete_(part.table).where(...part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`))), vp.column.eq(bindparam("_version_old")));
+      statements = states.length;
       for (const st of states) {
         const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
         part.pk.forEach(([col], i) => (r[`_pk_${col.key}`] = pkValue(st)[i]));
-        deleted += (await ctx.connection.execute(stmt, r)).rowsAffected;
+        await run(ctx, stmt, r, count);
       }
     } else {
+      statements = Math.ceil(states.length / 500);
       for (let i = 0; i < states.length; i += 500) {
         const batch = states.slice(i, i + 500).map(pkValue);
         const cols = part.pk.map(([col]) => col);
         const cond = cols.length === 1 ? cols[0].in(batch.map((v) => v[0])) : tuple(...cols).in(batch);
-        deleted += (await ctx.connection.execute(delete_(part.table).where(cond))).rowsAffected;
+        await run(ctx, delete_(part.table).where(cond), undefined, count);
       }
-    }
-    if (deleted >= 0 && deleted !== states.length) {
-      throw new StaleDataError(`DELETE statement on table '${part.table.name}' expected to delete ${states.length} row(s); ${deleted} were matched.`);
     }
   }
   await fireEach(ctx, "afterDelete", mapper, states);

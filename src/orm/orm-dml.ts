@@ -2,6 +2,8 @@
  * ORM-enabled INSERT, UPDATE and DELETE (SQLAlchemy 2.0): bulk INSERT (returning objects),
  * bulk UPDATE by primary key, and criteria UPDATE/DELETE with `synchronizeSession`
  * ("auto" | "evaluate" | "fetch" | false) keeping identity-mapped objects in step.
+ * Inheritance: a single-table subclass's statements carry its discriminator criterion and its
+ * bulk INSERT rows its polymorphic identity; joined-table subclasses go through joined-dml.ts.
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
@@ -15,6 +17,8 @@ import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { stateOf, type InstanceState } from "./state.js";
 import type { AsyncSession, SessionExecuteOptions } from "./session.js";
 import { WRITE_ONLY_PARENT } from "./write-only.js";
+import { isMultiTableMapper } from "./inheritance.js";
+import { joinedBulkInsert, joinedBulkUpdate, joinedCriteriaStatement } from "./joined-dml.js";
 
 /** Whether a statement is DML against a mapped class. */
 export function isOrmDml(stmt: unknown): stmt is UpdateBase {
@@ -68,6 +72,11 @@ async function ormInsert(
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   ({ stmt, params } = applyFixedValues(mapper, stmt, params));
+  ({ stmt, params } = withPolymorphicIdentity(mapper, stmt, params));
+  // Joined-table inheritance: one INSERT per table, base first (joined-dml.ts).
+  if (isMultiTableMapper(mapper) && params !== undefined) {
+    return joinedBulkInsert(session, conn, mapper, stmt, Array.isArray(params) ? params : [params as Readonly<Record<string, unknown>>], returnsEntity);
+  }
   const rows = params === undefined ? undefined : Array.isArray(params) ? params.map((r) => toColumnKeys(mapper, r, "ORM bulk insert")) : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert");
   if (!returnsEntity) return conn.execute(stmt, rows);
   // RETURNING the entity: select every loaded column and build identity-mapped objects.
@@ -117,6 +126,25 @@ async function ormInsert(
 }
 
 /**
+ * The discriminator of a class in an inheritance hierarchy, filled in with the class's
+ * polymorphic identity wherever a parameter set (or the single values() row) leaves it out, as
+ * SQLAlchemy's ORM bulk INSERT does. Rows given an explicit value keep it; a multi-row values()
+ * is left as written.
+ */
+function withPolymorphicIdentity(mapper: Mapper, stmt: Insert, params: ExecuteParams | undefined): { stmt: Insert; params: ExecuteParams | undefined } {
+  const disc = mapper.base.polymorphicOn;
+  const id = mapper.polymorphicIdentity;
+  if (!disc || id === undefined) return { stmt, params };
+  const k = disc.key;
+  if (params === undefined) {
+    if (stmt.isMultiValues || stmt.valueRows?.[0]?.has(disc.column as never)) return { stmt, params };
+    return { stmt: stmt.values({ [disc.column.key]: id } as never), params };
+  }
+  const fill = (r: Readonly<Record<string, unknown>>) => (r[k] === undefined ? { ...r, [k]: id } : r);
+  return { stmt, params: Array.isArray(params) ? params.map(fill) : fill(params as Readonly<Record<string, unknown>>) };
+}
+
+/**
  * Values fixed on the statement — a write-only collection's foreign key (annotation), or one
  * `values({…})` row — combined with a list of parameter sets: each set gets the fixed values
  * (the sets win), so `session.execute(user.notes.insert(), [{ body: "a" }, { body: "b" }])` and
@@ -150,6 +178,7 @@ async function bulkUpdateByPk(conn: AsyncConnection, mapper: Mapper, stmt: Updat
   if (stmt.whereCriteria.length || stmt.setValues) {
     throw new InvalidRequestError("ORM bulk UPDATE by primary key takes no WHERE or values(); pass a list of parameter sets including the primary key");
   }
+  if (isMultiTableMapper(mapper)) return joinedBulkUpdate(conn, mapper, params);
   const pkKeys = mapper.pkProps.map((p) => p.key);
   const groups = new Map<string, Record<string, unknown>[]>();
   for (const row of params) {
@@ -199,19 +228,28 @@ async function criteriaDml(
     }
   }
   const useFetch = mode === "fetch" || (mode === "auto" && !matcher);
-  const pkCols = mapper.pkProps.map((p) => p.column);
+  // Joined-table inheritance: one statement against one table of the hierarchy (joined-dml.ts).
+  const joined = isMultiTableMapper(mapper) ? joinedCriteriaStatement(mapper, stmt, conn.dialectName) : undefined;
+  if (joined && returnsEntity) {
+    throw new InvalidRequestError(`${stmt instanceof Update ? "UPDATE" : "DELETE"} of ${mapper.className} (joined-table inheritance) … returning(${mapper.className}) is not supported; return columns, or select the objects afterwards`);
+  }
+  const pkCols = joined ? joined.pkCols : mapper.pkProps.map((p) => p.column);
   const extraReturning = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper));
   const retCols = returnsEntity ? mapper.defaultLoadProps.map((p) => p.column) : [];
   const core = Object.create(Object.getPrototypeOf(stmt)) as Update | Delete;
   const fetchCols = useFetch ? pkCols : [];
-  Object.assign(core, stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
+  Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
+  // Single-table inheritance: a subclass's statement touches only its rows (`kind IN (…)`).
+  const discriminator = mapper.polymorphicCriterion();
+  if (discriminator) Object.assign(core, { whereCriteria: [...core.whereCriteria, discriminator] });
   const res = await conn.execute(core, params);
   const rows = core.returningColumns.length ? res.all().map((r) => r._tuple() as unknown[]) : [];
   const affected = core.returningColumns.length ? rows.length : res.rowsAffected;
   // Which identity-mapped objects were affected?
   let affectedStates: InstanceState[] = [];
   if (mode !== false) {
-    const candidates = [...session.identityMap.values()].map((o) => stateOf(o)!).filter((s) => s.mapper === mapper);
+    // Objects of the class and its subclasses (a subclass object is also a row of this class).
+    const candidates = [...session.identityMap.values()].map((o) => stateOf(o)!).filter((s) => s.mapper.isA(mapper));
     if (useFetch) {
       const keys = new Set(rows.map((r) => mapper.identityKey(r.slice(0, pkCols.length))));
       affectedStates = candidates.filter((s) => s.key && keys.has(s.key));

@@ -15,7 +15,11 @@
  *   else CircularDependencyError.
  * - UPDATEs set only changed columns; updates of the same shape run as one executemany; a
  *   version-id column is checked and incremented (StaleDataError when a row did not match).
- * - Many-to-many association rows are inserted after the INSERTs and removed before DELETEs.
+ * - Many-to-many association rows are inserted after the INSERTs and removed before DELETEs;
+ *   a custom primaryjoin/secondaryjoin narrows those DELETEs to the rows it identifies and fills
+ *   its `secondary.col = value` terms into new rows (association.ts).
+ * - Joined-table inheritance writes one statement per table (inheritance.ts); on batch-only
+ *   drivers its keys are always allocated before the batch, since each subclass row copies one.
  * - DELETEs run children first, batched by primary key (version-checked rows one by one).
  * - When the flush fails, every object it touched gets back its pre-flush state (values,
  *   committed snapshot, status, identity key); the caller rolls the transaction back. Plain new
@@ -38,6 +42,7 @@ import { takeValueRows } from "../engine/orm-rows.js";
 import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { copyDict, modifiedStates, newDict, stateOf, type InstanceState } from "./state.js";
+import { associationCriteria } from "./association.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
@@ -88,8 +93,8 @@ export interface BatchFlush {
   readonly allocateAll?: boolean;
 }
 
-/** Execute now, or queue for the commit batch; `after` sees the result either way. */
-async function run(ctx: FlushContext, stmt: ClauseElement, params?: ExecuteParams, after?: (r: Result<unknown[], Record<string, unknown>>) => void): Promise<void> {
+/** Execute now, or queue for the commit batch; `after` sees the result either way. @internal */
+export async function run(ctx: FlushContext, stmt: ClauseElement, params?: ExecuteParams, after?: (r: Result<unknown[], Record<string, unknown>>) => void): Promise<void> {
   if (ctx.batch) return ctx.batch.queue(stmt, params, after);
   const r = await ctx.connection.execute(stmt, params);
   after?.(r as Result<unknown[], Record<string, unknown>>);
@@ -683,7 +688,8 @@ async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents
       ? pairs[0][1].in(vals.map((v) => v[0]))
       : tuple(...pairs.map(([, remote]) => remote)).in(vals);
     const cols = select(...props.map((p) => p.column));
-    const q = (m2m ? cols.join(rel.secondary!, rel.secondaryjoin as never) : cols).where(cond);
+    // Many-to-many: only the association rows this relationship's join owns (e.g. `kind = 'fav'`).
+    const q = m2m ? cols.join(rel.secondary!, rel.secondaryjoin as never).where(cond, ...associationCriteria(rel).where) : cols.where(cond);
     const res = ctx.batch ? await ctx.batch.direct(q) : await ctx.connection.execute(q);
     for (const row of res.all()) {
       const raw = row._tuple() as unknown[];
@@ -980,8 +986,9 @@ function insertShape(mapper: Mapper, sig: number | string): InsertShape {
  * The RETURNING row of each state, found by the client-given primary key that follows the
  * fetched columns in each row. Falls back to position (undefined) when a key doesn't match
  * exactly, e.g. a value the driver returns in another JS type than the one given.
+ * @internal
  */
-function matchBySentinel(states: readonly InstanceState[], out: readonly (readonly unknown[])[], sentinel: readonly ColumnProperty[], offset: number): (readonly unknown[])[] | undefined {
+export function matchBySentinel(states: readonly InstanceState[], out: readonly (readonly unknown[])[], sentinel: readonly ColumnProperty[], offset: number): (readonly unknown[])[] | undefined {
   const n = sentinel.length;
   const keyAt = (vals: readonly unknown[]): unknown => (n === 1 ? vals[0] : JSON.stringify(vals, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)));
   const rows = new Map<unknown, readonly unknown[]>();
@@ -1183,15 +1190,26 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
     const r: Record<string, unknown> = {};
     for (const [local, sec] of a.rel.secondarySyncPairs) r[sec.key] = a.parent.dict[propKey(a.rel.parent, local)];
     for (const [tcol, sec] of a.rel.targetSecondaryPairs) r[sec.key] = a.child.dict[propKey(a.rel.mapper, tcol)];
+    // `secondary.kind = 'fav'` in the join: the new row must be one the relationship loads back.
+    for (const [k, v] of associationCriteria(a.rel).fixed) if (!(k in r)) r[k] = v;
     return r;
   };
+  // Grouped by association table and the relationship's own association-row terms: relationships
+  // sharing a table through different discriminators own different rows.
   const bySecondary = (list: M2MRow[]) => {
-    const out = new Map<TableClause, { cols: string[]; rows: Record<string, unknown>[]; seen: Set<string> }>();
+    const out = new Map<string, { sec: TableClause; where: readonly ColumnElement<unknown, string>[]; keyCols: string[]; cols: string[]; rows: Record<string, unknown>[]; seen: Set<string> }>();
     for (const a of list) {
       const sec = a.rel.secondary!;
+      const crit = associationCriteria(a.rel);
       const row = rowFor(a);
-      let e = out.get(sec);
-      if (!e) out.set(sec, (e = { cols: Object.keys(row).sort(), rows: [], seen: new Set() }));
+      const gk = `${sec.keyId()}|${crit.signature}`;
+      let e = out.get(gk);
+      if (!e) {
+        // In the association table's column order, whichever side of a bidirectional pair comes first.
+        const keys = new Set([...a.rel.secondarySyncPairs, ...a.rel.targetSecondaryPairs].map(([, c]) => c.key));
+        const keyCols = sec.columnList.map((c) => c.key).filter((k) => keys.has(k));
+        out.set(gk, (e = { sec, where: crit.where, keyCols, cols: Object.keys(row).sort(), rows: [], seen: new Set() }));
+      }
       const sig = JSON.stringify(e.cols.map((c) => row[c]));
       if (e.seen.has(sig)) continue;
       e.seen.add(sig);
@@ -1200,12 +1218,13 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
     return out;
   };
   // Removed pairs: one DELETE per association table (row-value IN for the key pairs).
-  for (const [sec, { cols, rows }] of bySecondary(removes)) {
+  for (const { sec, where, keyCols: cols, rows } of bySecondary(removes).values()) {
+    // The key columns identify the pair; the relationship's own terms (where) pick its rows.
     const c = cols.map((k) => sec.c[k]);
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       const cond: ColumnElement<unknown, string> = c.length === 1 ? c[0].in(chunk.map((r) => r[cols[0]])) : tuple(...c).in(chunk.map((r) => cols.map((k) => r[k])));
-      await run(ctx, delete_(sec).where(cond));
+      await run(ctx, delete_(sec).where(cond, ...where));
     }
   }
   // Association rows of deleted objects (either side), by the deleted objects' keys whether or
@@ -1213,29 +1232,30 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
   // table and side, batched by IN (a tuple IN for composite keys). passiveDeletes leaves an
   // unloaded collection's rows to the database's ON DELETE CASCADE (SQLAlchemy's
   // passive_deletes=True does not load it either).
-  const del = new Map<string, { sec: TableClause; cols: ColumnElement<unknown, string>[]; values: unknown[][] }>();
+  const del = new Map<string, { sec: TableClause; cols: ColumnElement<unknown, string>[]; where: readonly ColumnElement<unknown, string>[]; values: unknown[][] }>();
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
       if (rel.direction !== "MANYTOMANY" || rel.viewonly || !rel.secondarySyncPairs.length) continue;
       if (rel.options.passiveDeletes && !(rel.key in st.dict)) continue;
       const pairs = rel.secondarySyncPairs;
-      const sig = `${rel.secondary!.keyId()}|${pairs.map(([, c]) => c.key).join(",")}`;
+      const crit = associationCriteria(rel);
+      const sig = `${rel.secondary!.keyId()}|${pairs.map(([, c]) => c.key).join(",")}|${crit.byParentSignature}`;
       let e = del.get(sig);
-      if (!e) del.set(sig, (e = { sec: rel.secondary!, cols: pairs.map(([, c]) => c), values: [] }));
+      if (!e) del.set(sig, (e = { sec: rel.secondary!, cols: pairs.map(([, c]) => c), where: crit.byParentWhere, values: [] }));
       const v = pairs.map(([local]) => dbValue(st, rel.parent, local));
       if (v.every((x) => x != null)) e.values.push(v);
     }
   }
-  for (const { sec, cols, values } of del.values()) {
+  for (const { sec, cols, where, values } of del.values()) {
     for (let i = 0; i < values.length; i += 500) {
       const chunk = values.slice(i, i + 500);
       const cond: ColumnElement<unknown, string> = cols.length === 1 ? cols[0].in(chunk.map((v) => v[0])) : tuple(...cols).in(chunk);
-      await run(ctx, delete_(sec).where(cond));
+      await run(ctx, delete_(sec).where(cond, ...where));
     }
   }
   // Added pairs: one multi-row INSERT per association table.
   const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
-  for (const [sec, { rows }] of bySecondary(live)) await run(ctx, insert(sec as never), rows);
+  for (const { sec, rows } of bySecondary(live).values()) await run(ctx, insert(sec as never), rows);
 }
 
 /**
@@ -1397,6 +1417,13 @@ function autoincrementKey(m: Mapper): ColumnProperty | undefined {
   const pk = m.pkProps;
   return pk.length === 1 && pk[0].column.autoincrement ? pk[0] : undefined;
 }
+/**
+ * The table holding a mapper's autoincrement key: its own, or for a joined-table subclass the
+ * base table (whose rows generate the key the subclass rows copy).
+ */
+function keyTable(m: Mapper): Table {
+  return m.pkProps[0].column.table as Table;
+}
 /** True when a state's key is generated inside a queued INSERT that has not run yet. */
 function keyAwaitsBatch(st: InstanceState): boolean {
   if (!awaitingBatchKey.has(st) || st.status !== "persistent") return false;
@@ -1416,8 +1443,9 @@ function keyAwaitsBatch(st: InstanceState): boolean {
  * dependencies needs no request before the batch. On SQLite a table is allocated all-or-nothing
  * within one flush, so rows inserted without a key cannot take a key allocated to a later row.
  * @returns the pending states whose key is generated in the batch (applied when it has run).
+ * Joined-table inheritance rows always get their key here: each subclass row copies it.
  * @throws InvalidRequestError when this flush needs the key of an object an earlier flush of the
- *   same transaction queued without one, or for joined-table inheritance.
+ *   same transaction queued without one.
  */
 async function assignBatchKeys(
   ctx: FlushContext,
@@ -1455,9 +1483,8 @@ async function assignBatchKeys(
   const neededMappers = new Set<Mapper>();
   for (const st of pending) {
     const m = st.mapper;
-    if (isMultiTableMapper(m)) {
-      throw new InvalidRequestError(`Flushing joined-table inheritance (${m.className}) is not supported on batch-only drivers (${ctx.connection.engine.driver.name}) yet; use a driver with interactive transactions`);
-    }
+    // Joined-table inheritance: the subclass rows carry the base row's key, so it is always needed.
+    if (isMultiTableMapper(m)) needed.add(st);
     for (const p of m.columnProps) {
       const d = p.column.default;
       if (st.dict[p.key] !== undefined || d === undefined || d instanceof ColumnElement) continue;
@@ -1472,8 +1499,10 @@ async function assignBatchKeys(
   }
   const needs = new Map<Mapper, InstanceState[]>();
   const deferred = new Set<InstanceState>();
+  // SQLite allocates a table all-or-nothing, also across the mappers of one inheritance hierarchy.
+  const neededTables = new Set([...neededMappers].map(keyTable));
   for (const [m, states] of byMapper) {
-    if (!neededMappers.has(m)) {
+    if (pg ? !neededMappers.has(m) : !neededTables.has(keyTable(m))) {
       for (const st of states) deferred.add(st);
       continue;
     }
@@ -1484,7 +1513,10 @@ async function assignBatchKeys(
   if (!pg) {
     let counts = unallocatedRows.get(batch.assignedKeys);
     if (!counts) unallocatedRows.set(batch.assignedKeys, (counts = new Map()));
-    for (const st of deferred) counts.set(st.mapper.table, (counts.get(st.mapper.table) ?? 0) + 1);
+    for (const st of deferred) {
+      const table = keyTable(st.mapper);
+      counts.set(table, (counts.get(table) ?? 0) + 1);
+    }
   }
   for (const st of deferred) {
     awaitingBatchKey.add(st);
@@ -1498,13 +1530,14 @@ async function assignBatchKeys(
   const binds: Record<string, unknown> = {};
   const parts = entries.map(([m, states], i) => {
     const col = m.pkProps[0].column;
+    const table = keyTable(m);
     if (pg) {
-      binds[`t${i}`] = m.table.schema ? `${quote(m.table.schema)}.${quote(m.table.name)}` : quote(m.table.name);
+      binds[`t${i}`] = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
       binds[`c${i}`] = col.name;
       binds[`n${i}`] = states.length;
       return `SELECT ${i} AS t, nextval(pg_get_serial_sequence(:t${i}, :c${i})) AS v FROM generate_series(1, CAST(:n${i} AS INTEGER))`;
     }
-    return `SELECT ${i} AS t, COALESCE(MAX(${quote(col.name)}), 0) AS v FROM ${quote(m.table.name)}`;
+    return `SELECT ${i} AS t, COALESCE(MAX(${quote(col.name)}), 0) AS v FROM ${quote(table.name)}`;
   });
   const res = await batch.direct(text(parts.join(" UNION ALL ")).bindparams(binds));
   const got = new Map<number, unknown[]>();
@@ -1523,10 +1556,11 @@ async function assignBatchKeys(
       return;
     }
     // Rows queued earlier in this transaction without a key take the next keys when the batch runs.
-    const base = Math.max(Number(vals[0] ?? 0), batch.assignedKeys.get(m.table) ?? 0) + (counts?.get(m.table) ?? 0);
+    const table = keyTable(m);
+    const base = Math.max(Number(vals[0] ?? 0), batch.assignedKeys.get(table) ?? 0) + (counts?.get(table) ?? 0);
     states.forEach((st, j) => (st.dict[key] = base + j + 1));
-    batch.assignedKeys.set(m.table, base + states.length);
-    counts?.delete(m.table);
+    batch.assignedKeys.set(table, base + states.length);
+    counts?.delete(table);
   });
   return deferred;
 }

@@ -94,7 +94,13 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   }
   /** Resolve a column key or name of the target table. @internal */
   columnFor(key: string, what: string): ColumnClause<unknown, string> {
-    const c = this.table.c[key] ?? this.table.columnList.find((x) => x.name === key);
+    let c = this.table.c[key] ?? this.table.columnList.find((x) => x.name === key);
+    if (!c && this.entity) {
+      // An ORM entity maps attributes of several tables (joined-table inheritance): `update(Engineer).values({ name })`.
+      const attr = (this.entity as { _attributeFor?: (k: string) => ColumnElement<unknown, string> | undefined })._attributeFor?.(key);
+      const col = (attr as { column?: unknown } | undefined)?.column;
+      if (col instanceof ColumnClause) c = col as ColumnClause<unknown, string>;
+    }
     if (!c) {
       throw new ArgumentError(`${what}: unknown column '${key}' for table '${this.table.describeName()}' (Unconsumed column names: ${key})`);
     }
