@@ -16,7 +16,7 @@ import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
-import { fireEach, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
+import { applyUpdateResult, fireEach, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
@@ -139,22 +139,9 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
       return r;
     });
     const returning = onupdate.map((p) => p.column);
-    await run(ctx, returning.length ? stmt.returning(...returning) : stmt, params, (res) => {
-      const rows = returning.length ? res.all() : undefined;
-      const matched = rows ? rows.length : res.rowsAffected;
-      if ((rows || matched >= 0) && matched !== group.length) {
-        throw new StaleDataError(`UPDATE statement on table '${part.table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
-      }
-      if (rows) {
-        group.forEach((st, i) =>
-          onupdate.forEach((p, j) => {
-            const v = (rows[i]._tuple() as unknown[])[j];
-            st.dict[p.key] = v;
-            if (ctx.batch) st.committed[p.key] = v;
-          }),
-        );
-      }
-    });
+    await run(ctx, returning.length ? stmt.returning(...returning) : stmt, params, (res) =>
+      applyUpdateResult(ctx, res, part.table.name, group, onupdate),
+    );
   }
   if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
   await fireEach(ctx, "afterUpdate", mapper, group);

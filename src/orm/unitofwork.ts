@@ -1162,25 +1162,40 @@ async function runUpdates(
       }
       return r;
     });
-    await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, params, (res) => {
-      const rows = returned.length ? res.all() : undefined;
-      const matched = rows ? rows.length : res.rowsAffected;
-      if ((rows || matched >= 0) && matched !== group.length) {
-        throw new StaleDataError(`UPDATE statement on table '${table.name}' expected to update ${group.length} row(s); ${matched} were matched.`);
-      }
-      if (rows) {
-        group.forEach((st, i) =>
-          returned.forEach((p, j) => {
-            const v = (rows[i]._tuple() as unknown[])[j];
-            st.dict[p.key] = v;
-            if (ctx.batch) st.committed[p.key] = v;
-          }),
-        );
-      }
-    });
+    await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, params, (res) =>
+      applyUpdateResult(ctx, res, table.name, group, returned),
+    );
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     await fireEach(ctx, "afterUpdate", mapper, group);
   }
+}
+
+/**
+ * Check an UPDATE group's matched row count (StaleDataError when a row was gone or its version
+ * changed) and copy the values its RETURNING brought back (`returned`, in RETURNING order) into
+ * each object, in `group` order.
+ * @internal Shared by single-table and joined-table (inheritance.ts) updates.
+ */
+export function applyUpdateResult(
+  ctx: FlushContext,
+  res: Result<unknown[], Record<string, unknown>>,
+  tableName: string,
+  group: readonly InstanceState[],
+  returned: readonly ColumnProperty[],
+): void {
+  const rows = returned.length ? res.all() : undefined;
+  const matched = rows ? rows.length : res.rowsAffected;
+  if ((rows || matched >= 0) && matched !== group.length) {
+    throw new StaleDataError(`UPDATE statement on table '${tableName}' expected to update ${group.length} row(s); ${matched} were matched.`);
+  }
+  if (!rows) return;
+  group.forEach((st, i) =>
+    returned.forEach((p, j) => {
+      const v = (rows[i]!._tuple() as unknown[])[j];
+      st.dict[p.key] = v;
+      if (ctx.batch) st.committed[p.key] = v;
+    }),
+  );
 }
 
 async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>): Promise<void> {
