@@ -12,8 +12,12 @@
  *    collections ({@link processRawRows}: from the driver's rows, processing values as they are
  *    read).
  * 3. {@link postLoad} runs selectin loads: one `SELECT … WHERE key IN (…)` per relationship
- *    level and batch of 500 parents.
- * 4. {@link ormResult} wraps the tuples in a Result that enforces 2.0's `unique()` rule.
+ *    level and batch of 500 parents, selecting each column once (the parent key is read from the
+ *    loaded entity's own column when it loads it, as SQLAlchemy's SelectInLoader does).
+ * 4. {@link ormResult} wraps the tuples in a Result that enforces 2.0's `unique()` rule. Its
+ *    columns are addressed by key (SQLAlchemy's ORM keys: `select(User.id, Address.id)` →
+ *    `["id", "id"]`) and by object: the entity, the ORM attribute or the column behind it
+ *    (`row._mapping.get(Address.id)`, SQLAlchemy's `row._mapping[Address.id]`).
  *
  * Loader strategy of a relationship at one point of the load path: an explicit option for that
  * relationship wins; else a `"*"` option at that node (`raiseload("*")`); else the
@@ -404,10 +408,16 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   /** Aliases the loader itself made: criteria always apply to them. */
   const joinedAliases = new Set<FromClause>();
 
+  // Where each entity column sits in the row, for the loader's own key columns (below).
+  const entityColumnAt = new Map<unknown, number>();
   const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean): EntitySlot => {
     const props = propsToLoad(mapper, node.columns);
     const offset = cols.length;
-    for (const p of props) cols.push(from === mapper.table ? p.column : from.correspondingColumn(p.column)!);
+    for (const p of props) {
+      const col = from === mapper.table ? p.column : from.correspondingColumn(p.column)!;
+      if (!entityColumnAt.has(col)) entityColumnAt.set(col, cols.length);
+      cols.push(col);
+    }
     const exprs: ExpressionSlot[] = [];
     const nullExprs: string[] = [];
     for (const { key, expr } of exprsToLoad(mapper, node.columns, withExprs)) {
@@ -485,12 +495,15 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   }
   const rootSlots: EntitySlot[] = [];
   const polyFroms: FromClause[] = [];
+  // Per slot, the objects that address it in the result (`row._mapping.get(Address.id)`).
+  const targets: (readonly object[])[] = [];
   for (const raw of stmt.rawColumns) {
     const ent = entityOf(raw);
     if (ent) {
       const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false);
       slots.push(slot);
       rootSlots.push(slot);
+      targets.push([raw as object]);
       if (ent.from === ent.mapper.table) addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
       if (!criteriaDone.has(ent.from)) {
         criteriaDone.add(ent.from);
@@ -499,14 +512,26 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
     } else if (raw instanceof FromClause) {
       for (const c of raw.columnList) {
         slots.push({ kind: "column", offset: cols.length, name: c.key });
+        targets.push([c]);
         cols.push(c);
       }
     } else if (isColumnExpressionProperty(raw)) {
       slots.push({ kind: "column", offset: cols.length, name: raw.key ?? `col_${cols.length}` });
+      targets.push([raw]);
       cols.push(raw.key ? new Label(raw.key, raw) : raw);
     } else if (raw instanceof ColumnElement) {
-      slots.push({ kind: "column", offset: cols.length, name: raw.key ?? `col_${cols.length}` });
-      cols.push(raw);
+      const name = raw.key ?? `col_${cols.length}`;
+      const column = raw instanceof InstrumentedAttribute ? raw.column : raw;
+      targets.push(column === raw ? [raw] : [raw, column]);
+      // A selectin load's key columns (`select(Address, Address.userId)`, built by the loader
+      // only) are read where the entity already selects them: SQLAlchemy's ORM selects each of
+      // those columns once. A user's statement keeps every column it names.
+      const at = nested ? entityColumnAt.get(column) : undefined;
+      if (at !== undefined) slots.push({ kind: "column", offset: at, name });
+      else {
+        slots.push({ kind: "column", offset: cols.length, name });
+        cols.push(raw);
+      }
     } else throw new ArgumentError(`ORM select: unsupported columns-clause element ${String(raw)}`);
   }
   // Criteria for entities of the statement's explicit FROM list (selectFrom(User)).
@@ -521,7 +546,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
     slots, cols, joins, eagerOrder, polyFroms, extraWhere, setupJoins, hasJoinedCollections, hasJoinedEagerCollections, criteria,
     expressions: withExprs,
     needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
-    meta: ormResultMetadata(slots.map((s) => s.name)),
+    meta: ormResultMetadata(slots.map((s) => s.name), targets),
   };
 }
 
@@ -917,7 +942,10 @@ const keyString = (k: readonly unknown[]): string => JSON.stringify(k, (_x, v: u
 /**
  * selectin loading (SQLAlchemy's `SelectInLoader`): one SELECT per batch of 500 parents,
  * `WHERE <key> IN (…)` (a tuple IN for composite keys), ordered by the relationship's orderBy;
- * the options below the relationship run on the loaded children in their own queries.
+ * the options below the relationship run on the loaded children in their own queries. The key
+ * columns are added to the entity's columns only where the entity does not select them already
+ * (a many-to-many's association columns, a deferred foreign key): `SELECT addresses.id,
+ * addresses.email_address, addresses.user_id FROM addresses WHERE addresses.user_id IN (…)`.
  * Many-to-one loads the targets by primary key and skips the query when every target is
  * already in the identity map and nothing below it is to be loaded.
  */
@@ -1172,24 +1200,58 @@ function guardUnique<R extends object>(result: R): R {
   return result;
 }
 
-/**
- * One metadata object per key list: the result layer caches its row class per metadata
- * object, so reusing it avoids rebuilding the row shape on every execution.
- */
-const ormMetadataCache = new Map<string, ResultMetadataLike>();
-/** @internal */
+/** @internal Result metadata of ORM rows: one column per slot, values already final. */
 export interface ResultMetadataLike {
   readonly keys: readonly string[];
   readonly processors: readonly undefined[];
+  /** Per slot: the entity (class or aliased class), or the attribute and its column. */
+  readonly targets: readonly (readonly object[])[];
 }
-/** @internal */
-export function ormResultMetadata(keys: string[]): ResultMetadataLike {
-  const sig = keys.join("\u0000");
-  let m = ormMetadataCache.get(sig);
-  if (!m) {
-    m = { keys, processors: keys.map(() => undefined) };
-    if (ormMetadataCache.size < 1000) ormMetadataCache.set(sig, m);
+interface MetaNode {
+  next: WeakMap<object, MetaNode> | undefined;
+  metas: ResultMetadataLike[] | undefined;
+}
+/**
+ * Metadata objects in a trie keyed (weakly) by each slot's first target, each leaf holding the
+ * metadata built for those objects: the result layer caches its row class (and its object
+ * index) per metadata object, so a statement shape reuses one, and a lookup compares every key
+ * and target, so no statement ever gets another's targets.
+ */
+const metaRoot: MetaNode = { next: undefined, metas: undefined };
+/** Metadata kept per leaf; beyond it (a table whose columns keep changing) a fresh one is made. */
+const METAS_PER_LEAF = 8;
+
+function sameMeta(m: ResultMetadataLike, keys: readonly string[], targets: readonly (readonly object[])[]): boolean {
+  if (m.keys.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (m.keys[i] !== keys[i]) return false;
+    const a = m.targets[i];
+    const b = targets[i];
+    if (a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
   }
+  return true;
+}
+
+/**
+ * The metadata of ORM rows with these slot keys and per-slot target objects (see
+ * `ResultMetadata.targets`: `row._mapping.get(Address.id)`, `result.scalars(Address.id)`),
+ * shared by every statement of that shape. Runs once per planned statement, never per row.
+ * @internal
+ */
+export function ormResultMetadata(keys: readonly string[], targets: readonly (readonly object[])[]): ResultMetadataLike {
+  let node = metaRoot;
+  for (const t of targets) {
+    const first = t[0];
+    const map: WeakMap<object, MetaNode> = (node.next ??= new WeakMap());
+    let n = map.get(first);
+    if (n === undefined) map.set(first, (n = { next: undefined, metas: undefined }));
+    node = n;
+  }
+  const metas = (node.metas ??= []);
+  for (const m of metas) if (sameMeta(m, keys, targets)) return m;
+  const m: ResultMetadataLike = { keys: keys.slice(), processors: keys.map(() => undefined), targets: targets.map((t) => t.slice()) };
+  if (metas.length < METAS_PER_LEAF) metas.push(m);
   return m;
 }
 

@@ -154,8 +154,9 @@ describe.each(dialectTargets())("ofType(JoinedSubclass) on $name", (target) => {
     const sql = selects();
     expect(sql.length).toBe(2);
     expect(sql[0]).toBe(`SELECT ${C}.id, ${C}.name FROM ${C} ORDER BY ${C}.id`);
-    expect(sql[1]).toMatch(
-      new RegExp(`^SELECT ${E}\\.id, ${E}\\.name, ${E}\\.type, ${E}\\.company_id, ${G}\\.language, ${E}\\.company_id( AS \\w+)? FROM ${E} JOIN ${G} ON ${G}\\.id = ${E}\\.id WHERE ${E}\\.company_id IN \\(${d === "postgresql" ? "\\$1, \\$2, \\$3" : "\\?, \\?, \\?"}\\) ORDER BY ${E}\\.id$`),
+    // The key column is selected once (the entity's own company_id), as SQLAlchemy's SelectInLoader does.
+    expect(sql[1]).toBe(
+      `SELECT ${E}.id, ${E}.name, ${E}.type, ${E}.company_id, ${G}.language FROM ${E} JOIN ${G} ON ${G}.id = ${E}.id WHERE ${E}.company_id IN (${ph(1)}, ${ph(2)}, ${ph(3)}) ORDER BY ${E}.id`,
     );
   });
 
