@@ -53,6 +53,16 @@ export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col:
   return visit(expr) as E;
 }
 
+/** The tables whose columns an expression mentions (through ORM attributes too), added to `out`. */
+export function tablesOf(e: ClauseElement, out: Set<unknown> = new Set()): Set<unknown> {
+  adaptExpression(e, (c) => {
+    const base = c.baseColumn;
+    if (base instanceof ColumnClause) out.add(base.table);
+    return undefined;
+  });
+  return out;
+}
+
 /** Re-target an expression from a mapper's table to one of its aliases. */
 export function adaptToFrom<E extends ClauseElement>(expr: E, table: FromClause, to: FromClause): E {
   if (table === to) return expr;

@@ -19,7 +19,7 @@ import { ColumnClause } from "../sql/column.js";
 import { generateCacheKey } from "../sql/cache-key.js";
 import { select } from "../sql/selectable.js";
 import type { Table } from "../sql/schema.js";
-import { adaptExpression } from "./aliased.js";
+import { tablesOf } from "./aliased.js";
 import { InstrumentedAttribute, type RelationshipProperty } from "./mapper.js";
 
 /** The association-row terms of one many-to-many relationship. */
@@ -68,16 +68,6 @@ function isKeyEquality(term: ClauseElement): boolean {
   return term instanceof BinaryExpression && term.operator === "eq" && tableColumn(term.left) !== undefined && tableColumn(term.right) !== undefined;
 }
 
-/** The tables whose columns an expression mentions. */
-function tablesOf(e: ClauseElement): Set<unknown> {
-  const out = new Set<unknown>();
-  adaptExpression(e, (c) => {
-    const base = c.baseColumn;
-    if (base instanceof ColumnClause) out.add(base.table);
-    return undefined;
-  });
-  return out;
-}
 
 /**
  * The association-row terms of a many-to-many relationship (cached per relationship): terms on

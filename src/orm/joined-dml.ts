@@ -23,7 +23,7 @@ import type { ColumnImpl, Table } from "../sql/schema.js";
 import { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
 import type { AsyncConnection } from "../engine/connection.js";
-import { adaptExpression } from "./aliased.js";
+import { adaptExpression, tablesOf } from "./aliased.js";
 import { tableParts } from "./inheritance.js";
 import { InstrumentedAttribute, mapperOf, type ColumnProperty, type Mapper } from "./mapper.js";
 import { stateOf, type InstanceState } from "./state.js";
@@ -187,14 +187,6 @@ export async function joinedBulkUpdate(conn: AsyncConnection, mapper: Mapper, pa
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
 }
 
-/** The tables whose columns an expression mentions. */
-function tablesOf(e: ClauseElement, out: Set<unknown>): void {
-  adaptExpression(e, (c) => {
-    const base = c.baseColumn;
-    if (base instanceof ColumnClause) out.add(base.table);
-    return undefined;
-  });
-}
 
 /** The Core statement and the key columns identifying its rows, for a criteria UPDATE/DELETE of a joined subclass. */
 export interface JoinedCriteriaStatement {

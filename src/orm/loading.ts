@@ -39,7 +39,7 @@ import { Alias, FromClause, Join, Select, select, type SelectArg, type SetupJoin
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
-import { adaptExpression, adaptToFrom, type AliasedClass } from "./aliased.js";
+import { adaptExpression, adaptToFrom, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
@@ -1104,15 +1104,6 @@ function joinExtras(rel: RelationshipProperty): JoinExtras {
 function baseColumnOf(x: unknown): unknown {
   const c = x instanceof ColumnElement && "column" in x && (x as { column?: unknown }).column instanceof ColumnClause ? (x as { column: ColumnClause<unknown, string> }).column : x;
   return c instanceof ColumnClause ? c.baseColumn : undefined;
-}
-function tablesOf(e: ClauseElement): Set<unknown> {
-  const out = new Set<unknown>();
-  adaptExpression(e, (c) => {
-    const base = c.baseColumn;
-    if (base instanceof ColumnClause) out.add(base.table);
-    return undefined;
-  });
-  return out;
 }
 
 /** Attribute key of a mapper's column. */
