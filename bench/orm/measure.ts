@@ -1,8 +1,13 @@
 /**
  * Running the variants of one suite on one database: a warm-up at a fraction of the size, then
- * one timed run at full size after a full GC (three, median kept, when a run is short next to
- * the budget), with the raw driver's variant(s) timed first and
- * again last so machine drift lands on both sides; the raw baseline is the fastest raw run.
+ * timed runs at full size, each after a full GC.
+ *
+ * Every other variant is timed in pairs with the raw baseline (the raw variant that was fastest
+ * in a first pass): raw, then the variant, five pairs when a run is short next to the budget,
+ * else one. Its ratio is its median over the median of the raw runs paired with it. Measured
+ * next to each other, both sides share the process's state at that moment (heap size, JIT,
+ * what earlier variants left behind), which a single raw baseline timed at the start did not:
+ * variants that ran late were compared with a raw run made in a fresh process.
  *
  * A variant that runs past the time budget (raw ones too) stops at its next chunk boundary; its
  * time is extrapolated linearly to the full size and flagged. For raw variants and for single
@@ -21,8 +26,10 @@ export interface Budget {
 
 const UNLIMITED: Budget = { expired: () => false };
 
-/** A timed run shorter than budget / REPEAT_BELOW is repeated twice more; the median counts. */
+/** A timed run shorter than budget / REPEAT_BELOW is repeated; the median counts. */
 const REPEAT_BELOW = 6;
+/** Raw/variant pairs timed for a short variant (one for a long one). */
+const PAIRS = 5;
 
 /** One way of doing the suite's work. */
 export interface Variant {
@@ -44,6 +51,8 @@ export interface Timing {
   readonly goal: number | undefined;
   /** Seconds for `n` units: measured, or extrapolated from `done` units. */
   readonly seconds: number;
+  /** Seconds of the raw baseline runs paired with this variant (median, for `n` units). */
+  readonly baseline?: number;
   readonly n: number;
   readonly done: number;
   readonly extrapolated: boolean;
@@ -94,24 +103,35 @@ export async function runVariants(
     await settle();
   }
   const raws = variants.filter((v) => v.raw);
-  const rawRuns = new Map<Variant, { seconds: number; done: number }[]>();
-  const results = new Map<Variant, { seconds: number; done: number }>();
-  const one = async (v: Variant) => {
-    const first = await timedRun(v, n, opts.budgetSeconds);
-    const runs = [first];
-    // Short runs are cheap to repeat and the noisiest: take the median of three.
-    if (first.done === n && first.seconds * REPEAT_BELOW < opts.budgetSeconds) {
-      for (let i = 0; i < 2; i++) runs.push(await timedRun(v, n, opts.budgetSeconds));
-    }
-    const r = runs.length === 1 ? first : runs.sort((a, b) => a.seconds - b.seconds)[1]!;
+  const perN = (r: { seconds: number; done: number }) => (r.done < n ? (r.seconds * n) / Math.max(1, r.done) : r.seconds);
+  const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const show = (v: Variant, runs: readonly { seconds: number; done: number }[]) => {
+    const r = runs.length === 1 ? runs[0]! : [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
     const all = runs.map((x) => x.seconds.toFixed(3)).join(", ");
     opts.log(`  ${v.name}: ${r.seconds.toFixed(3)} s${runs.length > 1 ? ` (median of ${all})` : ""}${r.done < n ? ` (stopped after ${r.done} of ${n})` : ""}`);
     return r;
   };
-  for (const v of raws) rawRuns.set(v, [await one(v)]);
-  for (const v of variants) if (!v.raw) results.set(v, await one(v));
-  for (const v of raws) rawRuns.get(v)!.push(await one(v));
-  for (const [v, runs] of rawRuns) results.set(v, runs.reduce((a, b) => (b.seconds < a.seconds ? b : a)));
+  const short = (r: { seconds: number; done: number }) => r.done === n && r.seconds * REPEAT_BELOW < opts.budgetSeconds;
+  const results = new Map<Variant, { seconds: number; done: number; baseline?: number }>();
+  // First pass over the raw variants: their own figures, and the fastest is the baseline.
+  for (const v of raws) {
+    const runs = [await timedRun(v, n, opts.budgetSeconds)];
+    if (short(runs[0]!)) for (let i = 0; i < 2; i++) runs.push(await timedRun(v, n, opts.budgetSeconds));
+    results.set(v, show(v, runs));
+  }
+  const baseline = raws.length ? raws.reduce((a, b) => (perN(results.get(b)!) < perN(results.get(a)!) ? b : a)) : undefined;
+  for (const v of variants) {
+    if (v.raw) continue;
+    const runs: { seconds: number; done: number }[] = [];
+    const rawRuns: number[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      if (baseline) rawRuns.push(perN(await timedRun(baseline, n, opts.budgetSeconds)));
+      runs.push(await timedRun(v, n, opts.budgetSeconds));
+      if (!short(runs[0]!)) break;
+    }
+    const r = show(v, runs);
+    results.set(v, rawRuns.length ? { ...r, baseline: median(rawRuns) } : r);
+  }
   return variants.map((v) => {
     const r = results.get(v)!;
     const extrapolated = r.done < n;
@@ -120,6 +140,7 @@ export async function runVariants(
       raw: v.raw ?? false,
       goal: v.goal,
       seconds: extrapolated ? (r.seconds * n) / Math.max(1, r.done) : r.seconds,
+      ...(r.baseline !== undefined ? { baseline: r.baseline } : {}),
       n,
       done: r.done,
       extrapolated,

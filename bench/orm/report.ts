@@ -36,11 +36,14 @@ export function timingRows(suite: string, dialect: string, timings: readonly Tim
   const raws = timings.filter((t) => t.raw);
   const base = raws.length ? Math.min(...raws.map((t) => t.seconds)) : undefined;
   return timings.map((t) => {
-    const ratio = base === undefined ? undefined : t.seconds / base;
+    // A variant is compared with the raw runs paired with it (measure.ts); raw rows with the fastest raw.
+    const against = t.baseline ?? base;
+    const ratio = against === undefined ? undefined : t.seconds / against;
     const stopped = t.extrapolated ? ` (stopped at ${t.done.toLocaleString("en-US")} rows by the budget, extrapolated)` : "";
+    const paired = t.baseline !== undefined ? ` [paired raw ${t.baseline.toFixed(3)} s]` : "";
     return {
       suite,
-      variant: `${t.name}${stopped}`,
+      variant: `${t.name}${stopped}${paired}`,
       dialect,
       seconds: t.seconds,
       extrapolated: t.extrapolated,
