@@ -6,17 +6,16 @@
  * one with client-generated keys. A failing statement leaves
  * nothing behind and the session is rolled back.
  */
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { d1, type D1DatabaseLike } from "../../../adapters/d1/index.js";
 import { createNeonHttpDriver } from "../../../adapters/neon-http/index.js";
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, IntegrityError, Integer, mappedColumn, relationship, select,
-  selectinload, String as Str, Uuid, type AsyncEngine, type Driver,
+  selectinload, String as Str, Uuid, type AsyncEngine,
 } from "../../../src/index.js";
 import { objectState } from "../../../src/orm/index.js";
-import { countingDriver, uniqueName } from "../../fixtures/databases.js";
+import { uniqueName } from "../../fixtures/databases.js";
 import { startNeonHttpPeer, type NeonHttpPeer } from "../../fixtures/neon-http-peer.js";
+import { batchOnlyTargets, type BatchOnlyBackend } from "../../fixtures/batch-only-drivers.js";
 
 function defineModels() {
   class Base extends DeclarativeBase {}
@@ -55,32 +54,12 @@ function defineModels() {
   return { Base, Author, Post, Comment, Note };
 }
 
-type Setup = { name: string; make(): Promise<{ driver: Driver; requests(): number; stop(): Promise<void> }> };
-
-const setups: Setup[] = [
-  {
-    name: "d1",
-    async make() {
-      const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('') } }", d1Databases: ["DB"] });
-      const db = (await mf.getD1Database("DB")) as unknown as D1DatabaseLike;
-      const counting = countingDriver(d1(db));
-      return { driver: counting, requests: () => counting.total(), stop: () => mf.dispose() };
-    },
-  },
-  {
-    name: "neon-http",
-    async make() {
-      const peer: NeonHttpPeer = await startNeonHttpPeer();
-      const driver = createNeonHttpDriver({ url: peer.connectionString, fetchEndpoint: peer.endpoint });
-      return { driver, requests: () => peer.requests.count, stop: async () => { await driver.dispose(); await peer.stop(); } };
-    },
-  },
-];
+const setups = batchOnlyTargets();
 
 describe.each(setups)("atomic unit of work over $name", (setup) => {
   const m = defineModels();
   let engine: AsyncEngine;
-  let env: Awaited<ReturnType<Setup["make"]>>;
+  let env: BatchOnlyBackend;
   beforeAll(async () => {
     env = await setup.make();
     engine = createAsyncEngine(env.driver);

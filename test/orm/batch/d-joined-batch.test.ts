@@ -5,15 +5,12 @@
  * commit sends every INSERT — base rows, then subclass rows carrying the same keys — in one
  * atomic batch: 2 requests. Updates and deletes of those objects are one batch each.
  */
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { d1, type D1DatabaseLike } from "../../../adapters/d1/index.js";
-import { createNeonHttpDriver } from "../../../adapters/neon-http/index.js";
 import {
-  AsyncSession, createAsyncEngine, DeclarativeBase, insert, Integer, mappedColumn, select, String as Str, text, type AsyncEngine, type Driver,
+  AsyncSession, createAsyncEngine, DeclarativeBase, insert, Integer, mappedColumn, select, String as Str, text, type AsyncEngine,
 } from "../../../src/index.js";
-import { countingDriver, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
-import { startNeonHttpPeer, type NeonHttpPeer } from "../../fixtures/neon-http-peer.js";
+import { uniqueName } from "../../fixtures/databases.js";
+import { batchOnlyTargets, type BatchOnlyBackend } from "../../fixtures/batch-only-drivers.js";
 
 function defineModels() {
   class Base extends DeclarativeBase {}
@@ -33,33 +30,12 @@ function defineModels() {
   return { Base, Employee, Engineer, Manager };
 }
 
-type Setup = { name: string; make(): Promise<{ driver: CountingDriver; requests(): number; stop(): Promise<void> }> };
-
-const setups: Setup[] = [
-  {
-    name: "d1",
-    async make() {
-      const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('') } }", d1Databases: ["DB"] });
-      const db = (await mf.getD1Database("DB")) as unknown as D1DatabaseLike;
-      const counting = countingDriver(d1(db));
-      return { driver: counting, requests: () => counting.total(), stop: () => mf.dispose() };
-    },
-  },
-  {
-    name: "neon-http",
-    async make() {
-      const peer: NeonHttpPeer = await startNeonHttpPeer();
-      const inner: Driver = createNeonHttpDriver({ url: peer.connectionString, fetchEndpoint: peer.endpoint });
-      const counting = countingDriver(inner);
-      return { driver: counting, requests: () => peer.requests.count, stop: async () => { await inner.dispose(); await peer.stop(); } };
-    },
-  },
-];
+const setups = batchOnlyTargets();
 
 describe.each(setups)("joined-table inheritance unit of work over $name", (setup) => {
   const m = defineModels();
   let engine: AsyncEngine;
-  let env: Awaited<ReturnType<Setup["make"]>>;
+  let env: BatchOnlyBackend;
   beforeAll(async () => {
     env = await setup.make();
     engine = createAsyncEngine(env.driver);

@@ -9,12 +9,13 @@
  * inheritance condition (UPDATE … FROM; DELETE … USING, which SQLite rejects with a clear error).
  * Real PostgreSQL and libSQL; exact statements asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  AsyncSession, createAsyncEngine, DeclarativeBase, delete as delete_, func, insert, Integer, InvalidRequestError, mappedColumn, objectState, select, String, text, update,
+  AsyncSession, DeclarativeBase, delete as delete_, func, insert, Integer, InvalidRequestError, mappedColumn, objectState, select, String, text, update,
   type AsyncEngine,
 } from "../../../src/index.js";
-import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 describe.each(dialectTargets())("ORM DML on joined-table inheritance on $name", (target) => {
   const p = uniqueName("d_jdml");
@@ -36,27 +37,15 @@ describe.each(dialectTargets())("ORM DML on joined-table inheritance on $name", 
 
   let counting: CountingDriver;
   let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    counting = countingDriver(d.driver);
-    engine = createAsyncEngine(counting);
-    cleanup = d.cleanup;
-    await engine.begin(async (conn) => {
-      await Base.metadata.dropAll(conn);
-      await Base.metadata.createAll(conn);
-    });
+  useSchemaEngine(target, Base.metadata, (e, c) => {
+    engine = e;
+    counting = c;
   });
   beforeEach(async () => {
     await engine.begin(async (conn) => {
       for (const tb of [...Base.metadata.sortedTables].reverse()) await conn.execute(delete_(tb as never));
     });
     counting.reset();
-  });
-  afterAll(async () => {
-    await engine.begin(async (conn) => Base.metadata.dropAll(conn));
-    await engine.dispose();
-    await cleanup();
   });
 
   const ph = (n: number) => (target.name === "postgresql" ? `$${n}` : "?");

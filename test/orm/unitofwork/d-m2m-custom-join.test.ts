@@ -6,12 +6,13 @@
  * association row gets the discriminator value the join requires. Real PostgreSQL and libSQL;
  * statements and remaining rows asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  and, AsyncSession, Column, createAsyncEngine, DeclarativeBase, delete as delete_, insert, Integer, mappedColumn, relationship, select,
+  and, AsyncSession, Column, DeclarativeBase, delete as delete_, insert, Integer, mappedColumn, relationship, select,
   selectinload, String, Table, text, type AsyncEngine,
 } from "../../../src/index.js";
-import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 const p = uniqueName("d_m2mcj");
 const t = (n: string) => `${p}_${n}`;
@@ -63,16 +64,9 @@ class Curator extends Base.model(t("curators"), { id: mappedColumn(Integer, { pr
 describe.each(dialectTargets())("many-to-many with a discriminating primaryjoin on $name", (target) => {
   let engine: AsyncEngine;
   let counting: CountingDriver;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    counting = countingDriver(d.driver);
-    engine = createAsyncEngine(counting);
-    cleanup = d.cleanup;
-    await engine.begin(async (conn) => {
-      await Base.metadata.dropAll(conn);
-      await Base.metadata.createAll(conn);
-    });
+  useSchemaEngine(target, Base.metadata, (e, c) => {
+    engine = e;
+    counting = c;
   });
   beforeEach(async () => {
     await engine.begin(async (conn) => {
@@ -93,11 +87,6 @@ describe.each(dialectTargets())("many-to-many with a discriminating primaryjoin 
       ]);
     });
     counting.reset();
-  });
-  afterAll(async () => {
-    await engine.begin(async (conn) => Base.metadata.dropAll(conn));
-    await engine.dispose();
-    await cleanup();
   });
 
   const rows = async (): Promise<unknown[][]> =>

@@ -4,11 +4,12 @@
  * polymorphic identity): `update(Manager)` must not touch the base class's other rows. Real
  * PostgreSQL and libSQL; exact statements and rows asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  AsyncSession, createAsyncEngine, DeclarativeBase, delete as delete_, insert, Integer, mappedColumn, select, String, update, type AsyncEngine,
+  AsyncSession, DeclarativeBase, delete as delete_, insert, Integer, mappedColumn, select, String, update, type AsyncEngine,
 } from "../../../src/index.js";
-import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 describe.each(dialectTargets())("ORM DML on single-table inheritance on $name", (target) => {
   const staff = uniqueName("d_sdml_staff");
@@ -24,16 +25,9 @@ describe.each(dialectTargets())("ORM DML on single-table inheritance on $name", 
 
   let counting: CountingDriver;
   let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    counting = countingDriver(d.driver);
-    engine = createAsyncEngine(counting);
-    cleanup = d.cleanup;
-    await engine.begin(async (conn) => {
-      await Base.metadata.dropAll(conn);
-      await Base.metadata.createAll(conn);
-    });
+  useSchemaEngine(target, Base.metadata, (e, c) => {
+    engine = e;
+    counting = c;
   });
   beforeEach(async () => {
     await engine.begin(async (conn) => {
@@ -45,11 +39,6 @@ describe.each(dialectTargets())("ORM DML on single-table inheritance on $name", 
       ]);
     });
     counting.reset();
-  });
-  afterAll(async () => {
-    await engine.begin(async (conn) => Base.metadata.dropAll(conn));
-    await engine.dispose();
-    await cleanup();
   });
 
   const ph = (n: number) => (target.name === "postgresql" ? `$${n}` : "?");

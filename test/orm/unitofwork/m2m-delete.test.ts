@@ -5,12 +5,13 @@
  * targets through the association table (as SQLAlchemy's delete cascade does, even with
  * lazy "raise") and deletes them. Real PostgreSQL and libSQL; statements and rows asserted.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  AsyncSession, Column, createAsyncEngine, DeclarativeBase, delete as delete_, ForeignKey, ForeignKeyConstraint, insert, Integer, mappedColumn, relationship, select, String,
+  AsyncSession, Column, DeclarativeBase, delete as delete_, ForeignKey, ForeignKeyConstraint, insert, Integer, mappedColumn, relationship, select, String,
   Table, text, type AsyncEngine,
 } from "../../../src/index.js";
-import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 const p = uniqueName("m2md");
 const t = (n: string) => `${p}_${n}`;
@@ -65,16 +66,9 @@ class Group extends Base.model(t("groups"), {
 describe.each(dialectTargets())("many-to-many delete of an unloaded collection on $name", (target) => {
   let engine: AsyncEngine;
   let counting: CountingDriver;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    counting = countingDriver(d.driver);
-    engine = createAsyncEngine(counting);
-    cleanup = d.cleanup;
-    await engine.begin(async (conn) => {
-      await Base.metadata.dropAll(conn);
-      await Base.metadata.createAll(conn);
-    });
+  useSchemaEngine(target, Base.metadata, (e, c) => {
+    engine = e;
+    counting = c;
   });
   beforeEach(async () => {
     await engine.begin(async (conn) => {
@@ -90,11 +84,6 @@ describe.each(dialectTargets())("many-to-many delete of an unloaded collection o
       await conn.execute(insert(userBadge), [{ user_id: 1, badge_id: 1 }, { user_id: 1, badge_id: 2 }, { user_id: 3, badge_id: 3 }]);
       await conn.execute(insert(groupMember), [{ org: "x", group_no: 1, keyword_id: 1 }, { org: "x", group_no: 2, keyword_id: 1 }]);
     });
-  });
-  afterAll(async () => {
-    await engine.begin(async (conn) => Base.metadata.dropAll(conn));
-    await engine.dispose();
-    await cleanup();
   });
 
   // Every column of the association table, in declaration order (text so one helper fits all tables).
