@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { athanorSources, repoRoot } from "../../edge-examples/cloudflare-worker/build.js";
+import { repoRoot, WORKER_BUILD_OPTIONS, WORKER_RUNTIME_EXTERNALS } from "../../edge-examples/cloudflare-worker/build.js";
 
 /** Entries measured: one backend each. */
 export const SIZE_ENTRIES = {
@@ -45,7 +45,8 @@ export interface BundleSize {
   readonly athanorOwnGzip: number;
 }
 
-const DRIVERS = ["@neondatabase/serverless", "postgres", "@libsql/client"];
+/** Driver packages: left external when measuring athanor's own share. */
+export const DRIVERS = ["@neondatabase/serverless", "postgres", "@libsql/client"];
 
 /** athanor's runtime dependencies, as package.json names them (counted in athanor's share). */
 export const RUNTIME_DEPS: readonly string[] = Object.keys(
@@ -56,20 +57,12 @@ async function bundle(entry: string, externalDrivers: boolean): Promise<{ code: 
   const dir = await mkdtemp(join(tmpdir(), "athanor-size-"));
   const outfile = join(dir, "worker.mjs");
   const r = await build({
+    ...WORKER_BUILD_OPTIONS,
     entryPoints: [entry],
     outfile,
-    bundle: true,
     minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*", "node:*", ...(externalDrivers ? DRIVERS : [])],
-    plugins: [athanorSources],
+    external: [...WORKER_RUNTIME_EXTERNALS, ...(externalDrivers ? DRIVERS : [])],
     metafile: true,
-    logLevel: "silent",
-    legalComments: "none",
   });
   const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
   const inputs = Object.fromEntries(Object.entries(out.inputs).map(([p, i]) => [p, i.bytesInOutput]));

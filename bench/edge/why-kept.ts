@@ -17,8 +17,8 @@ import { build, transform } from "esbuild";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { athanorSources } from "../../edge-examples/cloudflare-worker/build.js";
-import { SIZE_ENTRIES } from "./bundle-size.js";
+import { WORKER_BUILD_OPTIONS, WORKER_RUNTIME_EXTERNALS } from "../../edge-examples/cloudflare-worker/build.js";
+import { DRIVERS, SIZE_ENTRIES } from "./bundle-size.js";
 
 const [target, entryName = "d1"] = process.argv.slice(2);
 if (!target) {
@@ -30,19 +30,11 @@ if (!entry) throw new Error(`unknown entry ${entryName}`);
 
 const outfile = join(await mkdtemp(join(tmpdir(), "athanor-why-")), "worker.mjs");
 const r = await build({
+  ...WORKER_BUILD_OPTIONS,
   entryPoints: [entry],
   outfile,
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["browser", "module", "main"],
-  external: ["cloudflare:*", "node:*", "@neondatabase/serverless", "postgres", "@libsql/client"],
-  plugins: [athanorSources],
+  external: [...WORKER_RUNTIME_EXTERNALS, ...DRIVERS],
   metafile: true,
-  logLevel: "silent",
-  legalComments: "none",
 });
 const inputs = r.metafile.inputs;
 const modules = Object.keys(inputs).filter((p) => p.includes(target));

@@ -9,7 +9,7 @@
  * `wrangler deploy` does its own bundling from wrangler.toml.
  * @module
  */
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,24 +55,36 @@ export interface BundledWorker {
   readonly metafile: Metafile;
 }
 
+/**
+ * esbuild options that resolve and bundle as wrangler does for workerd (ES module output, the
+ * `workerd`/`worker`/`browser` export conditions, runtime modules left external), with athanor
+ * resolved from this repository's sources. Shared with the bundle benchmarks.
+ */
+export const WORKER_BUILD_OPTIONS = {
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["browser", "module", "main"],
+  plugins: [athanorSources],
+  logLevel: "silent",
+  legalComments: "none",
+} as const satisfies BuildOptions;
+
+/** Runtime modules workerd provides; never bundled. */
+export const WORKER_RUNTIME_EXTERNALS = ["cloudflare:*", "node:*"] as const;
+
 /** Bundle a Worker entry into one ES module. */
 export async function bundleWorker(opts: BundleOptions = {}): Promise<BundledWorker> {
   const outfile = opts.outfile ?? join(await mkdtemp(join(tmpdir(), "athanor-worker-")), "worker.mjs");
   const result = await build({
+    ...WORKER_BUILD_OPTIONS,
     entryPoints: [opts.entry ?? WORKER_ENTRIES.full],
     outfile,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    plugins: [athanorSources],
+    external: [...WORKER_RUNTIME_EXTERNALS],
     minify: opts.minify ?? false,
     metafile: true,
-    logLevel: "silent",
-    legalComments: "none",
   });
   return { path: outfile, metafile: result.metafile };
 }
