@@ -18,8 +18,7 @@ import type { DialectName, DriverConnection, DriverResult } from "./driver/contr
 import type { BindParameter } from "../sql/elements.js";
 import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
-import type { ResultInfo } from "./result/metadata.js";
-import { QUEUED_REASON, insertedPkValues, needsImplicitReturning, planInsertPk, type InsertPkPlan } from "./inserted-primary-key.js";
+import { EXECUTEMANY_PK, insertedPkInfo, needsImplicitReturning, planInsertPk, queuedPkInfo, type InsertPkPlan } from "./inserted-primary-key.js";
 
 /** Per-connection or per-engine execution options (SQLAlchemy's `execution_options`). */
 export interface ExecutionOptions {
@@ -91,6 +90,15 @@ function metadataFromDriver(columns: DriverResult["columns"]): ResultMetadata {
   }
   return m;
 }
+
+/** A result's metadata: the compiled statement's columns, else the ones the driver reported. */
+function resultMetadata(compiled: Compiled, driver: { readonly columns: DriverResult["columns"] } | undefined): ResultMetadata {
+  // `columns` is read only when needed: some drivers build it lazily.
+  return compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(driver?.columns ?? []);
+}
+
+/** Metadata of a result without columns. */
+const NO_COLUMNS: ResultMetadata = { keys: [], processors: [] };
 
 /** An open connection from an {@link AsyncEngine}. Use one per task; it is not safe for concurrent use. */
 export class AsyncConnection implements DdlExecutor {
@@ -501,7 +509,8 @@ export class AsyncConnection implements DdlExecutor {
       } else {
         if (compiled.resultColumns.length) throw this.returningInBatchError(compiled.sql);
         this.queueWrite(compiled, prep, params);
-        return new Result({ keys: [], processors: [] }, [], { rowsAffected: -1, returnsRows: false, ...queuedPkInfo(prep.pk) });
+        const info = { rowsAffected: -1, returnsRows: false };
+        return new Result(NO_COLUMNS, [], prep.pk ? { ...info, insertedPrimaryKey: queuedPkInfo(prep.pk) } : info);
       }
     }
     if (Array.isArray(params)) {
@@ -526,8 +535,8 @@ export class AsyncConnection implements DdlExecutor {
         for (const r of last.rows) rows.push(r);
         affected += last.rowsAffected;
       }
-      const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(last?.columns ?? []);
-      return new Result(meta, rows, { rowsAffected: affected, ...(prep.pk ? { insertedPrimaryKey: { unavailable: EXECUTEMANY_REASON } } : {}) });
+      const info = { rowsAffected: affected };
+      return new Result(resultMetadata(compiled, last), rows, prep.pk ? { ...info, insertedPrimaryKey: insertedPkInfo(prep.pk, undefined, undefined) } : info);
     }
     const wire = compiled.construct(prep.binds, params as Record<string, unknown> | undefined);
     let res: DriverResult;
@@ -605,7 +614,7 @@ export class AsyncConnection implements DdlExecutor {
       const q = queued[i];
       if (!q.onResult) continue;
       const res = results[i];
-      const meta = q.compiled.resultColumns.length ? metadataFor(q.compiled) : metadataFromDriver(res.columns);
+      const meta = resultMetadata(q.compiled, res);
       await q.onResult(new Result(meta, res.rows, { rowsAffected: res.rowsAffected }));
     }
   }
@@ -651,7 +660,7 @@ export class AsyncConnection implements DdlExecutor {
       const wire = compiled.construct(prep.binds, params);
       if (!raw.openCursor) {
         const res = await this.runWire(raw, wire.sql, wire.params, prep, false);
-        const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
+        const meta = resultMetadata(compiled, res);
         let done = false;
         const cursor = {
           columns: res.columns,
@@ -680,7 +689,7 @@ export class AsyncConnection implements DdlExecutor {
         throw await this.handleError(e, sql, ps);
       }
       if (d.has("afterCursorExecute")) await d.fireAsync("afterCursorExecute", this, raw, sql, ps, prep, false);
-      const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(cursor.columns);
+      const meta = resultMetadata(compiled, cursor);
       this._openStreams++;
       let self: AsyncResult<unknown[], Record<string, unknown>> | undefined;
       const conn = this;
@@ -760,43 +769,18 @@ export class AsyncConnection implements DdlExecutor {
 
 /** The buffered {@link Result} of one driver result. */
 function bufferedResult(compiled: Compiled, res: DriverResult, pk?: InsertPkPlan): Result<unknown[], Record<string, unknown>> {
-  if (pk !== undefined) return insertResult(compiled, res, pk);
-  const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
   const rowid = res.lastInsertRowid;
-  return new Result(meta, res.rows, rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected });
-}
-
-const EXECUTEMANY_REASON = "the statement was an executemany call; add returning() with the key columns and read its rows";
-const EXECUTEMANY_PK: InsertPkPlan = { kind: "unavailable", reason: EXECUTEMANY_REASON };
-
-/** The result of an INSERT, with its primary key; the RETURNING the engine added stays hidden. */
-function insertResult(compiled: Compiled, res: DriverResult, pk: InsertPkPlan): Result<unknown[], Record<string, unknown>> {
-  const rowid = res.lastInsertRowid;
-  const base = rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected };
-  if (pk.kind === "unavailable") {
-    const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
-    return new Result(meta, res.rows, { ...base, insertedPrimaryKey: { unavailable: pk.reason } });
+  const info = rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected };
+  if (pk === undefined) return new Result(resultMetadata(compiled, res), res.rows, info);
+  if (!needsImplicitReturning(pk)) {
+    return new Result(resultMetadata(compiled, res), res.rows, { ...info, insertedPrimaryKey: insertedPkInfo(pk, rowid, undefined) });
   }
-  let returned: unknown[] | undefined;
-  if (pk.source === "returning") {
-    const raw = res.rows[0];
-    const procs = metadataFor(compiled).processors;
-    returned = raw === undefined ? undefined : pk.columns.map((_, i) => (procs[i] ? procs[i]!(raw[i]) : raw[i]));
-  }
-  const insertedPrimaryKey = { keys: pk.columns.map((c) => c.key), values: insertedPkValues(pk, rowid, returned) };
-  if (pk.source === "returning") return new Result({ keys: [], processors: [] }, [], { ...base, returnsRows: false, insertedPrimaryKey });
-  const meta = compiled.resultColumns.length ? metadataFor(compiled) : metadataFromDriver(res.columns);
-  return new Result(meta, res.rows, { ...base, insertedPrimaryKey });
+  // The RETURNING the engine added for the key is not the user's: the result has no rows.
+  const raw = res.rows[0];
+  const procs = metadataFor(compiled).processors;
+  const returned = raw === undefined ? undefined : pk.columns.map((_, i) => (procs[i] ? procs[i]!(raw[i]) : raw[i]));
+  return new Result(NO_COLUMNS, [], { ...info, returnsRows: false, insertedPrimaryKey: insertedPkInfo(pk, rowid, returned) });
 }
-
-/** A write queued for the commit batch knows only the key values it was given. */
-function queuedPkInfo(pk: InsertPkPlan | undefined): { insertedPrimaryKey?: NonNullable<ResultInfoPk> } {
-  if (pk === undefined) return {};
-  if (pk.kind === "known" && pk.source === "given") return { insertedPrimaryKey: { keys: pk.columns.map((c) => c.key), values: insertedPkValues(pk, undefined, undefined) } };
-  const reason = pk.kind === "unavailable" ? pk.reason : QUEUED_REASON;
-  return { insertedPrimaryKey: { unavailable: reason } };
-}
-type ResultInfoPk = ResultInfo["insertedPrimaryKey"];
 
 /**
  * One parameter set of an executemany that is not an "insertmanyvalues" INSERT. Bind errors

@@ -12,6 +12,7 @@ import { BindParameter } from "../sql/elements.js";
 import type { Insert } from "../sql/dml.js";
 import { TableImpl, type ColumnImpl } from "../sql/schema.js";
 import type { DialectName } from "./driver/contract.js";
+import type { InsertedPrimaryKeyInfo } from "./result/metadata.js";
 
 const MISSING: unique symbol = Symbol("missing");
 
@@ -76,25 +77,33 @@ export function planInsertPk(
 }
 
 /** Why a write queued for a batch-only driver's commit batch cannot report a generated key. */
-export const QUEUED_REASON =
+const QUEUED_REASON =
   "the INSERT is queued for the commit batch of a batch-only driver and a key the database generates is known only after commit; pass the key's value to the statement (for example a UUID made in the application)";
 
 function unavailable(reason: string): InsertPkPlan {
   return { kind: "unavailable", reason };
 }
 
+/** The plan of an executemany: it has no single inserted key. */
+export const EXECUTEMANY_PK: InsertPkPlan = unavailable("the statement was an executemany call; add returning() with the key columns and read its rows");
+
 /**
- * The primary-key values of an executed INSERT, in the table's primary-key order.
- * @param returned the RETURNING row (result-processed), for `source: "returning"`.
+ * What `Result.insertedPrimaryKey` reports for an executed INSERT: the key values in the table's
+ * primary-key order, or why there are none.
+ * @param returned the RETURNING row the engine added (result-processed), for `source: "returning"`.
  */
-export function insertedPkValues(
-  plan: InsertPkPlan & { readonly kind: "known" },
-  lastInsertRowid: number | bigint | undefined,
-  returned: readonly unknown[] | undefined,
-): unknown[] {
-  return plan.given.map((v, i) => {
+export function insertedPkInfo(plan: InsertPkPlan, lastInsertRowid: number | bigint | undefined, returned: readonly unknown[] | undefined): InsertedPrimaryKeyInfo {
+  if (plan.kind === "unavailable") return { unavailable: plan.reason };
+  const values = plan.given.map((v, i) => {
     if (v !== MISSING) return v;
     if (plan.source === "returning") return returned?.[i] ?? null;
     return lastInsertRowid ?? null;
   });
+  return { keys: plan.columns.map((c) => c.key), values };
+}
+
+/** The same for an INSERT queued for a batch-only driver's commit batch: only given keys are known. */
+export function queuedPkInfo(plan: InsertPkPlan): InsertedPrimaryKeyInfo {
+  if (plan.kind === "known" && plan.source !== "given") return { unavailable: QUEUED_REASON };
+  return insertedPkInfo(plan, undefined, undefined);
 }

@@ -44,8 +44,11 @@ export interface ResultInfo {
    * For an INSERT: its primary key by column key, or why it cannot be known (see
    * `Result.insertedPrimaryKey`).
    */
-  readonly insertedPrimaryKey?: { readonly keys: readonly string[]; readonly values: readonly unknown[] } | { readonly unavailable: string };
+  readonly insertedPrimaryKey?: InsertedPrimaryKeyInfo;
 }
+
+/** An INSERT's primary key by column key, or why it cannot be known. */
+export type InsertedPrimaryKeyInfo = { readonly keys: readonly string[]; readonly values: readonly unknown[] } | { readonly unavailable: string };
 
 /** Options of a streaming {@link AsyncResult}. */
 export interface AsyncResultOptions {
