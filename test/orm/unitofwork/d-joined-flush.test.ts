@@ -9,26 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, delete as delete_, Integer, mappedColumn, select, String, text, type AsyncEngine,
 } from "../../../src/index.js";
-import type { Driver, DriverConnection, DriverResult } from "../../../src/engine/driver/contract.js";
 import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
-
-const randomDefault = { postgresql: "(floor(random() * 1000000000))::integer", sqlite: "(abs(random()) % 1000000000)" };
-
-/** Reverse the rows of INSERT … RETURNING results into the given tables. */
-function reversingDriver(driver: Driver, tables: () => readonly string[]): Driver {
-  const flip = (sql: string, r: DriverResult): DriverResult =>
-    /^INSERT\b[\s\S]*\bRETURNING\b/i.test(sql) && tables().some((tb) => sql.startsWith(`INSERT INTO ${tb} `)) ? { ...r, rows: [...r.rows].reverse() } : r;
-  const wrap = (conn: DriverConnection): DriverConnection => {
-    const w: DriverConnection = Object.create(conn) as DriverConnection;
-    w.execute = async (stmt) => flip(stmt.sql, await conn.execute(stmt));
-    if (conn.batch) {
-      const batch = conn.batch.bind(conn);
-      w.batch = async (stmts, opts) => (await batch(stmts, opts)).map((r, i) => flip(stmts[i].sql, r));
-    }
-    return w;
-  };
-  return { ...driver, connect: async () => wrap(await driver.connect()), describeError: (e) => driver.describeError(e), dispose: () => driver.dispose() };
-}
+import { RANDOM_INTEGER_DEFAULT, reversingDriver } from "../../fixtures/reversing-driver.js";
 
 describe.each(dialectTargets())("joined-table inheritance flush on $name", (target) => {
   const dialect = target.name === "postgresql" ? "postgresql" : "sqlite";
@@ -39,11 +21,11 @@ describe.each(dialectTargets())("joined-table inheritance flush on $name", (targ
     id: mappedColumn(Integer, { primaryKey: true }),
     name: mappedColumn(String(50)),
     type: mappedColumn(String(20)),
-    code: mappedColumn(Integer, { serverDefault: text(randomDefault[dialect]) }),
+    code: mappedColumn(Integer, { serverDefault: text(RANDOM_INTEGER_DEFAULT[dialect]) }),
   }, { polymorphicOn: "type", polymorphicIdentity: "employee" }) {}
   class Engineer extends Employee.subclass({
     engineerInfo: mappedColumn(String(50), { name: "engineer_info" }),
-    level: mappedColumn(Integer, { serverDefault: text(randomDefault[dialect]) }),
+    level: mappedColumn(Integer, { serverDefault: text(RANDOM_INTEGER_DEFAULT[dialect]) }),
   }, { table: t("engineer"), polymorphicIdentity: "engineer" }) {}
   class Manager extends Employee.subclass({
     managerData: mappedColumn(String(50), { name: "manager_data" }),
@@ -59,7 +41,7 @@ describe.each(dialectTargets())("joined-table inheritance flush on $name", (targ
     const d = await target.make();
     counting = countingDriver(d.driver);
     engine = createAsyncEngine(counting);
-    reversed = createAsyncEngine(reversingDriver(counting, () => reversedTables));
+    reversed = createAsyncEngine(reversingDriver(counting, (sql) => reversedTables.some((tb) => sql.startsWith(`INSERT INTO ${tb} `))));
     cleanup = d.cleanup;
     await engine.begin(async (conn) => {
       await Base.metadata.dropAll(conn);

@@ -9,25 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, delete as delete_, Integer, mappedColumn, select, String, text, type AsyncEngine,
 } from "../../../src/index.js";
-import type { Driver, DriverConnection, DriverResult } from "../../../src/engine/driver/contract.js";
 import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
-
-const randomDefault = { postgresql: "(floor(random() * 1000000000))::integer", sqlite: "(abs(random()) % 1000000000)" };
-
-/** Reverse the rows of every INSERT … RETURNING result. */
-function reversingDriver(driver: Driver): Driver {
-  const flip = (sql: string, r: DriverResult): DriverResult => (/^INSERT\b[\s\S]*\bRETURNING\b/i.test(sql) ? { ...r, rows: [...r.rows].reverse() } : r);
-  const wrap = (conn: DriverConnection): DriverConnection => {
-    const w: DriverConnection = Object.create(conn) as DriverConnection;
-    w.execute = async (stmt) => flip(stmt.sql, await conn.execute(stmt));
-    if (conn.batch) {
-      const batch = conn.batch.bind(conn);
-      w.batch = async (stmts, opts) => (await batch(stmts, opts)).map((r, i) => flip(stmts[i].sql, r));
-    }
-    return w;
-  };
-  return { ...driver, connect: async () => wrap(await driver.connect()), describeError: (e) => driver.describeError(e), dispose: () => driver.dispose() };
-}
+import { RANDOM_INTEGER_DEFAULT, reversingDriver } from "../../fixtures/reversing-driver.js";
 
 describe.each(dialectTargets())("INSERT … RETURNING matched to objects on $name", (target) => {
   const dialect = target.name === "postgresql" ? "postgresql" : "sqlite";
@@ -35,7 +18,7 @@ describe.each(dialectTargets())("INSERT … RETURNING matched to objects on $nam
   class Ticket extends Base.model(uniqueName("ret_order"), {
     id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
     name: mappedColumn(String(20)),
-    code: mappedColumn(Integer, { serverDefault: text(randomDefault[dialect]) }),
+    code: mappedColumn(Integer, { serverDefault: text(RANDOM_INTEGER_DEFAULT[dialect]) }),
   }) {}
   let counting: CountingDriver;
   let engine: AsyncEngine;
