@@ -8,20 +8,27 @@
 import { ArgumentError } from "../errors.js";
 import { ClauseElement, ColumnElement } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { FromClause, SelectBase, type Alias } from "../sql/selectable.js";
+import { Alias, FromClause, SelectBase } from "../sql/selectable.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
-import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
+import { correspondingIn, InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { RelationshipOfType, type RelationshipSpec } from "./relationship.js";
 import type { ModelRow } from "./declarative.js";
 
 /**
- * Copy `expr`, replacing every column for which `replace` returns a substitute. Sub-SELECTs and
- * FROM clauses are kept as they are (they are not part of the expression's own columns).
- * Returns `expr` itself when nothing changed.
+ * Copy `expr`, replacing every column for which `replace` returns a substitute. Without
+ * `replaceFrom`, sub-SELECTs and FROM clauses are kept as they are (they are not part of the
+ * expression's own columns); with it, sub-SELECTs are adapted too and their FROM / correlation
+ * lists take the FROMs it substitutes (SQLAlchemy's `ClauseAdapter` descending into a correlated
+ * scalar subquery). Returns `expr` itself when nothing changed.
  */
-export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col: ColumnClause<unknown, string>) => ColumnElement<unknown, string> | undefined): E {
+export function adaptExpression<E extends ClauseElement>(
+  expr: E,
+  replace: (col: ColumnClause<unknown, string>) => ColumnElement<unknown, string> | undefined,
+  replaceFrom?: (from: FromClause) => FromClause | undefined,
+): E {
   const visit = (e: unknown): unknown => {
     if (!(e instanceof ClauseElement)) return e;
+    if (replaceFrom && e instanceof FromClause) return replaceFrom(e) ?? e;
     if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
     // A brand, not instanceof: apps without columnProperty() leave its class out of bundles.
     if ((e as { _isColumnExpressionProperty?: true })._isColumnExpressionProperty === true) {
@@ -31,7 +38,7 @@ export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col:
       return adapted === inner ? e : adapted;
     }
     if (e instanceof ColumnClause) return replace(e) ?? e;
-    if (e instanceof FromClause || e instanceof SelectBase) return e;
+    if (e instanceof FromClause || (e instanceof SelectBase && !replaceFrom)) return e;
     let copy: Record<string, unknown> | undefined;
     const src = e as unknown as Record<string, unknown>;
     for (const k of Object.keys(src)) {
@@ -48,6 +55,8 @@ export function adaptExpression<E extends ClauseElement>(expr: E, replace: (col:
         copy[k] = nv;
       }
     }
+    // A copied SELECT re-derives its expanded columns from the adapted ones.
+    if (copy && e instanceof SelectBase) copy._expanded = undefined;
     return copy ?? e;
   };
   return visit(expr) as E;
@@ -66,10 +75,14 @@ export function tablesOf(e: ClauseElement, out: Set<unknown> = new Set()): Set<u
 /** Re-target an expression from a mapper's table to one of its aliases. */
 export function adaptToFrom<E extends ClauseElement>(expr: E, table: FromClause, to: FromClause): E {
   if (table === to) return expr;
-  return adaptExpression(expr, (c) => {
-    const base = c.baseColumn;
-    return base instanceof ColumnClause && base.table === table ? to.correspondingColumn(base) : undefined;
-  });
+  return adaptExpression(
+    expr,
+    (c) => {
+      const base = c.baseColumn;
+      return base instanceof ColumnClause && base.table === table ? correspondingIn(to, base) : undefined;
+    },
+    (f) => (f === table ? to : undefined),
+  );
 }
 
 /**
@@ -86,10 +99,16 @@ export class AliasedClass<T = unknown> {
   readonly _isAliasedClass = true;
   readonly alias: Alias;
   private readonly attrs = new Map<string, ColumnElement<unknown, string>>();
-  constructor(readonly mapper: Mapper, name?: string) {
-    this.alias = mapper.table.alias(name);
+  /** The name given to `aliased()`: the entity's key in result rows (the alias name otherwise). */
+  readonly entityName: string | undefined;
+  constructor(readonly mapper: Mapper, name?: string, selectable?: Alias) {
+    this.alias = selectable ?? mapper.table.alias(name);
+    this.entityName = name;
     for (const p of mapper.columnProps) {
-      const col = this.alias.correspondingColumn(p.column)!;
+      const col = correspondingIn(this.alias, p.column);
+      // A subquery that leaves a column out has no attribute for it (SQLAlchemy's adapter
+      // finds no corresponding column either).
+      if (col === undefined) continue;
       const attr = new InstrumentedAttribute(p.key, col, this);
       attr.prop = p;
       this.attrs.set(p.key, attr);
@@ -117,7 +136,12 @@ export class AliasedClass<T = unknown> {
   }
   /** @internal */
   _columnsClauseElements(): readonly ColumnElement<unknown, string>[] {
-    return this.mapper.defaultLoadProps.map((p) => this.alias.correspondingColumn(p.column)!);
+    const out: ColumnElement<unknown, string>[] = [];
+    for (const p of this.mapper.defaultLoadProps) {
+      const col = correspondingIn(this.alias, p.column);
+      if (col !== undefined) out.push(col);
+    }
+    return out;
   }
   /** @internal */
   _asFromClause(): FromClause {
@@ -140,11 +164,26 @@ export type Aliased<C> = AliasedClass<C extends abstract new (...args: never[]) 
  * `aliased(User, name?)`: an alias of a mapped class usable in select(), joins, criteria and
  * loader options (`containsEager(User.addresses, { alias })`). Without a name the alias is
  * anonymous and renders as `<table>_1`.
- * @throws ArgumentError when `cls` is not a mapped class.
+ *
+ * `aliased(User, subquery, name?)` maps the class onto a subquery or alias instead
+ * (SQLAlchemy's `aliased(User, stmt.subquery())`): attributes are the subquery's columns
+ * corresponding to the mapped ones; `name` then names the entity (its key in result rows),
+ * not the subquery, as in SQLAlchemy.
+ * @throws ArgumentError when `cls` is not a mapped class, or the selectable is neither a
+ *   subquery nor an alias.
  */
-export function aliased<C extends abstract new (...args: never[]) => unknown>(cls: C, name?: string): Aliased<C> {
+export function aliased<C extends abstract new (...args: never[]) => unknown>(cls: C, aliasOrName?: string | Alias, name?: string): Aliased<C> {
   const m = mapperOf(cls);
   if (!m) throw new ArgumentError("aliased() expects a mapped class");
-  return new AliasedClass(m, name) as Aliased<C>;
+  if (aliasOrName === undefined || typeof aliasOrName === "string") return new AliasedClass(m, aliasOrName ?? name) as Aliased<C>;
+  if (!(aliasOrName instanceof Alias)) {
+    throw new ArgumentError(`aliased(${m.className}, …): expected a name, a subquery or an alias; got ${describeArg(aliasOrName)}`);
+  }
+  return new AliasedClass(m, name, aliasOrName) as Aliased<C>;
+}
+
+function describeArg(x: unknown): string {
+  if (x instanceof SelectBase) return "a SELECT (call .subquery() on it first)";
+  return x === null || typeof x !== "object" ? String(x) : `${(x as object).constructor?.name ?? "object"} object`;
 }
 export type { ModelRow };

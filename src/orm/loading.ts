@@ -35,14 +35,14 @@ import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, Join, Select, select, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import { Alias, FromClause, Join, Select, select, SelectBase, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
 import { adaptExpression, adaptToFrom, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
-import { ColumnProperty, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
+import { ColumnProperty, correspondingIn, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import {
   NestedLoadOptions, isLoaderOption,
   type ColumnDirective, type ColumnOption, type Load, type LoaderCriteriaOption, type LoaderOption, type RelationshipStrategy, type WithExpressionOption,
@@ -145,7 +145,7 @@ interface NodeOptions {
 
 function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string } | undefined {
   // A brand, not instanceof: apps that never alias leave AliasedClass out of their bundle.
-  if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.alias.name ?? x.mapper.className };
+  if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.entityName ?? x.alias.name ?? x.mapper.className };
   if (typeof x === "function") {
     const m = mapperOf(x);
     if (m) return { mapper: m, from: m.table, name: m.className };
@@ -165,7 +165,9 @@ export function isOrmStatement(stmt: unknown): boolean {
   if (!(stmt instanceof Select)) return false;
   return (
     stmt.rawColumns.some((c) => entityOf(c) !== undefined || c instanceof InstrumentedAttribute || isColumnExpressionProperty(c)) ||
-    stmt.loaderOptions.length > 0
+    stmt.loaderOptions.length > 0 ||
+    // `select(func.count(Manager.id))` still needs the single-table subclass's restriction.
+    stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => entityOf(a.entity)?.mapper.polymorphicCriterion() !== undefined))
   );
 }
 
@@ -235,9 +237,12 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       // defaultload() nodes carry no strategy: the last explicit one wins, else the relationship's own.
       const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? defaultStrategy(rel, mapperPath, node.relPath);
       const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
+      const recursion = [...explicit].reverse().find((l) => l.opts.recursionDepth !== undefined);
+      const children = explicit.flatMap((l) => l.children);
+      if (recursion && chosen === "selectin") children.push(...recursiveStep(rel, recursion));
       out.push({
         rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []), ...(ofType ? { ofType } : {}),
-        children: explicit.flatMap((l) => l.children), columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
+        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
       });
       continue;
     }
@@ -253,6 +258,24 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
     }
   }
   return out;
+}
+
+/**
+ * `selectinload(Node.children, { recursionDepth })`: the option for the next level, one level
+ * less deep (none after the last; -1 repeats until a level loads nothing, as SQLAlchemy does).
+ * @throws InvalidRequestError when the relationship is not self-referential (SQLAlchemy's message).
+ */
+function recursiveStep(rel: RelationshipProperty, option: Load): Load[] {
+  const depth = option.opts.recursionDepth!;
+  if (!isa(rel.mapper, rel.parent) && !isa(rel.parent, rel.mapper)) {
+    throw new InvalidRequestError(`recursion_depth option on relationship ${rel.parent.className}.${rel.key} not valid for non-self-referential relationship`);
+  }
+  if (depth === 0) return [];
+  // The option's own class, not an import of it: loading.ts keeps option classes out of bundles.
+  const LoadClass = option.constructor as new (...args: ConstructorParameters<typeof Load>) => Load;
+  const next = new LoadClass(rel, "selectin", { ...option.opts, recursionDepth: depth === -1 ? -1 : depth - 1 });
+  next.target = option.target;
+  return [next];
 }
 
 /** The strategy a relationship's own `lazy` setting gives at this point of the load path. */
@@ -388,6 +411,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   const colDirectives = opts.filter((o): o is ColumnOption => o.optionKind === "column").map((o) => o.directive);
   const criteria = opts.filter((o): o is LoaderCriteriaOption => o.optionKind === "criteria");
   const withExprs = opts.filter((o): o is WithExpressionOption => o.optionKind === "expression");
+  if (!nested) checkOptionRoots(stmt, rootLoads, colDirectives);
   const cols: SelectArg[] = [];
   const slots: Slot[] = [];
   const joins: EagerJoin[] = [];
@@ -410,11 +434,14 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
 
   // Where each entity column sits in the row, for the loader's own key columns (below).
   const entityColumnAt = new Map<unknown, number>();
-  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean): EntitySlot => {
+  // Eager loads of the statement's own entities, planned once every entity and column of the
+  // statement is placed: SQLAlchemy puts the loaders' columns after all of them.
+  const pendingRootLoads: (() => void)[] = [];
+  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false): EntitySlot => {
     const props = propsToLoad(mapper, node.columns);
     const offset = cols.length;
     for (const p of props) {
-      const col = from === mapper.table ? p.column : from.correspondingColumn(p.column)!;
+      const col = from === mapper.table ? p.column : correspondingIn(from, p.column)!;
       if (!entityColumnAt.has(col)) entityColumnAt.set(col, cols.length);
       cols.push(col);
     }
@@ -430,6 +457,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
+    if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain));
+    else addLoads(slot, mapper, from, node, outerChain);
+    return slot;
+  };
+  const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean): void => {
     for (const l of resolveLoads(mapper, node)) {
       const rel = l.rel;
       const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath };
@@ -469,7 +501,6 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
         if (rel.uselist) hasJoinedCollections = true;
       }
     }
-    return slot;
   };
 
   const rootNode: NodeOptions = nested
@@ -495,16 +526,36 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   }
   const rootSlots: EntitySlot[] = [];
   const polyFroms: FromClause[] = [];
+  // FROMs already restricted to a single-table subclass's rows.
+  const singleDone = new Set<FromClause>();
+  /**
+   * SQLAlchemy restricts a single-table subclass to its rows wherever the statement selects
+   * it: as an entity, through an alias of its table, or through one of its attributes alone
+   * (`select(Engineer.name)` adds `WHERE people.type IN (…)`).
+   */
+  const addSingleTableCriterion = (mapper: Mapper, from: FromClause): void => {
+    if (singleDone.has(from)) return;
+    const crit = mapper.polymorphicCriterion();
+    if (!crit) return;
+    if (from !== mapper.table && !(from instanceof Alias && from.element === mapper.table)) return;
+    // Joined to by the statement: the join's ON clause carries the restriction (SQLAlchemy).
+    if (from !== mapper.table && stmt.setupJoins.some((j) => j.target === from)) return;
+    singleDone.add(from);
+    extraWhere.push(from === mapper.table ? crit : adaptToFrom(crit, mapper.table, from));
+  };
   // Per slot, the objects that address it in the result (`row._mapping.get(Address.id)`).
   const targets: (readonly object[])[] = [];
   for (const raw of stmt.rawColumns) {
     const ent = entityOf(raw);
     if (ent) {
-      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false);
+      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false, true);
       slots.push(slot);
       rootSlots.push(slot);
       targets.push([raw as object]);
-      if (ent.from === ent.mapper.table) addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
+      if (ent.from === ent.mapper.table) {
+        addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
+        singleDone.add(ent.from);
+      } else addSingleTableCriterion(ent.mapper, ent.from);
       if (!criteriaDone.has(ent.from)) {
         criteriaDone.add(ent.from);
         for (const c of criteria) if (isa(ent.mapper, c.mapper) && (ent.from === ent.mapper.table || c.includeAliases)) extraWhere.push(criteriaCondition(c, ent.from));
@@ -520,6 +571,10 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       targets.push([raw]);
       cols.push(raw.key ? new Label(raw.key, raw) : raw);
     } else if (raw instanceof ColumnElement) {
+      for (const attr of attributesIn(raw)) {
+        const owner = entityOf(attr.entity);
+        if (owner) addSingleTableCriterion(owner.mapper, owner.from);
+      }
       const name = raw.key ?? `col_${cols.length}`;
       const column = raw instanceof InstrumentedAttribute ? raw.column : raw;
       targets.push(column === raw ? [raw] : [raw, column]);
@@ -534,6 +589,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       }
     } else throw new ArgumentError(`ORM select: unsupported columns-clause element ${String(raw)}`);
   }
+  for (const plan of pendingRootLoads) plan();
   // Criteria for entities of the statement's explicit FROM list (selectFrom(User)).
   for (const f of stmt.fromObjs) {
     const ent = entityForFrom(f);
@@ -550,6 +606,41 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   };
 }
 
+const OPTION_FN: Readonly<Record<RelationshipStrategy, string>> = {
+  selectin: "selectinload", joined: "joinedload", raise: "raiseload", raise_on_sql: "raiseload", noload: "noload", containsEager: "containsEager",
+};
+
+/**
+ * SQLAlchemy's check that every loader option starts at an entity the statement selects
+ * (`_raise_for_no_match`): an option whose first attribute belongs to another class would
+ * otherwise be ignored silently.
+ * @throws ArgumentError naming the option and the statement's entities.
+ */
+function checkOptionRoots(stmt: Select, loads: readonly Load[], columns: readonly ColumnDirective[]): void {
+  const entities: { mapper: Mapper; name: string }[] = [];
+  for (const raw of stmt.rawColumns) {
+    const ent = entityOf(raw);
+    if (ent) entities.push({ mapper: ent.mapper, name: isAliasedClass(raw) ? `aliased(${ent.mapper.className})` : ent.mapper.className });
+  }
+  const applies = (m: Mapper) => entities.some((e) => isa(e.mapper, m) || isa(m, e.mapper));
+  const fail = (m: Mapper, option: string): never => {
+    if (!entities.length) throw new ArgumentError(`Query has only expression-based entities; attribute loader option ${option} can't be applied here.`);
+    throw new ArgumentError(
+      `Mapped class ${m.className} referenced in option ${option} does not apply to any of the root entities in this query, e.g. ${entities.map((e) => e.name).join(", ")}. Please specify the full path from one of the root entities to the target attribute. `,
+    );
+  };
+  for (const l of loads) {
+    // defaultload() roots carry no strategy and are not checked, as in SQLAlchemy.
+    if (!(l.relationship instanceof RelationshipProperty) || l.strategy === undefined) continue;
+    if (!applies(l.relationship.parent)) fail(l.relationship.parent, `${OPTION_FN[l.strategy]}(${l.relationship.parent.className}.${l.relationship.key})`);
+  }
+  for (const d of columns) {
+    if (!d.mapper || applies(d.mapper)) continue;
+    const keys = d.kind === "loadOnly" ? d.keys : [d.key];
+    fail(d.mapper, `${d.kind}(${keys.map((k) => `${d.mapper!.className}.${k}`).join(", ")})`);
+  }
+}
+
 /** The Core statement of a plan: the layout applied to this statement's clauses (and bind values). */
 function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   let base = stmt;
@@ -561,7 +652,7 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   }
   if (setupJoins) base = withSetupJoins(base, setupJoins);
   if (t.extraWhere.length) base = base.where(...t.extraWhere);
-  const wrap = t.hasJoinedEagerCollections && (stmt.limitClause !== undefined || stmt.offsetClause !== undefined);
+  const wrap = shouldNestForEagerJoins(stmt, t);
   let core: Select;
   if (!wrap) {
     core = base.withOnlyColumns(...t.cols) as unknown as Select;
@@ -577,13 +668,34 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
 }
 
 /**
+ * SQLAlchemy's `_should_nest_selectable`: eager joins go outside the statement, made a subquery,
+ * when adding them would change what it means — LIMIT/OFFSET with a joined collection (the
+ * limit is on parents, not joined rows), DISTINCT, DISTINCT ON or GROUP BY (extra columns would
+ * alter the grouping or de-duplication), with any joined eager load.
+ */
+function shouldNestForEagerJoins(stmt: Select, t: OrmLayout): boolean {
+  if (t.joins.length === 0) return false;
+  const limited = stmt.limitClause !== undefined || stmt.offsetClause !== undefined;
+  return (limited && t.hasJoinedEagerCollections) || stmt.isDistinct || stmt.distinctOn.length > 0 || stmt.groupByClauses.length > 0;
+}
+
+/**
  * LIMIT/OFFSET with joined eager collections: limit the parents, not the joined rows. The
  * parent SELECT (with its WHERE, joins, ORDER BY, LIMIT) becomes an anonymous subquery; the
  * eager aliases join to it, and its ORDER BY is repeated outside (SQLAlchemy does the same).
  */
 function wrapLimited(base: Select, cols: readonly ColumnElement<unknown, string>[], joins: readonly EagerJoin[], eagerOrder: readonly ColumnElement<unknown, string>[]): Select {
   const eagerTargets = new Set(joins.map((j) => j.target));
-  const isEagerCol = (c: ColumnElement<unknown, string>) => c instanceof ColumnClause && c.table !== undefined && eagerTargets.has(c.table);
+  // A column of an eager alias, or an expression over one (a columnProperty of the eager
+  // target): it stays outside the subquery, which does not have that alias.
+  const isEagerCol = (c: ColumnElement<unknown, string>): boolean => {
+    let hit = false;
+    adaptExpression(c, (col) => {
+      if (col.table !== undefined && eagerTargets.has(col.table)) hit = true;
+      return undefined;
+    });
+    return hit;
+  };
   const innerIdx: number[] = [];
   const innerCols: ColumnElement<unknown, string>[] = [];
   cols.forEach((c, i) => {
@@ -704,6 +816,28 @@ function criteriaCondition(c: LoaderCriteriaOption, from: FromClause): Condition
  * Mapped inheritance: the FROM joining a joined-table hierarchy's tables, and the discriminator
  * criterion of a single-table subclass (both from the mapper; nothing for plain mappers).
  */
+/**
+ * The ORM attributes an expression is built from (`func.count(Manager.id)` → `Manager.id`), not
+ * looking into sub-SELECTs: SQLAlchemy's "parententity" annotations of a column expression.
+ */
+function attributesIn(e: ClauseElement): InstrumentedAttribute[] {
+  if (e instanceof InstrumentedAttribute) return [e];
+  const out: InstrumentedAttribute[] = [];
+  const visit = (x: unknown, depth: number): void => {
+    if (depth > 64 || !(x instanceof ClauseElement) || x instanceof FromClause || x instanceof SelectBase) return;
+    if (x instanceof InstrumentedAttribute) {
+      out.push(x);
+      return;
+    }
+    for (const v of Object.values(x as unknown as Record<string, unknown>)) {
+      if (Array.isArray(v)) for (const y of v) visit(y, depth + 1);
+      else visit(v, depth + 1);
+    }
+  };
+  visit(e, 0);
+  return out;
+}
+
 function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Condition[]): void {
   const from = mapper.polymorphicFrom();
   if (from && !froms.includes(from)) froms.push(from);

@@ -305,6 +305,26 @@ function selfJoinCondition(t: TableClause, where: string): ColumnElement<unknown
 }
 
 /**
+ * The column of `from` standing for `col`: Core's `correspondingColumn()`, also following a
+ * subquery column back through the ORM attribute it was selected as (`select(User.id)
+ * .subquery()` exports a proxy of `User.id`, whose table column is `users.id`). @internal
+ */
+export function correspondingIn(from: FromClause, col: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+  const direct = from.correspondingColumn(col);
+  if (direct !== undefined) return direct;
+  const base = lineageBase(col);
+  return from.columnList.find((c) => lineageBase(c) === base);
+}
+function lineageBase(c: ColumnElement<unknown, string>): ColumnElement<unknown, string> {
+  let x = c;
+  for (;;) {
+    if (x instanceof InstrumentedAttribute) x = x.column;
+    else if (x instanceof ColumnClause && x.proxyOf) x = x.proxyOf;
+    else return x;
+  }
+}
+
+/**
  * Rewrite a join condition from table columns to the columns of the given FROMs (aliases).
  * For self-referential relationships, `rel` decides which side of each pair is the parent.
  */
@@ -321,8 +341,8 @@ export function adaptCondition(
     const col = c instanceof InstrumentedAttribute ? c.column : c;
     if (!(col instanceof ColumnClause)) return c;
     const base = col.baseColumn as ColumnClause<unknown, string>;
-    if (base.table === parentTable && (parentTable !== targetTable || isParentSide)) return parentFrom.correspondingColumn(base) ?? c;
-    if (base.table === targetTable) return targetFrom.correspondingColumn(base) ?? c;
+    if (base.table === parentTable && (parentTable !== targetTable || isParentSide)) return correspondingIn(parentFrom, base) ?? c;
+    if (base.table === targetTable) return correspondingIn(targetFrom, base) ?? c;
     return c;
   };
   const pairs = equalities(cond);
@@ -332,8 +352,8 @@ export function adaptCondition(
     return adaptExpression(cond, (c) => {
       const base = c.baseColumn;
       if (!(base instanceof ColumnClause)) return undefined;
-      if (base.table === parentTable) return parentFrom === parentTable ? undefined : parentFrom.correspondingColumn(base);
-      if (base.table === targetTable) return targetFrom === targetTable ? undefined : targetFrom.correspondingColumn(base);
+      if (base.table === parentTable) return parentFrom === parentTable ? undefined : correspondingIn(parentFrom, base);
+      if (base.table === targetTable) return targetFrom === targetTable ? undefined : correspondingIn(targetFrom, base);
       return undefined;
     });
   }
@@ -428,6 +448,10 @@ export class Mapper {
     const out: Table[] = [];
     for (let m: Mapper | undefined = this; m; m = m.inherits) if (!out.includes(m.table)) out.unshift(m.table);
     return out;
+  }
+  /** `Mapper[User(users)]`, as SQLAlchemy's `str(mapper)` (used in error messages). */
+  toString(): string {
+    return `Mapper[${this.className}(${this.table.name})]`;
   }
   /** Whether this mapper is `other` or inherits from it. */
   isA(other: Mapper): boolean {

@@ -8,7 +8,7 @@
  * and containsEager), `containsEager(rel.ofType(a))` reads the children from alias `a`.
  * @module
  */
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { ColumnElement, type Condition } from "../sql/elements.js";
 import { InstrumentedAttribute, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
 import { CacheKeyBuilder } from "../sql/cache-key.js";
@@ -35,13 +35,16 @@ interface RelTarget {
   readonly alias: FromClause | undefined;
   /** The mapper of `ofType(JoinedSubclass)`: a joined-table subclass of the target, loaded as that entity. */
   readonly ofType: Mapper | undefined;
+  /** The entity the path continues from: the target class, or the class given to `ofType()`. */
+  readonly target: Mapper;
 }
 
 function relOf(ref: unknown, where: string): RelTarget {
   // A brand, not instanceof: options.ts needs no value import of relationship.ts (an import cycle).
   const cmp = ref as Partial<RelationshipComparator<unknown>> | null;
   if (cmp?._isRelationshipComparator !== true || typeof cmp._sides !== "function") {
-    throw new ArgumentError(`${where}() expects a relationship attribute such as User.addresses; got ${String(ref)}`);
+    if (ref instanceof InstrumentedAttribute || isExpressionProperty(ref)) throw wrongPropertyKind(STRATEGY_LABEL[where] ?? `${where} loader`, ref, "relationship property");
+    throw new ArgumentError(`expected ORM mapped attribute for loader strategy argument: ${where}() expects a relationship attribute such as User.addresses; got ${String(ref)}`);
   }
   const sides = cmp._sides();
   const { prop, targetMapper, targetFrom } = sides;
@@ -55,7 +58,51 @@ function relOf(ref: unknown, where: string): RelTarget {
   }
   const extra = sides.extraCriteria ?? [];
   criteria.push(...extra);
-  return { prop, criteria, userCriteria: extra.length > 0, alias: targetFrom, ofType: joinedSub ? targetMapper : undefined };
+  return { prop, criteria, userCriteria: extra.length > 0, alias: targetFrom, ofType: joinedSub ? targetMapper : undefined, target: targetMapper };
+}
+
+/** SQLAlchemy's plain names of the loader strategies behind each option (for its error messages). */
+const STRATEGY_LABEL: Readonly<Record<string, string>> = {
+  selectinload: "select in loader", joinedload: "joined loader", containsEager: "joined loader", raiseload: "lazy loader", noload: "no loader",
+  defaultload: "lazy loader", defer: "deferred column loader", undefer: "column loader", loadOnly: "column loader",
+};
+
+function isExpressionProperty(x: unknown): boolean {
+  return (x as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true;
+}
+
+/** SQLAlchemy's `LoaderStrategyException`: a relationship option on a column, or a column option on a relationship. */
+function wrongPropertyKind(strategy: string, ref: unknown, intended: "relationship property" | "column property"): InvalidRequestError {
+  const isRel = (ref as { _isRelationshipComparator?: true } | null)?._isRelationshipComparator === true;
+  const kind = isRel ? "relationship" : isExpressionProperty(ref) ? "mapped sql expression" : "column property";
+  return new InvalidRequestError(
+    `Can't apply "${strategy}" strategy to property "${describeAttr(ref)}", which is a "${kind}"; this loader strategy is intended to be used with a "${intended}".`,
+  );
+}
+
+function describeAttr(ref: unknown): string {
+  if (ref instanceof InstrumentedAttribute) {
+    const m = mapperOf(ref.entity) ?? (ref.entity as { mapper?: Mapper }).mapper;
+    return `${m?.className ?? "?"}.${ref.attrKey}`;
+  }
+  const expr = ref as { boundKey?: string; boundMapper?: Mapper };
+  if (expr.boundMapper && expr.boundKey) return `${expr.boundMapper.className}.${expr.boundKey}`;
+  return String(ref);
+}
+
+/**
+ * SQLAlchemy's check when an option path is built: each attribute must belong to the entity
+ * the path has reached (`joinedload(User.addresses).joinedload(User.orders)` does not link).
+ */
+function checkLinks(parent: Load, parentOf: Mapper, attr: string): void {
+  const target = parent.target;
+  if (target === undefined || parent.relationship === "*" || parent.relationship === undefined) return;
+  if (!target.isA(parentOf)) {
+    const of = target === parent.relationship.mapper ? "" : `.ofType(${target.className})`;
+    throw new ArgumentError(
+      `ORM mapped entity or attribute "${attr}" does not link from relationship "${parent.relationship.parent.className}.${parent.relationship.key}${of}".`,
+    );
+  }
 }
 
 /** A Load node for `ref`, refusing criteria where the strategy loads nothing to filter. */
@@ -69,9 +116,12 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
       `${where}(${String(ref)}): joined eager loading of a joined-table subclass is not supported; use selectinload(), or join() it and containsEager()`,
     );
   }
+  if (parent) checkLinks(parent, r.prop.parent, `${r.prop.parent.className}.${r.prop.key}`);
   const criteria = strategy === "selectin" || strategy === "joined" ? r.criteria : [];
   const ofType = r.ofType && (strategy === "selectin" || strategy === "containsEager") ? r.ofType : undefined;
-  return new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria, ...(ofType ? { ofType } : {}) }, parent);
+  const load = new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria, ...(ofType ? { ofType } : {}) }, parent);
+  load.target = r.target;
+  return load;
 }
 
 /** Per-node settings of a {@link Load}. */
@@ -83,6 +133,11 @@ export interface LoadOpts {
   readonly criteria?: readonly ColumnElement<boolean>[];
   /** `ofType(JoinedSubclass)`: the subclass mapper the target is loaded as (only its rows, with its columns). */
   readonly ofType?: Mapper;
+  /**
+   * selectinload of a self-referential relationship: further levels to load the same way
+   * (SQLAlchemy 2.0's `recursion_depth`; -1 until a level finds no rows).
+   */
+  readonly recursionDepth?: number;
 }
 
 function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } {
@@ -96,6 +151,7 @@ function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } 
     if (!m) throw new ArgumentError(`${where}(): ${ref.describe()} does not belong to a mapped class`);
     return { mapper: m, key: ref.attrKey };
   }
+  if ((ref as { _isRelationshipComparator?: true } | null)?._isRelationshipComparator === true) throw wrongPropertyKind(STRATEGY_LABEL[where] ?? "column loader", ref, "column property");
   throw new ArgumentError(`${where}() expects a column attribute such as User.bio; got ${String(ref)}`);
 }
 
@@ -110,6 +166,8 @@ export class Load {
   /** Column directives on the target entity of this path node. */
   readonly columnDirectives: ColumnDirective[] = [];
   readonly children: Load[] = [];
+  /** The entity this path node reaches (the relationship's target, or its `ofType()` class). @internal */
+  target: Mapper | undefined;
   constructor(
     readonly relationship: RelationshipProperty | "*" | undefined,
     readonly strategy: RelationshipStrategy | undefined,
@@ -121,8 +179,8 @@ export class Load {
     return child;
   }
   /** Continue the path: `selectinload(User.orders).selectinload(Order.items)`. */
-  selectinload(attr: RelationshipRef): Load {
-    return this.chain(loadOf(attr, "selectinload", "selectin", {}, this));
+  selectinload(attr: RelationshipRef, opts: SelectinOptions = {}): Load {
+    return this.chain(loadOf(attr, "selectinload", "selectin", selectinOpts(opts), this));
   }
   joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
     return this.chain(loadOf(attr, "joinedload", "joined", opts, this));
@@ -140,17 +198,23 @@ export class Load {
   containsEager(attr: RelationshipRef, opts: { alias?: unknown } = {}): Load {
     return this.chain(loadOf(attr, "containsEager", "containsEager", opts, this));
   }
+  /** A column of this path's target entity (checked to link from it). */
+  private linkedColumn(a: ColumnAttributeRef, where: string): { mapper: Mapper; key: string } {
+    const k = colKeyOf(a, where);
+    checkLinks(this, k.mapper, `${k.mapper.className}.${k.key}`);
+    return k;
+  }
   /** Defer columns of this path's target entity. */
   defer(...attrs: ColumnAttributeRef[]): Load {
-    for (const a of attrs) this.columnDirectives.push({ kind: "defer", ...colKeyOf(a, "defer") });
+    for (const a of attrs) this.columnDirectives.push({ kind: "defer", ...this.linkedColumn(a, "defer") });
     return this;
   }
   undefer(...attrs: ColumnAttributeRef[]): Load {
-    for (const a of attrs) this.columnDirectives.push({ kind: "undefer", ...colKeyOf(a, "undefer") });
+    for (const a of attrs) this.columnDirectives.push({ kind: "undefer", ...this.linkedColumn(a, "undefer") });
     return this;
   }
   loadOnly(...attrs: ColumnAttributeRef[]): Load {
-    const keys = attrs.map((a) => colKeyOf(a, "loadOnly"));
+    const keys = attrs.map((a) => this.linkedColumn(a, "loadOnly"));
     this.columnDirectives.push({ kind: "loadOnly", mapper: keys[0]?.mapper, keys: keys.map((k) => k.key) });
     return this;
   }
@@ -164,9 +228,14 @@ export class Load {
     for (const o of opts) {
       if (o instanceof Load) {
         const r = o.root;
+        if (r.relationship !== undefined && r.relationship !== "*") checkLinks(this, r.relationship.parent, `${r.relationship.parent.className}.${r.relationship.key}`);
         (r as { parent: Load | undefined }).parent = this;
         this.children.push(r);
-      } else if (o instanceof ColumnOption) this.columnDirectives.push(o.directive);
+      } else if (o instanceof ColumnOption) {
+        const d = o.directive;
+        if (d.mapper) checkLinks(this, d.mapper, `${d.mapper.className}.${d.kind === "loadOnly" ? d.keys[0] : d.key}`);
+        this.columnDirectives.push(d);
+      }
       else throw new ArgumentError(`Load.options(): ${String(o)} is not a loader option`);
     }
     return this;
@@ -187,7 +256,7 @@ export class Load {
       c._key(k);
       return k.toString();
     }).join("&");
-    const of = this.opts.ofType ? `<${this.opts.ofType.id}>` : "";
+    const of = (this.opts.ofType ? `<${this.opts.ofType.id}>` : "") + (this.opts.recursionDepth !== undefined ? `~${this.opts.recursionDepth}` : "");
     return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
 }
@@ -209,9 +278,32 @@ export class ColumnOption {
   }
 }
 
-/** `selectinload(User.addresses)`: load the relationship with a second SELECT … WHERE fk IN (…), in batches of 500. */
-export function selectinload(attr: RelationshipRef): Load {
-  return loadOf(attr, "selectinload", "selectin", {});
+/** Options of {@link selectinload}. */
+export interface SelectinOptions {
+  /**
+   * For a self-referential relationship, load this many further levels the same way, or all of
+   * them with -1 (SQLAlchemy 2.0's `recursion_depth`): `selectinload(Node.children, {
+   * recursionDepth: -1 })` loads a whole tree, one SELECT per level.
+   */
+  readonly recursionDepth?: number;
+}
+
+function selectinOpts(opts: SelectinOptions): LoadOpts {
+  const d = opts.recursionDepth;
+  if (d === undefined) return {};
+  if (!Number.isInteger(d) || d < -1) throw new ArgumentError(`selectinload(): recursionDepth must be a whole number ≥ 0, or -1 for no limit; got ${String(d)}`);
+  return { recursionDepth: d };
+}
+
+/**
+ * `selectinload(User.addresses, { recursionDepth? })`: load the relationship with a second
+ * SELECT … WHERE fk IN (…), in batches of 500.
+ * @throws ArgumentError for a recursionDepth that is not a whole number ≥ -1; the statement
+ *   raises InvalidRequestError when it is given for a relationship that is not
+ *   self-referential (SQLAlchemy's message).
+ */
+export function selectinload(attr: RelationshipRef, opts: SelectinOptions = {}): Load {
+  return loadOf(attr, "selectinload", "selectin", selectinOpts(opts));
 }
 /** `joinedload(User.addresses, { innerJoin })`: load it in the same statement with a LEFT OUTER JOIN (or INNER). */
 export function joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {

@@ -7,13 +7,13 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, UnaryExpression, and, bindparam } from "../sql/elements.js";
+import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, UnaryExpression, bindparam } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Delete, Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
-import { InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
+import { InstrumentedAttribute, mapperOf, type ColumnProperty, type Mapper } from "./mapper.js";
 import { stateOf, type InstanceState } from "./state.js";
 import type { AsyncSession, SessionExecuteOptions } from "./session.js";
 import { WRITE_ONLY_PARENT } from "./write-only.js";
@@ -58,7 +58,7 @@ export async function executeOrmDml(
   const mapper = mapperOf(stmt.entity)!;
   const returnsEntity = stmt.returningColumns.some((c) => c === (stmt.entity as never) || (typeof c === "function" && mapperOf(c) === mapper));
   if (stmt instanceof Insert) return ormInsert(session, conn, mapper, stmt, params, returnsEntity);
-  if (stmt instanceof Update && Array.isArray(params)) return bulkUpdateByPk(conn, mapper, stmt, params);
+  if (stmt instanceof Update && Array.isArray(params)) return bulkUpdateByPk(session, conn, mapper, stmt, params, opts);
   if (stmt instanceof Update || stmt instanceof Delete) return criteriaDml(session, conn, mapper, stmt, params, opts, returnsEntity);
   throw new InvalidRequestError(`Unsupported ORM DML statement ${stmt.describe()}`);
 }
@@ -78,10 +78,14 @@ async function ormInsert(
     return joinedBulkInsert(session, conn, mapper, stmt, Array.isArray(params) ? params : [params as Readonly<Record<string, unknown>>], returnsEntity);
   }
   const rows = params === undefined ? undefined : Array.isArray(params) ? params.map((r) => toColumnKeys(mapper, r, "ORM bulk insert")) : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert");
-  if (!returnsEntity) return conn.execute(stmt, rows);
+  if (!returnsEntity) {
+    if (!stmt.returningColumns.some((c) => c instanceof InstrumentedAttribute)) return conn.execute(stmt, rows);
+    const plain = Object.assign(Object.create(Object.getPrototypeOf(stmt)) as Insert, stmt, { returningColumns: coreReturning(stmt.returningColumns) });
+    return conn.execute(plain, rows);
+  }
   // RETURNING the entity: select every loaded column and build identity-mapped objects.
   const props = mapper.defaultLoadProps;
-  const others = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper));
+  const others = coreReturning(stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper)));
   const core = Object.create(Object.getPrototypeOf(stmt)) as Insert;
   Object.assign(core, stmt, { returningColumns: [...props.map((p) => p.column), ...others], entity: undefined });
   const res = await conn.execute(core, rows);
@@ -173,39 +177,127 @@ function applyFixedValues(mapper: Mapper, stmt: Insert, params: ExecuteParams | 
   return { stmt, params: Array.isArray(params) ? params.map(merge) : merge(params as Readonly<Record<string, unknown>>) };
 }
 
-/** `session.execute(update(User), [{ id: 1, fullname: "…" }, …])`: executemany UPDATE … WHERE pk = … . */
-async function bulkUpdateByPk(conn: AsyncConnection, mapper: Mapper, stmt: Update, params: readonly Readonly<Record<string, unknown>>[]): Promise<Result<unknown[], Record<string, unknown>>> {
-  if (stmt.whereCriteria.length || stmt.setValues) {
-    throw new InvalidRequestError("ORM bulk UPDATE by primary key takes no WHERE or values(); pass a list of parameter sets including the primary key");
+/**
+ * RETURNING columns as Core renders them: an ORM attribute becomes its table column
+ * (`RETURNING users.id`, keyed `id`), labelled with the attribute key only where the column's
+ * key differs, as SQLAlchemy's ORM result keys are attribute keys.
+ */
+function coreReturning<C>(cols: readonly C[]): C[] {
+  return cols.map((c) => {
+    if (!(c instanceof InstrumentedAttribute)) return c;
+    const col = c.column;
+    return (col.key === c.attrKey ? col : col.label(c.attrKey)) as unknown as C;
+  });
+}
+
+/** SQLAlchemy's synchronize_session values; `null` is accepted as `false` (its `None`). */
+type SyncMode = "auto" | "evaluate" | "fetch" | false;
+function syncMode(opts: SessionExecuteOptions): SyncMode {
+  const mode = (opts as { readonly synchronizeSession?: unknown }).synchronizeSession;
+  if (mode === undefined) return "auto";
+  if (mode === null || mode === false) return false;
+  if (mode === "auto" || mode === "evaluate" || mode === "fetch") return mode;
+  throw new ArgumentError("Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False");
+}
+
+/**
+ * `session.execute(update(User), [{ id: 1, fullname: "…" }, …])`: SQLAlchemy's "ORM bulk UPDATE
+ * by primary key". Consecutive parameter sets with the same keys share one executemany
+ * `UPDATE users SET fullname=:fullname WHERE users.id = :users_id` (SET columns in table
+ * order); identity-mapped objects then take the new values unless `synchronizeSession` is
+ * false. Extra WHERE criteria need `synchronizeSession: false`, as in SQLAlchemy.
+ */
+async function bulkUpdateByPk(
+  session: AsyncSession,
+  conn: AsyncConnection,
+  mapper: Mapper,
+  stmt: Update,
+  params: readonly Readonly<Record<string, unknown>>[],
+  opts: SessionExecuteOptions,
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const mode = syncMode(opts);
+  if (mode === "fetch") throw new InvalidRequestError("The 'fetch' synchronization strategy is not available for 'bulk' ORM updates (i.e. multiple parameter sets)");
+  if (stmt.setValues) {
+    throw new InvalidRequestError("ORM bulk UPDATE by primary key takes no values(); pass a list of parameter sets including the primary key");
   }
-  if (isMultiTableMapper(mapper)) return joinedBulkUpdate(conn, mapper, params);
+  if (stmt.whereCriteria.length && mode !== false) {
+    throw new InvalidRequestError(
+      "bulk synchronize of persistent objects not supported when using bulk update with additional WHERE criteria right now.  add synchronize_session=None execution option to bypass synchronize of persistent objects.",
+    );
+  }
   const pkKeys = mapper.pkProps.map((p) => p.key);
-  const groups = new Map<string, Record<string, unknown>[]>();
-  for (const row of params) {
-    for (const k of pkKeys) if (row[k] === undefined) throw new ArgumentError(`ORM bulk UPDATE: parameter set is missing primary key '${k}' of ${mapper.className}`);
-    const setKeys = Object.keys(row).filter((k) => !pkKeys.includes(k)).sort();
-    for (const k of setKeys) if (!mapper.columnPropsByKey.has(k)) throw new ArgumentError(`ORM bulk UPDATE: '${k}' is not a column attribute of ${mapper.className}`);
-    const sig = setKeys.join(",");
-    let g = groups.get(sig);
-    if (!g) groups.set(sig, (g = []));
-    g.push(row as Record<string, unknown>);
+  for (const row of params) checkBulkRow(mapper, row, pkKeys, stmt.whereCriteria.length > 0);
+  const result = isMultiTableMapper(mapper) ? await joinedBulkUpdate(conn, mapper, params) : await bulkUpdateRuns(conn, mapper, stmt, params, pkKeys);
+  if (mode !== false) synchronizeBulkUpdate(session, mapper, params, pkKeys);
+  return result;
+}
+
+function checkBulkRow(mapper: Mapper, row: Readonly<Record<string, unknown>>, pkKeys: readonly string[], hasWhere: boolean): void {
+  const missing = mapper.pkProps.filter((p) => row[p.key] === undefined);
+  if (missing.length) {
+    const cols = missing.map((p) => `${mapper.table.name}.${p.column.name}`).join(", ");
+    throw new InvalidRequestError(
+      `No primary key value supplied for column(s) ${cols}; per-row ORM Bulk UPDATE by Primary Key requires that records contain primary key values (parameter set is missing primary key '${missing[0].key}')`,
+    );
   }
+  // With extra WHERE criteria the sets may carry that criteria's bound values too.
+  if (hasWhere) return;
+  for (const k of Object.keys(row)) {
+    if (!pkKeys.includes(k) && !mapper.columnPropsByKey.has(k)) throw new ArgumentError(`ORM bulk UPDATE: '${k}' is not a column attribute of ${mapper.className}`);
+  }
+}
+
+/** One executemany per run of consecutive parameter sets with the same keys (SQLAlchemy's grouping). */
+async function bulkUpdateRuns(
+  conn: AsyncConnection,
+  mapper: Mapper,
+  stmt: Update,
+  params: readonly Readonly<Record<string, unknown>>[],
+  pkKeys: readonly string[],
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const setPropsOf = (row: Readonly<Record<string, unknown>>) => mapper.columnProps.filter((p) => !pkKeys.includes(p.key) && row[p.key] !== undefined);
+  const pkBind = (p: { readonly column: { readonly key: string } }) => `${mapper.table.name}_${p.column.key}`;
   let affected = 0;
-  for (const [sig, rows] of groups) {
-    const setKeys = sig ? sig.split(",") : [];
-    if (!setKeys.length) continue;
+  let i = 0;
+  while (i < params.length) {
+    const setProps = setPropsOf(params[i]);
+    const sig = setProps.map((p) => p.key).join(",");
+    let j = i + 1;
+    while (j < params.length && setPropsOf(params[j]).map((p) => p.key).join(",") === sig) j++;
+    const run = params.slice(i, j);
+    i = j;
+    if (!setProps.length) continue;
     const values: Record<string, unknown> = {};
-    for (const k of setKeys) values[mapper.columnPropsByKey.get(k)!.column.key] = bindparam(`_set_${k}`);
-    const core = new Update(mapper.table).where(...mapper.pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.key}`)))).values(values as never);
-    const ps = rows.map((r) => {
+    for (const p of setProps) values[p.column.key] = bindparam(p.column.key);
+    const core = new Update(mapper.table)
+      .where(...mapper.pkProps.map((p) => p.column.eq(bindparam(pkBind(p)))), ...(stmt.whereCriteria as ColumnElement<boolean>[]))
+      .values(values as never);
+    const ps = run.map((r) => {
       const o: Record<string, unknown> = {};
-      for (const k of setKeys) o[`_set_${k}`] = r[k];
-      for (const k of pkKeys) o[`_pk_${k}`] = r[k];
+      for (const [k, v] of Object.entries(r)) if (!mapper.columnPropsByKey.has(k)) o[k] = v;
+      for (const p of setProps) o[p.column.key] = r[p.key];
+      for (const p of mapper.pkProps) o[pkBind(p)] = r[p.key];
       return o;
     });
     affected += (await conn.execute(core, ps)).rowsAffected;
   }
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
+}
+
+/** Give identity-mapped objects the values a bulk UPDATE by primary key wrote. */
+function synchronizeBulkUpdate(session: AsyncSession, mapper: Mapper, params: readonly Readonly<Record<string, unknown>>[], pkKeys: readonly string[]): void {
+  if (session.identityMap.size === 0) return;
+  for (const row of params) {
+    const obj = session.identityMap.get(mapper.identityKey(pkKeys.map((k) => row[k])));
+    const st = obj === undefined ? undefined : stateOf(obj);
+    if (!st || !st.mapper.isA(mapper)) continue;
+    for (const [k, v] of Object.entries(row)) {
+      if (pkKeys.includes(k) || !mapper.columnPropsByKey.has(k)) continue;
+      st.dict[k] = v;
+      st.committed[k] = v;
+      st.expired?.delete(k);
+    }
+  }
 }
 
 /** UPDATE/DELETE with criteria, keeping the identity map in step per `synchronizeSession`. */
@@ -218,11 +310,11 @@ async function criteriaDml(
   opts: SessionExecuteOptions,
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
-  const mode = opts.synchronizeSession ?? "auto";
-  let matcher: ((st: InstanceState) => boolean) | undefined;
+  const mode = syncMode(opts);
+  let matcher: ((st: InstanceState) => MatchResult) | undefined;
   if (mode === "evaluate" || mode === "auto") {
     try {
-      matcher = compileEvaluator(mapper, stmt.whereCriteria);
+      matcher = compileMatcher(mapper, stmt.whereCriteria);
     } catch (e) {
       if (mode === "evaluate") throw e;
     }
@@ -234,10 +326,14 @@ async function criteriaDml(
     throw new InvalidRequestError(`${stmt instanceof Update ? "UPDATE" : "DELETE"} of ${mapper.className} (joined-table inheritance) … returning(${mapper.className}) is not supported; return columns, or select the objects afterwards`);
   }
   const pkCols = joined ? joined.pkCols : mapper.pkProps.map((p) => p.column);
-  const extraReturning = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper));
+  const extraReturning = coreReturning(stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper)));
   const retCols = returnsEntity ? mapper.defaultLoadProps.map((p) => p.column) : [];
   const core = Object.create(Object.getPrototypeOf(stmt)) as Update | Delete;
-  const fetchCols = useFetch ? pkCols : [];
+  const setPlan = stmt instanceof Update ? planSetSync(mapper, stmt) : undefined;
+  // "fetch" also RETURNs the new values of SET expressions JS cannot evaluate (SQLAlchemy
+  // expires them and loads them on access; athanor never loads implicitly).
+  const fetchedSets = useFetch && !joined && setPlan ? setPlan.filter((x) => x.kind === "expire") : [];
+  const fetchCols = useFetch ? [...pkCols, ...fetchedSets.map((x) => x.prop.column)] : [];
   Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
   // Single-table inheritance: a subclass's statement touches only its rows (`kind IN (…)`).
   const discriminator = mapper.polymorphicCriterion();
@@ -247,41 +343,38 @@ async function criteriaDml(
   const affected = core.returningColumns.length ? rows.length : res.rowsAffected;
   // Which identity-mapped objects were affected?
   let affectedStates: InstanceState[] = [];
+  // Evaluated criteria that read an unloaded attribute: SQLAlchemy counts the object as matched
+  // but cannot know for sure, so a DELETE expires it rather than marking it deleted.
+  const partlyExpired = new Set<InstanceState>();
+  let fetchedRows: Map<string, unknown[]> | undefined;
   if (mode !== false) {
     // Objects of the class and its subclasses (a subclass object is also a row of this class).
     const candidates = [...session.identityMap.values()].map((o) => stateOf(o)!).filter((s) => s.mapper.isA(mapper));
     if (useFetch) {
-      const keys = new Set(rows.map((r) => mapper.identityKey(r.slice(0, pkCols.length))));
-      affectedStates = candidates.filter((s) => s.key && keys.has(s.key));
-    } else if (matcher) affectedStates = candidates.filter((s) => matcher!(s));
+      const byKey = new Map(rows.map((r) => [mapper.identityKey(r.slice(0, pkCols.length)), r] as const));
+      affectedStates = candidates.filter((s) => s.key && byKey.has(s.key));
+      if (fetchedSets.length) fetchedRows = byKey;
+    } else if (matcher) {
+      for (const st of candidates) {
+        // A wholly expired object is left alone: it reloads everything anyway (SQLAlchemy).
+        if (isWhollyExpired(st)) continue;
+        const m = matcher(st);
+        if (m === false) continue;
+        affectedStates.push(st);
+        if (m === "expired") partlyExpired.add(st);
+      }
+    }
   }
-  if (stmt instanceof Update) {
-    const evalValues = new Map<string, unknown>();
-    let expireKeys: string[] = [];
-    for (const [col, v] of stmt.setValues ?? []) {
-      const prop = mapper.propByColumn.get(col as never);
-      if (!prop) continue;
-      if (v instanceof BindParameter && !v.required) evalValues.set(prop.key, v.effectiveValue());
-      else expireKeys.push(prop.key);
-    }
-    for (const st of affectedStates) {
-      for (const [k, v] of evalValues) {
-        st.dict[k] = v;
-        st.committed[k] = v;
-      }
-      for (const k of expireKeys) {
-        delete st.dict[k];
-        delete st.committed[k];
-        (st.expired ??= new Set()).add(k);
-      }
-      for (const p of mapper.columnProps) if (p.column.onupdate !== undefined) {
-        delete st.dict[p.key];
-        (st.expired ??= new Set()).add(p.key);
-      }
-    }
-    expireKeys = [];
+  if (setPlan) {
+    applySetSync(mapper, setPlan, affectedStates, (st, key) => {
+      const i = fetchedSets.findIndex((x) => x.prop.key === key);
+      const row = i < 0 || !st.key ? undefined : fetchedRows?.get(st.key);
+      return row === undefined ? NO_FETCHED : row[pkCols.length + i];
+    });
   } else {
+    for (const st of partlyExpired) session.expire(st.obj);
     for (const st of affectedStates) {
+      if (partlyExpired.has(st)) continue;
       st.status = "deleted";
       if (st.key) session.identityMap.delete(st.key);
       session.deletedStates.delete(st);
@@ -327,12 +420,129 @@ async function criteriaDml(
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
 }
 
+/** How one SET column of an UPDATE reaches the objects it matched. */
+type SetSync =
+  | { readonly kind: "value"; readonly prop: ColumnProperty; readonly value: (st: InstanceState) => unknown }
+  | { readonly kind: "expire"; readonly prop: ColumnProperty };
+
+const NO_FETCHED: unique symbol = Symbol("athanor.noFetched");
+
+/** SET columns evaluable in JS get a value function; the others are expired (or fetched). */
+function planSetSync(mapper: Mapper, stmt: Update): SetSync[] {
+  const out: SetSync[] = [];
+  for (const [col, v] of stmt.setValues ?? []) {
+    const prop = mapper.propByColumn.get(col as never);
+    if (!prop) continue;
+    if (v instanceof BindParameter && !v.required) {
+      const x = v.effectiveValue();
+      out.push({ kind: "value", prop, value: () => x });
+      continue;
+    }
+    const f = compileSetValue(mapper, v);
+    out.push(f ? { kind: "value", prop, value: f } : { kind: "expire", prop });
+  }
+  return out;
+}
+
+/**
+ * Apply an UPDATE's SET to the matched objects: every new value is computed from the object as
+ * it was (so `SET a=b, b=a` swaps), then assigned as committed; values that cannot be computed
+ * are expired, unless `fetched` supplies them. Columns with an `onupdate` are expired.
+ */
+function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly InstanceState[], fetched: (st: InstanceState, key: string) => unknown): void {
+  const onupdate = mapper.columnProps.filter((p) => p.column.onupdate !== undefined && !plan.some((x) => x.prop === p));
+  for (const st of states) {
+    const assigned: [string, unknown][] = [];
+    const expired: string[] = [];
+    for (const x of plan) {
+      const got = x.kind === "expire" ? fetched(st, x.prop.key) : NO_FETCHED;
+      if (got !== NO_FETCHED) assigned.push([x.prop.key, got]);
+      else if (x.kind === "expire") expired.push(x.prop.key);
+      else {
+        try {
+          assigned.push([x.prop.key, x.value(st)]);
+        } catch (e) {
+          if (!(e instanceof UnevaluableRow)) throw e;
+          expired.push(x.prop.key);
+        }
+      }
+    }
+    for (const [k, v] of assigned) {
+      st.dict[k] = v;
+      st.committed[k] = v;
+      st.expired?.delete(k);
+    }
+    for (const k of [...expired, ...onupdate.map((p) => p.key)]) {
+      delete st.dict[k];
+      delete st.committed[k];
+      (st.expired ??= new Set()).add(k);
+    }
+  }
+}
+
 /**
  * Evaluate WHERE criteria in JS against in-memory objects ("evaluate" synchronization).
  * Supports comparisons, IN, IS NULL, AND/OR/NOT over the entity's own columns and literal values.
  * @throws InvalidRequestError for anything else (the "auto" strategy then fetches instead).
  */
 export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElement[]): (st: InstanceState) => boolean {
+  const match = compileMatcher(mapper, criteria);
+  return (st) => match(st) === true;
+}
+
+/** Whether evaluated criteria hold for an object; "expired" when they read an unloaded attribute (SQLAlchemy's `_EXPIRED_OBJECT`). */
+type MatchResult = boolean | "expired";
+
+function compileMatcher(mapper: Mapper, criteria: readonly ClauseElement[]): (st: InstanceState) => MatchResult {
+  const { pred } = evaluatorParts(mapper);
+  const preds = criteria.map(pred);
+  return (st) => {
+    try {
+      for (const p of preds) if (p(st) !== true) return false;
+      return true;
+    } catch (e) {
+      if (e instanceof UnevaluableRow) return "expired";
+      throw e;
+    }
+  };
+}
+
+/** Every non-key column attribute expired (SQLAlchemy's `state.expired`). */
+function isWhollyExpired(st: InstanceState): boolean {
+  const expired = st.expiredKeys;
+  if (!expired || expired.size === 0) return false;
+  return st.mapper.columnProps.every((p) => p.column.primaryKey || expired.has(p.key));
+}
+
+/**
+ * A SET value of an UPDATE evaluated in JS against an object's state before the update
+ * (SQLAlchemy 2.0 evaluates `values({ age: User.age.sub(10) })` for "evaluate" and "fetch"):
+ * literals, the entity's own columns and `+ - * %` / `||` over them. Undefined when the value
+ * cannot be evaluated in JS; the function throws {@link UnevaluableRow} for an object whose
+ * needed attribute is not loaded.
+ */
+function compileSetValue(mapper: Mapper, expr: ClauseElement): ((st: InstanceState) => unknown) | undefined {
+  try {
+    return evaluatorParts(mapper).value(expr);
+  } catch (e) {
+    if (e instanceof InvalidRequestError) return undefined;
+    throw e;
+  }
+}
+
+function unevaluable(detail: string): InvalidRequestError {
+  return new InvalidRequestError(`Could not evaluate current criteria in Python: "${detail}". Specify 'fetch' or False for the synchronize_session execution option.`);
+}
+
+const ARITH: Readonly<Record<string, (a: unknown, b: unknown) => unknown>> = {
+  add: (a, b) => (a as number) + (b as number),
+  sub: (a, b) => (a as number) - (b as number),
+  mul: (a, b) => (a as number) * (b as number),
+  mod: (a, b) => (a as number) % (b as number),
+  concat: (a, b) => String(a) + String(b),
+};
+
+function evaluatorParts(mapper: Mapper): { value: (e: ClauseElement) => (st: InstanceState) => unknown; pred: (e: ClauseElement) => (st: InstanceState) => boolean | null } {
   const colKey = (e: ClauseElement): string | undefined => {
     const col = e instanceof InstrumentedAttribute ? e.column : e;
     if (col instanceof ColumnClause) {
@@ -355,7 +565,25 @@ export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElemen
       return () => v;
     }
     if (e instanceof Constant) return () => (e.which === "null" ? null : e.which === "true");
-    throw new InvalidRequestError(`Could not evaluate current criteria in JS: ${e.describe()}`);
+    if (e instanceof BinaryExpression && ARITH[e.operator] !== undefined) {
+      const f = ARITH[e.operator];
+      const l = value(e.left);
+      const r = value(e.right);
+      // SQL NULL propagates through arithmetic and ||.
+      return (st) => {
+        const a = l(st);
+        const b = r(st);
+        return a === null || a === undefined || b === null || b === undefined ? null : f(a, b);
+      };
+    }
+    if (e instanceof UnaryExpression && e.operator === "neg") {
+      const v = value(e.element);
+      return (st) => {
+        const a = v(st);
+        return a === null || a === undefined ? null : -(a as number);
+      };
+    }
+    throw unevaluable(`Cannot evaluate ${e.describe()}`);
   };
   const cmp = (op: string, a: unknown, b: unknown): boolean | null => {
     if (a === null || a === undefined || b === null || b === undefined) return null;
@@ -410,7 +638,7 @@ export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElemen
       }
       if (op === "in" || op === "notIn") {
         const l = value(e.left);
-        if (!(e.right instanceof BindParameter) || !e.right.expanding) throw new InvalidRequestError("Could not evaluate IN criteria in JS");
+        if (!(e.right instanceof BindParameter) || !e.right.expanding) throw unevaluable("Cannot evaluate IN with a non-list right side");
         const list = e.right.effectiveValue() as unknown[];
         return (st) => {
           const v = l(st);
@@ -425,18 +653,8 @@ export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElemen
         return (st) => cmp(op, l(st), r(st));
       }
     }
-    throw new InvalidRequestError(`Could not evaluate current criteria in JS: ${e.describe()}`);
+    throw unevaluable(`Cannot evaluate ${e.describe()}`);
   };
-  const preds = criteria.map(pred);
-  const all = and(...(criteria as ColumnElement<unknown, string>[]));
-  void all;
-  return (st) => {
-    try {
-      return preds.every((p) => p(st) === true);
-    } catch (e) {
-      if (e instanceof UnevaluableRow) return false;
-      throw e;
-    }
-  };
+  return { value, pred };
 }
 class UnevaluableRow extends Error {}

@@ -203,11 +203,16 @@ export abstract class RelationshipComparator<T> {
   _joinTargets(to?: unknown): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
     if (to !== undefined) {
       if (to instanceof FromClause) return this._joinTargetsTo(to);
+      this._checkJoinTarget(to);
       return this.ofType(to as AliasedClass<T>)._joinTargets();
     }
     const sides = this._sides();
     const { prop: p, parentFrom, targetFrom: tf } = sides;
     const table = p.mapper.table;
+    if (tf === undefined && parentFrom === table) {
+      // SQLAlchemy raises rather than guess an alias for a self-referential join.
+      throw new InvalidRequestError(`Can't construct a join from ${p.parent} to ${p.mapper}, they are the same entity`);
+    }
     const targetFrom = tf ?? table;
     const discriminator = subclassDiscriminator(sides);
     const extra = sides.extraCriteria ?? [];
@@ -238,6 +243,16 @@ export abstract class RelationshipComparator<T> {
       ];
     }
     return [{ target: targetFrom, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }, ...subSteps];
+  }
+  /** `join(Target, rel)`: `Target` must be (an alias of) the relationship's target class or a relative of it. */
+  private _checkJoinTarget(to: unknown): void {
+    const entity = to as { _isAliasedClass?: true; mapper?: Mapper };
+    const m = entity._isAliasedClass === true ? entity.mapper : mapperOf(to);
+    const target = this._sides().prop.mapper;
+    if (m !== undefined && !m.isA(target.base) && !target.isA(m.base)) {
+      const shown = entity._isAliasedClass === true ? `aliased(${m.className})` : m.className;
+      throw new InvalidRequestError(`Join target ${shown} does not correspond to the right side of join condition ${this.describe()}`);
+    }
   }
   /** `join(table_or_alias, rel)`: the target table itself or an alias of it. */
   private _joinTargetsTo(to: FromClause): { target: FromClause; onclause: ColumnElement<unknown, string> }[] {
