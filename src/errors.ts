@@ -217,3 +217,25 @@ export class ObjectStateError extends InvalidRequestError {
 export class NoInspectionAvailable extends InvalidRequestError {
   override name = "NoInspectionAvailable";
 }
+
+/**
+ * A result row has no column for the key or column object given (SQLAlchemy's
+ * `NoSuchColumnError`, raised by `row._mapping[key]`, `Result.columns()`, `Result.scalars()`).
+ * Message: "… could not locate column in row for column 'x'".
+ *
+ * SQLAlchemy derives it from `InvalidRequestError` and `KeyError`; here it derives from
+ * `ArgumentError`, which these lookups raised before the class existed, so existing
+ * `catch (e instanceof ArgumentError)` code keeps working.
+ */
+export class NoSuchColumnError extends ArgumentError {
+  override name = "NoSuchColumnError";
+}
+
+/**
+ * Something that is not a statement was given to `execute()` / `stream()` (SQLAlchemy's
+ * `ObjectNotExecutableError`): a string (wrap it in `text()`), a table, a column, a CTE, …
+ * Message: "Not an executable object: …".
+ */
+export class ObjectNotExecutableError extends ArgumentError {
+  override name = "ObjectNotExecutableError";
+}

@@ -3,8 +3,10 @@
  * buffered and streaming execution (SQLAlchemy 2.0's `AsyncConnection`).
  * @module
  */
-import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../errors.js";
-import { ClauseElement, TextClause, text as textClause } from "../sql/elements.js";
+import { ArgumentError, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
+import { ClauseElement, ColumnElement, TextClause, text as textClause } from "../sql/elements.js";
+import { FromClause, select } from "../sql/selectable.js";
+import { ColumnClause } from "../sql/column.js";
 import { generateCacheKey } from "../sql/cache-key.js";
 import { Compiled, resultProcessors, resultTargets } from "../sql/compiler.js";
 import { DDLElement } from "../sql/ddl.js";
@@ -75,10 +77,28 @@ const metaCache = new WeakMap<Compiled, ResultMetadata>();
 function metadataFor(compiled: Compiled): ResultMetadata {
   let m = metaCache.get(compiled);
   if (!m) {
-    m = { keys: compiled.resultColumns.map((c) => c.key), processors: resultProcessors(compiled), targets: resultTargets(compiled) };
+    const keys = compiled.resultColumns.map((c) => c.key);
+    const aliases = resultAliases(compiled);
+    m = { keys, processors: resultProcessors(compiled), targets: resultTargets(compiled), ...(aliases ? { aliases } : {}) };
     metaCache.set(compiled, m);
   }
   return m;
+}
+const NO_ALIASES: readonly string[] = [];
+/**
+ * The SQL names of selected columns whose key differs (`Column(…, { name: "a" })` under key `b`),
+ * so that rows answer to both, as SQLAlchemy's; undefined when there is none.
+ */
+function resultAliases(compiled: Compiled): (readonly string[])[] | undefined {
+  let any = false;
+  const out = compiled.resultColumns.map(({ key, element }) => {
+    if (element instanceof ColumnClause && element.key === key && element.name !== key) {
+      any = true;
+      return [element.name];
+    }
+    return NO_ALIASES;
+  });
+  return any ? out : undefined;
 }
 const driverMetaCache = new Map<string, ResultMetadata>();
 function metadataFromDriver(columns: DriverResult["columns"]): ResultMetadata {
@@ -125,6 +145,8 @@ export class AsyncConnection implements DdlExecutor {
   private _idleWaiters: (() => void)[] | undefined;
   /** Set while close() runs: new operations are refused, close() itself may still end the transaction. */
   private _closing = false;
+  /** The transaction of the innermost callback-form `begin(fn)` / `beginNested(fn)` running. */
+  private _txContext: Transaction | undefined = undefined;
 
   /** @internal Use `engine.connect()`. */
   constructor(readonly engine: AsyncEngine, raw: DriverConnection, options: ExecutionOptions) {
@@ -147,6 +169,10 @@ export class AsyncConnection implements DdlExecutor {
   get executionOptionsValue(): ExecutionOptions {
     return this._options;
   }
+  /** The execution options in effect: the engine's, then this connection's (SQLAlchemy's `get_execution_options()`). */
+  getExecutionOptions(): ExecutionOptions {
+    return this._options;
+  }
   /** Set execution options on this connection (in place, as SQLAlchemy 2.0) and return it. */
   executionOptions(opts: ExecutionOptions): this {
     if (opts.isolationLevel !== undefined && this._tx) {
@@ -154,6 +180,27 @@ export class AsyncConnection implements DdlExecutor {
     }
     this._options = { ...this._options, ...opts };
     return this;
+  }
+  /**
+   * The isolation level this connection's transactions run at (SQLAlchemy's
+   * `Connection.get_isolation_level()`): the `isolationLevel` execution option when set, in
+   * SQLAlchemy's spelling (upper case, underscores as spaces: "REPEATABLE READ", "AUTOCOMMIT"),
+   * else the database's own default, read from it without beginning a transaction
+   * (PostgreSQL's `SHOW TRANSACTION ISOLATION LEVEL`; SQLite's `PRAGMA read_uncommitted`:
+   * "SERIALIZABLE" or "READ UNCOMMITTED").
+   * @throws ResourceClosedError on a closed connection; DBAPIError subclasses from the database.
+   */
+  async getIsolationLevel(): Promise<string> {
+    const set = this._options.isolationLevel;
+    if (set !== undefined) return normalizeIsolationLevel(set);
+    return this.enter(async (raw) => {
+      const pg = this.dialectName === "postgresql";
+      const sql = pg ? "SHOW TRANSACTION ISOLATION LEVEL" : "PRAGMA read_uncommitted";
+      const res = await this.wrapDriver(() => raw.execute({ sql, params: [] }), sql);
+      const value = res.rows[0]?.[0];
+      if (pg) return String(value).toUpperCase();
+      return Number(value) === 1 ? "READ UNCOMMITTED" : "SERIALIZABLE";
+    });
   }
   /** Whether a transaction is in progress. */
   inTransaction(): boolean {
@@ -233,12 +280,15 @@ export class AsyncConnection implements DdlExecutor {
   /** {@link batchOnly}, fixed by the driver's capabilities. */
   private readonly _batchOnly: boolean;
   private get autocommit(): boolean {
-    return this._options.isolationLevel?.toUpperCase() === "AUTOCOMMIT";
+    const iso = this._options.isolationLevel;
+    return iso !== undefined && normalizeIsolationLevel(iso) === "AUTOCOMMIT";
   }
   private async beginRoot(raw: DriverConnection): Promise<Transaction> {
+    this.checkTransactionContext();
     const tx = new Transaction(this, undefined, undefined);
     if (raw.begin && !this.autocommit && !this.batchOnly) {
-      const iso = this._options.isolationLevel;
+      const given = this._options.isolationLevel;
+      const iso = given === undefined ? undefined : normalizeIsolationLevel(given);
       this.engine.echo.begin();
       await this.wrapDriver(() => raw.begin!(iso ? { isolationLevel: iso } : undefined), "BEGIN");
     }
@@ -246,24 +296,60 @@ export class AsyncConnection implements DdlExecutor {
     if (this[DISPATCH].has("begin")) await this[DISPATCH].fireAsync("begin", this);
     return tx;
   }
+  /**
+   * Inside a `begin(fn)` / `beginNested(fn)` callback whose transaction was ended early, no new
+   * transaction may begin (autobegin included), as SQLAlchemy's `TransactionalContext` check.
+   * @throws InvalidRequestError "Can't operate on closed transaction inside context manager. …"
+   */
+  private checkTransactionContext(): void {
+    const ctx = this._txContext;
+    if (ctx !== undefined && !ctx.isActive) {
+      throw new InvalidRequestError(
+        "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.",
+      );
+    }
+  }
+
+  /**
+   * @internal Runs `fn` as the body of `tx`'s context (the callback forms of `begin()`,
+   * `beginNested()`, `engine.begin()`): commits when it returns, rolls back when it throws,
+   * and in between refuses to begin another transaction once `tx` has ended.
+   */
+  async _runInContext<R>(tx: Transaction, fn: () => Promise<R>): Promise<R> {
+    const outer = this._txContext;
+    this._txContext = tx;
+    try {
+      return await runInTransaction(tx, fn);
+    } finally {
+      this._txContext = outer;
+    }
+  }
+
   /** @internal */
   async _autobegin(raw: DriverConnection): Promise<void> {
     if (!this._tx) await this.beginRoot(raw);
   }
 
   /**
-   * Begin a transaction explicitly. Raises when one is already in progress (SQLAlchemy 2.0 has
-   * no subtransactions). Callback form: commits when `fn` returns, rolls back when it throws.
+   * Begin a transaction explicitly. Callback form: commits when `fn` returns, rolls back when
+   * it throws; within `fn`, after the transaction was ended early no other may begin.
+   * @throws InvalidRequestError "This connection has already initialized a SQLAlchemy
+   *   Transaction() object via begin() or autobegin; …" when one is in progress (SQLAlchemy 2.0
+   *   has no subtransactions); "Can't operate on closed transaction inside context manager. …"
+   *   inside the callback of a transaction already ended.
    */
   begin(): Promise<Transaction>;
   begin<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
   async begin<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<Transaction | R> {
     if (this._tx) {
-      throw new InvalidRequestError("A transaction is already begun on this Connection; use commit()/rollback(), or beginNested() for a SAVEPOINT");
+      throw new InvalidRequestError(
+        "This connection has already initialized a SQLAlchemy Transaction() object via begin() or autobegin; can't call begin() here unless rollback() or commit() is called first. " +
+          "(A transaction is already begun: use beginNested() for a SAVEPOINT.)",
+      );
     }
     const tx = await this.enter((raw) => this.beginRoot(raw));
     if (!fn) return tx;
-    return runInTransaction(tx, () => fn(this));
+    return this._runInContext(tx, () => fn(this));
   }
 
   /**
@@ -275,6 +361,7 @@ export class AsyncConnection implements DdlExecutor {
   beginNested<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
   async beginNested<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<Transaction | R> {
     const tx = await this.enter(async (raw) => {
+      this.checkTransactionContext();
       if (!this.engine.driver.capabilities.savepoints) {
         throw new InvalidRequestError(`The ${this.engine.driver.name} driver does not support SAVEPOINTs`);
       }
@@ -288,7 +375,7 @@ export class AsyncConnection implements DdlExecutor {
       return t;
     });
     if (!fn) return tx;
-    return runInTransaction(tx, () => fn(this));
+    return this._runInContext(tx, () => fn(this));
   }
 
   /** Commit the transaction in progress (commit-as-you-go). No-op without one. */
@@ -448,12 +535,23 @@ export class AsyncConnection implements DdlExecutor {
     return res;
   }
 
+  /**
+   * The statement to run when `stmt` can be executed (SQLAlchemy's `Executable`: a SELECT, DML,
+   * text(), DDL as given; a SQL function or sequence value as `SELECT` of it).
+   * @throws ObjectNotExecutableError "Not an executable object: …" for a string, a table,
+   *   alias, CTE or join, a column or other expression, or any other object.
+   */
   private coerceStatement(stmt: unknown): ClauseElement {
-    if (stmt instanceof ClauseElement) return stmt;
-    if (typeof stmt === "string") {
-      throw new ArgumentError(`Textual SQL must be wrapped in text(): conn.execute(text(${JSON.stringify(stmt.slice(0, 40))}))`);
+    if (stmt instanceof ClauseElement && isExecutable(stmt)) {
+      // A function or sequence value executed on its own runs as `SELECT f()`, as in SQLAlchemy.
+      return stmt instanceof ColumnElement ? select(stmt) : stmt;
     }
-    throw new ArgumentError(`Not an executable object: ${String(stmt)}`);
+    if (typeof stmt === "string") {
+      throw new ObjectNotExecutableError(
+        `Not an executable object: '${stmt}'. Textual SQL must be wrapped in text(): conn.execute(text(${JSON.stringify(stmt.slice(0, 40))}))`,
+      );
+    }
+    throw new ObjectNotExecutableError(`Not an executable object: ${describeObject(stmt)}`);
   }
 
   /**
@@ -605,7 +703,8 @@ export class AsyncConnection implements DdlExecutor {
     }
     let results: DriverResult[];
     try {
-      const iso = this._options.isolationLevel;
+      const given = this._options.isolationLevel;
+      const iso = given === undefined ? undefined : normalizeIsolationLevel(given);
       results = await raw.batch!(queued.map((q) => ({ sql: q.sql, params: q.params })), { transaction: true, ...(iso ? { isolationLevel: iso } : {}) });
     } catch (e) {
       throw await this.handleError(e, queued.map((q) => q.sql).join(";\n"), undefined);
@@ -764,6 +863,40 @@ export class AsyncConnection implements DdlExecutor {
   /** `await using conn = await engine.connect()` closes (rolling back uncommitted work). */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
+function normalizeIsolationLevel(level: string): string {
+  return level.replace(/_/g, " ").trim().toUpperCase();
+}
+
+/**
+ * Whether a SQL element is a statement: tables, aliases, CTEs, joins and column expressions are
+ * parts of statements (SQLAlchemy does not make them `Executable`); functions and sequence
+ * values are, as `SELECT f()`.
+ */
+function isExecutable(e: ClauseElement): boolean {
+  if (e instanceof FromClause) return false;
+  // By `kind`, not instanceof: importing the function and sequence classes here would keep them
+  // in every bundle, also in applications that never use them.
+  return !(e instanceof ColumnElement) || e.kind === "function" || e.kind === "nextValue";
+}
+
+/** An object named in an error: a SQL element's own description, else its string form. */
+function describeObject(o: unknown): string {
+  const d = (o as { describe?: unknown } | null | undefined)?.describe;
+  if (typeof d === "function") {
+    try {
+      return String((d as () => unknown).call(o));
+    } catch {
+      // fall through to the string form
+    }
+  }
+  try {
+    return String(o);
+  } catch {
+    return "<unprintable object>";
   }
 }
 

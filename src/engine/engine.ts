@@ -8,6 +8,7 @@ import { postgresqlDialect } from "../dialects/postgresql/dialect.js";
 import { sqliteDialect } from "../dialects/sqlite/dialect.js";
 import { CompiledCache, type CacheStats } from "./compiled-cache.js";
 import { AsyncConnection, type ExecutionOptions } from "./connection.js";
+import type { Transaction } from "./transaction.js";
 import { createEchoLogger, type EchoLogger, type EchoOption } from "./echo.js";
 import { connectionEventSpecsFor, Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
 import type { URL } from "./url.js";
@@ -92,6 +93,11 @@ export class AsyncEngine {
     return this.shared.echo;
   }
 
+  /** The default execution options of this engine's connections (SQLAlchemy's `get_execution_options()`). */
+  getExecutionOptions(): ExecutionOptions {
+    return this.execOptions;
+  }
+
   /** An engine sharing this one's driver, cache and listeners, with other default execution options. */
   executionOptions(opts: ExecutionOptions): AsyncEngine {
     return new AsyncEngine(this.shared, this.options, { ...this.execOptions, ...opts });
@@ -125,7 +131,10 @@ export class AsyncEngine {
 
   /**
    * A connection with a transaction begun. Callback form (`engine.begin(async (conn) => …)`)
-   * commits when the callback returns and rolls back when it throws. With `await using`, the
+   * commits when the callback returns and rolls back when it throws; inside it, once the
+   * transaction was ended early (`conn.commit()` / `conn.rollback()`), beginning another
+   * (autobegin included) raises InvalidRequestError "Can't operate on closed transaction
+   * inside context manager. …", as SQLAlchemy's `with engine.begin()` block does. With `await using`, the
    * transaction is rolled back on disposal unless `await conn.commit()` was called, because
    * disposal cannot tell whether the block threw.
    */
@@ -133,20 +142,17 @@ export class AsyncEngine {
   begin<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
   async begin<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<AsyncConnection | R> {
     const conn = await this.connect();
+    let tx: Transaction;
     try {
-      await conn.begin();
+      tx = await conn.begin();
     } catch (e) {
       await conn.close();
       throw e;
     }
     if (!fn) return conn;
     try {
-      const r = await fn(conn);
-      await conn.commit();
-      return r;
-    } catch (e) {
-      await conn.rollback().catch(() => {});
-      throw e;
+      // As SQLAlchemy's `with engine.begin() as conn`: the block is the transaction's context.
+      return await conn._runInContext(tx, () => fn(conn));
     } finally {
       await conn.close();
     }

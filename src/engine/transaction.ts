@@ -33,9 +33,11 @@ export class Transaction {
   deactivate(): void {
     this._active = false;
   }
+  /** @throws InvalidRequestError with SQLAlchemy's wording ("This [nested ]transaction is inactive"). */
   private assertActive(op: string): void {
     if (!this._active) {
-      throw new InvalidRequestError(`This transaction is inactive (already committed or rolled back); cannot ${op}()`);
+      const kind = this.nested ? "nested transaction" : "transaction";
+      throw new InvalidRequestError(`This ${kind} is inactive (already ended by commit or rollback); cannot ${op}()`);
     }
   }
   /** COMMIT (root) or RELEASE SAVEPOINT (nested). */

@@ -9,7 +9,7 @@
  * a `for await` loop exits early.
  * @module
  */
-import { HARD_CLOSED } from "./array-source.js";
+import { HARD_CLOSED, OPEN, SOFT_CLOSED } from "./array-source.js";
 import type { CursorSource } from "./cursor-source.js";
 import { asyncDisposeSymbol } from "./dispose.js";
 import { checkSize, multipleResultsFound, noResultFound } from "./messages.js";
@@ -18,6 +18,8 @@ import { NO_ROW } from "./result-base.js";
 import type { RawRow } from "./row-shape.js";
 import { RowIterator } from "./row-iterator.js";
 import { UniqueFilter } from "./unique.js";
+
+const EMPTY_ROWS: readonly RawRow[] = [];
 
 /** Largest fetch hint passed to a cursor (for "all remaining rows"). */
 const MAX_HINT = 2 ** 31 - 1;
@@ -55,12 +57,42 @@ export abstract class AsyncResultBase<Out> implements AsyncIterable<Out>, AsyncD
   }
 
   /**
+   * True once the cursor is used up (exhausted, or `_softClose()`) or the result is closed
+   * (SQLAlchemy's `_soft_closed`).
+   */
+  get _softClosed(): boolean {
+    return this._src.state !== OPEN;
+  }
+
+  /**
+   * Releases the cursor and drops the buffered rows without closing the result: fetches then
+   * return nothing (SQLAlchemy's `_soft_close()`).
+   */
+  async _softClose(): Promise<void> {
+    if (this._src.state === HARD_CLOSED) return;
+    this._src.buf = EMPTY_ROWS;
+    this._src.pos = 0;
+    await this._src.release(SOFT_CLOSED);
+  }
+
+  /**
    * Skips items equal to one already returned (SQLAlchemy 2.0 `unique()`); see
    * `Result.unique()`. Returns this result.
    */
   unique(strategy?: UniqueStrategy<Out>): this {
     this._uniq = new UniqueFilter();
     if (strategy !== undefined) this._key = strategy;
+    return this;
+  }
+
+  /**
+   * Sets the number of rows fetched per round trip from now on (SQLAlchemy's `yield_per()`, on
+   * results and their `scalars()` / `mappings()` views alike), also the default size of
+   * `fetchmany()` / `partitions()`. Applies to every view of the same cursor. Returns this result.
+   * @throws ArgumentError when `n` is not a positive integer.
+   */
+  yieldPer(n: number): this {
+    this._src.chunkSize = checkSize(n, "yieldPer()");
     return this;
   }
 

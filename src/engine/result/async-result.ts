@@ -11,8 +11,10 @@ import { AsyncResultBase } from "./async-result-base.js";
 import { AsyncScalarResult } from "./async-scalar-result.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { CursorSource } from "./cursor-source.js";
+import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-result.js";
 import { checkSize } from "./messages.js";
-import type { AsyncResultOptions, ResultMetadata } from "./metadata.js";
+import { Result } from "./result.js";
+import type { AsyncResultOptions, ResultMetadata, UniqueStrategy } from "./metadata.js";
 import { ROW_DATA, type Row } from "./row.js";
 import type { RowMapping, RowMappingBase } from "./row-mapping.js";
 import { projectShape, resolveColumn, scalarGetter, shapeFor, type RawRow, type RowShape } from "./row-shape.js";
@@ -71,14 +73,25 @@ export class AsyncResult<
     return this._shape.keys.slice();
   }
 
-  /**
-   * Sets the number of rows fetched per round trip from now on (SQLAlchemy's `yield_per()`),
-   * also the default size of `fetchmany()` / `partitions()`. Returns this result.
-   * @throws ArgumentError when `n` is not a positive integer.
-   */
-  yieldPer(n: number): this {
-    this._src.chunkSize = checkSize(n, "yieldPer()");
+  /** This result: rows already are typed tuples (SQLAlchemy 2.0's `AsyncResult.tuples()`). */
+  tuples(): this {
     return this;
+  }
+
+  /** This result (SQLAlchemy 2.0's `AsyncResult.t`); see {@link tuples}. */
+  get t(): this {
+    return this;
+  }
+
+  /**
+   * Fetches the remaining rows into a {@link FrozenResult}; calling it returns a new buffered
+   * `Result` over them each time (SQLAlchemy's `AsyncResult.freeze()`). Closes the cursor.
+   * @throws ResourceClosedError when closed.
+   */
+  async freeze(): Promise<FrozenResult<Result<T, N>>> {
+    const rows = await this.all();
+    const data = rows.map((r) => r[ROW_DATA]);
+    return makeFrozenResult(frozenMetadata(this._shape), data, (meta, raw) => new Result<T, N>(meta, raw, { rowsAffected: -1, returnsRows: true }));
   }
 
   /** First column of the first row, or `null`; closes the result (fetches one row only). */
@@ -126,15 +139,15 @@ export class AsyncResult<
 
   /** Rows as {@link RowMapping} objects; shares this result's cursor and carries `unique()` over. */
   mappings(): AsyncMappingResult<N> {
-    return new AsyncMappingResult<N>(
-      {
-        src: this._src,
-        make: this._shape.makeMapping as unknown as (raw: RawRow) => RowMapping<N>,
-        defaultKey: (m) => rowKey(m as unknown as RowMappingBase),
-        unique: this._uniq !== undefined,
-      },
-      this._shape.keys,
-    );
+    return new AsyncMappingResult<N>(this._src, this._shape, this._uniq !== undefined, this._rowStrategyForMappings());
+  }
+
+  /** @internal A `unique(strategy)` given a row carries over to `mappings()` (see `Result`). */
+  private _rowStrategyForMappings(): UniqueStrategy<RowMapping<N>> | undefined {
+    const strategy = this._key;
+    if (strategy === rowKey) return undefined;
+    const RowClass = this._shape.RowClass;
+    return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as unknown as Row<T, N>);
   }
 
   /**

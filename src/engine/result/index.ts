@@ -15,3 +15,4 @@ export { AsyncResultBase } from "./async-result-base.js";
 export { AsyncResult } from "./async-result.js";
 export { AsyncScalarResult } from "./async-scalar-result.js";
 export { AsyncMappingResult } from "./async-mapping-result.js";
+export type { FrozenResult } from "./frozen-result.js";

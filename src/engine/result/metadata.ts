@@ -27,6 +27,13 @@ export interface ResultMetadata {
    * map does. Omitted: columns are addressed by key and position only.
    */
   readonly targets?: readonly (readonly object[])[];
+  /**
+   * Per column: other names that address it besides its key, typically a table column's SQL
+   * name when its key differs (`Column(…, { name: "a" })` under key `b`: `row.b` and `row.a`),
+   * as SQLAlchemy's result map holds both. A name that is also another column's key, or is
+   * given for two columns, is ambiguous. Omitted: keys only.
+   */
+  readonly aliases?: readonly (readonly string[])[];
 }
 
 /** Write-side facts of a buffered result, as the driver reported them. */

@@ -9,7 +9,7 @@
  * - Leaving a `for…of` / `for await` loop early (break, return, throw) closes it.
  * @module
  */
-import { HARD_CLOSED, type ArraySource } from "./array-source.js";
+import { HARD_CLOSED, OPEN, type ArraySource } from "./array-source.js";
 import { asyncDisposeSymbol, disposeSymbol } from "./dispose.js";
 import { checkSize, multipleResultsFound, noResultFound } from "./messages.js";
 import type { UniqueStrategy } from "./metadata.js";
@@ -50,6 +50,24 @@ export abstract class SyncResultBase<Out> implements Iterable<Out>, AsyncIterabl
   /** True once the result is closed (`close()`, `first()`, `one()`, …); SQLAlchemy's `closed`. */
   get closed(): boolean {
     return this._src.state === HARD_CLOSED;
+  }
+
+  /**
+   * True once the rows are used up (exhausted, or `_softClose()`), or the result is closed, or
+   * the statement returns no rows (SQLAlchemy's `_soft_closed`).
+   */
+  get _softClosed(): boolean {
+    return this._src.state !== OPEN || !this._src.returnsRows;
+  }
+
+  /**
+   * Drops the remaining rows without closing the result: fetches then return nothing
+   * (SQLAlchemy's `_soft_close()`).
+   * @throws ResourceClosedError when closed.
+   */
+  _softClose(): void {
+    if (this._src.state === HARD_CLOSED) return;
+    this._src.exhaust();
   }
 
   /**
@@ -101,6 +119,17 @@ export abstract class SyncResultBase<Out> implements Iterable<Out>, AsyncIterabl
     }
     if (src.pos >= rows.length) src.exhaust();
     return out;
+  }
+
+  /**
+   * Sets the default size of `fetchmany()` / `partitions()` (SQLAlchemy's `yield_per()`, on
+   * results and their `scalars()` / `mappings()` views alike; the rows are already buffered, so
+   * nothing else changes). Applies to every view of the same rows. Returns this result.
+   * @throws ArgumentError when `n` is not a positive integer.
+   */
+  yieldPer(n: number): this {
+    this._src.yieldPer = checkSize(n, "yieldPer()");
+    return this;
   }
 
   /** @internal Default size of `fetchmany()` / `partitions()`: `yieldPer()`, else all that remain. */

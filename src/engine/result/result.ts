@@ -10,8 +10,9 @@ import type { ColumnElement } from "../../sql/elements.js";
 import { ArraySource } from "./array-source.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { MappingResult } from "./mapping-result.js";
-import { checkSize } from "./messages.js";
-import type { ResultInfo, ResultMetadata } from "./metadata.js";
+import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-result.js";
+import { noRowsError } from "./messages.js";
+import type { ResultInfo, ResultMetadata, UniqueStrategy } from "./metadata.js";
 import { SyncResultBase, type SyncView } from "./result-base.js";
 import { ROW_DATA, type Row } from "./row.js";
 import type { RowMapping, RowMappingBase } from "./row-mapping.js";
@@ -93,19 +94,77 @@ export class Result<
     return shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) }).makeRow(pk.values) as unknown as Row<unknown[], Record<string, unknown>>;
   }
 
-  /** Column keys in order (a new array; duplicates included). */
+  /**
+   * Column keys in order (a new array; duplicates included).
+   * @throws ResourceClosedError for a statement that returns no rows ("This result object does
+   *   not return rows. …"), as SQLAlchemy's `CursorResult.keys()`.
+   */
   keys(): string[] {
+    if (!this._src.returnsRows) throw noRowsError();
     return this._shape.keys.slice();
   }
 
+  /** Whether the statement was an `insert()` construct (SQLAlchemy's `CursorResult.is_insert`). */
+  get isInsert(): boolean {
+    return this._info.insertedPrimaryKey !== undefined;
+  }
+
+  /** Rows inserted, updated or deleted; SQLAlchemy's spelling of {@link rowsAffected}. */
+  get rowcount(): number {
+    return this.rowsAffected;
+  }
+
+  /** SQLite's last insert rowid; SQLAlchemy's spelling of {@link lastInsertRowid}. */
+  get lastrowid(): number | bigint | undefined {
+    return this.lastInsertRowid;
+  }
+
   /**
-   * Sets the default size of `fetchmany()` / `partitions()` (SQLAlchemy's `yield_per()`; the
-   * rows are already buffered, so nothing else changes). Returns this result.
-   * @throws ArgumentError when `n` is not a positive integer.
+   * This result: rows already are typed tuples (SQLAlchemy 2.0's `Result.tuples()`, kept for
+   * code written against it).
    */
-  yieldPer(n: number): this {
-    this._src.yieldPer = checkSize(n, "yieldPer()");
+  tuples(): this {
     return this;
+  }
+
+  /** This result (SQLAlchemy 2.0's `Result.t`); see {@link tuples}. */
+  get t(): this {
+    return this;
+  }
+
+  /**
+   * Fetches the remaining rows (through `unique()` and `columns()`, as `all()` does) into a
+   * {@link FrozenResult}: calling it returns a new Result over those rows each time
+   * (SQLAlchemy's `Result.freeze()`). Consumes this result.
+   * @throws ResourceClosedError when closed or for a statement that returns no rows.
+   */
+  freeze(): FrozenResult<Result<T, N>> {
+    const rows = this.all();
+    const data = rows.map((r) => r[ROW_DATA]);
+    return makeFrozenResult(frozenMetadata(this._shape), data, (meta, raw) => new Result<T, N>(meta, raw, { rowsAffected: -1, returnsRows: true }));
+  }
+
+  /**
+   * A Result over the remaining rows of this result followed by those of `others`, in order
+   * (SQLAlchemy's `Result.merge()`): same columns (this result's `columns()` view applies to
+   * all), `unique()` carried over. The rows are taken: the merged results are left exhausted.
+   * The others must come from statements with the same columns.
+   * @throws ResourceClosedError when one of them is closed or returns no rows.
+   */
+  merge(...others: readonly Result<T, N>[]): Result<T, N> {
+    const rows: RawRow[] = [];
+    for (const r of [this, ...others]) {
+      const src = r._src;
+      src.check();
+      for (let i = src.pos; i < src.rows.length; i++) rows.push(src.rows[i]);
+      src.exhaust();
+    }
+    return new Result<T, N>(this._shape.meta, rows, this._info, {
+      src: new ArraySource(rows, true),
+      shape: this._shape,
+      info: this._info,
+      unique: this._uniq !== undefined,
+    });
   }
 
   /** First column of the first row, or `null` when there is no row; closes the result. */
@@ -143,7 +202,8 @@ export class Result<
   scalars<K extends keyof N & string>(column: K): ScalarResult<N[K]>;
   scalars<V>(column: ColumnElement<V, string>): ScalarResult<V>;
   scalars(column: number | string | ColumnElement<unknown, string> = 0): ScalarResult<unknown> {
-    const i = resolveColumn(this._shape, column, "scalars()");
+    // Without rows there is no column to resolve; fetching raises ResourceClosedError.
+    const i = this._src.returnsRows ? resolveColumn(this._shape, column, "scalars()") : 0;
     return new ScalarResult({
       src: this._src,
       make: scalarGetter(this._shape, i),
@@ -154,15 +214,18 @@ export class Result<
 
   /** Rows as {@link RowMapping} objects. Shares this result's rows; `unique()` carries over. */
   mappings(): MappingResult<N> {
-    return new MappingResult<N>(
-      {
-        src: this._src,
-        make: this._shape.makeMapping as unknown as (raw: RawRow) => RowMapping<N>,
-        defaultKey: (m) => rowKey(m as unknown as RowMappingBase),
-        unique: this._uniq !== undefined,
-      },
-      this._shape.keys,
-    );
+    return new MappingResult<N>(this._src, this._shape, this._uniq !== undefined, this._rowStrategyForMappings());
+  }
+
+  /**
+   * @internal A `unique(strategy)` given a row carries over to `mappings()`: the strategy still
+   * sees each item as a row (SQLAlchemy applies it before the mapping is made).
+   */
+  private _rowStrategyForMappings(): UniqueStrategy<RowMapping<N>> | undefined {
+    const strategy = this._key;
+    if (strategy === rowKey) return undefined;
+    const RowClass = this._shape.RowClass;
+    return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as unknown as Row<T, N>);
   }
 
   /**
@@ -174,6 +237,7 @@ export class Result<
   columns<const K extends readonly ColumnRef<N>[]>(
     ...columns: K
   ): Result<PickColumns<T, N, K>, PickNamed<N, K>> {
+    if (!this._src.returnsRows) throw noRowsError();
     const idx = columns.map((c) => resolveColumn(this._shape, c, "columns()"));
     const shape = projectShape(this._shape, idx);
     return new Result<PickColumns<T, N, K>, PickNamed<N, K>>(shape.meta, [], this._info, {

@@ -3,13 +3,14 @@
  * `Row._mapping` and the items of `Result.mappings()`.
  * @module
  */
+import { NoSuchColumnError } from "../../errors.js";
 import type { ColumnElement } from "../../sql/elements.js";
 import { ROW_DATA, ROW_SHAPE, toDict, type ColumnKey, type KnownKeys } from "./row.js";
 import { resolveColumn, type RowShape } from "./row-shape.js";
 
 /**
  * Methods every mapping has. In a mapping, column keys take precedence: a column named `keys`,
- * `values`, `entries` or `toJSON` shadows the method of that name (`m.keys` is the column's value),
+ * `values`, `entries`, `items` or `toJSON` shadows the method of that name (`m.keys` is the column's value),
  * as `mapping["keys"]` is the column in SQLAlchemy. Iteration (a symbol) always works.
  */
 export class RowMappingBase<N extends Record<string, unknown> = Record<string, unknown>> {
@@ -42,6 +43,11 @@ export class RowMappingBase<N extends Record<string, unknown> = Record<string, u
     return out;
   }
 
+  /** `[key, value]` pairs in column order: SQLAlchemy's `RowMapping.items()` (same as {@link entries}). */
+  items(): [ColumnKey<N>, N[keyof N]][] {
+    return this.entries();
+  }
+
   /**
    * The value of a column, by key or by the column object it was selected with:
    * `m.get(users.c.id)` is SQLAlchemy's `row._mapping[users.c.id]`, and tells apart two columns
@@ -49,13 +55,15 @@ export class RowMappingBase<N extends Record<string, unknown> = Record<string, u
    * column: a table's column, or an ORM attribute standing for one; a column selected twice
    * answers for its first occurrence. Columns of aliases and subqueries, labels and other
    * expressions are addressed by key. A column named `get` shadows this method.
-   * @throws ArgumentError when the row has no such key, or the object does not address one of
-   *   its columns.
+   * @throws NoSuchColumnError (an ArgumentError) when the row has no such key (positions are not
+   *   keys), or the object does not address one of its columns.
    * @throws InvalidRequestError for a key that occurs more than once.
    */
   get<V>(column: ColumnElement<V, string>): V;
   get<K extends ColumnKey<N>>(key: K): N[K];
   get(ref: string | ColumnElement<unknown, string>): unknown {
+    // Positions are the row's business: a mapping is keyed by names and columns only.
+    if (typeof ref === "number") throw new NoSuchColumnError(`RowMapping.get(): could not locate column in row for column ${String(ref)}`);
     return this[ROW_DATA][resolveColumn(this[ROW_SHAPE], ref, "RowMapping.get()")];
   }
 

@@ -7,7 +7,7 @@
  * runtimes refuse.
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../../errors.js";
+import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../../errors.js";
 import type { ResultMetadata, ResultProcessor } from "./metadata.js";
 import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
 import { RowMappingBase } from "./row-mapping.js";
@@ -71,27 +71,29 @@ export function shapeFor(meta: ResultMetadata): RowShape {
 /**
  * @internal Resolve a column reference (view index, key, or a target object such as a table
  * column) of `shape` to a view index.
- * @throws ArgumentError for an unknown key or object, or an index out of range.
+ * Negative positions count from the end.
+ * @throws NoSuchColumnError (an ArgumentError) for an unknown key or object.
+ * @throws ArgumentError for a position out of range.
  * @throws InvalidRequestError for a key that occurs more than once.
  */
 export function resolveColumn(shape: RowShape, ref: number | string | object, method: string): number {
   if (typeof ref === "object" || typeof ref === "function") {
     // An object standing for a column (an ORM attribute) is looked up by that column.
     const i = ref === null ? undefined : (shape.objectIndex.get(ref) ?? shape.objectIndex.get(standsFor(ref)));
-    if (i === undefined) throw new ArgumentError(`${method}: could not locate column in row for column ${describeTarget(ref)}`);
+    if (i === undefined) throw new NoSuchColumnError(`${method}: could not locate column in row for column ${describeTarget(ref)}`);
     return i;
   }
   if (typeof ref === "number") {
-    if (!Number.isInteger(ref) || ref < 0 || ref >= shape.keys.length) {
-      throw new ArgumentError(
-        `${method}: column index ${ref} is out of range for a result with ${shape.keys.length} columns`,
-      );
+    const n = shape.keys.length;
+    // Negative positions count from the end, as Python sequence indexes do (`columns(1, -2)`).
+    if (!Number.isInteger(ref) || ref < -n || ref >= n) {
+      throw new ArgumentError(`${method}: column index ${ref} is out of range for a result with ${n} columns`);
     }
-    return ref;
+    return ref < 0 ? ref + n : ref;
   }
   const i = shape.keyIndex.get(ref);
   if (i === undefined) {
-    throw new ArgumentError(`${method}: could not locate column in row for column '${ref}'`);
+    throw new NoSuchColumnError(`${method}: could not locate column in row for column '${ref}'`);
   }
   if (i === AMBIGUOUS) throw ambiguous(ref);
   return i;
@@ -129,10 +131,15 @@ function standsFor(ref: object): object {
   return typeof col === "object" && col !== null ? col : ref;
 }
 
-/** Names a target object in an error: a SQL element describes itself (`column 'users.id'`). */
+/**
+ * Names a target object in an error: a SQL element describes itself (`column 'users.id'`); the
+ * message already says "for column", so a column reads `'users.id'`, as in SQLAlchemy's
+ * "Could not locate column in row for column 'users.id'".
+ */
 function describeTarget(ref: object | null): string {
   const d = (ref as { describe?: unknown } | null)?.describe;
-  return typeof d === "function" ? String((d as () => unknown).call(ref)) : String(ref);
+  const text = typeof d === "function" ? String((d as () => unknown).call(ref)) : String(ref);
+  return text.startsWith("column '") ? text.slice("column ".length) : text;
 }
 
 function ambiguous(key: string): InvalidRequestError {
@@ -150,6 +157,7 @@ function buildShape(
   const keys = Object.freeze(keysIn.slice());
   const keyIndex = new Map<string, number>();
   keys.forEach((k, i) => keyIndex.set(k, keyIndex.has(k) ? AMBIGUOUS : i));
+  addAliases(keyIndex, meta.aliases, keys.length, rawIndex);
   const objectIndex = new Map<object, number>();
   const targets = meta.targets;
   if (targets !== undefined) {
@@ -211,6 +219,30 @@ function buildShape(
   Object.defineProperty(RowClass.prototype, ROW_SHAPE, { value: shape });
   Object.defineProperty(MappingClass.prototype, ROW_SHAPE, { value: shape });
   return shape;
+}
+
+/**
+ * Registers the alias names of the view columns (see `ResultMetadata.aliases`) in `keyIndex`.
+ * An alias that is another column's key, or the alias of two columns, is ambiguous: the SQL
+ * name occurs twice in the statement's columns (SQLAlchemy raises for `row.a` then too).
+ */
+function addAliases(
+  keyIndex: Map<string, number>,
+  aliases: ResultMetadata["aliases"],
+  n: number,
+  rawIndex: readonly number[] | undefined,
+): void {
+  if (aliases === undefined) return;
+  const added = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    for (const name of aliases[rawIndex ? rawIndex[i] : i] ?? []) {
+      if (added.has(name) || keyIndex.has(name)) keyIndex.set(name, AMBIGUOUS);
+      else {
+        keyIndex.set(name, i);
+        added.add(name);
+      }
+    }
+  }
 }
 
 const EMPTY_DATA: readonly unknown[] = Object.freeze([]);
