@@ -15,6 +15,7 @@ import { createAllStatements, dropAllStatements } from "./ddl.js";
 import { Integer } from "./types/index.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
+import { warn } from "../warnings.js";
 
 /** Which dialects (or a predicate) a DDL element is emitted for (SQLAlchemy 2.0's `ddl_if`). */
 export interface DdlIf {
@@ -36,11 +37,27 @@ export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, s
 /** A server-side default: a string (rendered as a quoted literal), `text()`, or a SQL expression. */
 export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string>;
 
-/** `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)` (SQLAlchemy 1.4's Identity). */
+/**
+ * Options shared by sequences and identity columns (SQLAlchemy's `IdentityOptions`). `cycle:
+ * false` renders `NO CYCLE`; `nominvalue` / `nomaxvalue` render `NO MINVALUE` / `NO MAXVALUE`.
+ */
+export interface IdentityOptions {
+  readonly start?: number;
+  readonly increment?: number;
+  readonly minvalue?: number;
+  readonly maxvalue?: number;
+  readonly nominvalue?: boolean;
+  readonly nomaxvalue?: boolean;
+  readonly cycle?: boolean;
+  readonly cache?: number;
+}
+
+/**
+ * `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (…)` (SQLAlchemy 1.4's Identity). A column with
+ * an Identity is NOT NULL unless it says `nullable: true`.
+ */
 export class Identity {
-  constructor(
-    readonly opts: { always?: boolean; start?: number; increment?: number; minvalue?: number; maxvalue?: number; cycle?: boolean; cache?: number } = {},
-  ) {}
+  constructor(readonly opts: IdentityOptions & { always?: boolean } = {}) {}
 }
 
 /** `GENERATED ALWAYS AS (expr) [STORED]` (SQLAlchemy's Computed). */
@@ -53,8 +70,11 @@ export class Sequence {
   metadata: MetaData | undefined;
   constructor(
     readonly name: string,
-    readonly opts: { start?: number; increment?: number; minvalue?: number; maxvalue?: number; cycle?: boolean; cache?: number; schema?: string; metadata?: MetaData } = {},
+    readonly opts: IdentityOptions & { schema?: string; metadata?: MetaData } = {},
   ) {
+    // Like a Table, a Sequence takes its MetaData's default schema (SQLAlchemy's MetaData(schema=)).
+    const schema = opts.schema ?? opts.metadata?.opts.schema;
+    if (schema !== opts.schema) this.opts = { ...opts, schema };
     if (opts.metadata) opts.metadata.addSequence(this);
     this.metadata = opts.metadata;
   }
@@ -114,6 +134,17 @@ export interface ColumnOptions {
   readonly sortOrder?: number;
 }
 
+/**
+ * SQLAlchemy's `Identity._set_parent` checks: the database generates the value, so a server
+ * default or `autoincrement: false` contradicts it.
+ */
+function checkIdentityOptions(opts: ColumnOptions): void {
+  if (opts.serverDefault !== undefined || opts.serverOnupdate) {
+    throw new ArgumentError("A column with an Identity object cannot specify a server_default or a server_onupdate argument");
+  }
+  if (opts.autoincrement === false) throw new ArgumentError("A column with an Identity object cannot specify autoincrement=False");
+}
+
 /** JS type of a column built from type `A` and options `O` (nullable unless primary key or `nullable: false`). */
 export type ColumnJs<A, O> = O extends { primaryKey: true }
   ? O extends { nullable: true } ? JsTypeOf<A> | null : JsTypeOf<A>
@@ -124,6 +155,8 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
   override readonly kind = "column";
   readonly primaryKey: boolean;
   readonly nullable: boolean;
+  /** Whether `nullable` was given, so that a table's PRIMARY KEY may still flip it. @internal */
+  readonly nullableGiven: boolean;
   readonly default: ColumnDefault | undefined;
   readonly onupdate: ColumnDefault | undefined;
   readonly serverDefault: ServerDefault | undefined;
@@ -145,7 +178,10 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     super(opts.name ?? "", isFk ? NULLTYPE : typeOrFk);
     this.explicitName = opts.name !== undefined;
     this.primaryKey = opts.primaryKey ?? false;
-    this.nullable = opts.nullable ?? !this.primaryKey;
+    if (opts.identity) checkIdentityOptions(opts);
+    // As in SQLAlchemy, an Identity makes a column NOT NULL unless nullability was stated.
+    this.nullable = opts.nullable ?? !(this.primaryKey || opts.identity);
+    this.nullableGiven = opts.nullable !== undefined;
     this.default = opts.default;
     this.onupdate = opts.onupdate;
     this.serverDefault = opts.serverDefault;
@@ -190,6 +226,14 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     const pk = t.primaryKeyColumns;
     return pk.length === 1 && pk[0] === this && this.type.affinity === "integer" && this._fks.length === 0 && this.default === undefined && this.serverDefault === undefined;
   }
+  /**
+   * Mark as part of the table's primary key; NOT NULL unless `nullable` was given, as
+   * SQLAlchemy's PrimaryKeyConstraint does. @internal
+   */
+  markPrimaryKey(): void {
+    (this as { primaryKey: boolean }).primaryKey = true;
+    if (!this.nullableGiven) (this as { nullable: boolean }).nullable = false;
+  }
   /** Set the key/name the table assigns from its record key. @internal */
   bindKey(key: string): void {
     this._colKey = key;
@@ -233,11 +277,27 @@ export type Column<T = unknown, K extends string = string> = ColumnImpl<T, K>;
 // ---------------------------------------------------------------------------------------------
 // constraints
 
+/** Options every table constraint takes (SQLAlchemy's `Constraint(name, deferrable, initially)`). */
+export interface ConstraintOptions {
+  readonly name?: string;
+  /** `DEFERRABLE` (true) or `NOT DEFERRABLE` (false) after the constraint. */
+  readonly deferrable?: boolean;
+  /** `INITIALLY <value>`, e.g. "DEFERRED" or "IMMEDIATE". */
+  readonly initially?: string;
+  /** Attach to this table now (SQLAlchemy's `table=` argument). */
+  readonly table?: Table;
+}
+
 /** Base of table constraints. */
 export abstract class Constraint {
   table: Table | undefined;
   ddlIfCondition: DdlIf | undefined;
-  constructor(readonly name?: string) {}
+  readonly deferrable: boolean | undefined;
+  readonly initially: string | undefined;
+  constructor(readonly name?: string, opts: ConstraintOptions = {}) {
+    this.deferrable = opts.deferrable;
+    this.initially = opts.initially;
+  }
   /** Emit this constraint's DDL only for some dialects (SQLAlchemy 2.0 `ddl_if`). */
   ddlIf(cond: DdlIf): this {
     this.ddlIfCondition = cond;
@@ -251,24 +311,51 @@ export abstract class Constraint {
   attach(table: Table): void {
     this.table = table;
   }
+  /**
+   * Attach to `table` when given (SQLAlchemy's `table=`). Subclasses call it last in their
+   * constructor, once their own fields are set.
+   */
+  protected attachToOwnTable(table: Table | undefined): void {
+    if (table) table.appendConstraint(this);
+  }
+  /** Column objects or expressions the constraint was built from (for {@link ownerTable}). @internal */
+  protected get specElements(): readonly unknown[] {
+    return [];
+  }
+  /**
+   * The table this constraint belongs to: the one it is attached to, else the table of the
+   * Column objects (or expression) it was built from, as SQLAlchemy attaches such constraints.
+   */
+  get ownerTable(): Table | undefined {
+    return this.table ?? this.specElements.map((c) => (typeof c === "string" ? undefined : tableOfExpression(c, 0))).find((t) => t !== undefined);
+  }
   protected resolveColumns(cols: readonly (string | AnyColumn)[], table: Table, what: string): ColumnImpl[] {
     return cols.map((c) => {
       if (typeof c !== "string") return c as ColumnImpl;
       const col = table.columnByNameOrKey(c);
-      if (!col) throw new ArgumentError(`${what} on table '${table.name}' names unknown column '${c}'`);
+      if (!col) throw new ArgumentError(`Can't create ${what} on table '${table.name}': no column named '${c}' is present.`);
       return col;
     });
   }
 }
 
+/** Before attachment, the Column objects among a constraint's specs (names resolve on attach). */
+function unattachedColumns(specs: readonly (string | AnyColumn)[]): ColumnImpl[] {
+  return specs.filter((c): c is ColumnImpl => c instanceof ColumnImpl);
+}
+
 /** `PRIMARY KEY (cols)`. */
 export class PrimaryKeyConstraint extends Constraint {
   private _cols: ColumnImpl[] = [];
-  constructor(readonly columnSpecs: readonly (string | AnyColumn)[] = [], opts: { name?: string } = {}) {
-    super(opts.name);
+  constructor(readonly columnSpecs: readonly (string | AnyColumn)[] = [], opts: ConstraintOptions = {}) {
+    super(opts.name, opts);
+    this.attachToOwnTable(opts.table);
+  }
+  protected override get specElements(): readonly unknown[] {
+    return this.columnSpecs;
   }
   get columns(): readonly ColumnImpl[] {
-    return this._cols;
+    return this.table ? this._cols : unattachedColumns(this.columnSpecs);
   }
   override attach(table: Table): void {
     super.attach(table);
@@ -284,14 +371,18 @@ export class PrimaryKeyConstraint extends Constraint {
 export class UniqueConstraint extends Constraint {
   private _cols: ColumnImpl[] = [];
   readonly columnSpecs: readonly (string | AnyColumn)[];
-  constructor(...args: (string | AnyColumn | { name?: string })[]) {
+  constructor(...args: (string | AnyColumn | ConstraintOptions)[]) {
     const last = args[args.length - 1];
-    const opts = typeof last === "object" && last !== null && !(last instanceof ClauseElement) ? (args.pop() as { name?: string }) : {};
-    super(opts.name);
+    const opts = typeof last === "object" && last !== null && !(last instanceof ClauseElement) ? (args.pop() as ConstraintOptions) : {};
+    super(opts.name, opts);
     this.columnSpecs = args as (string | AnyColumn)[];
+    this.attachToOwnTable(opts.table);
+  }
+  protected override get specElements(): readonly unknown[] {
+    return this.columnSpecs;
   }
   get columns(): readonly ColumnImpl[] {
-    return this._cols;
+    return this.table ? this._cols : unattachedColumns(this.columnSpecs);
   }
   override attach(table: Table): void {
     super.attach(table);
@@ -301,8 +392,12 @@ export class UniqueConstraint extends Constraint {
 
 /** `CHECK (sqltext)`. */
 export class CheckConstraint extends Constraint {
-  constructor(readonly sqltext: string | ClauseElement, opts: { name?: string } = {}) {
-    super(opts.name);
+  constructor(readonly sqltext: string | ClauseElement, opts: ConstraintOptions = {}) {
+    super(opts.name, opts);
+    this.attachToOwnTable(opts.table);
+  }
+  protected override get specElements(): readonly unknown[] {
+    return [this.sqltext];
   }
 }
 
@@ -316,6 +411,10 @@ export interface ForeignKeyOptions {
   readonly onUpdate?: ReferentialAction;
   readonly deferrable?: boolean;
   readonly initially?: "DEFERRED" | "IMMEDIATE";
+  /** `MATCH <value>` (e.g. "FULL", "SIMPLE"), rendered before ON DELETE as in SQLAlchemy. */
+  readonly match?: string;
+  /** Attach a ForeignKeyConstraint to this table now (SQLAlchemy's `table=` argument). */
+  readonly table?: Table;
   /** Emit the constraint with ALTER TABLE after both tables exist (for cycles). */
   readonly useAlter?: boolean;
 }
@@ -328,10 +427,14 @@ export class ForeignKeyConstraint extends Constraint {
     readonly refColumns: readonly (string | AnyColumn)[],
     readonly opts: ForeignKeyOptions = {},
   ) {
-    super(opts.name);
+    super(opts.name, opts);
     if (columnSpecs.length !== refColumns.length) {
-      throw new ArgumentError(`ForeignKeyConstraint: ${columnSpecs.length} columns but ${refColumns.length} referenced columns`);
+      throw new ArgumentError("ForeignKeyConstraint number of constrained columns must match the number of referenced columns.");
     }
+    if (new Set(columnSpecs).size !== columnSpecs.length) {
+      throw new ArgumentError("ForeignKeyConstraint with duplicate source column references are not supported.");
+    }
+    this.attachToOwnTable(opts.table);
   }
   override attach(table: Table): void {
     super.attach(table);
@@ -345,12 +448,29 @@ export class ForeignKeyConstraint extends Constraint {
     });
   }
   /** The referencing columns. */
+  protected override get specElements(): readonly unknown[] {
+    return this.columnSpecs;
+  }
   get columns(): readonly ColumnImpl[] {
     return this.elements.map((e) => e.parent);
   }
   /** The referenced table, once resolvable. */
   get referredTable(): Table | undefined {
     return this.elements[0]?.target?.table as Table | undefined;
+  }
+}
+
+/**
+ * SQLAlchemy's ForeignKey argument checks. ORM attributes (`User.id`) are ClauseElements that
+ * stand for their column and pass.
+ */
+function checkForeignKeyTarget(spec: unknown): void {
+  if (!(spec instanceof ClauseElement) || spec.kind === "bindparam") {
+    const got = spec instanceof ClauseElement ? spec.describe() : typeof spec;
+    throw new ArgumentError(`String column name or Column object for DDL foreign key constraint expected, got ${got}`);
+  }
+  if (spec instanceof ColumnClause && spec.table && !(spec.table instanceof TableClause)) {
+    throw new ArgumentError(`ForeignKey received Column not bound to a Table, got: ${spec.table.describe()}`);
   }
 }
 
@@ -371,7 +491,12 @@ export class ForeignKey<T = unknown> implements ForeignKeyRef {
   readonly spec: string | AnyColumn;
   readonly opts: ForeignKeyOptions;
   constraint: ForeignKeyConstraint;
+  /**
+   * @throws ArgumentError when `spec` is neither a "table.column" string nor a column (e.g. a
+   *   bound parameter), or is a column of an alias or subquery rather than of a table.
+   */
   constructor(spec: string | ColumnElement<T, string>, opts: ForeignKeyOptions = {}, constraint?: ForeignKeyConstraint) {
+    if (typeof spec !== "string") checkForeignKeyTarget(spec);
     this.spec = spec;
     this.opts = opts;
     this.constraint = constraint ?? (undefined as unknown as ForeignKeyConstraint);
@@ -399,18 +524,49 @@ export class ForeignKey<T = unknown> implements ForeignKeyRef {
     if (dot < 0) throw new ArgumentError(`ForeignKey("${this.spec}"): expected "table.column"`);
     const tname = this.spec.slice(0, dot);
     const cname = this.spec.slice(dot + 1);
-    const t = md.tables.get(tname);
+    // An unqualified name refers to the MetaData's default schema first (SQLAlchemy's
+    // `_resolve_col_tokens`), then to a table without a schema.
+    const t = (md.opts.schema && !tname.includes(".") ? md.tables.get(`${md.opts.schema}.${tname}`) : undefined) ?? md.tables.get(tname);
     if (!t) return undefined;
     const c = t.columnByNameOrKey(cname);
-    if (!c) throw new ArgumentError(`ForeignKey("${this.spec}"): table '${tname}' has no column '${cname}'`);
+    if (!c) {
+      const parent = (this._parent?.table as Table | undefined)?.name;
+      throw new InvalidRequestError(`Could not initialize target column for ForeignKey '${this.spec}' on table '${parent}': table '${tname}' has no column named '${cname}'`);
+    }
     return (this._target = c);
   }
-  /** Like `target`, but raises when unresolvable. */
+  /**
+   * Like `target`, but raises when unresolvable (SQLAlchemy's `ForeignKey.column`).
+   * @throws InvalidRequestError when the referenced table is not in the MetaData or has no such
+   *   column (SQLAlchemy raises its subclasses NoReferencedTableError / NoReferencedColumnError).
+   */
   get column(): ColumnImpl {
     const t = this.target;
-    if (!t) throw new InvalidRequestError(`ForeignKey("${this.describeSpec()}") could not find the table it references in the MetaData`);
+    if (!t) {
+      const spec = this.describeSpec();
+      const dot = spec.lastIndexOf(".");
+      const parent = this._parent;
+      const parentName = parent ? `${(parent.table as Table | undefined)?.name ?? ""}.${parent.name}` : "";
+      throw new InvalidRequestError(`Foreign key associated with column '${parentName}' could not find table '${spec.slice(0, dot)}' with which to generate a foreign key to target column '${spec.slice(dot + 1)}'`);
+    }
     return t;
   }
+}
+
+/**
+ * The Table a column expression reads from, found through its sub-expressions (`lower(t.c.x)`,
+ * `t.c.x.desc()`), as SQLAlchemy's Index finds its table from `_col_expressions`.
+ */
+function tableOfExpression(e: unknown, depth: number): TableImpl | undefined {
+  if (e instanceof ColumnClause && e.table instanceof TableImpl) return e.table;
+  if (depth > 6 || e === null || typeof e !== "object") return undefined;
+  const parts = Array.isArray(e) ? e : e instanceof ClauseElement ? Object.values(e) : [];
+  for (const p of parts) {
+    if (!(p instanceof ClauseElement) && !Array.isArray(p)) continue;
+    const t = tableOfExpression(p, depth + 1);
+    if (t) return t;
+  }
+  return undefined;
 }
 
 /** `CREATE [UNIQUE] INDEX name ON table (cols)`. */
@@ -426,8 +582,13 @@ export class Index {
     this.expressions = args as (string | AnyColumn)[];
     this.unique = opts.unique ?? false;
     this.where = opts.where;
-    const first = this.expressions.find((e) => typeof e !== "string") as ColumnClause | undefined;
-    if (first?.table instanceof TableImpl) first.table.addIndex(this);
+    for (const e of this.expressions) {
+      const t = typeof e === "string" ? undefined : tableOfExpression(e, 0);
+      if (t) {
+        t.addIndex(this);
+        break;
+      }
+    }
   }
   /** Emit only for some dialects (SQLAlchemy 2.0's `Index.ddl_if`). */
   ddlIf(cond: DdlIf): this {
@@ -443,7 +604,7 @@ export class Index {
     return this.expressions.map((e) => {
       if (typeof e !== "string") return e;
       const c = t?.columnByNameOrKey(e);
-      if (!c) throw new ArgumentError(`Index '${this.name}' names unknown column '${e}'`);
+      if (!c) throw new ArgumentError(`Can't create Index on table '${t?.name}': no column named '${e}' is present.`);
       return c;
     });
   }
@@ -457,7 +618,11 @@ export type TableColumnsOf<Cols> = { readonly [K in keyof Cols & string]: Cols[K
 
 /** Table-level options. */
 export interface TableOptions {
-  readonly schema?: string;
+  /**
+   * The table's schema; defaults to the MetaData's `schema`. `null` means no schema even then
+   * (SQLAlchemy's `BLANK_SCHEMA`).
+   */
+  readonly schema?: string | null;
   readonly comment?: string;
 }
 /** Extra positional arguments of {@link Table}. */
@@ -468,11 +633,11 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
   override readonly kind = "table";
   readonly constraints: Constraint[] = [];
   readonly indexes: Index[] = [];
-  readonly primaryKey: PrimaryKeyConstraint;
+  primaryKey: PrimaryKeyConstraint;
   readonly comment: string | undefined;
   constructor(name: string, readonly metadata: MetaData, columns: Record<string, ColumnImpl>, ...args: TableArg[]) {
     const opts = args.find((a): a is TableOptions => !(a instanceof Constraint) && !(a instanceof Index)) ?? {};
-    super(name, [], opts.schema);
+    super(name, [], opts.schema === null ? undefined : (opts.schema ?? metadata.opts.schema));
     this.comment = opts.comment;
     const entries = Object.entries(columns);
     if (entries.length === 0) throw new ArgumentError(`Table '${name}' needs at least one column`);
@@ -490,32 +655,83 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
     const pkc = args.find((a): a is PrimaryKeyConstraint => a instanceof PrimaryKeyConstraint);
     this.primaryKey = pkc ?? new PrimaryKeyConstraint([]);
     this.primaryKey.attach(this);
-    if (!pkc) this.primaryKey.setColumns(this._columns.filter((c) => (c as ColumnImpl).primaryKey) as ColumnImpl[]);
-    else for (const c of this.primaryKey.columns) (c as { primaryKey: boolean }).primaryKey = true;
+    this.resolvePrimaryKey(pkc !== undefined);
     for (const a of args) {
-      if (a instanceof Constraint && a !== pkc) {
-        a.attach(this);
-        this.constraints.push(a);
-      } else if (a instanceof Index) this.addIndex(a);
+      if ((a instanceof Constraint && a !== pkc) || a instanceof Index) this.appendConstraint(a);
     }
     for (const col of this._columns as ColumnImpl[]) {
       for (const fk of col.foreignKeys) {
         if (!fk.constraint) {
-          const fkc = new ForeignKeyConstraint([col], [fk.spec], fk.opts);
+          // By key, not the column: a constraint given this table's columns would attach itself
+          // and make a second ForeignKey.
+          const fkc = new ForeignKeyConstraint([col.key], [fk.spec], fk.opts);
           fkc.elements.push(fk);
           fkc.table = this;
           fk.constraint = fkc;
           this.constraints.push(fkc);
         }
       }
-      if (col.unique) {
-        const uc = new UniqueConstraint(col);
-        uc.attach(this);
-        this.constraints.push(uc);
-      }
-      if (col.index) this.addIndex(new Index(`ix_${name}_${col.name}`, col));
+      if (col.unique) this.appendConstraint(new UniqueConstraint(col));
+      // SQLAlchemy's default naming convention "ix_%(column_0_label)s": the label carries the schema.
+      if (col.index) this.addIndex(new Index(`ix_${this.schema ? `${this.schema.replace(/\./g, "_")}_` : ""}${name}_${col.name}`, col));
     }
     metadata.addTable(this);
+  }
+  /**
+   * The primary key from a PrimaryKeyConstraint's columns, else from columns flagged
+   * `primaryKey` (SQLAlchemy's `PrimaryKeyConstraint._set_parent`): an explicit constraint wins,
+   * with a warning when the flags name other columns.
+   */
+  private resolvePrimaryKey(explicit: boolean): void {
+    const flagged = (this._columns as ColumnImpl[]).filter((c) => c.primaryKey);
+    const declared = this.primaryKey.columns;
+    if (!explicit || declared.length === 0) {
+      this.primaryKey.setColumns(flagged);
+      return;
+    }
+    const same = flagged.length === declared.length && flagged.every((c) => declared.includes(c));
+    if (flagged.length && !same) {
+      const names = (cols: readonly ColumnImpl[]) => cols.map((c) => `'${c.name}'`).join(", ");
+      warn(`Table '${this.name}' specifies columns ${names(flagged)} as primary_key=True, not matching locally specified columns ${names(declared)}; setting the current primary key columns to ${names(declared)}. This warning may become an exception in a future release`);
+    }
+    for (const c of declared) c.markPrimaryKey();
+  }
+  /**
+   * The column the database generates values for on INSERT (SQLAlchemy's
+   * `Table.autoincrement_column`): the single primary key column of integer type with no
+   * client or server default and no foreign key, or the one marked `autoincrement: true`.
+   * @throws ArgumentError when a column marked `autoincrement: true` has a type that cannot
+   *   autoincrement, or when two columns are marked.
+   */
+  get autoincrementColumn(): ColumnImpl | undefined {
+    const pk = this.primaryKey.columns;
+    if (pk.length === 1) {
+      const col = pk[0];
+      if (col.autoincrementOption === true) return validateAutoincrement(col, true), col;
+      return col.autoincrementOption === "auto" && validateAutoincrement(col, false) ? col : undefined;
+    }
+    let found: ColumnImpl | undefined;
+    for (const col of pk) {
+      if (col.autoincrementOption !== true) continue;
+      validateAutoincrement(col, true);
+      if (found) throw new ArgumentError(`Only one Column may be marked autoincrement=True, found both ${col.name} and ${found.name}.`);
+      found = col;
+    }
+    return found;
+  }
+  /**
+   * Add a constraint or index after construction (SQLAlchemy's `Table.append_constraint`). A
+   * PrimaryKeyConstraint replaces the primary key and marks its columns.
+   * @throws ArgumentError when the constraint names a column this table does not have.
+   */
+  appendConstraint(con: Constraint | Index): void {
+    if (con instanceof Index) return this.addIndex(con);
+    if (con.table === this && (this.constraints.includes(con) || this.primaryKey === con)) return;
+    con.attach(this);
+    if (con instanceof PrimaryKeyConstraint) {
+      this.primaryKey = con;
+      this.resolvePrimaryKey(true);
+    } else this.constraints.push(con);
   }
   /** @internal */
   addIndex(ix: Index): void {
@@ -539,6 +755,27 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
   override get columnList(): readonly ColumnImpl[] {
     return this._columns as ColumnImpl[];
   }
+}
+
+/**
+ * SQLAlchemy's `_validate_autoinc`: integers autoincrement; a Numeric only with scale 0 and
+ * `autoincrement: true`; a client or server default or a foreign key turns "auto" off.
+ */
+function validateAutoincrement(col: ColumnImpl, explicit: boolean): boolean {
+  const type = col.type as TypeEngine<unknown> & { scale?: number };
+  const where = `column '${col.table?.describeName() ?? ""}.${col.name}'`;
+  if (type.affinity === "numeric") {
+    if ((type.scale ?? 0) !== 0 && explicit) {
+      throw new ArgumentError(`Column type ${type} with non-zero scale ${type.scale} on ${where} is not compatible with autoincrement=True`);
+    }
+    return explicit;
+  }
+  if (type.affinity !== "integer") {
+    if (explicit) throw new ArgumentError(`Column type ${type} on ${where} is not compatible with autoincrement=True`);
+    return false;
+  }
+  if (explicit) return true;
+  return col.default === undefined && col.serverDefault === undefined && col.foreignKeys.length === 0;
 }
 
 /** Factory with and without `new`: `Table("users", metadata, { id: Column(Integer, …) }, …)`. */
@@ -571,6 +808,7 @@ export interface DdlExecutor {
 export class MetaData {
   readonly tables = new Map<string, Table>();
   readonly sequences = new Map<string, Sequence>();
+  /** `schema`: the default schema of tables and sequences created with this MetaData. */
   constructor(readonly opts: { schema?: string } = {}) {}
   /** @internal */
   addTable(t: Table): void {
@@ -586,6 +824,17 @@ export class MetaData {
   /** Remove a table. */
   remove(t: Table): void {
     this.tables.delete(t.fullname);
+  }
+  /** Remove every table (SQLAlchemy's `MetaData.clear()`); sequences stay. */
+  clear(): void {
+    this.tables.clear();
+  }
+  /**
+   * Whether a table with this key (`"name"` or `"schema.name"`), or with the given table's key,
+   * is in this MetaData (SQLAlchemy's `key in metadata`).
+   */
+  contains(tableOrKey: Table | string): boolean {
+    return this.tables.has(typeof tableOrKey === "string" ? tableOrKey : tableOrKey.fullname);
   }
   /** Tables in foreign-key dependency order (referenced tables first); cycles via use-alter are ignored. */
   get sortedTables(): Table[] {

@@ -36,6 +36,11 @@ export type TypeAffinity =
 /** Where a type is compiled: enough of the dialect for DDL and processors. */
 export interface TypeCompileTarget {
   readonly name: DialectName;
+  /**
+   * DDL for the display ("default") dialect: SQLAlchemy's generic spellings (`DATETIME`,
+   * `FLOAT`, `BLOB`, `CHAR(32)` for Uuid, `VARCHAR(n)` for Enum) rather than `name`'s.
+   */
+  readonly generic?: boolean;
 }
 
 /**

@@ -68,6 +68,7 @@ export class LargeBinaryType extends TypeEngine<Uint8Array> {
     return this.length === undefined ? "BLOB" : `BLOB(${this.length})`;
   }
   compileType(dialect: TypeCompileTarget): string {
+    if (dialect.generic) return this.cacheKey;
     return dialect.name === "postgresql" ? "BYTEA" : "BLOB";
   }
   protected override makeBindProcessor(): BindProcessor {

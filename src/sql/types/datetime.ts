@@ -134,7 +134,7 @@ export class DateTimeType<T extends Date | string = Date> extends TypeEngine<T> 
     return `TIMESTAMP${p}${this.timezone ? " WITH TIME ZONE" : ""}`;
   }
   compileType(dialect: TypeCompileTarget): string {
-    return dialect.name === "postgresql" ? this.pgSpelling() : "DATETIME";
+    return dialect.name === "postgresql" && !dialect.generic ? this.pgSpelling() : "DATETIME";
   }
   override columnExpression(dialect: DialectName, sql: string): string | undefined {
     if (dialect !== "postgresql") return undefined;
@@ -246,6 +246,8 @@ export class IntervalType extends TypeEngine<string> {
     return "INTERVAL";
   }
   compileType(dialect: TypeCompileTarget): string {
+    // SQLAlchemy's generic Interval is stored as a DATETIME where there is no native type.
+    if (dialect.generic) return "DATETIME";
     if (dialect.name !== "postgresql") throw new CompileError(`Interval is PostgreSQL-only; ${dialect.name} has no INTERVAL type`);
     return "INTERVAL";
   }

@@ -81,7 +81,7 @@ export class EnumType<V extends string = string> extends TypeEngine<V> {
     return this.nativeEnum ? `ENUM ${this.qualifiedName}(${vals})` : `ENUM VARCHAR(${this.length})(${vals})`;
   }
   compileType(dialect: TypeCompileTarget): string {
-    return dialect.name === "postgresql" && this.nativeEnum ? this.qualifiedName! : `VARCHAR(${this.length})`;
+    return dialect.name === "postgresql" && this.nativeEnum && !dialect.generic ? this.qualifiedName! : `VARCHAR(${this.length})`;
   }
   /**
    * `CREATE TYPE name AS ENUM ('a', 'b')` for PostgreSQL.

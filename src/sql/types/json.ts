@@ -10,12 +10,19 @@ import { cannotBind, cannotRead } from "./errors.js";
 const NativeJSON = globalThis.JSON;
 
 /**
+ * The JSON `null` value, as opposed to SQL NULL (SQLAlchemy's `JSON.NULL`): binding it stores
+ * the JSON text `null`, so the column `IS NOT NULL`; it reads back as JS `null`.
+ */
+const JSON_NULL: unique symbol = Symbol("JSON.NULL");
+
+/**
  * A JSON document of JS type `T` (unchecked: `T` is a promise the caller makes).
  * DDL: `JSON` on both dialects (SQLite stores the text).
  *
  * Bind: `JSON.stringify(value)` on both dialects; values it cannot encode (functions, `undefined`,
  * `bigint`, cycles) raise `ArgumentError`. A JS `null`/`undefined` binds SQL NULL, not the JSON
- * literal `null` (SQLAlchemy's `none_as_null=True`). On PostgreSQL {@link bindExpression} renders
+ * literal `null` (SQLAlchemy's `none_as_null=True`); bind {@link JSONType.NULL} (`JSON.NULL`) to
+ * store the JSON literal `null`. On PostgreSQL {@link bindExpression} renders
  * `CAST(CAST($n AS TEXT) AS JSON)`: postgres.js applies `JSON.stringify` itself to parameters the
  * server types as json, which would encode the text a second time.
  *
@@ -28,6 +35,11 @@ const NativeJSON = globalThis.JSON;
  * top-level JSON number may come back stored as a number, which is returned as is.
  */
 export class JSONType<T = unknown> extends TypeEngine<T> {
+  /**
+   * Bind this to store the JSON literal `null` rather than SQL NULL (SQLAlchemy's `JSON.NULL`).
+   * Typed `never` so that it fits the value type of any JSON column, nullable or not.
+   */
+  static readonly NULL: never = JSON_NULL as never;
   readonly affinity = "json" as const;
   /** Name used in messages and DDL. */
   protected readonly typeName: string = "JSON";
@@ -54,6 +66,7 @@ export class JSONType<T = unknown> extends TypeEngine<T> {
     const name = this.typeName;
     return (v) => {
       if (v == null) return null;
+      if (v === JSON_NULL) return "null";
       let s: string | undefined;
       try {
         s = NativeJSON.stringify(v);
@@ -97,10 +110,14 @@ export class JSONBType<T = unknown> extends JSONType<T> {
 const JSON_TYPE = /* @__PURE__ */ new JSONType();
 const JSONB_TYPE = /* @__PURE__ */ new JSONBType();
 
-/** SQLAlchemy `JSON`: `JSON`, `JSON()`, or `JSON<MyShape>()` to type the documents. */
+/**
+ * SQLAlchemy `JSON`: `JSON`, `JSON()`, or `JSON<MyShape>()` to type the documents.
+ * `JSON.NULL` is {@link JSONType.NULL}, the JSON literal `null`.
+ */
 function JSONFactory<T = unknown>(): JSONType<T> {
   return JSON_TYPE as JSONType<T>;
 }
+JSONFactory.NULL = JSONType.NULL;
 /** SQLAlchemy `postgresql.JSONB` (PostgreSQL only). */
 export function JSONB<T = unknown>(): JSONBType<T> {
   return JSONB_TYPE as JSONBType<T>;

@@ -146,6 +146,7 @@ export class FloatType extends TypeEngine<number> {
     return this.precision === undefined ? "FLOAT" : `FLOAT(${this.precision})`;
   }
   compileType(dialect: TypeCompileTarget): string {
+    if (dialect.generic) return this.cacheKey;
     if (dialect.name === "sqlite") return "REAL";
     return this.precision !== undefined && this.precision <= 24 ? "REAL" : "DOUBLE PRECISION";
   }
@@ -180,7 +181,7 @@ export class DoubleType extends FloatType {
     return "DOUBLE";
   }
   override compileType(dialect: TypeCompileTarget): string {
-    return dialect.name === "sqlite" ? "DOUBLE" : "DOUBLE PRECISION";
+    return dialect.name === "sqlite" || dialect.generic ? "DOUBLE" : "DOUBLE PRECISION";
   }
 }
 

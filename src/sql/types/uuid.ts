@@ -22,6 +22,8 @@ export class UuidType extends TypeEngine<string> {
     return "UUID";
   }
   compileType(dialect: TypeCompileTarget): string {
+    // The generic dialect has no native UUID: SQLAlchemy's Uuid falls back to CHAR(32) there.
+    if (dialect.generic) return "CHAR(32)";
     return dialect.name === "postgresql" ? "UUID" : "CHAR(36)";
   }
   protected override makeBindProcessor(dialect: DialectName): BindProcessor {
