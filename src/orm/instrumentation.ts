@@ -7,6 +7,7 @@
 import { InvalidRequestError } from "../errors.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
 import { isMutable, stateOf, type InstanceState } from "./state.js";
+import { sessionById } from "./session-registry.js";
 
 /** Raised when reading an attribute that was not loaded (athanor's `lazy="raise"`). */
 export class UnloadedAttributeError extends InvalidRequestError {
@@ -44,9 +45,20 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
       const st = stateFor(this);
       if (st.expiredKeys?.has(key)) st.expired!.delete(key);
       st.dict[key] = value;
-      if (st.status === "persistent" || st.status === "detached") st.markModified();
+      if (st.status === "persistent" || st.status === "detached") noteModified(st);
     },
   });
+}
+
+/**
+ * Flag an attribute write on a persistent (or detached) object; the first write to a persistent
+ * object autobegins its session's transaction, as SQLAlchemy's `_modified_event` does.
+ */
+function noteModified(st: InstanceState): void {
+  st.attributeSet = true;
+  if (st.modified) return;
+  st.markModified();
+  if (st.status === "persistent") sessionById(st.sessionId)?._noteModified();
 }
 
 function unloadedColumn(st: InstanceState, mapper: Mapper, key: string): unknown {
@@ -87,6 +99,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       }
       if (st.status === "transient" || st.status === "pending" || st.raiseKeys?.has(`noload:${key}`)) {
         const empty = rel.uselist ? [] : null;
+        if (empty) implicitEmpty.add(empty);
         st.dict[key] = empty;
         // noload: the empty value is what is "loaded", not a change to flush.
         if (st.status !== "transient" && st.status !== "pending") {
@@ -109,13 +122,27 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       const old = st.dict[key];
       st.dict[key] = value;
       if (st.status === "persistent" || st.status === "detached") {
-        st.markModified();
+        noteModified(st);
         // The new array is what the application holds now; watch it for pushes.
         if (rel.uselist && !rel.viewonly && st.status === "persistent") st.watch(key, false);
       }
       if (rel.reverse) syncBackref(rel, this, old, value);
+      // Assigning to an object in a session brings the new related objects into it and drops the
+      // pending orphans it made (cascade on attribute set; a backref never cascades, as in
+      // SQLAlchemy 2.0).
+      if (st.status === "pending" || st.status === "persistent") sessionById(st.sessionId)?._relationshipAssigned(st, key, old);
     },
   });
+}
+
+/** Empty collections handed out for a relationship with nothing loaded or assigned (see {@link isImplicitEmptyCollection}). */
+const implicitEmpty = new WeakSet<object>();
+/**
+ * Whether `v` is still the empty collection a read of an unset relationship produced (nothing
+ * was added to it), which SQLAlchemy does not count as a value (`merge()` skips it). @internal
+ */
+export function isImplicitEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 0 && implicitEmpty.has(v);
 }
 
 /** Keep the other side of a bidirectional relationship in step, in memory only. */

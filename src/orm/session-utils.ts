@@ -37,14 +37,24 @@ export function objectSession(obj: object): AsyncSession | null {
  * `session.expunge()` does), loses its identity key and delete mark, and reads as never
  * persisted, so `session.add()` INSERTs it again. Loaded attribute values (columns and loaded
  * relationships) stay; expired and never-loaded ones are dropped and read as on a new object
- * (`undefined`, empty collection). Every loaded value counts as new: its history is "added".
+ * (`undefined`, empty collection), and so is the primary key of a wholly expired object. The
+ * expunge cascade is not followed. Every loaded value counts as new: its history is "added".
  * A transient object is left as it is.
  * @throws ArgumentError when `obj` is not a mapped instance.
  */
 export function makeTransient(obj: object): void {
   const st = requireState(obj, "makeTransient()");
   const session = sessionById(st.sessionId);
-  if (session !== null) session.expunge(obj);
+  // This object only: make_transient() does not follow the expunge cascade.
+  if (session !== null) session._expungeOne(st);
+  // A wholly expired object had its primary key expired too in SQLAlchemy: it goes with the
+  // rest, so the next INSERT does not reuse the old row's key.
+  const mapper = st.mapper;
+  const expired = st.expiredKeys;
+  if (expired?.size && mapper.columnProps.every((p) => p.column.primaryKey || expired.has(p.key))) {
+    const d = st.dict;
+    for (const p of mapper.pkProps) delete d[p.key];
+  }
   st.sessionId = undefined;
   st.key = undefined;
   st.status = "transient";
@@ -65,8 +75,8 @@ export function makeTransient(obj: object): void {
  * `session.add(obj)` then makes it persistent without an INSERT, and later changes are
  * UPDATEs. Its current values become the committed ones; column attributes without a value are
  * marked expired (reading them raises ExpiredAttributeError until `session.refresh()`).
- * @throws InvalidRequestError when `obj` is not transient (it has a session or an identity
- *   key), or a primary key attribute has no value.
+ * @throws InvalidRequestError "Given object must be transient…" when `obj` has a session or an
+ *   identity key (SQLAlchemy's message), or when a primary key attribute has no value.
  * @throws ArgumentError when `obj` is not a mapped instance.
  */
 export function makeTransientToDetached(obj: object): void {
@@ -74,8 +84,8 @@ export function makeTransientToDetached(obj: object): void {
   const mapper = st.mapper;
   if (st.sessionId !== undefined || st.key !== undefined) {
     throw new InvalidRequestError(
-      `makeTransientToDetached(): the ${mapper.className} object must be transient; it is ${st.status}` +
-        (st.sessionId !== undefined ? " in a session (expunge it or use makeTransient() first)" : " with an identity key (use makeTransient() first)"),
+      `Given object must be transient (makeTransientToDetached(): the ${mapper.className} object must be transient; it is ${st.status}` +
+        (st.sessionId !== undefined ? " in a session (expunge it or use makeTransient() first))" : " with an identity key (use makeTransient() first))"),
     );
   }
   const d = st.current;

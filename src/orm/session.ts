@@ -7,7 +7,8 @@
  * @module
  */
 import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, InvalidRequestError, NoResultFound, ObjectStateError, PendingRollbackError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, NoResultFound, ObjectStateError, PendingRollbackError, StaleDataError } from "../errors.js";
+import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
 import { Delete, Insert, Update } from "../sql/dml.js";
@@ -20,12 +21,13 @@ import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, typ
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
 import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
 import { flush as runFlush } from "./unitofwork.js";
-import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, STATE, stateOf, type InstanceState } from "./state.js";
+import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
+import { isImplicitEmptyCollection } from "./instrumentation.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
 import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
-import { registerSession } from "./session-registry.js";
+import { registerSession, sessionById } from "./session-registry.js";
 import { objectSession } from "./session-utils.js";
 
 /**
@@ -123,6 +125,14 @@ export class OrmExecuteState {
   }
 }
 
+/** Options of {@link AsyncSession.merge}. */
+export interface MergeOptions {
+  /** false: no SELECT; the merged objects are made persistent and clean (default true). */
+  readonly load?: boolean;
+  /** Loader options for the get() that loads an object not yet in the session (SQLAlchemy 1.4.24). */
+  readonly options?: readonly unknown[];
+}
+
 /** Per-call execution options of session.execute(). */
 export interface SessionExecuteOptions {
   /** Overwrite already-loaded objects with the rows' values (SQLAlchemy's `populate_existing`). */
@@ -181,11 +191,13 @@ class TrackingSet extends Set<InstanceState> {
   }
 }
 
-/** A beginNested() SAVEPOINT of the session: what was inserted and deleted inside it. */
+/** A beginNested() SAVEPOINT of the session: what was inserted, deleted and updated inside it. */
 interface SavepointScope {
   readonly tx: Transaction;
   readonly inserted: InsertScope;
   readonly deleted: Set<InstanceState>;
+  /** Persistent objects a flush inside the SAVEPOINT wrote: rolling it back expires them. */
+  readonly dirty: Set<InstanceState>;
 }
 
 /**
@@ -219,6 +231,17 @@ export class AsyncSession {
   /** Objects whose DELETE was flushed in the root transaction (outside any SAVEPOINT scope). */
   private rootDeleted = new Set<InstanceState>();
   private needsRollback: Error | undefined;
+  /**
+   * Objects made pending by the save-update cascade along a delete-orphan relationship, with the
+   * parent that brought them in: one that parent no longer holds when the flush comes is a
+   * pending orphan and is expunged rather than INSERTed (SQLAlchemy expunges it when it is
+   * removed from the collection, which a plain array cannot report).
+   */
+  private readonly cascadedFrom = new WeakMap<InstanceState, { readonly parent: InstanceState; readonly key: string }>();
+  /** Whether {@link cascadedFrom} gained entries since the last flush (else the flush skips the orphan pass). */
+  private cascadedSinceFlush = false;
+  /** Above zero while queries must not autoflush (merge(), noAutoflush()). */
+  private noAutoflushDepth = 0;
   private busy: string | undefined;
   private txStarted = false;
 
@@ -304,10 +327,29 @@ export class AsyncSession {
   private async connectionInner(): Promise<AsyncConnection> {
     this.checkUsable();
     if (this.conn) return this.conn;
-    if (!this.options.autobegin && !this.txStarted) {
-      throw new InvalidRequestError("Autobegin is disabled on this Session; call session.begin() first");
-    }
+    this.autobeginT();
     return this.startTransaction();
+  }
+  /**
+   * Begin the session's transaction if none is in progress (SQLAlchemy's `_autobegin_t()`): the
+   * transaction is logical until a statement needs the connection, so add(), delete() and a
+   * change to a persistent object begin it as in SQLAlchemy 2.0 (inTransaction() turns true,
+   * and rollback() then has something to undo).
+   * @throws InvalidRequestError when autobegin is disabled and begin() was not called.
+   */
+  private autobeginT(): void {
+    if (this.txStarted) return;
+    if (!this.options.autobegin) {
+      throw new InvalidRequestError("Autobegin is disabled on this Session; please call session.begin() to start a new transaction");
+    }
+    this.txStarted = true;
+  }
+  /**
+   * A persistent object of this session had an attribute set (SQLAlchemy's `_modified_event`
+   * autobegin); never raises: with autobegin disabled the change waits for begin(). @internal
+   */
+  _noteModified(): void {
+    if (!this.txStarted && this.options.autobegin) this.txStarted = true;
   }
   private async startTransaction(): Promise<AsyncConnection> {
     if (this.engine) {
@@ -345,9 +387,12 @@ export class AsyncSession {
     return !caps.interactiveTransactions && caps.atomicBatch;
   }
 
-  /** Whether a transaction is in progress. */
+  /**
+   * Whether a transaction is in progress (SQLAlchemy 2.0's `in_transaction()`): begun by begin(),
+   * or autobegun by a statement, a flush, add(), delete() or a change to a persistent object.
+   */
   inTransaction(): boolean {
-    return this.conn !== undefined;
+    return this.txStarted || this.conn !== undefined;
   }
   /** Whether a session-level SAVEPOINT (beginNested()) is in progress. */
   inNestedTransaction(): boolean {
@@ -365,13 +410,14 @@ export class AsyncSession {
   /**
    * Begin explicitly. Callback form commits when `fn` returns and rolls back when it throws.
    * `await using tx = await session.begin()` rolls back on disposal unless committed.
-   * @throws InvalidRequestError when a transaction is already in progress.
+   * @throws InvalidRequestError "A transaction is already begun on this Session." when one is in
+   *   progress, autobegun ones included (add(), delete(), a change or a statement begin one).
    */
   begin(): Promise<SessionTransaction>;
   begin<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R>;
   async begin<R>(fn?: (session: AsyncSession) => Promise<R>): Promise<SessionTransaction | R> {
     await this.guard("begin()", async () => {
-      if (this.conn) throw new InvalidRequestError("A transaction is already begun on this Session; use beginNested() for a SAVEPOINT");
+      if (this.txStarted || this.conn) throw new InvalidRequestError("A transaction is already begun on this Session.  Use beginNested() for a SAVEPOINT");
       this.checkUsable();
       await this.startTransaction();
     });
@@ -389,7 +435,9 @@ export class AsyncSession {
 
   /**
    * Flush, then begin a SAVEPOINT. Callback form releases it when `fn` returns and rolls back
-   * to it when `fn` throws; rolling back expunges objects added inside it and expires the rest.
+   * to it when `fn` throws; rolling back expunges objects added inside it, restores objects
+   * deleted inside it, and expires only objects a flush inside it wrote or that have unflushed
+   * changes (SQLAlchemy's savepoint rollback); the others keep their loaded values.
    */
   beginNested(): Promise<SessionTransaction>;
   beginNested<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R>;
@@ -398,7 +446,7 @@ export class AsyncSession {
       await this.flushInner();
       const conn = await this.connectionInner();
       const t = await conn.beginNested();
-      this.savepoints.push({ tx: t, inserted: this.newInsertScope(), deleted: new Set() });
+      this.savepoints.push({ tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set() });
       return t;
     });
     const tx = new SessionTransaction(this, sp);
@@ -423,34 +471,43 @@ export class AsyncSession {
         const scopes = this.savepoints.splice(i);
         const inserted = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
         const deleted = i > 0 ? this.savepoints[i - 1].deleted : this.rootDeleted;
+        const dirty = i > 0 ? this.savepoints[i - 1].dirty : undefined;
         for (const s of scopes) {
           s.inserted.mergedInto = inserted;
           if (s.inserted.strong) for (const st of s.inserted.strong) inserted.strong?.add(st);
           s.inserted.strong?.clear();
           for (const st of s.deleted) deleted.add(st);
+          if (dirty) for (const st of s.dirty) dirty.add(st);
         }
         if (sp.isActive) await sp.commit();
         return;
       }
       const scopes = this.savepoints.splice(i);
       if (sp.isActive) await sp.rollback();
-      // Objects changed inside the SAVEPOINT no longer match the database.
       this.needsRollback = undefined;
+      // Objects added inside the SAVEPOINT and not flushed are expunged with the flushed ones.
+      for (const st of [...this.newStates]) this.expungeState(st);
       this.unInsertScopes(scopes.map((s) => s.inserted));
       for (const s of scopes) this.restoreDeleted(s.deleted);
-      this.expireAllInternal();
+      this.expireChangedIn(scopes);
     });
   }
 
   /**
    * Flush, then commit the transaction (per {@link JoinTransactionMode}), end it and, by default
-   * (`expireOnCommit`), expire every object. Deleted objects become detached.
+   * (`expireOnCommit`), expire every object. Deleted objects become detached. With no
+   * transaction in progress one is autobegun and committed, so objects are still expired.
+   * @throws InvalidRequestError when autobegin is disabled and no transaction was begun.
    */
   commit(): Promise<void> {
     return this.guard("commit()", async () => {
       await this.flushInner();
-      if (!this.conn) return;
-      if (this.engine && this.conn.batchOnly) {
+      // SQLAlchemy autobegins a transaction to commit: expire-on-commit applies even with no
+      // statement run, and a session with autobegin disabled refuses.
+      this.autobeginT();
+      if (!this.conn) {
+        /* nothing reached the database: only the in-memory end of the transaction */
+      } else if (this.engine && this.conn.batchOnly) {
         // The flush only queued the writes: this one request applies (or rejects) all of them.
         try {
           await this.conn.commit();
@@ -469,10 +526,16 @@ export class AsyncSession {
 
   /**
    * Roll back the whole transaction (SAVEPOINTs included): objects added in it are expunged
-   * (back to transient), deleted ones restored, and every persistent object expired.
+   * (back to transient), deleted ones restored, and every persistent object expired. With no
+   * transaction in progress it does nothing (no expiry, no afterRollback event), as SQLAlchemy.
    */
   rollback(): Promise<void> {
-    return this.guard("rollback()", () => this.rollbackInner()).then(() => this.fire("afterRollback"));
+    // No transaction in progress: nothing to undo, nothing expired (SQLAlchemy).
+    return this.guard("rollback()", async () => {
+      if (!this.inTransaction()) return false;
+      await this.rollbackInner();
+      return true;
+    }).then((ran) => (ran ? this.fire("afterRollback") : undefined));
   }
   private async rollbackInner(): Promise<void> {
     const inserted = [this.rootInserted, ...this.savepoints.map((sp) => sp.inserted)];
@@ -480,13 +543,35 @@ export class AsyncSession {
     if (this.conn) {
       if (this.engine) await this.conn.rollback();
       else if (this.rootTx?.isActive) await this.rootTx.rollback();
-      await this.finishTransaction(true);
     }
+    await this.finishTransaction(true);
     this.needsRollback = undefined;
     for (const st of [...this.newStates]) this.expungeState(st);
     this.unInsertScopes(inserted);
     this.restoreDeleted(deleted);
     this.expireAllInternal();
+  }
+
+  /**
+   * Objects whose loaded values an ORM-enabled UPDATE/DELETE changed in memory (synchronizeSession):
+   * inside a SAVEPOINT they are expired if it is rolled back (SQLAlchemy's `_register_altered()`).
+   * @internal
+   */
+  _registerAltered(states: Iterable<InstanceState>): void {
+    const sp = this.savepoints[this.savepoints.length - 1];
+    if (sp) for (const st of states) sp.dirty.add(st);
+  }
+
+  /**
+   * After a SAVEPOINT rollback, expire only what no longer matches the database: objects a flush
+   * inside it wrote, and objects with unflushed changes (SQLAlchemy's `_restore_snapshot(
+   * dirty_only=True)`); objects left clean keep their loaded values.
+   */
+  private expireChangedIn(scopes: readonly SavepointScope[]): void {
+    const expire = new Set<InstanceState>();
+    for (const s of scopes) for (const st of s.dirty) expire.add(st);
+    for (const st of modifiedStates(this.id)) if (st.status === "persistent" && st.sessionId === this.id && st.hasChanges()) expire.add(st);
+    for (const st of expire) if (st.status === "persistent" && st.sessionId === this.id) expireState(st, undefined);
   }
 
   /**
@@ -564,6 +649,7 @@ export class AsyncSession {
           await this.finishTransaction();
         }
       }
+      this.txStarted = false;
       this.expungeAllInternal();
       this.deletedStates.clear();
       this.needsRollback = undefined;
@@ -583,32 +669,121 @@ export class AsyncSession {
   private stateFor(obj: unknown, op: string): InstanceState {
     const st = stateOf(obj);
     if (!st) throw new ArgumentError(`${op}(): ${String(obj)} is not a mapped instance`);
-    if (st.sessionId !== undefined && st.sessionId !== this.id && (st.status === "pending" || st.status === "persistent")) {
-      throw new ObjectStateError(`${op}(): object is already attached to another session (${st.sessionId}); expunge it there first`);
-    }
     return st;
   }
   /**
+   * Refuse an object that belongs to another live session, and autobegin (SQLAlchemy's
+   * `_before_attach()`).
+   * @throws ObjectStateError "Object '<User at 0x…>' is already attached to session 'n' (this is 'm')".
+   */
+  private beforeAttach(st: InstanceState): void {
+    this.autobeginT();
+    const sid = st.sessionId;
+    if (sid !== undefined && sid !== this.id && sessionById(sid) !== null) {
+      throw new ObjectStateError(`Object '${stateStr(st)}' is already attached to session '${sid}' (this is '${this.id}')`);
+    }
+  }
+  /**
+   * Put a state with an identity into the identity map (SQLAlchemy's `IdentityMap.add()`).
+   * @throws ObjectStateError when another instance holds the same identity in this session.
+   */
+  private identityMapAdd(st: InstanceState): void {
+    const existing = this.identityMap.get(st.key!);
+    if (existing && existing !== st.obj) {
+      throw new ObjectStateError(`Can't attach instance ${stateStr(st)}; another instance with key ${identityKeyStr(st)} is already present in this session.`);
+    }
+    if (!existing) this.identityMap.set(st.key!, st.obj);
+  }
+  /**
    * Add a transient object (→ pending, INSERTed at the next flush) or a detached one
-   * (→ persistent). Related objects follow through the save-update cascade at flush.
-   * @throws ObjectStateError for an object of another session, a deleted one, or a detached
-   *   one whose identity is already taken by another instance in this session.
+   * (→ persistent); a persistent object of this session is left as it is. Loaded related
+   * objects join at once through the save-update cascade (SQLAlchemy's cascade on add), and
+   * objects related after that at the next flush. Autobegins the session's transaction.
+   * @throws ObjectStateError (an InvalidRequestError) for an object of another session, a deleted
+   *   one ("has been deleted. Use the make_transient() function …"), or a detached one whose
+   *   identity is already taken by another instance in this session.
+   * @throws InvalidRequestError when autobegin is disabled and no transaction was begun.
    */
   add(obj: object): void {
     const st = this.stateFor(obj, "add");
-    if (st.status === "transient") {
+    this.saveOrUpdate(st);
+    this.cascadedFrom.delete(st);
+    if (st.mapper.relationships.size) this._cascadeSaveUpdate(st);
+  }
+  /**
+   * The save-update cascade from `st` (SQLAlchemy's `_save_or_update_state()`): loaded related
+   * objects not yet in this session join it now (transient → pending, detached → persistent),
+   * not at the next flush; objects already in the session are neither re-added nor descended
+   * into. Called by add(), and when relationship `onlyKey` of an object in this session is assigned.
+   * @internal
+   */
+  _cascadeSaveUpdate(root: InstanceState, onlyKey?: string): void {
+    const queue = [root];
+    const seen = new Set(queue);
+    while (queue.length) {
+      const cur = queue.pop()!;
+      const d = cur.current;
+      for (const rel of cur.mapper.relationships.values()) {
+        if (cur === root && onlyKey !== undefined && rel.key !== onlyKey) continue;
+        if (!rel.cascade.saveUpdate || rel.viewonly || rel.lazy === "write_only" || !(rel.key in d)) continue;
+        const v = d[rel.key];
+        const items = rel.uselist ? [...((v as object[] | null) ?? [])] : v ? [v as object] : [];
+        // Objects removed from a loaded collection cascade too (SQLAlchemy's `get_all_pending`).
+        if (rel.uselist && cur.hasCommittedCollections) for (const o of cur.committedCollections.get(rel.key) ?? []) items.push(o);
+        for (const o of items) {
+          const os = stateOf(o);
+          if (!os || seen.has(os)) continue;
+          seen.add(os);
+          if (this.contains(o)) continue;
+          const wasTransient = os.key === undefined;
+          this.saveOrUpdate(os);
+          if (wasTransient && rel.cascade.deleteOrphan) {
+            this.cascadedFrom.set(os, { parent: cur, key: rel.key });
+            this.cascadedSinceFlush = true;
+          }
+          queue.push(os);
+        }
+      }
+    }
+  }
+  /**
+   * Relationship `key` of `st`, an object of this session, was assigned (SQLAlchemy's cascade
+   * "set" / "remove" events): the new related objects join the session, and pending objects the
+   * assignment orphaned along a delete-orphan relationship leave it. @internal
+   */
+  _relationshipAssigned(st: InstanceState, key: string, oldValue: unknown): void {
+    const rel = st.mapper.relationships.get(key);
+    if (!rel || rel.viewonly) return;
+    if (rel.cascade.saveUpdate) this._cascadeSaveUpdate(st, key);
+    if (!rel.cascade.deleteOrphan || !oldValue) return;
+    for (const o of Array.isArray(oldValue) ? oldValue : [oldValue as object]) {
+      const os = stateOf(o);
+      if (!os || !this.newStates.has(os) || holds(st, key, os) || this.heldThroughReverse(st, key, os)) continue;
+      this.cascadedFrom.delete(os);
+      this.expungeState(os);
+    }
+  }
+  /** SQLAlchemy's `_save_or_update_impl()`: one object, no cascade. */
+  private saveOrUpdate(st: InstanceState): void {
+    this.beforeAttach(st);
+    if (st.key === undefined) {
+      if (st.status === "pending" && st.sessionId === this.id) return;
       st.addedTo(this.id);
       this.newStates.add(st);
-    } else if (st.status === "detached") {
-      const existing = st.key ? this.identityMap.get(st.key) : undefined;
-      if (existing && existing !== obj) {
-        throw new ObjectStateError(`Can't attach instance; another instance with key ${st.key} is already present in this session`);
-      }
+      return;
+    }
+    if (st.status === "deleted" || st.wasDeleted) {
+      throw new ObjectStateError(`Instance '${stateStr(st)}' has been deleted.  Use the make_transient() function to send this object back to the transient state.`);
+    }
+    if (st.status !== "persistent" || st.sessionId !== this.id) {
+      this.identityMapAdd(st);
       st.status = "persistent";
       st.sessionId = this.id;
-      if (st.key) this.identityMap.set(st.key, obj);
-    } else if (st.status === "deleted") {
-      throw new ObjectStateError("add(): the object was deleted in this session");
+    }
+    // SQLAlchemy's `_update_impl()`: adding an object marked for deletion takes the mark back.
+    if (st.markedDeleted) {
+      st.markedDeleted = false;
+      this.deletedStates.delete(st);
     }
   }
   /** Add several objects. */
@@ -616,28 +791,47 @@ export class AsyncSession {
     for (const o of objs) this.add(o);
   }
   /**
-   * Mark a persistent object for deletion at the next flush (its state becomes "deleted" after
-   * the flush, "detached" after commit). A pending object is simply expunged.
-   * @throws ObjectStateError for transient or detached objects.
+   * Mark a persistent or detached object for deletion at the next flush (SQLAlchemy's
+   * `Session.delete()`): a detached object is attached again first; an object whose DELETE was
+   * already flushed in this transaction is marked again (its next DELETE matches no row and
+   * warns). Its state becomes "deleted" after the flush, "detached" after commit.
+   * @throws InvalidRequestError "Instance '<User at 0x…>' is not persisted" for a transient or
+   *   pending object.
+   * @throws ObjectStateError (an InvalidRequestError) for an object of another session, or a
+   *   detached one whose identity another instance holds in this session.
    */
   delete(obj: object): void {
     const st = this.stateFor(obj, "delete");
-    if (st.status === "pending") {
-      this.expungeState(st);
-      return;
+    if (st.key === undefined) throw new InvalidRequestError(`Instance '${stateStr(st)}' is not persisted`);
+    // The delete cascade is collected first, as SQLAlchemy does, so `session.deleted` lists the
+    // loaded children at once; unloaded ones are found (and loaded) by the flush.
+    const cascaded = cascadeStates(st, "delete");
+    for (const s of cascaded) if (s.key !== undefined) this.markDeleted(s);
+  }
+  private markDeleted(st: InstanceState): void {
+    this.beforeAttach(st);
+    if (st.markedDeleted && this.deletedStates.has(st)) return;
+    this.identityMapAdd(st);
+    if (st.status !== "persistent") {
+      st.status = "persistent";
+      st.sessionId = this.id;
     }
-    if (st.status !== "persistent") throw new ObjectStateError(`delete(): instance is not persisted (${st.status})`);
     st.markedDeleted = true;
     this.deletedStates.add(st);
   }
   /**
-   * Remove an object from the session: persistent → detached, pending → transient.
-   * @throws ObjectStateError when it is not in this session.
+   * Remove an object from the session, and the loaded objects its relationships reach through
+   * the expunge cascade: persistent → detached, pending → transient.
+   * @throws InvalidRequestError "Instance <User at 0x…> is not present in this Session".
    */
   expunge(obj: object): void {
     const st = this.stateFor(obj, "expunge");
-    if (st.sessionId !== this.id) throw new ObjectStateError("expunge(): instance is not present in this Session");
-    this.expungeState(st);
+    if (st.sessionId !== this.id) throw new ObjectStateError(`Instance ${stateStr(st)} is not present in this Session`);
+    for (const s of cascadeStates(st, "expunge")) if (s.sessionId === this.id) this.expungeState(s);
+  }
+  /** Expunge one object of this session, without the expunge cascade (makeTransient()). @internal */
+  _expungeOne(st: InstanceState): void {
+    if (st.sessionId === this.id) this.expungeState(st);
   }
   /** Remove every object from the session. */
   expungeAll(): void {
@@ -656,6 +850,11 @@ export class AsyncSession {
     if (this.newStates.size) this.newStates.delete(st);
     if (this.deletedStates.size) this.deletedStates.delete(st);
     if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    // A flushed DELETE expunged is no longer the transaction's to restore or detach.
+    if (st.status === "deleted") {
+      this.rootDeleted.delete(st);
+      for (const sp of this.savepoints) sp.deleted.delete(st);
+    }
     st.status = st.status === "pending" ? "transient" : "detached";
     st.markedDeleted = false;
     st.sessionId = undefined;
@@ -668,12 +867,36 @@ export class AsyncSession {
   /**
    * Expire attributes (all, or the named ones) of a persistent object: reading them then raises
    * ExpiredAttributeError until `await session.refresh(obj)` (athanor never loads implicitly).
-   * Pending changes to those attributes are discarded.
+   * Pending changes to those attributes are discarded. Expiring the whole object also follows
+   * loaded relationships with the refresh-expire cascade (included in "all"): related persistent
+   * objects are expired, pending ones expunged.
    * @throws ArgumentError for a name that is not an attribute.
+   * @throws InvalidRequestError "Instance '<User at 0x…>' is not persistent within this Session"
+   *   for an object not in this session's identity map (transient, pending, detached).
    */
   expire(obj: object, attrs?: readonly string[]): void {
     const st = this.stateFor(obj, "expire");
-    expireState(st, attrs);
+    this.validatePersistent(st);
+    if (attrs?.length) return expireState(st, attrs);
+    // The refresh-expire cascade is gathered first: expiring `st` unloads its relationships.
+    const cascaded = st.mapper.relationships.size ? cascadeStates(st, "refreshExpire") : [st];
+    expireState(st, undefined);
+    for (const c of cascaded.slice(1)) this.conditionalExpire(c);
+  }
+  /** SQLAlchemy's `_conditional_expire()`: expire a persistent object of this session, expunge a pending one. */
+  private conditionalExpire(st: InstanceState): void {
+    if (st.sessionId !== this.id) return;
+    if (st.status === "persistent") expireState(st, undefined);
+    else if (st.status === "pending") this.expungeState(st);
+  }
+  /**
+   * SQLAlchemy's `_validate_persistent()`: the object is in this session's identity map.
+   * @throws InvalidRequestError "Instance '<User at 0x…>' is not persistent within this Session".
+   */
+  private validatePersistent(st: InstanceState): void {
+    if (st.key === undefined || st.sessionId !== this.id || st.status !== "persistent" || this.identityMap.get(st.key) !== st.obj) {
+      throw new ObjectStateError(`Instance '${stateStr(st)}' is not persistent within this Session`);
+    }
   }
   /** Expire every persistent object. */
   expireAll(): void {
@@ -687,18 +910,33 @@ export class AsyncSession {
   get new(): object[] {
     return [...this.newStates].map((s) => s.obj);
   }
-  /** Persistent objects with changed column attributes, collections or queued write-only changes. */
+  /**
+   * Persistent objects not marked for deletion that had an attribute assigned since their last
+   * load or flush, or have changed collections or queued write-only changes (SQLAlchemy's
+   * optimistic `Session.dirty`: assigning the value an attribute already has counts; use
+   * isModified() for net changes).
+   */
   get dirty(): object[] {
-    return [...modifiedStates(this.id)].filter((st) => st.status === "persistent" && st.sessionId === this.id && (st.hasChanges() || hasPendingWriteOnly(st))).map((st) => st.obj);
+    return [...modifiedStates(this.id)]
+      .filter((st) => st.status === "persistent" && st.sessionId === this.id && !st.markedDeleted && (st.attributeSet || st.hasChanges() || hasPendingWriteOnly(st)))
+      .map((st) => st.obj);
   }
   /** Objects marked for deletion. */
   get deleted(): object[] {
     return [...this.deletedStates].filter((s) => s.markedDeleted).map((s) => s.obj);
   }
-  /** Whether a persistent object has changes to flush. */
-  isModified(obj: object): boolean {
-    const st = stateOf(obj);
-    if (!st || st.status !== "persistent") return false;
+  /**
+   * Whether `obj` has net changes to its attributes (SQLAlchemy's `Session.is_modified()`, which
+   * emits no SQL): for a persistent object, loaded values that differ from the committed ones;
+   * for a transient or pending one, any attribute given a value. `includeCollections: false`
+   * leaves collections out.
+   * @throws ArgumentError when `obj` is not a mapped instance.
+   */
+  isModified(obj: object, opts: { includeCollections?: boolean } = {}): boolean {
+    const st = this.stateFor(obj, "isModified");
+    const collections = opts.includeCollections ?? true;
+    if (st.key === undefined) return hasAssignedValues(st, collections);
+    if (!collections) return st.changedColumnKeys().length > 0 || changedScalarRelationship(st);
     return st.hasChanges() || hasPendingWriteOnly(st);
   }
   /** Whether the object is in this session (pending or persistent). */
@@ -716,6 +954,19 @@ export class AsyncSession {
   writeOnly(obj: object, rel: string): WriteOnlyCollection<object>;
   writeOnly(obj: object, rel: RelationshipSpec<object> | string): WriteOnlyCollection<object> {
     return typeof rel === "string" ? writeOnlyCollection(obj, rel) : writeOnlyCollection(obj, rel);
+  }
+
+  /**
+   * Run `fn` with autoflush off (SQLAlchemy's `Session.no_autoflush`): queries inside it do not
+   * flush pending changes first. Returns what `fn` returns.
+   */
+  async noAutoflush<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R> {
+    this.noAutoflushDepth++;
+    try {
+      return await fn(this);
+    } finally {
+      this.noAutoflushDepth--;
+    }
   }
 
   // ---- flush ---------------------------------------------------------------------------------
@@ -741,6 +992,8 @@ export class AsyncSession {
     this.checkUsable();
     if (!this.hasChanges()) return;
     if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
+    this.expungePendingOrphans();
+    if (!this.hasChanges()) return;
     const conn = await this.connectionInner();
     const unstage = stageWriteOnly(this.newStates, modifiedStates(this.id));
     try {
@@ -750,6 +1003,7 @@ export class AsyncSession {
         sessionId: this.id,
         newStates: this.newStates,
         deletedStates: this.deletedStates,
+        ...(this.savepoints.length ? { flushedPersistent: this.savepoints[this.savepoints.length - 1].dirty } : {}),
         ...(conn.batchOnly
           ? {
               batch: {
@@ -768,6 +1022,8 @@ export class AsyncSession {
       });
     } catch (e) {
       unstage(false);
+      // Still pending after a failed flush: check them again next time.
+      this.cascadedSinceFlush = true;
       const sp = this.savepoints[this.savepoints.length - 1];
       this.needsRollback = e as Error;
       if (sp) {
@@ -785,6 +1041,30 @@ export class AsyncSession {
       this.deletedStates.delete(st);
     }
     if (this[DISPATCH].has("afterFlush")) await this[DISPATCH].fireAsync("afterFlush", this);
+  }
+
+  /**
+   * Whether another parent took `st` over: its many-to-one side of relationship `key` names an
+   * object that holds it (or whose collection is not loaded, so cannot say otherwise).
+   */
+  private heldThroughReverse(parent: InstanceState, key: string, st: InstanceState): boolean {
+    const rev = parent.mapper.relationships.get(key)?.reverse;
+    if (!rev || rev.uselist || !(rev.key in st.current)) return false;
+    const other = stateOf(st.current[rev.key]);
+    return !!other && (!(key in other.current) || holds(other, key, st));
+  }
+
+  /** Expunge the pending orphans {@link cascadedFrom} describes (their parent let go of them). */
+  private expungePendingOrphans(): void {
+    if (!this.cascadedSinceFlush) return;
+    this.cascadedSinceFlush = false;
+    for (const st of [...this.newStates]) {
+      const from = this.cascadedFrom.get(st);
+      if (!from) continue;
+      if (holds(from.parent, from.key, st) || this.heldThroughReverse(from.parent, from.key, st)) continue;
+      this.cascadedFrom.delete(st);
+      this.expungeState(st);
+    }
   }
 
   // ---- execution -----------------------------------------------------------------------------
@@ -827,7 +1107,7 @@ export class AsyncSession {
     // autoflush there: pending changes are written by commit() (or an explicit flush()).
     // The common no-op cases skip their await (one microtask hop each per statement): no
     // changes to autoflush, no doOrmExecute listener, a connection already checked out.
-    if (this.options.autoflush && !this.batchOnlyBind) {
+    if (this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind) {
       this.checkUsable();
       if (this.hasChanges()) await this.flushInner();
     }
@@ -876,7 +1156,7 @@ export class AsyncSession {
     return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
   }
   private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
-    if (this.options.autoflush && !this.batchOnlyBind) await this.flushInner();
+    if (this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind) await this.flushInner();
     const stmt = await this.prepareStatement(stmt0, params, opts);
     const conn = await this.connectionInner();
     const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;
@@ -931,7 +1211,10 @@ export class AsyncSession {
    * Object by primary key: an identity-map hit returns it with no round trip (unless
    * `options`, `populateExisting` or `withForUpdate` ask for a load); otherwise one SELECT
    * with `options` applied. `pk` is a value, or an array / record (by attribute key) for
-   * composite keys. Returns null when there is no such row, or the object was deleted.
+   * composite keys. Returns null when there is no such row, or the object's DELETE was flushed
+   * (an object only marked by delete() is returned, as in SQLAlchemy); an
+   * expired identity-mapped object whose row is gone leaves the identity map as deleted in this
+   * transaction (SQLAlchemy's get() of a vanished row).
    * @throws ArgumentError for a malformed primary key.
    */
   get<C extends abstract new (...args: never[]) => object>(
@@ -950,10 +1233,14 @@ export class AsyncSession {
     const values = normalizePk(mapper, pk);
     // By the split key: no key string to build and parse again.
     const hit = this.identityMap.getByIdentity(mapper.identityId, mapper.identityPartOf(values));
+    let expiredHit: InstanceState | undefined;
     if (hit) {
       const st = stateOf(hit)!;
-      if (st.status === "deleted" || st.markedDeleted) return null;
-      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && (!st.expiredKeys || st.expiredKeys.size === 0)) return hit as InstanceType<C>;
+      // An object marked for deletion is still returned until its DELETE is flushed (SQLAlchemy).
+      if (st.status === "deleted") return null;
+      const expired = !!st.expiredKeys && st.expiredKeys.size > 0;
+      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && !expired) return hit as InstanceType<C>;
+      if (expired) expiredHit = st;
     }
     let stmt: Select;
     let params: Record<string, unknown> | undefined;
@@ -968,7 +1255,23 @@ export class AsyncSession {
       if (opts.withForUpdate) stmt = stmt.forUpdate();
     }
     const r = await this.executeInner(stmt, params, { populateExisting: opts.populateExisting ?? false });
-    return (r.scalars().first() as InstanceType<C> | null) ?? null;
+    const found = (r.scalars().first() as InstanceType<C> | null) ?? null;
+    if (!found && expiredHit) this._removeNewlyDeleted(expiredHit);
+    return found;
+  }
+  /**
+   * An identity-mapped object whose row is gone (SQLAlchemy's `_remove_newly_deleted()`, run when
+   * get() finds no row for an expired object, and by an ORM DELETE's synchronizeSession): it
+   * leaves the identity map as deleted in this transaction, so rollback() restores it and
+   * commit() detaches it. @internal
+   */
+  _removeNewlyDeleted(st: InstanceState): void {
+    if (st.status !== "persistent" || st.sessionId !== this.id) return;
+    if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    this.deletedStates.delete(st);
+    st.markedDeleted = false;
+    st.status = "deleted";
+    this.currentDeleted().add(st);
   }
   /**
    * Like get(), but raises when there is no such row.
@@ -992,14 +1295,15 @@ export class AsyncSession {
    * selectin). In-memory changes to refreshed attributes are discarded. Relationships
    * configured with `lazy: "selectin"` / `"joined"` are loaded again too (1.4's "eager loaders
    * on refresh").
-   * @throws ObjectStateError when the object is not persistent in this session.
+   * @throws ObjectStateError (an InvalidRequestError) "Instance '<User at 0x…>' is not persistent
+   *   within this Session" when the object is not in this session's identity map.
    * @throws ArgumentError for an unknown attribute name.
-   * @throws InvalidRequestError when the row no longer exists.
+   * @throws InvalidRequestError "Could not refresh instance '<User at 0x…>'" when the row no longer exists.
    */
   refresh(obj: object, attrs?: readonly string[], opts: { withForUpdate?: boolean } = {}): Promise<void> {
     return this.guard("refresh()", async () => {
       const st = this.stateFor(obj, "refresh");
-      if (st.status !== "persistent" || st.sessionId !== this.id) throw new ObjectStateError(`refresh(): instance is not persistent in this Session (${st.status})`);
+      this.validatePersistent(st);
       const mapper = st.mapper;
       for (const a of attrs ?? []) {
         if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
@@ -1019,56 +1323,232 @@ export class AsyncSession {
       if (options.length) stmt = stmt.options(...options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
       const r = await this.executeInner(stmt, undefined, { populateExisting: true });
-      if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${mapper.className}': the row no longer exists`);
+      if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expired?.delete(c);
     });
   }
 
   /**
-   * Copy the state of `obj` onto the persistent instance with the same key in this session
-   * (loading it unless `load: false`), or onto a new pending instance; follows relationships
-   * with the merge cascade. Returns that instance; `obj` itself is not attached.
+   * Copy the state of `obj` onto the instance with the same identity in this session
+   * (SQLAlchemy's `Session.merge()`): the identity-mapped one, else the row loaded by get(),
+   * else a new pending instance; loaded column attributes are copied, relationships with the
+   * merge cascade are merged in turn (objects of one key in the graph become one instance).
+   * Returns that instance; `obj` itself is not attached. With `load: false` nothing is read from
+   * the database: an instance not yet in the session is made persistent from `obj`'s values,
+   * and the result carries no changes to flush.
    * @throws ArgumentError when `obj` is not a mapped instance.
+   * @throws InvalidRequestError with `load: false`, for an object with no identity or with
+   *   unflushed changes.
+   * @throws StaleDataError when `obj`'s version id differs from the merged instance's.
    */
-  merge<T extends object>(obj: T, opts: { load?: boolean } = {}): Promise<T> {
-    return this.guard("merge()", () => this.mergeInner(obj, opts, new Map()));
+  merge<T extends object>(obj: T, opts: MergeOptions = {}): Promise<T> {
+    return this.guard("merge()", async () => (await this.mergeMany([obj], opts))[0]);
   }
-  private async mergeInner<T extends object>(obj: T, opts: { load?: boolean }, seen: Map<object, object>): Promise<T> {
-    const done = seen.get(obj);
-    if (done) return done as T;
+  /** merge() of each object in turn (SQLAlchemy 2.1's `merge_all()`); returns the merged instances in order. */
+  mergeAll<T extends object>(objs: Iterable<T>, opts: MergeOptions = {}): Promise<T[]> {
+    return this.guard("mergeAll()", () => this.mergeMany([...objs], opts));
+  }
+  private async mergeMany<T extends object>(objs: readonly T[], opts: MergeOptions): Promise<T[]> {
+    const load = opts.load !== false;
+    // SQLAlchemy flushes first when it may load.
+    if (load && this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind && this.hasChanges()) await this.flushInner();
+    // The loads merge() runs must not flush what it has half copied (SQLAlchemy's no_autoflush).
+    this.noAutoflushDepth++;
+    try {
+      const out: T[] = [];
+      for (const o of objs) out.push(await this.mergeInner(o, load, opts.options, new Map(), new Map()));
+      return out;
+    } finally {
+      this.noAutoflushDepth--;
+    }
+  }
+  private async mergeInner<T extends object>(
+    obj: T,
+    load: boolean,
+    options: readonly unknown[] | undefined,
+    recursive: Map<InstanceState, object>,
+    resolved: Map<string, object>,
+  ): Promise<T> {
     const st = stateOf(obj);
     if (!st) throw new ArgumentError("merge(): not a mapped instance");
+    const done = recursive.get(st);
+    if (done) return done as T;
     const mapper = st.mapper;
-    const pk = mapper.pkValues(st);
-    let target: object | null = null;
-    if (pk.every((v) => v !== undefined && v !== null)) {
-      target = opts.load === false ? this.identityMap.get(mapper.identityKey(pk)) ?? null : await this.getInner(mapper.class_ as never, pk, {});
+    const { key, persistentKey } = this.mergeKey(st, load);
+    let merged: object | undefined = key !== undefined ? this.identityMap.get(key) : undefined;
+    // An expired instance is loaded again first (get() does): athanor never loads on access, and
+    // the version check and the later UPDATE need its committed values.
+    if (merged && load && persistentKey && stateOf(merged)!.expiredKeys?.size) {
+      merged = (await this.getInner(mapper.class_ as never, mapper.pkValues(st), options ? { options } : {})) ?? undefined;
     }
-    if (!target) {
-      const { obj: fresh, state } = mapper.newInstanceForLoad();
-      state.status = "transient";
-      target = fresh;
-      this.add(target);
+    if (!merged && key !== undefined && persistentKey) merged = resolved.get(key);
+    if (!merged && !load) {
+      if (st.hasChanges()) {
+        throw new InvalidRequestError("merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.");
+      }
+      const made = mapper.newInstanceForLoad();
+      made.state.key = key;
+      made.state.status = "detached";
+      this.add(made.obj);
+      merged = made.obj;
+    } else if (!merged && persistentKey) {
+      merged = (await this.getInner(mapper.class_ as never, mapper.pkValues(st), options ? { options } : {})) ?? undefined;
     }
-    seen.set(obj, target);
-    const ts = stateOf(target)!;
-    for (const p of mapper.columnProps) if (p.key in st.dict) ts.dict[p.key] = st.dict[p.key];
-    for (const rel of mapper.relationships.values()) {
-      if (!rel.cascade.merge || rel.lazy === "write_only" || !(rel.key in st.dict)) continue;
-      const v = st.dict[rel.key];
+    if (!merged) {
+      const made = mapper.newInstanceForLoad();
+      made.state.status = "transient";
+      this.add(made.obj);
+      merged = made.obj;
+    }
+    const mergedSt = stateOf(merged)!;
+    recursive.set(st, merged);
+    if (key !== undefined) resolved.set(key, merged);
+    if (mergedSt !== st) {
+      checkMergeVersion(st, mergedSt);
+      this.mergeColumns(st, mergedSt, load);
+      // Loader options apply to the top-level get() only, as in SQLAlchemy.
+      await this.mergeRelationships(st, mergedSt, load, recursive, resolved);
+    }
+    // load=false: the copied values are the committed ones (SQLAlchemy's `_commit_all()`).
+    if (!load) mergedSt.commitAll();
+    return merged as T;
+  }
+  /**
+   * The identity key `st` merges under, and whether it names a row that may exist (every primary
+   * key attribute set, not all of them null: SQLAlchemy's default `allow_partial_pks`).
+   * @throws InvalidRequestError with load=false for an object without an identity.
+   */
+  private mergeKey(st: InstanceState, load: boolean): { key: string | undefined; persistentKey: boolean } {
+    if (st.key !== undefined) return { key: st.key, persistentKey: true };
+    if (this.newStates.has(st)) {
+      warn(`Instance ${stateStr(st)} is already pending in this Session yet is being merged again; this is probably not what you want to do`);
+    }
+    if (!load) {
+      throw new InvalidRequestError(
+        "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+      );
+    }
+    const d = st.current;
+    const pk = st.mapper.pkProps.map((p) => d[p.key]);
+    const persistentKey = pk.every((v) => v !== undefined) && !pk.every((v) => v === null);
+    return { key: persistentKey ? st.mapper.identityKey(pk) : undefined, persistentKey };
+  }
+  /** Column attributes loaded on the source are set on the target (as changes, unless load=false). */
+  private mergeColumns(st: InstanceState, target: InstanceState, load: boolean): void {
+    const src = st.current;
+    const obj = target.obj as Record<string, unknown>;
+    for (const p of st.mapper.columnProps) {
+      if (p.key in src) {
+        if (!load) target.dict[p.key] = src[p.key];
+        else if (!(p.key in target.current) || !sameValue(target.current[p.key], src[p.key])) obj[p.key] = src[p.key];
+      } else if (target.key !== undefined && !(p.key in target.current)) {
+        // Not loaded on either side: an object with an identity reads it as expired.
+        (target.expired ??= new Set()).add(p.key);
+      }
+    }
+  }
+  private async mergeRelationships(
+    st: InstanceState,
+    target: InstanceState,
+    load: boolean,
+    recursive: Map<InstanceState, object>,
+    resolved: Map<string, object>,
+  ): Promise<void> {
+    const src = st.current;
+    const obj = target.obj as Record<string, unknown>;
+    for (const rel of st.mapper.relationships.values()) {
+      if (!rel.cascade.merge || rel.lazy === "write_only" || !(rel.key in src)) continue;
+      const v = src[rel.key];
+      // A transient object's collection that was only read (never assigned or added to) is not
+      // a value to merge (SQLAlchemy keeps such empty collections out of the instance dict).
+      if (rel.uselist && isImplicitEmptyCollection(v)) continue;
+      let out: object[] | object | null;
       if (rel.uselist) {
-        const out: object[] = [];
-        for (const c of (v as object[]) ?? []) out.push(await this.mergeInner(c, opts, seen));
-        ts.dict[rel.key] = out;
-      } else ts.dict[rel.key] = v ? await this.mergeInner(v as object, opts, seen) : null;
+        const list: object[] = [];
+        for (const c of (v as object[] | null) ?? []) list.push(await this.mergeInner(c, load, undefined, recursive, resolved));
+        out = list;
+      } else out = v ? await this.mergeInner(v as object, load, undefined, recursive, resolved) : null;
+      if (!load) target.dict[rel.key] = out;
+      else if (target.current[rel.key] !== out) obj[rel.key] = out;
     }
-    // Values were written past the attribute setters: flag the state for the next flush.
-    ts.markModified();
-    return target as T;
   }
 }
 
+/**
+ * `st` and the loaded objects reachable from it through relationships with the `kind` cascade
+ * (SQLAlchemy's `Mapper.cascade_iterator()`), each once; nothing is loaded.
+ */
+function cascadeStates(st: InstanceState, kind: "expunge" | "refreshExpire" | "delete"): InstanceState[] {
+  const out = [st];
+  const seen = new Set(out);
+  for (let i = 0; i < out.length; i++) {
+    const cur = out[i];
+    const d = cur.current;
+    for (const rel of cur.mapper.relationships.values()) {
+      if (!rel.cascade[kind] || !(rel.key in d)) continue;
+      const v = d[rel.key];
+      for (const o of rel.uselist ? ((v as object[] | null) ?? []) : v ? [v as object] : []) {
+        const rs = stateOf(o);
+        if (rs && !seen.has(rs)) {
+          seen.add(rs);
+          out.push(rs);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A new object's attributes with a value (columns, scalar relationships, non-empty collections). */
+function hasAssignedValues(st: InstanceState, collections: boolean): boolean {
+  const d = st.current;
+  for (const p of st.mapper.columnProps) if (d[p.key] !== undefined) return true;
+  for (const rel of st.mapper.relationships.values()) {
+    const v = d[rel.key];
+    if (rel.uselist ? collections && Array.isArray(v) && v.length > 0 : v !== undefined && v !== null) return true;
+  }
+  return false;
+}
+/** Whether a loaded many-to-one / one-to-one of a persistent object points elsewhere than committed. */
+function changedScalarRelationship(st: InstanceState): boolean {
+  const d = st.current;
+  for (const rel of st.mapper.relationships.values()) {
+    if (rel.uselist || rel.viewonly || !(rel.key in d)) continue;
+    if (d[rel.key] !== st.committed[rel.key]) return true;
+  }
+  return false;
+}
+
+/** Whether relationship `key` of `parent`, as loaded, holds `st`'s object. */
+function holds(parent: InstanceState, key: string, st: InstanceState): boolean {
+  const v = parent.current[key];
+  return Array.isArray(v) ? v.includes(st.obj) : v === st.obj;
+}
+
+/** `(User, (7,), None)`: an identity key in messages (SQLAlchemy's identity key tuple). */
+function identityKeyStr(st: InstanceState): string {
+  const pk = st.mapper.pkValues(st).map((v) => (typeof v === "string" ? `'${v}'` : String(v)));
+  return `(${st.mapper.className}, (${pk.join(", ")}${pk.length === 1 ? "," : ""}), None)`;
+}
+
 /** Expire attributes of a state. */
+/**
+ * Merging a version-counted object onto an instance of another version would overwrite a newer
+ * row with stale values (SQLAlchemy's merge version check).
+ * @throws StaleDataError naming both versions.
+ */
+function checkMergeVersion(st: InstanceState, target: InstanceState): void {
+  const vp = st.mapper.versionProp;
+  if (!vp || !(vp.key in st.current) || !(vp.key in target.current)) return;
+  const mine = st.current[vp.key];
+  const theirs = target.current[vp.key];
+  if (mine !== undefined && mine !== null && theirs !== undefined && !sameValue(mine, theirs)) {
+    throw new StaleDataError(
+      `Version id '${String(mine)}' on merged state ${stateStr(target)} does not match existing version '${String(theirs)}'. Leave the version attribute unset when merging to update the most recent version.`,
+    );
+  }
+}
+
 function expireState(st: InstanceState, attrs: readonly string[] | undefined): void {
   if (st.status !== "persistent") return;
   if (attrs === undefined) return st.expireAllAttributes(expirePlan(st.mapper));

@@ -139,6 +139,8 @@ const KEY_IS_PART = 4;
 const EXPIRED_SHARED = 8;
 /** Deleted by a flush since it was last persistent (SQLAlchemy's `was_deleted`). */
 const WAS_DELETED = 16;
+/** An attribute was assigned since the last load, flush or expire (SQLAlchemy's `modified`). */
+const ATTR_SET = 32;
 
 /** The seldom-used part of an {@link InstanceState}. */
 class RareState {
@@ -327,9 +329,21 @@ export class InstanceState {
   get modified(): boolean {
     return (this._flags & MODIFIED) !== 0;
   }
+  /**
+   * An attribute was assigned since the object was last loaded, flushed or expired, whether or
+   * not the value differs (SQLAlchemy's optimistic `Session.dirty`); reading a collection or
+   * JSON value does not count. @internal
+   */
+  get attributeSet(): boolean {
+    return (this._flags & ATTR_SET) !== 0;
+  }
+  set attributeSet(v: boolean) {
+    if (v) this._flags |= ATTR_SET;
+    else this._flags &= ~ATTR_SET;
+  }
   set modified(v: boolean) {
     if (v) this._flags |= MODIFIED;
-    else this._flags &= ~MODIFIED;
+    else this._flags &= ~(MODIFIED | ATTR_SET);
   }
   /**
    * Keys whose collection or mutable (JSON) value was handed out to the application and may be
@@ -378,6 +392,7 @@ export class InstanceState {
    * `delete` per attribute (which would turn them into slow hash maps).
    */
   private expireWhole(plan: ExpireAllPlan): void {
+    this._flags &= ~ATTR_SET;
     const c = this._committed;
     this._dict = without(this._dict, plan.removed);
     // A snapshot shared with the dictionary loses the same keys (it stays shared).
@@ -531,6 +546,7 @@ export class InstanceState {
   /** Record the current values as committed (after load or flush). */
   commitAll(): void {
     this.sync();
+    this._flags &= ~ATTR_SET;
     const src = this._dict;
     const rels = this.mapper.relationships;
     if (rels.size === 0 && this.watched === undefined) {
@@ -766,4 +782,18 @@ export function hasModifiedStates(sessionId: number): boolean {
 /** Drop the change registry of a closed session. @internal */
 export function forgetSession(sessionId: number): void {
   modifiedBySession.delete(sessionId);
+}
+
+/** Serial numbers for {@link stateStr}, handed out on first use (no field on every state). */
+const stateSerials = new WeakMap<InstanceState, number>();
+let stateSerial = 0;
+
+/**
+ * `<User at 0x1f>`: how error messages name an instance (SQLAlchemy's `state_str()`); the
+ * number is a per-process serial standing in for Python's `id()`. @internal
+ */
+export function stateStr(st: InstanceState): string {
+  let n = stateSerials.get(st);
+  if (n === undefined) stateSerials.set(st, (n = ++stateSerial));
+  return `<${st.mapper.className} at 0x${n.toString(16)}>`;
 }

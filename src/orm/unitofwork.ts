@@ -58,6 +58,12 @@ export interface FlushContext {
   hasMapperListeners(event: MapperEventName, mapper: Mapper): boolean;
   /** Set on batch-only drivers (Neon HTTP, D1): statements are queued for the commit batch. */
   readonly batch?: BatchFlush;
+  /**
+   * Receives the persistent objects the flush wrote (UPDATEs, FK syncs) when given: a session
+   * SAVEPOINT remembers them, since rolling it back expires only those (SQLAlchemy's
+   * `SessionTransaction._dirty`).
+   */
+  readonly flushedPersistent?: Set<InstanceState>;
 }
 
 /** The per-object mapper events a flush fires (SQLAlchemy's `before_insert` … `after_delete`). */
@@ -516,8 +522,10 @@ export async function flush(ctx: FlushContext): Promise<void> {
       } else enterIdentityMap(ctx.identityMap, st, sessionId);
       st.commitAll();
     }
+    const flushed = ctx.flushedPersistent;
     for (const st of touched.keys()) {
       if (st.status !== "persistent" || pending.has(st) || deleted.has(st)) continue;
+      flushed?.add(st);
       // A changed primary key moves the object in the identity map.
       if (mayHaveNewKey(st)) {
         const key = st.mapper.identityKey(st.mapper.pkValues(st));
@@ -617,12 +625,7 @@ async function cascadeDeletes(
   let level: InstanceState[] = [...deleted];
   for (const { st, child, rel } of candidates) {
     const cs = stateOf(child);
-    if (!cs || cs.status !== "persistent" || deleted.has(cs) || adoptedBy.get(rel)?.has(child)) continue;
-    const rev = rel.reverse;
-    if (rev && !rev.uselist) {
-      const owner = cs.dict[rev.key];
-      if (owner && owner !== st.obj) continue;
-    }
+    if (!cs || cs.status !== "persistent" || deleted.has(cs) || adoptedElsewhere(st, rel, child, adoptedBy)) continue;
     touch(cs);
     deleted.add(cs);
     level.push(cs);
@@ -636,8 +639,11 @@ async function cascadeDeletes(
       for (const rel of st.mapper.relationships.values()) {
         if (!rel.cascade.delete || rel.viewonly) continue;
         if (rel.key in st.dict) {
-          for (const o of related(st, rel)) found.push(o);
-          for (const o of committedRelated(st, rel)) found.push(o);
+          const cur = related(st, rel);
+          for (const o of cur) found.push(o);
+          // Children removed from the collection go too, unless another parent took them
+          // (SQLAlchemy deletes `history.deleted` children only when `hasparent()` is False).
+          for (const o of minus(committedRelated(st, rel), cur)) if (!adoptedElsewhere(st, rel, o, adoptedBy)) found.push(o);
         } else if (!rel.options.passiveDeletes) {
           // Unloaded children are loaded here, whatever the relationship's lazy strategy, as
           // SQLAlchemy's delete cascade does (PASSIVE_OFF | NO_RAISE): one SELECT per
@@ -667,6 +673,19 @@ async function cascadeDeletes(
     }
     level = next;
   }
+}
+
+/**
+ * Whether `child`, removed from `parent`'s relationship `rel`, has another parent: a new or
+ * changed object holds it in the same relationship, or its many-to-one side names another owner.
+ */
+function adoptedElsewhere(parent: InstanceState, rel: RelationshipProperty, child: object, adoptedBy: Map<RelationshipProperty, Set<object>>): boolean {
+  if (adoptedBy.get(rel)?.has(child)) return true;
+  const rev = rel.reverse;
+  if (!rev || rev.uselist) return false;
+  const cs = stateOf(child);
+  const owner = cs?.current[rev.key];
+  return !!owner && owner !== parent.obj;
 }
 
 /**
@@ -1150,6 +1169,7 @@ async function runUpdates(
     if (vp) setObj[vp.column.key] = bindparam("_version_new");
     const returned = mapper.columnProps.filter((p) => (p.column.onupdate !== undefined || p.column.serverOnupdate) && !setKeys.includes(p.key));
     const base = update(table).where(...where).values(setObj as never);
+    if (vp) await loadCommittedVersions(ctx, mapper, group.filter((st) => !pending.has(st)));
     const params = group.map((st) => {
       const r: Record<string, unknown> = {};
       for (const p of pkProps) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
@@ -1158,7 +1178,8 @@ async function runUpdates(
         // A new row (post-update) carries the version it was inserted with.
         const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
         r._version_old = old;
-        r._version_new = (old ?? 0) + 1;
+        // A version the application set itself is written as is (SQLAlchemy's version bump).
+        r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
       }
       return r;
     });
@@ -1396,6 +1417,7 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
       const vp = mapper.versionProp;
       for (const level of comp.rowLevel ? selfRefLevels(mapper, states) : [states]) {
         if (vp) {
+          await loadCommittedVersions(ctx, mapper, level);
           const stmt = delete_(mapper.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`))), vp.column.eq(bindparam("_version_old")));
           const params = level.map((st) => {
             const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
@@ -1405,16 +1427,52 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
           await run(ctx, stmt, params, (r) => staleDelete(mapper, r.rowsAffected, level.length));
           continue;
         }
-        await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected));
+        await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected, true));
       }
       await fireEach(ctx, "afterDelete", mapper, states);
     }
   }
 }
 
-function staleDelete(mapper: Mapper, matched: number, expected: number): void {
+/**
+ * A DELETE matched another number of rows than it named: StaleDataError with a version id, a
+ * warning without one (SQLAlchemy's `confirm_deleted_rows`, which only warns when the mapper
+ * is not versioned: the row is gone either way).
+ */
+/**
+ * The committed version ids of expired objects (expire-on-commit expires them), read in one
+ * SELECT per 500 rows before their UPDATE or DELETE checks them, as SQLAlchemy loads an expired
+ * version column in the flush.
+ */
+async function loadCommittedVersions(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
+  const vp = mapper.versionProp!;
+  const missing = states.filter((st) => !(vp.key in st.committed));
+  const pk = mapper.pkProps;
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500);
+    const byKey = new Map<string, InstanceState>();
+    for (const st of chunk) byKey.set(mapper.identityKey(pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.current[p.key]))), st);
+    const values = chunk.map((st) => pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.current[p.key])));
+    const cond: ColumnElement<unknown, string> = pk.length === 1 ? pk[0].column.in(values.map((v) => v[0])) : tuple(...pk.map((p) => p.column)).in(values);
+    const q = select(...pk.map((p) => p.column), vp.column).where(cond);
+    const res = ctx.batch ? await ctx.batch.direct(q) : await ctx.connection.execute(q);
+    for (const row of res.all()) {
+      const raw = row._tuple() as unknown[];
+      const st = byKey.get(mapper.identityKey(raw.slice(0, pk.length)));
+      if (!st) continue;
+      const version = raw[pk.length];
+      st.committed[vp.key] = version;
+      if (!(vp.key in st.current)) st.dict[vp.key] = version;
+      st.expired?.delete(vp.key);
+    }
+  }
+}
+
+function staleDelete(mapper: Mapper, matched: number, expected: number, onlyWarn = false): void {
   if (matched >= 0 && matched !== expected) {
-    throw new StaleDataError(`DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.`);
+    const msg = `DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.`;
+    if (onlyWarn) warn(msg);
+    else throw new StaleDataError(msg);
   }
 }
 
