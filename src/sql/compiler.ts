@@ -13,6 +13,7 @@ import { CartesianProductWarning, warn } from "../warnings.js";
 import {
   BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant,
   isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, type FunctionElement, TextClause, TupleType, UnaryExpression,
+  type TextualLabelReference,
   type CollectionAggregate, type Extract, type IlikeOperand, type WithinGroup,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
@@ -59,7 +60,14 @@ export interface CompileKw {
   readonly withinOrderBy?: boolean;
   readonly unqualified?: boolean;
   readonly inCompound?: boolean;
-  readonly selectLabels?: ReadonlySet<Label<unknown, string>>;
+  /**
+   * In ORDER BY: the label that renders as its name, when the ORDER BY element is a label of the
+   * SELECT list, possibly under ASC/DESC/NULLS modifiers (a label nested in an expression or a
+   * function renders its expression, as SQLAlchemy does).
+   */
+  readonly orderByLabel?: Label<unknown, string>;
+  /** In ORDER BY / GROUP BY: what a string names (a SELECT-list label or a FROM column). */
+  readonly resolveLabel?: (name: string) => ColumnElement<unknown, string> | undefined;
   /** The IN operator an expanding parameter is the right side of (its empty-set form differs). */
   readonly expandingOp?: "in" | "notIn";
   /**
@@ -566,7 +574,7 @@ export class SQLCompiler {
     let n = this.bindNames.get(b);
     if (n !== undefined) return n;
     if (b.unique) {
-      const base = b.bindKey.replace(/[^\w]/g, "_");
+      const base = anonBindBase(b.bindKey);
       let c = this.bindCounters.get(base) ?? 0;
       do n = `${base}_${++c}`;
       while (this.nameOwners.has(n));
@@ -574,13 +582,28 @@ export class SQLCompiler {
     } else {
       n = b.bindKey;
       const owner = this.nameOwners.get(n);
-      if (owner && owner !== b && !(owner.required && b.required) && !(owner.value === b.value && owner.type === b.type)) {
-        throw new CompileError(`Bind parameter '${n}' conflicts with another bind parameter of the same name; give one of them a different key`);
-      }
+      if (owner && owner !== b) this.checkSameNamedBinds(n, owner, b);
     }
     this.nameOwners.set(n, b);
     this.bindNames.set(b, n);
     return n;
+  }
+
+  /**
+   * Two bind parameters compiled under one name must be the same parameter; SQLAlchemy's
+   * messages name the unique (anonymous) and the expanding cases.
+   * @throws CompileError when they are not.
+   */
+  private checkSameNamedBinds(n: string, owner: BindParameter<unknown, string>, b: BindParameter<unknown, string>): void {
+    if (owner.unique) throw new CompileError(`Bind parameter '${n}' conflicts with unique bind parameter of the same name`);
+    if (owner.expanding !== b.expanding) {
+      throw new CompileError(
+        `Can't reuse bound parameter name '${n}' in both 'expanding' (e.g. within an IN expression) and non-expanding contexts.  If this parameter is to receive a list/array value, set 'expanding=True' on it for expressions that aren't IN, otherwise use a different parameter name.`,
+      );
+    }
+    if (!(owner.required && b.required) && !(owner.value === b.value && owner.type === b.type)) {
+      throw new CompileError(`Bind parameter '${n}' conflicts with another bind parameter of the same name; give one of them a different key`);
+    }
   }
 
   visitLiteralColumn(c: LiteralColumn<unknown, string>, _kw: CompileKw): string {
@@ -718,8 +741,24 @@ export class SQLCompiler {
   }
   visitLabel(l: Label<unknown, string>, kw: CompileKw): string {
     if (kw.withinColumnsClause) return `${this.process(l.element, { ...kw, withinColumnsClause: false })} AS ${this.quoteIdentifier(l.name)}`;
-    if (kw.withinOrderBy && kw.selectLabels?.has(l)) return this.quoteIdentifier(l.name);
+    if (kw.orderByLabel === l) return this.quoteIdentifier(l.name);
     return this.process(l.element, kw);
+  }
+  /**
+   * A string given to ORDER BY / GROUP BY: the label's name, or the column it names (SQLAlchemy's
+   * `visit_textual_label_reference`); outside a SELECT, the name as written.
+   * @throws CompileError when the SELECT has no such label or column.
+   */
+  visitTextualLabelReference(r: TextualLabelReference, kw: CompileKw): string {
+    if (!kw.resolveLabel) return r.name;
+    const target = kw.resolveLabel(r.name);
+    if (target === undefined) {
+      throw new CompileError(
+        `Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. Textual SQL expression '${r.name}' should be explicitly declared as text('${r.name}')`,
+      );
+    }
+    if (target instanceof Label) return this.quoteIdentifier(target.name);
+    return this.process(target, { ...kw, resolveLabel: undefined });
   }
   visitCast(c: Cast<unknown>, kw: CompileKw): string {
     return `CAST(${this.process(c.element, kw)} AS ${c.type.compileType({ name: this.dialect.typeDialect })})`;
@@ -740,7 +779,13 @@ export class SQLCompiler {
   /** The SQL name of a function; dialects map portable names (SQLite renders now() as CURRENT_TIMESTAMP). */
   protected functionName(f: FunctionElement<unknown, string>): string {
     if (f.bare) return f.name.toUpperCase();
+    const portable = f.name.includes(".") ? undefined : this.portableFunctionName(f.name.toLowerCase());
+    if (portable !== undefined) return portable;
     return f.name.split(".").map((p) => (/^\w+$/.test(p) ? p : this.quoteIdentifier(p))).join(".");
+  }
+  /** This dialect's name for a portable function (`aggregate_strings` → `string_agg`), if it renames it. */
+  protected portableFunctionName(_name: string): string | undefined {
+    return undefined;
   }
   visitOver(o: Over<unknown, string>, kw: CompileKw): string {
     const inner = { ...kw, withinColumnsClause: false };
@@ -836,7 +881,9 @@ export class SQLCompiler {
   visitJoin(j: Join, kw: CompileKw): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isOuter ? " LEFT OUTER JOIN " : " JOIN ";
     const inner = { asFrom: true, ...(kw.lateral ? { lateral: true } : {}) };
-    return `${this.process(j.left, inner)}${kind}${this.process(j.right, inner)} ON ${this.process(j.onclause, {})}`;
+    // A join on the right is grouped, as SQLAlchemy's Join self-groups its right side: `a JOIN (b JOIN c ON …) ON …`.
+    const right = this.process(j.right, inner);
+    return `${this.process(j.left, inner)}${kind}${j.right instanceof Join ? `(${right})` : right} ON ${this.process(j.onclause, {})}`;
   }
   visitValues(v: Values, kw: CompileKw): string {
     if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
@@ -848,22 +895,32 @@ export class SQLCompiler {
   }
 
   // ---- SELECT -------------------------------------------------------------------------------
+  /**
+   * The FROMs a SELECT renders after correlation (SQLAlchemy's `_get_display_froms`): explicit
+   * `correlate()` / `correlateExcept()` look at every enclosing SELECT; auto-correlation only at
+   * the immediately enclosing one.
+   */
   private displayFroms(s: Select): FromClause[] {
     let froms = s.resolveFroms();
     const enclosing: FromClause[] = [];
+    let immediate: FromClause[] | undefined;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i];
       if (f.barrier) break;
-      for (const x of f.froms) enclosing.push(...x.coveredFroms());
+      const covered = f.froms.flatMap((x) => x.coveredFroms());
+      immediate ??= covered;
+      enclosing.push(...covered);
     }
     if (enclosing.length && froms.length) {
       const before = froms;
       if (s.correlateTo !== undefined) {
         const explicit = new Set(s.correlateTo);
         froms = froms.filter((f) => !(explicit.has(f) && enclosing.includes(f)));
-      } else {
-        const except = new Set(s.correlateExceptTo ?? []);
+      } else if (s.correlateExceptTo !== undefined) {
+        const except = new Set(s.correlateExceptTo);
         froms = froms.filter((f) => except.has(f) || !enclosing.includes(f));
+      } else {
+        froms = froms.filter((f) => !immediate!.includes(f));
         if (froms.length === 0) {
           throw new CompileError(
             `Select statement returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually (correlated: ${before.map((f) => f.describeName()).join(", ")})`,
@@ -903,12 +960,13 @@ export class SQLCompiler {
       const where = s.whereCriteria;
       if (where.length) text += ` \nWHERE ${this.process(where.length === 1 ? where[0] : new BooleanClauseList("and", where), {})}`;
       if (this.options.lintFroms) this.lintFroms(s, froms);
-      if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, {})).join(", ")}`;
+      const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
+      if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
       if (s.havingCriteria.length) {
         const h = s.havingCriteria;
         text += ` \nHAVING ${this.process(h.length === 1 ? h[0] : new BooleanClauseList("and", h), {})}`;
       }
-      if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, selectLabels: labels })).join(", ")}`;
+      if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, resolveLabel, ...orderByLabelOf(o, labels) })).join(", ")}`;
       text += s.fetchClause ? this.fetchClause(s) : this.limitClause(s.limitClause, s.offsetClause);
       if (s.forUpdateArg) text += this.forUpdateClause(s);
       return text;
@@ -944,6 +1002,7 @@ export class SQLCompiler {
       const renamed = seen && col.table ? this.disambiguate(col.name, col, seen) : undefined;
       if (renamed !== undefined) key = label = renamed;
     } else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
+    else if (wrappedNamedColumn(c) !== undefined) key = wrappedNamedColumn(c)!.key;
     else if ((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined) {
       key = label = c.resultName;
       // A CAST named after its column takes the "dedupe" form when the name is taken: `AS v1__1`.
@@ -999,12 +1058,15 @@ export class SQLCompiler {
     return this.anonName({}, `${name}_`);
   }
 
-  /** ` LIMIT … OFFSET …`; SQLite needs a LIMIT when there is an OFFSET. */
+  /**
+   * ` LIMIT … OFFSET …`; an OFFSET alone renders `LIMIT -1 OFFSET n`, as SQLAlchemy's default
+   * compiler (and SQLite, which needs the LIMIT) do.
+   */
   protected limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
     let s = "";
     if (limit) s += `\n LIMIT ${this.process(limit, {})}`;
     if (offset) {
-      if (!limit) s += "\n";
+      if (!limit) s += "\n LIMIT -1";
       s += ` OFFSET ${this.process(offset, {})}`;
     }
     return s;
@@ -1021,15 +1083,9 @@ export class SQLCompiler {
     text += `\n FETCH FIRST ${wrap(this.process(s.fetchClause!, {}))}${o?.percent ? " PERCENT" : ""} ROWS ${o?.withTies ? "WITH TIES" : "ONLY"}`;
     return text;
   }
-  protected forUpdateClause(s: Select): string {
-    const f = s.forUpdateArg!;
-    let t = f.read ? (f.keyShare ? " FOR KEY SHARE" : " FOR SHARE") : f.keyShare ? " FOR NO KEY UPDATE" : " FOR UPDATE";
-    if (f.of?.length) {
-      t += ` OF ${f.of.map((o) => (o instanceof FromClause ? this.qualifiedFromName(o) : this.process(o, {}))).join(", ")}`;
-    }
-    if (f.nowait) t += " NOWAIT";
-    if (f.skipLocked) t += " SKIP LOCKED";
-    return t;
+  /** ` FOR UPDATE`: the display dialect ignores the options, as SQLAlchemy's base compiler does. */
+  protected forUpdateClause(_s: Select): string {
+    return " FOR UPDATE";
   }
 
   visitCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
@@ -1037,14 +1093,18 @@ export class SQLCompiler {
     if (toplevel) this.statementKind = "select";
     const parts = c.selects.map((s, i) => {
       const isSel = s instanceof Select;
-      const needsParens = (isSel && (s.orderByClauses.length > 0 || s.limitClause !== undefined)) || s instanceof CompoundSelect;
+      // A member with ORDER BY or any row-limiting clause is grouped (SQLAlchemy's `_needs_parens_for_grouping`).
+      const limited = isSel && (s.limitClause !== undefined || s.offsetClause !== undefined || s.fetchClause !== undefined);
+      const needsParens = (isSel && (s.orderByClauses.length > 0 || limited)) || s instanceof CompoundSelect;
       const before = this.resultColumns.length;
       const sub = this.process(s, { ...kw, inCompound: i > 0 || !toplevel || kw.asSubquery === true, ...(i === 0 && kw.asSubquery ? { exported: kw.exported } : {}) });
       if (i > 0) this.resultColumns.length = before;
       return needsParens ? this.parenthesizeCompoundMember(sub) : sub;
     });
     let text = parts.join(` ${c.keyword} `);
-    if (c.orderByClauses.length) text += ` ORDER BY ${c.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, unqualified: true })).join(", ")}`;
+    // A compound's ORDER BY names the first SELECT's columns (SQLAlchemy's CompoundSelectState).
+    const resolveLabel = (name: string) => c.selects[0]?.selectedColumns.find((x) => (x instanceof Label ? x.name : x.key) === name);
+    if (c.orderByClauses.length) text += ` ORDER BY ${c.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, unqualified: true, resolveLabel })).join(", ")}`;
     text += c.fetchClause ? this.fetchClause(c) : this.limitClause(c.limitClause, c.offsetClause);
     return text;
   }
@@ -1180,20 +1240,21 @@ export class SQLCompiler {
     const onupdate = cols.filter((c): c is ColumnImpl => c instanceof ColumnImpl && c.onupdate !== undefined && !set.has(c));
     const order = u.preserveParameterOrder ? [...set.keys()] : cols.filter((c) => set.has(c));
     if (order.length === 0 && onupdate.length === 0) throw new CompileError(`UPDATE of '${table.describeName()}' has no SET values; call .values() or pass parameters`);
-    const setParts = order.map((c) => {
-      const v = set.get(c)!;
-      const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
-      return `${this.quoteIdentifier(c.name)}=${rendered}`;
-    });
-    for (const c of onupdate) {
-      const rendered = c.onupdate instanceof ColumnElement
-        ? this.process(c.onupdate, {})
-        : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
-      setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
-    }
     const extraFroms = this.extraDmlFroms(u, [...set.values()]);
+    // SET values are inside the UPDATE's frame: a scalar subquery there correlates to the target table.
     this.stack.push({ froms: [table, ...extraFroms], barrier: false });
     try {
+      const setParts = order.map((c) => {
+        const v = set.get(c)!;
+        const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
+        return `${this.quoteIdentifier(c.name)}=${rendered}`;
+      });
+      for (const c of onupdate) {
+        const rendered = c.onupdate instanceof ColumnElement
+          ? this.process(c.onupdate, {})
+          : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
+        setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
+      }
       let text = `UPDATE ${this.dmlTableName(table)} SET ${setParts.join(", ")}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
       if (u.whereCriteria.length) text += ` WHERE ${this.process(u.whereCriteria.length === 1 ? u.whereCriteria[0] : new BooleanClauseList("and", u.whereCriteria), {})}`;
@@ -1221,8 +1282,12 @@ export class SQLCompiler {
       this.stack.pop();
     }
   }
+  /**
+   * The other tables of a multi-table DELETE. The display dialect lists them after the target,
+   * as SQLAlchemy's StrSQLCompiler: `DELETE FROM a , b WHERE …`; PostgreSQL renders `USING b`.
+   */
   protected deleteUsingClause(froms: readonly FromClause[]): string {
-    return ` USING ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
+    return ` , ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
   }
 
   /** Tables other than the target referenced by WHERE (and SET): UPDATE…FROM / DELETE…USING. */
@@ -1262,6 +1327,50 @@ export class SQLCompiler {
     });
     return ` RETURNING ${rendered.join(", ")}`;
   }
+}
+
+/**
+ * The base of an anonymous bind name (SQLAlchemy's sanitized `_anonymous_label`): runs of
+ * `%`, `(`, `)`, space and `$` become one `_`, other non-word characters `_`, and leading or
+ * trailing underscores go (`"%(my name)s"` → `my_name_s_1`, `_3foo` → `3foo_1`).
+ */
+function anonBindBase(key: string): string {
+  const base = key.replace(/[%() $]+/g, "_").replace(/[^\w]/g, "_").replace(/^_+|_+$/g, "");
+  return base === "" ? "param" : base;
+}
+
+/**
+ * What `orderBy("name")` names in a SELECT (SQLAlchemy's `_label_resolve_dict`): a label of the
+ * SELECT list, else a column of its FROMs with that key.
+ */
+function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string): ColumnElement<unknown, string> | undefined {
+  const label = s.selectedColumns.find((c) => c instanceof Label && c.name === name);
+  if (label) return label;
+  // A table-less column (`select(column("foo"))`) has no FROM to be found in.
+  const own = s.selectedColumns.find((c) => c instanceof ColumnClause && !c.table && c.key === name);
+  if (own) return own;
+  for (const f of [...s.resolveFroms(), ...froms]) {
+    const col = f.columnList.find((c) => c.key === name);
+    if (col) return col;
+  }
+  return undefined;
+}
+
+/**
+ * The column under `NOT x`, `-x` or `~x` (SQLAlchemy's `_wraps_unnamed_column()` being false):
+ * such an expression renders in a SELECT list without an anonymous label, keyed by the column.
+ */
+function wrappedNamedColumn(c: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+  if (!(c instanceof UnaryExpression) || c.modifier !== undefined) return undefined;
+  if (c.operator !== "not" && c.operator !== "neg" && c.operator !== "bitwiseNot") return undefined;
+  return c.element instanceof ColumnClause ? c.element : undefined;
+}
+
+/** The SELECT-list label an ORDER BY element names directly, under any ASC/DESC/NULLS modifiers. */
+function orderByLabelOf(o: ClauseElement, labels: ReadonlySet<Label<unknown, string>>): { orderByLabel?: Label<unknown, string> } {
+  let e = o;
+  while (e instanceof UnaryExpression && e.operator === undefined && e.modifier !== undefined) e = e.element;
+  return e instanceof Label && labels.has(e) ? { orderByLabel: e } : {};
 }
 
 function restatesChain(cte: CTE): CTE[] {

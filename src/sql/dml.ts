@@ -22,6 +22,8 @@ export interface DmlTarget<C extends ColumnMap = ColumnMap> {
 
 /** Values for a DML statement: JS values (bound) or SQL expressions, by column key or name. */
 export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> };
+/** Values keyed by the target table's column objects (SQLAlchemy's `values({table.c.x: 5})`). */
+export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unknown>;
 
 /** A dialect-specific clause attached to a statement (ON CONFLICT …). @internal */
 export interface DmlExtension extends ClauseElement {
@@ -106,14 +108,15 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     }
     return c;
   }
-  protected normalizeValues(row: Record<string, unknown>, what: string, suffix = ""): Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> {
+  protected normalizeValues(row: Record<string, unknown> | ColumnKeyedValues, what: string, suffix = ""): Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> {
     if (typeof row !== "object" || row === null || Array.isArray(row)) {
       throw new ArgumentError(`${what} expects an object of column values; got ${describeValue(row)}`);
     }
     const m = new Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>();
-    for (const [k, v] of Object.entries(row)) {
+    const entries: [string | ColumnClause<unknown, string>, unknown][] = row instanceof Map ? [...row] : Object.entries(row);
+    for (const [k, v] of entries) {
       if (v === undefined) continue;
-      const col = this.columnFor(k, what);
+      const col = this.columnOf(k, what);
       if (v instanceof ClauseElement) {
         if (v instanceof SelectBase) m.set(col, v.scalarSubquery());
         else if (v instanceof ColumnElement) m.set(col, v);
@@ -121,6 +124,17 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       } else m.set(col, new BindParameter(`${col.key}${suffix}`, v, col.type));
     }
     return m;
+  }
+  /**
+   * A values key: a column key or name, or a column object of the target table.
+   * @throws ArgumentError for another table's column.
+   */
+  private columnOf(k: string | ColumnClause<unknown, string>, what: string): ColumnClause<unknown, string> {
+    if (typeof k === "string") return this.columnFor(k, what);
+    if (!(k instanceof ColumnClause) || !this.table.columnList.includes(k)) {
+      throw new ArgumentError(`${what}: ${describeValue(k)} is not a column of table '${this.table.describeName()}'`);
+    }
+    return k;
   }
   protected keyReturningAndExtensions(k: CacheKeyBuilder): void {
     if (this.returningColumns.length) {
@@ -154,11 +168,11 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
    * `values({ col: value })` for one row, `values([{…}, {…}])` for a multi-row VALUES clause.
    * Unknown keys raise ArgumentError. Calling `values()` again with one row merges the columns.
    */
-  values(rows: ValuesOf<C> | readonly ValuesOf<C>[]): this {
+  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[]): this {
     if (this.fromSelectStmt) throw new ArgumentError("insert(): values() cannot be combined with fromSelect()");
     if (Array.isArray(rows)) {
       if (rows.length === 0) throw new ArgumentError("insert().values([]): at least one row is required");
-      const maps = rows.map((r, i) => this.normalizeValues(r as Record<string, unknown>, "insert().values()", rows.length > 1 ? `_m${i}` : ""));
+      const maps = rows.map((r, i) => this.normalizeValues(r as Record<string, unknown> | ColumnKeyedValues, "insert().values()", rows.length > 1 ? `_m${i}` : ""));
       const keys0 = [...maps[0].keys()];
       maps.forEach((m, i) => {
         if (m.size !== keys0.length || !keys0.every((k) => m.has(k))) {
@@ -170,7 +184,7 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
         s.isMultiValues = maps.length > 1;
       });
     }
-    const m = this.normalizeValues(rows as Record<string, unknown>, "insert().values()");
+    const m = this.normalizeValues(rows as Record<string, unknown> | ColumnKeyedValues, "insert().values()");
     return this.gen((s) => {
       if (this.valueRows && !this.isMultiValues) s.valueRows = [new Map([...this.valueRows[0], ...m])];
       else s.valueRows = [m];
@@ -241,9 +255,12 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   readonly setValues: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined = undefined;
   /** Render SET in this column order (SQLAlchemy's `ordered_values`). */
   readonly preserveParameterOrder: boolean = false;
-  /** `values({ col: value | expression })`: the SET clause. Unknown keys raise ArgumentError. */
-  values(vals: ValuesOf<C>): this {
-    const m = this.normalizeValues(vals as Record<string, unknown>, "update().values()");
+  /**
+   * `values({ col: value | expression })`: the SET clause; a Map keyed by the table's column
+   * objects also works. Unknown keys raise ArgumentError.
+   */
+  values(vals: ValuesOf<C> | ColumnKeyedValues): this {
+    const m = this.normalizeValues(vals as Record<string, unknown> | ColumnKeyedValues, "update().values()");
     return this.gen((s) => {
       s.setValues = new Map([...(this.setValues ?? []), ...m]);
     });

@@ -915,10 +915,13 @@ export class Constant<T> extends ColumnElement<T> {
 export const NULL: Constant<null> = /* @__PURE__ */ new Constant<null>("null", NULLTYPE);
 /** `null_()`: SQL NULL. */
 export const null_ = (): Constant<null> => NULL;
+// One TRUE and one FALSE, as SQLAlchemy's singletons: `select(true_(), true_())` repeats one column.
+let TRUE: Constant<boolean> | undefined;
+let FALSE: Constant<boolean> | undefined;
 /** `true_()`: SQL TRUE (renders `1` on SQLite). */
-export const true_ = (): Constant<boolean> => new Constant<boolean>("true", BooleanT());
+export const true_ = (): Constant<boolean> => (TRUE ??= new Constant<boolean>("true", BooleanT()));
 /** `false_()`: SQL FALSE (renders `0` on SQLite). */
-export const false_ = (): Constant<boolean> => new Constant<boolean>("false", BooleanT());
+export const false_ = (): Constant<boolean> => (FALSE ??= new Constant<boolean>("false", BooleanT()));
 
 /** A collation name after COLLATE. */
 export class CollationClause extends ClauseElement {
@@ -1144,7 +1147,8 @@ export class BooleanClauseList extends ColumnElement<boolean> {
 function whereClause(x: unknown, fn: string): ClauseElement {
   if (x instanceof ColumnElement) return x;
   if (x instanceof TextClause) return x;
-  if (typeof x === "boolean") return x ? true_() : false_();
+  // A JS boolean is its own constant, not the true_()/false_() singleton: and(true, x) keeps it.
+  if (typeof x === "boolean") return new Constant<boolean>(x ? "true" : "false", BooleanT());
   if (isSelectStatement(x)) {
     throw new ArgumentError(`${fn}() got a SELECT; use exists(…) or .scalarSubquery() to use a SELECT as a condition`);
   }
@@ -1182,26 +1186,52 @@ export type CheckedCondition<C> = C extends ColumnElement<infer U, string>
       : NonBooleanCondition<U>
   : C;
 
-/** `and(a, b, …)`: conjunction; `and()` with one clause returns it unchanged. */
+/**
+ * `and(a, b, …)`: conjunction; `and()` with one clause returns it unchanged. As SQLAlchemy's
+ * `and_()`, a `true_()` operand is dropped unless it is the only one, and a `false_()` operand
+ * makes the whole conjunction `false` (a JS `true`/`false` operand is kept as written).
+ */
 export function and<const A extends readonly Condition[]>(...clauses: CheckedConditions<A>): ColumnElement<boolean> {
-  const flat = clauses.map((c) => whereClause(c, "and"));
-  if (flat.length === 1 && flat[0] instanceof ColumnElement) return flat[0] as ColumnElement<boolean>;
-  return new BooleanClauseList("and", flat);
+  return conjunction("and", clauses.map((c) => whereClause(c, "and")));
 }
-/** `or(a, b, …)`: disjunction. */
+/** `or(a, b, …)`: disjunction; `false_()` operands are dropped and `true_()` short-circuits, as `and()`. */
 export function or<const A extends readonly Condition[]>(...clauses: CheckedConditions<A>): ColumnElement<boolean> {
-  const flat = clauses.map((c) => whereClause(c, "or"));
-  if (flat.length === 1 && flat[0] instanceof ColumnElement) return flat[0] as ColumnElement<boolean>;
-  return new BooleanClauseList("or", flat);
+  return conjunction("or", clauses.map((c) => whereClause(c, "or")));
+}
+function isConstant(c: ClauseElement, which: "true" | "false"): boolean {
+  return c instanceof Constant && c.which === which;
+}
+/**
+ * SQLAlchemy's `BooleanClauseList._construct`: the `true_()`/`false_()` singleton that is neutral
+ * for the operator is skipped, the absorbing one wins (matched by identity, as SQLAlchemy does).
+ */
+function conjunction(op: "and" | "or", clauses: readonly ClauseElement[]): ColumnElement<boolean> {
+  const [neutral, absorbing] = op === "and" ? [true_(), false_()] : [false_(), true_()];
+  let sawNeutral: ClauseElement | undefined;
+  const kept: ClauseElement[] = [];
+  for (const c of clauses) {
+    if (c === absorbing) return absorbing;
+    if (c === neutral) sawNeutral = c;
+    else kept.push(c);
+  }
+  if (kept.length === 0 && sawNeutral) return sawNeutral as ColumnElement<boolean>;
+  if (kept.length === 1 && kept[0] instanceof ColumnElement) return kept[0] as ColumnElement<boolean>;
+  return new BooleanClauseList(op, kept);
 }
 /** `not(x)`: negation; comparisons flip their operator (`=` → `!=`), others render `NOT x`. */
 export function not<const C extends Condition>(clause: CheckedCondition<C>): ColumnElement<boolean> {
   const c = whereClause(clause, "not");
+  if (isConstant(c, "true")) return false_();
+  if (isConstant(c, "false")) return true_();
   if (c instanceof BinaryExpression) {
     const n = c.negated();
     if (n) return n as ColumnElement<boolean>;
   }
-  if (c instanceof UnaryExpression && c.operator === "not") return c.element as ColumnElement<boolean>;
+  // Only `NOT <boolean column>` (SQLAlchemy's AsBoolean) cancels out; the negation of a NOT
+  // over a grouped or prefix expression nests: `NOT (NOT (EXISTS (…)))`, `NOT (NOT (a AND b))`.
+  if (c instanceof UnaryExpression && c.operator === "not" && !(c.element instanceof Grouping) && !(c.element instanceof UnaryExpression)) {
+    return c.element as ColumnElement<boolean>;
+  }
   return new UnaryExpression(c, { operator: "not", type: BooleanT() }) as ColumnElement<boolean>;
 }
 /** @internal */
@@ -1270,10 +1300,35 @@ export class UnaryExpression<T = unknown> extends ColumnElement<T> {
 }
 
 /** `asc(x)`, `desc(x)`, `nullsFirst(x)`, `nullsLast(x)`, `distinct(x)` as functions. */
-export const asc = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.asc();
-export const desc = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.desc();
-export const nullsFirst = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.nullsFirst();
-export const nullsLast = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.nullsLast();
+/**
+ * A name given as a string to `orderBy()`, `groupBy()`, `asc()` or `desc()` (SQLAlchemy's
+ * `_textual_label_reference`): it names a label of the SELECT list, or else a column of its
+ * FROMs by key, and renders as that label's name or that column.
+ * @throws CompileError (when compiled) if the enclosing SELECT has no such label or column.
+ */
+export class TextualLabelReference extends ColumnElement<unknown> {
+  readonly kind = "textualLabelReference";
+  readonly type = NULLTYPE;
+  constructor(readonly name: string) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitTextualLabelReference(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("tlr", this.name);
+  }
+}
+/** An ORDER BY / GROUP BY argument: a string is a {@link TextualLabelReference}. @internal */
+export function coerceOrderBy<T>(e: ColumnElement<T, string> | string): ColumnElement<T, string> {
+  return typeof e === "string" ? (new TextualLabelReference(e) as ColumnElement<T, string>) : e;
+}
+/** `expr ASC`; a string names a SELECT-list label or column (`asc("name")`). */
+export const asc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).asc();
+/** `expr DESC`; a string names a SELECT-list label or column (`desc("fb")`). */
+export const desc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).desc();
+export const nullsFirst = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).nullsFirst();
+export const nullsLast = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).nullsLast();
 export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.distinct();
 
 /** `expr AS name`. */
@@ -1287,6 +1342,11 @@ export class Label<T = unknown, K extends string = string> extends ColumnElement
   }
   override get key(): string {
     return this.name;
+  }
+  /** A label used as an operand groups its element: `(f - f).label("x").sub(f)` is `(f - f) - f`. */
+  override selfGroup(against?: OperatorName): ClauseElement {
+    const inner = this.element.selfGroup(against);
+    return inner === this.element ? this : new Label(this.name, inner as ColumnElement<unknown, string>);
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitLabel(this, kw);
@@ -1359,15 +1419,26 @@ export class Case<T = unknown> extends ColumnElement<T> {
   }
 }
 
+/** One `[condition, result]` WHEN pair of {@link case_}. */
+export type CaseWhen<T> = readonly [Condition | unknown, T | ColumnElement<T, string>];
+/** Options of {@link case_}: the ELSE result and, for `CASE x WHEN …`, the compared value. */
+export interface CaseOptions<T> {
+  readonly else_?: T | ColumnElement<T, string>;
+  readonly value?: ColumnElement<unknown, string>;
+}
+
 /**
- * `case([cond, result], …, { else_, value })`. With `value`, conditions are values compared to it
- * (`CASE x WHEN 1 THEN …`). Results given as JS values become bound parameters.
+ * `CASE WHEN … THEN … [ELSE …] END`. The WHEN pairs come as one list (`case_([[c1, r1], [c2, r2]],
+ * opts)`), as a record of value → result (with `value`), or positionally as in SQLAlchemy 2.0's
+ * `case((c1, r1), (c2, r2), else_=…)`: `case_([c1, r1], [c2, r2], { else_ })`. With `value`,
+ * conditions are values compared to it (`CASE x WHEN 1 THEN …`). Results given as JS values
+ * become bound parameters.
+ * @throws ArgumentError without any WHEN pair.
  */
-export function case_<T>(
-  whens: readonly (readonly [Condition | unknown, T | ColumnElement<T, string>])[] | Record<string, T>,
-  opts: { else_?: T | ColumnElement<T, string>; value?: ColumnElement<unknown, string> } = {},
-): Case<T> {
-  const pairs: (readonly [unknown, unknown])[] = Array.isArray(whens) ? whens : Object.entries(whens);
+export function case_<T>(whens: readonly CaseWhen<T>[] | Record<string, T>, opts?: CaseOptions<T>): Case<T>;
+export function case_<T>(...args: [CaseWhen<T>, ...(CaseWhen<T> | CaseOptions<T>)[]]): Case<T>;
+export function case_<T>(...args: unknown[]): Case<T> {
+  const [pairs, opts] = caseArgs<T>(args);
   if (pairs.length === 0) throw new ArgumentError("case() needs at least one WHEN clause");
   const value = opts.value;
   const conv = pairs.map(([w, t]) => {
@@ -1376,6 +1447,19 @@ export function case_<T>(
   });
   const elseE = opts.else_ === undefined ? undefined : coerceExpression(opts.else_);
   return new Case<T>(conv, value, elseE);
+}
+/** The WHEN pairs and options of either calling form of {@link case_}. */
+function caseArgs<T>(args: readonly unknown[]): [readonly (readonly [unknown, unknown])[], CaseOptions<T>] {
+  const first = args[0];
+  const isPairList = Array.isArray(first) && (first.length === 0 || Array.isArray(first[0]));
+  if (isPairList || (first !== null && typeof first === "object" && !Array.isArray(first))) {
+    const pairs = Array.isArray(first) ? (first as (readonly [unknown, unknown])[]) : Object.entries(first as Record<string, unknown>);
+    return [pairs, (args[1] ?? {}) as CaseOptions<T>];
+  }
+  const last = args[args.length - 1];
+  const hasOpts = args.length > 1 && !Array.isArray(last);
+  const pairs = (hasOpts ? args.slice(0, -1) : args) as (readonly [unknown, unknown])[];
+  return [pairs, (hasOpts ? last : {}) as CaseOptions<T>];
 }
 
 /** `(a, b, …)`: a tuple expression for composite comparisons and IN. */

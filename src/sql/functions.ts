@@ -69,14 +69,29 @@ const STAR = /* @__PURE__ */ new LiteralColumn("*");
  * @throws ArgumentError when an argument is a SELECT (use `.scalarSubquery()`).
  */
 export function makeFunction<T>(name: string, args: readonly Arg[], type?: TypeEngine<unknown>): FunctionElement<T> {
-  const cargs = argsOf(args, name);
   const lower = name.toLowerCase();
+  const cargs = lower === "aggregate_strings" ? aggregateStringsArgs(args) : argsOf(args, name);
   const known = KNOWN_TYPES[lower];
   const t = type ?? (known === "arg" ? firstType(cargs) : known ? known() : NULLTYPE);
   return new FunctionElement<T>(name, cargs, t, cargs.length === 0 && BARE.has(lower));
 }
 
+/**
+ * `aggregate_strings(expr, separator)` (SQLAlchemy 2.0.21): the separator is rendered inline
+ * at execution (a literal-execute parameter), as SQLAlchemy does for `string_agg()` /
+ * `group_concat()`.
+ * @throws ArgumentError unless given an expression and a string separator.
+ */
+function aggregateStringsArgs(args: readonly Arg[]): ClauseElement[] {
+  if (args.length !== 2 || typeof args[1] !== "string") {
+    throw new ArgumentError("aggregate_strings() takes an expression and a string separator");
+  }
+  const [expr] = argsOf([args[0]], "aggregate_strings");
+  return [expr, new BindParameter("aggregate_strings", args[1], StringT(), { unique: true, literalExecute: true })];
+}
+
 const KNOWN_TYPES: Record<string, "arg" | (() => TypeEngine<unknown>)> = {
+  aggregate_strings: () => StringT(),
   count: () => Integer(), sum: "arg", min: "arg", max: "arg", avg: () => Numeric(), coalesce: "arg", abs: "arg", round: "arg",
   lower: () => StringT(), upper: () => StringT(), trim: () => StringT(), concat: () => StringT(), substr: () => StringT(),
   substring: () => StringT(), replace: () => StringT(), length: () => Integer(), char_length: () => Integer(),
@@ -118,6 +133,12 @@ export interface KnownFunctions {
   dense_rank(): FunctionElement<number>;
   lag<E>(expr: E, offset?: Arg, dflt?: Arg): FunctionElement<ValueOf<E> | null>;
   lead<E>(expr: E, offset?: Arg, dflt?: Arg): FunctionElement<ValueOf<E> | null>;
+  /**
+   * The values of `expr` joined by `separator` (SQLAlchemy 2.0's `aggregate_strings()`):
+   * PostgreSQL `string_agg()`, SQLite `group_concat()`; the separator is rendered inline.
+   * @throws ArgumentError unless the separator is a string.
+   */
+  aggregate_strings(expr: Arg, separator: string): FunctionElement<string | null>;
 }
 /** `func`: typed known functions plus any other name as a generic function. */
 export type FuncNamespace = KnownFunctions & { readonly [name: string]: GenericFunction };
@@ -133,16 +154,21 @@ function namespace(prefix: string[]): GenericFunction {
   return new Proxy(call, {
     get(target, prop) {
       if (typeof prop !== "string") return (target as unknown as Record<symbol, unknown>)[prop as symbol];
-      return namespace([...prefix, prop]);
+      return namespace([...prefix, sqlName(prop)]);
     },
   }) as GenericFunction;
+}
+
+/** A trailing underscore is dropped, as SQLAlchemy does for reserved words: `func.if_()` is `if()`. */
+function sqlName(prop: string): string {
+  return prop.length > 1 && prop.endsWith("_") ? prop.slice(0, -1) : prop;
 }
 
 /** `func.<name>(...)`: SQL function calls. */
 export const func: FuncNamespace = /* @__PURE__ */ new Proxy({} as FuncNamespace, {
   get(_t, prop) {
     if (typeof prop !== "string") return undefined;
-    return namespace([prop]);
+    return namespace([sqlName(prop)]);
   },
 });
 

@@ -7,7 +7,7 @@
  */
 import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
 import {
-  and, BindParameter, ClauseElement, coerceExpression, coerceWhereClause, ColumnElement, describeValue,
+  and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
   isFunctionElement, Label, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
@@ -604,10 +604,13 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
   readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
   /** A copy with `mutate` applied (statements are immutable). @internal */
   protected abstract gen(mutate: (s: Mutable<this>) => void): this;
-  /** Add ORDER BY expressions (`col`, `col.desc()`, `col.asc().nullsLast()`). `null` resets. */
-  orderBy(...clauses: (AnyColumn | null)[]): this {
+  /**
+   * Add ORDER BY expressions (`col`, `col.desc()`, `col.asc().nullsLast()`). `null` resets. A
+   * string names a label of the SELECT list or a column of its FROMs (`orderBy("foo")`).
+   */
+  orderBy(...clauses: (AnyColumn | string | null)[]): this {
     if (clauses.length === 1 && clauses[0] === null) return this.gen((s) => { s.orderByClauses = []; });
-    const cs = clauses.map((c) => coerceExpression(c));
+    const cs = clauses.map((c) => (typeof c === "string" ? coerceOrderBy(c) : coerceExpression(c)));
     return this.gen((s) => {
       s.orderByClauses = [...this.orderByClauses, ...cs];
     });
@@ -908,9 +911,9 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   outerjoinFrom(from: FromClause, target: FromClause, onclause?: Condition): this {
     return this.joinFrom(from, target, onclause, { isOuter: true });
   }
-  /** Add GROUP BY expressions. */
-  groupBy(...clauses: AnyColumn[]): this {
-    const cs = clauses.map((c) => coerceExpression(c));
+  /** Add GROUP BY expressions; a string names a SELECT-list label or a FROM column, as in {@link GenerativeSelect.orderBy}. */
+  groupBy(...clauses: (AnyColumn | string)[]): this {
+    const cs = clauses.map((c) => (typeof c === "string" ? coerceOrderBy(c) : coerceExpression(c)));
     return this.gen((s) => {
       s.groupByClauses = [...this.groupByClauses, ...cs];
     });
@@ -1413,15 +1416,38 @@ export class ScalarSelect<T = unknown> extends ColumnElement<T> {
   }
 }
 
-/** `EXISTS (SELECT …)`. */
+/**
+ * `EXISTS (SELECT …)`. Its generative methods (`where`, `selectFrom`, `correlate`,
+ * `correlateExcept`) change the inner SELECT, as SQLAlchemy's `Exists` does; they throw
+ * ArgumentError when the EXISTS wraps a compound SELECT.
+ */
 export class Exists extends UnaryExpression<boolean> {
-  constructor(readonly select: SelectBase) {
-    super(new ScalarSelectAny(select), { operator: "exists", type: BooleanT() });
+  constructor(readonly statement: SelectBase) {
+    super(new ScalarSelectAny(statement), { operator: "exists", type: BooleanT() });
   }
   /** Add WHERE criteria to the inner SELECT. */
   where(...criteria: Condition[]): Exists {
-    if (!(this.select instanceof Select)) throw new ArgumentError("where() on exists() needs a plain SELECT");
-    return new Exists(this.select.where(...criteria));
+    return new Exists(this.inner("where").where(...criteria));
+  }
+  /** Add FROMs to the inner SELECT (SQLAlchemy's `Exists.select_from()`): `EXISTS (SELECT 1 FROM t)`. */
+  selectFrom(...froms: FromClause[]): Exists {
+    return new Exists(this.inner("selectFrom").selectFrom(...froms));
+  }
+  /** Correlate the inner SELECT to these enclosing FROMs; see {@link Select.correlate}. */
+  correlate(...froms: FromClause[]): Exists {
+    return new Exists(this.inner("correlate").correlate(...froms));
+  }
+  /** Correlate the inner SELECT to every enclosing FROM but these; see {@link Select.correlateExcept}. */
+  correlateExcept(...froms: FromClause[]): Exists {
+    return new Exists(this.inner("correlateExcept").correlateExcept(...froms));
+  }
+  /** `SELECT EXISTS (…) AS anon_1` (SQLAlchemy's `Exists.select()`). */
+  select(): Select<[boolean], Record<never, never>> {
+    return new Select([this]) as unknown as Select<[boolean], Record<never, never>>;
+  }
+  private inner(what: string): Select {
+    if (!(this.statement instanceof Select)) throw new ArgumentError(`${what}() on exists() needs a plain SELECT`);
+    return this.statement;
   }
 }
 
@@ -1447,6 +1473,8 @@ export class ScalarSelectAny extends ColumnElement<unknown> {
  */
 export function exists(arg?: SelectBase | SelectArg, ...more: SelectArg[]): Exists {
   if (arg instanceof SelectBase) return new Exists(arg);
+  // SQLAlchemy accepts `exists(stmt.scalar_subquery())` as the statement itself.
+  if (arg instanceof ScalarSelect && more.length === 0) return new Exists(arg.element);
   const cols = arg === undefined ? [new LiteralStar()] : [arg, ...more];
   return new Exists(new Select(cols));
 }

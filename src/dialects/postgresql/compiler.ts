@@ -1,9 +1,10 @@
 /** PostgreSQL statement compiler: ILIKE, `~` regular expressions, JSON and ARRAY operators, `$n` parameters. @module */
 import { SQLCompiler, type CompileKw, type SlotSource } from "../../sql/compiler.js";
-import { BindParameter, type BinaryExpression, type IlikeOperand, type IndexCompiler, type IndexExpression } from "../../sql/elements.js";
+import { BindParameter, type BinaryExpression, type ColumnElement, type FunctionElement, type IlikeOperand, type IndexCompiler, type IndexExpression } from "../../sql/elements.js";
 import { JSONIndexType } from "../../sql/json-operators.js";
 import type { ColumnImpl, NextValue } from "../../sql/schema.js";
-import type { GenerativeSelect } from "../../sql/selectable.js";
+import { FromClause, type GenerativeSelect, type Select } from "../../sql/selectable.js";
+import { ColumnClause } from "../../sql/column.js";
 import type { TypeEngine } from "../../sql/type-api.js";
 
 /**
@@ -92,6 +93,49 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
     return `nextval(${this.renderStringLiteral(this.sequenceName(n))})`;
   }
   /** PostgreSQL wants the counts parenthesised when they are not literals (SQLAlchemy renders them so always). */
+  /**
+   * `FOR UPDATE | FOR NO KEY UPDATE | FOR SHARE | FOR KEY SHARE [OF t, …] [NOWAIT | SKIP LOCKED]`;
+   * `of` columns name their tables, each once (SQLAlchemy's PGCompiler.for_update_clause).
+   */
+  protected override forUpdateClause(s: Select): string {
+    const f = s.forUpdateArg!;
+    let t = f.read ? (f.keyShare ? " FOR KEY SHARE" : " FOR SHARE") : f.keyShare ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+    if (f.of?.length) {
+      const names = new Set<string>();
+      for (const o of f.of) {
+        const from = o instanceof FromClause ? o : o instanceof ColumnClause ? o.table : undefined;
+        names.add(from ? this.quoteIdentifier(this.fromName(from)) : this.process(o, {}));
+      }
+      t += ` OF ${[...names].join(", ")}`;
+    }
+    if (f.nowait) t += " NOWAIT";
+    if (f.skipLocked) t += " SKIP LOCKED";
+    return t;
+  }
+  /** `SUBSTRING(x FROM start [FOR length])` (SQLAlchemy's PGCompiler.visit_substring_func). */
+  override visitFunction(f: FunctionElement<unknown, string>, kw: CompileKw): string {
+    const lower = f.name.toLowerCase();
+    if (lower === "substring" && (f.args.length === 2 || f.args.length === 3)) {
+      const [x, start, len] = f.args.map((a) => this.process(a, { ...kw, withinColumnsClause: false }));
+      return len === undefined ? `SUBSTRING(${x} FROM ${start})` : `SUBSTRING(${x} FROM ${start} FOR ${len})`;
+    }
+    return super.visitFunction(f, kw);
+  }
+  /** `DELETE FROM a USING b WHERE …` (SQLAlchemy's PGCompiler.delete_extra_from_clause). */
+  protected override deleteUsingClause(froms: readonly FromClause[]): string {
+    return ` USING ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
+  }
+  /** `aggregate_strings()` is `string_agg()`, `pow()` is `power()` (SQLAlchemy's PGCompiler). */
+  protected override portableFunctionName(name: string): string | undefined {
+    return name === "aggregate_strings" ? "string_agg" : name === "pow" ? "power" : undefined;
+  }
+  /** PostgreSQL takes an OFFSET without a LIMIT: `OFFSET n` alone. */
+  protected override limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
+    let s = "";
+    if (limit) s += `\n LIMIT ${this.process(limit, {})}`;
+    if (offset) s += `${limit ? "" : "\n"} OFFSET ${this.process(offset, {})}`;
+    return s;
+  }
   protected override fetchClause(s: GenerativeSelect): string {
     return this.renderFetch(s, (sql) => `(${sql})`);
   }

@@ -1,7 +1,7 @@
 /** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
 import { CompileError } from "../../errors.js";
 import { SQLCompiler, type CompileKw } from "../../sql/compiler.js";
-import type { BinaryExpression, CollectionAggregate, ColumnElement, Extract, FunctionElement, IndexCompiler, IndexExpression } from "../../sql/elements.js";
+import type { BinaryExpression, CollectionAggregate, Extract, FunctionElement, IndexCompiler, IndexExpression } from "../../sql/elements.js";
 import { BINARY_SQL, POSTGRESQL_ONLY } from "../../sql/operators.js";
 import type { NextValue } from "../../sql/schema.js";
 import type { CompoundSelect, FromClause, GenerativeSelect, Select, TableSample, Values } from "../../sql/selectable.js";
@@ -26,10 +26,16 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
     const extract = `JSON_EXTRACT(${this.process(e.left, kw)}, ${this.process(e.right, kw)})`;
     return e.type.affinity === "json" ? `JSON_QUOTE(${extract})` : `CAST(${extract} AS ${e.type.compileType({ name: "sqlite" })})`;
   }
-  /** JSONB and ARRAY operators (`@>`, `?`, `&&`, …) exist only on PostgreSQL. */
+  /**
+   * JSONB and ARRAY operators (`@>`, `?`, `&&`, …) exist only on PostgreSQL. IS [NOT] DISTINCT
+   * FROM is SQLite's `IS NOT` / `IS`, which compare NULLs the same way (SQLAlchemy's SQLiteCompiler).
+   */
   override visitBinary(b: BinaryExpression<unknown>, kw: CompileKw): string {
     if (POSTGRESQL_ONLY.has(b.operator)) {
       throw new CompileError(`${b.operator}() (${BINARY_SQL[b.operator]!.trim()}) on ${b.left.describe()} is PostgreSQL-only; SQLite has no JSONB or ARRAY operators`);
+    }
+    if (b.operator === "isDistinctFrom" || b.operator === "isNotDistinctFrom") {
+      return `${this.process(b.left, kw)} ${b.operator === "isDistinctFrom" ? "IS NOT" : "IS"} ${this.process(b.right, kw)}`;
     }
     return super.visitBinary(b, kw);
   }
@@ -96,14 +102,13 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
   override visitNextValue(n: NextValue): string {
     throw new CompileError(`SQLite has no sequences: cannot render ${n.describe()} (Sequence.nextValue())`);
   }
+  /** `aggregate_strings()` is `group_concat()` (SQLAlchemy's SQLiteCompiler). */
+  protected override portableFunctionName(name: string): string | undefined {
+    return name === "aggregate_strings" ? "group_concat" : undefined;
+  }
   override visitFunction(f: FunctionElement<unknown, string>, kw: Parameters<SQLCompiler["visitFunction"]>[1]): string {
     if (f.args.length === 0 && SQLITE_FUNCTION_NAMES[f.name.toLowerCase()]) return SQLITE_FUNCTION_NAMES[f.name.toLowerCase()];
     return super.visitFunction(f, kw);
-  }
-  /** SQLite needs LIMIT before OFFSET: `LIMIT -1 OFFSET n`. */
-  protected override limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
-    if (!limit && offset) return `\n LIMIT -1 OFFSET ${this.process(offset, {})}`;
-    return super.limitClause(limit, offset);
   }
   /** SQLite has no row locking; FOR UPDATE is omitted as in SQLAlchemy. */
   protected override forUpdateClause(_s: Select): string {
