@@ -239,3 +239,12 @@ export class NoSuchColumnError extends ArgumentError {
 export class ObjectNotExecutableError extends ArgumentError {
   override name = "ObjectNotExecutableError";
 }
+
+/**
+ * An object that is not an instance of a mapped class was given where the ORM needs one
+ * (`session.add({})`, `objectSession(new Date())`, …): SQLAlchemy's `UnmappedInstanceError`,
+ * a kind of {@link InvalidRequestError}.
+ */
+export class UnmappedInstanceError extends InvalidRequestError {
+  override name = "UnmappedInstanceError";
+}

@@ -22,9 +22,13 @@ export {
 export {
   Table, TableImpl, Column, ColumnImpl, Constraint, sortTablesByDependency,
   type ColumnOptions, type ColumnDefault, type ServerDefault, type TableArg, type TableOptions, type DdlIf,
-  type ForeignKeyOptions, type ReferentialAction, type DdlExecutor, type ColumnValue,
+  type ForeignKeyOptions, type ReferentialAction, type DdlExecutor, type ColumnValue, type ConstraintOptions,
+  type IdentityOptions,
 } from "./sql/schema.js";
-export { CreateTable, DropTable, CreateIndex, DropIndex, CreateSequence, DropSequence, DDLElement } from "./sql/ddl.js";
+export {
+  CreateTable, DropTable, CreateIndex, DropIndex, CreateSequence, DropSequence, DDLElement, AddConstraint, DropConstraint,
+  SetTableComment, SetColumnComment,
+} from "./sql/ddl.js";
 
 // expressions
 export {
@@ -34,7 +38,8 @@ export {
   asc, desc, nullsFirst, nullsLast, distinct,
   type AnyColumn, type Operand, type Condition, type OverOptions,
   WithinGroup, Extract, CollectionAggregate, TypeCoerce, FunctionFilter, extract, any_, all_, typeCoerce, tuple_,
-  IndexExpression, JSONElement, type AtResult, type LikeAroundOptions,
+  IndexExpression, JSONElement, type AtResult, type LikeAroundOptions, TextualLabelReference, type CaseWhen,
+  type CaseOptions,
 } from "./sql/elements.js";
 export {
   JSONIndexType, JSONPathType, TextArrayType,
@@ -52,7 +57,7 @@ export {
   Select, SelectBase, GenerativeSelect, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
   type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions, type FetchOptions,
 } from "./sql/selectable.js";
-export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, type ValuesOf } from "./sql/dml.js";
+export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, type ValuesOf, type ColumnKeyedValues } from "./sql/dml.js";
 export { Compiled, SQLCompiler, type CompileOptions, type ResultColumn } from "./sql/compiler.js";
 export { Dialect, defaultDialect } from "./sql/dialect.js";
 export { generateCacheKey, type CacheKey } from "./sql/cache-key.js";

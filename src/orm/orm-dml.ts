@@ -371,14 +371,12 @@ async function criteriaDml(
       const row = i < 0 || !st.key ? undefined : fetchedRows?.get(st.key);
       return row === undefined ? NO_FETCHED : row[pkCols.length + i];
     });
+    // Values changed in memory inside a SAVEPOINT are expired if it rolls back.
+    session._registerAltered(affectedStates);
   } else {
     for (const st of partlyExpired) session.expire(st.obj);
-    for (const st of affectedStates) {
-      if (partlyExpired.has(st)) continue;
-      st.status = "deleted";
-      if (st.key) session.identityMap.delete(st.key);
-      session.deletedStates.delete(st);
-    }
+    // Deleted within this transaction: rollback() puts them back in the identity map.
+    for (const st of affectedStates) if (!partlyExpired.has(st)) session._removeNewlyDeleted(st);
   }
   if (returnsEntity) {
     const props = mapper.defaultLoadProps;

@@ -4,7 +4,7 @@
  * (`sqlalchemy.orm.attributes.get_history`).
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, UnmappedInstanceError } from "../errors.js";
 import { attributeHistory, type History } from "./attribute-history.js";
 import type { AsyncSession } from "./session.js";
 import { sessionById } from "./session-registry.js";
@@ -12,7 +12,7 @@ import { newDict, stateOf, type InstanceState } from "./state.js";
 
 function requireState(obj: unknown, what: string): InstanceState {
   const st = stateOf(obj);
-  if (!st) throw new ArgumentError(`${what}: ${describeObject(obj)} is not a mapped instance`);
+  if (!st) throw new UnmappedInstanceError(`${what}: ${describeObject(obj)} is not a mapped instance`);
   return st;
 }
 
@@ -26,7 +26,7 @@ function describeObject(x: unknown): string {
  * `AsyncSession.object_session()`). A pending or persistent object gives its session, as does
  * one deleted by a flush whose transaction has not ended yet; transient and detached objects
  * give null.
- * @throws ArgumentError when `obj` is not a mapped instance.
+ * @throws UnmappedInstanceError when `obj` is not a mapped instance.
  */
 export function objectSession(obj: object): AsyncSession | null {
   return sessionById(requireState(obj, "objectSession()").sessionId);
@@ -40,7 +40,7 @@ export function objectSession(obj: object): AsyncSession | null {
  * (`undefined`, empty collection), and so is the primary key of a wholly expired object. The
  * expunge cascade is not followed. Every loaded value counts as new: its history is "added".
  * A transient object is left as it is.
- * @throws ArgumentError when `obj` is not a mapped instance.
+ * @throws UnmappedInstanceError when `obj` is not a mapped instance.
  */
 export function makeTransient(obj: object): void {
   const st = requireState(obj, "makeTransient()");
@@ -77,7 +77,7 @@ export function makeTransient(obj: object): void {
  * marked expired (reading them raises ExpiredAttributeError until `session.refresh()`).
  * @throws InvalidRequestError "Given object must be transient…" when `obj` has a session or an
  *   identity key (SQLAlchemy's message), or when a primary key attribute has no value.
- * @throws ArgumentError when `obj` is not a mapped instance.
+ * @throws UnmappedInstanceError when `obj` is not a mapped instance.
  */
 export function makeTransientToDetached(obj: object): void {
   const st = requireState(obj, "makeTransientToDetached()");
@@ -110,7 +110,7 @@ export function makeTransientToDetached(obj: object): void {
  * The {@link History} of attribute `key` of `obj` since it was last loaded or flushed
  * (SQLAlchemy's `attributes.get_history()`, without its loading: nothing is read from the
  * database). Same as `inspect(obj).attrs[key].history`.
- * @throws ArgumentError when `obj` is not a mapped instance or `key` not one of its attributes.
+ * @throws UnmappedInstanceError when `obj` is not a mapped instance; ArgumentError when `key` is not one of its attributes.
  */
 export function getHistory<T extends object>(obj: T, key: keyof T & string): History {
   return attributeHistory(requireState(obj, "getHistory()"), key);

@@ -7,7 +7,7 @@
  * @module
  */
 import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, InvalidRequestError, NoResultFound, ObjectStateError, PendingRollbackError, StaleDataError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
@@ -138,7 +138,7 @@ export interface SessionExecuteOptions {
   /** Overwrite already-loaded objects with the rows' values (SQLAlchemy's `populate_existing`). */
   readonly populateExisting?: boolean;
   /** ORM UPDATE/DELETE: "auto" (default), "evaluate", "fetch" or false. */
-  readonly synchronizeSession?: "auto" | "evaluate" | "fetch" | false;
+  readonly synchronizeSession?: "auto" | "evaluate" | "fetch" | false | null;
   /** stream(): rows fetched and turned into objects per chunk (default: the statement's, else 1000). */
   readonly yieldPer?: number;
 }
@@ -269,7 +269,7 @@ export class AsyncSession {
   /**
    * The session `obj` belongs to (pending, persistent, or deleted in a transaction not yet
    * ended), or null (SQLAlchemy's `AsyncSession.object_session()` / `object_session()`).
-   * @throws ArgumentError when `obj` is not a mapped instance.
+   * @throws UnmappedInstanceError when `obj` is not a mapped instance.
    */
   static objectSession(obj: object): AsyncSession | null {
     return objectSession(obj);
@@ -668,7 +668,7 @@ export class AsyncSession {
   // ---- object state -----------------------------------------------------------------------------
   private stateFor(obj: unknown, op: string): InstanceState {
     const st = stateOf(obj);
-    if (!st) throw new ArgumentError(`${op}(): ${String(obj)} is not a mapped instance`);
+    if (!st) throw new UnmappedInstanceError(`${op}(): ${String(obj)} is not a mapped instance`);
     return st;
   }
   /**
@@ -930,7 +930,7 @@ export class AsyncSession {
    * emits no SQL): for a persistent object, loaded values that differ from the committed ones;
    * for a transient or pending one, any attribute given a value. `includeCollections: false`
    * leaves collections out.
-   * @throws ArgumentError when `obj` is not a mapped instance.
+   * @throws UnmappedInstanceError when `obj` is not a mapped instance.
    */
   isModified(obj: object, opts: { includeCollections?: boolean } = {}): boolean {
     const st = this.stateFor(obj, "isModified");
@@ -1336,7 +1336,7 @@ export class AsyncSession {
    * Returns that instance; `obj` itself is not attached. With `load: false` nothing is read from
    * the database: an instance not yet in the session is made persistent from `obj`'s values,
    * and the result carries no changes to flush.
-   * @throws ArgumentError when `obj` is not a mapped instance.
+   * @throws UnmappedInstanceError when `obj` is not a mapped instance.
    * @throws InvalidRequestError with `load: false`, for an object with no identity or with
    *   unflushed changes.
    * @throws StaleDataError when `obj`'s version id differs from the merged instance's.

@@ -18,7 +18,7 @@
  * afterwards the attribute is unloaded again.
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, UnmappedInstanceError } from "../errors.js";
 import { and, type ColumnElement } from "../sql/elements.js";
 import { delete_, insert, update, type Delete, type Insert, type Update } from "../sql/dml.js";
 import { select, type Select } from "../sql/selectable.js";
@@ -207,7 +207,7 @@ export function writeOnlyCollection<T extends object>(obj: object, rel: Relation
 export function writeOnlyCollection(obj: object, rel: string): WriteOnlyCollection<object>;
 export function writeOnlyCollection(obj: object, rel: RelationshipSpec<object> | string): WriteOnlyCollection<object> {
   const st = stateOf(obj);
-  if (!st) throw new ArgumentError(`writeOnlyCollection(): ${String(obj)} is not a mapped instance`);
+  if (!st) throw new UnmappedInstanceError(`writeOnlyCollection(): ${String(obj)} is not a mapped instance`);
   const mapper = st.mapper;
   mapper.registry.configure();
   let prop: RelationshipProperty;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   ArgumentError, AsyncSession, AttributeState, ExpiredAttributeError, getHistory, History, inspect, InvalidRequestError, loadOnly,
-  makeTransient, makeTransientToDetached, NO_VALUE, objectSession, select, selectinload, UnloadedAttributeError,
+  makeTransient, makeTransientToDetached, NO_VALUE, objectSession, select, selectinload, UnloadedAttributeError, UnmappedInstanceError,
 } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
 import { defineModels, openDb, truncate, type Db } from "../session/models.js";
@@ -87,8 +87,9 @@ describe.each(dialectTargets())("object session helpers and attribute history on
       expect([inspect(p).persistent, inspect(p).wasDeleted, objectSession(p) === s]).toEqual([true, false, true]);
     });
 
-    it("a non-mapped object raises ArgumentError", () => {
-      expect(() => objectSession({})).toThrow(ArgumentError);
+    it("a non-mapped object raises UnmappedInstanceError (an InvalidRequestError)", () => {
+      expect(() => objectSession({})).toThrow(UnmappedInstanceError);
+      expect(() => objectSession({})).toThrow(InvalidRequestError);
       expect(() => objectSession({})).toThrow(/objectSession\(\): Object object is not a mapped instance/);
       expect(() => AsyncSession.objectSession(new Date())).toThrow(/Date object is not a mapped instance/);
     });
@@ -203,7 +204,7 @@ describe.each(dialectTargets())("object session helpers and attribute history on
       const n = new User({ name: "nokey" });
       expect(() => makeTransientToDetached(n)).toThrow(/primary key attribute User\.id of the User object has no value/);
       expect(inspect(n).transient).toBe(true);
-      expect(() => makeTransientToDetached({})).toThrow(ArgumentError);
+      expect(() => makeTransientToDetached({})).toThrow(UnmappedInstanceError);
     });
   });
 
