@@ -248,3 +248,25 @@ export class ObjectNotExecutableError extends ArgumentError {
 export class UnmappedInstanceError extends InvalidRequestError {
   override name = "UnmappedInstanceError";
 }
+
+/**
+ * A ForeignKey names a table the MetaData does not hold (SQLAlchemy's `NoReferencedTableError`,
+ * raised on resolving `ForeignKey.column`). `tableName` is the missing table.
+ */
+export class NoReferencedTableError extends InvalidRequestError {
+  override name = "NoReferencedTableError";
+  constructor(message: string, readonly tableName: string) {
+    super(message);
+  }
+}
+
+/**
+ * A ForeignKey names a column its target table does not have (SQLAlchemy's
+ * `NoReferencedColumnError`). `tableName` and `columnName` name the missing target.
+ */
+export class NoReferencedColumnError extends InvalidRequestError {
+  override name = "NoReferencedColumnError";
+  constructor(message: string, readonly tableName: string, readonly columnName: string) {
+    super(message);
+  }
+}

@@ -3,7 +3,7 @@
  * Computed (SQLAlchemy's `sqlalchemy.sql.schema`).
  * @module
  */
-import { ArgumentError, DuplicateColumnError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, DuplicateColumnError, InvalidRequestError, NoReferencedColumnError, NoReferencedTableError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, type AnyColumn } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { TableClause, type ColumnMap, type ForeignKeyRef } from "./selectable.js";
@@ -531,14 +531,18 @@ export class ForeignKey<T = unknown> implements ForeignKeyRef {
     const c = t.columnByNameOrKey(cname);
     if (!c) {
       const parent = (this._parent?.table as Table | undefined)?.name;
-      throw new InvalidRequestError(`Could not initialize target column for ForeignKey '${this.spec}' on table '${parent}': table '${tname}' has no column named '${cname}'`);
+      throw new NoReferencedColumnError(
+        `Could not initialize target column for ForeignKey '${this.spec}' on table '${parent}': table '${tname}' has no column named '${cname}'`,
+        tname,
+        cname,
+      );
     }
     return (this._target = c);
   }
   /**
    * Like `target`, but raises when unresolvable (SQLAlchemy's `ForeignKey.column`).
-   * @throws InvalidRequestError when the referenced table is not in the MetaData or has no such
-   *   column (SQLAlchemy raises its subclasses NoReferencedTableError / NoReferencedColumnError).
+   * @throws NoReferencedTableError when the referenced table is not in the MetaData;
+   *   NoReferencedColumnError when it has no such column (both InvalidRequestErrors, as SQLAlchemy's).
    */
   get column(): ColumnImpl {
     const t = this.target;
@@ -547,7 +551,10 @@ export class ForeignKey<T = unknown> implements ForeignKeyRef {
       const dot = spec.lastIndexOf(".");
       const parent = this._parent;
       const parentName = parent ? `${(parent.table as Table | undefined)?.name ?? ""}.${parent.name}` : "";
-      throw new InvalidRequestError(`Foreign key associated with column '${parentName}' could not find table '${spec.slice(0, dot)}' with which to generate a foreign key to target column '${spec.slice(dot + 1)}'`);
+      throw new NoReferencedTableError(
+        `Foreign key associated with column '${parentName}' could not find table '${spec.slice(0, dot)}' with which to generate a foreign key to target column '${spec.slice(dot + 1)}'`,
+        spec.slice(0, dot),
+      );
     }
     return t;
   }

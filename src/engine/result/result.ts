@@ -89,7 +89,7 @@ export class Result<
    */
   get insertedPrimaryKey(): Row<unknown[], Record<string, unknown>> {
     const pk = this._info.insertedPrimaryKey;
-    if (pk === undefined) throw new InvalidRequestError("insertedPrimaryKey: the statement is not an insert() expression construct");
+    if (pk === undefined) throw new InvalidRequestError("Statement is not an insert() expression construct.");
     if ("unavailable" in pk) throw new InvalidRequestError(`insertedPrimaryKey is not available: ${pk.unavailable}`);
     return shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) }).makeRow(pk.values) as unknown as Row<unknown[], Record<string, unknown>>;
   }
