@@ -3,6 +3,7 @@
  * buffered and streaming execution (SQLAlchemy 2.0's `AsyncConnection`).
  * @module
  */
+import { checkIsolationLevel, normalizeIsolationLevel } from "./isolation-level.js";
 import { ArgumentError, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, text as textClause } from "../sql/elements.js";
 import { FromClause, select } from "../sql/selectable.js";
@@ -173,11 +174,16 @@ export class AsyncConnection implements DdlExecutor {
   getExecutionOptions(): ExecutionOptions {
     return this._options;
   }
-  /** Set execution options on this connection (in place, as SQLAlchemy 2.0) and return it. */
+  /**
+   * Set execution options on this connection (in place, as SQLAlchemy 2.0) and return it.
+   * @throws InvalidRequestError when `isolationLevel` changes inside a transaction;
+   *   ArgumentError when it is not one of the dialect's levels.
+   */
   executionOptions(opts: ExecutionOptions): this {
     if (opts.isolationLevel !== undefined && this._tx) {
       throw new InvalidRequestError("isolationLevel cannot change while a transaction is in progress; commit or roll back first");
     }
+    checkIsolationLevel(this.dialectName, opts.isolationLevel);
     this._options = { ...this._options, ...opts };
     return this;
   }
@@ -867,10 +873,6 @@ export class AsyncConnection implements DdlExecutor {
 }
 
 /** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
-function normalizeIsolationLevel(level: string): string {
-  return level.replace(/_/g, " ").trim().toUpperCase();
-}
-
 /**
  * Whether a SQL element is a statement: tables, aliases, CTEs, joins and column expressions are
  * parts of statements (SQLAlchemy does not make them `Executable`); functions and sequence

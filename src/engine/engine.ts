@@ -2,6 +2,7 @@
  * AsyncEngine and `createAsyncEngine()` (SQLAlchemy 2.0's `create_async_engine`).
  * @module
  */
+import { checkIsolationLevel } from "./isolation-level.js";
 import { ArgumentError, ResourceClosedError } from "../errors.js";
 import { Dialect } from "../sql/dialect.js";
 import { postgresqlDialect } from "../dialects/postgresql/dialect.js";
@@ -107,12 +108,15 @@ export class AsyncEngine {
    * Check out a connection. Use `await using conn = await engine.connect()` or the callback
    * form `engine.connect(async (conn) => …)`, which closes the connection afterwards; either way
    * uncommitted work is rolled back on close.
+   * @throws ArgumentError when the `isolationLevel` option is not one of the dialect's levels
+   *   (checked here, on connect, as SQLAlchemy does).
    */
   connect(): Promise<AsyncConnection>;
   connect<R>(fn: (conn: AsyncConnection) => Promise<R>): Promise<R>;
   async connect<R>(fn?: (conn: AsyncConnection) => Promise<R>): Promise<AsyncConnection | R> {
     // A disposed driver may have ended its client; some (postgres.js) would then wait forever.
     if (this.shared.disposed) throw new ResourceClosedError(`${this.toString()} has been disposed; create a new engine`);
+    checkIsolationLevel(this.driver.dialect, this.execOptions.isolationLevel);
     let raw;
     try {
       raw = await this.driver.connect();

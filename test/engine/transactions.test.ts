@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Column, MetaData, Table } from "../../src/sql/schema.js";
 import { Integer } from "../../src/sql/types/index.js";
 import { delete_, func, insert, select, text, update } from "../../src/index.js";
-import { IntegrityError, InvalidRequestError, ResourceClosedError } from "../../src/errors.js";
+import { ArgumentError, IntegrityError, InvalidRequestError, ResourceClosedError } from "../../src/errors.js";
 import type { AsyncConnection } from "../../src/engine/connection.js";
 import { uniqueName } from "../fixtures/databases.js";
 import { engineTargets, type EngineHandle } from "./engine-targets.js";
@@ -299,10 +299,21 @@ describe.each(engineTargets().filter((x) => x.dialect === "postgresql"))("$name 
 });
 
 describe.each(engineTargets().filter((x) => x.dialect === "sqlite"))("$name isolation levels", (target) => {
-  it("an unsupported isolation level raises a typed error naming the level", async () => {
+  it("an isolation level SQLite does not have raises ArgumentError on connect, listing the valid ones", async () => {
     const h = await target.make({ isolationLevel: "READ COMMITTED" });
     try {
-      await expect(h.engine.begin(async () => {})).rejects.toThrow(/isolation level "READ COMMITTED" is not supported/);
+      await expect(h.engine.begin(async () => {})).rejects.toThrow(
+        new ArgumentError("Invalid value 'READ COMMITTED' for isolation_level. Valid isolation levels for 'sqlite' are AUTOCOMMIT, READ UNCOMMITTED, SERIALIZABLE"),
+      );
+      await expect(h.engine.connect(async (c) => c.executionOptions({ isolationLevel: "REPEATABLE READ" }))).rejects.toThrow(ArgumentError);
+    } finally {
+      await h.cleanup();
+    }
+  });
+  it("a level SQLite has but the libSQL adapter cannot set raises the adapter's typed error", async () => {
+    const h = await target.make({ isolationLevel: "READ UNCOMMITTED" });
+    try {
+      await expect(h.engine.begin(async () => {})).rejects.toThrow(/isolation level "READ UNCOMMITTED" is not supported/);
     } finally {
       await h.cleanup();
     }
@@ -416,5 +427,19 @@ describe.each(engineTargets())("$name error recovery", (target) => {
     expect((err as Error).message).toMatch(/has been disposed; create a new engine/);
     await expect(x.engine.begin()).rejects.toThrow(ResourceClosedError);
     await x.engine.dispose(); // idempotent
+  });
+});
+
+describe.each(engineTargets().filter((x) => x.dialect === "postgresql"))("$name isolation level names", (target) => {
+  it("accepts SQLAlchemy's spellings and rejects others with the dialect's list", async () => {
+    const h = await target.make({ isolationLevel: "repeatable_read" });
+    try {
+      expect(await h.engine.connect((c) => c.getIsolationLevel())).toBe("REPEATABLE READ");
+      await expect(h.engine.connect(async (c) => c.executionOptions({ isolationLevel: "SNAPSHOT" }))).rejects.toThrow(
+        new ArgumentError("Invalid value 'SNAPSHOT' for isolation_level. Valid isolation levels for 'postgresql' are AUTOCOMMIT, READ COMMITTED, READ UNCOMMITTED, REPEATABLE READ, SERIALIZABLE"),
+      );
+    } finally {
+      await h.cleanup();
+    }
   });
 });
