@@ -25,7 +25,7 @@ import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js"
 import { bindExpressionProperty } from "./mapper.js";
 import { ColumnProperty, InstrumentedAttribute, MAPPER, Mapper, RelationshipProperty, type MappedClass, type MapperEvents, type RegistryLike } from "./mapper.js";
 import { DISPATCH, type Dispatcher } from "../engine/events.js";
-import { pendingSpecs, RelationshipSpec, specsVersion } from "./relationship.js";
+import { pendingSpecs, RelationshipSpec, setDiscoverHook, specsVersion } from "./relationship.js";
 
 let discoveredVersion = -1;
 import { attachState, installStateAccessor, InstanceState, STATE } from "./state.js";
@@ -190,6 +190,8 @@ export function discoverModels(): void {
     }
   }
 }
+
+setDiscoverHook(discoverModels);
 
 /** The registry behind one declarative base: its MetaData and mappers. */
 export class Registry implements RegistryLike {

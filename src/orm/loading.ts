@@ -437,8 +437,9 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   // Eager loads of the statement's own entities, planned once every entity and column of the
   // statement is placed: SQLAlchemy puts the loaders' columns after all of them.
   const pendingRootLoads: (() => void)[] = [];
-  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false): EntitySlot => {
-    const props = propsToLoad(mapper, node.columns);
+  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false, lead: readonly unknown[] = []): EntitySlot => {
+    let props = propsToLoad(mapper, node.columns);
+    if (lead.length) props = leadingProps(props, lead);
     const offset = cols.length;
     for (const p of props) {
       const col = from === mapper.table ? p.column : correspondingIn(from, p.column)!;
@@ -479,8 +480,15 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
           const secAlias = rel.secondary!.alias();
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
-          joins.push({ from, target: secAlias, onclause: pj, inner });
-          joins.push({ from: secAlias, target: tAlias, onclause: crit.length ? and(sj, ...crit) : sj, inner });
+          const on = crit.length ? and(sj, ...crit) : sj;
+          if (inner) {
+            joins.push({ from, target: secAlias, onclause: pj, inner });
+            joins.push({ from: secAlias, target: tAlias, onclause: on, inner });
+          } else {
+            // SQLAlchemy nests an outer many-to-many eager join: `LEFT OUTER JOIN (secondary AS s_1
+            // JOIN target AS t_1 ON …) ON parent = s_1.…`, so a parent row keeps its NULLs as a unit.
+            joins.push({ from, target: secAlias.join(tAlias, on), onclause: pj, inner });
+          }
         } else {
           const on = rel.joinCondition(from, tAlias);
           joins.push({ from, target: tAlias, onclause: crit.length ? and(on, ...crit) : on, inner });
@@ -545,10 +553,19 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   };
   // Per slot, the objects that address it in the result (`row._mapping.get(Address.id)`).
   const targets: (readonly object[])[] = [];
+  // A selectin load's IN query (`select(Address.userId, Address)`, built by the loader only)
+  // selects its key columns first, each once, as SQLAlchemy's SelectInLoader: the entity puts
+  // the key columns it maps ahead of its other columns and the leading key slots read them.
+  const firstEntityAt = nested ? stmt.rawColumns.findIndex((r) => entityOf(r) !== undefined) : -1;
+  const leadEntity = firstEntityAt > 0 ? entityOf(stmt.rawColumns[firstEntityAt]) : undefined;
+  const leadCols: unknown[] = leadEntity ? stmt.rawColumns.slice(0, firstEntityAt).map((r) => (r instanceof InstrumentedAttribute ? r.column : r)) : [];
+  const pendingLead = new Map<unknown, Slot>();
   for (const raw of stmt.rawColumns) {
     const ent = entityOf(raw);
     if (ent) {
-      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false, true);
+      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false, true, leadEntity !== undefined && raw === stmt.rawColumns[firstEntityAt] ? leadCols : []);
+      for (const [col, colSlot] of pendingLead) (colSlot as { offset: number }).offset = entityColumnAt.get(col)!;
+      pendingLead.clear();
       slots.push(slot);
       rootSlots.push(slot);
       targets.push([raw as object]);
@@ -583,6 +600,12 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       // those columns once. A user's statement keeps every column it names.
       const at = nested ? entityColumnAt.get(column) : undefined;
       if (at !== undefined) slots.push({ kind: "column", offset: at, name });
+      else if (leadEntity !== undefined && leadCols.includes(column) && leadEntity.from === leadEntity.mapper.table && propsToLoad(leadEntity.mapper, rootNode.columns).some((p) => p.column === column)) {
+        // Read from the entity's own column, which the entity puts first; offset set once it is placed.
+        const colSlot: Slot = { kind: "column", offset: -1, name };
+        slots.push(colSlot);
+        pendingLead.set(column, colSlot);
+      }
       else {
         slots.push({ kind: "column", offset: cols.length, name });
         cols.push(raw);
@@ -685,7 +708,8 @@ function shouldNestForEagerJoins(stmt: Select, t: OrmLayout): boolean {
  * eager aliases join to it, and its ORDER BY is repeated outside (SQLAlchemy does the same).
  */
 function wrapLimited(base: Select, cols: readonly ColumnElement<unknown, string>[], joins: readonly EagerJoin[], eagerOrder: readonly ColumnElement<unknown, string>[]): Select {
-  const eagerTargets = new Set(joins.map((j) => j.target));
+  // Every FROM an eager join brings in, including both sides of a nested many-to-many join.
+  const eagerTargets = new Set(joins.flatMap((j) => j.target.coveredFroms()));
   // A column of an eager alias, or an expression over one (a columnProperty of the eager
   // target): it stays outside the subquery, which does not have that alias.
   const isEagerCol = (c: ColumnElement<unknown, string>): boolean => {
@@ -1077,9 +1101,9 @@ const keyString = (k: readonly unknown[]): string => JSON.stringify(k, (_x, v: u
  * selectin loading (SQLAlchemy's `SelectInLoader`): one SELECT per batch of 500 parents,
  * `WHERE <key> IN (…)` (a tuple IN for composite keys), ordered by the relationship's orderBy;
  * the options below the relationship run on the loaded children in their own queries. The key
- * columns are added to the entity's columns only where the entity does not select them already
- * (a many-to-many's association columns, a deferred foreign key): `SELECT addresses.id,
- * addresses.email_address, addresses.user_id FROM addresses WHERE addresses.user_id IN (…)`.
+ * columns come first, each selected once (a key column the entity maps leads its columns):
+ * `SELECT addresses.user_id, addresses.id, addresses.email_address FROM addresses WHERE
+ * addresses.user_id IN (…)`; many-to-many selects FROM the association table joined to the target.
  * Many-to-one loads the targets by primary key and skips the query when every target is
  * already in the identity map and nothing below it is to be loaded.
  */
@@ -1127,8 +1151,10 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
         for (const r of rows) byParent.set(keyString(r.slice(1)), r[0] as object);
         continue;
       }
-      const rows = await ctx.executeOrm(withParent(select(entity.class_ as never) as unknown as Select).where(cond, ...crit), extra);
-      if (matched) for (const r of rows) matched.add(r[0] as object);
+      // SQLAlchemy selects the target's primary key first (`SELECT users.id, users.name …`).
+      const lead = entity === target && target.polymorphicFrom() === undefined ? target.pkProps.map((pp) => pp.column) : [];
+      const rows = await ctx.executeOrm(withParent(select(...(lead as never[]), entity.class_ as never) as unknown as Select).where(cond, ...crit), extra);
+      if (matched) for (const r of rows) matched.add(r[lead.length] as object);
     }
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
@@ -1159,22 +1185,15 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const size = selectinBatchSize(ctx, parentCols.length);
   for (let i = 0; i < parentKeys.length; i += size) {
     const batch = parentKeys.slice(i, i + size);
-    let stmt: Select;
-    let keyCols: ColumnElement<unknown, string>[];
-    if (rel.direction === "MANYTOMANY") {
-      keyCols = rel.secondarySyncPairs.map(([, sec]) => sec);
-      stmt = (select(entity.class_ as never, ...keyCols) as unknown as Select).join(rel.secondary!, rel.secondaryjoin as never);
-    } else {
-      keyCols = rel.syncPairs.map(([, remote]) => remote);
-      stmt = select(entity.class_ as never, ...keyCols) as unknown as Select;
-    }
+    const { stmt: base, keyCols } = selectinCollectionStatement(rel, entity, extraJoin.parentJoin);
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
-    stmt = withParent(stmt).where(cond, ...crit);
+    let stmt = base.where(cond, ...crit);
     if (orderBy.length) stmt = stmt.orderBy(...orderBy);
     const tuples = await ctx.executeOrm(stmt, extra);
+    const n = keyCols.length;
     for (const t of tuples) {
-      const child = t[0] as object;
-      const ks = keyString(t.slice(1));
+      const child = t[n] as object;
+      const ks = keyString(t.slice(0, n));
       let g = groups.get(ks);
       if (!g) groups.set(ks, (g = []));
       if (!g.includes(child)) g.push(child);
@@ -1185,6 +1204,62 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
     assignRelationship(st, rel, k.some((v) => v === null || v === undefined) ? [] : groups.get(keyString(k)) ?? []);
   }
+}
+
+/**
+ * The IN query of a one-to-many / many-to-many selectin load, before its WHERE, shaped as
+ * SQLAlchemy 2.0's SelectInLoader: the key columns first, then the entity (a column the entity
+ * selects too is selected once). Many-to-many selects FROM the association table joined to the
+ * target on the secondaryjoin; a primaryjoin needing the parent row selects FROM the parent's
+ * alias joined to the target, keyed by the alias's columns.
+ */
+function selectinCollectionStatement(
+  rel: RelationshipProperty,
+  entity: Mapper,
+  parentJoin: JoinExtras["parentJoin"],
+): { stmt: Select; keyCols: ColumnElement<unknown, string>[] } {
+  const entityTable = entity.polymorphicFrom() === undefined ? rel.mapper.table : undefined;
+  if (rel.direction === "MANYTOMANY") {
+    const keyCols: ColumnElement<unknown, string>[] = rel.secondarySyncPairs.map(([, sec]) => sec);
+    let stmt = select(...(keyCols as never[]), entity.class_ as never) as unknown as Select;
+    if (parentJoin) return { stmt: stmt.join(rel.secondary!, rel.secondaryjoin as never).join(parentJoin.alias, parentJoin.on as never), keyCols };
+    if (entityTable && rel.parent.table === rel.mapper.table) return selfReferentialM2M(rel, entity);
+    stmt = entityTable ? stmt.selectFrom(rel.secondary!).join(entityTable, rel.secondaryjoin as never) : stmt.join(rel.secondary!, rel.secondaryjoin as never);
+    return { stmt, keyCols };
+  }
+  if (parentJoin && entityTable) {
+    const keyCols = rel.syncPairs.map(([local]) => parentJoin.alias.correspondingColumn(local as never) as ColumnElement<unknown, string>);
+    const stmt = (select(...(keyCols as never[]), entity.class_ as never) as unknown as Select).selectFrom(parentJoin.alias).join(entityTable, parentJoin.on as never);
+    return { stmt, keyCols };
+  }
+  const keyCols: ColumnElement<unknown, string>[] = rel.syncPairs.map(([, remote]) => remote);
+  let stmt = select(...(keyCols as never[]), entity.class_ as never) as unknown as Select;
+  if (parentJoin) stmt = stmt.join(parentJoin.alias, parentJoin.on as never);
+  return { stmt, keyCols };
+}
+
+/**
+ * A self-referential many-to-many's IN query: SQLAlchemy loads it through the parent (its
+ * omit-join form does not apply), `SELECT people_1.id, people.… FROM people AS people_1 JOIN
+ * follows AS follows_1 ON people_1.id = follows_1.follower_id JOIN people ON people.id =
+ * follows_1.followed_id WHERE people_1.id IN (…)`.
+ */
+function selfReferentialM2M(rel: RelationshipProperty, entity: Mapper): { stmt: Select; keyCols: ColumnElement<unknown, string>[] } {
+  const table = rel.parent.table;
+  const secondary = rel.secondary!;
+  const alias = table.alias();
+  const sec = secondary.alias();
+  const keyCols = rel.secondarySyncPairs.map(([local]) => alias.correspondingColumn(local as never) as ColumnElement<unknown, string>);
+  const toSecondary = adaptToFrom(adaptToFrom(rel.primaryjoin, table, alias), secondary, sec);
+  const toTarget = adaptToFrom(rel.secondaryjoin!, secondary, sec);
+  const stmt = (select(...(keyCols as never[]), entity.class_ as never) as unknown as Select).selectFrom(alias).join(sec, toSecondary as never).join(table, toTarget as never);
+  return { stmt, keyCols };
+}
+
+/** `props` with those mapping one of `lead`'s columns first, in `lead`'s order. */
+function leadingProps(props: readonly ColumnProperty[], lead: readonly unknown[]): ColumnProperty[] {
+  const first = lead.map((c) => props.find((p) => p.column === c)).filter((p): p is ColumnProperty => p !== undefined);
+  return first.length ? [...first, ...props.filter((p) => !first.includes(p))] : [...props];
 }
 
 /** How a selectin query applies the parts of a primaryjoin beyond its key equalities. */

@@ -296,7 +296,8 @@ function selfJoinCondition(t: TableClause, where: string): ColumnElement<unknown
   const conds: ColumnElement<boolean>[] = [];
   for (const fk of t.foreignKeys()) {
     const target = fk.target;
-    if (target && target.table === t) conds.push((fk.parent as ColumnImpl).eq(target));
+    // Referenced column first (`nodes.id = nodes.parent_id`), as SQLAlchemy's join_condition().
+    if (target && target.table === t) conds.push((target as ColumnImpl).eq(fk.parent as ColumnImpl));
   }
   if (conds.length !== 1) {
     throw new ArgumentError(`${where}: ${conds.length === 0 ? "no" : "more than one"} self-referential foreign key on '${t.describeName()}'; give primaryjoin`);
@@ -513,9 +514,9 @@ export class Mapper {
     }
     return from;
   }
-  /** Joined-table inheritance: `sub.pk = parent.pk`. @internal */
+  /** Joined-table inheritance: `parent.pk = sub.pk`, the inherited column first as SQLAlchemy's inherit_condition. @internal */
   inheritCondition(): ColumnElement<boolean> {
-    const conds = this.inheritPkPairs.map(([local, p]) => local.eq(p.column) as ColumnElement<boolean>);
+    const conds = this.inheritPkPairs.map(([local, p]) => p.column.eq(local) as ColumnElement<boolean>);
     return (conds.length === 1 ? conds[0] : and(...conds)) as ColumnElement<boolean>;
   }
   /**
@@ -527,7 +528,8 @@ export class Mapper {
     const on = base.polymorphicOn;
     if (!on || this === base || this.table !== base.table) return undefined;
     const ids = [this, ...this.descendants].map((m) => m.polymorphicIdentity).filter((v) => v !== undefined);
-    return (ids.length === 1 ? on.column.eq(ids[0]) : on.column.in(ids)) as ColumnElement<boolean>;
+    // Always an expanding IN, even for one identity, as SQLAlchemy's `_single_table_criterion`.
+    return on.column.in(ids) as ColumnElement<boolean>;
   }
   /** The mapper whose class a loaded row belongs to, from its discriminator value. @internal */
   polymorphicMapperForRow(props: readonly ColumnProperty[], row: readonly unknown[], offset: number): Mapper {

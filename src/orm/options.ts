@@ -105,8 +105,26 @@ function checkLinks(parent: Load, parentOf: Mapper, attr: string): void {
   }
 }
 
+/**
+ * A plain relationship attribute of a class not adopted yet (`joinedload(User.addresses)` right
+ * after `class User`, before any statement used User): JS gives a class no hook when it is
+ * declared, so the option resolves the relationship when a statement plans with it, by which
+ * time the statement's entities have adopted their classes. Undefined when `ref` is anything else.
+ */
+function pendingSpecOf(ref: unknown): { readonly property: RelationshipProperty } | undefined {
+  const spec = ref as { _isRelationshipSpec?: true; _isBound?: () => boolean } | null;
+  if (spec?._isRelationshipSpec !== true || typeof spec._isBound !== "function" || spec._isBound()) return undefined;
+  return spec as unknown as { readonly property: RelationshipProperty };
+}
+
 /** A Load node for `ref`, refusing criteria where the strategy loads nothing to filter. */
 function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | undefined, opts: LoadOpts, parent?: Load): Load {
+  const pending = pendingSpecOf(ref);
+  if (pending) {
+    const load = new Load(undefined, strategy, opts, parent);
+    load._pending = pending;
+    return load;
+  }
   const r = relOf(ref, where);
   if (r.userCriteria && strategy !== "selectin" && strategy !== "joined") {
     throw new ArgumentError(`${where}(): relationship criteria (.and()) apply to selectinload() and joinedload(); for containsEager() put them in the join`);
@@ -116,7 +134,7 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
       `${where}(${String(ref)}): joined eager loading of a joined-table subclass is not supported; use selectinload(), or join() it and containsEager()`,
     );
   }
-  if (parent) checkLinks(parent, r.prop.parent, `${r.prop.parent.className}.${r.prop.key}`);
+  if (parent && parent._pending === undefined) checkLinks(parent, r.prop.parent, `${r.prop.parent.className}.${r.prop.key}`);
   const criteria = strategy === "selectin" || strategy === "joined" ? r.criteria : [];
   const ofType = r.ofType && (strategy === "selectin" || strategy === "containsEager") ? r.ofType : undefined;
   const load = new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria, ...(ofType ? { ofType } : {}) }, parent);
@@ -166,14 +184,41 @@ export class Load {
   /** Column directives on the target entity of this path node. */
   readonly columnDirectives: ColumnDirective[] = [];
   readonly children: Load[] = [];
-  /** The entity this path node reaches (the relationship's target, or its `ofType()` class). @internal */
-  target: Mapper | undefined;
+  private _target: Mapper | undefined;
+  private _relationship: RelationshipProperty | "*" | undefined;
+  /** A relationship attribute of a class not adopted when the option was built (resolved on first use). @internal */
+  _pending: { readonly property: RelationshipProperty } | undefined;
   constructor(
-    readonly relationship: RelationshipProperty | "*" | undefined,
+    relationship: RelationshipProperty | "*" | undefined,
     readonly strategy: RelationshipStrategy | undefined,
     readonly opts: LoadOpts = {},
     public parent: Load | undefined = undefined,
-  ) {}
+  ) {
+    this._relationship = relationship;
+  }
+  /** The relationship this path node follows (`"*"` for a wildcard). */
+  get relationship(): RelationshipProperty | "*" | undefined {
+    this.resolvePending();
+    return this._relationship;
+  }
+  /** The entity this path node reaches (the relationship's target, or its `ofType()` class). @internal */
+  get target(): Mapper | undefined {
+    this.resolvePending();
+    return this._target;
+  }
+  set target(m: Mapper | undefined) {
+    this._target = m;
+  }
+  /** @throws InvalidRequestError when the relationship's class is still not mapped. */
+  private resolvePending(): void {
+    const pending = this._pending;
+    if (pending === undefined) return;
+    const prop = pending.property;
+    this._pending = undefined;
+    this._relationship = prop;
+    this._target = prop.mapper;
+    if (this.parent) checkLinks(this.parent, prop.parent, `${prop.parent.className}.${prop.key}`);
+  }
   private chain(child: Load): Load {
     this.children.push(child);
     return child;

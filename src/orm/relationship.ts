@@ -236,9 +236,13 @@ export abstract class RelationshipComparator<T> {
       onclause: (i === subJoins.length - 1 && late.length ? and(j.on, ...late) : j.on) as ColumnElement<unknown, string>,
     }));
     if (p.direction === "MANYTOMANY") {
+      // The association table joins as an anonymous alias (`JOIN order_items AS order_items_1`),
+      // as SQLAlchemy's relationship join always aliases the secondary.
+      const secondary = p.secondary!;
+      const sec = secondary.alias();
       return [
-        { target: p.secondary!, onclause: adaptToFrom(p.primaryjoin, p.parent.table, parentFrom) },
-        { target: targetFrom, onclause: withDiscriminator(adaptToFrom(p.secondaryjoin!, table, targetFrom)) },
+        { target: sec, onclause: adaptToFrom(adaptToFrom(p.primaryjoin, p.parent.table, parentFrom), secondary, sec) },
+        { target: targetFrom, onclause: withDiscriminator(adaptToFrom(adaptToFrom(p.secondaryjoin!, table, targetFrom), secondary, sec)) },
         ...subSteps,
       ];
     }
@@ -288,8 +292,14 @@ export class RelationshipSpec<T> extends RelationshipComparator<T> {
     this._prop = prop;
     this._parentClass = parentClass;
   }
+  /** Whether the owning class has been adopted (the property exists), after trying to adopt it. @internal */
+  _isBound(): boolean {
+    if (!this._prop) discoverHook?.();
+    return this._prop !== undefined;
+  }
   /** The configured property (raises before the owning class is mapped). */
   get property(): RelationshipProperty {
+    if (!this._prop) discoverHook?.();
     if (!this._prop) {
       throw new InvalidRequestError(
         "relationship() is not attached to a mapped class yet; declare it as a static field of a Base.model() subclass (it is attached when the class is first used)",
@@ -375,6 +385,15 @@ export function relationship<T>(argument: () => abstract new (...args: never[]) 
  * @internal
  */
 export const pendingSpecs = new Set<RelationshipSpec<unknown>>();
+/**
+ * Adopts model classes reachable through pending relationships (declarative's discovery),
+ * installed by declarative.ts so this module needs no import of it. @internal
+ */
+let discoverHook: (() => void) | undefined;
+/** @internal */
+export function setDiscoverHook(hook: () => void): void {
+  discoverHook = hook;
+}
 /** Bumped per relationship() call, so discovery runs again only when there is something new. @internal */
 export let specsVersion = 0;
 

@@ -125,7 +125,7 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const loaded = (await s.scalars(select(User).orderBy(User.id).options(selectinload(User.addresses)))).all();
     const sql = selects(db);
     expect(sql).toHaveLength(2);
-    expect(sql[1]).toBe(`SELECT ${A}.id, ${A}.email_address, ${A}.user_id FROM ${A} WHERE ${A}.user_id IN (${phs(1, 3)}) ORDER BY ${A}.id`);
+    expect(sql[1]).toBe(`SELECT ${A}.user_id, ${A}.id, ${A}.email_address FROM ${A} WHERE ${A}.user_id IN (${phs(1, 3)}) ORDER BY ${A}.id`);
     expect(loaded.map((u) => [u.name, u.addresses.map((a) => [a.email, a.userId])])).toEqual([
       ["sandy", [["s1@x", 1], ["s2@x", 1]]],
       ["patrick", [["p1@x", 2]]],
@@ -139,7 +139,7 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const users = (await s.scalars(select(User).orderBy(User.id).options(selectinload(User.orders).loadOnly(Order.description)))).all();
     const sql = selects(db);
     expect(sql).toHaveLength(2);
-    expect(sql[1]).toBe(`SELECT ${O}.id, ${O}.description, ${O}.user_id FROM ${O} WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id`);
+    expect(sql[1]).toBe(`SELECT ${O}.user_id, ${O}.id, ${O}.description FROM ${O} WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id`);
     expect(users.map((u) => u.orders.map((o) => o.description))).toEqual([["o1", "o3"], ["o2"], []]);
     // Read for grouping only: the attribute itself stays unloaded.
     expect(() => users[0].orders[0].userId).toThrow(UnloadedAttributeError);
@@ -154,9 +154,9 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const sql = selects(db);
     expect(sql).toHaveLength(4);
     expect(sql.slice(1)).toEqual([
-      `SELECT ${O}.id, ${O}.user_id, ${O}.description FROM ${O} WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id`,
-      `SELECT ${I}.id, ${I}.order_id, ${I}.name FROM ${I} WHERE ${I}.order_id IN (${phs(1, 3)}) ORDER BY ${I}.id`,
-      `SELECT ${K}.id, ${K}.name, ${IK}.item_id FROM ${K} JOIN ${IK} ON ${K}.id = ${IK}.keyword_id WHERE ${IK}.item_id IN (${phs(1, 3)}) ORDER BY ${K}.id`,
+      `SELECT ${O}.user_id, ${O}.id, ${O}.description FROM ${O} WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id`,
+      `SELECT ${I}.order_id, ${I}.id, ${I}.name FROM ${I} WHERE ${I}.order_id IN (${phs(1, 3)}) ORDER BY ${I}.id`,
+      `SELECT ${IK}.item_id, ${K}.id, ${K}.name FROM ${IK} JOIN ${K} ON ${K}.id = ${IK}.keyword_id WHERE ${IK}.item_id IN (${phs(1, 3)}) ORDER BY ${K}.id`,
     ]);
     expect(users.map((u) => u.orders.map((o) => o.items.map((i) => [i.name, i.keywords.map((k) => k.name)])))).toEqual([
       [[["i1", ["red", "blue"]], ["i2", []]], [["i3", ["red"]]]],
@@ -173,7 +173,7 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     expect(sql).toHaveLength(2);
     const EI = `${I}_1`;
     expect(sql[1]).toBe(
-      `SELECT ${O}.id, ${O}.user_id, ${O}.description, ${EI}.id AS id_1, ${EI}.order_id, ${EI}.name FROM ${O} LEFT OUTER JOIN ${I} AS ${EI} ON ${O}.id = ${EI}.order_id WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id, ${EI}.id`,
+      `SELECT ${O}.user_id, ${O}.id, ${O}.description, ${EI}.id AS id_1, ${EI}.order_id, ${EI}.name FROM ${O} LEFT OUTER JOIN ${I} AS ${EI} ON ${O}.id = ${EI}.order_id WHERE ${O}.user_id IN (${phs(1, 3)}) ORDER BY ${O}.id, ${EI}.id`,
     );
     expect(users.map((u) => u.orders.map((o) => [o.description, o.items.map((i) => i.name)]))).toEqual([
       [["o1", ["i1", "i2"]], ["o3", ["i3"]]],
@@ -189,8 +189,8 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const sql = selects(db);
     expect(sql).toHaveLength(3);
     expect(sql.slice(1)).toEqual([
-      `SELECT ${N}.id, ${N}.parent_id, ${N}.name FROM ${N} WHERE ${N}.parent_id IN (${ph(1)}) ORDER BY ${N}.id`,
-      `SELECT ${N}.id, ${N}.parent_id, ${N}.name FROM ${N} WHERE ${N}.parent_id IN (${phs(1, 2)}) ORDER BY ${N}.id`,
+      `SELECT ${N}.parent_id, ${N}.id, ${N}.name FROM ${N} WHERE ${N}.parent_id IN (${ph(1)}) ORDER BY ${N}.id`,
+      `SELECT ${N}.parent_id, ${N}.id, ${N}.name FROM ${N} WHERE ${N}.parent_id IN (${phs(1, 2)}) ORDER BY ${N}.id`,
     ]);
     expect(root.children.map((c) => [c.name, c.children.map((g) => g.name)])).toEqual([["a", ["a1"]], ["b", []]]);
   });
@@ -202,7 +202,7 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const sql = selects(db);
     expect(sql).toHaveLength(2);
     expect(sql[1]).toBe(
-      `SELECT ${S}.id, ${S}.country, ${S}.region_code, ${S}.name FROM ${S} WHERE (${S}.country, ${S}.region_code) IN ((${phs(1, 2)}), (${phs(3, 2)})) ORDER BY ${S}.id`,
+      `SELECT ${S}.country, ${S}.region_code, ${S}.id, ${S}.name FROM ${S} WHERE (${S}.country, ${S}.region_code) IN ((${phs(1, 2)}), (${phs(3, 2)})) ORDER BY ${S}.id`,
     );
     expect(regions.map((r) => [r.country, r.stores.map((x) => x.name)])).toEqual([["de", ["hh"]], ["us", ["nyc", "bos"]]]);
   });
@@ -216,8 +216,8 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const OA = `${OW}_1`;
     expect(sql.slice(1)).toEqual([
       // In the mapper's relationship order.
-      `SELECT ${PE}.id, ${PE}.kind, ${PE}.owner_id FROM ${PE} JOIN ${OW} AS ${OA} ON ${OA}.id = ${PE}.owner_id AND ${PE}.id > ${OA}.min_pet_id WHERE ${PE}.owner_id IN (${phs(1, 2)}) ORDER BY ${PE}.id`,
-      `SELECT ${PE}.id, ${PE}.kind, ${PE}.owner_id FROM ${PE} WHERE ${PE}.owner_id IN (${phs(1, 2)}) AND ${PE}.kind = ${ph(3)} ORDER BY ${PE}.id`,
+      `SELECT ${OA}.id, ${PE}.id AS id_1, ${PE}.kind, ${PE}.owner_id FROM ${OW} AS ${OA} JOIN ${PE} ON ${OA}.id = ${PE}.owner_id AND ${PE}.id > ${OA}.min_pet_id WHERE ${OA}.id IN (${phs(1, 2)}) ORDER BY ${PE}.id`,
+      `SELECT ${PE}.owner_id, ${PE}.id, ${PE}.kind FROM ${PE} WHERE ${PE}.owner_id IN (${phs(1, 2)}) AND ${PE}.kind = ${ph(3)} ORDER BY ${PE}.id`,
     ]);
     expect(owners.map((o) => [o.id, o.cats.map((x) => x.id), o.laterPets.map((x) => x.id)])).toEqual([
       [1, [1, 3], [2, 3]],
@@ -232,8 +232,8 @@ describe.each(dialectTargets())("selectinload selects the parent key once on $na
     const sql = selects(xdb);
     expect(sql).toHaveLength(3);
     expect(sql.slice(1)).toEqual([
-      `SELECT ${PE}.id, ${PE}.kind, ${PE}.owner_id FROM ${PE} WHERE ${PE}.owner_id IN (${phs(1, 500)}) ORDER BY ${PE}.id`,
-      `SELECT ${PE}.id, ${PE}.kind, ${PE}.owner_id FROM ${PE} WHERE ${PE}.owner_id IN (${ph(1)}) ORDER BY ${PE}.id`,
+      `SELECT ${PE}.owner_id, ${PE}.id, ${PE}.kind FROM ${PE} WHERE ${PE}.owner_id IN (${phs(1, 500)}) ORDER BY ${PE}.id`,
+      `SELECT ${PE}.owner_id, ${PE}.id, ${PE}.kind FROM ${PE} WHERE ${PE}.owner_id IN (${ph(1)}) ORDER BY ${PE}.id`,
     ]);
     expect(owners).toHaveLength(501);
     expect(owners.filter((o) => o.pets.length > 0).map((o) => [o.id, o.pets.map((x) => x.id)])).toEqual([

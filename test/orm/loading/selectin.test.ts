@@ -92,7 +92,7 @@ describe.each(dialectTargets())("selectinload on $name", (target) => {
     const [, orders, items, keywords] = db.selects();
     expect(orders).toMatch(/WHERE \S+\.user_id IN \((\$1, \$2, \$3|\?, \?, \?)\) ORDER BY \S+\.id$/);
     expect(items).toMatch(/WHERE \S+\.order_id IN \((\$1, \$2, \$3|\?, \?, \?)\) ORDER BY \S+\.id$/);
-    expect(keywords).toMatch(/JOIN \S+_item_keywords ON [^\n]*\s+WHERE \S+_item_keywords\.item_id IN \((\$1, \$2, \$3, \$4|\?, \?, \?, \?)\) ORDER BY \S+_keywords\.id$/);
+    expect(keywords).toMatch(/FROM \S+_item_keywords JOIN \S+_keywords ON [^\n]*\s+WHERE \S+_item_keywords\.item_id IN \((\$1, \$2, \$3, \$4|\?, \?, \?, \?)\) ORDER BY \S+_keywords\.id$/);
     await s.close();
   });
 

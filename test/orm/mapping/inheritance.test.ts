@@ -121,7 +121,7 @@ describe.each(dialectTargets())("inheritance on $name", (target) => {
       expect(q).toMatch(/WHERE .*kind IN \(/);
       const directors = (await s.scalars(select(Director))).all();
       expect(directors.map((x) => x.name)).toEqual(["d1"]);
-      expect(counting.statements.at(-1)).toMatch(/WHERE .*kind = /);
+      expect(counting.statements.at(-1)).toMatch(/WHERE .*kind IN \(/);
       // relationships to the base load subclasses too
       const c = (await s.scalars(select(Company).options(selectinload(Company.staff)))).one();
       expect(new Set(c.staff.map((x) => x.constructor))).toEqual(new Set([Director, Manager, Staff]));

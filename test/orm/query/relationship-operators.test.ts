@@ -114,11 +114,11 @@ describe.each(dialectTargets())("relationship operators on $name", (target) => {
     it("self-referential any()/has(): the target side is an anonymous alias; criteria follow it", async () => {
       const kids = select(Node.name).where(Node.children.any(Node.name.eq("a1")));
       expect(sql(kids)).toBe(
-        `SELECT ${N}.name FROM ${N} WHERE EXISTS (SELECT 1 FROM ${N} AS ${N}_1 WHERE ${N}_1.parent_id = ${N}.id AND ${N}_1.name = ${ph(1)})`,
+        `SELECT ${N}.name FROM ${N} WHERE EXISTS (SELECT 1 FROM ${N} AS ${N}_1 WHERE ${N}.id = ${N}_1.parent_id AND ${N}_1.name = ${ph(1)})`,
       );
       const parentIsRoot = select(Node.name).where(Node.parent.has(Node.name.eq("root"))).orderBy(Node.id);
       expect(sql(parentIsRoot)).toBe(
-        `SELECT ${N}.name FROM ${N} WHERE EXISTS (SELECT 1 FROM ${N} AS ${N}_1 WHERE ${N}.parent_id = ${N}_1.id AND ${N}_1.name = ${ph(1)}) ORDER BY ${N}.id`,
+        `SELECT ${N}.name FROM ${N} WHERE EXISTS (SELECT 1 FROM ${N} AS ${N}_1 WHERE ${N}_1.id = ${N}.parent_id AND ${N}_1.name = ${ph(1)}) ORDER BY ${N}.id`,
       );
       const s = db.session();
       expect((await s.scalars(kids)).all()).toEqual(["a"]);

@@ -104,7 +104,7 @@ describe("JoinTest: joins along relationships", () => {
     const n1 = aliased(Node);
     assertCompile(
       select(Node).join(Node.children.ofType(n1)).where(n1.data.eq("x")),
-      "SELECT nodes.id, nodes.parent_id, nodes.data FROM nodes JOIN nodes AS nodes_1 ON nodes_1.parent_id = nodes.id WHERE nodes_1.data = :data_1",
+      "SELECT nodes.id, nodes.parent_id, nodes.data FROM nodes JOIN nodes AS nodes_1 ON nodes.id = nodes_1.parent_id WHERE nodes_1.data = :data_1",
       { params: { data_1: "x" } },
     );
   });

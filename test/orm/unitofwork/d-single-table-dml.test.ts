@@ -66,7 +66,7 @@ describe.each(dialectTargets())("ORM DML on single-table inheritance on $name", 
   it("criteria DELETE of the leaf subclass deletes only its rows", async () => {
     await using s = new AsyncSession(engine);
     await s.execute(delete_(Director), undefined, { synchronizeSession: false });
-    expect(counting.statements).toEqual([`DELETE FROM ${staff} WHERE ${staff}.kind = ${ph(1)}`]);
+    expect(counting.statements).toEqual([`DELETE FROM ${staff} WHERE ${staff}.kind IN (${ph(1)})`]);
     await s.commit();
     expect((await rows()).map((x) => x[0])).toEqual([1, 2]);
   });
