@@ -43,7 +43,7 @@ export function defineColumnAccessor(proto: object, mapper: Mapper, key: string)
     },
     set(this: object, value: unknown) {
       const st = stateFor(this);
-      if (st.expiredKeys?.has(key)) st.expired!.delete(key);
+      if (st.expiredKeys?.has(key)) st.expiredMutable!.delete(key);
       st.dict[key] = value;
       if (st.status === "persistent" || st.status === "detached") noteModified(st);
     },

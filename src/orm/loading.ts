@@ -934,12 +934,12 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       let load = populate || !(k in d);
-      if (!load && st.expired !== undefined && st.expired.has(k)) load = !(modified ??= new Set(st.changedColumnKeys())).has(k);
+      if (!load && st.expiredMutable !== undefined && st.expiredMutable.has(k)) load = !(modified ??= new Set(st.changedColumnKeys())).has(k);
       if (load) {
         const v = valueAt(row, offset + i, procs);
         d[k] = v;
         st.committed[k] = v;
-        st.expired?.delete(k);
+        st.expiredMutable?.delete(k);
       }
     }
     for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);

@@ -295,7 +295,7 @@ function synchronizeBulkUpdate(session: AsyncSession, mapper: Mapper, params: re
       if (pkKeys.includes(k) || !mapper.columnPropsByKey.has(k)) continue;
       st.dict[k] = v;
       st.committed[k] = v;
-      st.expired?.delete(k);
+      st.expiredMutable?.delete(k);
     }
   }
 }
@@ -398,7 +398,7 @@ async function criteriaDml(
         props.forEach((p, i) => {
           st.dict[p.key] = vals[i];
           st.committed[p.key] = vals[i];
-          st.expired?.delete(p.key);
+          st.expiredMutable?.delete(p.key);
         });
       } else {
         const made = mapper.newInstanceForLoad();
@@ -468,12 +468,12 @@ function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly
     for (const [k, v] of assigned) {
       st.dict[k] = v;
       st.committed[k] = v;
-      st.expired?.delete(k);
+      st.expiredMutable?.delete(k);
     }
     for (const k of [...expired, ...onupdate.map((p) => p.key)]) {
       delete st.dict[k];
       delete st.committed[k];
-      (st.expired ??= new Set()).add(k);
+      (st.expiredMutable ??= new Set()).add(k);
     }
   }
 }
@@ -507,9 +507,7 @@ function compileMatcher(mapper: Mapper, criteria: readonly ClauseElement[]): (st
 
 /** Every non-key column attribute expired (SQLAlchemy's `state.expired`). */
 function isWhollyExpired(st: InstanceState): boolean {
-  const expired = st.expiredKeys;
-  if (!expired || expired.size === 0) return false;
-  return st.mapper.columnProps.every((p) => p.column.primaryKey || expired.has(p.key));
+  return st.expired;
 }
 
 /**

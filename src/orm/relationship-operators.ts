@@ -345,7 +345,7 @@ function loadedValue(st: InstanceState, col: ColumnImpl, what: string): unknown 
   const key = attributeKey(st.mapper, col);
   if (key === undefined) throw new InvalidRequestError(`${what}: ${st.mapper.className} maps no attribute for ${col.describe()}`);
   const name = `${st.mapper.className}.${key}`;
-  if (st.expired?.has(key) || !(key in st.dict)) {
+  if (st.expiredMutable?.has(key) || !(key in st.dict)) {
     throw new InvalidRequestError(
       `${what}: attribute '${name}' of the ${st.mapper.className} instance is not loaded; load it (undefer / refresh) before using the object in a criterion`,
     );

@@ -61,7 +61,7 @@ export function makeTransient(obj: object): void {
   st.markedDeleted = false;
   st.modified = false;
   st.insertScope = undefined;
-  st.expired = undefined;
+  st.expiredMutable = undefined;
   st.raiseKeys = undefined;
   st.watched = undefined;
   // A new object's snapshot: nothing committed, so the next flush INSERTs every loaded value.
@@ -98,9 +98,9 @@ export function makeTransientToDetached(obj: object): void {
   st.commitAll();
   const unloaded = mapper.columnProps.filter((p) => !(p.key in d)).map((p) => p.key);
   if (unloaded.length) {
-    const expired = st.expired ?? new Set<string>();
+    const expired = st.expiredMutable ?? new Set<string>();
     for (const k of unloaded) expired.add(k);
-    st.expired = expired;
+    st.expiredMutable = expired;
   }
   st.status = "detached";
   st.modified = false;

@@ -601,7 +601,7 @@ export class AsyncSession {
     st.insertScope = undefined;
     st.committed = Object.create(null) as Record<string, unknown>;
     st.committedCollections.clear();
-    st.expired?.clear();
+    st.expiredMutable?.clear();
   }
   /** Objects whose DELETE was rolled back are persistent again; unflushed delete() marks are dropped. */
   private restoreDeleted(flushed: Iterable<InstanceState>): void {
@@ -1324,7 +1324,7 @@ export class AsyncSession {
       if (opts.withForUpdate) stmt = stmt.forUpdate();
       const r = await this.executeInner(stmt, undefined, { populateExisting: true });
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
-      for (const c of cols) st.expired?.delete(c);
+      for (const c of cols) st.expiredMutable?.delete(c);
     });
   }
 
@@ -1443,7 +1443,7 @@ export class AsyncSession {
         else if (!(p.key in target.current) || !sameValue(target.current[p.key], src[p.key])) obj[p.key] = src[p.key];
       } else if (target.key !== undefined && !(p.key in target.current)) {
         // Not loaded on either side: an object with an identity reads it as expired.
-        (target.expired ??= new Set()).add(p.key);
+        (target.expiredMutable ??= new Set()).add(p.key);
       }
     }
   }
@@ -1560,7 +1560,7 @@ function expireState(st: InstanceState, attrs: readonly string[] | undefined): v
     delete st.dict[k];
     delete st.committed[k];
     st.committedCollections.delete(k);
-    if (p) (st.expired ??= new Set()).add(k);
+    if (p) (st.expiredMutable ??= new Set()).add(k);
   }
 }
 

@@ -279,7 +279,7 @@ export class InstanceState {
    * state's own, copied first when it was shared ({@link shareExpired}). Read-only uses take
    * {@link expiredKeys}.
    */
-  get expired(): Set<string> | undefined {
+  get expiredMutable(): Set<string> | undefined {
     this.sync();
     if ((this._flags & EXPIRED_SHARED) !== 0) {
       this._flags &= ~EXPIRED_SHARED;
@@ -287,7 +287,7 @@ export class InstanceState {
     }
     return this._expired;
   }
-  set expired(v: Set<string> | undefined) {
+  set expiredMutable(v: Set<string> | undefined) {
     this.sync();
     this._flags &= ~EXPIRED_SHARED;
     this._expired = v;
@@ -631,6 +631,17 @@ export class InstanceState {
    */
   get wasDeleted(): boolean {
     return (this._flags & WAS_DELETED) !== 0 && (this.status === "deleted" || this.status === "detached");
+  }
+  /**
+   * Whether the object is expired as a whole: every column attribute other than the primary key
+   * is expired (by `session.expire(obj)`, commit's expire-on-commit, or a SAVEPOINT rollback) and
+   * not refreshed since. SQLAlchemy's `InstanceState.expired`; the keys themselves are
+   * {@link expiredAttributes}.
+   */
+  get expired(): boolean {
+    const keys = this.expiredKeys;
+    if (keys === undefined || keys.size === 0) return false;
+    return this.mapper.columnProps.every((p) => p.column.primaryKey || keys.has(p.key));
   }
   /** Attribute keys expired by `session.expire()` / commit and not refreshed since. */
   get expiredAttributes(): ReadonlySet<string> {

@@ -1463,7 +1463,7 @@ async function loadCommittedVersions(ctx: FlushContext, mapper: Mapper, states: 
       const version = raw[pk.length];
       st.committed[vp.key] = version;
       if (!(vp.key in st.current)) st.dict[vp.key] = version;
-      st.expired?.delete(vp.key);
+      st.expiredMutable?.delete(vp.key);
     }
   }
 }

@@ -65,3 +65,29 @@ describe.each(dialectTargets())("ORM DML synchronizeSession and rollback on $nam
     expect(jack.name).toBe("jack");
   });
 });
+
+describe.each(dialectTargets())("inspect(obj).expired (SQLAlchemy's InstanceState.expired) on $name", (target) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openDb(target, M.Base);
+  });
+  afterAll(async () => {
+    await db.cleanup();
+  });
+
+  it("is true after commit's expire-on-commit or expire(obj), false after refresh or a partial expire", async () => {
+    await using s = db.session();
+    const u = new User({ name: "exp" });
+    s.add(u);
+    expect(inspect(u).expired).toBe(false);
+    await s.commit();
+    expect(inspect(u).expired).toBe(true);
+    await s.refresh(u);
+    expect(inspect(u).expired).toBe(false);
+    s.expire(u, ["name"]);
+    expect(inspect(u).expired).toBe(false);
+    expect([...inspect(u).expiredAttributes]).toEqual(["name"]);
+    s.expire(u);
+    expect(inspect(u).expired).toBe(true);
+  });
+});
