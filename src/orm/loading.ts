@@ -470,9 +470,16 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       else if (l.strategy === "noload") slot.noload.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
-        // An INNER JOIN below an outer join would drop the outer parent rows: chain as outer
-        // (SQLAlchemy's innerjoin="unnested" behaviour).
-        const inner = !outerChain && (l.innerJoin ?? rel.options.innerjoin ?? false);
+        const wantsInner = l.innerJoin ?? rel.options.innerjoin ?? false;
+        const inner = !outerChain && wantsInner;
+        // An INNER JOIN below an outer join goes inside the parent's outer join, so it drops only
+        // the parent's rows, never the root's: `LEFT OUTER JOIN (orders_1 JOIN items_1 ON …) ON …`
+        // (SQLAlchemy's innerjoin=True, "nested").
+        const nestAt = outerChain && wantsInner ? joins.findIndex((j) => j.target.coveredFroms().includes(from)) : -1;
+        const nestInto = (right: FromClause, on: ColumnElement<unknown, string>): void => {
+          const j = joins[nestAt]!;
+          joins[nestAt] = { ...j, target: j.target.join(right, on) };
+        };
         const tAlias = target.table.alias();
         joinedAliases.add(tAlias);
         const crit = [...criteriaFor(target, tAlias), ...l.criteria.map((c) => retargetCriterion(c, target.table, tAlias))];
@@ -481,7 +488,10 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
           const on = crit.length ? and(sj, ...crit) : sj;
-          if (inner) {
+          if (nestAt >= 0) {
+            nestInto(secAlias, pj);
+            nestInto(tAlias, on);
+          } else if (inner) {
             joins.push({ from, target: secAlias, onclause: pj, inner });
             joins.push({ from: secAlias, target: tAlias, onclause: on, inner });
           } else {
@@ -490,11 +500,13 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
             joins.push({ from, target: secAlias.join(tAlias, on), onclause: pj, inner });
           }
         } else {
-          const on = rel.joinCondition(from, tAlias);
-          joins.push({ from, target: tAlias, onclause: crit.length ? and(on, ...crit) : on, inner });
+          const cond = rel.joinCondition(from, tAlias);
+          const on = crit.length ? and(cond, ...crit) : cond;
+          if (nestAt >= 0) nestInto(tAlias, on);
+          else joins.push({ from, target: tAlias, onclause: on, inner });
         }
         for (const o of relOrderBy(rel)) eagerOrder.push(adaptToFrom(o, target.table, tAlias));
-        const child = addEntity(target, tAlias, rel.key, childNode, !inner);
+        const child = addEntity(target, tAlias, rel.key, childNode, nestAt >= 0 || !inner);
         slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
         if (rel.uselist) {
           hasJoinedCollections = true;
