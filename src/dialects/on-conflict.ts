@@ -52,7 +52,7 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
       if (this.indexWhere) s += ` WHERE ${c.process(this.indexWhere, {})}`;
     }
     if (!this.set) return `${s} DO NOTHING`;
-    const sets = [...this.set].map(([col, v]) => `${c.quoteIdentifier(col.name)} = ${c.process(v, {})}`);
+    const sets = [...this.set].map(([col, v]) => `${c.quoteIdentifier(col.name)} = ${c.processDmlValue(v)}`);
     s += ` DO UPDATE SET ${sets.join(", ")}`;
     if (this.where) s += ` WHERE ${c.process(this.where, {})}`;
     return s;

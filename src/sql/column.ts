@@ -39,18 +39,25 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
     return this.name;
   }
   override get anonBindBase(): string {
-    return this._colKey;
+    // A proxy of an anonymous label has no stable name to build on (SQLAlchemy uses `param`).
+    const p = this.proxyOf;
+    return p?.kind === "label" && (p as { readonly anonymous?: boolean }).anonymous === true ? "param" : this._colKey;
   }
   /** The original column at the bottom of a chain of alias/subquery proxies. */
   get baseColumn(): ColumnElement<unknown, string> {
     let c: ColumnElement<unknown, string> = this;
-    while (c instanceof ColumnClause && c.proxyOf) c = c.proxyOf;
-    return c;
+    // An ORM attribute in the chain (a subquery of `select(User.id)`) stands for its column.
+    for (;;) {
+      const next: ColumnElement<unknown, string> | undefined = c instanceof ColumnClause ? c.proxyOf : columnOfAttribute(c);
+      if (next === undefined) return c;
+      c = next;
+    }
   }
-  /** Whether this column is (a proxy of) `other`. */
+  /** Whether this column is (a proxy of) `other`; an ORM attribute counts as its column. */
   sharesLineage(other: ColumnElement<unknown, string>): boolean {
     const base = this.baseColumn;
-    return other instanceof ColumnClause ? other.baseColumn === base : other === base;
+    const o = columnOfAttribute(other) ?? other;
+    return o instanceof ColumnClause ? o.baseColumn === base : o === base;
   }
   override describe(): string {
     const t = this.table?.describeName();
@@ -74,6 +81,13 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
     }
     k.push((this._keyCache ??= `col:${t ? t.keyId(k) : ""}.${this.name}:${this._type.cacheKey}`));
   }
+}
+
+/** The column an ORM attribute (`User.id`) stands for; undefined for anything else. */
+function columnOfAttribute(e: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+  if (e.kind !== "ormAttribute") return undefined;
+  const inner = (e as { readonly column?: unknown }).column;
+  return inner instanceof ColumnClause ? inner : undefined;
 }
 
 /** `column(name, type?)`: a lightweight column not bound to a schema table (SQLAlchemy's `column()`). */

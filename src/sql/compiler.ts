@@ -11,7 +11,7 @@
 import { ArgumentError, CompileError } from "../errors.js";
 import { CartesianProductWarning, warn } from "../warnings.js";
 import {
-  BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant,
+  andCriteria, BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant, Grouping,
   isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, type FunctionElement, TextClause, TupleType, UnaryExpression,
   type TextualLabelReference,
   type CollectionAggregate, type Extract, type IlikeOperand, type WithinGroup,
@@ -25,7 +25,7 @@ import { UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate
 import { BINARY_SQL } from "./operators.js";
 import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
 import { defaultDialect, registerDefaultCompiler, type Dialect } from "./dialect.js";
-import { typeFromJsValue } from "./types/index.js";
+import { Numeric, typeFromJsValue } from "./types/index.js";
 
 /** Options of `stmt.compile()` and of the engine's compile step. */
 export interface CompileOptions {
@@ -474,6 +474,22 @@ export class SQLCompiler {
     }
     return n;
   }
+  /** A label's rendered name: an anonymous label (`label()`) is numbered per base name, `myid_1`. */
+  labelName(l: Label<unknown, string>): string {
+    return l.anonymous ? this.anonName(l, l.name) : l.name;
+  }
+  /** The name a subquery column renders under: its export name, or the anonymous name its expression takes. */
+  exportedName(e: ExportedColumn): string {
+    const el = e.element;
+    if (el instanceof Label) return el.anonymous ? this.labelName(el) : e.name;
+    if (!isAnonymouslyNamed(el, true)) return e.name;
+    const { named, base } = anonymousBase(el);
+    return this.anonName(named, base);
+  }
+  /** A type's SQL in an expression (CAST); the display dialect uses SQLAlchemy's generic spellings, as its DDL does. */
+  protected typeSql(t: TypeEngine<unknown>): string {
+    return t.compileType(this.dialect.name === "default" ? { name: this.dialect.typeDialect, generic: true } : { name: this.dialect.typeDialect });
+  }
   protected fromName(f: FromClause): string {
     if (f instanceof Alias || isValues(f)) {
       if (f.name !== undefined) return f.name;
@@ -613,7 +629,9 @@ export class SQLCompiler {
     return c.which === "null" ? "NULL" : this.renderBoolean(c.which === "true");
   }
   visitColumn(c: ColumnClause<unknown, string>, kw: CompileKw): string {
-    const name = this.quoteIdentifier(c.name);
+    // A subquery's column exported from an anonymous label takes the label's statement-wide name.
+    const p = anonymousBehind(c);
+    const name = this.quoteIdentifier(p ? this.exportedName({ name: c.name, element: p }) : c.name);
     if (kw.unqualified || !c.table) return name;
     return `${this.qualifiedFromName(c.table)}.${name}`;
   }
@@ -666,7 +684,7 @@ export class SQLCompiler {
       case "bitwiseXor":
         return this.renderBitwiseXor(b, kw);
       case "truediv":
-        return b.modifiers.intDiv ? this.renderIntTruediv(left, right) : `${left} / ${right}`;
+        return this.renderTruediv(b, left, right);
       case "floordiv":
         return b.modifiers.intDiv ? this.renderIntFloordiv(left, right) : `FLOOR(${left} / ${right})`;
       case "custom":
@@ -712,8 +730,15 @@ export class SQLCompiler {
   protected renderIntFloordiv(left: string, right: string): string {
     return `${left} / ${right}`;
   }
-  protected renderIntTruediv(left: string, right: string): string {
-    return `${left} / CAST(${right} AS NUMERIC)`;
+  /**
+   * True division for every type pair, as SQLAlchemy 2.0's `visit_truediv_binary` on a dialect
+   * whose `/` floors integers: the divisor is CAST to its own type when numeric or float, else
+   * to NUMERIC (`a / CAST(b AS NUMERIC)`, `a / CAST(f AS FLOAT)`).
+   */
+  protected renderTruediv(b: BinaryExpression<unknown>, left: string, right: string): string {
+    const rt = b.right instanceof ColumnElement ? b.right.type : NULLTYPE;
+    const target = rt.affinity === "numeric" || rt.affinity === "float" ? rt : Numeric();
+    return `${left} / CAST(${right} AS ${this.typeSql(target)})`;
   }
   visitBooleanList(b: BooleanClauseList, kw: CompileKw): string {
     if (b.clauses.length === 0) return b.operator === "and" ? this.renderBoolean(true) : this.renderBoolean(false);
@@ -740,8 +765,8 @@ export class SQLCompiler {
     }
   }
   visitLabel(l: Label<unknown, string>, kw: CompileKw): string {
-    if (kw.withinColumnsClause) return `${this.process(l.element, { ...kw, withinColumnsClause: false })} AS ${this.quoteIdentifier(l.name)}`;
-    if (kw.orderByLabel === l) return this.quoteIdentifier(l.name);
+    if (kw.withinColumnsClause) return `${this.process(l.element, { ...kw, withinColumnsClause: false })} AS ${this.quoteIdentifier(this.labelName(l))}`;
+    if (kw.orderByLabel === l) return this.quoteIdentifier(this.labelName(l));
     return this.process(l.element, kw);
   }
   /**
@@ -757,16 +782,17 @@ export class SQLCompiler {
         `Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. Textual SQL expression '${r.name}' should be explicitly declared as text('${r.name}')`,
       );
     }
-    if (target instanceof Label) return this.quoteIdentifier(target.name);
+    if (target instanceof Label) return this.quoteIdentifier(this.labelName(target));
     return this.process(target, { ...kw, resolveLabel: undefined });
   }
   visitCast(c: Cast<unknown>, kw: CompileKw): string {
-    return `CAST(${this.process(c.element, kw)} AS ${c.type.compileType({ name: this.dialect.typeDialect })})`;
+    return `CAST(${this.process(c.element, kw)} AS ${this.typeSql(c.type)})`;
   }
   visitCase(c: Case<unknown>, kw: CompileKw): string {
     let s = "CASE ";
     if (c.value) s += `${this.process(c.value, kw)} `;
-    for (const [w, t] of c.whens) s += `WHEN ${this.process(w, kw)} THEN ${this.process(t, kw)} `;
+    // Each WHEN criterion is grouped as SQLAlchemy's Case does with `self_group()`: `WHEN (x = :x_1)`.
+    for (const [w, t] of c.whens) s += `WHEN ${this.process(groupedAsValue(w), kw)} THEN ${this.process(t, kw)} `;
     if (c.else_) s += `ELSE ${this.process(c.else_, kw)} `;
     return `${s}END`;
   }
@@ -868,7 +894,7 @@ export class SQLCompiler {
       if (cte.recursive) this.ctesRecursive = true;
       const sel = cte.element as SelectBase;
       const body = this.compileSubquerySelect(sel, false);
-      const colList = cte.recursive ? `(${sel.exportedColumns().map((c) => this.quoteIdentifier(c.name)).join(", ")})` : "";
+      const colList = cte.recursive ? `(${sel.exportedColumns().map((c) => this.quoteIdentifier(this.exportedName(c))).join(", ")})` : "";
       this.ctes.set(root, { cte, sql: `${name}${colList} AS \n(${body})` });
       this.ctesInProgress.delete(root);
     }
@@ -898,7 +924,7 @@ export class SQLCompiler {
   /**
    * The FROMs a SELECT renders after correlation (SQLAlchemy's `_get_display_froms`): explicit
    * `correlate()` / `correlateExcept()` look at every enclosing SELECT; auto-correlation only at
-   * the immediately enclosing one.
+   * the immediately enclosing one, and only when the SELECT has more than one FROM.
    */
   private displayFroms(s: Select): FromClause[] {
     let froms = s.resolveFroms();
@@ -919,7 +945,9 @@ export class SQLCompiler {
       } else if (s.correlateExceptTo !== undefined) {
         const except = new Set(s.correlateExceptTo);
         froms = froms.filter((f) => except.has(f) || !enclosing.includes(f));
-      } else {
+      } else if (froms.length > 1) {
+        // SQLAlchemy auto-correlates only a SELECT with more than one FROM: a lone FROM stays,
+        // so `(SELECT t.id FROM t)` inside a SELECT of t is uncorrelated.
         froms = froms.filter((f) => !immediate!.includes(f));
         if (froms.length === 0) {
           throw new CompileError(
@@ -958,13 +986,13 @@ export class SQLCompiler {
       text += rendered.join(", ");
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
       const where = s.whereCriteria;
-      if (where.length) text += ` \nWHERE ${this.process(where.length === 1 ? where[0] : new BooleanClauseList("and", where), {})}`;
+      if (where.length) text += ` \nWHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms(s, froms);
       const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
       if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
       if (s.havingCriteria.length) {
         const h = s.havingCriteria;
-        text += ` \nHAVING ${this.process(h.length === 1 ? h[0] : new BooleanClauseList("and", h), {})}`;
+        text += ` \nHAVING ${this.process(andCriteria(h), {})}`;
       }
       if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, resolveLabel, ...orderByLabelOf(o, labels) })).join(", ")}`;
       text += s.fetchClause ? this.fetchClause(s) : this.limitClause(s.limitClause, s.offsetClause);
@@ -991,11 +1019,17 @@ export class SQLCompiler {
     const col = c instanceof ColumnClause ? c : columnBehind(c);
     if (c instanceof Label) {
       // An explicit label is never renamed, even when another column took its name (1.4 allows duplicates).
-      key = label = exported?.name ?? c.name;
-      if (seen && !seen.has(c.name)) seen.set(c.name, c);
+      const name = c.anonymous ? this.labelName(c) : (exported?.name ?? c.name);
+      key = label = name;
+      if (seen && !seen.has(name)) seen.set(name, c);
     } else if (exported) {
+      // Inside a subquery or CTE a table column is always labelled (`mytable.myid AS myid`) and an
+      // anonymous expression takes its statement-wide name (SQLAlchemy's `_label_select_column`
+      // with `asfrom`); a table-less or literal column renders as given.
       key = exported.name;
-      if (!(col && col.name === exported.name) && !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
+      const anon = isAnonymouslyNamed(c, true) ? anonymousBase(c) : undefined;
+      if (anon) label = this.anonName(anon.named, anon.base);
+      else if (col ? col.table !== undefined || col.name !== exported.name : !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
     } else if (col) {
       key = c.key ?? col.key;
       // A table-less column renders as given, never labelled (SQLAlchemy's `_render_label_in_columns_clause`).
@@ -1009,10 +1043,7 @@ export class SQLCompiler {
       if (seen?.has(label)) key = label = this.anonName({}, `${label}_`);
       else seen?.set(label, c);
     } else {
-      // A CAST of a function takes the function's anonymous name (`CAST(count(x) AS …) AS count_1`),
-      // as does an ordered-set aggregate (`percentile_cont(…) WITHIN GROUP (…) AS percentile_cont_1`).
-      const named = (c instanceof Cast || c.kind === "withinGroup") && isFunctionElement((c as Cast<unknown>).element) ? (c as Cast<unknown>).element : c;
-      const base = isFunctionElement(named) ? named.name.split(".").pop()! : "anon";
+      const { named, base } = anonymousBase(c);
       label = this.anonName(named, base);
       // The same anonymous expression repeated: `count(*) AS count_1, count(*) AS count__1`.
       if (seen?.get(label) === named) label = this.anonName({}, `${base}_`);
@@ -1097,7 +1128,7 @@ export class SQLCompiler {
       const limited = isSel && (s.limitClause !== undefined || s.offsetClause !== undefined || s.fetchClause !== undefined);
       const needsParens = (isSel && (s.orderByClauses.length > 0 || limited)) || s instanceof CompoundSelect;
       const before = this.resultColumns.length;
-      const sub = this.process(s, { ...kw, inCompound: i > 0 || !toplevel || kw.asSubquery === true, ...(i === 0 && kw.asSubquery ? { exported: kw.exported } : {}) });
+      const sub = this.process(s, { ...kw, inCompound: i > 0 || !toplevel || kw.asSubquery === true, exported: i === 0 && kw.asSubquery ? kw.exported : undefined });
       if (i > 0) this.resultColumns.length = before;
       return needsParens ? this.parenthesizeCompoundMember(sub) : sub;
     });
@@ -1208,13 +1239,21 @@ export class SQLCompiler {
   private insertValue(c: ColumnClause<unknown, string>, row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, given: boolean): string {
     if (given) {
       const v = row?.get(c);
-      if (v) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
+      if (v) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
       return this.visitBindParam(new BindParameter(c.key, undefined, c.type, { required: true }), {}, c instanceof ColumnImpl ? { column: c } : {});
     }
     const col = c as ColumnImpl;
-    if (col.default instanceof ColumnElement) return this.process(col.default, {});
+    if (col.default instanceof ColumnElement) return this.processDmlValue(col.default);
     if (col.sequence && col.default === undefined) return this.sequenceNextValue(col.sequence.name);
     return this.visitBindParam(new BindParameter(col.key, undefined, col.type, { required: false }), {}, { column: col, source: "default" });
+  }
+  /**
+   * A SET or VALUES expression, grouped as SQLAlchemy's crud does with `value.self_group()`: an
+   * operator expression is parenthesised on its own (`SET x=(mytable.x + :x_1)`), a column,
+   * function or subquery is not.
+   */
+  processDmlValue(v: ClauseElement): string {
+    return this.process(groupedAsValue(v), {});
   }
   protected sequenceNextValue(name: string): string {
     return `nextval('${name.replace(/'/g, "''")}')`;
@@ -1246,18 +1285,18 @@ export class SQLCompiler {
     try {
       const setParts = order.map((c) => {
         const v = set.get(c)!;
-        const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.process(v, {});
+        const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
         return `${this.quoteIdentifier(c.name)}=${rendered}`;
       });
       for (const c of onupdate) {
         const rendered = c.onupdate instanceof ColumnElement
-          ? this.process(c.onupdate, {})
+          ? this.processDmlValue(c.onupdate)
           : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
         setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
       }
       let text = `UPDATE ${this.dmlTableName(table)} SET ${setParts.join(", ")}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
-      if (u.whereCriteria.length) text += ` WHERE ${this.process(u.whereCriteria.length === 1 ? u.whereCriteria[0] : new BooleanClauseList("and", u.whereCriteria), {})}`;
+      if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
       text += this.returningClause(u);
       return text;
     } finally {
@@ -1275,7 +1314,7 @@ export class SQLCompiler {
     try {
       let text = `DELETE FROM ${this.dmlTableName(d.table)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
-      if (d.whereCriteria.length) text += ` WHERE ${this.process(d.whereCriteria.length === 1 ? d.whereCriteria[0] : new BooleanClauseList("and", d.whereCriteria), {})}`;
+      if (d.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(d.whereCriteria), {})}`;
       text += this.returningClause(d);
       return text;
     } finally {
@@ -1311,8 +1350,11 @@ export class SQLCompiler {
       let text = this.process(c instanceof Label ? c.element : c, {});
       let key: string;
       let label: string | undefined;
-      if (c instanceof Label) key = label = c.name;
-      else if (c instanceof ColumnClause) key = c.key;
+      // An ORM attribute returns as its column; a literal column (`*`) renders as written.
+      const col = c instanceof ColumnClause ? c : columnBehind(c);
+      if (c instanceof Label) key = label = this.labelName(c);
+      else if (col) key = c.key ?? col.key;
+      else if (c instanceof LiteralColumn) key = c.text;
       else {
         label = this.anonName(c, isFunctionElement(c) ? c.name : "anon");
         key = label;
@@ -1320,7 +1362,7 @@ export class SQLCompiler {
       const wrapped = this.isDisplay ? undefined : c.type.columnExpression(this.dialect.typeDialect, text);
       if (wrapped !== undefined) {
         text = wrapped;
-        if (!label && !(c instanceof Label)) label = c instanceof ColumnClause ? c.name : key;
+        if (!label && !(c instanceof Label)) label = col ? col.name : key;
       }
       this.resultColumns.push({ key, type: c.type, element: c });
       return label ? `${text} AS ${this.quoteIdentifier(label)}` : text;
@@ -1343,6 +1385,45 @@ function anonBindBase(key: string): string {
  * What `orderBy("name")` names in a SELECT (SQLAlchemy's `_label_resolve_dict`): a label of the
  * SELECT list, else a column of its FROMs with that key.
  */
+/** SQLAlchemy's `self_group(against=None)`: binary and unary operators, and AND/OR of several criteria, group. */
+function groupedAsValue(v: ClauseElement): ClauseElement {
+  if (v instanceof BinaryExpression) return v.operator === "regexpReplace" ? v : new Grouping(v);
+  if (v instanceof UnaryExpression) return v.operator !== undefined ? new Grouping(v) : v;
+  if (v instanceof BooleanClauseList) return v.clauses.length > 1 ? new Grouping(v) : v;
+  return v;
+}
+
+/**
+ * The anonymously named expression (an anonymous label, a function, `x + 1`) a subquery/CTE/alias
+ * column stands for through aliases, if any: that column renders under the expression's name.
+ */
+function anonymousBehind(c: ColumnClause<unknown, string>): ColumnElement<unknown, string> | undefined {
+  let p = c.proxyOf;
+  while (p instanceof ColumnClause && p.name === c.name) p = p.proxyOf;
+  if (p === undefined || p instanceof ColumnClause) return undefined;
+  return (p instanceof Label && p.anonymous) || isAnonymouslyNamed(p, true) ? p : undefined;
+}
+
+/**
+ * Whether a SELECT-list element without a label takes an anonymous name (`count_1`, `anon_1`).
+ * Inside a subquery (`asFrom`) a unary operator around a column does too (`DISTINCT t.x AS anon_1`).
+ */
+function isAnonymouslyNamed(c: ColumnElement<unknown, string>, asFrom = false): boolean {
+  if (c instanceof Label || c instanceof ColumnClause || columnBehind(c) !== undefined) return false;
+  if (c instanceof LiteralColumn || c.kind === "star" || (!asFrom && wrappedNamedColumn(c) !== undefined)) return false;
+  return !((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined);
+}
+
+/**
+ * The element an anonymous name belongs to and its base: a CAST of a function takes the
+ * function's name (`CAST(count(x) AS …) AS count_1`), as does an ordered-set aggregate
+ * (`percentile_cont(…) WITHIN GROUP (…) AS percentile_cont_1`).
+ */
+function anonymousBase(c: ColumnElement<unknown, string>): { readonly named: ColumnElement<unknown, string>; readonly base: string } {
+  const named = (c instanceof Cast || c.kind === "withinGroup") && isFunctionElement((c as Cast<unknown>).element) ? (c as Cast<unknown>).element : c;
+  return { named, base: isFunctionElement(named) ? named.name.split(".").pop()! : "anon" };
+}
+
 function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string): ColumnElement<unknown, string> | undefined {
   const label = s.selectedColumns.find((c) => c instanceof Label && c.name === name);
   if (label) return label;
@@ -1362,7 +1443,8 @@ function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string
  */
 function wrappedNamedColumn(c: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
   if (!(c instanceof UnaryExpression) || c.modifier !== undefined) return undefined;
-  if (c.operator !== "not" && c.operator !== "neg" && c.operator !== "bitwiseNot") return undefined;
+  // `x.distinct()` too renders unlabelled at top level (SQLAlchemy's `_wraps_unnamed_column`).
+  if (c.operator !== "not" && c.operator !== "neg" && c.operator !== "bitwiseNot" && c.operator !== "distinct") return undefined;
   return c.element instanceof ColumnClause ? c.element : undefined;
 }
 
@@ -1400,16 +1482,17 @@ registerCompileImpl((e, opts) => (opts.dialect ?? defaultDialect).createCompiler
 
 /**
  * Per result column, the objects that address it by identity (`row._mapping.get(users.c.id)`,
- * SQLAlchemy's result-map targets): the table column it selects, directly or through an ORM
- * attribute (the result layer looks an attribute up by its `.column`). Only a table's columns
- * are the same objects in every statement that shares this compiled form's cache key; an
- * alias's columns, labels and other expressions of a later, equal statement are new objects,
- * so they are addressed by key or position instead.
+ * SQLAlchemy's result-map targets): the column it selects, directly or through an ORM attribute
+ * (the result layer looks an attribute up by its `.column`), an alias's or subquery's column
+ * (`ua.c.id`), and a label object. A table's columns are the same objects in every statement
+ * that shares this compiled form's cache key; an alias's columns and labels are those of the
+ * statement compiled, so an equal statement built again with new objects addresses them by key.
  */
 export function resultTargets(c: Compiled): (readonly object[])[] {
   return c.resultColumns.map(({ element }) => {
+    if (element instanceof Label) return [element];
     const col = element instanceof ColumnClause ? element : columnBehind(element);
-    return col !== undefined && col.table instanceof TableClause ? [col] : [];
+    return col !== undefined && col.table !== undefined ? [col] : [];
   });
 }
 

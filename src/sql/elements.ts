@@ -486,9 +486,15 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   }
 
   // ---- modifiers ------------------------------------------------------------------------------
-  /** `AS name` in a SELECT list; the row key becomes `name`. */
-  label<L extends string>(name: L): Label<T, L> {
-    return new Label(name, this);
+  /**
+   * `AS name` in a SELECT list; the row key becomes `name`. Without a name (or with `null`) the
+   * label is anonymous, as SQLAlchemy's `label(None)`: the compiler names it `<column>_N`
+   * (`myid_1`), `<function>_N` (`count_1`) or `anon_N`, unique within the statement.
+   */
+  label<L extends string>(name: L): Label<T, L>;
+  label(name?: null): Label<T, string>;
+  label(name?: string | null): Label<T, string> {
+    return new Label(name ?? null, this);
   }
   /** `expr COLLATE name`; the collation is quoted as an identifier when needed. */
   collate(collation: string): BinaryExpression<T> {
@@ -1218,6 +1224,13 @@ function conjunction(op: "and" | "or", clauses: readonly ClauseElement[]): Colum
   if (kept.length === 1 && kept[0] instanceof ColumnElement) return kept[0] as ColumnElement<boolean>;
   return new BooleanClauseList(op, kept);
 }
+/**
+ * The AND of a statement's accumulated WHERE/HAVING criteria, as SQLAlchemy joins them with
+ * `and_()`: a `true_()` among other criteria is dropped, a `false_()` wins. @internal
+ */
+export function andCriteria(clauses: readonly ClauseElement[]): ClauseElement {
+  return clauses.length === 1 ? clauses[0] : conjunction("and", clauses);
+}
 /** `not(x)`: negation; comparisons flip their operator (`=` → `!=`), others render `NOT x`. */
 export function not<const C extends Condition>(clause: CheckedCondition<C>): ColumnElement<boolean> {
   const c = whereClause(clause, "not");
@@ -1334,8 +1347,14 @@ export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => 
 /** `expr AS name`. */
 export class Label<T = unknown, K extends string = string> extends ColumnElement<T, K> {
   readonly kind = "label";
-  constructor(readonly name: K, readonly element: ColumnElement<unknown, string>) {
+  /** The label's name; for an anonymous label, the base the compiler numbers (`myid` gives `myid_1`). */
+  readonly name: K;
+  /** True for `label()` / `label(null)`: the compiler picks a name unique within the statement. */
+  readonly anonymous: boolean;
+  constructor(name: K | null, readonly element: ColumnElement<unknown, string>, anonBase?: string) {
     super();
+    this.anonymous = name === null;
+    this.name = name ?? ((anonBase ?? anonLabelBase(element)) as K);
   }
   get type(): TypeEngine<unknown> {
     return this.element.type;
@@ -1346,15 +1365,22 @@ export class Label<T = unknown, K extends string = string> extends ColumnElement
   /** A label used as an operand groups its element: `(f - f).label("x").sub(f)` is `(f - f) - f`. */
   override selfGroup(against?: OperatorName): ClauseElement {
     const inner = this.element.selfGroup(against);
-    return inner === this.element ? this : new Label(this.name, inner as ColumnElement<unknown, string>);
+    return inner === this.element ? this : new Label(this.anonymous ? null : this.name, inner as ColumnElement<unknown, string>, this.name);
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitLabel(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("lbl", this.name);
+    k.push(this.anonymous ? "anonlbl" : "lbl", this.name);
     this.element._key(k);
   }
+}
+
+/** The base of an anonymous label's name: the element's name (SQLAlchemy's `getattr(element, "name", "anon")`). */
+function anonLabelBase(element: ColumnElement<unknown, string>): string {
+  if (element instanceof Label) return element.name;
+  if (element.kind === "column" || isFunctionElement(element)) return (element as unknown as { name: string }).name;
+  return "anon";
 }
 
 /** `CAST(expr AS type)`. */
@@ -1442,7 +1468,9 @@ export function case_<T>(...args: unknown[]): Case<T> {
   if (pairs.length === 0) throw new ArgumentError("case() needs at least one WHEN clause");
   const value = opts.value;
   const conv = pairs.map(([w, t]) => {
-    const cond = value ? coerceOperand(value, w) : whereClause(w, "case");
+    // A WHEN value is an anonymous literal (`:param_1`), as SQLAlchemy coerces it without the
+    // compared expression; it keeps that expression's type for bind processing.
+    const cond = value ? coerceExpression(w, value.type === NULLTYPE ? undefined : value.type) : whereClause(w, "case");
     return [cond, coerceExpression(t)] as const;
   });
   const elseE = opts.else_ === undefined ? undefined : coerceExpression(opts.else_);

@@ -114,7 +114,9 @@ export abstract class FromClause<C extends ColumnMap = ColumnMap> extends Clause
   }
   /** The column of this FROM corresponding to `col` (same lineage), if any. */
   correspondingColumn(col: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
-    for (const mine of this.columnList) if (mine === col || (col instanceof ColumnClause && mine.sharesLineage(col))) return mine;
+    // An ORM attribute corresponds like its column.
+    const lineaged = col instanceof ColumnClause || col.kind === "ormAttribute";
+    for (const mine of this.columnList) if (mine === col || (lineaged && mine.sharesLineage(col))) return mine;
     return undefined;
   }
 }
@@ -899,16 +901,25 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     return this.join(target, onclause, { isOuter: true, full: opts.full ?? false });
   }
   /** `FROM from JOIN target` with an explicit left side (SQLAlchemy's `join_from()`). */
-  joinFrom(from: FromClause, target: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): this {
+  joinFrom(from: FromClause | FromClauseProvider, target: FromClause | FromClauseProvider, onclause?: Condition | RelationshipJoinTarget, opts: { isOuter?: boolean; full?: boolean } = {}): this {
     const f = coerceFrom(from, "joinFrom()");
+    const isOuter = opts.isOuter ?? false;
+    const full = opts.full ?? false;
+    if (isRelationshipTarget(onclause)) {
+      // joinFrom(A, B, A.bs): the relationship's ON clause re-targeted to `target`, as join() does.
+      const steps = onclause._joinTargets(target);
+      return this.gen((s) => {
+        s.setupJoins = [...this.setupJoins, ...steps.map((st, i) => ({ target: st.target, onclause: st.onclause, from: i === 0 ? f : undefined, isOuter, full }))];
+      });
+    }
     const t = coerceFrom(target, "joinFrom()");
     const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "joinFrom");
     return this.gen((s) => {
-      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: f, isOuter: opts.isOuter ?? false, full: opts.full ?? false }];
+      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: f, isOuter, full }];
     });
   }
   /** `LEFT OUTER JOIN` with an explicit left side. */
-  outerjoinFrom(from: FromClause, target: FromClause, onclause?: Condition): this {
+  outerjoinFrom(from: FromClause | FromClauseProvider, target: FromClause | FromClauseProvider, onclause?: Condition | RelationshipJoinTarget): this {
     return this.joinFrom(from, target, onclause, { isOuter: true });
   }
   /** Add GROUP BY expressions; a string names a SELECT-list label or a FROM column, as in {@link GenerativeSelect.orderBy}. */
@@ -936,15 +947,17 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     return this.forUpdate(opts);
   }
   /** Correlate exactly these FROMs to an enclosing SELECT (none when called without args). */
-  correlate(...froms: FromClause[]): this {
+  correlate(...froms: (FromClause | FromClauseProvider)[]): this {
+    const fs = froms.map((f) => coerceFrom(f, "correlate()"));
     return this.gen((s) => {
-      s.correlateTo = froms;
+      s.correlateTo = fs;
     });
   }
-  /** Auto-correlate every enclosing FROM except these. */
-  correlateExcept(...froms: FromClause[]): this {
+  /** Auto-correlate every enclosing FROM except these (tables, aliases or ORM entities). */
+  correlateExcept(...froms: (FromClause | FromClauseProvider)[]): this {
+    const fs = froms.map((f) => coerceFrom(f, "correlateExcept()"));
     return this.gen((s) => {
-      s.correlateExceptTo = froms;
+      s.correlateExceptTo = fs;
     });
   }
   /**
@@ -1434,11 +1447,11 @@ export class Exists extends UnaryExpression<boolean> {
     return new Exists(this.inner("selectFrom").selectFrom(...froms));
   }
   /** Correlate the inner SELECT to these enclosing FROMs; see {@link Select.correlate}. */
-  correlate(...froms: FromClause[]): Exists {
+  correlate(...froms: (FromClause | FromClauseProvider)[]): Exists {
     return new Exists(this.inner("correlate").correlate(...froms));
   }
   /** Correlate the inner SELECT to every enclosing FROM but these; see {@link Select.correlateExcept}. */
-  correlateExcept(...froms: FromClause[]): Exists {
+  correlateExcept(...froms: (FromClause | FromClauseProvider)[]): Exists {
     return new Exists(this.inner("correlateExcept").correlateExcept(...froms));
   }
   /** `SELECT EXISTS (…) AS anon_1` (SQLAlchemy's `Exists.select()`). */

@@ -170,12 +170,15 @@ describe.each(dialectTargets())("duplicate column names on $name", (target) => {
     const rows = (await run(byParent())).all();
     expect(() => rows[0]._mapping.get(children.c.parentId)).toThrow(ArgumentError);
     expect(() => rows[0]._mapping.get(children.c.parentId)).toThrow(/parent_id/);
-    // An alias's columns are new objects in every equal statement: addressed by key only.
+    // An alias's columns and labels address their column, as SQLAlchemy's result map targets.
     const pa = parents.alias("pa");
     const aliased = (await run(select(pa.c.id, p.id).where(pa.c.id.eq(p.id)).orderBy(p.id))).all();
     expect(aliased.map((r) => [...r])).toEqual([[1, 1], [2, 2]]);
-    expect(() => aliased[0]._mapping.get(pa.c.id)).toThrow(ArgumentError);
+    expect(aliased.map((r) => r._mapping.get(pa.c.id))).toEqual([1, 2]);
     expect(aliased.map((r) => [loose(r).get("id"), loose(r).get("id_1"), r._mapping.get(p.id)])).toEqual([[1, 1, 1], [2, 2, 2]]);
+    const lbl = p.id.label("pid");
+    const labelled = (await run(select(lbl).orderBy(p.id))).all();
+    expect(labelled.map((r) => r._mapping.get(lbl))).toEqual([1, 2]);
   });
 });
 

@@ -133,7 +133,8 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
   protected override limitClause(limit: ColumnElement<unknown, string> | undefined, offset: ColumnElement<unknown, string> | undefined): string {
     let s = "";
     if (limit) s += `\n LIMIT ${this.process(limit, {})}`;
-    if (offset) s += `${limit ? "" : "\n"} OFFSET ${this.process(offset, {})}`;
+    // A lone OFFSET renders `LIMIT ALL OFFSET n`, as SQLAlchemy's PostgreSQL compiler does.
+    if (offset) s += `${limit ? "" : "\n LIMIT ALL"} OFFSET ${this.process(offset, {})}`;
     return s;
   }
   protected override fetchClause(s: GenerativeSelect): string {

@@ -42,8 +42,8 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
   override renderBoolean(v: boolean): string {
     return v ? "1" : "0";
   }
-  /** SQLite divides integers as integers; adding 0.0 makes it true division (SQLAlchemy 2.0). */
-  protected override renderIntTruediv(left: string, right: string): string {
+  /** SQLite divides integers as integers; adding 0.0 makes any division true division (SQLAlchemy 2.0). */
+  protected override renderTruediv(_b: BinaryExpression<unknown>, left: string, right: string): string {
     return `${left} / (${right} + 0.0)`;
   }
   /**

@@ -62,8 +62,8 @@ describe.each(dialectTargets())("eager joins around GROUP BY / DISTINCT / LIMIT 
     db.counting.reset();
     const rows = (await s.execute(stmt)).all();
     expect(db.counting.statements.map(fold)).toEqual([
-      `SELECT anon_1.id, anon_1.user_id, anon_1.description, anon_1.count, ${U}_1.id AS id_1, ${U}_1.name, ${U}_1.fullname, ${displayAt(1)} ` +
-        `FROM (SELECT ${O}.id, ${O}.user_id, ${O}.description, count(${I}.id) AS count FROM ${O} JOIN ${I} ON ${O}.id = ${I}.order_id ` +
+      `SELECT anon_1.id, anon_1.user_id, anon_1.description, anon_1.count_1, ${U}_1.id AS id_1, ${U}_1.name, ${U}_1.fullname, ${displayAt(1)} ` +
+        `FROM (SELECT ${O}.id AS id, ${O}.user_id AS user_id, ${O}.description AS description, count(${I}.id) AS count_1 FROM ${O} JOIN ${I} ON ${O}.id = ${I}.order_id ` +
         `GROUP BY ${O}.id ORDER BY ${O}.id) AS anon_1 LEFT OUTER JOIN ${U} AS ${U}_1 ON ${U}_1.id = anon_1.user_id ORDER BY anon_1.id`,
     ]);
     expect(rows.map((r) => [(r[0] as InstanceType<typeof Order>).id, Number(r[1]), (r[0] as InstanceType<typeof Order>).user.name])).toEqual([
@@ -80,7 +80,7 @@ describe.each(dialectTargets())("eager joins around GROUP BY / DISTINCT / LIMIT 
     const orders = (await s.scalars(select(Order).distinct().options(joinedload(Order.user)))).all();
     expect(fold(db.counting.statements[0])).toBe(
       `SELECT anon_1.id, anon_1.user_id, anon_1.description, ${U}_1.id AS id_1, ${U}_1.name, ${U}_1.fullname, ${displayAt(1)} ` +
-        `FROM (SELECT DISTINCT ${O}.id, ${O}.user_id, ${O}.description FROM ${O}) AS anon_1 LEFT OUTER JOIN ${U} AS ${U}_1 ON ${U}_1.id = anon_1.user_id`,
+        `FROM (SELECT DISTINCT ${O}.id AS id, ${O}.user_id AS user_id, ${O}.description AS description FROM ${O}) AS anon_1 LEFT OUTER JOIN ${U} AS ${U}_1 ON ${U}_1.id = anon_1.user_id`,
     );
     expect(orders.map((o) => [o.id, o.user.name]).sort()).toEqual([[1, "jack"], [2, "fred"], [3, "jack"]]);
   });

@@ -158,7 +158,7 @@ describe.each(dialectTargets())("relationship criteria, ofType() in loader optio
     db.counting.reset();
     const limited = (await session().scalars(select(User).orderBy(User.id).limit(1).options(joinedload(User.addresses.and(Address.email.like("%@x")))))).unique().all();
     expect(selects()).toEqual([
-      `SELECT anon_1.id, anon_1.name, ${EA}.id AS id_1, ${EA}.email_address, ${EA}.user_id FROM (SELECT ${U}.id, ${U}.name FROM ${U} ORDER BY ${U}.id LIMIT ${ph(1)}) AS anon_1 LEFT OUTER JOIN ${A} AS ${EA} ON anon_1.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(2)} ORDER BY anon_1.id, ${EA}.id`,
+      `SELECT anon_1.id, anon_1.name, ${EA}.id AS id_1, ${EA}.email_address, ${EA}.user_id FROM (SELECT ${U}.id AS id, ${U}.name AS name FROM ${U} ORDER BY ${U}.id LIMIT ${ph(1)}) AS anon_1 LEFT OUTER JOIN ${A} AS ${EA} ON anon_1.id = ${EA}.user_id AND ${EA}.email_address LIKE ${ph(2)} ORDER BY anon_1.id, ${EA}.id`,
     ]);
     expect(limited.map((u) => [u.name, emails(u)])).toEqual([["sandy", ["s1@x", "s3@x"]]]);
   });

@@ -196,27 +196,27 @@ describe("aliased(User, subquery)", () => {
     const sq = select(User).where(User.id.gt(5)).subquery();
     assertCompile(
       select(aliased(User, sq)),
-      "SELECT anon_1.id, anon_1.name FROM (SELECT users.id, users.name FROM users WHERE users.id > :id_1) AS anon_1",
+      "SELECT anon_1.id, anon_1.name FROM (SELECT users.id AS id, users.name AS name FROM users WHERE users.id > :id_1) AS anon_1",
       { params: { id_1: 5 } },
     );
     const named = select(User).where(User.id.gt(5)).subquery("sq");
     const u = aliased(User, named);
     assertCompile(
       select(u).where(u.name.eq("x")).orderBy(u.id),
-      "SELECT sq.id, sq.name FROM (SELECT users.id, users.name FROM users WHERE users.id > :id_1) AS sq WHERE sq.name = :name_1 ORDER BY sq.id",
+      "SELECT sq.id, sq.name FROM (SELECT users.id AS id, users.name AS name FROM users WHERE users.id > :id_1) AS sq WHERE sq.name = :name_1 ORDER BY sq.id",
       { params: { id_1: 5, name_1: "x" } },
     );
   });
 
   it("a name given with the subquery names the entity, not the subquery", () => {
     const u = aliased(User, select(User.id, User.name).subquery(), "u2");
-    assertCompile(select(u.name), "SELECT anon_1.name FROM (SELECT users.id, users.name FROM users) AS anon_1");
+    assertCompile(select(u.name), "SELECT anon_1.name FROM (SELECT users.id AS id, users.name AS name FROM users) AS anon_1");
     expect(planOrmSelect(select(u)).slots.map((x) => x.name)).toEqual(["u2"]);
   });
 
   it("attributes exist only for columns the subquery exports", () => {
     const u = aliased(User, select(User.id).subquery("only_id"));
-    assertCompile(select(u), "SELECT only_id.id FROM (SELECT users.id FROM users) AS only_id");
+    assertCompile(select(u), "SELECT only_id.id FROM (SELECT users.id AS id FROM users) AS only_id");
     expect(() => u.attribute("name")).toThrow(ArgumentError);
   });
 
@@ -224,7 +224,7 @@ describe("aliased(User, subquery)", () => {
     const u = aliased(User, select(User).where(User.name.eq("ed")).subquery("eds"));
     assertCompile(
       select(u.name, Address.email_address).join(u.addresses),
-      "SELECT eds.name, addresses.email_address FROM (SELECT users.id, users.name FROM users WHERE users.name = :name_1) AS eds JOIN addresses ON eds.id = addresses.user_id",
+      "SELECT eds.name, addresses.email_address FROM (SELECT users.id AS id, users.name AS name FROM users WHERE users.name = :name_1) AS eds JOIN addresses ON eds.id = addresses.user_id",
     );
   });
 
@@ -243,7 +243,7 @@ describe("ExtraColsTest: the ORM plan of joined eager loads", () => {
   it("LIMIT/DISTINCT wrap the parent SELECT in a subquery the eager join attaches to", () => {
     expect(ormSql(select(User).options(joinedload(User.addresses)).limit(10).distinct())).toBe(
       "SELECT anon_1.id, anon_1.name, addresses_1.id AS id_1, addresses_1.user_id, addresses_1.email_address FROM " +
-        "(SELECT DISTINCT users.id, users.name FROM users LIMIT :param_1) AS anon_1 LEFT OUTER JOIN addresses AS addresses_1 ON anon_1.id = addresses_1.user_id",
+        "(SELECT DISTINCT users.id AS id, users.name AS name FROM users LIMIT :param_1) AS anon_1 LEFT OUTER JOIN addresses AS addresses_1 ON anon_1.id = addresses_1.user_id",
     );
   });
 

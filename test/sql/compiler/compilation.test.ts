@@ -120,7 +120,7 @@ describe("identifier quoting", () => {
     assertCompile(select(user.alias("Order").c.id), 'SELECT "Order".id FROM "user" AS "Order"');
     assertCompile(select(user.alias().c.id), 'SELECT user_1.id FROM "user" AS user_1');
     const sq = select(user.c.order).subquery("group");
-    assertCompile(select(sq.c.order), 'SELECT "group"."order" FROM (SELECT "user"."order" FROM "user") AS "group"');
+    assertCompile(select(sq.c.order), 'SELECT "group"."order" FROM (SELECT "user"."order" AS "order" FROM "user") AS "group"');
   });
 
   it("in DML on each dialect", () => {

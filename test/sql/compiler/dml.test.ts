@@ -27,7 +27,7 @@ describe("INSERT", () => {
   });
 
   it("SQL expressions as values", () => {
-    assertCompile(insert(mytable).values({ myid: func.lala(), name: t.description.concat("x") }), "INSERT INTO mytable (myid, name) VALUES (lala(), mytable.description || :description_1)");
+    assertCompile(insert(mytable).values({ myid: func.lala(), name: t.description.concat("x") }), "INSERT INTO mytable (myid, name) VALUES (lala(), (mytable.description || :description_1))");
     assertCompile(insert(mytable).values({ myid: select(func.max(t.myid)).scalarSubquery() }), "INSERT INTO mytable (myid) VALUES ((SELECT max(mytable.myid) AS max_1 FROM mytable))");
   });
 
@@ -70,7 +70,7 @@ describe("UPDATE", () => {
   });
 
   it("expressions in SET; SET in table column order", () => {
-    assertCompile(update(mytable).values({ name: t.name.concat("x"), myid: t.myid.add(1) }), "UPDATE mytable SET myid=mytable.myid + :myid_1, name=mytable.name || :name_1");
+    assertCompile(update(mytable).values({ name: t.name.concat("x"), myid: t.myid.add(1) }), "UPDATE mytable SET myid=(mytable.myid + :myid_1), name=(mytable.name || :name_1)");
   });
 
   it("orderedValues keeps the given order", () => {
@@ -128,7 +128,7 @@ describe("upsert (ON CONFLICT)", () => {
 
   it("DO UPDATE with excluded", () => {
     assertCompile(pi.onConflictDoUpdate({ indexElements: [u.id], set: { name: pi.excluded.name } }), "INSERT INTO users (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", { dialect: "postgresql" });
-    assertCompile(si.onConflictDoUpdate({ indexElements: ["id"], set: { name: si.excluded.name.concat("!") } }), "INSERT INTO users (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name || ?", { dialect: "sqlite", positional: [1, "x", "!"] });
+    assertCompile(si.onConflictDoUpdate({ indexElements: ["id"], set: { name: si.excluded.name.concat("!") } }), "INSERT INTO users (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = (excluded.name || ?)", { dialect: "sqlite", positional: [1, "x", "!"] });
     assertCompile(pi.onConflictDoUpdate({ indexElements: [u.id], set: { name: pi.excluded.name } }), "INSERT INTO users (id, name) VALUES (:id, :name) ON CONFLICT (id) DO UPDATE SET name = excluded.name");
   });
 

@@ -119,15 +119,15 @@ describe("subqueries, CTEs and the other label styles keep their naming", () => 
   it("a subquery exports name, name_1 and its outer SELECT names them so", () => {
     const sq = select(foo.c.id, fooBar.c.id).subquery();
     expect(Object.keys(sq.c)).toEqual(["id", "id_1"]);
-    assertCompile(select(sq), "SELECT anon_1.id, anon_1.id_1 FROM (SELECT foo.id, foo_bar.id AS id_1 FROM foo, foo_bar) AS anon_1");
+    assertCompile(select(sq), "SELECT anon_1.id, anon_1.id_1 FROM (SELECT foo.id AS id, foo_bar.id AS id_1 FROM foo, foo_bar) AS anon_1");
     const cte = select(t.myid, t.myid).cte("c");
-    assertCompile(select(cte), "WITH c AS (SELECT mytable.myid, mytable.myid AS myid_1 FROM mytable) SELECT c.myid, c.myid_1 FROM c");
+    assertCompile(select(cte), "WITH c AS (SELECT mytable.myid AS myid, mytable.myid AS myid_1 FROM mytable) SELECT c.myid, c.myid_1 FROM c");
   });
 
   it("a subquery's outer SELECT of two same-named proxies disambiguates them", () => {
     const s1 = select(foo.c.id).subquery("s1");
     const s2 = select(fooBar.c.id).subquery("s2");
-    assertCompile(select(s1.c.id, s2.c.id), "SELECT s1.id, s2.id AS id_1 FROM (SELECT foo.id FROM foo) AS s1, (SELECT foo_bar.id FROM foo_bar) AS s2");
+    assertCompile(select(s1.c.id, s2.c.id), "SELECT s1.id, s2.id AS id_1 FROM (SELECT foo.id AS id FROM foo) AS s1, (SELECT foo_bar.id AS id FROM foo_bar) AS s2");
   });
 
   it("LABEL_STYLE_NONE adds no labels at all", () => {

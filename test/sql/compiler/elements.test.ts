@@ -82,7 +82,7 @@ describe("case", () => {
   it("searched CASE with else", () => {
     assertCompile(
       select(case_([[t.myid.eq(1), "one"], [t.myid.eq(2), "two"]], { else_: "other" })),
-      "SELECT CASE WHEN mytable.myid = :myid_1 THEN :param_1 WHEN mytable.myid = :myid_2 THEN :param_2 ELSE :param_3 END AS anon_1 FROM mytable",
+      "SELECT CASE WHEN (mytable.myid = :myid_1) THEN :param_1 WHEN (mytable.myid = :myid_2) THEN :param_2 ELSE :param_3 END AS anon_1 FROM mytable",
       { params: { myid_1: 1, param_1: "one", myid_2: 2, param_2: "two", param_3: "other" } },
     );
   });
@@ -90,13 +90,13 @@ describe("case", () => {
   it("simple CASE with value", () => {
     assertCompile(
       case_([[1, "one"], [2, "two"]], { value: t.myid }),
-      "CASE mytable.myid WHEN :myid_1 THEN :param_1 WHEN :myid_2 THEN :param_2 END",
-      { params: { myid_1: 1, param_1: "one", myid_2: 2, param_2: "two" } },
+      "CASE mytable.myid WHEN :param_1 THEN :param_2 WHEN :param_3 THEN :param_4 END",
+      { params: { param_1: 1, param_2: "one", param_3: 2, param_4: "two" } },
     );
   });
 
   it("results may be columns and literal columns", () => {
-    assertCompile(case_([[t.myid.gt(5), t.name]], { else_: literalColumn("'x'") }), "CASE WHEN mytable.myid > :myid_1 THEN mytable.name ELSE 'x' END");
+    assertCompile(case_([[t.myid.gt(5), t.name]], { else_: literalColumn("'x'") }), "CASE WHEN (mytable.myid > :myid_1) THEN mytable.name ELSE 'x' END");
   });
 });
 
@@ -107,10 +107,9 @@ describe("label, distinct, exists, tuple", () => {
     assertCompile(select(t.name, l).groupBy(t.name).orderBy(l.desc()), "SELECT mytable.name, count(mytable.myid) AS cnt FROM mytable GROUP BY mytable.name ORDER BY cnt DESC");
   });
 
-  // SQLAlchemy renders a top-level column-level DISTINCT unlabelled (and warns); athanor labels it
-  // anonymously like any other expression, so the row key is stable.
+  // A top-level column-level DISTINCT renders unlabelled, keyed by its column, as in SQLAlchemy.
   it("distinct()", () => {
-    assertCompile(select(t.myid.distinct()), "SELECT DISTINCT mytable.myid AS anon_1 FROM mytable");
+    assertCompile(select(t.myid.distinct()), "SELECT DISTINCT mytable.myid FROM mytable");
     assertCompile(select(func.sum(t.myid.distinct())), "SELECT sum(DISTINCT mytable.myid) AS sum_1 FROM mytable");
   });
 

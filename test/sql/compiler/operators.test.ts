@@ -207,9 +207,11 @@ describe("true and floor division (SQLAlchemy 2.0)", () => {
     expect(a.floordiv(b).type.affinity).toBe("integer");
   });
 
-  it("non-integer division renders a plain slash", () => {
-    assertCompile(n.f.div(n.i), "nums.f / nums.i", { dialect: "postgresql" });
-    assertCompile(column("q", Numeric()).div("2"), "q / :q_1");
+  // SQLAlchemy casts the divisor of every true division: to its own type when numeric or float.
+  it("non-integer division casts the divisor too", () => {
+    assertCompile(n.f.div(n.i), "nums.f / CAST(nums.i AS NUMERIC)", { dialect: "postgresql" });
+    assertCompile(column("q", Numeric()).div("2"), "q / CAST(:q_1 AS NUMERIC)");
+    assertCompile(n.f.div(n.i), "nums.f / (nums.i + 0.0)", { dialect: "sqlite" });
   });
 });
 
@@ -258,8 +260,9 @@ describe("true, false and null", () => {
     assertCompile(a.eq(null_()), "a IS NULL");
     assertCompile(a.ne(null_()), "a IS NOT NULL");
     assertCompile(a.eq(true_()), "a = true");
-    assertCompile(select(a).where(a.eq(1)).where(true_()), "SELECT a WHERE a = :a_1 AND true");
-    assertCompile(select(a).where(a.eq(1)).where(true_()), "SELECT a WHERE a = ? AND 1", { dialect: "sqlite" });
+    // Chained criteria are joined as and_() joins them: true_() is dropped (SQLAlchemy's BooleanClauseList).
+    assertCompile(select(a).where(a.eq(1)).where(true_()), "SELECT a WHERE a = :a_1");
+    assertCompile(select(a).where(a.eq(1)).where(true_()), "SELECT a WHERE a = ?", { dialect: "sqlite" });
   });
 
   it("PostgreSQL casts numeric and boolean parameters in a SELECT list (untyped driver parameters)", () => {

@@ -14,10 +14,10 @@ describe("CASE (test_case_statement.py)", () => {
     const pk = column("pk", Integer());
     assertCompile(
       case_([pk.lt(3), "lessthan3"], [pk.ge(3), "gt3"], { else_: "other" }),
-      "CASE WHEN pk < :pk_1 THEN :param_1 WHEN pk >= :pk_2 THEN :param_2 ELSE :param_3 END",
+      "CASE WHEN (pk < :pk_1) THEN :param_1 WHEN (pk >= :pk_2) THEN :param_2 ELSE :param_3 END",
       { params: { pk_1: 3, param_1: "lessthan3", pk_2: 3, param_2: "gt3", param_3: "other" } },
     );
-    assertCompile(case_([pk.lt(3), "x"]), "CASE WHEN pk < :pk_1 THEN :param_1 END", { params: { pk_1: 3, param_1: "x" } });
+    assertCompile(case_([pk.lt(3), "x"]), "CASE WHEN (pk < :pk_1) THEN :param_1 END", { params: { pk_1: 3, param_1: "x" } });
   });
   it("the list form and the positional form compile the same", () => {
     const w1: [ReturnType<typeof t.c.col1.eq>, string] = [t.c.col1.eq(7), "x"];
@@ -25,7 +25,7 @@ describe("CASE (test_case_statement.py)", () => {
     expect(compile(case_<string | number>([w1, w2], { else_: 10 })).sql).toBe(compile(case_<string | number>(w1, w2, { else_: 10 })).sql);
   });
   it("a record of results by value", () => {
-    assertCompile(case_({ x: "y", p: "q" }, { value: t.c.col1 }), "CASE test.col1 WHEN :col1_1 THEN :param_1 WHEN :col1_2 THEN :param_2 END");
+    assertCompile(case_({ x: "y", p: "q" }, { value: t.c.col1 }), "CASE test.col1 WHEN :param_1 THEN :param_2 WHEN :param_3 THEN :param_4 END");
   });
   it("text() and function results (#7287)", () => {
     assertCompile(

@@ -62,7 +62,7 @@ describe("duplicate columns and labels (SQLAlchemy 1.4)", () => {
 
   it("deduplicates exported names of a subquery as name, name_1", () => {
     const sq = select(t.myid, t.myid, t.name).subquery();
-    assertCompile(select(sq), "SELECT anon_1.myid, anon_1.myid_1, anon_1.name FROM (SELECT mytable.myid, mytable.myid AS myid_1, mytable.name FROM mytable) AS anon_1");
+    assertCompile(select(sq), "SELECT anon_1.myid, anon_1.myid_1, anon_1.name FROM (SELECT mytable.myid AS myid, mytable.myid AS myid_1, mytable.name AS name FROM mytable) AS anon_1");
     expect(Object.keys(sq.c)).toEqual(["myid", "myid_1", "name"]);
   });
 });
@@ -144,7 +144,7 @@ describe("LIMIT / OFFSET", () => {
   it("binds limit and offset", () => {
     assertCompile(select(t.myid).limit(10).offset(20), "SELECT mytable.myid FROM mytable LIMIT :param_1 OFFSET :param_2", { params: { param_1: 10, param_2: 20 } });
     assertCompile(select(t.myid).limit(10).offset(20), "SELECT mytable.myid FROM mytable LIMIT $1 OFFSET $2", { dialect: "postgresql", positional: [10, 20] });
-    assertCompile(select(t.myid).offset(20), "SELECT mytable.myid FROM mytable OFFSET $1", { dialect: "postgresql" });
+    assertCompile(select(t.myid).offset(20), "SELECT mytable.myid FROM mytable LIMIT ALL OFFSET $1", { dialect: "postgresql" });
   });
 
   it("SQLite needs LIMIT -1 before a lone OFFSET", () => {
@@ -192,15 +192,15 @@ describe("DISTINCT and FOR UPDATE", () => {
 describe("subqueries and aliases", () => {
   it("anonymous subquery is anon_1", () => {
     const sq = select(t.myid, t.name).where(t.myid.gt(5)).subquery();
-    assertCompile(select(sq.c.myid), "SELECT anon_1.myid FROM (SELECT mytable.myid, mytable.name FROM mytable WHERE mytable.myid > :myid_1) AS anon_1");
-    assertCompile(select(sq.c.name).where(sq.c.myid.eq(3)), "SELECT anon_1.name FROM (SELECT mytable.myid, mytable.name FROM mytable WHERE mytable.myid > :myid_1) AS anon_1 WHERE anon_1.myid = :myid_2", {
+    assertCompile(select(sq.c.myid), "SELECT anon_1.myid FROM (SELECT mytable.myid AS myid, mytable.name AS name FROM mytable WHERE mytable.myid > :myid_1) AS anon_1");
+    assertCompile(select(sq.c.name).where(sq.c.myid.eq(3)), "SELECT anon_1.name FROM (SELECT mytable.myid AS myid, mytable.name AS name FROM mytable WHERE mytable.myid > :myid_1) AS anon_1 WHERE anon_1.myid = :myid_2", {
       params: { myid_1: 5, myid_2: 3 },
     });
   });
 
   it("named subquery and alias()", () => {
-    assertCompile(select(select(t.myid).subquery("s").c.myid), "SELECT s.myid FROM (SELECT mytable.myid FROM mytable) AS s");
-    assertCompile(select(select(t.myid).alias("s2")), "SELECT s2.myid FROM (SELECT mytable.myid FROM mytable) AS s2");
+    assertCompile(select(select(t.myid).subquery("s").c.myid), "SELECT s.myid FROM (SELECT mytable.myid AS myid FROM mytable) AS s");
+    assertCompile(select(select(t.myid).alias("s2")), "SELECT s2.myid FROM (SELECT mytable.myid AS myid FROM mytable) AS s2");
   });
 
   it("anonymous table aliases are <table>_N", () => {
@@ -213,17 +213,17 @@ describe("subqueries and aliases", () => {
   it("two anonymous subqueries are anon_1, anon_2", () => {
     const s1 = select(t.myid).subquery();
     const s2 = select(o.otherid).subquery();
-    assertCompile(select(s1.c.myid, s2.c.otherid).where(s1.c.myid.eq(s2.c.otherid)), "SELECT anon_1.myid, anon_2.otherid FROM (SELECT mytable.myid FROM mytable) AS anon_1, (SELECT myothertable.otherid FROM myothertable) AS anon_2 WHERE anon_1.myid = anon_2.otherid");
+    assertCompile(select(s1.c.myid, s2.c.otherid).where(s1.c.myid.eq(s2.c.otherid)), "SELECT anon_1.myid, anon_2.otherid FROM (SELECT mytable.myid AS myid FROM mytable) AS anon_1, (SELECT myothertable.otherid AS otherid FROM myothertable) AS anon_2 WHERE anon_1.myid = anon_2.otherid");
   });
 
   it("function columns of a subquery", () => {
     const sq = select(t.name, func.count(t.myid).label("cnt")).groupBy(t.name).subquery();
-    assertCompile(select(sq.c.name).where(sq.c.cnt.gt(1)), "SELECT anon_1.name FROM (SELECT mytable.name, count(mytable.myid) AS cnt FROM mytable GROUP BY mytable.name) AS anon_1 WHERE anon_1.cnt > :cnt_1");
+    assertCompile(select(sq.c.name).where(sq.c.cnt.gt(1)), "SELECT anon_1.name FROM (SELECT mytable.name AS name, count(mytable.myid) AS cnt FROM mytable GROUP BY mytable.name) AS anon_1 WHERE anon_1.cnt > :cnt_1");
   });
 
   it("subquery of a join", () => {
     const j = select(u.id, a.email).join(addresses).subquery("j");
-    assertCompile(select(j.c.email), "SELECT j.email FROM (SELECT users.id, addresses.email FROM users JOIN addresses ON users.id = addresses.user_id) AS j");
+    assertCompile(select(j.c.email), "SELECT j.email FROM (SELECT users.id AS id, addresses.email AS email FROM users JOIN addresses ON users.id = addresses.user_id) AS j");
   });
 });
 
@@ -250,9 +250,15 @@ describe("scalar subqueries, correlation, exists", () => {
     assertCompile(s, "SELECT users.name, addresses.email FROM users, addresses WHERE users.id = (SELECT addresses.user_id FROM addresses WHERE addresses.email = :email_1 AND addresses.user_id = users.id)");
   });
 
+  // SQLAlchemy auto-correlates only a subquery of more than one FROM.
+  it("a single-FROM subquery of the enclosing table is not correlated", () => {
+    assertCompile(select(u.name).where(u.id.eq(select(u.id).scalarSubquery())), "SELECT users.name FROM users WHERE users.id = (SELECT users.id FROM users)");
+  });
+
   it("a fully correlated SELECT without FROMs raises", () => {
-    expect(() => compile(select(u.name).where(u.id.eq(select(u.id).scalarSubquery())))).toThrow(CompileError);
-    expect(() => compile(select(u.name).where(u.id.eq(select(u.id).scalarSubquery())))).toThrow(/correlate/);
+    const fully = select(u.name, a.id).where(u.id.eq(select(u.id).where(a.user_id.eq(u.id)).scalarSubquery()));
+    expect(() => compile(fully)).toThrow(CompileError);
+    expect(() => compile(fully)).toThrow(/returned no FROM clauses due to auto-correlation/);
   });
 
   it("exists() and select.exists()", () => {
@@ -265,27 +271,27 @@ describe("scalar subqueries, correlation, exists", () => {
 
   it("subqueries in FROM do not correlate", () => {
     const sq = select(a.user_id).where(a.user_id.eq(u.id)).subquery();
-    assertCompile(select(u.name, sq.c.user_id), "SELECT users.name, anon_1.user_id FROM users, (SELECT addresses.user_id FROM addresses, users WHERE addresses.user_id = users.id) AS anon_1");
+    assertCompile(select(u.name, sq.c.user_id), "SELECT users.name, anon_1.user_id FROM users, (SELECT addresses.user_id AS user_id FROM addresses, users WHERE addresses.user_id = users.id) AS anon_1");
   });
 });
 
 describe("CTEs", () => {
   it("anonymous and named CTEs", () => {
     const c1 = select(u.id, u.name).where(u.name.eq("x")).cte();
-    assertCompile(select(c1.c.id), "WITH anon_1 AS (SELECT users.id, users.name FROM users WHERE users.name = :name_1) SELECT anon_1.id FROM anon_1", { params: { name_1: "x" } });
+    assertCompile(select(c1.c.id), "WITH anon_1 AS (SELECT users.id AS id, users.name AS name FROM users WHERE users.name = :name_1) SELECT anon_1.id FROM anon_1", { params: { name_1: "x" } });
     const c2 = select(u.id).cte("ids");
-    expect(globalThis.String(select(c2.c.id))).toBe("WITH ids AS \n(SELECT users.id \nFROM users)\n SELECT ids.id \nFROM ids");
+    expect(globalThis.String(select(c2.c.id))).toBe("WITH ids AS \n(SELECT users.id AS id \nFROM users)\n SELECT ids.id \nFROM ids");
   });
 
   it("CTE parameters come first positionally", () => {
     const c = select(u.id).where(u.name.eq("a")).cte("c");
-    assertCompile(select(c.c.id).where(c.c.id.gt(3)), "WITH c AS (SELECT users.id FROM users WHERE users.name = $1) SELECT c.id FROM c WHERE c.id > $2", { dialect: "postgresql", positional: ["a", 3] });
+    assertCompile(select(c.c.id).where(c.c.id.gt(3)), "WITH c AS (SELECT users.id AS id FROM users WHERE users.name = $1) SELECT c.id FROM c WHERE c.id > $2", { dialect: "postgresql", positional: ["a", 3] });
   });
 
   it("two CTEs, one referring to the other", () => {
     const c1 = select(u.id).cte("c1");
     const c2 = select(c1.c.id).where(c1.c.id.gt(1)).cte("c2");
-    assertCompile(select(c2.c.id), "WITH c1 AS (SELECT users.id FROM users), c2 AS (SELECT c1.id FROM c1 WHERE c1.id > :id_1) SELECT c2.id FROM c2");
+    assertCompile(select(c2.c.id), "WITH c1 AS (SELECT users.id AS id FROM users), c2 AS (SELECT c1.id AS id FROM c1 WHERE c1.id > :id_1) SELECT c2.id FROM c2");
   });
 
   // SQLAlchemy test_cte.py test_recursive (athanor does not label plain columns inside the CTE body)
@@ -298,7 +304,7 @@ describe("CTEs", () => {
     const s = select(included.c.sub_part, func.sum(included.c.quantity).label("total_quantity")).groupBy(included.c.sub_part);
     assertCompile(
       s,
-      "WITH RECURSIVE included_parts(sub_part, part, quantity) AS (SELECT parts.sub_part, parts.part, parts.quantity FROM parts WHERE parts.part = :part_1 UNION ALL SELECT p.sub_part, p.part, p.quantity FROM parts AS p, included_parts AS pr WHERE p.part = pr.sub_part) SELECT included_parts.sub_part, sum(included_parts.quantity) AS total_quantity FROM included_parts GROUP BY included_parts.sub_part",
+      "WITH RECURSIVE included_parts(sub_part, part, quantity) AS (SELECT parts.sub_part AS sub_part, parts.part AS part, parts.quantity AS quantity FROM parts WHERE parts.part = :part_1 UNION ALL SELECT p.sub_part AS sub_part, p.part AS part, p.quantity AS quantity FROM parts AS p, included_parts AS pr WHERE p.part = pr.sub_part) SELECT included_parts.sub_part, sum(included_parts.quantity) AS total_quantity FROM included_parts GROUP BY included_parts.sub_part",
       { params: { part_1: "our part" } },
     );
   });
@@ -307,7 +313,7 @@ describe("CTEs", () => {
     let c = select(literal(1, Integer()).label("n")).cte(undefined, { recursive: true });
     const ca = c.alias();
     c = c.unionAll(select(ca.c.n.add(1)).where(ca.c.n.lt(5)));
-    assertCompile(select(c.c.n), "WITH RECURSIVE anon_1(n) AS (SELECT :param_1 AS n UNION ALL SELECT anon_2.n + :n_1 AS n FROM anon_1 AS anon_2 WHERE anon_2.n < :n_2) SELECT anon_1.n FROM anon_1");
+    assertCompile(select(c.c.n), "WITH RECURSIVE anon_1(n) AS (SELECT :param_1 AS n UNION ALL SELECT anon_3.n + :n_1 AS anon_2 FROM anon_1 AS anon_3 WHERE anon_3.n < :n_2) SELECT anon_1.n FROM anon_1");
   });
 });
 
@@ -339,17 +345,17 @@ describe("compound selects", () => {
     assertCompile(select(t.myid).intersect(s1.union(s2)), "SELECT mytable.myid FROM mytable INTERSECT (SELECT mytable.myid FROM mytable WHERE mytable.myid = :myid_1 UNION SELECT myothertable.otherid FROM myothertable WHERE myothertable.otherid = :otherid_1)");
   });
 
-  // Later members are labelled with the first member's names when they differ (SQLAlchemy labels every member).
+  // Inside a subquery every member labels its table columns with its own names (SQLAlchemy 2.0).
   it("a compound as a subquery", () => {
     const sq = s1.union(s2).subquery();
-    assertCompile(select(sq.c.myid), "SELECT anon_1.myid FROM (SELECT mytable.myid FROM mytable WHERE mytable.myid = :myid_1 UNION SELECT myothertable.otherid AS myid FROM myothertable WHERE myothertable.otherid = :otherid_1) AS anon_1");
+    assertCompile(select(sq.c.myid), "SELECT anon_1.myid FROM (SELECT mytable.myid AS myid FROM mytable WHERE mytable.myid = :myid_1 UNION SELECT myothertable.otherid AS otherid FROM myothertable WHERE myothertable.otherid = :otherid_1) AS anon_1");
   });
 });
 
 describe("LATERAL and VALUES", () => {
   it("JOIN LATERAL on PostgreSQL", () => {
     const lat = select(a.email).where(a.user_id.eq(u.id)).limit(2).lateral("l");
-    assertCompile(select(u.name, lat.c.email).selectFrom(users).join(lat, true_()), "SELECT users.name, l.email FROM users JOIN LATERAL (SELECT addresses.email FROM addresses WHERE addresses.user_id = users.id LIMIT $1) AS l ON true", {
+    assertCompile(select(u.name, lat.c.email).selectFrom(users).join(lat, true_()), "SELECT users.name, l.email FROM users JOIN LATERAL (SELECT addresses.email AS email FROM addresses WHERE addresses.user_id = users.id LIMIT $1) AS l ON true", {
       dialect: "postgresql",
     });
   });
