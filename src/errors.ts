@@ -221,13 +221,11 @@ export class NoInspectionAvailable extends InvalidRequestError {
 /**
  * A result row has no column for the key or column object given (SQLAlchemy's
  * `NoSuchColumnError`, raised by `row._mapping[key]`, `Result.columns()`, `Result.scalars()`).
- * Message: "… could not locate column in row for column 'x'".
+ * Message: "… Could not locate column in row for column 'x'".
  *
- * SQLAlchemy derives it from `InvalidRequestError` and `KeyError`; here it derives from
- * `ArgumentError`, which these lookups raised before the class existed, so existing
- * `catch (e instanceof ArgumentError)` code keeps working.
+ * An {@link InvalidRequestError}, as SQLAlchemy's (which is also a `KeyError`).
  */
-export class NoSuchColumnError extends ArgumentError {
+export class NoSuchColumnError extends InvalidRequestError {
   override name = "NoSuchColumnError";
 }
 

@@ -210,7 +210,7 @@ describe.each(engineTargets())("$name", (target) => {
     await h.engine.connect(async (conn) => {
       const row = (await conn.execute(select(literalColumn("1").label("one")))).first()!;
       expect(() => row._mapping.get("foo" as never)).toThrow(NoSuchColumnError);
-      expect(() => row._mapping.get("foo" as never)).toThrow("could not locate column in row for column 'foo'");
+      expect(() => row._mapping.get("foo" as never)).toThrow("Could not locate column in row for column 'foo'");
       expect(() => row._mapping.get(addresses.c.address)).toThrow(NoSuchColumnError);
     });
   });
@@ -231,7 +231,7 @@ describe.each(engineTargets())("$name", (target) => {
       }
       const fake = Table("fake", new MetaData(), { user_id: Column(Integer) });
       const r = (await conn.execute(stmt)).first()!;
-      expect(() => r._mapping.get(fake.c.user_id)).toThrow("could not locate column in row for column 'fake.user_id'");
+      expect(() => r._mapping.get(fake.c.user_id)).toThrow("Could not locate column in row for column 'fake.user_id'");
     });
   });
 

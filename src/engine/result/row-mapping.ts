@@ -63,7 +63,7 @@ export class RowMappingBase<N extends Record<string, unknown> = Record<string, u
   get<K extends ColumnKey<N>>(key: K): N[K];
   get(ref: string | ColumnElement<unknown, string>): unknown {
     // Positions are the row's business: a mapping is keyed by names and columns only.
-    if (typeof ref === "number") throw new NoSuchColumnError(`RowMapping.get(): could not locate column in row for column ${String(ref)}`);
+    if (typeof ref === "number") throw new NoSuchColumnError(`RowMapping.get(): Could not locate column in row for column ${String(ref)}`);
     return this[ROW_DATA][resolveColumn(this[ROW_SHAPE], ref, "RowMapping.get()")];
   }
 

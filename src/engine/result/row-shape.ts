@@ -80,7 +80,7 @@ export function resolveColumn(shape: RowShape, ref: number | string | object, me
   if (typeof ref === "object" || typeof ref === "function") {
     // An object standing for a column (an ORM attribute) is looked up by that column.
     const i = ref === null ? undefined : (shape.objectIndex.get(ref) ?? shape.objectIndex.get(standsFor(ref)));
-    if (i === undefined) throw new NoSuchColumnError(`${method}: could not locate column in row for column ${describeTarget(ref)}`);
+    if (i === undefined) throw new NoSuchColumnError(`${method}: Could not locate column in row for column ${describeTarget(ref)}`);
     return i;
   }
   if (typeof ref === "number") {
@@ -93,7 +93,7 @@ export function resolveColumn(shape: RowShape, ref: number | string | object, me
   }
   const i = shape.keyIndex.get(ref);
   if (i === undefined) {
-    throw new NoSuchColumnError(`${method}: could not locate column in row for column '${ref}'`);
+    throw new NoSuchColumnError(`${method}: Could not locate column in row for column '${ref}'`);
   }
   if (i === AMBIGUOUS) throw ambiguous(ref);
   return i;

@@ -4,6 +4,7 @@ import {
   InvalidRequestError,
   MultipleResultsFound,
   NoResultFound,
+  NoSuchColumnError,
   ResourceClosedError,
 } from "../../../src/errors.js";
 import { AsyncResult, type ResultMetadata } from "../../../src/engine/result/index.js";
@@ -213,7 +214,7 @@ describe("AsyncResult views", () => {
     expect((await narrowed.all()).map((r) => r._tuple())).toEqual([["name 1"], ["name 2"], ["name 3"]]);
     expect(cursor.fetches).toEqual([2, 2, 2]);
     expectReleasedOnce(cursor, state);
-    expect(() => stream(1).result.columns("nope" as "id")).toThrow(ArgumentError);
+    expect(() => stream(1).result.columns("nope" as "id")).toThrow(NoSuchColumnError);
   });
 
   it("unique() de-duplicates rows across chunk boundaries; one() skips duplicates", async () => {

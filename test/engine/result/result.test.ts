@@ -218,7 +218,7 @@ describe("Result views: scalars(), mappings(), columns()", () => {
     expect(() => make(1).scalars(2 as number)).toThrow(
       "scalars(): column index 2 is out of range for a result with 2 columns",
     );
-    expect(() => make(1).scalars("nope" as "name")).toThrow("scalars(): could not locate column in row for column 'nope'");
+    expect(() => make(1).scalars("nope" as "name")).toThrow("scalars(): Could not locate column in row for column 'nope'");
     const dup = new Result({ keys: ["x", "x"], processors: [] }, [[1, 2]], { rowsAffected: -1 });
     expect(() => dup.scalars("x")).toThrow(InvalidRequestError);
     expect(() => dup.scalars("x")).toThrow("Ambiguous column name 'x' in result set column descriptions");
@@ -273,7 +273,7 @@ describe("Result views: scalars(), mappings(), columns()", () => {
     expect(Object.getPrototypeOf(a[0])).toBe(Object.getPrototypeOf(b[0]));
     expect(new Result(m, raw, { rowsAffected: -1 }).columns("z").scalars().all()).toEqual([3, 6]);
     expect(() => new Result(m, raw, { rowsAffected: -1 }).columns("w" as "x")).toThrow(
-      "columns(): could not locate column in row for column 'w'",
+      "columns(): Could not locate column in row for column 'w'",
     );
   });
 });
