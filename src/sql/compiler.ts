@@ -907,9 +907,11 @@ export class SQLCompiler {
   visitJoin(j: Join, kw: CompileKw): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isOuter ? " LEFT OUTER JOIN " : " JOIN ";
     const inner = { asFrom: true, ...(kw.lateral ? { lateral: true } : {}) };
+    // Left, right, then ON: anonymous aliases are numbered in the order the text shows them.
+    const left = this.process(j.left, inner);
     // A join on the right is grouped, as SQLAlchemy's Join self-groups its right side: `a JOIN (b JOIN c ON …) ON …`.
     const right = this.process(j.right, inner);
-    return `${this.process(j.left, inner)}${kind}${j.right instanceof Join ? `(${right})` : right} ON ${this.process(j.onclause, {})}`;
+    return `${left}${kind}${j.right instanceof Join ? `(${right})` : right} ON ${this.process(j.onclause, {})}`;
   }
   visitValues(v: Values, kw: CompileKw): string {
     if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
