@@ -18,7 +18,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
+import { ColumnImpl, defaultIndexName, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
 import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js";
@@ -467,7 +467,7 @@ function appendColumn(table: TableImpl, key: string, col: ColumnImpl): void {
     uc.attach(table);
     table.constraints.push(uc);
   }
-  if (col.index) table.addIndex(new Index(`ix_${table.name}_${col.name}`, col));
+  if (col.index) table.addIndex(new Index(defaultIndexName(table.schema, table.name, col.name), col));
 }
 
 /** Implementation of `Model.subclass(...)` (see {@link ModelStatics.subclass}). */

@@ -635,6 +635,14 @@ export interface TableOptions {
 /** Extra positional arguments of {@link Table}. */
 export type TableArg = Constraint | Index | TableOptions;
 
+/**
+ * The name of the index `index: true` makes on a column: SQLAlchemy's default naming convention
+ * "ix_%(column_0_label)s", whose label carries the schema (`ix_myschema_users_name`). @internal
+ */
+export function defaultIndexName(schema: string | undefined, table: string, column: string): string {
+  return `ix_${schema ? `${schema.replace(/\./g, "_")}_` : ""}${table}_${column}`;
+}
+
 /** A table in a MetaData (SQLAlchemy's `Table`). */
 export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
   override readonly kind = "table";
@@ -679,8 +687,7 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
         }
       }
       if (col.unique) this.appendConstraint(new UniqueConstraint(col));
-      // SQLAlchemy's default naming convention "ix_%(column_0_label)s": the label carries the schema.
-      if (col.index) this.addIndex(new Index(`ix_${this.schema ? `${this.schema.replace(/\./g, "_")}_` : ""}${name}_${col.name}`, col));
+      if (col.index) this.addIndex(new Index(defaultIndexName(this.schema, name, col.name), col));
     }
     metadata.addTable(this);
   }
