@@ -1192,6 +1192,11 @@ export class SQLCompiler {
   protected dmlTableName(t: TableClause): string {
     return this.qualifiedFromName(t);
   }
+  /** The UPDATE/DELETE target: the table, with ` AS name` when an alias is the target. */
+  private dmlTarget(stmt: AnyUpdate | AnyDelete): string {
+    const alias = stmt.targetAlias;
+    return alias ? `${this.dmlTableName(stmt.table)} AS ${this.quoteIdentifier(this.fromName(alias))}` : this.dmlTableName(stmt.table);
+  }
 
   visitInsert(ins: AnyInsert, _kw: CompileKw): string {
     this.statementKind = "insert";
@@ -1283,7 +1288,7 @@ export class SQLCompiler {
     if (order.length === 0 && onupdate.length === 0) throw new CompileError(`UPDATE of '${table.describeName()}' has no SET values; call .values() or pass parameters`);
     const extraFroms = this.extraDmlFroms(u, [...set.values()]);
     // SET values are inside the UPDATE's frame: a scalar subquery there correlates to the target table.
-    this.stack.push({ froms: [table, ...extraFroms], barrier: false });
+    this.stack.push({ froms: [u.targetAlias ?? table, ...extraFroms], barrier: false });
     try {
       const setParts = order.map((c) => {
         const v = set.get(c)!;
@@ -1296,7 +1301,7 @@ export class SQLCompiler {
           : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
         setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
       }
-      let text = `UPDATE ${this.dmlTableName(table)} SET ${setParts.join(", ")}`;
+      let text = `UPDATE ${this.dmlTarget(u)} SET ${setParts.join(", ")}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
       if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
       text += this.returningClause(u);
@@ -1312,9 +1317,9 @@ export class SQLCompiler {
   visitDelete(d: AnyDelete, _kw: CompileKw): string {
     this.statementKind = "delete";
     const extraFroms = this.extraDmlFroms(d, []);
-    this.stack.push({ froms: [d.table, ...extraFroms], barrier: false });
+    this.stack.push({ froms: [d.targetAlias ?? d.table, ...extraFroms], barrier: false });
     try {
-      let text = `DELETE FROM ${this.dmlTableName(d.table)}`;
+      let text = `DELETE FROM ${this.dmlTarget(d)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
       if (d.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(d.whereCriteria), {})}`;
       text += this.returningClause(d);
@@ -1336,7 +1341,8 @@ export class SQLCompiler {
     const probe = new Select([]);
     const found = (probe.where(...(stmt.whereCriteria as ColumnElement<unknown, string>[]))).resolveFroms();
     const extras: FromClause[] = [];
-    for (const f of found) if (!f.coveredFroms().includes(stmt.table) && !extras.includes(f)) extras.push(f);
+    const target = stmt.targetAlias ?? stmt.table;
+    for (const f of found) if (!f.coveredFroms().includes(target) && !extras.includes(f)) extras.push(f);
     void setValues;
     return extras;
   }

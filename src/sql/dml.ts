@@ -7,7 +7,7 @@ import {
   BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
-import { coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
+import { Alias, coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
@@ -43,10 +43,21 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   readonly annotations: Readonly<Record<string, unknown>> = {};
   /** The ORM entity (mapped class) the statement targets, when it was given one. */
   readonly entity: unknown = undefined;
-  constructor(table: TableClause<C> | DmlTarget<C>) {
+  /**
+   * The alias an UPDATE/DELETE targets (`update(t.alias("t1"))` renders `UPDATE t AS t1`, as
+   * SQLAlchemy); `table` is then the aliased table. Undefined for a plain table.
+   */
+  readonly targetAlias: Alias | undefined = undefined;
+  constructor(table: TableClause<C> | Alias<C> | DmlTarget<C>) {
     super();
-    const t = coerceFrom(table, `${this.constructor.name.toLowerCase()}()`);
-    if (!(t instanceof TableClause)) throw new ArgumentError(`DML target must be a table; got ${t.describe()}`);
+    const what = `${this.constructor.name.toLowerCase()}()`;
+    const t = coerceFrom(table, what);
+    if (t instanceof Alias && t.element instanceof TableClause) {
+      this.table = t.element as TableClause<C>;
+      this.targetAlias = t;
+      return;
+    }
+    if (!(t instanceof TableClause)) throw new ArgumentError(`DML target must be a table or an alias of one; got ${t.describe()}`);
     this.table = t as TableClause<C>;
     if (!(table instanceof TableClause)) this.entity = table;
   }
@@ -131,10 +142,16 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    */
   private columnOf(k: string | ColumnClause<unknown, string>, what: string): ColumnClause<unknown, string> {
     if (typeof k === "string") return this.columnFor(k, what);
+    // A column of the target alias stands for its table column.
+    if (k instanceof ColumnClause && this.targetAlias !== undefined && k.table === this.targetAlias) return this.columnFor(k.key, what);
     if (!(k instanceof ColumnClause) || !this.table.columnList.includes(k)) {
       throw new ArgumentError(`${what}: ${describeValue(k)} is not a column of table '${this.table.describeName()}'`);
     }
     return k;
+  }
+  /** The alias target in the cache key: a differently named alias is different SQL. */
+  protected keyTarget(k: CacheKeyBuilder): void {
+    if (this.targetAlias) k.push("as", this.targetAlias.keyId(k));
   }
   protected keyReturningAndExtensions(k: CacheKeyBuilder): void {
     if (this.returningColumns.length) {
@@ -150,6 +167,11 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
 /** `INSERT INTO table (…) VALUES (…)` / `… SELECT …`. */
 export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends UpdateBase<C, R, RN> {
   readonly kind = "insert";
+  /** @throws ArgumentError for an alias target: INSERT has no table alias in SQL. */
+  constructor(table: TableClause<C> | DmlTarget<C>) {
+    super(table);
+    if (this.targetAlias) throw new ArgumentError(`insert() target must be a table; got ${this.targetAlias.describe()}`);
+  }
   /**
    * `RETURNING …`: rows typed after the returned columns. Calls accumulate at run time, but the
    * type keeps only the last call's columns: the dialects' `UpsertInsert` (on-conflict.ts)
@@ -278,6 +300,7 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   }
   _key(k: CacheKeyBuilder): void {
     k.push("update", this.table.keyId(k));
+    this.keyTarget(k);
     if (this.setValues)
       for (const [col, v] of this.setValues) {
         k.push(col.key);
@@ -300,6 +323,7 @@ export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   }
   _key(k: CacheKeyBuilder): void {
     k.push("delete", this.table.keyId(k));
+    this.keyTarget(k);
     this.keyWhere(k);
     this.keyReturningAndExtensions(k);
   }
@@ -318,11 +342,14 @@ export type AnyDml = UpdateBase<ColumnMap, readonly unknown[], object>;
 export function insert<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Insert<C> {
   return new Insert<C>(table);
 }
-/** `update(table)`: an UPDATE statement. */
-export function update<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Update<C> {
+/** `update(table)`: an UPDATE statement; `update(table.alias("t1"))` renders `UPDATE table AS t1`. */
+export function update<C extends ColumnMap>(table: TableClause<C> | Alias<C> | DmlTarget<C>): Update<C> {
   return new Update<C>(table);
 }
-/** `delete_(table)` (also exported as `delete` from the package root): a DELETE statement. */
-export function delete_<C extends ColumnMap>(table: TableClause<C> | DmlTarget<C>): Delete<C> {
+/**
+ * `delete_(table)` (also exported as `delete` from the package root): a DELETE statement;
+ * `delete_(table.alias("t1"))` renders `DELETE FROM table AS t1`.
+ */
+export function delete_<C extends ColumnMap>(table: TableClause<C> | Alias<C> | DmlTarget<C>): Delete<C> {
   return new Delete<C>(table);
 }
