@@ -196,10 +196,10 @@ export class CreateTable extends DDLElement {
       if (s) lines.push(s);
     }
     for (const col of columns) {
-      const en = col.type as { checkConstraintSql?: (sql: string) => string | undefined; nativeEnum?: boolean; name?: string };
+      const en = col.type as { checkConstraintSql?: (sql: string) => string | undefined; nativeEnum?: boolean; name?: string; createConstraint?: boolean };
       const native = dialect === "postgresql" && en.nativeEnum !== false && en.name !== undefined;
-      // The display dialect follows SQLAlchemy 2.0, whose Enum adds no CHECK by default.
-      if (typeof en.checkConstraintSql === "function" && !native && c.dialect.name !== "default") {
+      // SQLAlchemy 2.0's Enum adds no CHECK unless asked (create_constraint=True).
+      if (typeof en.checkConstraintSql === "function" && en.createConstraint === true && !native) {
         const chk = en.checkConstraintSql(c.quoteIdentifier(col.name));
         if (chk) lines.push(`CHECK (${chk})`);
       }

@@ -20,6 +20,11 @@ export interface EnumOptions {
   readonly nativeEnum?: boolean;
   /** VARCHAR length of the non-native form; default and minimum: the longest value. */
   readonly length?: number;
+  /**
+   * Add `CHECK (col IN (…))` to the CREATE TABLE of a non-native enum (SQLAlchemy's
+   * `create_constraint`, false by default since 1.4).
+   */
+  readonly createConstraint?: boolean;
 }
 
 /**
@@ -27,8 +32,8 @@ export interface EnumOptions {
  *
  * DDL: PostgreSQL native type `name` (create it with {@link createTypeDDL} before the table);
  * otherwise `VARCHAR(n)` with `n` the longest value in characters. The non-native form does not
- * restrict values in the database by itself: the DDL layer may add {@link checkConstraintSql}
- * as a CHECK constraint (SQLAlchemy's `create_constraint`).
+ * restrict values in the database by itself unless `createConstraint: true` makes the DDL layer
+ * add {@link checkConstraintSql} as a CHECK constraint (SQLAlchemy's `create_constraint`).
  *
  * Bind and result both raise `ArgumentError` for a value outside {@link values} (SQLAlchemy
  * raises `LookupError` on read), naming the value and the allowed values.
@@ -43,6 +48,8 @@ export class EnumType<V extends string = string> extends TypeEngine<V> {
   readonly schema: string | undefined;
   /** Renders the PostgreSQL native type (true only with a name and `nativeEnum` not false). */
   readonly nativeEnum: boolean;
+  /** Whether CREATE TABLE adds a CHECK for the non-native form ({@link EnumOptions.createConstraint}). */
+  readonly createConstraint: boolean;
   readonly length: number;
   private readonly allowed: ReadonlySet<string>;
 
@@ -66,6 +73,7 @@ export class EnumType<V extends string = string> extends TypeEngine<V> {
     this.name = options.name;
     this.schema = options.schema;
     this.nativeEnum = options.nativeEnum !== false && options.name !== undefined;
+    this.createConstraint = options.createConstraint ?? false;
     this.length = options.length ?? longest;
     this.allowed = allowed;
   }

@@ -81,11 +81,14 @@ describe("CREATE TABLE", () => {
     expect(sql(new CreateTable(c2), "postgresql")).toBe("CREATE TABLE c2 (\n\tx INTEGER, \n\ty INTEGER, \n\tCONSTRAINT fk_xy FOREIGN KEY(x, y) REFERENCES p (a, b) ON DELETE RESTRICT\n)");
   });
 
-  it("Enum: the native type on PostgreSQL, VARCHAR with CHECK on SQLite", () => {
+  it("Enum: the native type on PostgreSQL, VARCHAR on SQLite; CHECK only with createConstraint (SQLAlchemy 2.0)", () => {
     const m = new MetaData();
     const t = Table("e", m, { mood: Column(Enum(["happy", "sad"], { name: "mood" })) });
     expect(sql(new CreateTable(t), "postgresql")).toBe("CREATE TABLE e (\n\tmood mood\n)");
-    expect(sql(new CreateTable(t), "sqlite")).toBe("CREATE TABLE e (\n\tmood VARCHAR(5), \n\tCHECK (mood IN ('happy', 'sad'))\n)");
+    expect(sql(new CreateTable(t), "sqlite")).toBe("CREATE TABLE e (\n\tmood VARCHAR(5)\n)");
+    const c = Table("ec", m, { mood: Column(Enum(["happy", "sad"], { name: "mood", createConstraint: true })) });
+    expect(sql(new CreateTable(c), "postgresql")).toBe("CREATE TABLE ec (\n\tmood mood\n)");
+    expect(sql(new CreateTable(c), "sqlite")).toBe("CREATE TABLE ec (\n\tmood VARCHAR(5), \n\tCHECK (mood IN ('happy', 'sad'))\n)");
   });
 
   it("sortOrder reorders columns", () => {

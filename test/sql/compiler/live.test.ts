@@ -216,7 +216,7 @@ describe.each(targets)("DDL on $name", (target) => {
     id: Column(Integer, { primaryKey: true }),
     name: Column(String(30), { nullable: false, serverDefault: "anon" }),
     flag: Column(Integer, { serverDefault: text("7") }),
-    feel: Column(Enum(["happy", "sad"], { name: mood })),
+    feel: Column(Enum(["happy", "sad"], { name: mood, createConstraint: true })),
     twice: Column(Integer, { computed: new Computed("id * 2") }),
     late: Column(Integer, { sortOrder: -1 }),
   }, new CheckConstraint("id < 1000", { name: uniqueName("ck") }));
@@ -253,7 +253,7 @@ describe.each(targets)("DDL on $name", (target) => {
     await conn.rollback();
     // The Enum type refuses the value before it reaches the database...
     await expect(conn.execute(insert(parent).values({ feel: "angry" as "happy" }))).rejects.toBeInstanceOf(ArgumentError);
-    // ...and the database refuses it too: CHECK on SQLite, the native type on PostgreSQL.
+    // ...and the database refuses it too: CHECK on SQLite (createConstraint), the native type on PostgreSQL.
     await expect(conn.execute(text(`INSERT INTO ${parent.name} (id, feel) VALUES (9, 'angry')`))).rejects.toBeInstanceOf(target.name === "sqlite" ? IntegrityError : DBAPIError);
     await conn.rollback();
   });
