@@ -1121,7 +1121,20 @@ export class SQLCompiler {
     return " FOR UPDATE";
   }
 
+  /**
+   * @throws CompileError when the members select different numbers of columns (SQLAlchemy's
+   *   "All selectables passed to CompoundSelect must have identical numbers of columns; …").
+   */
   visitCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
+    const n0 = c.selects[0].selectedColumns.length;
+    c.selects.forEach((s, i) => {
+      const n = s.selectedColumns.length;
+      if (n !== n0) {
+        throw new CompileError(
+          `All selectables passed to CompoundSelect must have identical numbers of columns; select #1 has ${n0} columns, select #${i + 1} has ${n}`,
+        );
+      }
+    });
     const toplevel = this.stack.length === 0;
     if (toplevel) this.statementKind = "select";
     const parts = c.selects.map((s, i) => {

@@ -1269,15 +1269,9 @@ export class CompoundSelect<T extends readonly unknown[] = unknown[], N extends 
   readonly kind = "compoundSelect";
   constructor(readonly keyword: string, readonly selects: readonly SelectBase[]) {
     super();
-    const n0 = selects[0].selectedColumns.length;
+    // Unequal column counts are a CompileError when compiled, as in SQLAlchemy 2.0.
     selects.forEach((s, i) => {
       if (!(s instanceof SelectBase)) throw new ArgumentError(`${keyword}: argument ${i + 1} is not a SELECT; got ${describeValue(s)}`);
-      const n = s.selectedColumns.length;
-      if (n !== n0) {
-        throw new ArgumentError(
-          `All selectables passed to ${keyword} must have identical numbers of columns; select #1 has ${n0} columns, select #${i + 1} has ${n}`,
-        );
-      }
     });
   }
   protected gen(mutate: (s: Mutable<this>) => void): this {
