@@ -166,10 +166,6 @@ export class AsyncConnection implements DdlExecutor {
   get closed(): boolean {
     return this._closed;
   }
-  /** Current execution options. */
-  get executionOptionsValue(): ExecutionOptions {
-    return this._options;
-  }
   /** The execution options in effect: the engine's, then this connection's (SQLAlchemy's `get_execution_options()`). */
   getExecutionOptions(): ExecutionOptions {
     return this._options;

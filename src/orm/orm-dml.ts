@@ -357,7 +357,7 @@ async function criteriaDml(
     } else if (matcher) {
       for (const st of candidates) {
         // A wholly expired object is left alone: it reloads everything anyway (SQLAlchemy).
-        if (isWhollyExpired(st)) continue;
+        if (st.expired) continue;
         const m = matcher(st);
         if (m === false) continue;
         affectedStates.push(st);
@@ -505,10 +505,6 @@ function compileMatcher(mapper: Mapper, criteria: readonly ClauseElement[]): (st
   };
 }
 
-/** Every non-key column attribute expired (SQLAlchemy's `state.expired`). */
-function isWhollyExpired(st: InstanceState): boolean {
-  return st.expired;
-}
 
 /**
  * A SET value of an UPDATE evaluated in JS against an object's state before the update

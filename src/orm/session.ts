@@ -1160,10 +1160,10 @@ export class AsyncSession {
     const stmt = await this.prepareStatement(stmt0, params, opts);
     const conn = await this.connectionInner();
     const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;
-    const yieldPer = opts.yieldPer ?? stmtYield ?? conn.executionOptionsValue.yieldPer ?? 1000;
+    const yieldPer = opts.yieldPer ?? stmtYield ?? conn.getExecutionOptions().yieldPer ?? 1000;
     if (!Number.isInteger(yieldPer) || yieldPer <= 0) throw new ArgumentError(`stream(): yieldPer must be a positive integer; got ${yieldPer}`);
     const openStream = async (s: ClauseElement): Promise<AsyncResult<unknown[], Record<string, unknown>>> => {
-      const saved = conn.executionOptionsValue.yieldPer;
+      const saved = conn.getExecutionOptions().yieldPer;
       conn.executionOptions({ yieldPer });
       try {
         return (await conn.stream(s, params)) as AsyncResult<unknown[], Record<string, unknown>>;

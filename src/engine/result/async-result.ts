@@ -14,10 +14,10 @@ import { CursorSource } from "./cursor-source.js";
 import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-result.js";
 import { checkSize } from "./messages.js";
 import { Result } from "./result.js";
-import type { AsyncResultOptions, ResultMetadata, UniqueStrategy } from "./metadata.js";
+import type { AsyncResultOptions, ResultMetadata } from "./metadata.js";
 import { ROW_DATA, type Row } from "./row.js";
-import type { RowMapping, RowMappingBase } from "./row-mapping.js";
-import { projectShape, resolveColumn, scalarGetter, shapeFor, type RawRow, type RowShape } from "./row-shape.js";
+import type { RowMapping } from "./row-mapping.js";
+import { projectShape, resolveColumn, scalarGetter, shapeFor, rowKey, rowStrategyForMappings, type RawRow, type RowShape } from "./row-shape.js";
 
 /** @internal How `columns()` hands a new AsyncResult its view of a shared cursor. */
 interface AsyncResultView {
@@ -25,8 +25,6 @@ interface AsyncResultView {
   readonly shape: RowShape;
   readonly unique: boolean;
 }
-
-const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknown => row[ROW_DATA];
 
 /**
  * A streaming result of rows typed `Row<T, N>` (see `Result`). Rows are fetched `chunkSize`
@@ -139,15 +137,7 @@ export class AsyncResult<
 
   /** Rows as {@link RowMapping} objects; shares this result's cursor and carries `unique()` over. */
   mappings(): AsyncMappingResult<N> {
-    return new AsyncMappingResult<N>(this._src, this._shape, this._uniq !== undefined, this._rowStrategyForMappings());
-  }
-
-  /** @internal A `unique(strategy)` given a row carries over to `mappings()` (see `Result`). */
-  private _rowStrategyForMappings(): UniqueStrategy<RowMapping<N>> | undefined {
-    const strategy = this._key;
-    if (strategy === rowKey) return undefined;
-    const RowClass = this._shape.RowClass;
-    return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as unknown as Row<T, N>);
+    return new AsyncMappingResult<N>(this._src, this._shape, this._uniq !== undefined, rowStrategyForMappings<RowMapping<N>>(this._shape, this._key));
   }
 
   /**

@@ -12,11 +12,11 @@ import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-t
 import { MappingResult } from "./mapping-result.js";
 import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-result.js";
 import { noRowsError } from "./messages.js";
-import type { ResultInfo, ResultMetadata, UniqueStrategy } from "./metadata.js";
+import type { ResultInfo, ResultMetadata } from "./metadata.js";
 import { SyncResultBase, type SyncView } from "./result-base.js";
 import { ROW_DATA, type Row } from "./row.js";
-import type { RowMapping, RowMappingBase } from "./row-mapping.js";
-import { projectShape, resolveColumn, scalarGetter, shapeFor, type RawRow, type RowShape } from "./row-shape.js";
+import type { RowMapping } from "./row-mapping.js";
+import { projectShape, resolveColumn, scalarGetter, shapeFor, rowKey, rowStrategyForMappings, type RawRow, type RowShape } from "./row-shape.js";
 import { ScalarResult } from "./scalar-result.js";
 
 /** @internal How `columns()` hands a new Result its view of shared rows. */
@@ -26,8 +26,6 @@ interface ResultView {
   readonly info: ResultInfo;
   readonly unique: boolean;
 }
-
-const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknown => row[ROW_DATA];
 
 /**
  * A buffered result of rows typed `Row<T, N>`: `T` is the tuple of column JS types, `N` the
@@ -214,18 +212,7 @@ export class Result<
 
   /** Rows as {@link RowMapping} objects. Shares this result's rows; `unique()` carries over. */
   mappings(): MappingResult<N> {
-    return new MappingResult<N>(this._src, this._shape, this._uniq !== undefined, this._rowStrategyForMappings());
-  }
-
-  /**
-   * @internal A `unique(strategy)` given a row carries over to `mappings()`: the strategy still
-   * sees each item as a row (SQLAlchemy applies it before the mapping is made).
-   */
-  private _rowStrategyForMappings(): UniqueStrategy<RowMapping<N>> | undefined {
-    const strategy = this._key;
-    if (strategy === rowKey) return undefined;
-    const RowClass = this._shape.RowClass;
-    return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as unknown as Row<T, N>);
+    return new MappingResult<N>(this._src, this._shape, this._uniq !== undefined, rowStrategyForMappings<RowMapping<N>>(this._shape, this._key));
   }
 
   /**

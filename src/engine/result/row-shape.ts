@@ -8,7 +8,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../../errors.js";
-import type { ResultMetadata, ResultProcessor } from "./metadata.js";
+import type { ResultMetadata, ResultProcessor, UniqueStrategy } from "./metadata.js";
 import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
 import { RowMappingBase } from "./row-mapping.js";
 
@@ -301,4 +301,18 @@ function makeBuilder(
     }
     return d;
   };
+}
+
+/** @internal The default `unique()` key of a row: its values, compared element-wise. */
+export const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknown => row[ROW_DATA];
+
+/**
+ * @internal A row-level `unique(strategy)` carried over to `mappings()`: the strategy still sees
+ * each item as a row of `shape` (SQLAlchemy applies it before the mapping is made). Undefined for
+ * the default key, which mappings compare by value themselves.
+ */
+export function rowStrategyForMappings<M>(shape: RowShape, strategy: UniqueStrategy<never>): UniqueStrategy<M> | undefined {
+  if (strategy === rowKey) return undefined;
+  const RowClass = shape.RowClass;
+  return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as never);
 }
