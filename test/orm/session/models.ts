@@ -9,6 +9,7 @@ import {
   writeOnly, type AsyncEngine, type SessionOptions,
 } from "athanor";
 import "athanor/adapters/libsql";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 // Named so the inferred model class types can be emitted (TS4058).
 import type { DISPATCH } from "../../../src/engine/events.js";
 import type { STATE } from "../../../src/orm/state.js";
@@ -100,6 +101,45 @@ export async function openDb(target: DialectTarget, base: { metadata: { createAl
       await engine.dispose();
       await d.cleanup();
     },
+  };
+}
+
+/**
+ * The usual suite setup: the models' tables created once on `target` for the enclosing
+ * `describe`, emptied (and the statement counts reset) before each test, dropped after. Returns
+ * the database, usable from inside the tests.
+ */
+export function useDb(target: DialectTarget, m: Models): Db {
+  let current: Db | undefined;
+  const db = (): Db => {
+    if (current === undefined) throw new Error("useDb(): the database is opened in beforeAll; use it inside tests");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await openDb(target, m.Base);
+  });
+  afterAll(async () => {
+    await current?.cleanup();
+  });
+  beforeEach(async () => {
+    await truncate(db(), m);
+    db().counting.reset();
+  });
+  return {
+    get engine() {
+      return db().engine;
+    },
+    get counting() {
+      return db().counting;
+    },
+    get dialect() {
+      return db().dialect;
+    },
+    get statements() {
+      return db().statements;
+    },
+    session: (opts?: SessionOptions) => db().session(opts),
+    cleanup: () => db().cleanup(),
   };
 }
 

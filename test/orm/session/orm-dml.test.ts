@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InvalidRequestError, delete_, func, insert, objectState, select, update } from "athanor";
 import { insert as pgInsert } from "athanor/dialects/postgresql";
 import { insert as sqliteInsert } from "athanor/dialects/sqlite";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sess_dml");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("ORM-enabled DML on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function seed(): Promise<void> {
     await using s = db.session();

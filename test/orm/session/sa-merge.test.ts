@@ -3,29 +3,19 @@
  * transient, pending, detached and persistent objects, load=false (no SQL, no changes), the
  * merge cascade over collections, version checks and merge_all().
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, inspect, insert, Integer, InvalidRequestError, mappedColumn, select, selectinload,
   StaleDataError, String, warnings, type AsyncEngine,
 } from "athanor";
 import { countingDriver, dialectTargets, uniqueName, type CountingDriver } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sa_merge");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("merge() (SQLAlchemy test_merge) on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   const selects = (): string[] => db.counting.statements.filter((s) => s.startsWith("SELECT"));
 

@@ -4,25 +4,16 @@
  * removed come back on rollback(), and values an ORM UPDATE changed in memory inside a SAVEPOINT
  * are expired when that SAVEPOINT rolls back.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delete as delete_, inspect, select, update } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, openDb, type Db, useDb } from "./models.js";
 
 const M = defineModels("sa_dml_sync");
 const { User } = M;
 
 describe.each(dialectTargets())("ORM DML synchronizeSession and rollback on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-  });
+  const db = useDb(target, M);
 
   async function seed(): Promise<void> {
     await using s = db.session();

@@ -4,29 +4,19 @@
  * messages), objects deleted by a flush, the expunge cascade, and autobegin of the session's
  * transaction by add(), delete() and attribute changes.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AsyncSession, func, inspect, InvalidRequestError, makeTransient, makeTransientToDetached, objectSession, select, selectinload,
   warnings,
 } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sa_sstate");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("session object states (SQLAlchemy test_session) on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function userCount(s: AsyncSession): Promise<number> {
     return Number(await s.scalar(select(func.count()).selectFrom(User.__table__)));
@@ -346,17 +336,7 @@ describe.each(dialectTargets())("session object states (SQLAlchemy test_session)
 });
 
 describe.each(dialectTargets())("autobegin (SQLAlchemy TransScopingTest) on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   it("test_autobegin_execute: a statement begins the transaction; commit and close end it", async () => {
     const s = db.session();

@@ -4,26 +4,16 @@
  * RollbackRecoverTest, FixtureDataTest, nested accounting). Where SQLAlchemy reloads an expired
  * attribute on access, these tests call `session.refresh()` first: athanor never loads implicitly.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AsyncSession, IdentityConflictWarning, insert, IntegrityError, inspect, InvalidRequestError, select, selectinload, update, warnings } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, truncate, useDb } from "./models.js";
 
 const M = defineModels("sa_tx");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("session transactions (SQLAlchemy test_transaction) on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function names(): Promise<string[]> {
     await using s = db.session();

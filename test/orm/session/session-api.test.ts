@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   asyncSessionmaker, AsyncSession, ExpiredAttributeError, InvalidRequestError, NoResultFound, ObjectStateError, objectState,
   select, selectinload, func,
 } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sess_api");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("AsyncSession API on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function seed(): Promise<void> {
     await using s = db.session();

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AsyncSession, InvalidRequestError, IntegrityError, PendingRollbackError, func, objectState, select } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sess_tx");
 const { User } = M;
 
 describe.each(dialectTargets())("session transactions on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function committedNames(): Promise<string[]> {
     await using s = db.session();

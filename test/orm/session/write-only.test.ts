@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ArgumentError, InvalidRequestError, func, objectState, select, writeOnlyCollection } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "./models.js";
+import { defineModels, useDb } from "./models.js";
 
 const M = defineModels("sess_wo");
 const { User, Note, Tag } = M;
 
 describe.each(dialectTargets())("write-only collections on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   it("add/addAll on a new parent are flushed with it; select() reads the related rows", async () => {
     await using s = db.session({ expireOnCommit: false });

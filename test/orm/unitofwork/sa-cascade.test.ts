@@ -5,26 +5,16 @@
  * and at flush, orphans of loaded collections. Collections are changed by assignment where
  * SQLAlchemy's tests append or remove in place: a plain array reports neither to the session.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { func, inspect, select, selectinload, type AsyncSession } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
-import { defineModels, openDb, truncate, type Db } from "../session/models.js";
+import { defineModels, useDb } from "../session/models.js";
 
 const M = defineModels("sa_casc");
 const { User, Address } = M;
 
 describe.each(dialectTargets())("cascades (SQLAlchemy test_cascade) on $name", (target) => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await openDb(target, M.Base);
-  });
-  afterAll(async () => {
-    await db.cleanup();
-  });
-  beforeEach(async () => {
-    await truncate(db, M);
-    db.counting.reset();
-  });
+  const db = useDb(target, M);
 
   async function counts(s: AsyncSession): Promise<[number, number]> {
     const users = Number(await s.scalar(select(func.count()).selectFrom(User.__table__)));
