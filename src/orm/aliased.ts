@@ -6,7 +6,7 @@
  * @module
  */
 import { ArgumentError } from "../errors.js";
-import { ClauseElement, ColumnElement } from "../sql/elements.js";
+import { ClauseElement, ColumnElement, Label } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, FromClause, SelectBase } from "../sql/selectable.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
@@ -101,11 +101,15 @@ export class AliasedClass<T = unknown> {
   private readonly attrs = new Map<string, ColumnElement<unknown, string>>();
   /** The name given to `aliased()`: the entity's key in result rows (the alias name otherwise). */
   readonly entityName: string | undefined;
-  constructor(readonly mapper: Mapper, name?: string, selectable?: Alias) {
+  /**
+   * @param adaptFrom for an alias of an alias mapped onto a subquery (`aliased(ua, subq)`):
+   *   the inner alias, whose columns (not the table's) the subquery's columns correspond to.
+   */
+  constructor(readonly mapper: Mapper, name?: string, selectable?: Alias, readonly adaptFrom?: FromClause) {
     this.alias = selectable ?? mapper.table.alias(name);
     this.entityName = name;
     for (const p of mapper.columnProps) {
-      const col = correspondingIn(this.alias, p.column);
+      const col = this.columnFor(p.column);
       // A subquery that leaves a column out has no attribute for it (SQLAlchemy's adapter
       // finds no corresponding column either).
       if (col === undefined) continue;
@@ -128,6 +132,15 @@ export class AliasedClass<T = unknown> {
       Object.defineProperty(this, key, { value, enumerable: true });
     }
   }
+  /** The column of this alias standing for one of the mapped table's columns. @internal */
+  columnFor(column: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+    const inner = this.adaptFrom === undefined ? column : correspondingIn(this.adaptFrom, column);
+    if (inner === undefined) return undefined;
+    if (this.adaptFrom === undefined) return correspondingIn(this.alias, inner);
+    // The inner alias's own column, exactly: a subquery may also carry the table's column of the
+    // same lineage (`select(User, ua).subquery()` exports users.name and users_1.name).
+    return this.alias.columnList.find((c) => proxies(c, inner)) ?? correspondingIn(this.alias, inner);
+  }
   /** The attribute for a column key. */
   attribute(key: string): ColumnElement<unknown, string> {
     const a = this.attrs.get(key);
@@ -138,7 +151,7 @@ export class AliasedClass<T = unknown> {
   _columnsClauseElements(): readonly ColumnElement<unknown, string>[] {
     const out: ColumnElement<unknown, string>[] = [];
     for (const p of this.mapper.defaultLoadProps) {
-      const col = correspondingIn(this.alias, p.column);
+      const col = this.columnFor(p.column);
       if (col !== undefined) out.push(col);
     }
     return out;
@@ -151,6 +164,19 @@ export class AliasedClass<T = unknown> {
   _attributeFor(key: string): ColumnElement<unknown, string> | undefined {
     return this.attrs.get(key);
   }
+}
+
+/** Whether `c` stands for `target` through its chain of proxies, labels and ORM attributes. */
+function proxies(c: ColumnElement<unknown, string>, target: ColumnElement<unknown, string>): boolean {
+  let x: ColumnElement<unknown, string> | undefined = c;
+  for (let depth = 0; x !== undefined && depth < 32; depth++) {
+    if (x === target) return true;
+    if (x instanceof InstrumentedAttribute) x = x.column;
+    else if (x instanceof ColumnClause) x = x.proxyOf;
+    else if (x instanceof Label) x = x.element;
+    else return false;
+  }
+  return false;
 }
 
 /** The aliased form of a model class: its column attributes and relationships, typed. */
@@ -172,14 +198,33 @@ export type Aliased<C> = AliasedClass<C extends abstract new (...args: never[]) 
  * @throws ArgumentError when `cls` is not a mapped class, or the selectable is neither a
  *   subquery nor an alias.
  */
-export function aliased<C extends abstract new (...args: never[]) => unknown>(cls: C, aliasOrName?: string | Alias, name?: string): Aliased<C> {
+export function aliased<C extends abstract new (...args: never[]) => unknown>(cls: C, aliasOrName?: string | Alias, name?: string): Aliased<C>;
+/**
+ * `aliased(ua)` / `aliased(ua, subquery)`: an alias of an aliased class (SQLAlchemy #7576): a
+ * new alias of the same table or subquery, or `ua` mapped onto a subquery that selects it.
+ */
+export function aliased<A extends AliasedClass>(entity: A, aliasOrName?: string | Alias, name?: string): A;
+export function aliased(cls: unknown, aliasOrName?: string | Alias, name?: string): unknown {
+  if (cls instanceof AliasedClass) {
+    const inner: AliasedClass = cls;
+    if (aliasOrName === undefined || typeof aliasOrName === "string") {
+      const n = aliasOrName ?? name;
+      const el = inner.alias.element;
+      const again = new Alias(el, n, inner.alias.aliasKind);
+      return new AliasedClass(inner.mapper, n, again, inner.adaptFrom);
+    }
+    if (!(aliasOrName instanceof Alias)) {
+      throw new ArgumentError(`aliased(${inner.mapper.className}, …): expected a name, a subquery or an alias; got ${describeArg(aliasOrName)}`);
+    }
+    return new AliasedClass(inner.mapper, name, aliasOrName, inner.alias);
+  }
   const m = mapperOf(cls);
   if (!m) throw new ArgumentError("aliased() expects a mapped class");
-  if (aliasOrName === undefined || typeof aliasOrName === "string") return new AliasedClass(m, aliasOrName ?? name) as Aliased<C>;
+  if (aliasOrName === undefined || typeof aliasOrName === "string") return new AliasedClass(m, aliasOrName ?? name);
   if (!(aliasOrName instanceof Alias)) {
     throw new ArgumentError(`aliased(${m.className}, …): expected a name, a subquery or an alias; got ${describeArg(aliasOrName)}`);
   }
-  return new AliasedClass(m, name, aliasOrName) as Aliased<C>;
+  return new AliasedClass(m, name, aliasOrName);
 }
 
 function describeArg(x: unknown): string {

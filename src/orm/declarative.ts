@@ -400,7 +400,10 @@ function columnFor(where: string, key: string, mc: unknown, forceNullable = fals
 /** Column property + class attribute + instance accessor for one mapped column. */
 function mapColumn(mapper: Mapper, Model: Function, key: string, col: ColumnImpl, mc: MappedColumn<unknown>): void {
   const o = mc.options;
-  const prop = new ColumnProperty(key, col, (o.deferred ?? false) || (o.deferredRaiseload ?? false), o.deferredRaiseload ?? false, o.defaultFactory);
+  // A group implies deferred unless `deferred: false` is given, as with SQLAlchemy's
+  // mapped_column(deferred_group=…).
+  const deferred = (o.deferred ?? o.deferredGroup !== undefined) || (o.deferredRaiseload ?? false);
+  const prop = new ColumnProperty(key, col, deferred, o.deferredRaiseload ?? false, o.defaultFactory, o.deferredGroup);
   const attr = new InstrumentedAttribute(key, col, Model);
   mapper.addColumnProperty(prop, attr);
   if (o.versionId) mapper.versionProp = prop;

@@ -20,10 +20,12 @@
  *    (`row._mapping.get(Address.id)`, SQLAlchemy's `row._mapping[Address.id]`).
  *
  * Loader strategy of a relationship at one point of the load path: an explicit option for that
- * relationship wins; else a `"*"` option at that node (`raiseload("*")`); else the
- * relationship's own `lazy` ("selectin", "joined", "noload"; "raise" by default). Default eager
- * strategies stop where the target mapper already occurs higher up the path (SQLAlchemy's
- * `join_depth=None` rule), or after `joinDepth` levels of the same relationship.
+ * relationship wins; else a `"*"` option at that node (`defaultload(User.orders).joinedload("*")`)
+ * or an unbound root one (`raiseload("*")`, `joinedload("*")`, in force at every depth, as
+ * SQLAlchemy's default token); else the relationship's own `lazy` ("selectin", "joined",
+ * "noload"; "raise" by default). Default and wildcard eager strategies stop where the target
+ * mapper already occurs higher up the path (SQLAlchemy's `join_depth=None` rule), or after
+ * `joinDepth` levels of the same relationship.
  *
  * Relationship criteria (`selectinload(User.addresses.and(crit))`, `ofType(Subclass)`) go into
  * the eager join's ON clause or the selectin query's WHERE, re-targeted to the alias used; the
@@ -35,7 +37,7 @@ import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, Join, Select, select, SelectBase, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import { Alias, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
@@ -131,21 +133,28 @@ export interface ResolvedLoad {
   readonly mapperPath: readonly Mapper[];
   /** Relationships from the root down to and including this one. */
   readonly relPath: readonly RelationshipProperty[];
+  /** The statement-wide wildcard strategy (`joinedload("*")` unbound), in force below too. */
+  readonly wildcard?: Load | undefined;
 }
 
 /** Options in force at one entity of the load path. */
 interface NodeOptions {
   readonly loads: readonly Load[];
   readonly columns: readonly ColumnDirective[];
+  /**
+   * An unbound root wildcard (`raiseload("*")`, `joinedload("*")`): SQLAlchemy's default token,
+   * the strategy of every relationship at every depth that no option names.
+   */
+  readonly wildcard?: Load | undefined;
   /** Mappers above this entity. */
   readonly mapperPath: readonly Mapper[];
   /** Relationships leading to this entity. */
   readonly relPath: readonly RelationshipProperty[];
 }
 
-function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string } | undefined {
+function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string; aliased?: AliasedClass } | undefined {
   // A brand, not instanceof: apps that never alias leave AliasedClass out of their bundle.
-  if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.entityName ?? x.alias.name ?? x.mapper.className };
+  if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.entityName ?? x.alias.name ?? x.mapper.className, aliased: x };
   if (typeof x === "function") {
     const m = mapperOf(x);
     if (m) return { mapper: m, from: m.table, name: m.className };
@@ -177,46 +186,75 @@ function isa(m: Mapper, parent: Mapper): boolean {
   return false;
 }
 
-/** Decide which column properties of `mapper` to load, given column directives. */
-function propsToLoad(mapper: Mapper, directives: readonly ColumnDirective[]): ColumnProperty[] {
+/** Column directives folded for one entity. */
+interface Deferrals {
+  readonly only: Set<string> | undefined;
+  readonly deferred: Set<string>;
+  readonly undeferred: Set<string>;
+  readonly groups: Set<string>;
+}
+
+/** The column directives that apply to `mapper`, folded; "*" in a set is SQLAlchemy's wildcard. */
+function deferralsFor(mapper: Mapper, directives: readonly ColumnDirective[]): Deferrals {
   let only: Set<string> | undefined;
   const deferred = new Set<string>();
   const undeferred = new Set<string>();
+  const groups = new Set<string>();
   for (const d of directives) {
     if (d.mapper && !isa(mapper, d.mapper)) continue;
     if (d.kind === "loadOnly") only = new Set(d.keys);
-    else if (d.kind === "defer") deferred.add(d.key);
-    else undeferred.add(d.key);
+    else if (d.kind === "undeferGroup") groups.add(d.key);
+    else if (d.kind === "defer") {
+      // A wildcard gives way to options naming the column; naming it both ways is a conflict.
+      if (d.key !== "*" && undeferred.has(d.key)) throw strategyConflict(d, "defer", "undefer");
+      deferred.add(d.key);
+    } else {
+      if (d.key !== "*" && deferred.has(d.key)) throw strategyConflict(d, "undefer", "defer");
+      undeferred.add(d.key);
+    }
   }
+  return { only, deferred, undeferred, groups };
+}
+
+/**
+ * SQLAlchemy 2.0 refuses `defer(X)` and `undefer(X)` for the same attribute in one statement
+ * rather than letting either win.
+ */
+function strategyConflict(d: { readonly mapper: Mapper | undefined; readonly key: string }, replacement: string, existing: string): InvalidRequestError {
+  const attr = `${d.mapper?.className ?? "?"}.${d.key}`;
+  return new InvalidRequestError(`Loader strategy replacement ${replacement}(${attr}) is in conflict with existing strategy ${existing}(${attr})`);
+}
+
+/** Whether a column (or expression) attribute loads under the folded directives. */
+function loadsUnder(f: Deferrals, key: string, deferredByDefault: boolean, group: string | undefined): boolean {
+  if (f.undeferred.has(key)) return true;
+  if (f.deferred.has(key)) return false;
+  if (f.only) return f.only.has(key);
+  if (f.deferred.has("*")) return false;
+  if (f.undeferred.has("*")) return true;
+  return !deferredByDefault || (group !== undefined && f.groups.has(group));
+}
+
+/** Decide which column properties of `mapper` to load, given column directives. */
+function propsToLoad(mapper: Mapper, directives: readonly ColumnDirective[]): ColumnProperty[] {
+  const f = deferralsFor(mapper, directives);
   // polymorphicProps: a mapper's columns plus its subclasses' (mapped inheritance), else columnProps.
-  return mapper.polymorphicProps.filter((p) => {
-    if (p.column.primaryKey) return true;
-    if (only) return only.has(p.key) || undeferred.has(p.key);
-    if (deferred.has(p.key)) return false;
-    return !p.deferred || undeferred.has(p.key);
-  });
+  // The primary key always loads: SQLAlchemy 2.0 ignores defer() of a key column.
+  return mapper.polymorphicProps.filter((p) => p.column.primaryKey || loadsUnder(f, p.key, p.deferred, p.group));
 }
 
 /** Expression attributes to load: non-deferred columnProperty()s, undeferred ones, withExpression()s. */
 function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], withExprs: readonly WithExpressionOption[]): { key: string; expr: ColumnElement<unknown, string> | null }[] {
   const out: { key: string; expr: ColumnElement<unknown, string> | null }[] = [];
   if (mapper.expressionProps.size === 0) return out;
-  let only: Set<string> | undefined;
-  const deferred = new Set<string>();
-  const undeferred = new Set<string>();
-  for (const d of directives) {
-    if (d.mapper && !isa(mapper, d.mapper)) continue;
-    if (d.kind === "loadOnly") only = new Set(d.keys);
-    else if (d.kind === "defer") deferred.add(d.key);
-    else undeferred.add(d.key);
-  }
+  const f = deferralsFor(mapper, directives);
   for (const [key, p] of mapper.expressionProps) {
     if (p.isQueryExpression) {
       const w = [...withExprs].reverse().find((o) => isa(mapper, o.mapper) && o.key === key);
       out.push({ key, expr: w ? w.expression : p.resolve() });
       continue;
     }
-    const load = only ? only.has(key) || undeferred.has(key) : !deferred.has(key) && (!p.deferred || undeferred.has(key));
+    const load = loadsUnder(f, key, p.deferred, undefined);
     if (load) out.push({ key, expr: p.resolve() });
   }
   return out;
@@ -226,8 +264,10 @@ function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], wit
 function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
   const out: ResolvedLoad[] = [];
   const mapperPath = [...node.mapperPath, mapper];
-  let wildcard: Load | undefined;
-  for (const l of node.loads) if (l.relationship === "*") wildcard = l;
+  let levelWildcard: Load | undefined;
+  for (const l of node.loads) if (l.relationship === "*") levelWildcard = l;
+  const wildcard = levelWildcard ?? node.wildcard;
+  const inherited = node.wildcard;
   for (const rel of mapper.relationships.values()) {
     const explicit = node.loads.filter((l) => l.relationship === rel || (l.relationship instanceof RelationshipProperty && l.relationship.key === rel.key && isa(mapper, l.relationship.parent) && l.relationship.parent !== mapper && !mapper.relationships.has(rel.key)));
     const relPath = [...node.relPath, rel];
@@ -235,19 +275,20 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       const innerJoin = [...explicit].reverse().find((l) => l.opts.innerJoin !== undefined)?.opts.innerJoin;
       const alias = [...explicit].reverse().find((l) => l.opts.alias !== undefined)?.opts.alias;
       // defaultload() nodes carry no strategy: the last explicit one wins, else the relationship's own.
-      const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? defaultStrategy(rel, mapperPath, node.relPath);
+      const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? wildcardStrategy(wildcard, rel, mapperPath, node.relPath) ?? defaultStrategy(rel, mapperPath, node.relPath);
       const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
       const recursion = [...explicit].reverse().find((l) => l.opts.recursionDepth !== undefined);
       const children = explicit.flatMap((l) => l.children);
       if (recursion && chosen === "selectin") children.push(...recursiveStep(rel, recursion));
       out.push({
         rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []), ...(ofType ? { ofType } : {}),
-        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath,
+        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath, wildcard: inherited,
       });
       continue;
     }
     if (wildcard) {
-      out.push({ rel, strategy: wildcard.strategy ?? "raise", innerJoin: undefined, alias: undefined, criteria: [], children: [], columns: [], mapperPath, relPath });
+      const strategy = wildcardStrategy(wildcard, rel, mapperPath, node.relPath);
+      if (strategy !== undefined) out.push({ rel, strategy, innerJoin: wildcard.opts.innerJoin, alias: undefined, criteria: [], children: [], columns: [], mapperPath, relPath, wildcard: inherited });
       continue;
     }
     const lazy = rel.lazy;
@@ -284,6 +325,17 @@ function defaultStrategy(rel: RelationshipProperty, mapperPath: readonly Mapper[
   if (lazy === "noload") return "noload";
   if ((lazy === "selectin" || lazy === "joined") && defaultDepthAllows(rel, mapperPath, relPath)) return lazy;
   return "raise";
+}
+
+/**
+ * The strategy a wildcard gives `rel`; an eager one stops where the path comes back to a mapper
+ * already on it (as SQLAlchemy's default eager strategies do), leaving the relationship unloaded.
+ */
+function wildcardStrategy(wildcard: Load | undefined, rel: RelationshipProperty, mapperPath: readonly Mapper[], relPath: readonly RelationshipProperty[]): RelationshipStrategy | undefined {
+  if (wildcard === undefined) return undefined;
+  const s = wildcard.strategy ?? "raise";
+  if ((s === "joined" || s === "selectin") && !defaultDepthAllows(rel, mapperPath, relPath)) return "raise";
+  return s;
 }
 
 /** SQLAlchemy's join_depth rule for relationship-level eager strategies. */
@@ -407,8 +459,19 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   // optionKind, not instanceof: option classes an app never uses stay out of its bundle.
   const opts = options as readonly LoaderOption[];
   const nested = opts.find((o): o is NestedLoadOptions => o.optionKind === "nested");
-  const rootLoads = [...new Set(opts.filter((o): o is Load => o.optionKind === "load").map((l) => l.root))];
   const colDirectives = opts.filter((o): o is ColumnOption => o.optionKind === "column").map((o) => o.directive);
+  const rootLoads: Load[] = [];
+  for (const l of new Set(opts.filter((o): o is Load => o.optionKind === "load").map((o) => o.root))) {
+    // new Load(User): its column options name User alone; its relationship options are root paths.
+    const entity = l.entity;
+    if (entity === undefined) {
+      rootLoads.push(l);
+      continue;
+    }
+    // Bound to the entity's own FROM: Load(ua) does not reach the plain class, nor Load(User) an alias.
+    colDirectives.push(...l.columnDirectives.map((d) => ({ ...d, mapper: d.mapper ?? entity, from: l.entityFrom })));
+    rootLoads.push(...l.children);
+  }
   const criteria = opts.filter((o): o is LoaderCriteriaOption => o.optionKind === "criteria");
   const withExprs = opts.filter((o): o is WithExpressionOption => o.optionKind === "expression");
   if (!nested) checkOptionRoots(stmt, rootLoads, colDirectives);
@@ -437,18 +500,21 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   // Eager loads of the statement's own entities, planned once every entity and column of the
   // statement is placed: SQLAlchemy puts the loaders' columns after all of them.
   const pendingRootLoads: (() => void)[] = [];
-  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false, lead: readonly unknown[] = []): EntitySlot => {
-    let props = propsToLoad(mapper, node.columns);
+  const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false, lead: readonly unknown[] = [], aliasedEntity?: AliasedClass): EntitySlot => {
+    const directives = node.columns.filter((d) => d.from === undefined || d.from === from);
+    let props = propsToLoad(mapper, directives);
     if (lead.length) props = leadingProps(props, lead);
     const offset = cols.length;
     for (const p of props) {
-      const col = from === mapper.table ? p.column : correspondingIn(from, p.column)!;
+      // An alias of an alias over a subquery (`aliased(ua, subq)`) knows which of the subquery's
+      // columns are its own; otherwise the alias's column of the same lineage.
+      const col = from === mapper.table ? p.column : (aliasedEntity?.adaptFrom !== undefined ? aliasedEntity.columnFor(p.column) : undefined) ?? correspondingIn(from, p.column)!;
       if (!entityColumnAt.has(col)) entityColumnAt.set(col, cols.length);
       cols.push(col);
     }
     const exprs: ExpressionSlot[] = [];
     const nullExprs: string[] = [];
-    for (const { key, expr } of exprsToLoad(mapper, node.columns, withExprs)) {
+    for (const { key, expr } of exprsToLoad(mapper, directives, withExprs)) {
       if (expr === null) {
         nullExprs.push(key);
         continue;
@@ -465,7 +531,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean): void => {
     for (const l of resolveLoads(mapper, node)) {
       const rel = l.rel;
-      const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath };
+      const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath, wildcard: l.wildcard };
       if (l.strategy === "selectin") slot.selectin.push(l);
       else if (l.strategy === "noload") slot.noload.push(rel);
       else if (l.strategy === "joined") {
@@ -483,8 +549,9 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
         const tAlias = target.table.alias();
         joinedAliases.add(tAlias);
         const crit = [...criteriaFor(target, tAlias), ...l.criteria.map((c) => retargetCriterion(c, target.table, tAlias))];
+        let secAlias: FromClause | undefined;
         if (rel.direction === "MANYTOMANY") {
-          const secAlias = rel.secondary!.alias();
+          secAlias = rel.secondary!.alias();
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
           const on = crit.length ? and(sj, ...crit) : sj;
@@ -505,7 +572,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
           if (nestAt >= 0) nestInto(tAlias, on);
           else joins.push({ from, target: tAlias, onclause: on, inner });
         }
-        for (const o of relOrderBy(rel)) eagerOrder.push(adaptToFrom(o, target.table, tAlias));
+        // An orderBy on the association table's columns follows its alias too.
+        for (const o of relOrderBy(rel)) {
+          const adapted = adaptToFrom(o, target.table, tAlias);
+          eagerOrder.push(secAlias ? adaptToFrom(adapted, rel.secondary!, secAlias) : adapted);
+        }
         const child = addEntity(target, tAlias, rel.key, childNode, nestAt >= 0 || !inner);
         slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
         if (rel.uselist) {
@@ -524,8 +595,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   };
 
   const rootNode: NodeOptions = nested
-    ? { loads: nested.loads, columns: nested.columns, mapperPath: nested.mapperPath, relPath: nested.relPath }
-    : { loads: rootLoads, columns: colDirectives, mapperPath: [], relPath: [] };
+    ? { loads: nested.loads, columns: nested.columns, mapperPath: nested.mapperPath, relPath: nested.relPath, wildcard: nested.wildcard }
+    : { loads: rootLoads, columns: colDirectives, mapperPath: [], relPath: [], wildcard: [...rootLoads].reverse().find((l) => l.relationship === "*" && l.parent === undefined) };
   for (const raw of stmt.rawColumns) {
     const ent = entityOf(raw);
     if (ent) noteMapper(ent.mapper);
@@ -575,7 +646,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   for (const raw of stmt.rawColumns) {
     const ent = entityOf(raw);
     if (ent) {
-      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false, true, leadEntity !== undefined && raw === stmt.rawColumns[firstEntityAt] ? leadCols : []);
+      const slot = addEntity(ent.mapper, ent.from, ent.name, rootNode, false, true, leadEntity !== undefined && raw === stmt.rawColumns[firstEntityAt] ? leadCols : [], ent.aliased);
       for (const [col, colSlot] of pendingLead) (colSlot as { offset: number }).offset = entityColumnAt.get(col)!;
       pendingLead.clear();
       slots.push(slot);
@@ -612,7 +683,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       // those columns once. A user's statement keeps every column it names.
       const at = nested ? entityColumnAt.get(column) : undefined;
       if (at !== undefined) slots.push({ kind: "column", offset: at, name });
-      else if (leadEntity !== undefined && leadCols.includes(column) && leadEntity.from === leadEntity.mapper.table && propsToLoad(leadEntity.mapper, rootNode.columns).some((p) => p.column === column)) {
+      else if (leadEntity !== undefined && leadCols.includes(column) && leadEntity.from === leadEntity.mapper.table && propsToLoad(leadEntity.mapper, rootNode.columns.filter((d) => d.from === undefined || d.from === leadEntity.from)).some((p) => p.column === column)) {
         // Read from the entity's own column, which the entity puts first; offset set once it is placed.
         const colSlot: Slot = { kind: "column", offset: -1, name };
         slots.push(colSlot);
@@ -1125,9 +1196,9 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const target = rel.mapper;
   // ofType(JoinedSubclass): load the subclass entity (FROM its tables' join: only its rows).
   const entity = load.ofType ?? target;
-  const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath);
+  const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath, load.wildcard);
   const extra: unknown[] = [nestedOpts, ...plan.criteria, ...plan.expressions];
-  const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath }).some((l) => l.strategy !== "raise");
+  const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath, wildcard: load.wildcard }).some((l) => l.strategy !== "raise");
   // Relationship criteria (`.and()` / `ofType(Subclass)`) go into the WHERE of each batch, with
   // their own bound values; a relationship already loaded is kept unless populateExisting.
   const extraJoin = joinExtras(rel);
@@ -1139,6 +1210,12 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   let states = parents.map((p) => stateOf(p)!);
   if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
   if (rel.direction === "MANYTOONE") {
+    // A parent whose foreign key was not loaded (deferred): SQLAlchemy degrades to loading the
+    // targets through the parents' primary keys, joined from an alias of the parent table.
+    if (extraJoin.parentJoin === undefined && states.some((st) => rel.syncPairs.some(([local]) => !(propKey(rel.parent, local) in st.dict)))) {
+      await selectinManyToOneThroughParent(ctx, rel, entity, states, extra, crit);
+      return;
+    }
     const wanted = new Map<string, unknown[]>();
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
@@ -1215,6 +1292,44 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     const k = keyOf(st);
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
     assignRelationship(st, rel, k.some((v) => v === null || v === undefined) ? [] : groups.get(keyString(k)) ?? []);
+  }
+}
+
+/**
+ * A many-to-one selectin load keyed by the parents' primary keys (SQLAlchemy's fallback query
+ * when the foreign key is not loaded): `SELECT a_1.id, b.id, b.x, b.y FROM a AS a_1 JOIN b ON
+ * b.id = a_1.b_id WHERE a_1.id IN (…)`, in batches.
+ */
+async function selectinManyToOneThroughParent(
+  ctx: LoadContext,
+  rel: RelationshipProperty,
+  entity: Mapper,
+  states: readonly InstanceState[],
+  extra: readonly unknown[],
+  crit: readonly ColumnElement<boolean>[],
+): Promise<void> {
+  const parentTable = rel.parent.table;
+  const alias = parentTable.alias();
+  const on = adaptToFrom(rel.primaryjoin, parentTable, alias);
+  const pkCols = rel.parent.pkProps.map((pp) => alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
+  const targetFrom = entity.polymorphicFrom() ?? entity.table;
+  const keyOf = (st: InstanceState): unknown[] => rel.parent.pkProps.map((pp) => st.dict[pp.key]);
+  const keys = states.map(keyOf).filter((k) => k.every((v) => v !== null && v !== undefined));
+  const byParent = new Map<string, object>();
+  const size = selectinBatchSize(ctx, pkCols.length);
+  for (let i = 0; i < keys.length; i += size) {
+    const batch = keys.slice(i, i + size);
+    const cond = pkCols.length === 1 ? pkCols[0].in(batch.map((k) => k[0])) : tuple(...pkCols).in(batch);
+    // Unlabelled, as SQLAlchemy renders it (`a_1.id, b.id`): rows are read by position.
+    const stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
+      .selectFrom(alias).join(targetFrom, on as never).where(cond, ...crit).setLabelStyle(LABEL_STYLE_NONE);
+    const rows = await ctx.executeOrm(stmt, extra);
+    for (const r of rows) byParent.set(keyString(r.slice(0, pkCols.length)), r[pkCols.length] as object);
+  }
+  for (const st of states) {
+    if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
+    const obj = byParent.get(keyString(keyOf(st)));
+    assignRelationship(st, rel, obj ? [obj] : []);
   }
 }
 

@@ -41,6 +41,12 @@ export interface MappedColumnOptions {
   readonly deferred?: boolean;
   /** Deferred, and reading it unloaded raises (SQLAlchemy `deferred_raiseload`). */
   readonly deferredRaiseload?: boolean;
+  /**
+   * Deferred, and loaded together with the other columns of this group by
+   * `undeferGroup(name)` (SQLAlchemy's `deferred_group`; implies `deferred` unless
+   * `deferred: false` is given).
+   */
+  readonly deferredGroup?: string;
   /** Attribute used as the version counter (optimistic concurrency, `version_id_col`). */
   readonly versionId?: boolean;
 }

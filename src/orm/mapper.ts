@@ -102,6 +102,8 @@ export class ColumnProperty {
     readonly deferred: boolean,
     readonly raiseload: boolean,
     readonly defaultFactory: (() => unknown) | undefined,
+    /** The deferred group `undeferGroup()` loads it with (SQLAlchemy's `deferred_group`). */
+    readonly group: string | undefined = undefined,
   ) {}
 }
 

@@ -10,7 +10,7 @@
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { ColumnElement, type Condition } from "../sql/elements.js";
-import { InstrumentedAttribute, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
+import { InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { FromClause } from "../sql/selectable.js";
 import type { RelationshipComparator } from "./relationship.js";
@@ -188,14 +188,37 @@ export class Load {
   private _relationship: RelationshipProperty | "*" | undefined;
   /** A relationship attribute of a class not adopted when the option was built (resolved on first use). @internal */
   _pending: { readonly property: RelationshipProperty } | undefined;
+  /**
+   * `new Load(User)`: a path rooted at an entity of the statement (SQLAlchemy's `Load(User)`), for
+   * options that name that entity alone: `new Load(User).loadOnly(User.name)`,
+   * `new Load(Order).undefer("*")`, `new Load(User).selectinload(User.orders)`.
+   * @throws ArgumentError when `entity` is not a mapped class or an aliased() class.
+   */
+  constructor(entity: object);
+  /** @internal The loader builds path nodes for relationships itself. */
+  constructor(relationship: RelationshipProperty | "*" | undefined, strategy: RelationshipStrategy | undefined, opts?: LoadOpts, parent?: Load);
   constructor(
-    relationship: RelationshipProperty | "*" | undefined,
-    readonly strategy: RelationshipStrategy | undefined,
+    relationship: RelationshipProperty | "*" | object | undefined,
+    readonly strategy: RelationshipStrategy | undefined = undefined,
     readonly opts: LoadOpts = {},
     public parent: Load | undefined = undefined,
   ) {
-    this._relationship = relationship;
+    if (relationship === undefined || relationship === "*" || relationship instanceof RelationshipProperty) {
+      this._relationship = relationship;
+      return;
+    }
+    const aliased = relationship as { _isAliasedClass?: true; mapper?: Mapper; alias?: FromClause };
+    const m = aliased._isAliasedClass === true ? aliased.mapper : mapperOf(relationship);
+    if (!m) throw new ArgumentError(`Load() expects a mapped class or an aliased() class; got ${String(relationship)}`);
+    this._relationship = undefined;
+    this._target = m;
+    this.entity = m;
+    this.entityFrom = aliased._isAliasedClass === true ? aliased.alias : m.table;
   }
+  /** For `new Load(Entity)`: the entity the path is rooted at (its options apply to it alone). @internal */
+  entity: Mapper | undefined;
+  /** For `new Load(Entity)`: the table, or the alias of an aliased() class, its column options apply to. @internal */
+  entityFrom: FromClause | undefined;
   /** The relationship this path node follows (`"*"` for a wildcard). */
   get relationship(): RelationshipProperty | "*" | undefined {
     this.resolvePending();
@@ -220,15 +243,16 @@ export class Load {
     if (this.parent) checkLinks(this.parent, prop.parent, `${prop.parent.className}.${prop.key}`);
   }
   private chain(child: Load): Load {
+    if (this._relationship === "*") throw new ArgumentError("Wildcard token cannot be followed by another entity");
     this.children.push(child);
     return child;
   }
   /** Continue the path: `selectinload(User.orders).selectinload(Order.items)`. */
-  selectinload(attr: RelationshipRef, opts: SelectinOptions = {}): Load {
-    return this.chain(loadOf(attr, "selectinload", "selectin", selectinOpts(opts), this));
+  selectinload(attr: RelationshipRef | "*", opts: SelectinOptions = {}): Load {
+    return this.chain(attr === "*" ? new Load("*", "selectin", {}, this) : loadOf(attr, "selectinload", "selectin", selectinOpts(opts), this));
   }
-  joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
-    return this.chain(loadOf(attr, "joinedload", "joined", opts, this));
+  joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+    return this.chain(attr === "*" ? new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {}, this) : loadOf(attr, "joinedload", "joined", opts, this));
   }
   /** Continue the path through `attr` without changing how it loads (SQLAlchemy's `defaultload`). */
   defaultload(attr: RelationshipRef): Load {
@@ -237,8 +261,8 @@ export class Load {
   raiseload(attr: RelationshipRef | "*"): Load {
     return this.chain(attr === "*" ? new Load("*", "raise", {}, this) : loadOf(attr, "raiseload", "raise", {}, this));
   }
-  noload(attr: RelationshipRef): Load {
-    return this.chain(loadOf(attr, "noload", "noload", {}, this));
+  noload(attr: RelationshipRef | "*"): Load {
+    return this.chain(attr === "*" ? new Load("*", "noload", {}, this) : loadOf(attr, "noload", "noload", {}, this));
   }
   containsEager(attr: RelationshipRef, opts: { alias?: unknown } = {}): Load {
     return this.chain(loadOf(attr, "containsEager", "containsEager", opts, this));
@@ -249,13 +273,22 @@ export class Load {
     checkLinks(this, k.mapper, `${k.mapper.className}.${k.key}`);
     return k;
   }
-  /** Defer columns of this path's target entity. */
-  defer(...attrs: ColumnAttributeRef[]): Load {
-    for (const a of attrs) this.columnDirectives.push({ kind: "defer", ...this.linkedColumn(a, "defer") });
+  /**
+   * Defer columns of this path's target entity; `"*"` defers every column but the primary key
+   * (SQLAlchemy's `defer("*")` wildcard).
+   */
+  defer(...attrs: (ColumnAttributeRef | "*")[]): Load {
+    for (const a of attrs) this.columnDirectives.push({ kind: "defer", ...(a === "*" ? WILDCARD : this.linkedColumn(a, "defer")) });
     return this;
   }
-  undefer(...attrs: ColumnAttributeRef[]): Load {
-    for (const a of attrs) this.columnDirectives.push({ kind: "undefer", ...this.linkedColumn(a, "undefer") });
+  /** Undefer columns of this path's target entity; `"*"` loads every deferred column (`undefer("*")`). */
+  undefer(...attrs: (ColumnAttributeRef | "*")[]): Load {
+    for (const a of attrs) this.columnDirectives.push({ kind: "undefer", ...(a === "*" ? WILDCARD : this.linkedColumn(a, "undefer")) });
+    return this;
+  }
+  /** Load the deferred columns of this path's target entity in the named group (SQLAlchemy's `undefer_group()`). */
+  undeferGroup(name: string): Load {
+    this.columnDirectives.push(undeferGroup(name).directive);
     return this;
   }
   loadOnly(...attrs: ColumnAttributeRef[]): Load {
@@ -293,7 +326,7 @@ export class Load {
   }
   /** Structural description, used in the ORM plan cache key. @internal */
   signature(): string {
-    const rel = this.relationship === "*" ? "*" : this.relationship ? `${this.relationship.parent.id}.${this.relationship.key}` : "";
+    const rel = this.relationship === "*" ? "*" : this.relationship ? `${this.relationship.parent.id}.${this.relationship.key}` : this.entity ? `@${this.entity.id}` : "";
     const cols = this.columnDirectives.map((d) => `${d.kind}:${d.mapper?.id ?? ""}:${"key" in d ? d.key : d.keys.join("+")}`).join(",");
     // Criteria by structure only: their bound values are taken at each execution.
     const crit = (this.opts.criteria ?? []).map((c) => {
@@ -306,10 +339,16 @@ export class Load {
   }
 }
 
-/** A column deferral directive. */
+/**
+ * A column deferral directive. `key` "*" (with no mapper) is a wildcard over the entity's
+ * columns; "undeferGroup" names a deferred group in `key`. A directive without a mapper applies
+ * to whatever entity its path node (or the statement, at the root) loads.
+ */
 export type ColumnDirective =
-  | { readonly kind: "defer" | "undefer"; readonly mapper: Mapper; readonly key: string; readonly raiseload?: boolean }
-  | { readonly kind: "loadOnly"; readonly mapper: Mapper | undefined; readonly keys: readonly string[] };
+  | { readonly kind: "defer" | "undefer" | "undeferGroup"; readonly mapper: Mapper | undefined; readonly key: string; readonly raiseload?: boolean; readonly from?: FromClause }
+  | { readonly kind: "loadOnly"; readonly mapper: Mapper | undefined; readonly keys: readonly string[]; readonly from?: FromClause };
+
+const WILDCARD = { mapper: undefined, key: "*" } as const;
 
 /** A root-level column option (not under a relationship path). */
 export class ColumnOption {
@@ -347,11 +386,19 @@ function selectinOpts(opts: SelectinOptions): LoadOpts {
  *   raises InvalidRequestError when it is given for a relationship that is not
  *   self-referential (SQLAlchemy's message).
  */
-export function selectinload(attr: RelationshipRef, opts: SelectinOptions = {}): Load {
+export function selectinload(attr: RelationshipRef | "*", opts: SelectinOptions = {}): Load {
+  if (attr === "*") return new Load("*", "selectin");
   return loadOf(attr, "selectinload", "selectin", selectinOpts(opts));
 }
-/** `joinedload(User.addresses, { innerJoin })`: load it in the same statement with a LEFT OUTER JOIN (or INNER). */
-export function joinedload(attr: RelationshipRef, opts: { innerJoin?: boolean } = {}): Load {
+/**
+ * `joinedload(User.addresses, { innerJoin })`: load it in the same statement with a LEFT OUTER
+ * JOIN (or INNER). `joinedload("*")` joins every relationship of the statement's entities, and
+ * below them, stopping where a path comes back to a class already on it (SQLAlchemy's wildcard
+ * default strategy); chained from a path (`defaultload(User.orders).joinedload("*")`) it applies
+ * to that level only.
+ */
+export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+  if (attr === "*") return new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {});
   return loadOf(attr, "joinedload", "joined", opts);
 }
 /**
@@ -367,21 +414,35 @@ export function defaultload(attr: RelationshipRef): Load {
 export function raiseload(attr: RelationshipRef | "*"): Load {
   return attr === "*" ? new Load("*", "raise") : loadOf(attr, "raiseload", "raise", {});
 }
-/** `noload(User.addresses)`: the relationship reads as empty / null without loading. */
-export function noload(attr: RelationshipRef): Load {
-  return loadOf(attr, "noload", "noload", {});
+/** `noload(User.addresses)`: the relationship reads as empty / null without loading; `noload("*")` for all of them. */
+export function noload(attr: RelationshipRef | "*"): Load {
+  return attr === "*" ? new Load("*", "noload") : loadOf(attr, "noload", "noload", {});
 }
 /** `containsEager(User.addresses)`: the statement already joins and selects the related rows; populate from them. */
 export function containsEager(attr: RelationshipRef, opts: { alias?: unknown } = {}): Load {
   return loadOf(attr, "containsEager", "containsEager", opts);
 }
-/** `defer(User.bio, { raiseload })`: leave the column out of the SELECT. */
-export function defer(attr: ColumnAttributeRef, opts: { raiseload?: boolean } = {}): ColumnOption {
-  return new ColumnOption({ kind: "defer", ...colKeyOf(attr, "defer"), raiseload: opts.raiseload ?? false });
+/**
+ * `defer(User.bio, { raiseload })`: leave the column out of the SELECT. `defer("*")` defers every
+ * column but the primary key of the statement's entities (SQLAlchemy's wildcard). Deferring a
+ * primary key column is ignored, as in SQLAlchemy 2.0 (the key is always loaded).
+ */
+export function defer(attr: ColumnAttributeRef | "*", opts: { raiseload?: boolean } = {}): ColumnOption {
+  return new ColumnOption({ kind: "defer", ...(attr === "*" ? WILDCARD : colKeyOf(attr, "defer")), raiseload: opts.raiseload ?? false });
 }
-/** `undefer(User.bio)`: load a column that is deferred by default. */
-export function undefer(attr: ColumnAttributeRef): ColumnOption {
-  return new ColumnOption({ kind: "undefer", ...colKeyOf(attr, "undefer") });
+/** `undefer(User.bio)`: load a column that is deferred by default; `undefer("*")` loads them all. */
+export function undefer(attr: ColumnAttributeRef | "*"): ColumnOption {
+  return new ColumnOption({ kind: "undefer", ...(attr === "*" ? WILDCARD : colKeyOf(attr, "undefer")) });
+}
+/**
+ * `undeferGroup("photos")`: load every column declared `deferredGroup: "photos"` (SQLAlchemy's
+ * `undefer_group()`); chain it from a path (`selectinload(User.orders).undeferGroup("g")`) for a
+ * related entity.
+ * @throws ArgumentError for an empty name.
+ */
+export function undeferGroup(name: string): ColumnOption {
+  if (typeof name !== "string" || name === "") throw new ArgumentError("undeferGroup() expects the name of a deferred group");
+  return new ColumnOption({ kind: "undeferGroup", mapper: undefined, key: name });
 }
 /** `loadOnly(User.id, User.name)`: load only these columns (plus the primary key) of the entity. */
 export function loadOnly(...attrs: ColumnAttributeRef[]): ColumnOption {
@@ -459,6 +520,8 @@ export class NestedLoadOptions {
     readonly columns: readonly ColumnDirective[],
     readonly mapperPath: readonly Mapper[],
     readonly relPath: readonly RelationshipProperty[],
+    /** The statement's unbound wildcard strategy, in force at every depth. */
+    readonly wildcard: Load | undefined = undefined,
   ) {}
 }
 
