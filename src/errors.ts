@@ -68,6 +68,14 @@ export class ResourceClosedError extends InvalidRequestError {
   override name = "ResourceClosedError";
 }
 
+/**
+ * A buffered-result method was called for a server-side cursor (`streamResults`); use
+ * stream() instead (SQLAlchemy's `sqlalchemy.ext.asyncio.exc.AsyncMethodRequired`).
+ */
+export class AsyncMethodRequired extends InvalidRequestError {
+  override name = "AsyncMethodRequired";
+}
+
 /** A transaction failed or was rolled back from within; it must be rolled back before reuse. */
 export class PendingRollbackError extends InvalidRequestError {
   override name = "PendingRollbackError";

@@ -4,7 +4,7 @@
  * @module
  */
 import { checkIsolationLevel, normalizeIsolationLevel } from "./isolation-level.js";
-import { ArgumentError, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
+import { ArgumentError, AsyncMethodRequired, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, text as textClause } from "../sql/elements.js";
 import { FromClause, select } from "../sql/selectable.js";
 import { ColumnClause } from "../sql/column.js";
@@ -27,7 +27,11 @@ import { EXECUTEMANY_PK, insertedPkInfo, needsImplicitReturning, planInsertPk, q
 export interface ExecutionOptions {
   /** Rows per fetch for `stream()` (default 1000). */
   readonly yieldPer?: number;
-  /** Accepted for SQLAlchemy parity; `stream()` always streams, `execute()` always buffers. */
+  /**
+   * Server-side cursor (SQLAlchemy's `stream_results`): `stream()` always streams; with this
+   * option set on the connection, the engine or the statement, the buffering `execute()` and
+   * `execDriverSql()` raise AsyncMethodRequired, as SQLAlchemy's asyncio extension does.
+   */
   readonly streamResults?: boolean;
   /** Isolation level for transactions begun from now on, e.g. "SERIALIZABLE", or "AUTOCOMMIT". */
   readonly isolationLevel?: string;
@@ -149,6 +153,11 @@ export class AsyncConnection implements DdlExecutor {
   /** The transaction of the innermost callback-form `begin(fn)` / `beginNested(fn)` running. */
   private _txContext: Transaction | undefined = undefined;
 
+  /**
+   * A dictionary for the application's own data about this connection (SQLAlchemy's
+   * `Connection.info`); athanor never reads it. Lives as long as this AsyncConnection.
+   */
+  readonly info: Record<string, unknown> = {};
   /** @internal Use `engine.connect()`. */
   constructor(readonly engine: AsyncEngine, raw: DriverConnection, options: ExecutionOptions) {
     this._raw = raw;
@@ -565,6 +574,7 @@ export class AsyncConnection implements DdlExecutor {
    */
   async execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams): Promise<Result<RowOf<S>, NamedOf<S>>> {
     const s = this.coerceStatement(stmt);
+    if (this._options.streamResults === true || wantsServerSideCursor(s)) throw asyncMethodRequired("AsyncConnection", "execute");
     anchors.statement = s;
     // Inlined `enter` (claim/leave): one async frame per execute on the hot path.
     const raw = this.claim();
@@ -825,6 +835,7 @@ export class AsyncConnection implements DdlExecutor {
 
   /** Run a SQL string (wrapped in `text()`), for DDL and maintenance. */
   async execDriverSql(sql: string): Promise<Result<unknown[], Record<string, unknown>>> {
+    if (this._options.streamResults === true) throw asyncMethodRequired("AsyncConnection", "execDriverSql");
     return this.execute(textClause(sql.replace(/:/g, "\\:")));
   }
 
@@ -869,6 +880,17 @@ export class AsyncConnection implements DdlExecutor {
 }
 
 /** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
+/** Whether a statement's own execution options ask for a server-side cursor (`streamResults`). @internal */
+export function wantsServerSideCursor(stmt: ClauseElement): boolean {
+  return (stmt as { readonly statementExecutionOptions?: Readonly<Record<string, unknown>> }).statementExecutionOptions?.streamResults === true;
+}
+/** SQLAlchemy's AsyncMethodRequired for a buffered call on a server-side cursor. @internal */
+export function asyncMethodRequired(cls: string, method: string): AsyncMethodRequired {
+  return new AsyncMethodRequired(
+    `Can't use the ${cls}.${method}() method with a server-side cursor. Use the ${cls}.stream() method for an async streaming result set.`,
+  );
+}
+
 /**
  * Whether a SQL element is a statement: tables, aliases, CTEs, joins and column expressions are
  * parts of statements (SQLAlchemy does not make them `Executable`); functions and sequence

@@ -99,6 +99,14 @@ export class AsyncEngine {
     return this.execOptions;
   }
 
+  /**
+   * Empty the compiled-statement cache shared by this engine and its executionOptions() copies
+   * (SQLAlchemy's `clear_compiled_cache()`); statements compile again on next use.
+   */
+  clearCompiledCache(): void {
+    this.compiledCache.clear();
+  }
+
   /** An engine sharing this one's driver, cache and listeners, with other default execution options. */
   executionOptions(opts: ExecutionOptions): AsyncEngine {
     return new AsyncEngine(this.shared, this.options, { ...this.execOptions, ...opts });

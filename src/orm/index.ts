@@ -15,7 +15,7 @@ export {
 export { withParent } from "./relationship-operators.js";
 export { inspect, AliasedInsp } from "./inspection.js";
 export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
-export { AsyncSession, asyncSessionmaker, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type AsyncSessionmaker, type MergeOptions } from "./session.js";
+export { AsyncSession, asyncSessionmaker, closeAllSessions, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type GetOptions, type AsyncSessionmaker, type MergeOptions } from "./session.js";
 export { selectinload, joinedload, defaultload, raiseload, noload, containsEager, defer, undefer, undeferGroup, loadOnly, withLoaderCriteria, withExpression, Load, type LoaderOption, type SelectinOptions } from "./options.js";
 export { aliased, AliasedClass, type Aliased } from "./aliased.js";
 export { WriteOnlyCollection, writeOnlyCollection } from "./write-only.js";

@@ -27,3 +27,14 @@ export function sessionById(id: number | undefined): AsyncSession | null {
   if (id === undefined) return null;
   return sessions.get(id)?.deref() ?? null;
 }
+
+/** Every session not yet garbage-collected, oldest first (closeAllSessions()). @internal */
+export function liveSessions(): AsyncSession[] {
+  const out: AsyncSession[] = [];
+  for (const [id, ref] of sessions) {
+    const s = ref.deref();
+    if (s === undefined) sessions.delete(id);
+    else out.push(s);
+  }
+  return out;
+}

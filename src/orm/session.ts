@@ -7,12 +7,12 @@
  * @module
  */
 import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
 import { Delete, Insert, Update } from "../sql/dml.js";
-import { AsyncConnection, type ExecuteParams } from "../engine/connection.js";
+import { AsyncConnection, asyncMethodRequired, wantsServerSideCursor, type ExecuteParams } from "../engine/connection.js";
 import { AsyncEngine } from "../engine/engine.js";
 import { Transaction } from "../engine/transaction.js";
 import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "../engine/result/index.js";
@@ -27,7 +27,7 @@ import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
 import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
-import { registerSession, sessionById } from "./session-registry.js";
+import { liveSessions, registerSession, sessionById } from "./session-registry.js";
 import { objectSession } from "./session-utils.js";
 
 /**
@@ -55,6 +55,23 @@ export interface SessionOptions {
   readonly autobegin?: boolean;
   /** For sessions bound to a connection: default "conditional_savepoint". */
   readonly joinTransactionMode?: JoinTransactionMode;
+  /**
+   * Initial contents of {@link AsyncSession.info} (copied; SQLAlchemy's `info`). With
+   * asyncSessionmaker, the maker's info and the per-session info are merged, the latter winning.
+   */
+  readonly info?: Readonly<Record<string, unknown>>;
+  /**
+   * SQLAlchemy 2.0.22's `close_resets_only` (default true): close() only resets the session,
+   * which stays usable. false: close() closes it for good; afterwards anything that would begin
+   * a transaction raises InvalidRequestError (reset() still only resets).
+   */
+  readonly closeResetsOnly?: boolean;
+  /**
+   * Default execution options of every execute(), scalars(), scalar(), stream() and get() of
+   * the session (SQLAlchemy's `Session(execution_options=…)`): a statement's own
+   * `executionOptions()` override them, and the per-call options override both.
+   */
+  readonly executionOptions?: SessionExecuteOptions;
 }
 
 /**
@@ -69,6 +86,11 @@ export type SessionEvents = {
   beforeFlush(session: AsyncSession): void | Promise<void>;
   /** After the flush's statements ran, before in-memory states are final. */
   afterFlush(session: AsyncSession): void | Promise<void>;
+  /**
+   * At the start of commit(), before the final flush (SQLAlchemy's `before_commit`); also for a
+   * commit with nothing to write, such as the end of a `begin(fn)` block.
+   */
+  beforeCommit(session: AsyncSession): void | Promise<void>;
   afterCommit(session: AsyncSession): void | Promise<void>;
   afterRollback(session: AsyncSession): void | Promise<void>;
   /**
@@ -85,7 +107,7 @@ export type SessionEvents = {
   afterDelete(mapper: Mapper, obj: object): void | Promise<void>;
 };
 const sessionEventSpecs: EventSpecs<SessionEvents> = Object.freeze({
-  beforeFlush: {}, afterFlush: {}, afterCommit: {}, afterRollback: {},
+  beforeFlush: {}, afterFlush: {}, beforeCommit: {}, afterCommit: {}, afterRollback: {},
   doOrmExecute: {
     retval: "always" as const,
     chain: (args: [OrmExecuteState], result: unknown) => {
@@ -133,6 +155,18 @@ export interface MergeOptions {
   readonly options?: readonly unknown[];
 }
 
+/** Options of {@link AsyncSession.get} and {@link AsyncSession.getOne}. */
+export interface GetOptions {
+  /** Loader options for the SELECT, when one runs (SQLAlchemy's `options`). */
+  readonly options?: readonly unknown[];
+  /** Load the row even when the object is in the identity map, overwriting its values. */
+  readonly populateExisting?: boolean;
+  /** SELECT … FOR UPDATE (always runs the SELECT). */
+  readonly withForUpdate?: boolean;
+  /** Execution options of the SELECT, over the session's (SQLAlchemy's `execution_options`). */
+  readonly executionOptions?: SessionExecuteOptions;
+}
+
 /** Per-call execution options of session.execute(). */
 export interface SessionExecuteOptions {
   /** Overwrite already-loaded objects with the rows' values (SQLAlchemy's `populate_existing`). */
@@ -141,6 +175,18 @@ export interface SessionExecuteOptions {
   readonly synchronizeSession?: "auto" | "evaluate" | "fetch" | false | null;
   /** stream(): rows fetched and turned into objects per chunk (default: the statement's, else 1000). */
   readonly yieldPer?: number;
+  /**
+   * Server-side cursor (SQLAlchemy's `stream_results`): stream() always streams; execute(),
+   * scalars() and scalar() raise AsyncMethodRequired when it is set here or on the statement.
+   */
+  readonly streamResults?: boolean;
+  /** false: this statement does not autoflush first (SQLAlchemy's `autoflush` execution option). */
+  readonly autoflush?: boolean;
+  /**
+   * Other options are carried to `doOrmExecute` listeners in
+   * {@link OrmExecuteState.executionOptions} (SQLAlchemy accepts arbitrary keys too).
+   */
+  readonly [option: string]: unknown;
 }
 
 type RowOf<S> = S extends { readonly __row: infer T } ? (T extends readonly unknown[] ? T : unknown[]) : unknown[];
@@ -198,6 +244,8 @@ interface SavepointScope {
   readonly deleted: Set<InstanceState>;
   /** Persistent objects a flush inside the SAVEPOINT wrote: rolling it back expires them. */
   readonly dirty: Set<InstanceState>;
+  /** The handle beginNested() returned (getNestedTransaction() gives it again). */
+  handle: SessionTransaction | undefined;
 }
 
 /**
@@ -216,7 +264,18 @@ export class AsyncSession {
   readonly newStates: Set<InstanceState> = new TrackingSet();
   /** @internal */
   readonly deletedStates = new Set<InstanceState>();
-  readonly options: Required<SessionOptions>;
+  readonly options: Required<Omit<SessionOptions, "info" | "executionOptions">>;
+  /** The session's default execution options (SessionOptions.executionOptions). */
+  private readonly execDefaults: SessionExecuteOptions | undefined;
+  /**
+   * A dictionary for the application's own data about this session (SQLAlchemy's
+   * `Session.info`); athanor never reads it.
+   */
+  readonly info: Record<string, unknown>;
+  /** The handle of the root transaction (begin()'s return value, getTransaction()). */
+  private rootHandle: SessionTransaction | undefined;
+  /** Set by close() with `closeResetsOnly: false`: no transaction can begin any more. */
+  private permanentlyClosed = false;
   private conn: AsyncConnection | undefined;
   private readonly engine: AsyncEngine | undefined;
   private readonly outer: AsyncConnection | undefined;
@@ -252,14 +311,18 @@ export class AsyncSession {
     else throw new ArgumentError("AsyncSession needs an AsyncEngine or AsyncConnection to bind to");
     const mode = options.joinTransactionMode ?? "conditional_savepoint";
     if (!["conditional_savepoint", "create_savepoint", "rollback_only", "control_fully"].includes(mode)) {
-      throw new ArgumentError(`AsyncSession: unknown joinTransactionMode '${String(mode)}' (valid: conditional_savepoint, create_savepoint, rollback_only, control_fully)`);
+      // SQLAlchemy's message, naming the option as SQLAlchemy spells it.
+      throw new ArgumentError(`invalid selection for join_transaction_mode: "${String(mode)}"`);
     }
     this.options = {
       expireOnCommit: options.expireOnCommit ?? true,
       autoflush: options.autoflush ?? true,
       autobegin: options.autobegin ?? true,
       joinTransactionMode: mode,
+      closeResetsOnly: options.closeResetsOnly ?? true,
     };
+    this.info = { ...options.info };
+    this.execDefaults = options.executionOptions && Object.keys(options.executionOptions).length ? { ...options.executionOptions } : undefined;
     this[DISPATCH] = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
     this.rootInserted = this.newInsertScope();
     (this.newStates as TrackingSet).scope = () => this.currentInserted();
@@ -273,6 +336,20 @@ export class AsyncSession {
    */
   static objectSession(obj: object): AsyncSession | null {
     return objectSession(obj);
+  }
+
+  /** The AsyncEngine or AsyncConnection the session was created with (SQLAlchemy's `Session.bind`). */
+  get bind(): AsyncEngine | AsyncConnection {
+    return (this.engine ?? this.outer)!;
+  }
+
+  /**
+   * False only in the "partial rollback" state (SQLAlchemy 2.0's `Session.is_active`): after a
+   * failed flush, until rollback() is called (meanwhile statements raise PendingRollbackError).
+   * With autobegin there is no inactive state between transactions, so it is otherwise true.
+   */
+  get isActive(): boolean {
+    return !this.needsRollback;
   }
 
   private newInsertScope(): InsertScope {
@@ -311,6 +388,11 @@ export class AsyncSession {
       this.busy = undefined;
     });
   }
+  private checkNotClosed(): void {
+    if (this.permanentlyClosed) {
+      throw new InvalidRequestError("This Session has been permanently closed and is unable to handle any more transaction requests.");
+    }
+  }
   private checkUsable(): void {
     if (this.needsRollback) {
       throw new PendingRollbackError(
@@ -339,6 +421,7 @@ export class AsyncSession {
    */
   private autobeginT(): void {
     if (this.txStarted) return;
+    this.checkNotClosed();
     if (!this.options.autobegin) {
       throw new InvalidRequestError("Autobegin is disabled on this Session; please call session.begin() to start a new transaction");
     }
@@ -399,6 +482,21 @@ export class AsyncSession {
     return this.savepoints.length > 0;
   }
   /**
+   * The root transaction in progress, or null (SQLAlchemy's `get_transaction()`): the handle
+   * begin() returned, or for an autobegun transaction one made on first request, the same one
+   * each time.
+   */
+  getTransaction(): SessionTransaction | null {
+    if (!this.inTransaction()) return null;
+    return (this.rootHandle ??= new SessionTransaction(this, undefined));
+  }
+  /** The innermost beginNested() SAVEPOINT in progress, or null (SQLAlchemy's `get_nested_transaction()`). */
+  getNestedTransaction(): SessionTransaction | null {
+    const sp = this.savepoints[this.savepoints.length - 1];
+    if (!sp) return null;
+    return (sp.handle ??= new SessionTransaction(this, sp.tx));
+  }
+  /**
    * How the current transaction joined its connection: "control_fully" for engine-bound
    * sessions; for connection-bound ones the resolved {@link JoinTransactionMode} (never
    * "conditional_savepoint"); undefined outside a transaction.
@@ -418,10 +516,11 @@ export class AsyncSession {
   async begin<R>(fn?: (session: AsyncSession) => Promise<R>): Promise<SessionTransaction | R> {
     await this.guard("begin()", async () => {
       if (this.txStarted || this.conn) throw new InvalidRequestError("A transaction is already begun on this Session.  Use beginNested() for a SAVEPOINT");
+      this.checkNotClosed();
       this.checkUsable();
       await this.startTransaction();
     });
-    const tx = new SessionTransaction(this, undefined);
+    const tx = this.getTransaction()!;
     if (!fn) return tx;
     try {
       const r = await fn(this);
@@ -446,10 +545,11 @@ export class AsyncSession {
       await this.flushInner();
       const conn = await this.connectionInner();
       const t = await conn.beginNested();
-      this.savepoints.push({ tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set() });
-      return t;
+      const scope: SavepointScope = { tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set(), handle: undefined };
+      this.savepoints.push(scope);
+      return scope;
     });
-    const tx = new SessionTransaction(this, sp);
+    const tx = (sp.handle = new SessionTransaction(this, sp.tx));
     if (!fn) return tx;
     try {
       const r = await fn(this);
@@ -501,6 +601,7 @@ export class AsyncSession {
    */
   commit(): Promise<void> {
     return this.guard("commit()", async () => {
+      if (this[DISPATCH].has("beforeCommit")) await this[DISPATCH].fireAsync("beforeCommit", this);
       await this.flushInner();
       // SQLAlchemy autobegins a transaction to commit: expire-on-commit applies even with no
       // statement run, and a session with autobegin disabled refuses.
@@ -629,6 +730,7 @@ export class AsyncSession {
     this.rootInserted = this.newInsertScope();
     this.rootDeleted.clear();
     this.txStarted = false;
+    this.rootHandle = undefined;
     this.resolvedMode = undefined;
     if (conn && this.engine) await conn.close();
   }
@@ -640,7 +742,27 @@ export class AsyncSession {
    * outer transaction alone; the connection itself stays open. The session can be used again.
    */
   close(): Promise<void> {
-    return this.guard("close()", async () => {
+    return this.closeImpl("close()", !this.options.closeResetsOnly);
+  }
+  /**
+   * End the transaction and detach every object, as close() does, leaving the session usable
+   * even when it was made with `closeResetsOnly: false` (SQLAlchemy 2.0.22's `Session.reset()`).
+   */
+  reset(): Promise<void> {
+    return this.closeImpl("reset()", false);
+  }
+  /**
+   * Close the session, discarding its connection rather than reusing it (SQLAlchemy's
+   * `Session.invalidate()`, for when the connection's state is unknown, e.g. after a
+   * cancelled operation): an engine-bound session's connection is rolled back if possible and
+   * released, and every object is detached. The session stays usable with a new connection.
+   */
+  invalidate(): Promise<void> {
+    return this.closeImpl("invalidate()", false);
+  }
+  private closeImpl(what: string, permanently: boolean): Promise<void> {
+    return this.guard(what, async () => {
+      if (permanently) this.permanentlyClosed = true;
       if (this.conn) {
         try {
           if (this.engine) await this.conn.rollback();
@@ -666,9 +788,9 @@ export class AsyncSession {
   }
 
   // ---- object state -----------------------------------------------------------------------------
-  private stateFor(obj: unknown, op: string): InstanceState {
+  private stateFor(obj: unknown, _op: string): InstanceState {
     const st = stateOf(obj);
-    if (!st) throw new UnmappedInstanceError(`${op}(): ${String(obj)} is not a mapped instance`);
+    if (!st) throw unmappedInstance(obj);
     return st;
   }
   /**
@@ -808,6 +930,10 @@ export class AsyncSession {
     const cascaded = cascadeStates(st, "delete");
     for (const s of cascaded) if (s.key !== undefined) this.markDeleted(s);
   }
+  /** delete() each object in turn (SQLAlchemy 2.1's `Session.delete_all()`). */
+  deleteAll(objs: Iterable<object>): void {
+    for (const o of objs) this.delete(o);
+  }
   private markDeleted(st: InstanceState): void {
     this.beforeAttach(st);
     if (st.markedDeleted && this.deletedStates.has(st)) return;
@@ -939,10 +1065,14 @@ export class AsyncSession {
     if (!collections) return st.changedColumnKeys().length > 0 || changedScalarRelationship(st);
     return st.hasChanges() || hasPendingWriteOnly(st);
   }
-  /** Whether the object is in this session (pending or persistent). */
+  /**
+   * Whether the object is in this session (pending or persistent), as SQLAlchemy's `obj in session`.
+   * @throws UnmappedInstanceError when `obj` is not a mapped instance.
+   */
   contains(obj: object): boolean {
-    const st = stateOf(obj);
-    return !!st && st.sessionId === this.id && (st.status === "pending" || st.status === "persistent");
+    // SQLAlchemy's `__contains__`: a non-mapped argument is an error, not "not contained".
+    const st = this.stateFor(obj, "contains");
+    return st.sessionId === this.id && (st.status === "pending" || st.status === "persistent");
   }
   /**
    * The write-only collection `rel` of `obj` (a relationship declared with `writeOnly()` /
@@ -988,6 +1118,28 @@ export class AsyncSession {
     return this.guard("flush()", () => this.flushInner(true));
   }
   /** @param explicit a user's flush() (hands out every new key on batch-only drivers). */
+  /**
+   * Warn about objects whose discriminator names a class they cannot be loaded as (SQLAlchemy's
+   * `_validate_polymorphic_identity()` at flush): the value must be the identity of the object's
+   * class or of a subclass stored in the same tables, else the row written would load as another
+   * class, or miss a subclass table row.
+   */
+  private validatePolymorphicIdentities(): void {
+    const check = (st: InstanceState): void => {
+      const mapper = st.mapper;
+      const on = mapper.base.polymorphicOn;
+      if (!on || st.markedDeleted) return;
+      const value = st.dict[on.key];
+      if (value === undefined || value === null) return;
+      const n = mapper.tables.length;
+      if (value === mapper.polymorphicIdentity) return;
+      for (const d of mapper.descendants) if (d.polymorphicIdentity === value && d.tables.length === n) return;
+      warn(`Flushing object ${stateStr(st)} with incompatible polymorphic identity ${pyRepr(value)}; the object may not refresh and/or load correctly`);
+    };
+    for (const st of this.newStates) check(st);
+    for (const st of modifiedStates(this.id)) if (st.sessionId === this.id && st.status === "persistent") check(st);
+  }
+
   private async flushInner(explicit = false): Promise<void> {
     this.checkUsable();
     if (!this.hasChanges()) return;
@@ -995,6 +1147,7 @@ export class AsyncSession {
     this.expungePendingOrphans();
     if (!this.hasChanges()) return;
     const conn = await this.connectionInner();
+    this.validatePolymorphicIdentities();
     const unstage = stageWriteOnly(this.newStates, modifiedStates(this.id));
     try {
       await runFlush({
@@ -1100,16 +1253,48 @@ export class AsyncSession {
    * @throws InvalidRequestError when another call on this session is still in progress.
    */
   execute<S extends ClauseElement>(stmt: S, params?: ExecuteParams, opts: SessionExecuteOptions = {}): Promise<Result<RowOf<S>, NamedOf<S>>> {
-    return this.guard("execute()", () => this.executeInner(stmt, params, opts)) as unknown as Promise<Result<RowOf<S>, NamedOf<S>>>;
+    const merged = this.mergedOptions(stmt, opts);
+    if (merged.streamResults === true || wantsServerSideCursor(stmt)) return Promise.reject(asyncMethodRequired("AsyncSession", "execute"));
+    return this.guard("execute()", () => this.executeInner(stmt, params, merged)) as unknown as Promise<Result<RowOf<S>, NamedOf<S>>>;
+  }
+  /**
+   * The flush a query runs first (SQLAlchemy's `_autoflush()`): a statement error it raises says
+   * so, with SQLAlchemy's detail line put before the message.
+   */
+  private async autoflush(): Promise<void> {
+    try {
+      await this.flushInner();
+    } catch (e) {
+      if (e instanceof StatementError) {
+        e.message = `(raised as a result of Query-invoked autoflush; consider using a session.no_autoflush block if this flush is occurring prematurely)\n${e.message}`;
+      }
+      throw e;
+    }
+  }
+  /**
+   * The execution options in effect for one call, as SQLAlchemy merges them: the session's,
+   * then the statement's `executionOptions()`, then the call's. The common case (no session or
+   * statement options) returns the call's object as it is.
+   */
+  private mergedOptions(stmt: ClauseElement, opts: SessionExecuteOptions): SessionExecuteOptions {
+    const own = stmt instanceof Select ? stmt.statementExecutionOptions : undefined;
+    let hasOwn = false;
+    // No key array allocated per statement on the hot path.
+    if (own !== undefined) for (const _ in own) {
+      hasOwn = true;
+      break;
+    }
+    if (!this.execDefaults && !hasOwn) return opts;
+    return { ...this.execDefaults, ...(hasOwn ? own : undefined), ...opts };
   }
   private async executeInner(stmt: ClauseElement, params: ExecuteParams | undefined, opts: SessionExecuteOptions): Promise<Result<unknown[], Record<string, unknown>>> {
     // Batch-only drivers (Neon HTTP, D1) cannot read what a flush queued, so queries do not
     // autoflush there: pending changes are written by commit() (or an explicit flush()).
     // The common no-op cases skip their await (one microtask hop each per statement): no
     // changes to autoflush, no doOrmExecute listener, a connection already checked out.
-    if (this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind) {
+    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.batchOnlyBind) {
       this.checkUsable();
-      if (this.hasChanges()) await this.flushInner();
+      if (this.hasChanges()) await this.autoflush();
     }
     const statement = this[DISPATCH].has("doOrmExecute") ? await this.prepareStatement(stmt, params, opts) : stmt;
     this.checkUsable();
@@ -1153,10 +1338,10 @@ export class AsyncSession {
    * The session's connection is reserved until the result is exhausted or closed.
    */
   stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>, opts: SessionExecuteOptions = {}): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
-    return this.guard("stream()", () => this.streamInner(stmt, params, opts)) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
+    return this.guard("stream()", () => this.streamInner(stmt, params, this.mergedOptions(stmt, opts))) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
   }
   private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
-    if (this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind) await this.flushInner();
+    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.batchOnlyBind) await this.autoflush();
     const stmt = await this.prepareStatement(stmt0, params, opts);
     const conn = await this.connectionInner();
     const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;
@@ -1220,17 +1405,27 @@ export class AsyncSession {
   get<C extends abstract new (...args: never[]) => object>(
     cls: C,
     pk: unknown,
-    opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean } = {},
+    opts: GetOptions = {},
   ): Promise<InstanceType<C> | null> {
     return this.guard("get()", () => this.getInner(cls, pk, opts));
   }
   private async getInner<C extends abstract new (...args: never[]) => object>(
     cls: C,
     pk: unknown,
-    opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean },
+    opts: GetOptions,
   ): Promise<InstanceType<C> | null> {
     const mapper = requireMapper(cls);
     const values = normalizePk(mapper, pk);
+    // SQLAlchemy's get(): the session's execution options, then the call's executionOptions,
+    // then its populate_existing argument.
+    const given = opts.executionOptions;
+    const execOpts: SessionExecuteOptions =
+      this.execDefaults || given
+        ? { ...this.execDefaults, ...given, ...(opts.populateExisting !== undefined ? { populateExisting: opts.populateExisting } : {}) }
+        : opts.populateExisting !== undefined
+          ? { populateExisting: opts.populateExisting }
+          : {};
+    const populateExisting = execOpts.populateExisting === true;
     // By the split key: no key string to build and parse again.
     const hit = this.identityMap.getByIdentity(mapper.identityId, mapper.identityPartOf(values));
     let expiredHit: InstanceState | undefined;
@@ -1238,8 +1433,11 @@ export class AsyncSession {
       const st = stateOf(hit)!;
       // An object marked for deletion is still returned until its DELETE is flushed (SQLAlchemy).
       if (st.status === "deleted") return null;
+      // The key is the hierarchy's: an object of a class outside the one asked for is not it
+      // (SQLAlchemy's get() of `Blub` for a `Foo`'s key gives None, without a statement).
+      if (st.mapper !== mapper && !st.mapper.isA(mapper)) return null;
       const expired = !!st.expiredKeys && st.expiredKeys.size > 0;
-      if (!opts.populateExisting && !opts.options?.length && !opts.withForUpdate && !expired) return hit as InstanceType<C>;
+      if (!populateExisting && !opts.options?.length && !opts.withForUpdate && !expired) return hit as InstanceType<C>;
       if (expired) expiredHit = st;
     }
     let stmt: Select;
@@ -1254,7 +1452,7 @@ export class AsyncSession {
       if (opts.options?.length) stmt = stmt.options(...opts.options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
     }
-    const r = await this.executeInner(stmt, params, { populateExisting: opts.populateExisting ?? false });
+    const r = await this.executeInner(stmt, params, execOpts);
     const found = (r.scalars().first() as InstanceType<C> | null) ?? null;
     if (!found && expiredHit) this._removeNewlyDeleted(expiredHit);
     return found;
@@ -1280,11 +1478,11 @@ export class AsyncSession {
   getOne<C extends abstract new (...args: never[]) => object>(
     cls: C,
     pk: unknown,
-    opts: { options?: readonly unknown[]; populateExisting?: boolean; withForUpdate?: boolean } = {},
+    opts: GetOptions = {},
   ): Promise<InstanceType<C>> {
     return this.guard("getOne()", async () => {
       const o = await this.getInner(cls, pk, opts);
-      if (!o) throw new NoResultFound(`No row was found when one was required (${requireMapper(cls).className} ${JSON.stringify(pk)})`);
+      if (!o) throw new NoResultFound("No row was found when one was required");
       return o;
     });
   }
@@ -1370,7 +1568,7 @@ export class AsyncSession {
     resolved: Map<string, object>,
   ): Promise<T> {
     const st = stateOf(obj);
-    if (!st) throw new ArgumentError("merge(): not a mapped instance");
+    if (!st) throw unmappedInstance(obj);
     const done = recursive.get(st);
     if (done) return done as T;
     const mapper = st.mapper;
@@ -1597,6 +1795,29 @@ function normalizePk(mapper: Mapper, pk: unknown): unknown[] {
 }
 
 
+/**
+ * close() every AsyncSession still in memory (SQLAlchemy's `close_all_sessions()`): each ends
+ * its transaction and detaches its objects. Sessions are closed one after another.
+ */
+export async function closeAllSessions(): Promise<void> {
+  for (const s of liveSessions()) await s.close();
+}
+
+/**
+ * SQLAlchemy's UnmappedInstanceError for an argument that is not a mapped instance: "Class
+ * 'Unmapped' is not mapped", naming the argument's class (the class of a class is Function).
+ */
+function unmappedInstance(obj: unknown): UnmappedInstanceError {
+  const name =
+    obj === null ? "null" : obj === undefined ? "undefined" : ((Object.getPrototypeOf(obj) as { constructor?: { name?: string } } | null)?.constructor?.name ?? "Object");
+  return new UnmappedInstanceError(`Class '${name}' is not mapped`);
+}
+
+/** Python's repr() of a discriminator value in SQLAlchemy's messages: 'b' for strings. */
+function pyRepr(v: unknown): string {
+  return typeof v === "string" ? `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'` : String(v);
+}
+
 /** A session transaction handle from begin()/beginNested(). */
 export class SessionTransaction {
   /** @internal */
@@ -1628,7 +1849,9 @@ export interface AsyncSessionmaker {
 }
 /** `asyncSessionmaker(engine, { expireOnCommit: false })`: make sessions with shared options. */
 export function asyncSessionmaker(bind: AsyncEngine | AsyncConnection, options: SessionOptions = {}): AsyncSessionmaker {
-  const maker = ((overrides?: SessionOptions) => new AsyncSession(bind, { ...options, ...overrides })) as AsyncSessionmaker;
+  // The maker's info and the session's are merged (SQLAlchemy's sessionmaker(info=…)), copied per session.
+  const maker = ((overrides?: SessionOptions) =>
+    new AsyncSession(bind, { ...options, ...overrides, info: { ...options.info, ...overrides?.info } })) as AsyncSessionmaker;
   maker.begin = async <R>(fn: (session: AsyncSession) => Promise<R>): Promise<R> => {
     const s = maker();
     try {

@@ -115,7 +115,7 @@ describe.each(dialectTargets())("session transactions on $name", (target) => {
     await s.commit();
     expect(conn.inTransaction()).toBe(false);
     expect(await committedNames()).toEqual(["own"]);
-    expect(() => new AsyncSession(conn, { joinTransactionMode: "bogus" as never })).toThrow(/unknown joinTransactionMode 'bogus'/);
+    expect(() => new AsyncSession(conn, { joinTransactionMode: "bogus" as never })).toThrow('invalid selection for join_transaction_mode: "bogus"');
   });
 
   it("concurrent use from two tasks raises InvalidRequestError", async () => {
