@@ -37,6 +37,16 @@ export interface RelationshipOptions {
    * one statement per relationship per flush) without loading the collection.
    */
   readonly passiveDeletes?: boolean;
+  /**
+   * What a flush does when the primary key this relationship's foreign key refers to changes
+   * (SQLAlchemy's `passive_updates`). `true` (default): the database's ON UPDATE CASCADE moves
+   * the rows; the flush only sets the foreign key of related objects already in memory, without
+   * SQL. `false`: the flush UPDATEs the foreign key of each related row itself, after the
+   * parent's UPDATE, loading an unloaded one-to-many collection first (one SELECT), and sets
+   * many-to-ones in the session that refer to the old key; for a database or foreign key
+   * without ON UPDATE CASCADE whose constraint is not checked at once (deferred or not enforced).
+   */
+  readonly passiveUpdates?: boolean;
   /** Join condition between parent and target; inferred from foreign keys when omitted. */
   readonly primaryjoin?: () => ClauseElement;
   /** Association table for many-to-many. */

@@ -4,17 +4,29 @@
  * `dependency`).
  *
  * - Only pending objects, objects marked deleted and persistent objects flagged as possibly
- *   modified (see state.ts) are examined: a flush never scans the identity map.
- * - Mappers are ordered by foreign-key dependency (tables referenced first). Each mapper's new
- *   rows go out as one multi-row `INSERT … VALUES … RETURNING` per set of provided columns;
- *   generated keys, client defaults and server defaults come back in the same statement
- *   (SQLAlchemy 2.0 "insertmanyvalues" with eager defaults).
+ *   modified (see state.ts) are examined: a flush scans the identity map only when a primary
+ *   key changed (to carry it to the many-to-ones that point at the object).
+ * - Mappers are ordered by foreign-key dependency (tables referenced first). Each run of a
+ *   mapper's new rows (in the order added) with the same set of provided columns goes out as
+ *   one multi-row `INSERT … VALUES … RETURNING`; generated keys, client defaults and server
+ *   defaults come back in the same statement (SQLAlchemy 2.0 "insertmanyvalues" with eager
+ *   defaults). Columns without any default are always sent, NULL when unset; `null` for a
+ *   column with a default lets the default apply (SQLAlchemy's `_collect_insert_commands`).
+ * - A column attribute set to a SQL expression is rendered into that object's INSERT or UPDATE
+ *   (a statement of its own) and expired afterwards; a primary key comes back by RETURNING.
+ * - A new object with the primary key of an object deleted in the same flush takes its row
+ *   over: one UPDATE instead of DELETE + INSERT (SQLAlchemy's "row switch").
+ * - A changed primary key (or a column a one-to-many refers to) is carried to the foreign keys
+ *   of related objects: in memory only under `passiveUpdates` (ON UPDATE CASCADE), else by
+ *   UPDATEs after the parent's.
  * - Rows of one mapper that depend on each other (self-referential trees), and mappers in a
  *   foreign-key cycle, are inserted in row-level waves; a row-level cycle needs
  *   `postUpdate: true` on one relationship (the FK is then set by an UPDATE after the INSERTs),
  *   else CircularDependencyError.
- * - UPDATEs set only changed columns; updates of the same shape run as one executemany; a
- *   version-id column is checked and incremented (StaleDataError when a row did not match).
+ * - UPDATEs set only changed columns; updates of the same shape run as one executemany in
+ *   primary-key order; a version-id column is checked and incremented (StaleDataError when a
+ *   row did not match). Foreign keys a flush clears (children of a deleted parent) are one
+ *   executemany of `UPDATE … SET fk=NULL WHERE pk = ?`.
  * - Many-to-many association rows are inserted after the INSERTs and removed before DELETEs;
  *   a custom primaryjoin/secondaryjoin narrows those DELETEs to the rows it identifies and fills
  *   its `secondary.col = value` terms into new rows (association.ts).
@@ -32,7 +44,7 @@
  */
 import type { IdentityMap } from "./identity-map.js";
 import { CircularDependencyError, InvalidRequestError, StaleDataError } from "../errors.js";
-import { bindparam, ColumnElement, text, tuple, type ClauseElement } from "../sql/elements.js";
+import { bindparam, ClauseElement, ColumnElement, text, tuple } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import { select, type TableClause } from "../sql/selectable.js";
 import type { ColumnImpl, MetaData, Table } from "../sql/schema.js";
@@ -229,6 +241,41 @@ const propKey = (m: Mapper, col: ColumnImpl): string => {
   if (!p) throw new InvalidRequestError(`Column ${col.describe()} is not mapped by ${m.className}`);
   return p.key;
 };
+
+/**
+ * A SQL expression assigned to a column attribute (`obj.count = T.count.add(1)`,
+ * `func.lower("X")`): the flush renders it into that object's INSERT or UPDATE instead of a
+ * bound value, as SQLAlchemy embeds SQL expressions in a flush.
+ */
+function isSqlValue(v: unknown): v is ClauseElement {
+  return typeof v === "object" && v !== null && v instanceof ClauseElement;
+}
+
+/**
+ * Attributes a flush wrote as SQL expressions, expired once it succeeds (their value is the
+ * database's; SQLAlchemy expires them too, except a primary key, which is fetched back by
+ * RETURNING). Keyed by state, so concurrent flushes of other sessions don't meet.
+ */
+const sqlValueKeys = new WeakMap<InstanceState, string[]>();
+
+function noteSqlValues(st: InstanceState, keys: readonly string[]): void {
+  const l = sqlValueKeys.get(st);
+  if (l) l.push(...keys);
+  else sqlValueKeys.set(st, [...keys]);
+}
+
+/** After a successful flush: the attributes written as SQL expressions become expired. */
+function expireSqlValues(st: InstanceState): void {
+  const keys = sqlValueKeys.get(st);
+  if (!keys) return;
+  sqlValueKeys.delete(st);
+  for (const k of keys) {
+    if (!isSqlValue(st.dict[k])) continue;
+    delete st.dict[k];
+    delete st.committed[k];
+    (st.expiredMutable ??= new Set()).add(k);
+  }
+}
 
 /** Relationship values of a state as a list. */
 function related(st: InstanceState, rel: RelationshipProperty): object[] {
@@ -493,16 +540,28 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // 4. INSERTs in dependency order (on batch-only drivers, with the keys other rows need assigned up front).
     const deferred = ctx.batch ? await assignBatchKeys(ctx, ctx.batch, pending, dirty, deleted, plan) : undefined;
     if (deferred?.size) ctx = settleDeferredKeys(ctx, ctx.batch!, deferred);
-    await runInserts(ctx, pending, deleted, plan);
+    // onupdate columns the application set on new rows that get a post-update: that UPDATE
+    // writes the value given rather than firing the onupdate (SQLAlchemy sends `history.added`).
+    let givenOnupdate: Map<InstanceState, string[]> | undefined;
+    for (const pu of plan.postUpdates) {
+      if (!pending.has(pu.child) || givenOnupdate?.has(pu.child)) continue;
+      const keys = pu.child.mapper.columnProps.filter((p) => p.column.onupdate !== undefined && pu.child.dict[p.key] !== undefined).map((p) => p.key);
+      if (keys.length) (givenOnupdate ??= new Map()).set(pu.child, keys);
+    }
+    const switched = new Set<InstanceState>();
+    await runInserts(ctx, pending, deleted, plan, switched);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
     // 5. UPDATEs (changed columns, FK syncs, post-updates).
     const updatable = new Set<InstanceState>(dirty);
     for (const s of plan.syncs) if (!pending.has(s.child) && !deleted.has(s.child)) updatable.add(s.child);
-    await runUpdates(ctx, updatable, pending, deleted, plan.postUpdates, touch);
+    if (dirty.size) await keySwitches(ctx, dirty, pending, deleted, updatable, touch);
+    await runUpdates(ctx, updatable, pending, deleted, plan.postUpdates, touch, givenOnupdate);
     // 6. Association rows, children of deleted parents, then DELETEs children first.
     await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted);
-    await nullOutChildren(ctx, deleted, touch);
-    await runDeletes(ctx, deleted, touch);
+    // Deleted objects whose row a new object took over (row switch) are not DELETEd.
+    const toDelete = switched.size ? new Set([...deleted].filter((st) => !switched.has(st))) : deleted;
+    await nullOutChildren(ctx, toDelete, touch);
+    await runDeletes(ctx, toDelete, touch);
 
     // Success: the in-memory state becomes the committed state.
     const sessionId = ctx.sessionId;
@@ -513,6 +572,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
         // commitAll() for a state without relationships or watched values: the snapshot is the dictionary.
         st.shareCommitted();
         st.modified = false;
+        expireSqlValues(st);
       }
     } else for (const st of pending) {
       // A key generated inside the commit batch is known (and identity-mapped) once the batch ran.
@@ -521,6 +581,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
         st.sessionId = sessionId;
       } else enterIdentityMap(ctx.identityMap, st, sessionId);
       st.commitAll();
+      expireSqlValues(st);
     }
     const flushed = ctx.flushedPersistent;
     for (const st of touched.keys()) {
@@ -536,6 +597,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
         }
       }
       st.commitAll();
+      expireSqlValues(st);
     }
     for (const st of deleted) {
       if (st.key && ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
@@ -547,6 +609,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
     if (lightDicts) {
       for (let i = 0; i < newList.length; i++) {
         const st = newList[i];
+        sqlValueKeys.delete(st);
         st.dict = lightDicts[i];
         st.committed = newDict();
         st.key = undefined;
@@ -556,6 +619,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       }
     }
     for (const [st, snap] of touched) {
+      sqlValueKeys.delete(st);
       restore(st, snap);
       // Objects cascaded into (or out of) the session by this flush go back to where they were.
       if (st.status === "pending") ctx.newStates.add(st);
@@ -832,6 +896,113 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
   return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
 }
 
+/**
+ * Primary-key changes of persistent objects carried to the foreign keys that refer to them
+ * (SQLAlchemy's `sync.populate` of a key switch, and `DetectKeySwitch` for a many-to-one):
+ * children in a loaded one-to-many collection, and objects in the session whose loaded
+ * many-to-one points at the changed object. With `passiveUpdates` (the default) the new value
+ * is set as already committed (ON UPDATE CASCADE moved the row); with `passiveUpdates: false`
+ * the child joins the UPDATEs (which run parent tables first), and an unloaded collection is
+ * loaded to find the children.
+ */
+async function keySwitches(
+  ctx: FlushContext,
+  dirty: Set<InstanceState>,
+  pending: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  updatable: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+): Promise<void> {
+  // Objects whose primary key changed (found by many-to-ones too), and objects whose column
+  // referred to by one of their one-to-many relationships changed (a non-key unique column).
+  let switched: InstanceState[] | undefined;
+  let o2mOnly: InstanceState[] | undefined;
+  const changed = (st: InstanceState, p: ColumnProperty) =>
+    p.key in st.committed && st.dict[p.key] !== undefined && !isSqlValue(st.dict[p.key]) && !sameKeyValue(st.committed[p.key], st.dict[p.key]);
+  for (const st of dirty) {
+    // Nothing written since the load or flush (reading `committed` would copy the dictionary).
+    if (st.committedIsCurrent) continue;
+    const m = st.mapper;
+    if (m.pkProps.some((p) => changed(st, p))) (switched ??= []).push(st);
+    else if (m.relationships.size) {
+      for (const rel of m.relationships.values()) {
+        if (rel.direction !== "ONETOMANY" || rel.viewonly) continue;
+        if (rel.syncPairs.some(([local]) => changed(st, m.columnPropsByKey.get(propKey(m, local))!))) {
+          (o2mOnly ??= []).push(st);
+          break;
+        }
+      }
+    }
+  }
+  if (!switched && !o2mOnly) return;
+  const sync = (child: InstanceState, pairs: readonly (readonly [ColumnImpl, ColumnImpl])[], parent: InstanceState, parentMapper: Mapper, passive: boolean) => {
+    if (pending.has(child) || deleted.has(child) || child.status !== "persistent") return;
+    touch(child);
+    for (const [childCol, parentCol] of pairs) {
+      const k = propKey(child.mapper, childCol);
+      const v = parent.dict[propKey(parentMapper, parentCol)];
+      const old = dbValue(parent, parentMapper, parentCol);
+      // Only foreign keys that referred to the old key value follow it.
+      if (!sameKeyValue(child.dict[k], old) && !sameKeyValue(child.dict[k], v)) continue;
+      child.dict[k] = v;
+      if (passive) child.committed[k] = v;
+      else updatable.add(child);
+    }
+  };
+  for (const st of [...(switched ?? []), ...(o2mOnly ?? [])]) {
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.viewonly || rel.direction !== "ONETOMANY") continue;
+      const passive = rel.options.passiveUpdates !== false;
+      const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
+      const children = rel.key in st.dict ? related(st, rel) : passive ? [] : await loadRelated(ctx, rel, [st]);
+      for (const o of children) {
+        const cs = stateOf(o);
+        if (cs) sync(cs, pairs, st, st.mapper, passive);
+      }
+    }
+  }
+  if (!switched) return;
+  const targets = new Set(switched.map((st) => st.mapper));
+  // Many-to-ones pointing at a switched object, found among the loaded objects of the session.
+  const switchedObjs = new Set(switched.map((st) => st.obj));
+  const m2osOf = new Map<Mapper, RelationshipProperty[]>();
+  for (const o of ctx.identityMap.values()) {
+    const cs = stateOf(o);
+    if (!cs) continue;
+    let rels = m2osOf.get(cs.mapper);
+    if (!rels) {
+      rels = [...cs.mapper.relationships.values()].filter((r) => !r.viewonly && r.direction === "MANYTOONE" && targets.has(r.mapper));
+      m2osOf.set(cs.mapper, rels);
+    }
+    for (const rel of rels) {
+      const passive = rel.options.passiveUpdates !== false;
+      if (rel.key in cs.dict) {
+        const v = cs.dict[rel.key];
+        if (v != null && switchedObjs.has(v as object)) sync(cs, rel.syncPairs, stateOf(v as object)!, rel.mapper, passive);
+        continue;
+      }
+      if (passive) continue;
+      // Not loaded: SQLAlchemy loads it (from the identity map, no SQL) to compare; its foreign
+      // key holding the old key value is the same test.
+      for (const ps of switched) {
+        if (ps.mapper !== rel.mapper) continue;
+        if (rel.syncPairs.every(([local, remote]) => sameKeyValue(cs.dict[propKey(cs.mapper, local)], dbValue(ps, rel.mapper, remote)))) {
+          sync(cs, rel.syncPairs, ps, rel.mapper, false);
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** Key values compared as the database would (a bigint and a number of the same value are one key). */
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null) return false;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return (typeof a === "bigint" || typeof b === "bigint") && String(a) === String(b);
+}
+
 /** Copy the parent's key values into the child's FK attributes (or NULL without a parent). */
 function applySync(s: Sync): void {
   const d = s.child.dict;
@@ -841,7 +1012,7 @@ function applySync(s: Sync): void {
   }
 }
 
-async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan): Promise<void> {
+async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan, switched: Set<InstanceState>): Promise<void> {
   if (!pending.size) return;
   const byMapper = new Map<Mapper, InstanceState[]>();
   for (const st of pending) {
@@ -869,7 +1040,7 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
       const m = comp.mappers[0];
       const states = byMapper.get(m)!;
       applyFor(states);
-      await insertBatch(ctx, m, states);
+      await insertBatch(ctx, m, deleted.size ? await rowSwitch(ctx, m, states, deleted, switched) : states);
       continue;
     }
     // Row-level waves (Kahn) within the component; rows outside it are already inserted.
@@ -893,7 +1064,8 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
     while (wave.length) {
       applyFor(wave);
       for (const m of comp.mappers) {
-        const states = wave.filter((st) => st.mapper === m);
+        let states = wave.filter((st) => st.mapper === m);
+        if (states.length && deleted.size) states = await rowSwitch(ctx, m, states, deleted, switched);
         if (states.length) await insertBatch(ctx, m, states);
       }
       done += wave.length;
@@ -909,6 +1081,71 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
     }
     if (done < inComp.size) throw cycleError([...inComp].filter((st) => indeg.get(st)! > 0), plan);
   }
+}
+
+/**
+ * Row switch (SQLAlchemy's `_organize_states_for_save`): a new object whose primary key is that
+ * of an object deleted in the same flush does not INSERT (and the old row is not DELETEd); the
+ * row is UPDATEd instead, setting every column the new object was given (a many-to-one set to
+ * null clears its foreign key), compared with nothing: a given value is written even when the
+ * old row already held it. Nothing is sent when only the key was given. The old object is
+ * recorded in `switched` (it ends up deleted, its row now belongs to the new one).
+ * @returns the states that still need an INSERT.
+ */
+async function rowSwitch(ctx: FlushContext, mapper: Mapper, states: InstanceState[], deleted: Set<InstanceState>, switched: Set<InstanceState>): Promise<InstanceState[]> {
+  if (isMultiTableMapper(mapper)) return states;
+  const pk = mapper.pkProps;
+  let rest: InstanceState[] | undefined;
+  for (let i = 0; i < states.length; i++) {
+    const st = states[i];
+    let old: InstanceState | undefined;
+    if (pk.every((p) => st.dict[p.key] != null && !isSqlValue(st.dict[p.key]))) {
+      const part = pk.length === 1 ? mapper.identityPart(st.dict[pk[0].key]) : mapper.identityPartOf(mapper.pkValues(st));
+      const existing = ctx.identityMap.getByIdentity(mapper.identityId, part);
+      const es = existing && existing !== st.obj ? stateOf(existing) : undefined;
+      if (es && es.mapper === mapper && deleted.has(es) && !switched.has(es)) old = es;
+    }
+    if (!old) {
+      rest?.push(st);
+      continue;
+    }
+    rest ??= states.slice(0, i);
+    switched.add(old);
+    const d = st.dict;
+    // A many-to-one explicitly set to null on the new object clears its foreign key (#3060).
+    for (const rel of mapper.relationships.values()) {
+      if (rel.direction !== "MANYTOONE" || rel.viewonly || !(rel.key in d) || d[rel.key] != null) continue;
+      for (const [local] of rel.syncPairs) {
+        const k = propKey(mapper, local);
+        if (d[k] === undefined) d[k] = null;
+      }
+    }
+    const vp = mapper.versionProp;
+    const setProps = mapper.columnProps.filter((p) => d[p.key] !== undefined && !pk.includes(p) && p !== vp);
+    if (vp) d[vp.key] = ((old.committed[vp.key] as number | undefined) ?? 0) + 1;
+    if (setProps.length) {
+      await fireEach(ctx, "beforeUpdate", mapper, [st]);
+      const setObj: Record<string, unknown> = {};
+      const params: Record<string, unknown> = {};
+      for (const p of setProps) {
+        setObj[p.column.key] = bindparam(`_set_${p.key}`);
+        params[`_set_${p.key}`] = d[p.key];
+      }
+      const where: ColumnElement<unknown, string>[] = pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)));
+      for (const p of pk) params[`_pk_${p.column.key}`] = d[p.key];
+      if (vp) {
+        setObj[vp.column.key] = bindparam("_version_new");
+        params._version_new = d[vp.key];
+        where.push(vp.column.eq(bindparam("_version_old")));
+        params._version_old = old.committed[vp.key];
+      }
+      await run(ctx, update(mapper.table).where(...where).values(setObj as never), [params], (res) => applyUpdateResult(ctx, res, mapper.table.name, [st], []));
+      await fireEach(ctx, "afterUpdate", mapper, [st]);
+    }
+    // Columns the UPDATE left alone keep the old row's values.
+    for (const p of mapper.columnProps) if (d[p.key] === undefined && p.key in old.committed) d[p.key] = old.committed[p.key];
+  }
+  return rest ?? states;
 }
 
 function cycleError(stuck: InstanceState[], plan: Plan): CircularDependencyError {
@@ -930,7 +1167,7 @@ function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, d
     const m = st.mapper;
     let full = true;
     for (const p of m.pkProps) {
-      if (st.dict[p.key] == null) {
+      if (st.dict[p.key] == null || isSqlValue(st.dict[p.key])) {
         full = false;
         break;
       }
@@ -958,7 +1195,7 @@ function fetchedOnInsert(p: ColumnProperty): boolean {
 
 /**
  * How one mapper's rows with a given set of provided columns are inserted, built once per
- * (mapper, set): which properties are sent, fetched back by RETURNING or left NULL, and the
+ * (mapper, set): which properties are sent (unset ones as NULL) and fetched back by RETURNING, and the
  * statement (immutable, so shared by every flush).
  */
 interface InsertShape {
@@ -966,7 +1203,6 @@ interface InsertShape {
   readonly given: readonly ColumnProperty[];
   readonly givenKeys: readonly string[];
   readonly fetch: readonly ColumnProperty[];
-  readonly absent: readonly ColumnProperty[];
   /**
    * When every primary-key column is given by the client: the primary-key properties, returned
    * after `fetch` so multi-row RETURNING rows are matched to objects by key rather than by
@@ -975,6 +1211,8 @@ interface InsertShape {
    */
   readonly sentinel: readonly ColumnProperty[] | undefined;
   readonly stmt: ClauseElement;
+  /** The statement for a single row: no sentinel columns in its RETURNING (nothing to match). */
+  readonly stmtOne: ClauseElement;
 }
 const insertShapes = new WeakMap<Mapper, { readonly columns: number; readonly shapes: Map<number | string, InsertShape> }>();
 function insertShape(mapper: Mapper, sig: number | string): InsertShape {
@@ -986,17 +1224,16 @@ function insertShape(mapper: Mapper, sig: number | string): InsertShape {
   if (shape) return shape;
   const given: ColumnProperty[] = [];
   const fetch: ColumnProperty[] = [];
-  const absent: ColumnProperty[] = [];
   mapper.columnProps.forEach((p, i) => {
     if (typeof sig === "number" ? (sig & (1 << i)) !== 0 : sig[i] === "1") given.push(p);
     else if (fetchedOnInsert(p)) fetch.push(p);
-    else absent.push(p);
   });
   const pk = mapper.pkProps;
   const sentinel = fetch.length && pk.length && pk.every((p) => given.includes(p)) ? pk : undefined;
   const returned = sentinel ? [...fetch, ...sentinel] : fetch;
   const stmt = fetch.length ? insert(mapper.table).returning(...returned.map((p) => p.column)) : insert(mapper.table);
-  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, absent, sentinel, stmt };
+  const stmtOne = sentinel ? insert(mapper.table).returning(...fetch.map((p) => p.column)) : stmt;
+  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, sentinel, stmt, stmtOne };
   byMapper.set(sig, shape);
   return shape;
 }
@@ -1023,8 +1260,11 @@ export function matchBySentinel(states: readonly InstanceState[], out: readonly 
 }
 
 /**
- * Which columns of a new row are provided: a bit mask (a string of 0/1 beyond 30 columns). A
- * value is provided unless undefined, or a NULL primary key (generated by the database).
+ * Which columns of a new row are sent: a bit mask (a string of 0/1 beyond 30 columns).
+ * As SQLAlchemy's `_collect_insert_commands` does, `null`/undefined means "not given" for a
+ * column the database or a default fills in (primary key, client or server default), so the
+ * default applies; every other column is always sent, as NULL when unset
+ * (`mapper._insert_cols_as_none`). Rows of one mapper thus mostly share one statement.
  */
 function providedSignature(props: readonly ColumnProperty[], d: Record<string, unknown>): number | string {
   const n = props.length;
@@ -1032,16 +1272,12 @@ function providedSignature(props: readonly ColumnProperty[], d: Record<string, u
     let sig = 0;
     for (let i = 0; i < n; i++) {
       const p = props[i];
-      const v = d[p.key];
-      if (!(v === undefined || (v === null && p.column.primaryKey))) sig |= 1 << i;
+      if (d[p.key] != null || !fetchedOnInsert(p)) sig |= 1 << i;
     }
     return sig;
   }
   let sig = "";
-  for (const p of props) {
-    const v = d[p.key];
-    sig += v === undefined || (v === null && p.column.primaryKey) ? "0" : "1";
-  }
+  for (const p of props) sig += d[p.key] != null || !fetchedOnInsert(p) ? "1" : "0";
   return sig;
 }
 
@@ -1051,32 +1287,74 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
   const vp = mapper.versionProp;
   if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
   const props = mapper.columnProps;
-  // Group by the set of provided columns: each group is one executemany ("insertmanyvalues").
-  // Rows usually share one set: the first group is kept aside to skip the map for them.
-  const firstSig = states.length ? providedSignature(props, states[0].dict) : 0;
-  const first: InstanceState[] = [];
-  let others: Map<number | string, InstanceState[]> | undefined;
+  // Consecutive rows with the same set of provided columns form one executemany
+  // ("insertmanyvalues"), as SQLAlchemy's `_emit_insert_statements` batches them: rows keep
+  // the order they were added in (autoincrement keys follow it) and a row of another shape
+  // starts a new statement.
+  const groups: [number | string, InstanceState[]][] = [];
+  let lastSig: number | string | undefined;
+  let current: InstanceState[] | undefined;
+  let exprRows: Set<InstanceState> | undefined;
   for (const st of states) {
     const sig = providedSignature(props, st.dict);
-    if (sig === firstSig) {
-      first.push(st);
+    const d = st.dict;
+    let expr = false;
+    for (let i = 0; i < props.length; i++) {
+      if (isSqlValue(d[props[i].key])) {
+        expr = true;
+        break;
+      }
+    }
+    // A row with a SQL expression value is a statement of its own.
+    if (expr) {
+      (exprRows ??= new Set()).add(st);
+      groups.push([sig, [st]]);
+      current = undefined;
       continue;
     }
-    const g = (others ??= new Map()).get(sig);
-    if (g) g.push(st);
-    else others.set(sig, [st]);
+    if (current && sig === lastSig) {
+      current.push(st);
+      continue;
+    }
+    current = [st];
+    lastSig = sig;
+    groups.push([sig, current]);
   }
-  const groups: [number | string, InstanceState[]][] = first.length ? [[firstSig, first]] : [];
-  if (others) for (const e of others) groups.push(e);
   const table = mapper.table;
   for (const [sig, group] of groups) {
-    const { given, givenKeys, fetch, absent, sentinel, stmt } = insertShape(mapper, sig);
+    const { given, givenKeys, fetch, sentinel, stmt: many, stmtOne } = insertShape(mapper, sig);
+    let stmt = group.length === 1 ? stmtOne : many;
+    if (exprRows?.has(group[0])) {
+      // The row's values, SQL expressions included, are part of the statement itself.
+      const d = group[0].dict;
+      const values: Record<string, unknown> = {};
+      const exprKeys: string[] = [];
+      for (let j = 0; j < given.length; j++) {
+        const v = d[given[j].key];
+        values[givenKeys[j]] = v === undefined ? null : v;
+        if (isSqlValue(v)) exprKeys.push(given[j].key);
+      }
+      // A primary key given as an expression comes back by RETURNING (the identity needs it).
+      const back = [...fetch, ...mapper.pkProps.filter((p) => isSqlValue(d[p.key]))];
+      noteSqlValues(group[0], exprKeys.filter((k) => !back.some((p) => p.key === k)));
+      const ins = insert(table).values(values as never);
+      await run(ctx, back.length ? ins.returning(...back.map((p) => p.column)) : ins, undefined, (res) => {
+        if (!back.length) return;
+        const row = takeValueRows(res)[0];
+        if (!row) throw new InvalidRequestError(`INSERT into '${table.name}' returned no row for a new ${mapper.className} object`);
+        for (let j = 0; j < back.length; j++) d[back[j].key] = row[j];
+      });
+      continue;
+    }
     const ng = given.length;
     const rows: Record<string, unknown>[] = new Array(group.length);
     for (let i = 0; i < group.length; i++) {
       const d = group[i].dict;
       const r: Record<string, unknown> = {};
-      for (let j = 0; j < ng; j++) r[givenKeys[j]] = d[given[j].key];
+      for (let j = 0; j < ng; j++) {
+        const v = d[given[j].key];
+        r[givenKeys[j]] = v === undefined ? null : v;
+      }
       rows[i] = r;
     }
     if (fetch.length) {
@@ -1102,8 +1380,11 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
     } else {
       await run(ctx, stmt, rows);
     }
-    // Columns neither given nor defaulted were inserted as NULL.
-    if (absent.length) for (const st of group) for (const p of absent) st.dict[p.key] = null;
+    // Columns sent as NULL because unset hold null now, as loaded objects do.
+    for (const st of group) {
+      const d = st.dict;
+      for (let j = 0; j < ng; j++) if (d[given[j].key] === undefined) d[given[j].key] = null;
+    }
   }
   await fireEach(ctx, "afterInsert", mapper, states);
 }
@@ -1115,6 +1396,7 @@ async function runUpdates(
   deleted: Set<InstanceState>,
   postUpdates: PostUpdate[],
   touch: (st: InstanceState) => void,
+  givenOnupdate?: Map<InstanceState, string[]>,
 ): Promise<void> {
   if (!updatable.size && !postUpdates.length) return;
   // post-update: now that every row exists, set the FKs the INSERTs could not.
@@ -1132,30 +1414,54 @@ async function runUpdates(
       keys.add(k);
     }
   }
-  type Shape = { mapper: Mapper; keys: string[]; states: InstanceState[] };
-  const byShape = new Map<Mapper, Map<string, Shape>>();
-  const shapes: Shape[] = [];
+  type Shape = { mapper: Mapper; keys: string[]; states: InstanceState[]; expr?: boolean };
+  type Entry = { st: InstanceState; keys: string[]; sig: string | undefined };
+  const byMapper = new Map<Mapper, Entry[]>();
   const add = (st: InstanceState, keys: string[]) => {
     if (!keys.length) return;
+    // SQL expression values: an UPDATE of this object alone, the expressions inline (no signature).
     // Keys come in column order; one changed column (the usual case) needs no joined signature.
-    const sig = keys.length === 1 ? keys[0] : keys.join("\u0000");
-    let byKeys = byShape.get(st.mapper);
-    if (!byKeys) byShape.set(st.mapper, (byKeys = new Map()));
-    const g = byKeys.get(sig);
-    if (g) g.states.push(st);
-    else {
-      const shape = { mapper: st.mapper, keys, states: [st] };
-      byKeys.set(sig, shape);
-      shapes.push(shape);
-    }
+    const sig = keys.some((k) => isSqlValue(st.dict[k])) ? undefined : keys.length === 1 ? keys[0] : keys.join("\u0000");
+    const l = byMapper.get(st.mapper);
+    if (l) l.push({ st, keys, sig });
+    else byMapper.set(st.mapper, [{ st, keys, sig }]);
   };
   for (const st of updatable) if (!pending.has(st) && !deleted.has(st) && !postKeys.has(st)) add(st, st.changedColumnKeys());
   for (const [st, keys] of postKeys) {
-    if (pending.has(st)) add(st, [...keys]);
+    if (pending.has(st)) add(st, [...keys, ...(givenOnupdate?.get(st) ?? [])]);
     else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
   }
-  const groups = shapes.sort((a, b) => tableIndex(a.mapper.table) - tableIndex(b.mapper.table));
-  for (const { mapper, keys, states: group } of groups) {
+  // Per mapper (referenced tables first), rows in primary-key order; consecutive rows of the
+  // same shape form one executemany (SQLAlchemy's `_emit_update_statements` groupby).
+  const groups: Shape[] = [];
+  const mappers = [...byMapper.keys()].sort((a, b) => tableIndex(a.table) - tableIndex(b.table));
+  for (const mapper of mappers) {
+    const entries = byMapper.get(mapper)!;
+    const order = new Map<InstanceState, Entry>();
+    for (const e of entries) order.set(e.st, e);
+    let last: Shape | undefined;
+    let lastSig: string | undefined;
+    for (const st of sortByPk(entries.map((e) => e.st), mapper.pkProps)) {
+      const e = order.get(st)!;
+      if (e.sig === undefined) {
+        groups.push({ mapper, keys: e.keys, states: [st], expr: true });
+        last = undefined;
+        continue;
+      }
+      if (last && e.sig === lastSig) {
+        last.states.push(st);
+        continue;
+      }
+      last = { mapper, keys: e.keys, states: [st] };
+      lastSig = e.sig;
+      groups.push(last);
+    }
+  }
+  for (const { mapper, keys, states: group, expr } of groups) {
+    if (expr && !isMultiTableMapper(mapper)) {
+      await updateWithSqlValues(ctx, mapper, keys, group[0], pending);
+      continue;
+    }
     if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
     await fireEach(ctx, "beforeUpdate", mapper, group);
     const table = mapper.table;
@@ -1189,6 +1495,39 @@ async function runUpdates(
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     await fireEach(ctx, "afterUpdate", mapper, group);
   }
+}
+
+/**
+ * The UPDATE of one object with SQL expression values: those render inline (`SET n=(t.n + ?)`),
+ * the others are bound; a primary key set to an expression comes back by RETURNING (the
+ * identity key follows it), other expression columns are expired after the flush.
+ */
+async function updateWithSqlValues(ctx: FlushContext, mapper: Mapper, keys: readonly string[], st: InstanceState, pending: Set<InstanceState>): Promise<void> {
+  await fireEach(ctx, "beforeUpdate", mapper, [st]);
+  const pk = mapper.pkProps;
+  const vp = mapper.versionProp;
+  const setObj: Record<string, unknown> = {};
+  const exprKeys: string[] = [];
+  for (const k of keys) {
+    if (vp && k === vp.key) continue;
+    const v = st.dict[k];
+    setObj[mapper.columnPropsByKey.get(k)!.column.key] = v;
+    if (isSqlValue(v)) exprKeys.push(k);
+  }
+  const where: ColumnElement<unknown, string>[] = pk.map((p) => p.column.eq(p.key in st.committed ? st.committed[p.key] : st.dict[p.key]));
+  let newVersion: number | undefined;
+  if (vp) {
+    const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
+    newVersion = keys.includes(vp.key) && !pending.has(st) ? (st.dict[vp.key] as number) : (old ?? 0) + 1;
+    where.push(vp.column.eq(old));
+    setObj[vp.column.key] = newVersion;
+  }
+  const returned = pk.filter((p) => exprKeys.includes(p.key));
+  const base = update(mapper.table).where(...where).values(setObj as never);
+  await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, undefined, (res) => applyUpdateResult(ctx, res, mapper.table.name, [st], returned));
+  if (vp) st.dict[vp.key] = newVersion;
+  noteSqlValues(st, exprKeys.filter((k) => !returned.some((p) => p.key === k)));
+  await fireEach(ctx, "afterUpdate", mapper, [st]);
 }
 
 /**
@@ -1322,7 +1661,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
     const m = rel.parent;
     const vals: Record<string, unknown> = {};
     for (const [local] of rel.syncPairs) vals[local.key] = null;
-    await deleteOrUpdateByPk(ctx, m, rows, (cond) => update(m.table).where(cond).values(vals as never));
+    await nullByPk(ctx, m, rows, vals);
   }
   for (const [rel, parents] of work) {
     const target = rel.mapper;
@@ -1343,7 +1682,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
           if (fkKeys.every((k, i) => cs.dict[k] === pkv[i])) children.push(cs);
         }
       }
-      if (children.length) await deleteOrUpdateByPk(ctx, target, children, (cond) => update(target.table).where(cond).values(vals as never));
+      if (children.length) await nullByPk(ctx, target, children, vals);
     } else {
       const keys = parents.map((p) => rel.syncPairs.map(([local]) => dbValue(p, rel.parent, local)));
       const gone = [...deleted].filter((st) => st.mapper === target);
@@ -1379,6 +1718,59 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
   }
 }
 
+/** A state's primary-key values as its row has them (the committed ones when loaded). */
+function rowPk(st: InstanceState, pk: readonly ColumnProperty[]): unknown[] {
+  return pk.map((p) => (p.key in st.committed ? st.committed[p.key] : st.dict[p.key]));
+}
+
+function comparePkValues(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x == null) return -1;
+    if (y == null) return 1;
+    const c = (typeof x === "number" || typeof x === "bigint") && (typeof y === "number" || typeof y === "bigint") ? (x < y ? -1 : x > y ? 1 : 0) : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+    if (c) return c;
+  }
+  return 0;
+}
+
+/**
+ * Persistent states in primary-key order, as SQLAlchemy's `_sort_states` orders the UPDATEs
+ * and DELETEs of one mapper (statements and parameters then don't depend on the order the
+ * application changed objects in). Pending states (post-updates of new rows) keep their order, first.
+ */
+function sortByPk(states: readonly InstanceState[], pk: readonly ColumnProperty[]): InstanceState[] {
+  if (states.length < 2) return [...states];
+  const pending: InstanceState[] = [];
+  const keyed: [unknown[], InstanceState][] = [];
+  for (const st of states) {
+    if (st.status === "pending") pending.push(st);
+    else keyed.push([rowPk(st, pk), st]);
+  }
+  keyed.sort((a, b) => comparePkValues(a[0], b[0]));
+  for (const [, st] of keyed) pending.push(st);
+  return pending;
+}
+
+/**
+ * One `UPDATE t SET fk=NULL WHERE t.pk = ?` run as an executemany over `rows` (in key order):
+ * SQLAlchemy's form for foreign keys a flush clears (children of a deleted parent, post-update
+ * keys of deleted rows).
+ */
+async function nullByPk(ctx: FlushContext, m: Mapper, rows: readonly InstanceState[], vals: Record<string, unknown>): Promise<void> {
+  const pk = m.pkProps;
+  const stmt = update(m.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)))).values(vals as never);
+  const params = sortByPk(rows, pk).map((st) => {
+    const r: Record<string, unknown> = {};
+    const v = rowPk(st, pk);
+    pk.forEach((p, i) => (r[`_pk_${p.column.key}`] = v[i]));
+    return r;
+  });
+  await run(ctx, stmt, params);
+}
+
 /** Run `make(pk IN (…))` over `rows` in chunks of 500. */
 async function deleteOrUpdateByPk(
   ctx: FlushContext,
@@ -1409,29 +1801,116 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
   }
   const order = orderMappers([...byMapper.keys()], new Map()).reverse();
   for (const comp of order) {
-    for (const mapper of [...comp.mappers].reverse()) {
-      const states = byMapper.get(mapper)!;
-      if (isMultiTableMapper(mapper)) { await deleteJoinedStates(ctx, mapper, states); continue; } // joined-table inheritance (inheritance.ts)
-      await fireEach(ctx, "beforeDelete", mapper, states);
-      const pk = mapper.pkProps;
-      const vp = mapper.versionProp;
-      for (const level of comp.rowLevel ? selfRefLevels(mapper, states) : [states]) {
-        if (vp) {
-          await loadCommittedVersions(ctx, mapper, level);
-          const stmt = delete_(mapper.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`))), vp.column.eq(bindparam("_version_old")));
-          const params = level.map((st) => {
-            const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
-            for (const p of pk) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
-            return r;
-          });
-          await run(ctx, stmt, params, (r) => staleDelete(mapper, r.rowsAffected, level.length));
-          continue;
-        }
-        await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected, true));
+    // Mappers in a foreign-key cycle: rows go in waves, each row after those referring to it.
+    if (comp.mappers.length > 1 && !comp.mappers.some(isMultiTableMapper)) {
+      for (const wave of crossMapperDeleteWaves(comp.mappers, byMapper)) {
+        for (const [mapper, states] of wave) await deleteMapperRows(ctx, mapper, sortByPk(states, mapper.pkProps), false);
       }
-      await fireEach(ctx, "afterDelete", mapper, states);
+      continue;
+    }
+    for (const mapper of [...comp.mappers].reverse()) {
+      const states = sortByPk(byMapper.get(mapper)!, mapper.pkProps);
+      if (isMultiTableMapper(mapper)) { await deleteJoinedStates(ctx, mapper, states); continue; } // joined-table inheritance (inheritance.ts)
+      await deleteMapperRows(ctx, mapper, states, comp.rowLevel);
     }
   }
+}
+
+/** DELETE the rows of `states` (one mapper): events, version checks, batched by key. */
+async function deleteMapperRows(ctx: FlushContext, mapper: Mapper, states: InstanceState[], rowLevel: boolean): Promise<void> {
+  await fireEach(ctx, "beforeDelete", mapper, states);
+  const pk = mapper.pkProps;
+  const vp = mapper.versionProp;
+  for (const level of rowLevel ? selfRefLevels(mapper, states) : [states]) {
+    if (vp) {
+      await loadCommittedVersions(ctx, mapper, level);
+      const stmt = delete_(mapper.table).where(...pk.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`))), vp.column.eq(bindparam("_version_old")));
+      const params = level.map((st) => {
+        const r: Record<string, unknown> = { _version_old: st.committed[vp.key] };
+        for (const p of pk) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
+        return r;
+      });
+      await run(ctx, stmt, params, (r) => staleDelete(mapper, r.rowsAffected, level.length));
+      continue;
+    }
+    await deleteOrUpdateByPk(ctx, mapper, level, (cond) => delete_(mapper.table).where(cond), (n, expected) => staleDelete(mapper, n, expected, true));
+  }
+  await fireEach(ctx, "afterDelete", mapper, states);
+}
+
+/**
+ * Deleted rows of mappers in a foreign-key cycle, in waves: a row comes after every deleted
+ * row whose foreign key (through a relationship, as the database has it) refers to it. Rows of
+ * a row-level cycle (which the flush's post-update clearing didn't break) go last, together.
+ */
+function crossMapperDeleteWaves(mappers: readonly Mapper[], byMapper: Map<Mapper, InstanceState[]>): Map<Mapper, InstanceState[]>[] {
+  const inComp = new Set(mappers);
+  const all: InstanceState[] = [];
+  for (const m of mappers) for (const st of byMapper.get(m)!) all.push(st);
+  // Referenced rows by (mapper, referenced columns, values).
+  const index = new Map<string, InstanceState>();
+  const keyOf = (m: Mapper, cols: readonly ColumnImpl[], vals: readonly unknown[]) => `${m.identityId}|${cols.map((c) => c.key).join(",")}|${JSON.stringify(vals)}`;
+  const links: { from: Mapper; to: Mapper; pairs: readonly (readonly [ColumnImpl, ColumnImpl])[] }[] = [];
+  for (const m of mappers) {
+    for (const r of m.relationships.values()) {
+      if (r.viewonly || r.direction === "MANYTOMANY" || !inComp.has(r.mapper)) continue;
+      // (referring column, referred column) pairs, from the referring mapper's side.
+      if (r.direction === "MANYTOONE") links.push({ from: m, to: r.mapper, pairs: r.syncPairs });
+      else links.push({ from: r.mapper, to: m, pairs: r.syncPairs.map(([a, b]) => [b, a] as const) });
+    }
+  }
+  for (const l of links) {
+    const refCols = l.pairs.map(([, ref]) => ref);
+    for (const st of byMapper.get(l.to)!) index.set(keyOf(l.to, refCols, refCols.map((c) => dbValue(st, l.to, c))), st);
+  }
+  // waitsFor: how many deleted rows refer to a row; blocks: the rows a row refers to.
+  const waitsFor = new Map<InstanceState, number>();
+  const blocks = new Map<InstanceState, InstanceState[]>();
+  for (const st of all) waitsFor.set(st, 0);
+  for (const l of links) {
+    const refCols = l.pairs.map(([, ref]) => ref);
+    for (const st of byMapper.get(l.from)!) {
+      const vals = l.pairs.map(([fk]) => dbValue(st, l.from, fk));
+      if (vals.some((v) => v == null)) continue;
+      const target = index.get(keyOf(l.to, refCols, vals));
+      if (!target || target === st) continue;
+      waitsFor.set(target, waitsFor.get(target)! + 1);
+      const b = blocks.get(st);
+      if (b) b.push(target);
+      else blocks.set(st, [target]);
+    }
+  }
+  const waves: Map<Mapper, InstanceState[]>[] = [];
+  let ready = all.filter((st) => waitsFor.get(st) === 0);
+  const done = new Set<InstanceState>();
+  while (ready.length) {
+    const wave = new Map<Mapper, InstanceState[]>();
+    const next: InstanceState[] = [];
+    for (const st of ready) {
+      done.add(st);
+      const l = wave.get(st.mapper);
+      if (l) l.push(st);
+      else wave.set(st.mapper, [st]);
+      for (const t of blocks.get(st) ?? []) {
+        const n = waitsFor.get(t)! - 1;
+        waitsFor.set(t, n);
+        if (n === 0) next.push(t);
+      }
+    }
+    waves.push(wave);
+    ready = next;
+  }
+  if (done.size < all.length) {
+    const rest = new Map<Mapper, InstanceState[]>();
+    for (const st of all) {
+      if (done.has(st)) continue;
+      const l = rest.get(st.mapper);
+      if (l) l.push(st);
+      else rest.set(st.mapper, [st]);
+    }
+    waves.push(rest);
+  }
+  return waves;
 }
 
 /**
