@@ -23,7 +23,8 @@ export type InsertPkPlan =
       readonly columns: readonly ColumnImpl[];
       /** Per primary-key column, the value given, or MISSING to be read back. */
       readonly given: readonly unknown[];
-      readonly source: "given" | "lastrowid" | "returning";
+      /** "none": nothing reports the key (INSERT … SELECT); every value is null, as SQLAlchemy's `(None,)`. */
+      readonly source: "given" | "lastrowid" | "returning" | "none";
     }
   | { readonly kind: "unavailable"; readonly reason: string };
 
@@ -44,12 +45,13 @@ export function planInsertPk(
   canReturn: boolean,
 ): InsertPkPlan {
   const table = stmt.table;
-  if (stmt.fromSelectStmt) return unavailable("the INSERT takes its rows from a SELECT");
   if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
-  if (stmt.returningColumns.length) return unavailable("returning() is used; read the primary key from the RETURNING rows");
+  if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
   if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) {
     return unavailable(`table '${table.name}' has no primary key`);
   }
+  // SQLAlchemy reports an INSERT … SELECT's key as all None: no single row is known.
+  if (stmt.fromSelectStmt) return { kind: "known", columns: table.primaryKeyColumns, given: table.primaryKeyColumns.map(() => MISSING), source: "none" };
   const columns = table.primaryKeyColumns;
   const row = stmt.valueRows?.[0];
   let missing = 0;
@@ -96,6 +98,7 @@ export function insertedPkInfo(plan: InsertPkPlan, lastInsertRowid: number | big
   if (plan.kind === "unavailable") return { unavailable: plan.reason };
   const values = plan.given.map((v, i) => {
     if (v !== MISSING) return v;
+    if (plan.source === "none") return null;
     if (plan.source === "returning") return returned?.[i] ?? null;
     return lastInsertRowid ?? null;
   });

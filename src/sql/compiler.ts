@@ -8,7 +8,7 @@
  * list for any statement with the same cache key.
  * @module
  */
-import { ArgumentError, CompileError } from "../errors.js";
+import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
 import { CartesianProductWarning, warn } from "../warnings.js";
 import {
   andCriteria, BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant, Grouping,
@@ -19,9 +19,10 @@ import {
 import { ColumnClause } from "./column.js";
 import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
-  Alias, CompoundSelect, CTE, FromClause, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
+  Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
 } from "./selectable.js";
-import { UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
+import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
+import { generateCacheKey } from "./cache-key.js";
 import { BINARY_SQL } from "./operators.js";
 import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
 import { defaultDialect, registerDefaultCompiler, type Dialect } from "./dialect.js";
@@ -380,11 +381,25 @@ export class Compiled {
   }
 }
 
+/**
+ * A client-side default or onupdate value for one execution (SQLAlchemy's `ColumnDefault`): a
+ * given parameter wins, a function is called with the row's parameters as
+ * `ctx.currentParameters` (SQLAlchemy's `context.get_current_parameters()`, where the column
+ * being defaulted is present as null), anything else is the value.
+ */
 function evaluateDefault(s: BindSlot, params: Readonly<Record<string, unknown>> | undefined): unknown {
   const col = s.column!;
   if (params !== undefined && col.key in params) return params[col.key];
   const d = s.source === "default" ? col.default : col.onupdate;
-  return typeof d === "function" ? (d as (ctx: { currentParameters?: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: params }) : d;
+  if (typeof d !== "function") return d;
+  const currentParameters = { ...(params ?? {}), [col.key]: null };
+  return (d as (ctx: { currentParameters?: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters });
+}
+
+/** One WITH clause: its entries by root CTE, and whether it is `WITH RECURSIVE`. */
+interface CteScope {
+  readonly ctes: Map<CTE, { readonly cte: CTE; readonly sql: string }>;
+  recursive: boolean;
 }
 
 interface SelectFrame {
@@ -402,10 +417,13 @@ export class SQLCompiler {
   private readonly anonCounters = this.bindCounters;
   private readonly anonNames = new Map<object, string>();
   private readonly stack: SelectFrame[] = [];
-  /** WITH entries by root CTE (restatements share one entry): the CTE rendered and its text. */
-  private readonly ctes = new Map<CTE, { readonly cte: CTE; readonly sql: string }>();
+  /** The statement's WITH clause: entries by root CTE (restatements share one entry). */
+  private readonly rootScope: CteScope = { ctes: new Map(), recursive: false };
+  /** WITH clauses of nested SELECTs, innermost last, for `nesting` CTEs. */
+  private readonly cteScopes: CteScope[] = [];
   private readonly ctesInProgress = new Set<CTE>();
-  private ctesRecursive = false;
+  /** CTEs added with `addCte(…, { nestHere: true })`, by the statement that states it. */
+  private readonly nestHere = new Map<CTE, object>();
   resultColumns: ResultColumn[] = [];
   private insertManyMarked = false;
   protected statementKind: Compiled["statementKind"] = "other";
@@ -493,7 +511,11 @@ export class SQLCompiler {
   protected fromName(f: FromClause): string {
     if (f instanceof Alias || isValues(f)) {
       if (f.name !== undefined) return f.name;
-      if (f instanceof CTE) return this.anonName(f.rootCte, "anon");
+      if (f instanceof CTE) {
+        // An anonymous CTE of a named VALUES is named after it (`some_name_1`), as in SQLAlchemy.
+        const inner = f.rootCte.element;
+        return this.anonName(f.rootCte, inner instanceof FromClause && isValues(inner) && inner.name !== undefined ? anonBindBase(inner.name) : "anon");
+      }
       const base = f instanceof Alias && f.element instanceof TableClause ? f.element.name : "anon";
       return this.anonName(f, base);
     }
@@ -631,8 +653,11 @@ export class SQLCompiler {
   visitColumn(c: ColumnClause<unknown, string>, kw: CompileKw): string {
     // A subquery's column exported from an anonymous label takes the label's statement-wide name.
     const p = anonymousBehind(c);
-    const name = this.quoteIdentifier(p ? this.exportedName({ name: c.name, element: p }) : c.name);
-    if (kw.unqualified || !c.table) return name;
+    // A subquery column proxying an unlabelled literal column keeps the literal text as written
+    // (SQLAlchemy's `is_literal` proxies): `anon_1."NEEDS QUOTES"` from `literalColumn('"NEEDS QUOTES"')`.
+    const name = literalBehind(c) ? c.name : this.quoteIdentifier(p ? this.exportedName({ name: c.name, element: p }) : c.name);
+    // A column of an unnamed VALUES has no name to be qualified with (SQLAlchemy renders `column2`).
+    if (kw.unqualified || !c.table || (isValues(c.table) && c.table.unnamed)) return name;
     return `${this.qualifiedFromName(c.table)}.${name}`;
   }
   visitTable(t: TableClause, kw: CompileKw): string {
@@ -855,10 +880,29 @@ export class SQLCompiler {
     const name = this.quoteIdentifier(this.fromName(a));
     // A TABLESAMPLE compiled on its own renders whole, as SQLAlchemy's test_standalone shows.
     if (a.aliasKind === "tablesample" && (kw.asFrom || this.statement === a)) return this.renderTableSample(a as TableSample, name);
-    if (!kw.asFrom) return name;
-    if (a.element instanceof FromClause) return `${this.process(a.element, { asFrom: true })} AS ${name}`;
-    const lateral = a.aliasKind === "lateral";
-    const inner = this.compileSubquerySelect(a.element, lateral);
+    // An alias of a subquery, LATERAL or table alias renders the innermost element under the
+    // outermost name, as SQLAlchemy's nested-alias handling does (`LATERAL (…) AS alias`).
+    let element: FromClause | SelectBase = a.element;
+    let lateral = a.aliasKind === "lateral";
+    while (element instanceof Alias && !(element instanceof CTE) && element.aliasKind !== "tablesample") {
+      lateral ||= element.aliasKind === "lateral";
+      element = element.element;
+    }
+    if (!kw.asFrom) {
+      // Compiled on its own, a subquery is its SELECT (SQLAlchemy prints `LATERAL (SELECT …)`).
+      if (this.statement === a && element instanceof SelectBase) {
+        const sql = this.process(element, {});
+        return lateral ? `LATERAL (${sql})` : sql;
+      }
+      return name;
+    }
+    if (element instanceof FromClause && isValues(element)) {
+      // An alias of VALUES names the VALUES itself: `(VALUES …) AS name (cols)`, as SQLAlchemy's `Values.alias()`.
+      const cols = element.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ");
+      return `${lateral || element.opts.lateral ? "LATERAL " : ""}(${this.renderValuesBody(element)}) AS ${name} (${cols})`;
+    }
+    if (element instanceof FromClause) return `${this.process(element, { asFrom: true })} AS ${name}`;
+    const inner = this.compileSubquerySelect(element, lateral);
     return `${lateral ? "LATERAL " : ""}(${inner}) AS ${name}`;
   }
   /** `t AS name TABLESAMPLE method(…) [REPEATABLE (seed)]` (SQLAlchemy's `visit_tablesample`). */
@@ -871,6 +915,7 @@ export class SQLCompiler {
   visitTextualSelect(t: TextualSelect, kw: CompileKw): string {
     const toplevel = this.stack.length === 0 && !kw.asSubquery && !kw.inCompound;
     if (toplevel) this.statementKind = "select";
+    for (const c of t.independentCtes) this.visitCteRef(c, {});
     const text = this.process(t.element, kw);
     if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
     return text;
@@ -884,25 +929,93 @@ export class SQLCompiler {
     }
   }
   private visitCteRef(cte: CTE, kw: CompileKw): string {
+    if (cte.aliasOf && !cte.restates) {
+      const root = cte.rootCte;
+      // Restated under the alias's name (`alias.union(…)`): the alias is that WITH entry.
+      if (!this.ctesInProgress.has(root) && !this.scopeFor(cte).ctes.has(root)) {
+        const orig = this.visitCteRef(cte.aliasOf, kw);
+        const aliasName = this.quoteIdentifier(this.fromName(cte));
+        return kw.asFrom ? `${orig} AS ${aliasName}` : aliasName;
+      }
+    }
     const name = this.quoteIdentifier(this.fromName(cte));
     const root = cte.rootCte;
-    const existing = this.ctes.get(root);
+    const scope = this.scopeFor(cte);
+    const existing = scope.ctes.get(root);
     // A restatement (anchor UNION ALL recursive member) replaces the anchor's body.
     const newer = existing !== undefined && existing.cte !== cte && restatesChain(cte).includes(existing.cte);
     if ((existing === undefined || newer) && !this.ctesInProgress.has(root)) {
+      if (existing === undefined && cte.name !== undefined) {
+        for (const other of scope.ctes.keys()) {
+          if (other.name === cte.name) throw new CompileError(`Multiple, unrelated CTEs found with the same name: '${cte.name}'`);
+        }
+      }
       this.ctesInProgress.add(root);
-      if (cte.recursive) this.ctesRecursive = true;
-      const sel = cte.element as SelectBase;
-      const body = this.compileSubquerySelect(sel, false);
-      const colList = cte.recursive ? `(${sel.exportedColumns().map((c) => this.quoteIdentifier(this.exportedName(c))).join(", ")})` : "";
-      this.ctes.set(root, { cte, sql: `${name}${colList} AS \n(${body})` });
+      if (cte.recursive) scope.recursive = true;
+      let body: string;
+      let colList = "";
+      const el = cte.element;
+      if (el instanceof FromClause && isValues(el)) {
+        // `name(cols) AS (VALUES …)`: the column list always renders, as SQLAlchemy's visit_values in a CTE.
+        if (el.opts.lateral) throw new CompileError("Can't use a LATERAL VALUES expression inside of a CTE");
+        if (el.opts.invalid !== undefined) throw new ArgumentError(el.opts.invalid);
+        body = this.renderValuesBody(el);
+        colList = `(${el.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ")})`;
+      } else {
+        const sel = el as SelectBase;
+        body = this.compileSubquerySelect(sel, false);
+        if (cte.recursive) colList = `(${sel.exportedColumns().map((c) => this.quoteIdentifier(this.exportedName(c))).join(", ")})`;
+      }
+      // A restatement replacing an earlier (anchor) entry moves to the end, after the CTEs that
+      // referenced the anchor, as SQLAlchemy re-adds it (`WITH bar AS (… cte …), cte(x) AS (…)`).
+      if (newer) scope.ctes.delete(root);
+      // Prefixes and suffixes for this dialect, as SQLAlchemy's `_generate_prefixes` (a suffix
+      // clause renders its leading space even when none applies).
+      const affix = (list: CTE["prefixes"]) => list.filter((a) => a.dialect === undefined || a.dialect === this.dialect.name).map((a) => `${a.text} `).join("");
+      const suffix = cte.suffixes.length ? ` ${affix(cte.suffixes)}` : "";
+      scope.ctes.set(root, { cte, sql: `${name}${colList} AS ${affix(cte.prefixes)}\n(${body})${suffix}` });
       this.ctesInProgress.delete(root);
     }
     return name;
   }
-  private prependCtes(text: string): string {
-    if (this.ctes.size === 0) return text;
-    return `WITH ${this.ctesRecursive ? "RECURSIVE " : ""}${[...this.ctes.values()].map((e) => e.sql).join(", ")}\n ${text}`;
+  /**
+   * Register a statement's `addCte()` CTEs; `nestHere` ones belong to this statement's WITH.
+   * @throws CompileError when a CTE is stated `nestHere` in two statements.
+   */
+  private visitAddedCtes(s: GenerativeSelect): void {
+    for (const c of s.nestHereCtes) {
+      const owner = this.nestHere.get(c.rootCte);
+      if (owner !== undefined && owner !== s) throw new CompileError("CTE is stated as 'nest_here' in more than one location");
+      this.nestHere.set(c.rootCte, s);
+    }
+    for (const c of s.independentCtes) this.visitCteRef(c, {});
+  }
+  /**
+   * The WITH clause a CTE belongs to: a `nesting` CTE's is that of the SELECT referring to it
+   * (SQLAlchemy's `cte(nesting=True)`), any other's the statement's.
+   */
+  private scopeFor(cte: CTE): CteScope {
+    const root = cte.rootCte;
+    if (!(root.nesting || this.nestHere.has(root)) || this.cteScopes.length === 0) return this.rootScope;
+    // Already in an enclosing WITH: visible here, so it is not repeated.
+    for (let i = this.cteScopes.length - 1; i >= 0; i--) if (this.cteScopes[i].ctes.has(root)) return this.cteScopes[i];
+    if (this.rootScope.ctes.has(root)) return this.rootScope;
+    return this.cteScopes[this.cteScopes.length - 1];
+  }
+  private prependCtes(text: string, scope: CteScope = this.rootScope): string {
+    if (scope.ctes.size === 0) return text;
+    return `WITH ${scope.recursive ? "RECURSIVE " : ""}${[...scope.ctes.values()].map((e) => e.sql).join(", ")}\n ${text}`;
+  }
+  /** Compile a nested SELECT with its own WITH clause for the nesting CTEs it refers to. */
+  private withCteScope(nested: boolean, render: () => string): string {
+    if (!nested) return render();
+    const scope: CteScope = { ctes: new Map(), recursive: false };
+    this.cteScopes.push(scope);
+    try {
+      return this.prependCtes(render(), scope);
+    } finally {
+      this.cteScopes.pop();
+    }
   }
   visitJoin(j: Join, kw: CompileKw): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isOuter ? " LEFT OUTER JOIN " : " JOIN ";
@@ -913,13 +1026,28 @@ export class SQLCompiler {
     const right = this.process(j.right, inner);
     return `${left}${kind}${j.right instanceof Join ? `(${right})` : right} ON ${this.process(j.onclause, {})}`;
   }
+  /**
+   * `(VALUES …) AS name (cols)` in FROM; an unnamed VALUES renders bare, `(VALUES …)`, and
+   * `LATERAL` precedes a lateral one (SQLAlchemy's `visit_values`).
+   * @throws ArgumentError for a row of the wrong width; CompileError without rows.
+   */
   visitValues(v: Values, kw: CompileKw): string {
-    if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
-    const rows = v.rows.map((r) => `(${r.map((x) => this.process(x, { bindCast: true })).join(", ")})`).join(", ");
+    if (v.opts.invalid !== undefined) throw new ArgumentError(v.opts.invalid);
+    if (!kw.asFrom) return v.unnamed ? "" : this.quoteIdentifier(this.fromName(v));
+    const body = this.renderValuesBody(v);
+    const lateral = v.opts.lateral ? "LATERAL " : "";
+    if (v.unnamed) return `${lateral}(${body})`;
     const name = this.quoteIdentifier(this.fromName(v));
     const cols = v.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ");
-    if (!kw.asFrom) return name;
-    return `(VALUES ${rows}) AS ${name} (${cols})`;
+    return `${lateral}(${body}) AS ${name} (${cols})`;
+  }
+  /** `VALUES (…), (…)`, inline literals when the construct asks for `literalBinds`. */
+  protected renderValuesBody(v: Values): string {
+    if (v.rows.length === 0) throw new CompileError(`VALUES construct '${v.describeName()}' has no rows; call .data([...])`);
+    const literal = v.opts.literalBinds === true;
+    const one = (x: ColumnElement<unknown, string>) =>
+      literal && x instanceof BindParameter && !x.required ? this.renderLiteral(x.effectiveValue(), x.type) : this.process(x, { bindCast: true });
+    return `VALUES ${v.rows.map((r) => `(${r.map(one).join(", ")})`).join(", ")}`;
   }
 
   // ---- SELECT -------------------------------------------------------------------------------
@@ -962,27 +1090,49 @@ export class SQLCompiler {
   }
 
   visitSelect(s: Select, kw: CompileKw): string {
+    // A member of a compound shares the compound's WITH (`(WITH n AS (…) SELECT … UNION SELECT …)`).
+    return this.withCteScope(this.stack.length > 0 && kw.inCompound !== true, () => this.renderSelect(s, kw));
+  }
+  private renderSelect(s: Select, kw: CompileKw): string {
     const toplevel = this.stack.length === 0;
     if (toplevel) this.statementKind = "select";
+    // CTEs added with addCte() come first in WITH, as SQLAlchemy visits them before the statement.
+    this.visitAddedCtes(s);
     const froms = this.displayFroms(s);
     this.stack.push({ froms, barrier: false });
     try {
       const exported = kw.asSubquery ? (kw.exported ?? s.exportedColumns()) : undefined;
       const cols = s.selectedColumns;
-      if (cols.length === 0) throw new CompileError("SELECT construct has no columns; pass columns or tables to select()");
+      if (cols.length === 0 && !s.rawColumns.some(isTextColumns)) throw new CompileError("SELECT construct has no columns; pass columns or tables to select()");
       const labels = new Set<Label<unknown, string>>();
       const record = toplevel && !kw.asSubquery && !kw.inCompound;
       // At top level the label style names the columns (a subquery's names come from `exported`).
-      const names = record && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames() : undefined;
+      // Each member of a compound is labelled after its own style too (`… UNION SELECT t.x AS t_x`).
+      const names = (record || kw.inCompound === true) && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames() : undefined;
       // The default style names each column once: later same-named columns are relabelled
       // (SQLAlchemy 2.0's LABEL_STYLE_DISAMBIGUATE_ONLY); a subquery's names come from `exported`.
       const seen = !exported && s.labelStyle === LABEL_STYLE_DISAMBIGUATE_ONLY ? new Map<string, object>() : undefined;
-      const rendered = cols.map((c, i) => {
+      const renderOne = (c: ColumnElement<unknown, string>, i: number) => {
         if (c instanceof Label) labels.add(c);
         const n = names?.[i];
         const own = exported?.[i] ?? (n !== undefined && n !== c.resultName ? { name: n, element: c } : undefined);
         return this.renderColumnsClauseElement(c, record, own, seen);
-      });
+      };
+      let rendered: string[];
+      if (s.rawColumns.some(isTextColumns)) {
+        // text() in the columns clause renders in place, as written, between the selected columns.
+        rendered = [];
+        let i = 0;
+        for (const raw of s.rawColumns) {
+          if (isTextColumns(raw)) {
+            rendered.push(this.process(raw, {}));
+            if (record) this.resultColumns.push({ key: raw.element.text, type: NULLTYPE, element: raw });
+            continue;
+          }
+          const n = raw instanceof FromClause ? raw.columnList.length : raw instanceof ColumnElement ? 1 : (raw as { _columnsClauseElements(): readonly unknown[] })._columnsClauseElements().length;
+          for (let k = 0; k < n; k++, i++) rendered.push(renderOne(cols[i], i));
+        }
+      } else rendered = cols.map(renderOne);
       let text = "SELECT ";
       if (s.isDistinct) text += this.renderDistinct(s);
       text += rendered.join(", ");
@@ -1126,6 +1276,10 @@ export class SQLCompiler {
    *   "All selectables passed to CompoundSelect must have identical numbers of columns; …").
    */
   visitCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
+    // A compound inside a compound is parenthesised, so it takes its own WITH: `… UNION ALL (WITH xx AS (…) SELECT …)`.
+    return this.withCteScope(this.stack.length > 0 || kw.inCompound === true, () => this.renderCompoundSelect(c, kw));
+  }
+  private renderCompoundSelect(c: CompoundSelect, kw: CompileKw): string {
     const n0 = c.selects[0].selectedColumns.length;
     c.selects.forEach((s, i) => {
       const n = s.selectedColumns.length;
@@ -1137,6 +1291,7 @@ export class SQLCompiler {
     });
     const toplevel = this.stack.length === 0;
     if (toplevel) this.statementKind = "select";
+    this.visitAddedCtes(c);
     const parts = c.selects.map((s, i) => {
       const isSel = s instanceof Select;
       // A member with ORDER BY or any row-limiting clause is grouped (SQLAlchemy's `_needs_parens_for_grouping`).
@@ -1213,35 +1368,54 @@ export class SQLCompiler {
 
   visitInsert(ins: AnyInsert, _kw: CompileKw): string {
     this.statementKind = "insert";
+    if (ins.mixedValueFormats) throw new InvalidRequestError("Can't mix single and multiple VALUES formats in one INSERT statement");
+    if (ins.unconsumedKeys.length) throw new CompileError(`Unconsumed column names: ${ins.unconsumedKeys.join(", ")}`);
     const table = ins.table;
-    let text = `INSERT INTO ${this.dmlTableName(table)}`;
+    let text = `INSERT ${this.dmlPrefixes(ins)}INTO ${this.dmlTableName(table)}`;
     const cols = table.columnList as readonly ColumnClause<unknown, string>[];
-    const isCol = (c: ColumnClause<unknown, string>): c is ColumnImpl => c instanceof ColumnImpl;
     if (ins.fromSelectStmt) {
-      text += ` (${ins.fromSelectColumns!.map((c) => this.quoteIdentifier(c.name)).join(", ")}) ${this.process(ins.fromSelectStmt, {})}`;
+      const named = ins.fromSelectColumns!;
+      // SQLAlchemy's crud: columns with client-side defaults that the SELECT does not provide are added to it.
+      const extras = ins.includeDefaults ? cols.filter((c): c is ColumnImpl => !named.includes(c) && this.hasInsertDefault(c)) : [];
+      let sel: ClauseElement = ins.fromSelectStmt instanceof FromClause ? new Select([ins.fromSelectStmt]) : ins.fromSelectStmt;
+      if (extras.length) {
+        if (!(sel instanceof Select)) {
+          throw new CompileError(
+            `Can't extend statement for INSERT..FROM SELECT to include additional default-holding column(s) ${extras.map((c) => `'${c.key}'`).join(", ")}.  ` +
+              "Convert the selectable to a subquery() first, or pass include_defaults=False to Insert.from_select() to skip these columns.",
+          );
+        }
+        sel = sel.addColumns(...extras.map((c) => this.fromSelectDefault(c)));
+      }
+      text += ` (${[...named, ...extras].map((c) => this.quoteIdentifier(c.name)).join(", ")}) ${this.process(sel, {})}`;
     } else {
       const rows = ins.valueRows;
       const keys = this.options.columnKeys;
-      let chosen: ColumnClause<unknown, string>[];
-      if (rows) chosen = cols.filter((c) => rows[0].has(c));
-      else if (keys) {
-        const known = new Set(cols.map((c) => c.key));
-        const unknown = keys.filter((k) => !known.has(k) && !cols.some((c) => c.name === k));
+      const given = new Set<ColumnClause<unknown, string>>(rows ? rows[0].keys() : []);
+      if (keys && !ins.isMultiValues) {
+        // Execution parameters name columns; others must name a bindparam() of the statement.
+        const isBindKey = this.statementBindKeys(ins);
+        const unknown: string[] = [];
+        for (const k of keys) {
+          // A key naming a column binds it, even when a bindparam() shares the name (SQLAlchemy then reports the clash).
+          const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
+          if (c) given.add(c);
+          else if (!isBindKey(k)) unknown.push(k);
+        }
         if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
-        chosen = cols.filter((c) => keys.includes(c.key) || keys.includes(c.name));
-      } else chosen = [...cols];
-      const given = new Set(chosen);
-      const defaulted = cols.filter((c) => !given.has(c) && isCol(c) && (c.default !== undefined || (c.sequence && !c.primaryKey === false)));
-      const all = [...chosen, ...defaulted];
+      } else if (!rows) for (const c of cols) given.add(c);
+      this.checkReservedBindNames(ins, this.crudNames(given, rows?.[0]));
+      // Table order, with default-holding columns where they stand (SQLAlchemy's crud._scan_cols).
+      const all = cols.filter((c) => given.has(c) || this.hasInsertDefault(c));
       if (all.length === 0) {
         text += this.defaultValuesClause();
       } else {
         text += ` (${all.map((c) => this.quoteIdentifier(c.name)).join(", ")}) VALUES `;
-        const renderRow = (row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined) =>
-          `(${all.map((c) => this.insertValue(c, row, given.has(c))).join(", ")})`;
-        if (rows && rows.length > 1) text += rows.map(renderRow).join(", ");
-        else {
-          const single = renderRow(rows?.[0]);
+        if (rows && rows.length > 1) {
+          text += rows.map((row, i) => `(${all.map((c) => this.insertValue(c, row, i === 0 ? given.has(c) : row.has(c), i)).join(", ")})`).join(", ");
+        } else {
+          const row = rows?.[0];
+          const single = `(${all.map((c) => this.insertValue(c, row, given.has(c), 0)).join(", ")})`;
           if (!rows && this.options.forExecutemany) {
             this.insertManyMarked = true;
             text += `${IM_START}${single}${IM_END}`;
@@ -1253,19 +1427,86 @@ export class SQLCompiler {
     text += this.returningClause(ins);
     return text;
   }
+  /** `prefixWith()` words for this dialect, each followed by a space. */
+  private dmlPrefixes(stmt: AnyDml): string {
+    return stmt.prefixes.filter((p) => p.dialect === undefined || p.dialect === this.dialect.name).map((p) => `${p.text} `).join("");
+  }
+  /**
+   * Whether an execution parameter key names a bind parameter of the statement rather than a
+   * column: a `bindparam()` key, or the compiled name of an anonymous one (`myid_1`).
+   */
+  private statementBindKeys(stmt: AnyDml): (key: string) => boolean {
+    const binds = this.options.bindIndex ? [...this.options.bindIndex.keys()] : generateCacheKey(stmt).binds;
+    const named = new Set<string>();
+    const anon = new Set<string>();
+    for (const b of binds) (b.unique ? anon : named).add(b.bindKey);
+    return (k) => named.has(k) || (anon.size > 0 && /_\d+$/.test(k) && anon.has(k.replace(/_\d+$/, "")));
+  }
+  /**
+   * SQLAlchemy reserves the names of the parameters an INSERT/UPDATE makes for its columns
+   * ("crud" binds): a `bindparam()` of such a name elsewhere in the statement is a CompileError.
+   * `autoNames` are the names of those parameters.
+   */
+  private checkReservedBindNames(stmt: AnyDml, autoNames: ReadonlySet<string>): void {
+    if (autoNames.size === 0) return;
+    for (const b of generateCacheKey(stmt).binds) {
+      if (!b.unique && !crudBinds.has(b) && autoNames.has(b.bindKey)) {
+        throw new CompileError(
+          `bindparam() name '${b.bindKey}' is reserved for automatic usage in the VALUES or SET clause of this insert/update statement.   ` +
+            `Please use a name other than column name when using bindparam() with insert() or update() (for example, 'b_${b.bindKey}').`,
+        );
+      }
+    }
+  }
+  /** Names of the parameters an INSERT/UPDATE makes itself for `cols`: given without a value, or from a plain JS value. */
+  private crudNames(cols: Iterable<ColumnClause<unknown, string>>, values: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined): Set<string> {
+    const out = new Set<string>();
+    for (const c of cols) {
+      const v = values?.get(c);
+      if (v === undefined) out.add(c.key);
+      else if (v instanceof BindParameter && crudBinds.has(v)) out.add(v.bindKey);
+    }
+    return out;
+  }
+  /** Whether an INSERT that leaves out `c` still renders it: a client default, or a sequence where supported. */
+  private hasInsertDefault(c: ColumnClause<unknown, string>): c is ColumnImpl {
+    if (!(c instanceof ColumnImpl)) return false;
+    if (c.default !== undefined) return true;
+    return c.sequence !== undefined && this.supportsSequences();
+  }
+  /** SQLite has no sequences: SQLAlchemy ignores a column's Sequence there. */
+  private supportsSequences(): boolean {
+    return (this.dialect as { supportsSequences?: boolean }).supportsSequences !== false;
+  }
+  /** The SELECT-list element for a default-holding column of INSERT … FROM SELECT. */
+  private fromSelectDefault(c: ColumnImpl): ColumnElement<unknown, string> {
+    if (c.default instanceof ColumnElement) return c.default;
+    if (c.default === undefined && c.sequence) return new Label(null, c.sequence.nextValue(), "next_value");
+    return new Label(null, new InsertDefaultValue(c), "anon");
+  }
   protected defaultValuesClause(): string {
     return " DEFAULT VALUES";
   }
-  private insertValue(c: ColumnClause<unknown, string>, row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, given: boolean): string {
+  /**
+   * One VALUES entry. `row` is the values row (index `i` of a multi-row VALUES); a column left
+   * out of a later row takes its default as SQLAlchemy's `_process_multiparam_default_bind`.
+   */
+  private insertValue(c: ColumnClause<unknown, string>, row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, given: boolean, i = 0): string {
     if (given) {
       const v = row?.get(c);
       if (v) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
       return this.visitBindParam(new BindParameter(c.key, undefined, c.type, { required: true }), {}, c instanceof ColumnImpl ? { column: c } : {});
     }
-    const col = c as ColumnImpl;
+    if (!this.hasInsertDefault(c)) {
+      throw new CompileError(
+        `INSERT value for column ${c.table ? `${c.table.describeName()}.` : ""}${c.name} is explicitly rendered as a boundparameter in the VALUES clause; a Python-side value or SQL expression is required`,
+      );
+    }
+    const col = c;
     if (col.default instanceof ColumnElement) return this.processDmlValue(col.default);
-    if (col.sequence && col.default === undefined) return this.sequenceNextValue(col.sequence.name);
-    return this.visitBindParam(new BindParameter(col.key, undefined, col.type, { required: false }), {}, { column: col, source: "default" });
+    if (col.default === undefined && col.sequence) return this.process(col.sequence.nextValue(), {});
+    const name = i === 0 ? col.key : `${col.key}_m${i}`;
+    return this.visitBindParam(new BindParameter(name, undefined, col.type, { required: false }), {}, { column: col, source: "default" });
   }
   /**
    * A SET or VALUES expression, grouped as SQLAlchemy's crud does with `value.self_group()`: an
@@ -1281,40 +1522,53 @@ export class SQLCompiler {
 
   visitUpdate(u: AnyUpdate, _kw: CompileKw): string {
     this.statementKind = "update";
+    if (u.multipleParameterSets) throw new InvalidRequestError("UPDATE construct does not support multiple parameter sets.");
+    if (u.extraSetTables.length) {
+      throw new CompileError(
+        `Backend does not support additional tables in the SET clause; cannot include columns from table(s) ${u.extraSetTables.map((t) => `'${t}'`).join(", ")} in SET clause`,
+      );
+    }
+    if (u.unconsumedKeys.length) throw new CompileError(`Unconsumed column names: ${u.unconsumedKeys.join(", ")}`);
     const table = u.table;
     const cols = table.columnList;
     const set = new Map(u.setValues ?? []);
     const keys = this.options.columnKeys;
-    const bindKeys = new Set<string>();
     if (keys) {
-      const stmtBinds = this.options.bindIndex ? [...this.options.bindIndex.keys()] : [];
-      for (const b of stmtBinds) if (!b.unique) bindKeys.add(b.bindKey);
+      const isBindKey = this.statementBindKeys(u);
+      const unknown: string[] = [];
       for (const k of keys) {
-        if (bindKeys.has(k)) continue;
         const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
-        if (!c) throw new CompileError(`Unconsumed column names: ${k}`);
-        if (!set.has(c)) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
+        if (c) {
+          if (!set.has(c)) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
+        } else if (!isBindKey(k)) unknown.push(k);
       }
+      if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
+    } else if (u.setValues === undefined) {
+      // No values and no parameters: every column is SET from a parameter of its name, as SQLAlchemy.
+      for (const c of cols) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
     }
-    const onupdate = cols.filter((c): c is ColumnImpl => c instanceof ColumnImpl && c.onupdate !== undefined && !set.has(c));
-    const order = u.preserveParameterOrder ? [...set.keys()] : cols.filter((c) => set.has(c));
-    if (order.length === 0 && onupdate.length === 0) throw new CompileError(`UPDATE of '${table.describeName()}' has no SET values; call .values() or pass parameters`);
+    const hasOnupdate = (c: ColumnClause<unknown, string>): c is ColumnImpl => c instanceof ColumnImpl && c.onupdate !== undefined && !set.has(c);
+    // SET follows table order, onupdate columns where they stand; ordered values come first, in their order (crud._scan_cols).
+    const order = u.preserveParameterOrder
+      ? [...set.keys(), ...cols.filter(hasOnupdate)]
+      : cols.filter((c) => set.has(c) || hasOnupdate(c));
+    this.checkReservedBindNames(u, this.crudNames(set.keys(), u.setValues));
     const extraFroms = this.extraDmlFroms(u, [...set.values()]);
     // SET values are inside the UPDATE's frame: a scalar subquery there correlates to the target table.
     this.stack.push({ froms: [u.targetAlias ?? table, ...extraFroms], barrier: false });
     try {
       const setParts = order.map((c) => {
-        const v = set.get(c)!;
-        const rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
+        const v = set.get(c);
+        let rendered: string;
+        if (v === undefined) {
+          const col = c as ColumnImpl;
+          rendered = col.onupdate instanceof ColumnElement
+            ? this.processDmlValue(col.onupdate)
+            : this.visitBindParam(new BindParameter(col.key, undefined, col.type), {}, { column: col, source: "onupdate" });
+        } else rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
         return `${this.quoteIdentifier(c.name)}=${rendered}`;
       });
-      for (const c of onupdate) {
-        const rendered = c.onupdate instanceof ColumnElement
-          ? this.processDmlValue(c.onupdate)
-          : this.visitBindParam(new BindParameter(c.key, undefined, c.type), {}, { column: c, source: "onupdate" });
-        setParts.push(`${this.quoteIdentifier(c.name)}=${rendered}`);
-      }
-      let text = `UPDATE ${this.dmlTarget(u)} SET ${setParts.join(", ")}`;
+      let text = `UPDATE ${this.dmlPrefixes(u)}${this.dmlTarget(u)} SET ${setParts.join(", ")}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
       if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
       text += this.returningClause(u);
@@ -1332,7 +1586,7 @@ export class SQLCompiler {
     const extraFroms = this.extraDmlFroms(d, []);
     this.stack.push({ froms: [d.targetAlias ?? d.table, ...extraFroms], barrier: false });
     try {
-      let text = `DELETE FROM ${this.dmlTarget(d)}`;
+      let text = `DELETE ${this.dmlPrefixes(d)}FROM ${this.dmlTarget(d)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
       if (d.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(d.whereCriteria), {})}`;
       text += this.returningClause(d);
@@ -1423,6 +1677,13 @@ function anonymousBehind(c: ColumnClause<unknown, string>): ColumnElement<unknow
   while (p instanceof ColumnClause && p.name === c.name) p = p.proxyOf;
   if (p === undefined || p instanceof ColumnClause) return undefined;
   return (p instanceof Label && p.anonymous) || isAnonymouslyNamed(p, true) ? p : undefined;
+}
+
+/** Whether a column proxies, through same-named proxies, a literal column of that text. */
+function literalBehind(c: ColumnClause<unknown, string>): boolean {
+  let p = c.proxyOf;
+  while (p instanceof ColumnClause && p.name === c.name) p = p.proxyOf;
+  return p instanceof LiteralColumn && p.text === c.name;
 }
 
 /**

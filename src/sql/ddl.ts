@@ -10,7 +10,7 @@ import {
   ColumnImpl, Constraint, ForeignKeyConstraint, Index, MetaData, PrimaryKeyConstraint, Sequence,
   sortTablesByDependency, TableImpl, UniqueConstraint, type CheckConstraint, type DdlExecutor, type IdentityOptions, type Table,
 } from "./schema.js";
-import { NULLTYPE } from "./type-api.js";
+import { NULLTYPE, toType } from "./type-api.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
@@ -68,26 +68,20 @@ export function identityOptionsSql(o: IdentityOptions): string {
   return parts.join(" ");
 }
 
-/**
- * PostgreSQL's IDENTITY options. athanor has always listed START WITH before INCREMENT BY here
- * (SQLAlchemy lists INCREMENT BY first); kept so existing DDL stays byte-identical.
- */
-function pgIdentityOptionsSql(o: IdentityOptions): string {
-  const { start, increment, ...rest } = o;
-  const head = [start !== undefined ? `START WITH ${start}` : "", increment !== undefined ? `INCREMENT BY ${increment}` : ""];
-  return [...head, identityOptionsSql(rest)].filter((x) => x).join(" ");
-}
-
 function identitySql(c: SQLCompiler, col: ColumnImpl): string {
   const o = col.identity!.opts;
-  const opts = c.dialect.name === "postgresql" ? pgIdentityOptionsSql(o) : identityOptionsSql(o);
+  // Every dialect lists the options in SQLAlchemy's get_identity_options() order (INCREMENT BY first).
+  const opts = identityOptionsSql(o);
   return ` GENERATED ${o.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY${opts ? ` (${opts})` : ""}`;
 }
 
 function computedSql(c: SQLCompiler, col: ColumnImpl): string {
   const computed = col.computed!;
   const persisted = computed.opts.persisted;
-  // PostgreSQL only has stored generated columns.
+  // PostgreSQL only has stored generated columns (SQLAlchemy 2.0's PGDDLCompiler.visit_computed_column).
+  if (c.dialect.name === "postgresql" && persisted === false) {
+    throw new CompileError("PostrgreSQL computed columns do not support 'virtual' persistence; set the 'persisted' flag to None or True for PostgreSQL support.");
+  }
   const suffix = c.dialect.name === "postgresql" || persisted === true ? " STORED" : persisted === false ? " VIRTUAL" : "";
   return ` GENERATED ALWAYS AS (${ddlExpression(c, computed.sqltext)})${suffix}`;
 }
@@ -99,15 +93,10 @@ function serialType(type: string): string {
 
 /**
  * NULL / NOT NULL after a column. With an identity SQLAlchemy leaves NOT NULL out (the identity
- * implies it) and says NULL when the column was made nullable; athanor's PostgreSQL DDL has
- * always kept NOT NULL on identity primary keys.
+ * implies it, primary key or not) and says NULL when the column was made nullable.
  */
 function nullability(c: SQLCompiler, col: ColumnImpl): string {
-  const dialect = c.dialect.name;
-  if (col.identity && dialect !== "sqlite") {
-    if (col.nullable) return " NULL";
-    return dialect === "postgresql" && col.primaryKey ? " NOT NULL" : "";
-  }
+  if (col.identity && c.dialect.name !== "sqlite") return col.nullable ? " NULL" : "";
   return col.nullable ? "" : " NOT NULL";
 }
 
@@ -280,7 +269,10 @@ export class CreateSequence extends DDLElement {
   }
   render(c: SQLCompiler): string {
     const options = identityOptionsSql(this.sequence.opts);
-    return `CREATE SEQUENCE ${this.opts.ifNotExists ? "IF NOT EXISTS " : ""}${sequenceName(c, this.sequence)}${options ? ` ${options}` : ""}`;
+    // PostgreSQL's `AS <type>` (SQLAlchemy's PGDDLCompiler.visit_create_sequence prefix).
+    const dt = this.sequence.opts.dataType;
+    const as = dt !== undefined && c.dialect.name === "postgresql" ? ` AS ${toType(dt).compileType({ name: c.dialect.typeDialect })}` : "";
+    return `CREATE SEQUENCE ${this.opts.ifNotExists ? "IF NOT EXISTS " : ""}${sequenceName(c, this.sequence)}${as}${options ? ` ${options}` : ""}`;
   }
 }
 

@@ -2,13 +2,14 @@
  * INSERT, UPDATE and DELETE statements with RETURNING (SQLAlchemy's `sqlalchemy.sql.dml`).
  * @module
  */
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, InvalidRequestError } from "../errors.js";
 import {
-  BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, type CheckedConditions, type Condition,
+  BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, TextClause, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Alias, coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
+import type { TypeEngine } from "./type-api.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -24,6 +25,13 @@ export interface DmlTarget<C extends ColumnMap = ColumnMap> {
 export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> };
 /** Values keyed by the target table's column objects (SQLAlchemy's `values({table.c.x: 5})`). */
 export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unknown>;
+
+/**
+ * Bound parameters that `values()` made for plain JS values (SQLAlchemy's "crud" binds): their
+ * names belong to the statement's VALUES/SET clause, so a `bindparam()` of the same name elsewhere
+ * is refused when compiling. @internal
+ */
+export const crudBinds = new WeakSet<BindParameter<unknown, string>>();
 
 /** A dialect-specific clause attached to a statement (ON CONFLICT …). @internal */
 export interface DmlExtension extends ClauseElement {
@@ -43,6 +51,13 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   readonly annotations: Readonly<Record<string, unknown>> = {};
   /** The ORM entity (mapped class) the statement targets, when it was given one. */
   readonly entity: unknown = undefined;
+  /** `prefixWith()` words, each with the dialect it is limited to (undefined: every dialect). */
+  readonly prefixes: readonly { readonly text: string; readonly dialect: string | undefined }[] = [];
+  /**
+   * Keys given to `values()` that name no column of the target table. SQLAlchemy reports them
+   * when the statement compiles ("Unconsumed column names: …"), so they are kept until then. @internal
+   */
+  readonly unconsumedKeys: readonly string[] = [];
   /**
    * The alias an UPDATE/DELETE targets (`update(t.alias("t1"))` renders `UPDATE t AS t1`, as
    * SQLAlchemy); `table` is then the aliased table. Undefined for a plain table.
@@ -83,6 +98,33 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       s.returningColumns = [...this.returningColumns, ...cs];
     }) as never;
   }
+  /**
+   * Words between the verb and the table: `insert(t).prefixWith("OR REPLACE")` renders
+   * `INSERT OR REPLACE INTO t …`, `update(t).prefixWith("LOW_PRIORITY")` renders
+   * `UPDATE LOW_PRIORITY t …` (SQLAlchemy's `prefix_with()`). With `{ dialect }` the prefixes
+   * render only when compiling for that dialect name ("postgresql", "sqlite", "default").
+   * Calls accumulate.
+   */
+  prefixWith(...args: (string | { readonly dialect?: string })[]): this {
+    let dialect: string | undefined;
+    const words: string[] = [];
+    for (const a of args) {
+      if (typeof a === "string") words.push(a);
+      else if (typeof a === "object" && a !== null) dialect = a.dialect;
+      else throw new ArgumentError(`prefixWith(): expected strings; got ${describeValue(a)}`);
+    }
+    return this.gen((s) => {
+      s.prefixes = [...this.prefixes, ...words.map((text) => ({ text, dialect }))];
+    });
+  }
+  /**
+   * One `{ name, type, expr }` per RETURNING column (SQLAlchemy's
+   * `returning_column_descriptions`): `name` is the column key or label name, `expr` the
+   * expression given (a table expands to its columns).
+   */
+  get returningColumnDescriptions(): { readonly name: string | undefined; readonly type: TypeEngine<unknown>; readonly expr: ColumnElement<unknown, string> }[] {
+    return this.returningExpanded.map((expr) => ({ name: (expr as { key?: string }).key, type: expr.type, expr }));
+  }
   /** RETURNING columns, expanded. */
   get returningExpanded(): ColumnElement<unknown, string>[] {
     const out: ColumnElement<unknown, string>[] = [];
@@ -119,7 +161,9 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     }
     return c;
   }
-  protected normalizeValues(row: Record<string, unknown> | ColumnKeyedValues, what: string, suffix = ""): Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> {
+  protected normalizeValues(
+    row: Record<string, unknown> | ColumnKeyedValues, what: string, suffix = "", unconsumed?: string[], extraTables?: string[],
+  ): Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> {
     if (typeof row !== "object" || row === null || Array.isArray(row)) {
       throw new ArgumentError(`${what} expects an object of column values; got ${describeValue(row)}`);
     }
@@ -127,14 +171,46 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     const entries: [string | ColumnClause<unknown, string>, unknown][] = row instanceof Map ? [...row] : Object.entries(row);
     for (const [k, v] of entries) {
       if (v === undefined) continue;
+      if (unconsumed && typeof k === "string" && !this.hasColumn(k)) {
+        if (!unconsumed.includes(k)) unconsumed.push(k);
+        continue;
+      }
+      if (extraTables && k instanceof ColumnClause && k.table !== undefined && !this.isTargetColumn(k)) {
+        // SQLAlchemy reports another table's column in SET when the statement compiles.
+        const t = k.table;
+        const desc = t instanceof Alias && t.name === undefined && t.element instanceof FromClause ? `Anonymous alias of ${t.element.describeName()}` : t.describeName();
+        if (!extraTables.includes(desc)) extraTables.push(desc);
+        continue;
+      }
       const col = this.columnOf(k, what);
       if (v instanceof ClauseElement) {
         if (v instanceof SelectBase) m.set(col, v.scalarSubquery());
         else if (v instanceof ColumnElement) m.set(col, v);
+        // SQLAlchemy accepts text() as a SET/VALUES expression; it renders as written.
+        else if (v instanceof TextClause) m.set(col, v as unknown as ColumnElement<unknown, string>);
         else throw new ArgumentError(`${what}: value for '${k}' must be a column expression; got ${v.describe()}`);
-      } else m.set(col, new BindParameter(`${col.key}${suffix}`, v, col.type));
+      } else {
+        const b = new BindParameter(`${col.key}${suffix}`, v, col.type);
+        crudBinds.add(b);
+        m.set(col, b);
+      }
     }
     return m;
+  }
+  /** Whether `k` is a column of the target table or of the target alias. */
+  private isTargetColumn(k: ColumnClause<unknown, string>): boolean {
+    return this.table.columnList.includes(k) || (this.targetAlias !== undefined && k.table === this.targetAlias);
+  }
+  /** Whether `key` names a column of the target (by key or name, or an attribute of the entity). */
+  private hasColumn(key: string): boolean {
+    if (this.table.c[key] ?? this.table.columnList.find((x) => x.name === key)) return true;
+    if (!this.entity) return false;
+    const attr = (this.entity as { _attributeFor?: (k: string) => ColumnElement<unknown, string> | undefined })._attributeFor?.(key);
+    return (attr as { column?: unknown } | undefined)?.column instanceof ColumnClause;
+  }
+  protected keyPrefixes(k: CacheKeyBuilder): void {
+    if (this.prefixes.length) k.push("pfx", ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
+    if (this.unconsumedKeys.length) k.push("unc", ...this.unconsumedKeys);
   }
   /**
    * A values key: a column key or name, or a column object of the target table.
@@ -180,48 +256,84 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
     return super.returning(...cols) as unknown as Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
-  /** One row of values, or several for a multi-row VALUES. Undefined: columns come from execution parameters. */
+  /**
+   * One row of values, or several for a multi-row VALUES. Undefined: columns come from execution
+   * parameters. Rows after the first may leave out columns of the first row: those take the
+   * column's default, as SQLAlchemy's multi-VALUES does.
+   */
   readonly valueRows: readonly Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>>[] | undefined = undefined;
   readonly isMultiValues: boolean = false;
   readonly fromSelectColumns: readonly ColumnClause<unknown, string>[] | undefined = undefined;
-  readonly fromSelectStmt: SelectBase | undefined = undefined;
+  readonly fromSelectStmt: SelectBase | FromClause | undefined = undefined;
+  /** `fromSelect(…, { includeDefaults })`: add columns with client defaults to the SELECT (default true). */
+  readonly includeDefaults: boolean = true;
+  /**
+   * Set when single-row and multi-row `values()` calls were mixed; SQLAlchemy raises
+   * InvalidRequestError when such a statement compiles. @internal
+   */
+  readonly mixedValueFormats: boolean = false;
+  /** The multi-row `values()` input, kept so that a further multi-row call can renumber all rows. */
+  /** @internal */
+  readonly multiRaw: readonly (Record<string, unknown> | ColumnKeyedValues)[] | undefined = undefined;
 
   /**
-   * `values({ col: value })` for one row, `values([{…}, {…}])` for a multi-row VALUES clause.
-   * Unknown keys raise ArgumentError. Calling `values()` again with one row merges the columns.
+   * `values({ col: value })` for one row, `values([{…}, {…}])` for a multi-row VALUES clause
+   * (SQLAlchemy's `Insert.values()`). Calling `values()` again with one row merges the columns; a
+   * further list appends its rows. Keys that name no column raise CompileError
+   * ("Unconsumed column names: …") when the statement compiles, and mixing a single row with a
+   * list raises InvalidRequestError then, as in SQLAlchemy.
+   * @throws InvalidRequestError when the statement already inserts from a SELECT.
    */
   values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[]): this {
-    if (this.fromSelectStmt) throw new ArgumentError("insert(): values() cannot be combined with fromSelect()");
+    if (this.fromSelectStmt) throw new InvalidRequestError("This construct already inserts from a SELECT");
+    const unconsumed = [...this.unconsumedKeys];
     if (Array.isArray(rows)) {
-      if (rows.length === 0) throw new ArgumentError("insert().values([]): at least one row is required");
-      const maps = rows.map((r, i) => this.normalizeValues(r as Record<string, unknown> | ColumnKeyedValues, "insert().values()", rows.length > 1 ? `_m${i}` : ""));
-      const keys0 = [...maps[0].keys()];
-      maps.forEach((m, i) => {
-        if (m.size !== keys0.length || !keys0.every((k) => m.has(k))) {
-          throw new ArgumentError(`insert().values(): row ${i} has different columns than row 0; every row of a multi-row VALUES needs the same keys`);
-        }
-      });
+      if (rows.length === 0) {
+        // SQLAlchemy: an empty collection is an empty row, filled by a later values() call.
+        return this.valueRows ? this : this.gen((s) => {
+          s.valueRows = [new Map()];
+        });
+      }
+      const raw = [...(this.multiRaw ?? []), ...(rows as readonly (Record<string, unknown> | ColumnKeyedValues)[])];
+      const multi = raw.length > 1;
+      const maps = raw.map((r, i) => this.normalizeValues(r as Record<string, unknown> | ColumnKeyedValues, "insert().values()", multi ? `_m${i}` : "", unconsumed));
+      const mixed = this.mixedValueFormats || (this.valueRows !== undefined && this.multiRaw === undefined && this.valueRows[0].size > 0);
       return this.gen((s) => {
         s.valueRows = maps;
-        s.isMultiValues = maps.length > 1;
+        s.isMultiValues = multi;
+        s.multiRaw = raw;
+        s.unconsumedKeys = unconsumed;
+        s.mixedValueFormats = mixed;
       });
     }
-    const m = this.normalizeValues(rows as Record<string, unknown> | ColumnKeyedValues, "insert().values()");
+    const m = this.normalizeValues(rows as Record<string, unknown> | ColumnKeyedValues, "insert().values()", "", unconsumed);
     return this.gen((s) => {
-      if (this.valueRows && !this.isMultiValues) s.valueRows = [new Map([...this.valueRows[0], ...m])];
+      s.unconsumedKeys = unconsumed;
+      if (this.multiRaw !== undefined) {
+        if (m.size > 0) s.mixedValueFormats = true;
+        return;
+      }
+      if (this.valueRows) s.valueRows = [new Map([...this.valueRows[0], ...m])];
       else s.valueRows = [m];
       s.isMultiValues = false;
     });
   }
-  /** `INSERT INTO t (cols) SELECT …`. */
-  fromSelect(columns: readonly (string | ColumnClause<unknown, string>)[], stmt: SelectBase): this {
+  /**
+   * `INSERT INTO t (cols) SELECT …` (SQLAlchemy's `Insert.from_select()`). A table or other FROM
+   * selects all its columns. Columns of the table with client-side defaults (and sequences) that
+   * are not named are added to the SELECT unless `includeDefaults: false`.
+   * @throws InvalidRequestError when `values()` was already called.
+   */
+  fromSelect(columns: readonly (string | ColumnClause<unknown, string>)[], stmt: SelectBase | FromClause, opts: { readonly includeDefaults?: boolean } = {}): this {
+    if (this.valueRows) throw new InvalidRequestError("This construct already inserts value expressions");
     const cols = columns.map((c) => (typeof c === "string" ? this.columnFor(c, "fromSelect()") : c));
-    if (stmt.selectedColumns.length !== cols.length) {
+    if (stmt instanceof SelectBase && stmt.selectedColumns.length !== cols.length) {
       throw new ArgumentError(`fromSelect(): ${cols.length} columns but the SELECT returns ${stmt.selectedColumns.length}`);
     }
     return this.gen((s) => {
       s.fromSelectColumns = cols;
       s.fromSelectStmt = stmt;
+      s.includeDefaults = opts.includeDefaults ?? true;
     });
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
@@ -238,10 +350,35 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
         }
     }
     if (this.fromSelectStmt) {
-      k.push("fs", ...this.fromSelectColumns!.map((c) => c.key));
+      k.push("fs", this.includeDefaults ? "d" : "", ...this.fromSelectColumns!.map((c) => c.key));
       this.fromSelectStmt._key(k);
     }
+    if (this.mixedValueFormats) k.push("mixed");
+    this.keyPrefixes(k);
     this.keyReturningAndExtensions(k);
+  }
+}
+
+/**
+ * The value of a column's client-side default as a bound parameter, evaluated per row at
+ * execution: the element INSERT … FROM SELECT adds to the SELECT for such a column
+ * (SQLAlchemy renders `:foo AS anon_1`). @internal
+ */
+export class InsertDefaultValue extends ColumnElement<unknown, string> {
+  readonly kind = "insertDefaultValue";
+  private readonly bind: BindParameter<unknown, string>;
+  constructor(readonly column: ColumnClause<unknown, string>) {
+    super();
+    this.bind = new BindParameter(column.key, undefined, column.type, { required: false });
+  }
+  get type(): TypeEngine<unknown> {
+    return this.column.type;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitBindParam(this.bind, kw, { column: this.column as never, source: "default" });
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("insdefault", this.column.key);
   }
 }
 
@@ -278,20 +415,45 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   /** Render SET in this column order (SQLAlchemy's `ordered_values`). */
   readonly preserveParameterOrder: boolean = false;
   /**
+   * Set when `values()` was given a list of rows: SQLAlchemy raises InvalidRequestError ("UPDATE
+   * construct does not support multiple parameter sets.") when such a statement compiles. @internal
+   */
+  readonly multipleParameterSets: boolean = false;
+  /**
+   * Tables (described) whose columns were given to `values()`: SQLAlchemy raises CompileError
+   * when compiling, as no supported backend can SET another table's columns. @internal
+   */
+  readonly extraSetTables: readonly string[] = [];
+  /**
    * `values({ col: value | expression })`: the SET clause; a Map keyed by the table's column
-   * objects also works. Unknown keys raise ArgumentError.
+   * objects also works. Keys naming no column raise CompileError when the statement compiles.
+   * @throws InvalidRequestError after `orderedValues()` ("This statement already has ordered values present").
    */
   values(vals: ValuesOf<C> | ColumnKeyedValues): this {
-    const m = this.normalizeValues(vals as Record<string, unknown> | ColumnKeyedValues, "update().values()");
+    if (this.preserveParameterOrder) throw new InvalidRequestError("This statement already has ordered values present");
+    if (Array.isArray(vals)) {
+      return this.gen((s) => {
+        s.multipleParameterSets = true;
+      });
+    }
+    const unconsumed = [...this.unconsumedKeys];
+    const extra = [...this.extraSetTables];
+    const m = this.normalizeValues(vals as Record<string, unknown> | ColumnKeyedValues, "update().values()", "", unconsumed, extra);
     return this.gen((s) => {
       s.setValues = new Map([...(this.setValues ?? []), ...m]);
+      s.unconsumedKeys = unconsumed;
+      s.extraSetTables = extra;
     });
   }
-  /** SET columns in the given order. */
+  /**
+   * SET columns in the given order (SQLAlchemy's `ordered_values()`); keys are column keys or
+   * column objects.
+   * @throws ArgumentError when ordered values are already present.
+   */
   orderedValues(...pairs: [string | ColumnClause<unknown, string>, unknown][]): this {
-    const obj: Record<string, unknown> = {};
-    for (const [c, v] of pairs) obj[typeof c === "string" ? c : c.key] = v;
-    return this.values(obj as ValuesOf<C>).gen((s) => {
+    if (this.preserveParameterOrder) throw new ArgumentError("This statement already has ordered values present");
+    const m = new Map<string | ColumnClause<unknown, string>, unknown>(pairs);
+    return this.values(m as unknown as ColumnKeyedValues).gen((s) => {
       s.preserveParameterOrder = true;
     });
   }
@@ -301,12 +463,16 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   _key(k: CacheKeyBuilder): void {
     k.push("update", this.table.keyId(k));
     this.keyTarget(k);
+    if (this.preserveParameterOrder) k.push("ordered");
+    if (this.multipleParameterSets) k.push("multi");
+    if (this.extraSetTables.length) k.push("xset", ...this.extraSetTables);
     if (this.setValues)
       for (const [col, v] of this.setValues) {
         k.push(col.key);
         v._key(k);
       }
     this.keyWhere(k);
+    this.keyPrefixes(k);
     this.keyReturningAndExtensions(k);
   }
 }
@@ -325,6 +491,7 @@ export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[
     k.push("delete", this.table.keyId(k));
     this.keyTarget(k);
     this.keyWhere(k);
+    this.keyPrefixes(k);
     this.keyReturningAndExtensions(k);
   }
 }

@@ -162,11 +162,11 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   // ---- comparison -------------------------------------------------------------------------
   /** `=`; comparing to `null` (or `null_()`) renders `IS NULL`, as SQLAlchemy's `== None`. */
   eq<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNull() : compare(this, "eq", other);
+    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNull() : compare(this, "eq", boolConstant(other));
   }
   /** `!=`; comparing to `null` (or `null_()`) renders `IS NOT NULL`. */
   ne<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNotNull() : compare(this, "ne", other);
+    return isNullOperand(other) && this.kind !== "collectionAggregate" ? this.isNotNull() : compare(this, "ne", boolConstant(other));
   }
   lt<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
     return compare(this, "lt", other);
@@ -662,6 +662,14 @@ export function coerceExpression(value: unknown, type?: TypeEngine<unknown>): Co
 /** Comparison operators flipped when their operands swap sides (SQLAlchemy's `operators.mirror`). */
 const MIRROR: Partial<Record<OperatorName, OperatorName>> = { lt: "gt", gt: "lt", le: "ge", ge: "le" };
 
+/**
+ * A JS boolean compared with `=` / `!=` is the SQL constant `true` / `false` (`1` / `0` where
+ * there are none), not a bound parameter, as SQLAlchemy's `x == True`.
+ */
+function boolConstant(other: unknown): unknown {
+  return typeof other === "boolean" ? new Constant<boolean>(other ? "true" : "false", BooleanT()) : other;
+}
+
 function compare(
   left: ColumnElement<unknown, string>,
   op: OperatorName,
@@ -1155,10 +1163,21 @@ function whereClause(x: unknown, fn: string): ClauseElement {
   if (x instanceof TextClause) return x;
   // A JS boolean is its own constant, not the true_()/false_() singleton: and(true, x) keeps it.
   if (typeof x === "boolean") return new Constant<boolean>(x ? "true" : "false", BooleanT());
+  // SQLAlchemy 1.4+ refuses plain strings as SQL, naming text() as the way to say it.
+  if (typeof x === "string") throw new ArgumentError(`Textual SQL expression ${pyStrRepr(x)} should be explicitly declared as text(${pyStrRepr(x)})`);
   if (isSelectStatement(x)) {
     throw new ArgumentError(`${fn}() got a SELECT; use exists(…) or .scalarSubquery() to use a SELECT as a condition`);
   }
   throw new ArgumentError(`${fn}() expects SQL boolean expressions; got ${describeValue(x)}`);
+}
+
+/**
+ * A string as SQLAlchemy's messages show it (Python's `repr` of `util.ellipses_string()`):
+ * single-quoted, cut to 25 characters plus `...`. @internal
+ */
+export function pyStrRepr(x: string): string {
+  const s = x.length > 25 ? `${x.slice(0, 25)}...` : x;
+  return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
 /** Describe any value for an error message. @internal */
@@ -1364,6 +1383,8 @@ export class Label<T = unknown, K extends string = string> extends ColumnElement
   }
   /** A label used as an operand groups its element: `(f - f).label("x").sub(f)` is `(f - f) - f`. */
   override selfGroup(against?: OperatorName): ClauseElement {
+    // Under ASC/DESC/NULLS the label stays itself, so ORDER BY can name it (`ORDER BY a DESC`).
+    if (against === "asc" || against === "desc" || against === "nullsFirst" || against === "nullsLast") return this;
     const inner = this.element.selfGroup(against);
     return inner === this.element ? this : new Label(this.anonymous ? null : this.name, inner as ColumnElement<unknown, string>, this.name);
   }
@@ -1528,11 +1549,26 @@ export class TextClause extends ClauseElement {
   constructor(readonly text: string, readonly binds: ReadonlyMap<string, BindParameter<unknown, string>> = new Map()) {
     super();
   }
-  /** Attach values or typed bind parameters for the `:name` placeholders. */
+  /**
+   * Attach values or typed bind parameters for the `:name` placeholders (SQLAlchemy's
+   * `TextClause.bindparams()`); a value keeps the type given earlier for that name.
+   * @throws ArgumentError for a name the text has no placeholder for: "This text() construct
+   *   doesn't define a bound parameter named 'bar'".
+   */
   bindparams(values: Record<string, unknown> | BindParameter<unknown, string>[]): TextClause {
     const m = new Map(this.binds);
-    if (Array.isArray(values)) for (const b of values) m.set(b.bindKey, b);
-    else for (const [k, v] of Object.entries(values)) m.set(k, v instanceof BindParameter ? v : new BindParameter(k, v, m.get(k)?.type));
+    const names = new Set(textBindNames(this.text));
+    const check = (k: string) => {
+      if (!names.has(k)) throw new ArgumentError(`This text() construct doesn't define a bound parameter named '${k}'`);
+    };
+    if (Array.isArray(values)) for (const b of values) {
+      check(b.bindKey);
+      m.set(b.bindKey, b);
+    }
+    else for (const [k, v] of Object.entries(values)) {
+      check(k);
+      m.set(k, v instanceof BindParameter ? v : new BindParameter(k, v, m.get(k)?.type));
+    }
     return new TextClause(this.text, m);
   }
   override describe(): string {
@@ -1549,6 +1585,18 @@ export class TextClause extends ClauseElement {
     }
   }
 }
+/**
+ * The `:name` placeholders of a text() string, in order: a colon preceded by neither a word
+ * character nor a colon and not followed by one (`a::int` is a cast), and not escaped as `\\:`.
+ * The same rule as the compiler's. @internal
+ */
+export const TEXT_BIND_RE = /(\\:)|(?<![:\w])(:)(\w+)(?!:)/g;
+function textBindNames(sql: string): string[] {
+  const out: string[] = [];
+  for (const m of sql.matchAll(TEXT_BIND_RE)) if (m[3] !== undefined) out.push(m[3]);
+  return out;
+}
+
 /**
  * `text("SELECT * FROM t WHERE id = :id")`: raw SQL. `:name` placeholders become bound
  * parameters (values from `.bindparams()` or from execution parameters); `\:` escapes a colon.
@@ -1750,7 +1798,26 @@ export class Extract extends ColumnElement<number> {
  */
 export function extract(field: string, expr: unknown): Extract {
   if (!/^[A-Za-z_]+$/.test(field)) throw new ArgumentError(`extract(): field must be a word such as 'year'; got ${describeValue(field)}`);
-  return new Extract(field, coerceExpression(expr));
+  return new Extract(field, expr instanceof TextClause ? new TextExpression(expr) : coerceExpression(expr));
+}
+
+/**
+ * text() where a column expression is expected (SQLAlchemy's ExpressionElementRole accepts it,
+ * #7287): rendered as written, untyped. @internal
+ */
+export class TextExpression extends ColumnElement<unknown> {
+  readonly kind = "textExpression";
+  readonly type = NULLTYPE;
+  constructor(readonly element: TextClause) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.process(this.element, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("textexpr");
+    this.element._key(k);
+  }
 }
 
 /**

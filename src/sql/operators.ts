@@ -28,7 +28,10 @@ export const PRECEDENCE: Readonly<Record<OperatorName, number>> = {
   concat: 5, regexpMatch: 5, notRegexpMatch: 5, regexpReplace: 5, match: 5, notMatch: 5, ilike: 5, notIlike: 5, like: 5, notLike: 5,
   in: 5, notIn: 5, is: 5, isNot: 5, isNull: 5, isNotNull: 5, eq: 5, ne: 5,
   isDistinctFrom: 5, isNotDistinctFrom: 5, gt: 5, lt: 5, ge: 5, le: 5,
-  between: 5, notBetween: 5, distinct: 5, not: 5, contains: 5, custom: 5,
+  between: 5, notBetween: 5, distinct: 5, not: 5, contains: 5,
+  // A custom `op()` without a precedence binds loosest, as SQLAlchemy's `custom_op(precedence=0)`:
+  // `(a @> b) AND (c @> d)`.
+  custom: 0,
   containedBy: 5, overlap: 5, hasKey: 5, hasAll: 5, hasAny: 5, pathExists: 5, pathMatch: 5,
   collate: 4,
   and: 3, asc: 3, desc: 3, nullsFirst: 3, nullsLast: 3,

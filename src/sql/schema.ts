@@ -68,9 +68,13 @@ export class Computed {
 /** A named sequence (PostgreSQL): `CREATE SEQUENCE`, `nextval('name')` as a column default. */
 export class Sequence {
   metadata: MetaData | undefined;
+  /**
+   * @param opts.dataType the sequence's type (SQLAlchemy's `data_type`): PostgreSQL renders
+   *   `CREATE SEQUENCE name AS <type>`, and `nextValue()` is typed after it (default Integer).
+   */
   constructor(
     readonly name: string,
-    readonly opts: IdentityOptions & { schema?: string; metadata?: MetaData } = {},
+    readonly opts: IdentityOptions & { schema?: string; metadata?: MetaData; dataType?: TypeArg<unknown> } = {},
   ) {
     // Like a Table, a Sequence takes its MetaData's default schema (SQLAlchemy's MetaData(schema=)).
     const schema = opts.schema ?? opts.metadata?.opts.schema;
@@ -91,9 +95,10 @@ export class Sequence {
 /** `nextval('seq')` (SQLAlchemy's `NextValueFunc`). */
 export class NextValue extends ColumnElement<number> {
   readonly kind = "nextValue";
-  readonly type = Integer();
+  readonly type: TypeEngine<unknown>;
   constructor(readonly sequence: Sequence) {
     super();
+    this.type = sequence.opts.dataType !== undefined ? toType(sequence.opts.dataType) : Integer();
   }
   override get anonBindBase(): string {
     return "nextval";
@@ -179,6 +184,11 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     this.explicitName = opts.name !== undefined;
     this.primaryKey = opts.primaryKey ?? false;
     if (opts.identity) checkIdentityOptions(opts);
+    if (opts.identity && opts.sequence) throw new ArgumentError("An column cannot specify both Identity and Sequence.");
+    // SQLAlchemy's Computed._set_parent: the database computes the value, so a server default contradicts it.
+    if (opts.computed && (opts.serverDefault !== undefined || opts.serverOnupdate)) {
+      throw new ArgumentError("A generated column cannot specify a server_default or a server_onupdate argument");
+    }
     // As in SQLAlchemy, an Identity makes a column NOT NULL unless nullability was stated.
     this.nullable = opts.nullable ?? !(this.primaryKey || opts.identity);
     this.nullableGiven = opts.nullable !== undefined;

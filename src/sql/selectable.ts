@@ -8,7 +8,7 @@
 import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
-  isFunctionElement, Label, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
+  isFunctionElement, Label, pyStrRepr, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
@@ -114,9 +114,9 @@ export abstract class FromClause<C extends ColumnMap = ColumnMap> extends Clause
   }
   /** The column of this FROM corresponding to `col` (same lineage), if any. */
   correspondingColumn(col: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
-    // An ORM attribute corresponds like its column.
-    const lineaged = col instanceof ColumnClause || col.kind === "ormAttribute";
-    for (const mine of this.columnList) if (mine === col || (lineaged && mine.sharesLineage(col))) return mine;
+    // Any expression corresponds through the proxies of its columns: a table column, an ORM
+    // attribute (like its column), or a label a subquery exports (`select(x.label("foo")).subquery()`).
+    for (const mine of this.columnList) if (mine === col || mine.sharesLineage(col)) return mine;
     return undefined;
   }
 }
@@ -135,12 +135,66 @@ export function coerceFrom(x: unknown, where: string): FromClause {
   if (x instanceof SelectBase) {
     throw new ArgumentError(`${where}: a SELECT is not a FROM clause (SQLAlchemy 1.4); call .subquery() on it first`);
   }
+  if (x instanceof TextClause) return new TextualFrom(x);
+  if (typeof x === "string") {
+    throw new ArgumentError(`Textual SQL FROM expression ${pyStrRepr(x)} should be explicitly declared as text(${pyStrRepr(x)}), or use table(${pyStrRepr(x)}) for more specificity`);
+  }
   throw new ArgumentError(`${where}: expected a table, alias, subquery or join; got ${describeValue(x)}`);
 }
 
 /** Something that stands for a FROM clause (ORM entities and aliases). @internal */
 export interface FromClauseProvider {
   _asFromClause(): FromClause;
+}
+
+/**
+ * `text()` given to `selectFrom()`: raw SQL in the FROM list, rendered as written (SQLAlchemy's
+ * TextClause in a FROM role). It exports no columns.
+ */
+export class TextualFrom extends FromClause {
+  readonly kind = "textFrom";
+  constructor(readonly element: TextClause) {
+    super();
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    return [];
+  }
+  keyId(k: CacheKeyBuilder): string {
+    return `X${k.anonId(this)}`;
+  }
+  describeName(): string {
+    return this.element.text;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.process(this.element, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("textfrom");
+    this.element._key(k);
+  }
+}
+
+/**
+ * `text()` given to `select()` as a column: rendered as written in the SELECT list, never
+ * labelled, and not one of the statement's `selectedColumns` (SQLAlchemy 2.0). @internal
+ */
+export class TextColumnsClause extends ColumnElement<unknown> {
+  readonly kind = "textColumns";
+  readonly type = NULLTYPE;
+  constructor(readonly element: TextClause) {
+    super();
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.process(this.element, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("textcol");
+    this.element._key(k);
+  }
+}
+/** @internal */
+export function isTextColumns(x: unknown): x is TextColumnsClause {
+  return x instanceof ClauseElement && x.kind === "textColumns";
 }
 
 /**
@@ -230,6 +284,30 @@ export function table<const Cols extends readonly ColumnClause<unknown, string>[
   return new TableClause(name, columns) as never;
 }
 
+/**
+ * `lateral(select | subquery, name?)`: `LATERAL (SELECT …) AS name` (SQLAlchemy's `lateral()`).
+ * The SELECT may refer to FROMs to its left in the enclosing FROM list.
+ * @throws ArgumentError when given something other than a SELECT or a subquery.
+ */
+export function lateral<N extends object>(selectable: SelectBase<readonly unknown[], N> | Alias<MapOfNames<N>>, name?: string): Alias<MapOfNames<N>> {
+  if (selectable instanceof SelectBase) return selectable.lateral(name);
+  if (selectable instanceof Alias) return selectable.lateral(name);
+  throw new ArgumentError(`lateral(): expected a SELECT or a subquery; got ${describeValue(selectable)}`);
+}
+
+/**
+ * `join(left, right, onclause?, { isOuter, full })`: a JOIN as a FROM clause (SQLAlchemy's
+ * standalone `join()`); the ON clause is inferred from foreign keys when omitted.
+ * @throws NoForeignKeysError / AmbiguousForeignKeysError when ON cannot be inferred.
+ */
+export function join(left: FromClause, right: FromClause, onclause?: Condition, opts: { isOuter?: boolean; full?: boolean } = {}): Join {
+  return new Join(coerceFrom(left, "join()"), right, onclause, opts.isOuter ?? false, opts.full ?? false);
+}
+/** `left LEFT OUTER JOIN right` as a FROM clause (SQLAlchemy's standalone `outerjoin()`). */
+export function outerjoin(left: FromClause, right: FromClause, onclause?: Condition, opts: { full?: boolean } = {}): Join {
+  return new Join(coerceFrom(left, "outerjoin()"), right, onclause, true, opts.full ?? false);
+}
+
 /** Kinds of named FROM wrappers. */
 export type AliasKind = "alias" | "subquery" | "cte" | "lateral" | "tablesample";
 
@@ -248,6 +326,14 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
   }
   override get hasAnonKey(): boolean {
     return this.name === undefined;
+  }
+  /**
+   * `LATERAL (SELECT …) AS name` from a subquery (SQLAlchemy's `Subquery.lateral()`): the same
+   * SELECT as a LATERAL. On a table alias, an alias of the alias.
+   */
+  lateral(name?: string): Alias<C> {
+    if (this.element instanceof SelectBase && !(this instanceof CTE)) return new Alias<C>(this.element, name, "lateral");
+    return this.alias(name);
   }
   get columnList(): readonly ColumnClause<unknown, string>[] {
     if (!this._cols) {
@@ -351,10 +437,31 @@ export function tablesample<C extends ColumnMap>(
   return new TableSample<C>(from, opts.name, method, seed);
 }
 
+/** Options of `addCte()`. */
+export interface AddCteOptions {
+  /**
+   * Render the CTEs in this statement's own WITH clause, as if made with `nesting: true`
+   * (SQLAlchemy's `add_cte(nest_here=True)`). A CTE may be stated so in one place only.
+   */
+  readonly nestHere?: boolean;
+}
+function addCteArgs(args: readonly (CTE | AddCteOptions)[]): { ctes: CTE[]; nestHere: boolean } {
+  const last = args.at(-1);
+  const opts = last !== undefined && !(last instanceof CTE) ? last : undefined;
+  return { ctes: args.filter((a): a is CTE => a instanceof CTE), nestHere: opts?.nestHere === true };
+}
+
+/** A prefix or suffix of a CTE, for one dialect (by name) or all. */
+export interface CteAffix {
+  readonly text: string;
+  readonly dialect: string | undefined;
+}
+
 /** A common table expression (`WITH name AS (…)`), built by `select.cte()`. */
 export class CTE<C extends ColumnMap = ColumnMap> extends Alias<C> {
   constructor(
-    element: SelectBase,
+    /** The SELECT (or, from `values().cte()`, the VALUES) the CTE names. */
+    element: SelectBase | Values,
     name: string | undefined,
     readonly recursive: boolean,
     /**
@@ -363,8 +470,47 @@ export class CTE<C extends ColumnMap = ColumnMap> extends Alias<C> {
      * one WITH entry.
      */
     readonly restates?: CTE,
+    /**
+     * The CTE this one is an alias of (SQLAlchemy's `_cte_alias`): it renders `orig AS name` in
+     * FROM, and WITH names the original.
+     */
+    readonly aliasOf?: CTE,
   ) {
     super(element, name, "cte");
+  }
+  /**
+   * `cte AS name` (SQLAlchemy's `CTE.alias()`): the same WITH entry under another name. The
+   * alias is itself a CTE, so `alias.union(…)` restates it under the alias's name.
+   */
+  override alias(name?: string): CTE<C> {
+    const c = new CTE<C>(this.element as SelectBase, name, this.recursive, undefined, this as CTE);
+    (c as { nesting: boolean }).nesting = this.nesting;
+    return c;
+  }
+  /** Rendered in the WITH of the SELECT that refers to it; see {@link SelectBase.cte}. */
+  readonly nesting: boolean = false;
+  /** Text before the body (`AS NOT MATERIALIZED (…)`), per dialect; see {@link CTE.prefixWith}. */
+  readonly prefixes: readonly CteAffix[] = [];
+  /** Text after the body; see {@link CTE.suffixWith}. */
+  readonly suffixes: readonly CteAffix[] = [];
+  /**
+   * Text rendered between `AS` and the body, e.g. PostgreSQL's `MATERIALIZED` / `NOT
+   * MATERIALIZED` (SQLAlchemy's `CTE.prefix_with()`); with `dialect`, only when compiled for it.
+   */
+  prefixWith(...args: [...string[], { readonly dialect?: string }] | string[]): CTE<C> {
+    return this.withAffixes("prefixes", args);
+  }
+  /** Text rendered after the body (SQLAlchemy's `CTE.suffix_with()`); with `dialect`, only for it. */
+  suffixWith(...args: [...string[], { readonly dialect?: string }] | string[]): CTE<C> {
+    return this.withAffixes("suffixes", args);
+  }
+  private withAffixes(which: "prefixes" | "suffixes", args: readonly (string | { readonly dialect?: string })[]): CTE<C> {
+    const last = args.at(-1);
+    const dialect = typeof last === "object" ? last.dialect : undefined;
+    const texts = args.filter((a): a is string => typeof a === "string");
+    const c = this.keepAffixes(new CTE<C>(this.element as SelectBase, this.name, this.recursive, this.restates, this.aliasOf));
+    (c as Record<typeof which, readonly CteAffix[]>)[which] = [...this[which], ...texts.map((text) => ({ text, dialect }))];
+    return c;
   }
   /** The first CTE of a chain of restatements: the identity shared by all of them. @internal */
   get rootCte(): CTE {
@@ -373,19 +519,42 @@ export class CTE<C extends ColumnMap = ColumnMap> extends Alias<C> {
     return c;
   }
   /** For recursive CTEs: `UNION ALL` the anchor with a recursive member. */
-  unionAll(other: SelectBase): CTE<C> {
-    return new CTE<C>((this.element as SelectBase).unionAll(other), this.name, this.recursive, this as CTE);
+  unionAll(...others: SelectBase[]): CTE<C> {
+    return this.keepAffixes(new CTE<C>((this.element as SelectBase).unionAll(...others), this.name, this.recursive, this as CTE));
   }
-  union(other: SelectBase): CTE<C> {
-    return new CTE<C>((this.element as SelectBase).union(other), this.name, this.recursive, this as CTE);
+  /** For recursive CTEs: `UNION` the anchor with one or more recursive members. */
+  union(...others: SelectBase[]): CTE<C> {
+    return this.keepAffixes(new CTE<C>((this.element as SelectBase).union(...others), this.name, this.recursive, this as CTE));
+  }
+  /** A restatement keeps the prefixes and suffixes, as SQLAlchemy's `CTE.union()`. */
+  private keepAffixes(c: CTE<C>): CTE<C> {
+    (c as { nesting: boolean }).nesting = this.nesting;
+    (c as { prefixes: readonly CteAffix[] }).prefixes = this.prefixes;
+    (c as { suffixes: readonly CteAffix[] }).suffixes = this.suffixes;
+    return c;
   }
   override keyId(k: CacheKeyBuilder): string {
     return this.name === undefined ? `A${k.anonId(this.rootCte)}` : `A:${this.name}`;
   }
   override _key(k: CacheKeyBuilder): void {
-    k.push(this.recursive ? "rcte" : "cte", this.keyId(k));
+    k.push(this.recursive ? "rcte" : "cte", this.keyId(k), this.nesting ? "n" : "");
+    for (const a of this.prefixes) k.push("pre", a.text, a.dialect ?? "");
+    for (const a of this.suffixes) k.push("suf", a.text, a.dialect ?? "");
+    if (this.aliasOf) {
+      k.push("aliasof");
+      this.aliasOf._key(k);
+    }
     if (!k.seen(this)) this.element._key(k);
   }
+}
+
+/**
+ * `cte(select, name?, { recursive, nesting })`: the standalone form of {@link SelectBase.cte}
+ * (SQLAlchemy's `cte()`).
+ */
+export function cte<N extends object>(selectable: SelectBase<readonly unknown[], N>, name?: string, opts: { recursive?: boolean; nesting?: boolean } = {}): CTE<MapOfNames<N>> {
+  if (!(selectable instanceof SelectBase)) throw new ArgumentError(`cte(): expected a SELECT; got ${describeValue(selectable)}`);
+  return selectable.cte(name, opts);
 }
 
 /** `left [LEFT OUTER | FULL OUTER] JOIN right ON onclause`. */
@@ -482,22 +651,51 @@ export function isValues(f: FromClause): f is Values {
 export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
   readonly kind = "values";
   private readonly _cols: ColumnClause<unknown, string>[];
+  /** Rendering options: `literalBinds` inlines the values; `lateral` renders `LATERAL (VALUES …)`. */
+  readonly opts: { readonly literalBinds?: boolean; readonly lateral?: boolean; readonly unnamed?: boolean; readonly invalid?: string };
   constructor(
     columns: readonly ColumnClause<unknown, string>[],
     readonly name: string | undefined,
     readonly rows: readonly (readonly ColumnElement<unknown, string>[])[] = [],
+    opts: { readonly literalBinds?: boolean; readonly lateral?: boolean; readonly unnamed?: boolean; readonly invalid?: string } = {},
   ) {
     super();
+    this.opts = { unnamed: name === undefined, ...opts };
     this._cols = columns.map((c) => new ColumnClause(c.name, c.type, { table: this, key: c.key }));
   }
-  /** Add rows of values; each row must have one value per column. */
+  /**
+   * True for `values(…)` created without a name (SQLAlchemy's `_unnamed`): it renders as a bare
+   * `(VALUES …)` and its columns unqualified. An `.alias()` without a name is anonymous instead
+   * (`AS anon_1`).
+   */
+  get unnamed(): boolean {
+    return this.opts.unnamed === true;
+  }
+  /**
+   * Add rows of values. Each value is a bound parameter named `param_<n>` (or an expression),
+   * typed after its column. A row with the wrong number of values raises when compiled, as in
+   * SQLAlchemy: ArgumentError "Wrong number of elements for 2-tuple: (1, 'textA', 99)".
+   */
   data(rows: readonly (readonly unknown[])[]): Values<C> {
     const n = this._cols.length;
-    const bound = rows.map((r, i) => {
-      if (r.length !== n) throw new ArgumentError(`values(): row ${i} has ${r.length} values; expected ${n} (one per column)`);
-      return r.map((v, j) => (v instanceof ColumnElement ? v : new BindParameter(this._cols[j].key, v, this._cols[j].type, { unique: true })));
+    let invalid = this.opts.invalid;
+    const bound = rows.map((r) => {
+      if (r.length !== n && invalid === undefined) invalid = `Wrong number of elements for ${n}-tuple: ${pyTupleRepr(r)}`;
+      return r.map((v, j) => (v instanceof ColumnElement ? v : new BindParameter("param", v, this._cols[j]?.type ?? NULLTYPE, { unique: true })));
     });
-    return new Values<C>(this._cols, this.name, [...this.rows, ...bound]);
+    return new Values<C>(this._cols, this.name, [...this.rows, ...bound], { ...this.opts, ...(invalid !== undefined ? { invalid } : {}) });
+  }
+  /**
+   * `WITH name(cols) AS (VALUES …)` (SQLAlchemy's `Values.cte()`); an anonymous CTE of a named
+   * VALUES takes its name as the base of its anonymous name (`some_name_1`).
+   * @throws CompileError when compiled for a LATERAL VALUES.
+   */
+  cte(name?: string, opts: { recursive?: boolean } = {}): CTE<C> {
+    return new CTE<C>(this, name, opts.recursive ?? false);
+  }
+  /** `LATERAL (VALUES …) AS name (cols)` (SQLAlchemy's `Values.lateral()`). */
+  lateral(name?: string): Values<C> {
+    return new Values<C>(this._cols, name ?? this.name, this.rows, { ...this.opts, lateral: true, unnamed: false });
   }
   get columnList(): readonly ColumnClause<unknown, string>[] {
     return this._cols;
@@ -509,22 +707,33 @@ export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     return this.name === undefined ? `V${k.anonId(this)}` : `V:${this.name}`;
   }
   describeName(): string {
-    return this.name ?? "anonymous VALUES";
+    return this.name ?? "(unnamed VALUES element)";
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitValues(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("values", this.keyId(k), String(this.rows.length), ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
+    k.push("values", this.keyId(k), String(this.rows.length), this.opts.literalBinds ? "L" : "", this.opts.lateral ? "l" : "", this.unnamed ? "u" : "", ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
     for (const r of this.rows) for (const v of r) v._key(k);
   }
 }
-/** `values(column("a", Integer), …, { name })`: a VALUES construct; add rows with `.data([...])`. */
+
+/** Python's repr of a tuple, for SQLAlchemy's messages: `(1, 'textA', 99)`. */
+function pyTupleRepr(r: readonly unknown[]): string {
+  const item = (v: unknown) => (typeof v === "string" ? `'${v}'` : v === null || v === undefined ? "None" : v instanceof ClauseElement ? v.describe() : globalThis.String(v));
+  return `(${r.map(item).join(", ")}${r.length === 1 ? "," : ""})`;
+}
+
+/**
+ * `values(column("a", Integer), …, { name, literalBinds })`: a VALUES construct (SQLAlchemy's
+ * `values()`); add rows with `.data([...])`. Without a name it renders as a bare `(VALUES …)`
+ * with unqualified columns; `literalBinds` renders the values inline as SQL literals.
+ */
 export function values<const Cols extends readonly ColumnClause<unknown, string>[]>(
   columns: Cols,
-  opts: { name?: string } = {},
+  opts: { name?: string; literalBinds?: boolean } = {},
 ): Values<ColumnsByKey<Cols>> {
-  return new Values(columns, opts.name) as never;
+  return new Values(columns, opts.name, [], opts.literalBinds ? { literalBinds: true } : {}) as never;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,9 +766,15 @@ export abstract class SelectBase<T extends readonly unknown[] = unknown[], N ext
   lateral(name?: string): Alias<MapOfNames<N>> {
     return new Alias<MapOfNames<N>>(this as unknown as SelectBase, name, "lateral");
   }
-  /** `WITH name AS (SELECT …)`; `recursive: true` renders `WITH RECURSIVE`. */
-  cte(name?: string, opts: { recursive?: boolean } = {}): CTE<MapOfNames<N>> {
-    return new CTE<MapOfNames<N>>(this as unknown as SelectBase, name, opts.recursive ?? false);
+  /**
+   * `WITH name AS (SELECT …)`; `recursive: true` renders `WITH RECURSIVE`. With `nesting: true`
+   * (SQLAlchemy 1.4.24), the WITH renders in the SELECT that refers to the CTE instead of at the
+   * top of the statement: `WITH cte AS (WITH nesting AS (…) SELECT … FROM nesting) SELECT …`.
+   */
+  cte(name?: string, opts: { recursive?: boolean; nesting?: boolean } = {}): CTE<MapOfNames<N>> {
+    const c = new CTE<MapOfNames<N>>(this as unknown as SelectBase, name, opts.recursive ?? false);
+    if (opts.nesting) (c as { nesting: boolean }).nesting = true;
+    return c;
   }
   /** `(SELECT …)` usable as a column value; the SELECT must return one column. */
   scalarSubquery(): ScalarSelect<T[0]> {
@@ -642,8 +857,27 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
       s.limitClause = undefined;
     });
   }
-  /** Cache-key tokens of LIMIT/OFFSET/FETCH. @internal */
+  /** CTEs rendered in this statement's WITH even when nothing refers to them; see {@link GenerativeSelect.addCte}. */
+  readonly independentCtes: readonly CTE[] = [];
+  /**
+   * Render these CTEs in the statement's WITH clause whether or not the statement refers to
+   * them (SQLAlchemy 1.4.21 `HasCTE.add_cte()`), e.g. a CTE whose body has side effects.
+   */
+  addCte(...args: [...CTE[], AddCteOptions] | CTE[]): this {
+    const { ctes, nestHere } = addCteArgs(args);
+    return this.gen((s) => {
+      s.independentCtes = [...this.independentCtes, ...ctes];
+      if (nestHere) s.nestHereCtes = [...this.nestHereCtes, ...ctes];
+    });
+  }
+  /** The added CTEs stated `nestHere`. @internal */
+  readonly nestHereCtes: readonly CTE[] = [];
+  /** Cache-key tokens of LIMIT/OFFSET/FETCH (and of added CTEs). @internal */
   protected keyLimits(k: CacheKeyBuilder): void {
+    if (this.independentCtes.length) {
+      k.push("addcte");
+      for (const c of this.independentCtes) c._key(k);
+    }
     if (this.limitClause) {
       k.push("limit");
       this.limitClause._key(k);
@@ -724,7 +958,7 @@ function isProvider(x: unknown): x is ColumnsClauseProvider {
 }
 
 /** What `select()` accepts: column expressions, FROM clauses (all their columns), ORM entities. */
-export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider;
+export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider | TextClause;
 
 type TupleOfArg<H> = H extends ColumnElement<infer V, string>
   ? [V]
@@ -825,7 +1059,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       for (const c of this.rawColumns) {
         if (c instanceof FromClause) out.push(...c.columnList);
         else if (isProvider(c)) out.push(...c._columnsClauseElements());
-        else out.push(c);
+        else if (!isTextColumns(c)) out.push(c);
       }
       this._expanded = out;
     }
@@ -869,8 +1103,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       s.havingCriteria = [...this.havingCriteria, ...cs];
     });
   }
-  /** Add explicit FROM clauses (`SELECT … FROM a, b`). */
-  selectFrom(...froms: FromClause[]): this {
+  /** Add explicit FROM clauses (`SELECT … FROM a, b`): tables, aliases, ORM entities; a `text()` renders as written in the FROM list. */
+  selectFrom(...froms: (FromClause | FromClauseProvider | TextClause)[]): this {
     const fs = froms.map((f) => coerceFrom(f, "selectFrom()"));
     return this.gen((s) => {
       s.fromObjs = [...this.fromObjs, ...fs];
@@ -1196,8 +1430,10 @@ function coerceColumnsClause(c: unknown, i: number): ColumnElement<unknown, stri
   if (c instanceof SelectBase) {
     throw new ArgumentError(`select(): argument ${i + 1} is a SELECT; call .scalarSubquery() to use it as a column or .subquery() to select from it`);
   }
-  if (c instanceof TextClause) {
-    throw new ArgumentError(`select(): argument ${i + 1} is text(); use literalColumn() for a textual column`);
+  // text() in the columns clause renders as written and adds no column (SQLAlchemy 2.0).
+  if (c instanceof TextClause) return new TextColumnsClause(c);
+  if (typeof c === "string") {
+    throw new ArgumentError(`Textual column expression ${pyStrRepr(c)} should be explicitly declared with text(${pyStrRepr(c)}), or use column(${pyStrRepr(c)}) for more specificity`);
   }
   throw new ArgumentError(`select(): argument ${i + 1} must be a column expression, table or entity; got ${describeValue(c)}`);
 }
@@ -1335,8 +1571,17 @@ export function intersectAll<T extends readonly unknown[], N extends object>(a: 
  */
 export class TextualSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
   readonly kind = "textualSelect";
-  constructor(readonly element: TextClause, readonly columnList: readonly ColumnElement<unknown, string>[]) {
+  constructor(
+    readonly element: TextClause,
+    readonly columnList: readonly ColumnElement<unknown, string>[],
+    /** CTEs rendered in the WITH clause before the text; see {@link TextualSelect.addCte}. */
+    readonly independentCtes: readonly CTE[] = [],
+  ) {
     super();
+  }
+  /** `WITH cte AS (…) <text>`: render these CTEs before the text (SQLAlchemy's `add_cte()`). */
+  addCte(...args: [...CTE[], AddCteOptions] | CTE[]): TextualSelect<T, N> {
+    return new TextualSelect<T, N>(this.element, this.columnList, [...this.independentCtes, ...addCteArgs(args).ctes]);
   }
   get selectedColumns(): readonly ColumnElement<unknown, string>[] {
     return this.columnList;
@@ -1346,7 +1591,7 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
   }
   /** Attach values for the text's `:name` placeholders (see `TextClause.bindparams`). */
   bindparams(values: Record<string, unknown> | BindParameter<unknown, string>[]): TextualSelect<T, N> {
-    return new TextualSelect<T, N>(this.element.bindparams(values), this.columnList);
+    return new TextualSelect<T, N>(this.element.bindparams(values), this.columnList, this.independentCtes);
   }
   override describe(): string {
     return `${this.element.describe()}.columns()`;
@@ -1355,7 +1600,8 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
     return c.visitTextualSelect(this as unknown as TextualSelect, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("textsel", String(this.columnList.length));
+    k.push("textsel", String(this.columnList.length), String(this.independentCtes.length));
+    for (const c of this.independentCtes) c._key(k);
     for (const col of this.columnList) col._key(k);
     this.element._key(k);
   }

@@ -9,6 +9,8 @@ export class SQLiteDialect extends Dialect {
   override readonly name = "sqlite" as const;
   override readonly paramstyle = "qmark" as const;
   override readonly maxParams = 32766;
+  /** SQLite has no sequences: a column's Sequence is ignored on INSERT, as SQLAlchemy's `supports_sequences = False`. */
+  readonly supportsSequences = false;
   override compilerClass(): new (dialect: Dialect, stmt: ClauseElement, opts: CompileOptions) => SQLCompiler {
     return SQLiteCompiler;
   }

@@ -362,7 +362,7 @@ describe("LATERAL and VALUES", () => {
 
   it("values().data() as a FROM", () => {
     const v = values([column("id", Integer()), column("name", String())], { name: "v" }).data([[1, "a"], [2, "b"]]);
-    assertCompile(select(v.c.id, v.c.name), "SELECT v.id, v.name FROM (VALUES (:id_1, :name_1), (:id_2, :name_2)) AS v (id, name)", { params: { id_1: 1, name_1: "a", id_2: 2, name_2: "b" } });
+    assertCompile(select(v.c.id, v.c.name), "SELECT v.id, v.name FROM (VALUES (:param_1, :param_2), (:param_3, :param_4)) AS v (id, name)", { params: { param_1: 1, param_2: "a", param_3: 2, param_4: "b" } });
     // postgres.js sends untyped parameters: numbers in a VALUES row are cast so the column has a type.
     assertCompile(select(v), "SELECT v.id, v.name FROM (VALUES ($1::INTEGER, $2), ($3::INTEGER, $4)) AS v (id, name)", { dialect: "postgresql", positional: [1, "a", 2, "b"] });
     // SQLite has no derived-table column lists: a UNION ALL of SELECTs names the columns.
