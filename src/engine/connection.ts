@@ -421,7 +421,17 @@ export class AsyncConnection implements DdlExecutor {
       if (op === "commit" && queued.length) await this.sendBatch(raw, queued);
       if (op === "commit") {
         this.engine.echo.commit();
-        if (raw.commit && !this.autocommit) await this.wrapDriver(() => raw.commit!(), "COMMIT");
+        if (raw.commit && !this.autocommit) {
+          try {
+            await this.wrapDriver(() => raw.commit!(), "COMMIT");
+          } catch (e) {
+            // A COMMIT the database refused (a deferred constraint) ends the transaction on
+            // PostgreSQL but leaves it open on SQLite; roll it back so the connection holds no
+            // locks or half-done work (SQLAlchemy's pool resets the DBAPI connection likewise).
+            if (raw.rollback) await raw.rollback().catch(() => {});
+            throw e;
+          }
+        }
         if (this[DISPATCH].has("commit")) await this[DISPATCH].fireAsync("commit", this);
       } else {
         this.engine.echo.rollback();

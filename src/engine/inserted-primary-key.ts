@@ -96,6 +96,9 @@ export const EXECUTEMANY_PK: InsertPkPlan = unavailable("the statement was an ex
  */
 export function insertedPkInfo(plan: InsertPkPlan, lastInsertRowid: number | bigint | undefined, returned: readonly unknown[] | undefined): InsertedPrimaryKeyInfo {
   if (plan.kind === "unavailable") return { unavailable: plan.reason };
+  // The engine's RETURNING gave no row: nothing was inserted (ON CONFLICT DO NOTHING, or DO
+  // UPDATE … WHERE that matched nothing), and SQLAlchemy 2.0 reports None rather than (None,).
+  if (plan.source === "returning" && returned === undefined) return { keys: plan.columns.map((c) => c.key), values: null };
   const values = plan.given.map((v, i) => {
     if (v !== MISSING) return v;
     if (plan.source === "none") return null;

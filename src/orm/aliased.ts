@@ -8,7 +8,7 @@
 import { ArgumentError } from "../errors.js";
 import { ClauseElement, ColumnElement, Label } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, SelectBase } from "../sql/selectable.js";
+import { Alias, FromClause, LABEL_STYLE_TABLENAME_PLUS_COL, select, SelectBase } from "../sql/selectable.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { correspondingIn, InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { RelationshipOfType, type RelationshipSpec } from "./relationship.js";
@@ -92,6 +92,13 @@ export function adaptToFrom<E extends ClauseElement>(expr: E, table: FromClause,
  */
 export type AliasedRelationship<T = unknown> = RelationshipOfType<T>;
 
+/**
+ * The aliased entity each alias was made for (the first one, when several share it): a FROM
+ * given to `selectFrom()` / `joinFrom()` / `join()` is the bare alias, and the ORM needs its
+ * mapper back (a single-table subclass's discriminator criterion). @internal
+ */
+export const aliasedEntities = new WeakMap<FromClause, AliasedClass>();
+
 /** An aliased entity: `A.name` is the column of the alias. */
 export class AliasedClass<T = unknown> {
   declare readonly __entity: T;
@@ -108,6 +115,7 @@ export class AliasedClass<T = unknown> {
   constructor(readonly mapper: Mapper, name?: string, selectable?: Alias, readonly adaptFrom?: FromClause) {
     this.alias = selectable ?? mapper.table.alias(name);
     this.entityName = name;
+    if (!aliasedEntities.has(this.alias)) aliasedEntities.set(this.alias, this);
     for (const p of mapper.columnProps) {
       const col = this.columnFor(p.column);
       // A subquery that leaves a column out has no attribute for it (SQLAlchemy's adapter
@@ -189,7 +197,11 @@ export type Aliased<C> = AliasedClass<C extends abstract new (...args: never[]) 
 /**
  * `aliased(User, name?)`: an alias of a mapped class usable in select(), joins, criteria and
  * loader options (`containsEager(User.addresses, { alias })`). Without a name the alias is
- * anonymous and renders as `<table>_1`.
+ * anonymous and renders as `<table>_1`. A joined-table subclass (rows in several tables) is
+ * aliased as a subquery of its tables' join, as SQLAlchemy does:
+ * `(SELECT people.person_id AS people_person_id, … FROM people JOIN engineers ON …) AS anon_1`;
+ * an alias of a hierarchy's base table loads subclass rows as their classes with the subclass
+ * tables' attributes unloaded.
  *
  * `aliased(User, subquery, name?)` maps the class onto a subquery or alias instead
  * (SQLAlchemy's `aliased(User, stmt.subquery())`): attributes are the subquery's columns
@@ -220,11 +232,33 @@ export function aliased(cls: unknown, aliasOrName?: string | Alias, name?: strin
   }
   const m = mapperOf(cls);
   if (!m) throw new ArgumentError("aliased() expects a mapped class");
-  if (aliasOrName === undefined || typeof aliasOrName === "string") return new AliasedClass(m, aliasOrName ?? name);
+  if (aliasOrName === undefined || typeof aliasOrName === "string") {
+    const n = aliasOrName ?? name;
+    // A joined-table subclass, whose rows span several tables, aliases the join of its tables as
+    // a subquery, SQLAlchemy's `(SELECT people.person_id AS people_person_id, … FROM people JOIN
+    // engineers ON …) AS anon_1`. A class of one table (a hierarchy's base too) aliases the table:
+    // rows of subclasses load as their classes, their own columns unloaded, as in SQLAlchemy.
+    if (m.tables.length > 1) return new AliasedClass(m, n, select(ownTablesJoin(m)).setLabelStyle(LABEL_STYLE_TABLENAME_PLUS_COL).subquery(n));
+    return new AliasedClass(m, n);
+  }
   if (!(aliasOrName instanceof Alias)) {
     throw new ArgumentError(`aliased(${m.className}, …): expected a name, a subquery or an alias; got ${describeArg(aliasOrName)}`);
   }
   return new AliasedClass(m, name, aliasOrName);
+}
+
+/** A joined-table subclass's tables inner-joined, base table first (no subclass tables of its own). */
+function ownTablesJoin(m: Mapper): FromClause {
+  const chain: Mapper[] = [];
+  for (let x: Mapper | undefined = m; x; x = x.inherits) chain.unshift(x);
+  let from: FromClause = m.tables[0];
+  const seen = new Set<FromClause>([from]);
+  for (const c of chain) {
+    if (seen.has(c.table)) continue;
+    from = from.join(c.table, c.inheritCondition());
+    seen.add(c.table);
+  }
+  return from;
 }
 
 function describeArg(x: unknown): string {

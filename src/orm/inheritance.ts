@@ -188,3 +188,44 @@ export async function deleteJoinedStates(ctx: FlushContext, mapper: Mapper, stat
   }
   await fireEach(ctx, "afterDelete", mapper, states);
 }
+
+/**
+ * Row switch for a joined-table inheritance object (SQLAlchemy's `_organize_states_for_save`
+ * followed by `_emit_update_statements` per table): a new object taking over the row of an object
+ * deleted in the same flush UPDATEs, table by table (base first), the columns it was given in
+ * that table, keyed by that table's primary key; a table with no given column is left alone.
+ * The version counter, when there is one, is set and checked on the base table (`st.dict` holds
+ * the new value, `versionOld` the old row's).
+ * @throws StaleDataError when a row is gone or its version moved on.
+ */
+export async function rowSwitchJoined(
+  ctx: FlushContext,
+  mapper: Mapper,
+  st: InstanceState,
+  setProps: readonly ColumnProperty[],
+  versionOld: unknown,
+): Promise<void> {
+  const vp = mapper.versionProp;
+  const d = st.dict;
+  for (const part of tableParts(mapper)) {
+    const pkCols = new Set<unknown>(part.pk.map(([col]) => col));
+    const props = part.props.filter((p) => setProps.includes(p) && !pkCols.has(p.column));
+    const versioned = part.table === mapper.base.table && vp !== undefined;
+    if (props.length === 0 && !versioned) continue;
+    const values: Record<string, unknown> = {};
+    const params: Record<string, unknown> = {};
+    for (const p of props) {
+      values[p.column.key] = bindparam(`_set_${p.key}`);
+      params[`_set_${p.key}`] = d[p.key];
+    }
+    let where: ColumnElement<unknown, string>[] = part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`)));
+    for (const [col, p] of part.pk) params[`_pk_${col.key}`] = d[p.key];
+    if (versioned) {
+      values[vp.column.key] = bindparam("_version_new");
+      params._version_new = d[vp.key];
+      where = [...where, vp.column.eq(bindparam("_version_old"))];
+      params._version_old = versionOld;
+    }
+    await run(ctx, update(part.table).where(...where).values(values as never), [params], (res) => applyUpdateResult(ctx, res, part.table.name, [st], []));
+  }
+}

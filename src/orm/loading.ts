@@ -41,8 +41,9 @@ import { Alias, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, 
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
-import { adaptExpression, adaptToFrom, tablesOf, type AliasedClass } from "./aliased.js";
+import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
+import { relationshipSecondaryAliases } from "./relationship.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, correspondingIn, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import {
@@ -162,6 +163,23 @@ function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string;
   return undefined;
 }
 
+/** The single-table subclass an alias made by `aliased(Subclass)` stands for (none for other FROMs). */
+function singleTableAliasMapper(from: FromClause): Mapper | undefined {
+  const m = aliasedEntities.get(from)?.mapper;
+  return m !== undefined && m.polymorphicCriterion() !== undefined ? m : undefined;
+}
+
+/** Whether `on` mentions `col` (a join's ON clause already restricting the discriminator). */
+function mentionsColumn(on: ClauseElement, col: ColumnElement<unknown, string> | undefined): boolean {
+  if (col === undefined) return false;
+  let hit = false;
+  adaptExpression(on, (c) => {
+    if (c === col) hit = true;
+    return undefined;
+  });
+  return hit;
+}
+
 function isAliasedClass(x: unknown): x is AliasedClass {
   return (x as { _isAliasedClass?: true } | null)?._isAliasedClass === true;
 }
@@ -176,8 +194,87 @@ export function isOrmStatement(stmt: unknown): boolean {
     stmt.rawColumns.some((c) => entityOf(c) !== undefined || c instanceof InstrumentedAttribute || isColumnExpressionProperty(c)) ||
     stmt.loaderOptions.length > 0 ||
     // `select(func.count(Manager.id))` still needs the single-table subclass's restriction.
-    stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => entityOf(a.entity)?.mapper.polymorphicCriterion() !== undefined))
+    stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => entityOf(a.entity)?.mapper.polymorphicCriterion() !== undefined)) ||
+    // `select(Engineer, …)` only in selectFrom()/joinFrom() (through an alias of the subclass).
+    stmt.fromObjs.some((f) => singleTableAliasMapper(f) !== undefined) ||
+    stmt.setupJoins.some((j) => j.from !== undefined && singleTableAliasMapper(j.from) !== undefined) ||
+    hasNestedOrmSelect(stmt)
   );
+}
+
+/**
+ * Whether a statement's columns or WHERE hold a sub-SELECT (scalar subquery, EXISTS) of ORM
+ * entities or attributes; those go through the ORM as well (their own discriminator criteria).
+ */
+function hasNestedOrmSelect(stmt: Select): boolean {
+  let found = false;
+  const visit = (e: unknown, depth: number): void => {
+    if (found || depth > 64 || !(e instanceof ClauseElement) || e instanceof FromClause || e instanceof InstrumentedAttribute) return;
+    if (e instanceof Select && depth > 0) {
+      if (isOrmStatement(e)) {
+        found = true;
+        return;
+      }
+    } else if (e instanceof SelectBase && depth > 0) return;
+    const src = e as unknown as Record<string, unknown>;
+    for (const k of Object.keys(src)) {
+      if (k === "table" || k === "_expanded") continue;
+      const v = src[k];
+      if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
+      else visit(v, depth + 1);
+    }
+  };
+  for (const c of stmt.rawColumns) if (!found && !(c instanceof FromClause)) visit(c, 1);
+  for (const w of stmt.whereCriteria) if (!found) visit(w, 1);
+  for (const h of stmt.havingCriteria) if (!found) visit(h, 1);
+  return found;
+}
+
+/**
+ * The statement with each ORM sub-SELECT in its columns, WHERE or HAVING replaced by its planned
+ * Core form: SQLAlchemy compiles a nested ORM select with its own ORM compile state, so a
+ * single-table subclass inside a scalar subquery or EXISTS carries its discriminator criterion
+ * (`(SELECT employees.employee_id FROM employees WHERE employees.type IN (…)) AS foo`).
+ * Sub-SELECTs used as FROM clauses (subqueries) are left as they are. Returns `stmt` itself
+ * when there is none.
+ */
+function planNestedOrmSelects(stmt: Select): Select {
+  if (!hasNestedOrmSelect(stmt)) return stmt;
+  const visit = (e: unknown, depth: number): unknown => {
+    if (depth > 64 || !(e instanceof ClauseElement) || e instanceof FromClause || e instanceof InstrumentedAttribute) return e;
+    // Planned afresh, not from the layout cache: two equal sub-SELECTs must not share the
+    // criterion's bound parameter (SQLAlchemy renders type_1 and type_2, #6824).
+    if (e instanceof Select && isOrmStatement(e)) {
+      const inner = planNestedOrmSelects(e);
+      return assembleOrmPlan(inner, analyzeOrmSelect(inner, [])).stmt;
+    }
+    if (e instanceof SelectBase && !(e instanceof Select)) return e;
+    let copy: Record<string, unknown> | undefined;
+    const src = e as unknown as Record<string, unknown>;
+    for (const k of Object.keys(src)) {
+      if (k === "table" || k === "_expanded") continue;
+      const v = src[k];
+      let nv: unknown = v;
+      if (v instanceof ClauseElement) nv = visit(v, depth + 1);
+      else if (Array.isArray(v)) {
+        const mapped = v.map((x) => visit(x, depth + 1));
+        if (mapped.some((x, i) => x !== v[i])) nv = mapped;
+      }
+      if (nv !== v) {
+        copy ??= Object.assign(Object.create(Object.getPrototypeOf(e) as object) as Record<string, unknown>, src);
+        copy[k] = nv;
+      }
+    }
+    if (copy && e instanceof SelectBase) copy._expanded = undefined;
+    return copy ?? e;
+  };
+  const out = Object.assign(Object.create(Object.getPrototypeOf(stmt) as object) as Select, stmt);
+  const w = out as unknown as { rawColumns: unknown[]; whereCriteria: unknown[]; havingCriteria: unknown[]; _expanded: unknown };
+  w.rawColumns = stmt.rawColumns.map((c) => (c instanceof FromClause ? c : visit(c, 1)));
+  w.whereCriteria = stmt.whereCriteria.map((c) => visit(c, 1));
+  w.havingCriteria = stmt.havingCriteria.map((c) => visit(c, 1));
+  w._expanded = undefined;
+  return out;
 }
 
 /** Whether `m` is `parent` or inherits from it (mapped inheritance, when present). */
@@ -358,6 +455,7 @@ interface EagerJoin {
  * @throws ArgumentError for a non-option in `.options()` or an unsupported columns-clause element.
  */
 export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = []): OrmPlan {
+  stmt = planNestedOrmSelects(stmt);
   // Without loader options the layout depends only on the columns clause (and the mappers'
   // configuration): it is cached per columns-clause objects. With options (fresh objects per
   // statement, criteria closures evaluated per plan) it is planned each time.
@@ -384,6 +482,8 @@ interface OrmLayout {
   readonly eagerOrder: readonly ColumnElement<unknown, string>[];
   readonly polyFroms: readonly FromClause[];
   readonly extraWhere: readonly Condition[];
+  /** The (FROM, single-table subclass) pairs whose discriminator criterion extraWhere holds. */
+  readonly singleDone: ReadonlyMap<FromClause, ReadonlySet<Mapper>>;
   readonly setupJoins: SetupJoin[] | undefined;
   readonly hasJoinedCollections: boolean;
   readonly hasJoinedEagerCollections: boolean;
@@ -503,6 +603,10 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   const addEntity = (mapper: Mapper, from: FromClause, name: string, node: NodeOptions, outerChain: boolean, isRoot = false, lead: readonly unknown[] = [], aliasedEntity?: AliasedClass): EntitySlot => {
     const directives = node.columns.filter((d) => d.from === undefined || d.from === from);
     let props = propsToLoad(mapper, directives);
+    // An alias of a hierarchy's base table (`aliased(Person)`) has no columns of the subclass
+    // tables: subclass rows load with those attributes unloaded (SQLAlchemy, without
+    // with_polymorphic).
+    if (from !== mapper.table && aliasedEntity?.adaptFrom === undefined) props = props.filter((p) => correspondingIn(from, p.column) !== undefined);
     if (lead.length) props = leadingProps(props, lead);
     const offset = cols.length;
     for (const p of props) {
@@ -548,7 +652,14 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
         };
         const tAlias = target.table.alias();
         joinedAliases.add(tAlias);
-        const crit = [...criteriaFor(target, tAlias), ...l.criteria.map((c) => retargetCriterion(c, target.table, tAlias))];
+        // A single-table subclass target keeps to its rows in the eager join's ON clause
+        // (SQLAlchemy's _create_joins: `child_1.discriminator IN (…)` after the join condition).
+        const single = target.polymorphicCriterion();
+        const crit = [
+          ...(single ? [adaptToFrom(single, target.table, tAlias) as Condition] : []),
+          ...criteriaFor(target, tAlias),
+          ...l.criteria.map((c) => retargetCriterion(c, target.table, tAlias)),
+        ];
         let secAlias: FromClause | undefined;
         if (rel.direction === "MANYTOMANY") {
           secAlias = rel.secondary!.alias();
@@ -618,20 +729,27 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
   const rootSlots: EntitySlot[] = [];
   const polyFroms: FromClause[] = [];
   // FROMs already restricted to a single-table subclass's rows.
-  const singleDone = new Set<FromClause>();
+  const singleDone = new Map<FromClause, Set<Mapper>>();
+  const markSingle = (from: FromClause, mapper: Mapper): void => {
+    let set = singleDone.get(from);
+    if (!set) singleDone.set(from, (set = new Set()));
+    set.add(mapper);
+  };
   /**
    * SQLAlchemy restricts a single-table subclass to its rows wherever the statement selects
    * it: as an entity, through an alias of its table, or through one of its attributes alone
    * (`select(Engineer.name)` adds `WHERE people.type IN (…)`).
    */
   const addSingleTableCriterion = (mapper: Mapper, from: FromClause): void => {
-    if (singleDone.has(from)) return;
+    // Once per (FROM, subclass): two sibling subclasses over one table each add their own, as
+    // SQLAlchemy does (`type IN (…) AND type IN (…)`).
+    if (singleDone.get(from)?.has(mapper)) return;
     const crit = mapper.polymorphicCriterion();
     if (!crit) return;
     if (from !== mapper.table && !(from instanceof Alias && from.element === mapper.table)) return;
     // Joined to by the statement: the join's ON clause carries the restriction (SQLAlchemy).
     if (from !== mapper.table && stmt.setupJoins.some((j) => j.target === from)) return;
-    singleDone.add(from);
+    markSingle(from, mapper);
     extraWhere.push(from === mapper.table ? crit : adaptToFrom(crit, mapper.table, from));
   };
   // Per slot, the objects that address it in the result (`row._mapping.get(Address.id)`).
@@ -653,8 +771,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       rootSlots.push(slot);
       targets.push([raw as object]);
       if (ent.from === ent.mapper.table) {
-        addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
-        singleDone.add(ent.from);
+        if (!singleDone.get(ent.from)?.has(ent.mapper)) addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
+        markSingle(ent.from, ent.mapper);
       } else addSingleTableCriterion(ent.mapper, ent.from);
       if (!criteriaDone.has(ent.from)) {
         criteriaDone.add(ent.from);
@@ -706,7 +824,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
 
   return {
     slots, cols, joins, eagerOrder, polyFroms, extraWhere, setupJoins, hasJoinedCollections, hasJoinedEagerCollections, criteria,
-    expressions: withExprs,
+    singleDone, expressions: withExprs,
     needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
     meta: ormResultMetadata(slots.map((s) => s.name), targets),
   };
@@ -756,8 +874,13 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
     if (froms.length) base = base.selectFrom(...froms);
     if (joins.length) setupJoins = [...(setupJoins ?? stmt.setupJoins), ...joins];
   }
+  const fromSingle = singleTableFromCriteria(stmt, t.singleDone);
+  const joinsWithSingle = singleTableJoinCriteria(setupJoins ?? stmt.setupJoins);
+  if (joinsWithSingle !== undefined) setupJoins = joinsWithSingle;
+  const nestedOuter = nestOuterSecondaryJoins(setupJoins ?? stmt.setupJoins);
+  if (nestedOuter !== undefined) setupJoins = nestedOuter;
   if (setupJoins) base = withSetupJoins(base, setupJoins);
-  if (t.extraWhere.length) base = base.where(...t.extraWhere);
+  if (t.extraWhere.length || fromSingle.length) base = base.where(...t.extraWhere, ...fromSingle);
   const wrap = shouldNestForEagerJoins(stmt, t);
   let core: Select;
   if (!wrap) {
@@ -771,6 +894,70 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
     stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
     needsPostLoad: t.needsPostLoad, meta: t.meta,
   };
+}
+
+/**
+ * Discriminator criteria for aliased single-table subclasses named only in the statement's
+ * selectFrom() or as a joinFrom() left side (SQLAlchemy #8721, #11412): per statement, not part
+ * of the cached layout (which depends on the columns clause only).
+ */
+function singleTableFromCriteria(stmt: Select, done: ReadonlyMap<FromClause, ReadonlySet<Mapper>>): Condition[] {
+  const out: Condition[] = [];
+  const seen = new Set<FromClause>();
+  for (const f of [...stmt.fromObjs, ...stmt.setupJoins.map((j) => j.from)]) {
+    if (f === undefined || seen.has(f)) continue;
+    seen.add(f);
+    const m = singleTableAliasMapper(f);
+    if (m === undefined || done.get(f)?.has(m)) continue;
+    // Joined to by the statement as well: the join's ON clause carries the restriction.
+    if (stmt.setupJoins.some((j) => j.target === f)) continue;
+    out.push(adaptToFrom(m.polymorphicCriterion()!, m.table, f));
+  }
+  return out;
+}
+
+/**
+ * A join to an aliased single-table subclass with an ON clause of the statement's own
+ * (`join(ealias, true())`): SQLAlchemy's _ORMJoin adds the discriminator criterion to the ON
+ * clause. Relationship joins (`join(Report.employee.ofType(ealias))`) already carry it.
+ * Returns undefined when no join changes.
+ */
+function singleTableJoinCriteria(joins: readonly SetupJoin[]): SetupJoin[] | undefined {
+  let changed = false;
+  const out = joins.map((j) => {
+    const m = singleTableAliasMapper(j.target);
+    if (m === undefined || j.onclause === undefined) return j;
+    const disc = correspondingIn(j.target, m.base.polymorphicOn!.column);
+    if (mentionsColumn(j.onclause, disc)) return j;
+    changed = true;
+    const crit = adaptToFrom(m.polymorphicCriterion()!, m.table, j.target);
+    return { ...j, onclause: and(j.onclause as ColumnElement<unknown, string>, crit) };
+  });
+  return changed ? out : undefined;
+}
+
+/**
+ * An outer join along a many-to-many relationship (`outerjoin(Parent.children)`): SQLAlchemy's
+ * _ORMJoin nests the association table and the target, inner-joined, as the right side —
+ * `LEFT OUTER JOIN (m2m AS m2m_1 JOIN child ON child.id = m2m_1.child_id) ON parent.id =
+ * m2m_1.parent_id` — so an association row whose target the ON clause rejects (a single-table
+ * subclass's discriminator, relationship criteria) adds no row. Returns undefined when no join
+ * changes.
+ */
+function nestOuterSecondaryJoins(joins: readonly SetupJoin[]): SetupJoin[] | undefined {
+  let out: SetupJoin[] | undefined;
+  for (let i = 0; i < joins.length; i++) {
+    const j = joins[i];
+    const next = joins[i + 1];
+    if (j.isOuter && !j.full && relationshipSecondaryAliases.has(j.target) && next !== undefined && next.isOuter && next.from === undefined && next.onclause !== undefined) {
+      out ??= joins.slice(0, i);
+      out.push({ ...j, target: j.target.join(next.target, next.onclause as Condition) });
+      i++;
+      continue;
+    }
+    out?.push(j);
+  }
+  return out;
 }
 
 /**
@@ -851,7 +1038,8 @@ function inheritanceFroms(stmt: Select, polyFroms: readonly FromClause[]): { fro
   const froms: FromClause[] = [];
   const joins: SetupJoin[] = [];
   if (stmt.setupJoins.length === 0) return { froms: [...polyFroms], joins };
-  const present = new Set<FromClause>(stmt.setupJoins.map((j) => j.target));
+  // A nested join target (`JOIN (people JOIN engineers ON …) ON …`) brings each of its tables.
+  const present = new Set<FromClause>(stmt.setupJoins.flatMap((j) => j.target.coveredFroms()));
   for (const f of polyFroms) {
     // The hierarchy's join as (table, how it joins) steps, base table first.
     const steps: { target: FromClause; onclause: ClauseElement; isOuter: boolean }[] = [];
@@ -1031,7 +1219,7 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   }
   // Mapped inheritance: the discriminator picks the subclass to build (the mapper itself otherwise;
   // rows come with processors only when there is no subclass to pick).
-  const state = (mapper.subMappers.length === 0 ? mapper : mapper.polymorphicMapperForRow(props, row, offset)).newStateForLoad();
+  const state = (mapper.base.polymorphicOn === undefined ? mapper : mapper.polymorphicMapperForRow(props, row, offset)).newStateForLoad();
   const d = state.dict;
   const keys = slot.keys;
   if (exprs.length === 0 && nullExprs.length === 0) {

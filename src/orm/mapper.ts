@@ -533,15 +533,46 @@ export class Mapper {
     // Always an expanding IN, even for one identity, as SQLAlchemy's `_single_table_criterion`.
     return on.column.in(ids) as ColumnElement<boolean>;
   }
-  /** The mapper whose class a loaded row belongs to, from its discriminator value. @internal */
+  /**
+   * The mapper whose class a loaded row belongs to, from its discriminator value (SQLAlchemy's
+   * `_instance_processor` polymorphic switch). A discriminator value naming no mapper of the
+   * hierarchy loads as this mapper.
+   * @throws InvalidRequestError when the row's discriminator is NULL ("… can't be loaded into an
+   *   object; the polymorphic discriminator column 'a.type' is NULL"), or names a mapper that is
+   *   not this one nor a sub-mapper of it ("… refers to Mapper[B(b)], which is not a sub-mapper of
+   *   the requested Mapper[A(a)]").
+   * @internal
+   */
   polymorphicMapperForRow(props: readonly ColumnProperty[], row: readonly unknown[], offset: number): Mapper {
-    if (this.subMappers.length === 0) return this;
     const on = this.base.polymorphicOn;
     if (!on) return this;
     const i = props.indexOf(on);
     if (i < 0) return this;
-    const m = this.base.polymorphicMap.get(row[offset + i]);
-    return m && m.isA(this) ? m : this;
+    const value = row[offset + i];
+    if (value === null || value === undefined) {
+      throw new InvalidRequestError(
+        `Row with identity key ${this.rowIdentityRepr(props, row, offset)} can't be loaded into an object; the polymorphic discriminator column '${this.base.table.name}.${on.column.name}' is NULL`,
+      );
+    }
+    if (this.subMappers.length === 0 && value === this.polymorphicIdentity) return this;
+    const m = this.base.polymorphicMap.get(value);
+    if (m === undefined) return this;
+    if (!m.isA(this)) {
+      throw new InvalidRequestError(
+        `Row with identity key ${this.rowIdentityRepr(props, row, offset)} can't be loaded into an object; the polymorphic discriminator column '${this.base.table.name}.${on.column.name}' refers to ${m.describe()}, which is not a sub-mapper of the requested ${this.describe()}`,
+      );
+    }
+    return m;
+  }
+  /** SQLAlchemy's repr of a mapper: `Mapper[Engineer(engineers)]`. @internal */
+  describe(): string {
+    return `Mapper[${this.className}(${this.table.name})]`;
+  }
+  /** A row's identity key as SQLAlchemy prints it: `(<class 'A'>, (3,), None)`. */
+  private rowIdentityRepr(props: readonly ColumnProperty[], row: readonly unknown[], offset: number): string {
+    const repr = (v: unknown): string => (typeof v === "string" ? `'${v}'` : v === null || v === undefined ? "None" : String(v));
+    const pk = this.pkProps.map((p) => repr(row[offset + props.indexOf(p)]));
+    return `(<class '${this.base.className}'>, (${pk.join(", ")}${pk.length === 1 ? "," : ""}), None)`;
   }
 
   constructor(

@@ -10,7 +10,7 @@ import type { AliasedClass } from "./aliased.js";
 import { adaptToFrom } from "./aliased.js";
 import { mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
 import {
-  refersOnlyTo, relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, subclassDiscriminator,
+  relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, subclassDiscriminator,
   subclassJoins, type RelationshipSides,
 } from "./relationship-operators.js";
 
@@ -154,12 +154,14 @@ export abstract class RelationshipComparator<T> {
    * aliased target class (`select(User, a).join(User.addresses.ofType(a))` joins to the alias;
    * `User.addresses.ofType(a).any(a.email.eq(…))` selects FROM the alias) or a mapped subclass
    * of the target: single-table inheritance adds the discriminator; joined-table inheritance
-   * (`Company.employees.ofType(Engineer)`) joins the subclass tables after the target table in
-   * `join()`, selects FROM their join in `any()` / `has()` / comparisons, and in
-   * `selectinload()` loads only rows of the subclass, with its columns.
+   * (`Company.employees.ofType(Engineer)`) joins the target table and the subclass tables nested
+   * in `join()` (`JOIN (people JOIN engineers ON …) ON …`, as SQLAlchemy), selects FROM their join
+   * in `any()` / `has()` / comparisons, and in `selectinload()` loads only rows of the subclass,
+   * with its columns. `aliased(Engineer)` (a subquery of the subclass's tables) joins as that
+   * subquery.
    * @throws ArgumentError when `entity` is neither an alias of the target class nor a subclass
-   *   of it, is an alias of a joined-table subclass, or is a joined-table subclass on a
-   *   self-referential relationship.
+   *   of it, is an alias of a joined-table subclass's own table alone (without its base table),
+   *   or is a joined-table subclass on a self-referential relationship.
    */
   ofType<S extends T>(entity: AliasedClass<S> | (abstract new (...args: never[]) => S)): RelationshipOfType<S> {
     const sides = this._sides();
@@ -176,7 +178,9 @@ export abstract class RelationshipComparator<T> {
     if (!targetMapper || !targetMapper.isA(prop.mapper)) {
       throw new ArgumentError(`${this.describe()}.ofType(): expected ${prop.mapper.className}, an aliased(${prop.mapper.className}) or a mapped subclass of it; got ${describeEntity(entity)}`);
     }
-    if (targetFrom !== undefined && targetMapper !== prop.mapper && targetMapper.table !== prop.mapper.table) {
+    // aliased(JoinedSubclass) is a subquery over the subclass's tables; only an alias of the
+    // subclass's own table alone (aliased(Engineer, engineersTable.alias())) lacks the base table.
+    if (targetFrom !== undefined && targetMapper !== prop.mapper && targetMapper.table !== prop.mapper.table && targetFrom instanceof Alias && targetFrom.element === targetMapper.table) {
       throw new ArgumentError(`${this.describe()}.ofType(aliased(${targetMapper.className})): an alias of a joined-table subclass is not supported; use ofType(${targetMapper.className})`);
     }
     if (targetFrom === undefined && targetMapper.table !== prop.mapper.table && prop.parent.table === prop.mapper.table) {
@@ -224,39 +228,39 @@ export abstract class RelationshipComparator<T> {
       throw new InvalidRequestError(`Can't construct a join from ${p.parent} to ${p.mapper}, they are the same entity`);
     }
     const targetFrom = tf ?? table;
-    const discriminator = subclassDiscriminator(sides);
+    const tm = sides.targetMapper;
+    // A joined-table subclass with a table of its own needs no discriminator: its rows are those
+    // of its table, which the join (or the alias's subquery) inner-joins (SQLAlchemy renders none).
+    const ownTable = tm.inherits !== undefined && tm.table !== tm.inherits.table && tm.table !== table;
+    // A relationship to a single-table subclass (or ofType() one) carries its discriminator, as
+    // SQLAlchemy's RelationshipProperty._create_joins adds the target's single-table criterion.
+    const discriminator = ownTable ? undefined : (subclassDiscriminator(sides) ?? tm.polymorphicCriterion());
     const extra = sides.extraCriteria ?? [];
-    // ofType(JoinedSubclass): the subclass tables follow the target table, each joined on its
-    // primary key (`JOIN employee ON … AND employee.type = … JOIN engineer ON employee.id =
-    // engineer.id`). SQLAlchemy nests them (`JOIN (employee JOIN engineer ON …) ON …`); the flat
-    // form with the discriminator in the first ON keeps the same rows for outer joins too.
-    // Criteria mentioning a subclass table go into the ON of the last of them.
+    // ofType(JoinedSubclass): the target is the base table joined to the subclass tables, nested
+    // as SQLAlchemy renders it: `JOIN (people JOIN engineers ON people.person_id =
+    // engineers.person_id) ON companies.company_id = people.company_id`, so an outer join keeps
+    // the subclass rows as a unit. Criteria go into the outer ON clause.
     const subJoins = subclassJoins(sides);
-    const targetTables = new Set<FromClause>([...p.mapper.tables, targetFrom]);
-    const early = subJoins.length ? extra.filter((c) => refersOnlyTo(c, targetTables)) : extra;
-    const late = subJoins.length ? extra.filter((c) => !early.includes(c)) : [];
+    let joined: FromClause = targetFrom;
+    for (const j of subJoins) joined = joined.join(j.table, j.on);
     const withDiscriminator = (on: ColumnElement<unknown, string>): ColumnElement<unknown, string> => {
       const terms = [on as ColumnElement<boolean>];
       if (discriminator) terms.push(adaptToFrom(discriminator, table, targetFrom) as ColumnElement<boolean>);
-      for (const c of early) terms.push(retargetCriterion(c, table, targetFrom));
+      for (const c of extra) terms.push(retargetCriterion(c, table, targetFrom));
       return terms.length === 1 ? on : and(...terms);
     };
-    const subSteps = subJoins.map((j, i) => ({
-      target: j.table,
-      onclause: (i === subJoins.length - 1 && late.length ? and(j.on, ...late) : j.on) as ColumnElement<unknown, string>,
-    }));
     if (p.direction === "MANYTOMANY") {
       // The association table joins as an anonymous alias (`JOIN order_items AS order_items_1`),
       // as SQLAlchemy's relationship join always aliases the secondary.
       const secondary = p.secondary!;
       const sec = secondary.alias();
+      relationshipSecondaryAliases.add(sec);
       return [
         { target: sec, onclause: adaptToFrom(adaptToFrom(p.primaryjoin, p.parent.table, parentFrom), secondary, sec) },
-        { target: targetFrom, onclause: withDiscriminator(adaptToFrom(adaptToFrom(p.secondaryjoin!, table, targetFrom), secondary, sec)) },
-        ...subSteps,
+        { target: joined, onclause: withDiscriminator(adaptToFrom(adaptToFrom(p.secondaryjoin!, table, targetFrom), secondary, sec)) },
       ];
     }
-    return [{ target: targetFrom, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }, ...subSteps];
+    return [{ target: joined, onclause: withDiscriminator(p.joinCondition(parentFrom, targetFrom)) }];
   }
   /** `join(Target, rel)`: `Target` must be (an alias of) the relationship's target class or a relative of it. */
   private _checkJoinTarget(to: unknown): void {
@@ -279,6 +283,12 @@ export abstract class RelationshipComparator<T> {
   /** `Parent.key` for error messages. @internal */
   abstract describe(): string;
 }
+
+/**
+ * The association-table aliases relationship joins made: an outer join through one is nested by
+ * the ORM (`LEFT OUTER JOIN (m2m AS m2m_1 JOIN child ON …) ON …`, SQLAlchemy's _ORMJoin). @internal
+ */
+export const relationshipSecondaryAliases = new WeakSet<FromClause>();
 
 /**
  * A relationship: declared with {@link relationship}, then (once its class is configured) the

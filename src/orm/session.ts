@@ -20,7 +20,7 @@ import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
 import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
 import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
-import { flush as runFlush } from "./unitofwork.js";
+import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
@@ -244,6 +244,8 @@ interface SavepointScope {
   readonly deleted: Set<InstanceState>;
   /** Persistent objects a flush inside the SAVEPOINT wrote: rolling it back expires them. */
   readonly dirty: Set<InstanceState>;
+  /** Identity keys objects had before a flush inside the SAVEPOINT changed their primary key. */
+  readonly keySwitches: Map<InstanceState, KeySwitch>;
   /** The handle beginNested() returned (getNestedTransaction() gives it again). */
   handle: SessionTransaction | undefined;
 }
@@ -289,7 +291,14 @@ export class AsyncSession {
   private rootInserted: InsertScope;
   /** Objects whose DELETE was flushed in the root transaction (outside any SAVEPOINT scope). */
   private rootDeleted = new Set<InstanceState>();
+  /** Identity keys objects had before a flush in the root transaction changed their primary key. */
+  private rootKeySwitches = new Map<InstanceState, KeySwitch>();
   private needsRollback: Error | undefined;
+  /**
+   * Set when COMMIT failed after a successful flush (a deferred constraint): SQLAlchemy's
+   * session transaction then stays "prepared" — no further SQL until rollback().
+   */
+  private commitFailed = false;
   /**
    * Objects made pending by the save-update cascade along a delete-orphan relationship, with the
    * parent that brought them in: one that parent no longer holds when the flush comes is a
@@ -345,11 +354,12 @@ export class AsyncSession {
 
   /**
    * False only in the "partial rollback" state (SQLAlchemy 2.0's `Session.is_active`): after a
-   * failed flush, until rollback() is called (meanwhile statements raise PendingRollbackError).
+   * failed flush, until rollback() is called (meanwhile statements raise PendingRollbackError),
+   * and after a failed COMMIT (the "prepared" state), until rollback().
    * With autobegin there is no inactive state between transactions, so it is otherwise true.
    */
   get isActive(): boolean {
-    return !this.needsRollback;
+    return !this.needsRollback && !this.commitFailed;
   }
 
   private newInsertScope(): InsertScope {
@@ -394,6 +404,7 @@ export class AsyncSession {
     }
   }
   private checkUsable(): void {
+    if (this.commitFailed) throw new InvalidRequestError("This session is in 'prepared' state; no further SQL can be emitted within this transaction.");
     if (this.needsRollback) {
       throw new PendingRollbackError(
         `This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue session.rollback(). Original exception was: ${this.needsRollback.message}`,
@@ -545,7 +556,7 @@ export class AsyncSession {
       await this.flushInner();
       const conn = await this.connectionInner();
       const t = await conn.beginNested();
-      const scope: SavepointScope = { tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set(), handle: undefined };
+      const scope: SavepointScope = { tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set(), keySwitches: new Map(), handle: undefined };
       this.savepoints.push(scope);
       return scope;
     });
@@ -572,7 +583,10 @@ export class AsyncSession {
         const inserted = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
         const deleted = i > 0 ? this.savepoints[i - 1].deleted : this.rootDeleted;
         const dirty = i > 0 ? this.savepoints[i - 1].dirty : undefined;
+        const switches = i > 0 ? this.savepoints[i - 1].keySwitches : this.rootKeySwitches;
         for (const s of scopes) {
+          // The enclosing scope keeps the key an object had when it began.
+          for (const [st, key] of s.keySwitches) if (!switches.has(st)) switches.set(st, key);
           s.inserted.mergedInto = inserted;
           if (s.inserted.strong) for (const st of s.inserted.strong) inserted.strong?.add(st);
           s.inserted.strong?.clear();
@@ -585,6 +599,7 @@ export class AsyncSession {
       const scopes = this.savepoints.splice(i);
       if (sp.isActive) await sp.rollback();
       this.needsRollback = undefined;
+      this.restoreKeys(scopes.map((s) => s.keySwitches));
       // Objects added inside the SAVEPOINT and not flushed are expunged with the flushed ones.
       for (const st of [...this.newStates]) this.expungeState(st);
       this.unInsertScopes(scopes.map((s) => s.inserted));
@@ -616,8 +631,17 @@ export class AsyncSession {
           await this.rollbackInner();
           throw e;
         }
-      } else if (this.engine) await this.conn.commit();
-      else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.commit();
+      } else {
+        try {
+          if (this.engine) await this.conn.commit();
+          else if (this.shouldCommit && this.rootTx?.isActive) await this.rootTx.commit();
+        } catch (e) {
+          // The flush succeeded and the database refused the COMMIT: objects keep their flushed
+          // state until rollback() undoes the transaction in memory (SQLAlchemy's PREPARED state).
+          this.commitFailed = true;
+          throw e;
+        }
+      }
       const deleted = [...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])];
       await this.finishTransaction();
       for (const st of deleted) if (st.status === "deleted") this.detach(st);
@@ -641,12 +665,15 @@ export class AsyncSession {
   private async rollbackInner(): Promise<void> {
     const inserted = [this.rootInserted, ...this.savepoints.map((sp) => sp.inserted)];
     const deleted = new Set([...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])]);
+    const switches = [new Map(this.rootKeySwitches), ...this.savepoints.map((sp) => sp.keySwitches)];
     if (this.conn) {
       if (this.engine) await this.conn.rollback();
       else if (this.rootTx?.isActive) await this.rootTx.rollback();
     }
     await this.finishTransaction(true);
     this.needsRollback = undefined;
+    this.commitFailed = false;
+    this.restoreKeys(switches);
     for (const st of [...this.newStates]) this.expungeState(st);
     this.unInsertScopes(inserted);
     this.restoreDeleted(deleted);
@@ -704,6 +731,34 @@ export class AsyncSession {
     st.committedCollections.clear();
     st.expiredMutable?.clear();
   }
+  /**
+   * Put objects whose primary key a rolled-back flush changed back under the identity key they
+   * had when the rolled-back scope began (SQLAlchemy's `_restore_snapshot()` undoing
+   * `_key_switches`). `scopes` go outermost first: an outer scope's key wins. All moved objects
+   * leave their new keys before any takes an old one, so a swap of two keys restores cleanly.
+   */
+  private restoreKeys(scopes: readonly Map<InstanceState, KeySwitch>[]): void {
+    const old = new Map<InstanceState, KeySwitch>();
+    for (let i = scopes.length - 1; i >= 0; i--) for (const [st, key] of scopes[i]) old.set(st, key);
+    for (const s of scopes) s.clear();
+    if (!old.size) return;
+    for (const st of old.keys()) {
+      const k = st.key;
+      if (st.sessionId === this.id && k !== undefined && this.identityMap.get(k) === st.obj) this.identityMap.delete(k);
+    }
+    for (const [st, { key, pk }] of old) {
+      if (st.sessionId !== this.id || st.key === undefined) continue;
+      st.key = key;
+      // Primary-key attributes are never expired: they take back the values of the restored key.
+      const d = st.dict;
+      const c = st.committed;
+      st.mapper.pkProps.forEach((p, i) => {
+        d[p.key] = pk[i];
+        c[p.key] = pk[i];
+      });
+      if (st.status === "persistent") this.identityMap.set(key, st.obj);
+    }
+  }
   /** Objects whose DELETE was rolled back are persistent again; unflushed delete() marks are dropped. */
   private restoreDeleted(flushed: Iterable<InstanceState>): void {
     for (const st of flushed) {
@@ -729,6 +784,7 @@ export class AsyncSession {
     this.savepoints = [];
     this.rootInserted = this.newInsertScope();
     this.rootDeleted.clear();
+    this.rootKeySwitches.clear();
     this.txStarted = false;
     this.rootHandle = undefined;
     this.resolvedMode = undefined;
@@ -775,6 +831,7 @@ export class AsyncSession {
       this.expungeAllInternal();
       this.deletedStates.clear();
       this.needsRollback = undefined;
+      this.commitFailed = false;
       forgetSession(this.id);
     });
   }
@@ -1157,6 +1214,7 @@ export class AsyncSession {
         newStates: this.newStates,
         deletedStates: this.deletedStates,
         ...(this.savepoints.length ? { flushedPersistent: this.savepoints[this.savepoints.length - 1].dirty } : {}),
+        keySwitches: this.savepoints.length ? this.savepoints[this.savepoints.length - 1].keySwitches : this.rootKeySwitches,
         ...(conn.batchOnly
           ? {
               batch: {
@@ -1603,6 +1661,7 @@ export class AsyncSession {
     if (key !== undefined) resolved.set(key, merged);
     if (mergedSt !== st) {
       checkMergeVersion(st, mergedSt);
+      if (load) await this.loadForMerge(st, mergedSt);
       this.mergeColumns(st, mergedSt, load);
       // Loader options apply to the top-level get() only, as in SQLAlchemy.
       await this.mergeRelationships(st, mergedSt, load, recursive, resolved);
@@ -1630,6 +1689,34 @@ export class AsyncSession {
     const pk = st.mapper.pkProps.map((p) => d[p.key]);
     const persistentKey = pk.every((v) => v !== undefined) && !pk.every((v) => v === null);
     return { key: persistentKey ? st.mapper.identityKey(pk) : undefined, persistentKey };
+  }
+  /**
+   * Relationships the source carries but the session's instance has not loaded are loaded first
+   * (SQLAlchemy's merge reads the target's value, lazy-loading it), so the merged value replaces
+   * a known one: the history then names the old related objects, and a flush releases them (a
+   * one-to-one's old child, delete-orphan). merge() is awaited, so this is explicit I/O.
+   */
+  private async loadForMerge(st: InstanceState, target: InstanceState): Promise<void> {
+    if (target.status !== "persistent" || target.key === undefined) return;
+    const src = st.current;
+    const tgt = target.current;
+    const keys: string[] = [];
+    for (const rel of st.mapper.relationships.values()) {
+      // A one-to-one only: its replaced old child must be known to be released (NULLed or
+      // deleted) by the flush; other relationships diff against what is loaded.
+      if (rel.uselist || rel.direction !== "ONETOMANY" || !rel.cascade.merge || rel.viewonly || !(rel.key in src) || rel.key in tgt) continue;
+      keys.push(rel.key);
+    }
+    if (!keys.length) return;
+    const mapper = target.mapper;
+    const classAttrs = mapper.class_ as unknown as Record<string, RelationshipSpec<unknown>>;
+    const pk = mapper.pkValues(target);
+    const stmt = select(mapper.class_ as never)
+      .where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i]))))
+      .options(...keys.map((k) => selectinload(classAttrs[k]))) as unknown as Select;
+    // Without populateExisting: loaded attributes of the instance (and of objects already in
+    // the session) keep their values and unflushed changes; only the unloaded ones are filled.
+    await this.executeInner(stmt, undefined, {});
   }
   /** Column attributes loaded on the source are set on the target (as changes, unless load=false). */
   private mergeColumns(st: InstanceState, target: InstanceState, load: boolean): void {

@@ -55,7 +55,7 @@ import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { copyDict, modifiedStates, newDict, stateOf, type InstanceState } from "./state.js";
 import { associationCriteria } from "./association.js";
-import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, updateJoinedGroup } from "./inheritance.js";
+import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, rowSwitchJoined, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
 export interface FlushContext {
@@ -76,6 +76,19 @@ export interface FlushContext {
    * `SessionTransaction._dirty`).
    */
   readonly flushedPersistent?: Set<InstanceState>;
+  /**
+   * Receives, when given, the identity key a persistent object had before a flush changed its
+   * primary key (the first one only: an entry already present is kept), so a rollback of the
+   * transaction or SAVEPOINT can put the object back under it (SQLAlchemy's
+   * `SessionTransaction._key_switches`).
+   */
+  readonly keySwitches?: Map<InstanceState, KeySwitch>;
+}
+
+/** An object's identity before a flush changed its primary key: the key string and the primary-key values. */
+export interface KeySwitch {
+  readonly key: string;
+  readonly pk: readonly unknown[];
 }
 
 /** The per-object mapper events a flush fires (SQLAlchemy's `before_insert` … `after_delete`). */
@@ -531,6 +544,9 @@ export async function flush(ctx: FlushContext): Promise<void> {
     if (related) {
       // 1. save-update cascade: transient objects reachable from new and changed objects become pending.
       cascadeSaveUpdate(ctx, pending, dirty, touch);
+      // 1b. The replaced target of a one-to-one whose old value was never loaded is loaded now,
+      // so the steps below release it (SQLAlchemy's deferred history of a scalar one-to-many).
+      await loadReplacedScalars(ctx, dirty);
       // 2. delete-orphan and delete cascades (loading unloaded children unless passiveDeletes).
       await cascadeDeletes(ctx, pending, dirty, deleted, touch);
       // 3. Dependencies between rows, FK syncs, post-updates, association rows.
@@ -591,6 +607,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       if (mayHaveNewKey(st)) {
         const key = st.mapper.identityKey(st.mapper.pkValues(st));
         if (st.key !== undefined && key !== st.key) {
+          if (ctx.keySwitches && !ctx.keySwitches.has(st)) ctx.keySwitches.set(st, { key: st.key, pk: rowPk(st, st.mapper.pkProps) });
           if (ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
           st.key = key;
           ctx.identityMap.set(key, st.obj);
@@ -753,15 +770,64 @@ function adoptedElsewhere(parent: InstanceState, rel: RelationshipProperty, chil
 }
 
 /**
+ * SQLAlchemy's "new style" deferred history (1.4+, `_legacy_inactive_history_style=False`) of a
+ * scalar one-to-many (`uselist: false`): a one-to-one assigned (directly or by a backref) while
+ * its old value was never loaded has no committed value to diff against, so the old child would
+ * keep its foreign key and two rows would name the same parent. Here, at flush (explicit awaited
+ * I/O), the old value is loaded against the parent's committed key — one SELECT per relationship
+ * — and recorded as the committed value; the dependency and delete-orphan steps then NULL out or
+ * delete the old child as they do for a loaded one.
+ */
+async function loadReplacedScalars(ctx: FlushContext, dirty: Set<InstanceState>): Promise<void> {
+  let toLoad: Map<RelationshipProperty, InstanceState[]> | undefined;
+  for (const st of dirty) {
+    if (st.committedIsCurrent) continue;
+    const rels = st.mapper.relationships;
+    if (!rels.size) continue;
+    for (const rel of rels.values()) {
+      if (rel.uselist || rel.viewonly || rel.direction !== "ONETOMANY") continue;
+      const k = rel.key;
+      if (!(k in st.current) || k in st.committed) continue;
+      toLoad ??= new Map();
+      const l = toLoad.get(rel);
+      if (l) l.push(st);
+      else toLoad.set(rel, [st]);
+    }
+  }
+  if (!toLoad) return;
+  const keyOf = (vals: readonly unknown[]) => vals.map((v) => (v instanceof Date ? `d${v.getTime()}` : `${typeof v === "bigint" ? "number" : typeof v}:${String(v)}`)).join("\u0000");
+  for (const [rel, parents] of toLoad) {
+    const byKey = new Map<string, object>();
+    await loadRelated(ctx, rel, parents, (obj, remote) => {
+      const k = keyOf(remote);
+      if (!byKey.has(k)) byKey.set(k, obj);
+    });
+    for (const st of parents) {
+      const local = rel.syncPairs.map(([l]) => dbValue(st, rel.parent, l));
+      const old = local.some((v) => v == null) ? undefined : byKey.get(keyOf(local));
+      st.committed[rel.key] = old ?? null;
+    }
+  }
+}
+
+/**
  * Load the targets of `rel` for `parents` (one SELECT per 500 parents), identity-mapped; a
  * many-to-many selects through its association table.
+ * @param onRow called per row (one-to-many only) with the object and the row's values of the
+ *   remote (foreign key) columns, to match it to its parent
  */
-async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents: InstanceState[]): Promise<object[]> {
+async function loadRelated(
+  ctx: FlushContext,
+  rel: RelationshipProperty,
+  parents: InstanceState[],
+  onRow?: (obj: object, remote: readonly unknown[]) => void,
+): Promise<object[]> {
   const target = rel.mapper;
   const m2m = rel.direction === "MANYTOMANY";
   const pairs = m2m ? rel.secondarySyncPairs : rel.syncPairs;
   const props = target.columnProps.filter((p) => !p.deferred);
   const pkPos = target.pkProps.map((p) => props.indexOf(p));
+  const remotePos = onRow ? pairs.map(([, remote]) => props.findIndex((p) => p.column === remote)) : [];
   const out: object[] = [];
   for (let i = 0; i < parents.length; i += 500) {
     const chunk = parents.slice(i, i + 500);
@@ -791,6 +857,7 @@ async function loadRelated(ctx: FlushContext, rel: RelationshipProperty, parents
         obj = made.obj;
       }
       out.push(obj);
+      if (onRow) onRow(obj, remotePos.map((j, i) => (j >= 0 ? raw[j] : stateOf(obj)!.current[propKey(target, pairs[i][1])])));
     }
   }
   return out;
@@ -1093,7 +1160,6 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
  * @returns the states that still need an INSERT.
  */
 async function rowSwitch(ctx: FlushContext, mapper: Mapper, states: InstanceState[], deleted: Set<InstanceState>, switched: Set<InstanceState>): Promise<InstanceState[]> {
-  if (isMultiTableMapper(mapper)) return states;
   const pk = mapper.pkProps;
   let rest: InstanceState[] | undefined;
   for (let i = 0; i < states.length; i++) {
@@ -1123,7 +1189,12 @@ async function rowSwitch(ctx: FlushContext, mapper: Mapper, states: InstanceStat
     const vp = mapper.versionProp;
     const setProps = mapper.columnProps.filter((p) => d[p.key] !== undefined && !pk.includes(p) && p !== vp);
     if (vp) d[vp.key] = ((old.committed[vp.key] as number | undefined) ?? 0) + 1;
-    if (setProps.length) {
+    if (setProps.length && isMultiTableMapper(mapper)) {
+      // Joined-table inheritance: one UPDATE per table holding a given column (inheritance.ts).
+      await fireEach(ctx, "beforeUpdate", mapper, [st]);
+      await rowSwitchJoined(ctx, mapper, st, setProps, old.committed[vp?.key ?? ""]);
+      await fireEach(ctx, "afterUpdate", mapper, [st]);
+    } else if (setProps.length) {
       await fireEach(ctx, "beforeUpdate", mapper, [st]);
       const setObj: Record<string, unknown> = {};
       const params: Record<string, unknown> = {};

@@ -51,8 +51,8 @@ describe.each(dialectTargets())("insertedPrimaryKey on $name", (target) => {
       await conn.execute(insert(people).values({ name: "ann" })),
       await conn.execute(insert(people), { name: "bob" }),
     ]);
-    expect([...first!.insertedPrimaryKey]).toEqual([1]);
-    expect(second!.insertedPrimaryKey._mapping.id).toBe(2);
+    expect([...first!.insertedPrimaryKey!]).toEqual([1]);
+    expect(second!.insertedPrimaryKey!._mapping.id).toBe(2);
     expect(first!.returnsRows).toBe(false);
     expect(first!.rowsAffected).toBe(1);
     const sent = counting.statements.filter((s) => s.startsWith("INSERT"));
@@ -68,16 +68,16 @@ describe.each(dialectTargets())("insertedPrimaryKey on $name", (target) => {
 
   it("reports a given key as given, with no RETURNING", async () => {
     const r = await engine.begin((conn) => conn.execute(insert(people).values({ id: 40, name: "cy" })));
-    expect(r.insertedPrimaryKey._asDict()).toEqual({ id: 40 });
+    expect(r.insertedPrimaryKey!._asDict()).toEqual({ id: 40 });
     const r2 = await engine.begin((conn) => conn.execute(insert(pairs), { a: 1, b: "x" }));
-    expect([...r2.insertedPrimaryKey]).toEqual([1, "x"]);
-    expect(r2.insertedPrimaryKey._fields).toEqual(["a", "b"]);
+    expect([...r2.insertedPrimaryKey!]).toEqual([1, "x"]);
+    expect(r2.insertedPrimaryKey!._fields).toEqual(["a", "b"]);
     expect(counting.statements.filter((s) => s.includes("RETURNING"))).toEqual([]);
   });
 
   it("reads a key made by a client-side default back through RETURNING", async () => {
     const r = await engine.begin((conn) => conn.execute(insert(tags).values({ label: "red" })));
-    const code = r.insertedPrimaryKey._mapping.code;
+    const code = r.insertedPrimaryKey!._mapping.code;
     expect(code).toMatch(/^tag-\d+$/);
     const stored = await engine.connect(async (conn) => (await conn.execute(select(tags.c.code).where(tags.c.label.eq("red")))).scalarOne());
     expect(stored).toBe(code);
@@ -118,7 +118,7 @@ describe("insertedPrimaryKey on a batch-only driver (Neon HTTP through the local
   it("knows a given key at once; a generated key of a write queued for the commit batch raises, naming the way out", async () => {
     await engine.begin(async (conn) => {
       const given = await conn.execute(insert(people).values({ id: 7, name: "gil" }));
-      expect([...given.insertedPrimaryKey]).toEqual([7]);
+      expect([...given.insertedPrimaryKey!]).toEqual([7]);
       const generated = await conn.execute(insert(people).values({ name: "hal" }));
       expect(() => generated.insertedPrimaryKey).toThrow(InvalidRequestError);
       expect(() => generated.insertedPrimaryKey).toThrow(/queued for the commit batch of a batch-only driver.*known only after commit; pass the key.s value to the statement/);

@@ -297,7 +297,7 @@ describe.each(engineTargets())("$name", (target) => {
   it("insertedPrimaryKey of a single-row INSERT; a SELECT has none", async () => {
     await h.engine.begin(async (conn) => {
       const r = await conn.execute(insert(users), { user_id: 5, user_name: "e" });
-      expect(r.insertedPrimaryKey._tuple()).toEqual([5]);
+      expect(r.insertedPrimaryKey!._tuple()).toEqual([5]);
       expect(r.returnsRows).toBe(false);
       const s = await conn.execute(select(users));
       expect(s.returnsRows).toBe(true);

@@ -170,7 +170,7 @@ describe.each(targets)("InsertExecTest on $name (test_insert_exec.py)", (target)
       const r = await conn.execute(insert(users).values({ user_id: null, user_name: "a" } as never));
       expect([...r.insertedPrimaryKey!]).toEqual([1]);
       const r2 = await conn.execute(insert(users), { user_id: null, user_name: "b" });
-      expect([...r2.insertedPrimaryKey]).toEqual([2]);
+      expect([...r2.insertedPrimaryKey!]).toEqual([2]);
     });
     expect(await all(users)).toEqual([[1, "a"], [2, "b"]]);
   });

@@ -261,9 +261,9 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
   it("test_on_conflict_do_nothing", async () => {
     await h.engine.begin(async (conn) => {
       let r = await conn.execute(ins(users).onConflictDoNothing(), { id: 1, name: "name1" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
       r = await conn.execute(ins(users).onConflictDoNothing(), { id: 1, name: "name2" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name1"]]);
   });
@@ -273,7 +273,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
     const target = pg ? { constraint: uqName } : { indexElements: [usersXtra.c.login_email] };
     await h.engine.begin(async (conn) => {
       let r = await conn.execute(ins(usersXtra).onConflictDoNothing(target), { name: "name1", login_email: "email1" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
       r = await conn.execute(ins(usersXtra).onConflictDoNothing(target), { name: "name2", login_email: "email1" });
       expect(r.rowsAffected).toBe(0);
       const all = (await conn.execute(select(usersXtra).where(usersXtra.c.id.eq(1)))).all().map((x) => [...x]);
@@ -284,9 +284,9 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
   it("test_on_conflict_do_nothing_target", async () => {
     await h.engine.begin(async (conn) => {
       let r = await conn.execute(ins(users).onConflictDoNothing({ indexElements: users.primaryKeyColumns }), { id: 1, name: "name1" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
       r = await conn.execute(ins(users).onConflictDoNothing({ indexElements: users.primaryKeyColumns }), { id: 1, name: "name2" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name1"]]);
   });
@@ -296,7 +296,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
       await conn.execute(insert(users), { id: 1, name: "name1" });
       const i = ins(users);
       const r = await conn.execute(i.onConflictDoUpdate({ indexElements: [users.c.id], set: { name: i.excluded.name } }), { id: 1, name: "name1" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name1"]]);
   });
@@ -333,7 +333,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
       await conn.execute(insert(users), { id: 1, name: "name1" });
       const i = ins(users);
       const r = await conn.execute(i.onConflictDoUpdate({ indexElements: [users.c.id], set: new Map([[users.c.name, i.excluded.name]]) as never }), { id: 1, name: "name1x" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name1x"]]);
   });
@@ -343,7 +343,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
       await conn.execute(insert(users), { id: 1, name: "name1" });
       const i = ins(users);
       const r = await conn.execute(i.onConflictDoUpdate({ indexElements: [users.c.id], set: { id: i.excluded.id, name: i.excluded.name } }), { id: 1, name: "name2" });
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name2"]]);
   });
@@ -362,7 +362,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
       await conn.execute(insert(users), { id: 1, name: "name1" });
       const i = ins(users);
       const r = await conn.execute(i.onConflictDoUpdate({ indexElements: users.primaryKeyColumns, set: { id: i.excluded.id, name: i.excluded.name } }).values({ id: 1, name: "name4" }));
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows()).toEqual([[1, "name4"]]);
   });
@@ -371,7 +371,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
     await h.engine.begin(async (conn) => {
       await conn.execute(insert(users), { id: 1, name: "name1" });
       const r = await conn.execute(ins(users).onConflictDoUpdate({ indexElements: users.primaryKeyColumns, set: { id: 10, name: "I'm a name" } }).values({ id: 1, name: "name4" }));
-      expect([...r.insertedPrimaryKey]).toEqual([1]);
+      expect([...r.insertedPrimaryKey!]).toEqual([1]);
     });
     expect(await rows(users.c.id.eq(10))).toEqual([[10, "I'm a name"]]);
   });
@@ -399,7 +399,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
         i.onConflictDoUpdate({ indexElements: [usersXtra.c.login_email], set: { id: i.excluded.id, name: i.excluded.name, login_email: i.excluded.login_email } }),
         { id: 42, name: "nameunique", login_email: "name1@gmail.com", lets_index_this: "not" },
       );
-      expect([...r.insertedPrimaryKey]).toEqual([42]);
+      expect([...r.insertedPrimaryKey!]).toEqual([42]);
       const all = (await conn.execute(select(usersXtra).where(usersXtra.c.id.eq(42)))).all().map((x) => [...x]);
       expect(all).toEqual([[42, "nameunique", "name1@gmail.com", "not"]]);
     });
@@ -488,7 +488,7 @@ describe.each(targets.filter((t) => t.dialect === "postgresql"))("ON CONFLICT ex
         i.onConflictDoUpdate({ constraint: uniqueConstraint, set: { id: i.excluded.id, name: i.excluded.name, login_email: i.excluded.login_email } }),
         { id: 42, name: "nameunique", login_email: "name2@gmail.com", lets_index_this: "unique" },
       );
-      expect([...r.insertedPrimaryKey]).toEqual([42]);
+      expect([...r.insertedPrimaryKey!]).toEqual([42]);
     });
     expect((await all()).filter((r) => r[2] === "name2@gmail.com")).toEqual([[42, "nameunique", "name2@gmail.com", "not"]]);
   });
@@ -501,7 +501,7 @@ describe.each(targets.filter((t) => t.dialect === "postgresql"))("ON CONFLICT ex
         i.onConflictDoUpdate({ constraint: uq, set: { id: i.excluded.id, name: i.excluded.name, login_email: i.excluded.login_email } }),
         { id: 43, name: "nameunique2", login_email: "name2@gmail.com", lets_index_this: "unique" },
       );
-      expect([...r.insertedPrimaryKey]).toEqual([43]);
+      expect([...r.insertedPrimaryKey!]).toEqual([43]);
     });
     expect((await all()).filter((r) => r[2] === "name2@gmail.com")).toEqual([[43, "nameunique2", "name2@gmail.com", "not"]]);
   });
@@ -524,7 +524,7 @@ describe.each(targets.filter((t) => t.dialect === "postgresql"))("ON CONFLICT ex
           { name: "name3", login_email: "name1@gmail.com" },
         );
         // The key comes back through the RETURNING the engine adds: the updated row's.
-        expect([...r.insertedPrimaryKey]).toEqual([1]);
+        expect([...r.insertedPrimaryKey!]).toEqual([1]);
       });
       expect(await all()).toEqual([[1, "name3", "name1@gmail.com", "not"], [2, "name2", "name2@gmail.com", "not"]]);
     }

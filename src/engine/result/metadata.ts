@@ -54,8 +54,11 @@ export interface ResultInfo {
   readonly insertedPrimaryKey?: InsertedPrimaryKeyInfo;
 }
 
-/** An INSERT's primary key by column key, or why it cannot be known. */
-export type InsertedPrimaryKeyInfo = { readonly keys: readonly string[]; readonly values: readonly unknown[] } | { readonly unavailable: string };
+/**
+ * An INSERT's primary key by column key, or why it cannot be known; `values: null` when the key
+ * was to come back by RETURNING and no row did (an INSERT ON CONFLICT DO NOTHING that conflicted).
+ */
+export type InsertedPrimaryKeyInfo = { readonly keys: readonly string[]; readonly values: readonly unknown[] | null } | { readonly unavailable: string };
 
 /** Options of a streaming {@link AsyncResult}. */
 export interface AsyncResultOptions {

@@ -81,14 +81,17 @@ export class Result<
    * primary-key order with named access (SQLAlchemy's `CursorResult.inserted_primary_key`).
    * Values given to the statement are reported as given; a key the database generated comes
    * from SQLite's last insert rowid or from a `RETURNING` the engine added to the INSERT.
+   * `null` when that RETURNING gave no row because nothing was inserted (an
+   * `ON CONFLICT DO NOTHING` that conflicted), as SQLAlchemy 2.0 reports `None`.
    * @throws InvalidRequestError for a statement that is not an INSERT, an executemany, a
    *   multi-row VALUES, an INSERT … SELECT, an INSERT with `returning()` (read its rows instead),
    *   a table without a primary key, or a generated key on a batch-only driver before commit.
    */
-  get insertedPrimaryKey(): Row<unknown[], Record<string, unknown>> {
+  get insertedPrimaryKey(): Row<unknown[], Record<string, unknown>> | null {
     const pk = this._info.insertedPrimaryKey;
     if (pk === undefined) throw new InvalidRequestError("Statement is not an insert() expression construct.");
     if ("unavailable" in pk) throw new InvalidRequestError(`insertedPrimaryKey is not available: ${pk.unavailable}`);
+    if (pk.values === null) return null;
     return shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) }).makeRow(pk.values) as unknown as Row<unknown[], Record<string, unknown>>;
   }
 
