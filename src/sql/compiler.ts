@@ -396,6 +396,14 @@ function evaluateDefault(s: BindSlot, params: Readonly<Record<string, unknown>> 
   return (d as (ctx: { currentParameters?: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters });
 }
 
+/**
+ * A default / onupdate that is SQL (an expression or `text("5 + 3")`): rendered inline in the
+ * statement rather than bound, as SQLAlchemy's `ColumnClauseColumnDefault`.
+ */
+function isSqlDefault(d: unknown): d is ColumnElement<unknown, string> | TextClause {
+  return d instanceof ColumnElement || d instanceof TextClause;
+}
+
 /** One WITH clause: its entries by root CTE, and whether it is `WITH RECURSIVE`. */
 interface CteScope {
   readonly ctes: Map<CTE, { readonly cte: CTE; readonly sql: string }>;
@@ -426,6 +434,8 @@ export class SQLCompiler {
   private readonly nestHere = new Map<CTE, object>();
   resultColumns: ResultColumn[] = [];
   private insertManyMarked = false;
+  /** Depth of DML statements being compiled as CTE bodies (`WITH t AS (UPDATE …)`). */
+  private nestedDmlDepth = 0;
   protected statementKind: Compiled["statementKind"] = "other";
 
   /**
@@ -611,8 +621,11 @@ export class SQLCompiler {
   bindName(b: BindParameter<unknown, string>): string {
     let n = this.bindNames.get(b);
     if (n !== undefined) return n;
-    if (b.unique) {
-      const base = anonBindBase(b.bindKey);
+    // A VALUES/SET value of a DML statement inside a CTE is anonymous (`:param_1`), as
+    // SQLAlchemy's crud names column parameters only for the top-level statement.
+    const anonCrud = this.nestedDmlDepth > 0 && crudBinds.has(b);
+    if (b.unique || anonCrud) {
+      const base = anonCrud ? "param" : anonBindBase(b.bindKey);
       let c = this.bindCounters.get(base) ?? 0;
       do n = `${base}_${++c}`;
       while (this.nameOwners.has(n));
@@ -914,7 +927,8 @@ export class SQLCompiler {
   /** A textual SELECT: its text, with its declared columns as result columns at top level. */
   visitTextualSelect(t: TextualSelect, kw: CompileKw): string {
     const toplevel = this.stack.length === 0 && !kw.asSubquery && !kw.inCompound;
-    if (toplevel) this.statementKind = "select";
+    // An INSERT … SELECT stays an insert (SQLAlchemy: isinsert).
+    if (toplevel && this.statementKind === "other") this.statementKind = "select";
     for (const c of t.independentCtes) this.visitCteRef(c, {});
     const text = this.process(t.element, kw);
     if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
@@ -961,6 +975,20 @@ export class SQLCompiler {
         if (el.opts.invalid !== undefined) throw new ArgumentError(el.opts.invalid);
         body = this.renderValuesBody(el);
         colList = `(${el.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ")})`;
+      } else if ((el as unknown) instanceof UpdateBase) {
+        // `name AS (INSERT … RETURNING …)`: the DML body; the enclosing statement keeps its own
+        // kind and result columns (SQLAlchemy: a SELECT over an INSERT CTE is not an insert).
+        const kind = this.statementKind;
+        const results = this.resultColumns;
+        this.resultColumns = [];
+        this.nestedDmlDepth++;
+        try {
+          body = this.process(el, {});
+        } finally {
+          this.nestedDmlDepth--;
+          this.statementKind = kind;
+          this.resultColumns = results;
+        }
       } else {
         const sel = el as SelectBase;
         body = this.compileSubquerySelect(sel, false);
@@ -1095,7 +1123,8 @@ export class SQLCompiler {
   }
   private renderSelect(s: Select, kw: CompileKw): string {
     const toplevel = this.stack.length === 0;
-    if (toplevel) this.statementKind = "select";
+    // An INSERT … SELECT stays an insert (SQLAlchemy: isinsert).
+    if (toplevel && this.statementKind === "other") this.statementKind = "select";
     // CTEs added with addCte() come first in WITH, as SQLAlchemy visits them before the statement.
     this.visitAddedCtes(s);
     const froms = this.displayFroms(s);
@@ -1290,7 +1319,8 @@ export class SQLCompiler {
       }
     });
     const toplevel = this.stack.length === 0;
-    if (toplevel) this.statementKind = "select";
+    // An INSERT … SELECT stays an insert (SQLAlchemy: isinsert).
+    if (toplevel && this.statementKind === "other") this.statementKind = "select";
     this.visitAddedCtes(c);
     const parts = c.selects.map((s, i) => {
       const isSel = s instanceof Select;
@@ -1503,7 +1533,7 @@ export class SQLCompiler {
       );
     }
     const col = c;
-    if (col.default instanceof ColumnElement) return this.processDmlValue(col.default);
+    if (isSqlDefault(col.default)) return this.processDmlValue(col.default);
     if (col.default === undefined && col.sequence) return this.process(col.sequence.nextValue(), {});
     const name = i === 0 ? col.key : `${col.key}_m${i}`;
     return this.visitBindParam(new BindParameter(name, undefined, col.type, { required: false }), {}, { column: col, source: "default" });
@@ -1562,7 +1592,7 @@ export class SQLCompiler {
         let rendered: string;
         if (v === undefined) {
           const col = c as ColumnImpl;
-          rendered = col.onupdate instanceof ColumnElement
+          rendered = isSqlDefault(col.onupdate)
             ? this.processDmlValue(col.onupdate)
             : this.visitBindParam(new BindParameter(col.key, undefined, col.type), {}, { column: col, source: "onupdate" });
         } else rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
@@ -1703,7 +1733,9 @@ function isAnonymouslyNamed(c: ColumnElement<unknown, string>, asFrom = false): 
  */
 function anonymousBase(c: ColumnElement<unknown, string>): { readonly named: ColumnElement<unknown, string>; readonly base: string } {
   const named = (c instanceof Cast || c.kind === "withinGroup") && isFunctionElement((c as Cast<unknown>).element) ? (c as Cast<unknown>).element : c;
-  return { named, base: isFunctionElement(named) ? named.name.split(".").pop()! : "anon" };
+  // A sequence's next value is SQLAlchemy's `next_value` function (`nextval('s') AS next_value_1`).
+  const base = isFunctionElement(named) ? named.name.split(".").pop()! : named.kind === "nextValue" ? "next_value" : "anon";
+  return { named, base };
 }
 
 function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string): ColumnElement<unknown, string> | undefined {

@@ -7,7 +7,7 @@ import {
   BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, TextClause, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
-import { Alias, coerceFrom, FromClause, SelectBase, TableClause, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
+import { Alias, coerceFrom, CTE, FromClause, SelectBase, TableClause, type ExportedColumn, type MapOfNames, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { TypeEngine } from "./type-api.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
@@ -21,8 +21,8 @@ export interface DmlTarget<C extends ColumnMap = ColumnMap> {
   _asFromClause(): FromClause<C> | FromClause;
 }
 
-/** Values for a DML statement: JS values (bound) or SQL expressions, by column key or name. */
-export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> };
+/** Values for a DML statement: JS values (bound), SQL expressions or `text()` (rendered as written), by column key or name. */
+export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> | TextClause };
 /** Values keyed by the target table's column objects (SQLAlchemy's `values({table.c.x: 5})`). */
 export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unknown>;
 
@@ -124,6 +124,28 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    */
   get returningColumnDescriptions(): { readonly name: string | undefined; readonly type: TypeEngine<unknown>; readonly expr: ColumnElement<unknown, string> }[] {
     return this.returningExpanded.map((expr) => ({ name: (expr as { key?: string }).key, type: expr.type, expr }));
+  }
+  /**
+   * The statement as a common table expression: `WITH name AS (INSERT … RETURNING …) SELECT …
+   * FROM name` (SQLAlchemy's `HasCTE.cte()` on DML, a PostgreSQL feature). The CTE's columns are
+   * the RETURNING columns, under their names. `nesting: true` renders the WITH in the SELECT
+   * that refers to the CTE, as for a SELECT's CTE. Without RETURNING the CTE exports no columns
+   * and serves as an independent CTE (`select(…).addCte(update(t).values(…).cte())`).
+   */
+  cte(name?: string, opts: { nesting?: boolean } = {}): CTE<MapOfNames<RN>> {
+    const c = new CTE<MapOfNames<RN>>(this as unknown as SelectBase, name, false);
+    if (opts.nesting) (c as { nesting: boolean }).nesting = true;
+    return c;
+  }
+  /** The columns a CTE of this statement exports: its RETURNING columns, by name. @internal */
+  exportedColumns(): readonly ExportedColumn[] {
+    const used = new Set<string>();
+    return this.returningExpanded.map((element, i) => {
+      let name = (element as { name?: unknown }).name;
+      if (typeof name !== "string" || used.has(name)) name = `anon_${i + 1}`;
+      used.add(name as string);
+      return { name: name as string, element };
+    });
   }
   /** RETURNING columns, expanded. */
   get returningExpanded(): ColumnElement<unknown, string>[] {

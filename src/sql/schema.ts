@@ -32,7 +32,7 @@ function ddlApplies(cond: DdlIf | undefined, dialect: DialectName): boolean {
 }
 
 /** A client-side default or onupdate: a constant, a function of no arguments, or a SQL expression. */
-export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, string>;
+export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, string> | TextClause;
 
 /** A server-side default: a string (rendered as a quoted literal), `text()`, or a SQL expression. */
 export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string>;

@@ -5,7 +5,7 @@
  * `.subquery()`; to use one as a value, `.scalarSubquery()`.
  * @module
  */
-import { AmbiguousForeignKeysError, ArgumentError, NoForeignKeysError } from "../errors.js";
+import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
   isFunctionElement, Label, pyStrRepr, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
@@ -946,6 +946,16 @@ export interface SetupJoin {
   readonly from: FromClause | undefined;
   readonly isOuter: boolean;
   readonly full: boolean;
+  /**
+   * A relationship join's left side: the FROM the relationship's parent stands for, which the
+   * join starts from wherever it is in the FROM list, else as a new FROM (SQLAlchemy's
+   * `_join_place_explicit_left_side`).
+   */
+  readonly left?: FromClause;
+  /** A relationship join's (left, right, relationship) path, which a repeat of does not re-join. */
+  readonly edge?: readonly [FromClause, FromClause, string];
+  /** The join target as given (`<class 'Item'>`), for error messages. */
+  readonly shown?: string;
 }
 
 /** Something other than a column or FROM accepted in `select()` (ORM entities). @internal */
@@ -1119,15 +1129,26 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const full = opts.full ?? false;
     if ((isRelationshipTarget(target) && onclause === undefined) || isRelationshipTarget(onclause)) {
       // 1.4's join(alias, User.addresses): the relationship's ON clause, re-targeted to `target`.
-      const steps = isRelationshipTarget(onclause) ? onclause._joinTargets(target) : (target as RelationshipJoinTarget)._joinTargets();
+      const rel = isRelationshipTarget(onclause) ? onclause : (target as RelationshipJoinTarget);
+      const steps = isRelationshipTarget(onclause) ? onclause._joinTargets(target) : rel._joinTargets();
+      const lefts = steps.map((st) => relationshipLeft(st.target, st.onclause));
+      const name = typeof (rel as { describe?: unknown }).describe === "function" ? (rel as unknown as { describe(): string }).describe() : "";
+      const first = lefts[0];
+      const edge = first && name ? ([first, steps.at(-1)!.target, name] as const) : undefined;
+      // SQLAlchemy's _already_joined_edges: a path already joined along is not joined again.
+      if (edge && this.setupJoins.some((j) => j.edge && j.edge[0] === edge[0] && j.edge[1] === edge[1] && j.edge[2] === edge[2])) return this;
       return this.gen((s) => {
-        s.setupJoins = [...this.setupJoins, ...steps.map((st) => ({ target: st.target, onclause: st.onclause, from: undefined, isOuter, full }))];
+        s.setupJoins = [
+          ...this.setupJoins,
+          ...steps.map((st, i) => ({ target: st.target, onclause: st.onclause, from: undefined, isOuter, full, left: lefts[i], edge: i === 0 ? edge : undefined })),
+        ];
       });
     }
     const t = coerceFrom(isRelationshipTarget(target) ? target._joinTargets().at(-1)!.target : target, "join()");
     const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "join");
+    const shown = typeof target === "function" && typeof (target as { name?: unknown }).name === "string" ? `<class '${(target as { name: string }).name}'>` : undefined;
     return this.gen((s) => {
-      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: undefined, isOuter, full }];
+      s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: undefined, isOuter, full, shown }];
     });
   }
   /** `LEFT OUTER JOIN target`. */
@@ -1346,7 +1367,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     }
     for (const w of this.whereCriteria) fromsOf(w, implied);
     let froms = dedupeFroms(implied);
-    for (const j of this.setupJoins) froms = applySetupJoin(froms, j, implied);
+    const explicit = new Set<FromClause>(this.fromObjs);
+    for (const j of this.setupJoins) froms = applySetupJoin(froms, j, explicit);
     return dedupeFroms(froms);
   }
 
@@ -1452,40 +1474,99 @@ export function dedupeFroms(froms: readonly FromClause[]): FromClause[] {
   return out;
 }
 
-function applySetupJoin(froms: FromClause[], j: SetupJoin, implied: readonly FromClause[]): FromClause[] {
-  // The left side: explicit `from`, else the first FROM (or a join containing one) that can join the target.
+/** The FROM a relationship join step's ON clause starts from: the one it names besides the target. */
+function relationshipLeft(target: FromClause, onclause: ClauseElement): FromClause | undefined {
+  const referenced: FromClause[] = [];
+  fromsOf(onclause, referenced);
+  const covered = target.coveredFroms();
+  return referenced.find((r) => !covered.includes(r));
+}
+
+const AMBIGUITY_HINT =
+  "Please use the .select_from() method to establish an explicit left side, as well as providing an explicit ON clause if not present already to help resolve the ambiguity.";
+
+function applySetupJoin(froms: FromClause[], j: SetupJoin, explicit: Set<FromClause>): FromClause[] {
+  // The left side: explicit `from`, the relationship's parent, else the one FROM that can join the target.
   let idx = -1;
+  let left: FromClause | undefined;
   if (j.from) {
     idx = froms.findIndex((f) => f.coveredFroms().includes(j.from!));
     if (idx < 0) {
       froms = [...froms, j.from];
       idx = froms.length - 1;
     }
-  } else if (j.onclause) {
-    const referenced: FromClause[] = [];
-    fromsOf(j.onclause, referenced);
-    idx = froms.findIndex((f) => f !== j.target && referenced.some((r) => r !== j.target && f.coveredFroms().includes(r)));
-    if (idx < 0) idx = froms.findIndex((f) => !f.coveredFroms().includes(j.target));
+  } else if (j.left) {
+    // SQLAlchemy's find_left_clause_that_matches_given: the FROMs holding the parent, else those
+    // holding an alias of it; more than one is ambiguous.
+    const jl = j.left;
+    let matches = froms.flatMap((f, i) => (f.coveredFroms().includes(jl) ? [i] : []));
+    if (!matches.length) matches = froms.flatMap((f, i) => (f.coveredFroms().some((x) => x instanceof Alias && x.element === jl) ? [i] : []));
+    if (matches.length > 1) {
+      throw new InvalidRequestError("Can't identify which entity in which to assign the left side of this join.   Please use a more specific ON clause.");
+    }
+    if (matches.length === 1 && froms[matches[0]].coveredFroms().includes(jl)) idx = matches[0];
+    else left = jl;
   } else {
-    idx = froms.findIndex((f) => {
-      if (f.coveredFroms().includes(j.target)) return false;
-      try {
-        inferJoinCondition(f, j.target);
-        return true;
-      } catch {
-        return false;
-      }
+    // SQLAlchemy's find_left_clause_to_join_from.
+    // Only the explicit FROMs (selectFrom() and earlier joins) when there are any, else those the
+    // columns and criteria imply (SQLAlchemy's SelectState._join_determine_implicit_left_side).
+    const pool = froms.some((f) => explicit.has(f)) ? froms.filter((f) => explicit.has(f)) : froms;
+    const cands = froms.map((f, i) => [f, i] as const).filter(([f]) => pool.includes(f) && !f.coveredFroms().includes(j.target));
+    let matches: number[];
+    if (j.onclause && cands.length > 1) {
+      const referenced: FromClause[] = [];
+      fromsOf(j.onclause, referenced);
+      const others = referenced.filter((r) => !j.target.coveredFroms().includes(r));
+      matches = cands.filter(([f]) => others.every((r) => f.coveredFroms().includes(r))).map(([, i]) => i);
+      if (!matches.length) matches = cands.map(([, i]) => i);
+    } else if (j.onclause) {
+      matches = cands.map(([, i]) => i);
+    } else {
+      matches = cands.filter(([f]) => canJoin(f, j.target)).map(([, i]) => i);
+    }
+    if (matches.length > 1) {
+      // Selectable._get_display_froms: a FROM a join of the list hides does not count.
+      const hidden = new Set(froms.flatMap((f) => (f instanceof Join ? f.coveredFroms().filter((x) => x !== f) : [])));
+      matches = matches.filter((i) => !hidden.has(froms[i]));
+    }
+    if (matches.length > 1) {
+      throw new InvalidRequestError(`Can't determine which FROM clause to join from, there are multiple FROMS which can join to this entity. ${AMBIGUITY_HINT}`);
+    }
+    if (!matches.length) {
+      if (!froms.length) throw new ArgumentError(`join(): no FROM clause to join ${j.target.describe()} from; add one with selectFrom() or use joinFrom()`);
+      throw new InvalidRequestError(`Don't know how to join to ${j.shown ?? j.target.describe()}. ${AMBIGUITY_HINT}`);
+    }
+    idx = matches[0];
+  }
+  if (left) {
+    // A new FROM, after the explicit ones and earlier joins (SQLAlchemy appends to from_clauses).
+    const joined = new Join(left, j.target, j.onclause as Condition | undefined, j.isOuter, j.full);
+    explicit.add(joined);
+    let at = 0;
+    froms.forEach((f, i) => {
+      if (explicit.has(f)) at = i + 1;
     });
-    if (idx < 0) idx = froms.findIndex((f) => !f.coveredFroms().includes(j.target));
+    const covered = joined.coveredFroms();
+    const before = froms.slice(0, at).filter((f) => !covered.includes(f));
+    const after = froms.slice(at).filter((f) => !covered.includes(f));
+    return [...before, joined, ...after];
   }
-  if (idx < 0) {
-    throw new ArgumentError(`join(): no FROM clause to join ${j.target.describe()} from; add one with selectFrom() or use joinFrom()`);
-  }
-  const left = froms[idx];
-  const joined = new Join(left, j.target, j.onclause as Condition | undefined, j.isOuter, j.full);
+  const l = froms[idx];
+  const joined = new Join(l, j.target, j.onclause as Condition | undefined, j.isOuter, j.full);
+  explicit.add(joined);
   const rest = froms.filter((f, i) => i !== idx && !joined.coveredFroms().includes(f));
-  void implied;
   return [...rest.slice(0, idx), joined, ...rest.slice(idx)];
+}
+
+/** Whether foreign keys relate `left` to `right` (SQLAlchemy's Selectable._can_join). */
+function canJoin(left: FromClause, right: FromClause): boolean {
+  try {
+    inferJoinCondition(left, right);
+    return true;
+  } catch (e) {
+    // Several foreign keys still relate them; the join then raises its own ambiguity error.
+    return e instanceof AmbiguousForeignKeysError;
+  }
 }
 
 /**

@@ -100,7 +100,9 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
     throw new CompileError(`${a.operator.toLowerCase()}_() (${a.operator} (…)) is not supported by SQLite; use in() with a list or a subquery`);
   }
   override visitNextValue(n: NextValue): string {
-    throw new CompileError(`SQLite has no sequences: cannot render ${n.describe()} (Sequence.nextValue())`);
+    // SQLAlchemy's SQLCompiler.visit_sequence (a NotImplementedError there; a CompileError here).
+    void n;
+    throw new CompileError(`Dialect '${this.dialect.name}' does not support sequence increments.`);
   }
   /** `aggregate_strings()` is `group_concat()` (SQLAlchemy's SQLiteCompiler). */
   protected override portableFunctionName(name: string): string | undefined {

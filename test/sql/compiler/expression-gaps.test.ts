@@ -196,9 +196,9 @@ describe("typeCoerce, tuple_, Sequence.nextValue, literalExecute", () => {
   });
   it("Sequence.nextValue()", () => {
     const seq = Sequence("my_seq");
-    assertCompile(select(seq.nextValue()), "SELECT <next sequence value: my_seq> AS anon_1");
-    assertCompile(select(seq.nextValue()), "SELECT nextval('my_seq') AS anon_1", { dialect: "postgresql" });
-    expect(() => compile(select(seq.nextValue()), "sqlite")).toThrow(/SQLite has no sequences/);
+    assertCompile(select(seq.nextValue()), "SELECT <next sequence value: my_seq> AS next_value_1");
+    assertCompile(select(seq.nextValue()), "SELECT nextval('my_seq') AS next_value_1", { dialect: "postgresql" });
+    expect(() => compile(select(seq.nextValue()), "sqlite")).toThrow("Dialect 'sqlite' does not support sequence increments.");
   });
   it("literalExecute binds are post-compile markers rendered at execution", () => {
     const stmt = select(t.myid).where(t.myid.eq(bindparam("q", 5, { literalExecute: true })));
