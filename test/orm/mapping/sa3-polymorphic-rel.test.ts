@@ -5,121 +5,20 @@
  * table) applies: get() through the hierarchy, subclass filters, joins from and to the
  * polymorphic base, any(), expire/refresh of subclass columns. On PostgreSQL and SQLite.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  aliased, AsyncSession, configureModel, createAsyncEngine, DeclarativeBase, ForeignKey, Integer, mappedColumn, relationship, select,
-  String, type AsyncEngine,
-} from "athanor";
-import { dialectTargets, uniqueName, type TestDriver } from "../../fixtures/databases.js";
+import { describe, expect, it } from "vitest";
+import { aliased, AsyncSession, select } from "athanor";
+import { dialectTargets } from "../../fixtures/databases.js";
+import { definePolyModels, like, usePolyData } from "./poly-fixtures.js";
 
-const P = uniqueName("sa3pr");
-const t = (n: string): string => `${P}_${n}`;
-
-class Base extends DeclarativeBase {}
-class Company extends Base.model(t("companies"), {
-  companyId: mappedColumn(Integer, { primaryKey: true, name: "company_id" }),
-  name: mappedColumn(String(50), { nullable: true }),
-}) {
-  static employees = relationship(() => Person, { orderBy: () => Person.personId });
-  declare employees: Person[];
-}
-class Person extends Base.model(t("people"), {
-  personId: mappedColumn(Integer, { primaryKey: true, name: "person_id" }),
-  companyId: mappedColumn(ForeignKey(`${t("companies")}.company_id`), { name: "company_id", nullable: true }),
-  name: mappedColumn(String(50), { nullable: true }),
-  type: mappedColumn(String(30), { nullable: true }),
-}, { polymorphicOn: "type", polymorphicIdentity: "person" }) {
-  static paperwork = relationship(() => Paperwork, { orderBy: () => Paperwork.paperworkId });
-  declare paperwork: Paperwork[];
-}
-class Engineer extends Person.subclass({
-  personId: mappedColumn(ForeignKey(`${t("people")}.person_id`), { primaryKey: true, name: "person_id" }),
-  status: mappedColumn(String(30), { nullable: true }),
-  engineerName: mappedColumn(String(50), { name: "engineer_name", nullable: true }),
-  primaryLanguage: mappedColumn(String(50), { name: "primary_language", nullable: true }),
-}, { table: t("engineers"), polymorphicIdentity: "engineer" }) {
-  static machines = relationship(() => Machine, { orderBy: () => Machine.machineId });
-  declare machines: Machine[];
-}
-class Manager extends Person.subclass({
-  personId: mappedColumn(ForeignKey(`${t("people")}.person_id`), { primaryKey: true, name: "person_id" }),
-  status: mappedColumn(String(30), { nullable: true }),
-  managerName: mappedColumn(String(50), { name: "manager_name", nullable: true }),
-}, { table: t("managers"), polymorphicIdentity: "manager" }) {}
-class Boss extends Manager.subclass({
-  personId: mappedColumn(ForeignKey(`${t("managers")}.person_id`), { primaryKey: true, name: "boss_id" }),
-  golfSwing: mappedColumn(String(30), { name: "golf_swing", nullable: true }),
-}, { table: t("boss"), polymorphicIdentity: "boss" }) {}
-class Machine extends Base.model(t("machines"), {
-  machineId: mappedColumn(Integer, { primaryKey: true, name: "machine_id" }),
-  name: mappedColumn(String(50), { nullable: true }),
-  engineerId: mappedColumn(ForeignKey(`${t("engineers")}.person_id`), { name: "engineer_id", nullable: true }),
-}) {}
-class Paperwork extends Base.model(t("paperwork"), {
-  paperworkId: mappedColumn(Integer, { primaryKey: true, name: "paperwork_id" }),
-  description: mappedColumn(String(50), { nullable: true }),
-  personId: mappedColumn(ForeignKey(`${t("people")}.person_id`), { name: "person_id", nullable: true }),
-}) {}
-for (const cls of [Engineer, Manager, Boss]) configureModel(cls);
-
-type Ids = { e1: number; e2: number; e3: number; b1: number; m1: number; c1: number; c2: number };
+const models = definePolyModels("sa3pr");
+const { Company, Person, Engineer, Manager, Boss, Paperwork } = models;
 
 describe.each(dialectTargets())("polymorphic relationships (SQLAlchemy test_polymorphic_rel.py) on $name", (target) => {
-  let d: TestDriver;
-  let engine: AsyncEngine;
-  const ids = {} as Ids;
-  const session = (): AsyncSession => new AsyncSession(engine);
+  const db = usePolyData(target, models);
+  const { ids } = db;
+  const session = (): AsyncSession => db.session();
 
-  beforeAll(async () => {
-    d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    await engine.begin(async (c) => {
-      await Base.metadata.dropAll(c);
-      await Base.metadata.createAll(c);
-    });
-    // SQLAlchemy's insert_data.
-    await using s = new AsyncSession(engine, { expireOnCommit: false });
-    const paper = (...ds: string[]): Paperwork[] => ds.map((description) => new Paperwork({ description }));
-    const machines = (...ns: string[]): Machine[] => ns.map((name) => new Machine({ name }));
-    const e1 = new Engineer({ name: "dilbert", engineerName: "dilbert", primaryLanguage: "java", status: "regular engineer" });
-    e1.paperwork = paper("tps report #1", "tps report #2");
-    e1.machines = machines("IBM ThinkPad", "IPhone");
-    const e2 = new Engineer({ name: "wally", engineerName: "wally", primaryLanguage: "c++", status: "regular engineer" });
-    e2.paperwork = paper("tps report #3", "tps report #4");
-    e2.machines = machines("Commodore 64");
-    const b1 = new Boss({ name: "pointy haired boss", golfSwing: "fore", managerName: "pointy", status: "da boss" });
-    b1.paperwork = paper("review #1");
-    const m1 = new Manager({ name: "dogbert", managerName: "dogbert", status: "regular manager" });
-    m1.paperwork = paper("review #2", "review #3");
-    const e3 = new Engineer({ name: "vlad", engineerName: "vlad", primaryLanguage: "cobol", status: "elbonian engineer" });
-    e3.paperwork = paper("elbonian missive #3");
-    e3.machines = machines("Commodore 64", "IBM 3270");
-    const c1 = new Company({ name: "MegaCorp, Inc." });
-    c1.employees = [e1, e2, b1, m1];
-    const c2 = new Company({ name: "Elbonia, Inc." });
-    c2.employees = [e3];
-    // One at a time: person ids ascend in the fixture's order.
-    for (const p of [e1, e2, b1, m1, e3]) {
-      s.add(p);
-      await s.flush();
-    }
-    s.addAll([c1, c2]);
-    await s.commit();
-    Object.assign(ids, { e1: e1.personId, e2: e2.personId, e3: e3.personId, b1: b1.personId, m1: m1.personId, c1: c1.companyId, c2: c2.companyId });
-  });
-  afterAll(async () => {
-    await engine.begin((c) => Base.metadata.dropAll(c));
-    await engine.dispose();
-    await d.cleanup();
-  });
-
-  /** ComparableEntity-style: class and the given attribute values. */
-  function like<C extends abstract new (...args: never[]) => object>(obj: unknown, cls: C, attrs: Partial<Record<keyof InstanceType<C>, unknown>>): void {
-    expect(obj).toBeInstanceOf(cls);
-    expect((obj as object).constructor).toBe(cls);
-    for (const [k, v] of Object.entries(attrs)) expect((obj as Record<string, unknown>)[k]).toEqual(v);
-  }
-  const names = (xs: readonly Person[]): (string | null)[] => xs.map((x) => x.name);
+  const names = (xs: readonly InstanceType<typeof Person>[]): (string | null)[] => xs.map((x) => x.name);
   const allEmployees = ["dilbert", "wally", "pointy haired boss", "dogbert", "vlad"];
 
   it("test_get_one / test_get_two / test_get_three: get() of the base, the subclass and an intermediate class", async () => {
@@ -190,7 +89,7 @@ describe.each(dialectTargets())("polymorphic relationships (SQLAlchemy test_poly
     s.expire(m1);
     await s.refresh(m1);
     expect(m1.status).toBe("regular manager");
-    const m2 = (await s.scalars(select(Manager).where(Manager.name.eq("pointy haired boss")))).one() as Boss;
+    const m2 = (await s.scalars(select(Manager).where(Manager.name.eq("pointy haired boss")))).one() as InstanceType<typeof Boss>;
     s.expire(m2, ["managerName", "golfSwing"]);
     await s.refresh(m2, ["managerName", "golfSwing"]);
     expect(m2.golfSwing).toBe("fore");
