@@ -6,40 +6,14 @@
  * counts, of_type() joins and has(); on PostgreSQL and SQLite.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  aliased, AsyncSession, configureModel, createAsyncEngine, DeclarativeBase, delete_, ForeignKey, func, Integer, mappedColumn,
-  relationship, select, String, type AsyncEngine,
-} from "athanor";
+import { aliased, AsyncSession, createAsyncEngine, delete_, func, select, type AsyncEngine } from "athanor";
 import { planOrmSelect } from "../../../src/orm/loading.js";
 import { PGDialect } from "../../../src/dialects/postgresql/index.js";
-import { countingDriver, dialectTargets, uniqueName, type CountingDriver, type TestDriver } from "../../fixtures/databases.js";
+import { countingDriver, dialectTargets, type CountingDriver, type TestDriver } from "../../fixtures/databases.js";
+import { defineSingleInhModels } from "./single-inh-fixtures.js";
 import type { ClauseElement } from "../../../src/sql/elements.js";
 
-const P = uniqueName("sa3si");
-const EMP = `${P}_employees`;
-const REP = `${P}_reports`;
-
-class Base extends DeclarativeBase {}
-class Employee extends Base.model(EMP, {
-  employeeId: mappedColumn(Integer, { primaryKey: true, name: "employee_id" }),
-  name: mappedColumn(String(50), { nullable: true }),
-  type: mappedColumn(String(20)),
-}, { polymorphicOn: "type", polymorphicIdentity: "employee" }) {
-  static reports = relationship(() => Report, { backPopulates: "employee" });
-  declare reports: Report[];
-}
-class Manager extends Employee.subclass({ managerData: mappedColumn(String(50), { name: "manager_data", nullable: true }) }, { polymorphicIdentity: "manager" }) {}
-class Engineer extends Employee.subclass({ engineerInfo: mappedColumn(String(50), { name: "engineer_info", nullable: true }) }, { polymorphicIdentity: "engineer" }) {}
-class JuniorEngineer extends Engineer.subclass({}, { polymorphicIdentity: "juniorengineer" }) {}
-class Report extends Base.model(REP, {
-  reportId: mappedColumn(Integer, { primaryKey: true, name: "report_id" }),
-  employeeId: mappedColumn(ForeignKey(`${EMP}.employee_id`), { name: "employee_id", nullable: true }),
-  name: mappedColumn(String(50), { nullable: true }),
-}) {
-  static employee = relationship(() => Employee, { backPopulates: "reports" });
-  declare employee: Employee | null;
-}
-for (const cls of [Manager, Engineer, JuniorEngineer]) configureModel(cls);
+const { EMP, REP, Base, Employee, Manager, Engineer, JuniorEngineer, Report } = defineSingleInhModels("sa3si");
 
 const pg = new PGDialect();
 /** The SQL of an ORM statement (SQLAlchemy's assert_compile), PostgreSQL placeholders. */
@@ -103,7 +77,7 @@ describe.each(dialectTargets())("single-table inheritance rows (SQLAlchemy test_
     counting.reset();
   });
 
-  async function fixtureOne(s: AsyncSession): Promise<[Manager, Engineer, JuniorEngineer]> {
+  async function fixtureOne(s: AsyncSession): Promise<[InstanceType<typeof Manager>, InstanceType<typeof Engineer>, InstanceType<typeof JuniorEngineer>]> {
     const m1 = new Manager({ name: "Tom", managerData: "knows how to manage things" });
     const e1 = new Engineer({ name: "Kurt", engineerInfo: "knows how to hack" });
     const e2 = new JuniorEngineer({ name: "Ed", engineerInfo: "oh that ed" });

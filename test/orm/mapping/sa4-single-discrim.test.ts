@@ -7,40 +7,14 @@
  * SQLite.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  aliased, AsyncSession, configureModel, createAsyncEngine, DeclarativeBase, delete_, ForeignKey, func, Integer, literal, mappedColumn,
-  relationship, select, String, true_, type AsyncEngine,
-} from "athanor";
+import { aliased, AsyncSession, createAsyncEngine, delete_, func, literal, relationship, select, true_, type AsyncEngine } from "athanor";
 import { planOrmSelect } from "../../../src/orm/loading.js";
 import { PGDialect } from "../../../src/dialects/postgresql/index.js";
-import { dialectTargets, uniqueName, type TestDriver } from "../../fixtures/databases.js";
+import { dialectTargets, type TestDriver } from "../../fixtures/databases.js";
+import { defineSingleInhModels } from "./single-inh-fixtures.js";
 import type { ClauseElement } from "../../../src/sql/elements.js";
 
-const P = uniqueName("sa4sd");
-const EMP = `${P}_employees`;
-const REP = `${P}_reports`;
-
-class Base extends DeclarativeBase {}
-class Employee extends Base.model(EMP, {
-  employeeId: mappedColumn(Integer, { primaryKey: true, name: "employee_id" }),
-  name: mappedColumn(String(50), { nullable: true }),
-  type: mappedColumn(String(20)),
-}, { polymorphicOn: "type", polymorphicIdentity: "employee" }) {
-  static reports = relationship(() => Report, { backPopulates: "employee" });
-  declare reports: Report[];
-}
-class Manager extends Employee.subclass({ managerData: mappedColumn(String(50), { name: "manager_data", nullable: true }) }, { polymorphicIdentity: "manager" }) {}
-class Engineer extends Employee.subclass({ engineerInfo: mappedColumn(String(50), { name: "engineer_info", nullable: true }) }, { polymorphicIdentity: "engineer" }) {}
-class JuniorEngineer extends Engineer.subclass({}, { polymorphicIdentity: "juniorengineer" }) {}
-class Report extends Base.model(REP, {
-  reportId: mappedColumn(Integer, { primaryKey: true, name: "report_id" }),
-  employeeId: mappedColumn(ForeignKey(`${EMP}.employee_id`), { name: "employee_id", nullable: true }),
-  name: mappedColumn(String(50), { nullable: true }),
-}) {
-  static employee = relationship(() => Employee, { backPopulates: "reports" });
-  declare employee: Employee | null;
-}
-for (const cls of [Manager, Engineer, JuniorEngineer]) configureModel(cls);
+const { EMP, REP, Base, Employee, Manager, Engineer, JuniorEngineer, Report } = defineSingleInhModels("sa4sd");
 
 /** `aliasedEngineer.reports` (the relationship is declared on Employee; the alias type lists Engineer's own). */
 const reportsOf = (a: unknown): typeof Employee.reports => (a as { reports: typeof Employee.reports }).reports;
@@ -137,7 +111,7 @@ describe.each(dialectTargets())("single-table discriminator criteria, rows (SQLA
     });
   });
 
-  async function fixtureOne(s: AsyncSession): Promise<[Manager, Engineer, JuniorEngineer]> {
+  async function fixtureOne(s: AsyncSession): Promise<[InstanceType<typeof Manager>, InstanceType<typeof Engineer>, InstanceType<typeof JuniorEngineer>]> {
     const m1 = new Manager({ name: "Tom", managerData: "knows how to manage things" });
     const e1 = new Engineer({ name: "Kurt", engineerInfo: "knows how to hack" });
     const e2 = new JuniorEngineer({ name: "Ed", engineerInfo: "oh that ed" });
