@@ -1806,7 +1806,8 @@ export function extract(field: string, expr: unknown): Extract {
  * #7287): rendered as written, untyped. @internal
  */
 export class TextExpression extends ColumnElement<unknown> {
-  readonly kind = "textExpression";
+  /** "textColumns" for the subclass that sits in a SELECT list (selectable.ts). */
+  readonly kind: "textExpression" | "textColumns" = "textExpression";
   readonly type = NULLTYPE;
   constructor(readonly element: TextClause) {
     super();
@@ -1815,7 +1816,7 @@ export class TextExpression extends ColumnElement<unknown> {
     return c.process(this.element, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("textexpr");
+    k.push(this.kind);
     this.element._key(k);
   }
 }

@@ -8,7 +8,7 @@
 import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
-  isFunctionElement, Label, pyStrRepr, TextClause, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
+  isFunctionElement, Label, pyStrRepr, TextClause, TextExpression, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
@@ -178,19 +178,8 @@ export class TextualFrom extends FromClause {
  * `text()` given to `select()` as a column: rendered as written in the SELECT list, never
  * labelled, and not one of the statement's `selectedColumns` (SQLAlchemy 2.0). @internal
  */
-export class TextColumnsClause extends ColumnElement<unknown> {
-  readonly kind = "textColumns";
-  readonly type = NULLTYPE;
-  constructor(readonly element: TextClause) {
-    super();
-  }
-  _compile(c: SQLCompiler, kw: CompileKw): string {
-    return c.process(this.element, kw);
-  }
-  _key(k: CacheKeyBuilder): void {
-    k.push("textcol");
-    this.element._key(k);
-  }
+export class TextColumnsClause extends TextExpression {
+  override readonly kind = "textColumns";
 }
 /** @internal */
 export function isTextColumns(x: unknown): x is TextColumnsClause {
