@@ -5,6 +5,8 @@
  */
 import { createAsyncEngine, type AsyncEngine, type EngineOptions } from "../../src/engine/engine.js";
 import type { DialectName } from "../../src/engine/driver/contract.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { MetaData } from "../../src/sql/schema.js";
 import { countingDriver, makeLibsqlDriver, makePgDriver, pgTarget, type CountingDriver } from "../fixtures/databases.js";
 
 /** An engine on a fresh database plus its counting driver. */
@@ -57,4 +59,39 @@ export function engineTargets(): EngineTarget[] {
 /** Whether the PostgreSQL suites run on a real server (false: PGlite, no concurrency). */
 export async function pgIsServer(): Promise<boolean> {
   return (await pgTarget()).kind === "server";
+}
+
+/**
+ * Suite hooks for SQLAlchemy's `run_create_tables = "each"`: open `target` once, drop and
+ * re-create `md`'s tables before every test (so generated ids start at 1), drop them and clean
+ * up after the suite. The returned handle is usable inside tests only.
+ */
+export function useTablesPerTest(target: EngineTarget, md: MetaData): EngineHandle {
+  let h: EngineHandle | undefined;
+  const live = (): EngineHandle => {
+    if (h === undefined) throw new Error("useTablesPerTest: the engine exists only inside the suite's tests");
+    return h;
+  };
+  beforeAll(async () => {
+    h = await target.make();
+  });
+  beforeEach(async () => {
+    await live().engine.begin(async (conn) => {
+      await md.dropAll(conn, { checkFirst: true });
+      await md.createAll(conn);
+    });
+  });
+  afterAll(async () => {
+    await live().engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
+    await live().cleanup();
+  });
+  return {
+    get engine() {
+      return live().engine;
+    },
+    get counting() {
+      return live().counting;
+    },
+    cleanup: () => live().cleanup(),
+  };
 }

@@ -9,7 +9,7 @@ import {
   ArgumentError, Column, ForeignKey, Integer, InvalidRequestError, MetaData, Sequence, String, Table, func, insert, select, text, update, bindparam,
 } from "../../src/index.js";
 import { uniqueName } from "../fixtures/databases.js";
-import { engineTargets, type EngineHandle } from "./engine-targets.js";
+import { engineTargets, useTablesPerTest, type EngineHandle } from "./engine-targets.js";
 
 const targets = engineTargets().filter((t) => t.kind !== "memory");
 
@@ -17,20 +17,7 @@ describe.each(targets)("InsertExecTest on $name (test_insert_exec.py)", (target)
   const pg = target.dialect === "postgresql";
   const md = new MetaData();
   const users = Table(uniqueName("users"), md, { user_id: Column(Integer, { primaryKey: true }), user_name: Column(String(20)) });
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-  });
-  beforeEach(async () => {
-    await h.engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await h.cleanup();
-  });
+  const h = useTablesPerTest(target, md);
   const all = async <T extends Table>(t: T) =>
     h.engine.connect(async (conn) => (await conn.execute(select(t).orderBy(...t.primaryKeyColumns))).all().map((r) => [...r]));
 

@@ -3,7 +3,7 @@
  * SQLAlchemy 2.0's test/sql/test_returning.py, test/dialect/postgresql/test_on_conflict.py,
  * the ON CONFLICT tests of test/dialect/test_sqlite.py and test/sql/test_insert_exec.py.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ArgumentError, Boolean as Bool, Column, CompileError, Index, ProgrammingError, Integer, InvalidRequestError, MetaData, Sequence, String, Table, UniqueConstraint, delete as delete_, func,
   insert, literal, select, update,
@@ -11,7 +11,7 @@ import {
 import { insert as pgInsert } from "../../src/dialects/postgresql/index.js";
 import { insert as sqliteInsert } from "../../src/dialects/sqlite/index.js";
 import { uniqueName } from "../fixtures/databases.js";
-import { engineTargets, type EngineHandle } from "./engine-targets.js";
+import { engineTargets, useTablesPerTest, type EngineHandle } from "./engine-targets.js";
 
 const targets = engineTargets().filter((t) => t.kind !== "memory");
 
@@ -27,21 +27,8 @@ describe.each(targets)("RETURNING on $name (test_returning.py)", (target) => {
     foo_id: Column(Integer, { primaryKey: true, name: "id" }),
     data: Column(String(20)),
   });
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-  });
-  beforeEach(async () => {
-    // SQLAlchemy's run_create_tables = "each": generated ids start at 1 in every test.
-    await h.engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await h.cleanup();
-  });
+  // SQLAlchemy's run_create_tables = "each": generated ids start at 1 in every test.
+  const h = useTablesPerTest(target, md);
 
   it("test_column_targeting", async () => {
     await h.engine.begin(async (conn) => {
@@ -234,20 +221,7 @@ describe.each(targets)("ON CONFLICT on $name (test_on_conflict.py, test_sqlite.p
   );
   const uqName = (usersXtra.constraints.find((c) => c instanceof UniqueConstraint) as UniqueConstraint).name!;
   void Index;
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-  });
-  beforeEach(async () => {
-    await h.engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await h.cleanup();
-  });
+  const h = useTablesPerTest(target, md);
   const rows = async (where = users.c.id.eq(1)) => h.engine.connect(async (conn) => (await conn.execute(select(users).where(where))).all().map((r) => [...r]));
 
   it("test_bad_args", () => {
@@ -457,20 +431,7 @@ describe.each(targets.filter((t) => t.dialect === "postgresql"))("ON CONFLICT ex
   const uniquePartialIndex = new Index(uniqueName("idx_unique_partial_name"), usersXtra.c.name, usersXtra.c.lets_index_this, { unique: true, where: partialWhere });
   const bogusWhere = usersXtra.c.lets_index_this.gt("m");
   const bogusIndex = new Index(uniqueName("idx_special_ops"), usersXtra.c.lets_index_this, { where: bogusWhere });
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-  });
-  beforeEach(async () => {
-    await h.engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await h.cleanup();
-  });
+  const h = useTablesPerTest(target, md);
   const fixture = () =>
     h.engine.begin((conn) =>
       conn.execute(insert(usersXtra), [

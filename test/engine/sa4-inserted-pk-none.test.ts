@@ -6,12 +6,12 @@
  * `(None,)`; a key given in the parameters is reported as given; SQLite reports its last insert
  * rowid, which a statement that inserted nothing leaves at the previous INSERT's value.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Column, Integer, MetaData, String, Table, UniqueConstraint, insert, select } from "../../src/index.js";
 import { insert as pgInsert } from "../../src/dialects/postgresql/index.js";
 import { insert as sqliteInsert } from "../../src/dialects/sqlite/index.js";
 import { uniqueName } from "../fixtures/databases.js";
-import { engineTargets, type EngineHandle } from "./engine-targets.js";
+import { engineTargets, useTablesPerTest } from "./engine-targets.js";
 
 const targets = engineTargets().filter((t) => t.kind !== "memory");
 
@@ -32,20 +32,7 @@ describe.each(targets)("insertedPrimaryKey of a conflicting INSERT on $name", (t
   const uqName = (usersXtra.constraints.find((c) => c instanceof UniqueConstraint) as UniqueConstraint).name!;
   const pg = target.name.startsWith("postgres");
   const ins = (t: typeof users) => (pg ? pgInsert(t) : sqliteInsert(t));
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-  });
-  beforeEach(async () => {
-    await h.engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await h.cleanup();
-  });
+  const h = useTablesPerTest(target, md);
 
   it("test_on_conflict_do_nothing_connectionless", async () => {
     const conflict = pg ? { constraint: uqName } : { indexElements: [usersXtra.c.login_email] };
