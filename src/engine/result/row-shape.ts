@@ -9,7 +9,7 @@
  */
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../../errors.js";
 import type { ResultMetadata, ResultProcessor, UniqueStrategy } from "./metadata.js";
-import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
+import { copyValues, makeRowOf, ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
 import { RowMappingBase } from "./row-mapping.js";
 
 /** A raw row as the driver returned it. */
@@ -30,7 +30,8 @@ export interface RowShape {
   readonly rawIndex: readonly number[] | undefined;
   /** Processor of each view column. */
   readonly processors: readonly (ResultProcessor | undefined)[];
-  readonly RowClass: new (data: readonly unknown[]) => RowBase;
+  /** Prototype of this shape's rows (column getters over RowBase's members); see `makeRowOf`. */
+  readonly rowPrototype: object;
   readonly MappingClass: new (data: readonly unknown[]) => RowMappingBase;
   /** Processed view values of a raw row; the raw array itself when nothing changes. */
   readonly build: (raw: RawRow) => readonly unknown[];
@@ -148,6 +149,16 @@ function ambiguous(key: string): InvalidRequestError {
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
+/**
+ * Names a column never shadows on a row: the row's own members, `length`, and Object's members
+ * (`toString`, `constructor`, …), which String(), JSON and inspection rely on.
+ */
+const ROW_MEMBERS: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(RowBase.prototype),
+  ...Object.getOwnPropertyNames(Object.prototype),
+  "length",
+]);
+
 function buildShape(
   meta: ResultMetadata,
   keysIn: readonly string[],
@@ -168,36 +179,41 @@ function buildShape(
   }
 
   // One class per shape: its prototype carries the accessors, instances carry only their data.
+  // One row prototype and mapping class per shape: accessors live there, rows are bare arrays.
   const RowClass = class Row extends RowBase {};
+  const rowPrototype = RowClass.prototype;
   const MappingClass = class RowMapping extends RowMappingBase {};
-  const getters: (() => unknown)[] = keys.map(
+  const rowGetters: (() => unknown)[] = keys.map(
     (_k, i) =>
-      function (this: RowBase) {
+      function (this: readonly unknown[]) {
+        return this[i];
+      },
+  );
+  const mappingGetters: (() => unknown)[] = keys.map(
+    (_k, i) =>
+      function (this: RowMappingBase) {
         // `?.`: inspecting the prototype itself (debuggers, test diffs) must not throw.
         return this[ROW_DATA]?.[i];
       },
   );
-  for (let i = 0; i < keys.length; i++) {
-    Object.defineProperty(RowClass.prototype, i, { get: getters[i], enumerable: false });
-  }
   for (const [key, i] of keyIndex) {
-    const get =
-      i === AMBIGUOUS
-        ? () => {
-            throw ambiguous(key);
-          }
-        : getters[i];
-    // A row is a tuple first: its own members and index positions win over column names.
-    if (!(key in RowBase.prototype) && !INDEX_LIKE.test(key)) {
-      Object.defineProperty(RowClass.prototype, key, { get, enumerable: false });
+    const ambiguousGet = () => {
+      throw ambiguous(key);
+    };
+    // A row is a tuple first: its own members and index positions win over column names;
+    // Array's methods do not (a row's type does not offer them).
+    if (!ROW_MEMBERS.has(key) && !INDEX_LIKE.test(key)) {
+      Object.defineProperty(rowPrototype, key, { get: i === AMBIGUOUS ? ambiguousGet : rowGetters[i], enumerable: false });
     }
     // A mapping is a mapping first: column keys win over its methods.
-    if (key !== "__proto__") Object.defineProperty(MappingClass.prototype, key, { get, enumerable: false });
+    if (key !== "__proto__") {
+      Object.defineProperty(MappingClass.prototype, key, { get: i === AMBIGUOUS ? ambiguousGet : mappingGetters[i], enumerable: false });
+    }
   }
 
   const build = makeBuilder(rawIndex, processors);
   const makeRow: (raw: RawRow) => RowBase =
-    build === identity ? (raw) => new RowClass(raw) : (raw) => new RowClass(build(raw));
+    build === identity ? (raw) => makeRowOf(raw, rowPrototype) : (raw) => makeRowOf(build(raw), rowPrototype);
   const makeMapping: (raw: RawRow) => RowMappingBase =
     build === identity ? (raw) => new MappingClass(raw) : (raw) => new MappingClass(build(raw));
 
@@ -207,16 +223,16 @@ function buildShape(
     objectIndex,
     rawIndex,
     processors,
-    RowClass,
+    rowPrototype,
     MappingClass,
     build,
     makeRow,
     makeMapping,
     meta,
     projections: new Map(),
-    anchors: [new RowClass(EMPTY_DATA), new MappingClass(EMPTY_DATA)],
+    anchors: [makeRowOf([], rowPrototype), new MappingClass(EMPTY_DATA)],
   };
-  Object.defineProperty(RowClass.prototype, ROW_SHAPE, { value: shape });
+  Object.defineProperty(rowPrototype, ROW_SHAPE, { value: shape });
   Object.defineProperty(MappingClass.prototype, ROW_SHAPE, { value: shape });
   return shape;
 }
@@ -252,8 +268,10 @@ function identity(raw: RawRow): readonly unknown[] {
 }
 
 /**
- * The data-array builder: no copy when nothing is processed or projected; otherwise one array,
- * with the processors (precomputed by index) applied once per value.
+ * The data-array builder: no copy when nothing is projected and no processor changes a value
+ * (PostgreSQL's number processors only convert the text of text-protocol drivers: postgres.js
+ * already returns numbers, and copying every row for nothing doubled the garbage of large reads);
+ * otherwise one copy, with the processors (precomputed by index) applied once per value.
  */
 function makeBuilder(
   rawIndex: readonly number[] | undefined,
@@ -281,23 +299,18 @@ function makeBuilder(
     };
   }
   if (idx.length === 0) return identity;
-  if (idx.length === 1) {
-    const i0 = idx[0];
-    const f0 = fns[0];
-    return (raw) => {
-      const d = raw.slice();
-      const v = d[i0];
-      if (v != null) d[i0] = f0(v);
-      return d;
-    };
-  }
   const m = idx.length;
   return (raw) => {
-    const d = raw.slice();
+    let d = raw;
     for (let k = 0; k < m; k++) {
       const i = idx[k];
-      const v = d[i];
-      if (v != null) d[i] = fns[k](v);
+      const v = raw[i];
+      if (v == null) continue;
+      const out = fns[k](v);
+      if (out === v) continue;
+      // Copy on first change: the raw row stays as the driver returned it for other views.
+      if (d === raw) d = copyValues(raw);
+      (d as unknown[])[i] = out;
     }
     return d;
   };
@@ -313,6 +326,6 @@ export const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknow
  */
 export function rowStrategyForMappings<M>(shape: RowShape, strategy: UniqueStrategy<never>): UniqueStrategy<M> | undefined {
   if (strategy === rowKey) return undefined;
-  const RowClass = shape.RowClass;
-  return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as never);
+  const proto = shape.rowPrototype;
+  return (m) => strategy(makeRowOf(copyValues((m as unknown as RowMappingBase)[ROW_DATA]), proto) as never);
 }
