@@ -29,6 +29,12 @@ export {
   CreateTable, DropTable, CreateIndex, DropIndex, CreateSequence, DropSequence, DDLElement, AddConstraint, DropConstraint,
   SetTableComment, SetColumnComment,
 } from "./sql/ddl.js";
+// naming conventions and table sorting
+export {
+  conv, Conv, DEFAULT_NAMING_CONVENTION, type NamingConvention, type ConventionKey, type ConventionToken, type ConstraintName,
+  type MetaDataOptions, type IndexOptions, type IndexElement, type PostgresqlConstraintOptions, sortTables, sortTablesAndConstraints,
+  type ForeignKeyFilter,
+} from "./sql/schema.js";
 
 // expressions
 export {

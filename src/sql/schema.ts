@@ -3,7 +3,7 @@
  * Computed (SQLAlchemy's `sqlalchemy.sql.schema`).
  * @module
  */
-import { ArgumentError, DuplicateColumnError, InvalidRequestError, NoReferencedColumnError, NoReferencedTableError } from "../errors.js";
+import { ArgumentError, CircularDependencyError, DuplicateColumnError, InvalidRequestError, NoReferencedColumnError, NoReferencedTableError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, type AnyColumn } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { TableClause, type ColumnMap, type ForeignKeyRef } from "./selectable.js";
@@ -289,24 +289,60 @@ export type Column<T = unknown, K extends string = string> = ColumnImpl<T, K>;
 
 /** Options every table constraint takes (SQLAlchemy's `Constraint(name, deferrable, initially)`). */
 export interface ConstraintOptions {
-  readonly name?: string;
+  /** The name; a {@link conv} name is taken as final, past any naming convention. */
+  readonly name?: ConstraintName;
   /** `DEFERRABLE` (true) or `NOT DEFERRABLE` (false) after the constraint. */
   readonly deferrable?: boolean;
   /** `INITIALLY <value>`, e.g. "DEFERRED" or "IMMEDIATE". */
   readonly initially?: string;
   /** Attach to this table now (SQLAlchemy's `table=` argument). */
   readonly table?: Table;
+  /** PostgreSQL covering columns of a PRIMARY KEY or UNIQUE (`INCLUDE (…)`, SQLAlchemy's `postgresql_include`). */
+  readonly postgresqlInclude?: readonly (string | AnyColumn)[];
+  /** PostgreSQL `UNIQUE NULLS NOT DISTINCT` (true) or `NULLS DISTINCT` (false) (`postgresql_nulls_not_distinct`). */
+  readonly postgresqlNullsNotDistinct?: boolean;
+  /** PostgreSQL `NOT VALID` after a CHECK or FOREIGN KEY (`postgresql_not_valid`). */
+  readonly postgresqlNotValid?: boolean;
 }
 
+/** The PostgreSQL-only options of a constraint. */
+export type PostgresqlConstraintOptions = Pick<ConstraintOptions, "postgresqlInclude" | "postgresqlNullsNotDistinct" | "postgresqlNotValid">;
+
 /** Base of table constraints. */
-export abstract class Constraint {
+export abstract class Constraint implements ConventionNamed {
   table: Table | undefined;
   ddlIfCondition: DdlIf | undefined;
   readonly deferrable: boolean | undefined;
   readonly initially: string | undefined;
-  constructor(readonly name?: string, opts: ConstraintOptions = {}) {
+  /** The name: as given, or made by the MetaData's naming convention when attached to a table. */
+  name: string | undefined;
+  /** Whether the name is final (a {@link conv} or convention name), which DDL may truncate. */
+  nameIsConv: boolean;
+  /** A convention name waits for a foreign key's referred table; it is made at compile time. @internal */
+  conventionPending = false;
+  /** The naming convention key of this kind of constraint ("pk", "uq", "ck", "fk"). @internal */
+  abstract readonly conventionKey: ConventionKey;
+  /** Options only PostgreSQL renders. */
+  readonly postgresql: PostgresqlConstraintOptions;
+  constructor(name?: ConstraintName, opts: ConstraintOptions = {}) {
+    this.name = name instanceof Conv ? name.value : name;
+    this.nameIsConv = name instanceof Conv;
     this.deferrable = opts.deferrable;
     this.initially = opts.initially;
+    this.postgresql = { postgresqlInclude: opts.postgresqlInclude, postgresqlNullsNotDistinct: opts.postgresqlNullsNotDistinct, postgresqlNotValid: opts.postgresqlNotValid };
+  }
+  /** The columns naming-convention tokens (`column_0_name` …) read. @internal */
+  get conventionColumns(): readonly ColumnImpl[] {
+    return [];
+  }
+  /**
+   * Attach to the table of the Column objects the constraint was built from, when they all
+   * belong to one (SQLAlchemy's `_autoattach`), so that the table lists it and names it.
+   */
+  protected autoAttach(): void {
+    const tables = new Set(this.conventionColumns.map((c) => c.table));
+    const [t] = tables;
+    if (tables.size === 1 && t instanceof TableImpl && this.conventionColumns.length) t.appendConstraint(this);
   }
   /** Emit this constraint's DDL only for some dialects (SQLAlchemy 2.0 `ddl_if`). */
   ddlIf(cond: DdlIf): this {
@@ -356,6 +392,7 @@ function unattachedColumns(specs: readonly (string | AnyColumn)[]): ColumnImpl[]
 
 /** `PRIMARY KEY (cols)`. */
 export class PrimaryKeyConstraint extends Constraint {
+  readonly conventionKey = "pk";
   private _cols: ColumnImpl[] = [];
   constructor(readonly columnSpecs: readonly (string | AnyColumn)[] = [], opts: ConstraintOptions = {}) {
     super(opts.name, opts);
@@ -366,6 +403,9 @@ export class PrimaryKeyConstraint extends Constraint {
   }
   get columns(): readonly ColumnImpl[] {
     return this.table ? this._cols : unattachedColumns(this.columnSpecs);
+  }
+  override get conventionColumns(): readonly ColumnImpl[] {
+    return this.columns;
   }
   override attach(table: Table): void {
     super.attach(table);
@@ -379,14 +419,23 @@ export class PrimaryKeyConstraint extends Constraint {
 
 /** `UNIQUE (cols)`. */
 export class UniqueConstraint extends Constraint {
+  readonly conventionKey = "uq";
   private _cols: ColumnImpl[] = [];
   readonly columnSpecs: readonly (string | AnyColumn)[];
+  /**
+   * Built from a table's Column objects, the constraint attaches to that table at once (and
+   * takes its convention name), as in SQLAlchemy; from names, it waits for `table` or the Table.
+   */
   constructor(...args: (string | AnyColumn | ConstraintOptions)[]) {
     const last = args[args.length - 1];
     const opts = typeof last === "object" && last !== null && !(last instanceof ClauseElement) ? (args.pop() as ConstraintOptions) : {};
     super(opts.name, opts);
     this.columnSpecs = args as (string | AnyColumn)[];
     this.attachToOwnTable(opts.table);
+    if (!this.table) this.autoAttach();
+  }
+  override get conventionColumns(): readonly ColumnImpl[] {
+    return this.columns;
   }
   protected override get specElements(): readonly unknown[] {
     return this.columnSpecs;
@@ -402,21 +451,36 @@ export class UniqueConstraint extends Constraint {
 
 /** `CHECK (sqltext)`. */
 export class CheckConstraint extends Constraint {
+  readonly conventionKey = "ck";
+  /**
+   * An expression over one table's columns attaches the constraint to that table at once (and
+   * names it by the convention), as SQLAlchemy's CheckConstraint does.
+   * @throws InvalidRequestError when it attaches and the convention needs a name it lacks.
+   */
   constructor(readonly sqltext: string | ClauseElement, opts: ConstraintOptions = {}) {
     super(opts.name, opts);
     this.attachToOwnTable(opts.table);
+    if (!this.table) this.autoAttach();
+  }
+  /** The table columns the expression reads. */
+  override get conventionColumns(): readonly ColumnImpl[] {
+    return typeof this.sqltext === "string" ? [] : columnsOfExpression(this.sqltext);
   }
   protected override get specElements(): readonly unknown[] {
     return [this.sqltext];
   }
 }
 
-/** Referential actions for ON DELETE / ON UPDATE. */
-export type ReferentialAction = "CASCADE" | "SET NULL" | "SET DEFAULT" | "RESTRICT" | "NO ACTION";
+/**
+ * Referential actions for ON DELETE / ON UPDATE. PostgreSQL also takes a column list after
+ * SET NULL / SET DEFAULT on delete (`"SET NULL (col)"`); anything else raises CompileError.
+ */
+export type ReferentialAction = "CASCADE" | "SET NULL" | "SET DEFAULT" | "RESTRICT" | "NO ACTION" | (string & {});
 
 /** Options of {@link ForeignKey} and {@link ForeignKeyConstraint}. */
 export interface ForeignKeyOptions {
-  readonly name?: string;
+  /** The constraint name; a {@link conv} name is taken as final, past any naming convention. */
+  readonly name?: ConstraintName;
   readonly onDelete?: ReferentialAction;
   readonly onUpdate?: ReferentialAction;
   readonly deferrable?: boolean;
@@ -427,10 +491,13 @@ export interface ForeignKeyOptions {
   readonly table?: Table;
   /** Emit the constraint with ALTER TABLE after both tables exist (for cycles). */
   readonly useAlter?: boolean;
+  /** PostgreSQL `NOT VALID` (SQLAlchemy's `postgresql_not_valid`). */
+  readonly postgresqlNotValid?: boolean;
 }
 
 /** `FOREIGN KEY(cols) REFERENCES table (cols)`, possibly composite. */
 export class ForeignKeyConstraint extends Constraint {
+  readonly conventionKey = "fk";
   readonly elements: ForeignKey[] = [];
   constructor(
     readonly columnSpecs: readonly (string | AnyColumn)[],
@@ -463,6 +530,9 @@ export class ForeignKeyConstraint extends Constraint {
   }
   get columns(): readonly ColumnImpl[] {
     return this.elements.map((e) => e.parent);
+  }
+  override get conventionColumns(): readonly ColumnImpl[] {
+    return this.columns;
   }
   /** The referenced table, once resolvable. */
   get referredTable(): Table | undefined {
@@ -549,12 +619,20 @@ export class ForeignKey<T = unknown> implements ForeignKeyRef {
     }
     return (this._target = c);
   }
+  /** A "table.column" string resolves through the parent column's table's MetaData, so both must exist. */
+  private checkParentTable(): void {
+    if (!this._parent) throw new InvalidRequestError("this ForeignKey object does not yet have a parent Column associated with it.");
+    if (!(this._parent.table instanceof TableImpl)) throw new InvalidRequestError("this ForeignKey's parent column is not yet associated with a Table.");
+  }
   /**
    * Like `target`, but raises when unresolvable (SQLAlchemy's `ForeignKey.column`).
+   * @throws InvalidRequestError for a "table.column" string whose ForeignKey has no parent
+   *   column yet, or whose column has no table yet.
    * @throws NoReferencedTableError when the referenced table is not in the MetaData;
    *   NoReferencedColumnError when it has no such column (both InvalidRequestErrors, as SQLAlchemy's).
    */
   get column(): ColumnImpl {
+    if (typeof this.spec === "string") this.checkParentTable();
     const t = this.target;
     if (!t) {
       const spec = this.describeSpec();
@@ -586,17 +664,67 @@ function tableOfExpression(e: unknown, depth: number): TableImpl | undefined {
   return undefined;
 }
 
+/**
+ * Options of {@link Index}. The generic `where` and the dialect's own `postgresqlWhere` /
+ * `sqliteWhere` make a partial index; the other `postgresql*` options are SQLAlchemy's
+ * `postgresql_using`, `postgresql_ops`, `postgresql_include`, `postgresql_with`,
+ * `postgresql_tablespace`, `postgresql_nulls_not_distinct` and `postgresql_concurrently`,
+ * rendered by PostgreSQL only.
+ */
+export interface IndexOptions {
+  readonly unique?: boolean;
+  /** The partial-index predicate on every dialect. */
+  readonly where?: ClauseElement;
+  /** The predicate on PostgreSQL only (wins over `where` there). */
+  readonly postgresqlWhere?: ClauseElement;
+  /** The predicate on SQLite only (wins over `where` there). */
+  readonly sqliteWhere?: ClauseElement;
+  /** Index method (`USING btree|hash|gist|gin|…`), rendered lower case. */
+  readonly postgresqlUsing?: string;
+  /** Operator class per element, by column key or label name: `{ data: "text_pattern_ops" }`. */
+  readonly postgresqlOps?: Readonly<Record<string, string>>;
+  /** Covering columns (`INCLUDE (…)`), by name or Column. */
+  readonly postgresqlInclude?: readonly (string | AnyColumn)[];
+  /** Storage parameters (`WITH (fillfactor = 50)`); `null` renders the bare name, booleans true/false. */
+  readonly postgresqlWith?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly postgresqlTablespace?: string;
+  /** `NULLS NOT DISTINCT` (true) or `NULLS DISTINCT` (false). */
+  readonly postgresqlNullsNotDistinct?: boolean;
+  /** `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY`. */
+  readonly postgresqlConcurrently?: boolean;
+}
+
+/** An index element: a column name, a column or expression, or `text()`. */
+export type IndexElement = string | AnyColumn | TextClause;
+
+function isIndexOptions(x: unknown): x is IndexOptions {
+  return typeof x === "object" && x !== null && !(x instanceof ClauseElement) && !Array.isArray(x);
+}
+
 /** `CREATE [UNIQUE] INDEX name ON table (cols)`. */
-export class Index {
+export class Index implements ConventionNamed {
   table: Table | undefined;
   ddlIfCondition: DdlIf | undefined;
-  readonly expressions: readonly (string | AnyColumn)[];
+  readonly conventionKey = "ix";
+  /** The name: as given, or made by the MetaData's naming convention (`ix`) when attached. */
+  name: string | undefined;
+  nameIsConv: boolean;
+  /** @internal */
+  conventionPending = false;
+  readonly expressions: readonly IndexElement[];
   readonly unique: boolean;
   readonly where: ClauseElement | undefined;
-  constructor(readonly name: string, ...args: (string | AnyColumn | { unique?: boolean; where?: ClauseElement })[]) {
-    const last = args[args.length - 1];
-    const opts = typeof last === "object" && last !== null && !(last instanceof ClauseElement) ? (args.pop() as { unique?: boolean; where?: ClauseElement }) : {};
-    this.expressions = args as (string | AnyColumn)[];
+  readonly opts: IndexOptions;
+  /**
+   * `Index(name, ...expressions, options?)`. A `null` name takes the MetaData's `ix` naming
+   * convention when the index reaches its table (found through the expressions' columns).
+   */
+  constructor(name: string | Conv | null | undefined, ...args: (IndexElement | IndexOptions)[]) {
+    const opts = isIndexOptions(args[args.length - 1]) ? (args.pop() as IndexOptions) : {};
+    this.name = name instanceof Conv ? name.value : (name ?? undefined);
+    this.nameIsConv = name instanceof Conv;
+    this.expressions = args as IndexElement[];
+    this.opts = opts;
     this.unique = opts.unique ?? false;
     this.where = opts.where;
     for (const e of this.expressions) {
@@ -615,8 +743,8 @@ export class Index {
   appliesTo(dialect: DialectName): boolean {
     return ddlApplies(this.ddlIfCondition, dialect);
   }
-  /** Resolved index expressions. */
-  columns(): ColumnElement<unknown, string>[] {
+  /** Resolved index expressions: column names become the table's Column objects. */
+  columns(): (AnyColumn | TextClause)[] {
     const t = this.table;
     return this.expressions.map((e) => {
       if (typeof e !== "string") return e;
@@ -625,6 +753,150 @@ export class Index {
       return c;
     });
   }
+  /** The table columns the expressions read (SQLAlchemy's `Index.columns`), for naming tokens. @internal */
+  get conventionColumns(): readonly ColumnImpl[] {
+    const out: ColumnImpl[] = [];
+    for (const e of this.table ? this.columns() : this.expressions) for (const c of columnsOfExpression(e)) if (!out.includes(c)) out.push(c);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// naming conventions
+
+/**
+ * A name that naming conventions leave alone and DDL may truncate to the dialect's identifier
+ * length (SQLAlchemy's `conv`).
+ */
+export class Conv {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+/** Mark a constraint or index name as final (SQLAlchemy's `sqlalchemy.sql.naming.conv`). */
+export function conv(name: string): Conv {
+  return new Conv(name);
+}
+/** A constraint or index name: plain, or final with {@link conv}. */
+export type ConstraintName = string | Conv;
+
+/** Keys of naming-convention templates: index, unique, check, foreign key, primary key. */
+export type ConventionKey = "ix" | "uq" | "ck" | "fk" | "pk";
+/** A custom token: computed from the constraint (or index) and its table. */
+export type ConventionToken = (constraint: Constraint | Index, table: Table) => string;
+/**
+ * SQLAlchemy's `MetaData(naming_convention=)`: templates per kind with `%(token)s` tokens
+ * (`table_name`, `constraint_name`, `column_0_name` / `_key` / `_label`, `column_0N_name`
+ * (joined), `column_0_N_name` (joined by "_"), `referred_table_name`, `referred_column_0_name`)
+ * plus custom tokens given as functions.
+ */
+export type NamingConvention = { readonly [K in ConventionKey]?: string } & { readonly [token: string]: string | ConventionToken | undefined };
+
+/** SQLAlchemy's `DEFAULT_NAMING_CONVENTION`: only indexes are named. */
+export const DEFAULT_NAMING_CONVENTION: NamingConvention = { ix: "ix_%(column_0_label)s" };
+
+/** What naming conventions read and write on a constraint or index. @internal */
+export interface ConventionNamed {
+  name: string | undefined;
+  nameIsConv: boolean;
+  conventionPending: boolean;
+  readonly conventionKey: ConventionKey;
+  readonly conventionColumns: readonly ColumnImpl[];
+}
+
+/** Columns of an expression that belong to a Table, in order of appearance. */
+function columnsOfExpression(e: unknown, out: ColumnImpl[] = [], depth = 0): ColumnImpl[] {
+  if (e instanceof ColumnImpl) {
+    if (!out.includes(e)) out.push(e);
+    return out;
+  }
+  if (depth > 6 || e === null || typeof e !== "object") return out;
+  const parts = Array.isArray(e) ? e : e instanceof ClauseElement ? Object.values(e) : [];
+  for (const p of parts) if (p instanceof ClauseElement || Array.isArray(p)) columnsOfExpression(p, out, depth + 1);
+  return out;
+}
+
+/** A column's label in DDL names: `[schema_]table_column`, as SQLAlchemy's `_ddl_label`. */
+function ddlLabel(col: ColumnImpl): string {
+  const t = col.table;
+  if (!(t instanceof TableImpl)) return col.name;
+  return `${t.schema ? `${t.schema.replace(/\./g, "_")}_` : ""}${t.name}_${col.name}`;
+}
+
+const CONSTRAINT_NAME_REQUIRED = "Naming convention including %(constraint_name)s token requires that constraint is explicitly named.";
+
+/** The referenced table's name as the foreign key spells it (`schema.table.col` → `table`). */
+function referredTableName(fkc: ForeignKeyConstraint): string {
+  const fk = fkc.elements[0];
+  if (!fk) return "";
+  if (typeof fk.spec !== "string") return (fk.spec as ColumnImpl).table?.describeName().split(".").pop() ?? "";
+  const parts = fk.spec.split(".");
+  return parts[parts.length - 2] ?? "";
+}
+
+/** A `column_X_*` / `referred_column_X_name` token for element `i` ("" past the end). */
+function columnToken(named: ConventionNamed, referred: boolean, attr: string, i: number): string {
+  if (referred) {
+    const fk = (named as ForeignKeyConstraint).elements?.[i];
+    return fk ? fk.column.name : "";
+  }
+  const col = named.conventionColumns[i];
+  if (!col) return "";
+  return attr === "key" ? col.key : attr === "label" ? ddlLabel(col) : col.name;
+}
+
+/** The value of one `%(token)s` (SQLAlchemy's `ConventionDict.__getitem__`). */
+function conventionTokenValue(named: ConventionNamed, table: Table, nc: NamingConvention, key: string): string {
+  const custom = nc[key];
+  if (typeof custom === "function") return custom(named as Constraint | Index, table);
+  if (key === "table_name") return table.name;
+  if (key === "constraint_name") {
+    if (named.name === undefined) throw new InvalidRequestError(CONSTRAINT_NAME_REQUIRED);
+    return named.name;
+  }
+  if (key === "referred_table_name") return named instanceof ForeignKeyConstraint ? referredTableName(named) : "";
+  const m = /^(referred_)?column_(\d+)(_?N)?_(name|key|label)$/.exec(key);
+  if (!m || (m[1] && m[4] !== "name")) throw new ArgumentError(`Naming convention token '${key}' is not known`);
+  const referred = m[1] !== undefined;
+  if (!m[3]) return columnToken(named, referred, m[4], Number(m[2]));
+  const count = referred ? (named as ForeignKeyConstraint).elements.length : named.conventionColumns.length;
+  const tokens = Array.from({ length: count }, (_, i) => columnToken(named, referred, m[4], i));
+  return tokens.join(m[3].startsWith("_") ? "_" : "");
+}
+
+/**
+ * The convention name of a constraint or index on `table`, or undefined when the convention
+ * has no template for its kind or keeps its given name (SQLAlchemy's
+ * `_constraint_name_for_table`).
+ * @throws InvalidRequestError when the template has `%(constraint_name)s` and the constraint no name.
+ */
+export function conventionName(named: ConventionNamed, table: Table): string | undefined {
+  if (named.nameIsConv) return undefined;
+  const nc = table.metadata.namingConvention;
+  const template = nc[named.conventionKey];
+  if (typeof template !== "string") return undefined;
+  if (named.name !== undefined && !template.includes("constraint_name")) return undefined;
+  return template.replace(/%\(([^)]+)\)s|%%/g, (m: string, key: string | undefined) => (key === undefined ? "%" : conventionTokenValue(named, table, nc, key)));
+}
+
+/**
+ * Name a constraint or index by its table's convention once attached. A foreign key whose
+ * referred table is not defined yet is named at compile time instead.
+ */
+export function applyNamingConvention(named: ConventionNamed, table: Table): void {
+  let name: string | undefined;
+  try {
+    name = conventionName(named, table);
+  } catch (e) {
+    if (!(e instanceof NoReferencedTableError)) throw e;
+    named.conventionPending = true;
+    return;
+  }
+  named.conventionPending = false;
+  if (!name) return;
+  named.name = name;
+  named.nameIsConv = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -641,6 +913,28 @@ export interface TableOptions {
    */
   readonly schema?: string | null;
   readonly comment?: string;
+  /** PostgreSQL `INHERITS (parent, …)`. */
+  readonly postgresqlInherits?: string | readonly string[];
+  /** PostgreSQL `PARTITION BY <spec>`, e.g. "RANGE (created)". */
+  readonly postgresqlPartitionBy?: string;
+  /** PostgreSQL table access method (`USING heap`). */
+  readonly postgresqlUsing?: string;
+  /** PostgreSQL storage parameters (`WITH (fillfactor = 100)`); `null` renders the bare name. */
+  readonly postgresqlWith?: Readonly<Record<string, string | number | boolean | null>>;
+  /** PostgreSQL `WITH OIDS` (true) / `WITHOUT OIDS` (false). */
+  readonly postgresqlWithOids?: boolean;
+  /** PostgreSQL `ON COMMIT` of a temporary table: "preserve_rows", "delete_rows" or "drop". */
+  readonly postgresqlOnCommit?: string;
+  readonly postgresqlTablespace?: string;
+  /** SQLite `WITHOUT ROWID` when false. */
+  readonly sqliteWithRowid?: boolean;
+  /** SQLite `STRICT` table. */
+  readonly sqliteStrict?: boolean;
+  /**
+   * SQLite `INTEGER PRIMARY KEY AUTOINCREMENT` on a single integer primary key: ids are never
+   * reused (SQLAlchemy's `sqlite_autoincrement`).
+   */
+  readonly sqliteAutoincrement?: boolean;
 }
 /** Extra positional arguments of {@link Table}. */
 export type TableArg = Constraint | Index | TableOptions;
@@ -653,34 +947,47 @@ export function defaultIndexName(schema: string | undefined, table: string, colu
   return `ix_${schema ? `${schema.replace(/\./g, "_")}_` : ""}${table}_${column}`;
 }
 
+/**
+ * A table's constraints: a list that holds each constraint once, like SQLAlchemy's
+ * `Table.constraints` set, since a constraint built from the table's columns has already
+ * attached itself when code that predates auto-attaching pushes it again.
+ */
+class ConstraintList extends Array<Constraint> {
+  override push(...items: Constraint[]): number {
+    for (const c of items) if (!this.includes(c)) super.push(c);
+    return this.length;
+  }
+}
+
 /** A table in a MetaData (SQLAlchemy's `Table`). */
 export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
   override readonly kind = "table";
-  readonly constraints: Constraint[] = [];
+  readonly constraints: Constraint[] = new ConstraintList();
   readonly indexes: Index[] = [];
   primaryKey: PrimaryKeyConstraint;
   readonly comment: string | undefined;
+  /** The table-level options as given (dialect options of CREATE TABLE among them). */
+  readonly tableOptions: TableOptions;
   constructor(name: string, readonly metadata: MetaData, columns: Record<string, ColumnImpl>, ...args: TableArg[]) {
     const opts = args.find((a): a is TableOptions => !(a instanceof Constraint) && !(a instanceof Index)) ?? {};
     super(name, [], opts.schema === null ? undefined : (opts.schema ?? metadata.opts.schema));
     this.comment = opts.comment;
+    this.tableOptions = opts;
     const entries = Object.entries(columns);
     if (entries.length === 0) throw new ArgumentError(`Table '${name}' needs at least one column`);
-    const byName = new Map<string, string>();
+    const names = new Set<string>();
     for (const [key, col] of entries) {
       if (!(col instanceof ColumnImpl)) throw new ArgumentError(`Table '${name}': '${key}' is not a Column`);
       col.bindKey(key);
-      const other = byName.get(col.name);
-      if (other !== undefined) {
-        throw new DuplicateColumnError(`Table '${name}': columns '${other}' and '${key}' both have the SQL name '${col.name}'; a table's column names must be unique`);
-      }
-      byName.set(col.name, key);
+      if (names.has(col.name)) throw new DuplicateColumnError(`A column with name '${col.name}' is already present in table '${name}'.`);
+      names.add(col.name);
       this.appendColumn(col);
     }
     const pkc = args.find((a): a is PrimaryKeyConstraint => a instanceof PrimaryKeyConstraint);
     this.primaryKey = pkc ?? new PrimaryKeyConstraint([]);
     this.primaryKey.attach(this);
     this.resolvePrimaryKey(pkc !== undefined);
+    applyNamingConvention(this.primaryKey, this);
     for (const a of args) {
       if ((a instanceof Constraint && a !== pkc) || a instanceof Index) this.appendConstraint(a);
     }
@@ -694,10 +1001,12 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
           fkc.table = this;
           fk.constraint = fkc;
           this.constraints.push(fkc);
+          applyNamingConvention(fkc, this);
         }
       }
       if (col.unique) this.appendConstraint(new UniqueConstraint(col));
-      if (col.index) this.addIndex(new Index(defaultIndexName(this.schema, name, col.name), col));
+      // Unnamed: the MetaData's `ix` convention names it (SQLAlchemy's `_column_flag` index).
+      if (col.index) this.addIndex(new Index(null, col));
     }
     metadata.addTable(this);
   }
@@ -756,12 +1065,14 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
       this.primaryKey = con;
       this.resolvePrimaryKey(true);
     } else this.constraints.push(con);
+    applyNamingConvention(con, this);
   }
   /** @internal */
   addIndex(ix: Index): void {
     if (this.indexes.includes(ix)) return;
     ix.table = this;
     this.indexes.push(ix);
+    applyNamingConvention(ix, this);
   }
   /** Primary key columns in order. */
   get primaryKeyColumns(): readonly ColumnImpl[] {
@@ -828,12 +1139,27 @@ export interface DdlExecutor {
   hasTable(name: string, schema?: string): Promise<boolean>;
 }
 
+/** Options of {@link MetaData}. */
+export interface MetaDataOptions {
+  /** The default schema of tables and sequences created with this MetaData. */
+  readonly schema?: string;
+  /**
+   * Templates naming constraints and indexes that have no name (SQLAlchemy's
+   * `naming_convention`); replaces {@link DEFAULT_NAMING_CONVENTION} when given.
+   */
+  readonly namingConvention?: NamingConvention;
+}
+
 /** A collection of tables and sequences (SQLAlchemy's `MetaData`). */
 export class MetaData {
   readonly tables = new Map<string, Table>();
   readonly sequences = new Map<string, Sequence>();
-  /** `schema`: the default schema of tables and sequences created with this MetaData. */
-  constructor(readonly opts: { schema?: string } = {}) {}
+  constructor(readonly opts: MetaDataOptions = {}) {}
+  /** The naming convention in force: the one given, else (also for `{}`) {@link DEFAULT_NAMING_CONVENTION}. */
+  get namingConvention(): NamingConvention {
+    const nc = this.opts.namingConvention;
+    return nc && Object.keys(nc).length ? nc : DEFAULT_NAMING_CONVENTION;
+  }
   /** @internal */
   addTable(t: Table): void {
     if (this.tables.has(t.fullname)) {
@@ -860,9 +1186,14 @@ export class MetaData {
   contains(tableOrKey: Table | string): boolean {
     return this.tables.has(typeof tableOrKey === "string" ? tableOrKey : tableOrKey.fullname);
   }
-  /** Tables in foreign-key dependency order (referenced tables first); cycles via use-alter are ignored. */
+  /**
+   * Tables by key, then in foreign-key dependency order, referenced tables first (SQLAlchemy's
+   * `MetaData.sorted_tables`): use-alter foreign keys are ignored, and tables in a cycle of
+   * other foreign keys are sorted without their foreign keys, with a warning.
+   */
   get sortedTables(): Table[] {
-    return sortTablesByDependency([...this.tables.values()]);
+    const byKey = [...this.tables.values()].sort((a, b) => (a.fullname < b.fullname ? -1 : a.fullname > b.fullname ? 1 : 0));
+    return sortTables(byKey);
   }
   /**
    * `CREATE` every table, index, sequence and enum type in dependency order
@@ -877,7 +1208,116 @@ export class MetaData {
   }
 }
 
-/** Topologically sort tables so that referenced tables come first. */
+/** Parent tables of each table (`child → parents`), the edges of a table dependency sort. */
+type TableDeps = Map<Table, Set<Table>>;
+
+function addDep(deps: TableDeps, parent: Table, child: Table): void {
+  let s = deps.get(child);
+  if (!s) deps.set(child, (s = new Set()));
+  s.add(parent);
+}
+
+/**
+ * Kahn's sort in rounds, each round taking every table whose parents are done, in the given
+ * order (SQLAlchemy's `topological.sort_as_subsets`); undefined when a cycle stops it.
+ */
+function sortInRounds(deps: TableDeps, tables: readonly Table[]): Table[] | undefined {
+  const todo = new Set(tables);
+  const out: Table[] = [];
+  while (todo.size) {
+    const round = [...todo].filter((t) => ![...(deps.get(t) ?? [])].some((p) => todo.has(p)));
+    if (!round.length) return undefined;
+    for (const t of round) todo.delete(t);
+    out.push(...round);
+  }
+  return out;
+}
+
+/** Tables that depend on themselves through other tables (SQLAlchemy's `find_cycles`). */
+function tablesInCycles(deps: TableDeps): Set<Table> {
+  const reaches = (from: Table, to: Table): boolean => {
+    const seen = new Set<Table>();
+    const stack = [...(deps.get(from) ?? [])];
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (t === to) return true;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      stack.push(...(deps.get(t) ?? []));
+    }
+    return false;
+  };
+  return new Set([...deps.keys()].filter((t) => reaches(t, t)));
+}
+
+/**
+ * Whether a foreign key must stay inline (`false`), must be added by ALTER (`true`), or may be
+ * moved to ALTER to break a cycle (`undefined`) (SQLAlchemy's `filter_fn`).
+ */
+export type ForeignKeyFilter = (fkc: ForeignKeyConstraint) => boolean | undefined;
+
+/**
+ * Sort tables so that referenced tables come first, and say which foreign keys each CREATE
+ * TABLE renders inline (SQLAlchemy's `sort_tables_and_constraints`). The last entry,
+ * `[undefined, fks]`, holds the foreign keys to add by ALTER afterwards: use-alter ones, those
+ * the filter sends there, and those of tables in a dependency cycle.
+ * @throws CircularDependencyError when a cycle remains because the filter keeps its keys inline.
+ */
+export function sortTablesAndConstraints(
+  tables: readonly Table[],
+  opts: { filter?: ForeignKeyFilter; warnForCycles?: boolean } = {},
+): [Table | undefined, ForeignKeyConstraint[]][] {
+  const remaining = new Set<ForeignKeyConstraint>();
+  const deps: TableDeps = new Map();
+  for (const t of tables)
+    for (const fkc of t.foreignKeyConstraints) {
+      if (fkc.opts.useAlter || opts.filter?.(fkc) === true) remaining.add(fkc);
+      else if (fkc.referredTable && fkc.referredTable !== t) addDep(deps, fkc.referredTable, t);
+    }
+  let sorted = sortInRounds(deps, tables);
+  if (!sorted) {
+    const cycles = tablesInCycles(deps);
+    if (opts.warnForCycles) warn(cycleWarning(cycles));
+    for (const child of cycles) breakCycle(child, deps, remaining, opts.filter);
+    sorted = sortInRounds(deps, tables);
+    if (!sorted) {
+      const left = tablesInCycles(deps);
+      throw Object.assign(new CircularDependencyError(`Circular dependency detected. Cycles: ${tableNames(left)}`), { cycles: left });
+    }
+  }
+  const out: [Table | undefined, ForeignKeyConstraint[]][] = sorted.map((t) => [t, t.foreignKeyConstraints.filter((f) => !remaining.has(f))]);
+  out.push([undefined, [...remaining]]);
+  return out;
+}
+
+/** Move a table's movable foreign keys out of the sort (to ALTER), dropping their dependencies. */
+function breakCycle(child: Table, deps: TableDeps, remaining: Set<ForeignKeyConstraint>, filter: ForeignKeyFilter | undefined): void {
+  for (const fkc of child.foreignKeyConstraints) {
+    if (filter && filter(fkc) === false) continue;
+    remaining.add(fkc);
+    const ref = fkc.referredTable;
+    if (ref && ref !== child) deps.get(child)?.delete(ref);
+  }
+}
+
+/** Table full names, sorted and comma-joined, as SQLAlchemy lists them in cycle messages. */
+export function tableNames(tables: Iterable<Table>): string {
+  return [...tables].map((t) => t.fullname).sort().join(", ");
+}
+
+function cycleWarning(cycles: Set<Table>): string {
+  return `Cannot correctly sort tables; there are unresolvable cycles between tables "${tableNames(cycles)}", which is usually caused by mutually dependent foreign key constraints.  Foreign key constraints involving these tables will not be considered; this warning may raise an error in a future release.`;
+}
+
+/**
+ * Tables in dependency order, referenced tables first, each round in the given order
+ * (SQLAlchemy's `sort_tables`); a cycle is warned about and sorted without its foreign keys.
+ */
+export function sortTables(tables: readonly Table[]): Table[] {
+  return sortTablesAndConstraints(tables, { warnForCycles: true }).flatMap(([t]) => (t ? [t] : []));
+}
+
+/** Topologically sort tables so that referenced tables come first (depth first, silently skipping cycles). */
 export function sortTablesByDependency(tables: readonly Table[]): Table[] {
   const set = new Set(tables);
   const out: Table[] = [];

@@ -170,7 +170,7 @@ describe("compound selects and structural CompileErrors", () => {
     const e = err(() => Table("twice", md, { x: Column(Integer), y: Column(Integer, { name: "x" }) }));
     expect(e).toBeInstanceOf(DuplicateColumnError);
     expect(e).toBeInstanceOf(ArgumentError);
-    expect(e.message).toBe("Table 'twice': columns 'x' and 'y' both have the SQL name 'x'; a table's column names must be unique");
+    expect(e.message).toBe("A column with name 'x' is already present in table 'twice'.");
     // Nothing was registered: the name is still free.
     expect(() => Table("twice", md, { x: Column(Integer), y: Column(Integer) })).not.toThrow();
   });

@@ -91,7 +91,7 @@ describe("CREATE TABLE", () => {
     expect(sql(new CreateTable(t), "sqlite")).toBe("CREATE TABLE e (\n\tmood VARCHAR(5)\n)");
     const c = Table("ec", m, { mood: Column(Enum(["happy", "sad"], { name: "mood", createConstraint: true })) });
     expect(sql(new CreateTable(c), "postgresql")).toBe("CREATE TABLE ec (\n\tmood mood\n)");
-    expect(sql(new CreateTable(c), "sqlite")).toBe("CREATE TABLE ec (\n\tmood VARCHAR(5), \n\tCHECK (mood IN ('happy', 'sad'))\n)");
+    expect(sql(new CreateTable(c), "sqlite")).toBe("CREATE TABLE ec (\n\tmood VARCHAR(5), \n\tCONSTRAINT mood CHECK (mood IN ('happy', 'sad'))\n)");
   });
 
   it("sortOrder reorders columns", () => {
