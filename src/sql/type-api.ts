@@ -11,6 +11,14 @@ import { ArgumentError } from "../errors.js";
 export type BindProcessor = (value: unknown) => unknown;
 /** Converts what the driver returns into the JS representation. */
 export type ResultProcessor = (value: unknown) => unknown;
+/** Renders a non-null JS value as SQL literal text (for `literalBinds` and DDL defaults). */
+export type LiteralProcessor = (value: unknown) => string;
+/**
+ * The compiler's generic literal rendering, handed to {@link TypeEngine.literalProcessor}: runs
+ * `type`'s bind processor on the value, then spells the result (quoted string, number, boolean
+ * as the dialect writes it, bytes, …).
+ */
+export type LiteralRenderer = (value: unknown, type: TypeEngine<unknown>) => string;
 
 /**
  * Operator family of a type, used to pick comparison semantics (e.g. `+` on strings is concat,
@@ -78,6 +86,16 @@ export abstract class TypeEngine<T = unknown> {
   /** Override: wrap a bound parameter's placeholder, e.g. `CAST($1 AS JSONB)`. */
   bindExpression(_dialect: DialectName, _placeholder: string): string | undefined {
     return undefined;
+  }
+
+  /**
+   * How a non-null value of this type is rendered inline (SQLAlchemy's `literal_processor()`):
+   * by default the compiler's generic rendering `render(value, this)`. Types whose literal
+   * form differs from their bound form override it; `TypeDecorator` runs its
+   * `processLiteralParam` first.
+   */
+  literalProcessor(_dialect: DialectName, render: LiteralRenderer): LiteralProcessor {
+    return (value) => render(value, this as TypeEngine<unknown>);
   }
 
   /** Cached bind processor for a dialect (`undefined` when values pass through). */
@@ -148,6 +166,7 @@ function withVariants(base: TypeEngine<unknown>, mapping: ReadonlyMap<DialectNam
     resultProcessor: { value: (d: DialectName) => pick(d).resultProcessor(d) },
     columnExpression: { value: (d: DialectName, sql: string) => pick(d).columnExpression(d, sql) },
     bindExpression: { value: (d: DialectName, placeholder: string) => pick(d).bindExpression(d, placeholder) },
+    literalProcessor: { value: (d: DialectName, render: LiteralRenderer) => pick(d).literalProcessor(d, render) },
     toString: { value: () => key },
   });
   return copy;

@@ -9,6 +9,8 @@ import {
   toType,
   type BindProcessor,
   type JsTypeOf,
+  type LiteralProcessor,
+  type LiteralRenderer,
   type ResultProcessor,
   type TypeArg,
   type TypeCompileTarget,
@@ -79,6 +81,23 @@ export class ArrayType<A extends readonly unknown[] = unknown[]> extends TypeEng
     if (this.itemType.affinity === "json") return () => false;
     return (v) => Array.isArray(v);
   }
+  /**
+   * `ARRAY[1, 2, 3]` (nested `ARRAY[ARRAY[…], …]` for more dimensions), each element rendered by
+   * the item type's literal processor and `NULL` for null (SQLAlchemy's PostgreSQL ARRAY
+   * literal). An empty array needs a type, so it renders as `ARRAY[]::<item>[]`.
+   * @throws ArgumentError for a value that is not an array.
+   */
+  override literalProcessor(dialect: DialectName, render: LiteralRenderer): LiteralProcessor {
+    const item = this.itemType.literalProcessor(dialect, render);
+    const isLevel = this.isLevel();
+    const level = (xs: readonly unknown[], depth: number): string =>
+      `ARRAY[${xs.map((x) => (x == null ? "NULL" : isLevel(x, depth + 1) ? level(x as unknown[], depth + 1) : item(x))).join(", ")}]`;
+    return (v) => {
+      if (!Array.isArray(v)) throw cannotBind("ARRAY", v, "expected an array");
+      return v.length === 0 ? `ARRAY[]::${this.compileType({ name: "postgresql" })}` : level(v, 0);
+    };
+  }
+
   protected override makeBindProcessor(dialect: DialectName): BindProcessor {
     const item = this.itemType.bindProcessor(dialect);
     const isLevel = this.isLevel();

@@ -5,7 +5,14 @@
  */
 import type { DialectName } from "../../engine/driver/contract.js";
 import { ArgumentError, CompileError } from "../../errors.js";
-import { TypeEngine, type BindProcessor, type ResultProcessor, type TypeCompileTarget } from "../type-api.js";
+import {
+  TypeEngine,
+  type BindProcessor,
+  type LiteralProcessor,
+  type LiteralRenderer,
+  type ResultProcessor,
+  type TypeCompileTarget,
+} from "../type-api.js";
 import { LossyValueError, cannotBind, cannotRead, describeValue } from "./errors.js";
 import {
   type Instant,
@@ -183,6 +190,20 @@ export class DateTimeType<T extends Date | string = Date> extends TypeEngine<T> 
       };
     }
     return (v) => (v == null ? null : formatTimestamp(this.toInstant(v), "trim", "+00:00"));
+  }
+
+  /**
+   * PostgreSQL: `'YYYY-MM-DD HH:MM:SS[.ffffff][+00:00]'`, SQLAlchemy's ISO form without the `T`
+   * (six fractional digits when any is non-zero). SQLite: the stored text, so that literal
+   * comparisons against stored values compare like with like.
+   */
+  override literalProcessor(dialect: DialectName, render: LiteralRenderer): LiteralProcessor {
+    if (dialect !== "postgresql") return super.literalProcessor(dialect, render);
+    const suffix = this.timezone ? "+00:00" : "";
+    return (v) => {
+      const i = this.toInstant(v);
+      return `'${formatTimestamp(i, /[1-9]/.test(fractionDigits(i)) ? 6 : 0, suffix)}'`;
+    };
   }
 
   protected override makeResultProcessor(): ResultProcessor {

@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from "../../errors.js";
 import { TypeEngine, type BindProcessor, type ResultProcessor, type TypeCompileTarget } from "../type-api.js";
-import { describeValue } from "./errors.js";
+import { EnumLookupError, describeValue } from "./errors.js";
 import { quoteIdentifier, quoteString } from "./identifier.js";
 
 /** Options of {@link Enum}. */
@@ -35,8 +35,9 @@ export interface EnumOptions {
  * restrict values in the database by itself unless `createConstraint: true` makes the DDL layer
  * add {@link checkConstraintSql} as a CHECK constraint (SQLAlchemy's `create_constraint`).
  *
- * Bind and result both raise `ArgumentError` for a value outside {@link values} (SQLAlchemy
- * raises `LookupError` on read), naming the value and the allowed values.
+ * Bind and result both raise {@link EnumLookupError} (an `ArgumentError`) for a value outside
+ * {@link values}, naming the value and the allowed values (SQLAlchemy's `LookupError`; athanor
+ * validates strings on bind too, as SQLAlchemy's `validate_strings=True`).
  * @throws ArgumentError for an empty or duplicated value list, non-string values, a `length`
  * shorter than the longest value, or `nativeEnum: true` without a `name`.
  */
@@ -113,9 +114,9 @@ export class EnumType<V extends string = string> extends TypeEngine<V> {
     if (!this.nativeEnum) throw new ArgumentError("Enum without a name (or with nativeEnum: false) has no PostgreSQL type DDL");
     return this.qualifiedName!;
   }
-  private reject(verb: "bind" | "read", v: unknown): ArgumentError {
+  private reject(verb: "bind" | "read", v: unknown): EnumLookupError {
     const label = this.name ? `Enum(${this.name})` : "Enum";
-    return new ArgumentError(
+    return new EnumLookupError(
       `${label} cannot ${verb} ${describeValue(v)}: allowed values are ${this.values.map(quoteString).join(", ")}`,
     );
   }

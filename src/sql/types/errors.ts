@@ -18,6 +18,16 @@ export class LossyValueError extends ArgumentError {
   override name = "LossyValueError";
 }
 
+/**
+ * A value outside an `Enum`'s values, on bind or on read (SQLAlchemy raises Python's
+ * `LookupError` there). An {@link ArgumentError}, so code catching those still catches it; the
+ * statement layer wraps a bind-side one as it does other processor errors.
+ */
+export class EnumLookupError extends ArgumentError {
+  // `name` stays "ArgumentError": it was the error's name before this class existed, and callers
+  // compare errors by name; `instanceof EnumLookupError` tells the lookup failure apart.
+}
+
 /** A short description of a JS value for error messages: `string "abc"`, `number 1.5`, `object Map`. */
 export function describeValue(value: unknown): string {
   switch (typeof value) {

@@ -11,7 +11,7 @@
 export { BigInteger, BigIntegerType, Integer, IntegerType, SmallInteger, SmallIntegerType } from "./integer.js";
 export { String, StringType, Text, TextType } from "./string.js";
 export { Boolean, BooleanType } from "./boolean.js";
-export { Double, DoubleType, Float, FloatType, Numeric, NumericType } from "./numeric.js";
+export { Double, DoubleType, Float, FloatType, Numeric, NumericType, type NumericOptions } from "./numeric.js";
 export {
   Date,
   DateTime,
@@ -30,6 +30,7 @@ export { LargeBinary, LargeBinaryType } from "./binary.js";
 export { ARRAY, ArrayType, type ArrayOptions, type NestedArray } from "./array.js";
 export { parseArrayLiteral, serializeArrayLiteral } from "./array-literal.js";
 export { typeFromJsValue } from "./resolve.js";
-export { LossyValueError, describeValue } from "./errors.js";
+export { EnumLookupError, LossyValueError, describeValue } from "./errors.js";
 export { quoteIdentifier, quoteString } from "./identifier.js";
-export { NULLTYPE, NullType, TypeEngine } from "../type-api.js";
+export { NULLTYPE, NullType, TypeEngine, type LiteralProcessor, type LiteralRenderer } from "../type-api.js";
+export { TypeDecorator } from "./type-decorator.js";

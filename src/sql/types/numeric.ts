@@ -6,7 +6,14 @@
  */
 import type { DialectName } from "../../engine/driver/contract.js";
 import { ArgumentError } from "../../errors.js";
-import { TypeEngine, type BindProcessor, type ResultProcessor, type TypeCompileTarget } from "../type-api.js";
+import {
+  TypeEngine,
+  type BindProcessor,
+  type LiteralProcessor,
+  type LiteralRenderer,
+  type ResultProcessor,
+  type TypeCompileTarget,
+} from "../type-api.js";
 import { DECIMAL_LITERAL, fitsDouble, formatDouble, plainDecimal } from "./decimal.js";
 import { LossyValueError, cannotBind, cannotRead, describeValue } from "./errors.js";
 
@@ -20,6 +27,29 @@ function checkInt(name: string, what: string, v: number | undefined, min: number
     throw new ArgumentError(`${name} ${what} must be an integer from ${min} to ${max}, got ${String(v)}`);
   }
 }
+
+/** Options of {@link Numeric}. */
+export interface NumericOptions {
+  /**
+   * Return values as decimal strings (default true, SQLAlchemy's `asdecimal=True` with strings
+   * standing in for `Decimal`) or, when false, as JS numbers (`asdecimal=False`, which returns
+   * floats): `Numeric(10, 2, { asDecimal: false })`.
+   */
+  readonly asDecimal?: boolean;
+  /**
+   * Decimals kept in SQLite results, which arrive as doubles (SQLAlchemy's
+   * `decimal_return_scale`); default: the scale. PostgreSQL returns the stored decimal as is.
+   */
+  readonly decimalReturnScale?: number;
+}
+
+/** `asDecimal: false` results: what the driver returned, as a JS number. */
+const numberResults: ResultProcessor = (v) => {
+  if (v == null) return null;
+  if (typeof v === "number") return v;
+  if (typeof v === "string" || typeof v === "bigint") return Number(v);
+  throw cannotRead("Numeric", v);
+};
 
 /**
  * Exact decimal, JS `string` (e.g. `"12345678901234567890.123456789"`), so no digit is lost.
@@ -43,25 +73,50 @@ function checkInt(name: string, what: string, v: number | undefined, min: number
  * @throws ArgumentError for a precision outside 1–1000, a scale outside 0–precision, or a scale
  * without a precision.
  */
-export class NumericType extends TypeEngine<string> {
+export class NumericType<T extends string | number = string> extends TypeEngine<T> {
   readonly affinity = "numeric" as const;
   readonly precision: number | undefined;
   readonly scale: number | undefined;
-  constructor(precision?: number, scale?: number) {
+  /** Results as decimal strings (true, the default) or JS numbers ({@link NumericOptions.asDecimal}). */
+  readonly asDecimal: boolean;
+  /** Decimals of SQLite results ({@link NumericOptions.decimalReturnScale}). */
+  readonly decimalReturnScale: number | undefined;
+  constructor(precision?: number, scale?: number, options: NumericOptions = {}) {
     super();
     checkInt("Numeric", "precision", precision, 1, 1000);
     if (scale !== undefined && precision === undefined) throw new ArgumentError("Numeric scale requires a precision");
     checkInt("Numeric", "scale", scale, 0, precision ?? 0);
+    checkInt("Numeric", "decimalReturnScale", options.decimalReturnScale, 0, 1000);
     this.precision = precision;
     this.scale = scale;
+    this.asDecimal = options.asDecimal ?? true;
+    this.decimalReturnScale = options.decimalReturnScale;
   }
   get cacheKey(): string {
+    const opts = (this.asDecimal ? "" : " AS FLOAT") + (this.decimalReturnScale === undefined ? "" : ` RETURN SCALE ${this.decimalReturnScale}`);
+    return this.ddl() + opts;
+  }
+  private ddl(): string {
     if (this.precision === undefined) return "NUMERIC";
     return this.scale === undefined ? `NUMERIC(${this.precision})` : `NUMERIC(${this.precision}, ${this.scale})`;
   }
   compileType(_dialect: TypeCompileTarget): string {
-    return this.cacheKey;
+    return this.ddl();
   }
+  /**
+   * The decimal unquoted, as written (SQLAlchemy renders `str(Decimal)`: `1.50` stays `1.50`),
+   * after the bind checks. PostgreSQL's `NaN` / `Infinity` are quoted, as they are not numbers
+   * in SQL syntax.
+   */
+  override literalProcessor(dialect: DialectName, _render: LiteralRenderer): LiteralProcessor {
+    const check = this.bindProcessor(dialect)!;
+    return (v) => {
+      const bound = check(v);
+      if (typeof v === "string") return PG_SPECIAL.test(v) ? `'${v}'` : v;
+      return typeof bound === "number" ? formatDouble(bound, undefined) : String(bound);
+    };
+  }
+
   protected override makeBindProcessor(dialect: DialectName): BindProcessor | undefined {
     if (dialect === "postgresql") {
       return (v) => {
@@ -95,6 +150,9 @@ export class NumericType extends TypeEngine<string> {
     };
   }
   protected override makeResultProcessor(dialect: DialectName): ResultProcessor {
+    return this.asDecimal ? this.decimalResults(dialect) : numberResults;
+  }
+  private decimalResults(dialect: DialectName): ResultProcessor {
     if (dialect === "postgresql") {
       return (v) => {
         if (v == null) return null;
@@ -104,7 +162,7 @@ export class NumericType extends TypeEngine<string> {
         throw cannotRead("Numeric", v);
       };
     }
-    const scale = this.scale ?? (this.precision === undefined ? undefined : 0);
+    const scale = this.decimalReturnScale ?? this.scale ?? (this.precision === undefined ? undefined : 0);
     return (v) => {
       if (v == null) return null;
       if (typeof v === "number") return formatDouble(v, scale);
@@ -189,9 +247,18 @@ const NUMERIC = /* @__PURE__ */ new NumericType();
 const FLOAT = /* @__PURE__ */ new FloatType();
 const DOUBLE = /* @__PURE__ */ new DoubleType();
 
-/** SQLAlchemy `Numeric(precision?, scale?)`, values as decimal strings. */
-export const Numeric = (precision?: number, scale?: number): NumericType =>
-  precision === undefined && scale === undefined ? NUMERIC : new NumericType(precision, scale);
+/**
+ * SQLAlchemy `Numeric(precision?, scale?, options?)`: values as decimal strings, or as numbers
+ * with `{ asDecimal: false }`.
+ */
+export function Numeric(precision: number | undefined, scale: number | undefined, options: NumericOptions & { readonly asDecimal: false }): NumericType<number>;
+export function Numeric(precision?: number, scale?: number, options?: NumericOptions & { readonly asDecimal?: true }): NumericType;
+export function Numeric(precision?: number, scale?: number, options?: NumericOptions): NumericType<string> | NumericType<number> {
+  if (options && (options.asDecimal !== undefined || options.decimalReturnScale !== undefined)) {
+    return options.asDecimal === false ? new NumericType<number>(precision, scale, options) : new NumericType<string>(precision, scale, options);
+  }
+  return precision === undefined && scale === undefined ? NUMERIC : new NumericType<string>(precision, scale);
+}
 /** SQLAlchemy `Float(precision?)`. */
 export const Float = (precision?: number): FloatType => (precision === undefined ? FLOAT : new FloatType(precision));
 /** SQLAlchemy `Double`. */
