@@ -58,6 +58,7 @@ export { func, type FuncNamespace } from "./sql/functions.js";
 
 // statements
 export {
+  TableValuedAlias, type CorrelateArg,
   select, table, values, exists, lateral, join, outerjoin, cte, union, unionAll, except_, intersect, exceptAll, intersectAll, tablesample, TableSample, TextualSelect,
   LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, LABEL_STYLE_NONE, LABEL_STYLE_DEFAULT, type LabelStyle, type TextColumnArg,
   Select, SelectBase, GenerativeSelect, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,

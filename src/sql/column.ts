@@ -18,16 +18,33 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
   table: FromClause | undefined;
   /** The column this one stands for when it belongs to an alias/subquery/CTE. */
   readonly proxyOf: ColumnElement<unknown, string> | undefined;
+  /**
+   * Set when this subquery column is named after the table-qualified label of `tqOf` whose
+   * table is anonymous (`anon_1_myid`): the compiler renders that label, numbering the anonymous
+   * table per statement, and `name` holds a stand-in. @internal
+   */
+  readonly tqOf: ColumnClause<unknown, string> | undefined;
+  /**
+   * SQLAlchemy's `quote=` of the name: `true` always quotes it, `false` never, `undefined`
+   * quotes when needed (reserved word, upper case, not a plain identifier).
+   */
+  readonly quote: boolean | undefined;
   protected _type: TypeEngine<unknown>;
   protected _colKey: string;
   private _keyCache?: string;
-  constructor(name: string, type?: TypeArg<unknown>, opts: { table?: FromClause; key?: string; proxyOf?: ColumnElement<unknown, string> } = {}) {
+  constructor(
+    name: string,
+    type?: TypeArg<unknown>,
+    opts: { table?: FromClause; key?: string; proxyOf?: ColumnElement<unknown, string>; tqOf?: ColumnClause<unknown, string>; quote?: boolean } = {},
+  ) {
     super();
     this.name = name;
     this._type = type ? toType(type) : NULLTYPE;
     this.table = opts.table;
     this._colKey = opts.key ?? name;
     this.proxyOf = opts.proxyOf;
+    this.tqOf = opts.tqOf;
+    this.quote = opts.quote;
   }
   get type(): TypeEngine<unknown> {
     return this._type;

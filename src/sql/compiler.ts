@@ -19,11 +19,11 @@ import {
 import { ColumnClause } from "./column.js";
 import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
-  Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect,
+  Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn,
 } from "./selectable.js";
 import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
 import { generateCacheKey } from "./cache-key.js";
-import { BINARY_SQL } from "./operators.js";
+import { BINARY_SQL, COMPARISON_OPERATORS } from "./operators.js";
 import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
 import { defaultDialect, registerDefaultCompiler, type Dialect } from "./dialect.js";
 import { Numeric, typeFromJsValue } from "./types/index.js";
@@ -488,8 +488,8 @@ export class SQLCompiler {
   }
 
   // ---- names and quoting ---------------------------------------------------------------------
-  quoteIdentifier(name: string): string {
-    return this.dialect.quoteIdentifier(name);
+  quoteIdentifier(name: string, force?: boolean): string {
+    return this.dialect.quoteIdentifier(name, force);
   }
   /** A name for an anonymous alias/label, unique within this statement (`anon_1`, `users_1`). */
   anonName(obj: object, base: string): string {
@@ -508,17 +508,24 @@ export class SQLCompiler {
   }
   /** The name a subquery column renders under: its export name, or the anonymous name its expression takes. */
   exportedName(e: ExportedColumn): string {
+    if (e.tqOf !== undefined) return this.resolvedTqLabel(e.tqOf) ?? e.name;
     const el = e.element;
     if (el instanceof Label) return el.anonymous ? this.labelName(el) : e.name;
     if (!isAnonymouslyNamed(el, true)) return e.name;
     const { named, base } = anonymousBase(el);
     return this.anonName(named, base);
   }
+  /** A column's table-qualified label with anonymous tables named for this statement (`anon_1_myid`). */
+  private resolvedTqLabel(c: ColumnClause<unknown, string>): string | undefined {
+    return tqLabel(c, this.resolveFromName);
+  }
+  private readonly resolveFromName = (f: FromClause): string => this.fromName(f);
   /** A type's SQL in an expression (CAST); the display dialect uses SQLAlchemy's generic spellings, as its DDL does. */
   protected typeSql(t: TypeEngine<unknown>): string {
     return t.compileType(this.dialect.name === "default" ? { name: this.dialect.typeDialect, generic: true } : { name: this.dialect.typeDialect });
   }
   protected fromName(f: FromClause): string {
+    if (f instanceof TableValuedAlias) return f.name ?? this.anonName(f, "anon");
     if (f instanceof Alias || isValues(f)) {
       if (f.name !== undefined) return f.name;
       if (f instanceof CTE) {
@@ -533,7 +540,10 @@ export class SQLCompiler {
     throw new CompileError(`${f.describe()} has no name to qualify columns with`);
   }
   protected qualifiedFromName(f: FromClause): string {
-    if (f instanceof TableClause && !(f instanceof Alias) && f.schema) return `${this.quoteIdentifier(f.schema)}.${this.quoteIdentifier(f.name)}`;
+    if (f instanceof TableClause && !(f instanceof Alias)) {
+      const name = this.quoteIdentifier(f.name, f.quote);
+      return f.schema ? `${this.quoteIdentifier(f.schema, f.quoteSchema)}.${name}` : name;
+    }
     return this.quoteIdentifier(this.fromName(f));
   }
 
@@ -668,10 +678,24 @@ export class SQLCompiler {
     const p = anonymousBehind(c);
     // A subquery column proxying an unlabelled literal column keeps the literal text as written
     // (SQLAlchemy's `is_literal` proxies): `anon_1."NEEDS QUOTES"` from `literalColumn('"NEEDS QUOTES"')`.
-    const name = literalBehind(c) ? c.name : this.quoteIdentifier(p ? this.exportedName({ name: c.name, element: p }) : c.name);
+    const name = literalBehind(c)
+      ? c.name
+      : p
+        ? this.quoteIdentifier(this.exportedName({ name: c.name, element: p }))
+        : this.quoteIdentifier(columnLabelName(c, this.resolveFromName), c.tqOf === undefined ? c.quote : undefined);
     // A column of an unnamed VALUES has no name to be qualified with (SQLAlchemy renders `column2`).
     if (kw.unqualified || !c.table || (isValues(c.table) && c.table.unnamed)) return name;
     return `${this.qualifiedFromName(c.table)}.${name}`;
+  }
+  /** `[LATERAL ]fn(…) AS name` in FROM; elsewhere the alias name. */
+  visitTableValuedAlias(a: TableValuedAlias, kw: CompileKw): string {
+    const name = this.quoteIdentifier(this.fromName(a));
+    if (!kw.asFrom) return name;
+    return `${a.isLateral ? "LATERAL " : ""}${this.process(a.fn, { ...kw, asFrom: false })} AS ${name}`;
+  }
+  /** A function's scalar output (`.column`): the alias name, as PostgreSQL reads it. */
+  visitTableValuedColumn(c: TableValuedColumn): string {
+    return this.quoteIdentifier(this.fromName(c.alias));
   }
   visitTable(t: TableClause, kw: CompileKw): string {
     if (kw.asFrom || kw.unqualified) return this.qualifiedFromName(t);
@@ -889,6 +913,11 @@ export class SQLCompiler {
 
   // ---- FROM elements ------------------------------------------------------------------------
   visitAlias(a: Alias, kw: CompileKw): string {
+    // Compiled on its own, a CTE of a SELECT is that SELECT (SQLAlchemy's StringifySpecialTest
+    // test_grouped_selectables_print_alone).
+    if (a instanceof CTE && this.statement === a && !kw.asFrom && a.element instanceof SelectBase && a.aliasOf === undefined) {
+      return this.process(a.element, {});
+    }
     if (a instanceof CTE) return this.visitCteRef(a, kw);
     const name = this.quoteIdentifier(this.fromName(a));
     // A TABLESAMPLE compiled on its own renders whole, as SQLAlchemy's test_standalone shows.
@@ -1086,35 +1115,55 @@ export class SQLCompiler {
    */
   private displayFroms(s: Select): FromClause[] {
     let froms = s.resolveFroms();
-    const enclosing: FromClause[] = [];
-    let immediate: FromClause[] | undefined;
-    for (let i = this.stack.length - 1; i >= 0; i--) {
-      const f = this.stack[i];
-      if (f.barrier) break;
-      const covered = f.froms.flatMap((x) => x.coveredFroms());
-      immediate ??= covered;
-      enclosing.push(...covered);
-    }
-    if (enclosing.length && froms.length) {
-      const before = froms;
-      if (s.correlateTo !== undefined) {
-        const explicit = new Set(s.correlateTo);
-        froms = froms.filter((f) => !(explicit.has(f) && enclosing.includes(f)));
-      } else if (s.correlateExceptTo !== undefined) {
-        const except = new Set(s.correlateExceptTo);
-        froms = froms.filter((f) => except.has(f) || !enclosing.includes(f));
-      } else if (froms.length > 1) {
-        // SQLAlchemy auto-correlates only a SELECT with more than one FROM: a lone FROM stays,
-        // so `(SELECT t.id FROM t)` inside a SELECT of t is uncorrelated.
-        froms = froms.filter((f) => !immediate!.includes(f));
-        if (froms.length === 0) {
-          throw new CompileError(
-            `Select statement returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually (correlated: ${before.map((f) => f.describeName()).join(", ")})`,
-          );
-        }
+    const { explicit, implicit } = this.correlationCandidates();
+    if (froms.length === 0) return froms;
+    if (s.correlateTo !== undefined || s.correlateExceptTo !== undefined) {
+      if (s.correlateTo !== undefined && s.correlateTo.length > 0) {
+        const to = new Set(s.correlateTo);
+        froms = froms.filter((f) => !(to.has(f) && explicit.includes(f)));
       }
+      if (s.correlateExceptTo !== undefined) {
+        const except = new Set(s.correlateExceptTo);
+        froms = froms.filter((f) => except.has(f) || !explicit.includes(f));
+      }
+      return froms;
+    }
+    // SQLAlchemy auto-correlates only a SELECT with more than one FROM: a lone FROM stays,
+    // so `(SELECT t.id FROM t)` inside a SELECT of t is uncorrelated.
+    if (implicit.length === 0 || froms.length < 2) return froms;
+    const before = froms;
+    froms = froms.filter((f) => !implicit.includes(f));
+    if (froms.length === 0) {
+      throw new InvalidRequestError(
+        `Select statement returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually (correlated: ${before.map((f) => f.describeName()).join(", ")})`,
+      );
     }
     return froms;
+  }
+
+  /**
+   * The enclosing FROMs a SELECT may correlate to (SQLAlchemy's `correlate_froms` /
+   * `asfrom_froms`): explicit correlation sees every enclosing SELECT's FROMs, automatic only the
+   * immediately enclosing one's. A subquery in FROM (below a barrier frame) never
+   * auto-correlates, and its own SELECT's FROMs are not candidates even explicitly.
+   */
+  private correlationCandidates(): { explicit: FromClause[]; implicit: FromClause[] } {
+    const all: FromClause[] = [];
+    let immediate: FromClause[] | undefined;
+    let asFrom = false;
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const f = this.stack[i];
+      if (f.barrier) {
+        if (immediate === undefined) asFrom = true;
+        continue;
+      }
+      const covered = f.froms.flatMap((x) => x.coveredFroms());
+      immediate ??= covered;
+      all.push(...covered);
+    }
+    if (!asFrom) return { explicit: all, implicit: immediate ?? [] };
+    const own = immediate ?? [];
+    return { explicit: all.filter((f) => !own.includes(f)), implicit: [] };
   }
 
   visitSelect(s: Select, kw: CompileKw): string {
@@ -1137,7 +1186,7 @@ export class SQLCompiler {
       const record = toplevel && !kw.asSubquery && !kw.inCompound;
       // At top level the label style names the columns (a subquery's names come from `exported`).
       // Each member of a compound is labelled after its own style too (`… UNION SELECT t.x AS t_x`).
-      const names = (record || kw.inCompound === true) && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames() : undefined;
+      const names = (record || kw.inCompound === true) && !exported && s.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL ? s.labelNames(this.resolveFromName) : undefined;
       // The default style names each column once: later same-named columns are relabelled
       // (SQLAlchemy 2.0's LABEL_STYLE_DISAMBIGUATE_ONLY); a subquery's names come from `exported`.
       const seen = !exported && s.labelStyle === LABEL_STYLE_DISAMBIGUATE_ONLY ? new Map<string, object>() : undefined;
@@ -1168,7 +1217,7 @@ export class SQLCompiler {
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
       const where = s.whereCriteria;
       if (where.length) text += ` \nWHERE ${this.process(andCriteria(where), {})}`;
-      if (this.options.lintFroms) this.lintFroms(s, froms);
+      if (this.options.lintFroms) this.lintFroms("SELECT", froms, where);
       const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
       if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
       if (s.havingCriteria.length) {
@@ -1207,10 +1256,11 @@ export class SQLCompiler {
       // Inside a subquery or CTE a table column is always labelled (`mytable.myid AS myid`) and an
       // anonymous expression takes its statement-wide name (SQLAlchemy's `_label_select_column`
       // with `asfrom`); a table-less or literal column renders as given.
-      key = exported.name;
+      const name = exported.tqOf !== undefined ? this.exportedName(exported) : exported.name;
+      key = name;
       const anon = isAnonymouslyNamed(c, true) ? anonymousBase(c) : undefined;
       if (anon) label = this.anonName(anon.named, anon.base);
-      else if (col ? col.table !== undefined || col.name !== exported.name : !(c instanceof LiteralColumn) && c.kind !== "star") label = exported.name;
+      else if (col ? col.table !== undefined || col.name !== name : !(c instanceof LiteralColumn) && c.kind !== "star") label = name;
     } else if (col) {
       key = c.key ?? col.key;
       // A table-less column renders as given, never labelled (SQLAlchemy's `_render_label_in_columns_clause`).
@@ -1244,7 +1294,7 @@ export class SQLCompiler {
       }
       this.resultColumns.push({ key, type: c.type, element: c });
     }
-    return label ? `${text} AS ${this.quoteIdentifier(label)}` : text;
+    return label ? `${text} AS ${this.quoteIdentifier(label, col !== undefined && label === col.name ? col.quote : undefined)}` : text;
   }
 
   /**
@@ -1343,46 +1393,69 @@ export class SQLCompiler {
     return `(${sql})`;
   }
 
-  private lintFroms(s: Select, froms: readonly FromClause[]): void {
+  /**
+   * SQLAlchemy 1.4's FROM linter: warn (CartesianProductWarning) when the FROMs of a SELECT,
+   * UPDATE or DELETE are not all connected. JOINs connect their sides (even `ON true`); a
+   * comparison in WHERE connects the FROMs of its two sides; a LATERAL subquery's comparisons
+   * connect it to the FROMs it refers to. A function FROM made with `joinsImplicitly` is skipped.
+   */
+  private lintFroms(kind: "SELECT" | "UPDATE" | "DELETE", allFroms: readonly FromClause[], where: readonly ClauseElement[]): void {
+    const froms = allFroms.filter((f) => !(f instanceof TableValuedAlias && f.opts.joinsImplicitly === true));
     if (froms.length < 2) return;
-    const index = (t: FromClause | undefined): number => (t ? froms.findIndex((f) => f.coveredFroms().includes(t)) : -1);
+    const index = (t: FromClause): number => froms.findIndex((f) => f === t || f.coveredFroms().includes(t));
     const parent = froms.map((_, i) => i);
     const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-    const unite = (a: number, b: number) => {
-      if (a >= 0 && b >= 0) parent[find(a)] = find(b);
-    };
-    const visit = (e: unknown): number[] => {
-      if (!(e instanceof ClauseElement)) return [];
-      if (e instanceof ColumnClause) {
-        const i = index(e.table);
-        return i >= 0 ? [i] : [];
+    const connect = (left: readonly FromClause[], right: readonly FromClause[]) => {
+      for (const l of left) for (const r of right) {
+        const a = index(l);
+        const b = index(r);
+        if (a >= 0 && b >= 0) parent[find(a)] = find(b);
       }
-      const found: number[] = [];
+    };
+    const visit = (e: unknown, lateral?: FromClause): void => {
+      if (!(e instanceof ClauseElement) || e instanceof ColumnClause || e instanceof SelectBase || e.kind === "scalarSelect") return;
+      if (e instanceof BinaryExpression && COMPARISON_OPERATORS.has(e.operator)) {
+        const l: FromClause[] = [];
+        const r: FromClause[] = [];
+        fromsOf(e.left, l);
+        fromsOf(e.right, r);
+        connect(lateral ? [...l, lateral] : l, lateral ? [...r, lateral] : r);
+      }
       const rec = e as unknown as Record<string, unknown>;
-      if (e instanceof SelectBase) {
-        const inner = e instanceof Select ? [...e.whereCriteria, ...e.selectedColumns] : [];
-        for (const x of inner) found.push(...visit(x));
-      } else {
-        for (const k of ["left", "right", "element", "clauses", "args", "whens", "else_", "value", "func", "criterion"]) {
-          const v = rec[k];
-          if (Array.isArray(v)) for (const x of v.flat()) found.push(...visit(x));
-          else found.push(...visit(v));
+      for (const k of ["left", "right", "element", "clauses"]) {
+        const v = rec[k];
+        if (Array.isArray(v)) for (const x of v) visit(x, lateral);
+        else visit(v, lateral);
+      }
+    };
+    for (const w of where) visit(w);
+    for (const f of froms) {
+      for (const leaf of f.coveredFroms()) {
+        if (leaf instanceof Alias && leaf.aliasKind === "lateral" && leaf.element instanceof Select) {
+          for (const w of leaf.element.whereCriteria) visit(w, leaf);
         }
       }
-      for (let a = 1; a < found.length; a++) unite(found[0], found[a]);
-      return found;
-    };
-    for (const w of s.whereCriteria) visit(w);
-    for (const h of s.havingCriteria) visit(h);
-    const roots = new Set(froms.map((_, i) => find(i)));
-    if (roots.size > 1) {
-      const first = find(0);
-      const others = froms.filter((_, i) => find(i) !== first).map((f) => `"${f.describeName()}"`);
-      warn(
-        new CartesianProductWarning(
-          `SELECT statement has a cartesian product between FROM element(s) ${others.join(", ")} and FROM element "${froms[0].describeName()}".  Apply join condition(s) between each element to resolve.`,
-        ),
-      );
+    }
+    const first = find(0);
+    const rest = froms.filter((_, i) => find(i) !== first);
+    if (rest.length === 0) return;
+    // As SQLAlchemy, which lints the tables inside JOINs one by one, names are of single FROMs.
+    const leaves = (f: FromClause) => (f instanceof Join ? f.coveredFroms().filter((x) => !(x instanceof Join)) : [f]);
+    const names = rest.flatMap(leaves).map((f) => `"${this.linterName(f)}"`);
+    warn(
+      new CartesianProductWarning(
+        `${kind} statement has a cartesian product between FROM element(s) ${names.join(", ")} and FROM element "${this.linterName(leaves(froms[0])[0])}".  Apply join condition(s) between each element to resolve.`,
+      ),
+    );
+  }
+  /** A FROM as the linter names it: a table's full name, an alias's or CTE's rendered name. */
+  private linterName(f: FromClause): string {
+    if (f instanceof TableClause && !(f instanceof Alias)) return f.fullname;
+    if (isValues(f) && f.unnamed) return "(unnamed VALUES element)";
+    try {
+      return this.fromName(f);
+    } catch {
+      return f.describeName();
     }
   }
 
@@ -1417,7 +1490,7 @@ export class SQLCompiler {
         }
         sel = sel.addColumns(...extras.map((c) => this.fromSelectDefault(c)));
       }
-      text += ` (${[...named, ...extras].map((c) => this.quoteIdentifier(c.name)).join(", ")}) ${this.process(sel, {})}`;
+      text += ` (${[...named, ...extras].map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) ${this.process(sel, {})}`;
     } else {
       const rows = ins.valueRows;
       const keys = this.options.columnKeys;
@@ -1440,7 +1513,7 @@ export class SQLCompiler {
       if (all.length === 0) {
         text += this.defaultValuesClause();
       } else {
-        text += ` (${all.map((c) => this.quoteIdentifier(c.name)).join(", ")}) VALUES `;
+        text += ` (${all.map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) VALUES `;
         if (rows && rows.length > 1) {
           text += rows.map((row, i) => `(${all.map((c) => this.insertValue(c, row, i === 0 ? given.has(c) : row.has(c), i)).join(", ")})`).join(", ");
         } else {
@@ -1596,11 +1669,12 @@ export class SQLCompiler {
             ? this.processDmlValue(col.onupdate)
             : this.visitBindParam(new BindParameter(col.key, undefined, col.type), {}, { column: col, source: "onupdate" });
         } else rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
-        return `${this.quoteIdentifier(c.name)}=${rendered}`;
+        return `${this.quoteIdentifier(c.name, c.quote)}=${rendered}`;
       });
       let text = `UPDATE ${this.dmlPrefixes(u)}${this.dmlTarget(u)} SET ${setParts.join(", ")}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
       if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
+      if (this.options.lintFroms) this.lintFroms("UPDATE", [u.targetAlias ?? table, ...extraFroms], u.whereCriteria);
       text += this.returningClause(u);
       return text;
     } finally {
@@ -1619,6 +1693,7 @@ export class SQLCompiler {
       let text = `DELETE ${this.dmlPrefixes(d)}FROM ${this.dmlTarget(d)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
       if (d.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(d.whereCriteria), {})}`;
+      if (this.options.lintFroms) this.lintFroms("DELETE", [d.targetAlias ?? d.table, ...extraFroms], d.whereCriteria);
       text += this.returningClause(d);
       return text;
     } finally {

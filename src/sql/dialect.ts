@@ -45,9 +45,12 @@ export class Dialect {
   requiresQuotes(ident: string): boolean {
     return RESERVED_WORDS.has(ident.toLowerCase()) || !LEGAL.test(ident);
   }
-  /** Quote an identifier when needed, doubling embedded quotes. */
-  quoteIdentifier(ident: string): string {
-    return this.requiresQuotes(ident) ? `"${ident.replace(/"/g, '""')}"` : ident;
+  /**
+   * Quote an identifier when needed, doubling embedded quotes. `force` is SQLAlchemy's
+   * `quote=` flag of a name: `true` always quotes, `false` never does, `undefined` decides.
+   */
+  quoteIdentifier(ident: string, force?: boolean): string {
+    return (force ?? this.requiresQuotes(ident)) ? `"${ident.replace(/"/g, '""')}"` : ident;
   }
   /**
    * What an empty expanding IN list renders as, inside `IN (…)`: SQLAlchemy 1.4's

@@ -11,6 +11,7 @@ import { Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFr
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { Compiled, CompileKw, CompileOptions, SQLCompiler } from "./compiler.js";
 import type { Dialect } from "./dialect.js";
+import type { TableValuedAlias } from "./selectable.js";
 import {
   JSONIndexType, JSONPathType, TextArrayType,
   type ArrayItem, type ContainerReceiver, type IndexArg, type JsonAt, type JsonAtPath, type JsonContained, type JsonPathElement, type StringReceiver,
@@ -51,6 +52,20 @@ export abstract class ClauseElement {
   toString(): string {
     return this.compile().sql;
   }
+}
+
+/** Builds a function's FROM-clause form; registered by selectable.ts to avoid an import cycle. */
+type TableValuedFactory = (fn: FunctionElement<unknown, string>, name: string | undefined, opts: TableValuedOptions) => TableValuedAlias;
+let tableValuedFactory: TableValuedFactory | undefined;
+/** @internal */
+export function registerTableValued(f: TableValuedFactory): void {
+  tableValuedFactory = f;
+}
+/** Options of a function used as a FROM (see `FunctionElement.alias()`). @internal */
+export interface TableValuedOptions {
+  readonly lateral?: boolean;
+  readonly columns?: readonly ColumnElement<unknown, string>[];
+  readonly joinsImplicitly?: boolean;
 }
 
 let compileImpl: ((e: ClauseElement, opts: CompileOptions & { readonly dialect?: Dialect }) => Compiled) | undefined;
@@ -189,10 +204,11 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
     return new BinaryExpression(this, "isNot", NULL, BooleanT());
   }
   isDistinctFrom<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return compare(this, "isDistinctFrom", other);
+    // As SQLAlchemy's IS-family operators, True/False become the true/false constants (`x IS 0` on SQLite).
+    return new BinaryExpression(this, "isDistinctFrom", isOperand(this, other), BooleanT());
   }
   isNotDistinctFrom<const O extends Operand<T>>(other: CheckedOperand<T, O>): BinaryExpression<boolean> {
-    return compare(this, "isNotDistinctFrom", other);
+    return new BinaryExpression(this, "isNotDistinctFrom", isOperand(this, other), BooleanT());
   }
   /** `LIKE`; `escape` renders `ESCAPE '<char>'`. */
   like<S extends AnyColumn>(this: S & StringReceiver<ValueOf<S>>, pattern: Operand<string>, opts?: { escape?: string }): BinaryExpression<boolean> {
@@ -745,10 +761,17 @@ export class IlikeOperand extends ColumnElement<string> {
   }
 }
 
+function tupleTypeOf(t: Tuple): TupleType {
+  return new TupleType(t.clauses.map((c) => (c instanceof ColumnElement ? c.type : NULLTYPE)));
+}
+
 function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: readonly unknown[] | ClauseElement): BinaryExpression<boolean> {
   if (values instanceof ClauseElement) {
     if (values instanceof BindParameter) {
-      return new BinaryExpression(left, op, values.asExpanding(), BooleanT());
+      // An untyped bind against a tuple takes the tuple's member types, so each value expands
+      // to `(?, ?)` (SQLAlchemy's `_with_binary_element_type`).
+      const typed = left instanceof Tuple && values.type === NULLTYPE ? values.withTupleType(tupleTypeOf(left)) : values;
+      return new BinaryExpression(left, op, typed.asExpanding(), BooleanT());
     }
     if (isSelectStatement(values) || values.kind === "subquery") {
       return new BinaryExpression(left, op, new Grouping(values), BooleanT());
@@ -761,7 +784,7 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
     return new BinaryExpression(left, op, new Tuple(values.map((v) => coerceOperand(left, v))), BooleanT());
   }
   // A tuple's list holds one tuple per element; each member is bound with its column's type.
-  const type = left instanceof Tuple ? new TupleType(left.clauses.map((c) => (c instanceof ColumnElement ? c.type : NULLTYPE))) : left.type;
+  const type = left instanceof Tuple ? tupleTypeOf(left) : left.type;
   const bp = new BindParameter(left.anonBindBase, values, type, { unique: true, expanding: true });
   return new BinaryExpression(left, op, bp, BooleanT());
 }
@@ -816,6 +839,13 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
     return this.callable ? this.callable() : this.value;
   }
   /** @internal */
+  /** A copy typed as a tuple of `type`'s members (for `tuple_(…).in(bindparam(…))`). @internal */
+  withTupleType(type: TupleType): BindParameter<T, K> {
+    return new BindParameter<T, K>(this.bindKey, this.value, type, {
+      unique: this.unique, expanding: this.expanding, required: this.required,
+      ...(this.callable ? { callable: this.callable } : {}),
+    });
+  }
   asExpanding(): BindParameter<T, K> {
     if (this.expanding) return this;
     return new BindParameter<T, K>(this.bindKey, this.value, this.type, {
@@ -1161,8 +1191,10 @@ export class BooleanClauseList extends ColumnElement<boolean> {
 function whereClause(x: unknown, fn: string): ClauseElement {
   if (x instanceof ColumnElement) return x;
   if (x instanceof TextClause) return x;
-  // A JS boolean is its own constant, not the true_()/false_() singleton: and(true, x) keeps it.
-  if (typeof x === "boolean") return new Constant<boolean>(x ? "true" : "false", BooleanT());
+  // As SQLAlchemy's WhereHavingRole coercion: True/False are the true_()/false_() singletons
+  // (so `and(x, true)` drops the `true`), None is NULL.
+  if (typeof x === "boolean") return x ? true_() : false_();
+  if (x === null) return null_();
   // SQLAlchemy 1.4+ refuses plain strings as SQL, naming text() as the way to say it.
   if (typeof x === "string") throw new ArgumentError(`Textual SQL expression ${pyStrRepr(x)} should be explicitly declared as text(${pyStrRepr(x)})`);
   if (isSelectStatement(x)) {
@@ -1189,8 +1221,11 @@ export function describeValue(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-/** Conditions accepted by and/or/where: expressions, booleans, text(). */
-export type Condition = ColumnElement<unknown, string> | TextClause | boolean;
+/**
+ * Conditions accepted by and/or/where: expressions, booleans (the `true_()`/`false_()`
+ * constants), `null` (SQL NULL), text().
+ */
+export type Condition = ColumnElement<unknown, string> | TextClause | boolean | null;
 
 /** Stands in for a WHERE/HAVING/and()/or() criterion that is a non-boolean expression. */
 export interface NonBooleanCondition<T> {
@@ -1654,6 +1689,33 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
   withinGroup(...orderBy: AnyColumn[]): WithinGroup<T> {
     if (orderBy.length === 0) throw new ArgumentError(`withinGroup() on ${this.describe()} needs at least one ORDER BY expression`);
     return new WithinGroup(this, orderBy.map((o) => coerceExpression(o)));
+  }
+  /**
+   * The function as a FROM: `fn(…) AS name` (SQLAlchemy's `FunctionElement.alias()`), anonymous
+   * (`anon_1`) without a name. Its `.column` is the function's output as a scalar column
+   * (`SELECT name FROM unnest(…) AS name`).
+   */
+  alias(name?: string, opts: { readonly joinsImplicitly?: boolean } = {}): TableValuedAlias {
+    return tableValuedFactory!(this, name, opts);
+  }
+  /** `LATERAL fn(…) AS name` (SQLAlchemy's `lateral(func.x(…))`). */
+  lateral(name?: string): TableValuedAlias {
+    return tableValuedFactory!(this, name, { lateral: true });
+  }
+  /**
+   * A table-valued function (SQLAlchemy 1.4's `table_valued()`): a FROM whose `.c` holds the
+   * named output columns, `column("x")` or plain names, rendered `fn(…) AS anon_1`.
+   */
+  tableValued(...columns: (string | ColumnElement<unknown, string>)[]): TableValuedAlias {
+    const cols = columns.map((c) => (typeof c === "string" ? new LiteralColumn<unknown, string>(c) : c));
+    return tableValuedFactory!(this, undefined, { columns: cols });
+  }
+  /**
+   * The function's output as one column of a FROM (SQLAlchemy's `column_valued()`):
+   * `SELECT anon_1 FROM unnest(:unnest_1) AS anon_1`.
+   */
+  columnValued(name?: string, opts: { readonly joinsImplicitly?: boolean } = {}): ColumnElement<T, string> {
+    return tableValuedFactory!(this, name, opts).column as ColumnElement<T, string>;
   }
   override describe(): string {
     return `function ${this.name}()`;

@@ -78,3 +78,13 @@ export const NEGATION: Partial<Record<OperatorName, OperatorName>> = {
   regexpMatch: "notRegexpMatch", notRegexpMatch: "regexpMatch", match: "notMatch", notMatch: "match",
   isDistinctFrom: "isNotDistinctFrom", isNotDistinctFrom: "isDistinctFrom",
 };
+
+/**
+ * Comparison operators (SQLAlchemy's `operators.is_comparison`): only these connect FROMs for
+ * the cartesian-product linter, so `a.x + b.y = 5` does not join `a` to `b`.
+ */
+export const COMPARISON_OPERATORS: ReadonlySet<OperatorName> = /* @__PURE__ */ new Set<OperatorName>([
+  "eq", "ne", "lt", "le", "gt", "ge", "is", "isNot", "isDistinctFrom", "isNotDistinctFrom",
+  "like", "notLike", "ilike", "notIlike", "in", "notIn", "between", "notBetween",
+  "regexpMatch", "notRegexpMatch", "match", "notMatch",
+]);

@@ -8,7 +8,7 @@
 import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
-  isFunctionElement, Label, pyStrRepr, TextClause, TextExpression, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
+  isFunctionElement, Label, LiteralColumn, pyStrRepr, registerTableValued, type TableValuedOptions, TextClause, TextExpression, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
@@ -31,13 +31,14 @@ export interface ForeignKeyRef {
 }
 
 /** Something that contributes FROM clauses to a SELECT (tables of its columns). */
-function fromsOf(e: ClauseElement, out: FromClause[]): void {
+/** The FROMs an expression refers to, outside nested SELECTs (SQLAlchemy's `_from_objects`). @internal */
+export function fromsOf(e: ClauseElement, out: FromClause[]): void {
   if (e instanceof ColumnClause) {
     if (e.table) out.push(e.table);
     return;
   }
   const v = e as unknown as Record<string, unknown>;
-  for (const key of ["left", "right", "element", "func", "criterion", "value", "else_"]) {
+  for (const key of ["left", "right", "element", "func", "criterion", "value", "else_", "expr"]) {
     const child = v[key];
     if (child instanceof ClauseElement && !(child instanceof ScalarSelect) && !(child instanceof Exists)) fromsOf(child, out);
   }
@@ -198,13 +199,20 @@ export class TableClause<C extends ColumnMap = ColumnMap, P extends unknown[] = 
   readonly kind: string = "table";
   private readonly _uid = nextTableUid();
   protected readonly _columns: ColumnClause<unknown, string>[] = [];
+  /** SQLAlchemy's `quote=`: `true` always quotes the name, `false` never, `undefined` as needed. */
+  readonly quote: boolean | undefined;
+  /** SQLAlchemy's `quote_schema=`, the same for the schema name. */
+  readonly quoteSchema: boolean | undefined;
   constructor(
     readonly name: string,
     columns: readonly ColumnClause<unknown, string>[] = [],
     /** Schema (namespace) name, e.g. "public". */
     readonly schema?: string,
+    quoting: { readonly quote?: boolean; readonly quoteSchema?: boolean } = {},
   ) {
     super();
+    this.quote = quoting.quote;
+    this.quoteSchema = quoting.quoteSchema;
     for (const c of columns) this.appendColumn(c);
   }
   /** Attach a column. @internal */
@@ -275,12 +283,21 @@ export function table<const Cols extends readonly ColumnClause<unknown, string>[
 
 /**
  * `lateral(select | subquery, name?)`: `LATERAL (SELECT …) AS name` (SQLAlchemy's `lateral()`).
- * The SELECT may refer to FROMs to its left in the enclosing FROM list.
- * @throws ArgumentError when given something other than a SELECT or a subquery.
+ * The SELECT may refer to FROMs to its left in the enclosing FROM list. Given a function,
+ * `LATERAL fn(…) AS name` (`lateral(func.generate_series(1, t.c.n))`).
+ * @throws ArgumentError when given something other than a SELECT, a subquery or a function.
  */
-export function lateral<N extends object>(selectable: SelectBase<readonly unknown[], N> | Alias<MapOfNames<N>>, name?: string): Alias<MapOfNames<N>> {
+export function lateral(selectable: FunctionElement<unknown, string> | TableValuedAlias, name?: string): TableValuedAlias;
+export function lateral<N extends object>(selectable: SelectBase<readonly unknown[], N> | Alias<MapOfNames<N>>, name?: string): Alias<MapOfNames<N>>;
+export function lateral<N extends object>(
+  selectable: SelectBase<readonly unknown[], N> | Alias<MapOfNames<N>> | FunctionElement<unknown, string> | TableValuedAlias,
+  name?: string,
+): Alias<MapOfNames<N>> | TableValuedAlias {
   if (selectable instanceof SelectBase) return selectable.lateral(name);
   if (selectable instanceof Alias) return selectable.lateral(name);
+  // SQLAlchemy's lateral(func.generate_series(…)): `LATERAL generate_series(…) AS anon_1`.
+  if (selectable instanceof TableValuedAlias) return selectable.lateral(name);
+  if (selectable instanceof ColumnElement && isFunctionElement(selectable)) return selectable.lateral(name);
   throw new ArgumentError(`lateral(): expected a SELECT or a subquery; got ${describeValue(selectable)}`);
 }
 
@@ -328,9 +345,14 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     if (!this._cols) {
       const src = this.element;
       if (src instanceof FromClause) {
-        this._cols = src.columnList.map((col) => new ColumnClause(col.name, col.type, { table: this, key: col.key, proxyOf: col }));
+        this._cols = src.columnList.map((col) => new ColumnClause(col.name, col.type, { table: this, key: col.key, proxyOf: col, quote: col.quote }));
       } else {
-        this._cols = src.exportedColumns().map(({ name, element }) => new ColumnClause(name, element.type, { table: this, key: name, proxyOf: element }));
+        this._cols = src.exportedColumns().map(({ name, element, key, ref, tqOf }) => {
+          const deferred = ref === undefined && tqOf !== undefined ? { tqOf } : {};
+          // A column exported under its own name keeps its quoting (SQLAlchemy's quoted_name).
+          const quote = element instanceof ColumnClause && element.name === (ref ?? name) ? element.quote : undefined;
+          return new ColumnClause(ref ?? name, element.type, { table: this, key: key ?? name, proxyOf: element, ...deferred, quote });
+        });
       }
     }
     return this._cols;
@@ -728,10 +750,87 @@ export function values<const Cols extends readonly ColumnClause<unknown, string>
 // ---------------------------------------------------------------------------------------------
 // SELECT
 
+/**
+ * A function in FROM (SQLAlchemy's `TableValuedAlias`): `fn(…) AS name`, `LATERAL fn(…) AS
+ * name` when lateral. Table-valued functions name their output columns in `.c`; `.column` is
+ * the output as a scalar (`SELECT name FROM generate_series(…) AS name`).
+ */
+export class TableValuedAlias extends FromClause {
+  readonly kind = "tableValuedAlias";
+  private _cols?: ColumnClause<unknown, string>[];
+  private _column?: TableValuedColumn;
+  constructor(
+    readonly fn: FunctionElement<unknown, string>,
+    /** Explicit name; anonymous (`anon_1`) when undefined. */
+    readonly name: string | undefined,
+    readonly opts: TableValuedOptions,
+  ) {
+    super();
+  }
+  override get hasAnonKey(): boolean {
+    return this.name === undefined;
+  }
+  get isLateral(): boolean {
+    return this.opts.lateral === true;
+  }
+  get columnList(): readonly ColumnClause<unknown, string>[] {
+    this._cols ??= (this.opts.columns ?? []).map((c) => {
+      const name = c instanceof ColumnClause ? c.name : c instanceof LiteralColumn ? c.text : (c.key ?? "");
+      return new ColumnClause(name, c.type, { table: this });
+    });
+    return this._cols;
+  }
+  /** The function's output as a scalar column, rendered as the alias name. */
+  get column(): ColumnElement<unknown, string> {
+    return (this._column ??= new TableValuedColumn(this));
+  }
+  /** The same function under another name (or anonymous), keeping LATERAL and columns. */
+  renamed(name?: string): TableValuedAlias {
+    return new TableValuedAlias(this.fn, name, this.opts);
+  }
+  /** `LATERAL fn(…) AS name` (SQLAlchemy's `TableValuedAlias.lateral()`). */
+  lateral(name?: string): TableValuedAlias {
+    return new TableValuedAlias(this.fn, name, { ...this.opts, lateral: true });
+  }
+  keyId(k: CacheKeyBuilder): string {
+    return this.name === undefined ? `A${k.anonId(this)}` : `A:${this.name}`;
+  }
+  describeName(): string {
+    return this.name ?? `anonymous alias of ${this.fn.describe()}`;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitTableValuedAlias(this, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("tvalias", this.keyId(k), this.isLateral ? "l" : "", String(this.columnList.length));
+    for (const col of this.columnList) k.push(col.name, col.type.cacheKey);
+    if (!k.seen(this)) this.fn._key(k);
+  }
+}
+
+/** The scalar output of a {@link TableValuedAlias}: renders as the alias name. @internal */
+export class TableValuedColumn extends ColumnClause<unknown, string> {
+  override readonly kind: string = "tableValuedColumn";
+  constructor(readonly alias: TableValuedAlias) {
+    super(alias.name ?? "anon_1", alias.fn.type, { table: alias });
+  }
+  override _compile(c: SQLCompiler, _kw: CompileKw): string {
+    return c.visitTableValuedColumn(this);
+  }
+}
+
+registerTableValued((fn, name, opts) => new TableValuedAlias(fn, name, opts));
+
 /** A named column exported by a SELECT for use as a subquery. */
 export interface ExportedColumn {
   readonly name: string;
   readonly element: ColumnElement<unknown, string>;
+  /** The key the subquery's `.c` holds it under when it differs from `name` (`Column("x", key="y")`). */
+  readonly key?: string;
+  /** For a repeated column, the exported name of its first occurrence, which its proxy renders. */
+  readonly ref?: string;
+  /** Set when `name` stands in for the table-qualified label of this column of an anonymous table. */
+  readonly tqOf?: ColumnClause<unknown, string>;
 }
 
 /** Base of SELECT statements: Select and CompoundSelect. `T` row tuple, `N` named shape. */
@@ -880,6 +979,20 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
       this.fetchClause._key(k);
     }
   }
+  /**
+   * LIMIT / OFFSET for rows `start` (inclusive) to `stop` (exclusive), as Python's slice
+   * (SQLAlchemy's `GenerativeSelect.slice()`): `slice(2, 5)` is `LIMIT 3 OFFSET 2`. `start` adds to
+   * an OFFSET already given (in SQL when that OFFSET is an expression). Replaces a FETCH.
+   * @throws ArgumentError for negative or fractional bounds.
+   */
+  slice(start: number | null, stop: number | null): this {
+    return this.gen((s) => {
+      s.fetchClause = undefined;
+      s.fetchOptions = undefined;
+      if (start !== null) s.offsetClause = addedOffset(this.offsetClause, start);
+      if (stop !== null) s.limitClause = limitValue(start === null ? stop : Math.max(stop - start, 0), "slice");
+    });
+  }
   /** `OFFSET n` (a bound parameter); `null` removes it. */
   offset(n: number | AnyColumn | null): this {
     return this.gen((s) => {
@@ -903,10 +1016,107 @@ export const LABEL_STYLE_NONE = "none" as const;
 export const LABEL_STYLE_DEFAULT = LABEL_STYLE_DISAMBIGUATE_ONLY;
 
 /** The `<table>` of a `<table>_<column>` label; undefined for anonymous aliases. */
-function tableLabelPrefix(t: FromClause): string | undefined {
-  if (t instanceof Alias) return t.name;
+/** An argument of `correlate()` / `correlateExcept()`: a FROM, or `null` / `false` alone. */
+export type CorrelateArg = FromClause | FromClauseProvider | null | false;
+
+/** The FROMs of a `correlate()` call; `null` / `false` (SQLAlchemy's `None`) stands for none. */
+function correlateArgs(froms: readonly CorrelateArg[], fn: string): FromClause[] {
+  if (froms.length === 0 || froms[0] === null || froms[0] === false) {
+    if (froms.length > 1) throw new ArgumentError(`additional FROM objects not accepted when passing None/False to ${fn}()`);
+    return [];
+  }
+  return froms.map((f) => coerceFrom(f as FromClause | FromClauseProvider, `${fn}()`));
+}
+
+/**
+ * Keys of a subquery's keyed columns, deduplicated as SQLAlchemy's `_column_naming_convention`:
+ * a taken key becomes `key_<n>`, numbered per key and fixed per column, so a repeated column
+ * keeps one key (`foo_bb`, `foo_bb_1`, `foo_bb_1`).
+ */
+class KeyDeduper {
+  private readonly taken = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  private readonly anon = new Map<object, Map<string, string>>();
+  key(element: object, key: string): string {
+    if (!this.taken.has(key)) {
+      this.taken.add(key);
+      return key;
+    }
+    let byBase = this.anon.get(element);
+    if (byBase === undefined) this.anon.set(element, (byBase = new Map()));
+    let k = byBase.get(key);
+    if (k === undefined) {
+      const n = (this.counters.get(key) ?? 0) + 1;
+      this.counters.set(key, n);
+      byBase.set(key, (k = `${key}_${n}`));
+    }
+    return k;
+  }
+}
+
+/** `name__<n>`, numbered per name: SQLAlchemy's label for a repeated column. */
+function dedupeLabel(counters: Map<string, number>, name: string): string {
+  const n = (counters.get(name) ?? 0) + 1;
+  counters.set(name, n);
+  return `${name}__${n}`;
+}
+
+/** `name`, or `name_<n>` when `used` already holds it; records the name in `used`. */
+function dedupeName(used: Map<string, number>, name: string): string {
+  const n = used.get(name);
+  if (n === undefined) {
+    used.set(name, 0);
+    return name;
+  }
+  used.set(name, n + 1);
+  return `${name}_${n + 1}`;
+}
+
+/**
+ * The subquery key of a column whose key is not its name (`keyed.c.colx` exports as `colx`),
+ * or of any table column under the table-name label style (`keyed_colx`); undefined otherwise.
+ */
+function keyedColumnKey(c: ColumnElement<unknown, string>, plusCol: boolean): string | undefined {
+  if (!(c instanceof ColumnClause)) return undefined;
+  const prefix = plusCol && c.table ? tableLabelPrefix(c.table) : undefined;
+  if (prefix !== undefined) return `${prefix}_${c.key}`;
+  return c.key === c.name || plusCol ? undefined : c.key;
+}
+
+function tableLabelPrefix(t: FromClause, resolve?: FromNameResolver): string | undefined {
+  if (t instanceof Alias) return t.name ?? resolve?.(t) ?? anonStandIn(t);
+  if (t instanceof TableValuedAlias) return t.name ?? resolve?.(t) ?? "anon_1";
   if (t instanceof TableClause) return t.schema ? `${t.schema}_${t.name}` : t.name;
   return undefined;
+}
+
+/** The compile-time name of an anonymous FROM (`anon_1`, `t_1`), from the compiler. */
+export type FromNameResolver = (f: FromClause) => string;
+
+/** What an anonymous alias's name is taken as before compilation numbers it. */
+function anonStandIn(a: Alias): string {
+  return a.element instanceof TableClause ? `${a.element.name}_1` : "anon_1";
+}
+
+/**
+ * A column's table-qualified label (SQLAlchemy's `_tq_label`): `<table>_<name>`; for an
+ * anonymous table, its compile-time name when `resolve` is given. Undefined without a table.
+ * @internal
+ */
+export function tqLabel(c: ColumnClause<unknown, string>, resolve?: FromNameResolver): string | undefined {
+  const prefix = c.table ? tableLabelPrefix(c.table, resolve) : undefined;
+  return prefix === undefined ? undefined : `${prefix}_${columnLabelName(c, resolve)}`;
+}
+
+/** A column's name, or the compile-time label it stands in for (see `ColumnClause.tqOf`). @internal */
+export function columnLabelName(c: ColumnClause<unknown, string>, resolve?: FromNameResolver): string {
+  return c.tqOf !== undefined && resolve ? (tqLabel(c.tqOf, resolve) ?? c.name) : c.name;
+}
+
+/** Whether a column's table-qualified label is known only at compile time. */
+function hasDeferredLabel(c: ColumnClause<unknown, string>): boolean {
+  const t = c.table;
+  return ((t instanceof Alias || t instanceof TableValuedAlias) && t.name === undefined) || c.tqOf !== undefined;
 }
 
 /** Options of {@link GenerativeSelect.fetch}. */
@@ -957,11 +1167,17 @@ function isProvider(x: unknown): x is ColumnsClauseProvider {
 }
 
 /** What `select()` accepts: column expressions, FROM clauses (all their columns), ORM entities. */
-export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider | TextClause;
+/**
+ * An argument of `select()`: a column expression, a FROM (all its columns), an ORM entity,
+ * `text()`, a number (rendered as written, SQLAlchemy's `select(1)`) or `"*"`.
+ */
+export type SelectArg = ColumnElement<unknown, string> | FromClause<ColumnMap> | ColumnsClauseProvider | TextClause | number | "*";
 
 type TupleOfArg<H> = H extends ColumnElement<infer V, string>
   ? [V]
-  : H extends TableClause<ColumnMap, infer P>
+  : H extends number
+    ? [number]
+    : H extends TableClause<ColumnMap, infer P>
     ? P
     : H extends FromClause<ColumnMap>
       ? unknown[]
@@ -1067,17 +1283,25 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
 
   exportedColumns(): readonly ExportedColumn[] {
     const used = new Map<string, number>();
+    const dupes = new Map<string, number>();
+    const first = new Map<ColumnElement<unknown, string>, string>();
+    const keys = new KeyDeduper();
     const names = this.labelNames();
+    const plusCol = this.labelStyle === LABEL_STYLE_TABLENAME_PLUS_COL;
     return this.selectedColumns.map((element, i) => {
-      let name = names[i] ?? (isFunctionElement(element) ? element.name : `anon_${i + 1}`);
-      const n = used.get(name);
-      if (n !== undefined) {
-        used.set(name, n + 1);
-        name = `${name}_${n + 1}`;
-      } else used.set(name, 0);
-      return { name, element };
+      const given = names[i] ?? (isFunctionElement(element) ? element.name : `anon_${i + 1}`);
+      // A repeated column renders under a "dedupe" label (`x__1`) that nothing refers to: the
+      // subquery's column for it stands for the first occurrence (SQLAlchemy #7153).
+      const ref = element instanceof ColumnClause ? first.get(element) : undefined;
+      const name = ref !== undefined && !plusCol ? dedupeLabel(dupes, given) : dedupeName(used, given);
+      if (ref === undefined && element instanceof ColumnClause) first.set(element, name);
+      // As SQLAlchemy's subquery `.c`, a column whose key differs from its name is found by key.
+      const key = keys.key(element, keyedColumnKey(element, plusCol) ?? ref ?? name);
+      const tqOf = plusCol && name === given && element instanceof ColumnClause && hasDeferredLabel(element) ? element : undefined;
+      return { name, element, key, ...(ref === undefined ? {} : { ref }), ...(tqOf ? { tqOf } : {}) };
     });
   }
+
 
   /** Add WHERE criteria, joined with AND. Expressions must be boolean or untyped (compile-time check). */
   where<const A extends readonly Condition[]>(...criteria: CheckedConditions<A>): this {
@@ -1190,18 +1414,28 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   withForUpdate(opts: ForUpdateOptions = {}): this {
     return this.forUpdate(opts);
   }
-  /** Correlate exactly these FROMs to an enclosing SELECT (none when called without args). */
-  correlate(...froms: (FromClause | FromClauseProvider)[]): this {
-    const fs = froms.map((f) => coerceFrom(f, "correlate()"));
+  /**
+   * Correlate these FROMs to an enclosing SELECT, adding to earlier calls (SQLAlchemy's
+   * `Select.correlate()`); called without arguments, or with `null` / `false`, the SELECT
+   * correlates nothing, not even automatically.
+   * @throws ArgumentError when `null` / `false` comes with other arguments.
+   */
+  correlate(...froms: CorrelateArg[]): this {
+    const fs = correlateArgs(froms, "correlate");
     return this.gen((s) => {
-      s.correlateTo = fs;
+      s.correlateTo = fs.length === 0 ? [] : [...(this.correlateTo ?? []), ...fs];
     });
   }
-  /** Auto-correlate every enclosing FROM except these (tables, aliases or ORM entities). */
-  correlateExcept(...froms: (FromClause | FromClauseProvider)[]): this {
-    const fs = froms.map((f) => coerceFrom(f, "correlateExcept()"));
+  /**
+   * Correlate every enclosing FROM except these, adding to earlier calls (SQLAlchemy's
+   * `Select.correlate_except()`); without arguments, or with `null` / `false`, every enclosing
+   * FROM is correlated.
+   * @throws ArgumentError when `null` / `false` comes with other arguments.
+   */
+  correlateExcept(...froms: CorrelateArg[]): this {
+    const fs = correlateArgs(froms, "correlateExcept");
     return this.gen((s) => {
-      s.correlateExceptTo = fs;
+      s.correlateExceptTo = fs.length === 0 ? [] : [...(this.correlateExceptTo ?? []), ...fs];
     });
   }
   /**
@@ -1210,8 +1444,10 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
    *   a name renders plain; another table column of that name renders `AS <name>_1` (`_2`, …),
    *   the same column repeated `AS <name>__1` (a "dedupe" label, one per occurrence). Result
    *   keys follow the rendered names. Explicit labels are never renamed, even when they repeat a
-   *   name (reading such a key raises as ambiguous). As a subquery, repeated names are exported
-   *   as `name_1`;
+   *   name (reading such a key raises as ambiguous). In a subquery, another column of a taken
+   *   name is exported as `name_1`; a repeated column renders `AS name__1` and its subquery
+   *   column refers to the first occurrence (SQLAlchemy #7153). Anonymous tables and subqueries
+   *   take their compile-time names in table-name labels (`anon_1_myid`);
    * - {@link LABEL_STYLE_TABLENAME_PLUS_COL}: every table column is `AS <table>_<column>`
    *   (the 1.x `apply_labels()` style); the same column repeated gets `AS <table>_<column>__1`,
    *   another column with a taken label `AS <label>_1`;
@@ -1231,27 +1467,38 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
    * The name each SELECT-list column is rendered (and keyed) under, per the label style;
    * undefined for anonymous expressions, which the compiler names (`count_1`, `anon_1`). @internal
    */
-  labelNames(): readonly (string | undefined)[] {
+  labelNames(resolve?: FromNameResolver): readonly (string | undefined)[] {
     const style = this.labelStyle;
     const used = new Map<string, ColumnElement<unknown, string>>();
-    let dedupe = 1;
+    const dupes = new Map<string, number>();
+    const anon = new Map<ColumnElement<unknown, string>, string>();
+    const anonCounters = new Map<string, number>();
     return this.selectedColumns.map((c) => {
-      const table = c instanceof ColumnClause ? c.table : undefined;
-      const prefix = style === LABEL_STYLE_TABLENAME_PLUS_COL && table ? tableLabelPrefix(table) : undefined;
-      let n = prefix !== undefined ? `${prefix}_${(c as ColumnClause<unknown, string>).name}` : c.resultName;
+      const tq = style === LABEL_STYLE_TABLENAME_PLUS_COL && c instanceof ColumnClause ? tqLabel(c, resolve) : undefined;
+      let n = tq ?? c.resultName;
       // The default style is disambiguated by the compiler, whose anonymous names it shares.
       if (n === undefined || style !== LABEL_STYLE_TABLENAME_PLUS_COL) return n;
       const prev = used.get(n);
-      if (prev === c) n = `${n}__${dedupe++}`;
-      else if (prev !== undefined) {
-        let k = 1;
-        while (used.has(`${n}_${k}`)) k++;
-        n = `${n}_${k}`;
+      if (prev !== undefined) {
+        // SQLAlchemy's _generate_columns_plus_names: another column under the name takes its
+        // own disambiguating label (`foo_bar_id_1`); a column repeated under its label takes a
+        // "dedupe" label (`foo_bar_id__1`) numbered per name.
+        const base = n;
+        let label = prev === c ? undefined : anon.get(c);
+        if (prev !== c && label === undefined) {
+          let k = anonCounters.get(base) ?? 0;
+          do k++;
+          while (used.has(`${base}_${k}`));
+          anonCounters.set(base, k);
+          anon.set(c, (label = `${base}_${k}`));
+        }
+        n = label !== undefined && !used.has(label) ? label : dedupeLabel(dupes, base);
       }
       used.set(n, c);
       return n;
     });
   }
+
   /**
    * Drop columns that repeat another column's value under the same name (SQLAlchemy's
    * `reduce_columns(only_synonyms=True)`): a column whose foreign key references another
@@ -1428,6 +1675,14 @@ function attributeOf(x: unknown, key: string): ColumnElement<unknown, string> | 
   return undefined;
 }
 
+/** An OFFSET moved on by `start` rows: computed here when it is a plain integer, else in SQL; none when 0. */
+function addedOffset(offset: ColumnElement<unknown, string> | undefined, start: number): ColumnElement<unknown, string> | undefined {
+  const current = offset instanceof BindParameter && typeof offset.value === "number" ? offset.value : offset === undefined ? 0 : undefined;
+  if (current === undefined) return start === 0 ? offset : (offset as ColumnElement<number, string>).add(start);
+  const total = current + start;
+  return total === 0 ? undefined : limitValue(total, "slice");
+}
+
 function limitValue(n: number | AnyColumn, what: string): ColumnElement<unknown, string> {
   if (n instanceof ColumnElement) return n;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
@@ -1443,6 +1698,9 @@ function coerceColumnsClause(c: unknown, i: number): ColumnElement<unknown, stri
   }
   // text() in the columns clause renders as written and adds no column (SQLAlchemy 2.0).
   if (c instanceof TextClause) return new TextColumnsClause(c);
+  // SQLAlchemy's ColumnsClauseImpl coerces numbers and "*" to literal columns: `SELECT 1`, `SELECT *`.
+  if (typeof c === "number" && Number.isFinite(c)) return new LiteralColumn(String(c));
+  if (c === "*") return new LiteralStar();
   if (typeof c === "string") {
     throw new ArgumentError(`Textual column expression ${pyStrRepr(c)} should be explicitly declared with text(${pyStrRepr(c)}), or use column(${pyStrRepr(c)}) for more specificity`);
   }
@@ -1727,6 +1985,18 @@ export class ScalarSelect<T = unknown> extends ColumnElement<T> {
     if (!(this.element instanceof Select)) throw new ArgumentError("where() on a scalar subquery needs a plain SELECT");
     return new ScalarSelect<T>(this.element.where(...criteria));
   }
+  /** Correlate the inner SELECT (SQLAlchemy's `ScalarSelect.correlate()`); see {@link Select.correlate}. */
+  correlate(...froms: CorrelateArg[]): ScalarSelect<T> {
+    return new ScalarSelect<T>(this.innerSelect("correlate").correlate(...froms));
+  }
+  /** Correlate the inner SELECT to all but these (SQLAlchemy's `ScalarSelect.correlate_except()`). */
+  correlateExcept(...froms: CorrelateArg[]): ScalarSelect<T> {
+    return new ScalarSelect<T>(this.innerSelect("correlateExcept").correlateExcept(...froms));
+  }
+  private innerSelect(what: string): Select {
+    if (!(this.element instanceof Select)) throw new ArgumentError(`${what}() on a scalar subquery needs a plain SELECT`);
+    return this.element;
+  }
   override selfGroup(_against?: OperatorName): ClauseElement {
     return this;
   }
@@ -1757,11 +2027,11 @@ export class Exists extends UnaryExpression<boolean> {
     return new Exists(this.inner("selectFrom").selectFrom(...froms));
   }
   /** Correlate the inner SELECT to these enclosing FROMs; see {@link Select.correlate}. */
-  correlate(...froms: (FromClause | FromClauseProvider)[]): Exists {
+  correlate(...froms: CorrelateArg[]): Exists {
     return new Exists(this.inner("correlate").correlate(...froms));
   }
   /** Correlate the inner SELECT to every enclosing FROM but these; see {@link Select.correlateExcept}. */
-  correlateExcept(...froms: (FromClause | FromClauseProvider)[]): Exists {
+  correlateExcept(...froms: CorrelateArg[]): Exists {
     return new Exists(this.inner("correlateExcept").correlateExcept(...froms));
   }
   /** `SELECT EXISTS (…) AS anon_1` (SQLAlchemy's `Exists.select()`). */

@@ -54,8 +54,9 @@ describe("misuse rejected at compile time", () => {
   });
 
   it("things that are not selectable, executable or conditions", async () => {
-    // @ts-expect-error: a number is not a column or FROM clause
-    select(5);
+    // A number is a literal column (SQLAlchemy's select(1)); other non-SQL values are not.
+    // @ts-expect-error: an object is not a column or FROM clause
+    select({});
     // @ts-expect-error: a bare string is not a column (SQLAlchemy 2.0 requires text()/column())
     select("name");
     // @ts-expect-error: WHERE takes expressions, not SQL strings (use text())

@@ -1,9 +1,9 @@
 /** PostgreSQL statement compiler: ILIKE, `~` regular expressions, JSON and ARRAY operators, `$n` parameters. @module */
 import { SQLCompiler, type CompileKw, type SlotSource } from "../../sql/compiler.js";
-import { BindParameter, type BinaryExpression, type ColumnElement, type FunctionElement, type IlikeOperand, type IndexCompiler, type IndexExpression } from "../../sql/elements.js";
+import { BindParameter, type BinaryExpression, type ClauseElement, type ColumnElement, type FunctionElement, type IlikeOperand, type IndexCompiler, type IndexExpression } from "../../sql/elements.js";
 import { JSONIndexType } from "../../sql/json-operators.js";
 import type { ColumnImpl, NextValue } from "../../sql/schema.js";
-import { FromClause, type GenerativeSelect, type Select } from "../../sql/selectable.js";
+import { FromClause, Join, type GenerativeSelect, type Select } from "../../sql/selectable.js";
 import { ColumnClause } from "../../sql/column.js";
 import type { TypeEngine } from "../../sql/type-api.js";
 
@@ -67,10 +67,15 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
   protected override renderIlike(left: string, right: string, negate: boolean): string {
     return `${left} ${negate ? "NOT ILIKE" : "ILIKE"} ${right}`;
   }
+  /**
+   * `~` / `!~`; the flag `i` alone is `~*` / `!~*`; any other flags are an embedded option
+   * prefix, `~ CONCAT('(?', 'ig', ')', pattern)` (SQLAlchemy's PGCompiler._regexp_match).
+   */
   protected override renderRegexp(left: string, right: string, negate: boolean, flags: string | undefined): string {
-    const ci = flags?.includes("i") ?? false;
-    const op = `${negate ? "!" : ""}~${ci ? "*" : ""}`;
-    return `${left} ${op} ${right}`;
+    const op = negate ? "!~" : "~";
+    if (flags === undefined) return `${left} ${op} ${right}`;
+    if (flags === "i") return `${left} ${op}* ${right}`;
+    return `${left} ${op} CONCAT('(?', ${this.renderStringLiteral(flags)}, ')', ${right})`;
   }
   /** icontains & co: ILIKE needs no lower() (SQLAlchemy's PG `visit_ilike_case_insensitive_operand`). */
   protected override renderLoweredIlike(left: string, right: string, negate: boolean): string {
@@ -104,7 +109,9 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
       const names = new Set<string>();
       for (const o of f.of) {
         const from = o instanceof FromClause ? o : o instanceof ColumnClause ? o.table : undefined;
-        names.add(from ? this.quoteIdentifier(this.fromName(from)) : this.process(o, {}));
+        if (from === undefined) names.add(this.process(o as ClauseElement, {}));
+        // A JOIN locks each of its tables (SQLAlchemy renders them in reverse of the join order).
+        else for (const leaf of [...from.coveredFroms()].reverse()) if (!(leaf instanceof Join)) names.add(this.quoteIdentifier(this.fromName(leaf)));
       }
       t += ` OF ${[...names].join(", ")}`;
     }

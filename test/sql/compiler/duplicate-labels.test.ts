@@ -121,7 +121,7 @@ describe("subqueries, CTEs and the other label styles keep their naming", () => 
     expect(Object.keys(sq.c)).toEqual(["id", "id_1"]);
     assertCompile(select(sq), "SELECT anon_1.id, anon_1.id_1 FROM (SELECT foo.id AS id, foo_bar.id AS id_1 FROM foo, foo_bar) AS anon_1");
     const cte = select(t.myid, t.myid).cte("c");
-    assertCompile(select(cte), "WITH c AS (SELECT mytable.myid AS myid, mytable.myid AS myid_1 FROM mytable) SELECT c.myid, c.myid_1 FROM c");
+    assertCompile(select(cte), "WITH c AS (SELECT mytable.myid AS myid, mytable.myid AS myid__1 FROM mytable) SELECT c.myid, c.myid AS myid_1 FROM c");
   });
 
   it("a subquery's outer SELECT of two same-named proxies disambiguates them", () => {

@@ -60,9 +60,9 @@ describe("duplicate columns and labels (SQLAlchemy 1.4)", () => {
     expect(select(t.myid, t.myid).selectedColumns.length).toBe(2);
   });
 
-  it("deduplicates exported names of a subquery as name, name_1", () => {
+  it("a repeated column in a subquery renders AS myid__1; the outer SELECT names it myid_1 (SQLAlchemy #7153)", () => {
     const sq = select(t.myid, t.myid, t.name).subquery();
-    assertCompile(select(sq), "SELECT anon_1.myid, anon_1.myid_1, anon_1.name FROM (SELECT mytable.myid AS myid, mytable.myid AS myid_1, mytable.name AS name FROM mytable) AS anon_1");
+    assertCompile(select(sq), "SELECT anon_1.myid, anon_1.myid AS myid_1, anon_1.name FROM (SELECT mytable.myid AS myid, mytable.myid AS myid__1, mytable.name AS name FROM mytable) AS anon_1");
     expect(Object.keys(sq.c)).toEqual(["myid", "myid_1", "name"]);
   });
 });
@@ -259,7 +259,7 @@ describe("scalar subqueries, correlation, exists", () => {
 
   it("a fully correlated SELECT without FROMs raises", () => {
     const fully = select(u.name, a.id).where(u.id.eq(select(u.id).where(a.user_id.eq(u.id)).scalarSubquery()));
-    expect(() => compile(fully)).toThrow(CompileError);
+    expect(() => compile(fully)).toThrow(InvalidRequestError);
     expect(() => compile(fully)).toThrow(/returned no FROM clauses due to auto-correlation/);
   });
 
