@@ -4,10 +4,14 @@
  * ("auto" | "evaluate" | "fetch" | false) keeping identity-mapped objects in step.
  * Inheritance: a single-table subclass's statements carry its discriminator criterion and its
  * bulk INSERT rows its polymorphic identity; joined-table subclasses go through joined-dml.ts.
+ * As SQLAlchemy's: a bulk INSERT sends one executemany per run of parameter sets with the same
+ * keys (`null` values left out unless `renderNulls`); objects RETURNed for rows already in the
+ * identity map keep their loaded values unless `populateExisting`; execution options may be
+ * set on the statement (`executionOptions()`) under those of the call.
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, UnaryExpression, bindparam } from "../sql/elements.js";
+import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
+import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, LiteralColumn, LiteralString, Tuple, UnaryExpression, bindparam } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Delete, Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Result } from "../engine/result/index.js";
@@ -28,21 +32,24 @@ export function isOrmDml(stmt: unknown): stmt is UpdateBase {
 /** Mappers whose every column attribute is bound under its own key (the usual case). */
 const sameKeys = new WeakMap<Mapper, boolean>();
 /** Turn attribute-keyed parameters into column-keyed ones (the row itself when the keys coincide). */
-function toColumnKeys(mapper: Mapper, row: Readonly<Record<string, unknown>>, what: string): Record<string, unknown> {
+function toColumnKeys(mapper: Mapper, row: Readonly<Record<string, unknown>>, what: string, bindNames = false): Record<string, unknown> {
   let same = sameKeys.get(mapper);
   if (same === undefined) sameKeys.set(mapper, (same = mapper.columnProps.every((p) => p.column.key === p.key)));
   if (same) {
     // Only checked, not copied: a bulk insert of 100,000 rows would otherwise copy every row.
-    for (const k in row) {
-      if (!mapper.columnPropsByKey.has(k) && Object.prototype.hasOwnProperty.call(row, k)) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
+    if (!bindNames) {
+      for (const k in row) {
+        if (!mapper.columnPropsByKey.has(k) && Object.prototype.hasOwnProperty.call(row, k)) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
+      }
     }
     return row as Record<string, unknown>;
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
     const p = mapper.columnPropsByKey.get(k);
-    if (!p) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
-    out[p.column.key] = v;
+    // With values() holding bound parameters, other keys are their values (SQLAlchemy passes them on).
+    if (!p && !bindNames) throw new ArgumentError(`${what}: '${k}' is not a column attribute of ${mapper.className}`);
+    out[p ? p.column.key : k] = v;
   }
   return out;
 }
@@ -56,9 +63,11 @@ export async function executeOrmDml(
   opts: SessionExecuteOptions,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   const mapper = mapperOf(stmt.entity)!;
+  opts = withStatementOptions(stmt, opts);
   const returnsEntity = stmt.returningColumns.some((c) => c === (stmt.entity as never) || (typeof c === "function" && mapperOf(c) === mapper));
-  if (stmt instanceof Insert) return ormInsert(session, conn, mapper, stmt, params, returnsEntity);
+  if (stmt instanceof Insert) return ormInsert(session, conn, mapper, stmt, params, returnsEntity, opts);
   if (stmt instanceof Update && Array.isArray(params)) return bulkUpdateByPk(session, conn, mapper, stmt, params, opts);
+  if (stmt instanceof Delete && Array.isArray(params)) throw new InvalidRequestError("Bulk ORM DELETE not supported right now. Statement may be invoked at the Core level using session.connection().execute(stmt, parameters)");
   if (stmt instanceof Update || stmt instanceof Delete) return criteriaDml(session, conn, mapper, stmt, params, opts, returnsEntity);
   throw new InvalidRequestError(`Unsupported ORM DML statement ${stmt.describe()}`);
 }
@@ -70,25 +79,38 @@ async function ormInsert(
   stmt: Insert,
   params: ExecuteParams | undefined,
   returnsEntity: boolean,
+  opts: SessionExecuteOptions,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
-  ({ stmt, params } = applyFixedValues(mapper, stmt, params));
+  if (params !== undefined && stmt.returningColumns.some(isReturningStar)) throw new CompileError("Can't use RETURNING * with bulk ORM INSERT.  Please use a different INSERT form, such as INSERT..VALUES or INSERT with a Core Connection");
+  let exprs: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined;
+  ({ stmt, params, exprs } = applyFixedValues(mapper, stmt, params));
   ({ stmt, params } = withPolymorphicIdentity(mapper, stmt, params));
   // Joined-table inheritance: one INSERT per table, base first (joined-dml.ts).
   if (isMultiTableMapper(mapper) && params !== undefined) {
+    if (exprs) throw new InvalidRequestError(`ORM bulk insert of ${mapper.className} (joined-table inheritance): values() entries must be plain values when execution parameter sets are given`);
     return joinedBulkInsert(session, conn, mapper, stmt, Array.isArray(params) ? params : [params as Readonly<Record<string, unknown>>], returnsEntity);
   }
-  const rows = params === undefined ? undefined : Array.isArray(params) ? params.map((r) => toColumnKeys(mapper, r, "ORM bulk insert")) : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert");
+  const renderNulls = opts.renderNulls === true;
+  const lenient = exprs !== undefined;
+  const rows = params === undefined
+    ? undefined
+    : Array.isArray(params)
+      ? params.map((r) => bulkRow(mapper, r, renderNulls, lenient))
+      : toColumnKeys(mapper, params as Record<string, unknown>, "ORM insert", lenient);
+  const withExprs = exprs === undefined ? undefined : runStatement(mapper, exprs);
   if (!returnsEntity) {
-    if (!stmt.returningColumns.some((c) => c instanceof InstrumentedAttribute)) return conn.execute(stmt, rows);
-    const plain = Object.assign(Object.create(Object.getPrototypeOf(stmt)) as Insert, stmt, { returningColumns: coreReturning(stmt.returningColumns) });
-    return conn.execute(plain, rows);
+    const plain = stmt.returningColumns.some((c) => c instanceof InstrumentedAttribute)
+      ? Object.assign(Object.create(Object.getPrototypeOf(stmt)) as Insert, stmt, { returningColumns: coreReturning(stmt.returningColumns) })
+      : stmt;
+    return executeRuns(conn, plain, rows, withExprs);
   }
   // RETURNING the entity: select every loaded column and build identity-mapped objects.
   const props = mapper.defaultLoadProps;
   const others = coreReturning(stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper)));
   const core = Object.create(Object.getPrototypeOf(stmt)) as Insert;
   Object.assign(core, stmt, { returningColumns: [...props.map((p) => p.column), ...others], entity: undefined });
-  const res = await conn.execute(core, rows);
+  const res = await executeRuns(conn, core, rows, withExprs);
+  const populate = opts.populateExisting === true;
   const ctx = session.loadContext(true);
   const identityMap = ctx.identityMap;
   const pkPos = mapper.pkProps.map((p) => props.indexOf(p));
@@ -115,18 +137,126 @@ async function ormInsert(
       for (let i = 0; i < nProps; i++) d[keys[i]] = raw[i];
       st.shareCommitted();
     } else {
-      st = stateOf(obj)!;
-      const d = st.dict;
-      const c = st.committed;
-      for (let i = 0; i < nProps; i++) {
-        d[keys[i]] = raw[i];
-        c[keys[i]] = raw[i];
-      }
+      refreshExisting(stateOf(obj)!, keys, raw, populate);
     }
     tuples[r] = raw.length === nProps ? [obj] : [obj, ...raw.slice(nProps)];
   }
   const resultKeys = [mapper.className, ...others.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`))];
   return new Result({ keys: resultKeys, processors: resultKeys.map(() => undefined) }, tuples, { rowsAffected: res.rowsAffected, returnsRows: true });
+}
+
+/**
+ * A RETURNING row for an object already in the identity map, as SQLAlchemy's loading does:
+ * without `populateExisting` only attributes that are not loaded (or are expired and unchanged)
+ * take the row's values, so an upsert's RETURNING leaves loaded objects as they were; with it,
+ * every attribute is overwritten.
+ */
+function refreshExisting(st: InstanceState, keys: readonly string[], raw: readonly unknown[], populate: boolean): void {
+  if (st.status === "deleted") return;
+  const d = st.dict;
+  const expired = st.expiredKeys;
+  let modified: Set<string> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    let load = populate || !(k in d);
+    if (!load && expired?.has(k)) load = !(modified ??= new Set(st.changedColumnKeys())).has(k);
+    if (!load) continue;
+    d[k] = raw[i];
+    st.committed[k] = raw[i];
+    st.expiredMutable?.delete(k);
+  }
+}
+
+/** The statement's own execution options under those of the call (SQLAlchemy merges them so). */
+function withStatementOptions(stmt: UpdateBase, opts: SessionExecuteOptions): SessionExecuteOptions {
+  const own = stmt.statementExecutionOptions;
+  let any = false;
+  for (const _ in own) {
+    any = true;
+    break;
+  }
+  if (!any) return opts;
+  const out: Record<string, unknown> = { ...own };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) out[k] = v;
+  return out as SessionExecuteOptions;
+}
+
+function isReturningStar(c: unknown): boolean {
+  return c instanceof LiteralColumn && c.text === "*";
+}
+
+/**
+ * One parameter set of an ORM bulk INSERT, column-keyed. As SQLAlchemy's bulk INSERT, a `null`
+ * value is left out (the column takes its default) unless the `renderNulls` execution option is
+ * set, so that sets can share a statement.
+ */
+function bulkRow(mapper: Mapper, row: Readonly<Record<string, unknown>>, renderNulls: boolean, bindNames: boolean): Record<string, unknown> {
+  const r = toColumnKeys(mapper, row, "ORM bulk insert", bindNames);
+  if (renderNulls) return r;
+  let out: Record<string, unknown> | undefined;
+  for (const k in r) {
+    if (r[k] !== null || !Object.prototype.hasOwnProperty.call(r, k)) continue;
+    out ??= { ...r };
+    delete out[k];
+  }
+  return out ?? r;
+}
+
+/** How many keys of a parameter set carry a value. */
+function valuedKeyCount(row: Readonly<Record<string, unknown>>): number {
+  let n = 0;
+  for (const k in row) if (row[k] !== undefined) n++;
+  return n;
+}
+
+/** Whether two parameter sets give values for the same keys (no allocation: runs over 100,000 rows). */
+function sameValuedKeys(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>, aCount: number): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (b[k] === undefined) continue;
+    if (a[k] === undefined) return false;
+    n++;
+  }
+  return n === aCount;
+}
+
+/**
+ * Execute an INSERT over parameter sets the way SQLAlchemy's ORM bulk INSERT does: consecutive
+ * sets with the same keys share one executemany; a change of keys starts another statement.
+ * RETURNING rows of all statements come back in parameter order, in one result.
+ */
+async function executeRuns(
+  conn: AsyncConnection,
+  stmt: Insert,
+  rows: ExecuteParams | undefined,
+  forRun?: (stmt: Insert, first: Readonly<Record<string, unknown>>) => Insert,
+): Promise<Result<unknown[], Record<string, unknown>>> {
+  const first = Array.isArray(rows) ? (rows[0] as Readonly<Record<string, unknown>> | undefined) : (rows as Readonly<Record<string, unknown>> | undefined);
+  if (!Array.isArray(rows) || rows.length < 2) return conn.execute(forRun && first ? forRun(stmt, first) : stmt, rows);
+  const sets = rows as readonly Readonly<Record<string, unknown>>[];
+  const runs: (readonly Readonly<Record<string, unknown>>[])[] = [];
+  let start = 0;
+  let count = valuedKeyCount(sets[0]);
+  for (let i = 1; i <= sets.length; i++) {
+    if (i < sets.length && sameValuedKeys(sets[start], sets[i], count)) continue;
+    runs.push(runs.length === 0 && i === sets.length ? sets : sets.slice(start, i));
+    start = i;
+    if (i < sets.length) count = valuedKeyCount(sets[i]);
+  }
+  if (runs.length === 1) return conn.execute(forRun ? forRun(stmt, sets[0]) : stmt, rows);
+  let affected = 0;
+  const values: (readonly unknown[])[] = [];
+  let keys: string[] = [];
+  for (const run of runs) {
+    // A run of one set is still an executemany, as in SQLAlchemy: no implicit RETURNING added.
+    const res = await conn.execute(forRun ? forRun(stmt, run[0]) : stmt, run);
+    affected += res.rowsAffected;
+    if (!res.returnsRows) continue;
+    keys = res.keys();
+    for (const v of takeValueRows(res)) values.push(v);
+  }
+  if (!stmt.returningColumns.length) return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
+  return new Result({ keys, processors: keys.map(() => undefined) }, values, { rowsAffected: affected, returnsRows: true });
 }
 
 /**
@@ -154,27 +284,48 @@ function withPolymorphicIdentity(mapper: Mapper, stmt: Insert, params: ExecutePa
  * (the sets win), so `session.execute(user.notes.insert(), [{ body: "a" }, { body: "b" }])` and
  * `session.execute(insert(User).values({ tenantId: 2 }), [{ name: "a" }])` work as in SQLAlchemy.
  */
-function applyFixedValues(mapper: Mapper, stmt: Insert, params: ExecuteParams | undefined): { stmt: Insert; params: ExecuteParams | undefined } {
+function applyFixedValues(
+  mapper: Mapper,
+  stmt: Insert,
+  params: ExecuteParams | undefined,
+): { stmt: Insert; params: ExecuteParams | undefined; exprs: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined } {
   const fixed: Record<string, unknown> = { ...((stmt.annotations[WRITE_ONLY_PARENT] as Record<string, unknown> | undefined) ?? {}) };
   const hasValues = stmt.valueRows !== undefined;
   if (params === undefined) {
     // No parameter sets: the fixed values become (part of) the VALUES clause.
-    return Object.keys(fixed).length ? { stmt: stmt.values(fixed as never), params } : { stmt, params };
+    return { stmt: Object.keys(fixed).length ? stmt.values(fixed as never) : stmt, params, exprs: undefined };
   }
+  let exprs: Map<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined;
   if (hasValues) {
     if (stmt.isMultiValues) throw new InvalidRequestError("ORM insert: a multi-row values() cannot be combined with execution parameter sets");
     for (const [col, v] of stmt.valueRows![0]) {
       const prop = mapper.propByColumn.get(col as never);
-      if (!prop || !(v instanceof BindParameter) || v.required) {
-        throw new InvalidRequestError(`ORM insert: values() entry for ${col.describe()} must be a plain value when execution parameter sets are given`);
-      }
-      fixed[prop.key] = v.effectiveValue();
+      if (prop && v instanceof BindParameter && !v.required) fixed[prop.key] = v.effectiveValue();
+      // SQL expressions and bound parameters stay in every statement (SQLAlchemy's
+      // `insert(A).values(data=func.lower("DD"))` with parameter sets).
+      else (exprs ??= new Map()).set(col, v);
     }
     stmt = Object.assign(Object.create(Object.getPrototypeOf(stmt)) as Insert, stmt, { valueRows: undefined, isMultiValues: false });
   }
-  if (!Object.keys(fixed).length) return { stmt, params };
+  if (!Object.keys(fixed).length) return { stmt, params, exprs };
   const merge = (r: Readonly<Record<string, unknown>>) => ({ ...fixed, ...r });
-  return { stmt, params: Array.isArray(params) ? params.map(merge) : merge(params as Readonly<Record<string, unknown>>) };
+  return { stmt, params: Array.isArray(params) ? params.map(merge) : merge(params as Readonly<Record<string, unknown>>), exprs };
+}
+
+/**
+ * The statement for one run of parameter sets when values() kept SQL expressions: those
+ * expressions plus a bound parameter per column the sets give (other keys of the sets are the
+ * values of bound parameters in the expressions).
+ */
+function runStatement(mapper: Mapper, exprs: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>>): (stmt: Insert, first: Readonly<Record<string, unknown>>) => Insert {
+  return (stmt, first) => {
+    const values = new Map<ColumnClause<unknown, string>, unknown>(exprs);
+    for (const p of mapper.columnProps) {
+      const col = p.column as ColumnClause<unknown, string>;
+      if (first[col.key] !== undefined && !exprs.has(col)) values.set(col, bindparam(col.key, undefined, col.type));
+    }
+    return stmt.values(values);
+  };
 }
 
 /**
@@ -217,18 +368,17 @@ async function bulkUpdateByPk(
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   const mode = syncMode(opts);
   if (mode === "fetch") throw new InvalidRequestError("The 'fetch' synchronization strategy is not available for 'bulk' ORM updates (i.e. multiple parameter sets)");
-  if (stmt.setValues) {
-    throw new InvalidRequestError("ORM bulk UPDATE by primary key takes no values(); pass a list of parameter sets including the primary key");
-  }
   if (stmt.whereCriteria.length && mode !== false) {
     throw new InvalidRequestError(
       "bulk synchronize of persistent objects not supported when using bulk update with additional WHERE criteria right now.  add synchronize_session=None execution option to bypass synchronize of persistent objects.",
     );
   }
   const pkKeys = mapper.pkProps.map((p) => p.key);
-  for (const row of params) checkBulkRow(mapper, row, pkKeys, stmt.whereCriteria.length > 0);
+  // values() and WHERE may name bound parameters the sets supply (SQLAlchemy passes them through).
+  for (const row of params) checkBulkRow(mapper, row, pkKeys, stmt.whereCriteria.length > 0 || stmt.setValues !== undefined);
+  if (stmt.setValues && isMultiTableMapper(mapper)) throw new InvalidRequestError(`ORM bulk UPDATE by primary key of ${mapper.className} (joined-table inheritance) takes no values(); put the values in the parameter sets`);
   const result = isMultiTableMapper(mapper) ? await joinedBulkUpdate(conn, mapper, params) : await bulkUpdateRuns(conn, mapper, stmt, params, pkKeys);
-  if (mode !== false) synchronizeBulkUpdate(session, mapper, params, pkKeys);
+  if (mode !== false) synchronizeBulkUpdate(session, mapper, params, pkKeys, stmt);
   return result;
 }
 
@@ -266,12 +416,13 @@ async function bulkUpdateRuns(
     while (j < params.length && setPropsOf(params[j]).map((p) => p.key).join(",") === sig) j++;
     const run = params.slice(i, j);
     i = j;
-    if (!setProps.length) continue;
-    const values: Record<string, unknown> = {};
-    for (const p of setProps) values[p.column.key] = bindparam(p.column.key);
+    if (!setProps.length && !stmt.setValues) continue;
+    // values() entries first (table order is restored by the compiler), then the sets' columns.
+    const values = new Map<ColumnClause<unknown, string>, unknown>(stmt.setValues ?? []);
+    for (const p of setProps) values.set(p.column as ColumnClause<unknown, string>, bindparam(p.column.key));
     const core = new Update(mapper.table)
       .where(...mapper.pkProps.map((p) => p.column.eq(bindparam(pkBind(p)))), ...(stmt.whereCriteria as ColumnElement<boolean>[]))
-      .values(values as never);
+      .values(values);
     const ps = run.map((r) => {
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r)) if (!mapper.columnPropsByKey.has(k)) o[k] = v;
@@ -284,18 +435,36 @@ async function bulkUpdateRuns(
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
 }
 
-/** Give identity-mapped objects the values a bulk UPDATE by primary key wrote. */
-function synchronizeBulkUpdate(session: AsyncSession, mapper: Mapper, params: readonly Readonly<Record<string, unknown>>[], pkKeys: readonly string[]): void {
+/**
+ * Give identity-mapped objects the values a bulk UPDATE by primary key wrote; columns set by the
+ * statement's values() (bound per set, or SQL) are expired instead.
+ */
+function synchronizeBulkUpdate(session: AsyncSession, mapper: Mapper, params: readonly Readonly<Record<string, unknown>>[], pkKeys: readonly string[], stmt: Update): void {
   if (session.identityMap.size === 0) return;
+  const expire = [...(stmt.setValues?.keys() ?? [])].map((c) => mapper.propByColumn.get(c as never)?.key).filter((k): k is string => k !== undefined);
   for (const row of params) {
     const obj = session.identityMap.get(mapper.identityKey(pkKeys.map((k) => row[k])));
     const st = obj === undefined ? undefined : stateOf(obj);
     if (!st || !st.mapper.isA(mapper)) continue;
+    const modified = new Set(st.changedColumnKeys());
     for (const [k, v] of Object.entries(row)) {
       if (pkKeys.includes(k) || !mapper.columnPropsByKey.has(k)) continue;
+      if (modified.has(k)) {
+        // Changed in memory: expired so the next refresh reads what the UPDATE wrote.
+        delete st.dict[k];
+        delete st.committed[k];
+        (st.expiredMutable ??= new Set()).add(k);
+        continue;
+      }
       st.dict[k] = v;
       st.committed[k] = v;
       st.expiredMutable?.delete(k);
+    }
+    for (const k of expire) {
+      if (k in row) continue;
+      delete st.dict[k];
+      delete st.committed[k];
+      (st.expiredMutable ??= new Set()).add(k);
     }
   }
 }
@@ -380,6 +549,8 @@ async function criteriaDml(
   }
   if (returnsEntity) {
     const props = mapper.defaultLoadProps;
+    const keys = props.map((p) => p.key);
+    const populate = opts.populateExisting === true;
     const off = fetchCols.length;
     const tuples = rows.map((raw) => {
       const vals = raw.slice(off, off + props.length);
@@ -394,12 +565,7 @@ async function criteriaDml(
         obj = made.obj;
       }
       if (obj) {
-        const st = stateOf(obj)!;
-        props.forEach((p, i) => {
-          st.dict[p.key] = vals[i];
-          st.committed[p.key] = vals[i];
-          st.expiredMutable?.delete(p.key);
-        });
+        refreshExisting(stateOf(obj)!, keys, vals, populate);
       } else {
         const made = mapper.newInstanceForLoad();
         props.forEach((p, i) => (made.state.dict[p.key] = vals[i]));
@@ -452,7 +618,14 @@ function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly
   for (const st of states) {
     const assigned: [string, unknown][] = [];
     const expired: string[] = [];
+    // An attribute changed in memory and not flushed is expired, not overwritten (SQLAlchemy):
+    // the change is lost either way, and the database has the value the UPDATE computed.
+    const modified = plan.length ? new Set(st.changedColumnKeys()) : undefined;
     for (const x of plan) {
+      if (modified?.has(x.prop.key)) {
+        expired.push(x.prop.key);
+        continue;
+      }
       const got = x.kind === "expire" ? fetched(st, x.prop.key) : NO_FETCHED;
       if (got !== NO_FETCHED) assigned.push([x.prop.key, got]);
       else if (x.kind === "expire") expired.push(x.prop.key);
@@ -486,6 +659,31 @@ function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly
 export function compileEvaluator(mapper: Mapper, criteria: readonly ClauseElement[]): (st: InstanceState) => boolean {
   const match = compileMatcher(mapper, criteria);
   return (st) => match(st) === true;
+}
+
+/**
+ * SQLAlchemy's `_EvaluatorCompiler(cls).process(*criteria)` for tests and tools: a function of an
+ * instance (or `null`, SQLAlchemy's "no object", which gives `null`) returning the criteria's
+ * value — `true`, `false`, `null` for SQL NULL (UNKNOWN), or the string "expired" when a needed
+ * attribute of a persistent object is not loaded. Several criteria are ANDed.
+ * @throws InvalidRequestError ("Could not evaluate current criteria in Python: …") for criteria
+ *   the evaluator does not support.
+ * @internal
+ */
+export function evaluatorFor(entity: abstract new (...args: never[]) => object, ...criteria: ClauseElement[]): (obj: object | null) => unknown {
+  const mapper = mapperOf(entity as never);
+  if (!mapper) throw new ArgumentError(`evaluatorFor(): ${String(entity)} is not a mapped class`);
+  const { value } = evaluatorParts(mapper);
+  const f = value(criteria.length === 1 ? criteria[0] : new BooleanClauseList("and", criteria as ColumnElement<boolean>[]));
+  return (obj) => {
+    if (obj === null) return null;
+    try {
+      return f(stateOf(obj)!);
+    } catch (e) {
+      if (e instanceof UnevaluableRow) return "expired";
+      throw e;
+    }
+  };
 }
 
 /** Whether evaluated criteria hold for an object; "expired" when they read an unloaded attribute (SQLAlchemy's `_EXPIRED_OBJECT`). */
@@ -526,94 +724,197 @@ function unevaluable(detail: string): InvalidRequestError {
   return new InvalidRequestError(`Could not evaluate current criteria in Python: "${detail}". Specify 'fetch' or False for the synchronize_session execution option.`);
 }
 
-const ARITH: Readonly<Record<string, (a: unknown, b: unknown) => unknown>> = {
-  add: (a, b) => (a as number) + (b as number),
-  sub: (a, b) => (a as number) - (b as number),
-  mul: (a, b) => (a as number) * (b as number),
-  mod: (a, b) => (a as number) % (b as number),
-  concat: (a, b) => String(a) + String(b),
+/** JS implementations of the arithmetic operators SQLAlchemy's evaluator supports (numeric operands only). */
+const MATH: Readonly<Record<string, (a: number, b: number) => number>> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  mod: (a, b) => a % b,
+  truediv: (a, b) => a / b,
 };
+const NUMERIC_AFFINITIES: ReadonlySet<string> = new Set(["integer", "numeric", "float"]);
+/** Types `||` concatenates (SQLAlchemy's `Concatenable`: strings and arrays). */
+const CONCAT_AFFINITIES: ReadonlySet<string> = new Set(["string", "array"]);
+const COMPARISONS: ReadonlySet<string> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
 
-function evaluatorParts(mapper: Mapper): { value: (e: ClauseElement) => (st: InstanceState) => unknown; pred: (e: ClauseElement) => (st: InstanceState) => boolean | null } {
-  const colKey = (e: ClauseElement): string | undefined => {
+type Evaluator = (st: InstanceState) => unknown;
+
+/** The type an operand has for the evaluator: a bound JS string is VARCHAR whatever its coerced type. */
+function operandType(e: ClauseElement): { readonly affinity: string; readonly name: string } {
+  const type = (e as { readonly type?: { readonly affinity: string; toString(): string } }).type;
+  if (e instanceof BindParameter && !e.required) {
+    // SQLAlchemy types a literal by its Python value; a JS value is typed the same way here.
+    const v = e.effectiveValue();
+    if (typeof v === "string") return { affinity: "string", name: "VARCHAR" };
+    if (typeof v === "number") return Number.isInteger(v) ? { affinity: "integer", name: "INTEGER" } : { affinity: "float", name: "FLOAT" };
+  }
+  return { affinity: type?.affinity ?? "null", name: String(type ?? "NULL") };
+}
+
+function isNullish(v: unknown): v is null | undefined {
+  return v === null || v === undefined;
+}
+
+/** SQL equality of two evaluated values: dates by time, tuples element-wise. */
+function sameValue(x: unknown, y: unknown): boolean {
+  if (x instanceof Date && y instanceof Date) return x.getTime() === y.getTime();
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => sameValue(v, y[i]));
+  return x === y;
+}
+
+function compareValues(op: string, a: unknown, b: unknown): boolean | null {
+  if (isNullish(a) || isNullish(b)) return null;
+  if (op === "eq") return sameValue(a, b);
+  if (op === "ne") return !sameValue(a, b);
+  const x = (a instanceof Date ? a.getTime() : a) as number;
+  const y = (b instanceof Date ? b.getTime() : b) as number;
+  return op === "lt" ? x < y : op === "le" ? x <= y : op === "gt" ? x > y : x >= y;
+}
+
+/** `startsWith()` / `endsWith()` patterns (`x LIKE :p || '%'`); contains() and other LIKEs are not evaluable, as in SQLAlchemy. */
+function likeAffix(e: BinaryExpression): { readonly kind: "startswith" | "endswith"; readonly operand: ClauseElement } | undefined {
+  if (e.operator !== "like" || e.modifiers.escape !== undefined) return undefined;
+  const r = e.right;
+  if (!(r instanceof BinaryExpression) || r.operator !== "concat" || r.modifiers.composedLike !== true) return undefined;
+  const pct = (x: ClauseElement): boolean => x instanceof LiteralString && x.text === "%";
+  if (pct(r.right) && !(r.left instanceof BinaryExpression && r.left.modifiers.composedLike)) return { kind: "startswith", operand: r.left };
+  if (pct(r.left) && !pct(r.right)) return { kind: "endswith", operand: r.right };
+  return undefined;
+}
+
+/**
+ * SQLAlchemy's ORM evaluator (`sqlalchemy.orm.evaluator`): criteria and SET expressions compiled
+ * to JS functions over an object's loaded state. SQL NULL is `null` and propagates; reading an
+ * attribute that is not loaded throws {@link UnevaluableRow}. Anything else raises
+ * InvalidRequestError with SQLAlchemy's "Could not evaluate current criteria in Python" message.
+ */
+function evaluatorParts(mapper: Mapper): { value: (e: ClauseElement) => Evaluator; pred: (e: ClauseElement) => (st: InstanceState) => boolean | null } {
+  const attribute = (e: ClauseElement): Evaluator | undefined => {
     const col = e instanceof InstrumentedAttribute ? e.column : e;
-    if (col instanceof ColumnClause) {
-      const p = mapper.propByColumn.get(col.baseColumn as never);
-      if (p && (col.table === mapper.table || e instanceof InstrumentedAttribute)) return p.key;
+    if (!(col instanceof ColumnClause)) return undefined;
+    if (e instanceof InstrumentedAttribute) {
+      const owner = mapperOf(e.entity as never);
+      if (owner && !mapper.isA(owner)) throw unevaluable(`Can't evaluate criteria against alternate class ${owner.className}`);
     }
-    return undefined;
+    const p = mapper.propByColumn.get(col.baseColumn as never);
+    if (!p || (col.table !== mapper.table && !(e instanceof InstrumentedAttribute) && !(p.column === col))) {
+      const t = col.table as { readonly name?: unknown } | undefined;
+      throw unevaluable(`Cannot evaluate column: ${typeof t?.name === "string" ? `${t.name}.` : ""}${col.name}`);
+    }
+    const k = p.key;
+    return (st) => {
+      if (k in st.dict) return st.dict[k];
+      // A transient object's unset attribute is None to SQLAlchemy; a persistent one's is unloaded.
+      if (st.key === undefined) return null;
+      throw new UnevaluableRow();
+    };
   };
-  const value = (e: ClauseElement): ((st: InstanceState) => unknown) => {
-    if (e instanceof Grouping) return value(e.element);
-    const k = colKey(e);
-    if (k !== undefined) {
+  const strict = (l: Evaluator, r: Evaluator, f: (a: unknown, b: unknown) => unknown): Evaluator => (st) => {
+    const a = l(st);
+    const b = r(st);
+    return isNullish(a) || isNullish(b) ? null : f(a, b);
+  };
+  const binary = (e: BinaryExpression): Evaluator => {
+    const op = e.operator;
+    const affix = likeAffix(e);
+    if (affix) {
+      const l = value(e.left);
+      const r = value(affix.operand);
+      return strict(l, r, (a, b) => (affix.kind === "startswith" ? String(a).startsWith(String(b)) : String(a).endsWith(String(b))));
+    }
+    if (op === "custom") {
+      const sqlOp = (e.modifiers.customSql ?? "").trim();
+      throw unevaluable(`Custom operator '${sqlOp}' can't be evaluated in Python unless it specifies a callable using \`.python_impl\`.`);
+    }
+    if (MATH[op] !== undefined) {
+      const lt = operandType(e.left);
+      const rt = operandType(e.right);
+      if (!NUMERIC_AFFINITIES.has(lt.affinity) || !NUMERIC_AFFINITIES.has(rt.affinity)) {
+        throw unevaluable(`Cannot evaluate math operator "${op}" for datatypes ${lt.name}, ${rt.name}`);
+      }
+      const f = MATH[op];
+      return strict(value(e.left), value(e.right), (a, b) => f(a as number, b as number));
+    }
+    if (op === "concat") {
+      const lt = operandType(e.left);
+      const rt = operandType(e.right);
+      if (!CONCAT_AFFINITIES.has(lt.affinity) || !CONCAT_AFFINITIES.has(rt.affinity)) {
+        throw unevaluable(`Cannot evaluate concatenate operator "concat_op" for datatypes ${lt.name}, ${rt.name}`);
+      }
+      return strict(value(e.left), value(e.right), (a, b) => (Array.isArray(a) ? [...a, ...(b as unknown[])] : String(a) + String(b)));
+    }
+    if (op === "is" || op === "isNot") {
+      // IS / IS NOT compare as Python does: NULL is a value here.
+      const l = value(e.left);
+      const r = value(e.right);
       return (st) => {
-        if (!(k in st.dict)) throw new UnevaluableRow();
-        return st.dict[k];
+        const a = l(st);
+        const b = r(st);
+        const same = isNullish(a) || isNullish(b) ? isNullish(a) && isNullish(b) : sameValue(a, b);
+        return op === "is" ? same : !same;
       };
     }
+    if (op === "in" || op === "notIn") {
+      const l = value(e.left);
+      if (!(e.right instanceof BindParameter) || !e.right.expanding) throw unevaluable(`Cannot evaluate BinaryExpression with operator ${op} against ${e.right.describe()}`);
+      const list = e.right.effectiveValue() as readonly unknown[];
+      return (st) => {
+        const v = l(st);
+        if (isNullish(v)) return null;
+        const hit = list.some((x) => sameValue(v, x));
+        return op === "in" ? hit : !hit;
+      };
+    }
+    if (COMPARISONS.has(op)) {
+      const l = value(e.left);
+      const r = value(e.right);
+      return (st) => compareValues(op, l(st), r(st));
+    }
+    throw unevaluable(`Cannot evaluate BinaryExpression with operator ${op}`);
+  };
+  const value = (e: ClauseElement): Evaluator => {
+    if (e instanceof Grouping) return value(e.element);
+    const a = attribute(e);
+    if (a) return a;
     if (e instanceof BindParameter && !e.required) {
       const v = e.effectiveValue();
       return () => v;
     }
     if (e instanceof Constant) return () => (e.which === "null" ? null : e.which === "true");
-    if (e instanceof BinaryExpression && ARITH[e.operator] !== undefined) {
-      const f = ARITH[e.operator];
-      const l = value(e.left);
-      const r = value(e.right);
-      // SQL NULL propagates through arithmetic and ||.
+    if (e instanceof Tuple) {
+      const parts = e.clauses.map(value);
+      // A tuple with a NULL member compares as NULL.
       return (st) => {
-        const a = l(st);
-        const b = r(st);
-        return a === null || a === undefined || b === null || b === undefined ? null : f(a, b);
+        const out = parts.map((p) => p(st));
+        return out.some(isNullish) ? null : out;
       };
     }
+    if (e instanceof BinaryExpression) return binary(e);
+    if (e instanceof BooleanClauseList) return pred(e);
+    if (e instanceof UnaryExpression && e.operator === "not") return pred(e);
     if (e instanceof UnaryExpression && e.operator === "neg") {
       const v = value(e.element);
       return (st) => {
-        const a = v(st);
-        return a === null || a === undefined ? null : -(a as number);
+        const x = v(st);
+        return isNullish(x) ? null : -(x as number);
       };
     }
-    throw unevaluable(`Cannot evaluate ${e.describe()}`);
-  };
-  const cmp = (op: string, a: unknown, b: unknown): boolean | null => {
-    if (a === null || a === undefined || b === null || b === undefined) return null;
-    const x = a instanceof Date ? a.getTime() : a;
-    const y = b instanceof Date ? b.getTime() : b;
-    switch (op) {
-      case "eq": return x === y;
-      case "ne": return x !== y;
-      case "lt": return (x as number) < (y as number);
-      case "le": return (x as number) <= (y as number);
-      case "gt": return (x as number) > (y as number);
-      case "ge": return (x as number) >= (y as number);
-    }
-    return null;
+    throw unevaluable(`Cannot evaluate ${e.constructor.name}`);
   };
   const pred = (e: ClauseElement): ((st: InstanceState) => boolean | null) => {
     if (e instanceof Grouping) return pred(e.element);
     if (e instanceof BooleanClauseList) {
       const parts = e.clauses.map(pred);
-      return e.operator === "and"
-        ? (st) => {
-            let unknown = false;
-            for (const p of parts) {
-              const r = p(st);
-              if (r === false) return false;
-              if (r === null) unknown = true;
-            }
-            return unknown ? null : true;
-          }
-        : (st) => {
-            let unknown = false;
-            for (const p of parts) {
-              const r = p(st);
-              if (r === true) return true;
-              if (r === null) unknown = true;
-            }
-            return unknown ? null : false;
-          };
+      const and = e.operator === "and";
+      return (st) => {
+        let unknown = false;
+        for (const p of parts) {
+          const r = p(st);
+          if (r === !and) return r;
+          if (r === null) unknown = true;
+        }
+        return unknown ? null : and;
+      };
     }
     if (e instanceof UnaryExpression && e.operator === "not") {
       const p = pred(e.element);
@@ -622,30 +923,11 @@ function evaluatorParts(mapper: Mapper): { value: (e: ClauseElement) => (st: Ins
         return r === null ? null : !r;
       };
     }
-    if (e instanceof BinaryExpression) {
-      const op = e.operator;
-      if (op === "is" || op === "isNot") {
-        const l = value(e.left);
-        return (st) => (l(st) === null || l(st) === undefined) === (op === "is");
-      }
-      if (op === "in" || op === "notIn") {
-        const l = value(e.left);
-        if (!(e.right instanceof BindParameter) || !e.right.expanding) throw unevaluable("Cannot evaluate IN with a non-list right side");
-        const list = e.right.effectiveValue() as unknown[];
-        return (st) => {
-          const v = l(st);
-          if (v === null || v === undefined) return null;
-          const hit = list.some((x) => cmp("eq", v, x));
-          return op === "in" ? hit : !hit;
-        };
-      }
-      if (["eq", "ne", "lt", "le", "gt", "ge"].includes(op)) {
-        const l = value(e.left);
-        const r = value(e.right);
-        return (st) => cmp(op, l(st), r(st));
-      }
-    }
-    throw unevaluable(`Cannot evaluate ${e.describe()}`);
+    const v = value(e);
+    return (st) => {
+      const r = v(st);
+      return isNullish(r) ? null : Boolean(r);
+    };
   };
   return { value, pred };
 }

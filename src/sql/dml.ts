@@ -33,6 +33,27 @@ export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unkno
  */
 export const crudBinds = new WeakSet<BindParameter<unknown, string>>();
 
+/**
+ * Keyword options of `returning()` (SQLAlchemy's `returning(*cols, sort_by_parameter_order=…)`),
+ * given as a plain object after the columns: `insert(A).returning(A, { sortByParameterOrder: true })`.
+ */
+export interface ReturningOptions {
+  /** Return the rows of an executemany INSERT in parameter-set order. */
+  readonly sortByParameterOrder?: boolean;
+}
+
+/** A trailing plain `{ sortByParameterOrder }` object is the options, not a column. */
+function splitReturningOptions(cols: readonly unknown[]): { cols: readonly unknown[]; options: ReturningOptions | undefined } {
+  const last = cols[cols.length - 1];
+  if (typeof last !== "object" || last === null || Object.getPrototypeOf(last) !== Object.prototype || "_columnsClauseElements" in last) {
+    return { cols, options: undefined };
+  }
+  for (const k of Object.keys(last)) {
+    if (k !== "sortByParameterOrder") throw new ArgumentError(`returning(): unknown option '${k}'; the only option is sortByParameterOrder`);
+  }
+  return { cols: cols.slice(0, -1), options: last as ReturningOptions };
+}
+
 /** A dialect-specific clause attached to a statement (ON CONFLICT …). @internal */
 export interface DmlExtension extends ClauseElement {
   readonly extensionKind: string;
@@ -86,17 +107,40 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   /**
    * `RETURNING …` columns (a table gives all its columns). Works on PostgreSQL and SQLite ≥ 3.35.
    * Calls accumulate: `returning(a).returning(b)` returns a and b, as SQLAlchemy 2.0. The base
-   * class types the rows loosely; Insert/Update/Delete narrow them.
+   * class types the rows loosely; Insert/Update/Delete narrow them. A plain object after the
+   * columns gives {@link ReturningOptions} (`{ sortByParameterOrder: true }`).
+   * @throws ArgumentError for an argument that is not a column or table, or an unknown option.
    */
   returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, readonly unknown[], object> {
-    const cs = cols.map((c, i) => {
+    const { cols: given, options } = splitReturningOptions(cols);
+    const cs = given.map((c, i) => {
       if (c instanceof ColumnElement || c instanceof FromClause) return c;
       if ((typeof c === "object" || typeof c === "function") && c !== null && "_columnsClauseElements" in c) return c as never;
       throw new ArgumentError(`returning(): argument ${i + 1} must be a column expression or table; got ${describeValue(c)}`);
     });
     return this.gen((s) => {
       s.returningColumns = [...this.returningColumns, ...cs];
+      if (options?.sortByParameterOrder !== undefined) s.sortByParameterOrder = options.sortByParameterOrder;
     }) as never;
+  }
+  /**
+   * `returning(…, { sortByParameterOrder: true })` was given (SQLAlchemy's
+   * `sort_by_parameter_order`): an executemany INSERT … RETURNING returns its rows in the order
+   * of the parameter sets. athanor's executemany always does (one multi-row INSERT per page, rows
+   * read back in VALUES order, pages in order), so the flag records the request.
+   */
+  readonly sortByParameterOrder: boolean = false;
+  /**
+   * Statement execution options (SQLAlchemy's `Executable.execution_options()` on DML):
+   * `synchronizeSession`, `populateExisting`, `renderNulls`, `autoflush`, … read by the ORM
+   * session under the options passed to `execute()` (those win).
+   */
+  readonly statementExecutionOptions: Readonly<Record<string, unknown>> = {};
+  /** Merge execution options into the statement's (later calls win per key). */
+  executionOptions(opts: Readonly<Record<string, unknown>>): this {
+    return this.gen((s) => {
+      s.statementExecutionOptions = { ...this.statementExecutionOptions, ...opts };
+    });
   }
   /**
    * Words between the verb and the table: `insert(t).prefixWith("OR REPLACE")` renders
@@ -418,12 +462,103 @@ abstract class DmlWhereBase<C extends ColumnMap, R extends readonly unknown[], R
   filter(...criteria: Condition[]): this {
     return this.where(...criteria);
   }
+  /**
+   * `filterBy({ name: "x" })`: equality criteria (AND) by attribute or column key, looked up in
+   * every entity of the statement's FROM — its target, then the tables its WHERE criteria name
+   * (SQLAlchemy 2.1's `DMLWhereBase.filter_by()`).
+   * @throws AmbiguousColumnError when more than one of them has the key;
+   *   InvalidRequestError when none has it.
+   */
+  filterBy(criteria: Readonly<Record<string, unknown>>): this {
+    const entities = this.filterByEntities();
+    const conds = Object.entries(criteria).map(([key, value]) => searchEntities(entities, key).eq(value));
+    return conds.length ? this.filter(...conds) : this;
+  }
+  private filterByEntities(): FilterByEntity[] {
+    const out: FilterByEntity[] = [];
+    const seen = new Set<FromClause>();
+    const add = (table: FromClause, lookup: (key: string) => ColumnElement<unknown, string> | undefined): void => {
+      if (seen.has(table)) return;
+      seen.add(table);
+      out.push({ name: String((table as { name?: unknown }).name ?? table.describe()), lookup });
+    };
+    const target = this.entity as { _attributeFor?: (k: string) => ColumnElement<unknown, string> | undefined } | undefined;
+    const table = this.targetAlias ?? this.table;
+    add(this.table, (k) => target?._attributeFor?.(k) ?? table.c[k]);
+    for (const w of this.whereCriteria) collectEntities(w, add);
+    return out;
+  }
   protected keyWhere(k: CacheKeyBuilder): void {
     if (this.whereCriteria.length) {
       k.push("where");
       for (const w of this.whereCriteria) w._key(k);
     }
   }
+}
+
+/** One entity `filterBy()` searches: its name for messages, and its attribute or column by key. */
+interface FilterByEntity {
+  readonly name: string;
+  readonly lookup: (key: string) => ColumnElement<unknown, string> | undefined;
+}
+
+/**
+ * The entities a WHERE clause refers to, in order of appearance: a mapped attribute's class
+ * (looked up by attribute key) or a column's table (by column key). Subqueries are not entered.
+ */
+function collectEntities(e: ClauseElement, add: (table: FromClause, lookup: (key: string) => ColumnElement<unknown, string> | undefined) => void): void {
+  const attr = e as unknown as { readonly kind?: string; readonly column?: unknown; readonly entity?: { _attributeFor?: (k: string) => ColumnElement<unknown, string> | undefined } };
+  if (attr.kind === "ormAttribute" && attr.column instanceof ColumnClause && attr.column.table) {
+    const table = attr.column.table;
+    const ns = attr.entity;
+    add(table, (k) => ns?._attributeFor?.(k) ?? table.c[k]);
+    return;
+  }
+  if (e instanceof ColumnClause) {
+    const table = e.table;
+    if (table) add(table, (k) => table.c[k]);
+    return;
+  }
+  if (e instanceof SelectBase) return;
+  const v = e as unknown as Record<string, unknown>;
+  for (const key of ["left", "right", "element", "func", "criterion", "value", "else_"]) {
+    const child = v[key];
+    if (child instanceof ClauseElement) collectEntities(child, add);
+  }
+  for (const key of ["clauses", "args"]) {
+    const list = v[key];
+    if (Array.isArray(list)) for (const c of list) if (c instanceof ClauseElement) collectEntities(c, add);
+  }
+}
+
+/** "a, b, c" or "a, b, c, ... (5 total)", as SQLAlchemy names the searched entities. */
+function describeEntities(entities: readonly FilterByEntity[]): string {
+  const names = entities.slice(0, 3).map((x) => x.name).join(", ");
+  return entities.length > 3 ? `${names}, ... (${entities.length} total)` : names;
+}
+
+function searchEntities(entities: readonly FilterByEntity[], key: string): ColumnElement<unknown, string> {
+  let match: ColumnElement<unknown, string> | undefined;
+  for (const ent of entities) {
+    const found = ent.lookup(key);
+    if (found === undefined) continue;
+    if (match !== undefined) {
+      throw new AmbiguousColumnError(
+        `Attribute name "${key}" is ambiguous; it exists in multiple FROM clause entities (${describeEntities(entities)}). Use filter() with explicit column references instead of filter_by().`,
+      );
+    }
+    match = found;
+  }
+  if (match === undefined) throw new InvalidRequestError(`None of the FROM clause entities have a property "${key}". Searched entities: ${describeEntities(entities)}`);
+  return match;
+}
+
+/**
+ * A `filterBy()` key names an attribute of more than one entity of the statement (SQLAlchemy's
+ * `AmbiguousColumnError`, a subclass of InvalidRequestError).
+ */
+export class AmbiguousColumnError extends InvalidRequestError {
+  override name = "AmbiguousColumnError";
 }
 
 /** `UPDATE table SET … WHERE …`. */

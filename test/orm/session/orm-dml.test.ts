@@ -144,16 +144,19 @@ describe.each(dialectTargets())("ORM-enabled DML on $name", (target) => {
     expect(await s.scalar(select(func.count()).selectFrom(User.__table__))).toBe(1);
   });
 
-  it("upsert with returning(User) inserts new rows and refreshes identity-mapped objects", async () => {
+  it("upsert with returning(User) inserts new rows; loaded objects keep their values unless populateExisting (SQLAlchemy test_upsert_populate_existing)", async () => {
     await seed();
     await using s = db.session();
     const sandy = (await s.get(User, 2))!;
     const ins = target.dialect === "postgresql" ? pgInsert(User) : sqliteInsert(User);
     const stmt = ins.onConflictDoUpdate({ indexElements: ["name"], set: { fullname: ins.excluded.fullname } }).returning(User);
+    const kept = (await s.scalars(stmt, [{ name: "sandy", fullname: "Sandy Upserted" }])).all();
+    expect(kept[0]).toBe(sandy);
+    expect(sandy.fullname).toBe("Sandy Cheeks");
     const out = (await s.scalars(stmt, [
       { name: "sandy", fullname: "Sandy Upserted" },
       { name: "gary", fullname: "Gary the Snail" },
-    ])).all();
+    ], { populateExisting: true })).all();
     expect(out[0]).toBe(sandy);
     expect(sandy.fullname).toBe("Sandy Upserted");
     expect(out[1].name).toBe("gary");
