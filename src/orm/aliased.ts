@@ -247,6 +247,157 @@ export function aliased(cls: unknown, aliasOrName?: string | Alias, name?: strin
   return new AliasedClass(m, name, aliasOrName);
 }
 
+/** Options of {@link withPolymorphic}. */
+export interface WithPolymorphicOptions {
+  /**
+   * Select from an anonymous (or `name`d) subquery of the join instead of the tables themselves
+   * (SQLAlchemy's `aliased=True`), so the entity can appear next to the plain classes.
+   */
+  readonly aliased?: boolean;
+  /** The subquery's name (implies `aliased`). */
+  readonly name?: string;
+}
+
+/**
+ * `withPolymorphic(Person, [Engineer, Manager])`, non-aliased: the base class over its table
+ * LEFT OUTER JOINed to the listed subclasses' tables (SQLAlchemy's `with_polymorphic()`
+ * selectable). Selected, it loads rows as their subclasses with the listed subclasses' columns
+ * loaded; its base attributes are the base class's, `of(Engineer)` (or `wp.Engineer`) the
+ * subclass's. @internal Created by {@link withPolymorphic}.
+ */
+export class PolymorphicEntity {
+  readonly _isColumnsClauseProvider = true;
+  readonly _isPolymorphicEntity = true;
+  constructor(
+    /** The base mapper of the entity. */
+    readonly mapper: Mapper,
+    /** `people LEFT OUTER JOIN engineers ON … LEFT OUTER JOIN managers ON …`. */
+    readonly selectable: FromClause,
+    /** The subclasses whose tables the selectable joins. */
+    readonly classes: readonly Mapper[],
+  ) {
+    defineEntityAttributes(this, mapper, this);
+  }
+  private readonly subAttributes = new Map<Mapper, object>();
+  /**
+   * The attributes of `sub`, one of the entity's classes (SQLAlchemy's `wp.Engineer`): its
+   * columns, which select FROM the entity's join.
+   */
+  of<C extends abstract new (...args: never[]) => unknown>(sub: C): C {
+    const sm = subclassMapper(this.mapper, sub, "of()");
+    if (sm === this.mapper) return this as unknown as C;
+    let attrs = this.subAttributes.get(sm);
+    if (!attrs) this.subAttributes.set(sm, (attrs = defineEntityAttributes({}, sm, this)));
+    return attrs as C;
+  }
+  /** @internal */
+  _columnsClauseElements(): readonly ColumnElement<unknown, string>[] {
+    const out: ColumnElement<unknown, string>[] = [];
+    for (const p of this.mapper.polymorphicProps) if (!p.deferred && this.selectable.correspondingColumn(p.column) !== undefined) out.push(p.column);
+    return out;
+  }
+  /** @internal */
+  _asFromClause(): FromClause {
+    return this.selectable;
+  }
+  /** @internal */
+  _attributeFor(key: string): ColumnElement<unknown, string> | undefined {
+    const v = (this as unknown as Record<string, unknown>)[key];
+    return v instanceof InstrumentedAttribute ? v : undefined;
+  }
+}
+
+/**
+ * Define on `target` the attributes of `mapper`'s class as columns of `entity` (so that a
+ * statement naming only them still selects FROM the entity's join); relationships and SQL
+ * expression attributes are the class's own.
+ */
+function defineEntityAttributes<O extends object>(target: O, mapper: Mapper, entity: object): O {
+  const cls = mapper.class_ as unknown as Record<string, unknown>;
+  for (const p of mapper.columnProps) {
+    const attr = new InstrumentedAttribute(p.key, p.column, entity);
+    attr.prop = p;
+    Object.defineProperty(target, p.key, { value: attr, enumerable: true });
+  }
+  for (const key of [...mapper.expressionProps.keys(), ...mapper.relationships.keys()]) Object.defineProperty(target, key, { get: () => cls[key], enumerable: true });
+  return target;
+}
+
+/** A `withPolymorphic()` entity: the base class's attributes plus `of(Subclass)`. */
+export type WithPolymorphic<C> = (C extends abstract new (...args: never[]) => unknown ? Aliased<C> : never) & {
+  /** The attributes of one of the entity's subclasses within it (SQLAlchemy's `wp.Engineer`). */
+  of<S extends abstract new (...args: never[]) => unknown>(sub: S): Aliased<S>;
+};
+
+/**
+ * `withPolymorphic(Person, [Engineer, Manager])` (SQLAlchemy's `with_polymorphic()`): an entity
+ * of the base class that selects the listed subclasses' tables too, LEFT OUTER JOINed (`"*"`:
+ * every subclass; a single class may be given alone), so rows load as their subclasses with
+ * those columns loaded, and criteria can name subclass columns:
+ * `select(wp).where(wp.of(Engineer).primaryLanguage.eq(…))` (`wp.Engineer` works as well).
+ * A subclass's intermediate classes' tables are joined too; single-table subclasses add none.
+ * With `{ aliased: true }` (or a `name`) the join is a subquery
+ * (`(SELECT people.person_id AS people_person_id, … FROM people LEFT OUTER JOIN engineers ON …)
+ * AS anon_1`) usable next to the plain classes and in `ofType()`.
+ * @throws ArgumentError when `base` is not mapped, or a class is not a subclass of it.
+ */
+export function withPolymorphic<C extends abstract new (...args: never[]) => unknown>(
+  base: C,
+  classes: "*" | (abstract new (...args: never[]) => unknown) | readonly (abstract new (...args: never[]) => unknown)[],
+  opts: WithPolymorphicOptions = {},
+): WithPolymorphic<C> {
+  const m = mapperOf(base);
+  if (!m) throw new ArgumentError("withPolymorphic() expects a mapped class");
+  const subs = classes === "*" ? m.descendants : (Array.isArray(classes) ? classes : [classes]).map((c: unknown) => subclassMapper(m, c, "…"));
+  const join = polymorphicJoin(m, subs);
+  const namespaces = (entity: object, make: (sm: Mapper) => unknown): void => {
+    for (const sm of subs) if (!(sm.className in entity)) Object.defineProperty(entity, sm.className, { get: () => make(sm), enumerable: false });
+  };
+  if (opts.aliased === true || opts.name !== undefined) {
+    const sub = select(join).setLabelStyle(LABEL_STYLE_TABLENAME_PLUS_COL).subquery(opts.name);
+    const entity = new AliasedClass(m, opts.name, sub);
+    const cache = new Map<Mapper, AliasedClass>();
+    const make = (sm: Mapper): AliasedClass => {
+      let a = cache.get(sm);
+      if (!a) cache.set(sm, (a = sm === m ? entity : new AliasedClass(sm, opts.name, sub)));
+      return a;
+    };
+    Object.defineProperty(entity, "of", { value: (c: unknown) => make(subclassMapper(m, c, "of()")), enumerable: false });
+    namespaces(entity, make);
+    return entity as unknown as WithPolymorphic<C>;
+  }
+  const entity = new PolymorphicEntity(m, join, subs);
+  namespaces(entity, (sm) => entity.of(sm.class_ as never));
+  return entity as unknown as WithPolymorphic<C>;
+}
+
+/**
+ * The mapper of `cls`, which must be `base` or one of its subclasses.
+ * @throws ArgumentError naming the class otherwise.
+ */
+function subclassMapper(base: Mapper, cls: unknown, where: string): Mapper {
+  const sm = mapperOf(cls);
+  if (sm && sm.isA(base)) return sm;
+  const name = sm?.className ?? String((cls as { name?: unknown } | null)?.name);
+  throw new ArgumentError(`withPolymorphic(${base.className}, ${where}): ${name} is not a subclass of ${base.className}`);
+}
+
+/** The base mapper's tables joined, then each subclass's further tables LEFT OUTER JOINed. */
+function polymorphicJoin(m: Mapper, subs: readonly Mapper[]): FromClause {
+  let from: FromClause = ownTablesJoin(m);
+  const seen = new Set<FromClause>(m.tables);
+  for (const sm of subs) {
+    const chain: Mapper[] = [];
+    for (let x: Mapper | undefined = sm; x && x !== m; x = x.inherits) chain.unshift(x);
+    for (const c of chain) {
+      if (seen.has(c.table)) continue;
+      from = from.outerjoin(c.table, c.inheritCondition());
+      seen.add(c.table);
+    }
+  }
+  return from;
+}
+
 /** A joined-table subclass's tables inner-joined, base table first (no subclass tables of its own). */
 function ownTablesJoin(m: Mapper): FromClause {
   const chain: Mapper[] = [];

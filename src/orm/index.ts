@@ -17,7 +17,7 @@ export { inspect, AliasedInsp } from "./inspection.js";
 export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
 export { AsyncSession, asyncSessionmaker, closeAllSessions, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type GetOptions, type AsyncSessionmaker, type MergeOptions } from "./session.js";
 export { selectinload, joinedload, defaultload, raiseload, noload, containsEager, defer, undefer, undeferGroup, loadOnly, withLoaderCriteria, withExpression, Load, type LoaderOption, type SelectinOptions } from "./options.js";
-export { aliased, AliasedClass, type Aliased } from "./aliased.js";
+export { aliased, AliasedClass, withPolymorphic, PolymorphicEntity, type Aliased, type WithPolymorphic, type WithPolymorphicOptions } from "./aliased.js";
 export { WriteOnlyCollection, writeOnlyCollection } from "./write-only.js";
 export { UnloadedAttributeError, ExpiredAttributeError } from "./instrumentation.js";
 export { InstanceState, stateOf, type ObjectStatus } from "./state.js";

@@ -34,10 +34,10 @@
  * @module
  */
 import type { IdentityMap, IdentityPart } from "./identity-map.js";
-import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, tuple, type Condition } from "../sql/elements.js";
+import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
+import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import { Alias, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, TextualSelect, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
@@ -103,7 +103,13 @@ export interface JoinedLoad {
 
 /** A compiled ORM SELECT. */
 export interface OrmPlan {
-  readonly stmt: Select;
+  /** The Core statement to run: a SELECT, or the textual SELECT given to `fromStatement()`. */
+  readonly stmt: Select | TextualSelect;
+  /**
+   * `fromStatement()`: for each column the layout reads, its position in the statement's rows
+   * (which the statement, not the ORM, laid out). @internal
+   */
+  readonly columnMap?: readonly number[];
   readonly slots: readonly Slot[];
   /** Joined eager loads (or containsEager) of collections: rows repeat parents, so unique() is required. */
   readonly hasJoinedCollections: boolean;
@@ -153,9 +159,14 @@ interface NodeOptions {
   readonly relPath: readonly RelationshipProperty[];
 }
 
-function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string; aliased?: AliasedClass } | undefined {
+function entityOf(x: unknown): { mapper: Mapper; from: FromClause; name: string; aliased?: AliasedClass; polymorphic?: true } | undefined {
   // A brand, not instanceof: apps that never alias leave AliasedClass out of their bundle.
   if (isAliasedClass(x)) return { mapper: x.mapper, from: x.alias, name: x.entityName ?? x.alias.name ?? x.mapper.className, aliased: x };
+  // withPolymorphic(Base, [Sub, …]): the base class over its join to the subclass tables.
+  if ((x as { _isPolymorphicEntity?: true } | null)?._isPolymorphicEntity === true) {
+    const wp = x as { mapper: Mapper; selectable: FromClause };
+    return { mapper: wp.mapper, from: wp.selectable, name: wp.mapper.className, polymorphic: true };
+  }
   if (typeof x === "function") {
     const m = mapperOf(x);
     if (m) return { mapper: m, from: m.table, name: m.className };
@@ -193,6 +204,8 @@ export function isOrmStatement(stmt: unknown): boolean {
   return (
     stmt.rawColumns.some((c) => entityOf(c) !== undefined || c instanceof InstrumentedAttribute || isColumnExpressionProperty(c)) ||
     stmt.loaderOptions.length > 0 ||
+    stmt.annotations[FROM_STATEMENT] !== undefined ||
+    stmt.annotations[FROM_ENTITIES] !== undefined ||
     // `select(func.count(Manager.id))` still needs the single-table subclass's restriction.
     stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => entityOf(a.entity)?.mapper.polymorphicCriterion() !== undefined)) ||
     // `select(Engineer, …)` only in selectFrom()/joinFrom() (through an alias of the subclass).
@@ -455,6 +468,8 @@ interface EagerJoin {
  * @throws ArgumentError for a non-option in `.options()` or an unsupported columns-clause element.
  */
 export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = []): OrmPlan {
+  const fromStatement = stmt.annotations[FROM_STATEMENT] as FromStatementArg | undefined;
+  if (fromStatement !== undefined) return fromStatementPlan(fromStatement, analyzeOrmSelect(stmt, extraOptions, true));
   stmt = planNestedOrmSelects(stmt);
   // Without loader options the layout depends only on the columns clause (and the mappers'
   // configuration): it is cached per columns-clause objects. With options (fresh objects per
@@ -469,6 +484,167 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
     return plan;
   }
   return assembleOrmPlan(stmt, analyzeOrmSelect(stmt, extraOptions));
+}
+
+/** The annotation under which `fromStatement()` keeps its statement. */
+const FROM_STATEMENT = "ormFromStatement";
+/** The annotation listing single-table subclasses given to `selectFrom()` as classes. */
+const FROM_ENTITIES = "ormFromEntities";
+/** What `fromStatement()` accepts. */
+type FromStatementArg = TextClause | TextualSelect | Select;
+
+declare module "../sql/selectable.js" {
+  interface Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> {
+    /**
+     * `select(User).fromStatement(stmt)` (SQLAlchemy's `Select.from_statement()`): load the
+     * entities and columns of this SELECT from the rows of another statement instead of
+     * generating SQL. `stmt` is run as given: a `text(…).columns(…)` textual SELECT or a Core
+     * `select()` has its columns matched to the entities' columns by lineage, then by name;
+     * a bare `text(…)` is matched by column name (it is selected from as a subquery, the only
+     * way to learn its column names before it runs). Entity columns the statement lacks stay
+     * unloaded; a joined eager load whose target columns are absent is not populated;
+     * selectin loads run as usual. Only ORM execution (`session.execute()`) honours it.
+     * @throws ArgumentError when `stmt` is not a text(), textual SELECT or SELECT.
+     * @throws NoSuchColumnError (at execution) when the rows lack a selected entity's primary
+     *   key column or a selected column: "Could not locate column in row for column 'users.id'".
+     */
+    fromStatement(statement: TextClause | TextualSelect | Select): Select<T, N>;
+  }
+}
+
+function fromStatementMethod<T extends readonly unknown[], N extends object>(this: Select<T, N>, statement: unknown): Select<T, N> {
+  if (!(statement instanceof TextClause || statement instanceof TextualSelect || statement instanceof Select)) {
+    throw new ArgumentError(`fromStatement(): expected text(), a textual SELECT or a SELECT; got ${describeArg(statement)}`);
+  }
+  return this.withAnnotations({ [FROM_STATEMENT]: statement });
+}
+Select.prototype.fromStatement = fromStatementMethod as Select["fromStatement"];
+
+/**
+ * selectFrom() / joinFrom() given a single-table subclass as the left side
+ * (`select(Report.name).selectFrom(Engineer)`): Core sees only the shared table, so the class
+ * is noted for the ORM, which restricts that FROM to the subclass's rows as SQLAlchemy does
+ * (`WHERE employees.type IN (…)`, #8721, #11412).
+ */
+function noteFromEntities<S extends Select>(stmt: S, prior: Select, froms: readonly unknown[]): S {
+  const seen = (prior.annotations[FROM_ENTITIES] as readonly Mapper[] | undefined) ?? [];
+  const subs: Mapper[] = [];
+  for (const f of froms) {
+    const m = typeof f === "function" ? mapperOf(f) : undefined;
+    if (m !== undefined && m.polymorphicCriterion() !== undefined && !seen.includes(m) && !subs.includes(m)) subs.push(m);
+  }
+  return subs.length === 0 ? stmt : stmt.withAnnotations({ [FROM_ENTITIES]: [...seen, ...subs] });
+}
+const coreSelectFrom = Select.prototype.selectFrom;
+Select.prototype.selectFrom = function selectFrom(this: Select, ...froms: Parameters<Select["selectFrom"]>): Select {
+  return noteFromEntities(coreSelectFrom.apply(this, froms), this, froms);
+} as Select["selectFrom"];
+const coreJoinFrom = Select.prototype.joinFrom;
+Select.prototype.joinFrom = function joinFrom(this: Select, ...args: Parameters<Select["joinFrom"]>): Select {
+  return noteFromEntities(coreJoinFrom.apply(this, args), this, [args[0]]);
+} as Select["joinFrom"];
+
+function describeArg(x: unknown): string {
+  return x === null || typeof x !== "object" ? String(x) : `${(x as object).constructor?.name ?? "object"} object`;
+}
+
+/** One result column of a `fromStatement()` statement. */
+interface StatementColumn {
+  readonly name: string;
+  readonly element: ColumnElement<unknown, string>;
+}
+
+/** The name a layout column is looked up by in a statement's rows. */
+function layoutColumnName(c: SelectArg): string | undefined {
+  if (c instanceof Label) return c.name;
+  if (c instanceof ColumnClause) return c.name;
+  return c instanceof ColumnElement ? c.key : undefined;
+}
+
+/**
+ * The plan of `select(…).fromStatement(stmt)`: the layout planned for the entities, read from
+ * the rows of `stmt` (SQLAlchemy's `FromStatement` compile state, which matches the textual
+ * statement's columns to the entities' columns).
+ */
+function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
+  let exec: Select | TextualSelect;
+  let available: readonly StatementColumn[];
+  if (arg instanceof TextClause) {
+    // A bare text() has no declared columns: select the ones the layout needs from it by name.
+    const wanted = new Map<string, ColumnClause<unknown, string>>();
+    for (const c of t.cols) {
+      const name = layoutColumnName(c);
+      if (name !== undefined && !wanted.has(name)) wanted.set(name, new ColumnClause(name, (c as ColumnElement<unknown, string>).type));
+    }
+    const sub = arg.columns(...wanted.values()).subquery();
+    exec = select(...sub.columnList) as unknown as Select;
+    available = sub.columnList.map((c) => ({ name: c.name, element: c }));
+  } else {
+    exec = arg instanceof Select && isOrmStatement(arg) ? (planOrmSelect(arg).stmt as Select) : arg;
+    available = exec.exportedColumns();
+  }
+  // By lineage (the same table column, through labels, aliases and ORM attributes), else by
+  // name among the statement's columns of no table (text() columns, labels): a column of
+  // another table that happens to share the name is not a match.
+  const free = (a: StatementColumn): boolean => arg instanceof TextClause || !(baseColumnOf(a.element) instanceof ColumnClause && (baseColumnOf(a.element) as ColumnClause<unknown, string>).table !== undefined);
+  const find = (c: SelectArg): number => {
+    const base = baseColumnOf(c);
+    if (base !== undefined) {
+      const i = available.findIndex((a) => a.element === c || baseColumnOf(a.element instanceof Label ? a.element.element : a.element) === base);
+      if (i >= 0) return i;
+    }
+    const name = layoutColumnName(c);
+    return name === undefined ? -1 : available.findIndex((a) => a.name === name && free(a));
+  };
+  const map: number[] = [];
+  const entity = (slot: EntitySlot): EntitySlot | undefined => {
+    const offset = map.length;
+    const props: ColumnProperty[] = [];
+    slot.props.forEach((p, i) => {
+      const j = find(t.cols[slot.offset + i]);
+      if (j < 0) return;
+      props.push(p);
+      map.push(j);
+    });
+    const pkPositions = slot.mapper.pkProps.map((pk) => props.indexOf(pk));
+    if (pkPositions.some((i) => i < 0)) {
+      map.length = offset;
+      return undefined;
+    }
+    const exprs: ExpressionSlot[] = [];
+    for (const e of slot.exprs) {
+      const j = find(t.cols[e.offset]);
+      if (j < 0) continue;
+      exprs.push({ key: e.key, offset: map.length });
+      map.push(j);
+    }
+    const joined: JoinedLoad[] = [];
+    for (const jl of slot.joined) {
+      const child = entity(jl.child);
+      if (child !== undefined) joined.push({ ...jl, child });
+    }
+    return { ...slot, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, joined };
+  };
+  const slots: Slot[] = t.slots.map((slot) => {
+    if (slot.kind === "column") {
+      const j = find(t.cols[slot.offset]);
+      if (j < 0) throw new NoSuchColumnError(`Could not locate column in row for column '${slot.name}'`);
+      map.push(j);
+      return { ...slot, offset: map.length - 1 };
+    }
+    const out = entity(slot);
+    if (out === undefined) {
+      const pk = slot.mapper.pkProps.find((p) => find(p.column) < 0) ?? slot.mapper.pkProps[0];
+      throw new NoSuchColumnError(`Could not locate column in row for column '${slot.mapper.table.name}.${pk.column.name}'`);
+    }
+    return out;
+  });
+  const collections = (s: EntitySlot): boolean => s.joined.some((j) => j.rel.uselist || collections(j.child));
+  return {
+    stmt: exec, columnMap: map, slots, criteria: t.criteria, expressions: t.expressions, meta: t.meta,
+    hasJoinedCollections: slots.some((s) => s.kind === "entity" && collections(s)),
+    needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
+  };
 }
 
 /**
@@ -553,7 +729,7 @@ function cachedLayout(stmt: Select): OrmLayout {
 }
 
 /** Plan the layout of an ORM select (everything but the statement's own clauses). */
-function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLayout {
+function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromStatement = false): OrmLayout {
   const options = [...stmt.loaderOptions, ...extraOptions];
   for (const o of options) if (!isLoaderOption(o)) throw new ArgumentError(`options(): ${String(o)} is not a loader option`);
   // optionKind, not instanceof: option classes an app never uses stay out of its bundle.
@@ -624,7 +800,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
         continue;
       }
       exprs.push({ key, offset: cols.length });
-      cols.push(new Label(key, adaptToFrom(expr, mapper.table, from)));
+      // A withPolymorphic() join holds the base table itself: nothing to re-target.
+      cols.push(new Label(key, from instanceof Join ? expr : adaptToFrom(expr, mapper.table, from)));
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
@@ -637,6 +814,9 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       const rel = l.rel;
       const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath, wildcard: l.wildcard };
       if (l.strategy === "selectin") slot.selectin.push(l);
+      // fromStatement(): the statement cannot take eager joins; SQLAlchemy loads those
+      // relationships lazily, this loader (which never loads lazily) with a selectin query.
+      else if (l.strategy === "joined" && fromStatement) slot.selectin.push({ ...l, strategy: "selectin" });
       else if (l.strategy === "noload") slot.noload.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
@@ -773,6 +953,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
       if (ent.from === ent.mapper.table) {
         if (!singleDone.get(ent.from)?.has(ent.mapper)) addInheritanceFroms(ent.mapper, polyFroms, extraWhere);
         markSingle(ent.from, ent.mapper);
+      } else if (ent.polymorphic) {
+        if (!polyFroms.includes(ent.from)) polyFroms.push(ent.from);
       } else addSingleTableCriterion(ent.mapper, ent.from);
       if (!criteriaDone.has(ent.from)) {
         criteriaDone.add(ent.from);
@@ -791,7 +973,10 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[]): OrmLa
     } else if (raw instanceof ColumnElement) {
       for (const attr of attributesIn(raw)) {
         const owner = entityOf(attr.entity);
-        if (owner) addSingleTableCriterion(owner.mapper, owner.from);
+        // withPolymorphic() over several tables: its join is the FROM (a single-table one is the class).
+        if (owner?.polymorphic && owner.from !== owner.mapper.table) {
+          if (!polyFroms.includes(owner.from)) polyFroms.push(owner.from);
+        } else if (owner) addSingleTableCriterion(owner.mapper, owner.from);
       }
       const name = raw.key ?? `col_${cols.length}`;
       const column = raw instanceof InstrumentedAttribute ? raw.column : raw;
@@ -912,6 +1097,11 @@ function singleTableFromCriteria(stmt: Select, done: ReadonlyMap<FromClause, Rea
     // Joined to by the statement as well: the join's ON clause carries the restriction.
     if (stmt.setupJoins.some((j) => j.target === f)) continue;
     out.push(adaptToFrom(m.polymorphicCriterion()!, m.table, f));
+  }
+  // selectFrom(Engineer): the shared table itself, unless the statement selects the subclass.
+  for (const m of (stmt.annotations[FROM_ENTITIES] as readonly Mapper[] | undefined) ?? []) {
+    if (done.get(m.table)?.has(m)) continue;
+    out.push(m.polymorphicCriterion()!);
   }
   return out;
 }
@@ -1260,8 +1450,9 @@ function applyNoload(objs: Iterable<object>, rels: readonly RelationshipProperty
  * reading the value into the object; other layouts process the rows first.
  */
 export function processRawRows(ctx: LoadContext, plan: OrmPlan, raw: { readonly rows: readonly (readonly unknown[])[]; readonly processors: RowProcessors | undefined }): unknown[][] {
+  if (plan.columnMap !== undefined) raw = remapRawRows(raw, plan.columnMap);
   const procs = raw.processors;
-  if (procs === undefined) return processRows(ctx, plan, raw.rows);
+  if (procs === undefined) return processLaidOutRows(ctx, plan, raw.rows);
   const slots = plan.slots;
   const first = slots[0];
   if (slots.length === 1 && first.kind === "entity" && first.joined.length === 0 && first.mapper.subMappers.length === 0) {
@@ -1273,7 +1464,13 @@ export function processRawRows(ctx: LoadContext, plan: OrmPlan, raw: { readonly 
     return single;
   }
   const processed = raw.rows.map((row) => row.map((v, i) => valueAt(row, i, procs)));
-  return processRows(ctx, plan, processed);
+  return processLaidOutRows(ctx, plan, processed);
+}
+
+/** Rows of a `fromStatement()` statement put in the layout's column order (with their processors). */
+function remapRawRows(raw: { readonly rows: readonly (readonly unknown[])[]; readonly processors: RowProcessors | undefined }, map: readonly number[]): { rows: unknown[][]; processors: RowProcessors | undefined } {
+  const procs = raw.processors;
+  return { rows: raw.rows.map((r) => map.map((i) => r[i])), processors: procs === undefined ? undefined : map.map((i) => procs[i]) };
 }
 
 /**
@@ -1282,6 +1479,11 @@ export function processRawRows(ctx: LoadContext, plan: OrmPlan, raw: { readonly 
  * changed in memory and the query does not populate existing objects.
  */
 export function processRows(ctx: LoadContext, plan: OrmPlan, rows: readonly (readonly unknown[])[]): unknown[][] {
+  return processLaidOutRows(ctx, plan, plan.columnMap === undefined ? rows : remapRawRows({ rows, processors: undefined }, plan.columnMap).rows);
+}
+
+/** {@link processRows} for rows already in the layout's column order. */
+function processLaidOutRows(ctx: LoadContext, plan: OrmPlan, rows: readonly (readonly unknown[])[]): unknown[][] {
   const slots = plan.slots;
   const first = slots[0];
   if (slots.length === 1 && first.kind === "entity" && first.joined.length === 0) {

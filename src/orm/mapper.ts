@@ -518,7 +518,12 @@ export class Mapper {
   }
   /** Joined-table inheritance: `parent.pk = sub.pk`, the inherited column first as SQLAlchemy's inherit_condition. @internal */
   inheritCondition(): ColumnElement<boolean> {
-    const conds = this.inheritPkPairs.map(([local, p]) => p.column.eq(local) as ColumnElement<boolean>);
+    // Against the direct parent's table, by the key column's foreign key to it, as SQLAlchemy's
+    // join_condition(): `managers.person_id = boss.boss_id` below managers, not people's column.
+    const parentTable = this.inherits?.table;
+    const parentSide = (local: ColumnImpl, p: ColumnProperty): ColumnElement<unknown, string> =>
+      local.foreignKeys.map((fk) => fk.target).find((t) => t !== undefined && t.table === parentTable) ?? p.column;
+    const conds = this.inheritPkPairs.map(([local, p]) => parentSide(local, p).eq(local) as ColumnElement<boolean>);
     return (conds.length === 1 ? conds[0] : and(...conds)) as ColumnElement<boolean>;
   }
   /**
