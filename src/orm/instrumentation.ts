@@ -90,6 +90,7 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         const v = st.current[key];
         // A collection handed out may be changed in place (push/splice): examine it at flush.
         if (rel.uselist && st.status === "persistent" && !st.watched?.has(key) && !rel.viewonly) st.watch(key, false);
+        if (rel.uselist && Array.isArray(v)) instrumentCollection(v, this, rel);
         return v;
       }
       if (rel.lazy === "write_only") {
@@ -99,7 +100,13 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       }
       if (st.status === "transient" || st.status === "pending" || st.raiseKeys?.has(`noload:${key}`)) {
         const empty = rel.uselist ? [] : null;
-        if (empty) implicitEmpty.add(empty);
+        // A new object's unset many-to-one reads as null without becoming a value: only an
+        // explicit `obj.rel = null` makes the flush NULL a foreign key set directly.
+        if (!empty && (st.status === "transient" || st.status === "pending")) return null;
+        if (empty) {
+          implicitEmpty.add(empty);
+          instrumentCollection(empty, this, rel);
+        }
         st.dict[key] = empty;
         // noload: the empty value is what is "loaded", not a change to flush.
         if (st.status !== "transient" && st.status !== "pending") {
@@ -119,7 +126,11 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       if (rel.uselist && !Array.isArray(value)) {
         throw new InvalidRequestError(`'${rel.parent.className}.${key}' is a collection; assign an array`);
       }
-      const old = st.dict[key];
+      let old = st.dict[key];
+      // SQLAlchemy's PASSIVE_NO_FETCH: an unloaded many-to-one's old value is looked up in the
+      // identity map by its foreign key (no SQL), so the backref can take the object out of the
+      // old parent's loaded collection.
+      if (old === undefined && rel.reverse && !(key in st.current)) old = oldFromIdentityMap(st, rel);
       st.dict[key] = value;
       if (st.status === "persistent" || st.status === "detached") {
         noteModified(st);
@@ -127,12 +138,34 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         if (rel.uselist && !rel.viewonly && st.status === "persistent") st.watch(key, false);
       }
       if (rel.reverse) syncBackref(rel, this, old, value);
+      if (rel.uselist) instrumentCollection(value as object[], this, rel);
       // Assigning to an object in a session brings the new related objects into it and drops the
       // pending orphans it made (cascade on attribute set; a backref never cascades, as in
       // SQLAlchemy 2.0).
       if (st.status === "pending" || st.status === "persistent") sessionById(st.sessionId)?._relationshipAssigned(st, key, old);
     },
   });
+}
+
+/**
+ * The object an unloaded many-to-one refers to, when its foreign key is loaded and the target
+ * is in the session's identity map; `undefined` otherwise (nothing is loaded).
+ */
+function oldFromIdentityMap(st: InstanceState, rel: RelationshipProperty): object | undefined {
+  if (rel.direction !== "MANYTOONE" || st.key === undefined) return undefined;
+  const session = sessionById(st.sessionId);
+  if (!session) return undefined;
+  const d = st.current;
+  const pk: unknown[] = [];
+  for (const p of rel.mapper.pkProps) {
+    const pair = rel.syncPairs.find(([, ref]) => ref === p.column);
+    const fk = pair && rel.parent.propByColumn.get(pair[0]);
+    if (!fk || !(fk.key in d)) return undefined;
+    const v = d[fk.key];
+    if (v === null || v === undefined) return undefined;
+    pk.push(v);
+  }
+  return session.identityMap.get(rel.mapper.identityKey(pk));
 }
 
 /** Empty collections handed out for a relationship with nothing loaded or assigned (see {@link isImplicitEmptyCollection}). */
@@ -143,6 +176,71 @@ const implicitEmpty = new WeakSet<object>();
  */
 export function isImplicitEmptyCollection(v: unknown): boolean {
   return Array.isArray(v) && v.length === 0 && implicitEmpty.has(v);
+}
+
+/** The owner and relationship of each collection array handed out or assigned. */
+const collectionOwners = new WeakMap<object[], { readonly owner: object; readonly rel: RelationshipProperty }>();
+
+/**
+ * Array methods of a relationship collection that fire SQLAlchemy's collection events: items
+ * added by `push` / `unshift` / `splice` are linked on the other side of a bidirectional
+ * relationship (`a.user` becomes the owner, leaving its previous owner's loaded collection) and
+ * cascaded into the owner's session (save-update cascade on append); items removed by `pop` /
+ * `shift` / `splice` and no longer present are unlinked (`a.user` becomes null), as
+ * SQLAlchemy's `append` / `remove` / `del coll[i]` do. Index assignment and `length = …` are
+ * not seen (only the flush sees them).
+ */
+const collectionProto: object[] = Object.create(Array.prototype, {
+  push: { value: function push(this: object[], ...items: object[]): number {
+    const n = Array.prototype.push.apply(this, items);
+    collectionChanged(this, items, []);
+    return n;
+  }, writable: true, configurable: true },
+  unshift: { value: function unshift(this: object[], ...items: object[]): number {
+    const n = Array.prototype.unshift.apply(this, items);
+    collectionChanged(this, items, []);
+    return n;
+  }, writable: true, configurable: true },
+  pop: { value: function pop(this: object[]): object | undefined {
+    const o = Array.prototype.pop.call(this) as object | undefined;
+    collectionChanged(this, [], o === undefined ? [] : [o]);
+    return o;
+  }, writable: true, configurable: true },
+  shift: { value: function shift(this: object[]): object | undefined {
+    const o = Array.prototype.shift.call(this) as object | undefined;
+    collectionChanged(this, [], o === undefined ? [] : [o]);
+    return o;
+  }, writable: true, configurable: true },
+  splice: { value: function splice(this: object[], ...args: unknown[]): object[] {
+    const removed = (Array.prototype.splice as (...a: unknown[]) => object[]).apply(this, args);
+    collectionChanged(this, args.slice(2) as object[], removed);
+    return removed;
+  }, writable: true, configurable: true },
+  // Derived arrays (slice, filter, map) are plain arrays, not the owner's collection.
+  constructor: { value: Array, writable: true, configurable: true },
+});
+
+/** Give `list` the event-firing methods, owned by `owner`'s relationship `rel`. */
+function instrumentCollection(list: object[], owner: object, rel: RelationshipProperty): void {
+  if (rel.viewonly) return;
+  const cur = collectionOwners.get(list);
+  if (cur?.owner === owner && cur.rel === rel) return;
+  collectionOwners.set(list, { owner, rel });
+  if (Object.getPrototypeOf(list) === Array.prototype) Object.setPrototypeOf(list, collectionProto);
+}
+
+function collectionChanged(list: object[], added: readonly object[], removed: readonly object[]): void {
+  const info = collectionOwners.get(list);
+  if (!info) return;
+  const { owner, rel } = info;
+  const st = stateOf(owner);
+  if (!st || st.current[rel.key] !== list) return;
+  if (rel.reverse) {
+    for (const o of removed) if (!list.includes(o)) unlinkOther(rel.reverse, o, owner);
+    for (const o of added) linkOther(rel.reverse, o, owner);
+  }
+  if (st.status === "persistent" || st.status === "detached") noteModified(st);
+  if (st.status === "pending" || st.status === "persistent") sessionById(st.sessionId)?._collectionChanged(st, rel.key, added, removed);
 }
 
 /** Keep the other side of a bidirectional relationship in step, in memory only. */
@@ -162,15 +260,18 @@ function linkOther(rev: RelationshipProperty, target: object, parent: object): v
     if (!loaded) return;
     const list = (d[rev.key] as object[] | undefined) ?? (d[rev.key] = []);
     if (!(list as object[]).includes(parent)) {
-      (list as object[]).push(parent);
+      Array.prototype.push.call(list, parent);
       st.markModified();
     }
   } else {
-    const prev = d[rev.key] as object | null | undefined;
+    const prev = rev.key in d ? (d[rev.key] as object | null | undefined) : oldFromIdentityMap(st, rev);
     if (prev === parent) return;
     d[rev.key] = parent;
     st.markModified();
-    if (prev && rev.reverse) unlinkOther(rev.reverse, prev, target);
+    // Moved by a collection append: it leaves the previous owner's collection. Between two
+    // scalars (one-to-one) SQLAlchemy leaves the previous owner's attribute as it is (the set
+    // that started the exchange is the replace token that stops it), and so does athanor.
+    if (prev && rev.reverse?.uselist) unlinkOther(rev.reverse, prev, target);
   }
 }
 function unlinkOther(rev: RelationshipProperty, target: object, parent: object): void {
@@ -182,7 +283,7 @@ function unlinkOther(rev: RelationshipProperty, target: object, parent: object):
     const list = d[rev.key] as object[];
     const i = list.indexOf(parent);
     if (i >= 0) {
-      list.splice(i, 1);
+      Array.prototype.splice.call(list, i, 1);
       st.markModified();
     }
   } else if (d[rev.key] === parent) {

@@ -391,6 +391,12 @@ function describeEntity(x: unknown): string {
  * `relationship(() => Target, options)`: declare a relationship on a model, as a static field:
  * `static addresses = relationship(() => Address, { backPopulates: "user" })`, together with
  * `declare addresses: Address[]` for the instance side. Loads only through loader options.
+ *
+ * A collection is an array whose `push` / `unshift` / `splice` / `pop` / `shift` fire
+ * SQLAlchemy's collection events: with `backPopulates` the other side follows in memory
+ * (`u.addresses.push(a)` sets `a.user`, and takes `a` out of its previous owner's loaded
+ * collection), and appended objects join the owner's session (save-update cascade). Index
+ * assignment (`coll[i] = x`) and `length = …` are seen by the flush only.
  */
 export function relationship<T>(argument: () => abstract new (...args: never[]) => T, options: RelationshipOptions = {}): RelationshipSpec<T> {
   const spec = new RelationshipSpec<T>(argument, options);

@@ -934,8 +934,36 @@ export class AsyncSession {
     const rel = st.mapper.relationships.get(key);
     if (!rel || rel.viewonly) return;
     if (rel.cascade.saveUpdate) this._cascadeSaveUpdate(st, key);
-    if (!rel.cascade.deleteOrphan || !oldValue) return;
-    for (const o of Array.isArray(oldValue) ? oldValue : [oldValue as object]) {
+    if (rel.cascade.deleteOrphan && oldValue) this.dropPendingOrphans(st, key, Array.isArray(oldValue) ? oldValue : [oldValue as object]);
+  }
+  /**
+   * Items pushed onto or taken out of collection `key` of `st`, an object in this session
+   * (SQLAlchemy's append / remove events): with the save-update cascade the appended objects
+   * (and what they reach) join the session now; pending orphans that delete-orphan made leave
+   * it. Only the changed items are visited, so building a collection item by item stays linear.
+   * @internal
+   */
+  _collectionChanged(st: InstanceState, key: string, added: readonly object[], removed: readonly object[]): void {
+    const rel = st.mapper.relationships.get(key);
+    if (!rel || rel.viewonly) return;
+    if (rel.cascade.saveUpdate && rel.lazy !== "write_only") {
+      for (const o of added) {
+        const os = stateOf(o);
+        if (!os || this.contains(o)) continue;
+        const wasTransient = os.key === undefined;
+        this.saveOrUpdate(os);
+        if (wasTransient && rel.cascade.deleteOrphan) {
+          this.cascadedFrom.set(os, { parent: st, key });
+          this.cascadedSinceFlush = true;
+        }
+        if (os.mapper.relationships.size) this._cascadeSaveUpdate(os);
+      }
+    }
+    if (rel.cascade.deleteOrphan && removed.length) this.dropPendingOrphans(st, key, removed);
+  }
+  /** Pending objects no longer held by `st.key` (nor through a reverse relationship) that the delete-orphan cascade brought in leave the session. */
+  private dropPendingOrphans(st: InstanceState, key: string, olds: readonly object[]): void {
+    for (const o of olds) {
       const os = stateOf(o);
       if (!os || !this.newStates.has(os) || holds(st, key, os) || this.heldThroughReverse(st, key, os)) continue;
       this.cascadedFrom.delete(os);
@@ -1498,6 +1526,9 @@ export class AsyncSession {
       if (!populateExisting && !opts.options?.length && !opts.withForUpdate && !expired) return hit as InstanceType<C>;
       if (expired) expiredHit = st;
     }
+    if (hit && opts.withForUpdate && !expiredHit && !populateExisting && mapper.versionProp) {
+      return (await this.getCheckingVersion(cls, values, stateOf(hit)!, opts, execOpts)) as InstanceType<C> | null;
+    }
     let stmt: Select;
     let params: Record<string, unknown> | undefined;
     if (!opts.options?.length && !opts.withForUpdate) {
@@ -1514,6 +1545,32 @@ export class AsyncSession {
     const found = (r.scalars().first() as InstanceType<C> | null) ?? null;
     if (!found && expiredHit) this._removeNewlyDeleted(expiredHit);
     return found;
+  }
+  /**
+   * get(withForUpdate) of an identity-mapped versioned object: the locked row's version id must
+   * be the one the object was loaded with (SQLAlchemy's version check on a FOR UPDATE load of an
+   * already-present instance). The SELECT adds the version column to read it without
+   * overwriting the object.
+   * @throws StaleDataError "Instance '<Foo at 0x…>' has version id '1' which does not match
+   *   database-loaded version id '2'." when another transaction changed the row.
+   */
+  private async getCheckingVersion(cls: unknown, values: readonly unknown[], st: InstanceState, opts: GetOptions, execOpts: SessionExecuteOptions): Promise<object | null> {
+    const mapper = st.mapper;
+    const vp = mapper.versionProp!;
+    let stmt = select(cls as never, vp.column).where(and(...mapper.pkProps.map((p, i) => p.column.eq(values[i])))) as unknown as Select;
+    if (opts.options?.length) stmt = stmt.options(...opts.options);
+    stmt = stmt.forUpdate();
+    const row = (await this.executeInner(stmt, undefined, execOpts)).first() as readonly unknown[] | null;
+    if (!row) {
+      this._removeNewlyDeleted(st);
+      return null;
+    }
+    const mine = vp.key in st.committed ? st.committed[vp.key] : st.current[vp.key];
+    const theirs = row[1];
+    if (!sameValue(mine, theirs)) {
+      throw new StaleDataError(`Instance '${stateStr(st)}' has version id '${String(mine)}' which does not match database-loaded version id '${String(theirs)}'.`);
+    }
+    return row[0] as object;
   }
   /**
    * An identity-mapped object whose row is gone (SQLAlchemy's `_remove_newly_deleted()`, run when

@@ -53,7 +53,7 @@ import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
 import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
-import { copyDict, modifiedStates, newDict, stateOf, type InstanceState } from "./state.js";
+import { copyDict, modifiedStates, newDict, stateOf, stateStr, type InstanceState } from "./state.js";
 import { associationCriteria } from "./association.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, rowSwitchJoined, updateJoinedGroup } from "./inheritance.js";
 
@@ -570,10 +570,11 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // 5. UPDATEs (changed columns, FK syncs, post-updates).
     const updatable = new Set<InstanceState>(dirty);
     for (const s of plan.syncs) if (!pending.has(s.child) && !deleted.has(s.child)) updatable.add(s.child);
-    if (dirty.size) await keySwitches(ctx, dirty, pending, deleted, updatable, touch);
+    const keyMoves: AssociationKeyMove[] = [];
+    if (dirty.size) await keySwitches(ctx, dirty, pending, deleted, updatable, touch, keyMoves);
     await runUpdates(ctx, updatable, pending, deleted, plan.postUpdates, touch, givenOnupdate);
     // 6. Association rows, children of deleted parents, then DELETEs children first.
-    await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted);
+    await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted, keyMoves);
     // Deleted objects whose row a new object took over (row switch) are not DELETEd.
     const toDelete = switched.size ? new Set([...deleted].filter((st) => !switched.has(st))) : deleted;
     await nullOutChildren(ctx, toDelete, touch);
@@ -898,6 +899,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
     else syncsByChild.set(s.child, [s]);
   };
   const isNew = (s: InstanceState) => pending.has(s);
+  /** De-associations that NULL a foreign key: checked once every sync is known. */
+  const blankable: { child: InstanceState; pairs: readonly (readonly [ColumnImpl, ColumnImpl])[] }[] = [];
   const visit = (st: InstanceState) => {
     for (const rel of st.mapper.relationships.values()) {
       if (rel.viewonly || !(rel.key in st.dict)) continue;
@@ -914,10 +917,14 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
             if (isNew(target)) addDep(target, st, rel);
             addSync({ child: st, parent: target, pairs: rel.syncPairs, parentMapper: rel.mapper });
           }
-        } else if (!target && (removed.length || (!isNew(st) && st.dict[rel.key] === null && !(rel.key in st.committed)))) {
-          // Cleared (including `obj.rel = null` on a never-loaded many-to-one): the FK becomes NULL.
+        } else if (!target && (removed.length || (st.dict[rel.key] === null && !(rel.key in st.committed)))) {
+          // Cleared (including `obj.rel = null` on a never-loaded many-to-one, or on a new object
+          // whose FK was set directly: SQLAlchemy's set event wins over the column): the FK becomes NULL.
           if (rel.options.postUpdate && !isNew(st)) postUpdates.push({ child: st, rel, parent: null });
-          else addSync({ child: st, parent: null, pairs: rel.syncPairs, parentMapper: rel.mapper });
+          else {
+            blankable.push({ child: st, pairs: rel.syncPairs });
+            addSync({ child: st, parent: null, pairs: rel.syncPairs, parentMapper: rel.mapper });
+          }
         }
       } else if (rel.direction === "ONETOMANY") {
         const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
@@ -944,6 +951,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           }
           touch(cs);
           if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
+          // A delete-orphan child is deleted (or row-switched), not de-associated.
+          if (!rel.cascade.deleteOrphan) blankable.push({ child: cs, pairs });
           addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
         }
       } else {
@@ -960,7 +969,52 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
   };
   for (const st of pending) if (st.mapper.relationships.size) visit(st);
   for (const st of dirty) if (st.mapper.relationships.size) visit(st);
+  for (const b of blankable) {
+    // Moved to another parent in the same flush (SQLAlchemy's hasparent()): its key is re-set, not blanked.
+    if (syncsByChild.get(b.child)?.some((x) => x.parent !== null) || deleted.has(b.child)) continue;
+    checkBlankOutPk(b.child, b.pairs);
+  }
   return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
+}
+
+/** One association row whose parent key changed: `UPDATE secondary SET set WHERE where` (column key → value). */
+interface AssociationKeyMove {
+  readonly sec: TableClause;
+  readonly set: Record<string, unknown>;
+  readonly where: Record<string, unknown>;
+}
+
+/**
+ * The association rows of a parent whose key changed, for its many-to-many relationships with
+ * `passiveUpdates: false` (SQLAlchemy's ManyToManyDP `secondary_update`): one per item kept in
+ * the collection (loading an unloaded collection first); added and removed items get their rows
+ * inserted or deleted instead.
+ */
+async function associationKeyMoves(ctx: FlushContext, st: InstanceState, deleted: Set<InstanceState>, out: AssociationKeyMove[]): Promise<void> {
+  if (deleted.has(st)) return;
+  for (const rel of st.mapper.relationships.values()) {
+    if (rel.viewonly || rel.direction !== "MANYTOMANY" || rel.options.passiveUpdates !== false) continue;
+    const pairs = rel.secondarySyncPairs;
+    const moved = pairs.filter(([local]) => !sameKeyValue(dbValue(st, rel.parent, local), st.dict[propKey(rel.parent, local)]));
+    if (!moved.length) continue;
+    let kept: readonly object[];
+    if (rel.key in st.dict) {
+      const now = new Set(related(st, rel));
+      kept = committedRelated(st, rel).filter((o) => now.has(o));
+    } else kept = await loadRelated(ctx, rel, [st]);
+    for (const o of kept) {
+      const cs = stateOf(o);
+      if (!cs || deleted.has(cs)) continue;
+      const set: Record<string, unknown> = {};
+      const where: Record<string, unknown> = {};
+      for (const [local, sec] of pairs) {
+        set[sec.key] = st.dict[propKey(rel.parent, local)];
+        where[sec.key] = dbValue(st, rel.parent, local);
+      }
+      for (const [tcol, sec] of rel.targetSecondaryPairs) where[sec.key] = dbValue(cs, rel.mapper, tcol);
+      out.push({ sec: rel.secondary!, set, where });
+    }
+  }
 }
 
 /**
@@ -979,6 +1033,7 @@ async function keySwitches(
   deleted: Set<InstanceState>,
   updatable: Set<InstanceState>,
   touch: (st: InstanceState) => void,
+  keyMoves: AssociationKeyMove[],
 ): Promise<void> {
   // Objects whose primary key changed (found by many-to-ones too), and objects whose column
   // referred to by one of their one-to-many relationships changed (a non-key unique column).
@@ -1029,6 +1084,7 @@ async function keySwitches(
     }
   }
   if (!switched) return;
+  for (const st of switched) await associationKeyMoves(ctx, st, deleted, keyMoves);
   const targets = new Set(switched.map((st) => st.mapper));
   // Many-to-ones pointing at a switched object, found among the loaded objects of the session.
   const switchedObjs = new Set(switched.map((st) => st.obj));
@@ -1068,6 +1124,24 @@ function sameKeyValue(a: unknown, b: unknown): boolean {
   if (a == null || b == null) return false;
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return (typeof a === "bigint" || typeof b === "bigint") && String(a) === String(b);
+}
+
+/**
+ * SQLAlchemy's `sync.clear()` guard: de-associating a child whose foreign key is also its primary
+ * key would NULL the key of a row that stays.
+ * @throws InvalidRequestError "Dependency rule on column … tried to blank-out primary key column …"
+ */
+function checkBlankOutPk(child: InstanceState, pairs: readonly (readonly [ColumnImpl, ColumnImpl])[]): void {
+  for (const [childCol, parentCol] of pairs) {
+    if (!childCol.primaryKey) continue;
+    const k = propKey(child.mapper, childCol);
+    const v = k in child.current ? child.current[k] : child.committed[k];
+    if (v === null || v === undefined) continue;
+    const table = (c: ColumnImpl) => (c.table as { name?: string } | undefined)?.name ?? "?";
+    throw new InvalidRequestError(
+      `Dependency rule on column '${table(parentCol)}.${parentCol.name}' tried to blank-out primary key column '${table(childCol)}.${childCol.name}' on instance '${stateStr(child)}'`,
+    );
+  }
 }
 
 /** Copy the parent's key values into the child's FK attributes (or NULL without a parent). */
@@ -1629,8 +1703,8 @@ export function applyUpdateResult(
   );
 }
 
-async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>): Promise<void> {
-  if (!adds.length && !removes.length && !deleted.size) return;
+async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>, keyMoves: readonly AssociationKeyMove[] = []): Promise<void> {
+  if (!adds.length && !removes.length && !deleted.size && !keyMoves.length) return;
   // A bidirectional many-to-many shows each pair from both sides; write it once.
   const rowFor = (a: M2MRow): Record<string, unknown> => {
     const r: Record<string, unknown> = {};
@@ -1670,7 +1744,8 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       const cond: ColumnElement<unknown, string> = c.length === 1 ? c[0].in(chunk.map((r) => r[cols[0]])) : tuple(...c).in(chunk.map((r) => cols.map((k) => r[k])));
-      await run(ctx, delete_(sec).where(cond, ...where));
+      // SQLAlchemy's ManyToManyDP: a removed pair whose row has gone is a StaleDataError.
+      await run(ctx, delete_(sec).where(cond, ...where), undefined, (r) => staleAssociationDelete(sec, r.rowsAffected, chunk.length));
     }
   }
   // Association rows of deleted objects (either side), by the deleted objects' keys whether or
@@ -1699,6 +1774,7 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
       await run(ctx, delete_(sec).where(cond, ...where));
     }
   }
+  await runAssociationKeyMoves(ctx, keyMoves);
   // Added pairs: one multi-row INSERT per association table.
   const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
   for (const { sec, rows } of bySecondary(live).values()) await run(ctx, insert(sec as never), rows);
@@ -1750,7 +1826,10 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
           if (seen.has(cs) || deleted.has(cs) || cs.status !== "persistent") continue;
           seen.add(cs);
           // Only children still pointing at the deleted parent (not moved in this flush).
-          if (fkKeys.every((k, i) => cs.dict[k] === pkv[i])) children.push(cs);
+          if (fkKeys.every((k, i) => cs.dict[k] === pkv[i])) {
+            checkBlankOutPk(cs, rel.syncPairs.map(([local, remote]) => [remote, local] as const));
+            children.push(cs);
+          }
         }
       }
       if (children.length) await nullByPk(ctx, target, children, vals);
@@ -2015,6 +2094,40 @@ async function loadCommittedVersions(ctx: FlushContext, mapper: Mapper, states: 
       if (!(vp.key in st.current)) st.dict[vp.key] = version;
       st.expiredMutable?.delete(vp.key);
     }
+  }
+}
+
+/**
+ * UPDATEs moving association rows to their parent's new key, one per row; as SQLAlchemy, the
+ * rows matched per association table must add up to the rows named (StaleDataError otherwise,
+ * when the driver counts rows).
+ */
+async function runAssociationKeyMoves(ctx: FlushContext, moves: readonly AssociationKeyMove[]): Promise<void> {
+  const bySec = new Map<TableClause, AssociationKeyMove[]>();
+  for (const m of moves) {
+    const l = bySec.get(m.sec);
+    if (l) l.push(m);
+    else bySec.set(m.sec, [m]);
+  }
+  for (const [sec, rows] of bySec) {
+    let matched = 0;
+    let seen = 0;
+    for (const m of rows) {
+      const cond = Object.entries(m.where).map(([k, v]) => (sec.c[k] as ColumnElement<unknown, string>).eq(v as never) as ColumnElement<unknown, string>);
+      await run(ctx, update(sec).where(...cond).values(m.set as never), undefined, (r) => {
+        matched = r.rowsAffected < 0 || matched < 0 ? -1 : matched + r.rowsAffected;
+        if (++seen === rows.length && matched >= 0 && matched !== rows.length) {
+          throw new StaleDataError(`UPDATE statement on table '${sec.name}' expected to update ${rows.length} row(s); Only ${matched} were matched.`);
+        }
+      });
+    }
+  }
+}
+
+/** An association-row DELETE matched another number of rows than the pairs it named (when the driver counts rows). */
+function staleAssociationDelete(sec: TableClause, matched: number, expected: number): void {
+  if (matched >= 0 && matched !== expected) {
+    throw new StaleDataError(`DELETE statement on table '${sec.name}' expected to delete ${expected} row(s); Only ${matched} were matched.`);
   }
 }
 
