@@ -14,7 +14,7 @@ import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-re
 import { noRowsError } from "./messages.js";
 import type { ResultInfo, ResultMetadata } from "./metadata.js";
 import { SyncResultBase, type SyncView } from "./result-base.js";
-import { copyValues, ROW_DATA, type Row } from "./row.js";
+import { ROW_DATA, type Row } from "./row.js";
 import type { RowMapping } from "./row-mapping.js";
 import { projectShape, resolveColumn, scalarGetter, shapeFor, rowKey, rowStrategyForMappings, type RawRow, type RowShape } from "./row-shape.js";
 import { ScalarResult } from "./scalar-result.js";
@@ -141,8 +141,7 @@ export class Result<
    */
   freeze(): FrozenResult<Result<T, N>> {
     const rows = this.all();
-    // Copies: the frozen rows must not share (and re-prototype) the arrays of the rows handed out.
-    const data = rows.map((r) => copyValues(r[ROW_DATA]));
+    const data = rows.map((r) => r[ROW_DATA]);
     return makeFrozenResult(frozenMetadata(this._shape), data, (meta, raw) => new Result<T, N>(meta, raw, { rowsAffected: -1, returnsRows: true }));
   }
 

@@ -9,7 +9,7 @@
  */
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../../errors.js";
 import type { ResultMetadata, ResultProcessor, UniqueStrategy } from "./metadata.js";
-import { copyValues, makeRowOf, ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
+import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
 import { RowMappingBase } from "./row-mapping.js";
 
 /** A raw row as the driver returned it. */
@@ -30,8 +30,7 @@ export interface RowShape {
   readonly rawIndex: readonly number[] | undefined;
   /** Processor of each view column. */
   readonly processors: readonly (ResultProcessor | undefined)[];
-  /** Prototype of this shape's rows (column getters over RowBase's members); see `makeRowOf`. */
-  readonly rowPrototype: object;
+  readonly RowClass: new (data: readonly unknown[]) => RowBase;
   readonly MappingClass: new (data: readonly unknown[]) => RowMappingBase;
   /** Processed view values of a raw row; the raw array itself when nothing changes. */
   readonly build: (raw: RawRow) => readonly unknown[];
@@ -149,16 +148,6 @@ function ambiguous(key: string): InvalidRequestError {
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
 
-/**
- * Names a column never shadows on a row: the row's own members, `length`, and Object's members
- * (`toString`, `constructor`, …), which String(), JSON and inspection rely on.
- */
-const ROW_MEMBERS: ReadonlySet<string> = new Set([
-  ...Object.getOwnPropertyNames(RowBase.prototype),
-  ...Object.getOwnPropertyNames(Object.prototype),
-  "length",
-]);
-
 function buildShape(
   meta: ResultMetadata,
   keysIn: readonly string[],
@@ -179,41 +168,36 @@ function buildShape(
   }
 
   // One class per shape: its prototype carries the accessors, instances carry only their data.
-  // One row prototype and mapping class per shape: accessors live there, rows are bare arrays.
   const RowClass = class Row extends RowBase {};
-  const rowPrototype = RowClass.prototype;
   const MappingClass = class RowMapping extends RowMappingBase {};
-  const rowGetters: (() => unknown)[] = keys.map(
+  const getters: (() => unknown)[] = keys.map(
     (_k, i) =>
-      function (this: readonly unknown[]) {
-        return this[i];
-      },
-  );
-  const mappingGetters: (() => unknown)[] = keys.map(
-    (_k, i) =>
-      function (this: RowMappingBase) {
+      function (this: RowBase) {
         // `?.`: inspecting the prototype itself (debuggers, test diffs) must not throw.
         return this[ROW_DATA]?.[i];
       },
   );
+  for (let i = 0; i < keys.length; i++) {
+    Object.defineProperty(RowClass.prototype, i, { get: getters[i], enumerable: false });
+  }
   for (const [key, i] of keyIndex) {
-    const ambiguousGet = () => {
-      throw ambiguous(key);
-    };
-    // A row is a tuple first: its own members and index positions win over column names;
-    // Array's methods do not (a row's type does not offer them).
-    if (!ROW_MEMBERS.has(key) && !INDEX_LIKE.test(key)) {
-      Object.defineProperty(rowPrototype, key, { get: i === AMBIGUOUS ? ambiguousGet : rowGetters[i], enumerable: false });
+    const get =
+      i === AMBIGUOUS
+        ? () => {
+            throw ambiguous(key);
+          }
+        : getters[i];
+    // A row is a tuple first: its own members and index positions win over column names.
+    if (!(key in RowBase.prototype) && !INDEX_LIKE.test(key)) {
+      Object.defineProperty(RowClass.prototype, key, { get, enumerable: false });
     }
     // A mapping is a mapping first: column keys win over its methods.
-    if (key !== "__proto__") {
-      Object.defineProperty(MappingClass.prototype, key, { get: i === AMBIGUOUS ? ambiguousGet : mappingGetters[i], enumerable: false });
-    }
+    if (key !== "__proto__") Object.defineProperty(MappingClass.prototype, key, { get, enumerable: false });
   }
 
   const build = makeBuilder(rawIndex, processors);
   const makeRow: (raw: RawRow) => RowBase =
-    build === identity ? (raw) => makeRowOf(raw, rowPrototype) : (raw) => makeRowOf(build(raw), rowPrototype);
+    build === identity ? (raw) => new RowClass(raw) : (raw) => new RowClass(build(raw));
   const makeMapping: (raw: RawRow) => RowMappingBase =
     build === identity ? (raw) => new MappingClass(raw) : (raw) => new MappingClass(build(raw));
 
@@ -223,16 +207,16 @@ function buildShape(
     objectIndex,
     rawIndex,
     processors,
-    rowPrototype,
+    RowClass,
     MappingClass,
     build,
     makeRow,
     makeMapping,
     meta,
     projections: new Map(),
-    anchors: [makeRowOf([], rowPrototype), new MappingClass(EMPTY_DATA)],
+    anchors: [new RowClass(EMPTY_DATA), new MappingClass(EMPTY_DATA)],
   };
-  Object.defineProperty(rowPrototype, ROW_SHAPE, { value: shape });
+  Object.defineProperty(RowClass.prototype, ROW_SHAPE, { value: shape });
   Object.defineProperty(MappingClass.prototype, ROW_SHAPE, { value: shape });
   return shape;
 }
@@ -268,10 +252,11 @@ function identity(raw: RawRow): readonly unknown[] {
 }
 
 /**
- * The data-array builder: no copy when nothing is projected and no processor changes a value
- * (PostgreSQL's number processors only convert the text of text-protocol drivers: postgres.js
- * already returns numbers, and copying every row for nothing doubled the garbage of large reads);
+ * The data-array builder: no copy when nothing is projected and no processor changes a value;
  * otherwise one copy, with the processors (precomputed by index) applied once per value.
+ * PostgreSQL's int/float processors only convert the text of text-protocol drivers: postgres.js
+ * already returns numbers, and copying every row for nothing made a 500,000-row read allocate
+ * (and promote) a second array per row.
  */
 function makeBuilder(
   rawIndex: readonly number[] | undefined,
@@ -308,8 +293,8 @@ function makeBuilder(
       if (v == null) continue;
       const out = fns[k](v);
       if (out === v) continue;
-      // Copy on first change: the raw row stays as the driver returned it for other views.
-      if (d === raw) d = copyValues(raw);
+      // Copy on the first change: the raw row stays as the driver returned it for other views.
+      if (d === raw) d = raw.slice();
       (d as unknown[])[i] = out;
     }
     return d;
@@ -326,6 +311,6 @@ export const rowKey = (row: { readonly [ROW_DATA]: readonly unknown[] }): unknow
  */
 export function rowStrategyForMappings<M>(shape: RowShape, strategy: UniqueStrategy<never>): UniqueStrategy<M> | undefined {
   if (strategy === rowKey) return undefined;
-  const proto = shape.rowPrototype;
-  return (m) => strategy(makeRowOf(copyValues((m as unknown as RowMappingBase)[ROW_DATA]), proto) as never);
+  const RowClass = shape.RowClass;
+  return (m) => strategy(new RowClass((m as unknown as RowMappingBase)[ROW_DATA]) as never);
 }

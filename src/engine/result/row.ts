@@ -36,22 +36,22 @@ export class RowBase<
   T extends readonly unknown[] = readonly unknown[],
   N extends Record<string, unknown> = Record<string, unknown>,
 > {
+  /**
+   * @internal A real field: defined (not assigned) on construction, so building a row never
+   * looks the key up along the prototype chain.
+   */
+  readonly [ROW_DATA]: readonly unknown[];
   /** @internal */
   declare readonly [ROW_SHAPE]: RowShape;
-  /** Number of columns (the array's own length: a row is an array, see {@link makeRowOf}). */
-  declare readonly length: T["length"];
 
-  /**
-   * @internal Rows are never constructed: {@link makeRowOf} gives a value array this class's
-   * prototype instead.
-   */
-  protected constructor() {
-    throw new TypeError("Row: rows are built by results");
+  /** @internal Rows are built by results; `data` is kept, not copied. */
+  constructor(data: readonly unknown[]) {
+    this[ROW_DATA] = data;
   }
 
-  /** @internal The row's values: the row itself (a row is its own value array). */
-  get [ROW_DATA](): readonly unknown[] {
-    return this as unknown as readonly unknown[];
+  /** Number of columns. */
+  get length(): T["length"] {
+    return this[ROW_DATA].length;
   }
 
   /** Column keys in order, as SQLAlchemy's `Row._fields` (shared, do not mutate). */
@@ -70,7 +70,7 @@ export class RowBase<
 
   /** The values as a plain, typed tuple (a copy), as SQLAlchemy 2.0's `Row._tuple()`. */
   _tuple(): T {
-    return copyValues(this[ROW_DATA]) as unknown as T;
+    return this[ROW_DATA].slice() as unknown as T;
   }
 
   /** Alias of {@link _tuple} (SQLAlchemy 2.0's `Row._t`). */
@@ -86,12 +86,14 @@ export class RowBase<
     return toDict(this[ROW_SHAPE].keys, this[ROW_DATA]) as N;
   }
 
-  /** Iterates over the values, like a tuple (Array.prototype's iterator). */
-  declare [Symbol.iterator]: () => IterableIterator<T[number]>;
+  /** Iterates over the values, like a tuple. */
+  [Symbol.iterator](): IterableIterator<T[number]> {
+    return (this[ROW_DATA] as readonly T[number][]).values();
+  }
 
-  /** JSON form: the values as a plain array (a row is a tuple). */
+  /** JSON form: the values as an array (a row is a tuple). */
   toJSON(): unknown[] {
-    return copyValues(this[ROW_DATA]);
+    return this[ROW_DATA].slice();
   }
 }
 
@@ -132,45 +134,10 @@ export type Row<
   N extends Record<string, unknown> = Record<string, unknown>,
 > = RowMembers<T, N> & RowIndexed<T> & RowNamed<N>;
 
-/*
- * A row IS its array of values: results give each fetched value array (which they own) the
- * prototype of its shape's row class instead of wrapping it, so reading N rows allocates no
- * per-row object. Wrapping cost ~30% more GC time than the driver itself on 500,000-row reads
- * (every wrapper survives young-generation collections and is copied twice). The chain is
- * row class (column getters) → RowBase.prototype (row members) → Array.prototype, so a row is
- * also an `Array` (as SQLAlchemy's Row is a tuple). Column names shadow Array methods on the row
- * (the row type does not expose them); athanor itself never calls methods on a row's values.
- */
-Object.setPrototypeOf(RowBase.prototype, Array.prototype);
-
 /**
  * Runtime base of every row, for `instanceof` checks (`value instanceof Row`).
  */
 export const Row = RowBase;
-
-const arraySlice = Array.prototype.slice;
-
-/**
- * @internal A plain copy of a value array that may be a row: `Array.prototype.slice` called
- * directly, since a column named `slice` shadows the method on a row.
- */
-export function copyValues(values: readonly unknown[]): unknown[] {
-  return arraySlice.call(values) as unknown[];
-}
-
-/**
- * @internal Turns `values` (an array the caller owns) into a frozen row of the class whose
- * prototype is `proto` (frozen: a row is an immutable tuple, as in SQLAlchemy). An array already
- * frozen as a row of another shape is copied first; non-array inputs are copied too.
- */
-export function makeRowOf(values: readonly unknown[], proto: object): RowBase {
-  let row = Array.isArray(values) ? values : Array.from(values);
-  if (!Reflect.setPrototypeOf(row, proto)) {
-    row = copyValues(row);
-    Reflect.setPrototypeOf(row, proto);
-  }
-  return Object.freeze(row) as unknown as RowBase;
-}
 
 /** @internal Plain object from keys and values; last duplicate wins; `__proto__` stays a key. */
 export function toDict(keys: readonly string[], data: readonly unknown[]): Record<string, unknown> {

@@ -66,12 +66,8 @@ describe("Row as a named tuple", () => {
     expect(Object.getPrototypeOf(r1[0])).toBe(Object.getPrototypeOf(r2[0]));
     const other = rows({ keys: ["id", "name"], processors: [] }, [[1, "a"]]);
     expect(Object.getPrototypeOf(other[0])).not.toBe(Object.getPrototypeOf(r1[0]));
-    // The row is the raw array itself, given the shape's prototype and frozen: no per-row object.
-    expect(r1[0]).toBe(raw[0]);
     expect(r1[0][ROW_DATA]).toBe(raw[0]);
-    expect(Array.isArray(r1[0])).toBe(true);
-    expect(Object.isFrozen(r1[0])).toBe(true);
-    expect(Object.keys(r1[0])).toEqual(["0", "1"]);
+    expect(Object.keys(r1[0])).toEqual([]);
   });
 
   it("copies a raw row only when a processor changes one of its values", () => {
@@ -79,21 +75,11 @@ describe("Row as a named tuple", () => {
     const unchanged = [1, "a"];
     const changed = ["2", "b"];
     const [r1, r2] = new Result(procMeta, [unchanged, changed], { rowsAffected: -1 }).all();
-    expect(r1).toBe(unchanged);
-    expect(r2).not.toBe(changed);
+    expect(r1![ROW_DATA]).toBe(unchanged);
+    expect(r2![ROW_DATA]).not.toBe(changed);
     expect([...r2!]).toEqual([2, "b"]);
     expect(changed).toEqual(["2", "b"]);
     expect(r2!.n).toBe(2);
-  });
-
-  it("a column named like an Array method is the column; Array's iteration and JSON still work", () => {
-    const [row] = new Result({ keys: ["map", "slice", "values"], processors: [] }, [[1, 2, 3]], { rowsAffected: -1 }).all();
-    expect(row!.map).toBe(1);
-    expect(row!.slice).toBe(2);
-    expect(row!.values).toBe(3);
-    expect([...row!]).toEqual([1, 2, 3]);
-    expect(row!._tuple()).toEqual([1, 2, 3]);
-    expect(JSON.stringify(row)).toBe("[1,2,3]");
   });
 
   it("keeps Row members when a column is named like one; the column stays reachable via _mapping", () => {
