@@ -4,12 +4,13 @@
  * type's result processing; `typeCoerce` also applies its bind processing to a bound value,
  * `cast` only to a plain JS value (an already typed expression keeps its own type).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  Column, MetaData, String, Table, TypeDecorator, cast, createAsyncEngine, delete_, insert, literal, select, typeCoerce,
-  type AsyncConnection, type AsyncEngine, type ClauseElement, type ColumnElement,
+  Column, MetaData, String, Table, TypeDecorator, cast, delete_, insert, literal, select, typeCoerce,
+  type AsyncConnection, type ClauseElement, type ColumnElement,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { compile } from "../compiler/helpers.js";
 
 class MyType extends TypeDecorator<string> {
@@ -41,20 +42,8 @@ describe("cast() / typeCoerce() SQL", () => {
 });
 
 describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
-  beforeEach(() => engine.begin(async (conn) => void (await conn.execute(delete_(t)))));
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, md);
+  beforeEach(() => db.engine.begin(async (conn) => void (await conn.execute(delete_(t)))));
 
   const rows = async (conn: AsyncConnection, stmt: ClauseElement) => (await conn.execute(stmt as never)).all().map((r) => [...(r as Iterable<unknown>)]);
 
@@ -63,7 +52,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     const insertD1 = (conn: AsyncConnection) => conn.execute(insert(t).values({ id: "1", data: coerce("d1", new MyType()) as never }));
 
     it("test_insert_round_trip", async () => {
-      const got = await engine.begin(async (conn) => {
+      const got = await db.engine.begin(async (conn) => {
         await insertD1(conn);
         return rows(conn, select(coerce(t.c.data, new MyType())));
       });
@@ -72,7 +61,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
 
     it("test_coerce_from_nulltype: any JS value goes through processBindParam", async () => {
       const obj = { toString: () => "THISISMYOBJ" };
-      const got = await engine.begin(async (conn) => {
+      const got = await db.engine.begin(async (conn) => {
         await conn.execute(insert(t).values({ id: "1", data: coerce(obj, new MyType()) as never }));
         return rows(conn, select(coerce(t.c.data, new MyType())));
       });
@@ -80,7 +69,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     });
 
     it("test_vs_non_coerced", async () => {
-      const got = await engine.begin(async (conn) => {
+      const got = await db.engine.begin(async (conn) => {
         await insertD1(conn);
         return rows(conn, select(t.c.data, coerce(t.c.data, new MyType())));
       });
@@ -88,7 +77,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     });
 
     it("test_vs_non_coerced_alias", async () => {
-      const got = await engine.begin(async (conn) => {
+      const got = await db.engine.begin(async (conn) => {
         await insertD1(conn);
         return rows(conn, select(t.c.data.label("x"), coerce(t.c.data, new MyType())).alias().select());
       });
@@ -96,7 +85,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     });
 
     it("test_vs_non_coerced_where: coerced on the left, then on the right", async () => {
-      const [left, right] = await engine.begin(async (conn) => {
+      const [left, right] = await db.engine.begin(async (conn) => {
         await insertD1(conn);
         return [
           await rows(conn, select(t.c.data, coerce(t.c.data, new MyType())).where(coerce(t.c.data, new MyType()).eq("d1"))),
@@ -108,7 +97,7 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     });
 
     it("test_coerce_none: NULL matches nothing", async () => {
-      const [a, b] = await engine.begin(async (conn) => {
+      const [a, b] = await db.engine.begin(async (conn) => {
         await insertD1(conn);
         return [
           await rows(conn, select(t.c.data, coerce(t.c.data, new MyType())).where(t.c.data.eq(coerce(null, new MyType()) as never))),
@@ -120,17 +109,17 @@ describe.each(dialectTargets())("TypeCoerceCastTest on $name", (target) => {
     });
 
     it("test_bind: a typed bound value is re-typed by typeCoerce, only read through the type by cast", async () => {
-      const got = await engine.connect((conn) => rows(conn, select(literal("x", String(50)), coerce(literal("x", String(50)), new MyType()))));
+      const got = await db.engine.connect((conn) => rows(conn, select(literal("x", String(50)), coerce(literal("x", String(50)), new MyType()))));
       expect(got).toEqual([["x", isCoerce ? "BIND_INxBIND_OUT" : "xBIND_OUT"]]);
     });
   });
 
   it("test_cast_existing_typed: cast() leaves an already typed value's binding alone", async () => {
-    expect(await engine.connect((conn) => conn.scalar(select(cast(literal("d1"), new MyType()))))).toBe("d1BIND_OUT");
+    expect(await db.engine.connect((conn) => conn.scalar(select(cast(literal("d1"), new MyType()))))).toBe("d1BIND_OUT");
   });
 
   it("test_type_coerce_existing_typed: typeCoerce() upgrades the given expression to the type", async () => {
-    const got = await engine.begin(async (conn) => {
+    const got = await db.engine.begin(async (conn) => {
       await conn.execute(insert(t).values({ id: "1", data: typeCoerce(literal("d1"), new MyType()) as never }));
       return rows(conn, select(typeCoerce(t.c.data, new MyType())));
     });

@@ -4,15 +4,16 @@
  * reads and updates, ANY / ALL, containment and overlap, a processing TypeDecorator over a
  * 2-dimensional array) and the type-level parts of `ArrayTest`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  ARRAY, Column, Integer, MetaData, String, Table, TypeDecorator, all_, any_, column, createAsyncEngine, delete_, func, insert, literal, select, update,
-  type AsyncConnection, type AsyncEngine, type ClauseElement,
+  ARRAY, Column, Integer, MetaData, String, Table, TypeDecorator, all_, any_, column, delete_, func, insert, literal, select, update,
+  type AsyncConnection, type ClauseElement,
 } from "../../../src/index.js";
 import { ArrayType } from "../../../src/sql/types/array.js";
 import { IntegerType } from "../../../src/sql/types/integer.js";
 import { StringType } from "../../../src/sql/types/string.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { PG } from "./db.js";
 
 /** SQLAlchemy's `ProcValue`: +5 on the way in, -7 on the way out, for each element. */
@@ -62,22 +63,10 @@ const arrtable = Table(uniqueName("sa5a_arrtable"), md, {
 });
 
 describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("ArrayRoundTripTest on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
-  beforeEach(() => engine.begin(async (conn) => void (await conn.execute(delete_(arrtable)))));
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, md);
+  beforeEach(() => db.engine.begin(async (conn) => void (await conn.execute(delete_(arrtable)))));
 
-  const run = <T>(fn: (conn: AsyncConnection) => Promise<T>) => engine.begin(fn);
+  const run = <T>(fn: (conn: AsyncConnection) => Promise<T>) => db.engine.begin(fn);
   const scalar = (conn: AsyncConnection, stmt: ClauseElement) => conn.scalar(stmt as never);
 
   it("test_insert_array / test_insert_array_w_null", async () => {

@@ -8,12 +8,13 @@
  * `forExecution: true` on PostgreSQL (`$n`) and SQLite (`?`) where SQLAlchemy shows the display
  * dialect's `:name`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  Column, LABEL_STYLE_TABLENAME_PLUS_COL, MetaData, String, StringType, Table, TypeDecorator, cast, createAsyncEngine, delete_, insert, select,
-  text, union, type AsyncEngine, type ClauseElement, type DialectName, type TypeEngine,
+  Column, LABEL_STYLE_TABLENAME_PLUS_COL, MetaData, String, StringType, Table, TypeDecorator, cast, delete_, insert, select,
+  text, union, type ClauseElement, type DialectName, type TypeEngine,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { compile, type DialectArg } from "../compiler/helpers.js";
 
 /** SQL as executed on `dialect`, newlines removed as SQLAlchemy's assert_compile does. */
@@ -203,28 +204,16 @@ const tables = fixtures.map(([name, type]) => [name, Table(uniqueName(`sa5a_te_$
 const returning = Table(uniqueName("sa5a_te_ret"), md, { x: Column(String(50)), y: Column(new LowerOut(), { serverDefault: "YVALUE" }) });
 
 describe.each(dialectTargets())("type expressions round trip on $name (RoundTripTestBase)", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
+  const db = useTablesOnce(target, md);
   beforeEach(async () => {
-    await engine.begin(async (conn) => {
+    await db.engine.begin(async (conn) => {
       for (const [, t] of tables) await conn.execute(delete_(t));
     });
   });
-  afterAll(() => cleanup());
 
   describe.each(tables)("%s", (_name, tt) => {
     it("test_round_trip: stored lower-cased, read upper-cased", async () => {
-      const [raw, rows] = await engine.begin(async (conn) => {
+      const [raw, rows] = await db.engine.begin(async (conn) => {
         await conn.execute(insert(tt), [{ x: "X1", y: "Y1" }, { x: "X2", y: "Y2" }, { x: "X3", y: "Y3" }]);
         return [
           (await conn.execute(text(`select x, y from ${tt.name} order by y`))).all().map((r) => [...r]),
@@ -236,7 +225,7 @@ describe.each(dialectTargets())("type expressions round trip on $name (RoundTrip
     });
 
     it("test_insertmanyvalues_returning", async () => {
-      const rows = await engine.begin(async (conn) =>
+      const rows = await db.engine.begin(async (conn) =>
         (await conn.execute(insert(tt).returning(tt.c.x, tt.c.y), [{ x: "X1", y: "Y1" }, { x: "X2", y: "Y2" }, { x: "X3", y: "Y3" }])).all().map((r) => [...r]),
       );
       expect(rows).toEqual([["X1", "Y1"], ["X2", "Y2"], ["X3", "Y3"]]);
@@ -244,7 +233,7 @@ describe.each(dialectTargets())("type expressions round trip on $name (RoundTrip
 
     type MappedRow = { readonly _mapping: { get(key: unknown): unknown } };
     const firstRow = async (stmt: (t: typeof tt) => ClauseElement): Promise<MappedRow> =>
-      engine.begin(async (conn) => {
+      db.engine.begin(async (conn) => {
         await conn.execute(insert(tt), { x: "X1", y: "Y1" });
         return (await conn.execute(stmt(tt))).first() as unknown as MappedRow;
       });
@@ -261,7 +250,7 @@ describe.each(dialectTargets())("type expressions round trip on $name (RoundTrip
   });
 
   it("test_insert_returning (ReturningTest): RETURNING wraps the column too", async () => {
-    const row = await engine.begin(async (conn) => (await conn.execute(insert(returning).returning(returning.c.y), { x: "xvalue" })).first());
+    const row = await db.engine.begin(async (conn) => (await conn.execute(insert(returning).returning(returning.c.y), { x: "xvalue" })).first());
     expect([...row!]).toEqual(["yvalue"]);
   });
 });

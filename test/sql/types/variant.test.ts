@@ -3,13 +3,13 @@
  * rather than changing the type"): DDL, processors and wrappers per dialect, the original left
  * alone, and a round trip on both databases.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, BigInteger, Column, CreateTable, Integer, JSON as JSONT, JSONB, MetaData, String, Table, createAsyncEngine, insert, select,
-  type AsyncEngine,
+  ArgumentError, BigInteger, Column, CreateTable, Integer, JSON as JSONT, JSONB, MetaData, String, Table, insert, select,
 } from "../../../src/index.js";
 import { IntegerType } from "../../../src/sql/types/integer.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { postgresqlDialect, sqliteDialect } from "../compiler/helpers.js";
 import { LITE, PG } from "./db.js";
 
@@ -69,22 +69,10 @@ const docs = Table(uniqueName("variant_docs"), md, {
 });
 
 describe.each(dialectTargets())("withVariant() on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, md);
 
   it("generates keys and round-trips values through each dialect's type", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       await conn.execute(insert(docs), [{ doc: { tags: ["a", "b"] } }, { doc: { tags: [] } }]);
       return (await conn.execute(select(docs.c.id, docs.c.doc).orderBy(docs.c.id))).all().map((r) => [...r]);
     });
