@@ -306,6 +306,7 @@ export class Compiled {
       return p(v);
     } catch (e) {
       const s = this.slots[i];
+      if (s.source === "bind" && s.bind.typeFromOperand) return this.processByJsType(v);
       const where = s.column ? s.column.describe() : `parameter '${s.name}'`;
       throw new ArgumentError(`Cannot bind value for ${where}: ${(e as Error).message}`, { cause: e });
     }
@@ -354,6 +355,11 @@ export class Compiled {
       const where = s.column ? s.column.describe() : `parameter '${s.name}'`;
       throw new ArgumentError(`Cannot bind value for ${where}: ${(e as Error).message}`, { cause: e });
     }
+  }
+  /** An untyped value's processing: after its JS type (a number binds as a number). */
+  private processByJsType(v: unknown): unknown {
+    const q = typeFromJsValue(v).bindProcessor(this.dialect.typeDialect);
+    return q ? q(v) : v;
   }
   private processSlot(s: BindSlot, v: unknown): unknown {
     if (v == null) return null;
@@ -552,8 +558,22 @@ export class SQLCompiler {
   renderStringLiteral(s: string): string {
     return `'${s.replace(/'/g, "''")}'`;
   }
-  /** Render a JS value as a SQL literal (for `literalBinds` and DDL defaults). */
+  /**
+   * Render a JS value as a SQL literal (for `literalBinds` and DDL defaults) through the type's
+   * `literalProcessor` (SQLAlchemy's `literal_processor()`), so ARRAY, Numeric and
+   * `TypeDecorator.processLiteralParam` spell their own literal forms.
+   * @throws CompileError when the value has no literal spelling.
+   */
   renderLiteral(value: unknown, type: TypeEngine<unknown>): string {
+    if (value === null || value === undefined) return "NULL";
+    const t = type === NULLTYPE ? typeFromJsValue(value) : type;
+    // The generic renderer is handed in (not renderLiteral) so a processor delegating back to it
+    // cannot recurse into literalProcessor again.
+    return t.literalProcessor(this.dialect.typeDialect, this.genericLiteral)(value);
+  }
+  private readonly genericLiteral = (value: unknown, type: TypeEngine<unknown>): string => this.renderPlainLiteral(value, type);
+  /** The dialect-generic spelling: the type's bind processor, then quoted string / number / …. */
+  protected renderPlainLiteral(value: unknown, type: TypeEngine<unknown>): string {
     if (value === null || value === undefined) return "NULL";
     const proc = (type === NULLTYPE ? typeFromJsValue(value) : type).bindProcessor(this.dialect.typeDialect);
     const v = proc ? proc(value) : value;
@@ -1294,7 +1314,18 @@ export class SQLCompiler {
       }
       this.resultColumns.push({ key, type: c.type, element: c });
     }
-    return label ? `${text} AS ${this.quoteIdentifier(label, col !== undefined && label === col.name ? col.quote : undefined)}` : text;
+    return label ? `${text} AS ${this.quoteIdentifier(label, col === undefined ? undefined : this.labelQuote(col, label))}` : text;
+  }
+
+  /**
+   * The quote flag a column's label inherits: its own name's flag, and for the
+   * `<table>_<column>` label the column's flag, else its table's (SQLAlchemy's `_gen_tq_label`
+   * keeping `quoted_name.quote`).
+   */
+  private labelQuote(col: ColumnClause<unknown, string>, label: string): boolean | undefined {
+    if (label === col.name) return col.quote;
+    if (label !== tqLabel(col, this.resolveFromName)) return undefined;
+    return col.quote ?? (col.table instanceof TableClause ? col.table.quote : undefined);
   }
 
   /**
@@ -1538,6 +1569,18 @@ export class SQLCompiler {
    * Whether an execution parameter key names a bind parameter of the statement rather than a
    * column: a `bindparam()` key, or the compiled name of an anonymous one (`myid_1`).
    */
+  /**
+   * Execution keys of an UPDATE that name no column must name one of its parameters, including
+   * a text() `:name`, which exists only once rendered.
+   * @throws CompileError "Unconsumed column names: …" for keys that feed nothing.
+   */
+  private checkUnconsumedKeys(u: AnyUpdate, keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const isBindKey = this.statementBindKeys(u);
+    const rendered = new Set(this.slots.map((s) => s.name));
+    const unknown = keys.filter((k) => !rendered.has(k) && !isBindKey(k));
+    if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
+  }
   private statementBindKeys(stmt: AnyDml): (key: string) => boolean {
     const binds = this.options.bindIndex ? [...this.options.bindIndex.keys()] : generateCacheKey(stmt).binds;
     const named = new Set<string>();
@@ -1636,16 +1679,15 @@ export class SQLCompiler {
     const cols = table.columnList;
     const set = new Map(u.setValues ?? []);
     const keys = this.options.columnKeys;
+    // Execution parameters naming columns add SET entries; the others must feed a parameter of
+    // the statement (a bindparam(), a text() `:name`), checked once the statement is rendered.
+    const notColumns: string[] = [];
     if (keys) {
-      const isBindKey = this.statementBindKeys(u);
-      const unknown: string[] = [];
       for (const k of keys) {
         const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
-        if (c) {
-          if (!set.has(c)) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
-        } else if (!isBindKey(k)) unknown.push(k);
+        if (!c) notColumns.push(k);
+        else if (!set.has(c)) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
       }
-      if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
     } else if (u.setValues === undefined) {
       // No values and no parameters: every column is SET from a parameter of its name, as SQLAlchemy.
       for (const c of cols) set.set(c, new BindParameter(c.key, undefined, c.type, { required: true }));
@@ -1676,6 +1718,7 @@ export class SQLCompiler {
       if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
       if (this.options.lintFroms) this.lintFroms("UPDATE", [u.targetAlias ?? table, ...extraFroms], u.whereCriteria);
       text += this.returningClause(u);
+      this.checkUnconsumedKeys(u, notColumns);
       return text;
     } finally {
       this.stack.pop();
@@ -1879,10 +1922,16 @@ registerCompileImpl((e, opts) => (opts.dialect ?? defaultDialect).createCompiler
  */
 export function resultTargets(c: Compiled): (readonly object[])[] {
   return c.resultColumns.map(({ element }) => {
-    if (element instanceof Label) return [element];
-    const col = element instanceof ColumnClause ? element : columnBehind(element);
-    return col !== undefined && col.table !== undefined ? [col] : [];
+    // A labelled column still answers to the column (SQLAlchemy's label proxies it):
+    // `row._mapping.get(t.c.y)` after `t.c.y.label("ybar")`.
+    if (element instanceof Label) return [element, ...tableColumnOf(element.element)];
+    return tableColumnOf(element);
   });
+}
+
+function tableColumnOf(element: ColumnElement<unknown, string>): ColumnClause<unknown, string>[] {
+  const col = element instanceof ColumnClause ? element : columnBehind(element);
+  return col !== undefined && col.table !== undefined ? [col] : [];
 }
 
 /** The result processors of a compiled statement's columns for its dialect. */

@@ -131,7 +131,7 @@ function columnSpec(c: SQLCompiler, col: ColumnImpl, table: Table): string {
   const pg = c.dialect.name === "postgresql";
   let type = typeName(c, col);
   if (pg && col.autoincrement && !col.identity && col.serverDefault === undefined && !col.sequence) type = serialType(type);
-  let s = `${c.quoteIdentifier(col.name)} ${type}`;
+  let s = `${c.quoteIdentifier(col.name, col.quote)} ${type}`;
   if (col.serverDefault !== undefined) s += ` DEFAULT ${typeof col.serverDefault === "string" ? c.renderStringLiteral(col.serverDefault) : literal(c, col.serverDefault)}`;
   else if (pg && col.sequence) s += ` DEFAULT nextval('${col.sequence.name.replace(/'/g, "''")}')`;
   if (col.computed) s += computedSql(c, col);
@@ -142,7 +142,7 @@ function columnSpec(c: SQLCompiler, col: ColumnImpl, table: Table): string {
 }
 
 function cols(c: SQLCompiler, list: readonly ColumnImpl[]): string {
-  return list.map((x) => c.quoteIdentifier(x.name)).join(", ");
+  return list.map((x) => c.quoteIdentifier(x.name, x.quote)).join(", ");
 }
 
 /**
@@ -198,7 +198,7 @@ function foreignKeyBody(c: SQLCompiler, con: ForeignKeyConstraint): string {
   const target = con.elements.map((e) => e.column);
   const ref = target[0].table as Table;
   // SQLite names the referenced table without its schema (SQLAlchemy's `define_constraint_remote_table`).
-  const refSql = c.dialect.name === "sqlite" ? c.quoteIdentifier(ref.name) : refName(c, ref);
+  const refSql = c.dialect.name === "sqlite" ? c.quoteIdentifier(ref.name, ref.quote) : refName(c, ref);
   let s = `FOREIGN KEY(${cols(c, con.columns)}) REFERENCES ${refSql} (${cols(c, target)})`;
   if (con.opts.match !== undefined) s += ` MATCH ${con.opts.match}`;
   if (con.opts.onDelete) s += ` ON DELETE ${sqlPhrase(con.opts.onDelete, c.dialect.name === "postgresql" ? PG_FK_ON_DELETE : FK_ACTION)}`;
@@ -249,7 +249,8 @@ function crossSchema(con: ForeignKeyConstraint): boolean {
 }
 
 function refName(c: SQLCompiler, t: Table): string {
-  return t.schema ? `${c.quoteIdentifier(t.schema)}.${c.quoteIdentifier(t.name)}` : c.quoteIdentifier(t.name);
+  const name = c.quoteIdentifier(t.name, t.quote);
+  return t.schema ? `${c.quoteIdentifier(t.schema, t.quoteSchema)}.${name}` : name;
 }
 
 /**
@@ -281,7 +282,7 @@ export class CreateTable extends DDLElement {
       const native = dialect === "postgresql" && en.nativeEnum !== false && en.name !== undefined;
       // SQLAlchemy 2.0's Enum adds no CHECK unless asked (create_constraint=True).
       if (typeof en.checkConstraintSql === "function" && en.createConstraint === true && !native) {
-        const chk = en.checkConstraintSql(c.quoteIdentifier(col.name));
+        const chk = en.checkConstraintSql(c.quoteIdentifier(col.name, col.quote));
         if (chk) lines.push(`${enumCheckName(c, t, col, en.name)}CHECK (${chk})`);
       }
     }
@@ -350,7 +351,7 @@ function indexElement(c: SQLCompiler, ix: Index, e: ColumnElement<unknown, strin
   // By `kind`, not `instanceof`: that would keep the expression classes in every bundle.
   const inner = e.kind === "label" ? (e as unknown as { element: ColumnElement<unknown, string> }).element : e;
   let sql: string;
-  if (inner instanceof ColumnImpl) sql = c.quoteIdentifier(inner.name);
+  if (inner instanceof ColumnImpl) sql = c.quoteIdentifier(inner.name, inner.quote);
   else {
     sql = ddlExpression(c, inner);
     if (pg && (inner.kind === "binary" || inner.kind === "booleanList")) sql = `(${sql})`;
@@ -448,7 +449,7 @@ export class DropIndex extends DDLElement {
   render(c: SQLCompiler): string {
     const ix = this.index;
     const schema = ix.table?.schema;
-    const name = (schema ? `${c.quoteIdentifier(schema)}.` : "") + indexName(c, ix, "DROP");
+    const name = (schema ? `${c.quoteIdentifier(schema, ix.table?.quoteSchema)}.` : "") + indexName(c, ix, "DROP");
     const concurrently = c.dialect.name === "postgresql" && ix.opts.postgresqlConcurrently ? "CONCURRENTLY " : "";
     return `DROP INDEX ${concurrently}${this.opts.ifExists ? "IF EXISTS " : ""}${name}`;
   }
@@ -504,7 +505,7 @@ export class SetColumnComment extends DDLElement {
   }
   render(c: SQLCompiler): string {
     const col = this.column;
-    return `COMMENT ON COLUMN ${refName(c, col.parentTable)}.${c.quoteIdentifier(col.name)} IS ${c.renderStringLiteral(col.comment ?? "")}`;
+    return `COMMENT ON COLUMN ${refName(c, col.parentTable)}.${c.quoteIdentifier(col.name, col.quote)} IS ${c.renderStringLiteral(col.comment ?? "")}`;
   }
 }
 

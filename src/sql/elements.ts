@@ -463,9 +463,13 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   }
 
   // ---- arithmetic and strings ---------------------------------------------------------------
-  /** `+` (numbers) — on string types renders `||` like SQLAlchemy. */
+  /**
+   * `+` (numbers) — on string and ARRAY types renders `||` like SQLAlchemy's `Concatenable`
+   * (`x || ARRAY[...]` on PostgreSQL, the result keeping the array type).
+   */
   add<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
-    if (this.type.affinity === "string") return concatOp(this, other) as unknown as BinaryExpression<T>;
+    const a = this.type.affinity;
+    if (a === "string" || a === "array") return concatOp(this, other) as unknown as BinaryExpression<T>;
     return arith(this, "add", other);
   }
   sub<const O extends Operand<T>>(other: CheckedArithmeticOperand<T, O>): BinaryExpression<T> {
@@ -570,6 +574,8 @@ function self(x: unknown): AnyColumn {
 }
 
 function concatOp(left: AnyColumn, other: unknown): BinaryExpression<string> {
+  // ARRAY || ARRAY: the operand binds as the array type and so does the result.
+  if (left.type.affinity === "array") return new BinaryExpression(left, "concat", coerceOperand(left, other), left.type) as BinaryExpression<string>;
   return new BinaryExpression(left, "concat", coerceOperand(left, other, StringT()), StringT());
 }
 
@@ -647,6 +653,7 @@ function isIntegerish(e: ClauseElement): boolean {
 
 /** Turn a JS value into a bound parameter typed like `against` (SQLAlchemy's coercion). */
 export function coerceOperand(against: ColumnElement<unknown, string>, other: unknown, type?: TypeEngine<unknown>): ColumnElement<unknown, string> {
+  if (other instanceof BindParameter) return other.withBinaryElementType(type ?? against.type);
   if (other instanceof ColumnElement) return other;
   if (other instanceof ClauseElement) {
     if (isSelectStatement(other)) {
@@ -770,7 +777,7 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
     if (values instanceof BindParameter) {
       // An untyped bind against a tuple takes the tuple's member types, so each value expands
       // to `(?, ?)` (SQLAlchemy's `_with_binary_element_type`).
-      const typed = left instanceof Tuple && values.type === NULLTYPE ? values.withTupleType(tupleTypeOf(left)) : values;
+      const typed = left instanceof Tuple && values.type === NULLTYPE ? values.withTupleType(tupleTypeOf(left)) : values.withBinaryElementType(left.type);
       return new BinaryExpression(left, op, typed.asExpanding(), BooleanT());
     }
     if (isSelectStatement(values) || values.kind === "subquery") {
@@ -804,6 +811,8 @@ export interface BindParameterOptions {
   readonly callable?: () => unknown;
   /** Render the value inline at execution time (post-compile), e.g. LIMIT on some backends. */
   readonly literalExecute?: boolean;
+  /** The type was taken from the other operand, not given. @internal */
+  readonly typeFromOperand?: boolean;
 }
 
 /**
@@ -819,6 +828,11 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
   readonly required: boolean;
   readonly literalExecute: boolean;
   readonly callable?: () => unknown;
+  /**
+   * Typed after the other side of its expression rather than by the caller: a value that type
+   * refuses is then bound after its own JS type, as an untyped bind would be. @internal
+   */
+  readonly typeFromOperand: boolean;
   constructor(
     /** The parameter name (anonymous ones get a numeric suffix at compile time). */
     readonly bindKey: string,
@@ -832,6 +846,7 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
     this.expanding = opts.expanding ?? false;
     this.required = opts.required ?? (value === undefined && !opts.callable);
     this.literalExecute = opts.literalExecute ?? false;
+    this.typeFromOperand = opts.typeFromOperand ?? false;
     if (opts.callable) this.callable = opts.callable;
   }
   /** The value to send: the callable's result or the stored value. */
@@ -846,16 +861,31 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
       ...(this.callable ? { callable: this.callable } : {}),
     });
   }
+  /**
+   * This bind typed as the other side of a binary expression when it has no type of its own
+   * (SQLAlchemy's `_with_binary_element_type`), so `col.eq(bindparam("x"))` binds through
+   * `col`'s type (TypeDecorator processing included). A typed bind is returned unchanged.
+   * @internal
+   */
+  withBinaryElementType(type: TypeEngine<unknown>): BindParameter<T, K> {
+    if (this.type !== NULLTYPE || type === NULLTYPE || type.affinity === "null" || type instanceof TupleType) return this;
+    return new BindParameter<T, K>(this.bindKey, this.value, type, {
+      unique: this.unique, expanding: this.expanding, required: this.required, literalExecute: this.literalExecute, typeFromOperand: true,
+      ...(this.callable ? { callable: this.callable } : {}),
+    });
+  }
   asExpanding(): BindParameter<T, K> {
     if (this.expanding) return this;
     return new BindParameter<T, K>(this.bindKey, this.value, this.type, {
-      unique: this.unique, expanding: true, required: this.required,
+      unique: this.unique, expanding: true, required: this.required, typeFromOperand: this.typeFromOperand,
       ...(this.callable ? { callable: this.callable } : {}),
     });
   }
   /** A copy with a new value (same name and type). */
   withValue(value: unknown): BindParameter<T, K> {
-    return new BindParameter<T, K>(this.bindKey, value, this.type, { unique: this.unique, expanding: this.expanding, required: false, literalExecute: this.literalExecute });
+    return new BindParameter<T, K>(this.bindKey, value, this.type, {
+      unique: this.unique, expanding: this.expanding, required: false, literalExecute: this.literalExecute, typeFromOperand: this.typeFromOperand,
+    });
   }
   override get anonBindBase(): string {
     return this.bindKey;

@@ -137,6 +137,11 @@ export interface ColumnOptions {
   readonly comment?: string;
   /** Column order in CREATE TABLE (lower first; SQLAlchemy 2.0 `sort_order`). */
   readonly sortOrder?: number;
+  /**
+   * SQLAlchemy's `quote=`: `true` always quotes the name (in DDL and statements), `false` never,
+   * unset quotes it when needed (reserved word, not all lower case, not a plain identifier).
+   */
+  readonly quote?: boolean;
 }
 
 /**
@@ -180,7 +185,7 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
 
   constructor(typeOrFk: TypeArg<unknown> | ForeignKey, opts: ColumnOptions = {}) {
     const isFk = typeOrFk instanceof ForeignKey;
-    super(opts.name ?? "", isFk ? NULLTYPE : typeOrFk);
+    super(opts.name ?? "", isFk ? NULLTYPE : typeOrFk, opts.quote === undefined ? {} : { quote: opts.quote });
     this.explicitName = opts.name !== undefined;
     this.primaryKey = opts.primaryKey ?? false;
     if (opts.identity) checkIdentityOptions(opts);
@@ -935,6 +940,10 @@ export interface TableOptions {
    * reused (SQLAlchemy's `sqlite_autoincrement`).
    */
   readonly sqliteAutoincrement?: boolean;
+  /** SQLAlchemy's `quote=` of the table name: `true` always quotes it, `false` never, unset as needed. */
+  readonly quote?: boolean;
+  /** SQLAlchemy's `quote_schema=`: the same for the schema name. */
+  readonly quoteSchema?: boolean;
 }
 /** Extra positional arguments of {@link Table}. */
 export type TableArg = Constraint | Index | TableOptions;
@@ -970,7 +979,10 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
   readonly tableOptions: TableOptions;
   constructor(name: string, readonly metadata: MetaData, columns: Record<string, ColumnImpl>, ...args: TableArg[]) {
     const opts = args.find((a): a is TableOptions => !(a instanceof Constraint) && !(a instanceof Index)) ?? {};
-    super(name, [], opts.schema === null ? undefined : (opts.schema ?? metadata.opts.schema));
+    super(name, [], opts.schema === null ? undefined : (opts.schema ?? metadata.opts.schema), {
+      ...(opts.quote === undefined ? {} : { quote: opts.quote }),
+      ...(opts.quoteSchema === undefined ? {} : { quoteSchema: opts.quoteSchema }),
+    });
     this.comment = opts.comment;
     this.tableOptions = opts;
     const entries = Object.entries(columns);

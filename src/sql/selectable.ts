@@ -1229,6 +1229,22 @@ export type JoinTarget = FromClause | FromClauseProvider | RelationshipJoinTarge
 /** Mutable view used by generative methods on their own fresh copy. @internal */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** The annotation under which {@link Select.fromStatement} keeps its statement. @internal */
+export const FROM_STATEMENT_ANNOTATION = "ormFromStatement";
+
+/**
+ * Extension points of {@link Select} filled in by the ORM. `noteFroms` sees every
+ * `selectFrom()` / `joinFrom()` given a class (an ORM entity) and may annotate the new
+ * statement, e.g. to restrict a single-table subclass's FROM to its rows. @internal
+ */
+export const selectPlugins: {
+  noteFroms?: (stmt: Select, prior: Select, froms: readonly unknown[]) => Select;
+} = {};
+
+function describeObject(x: unknown): string {
+  return x === null || typeof x !== "object" ? String(x) : `${(x as object).constructor?.name ?? "object"} object`;
+}
+
 /**
  * A SELECT statement (SQLAlchemy 2.0's unified `select()`). Immutable: every method returns a new
  * Select.
@@ -1329,9 +1345,10 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   /** Add explicit FROM clauses (`SELECT … FROM a, b`): tables, aliases, ORM entities; a `text()` renders as written in the FROM list. */
   selectFrom(...froms: (FromClause | FromClauseProvider | TextClause)[]): this {
     const fs = froms.map((f) => coerceFrom(f, "selectFrom()"));
-    return this.gen((s) => {
+    const out = this.gen((s) => {
       s.fromObjs = [...this.fromObjs, ...fs];
     });
+    return this.noteFroms(out, froms);
   }
   /**
    * `JOIN target [ON onclause]` from the leftmost FROM that can join to it (SQLAlchemy 1.4's
@@ -1376,15 +1393,17 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     if (isRelationshipTarget(onclause)) {
       // joinFrom(A, B, A.bs): the relationship's ON clause re-targeted to `target`, as join() does.
       const steps = onclause._joinTargets(target);
-      return this.gen((s) => {
+      const out = this.gen((s) => {
         s.setupJoins = [...this.setupJoins, ...steps.map((st, i) => ({ target: st.target, onclause: st.onclause, from: i === 0 ? f : undefined, isOuter, full }))];
       });
+      return this.noteFroms(out, [from]);
     }
     const t = coerceFrom(target, "joinFrom()");
     const on = onclause === undefined ? undefined : coerceWhereClause(onclause, "joinFrom");
-    return this.gen((s) => {
+    const out = this.gen((s) => {
       s.setupJoins = [...this.setupJoins, { target: t, onclause: on, from: f, isOuter, full }];
     });
+    return this.noteFroms(out, [from]);
   }
   /** `LEFT OUTER JOIN` with an explicit left side. */
   outerjoinFrom(from: FromClause | FromClauseProvider, target: FromClause | FromClauseProvider, onclause?: Condition | RelationshipJoinTarget): this {
@@ -1584,6 +1603,34 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     if (last) return (k) => attributeOf(last, k);
     const first = this.rawColumns[0] ?? this.fromObjs[0];
     return (k) => (first ? attributeOf(first, k) : undefined);
+  }
+  /**
+   * `select(User).fromStatement(stmt)` (SQLAlchemy's `Select.from_statement()`): load the
+   * entities and columns of this SELECT from the rows of another statement instead of
+   * generating SQL. `stmt` is run as given: a `text(…).columns(…)` textual SELECT or a Core
+   * `select()` has its columns matched to the entities' columns by lineage, then by name;
+   * a bare `text(…)` is matched by column name (it is selected from as a subquery, the only
+   * way to learn its column names before it runs). Entity columns the statement lacks stay
+   * unloaded; a joined eager load whose target columns are absent is not populated;
+   * selectin loads run as usual. Only ORM execution (`session.execute()`) honours it.
+   * @throws ArgumentError when `stmt` is not a text(), textual SELECT or SELECT.
+   * @throws NoSuchColumnError (at execution) when the rows lack a selected entity's primary
+   *   key column or a selected column: "Could not locate column in row for column 'users.id'".
+   */
+  fromStatement(statement: TextClause | TextualSelect | Select): this {
+    if (!(statement instanceof TextClause || statement instanceof TextualSelect || statement instanceof Select)) {
+      throw new ArgumentError(`fromStatement(): expected text(), a textual SELECT or a SELECT; got ${describeObject(statement)}`);
+    }
+    return this.withAnnotations({ [FROM_STATEMENT_ANNOTATION]: statement });
+  }
+  /** The statement given to {@link Select.fromStatement}, which the ORM loads from. @internal */
+  get fromStatementArg(): TextClause | TextualSelect | Select | undefined {
+    return this.annotations[FROM_STATEMENT_ANNOTATION] as TextClause | TextualSelect | Select | undefined;
+  }
+  /** selectFrom()/joinFrom() result, passed to the plugin that notes ORM classes given as FROMs. */
+  private noteFroms(out: this, froms: readonly unknown[]): this {
+    const note = selectPlugins.noteFroms;
+    return note === undefined || !froms.some((f) => typeof f === "function") ? out : (note(out as unknown as Select, this as unknown as Select, froms) as unknown as this);
   }
   /** Set plugin annotations. @internal */
   withAnnotations(extra: Record<string, unknown>): this {
@@ -1935,8 +1982,11 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
   }
 }
 
-/** Columns for `text().columns()`: columns or labels (named expressions), or `{ name: type }`. */
-export type TextColumnArg = ColumnClause<unknown, string> | Label<unknown, string> | Readonly<Record<string, TypeArg>>;
+/**
+ * A column declared by `text().columns()`: a column, a label, `{ name: type }`, or an ORM
+ * attribute (`User.id`, standing for its mapped column).
+ */
+export type TextColumnArg = ColumnClause<unknown, string> | Label<unknown, string> | ColumnElement<unknown, string> | Readonly<Record<string, TypeArg>>;
 type TextColumnsTuple<A extends readonly unknown[]> = A extends readonly [infer H, ...infer R]
   ? [...(H extends ColumnElement<infer V, string> ? [V] : H extends Readonly<Record<string, TypeArg>> ? { [K in keyof H]: JsTypeOf<H[K]> }[keyof H][] : [unknown]), ...TextColumnsTuple<R>]
   : [];
@@ -1944,11 +1994,22 @@ type TextColumnsNames<A extends readonly unknown[]> = A extends readonly [infer 
   ? (H extends ColumnElement<infer V, infer K> ? { [P in K]: V } : H extends Readonly<Record<string, TypeArg>> ? { [K in keyof H & string]: JsTypeOf<H[K]> } : {}) & TextColumnsNames<R>
   : {};
 
+/**
+ * The column behind an ORM attribute (`User.id`): `text().columns(User.id)` selects the mapped
+ * column, as SQLAlchemy coerces an attribute through its `__clause_element__()`.
+ */
+function ormAttributeColumn(c: unknown): ColumnClause<unknown, string> | undefined {
+  if (!(c instanceof ColumnElement) || c.kind !== "ormAttribute") return undefined;
+  const inner = (c as { column?: unknown }).column;
+  return inner instanceof ColumnClause ? inner : undefined;
+}
+
 /** @internal Installed as `TextClause.prototype.columns`. */
 function textColumns<const A extends readonly TextColumnArg[]>(this: TextClause, ...cols: A): TextualSelect<TextColumnsTuple<A>, Simplify<TextColumnsNames<A>>> {
   const out: ColumnElement<unknown, string>[] = [];
   for (const [i, c] of cols.entries()) {
     if (c instanceof ColumnClause || c instanceof Label) out.push(c);
+    else if (ormAttributeColumn(c) !== undefined) out.push(ormAttributeColumn(c)!);
     else if (c instanceof ColumnElement) throw new ArgumentError(`text().columns(): argument ${i + 1} must be a column or a label; got ${describeValue(c)}`);
     else if (typeof c === "object" && c !== null) for (const [name, type] of Object.entries(c)) out.push(new ColumnClause(name, type));
     else throw new ArgumentError(`text().columns(): argument ${i + 1} must be a column or { name: type }; got ${describeValue(c)}`);

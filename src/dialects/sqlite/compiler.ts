@@ -1,7 +1,7 @@
 /** SQLite statement compiler: 0/1 booleans, `?` parameters, SQLite's spellings. @module */
 import { CompileError } from "../../errors.js";
 import { SQLCompiler, type CompileKw } from "../../sql/compiler.js";
-import type { BinaryExpression, CollectionAggregate, Extract, FunctionElement, IndexCompiler, IndexExpression } from "../../sql/elements.js";
+import type { BinaryExpression, Cast, CollectionAggregate, Extract, FunctionElement, IndexCompiler, IndexExpression } from "../../sql/elements.js";
 import { BINARY_SQL, POSTGRESQL_ONLY } from "../../sql/operators.js";
 import type { NextValue } from "../../sql/schema.js";
 import type { CompoundSelect, FromClause, GenerativeSelect, Select, TableSample, Values } from "../../sql/selectable.js";
@@ -38,6 +38,16 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
       return `${this.process(b.left, kw)} ${b.operator === "isDistinctFrom" ? "IS NOT" : "IS"} ${this.process(b.right, kw)}`;
     }
     return super.visitBinary(b, kw);
+  }
+  /**
+   * `CAST(x AS JSON)` would give SQLite's NUMERIC affinity (a JSON document becomes 0), so a cast
+   * to a JSON type renders `CAST(x AS TEXT)`: SQLite stores JSON as text and the JSON result
+   * processor parses it back.
+   */
+  override visitCast(c: Cast<unknown>, kw: CompileKw): string {
+    if (c.type.affinity !== "json") return super.visitCast(c, kw);
+    this.typeSql(c.type); // still rejects types SQLite cannot spell (JSONB)
+    return `CAST(${this.process(c.element, kw)} AS TEXT)`;
   }
   override renderBoolean(v: boolean): string {
     return v ? "1" : "0";
