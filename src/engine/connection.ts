@@ -4,7 +4,7 @@
  * @module
  */
 import { checkIsolationLevel, normalizeIsolationLevel } from "./isolation-level.js";
-import { ArgumentError, AsyncMethodRequired, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
+import { ArgumentError, AsyncMethodRequired, CompileError, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, text as textClause } from "../sql/elements.js";
 import { FromClause, select } from "../sql/selectable.js";
 import { ColumnClause } from "../sql/column.js";
@@ -14,6 +14,7 @@ import { DDLElement } from "../sql/ddl.js";
 import { Insert, Update, UpdateBase } from "../sql/dml.js";
 import { Dispatcher, DISPATCH, type ConnectionEvents } from "./events.js";
 import { AsyncResult, Result, type AsyncScalarResult, type ResultMetadata, type ScalarResult } from "./result/index.js";
+import type { InsertedPrimaryKeyInfo, ResultInfo } from "./result/metadata.js";
 import { Transaction } from "./transaction.js";
 import { translateDriverError } from "./error-translation.js";
 import type { AsyncEngine } from "./engine.js";
@@ -21,6 +22,8 @@ import type { DialectName, DriverConnection, DriverResult } from "./driver/contr
 import type { BindParameter } from "../sql/elements.js";
 import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
+import { returnDefaultsColumns } from "./return-defaults.js";
+import { shapeFor } from "./result/row-shape.js";
 import { EXECUTEMANY_PK, insertedPkInfo, needsImplicitReturning, planInsertPk, queuedPkInfo, type InsertPkPlan } from "./inserted-primary-key.js";
 
 /** Per-connection or per-engine execution options (SQLAlchemy's `execution_options`). */
@@ -60,6 +63,8 @@ interface Prepared {
   readonly compiled: Compiled | undefined;
   /** For an INSERT: how its result reports the primary key. */
   readonly pk?: InsertPkPlan;
+  /** For a statement with `returnDefaults()`: the RETURNING columns the engine added (maybe none). */
+  readonly rd?: { readonly columns: readonly ColumnElement<unknown, string>[]; readonly keepRows: boolean };
   readonly binds: readonly BindParameter<unknown, string>[] | undefined;
   readonly cache: "generated" | "cached" | "no key" | "raw";
   readonly elapsedMs: number;
@@ -82,28 +87,46 @@ const metaCache = new WeakMap<Compiled, ResultMetadata>();
 function metadataFor(compiled: Compiled): ResultMetadata {
   let m = metaCache.get(compiled);
   if (!m) {
-    const keys = compiled.resultColumns.map((c) => c.key);
-    const aliases = resultAliases(compiled);
-    m = { keys, processors: resultProcessors(compiled), targets: resultTargets(compiled), ...(aliases ? { aliases } : {}) };
+    const named = resultNames(compiled);
+    m = { keys: named.keys, processors: resultProcessors(compiled), targets: resultTargets(compiled), ...(named.aliases ? { aliases: named.aliases } : {}) };
     metaCache.set(compiled, m);
   }
   return m;
 }
 const NO_ALIASES: readonly string[] = [];
 /**
- * The SQL names of selected columns whose key differs (`Column(…, { name: "a" })` under key `b`),
- * so that rows answer to both, as SQLAlchemy's; undefined when there is none.
+ * The result keys of a compiled statement and the secondary names each column also answers to.
+ * As in SQLAlchemy's result map, a column whose key differs from its SQL name
+ * (`Column(…, { name: "a" })` under key `b`) is keyed by the name it has in the SQL (`a`, or
+ * `<table>_a` under LABEL_STYLE_TABLENAME_PLUS_COL) and also answers to its key (`b`,
+ * `<table>_b`); aliases is undefined when no column has a second name.
  */
-function resultAliases(compiled: Compiled): (readonly string[])[] | undefined {
+function resultNames(compiled: Compiled): { keys: string[]; aliases: (readonly string[])[] | undefined } {
+  // ORM-enabled DML (`insert(User)`) keys its RETURNING rows by attribute, as SQLAlchemy's ORM.
+  const orm = compiled.statement instanceof UpdateBase && compiled.statement.entity !== undefined;
   let any = false;
-  const out = compiled.resultColumns.map(({ key, element }) => {
-    if (element instanceof ColumnClause && element.key === key && element.name !== key) {
-      any = true;
-      return [element.name];
+  const keys: string[] = [];
+  const aliases = compiled.resultColumns.map(({ key, element }) => {
+    let second = secondaryName(key, element);
+    if (orm && second !== undefined) second = { primary: second.alias, alias: second.primary };
+    if (second === undefined) {
+      keys.push(key);
+      return NO_ALIASES;
     }
-    return NO_ALIASES;
+    any = true;
+    keys.push(second.primary);
+    return [second.alias];
   });
-  return any ? out : undefined;
+  return { keys, aliases: any ? aliases : undefined };
+}
+/** For a column selected under a key that differs from its SQL name: the SQL name and the key. */
+function secondaryName(key: string, element: ColumnElement<unknown, string>): { primary: string; alias: string } | undefined {
+  if (!(element instanceof ColumnClause) || element.key === element.name) return undefined;
+  if (element.key === key) return { primary: element.name, alias: key };
+  const table = (element.table as { readonly name?: unknown } | undefined)?.name;
+  // LABEL_STYLE_TABLENAME_PLUS_COL labels by name; the key's `<table>_<key>` label also targets it.
+  if (typeof table === "string" && key === `${table}_${element.name}`) return { primary: key, alias: `${table}_${element.key}` };
+  return undefined;
 }
 const driverMetaCache = new Map<string, ResultMetadata>();
 function metadataFromDriver(columns: DriverResult["columns"]): ResultMetadata {
@@ -459,14 +482,25 @@ export class AsyncConnection implements DdlExecutor {
     const many = Array.isArray(params);
     const first = (many ? (params as readonly Record<string, unknown>[])[0] : params) as Record<string, unknown> | undefined;
     let pk: InsertPkPlan | undefined;
+    const canReturn = this.engine.driver.capabilities.returning && !this._batchOnly;
+    const wantsDefaults = stmt instanceof UpdateBase && stmt.returnDefaultsColumns !== undefined;
+    if (wantsDefaults && (stmt as UpdateBase).returningColumns.length) {
+      throw new CompileError("Can't compile statement that includes returning() and return_defaults() simultaneously");
+    }
     if (stmt instanceof Insert) {
       if (many) pk = EXECUTEMANY_PK;
       else {
-        const driver = this.engine.driver;
-        pk = planInsertPk(stmt, first, driver.dialect, driver.capabilities.returning && !this._batchOnly);
-        // SQLAlchemy 2.0's implicit returning: the generated key comes back with the INSERT.
-        if (needsImplicitReturning(pk)) stmt = stmt.returning(...pk.columns);
+        pk = planInsertPk(stmt, first, this.engine.driver.dialect, canReturn);
+        // SQLAlchemy 2.0's implicit returning: the generated key comes back with the INSERT
+        // (with returnDefaults(), as part of its RETURNING).
+        if (needsImplicitReturning(pk) && !wantsDefaults) stmt = stmt.returning(...pk.columns);
       }
+    }
+    let rd: Prepared["rd"];
+    if (wantsDefaults) {
+      const columns = canReturn ? returnDefaultsColumns(stmt as UpdateBase, first) : [];
+      if (columns.length) stmt = (stmt as UpdateBase)._returningForDefaults(columns);
+      rd = { columns, keepRows: (stmt as UpdateBase).returnDefaultsSupplemental.length > 0 };
     }
     let columnKeys: string[] | undefined;
     if (stmt instanceof Insert && !stmt.valueRows && !stmt.fromSelectStmt) columnKeys = first ? Object.keys(first) : [];
@@ -479,7 +513,7 @@ export class AsyncConnection implements DdlExecutor {
     if (forExecutemany) key += "\u0002m";
     const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
     const hit = cache?.get(key);
-    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk };
+    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk, ...(rd ? { rd } : {}) };
     const t0 = performance.now();
     const bindIndex = new Map<BindParameter<unknown, string>, number>();
     ck.binds.forEach((b, i) => bindIndex.set(b, i));
@@ -493,7 +527,7 @@ export class AsyncConnection implements DdlExecutor {
       })
       .compile();
     cache?.set(key, compiled);
-    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0, pk };
+    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0, pk, ...(rd ? { rd } : {}) };
   }
 
   private async handleError(e: unknown, sql: string | undefined, params: readonly unknown[] | undefined): Promise<Error> {
@@ -603,7 +637,7 @@ export class AsyncConnection implements DdlExecutor {
         } catch (e) {
           throw await this.handleError(e, wire.sql, wire.params);
         }
-        return bufferedResult(compiled, res, prep.pk) as unknown as Result<RowOf<S>, NamedOf<S>>;
+        return bufferedResult(compiled, res, prep) as unknown as Result<RowOf<S>, NamedOf<S>>;
       }
       let st: ClauseElement = s;
       let ps = params;
@@ -656,7 +690,9 @@ export class AsyncConnection implements DdlExecutor {
         affected += last.rowsAffected;
       }
       const info = { rowsAffected: affected };
-      return new Result(resultMetadata(compiled, last), rows, prep.pk ? { ...info, insertedPrimaryKey: insertedPkInfo(prep.pk, undefined, undefined) } : info);
+      const withPk = prep.pk ? { ...info, insertedPrimaryKey: insertedPkInfo(prep.pk, undefined, undefined) } : info;
+      if (prep.rd) return defaultsResult(compiled, prep.rd, rows, withPk, true);
+      return new Result(resultMetadata(compiled, last), rows, withPk);
     }
     const wire = compiled.construct(prep.binds, params as Record<string, unknown> | undefined);
     let res: DriverResult;
@@ -672,7 +708,7 @@ export class AsyncConnection implements DdlExecutor {
         throw await this.handleError(e, wire.sql, wire.params);
       }
     }
-    return bufferedResult(compiled, res, prep.pk);
+    return bufferedResult(compiled, res, prep);
   }
 
   private queueWrite(compiled: Compiled, prep: Prepared, params: ExecuteParams | undefined, onResult?: QueuedStatement["onResult"]): void {
@@ -931,9 +967,11 @@ function describeObject(o: unknown): string {
 }
 
 /** The buffered {@link Result} of one driver result. */
-function bufferedResult(compiled: Compiled, res: DriverResult, pk?: InsertPkPlan): Result<unknown[], Record<string, unknown>> {
+function bufferedResult(compiled: Compiled, res: DriverResult, prep: Prepared): Result<unknown[], Record<string, unknown>> {
+  const pk = prep.pk;
   const rowid = res.lastInsertRowid;
   const info = rowid !== undefined ? { rowsAffected: res.rowsAffected, lastInsertRowid: rowid } : { rowsAffected: res.rowsAffected };
+  if (prep.rd) return defaultsResult(compiled, prep.rd, res.rows, pk === undefined ? info : { ...info, insertedPrimaryKey: defaultsPkInfo(compiled, prep.rd, pk, rowid, res.rows[0]) }, false);
   if (pk === undefined) return new Result(resultMetadata(compiled, res), res.rows, info);
   if (!needsImplicitReturning(pk)) {
     return new Result(resultMetadata(compiled, res), res.rows, { ...info, insertedPrimaryKey: insertedPkInfo(pk, rowid, undefined) });
@@ -943,6 +981,36 @@ function bufferedResult(compiled: Compiled, res: DriverResult, pk?: InsertPkPlan
   const procs = metadataFor(compiled).processors;
   const returned = raw === undefined ? undefined : pk.columns.map((_, i) => (procs[i] ? procs[i]!(raw[i]) : raw[i]));
   return new Result(NO_COLUMNS, [], { ...info, returnsRows: false, insertedPrimaryKey: insertedPkInfo(pk, rowid, returned) });
+}
+
+/**
+ * The Result of a statement with `returnDefaults()`: the RETURNING rows the engine added are
+ * read into `returnedDefaults` / `returnedDefaultsRows`, and the result itself is left with its
+ * columns but no rows, as SQLAlchemy's (whose rows were consumed for the defaults).
+ */
+function defaultsResult(
+  compiled: Compiled,
+  rd: NonNullable<Prepared["rd"]>,
+  rows: readonly (readonly unknown[])[],
+  info: ResultInfo,
+  many: boolean,
+): Result<unknown[], Record<string, unknown>> {
+  if (rd.columns.length === 0) return new Result(NO_COLUMNS, [], { ...info, returnsRows: false, returnedDefaults: { meta: NO_COLUMNS, rows: [], many } });
+  const meta = metadataFor(compiled);
+  // With supplementalCols the rows stay readable too (SQLAlchemy "rewinds" the cursor).
+  const kept = rd.keepRows ? rows : [];
+  return new Result(meta, kept, { ...info, returnsRows: true, returnedDefaults: { meta, rows, many } });
+}
+
+/** `insertedPrimaryKey` of an INSERT with `returnDefaults()`: a generated key is in its RETURNING row. */
+function defaultsPkInfo(compiled: Compiled, rd: NonNullable<Prepared["rd"]>, pk: InsertPkPlan, rowid: number | bigint | undefined, raw: readonly unknown[] | undefined): InsertedPrimaryKeyInfo {
+  // The RETURNING holds every key column not given, also where SQLite's rowid would have served
+  // (a driver need not report the rowid of an INSERT … RETURNING).
+  if (pk.kind !== "known" || rd.columns.length === 0 || (pk.source !== "returning" && pk.source !== "lastrowid")) return insertedPkInfo(pk, rowid, undefined);
+  const plan: InsertPkPlan = { ...pk, source: "returning" };
+  if (raw === undefined) return insertedPkInfo(plan, rowid, undefined);
+  const values = shapeFor(metadataFor(compiled)).build(raw);
+  return insertedPkInfo(plan, rowid, pk.columns.map((c) => values[rd.columns.indexOf(c)]));
 }
 
 /**

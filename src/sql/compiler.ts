@@ -25,6 +25,7 @@ import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml,
 import { generateCacheKey } from "./cache-key.js";
 import { BINARY_SQL, COMPARISON_OPERATORS } from "./operators.js";
 import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
+import { processesNull } from "./null-aware.js";
 import { defaultDialect, registerDefaultCompiler, type Dialect } from "./dialect.js";
 import { Numeric, typeFromJsValue } from "./types/index.js";
 
@@ -264,7 +265,7 @@ export class Compiled {
           if (!Array.isArray(tup) || tup.length !== procs.length) {
             throw new ArgumentError(`Tuple IN parameter '${s.name}' needs tuples of ${procs.length} values`);
           }
-          tup.forEach((x, j) => out.push(x == null ? null : procs[j] ? procs[j]!(x) : x));
+          tup.forEach((x, j) => out.push(x == null ? nullBind(procs[j]) : procs[j] ? procs[j]!(x) : x));
         }
       } else for (const x of v) out.push(this.process(i, x));
     }
@@ -298,7 +299,7 @@ export class Compiled {
   }
 
   private process(i: number, v: unknown): unknown {
-    if (v == null) return null;
+    if (v == null) return nullBind(this.processors[i]);
     let p = this.processors[i];
     if (p === undefined && this.slots[i].type === NULLTYPE) p = typeFromJsValue(v).bindProcessor(this.dialect.typeDialect);
     if (!p) return v;
@@ -340,7 +341,7 @@ export class Compiled {
             throw new ArgumentError(`${(e as Error).message}, in parameter group ${start + ri}`, { cause: e });
           }
           const p = tupleProcs[j];
-          params.push(v == null ? null : p ? this.guard(p, v, s) : s.type === NULLTYPE ? this.processSlot(s, v) : v);
+          params.push(v == null ? nullBind(p) : p ? this.guard(p, v, s) : s.type === NULLTYPE ? this.processSlot(s, v) : v);
         }
       for (const s of t.suffix.slots) params.push(this.processSlot(s, this.valueFor(s, undefined, first)));
       out.push({ sql: this.manySql(page.length), params, rows: page.length });
@@ -362,7 +363,7 @@ export class Compiled {
     return q ? q(v) : v;
   }
   private processSlot(s: BindSlot, v: unknown): unknown {
-    if (v == null) return null;
+    if (v == null) return s.type === NULLTYPE ? null : nullBind(s.type.bindProcessor(this.dialect.typeDialect));
     const p = s.type === NULLTYPE ? typeFromJsValue(v).bindProcessor(this.dialect.typeDialect) : s.type.bindProcessor(this.dialect.typeDialect);
     return p ? this.guard(p, v, s) : v;
   }
@@ -1939,4 +1940,12 @@ export function resultProcessors(c: Compiled): (ResultProcessor | undefined)[] {
   const d = c.dialect.typeDialect;
   return c.resultColumns.map((rc) => rc.type.resultProcessor(d));
 }
+/**
+ * The bound value of a SQL NULL: NULL, unless the processor asks to see it (a TypeDecorator's
+ * processBindParam, which SQLAlchemy calls with None too).
+ */
+function nullBind(p: BindProcessor | undefined): unknown {
+  return p !== undefined && processesNull(p) ? p(null) : null;
+}
+
 export { TableImpl };

@@ -59,6 +59,21 @@ export interface DmlExtension extends ClauseElement {
   readonly extensionKind: string;
 }
 
+/** Options of `returnDefaults()` (SQLAlchemy's `return_defaults(supplemental_cols=…)`). */
+export interface ReturnDefaultsOptions {
+  /** Columns returned besides the defaults; the result's rows carry them. */
+  readonly supplementalCols?: readonly ColumnElement<unknown, string>[];
+}
+
+function checkSupplemental(o: object): readonly ColumnElement<unknown, string>[] {
+  for (const k of Object.keys(o)) if (k !== "supplementalCols") throw new ArgumentError(`returnDefaults(): unknown option '${k}'; the only option is supplementalCols`);
+  const cols = (o as ReturnDefaultsOptions).supplementalCols ?? [];
+  cols.forEach((c, i) => {
+    if (!(c instanceof ColumnElement)) throw new ArgumentError(`returnDefaults(): supplementalCols[${i}] must be a column expression; got ${describeValue(c)}`);
+  });
+  return cols;
+}
+
 /** Base of INSERT/UPDATE/DELETE. `R` / `RN` are the RETURNING row shape. */
 export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends ClauseElement {
   declare readonly __row: R;
@@ -112,6 +127,7 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    * @throws ArgumentError for an argument that is not a column or table, or an unknown option.
    */
   returning<const A extends readonly SelectArg[]>(...cols: A): UpdateBase<C, readonly unknown[], object> {
+    if (this.returnDefaultsColumns !== undefined) throw new InvalidRequestError("return_defaults() is already configured on this statement");
     const { cols: given, options } = splitReturningOptions(cols);
     const cs = given.map((c, i) => {
       if (c instanceof ColumnElement || c instanceof FromClause) return c;
@@ -122,6 +138,45 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       s.returningColumns = [...this.returningColumns, ...cs];
       if (options?.sortByParameterOrder !== undefined) s.sortByParameterOrder = options.sortByParameterOrder;
     }) as never;
+  }
+  /**
+   * The columns given to {@link returnDefaults} (empty: none named, the table's defaults);
+   * undefined when it was not called.
+   */
+  readonly returnDefaultsColumns: readonly ColumnElement<unknown, string>[] | undefined = undefined;
+  /**
+   * Fetch server-generated values of the row written (SQLAlchemy's `return_defaults()`): on
+   * execution the engine adds a RETURNING of the primary key (INSERT, when not given), of the
+   * columns whose value the database computes (server defaults, SQL-expression defaults and
+   * onupdates, SQL expressions in `values()`), and of `cols` when they are not given as plain
+   * values. The Result reports them as `returnedDefaults` (a Row, or null) and, for an
+   * executemany, `returnedDefaultsRows`; `insertedPrimaryKey` keeps working. Calls accumulate.
+   * A last `{ supplementalCols }` argument (SQLAlchemy's `supplemental_cols`) returns more
+   * columns, whether given or not; the result then keeps its rows (all the columns returned).
+   * @throws ArgumentError for an argument that is not a column expression, or unknown options.
+   * A later `returning()` raises InvalidRequestError ("return_defaults() is already configured
+   * on this statement"); executing a statement with both raises CompileError.
+   */
+  returnDefaults(...args: readonly (ColumnElement<unknown, string> | ReturnDefaultsOptions)[]): this {
+    const cols: ColumnElement<unknown, string>[] = [];
+    let supplemental: readonly ColumnElement<unknown, string>[] = [];
+    args.forEach((c, i) => {
+      if (c instanceof ColumnElement) cols.push(c);
+      else if (i === args.length - 1 && typeof c === "object" && c !== null && !(c instanceof ClauseElement)) supplemental = checkSupplemental(c);
+      else throw new ArgumentError(`returnDefaults(): argument ${i + 1} must be a column expression; got ${describeValue(c)}`);
+    });
+    return this.gen((s) => {
+      s.returnDefaultsColumns = [...(this.returnDefaultsColumns ?? []), ...cols];
+      s.returnDefaultsSupplemental = [...this.returnDefaultsSupplemental, ...supplemental];
+    });
+  }
+  /** `returnDefaults(…, { supplementalCols })`: columns returned as rows of the result too. */
+  readonly returnDefaultsSupplemental: readonly ColumnElement<unknown, string>[] = [];
+  /** Adds RETURNING columns for {@link returnDefaults}, bypassing the public check. @internal */
+  _returningForDefaults(cols: readonly ColumnElement<unknown, string>[]): this {
+    return this.gen((s) => {
+      s.returningColumns = [...this.returningColumns, ...cols];
+    });
   }
   /**
    * `returning(…, { sortByParameterOrder: true })` was given (SQLAlchemy's

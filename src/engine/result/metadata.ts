@@ -28,10 +28,11 @@ export interface ResultMetadata {
    */
   readonly targets?: readonly (readonly object[])[];
   /**
-   * Per column: other names that address it besides its key, typically a table column's SQL
-   * name when its key differs (`Column(…, { name: "a" })` under key `b`: `row.b` and `row.a`),
-   * as SQLAlchemy's result map holds both. A name that is also another column's key, or is
-   * given for two columns, is ambiguous. Omitted: keys only.
+   * Per column: other names that address it besides its key, typically a table column's key
+   * when it differs from the SQL name the result is keyed by (`Column(…, { name: "a" })` under
+   * key `b`: `row.a` and `row.b`), as SQLAlchemy's result map holds both. When the keys are
+   * distinct, a key wins over another column's alias; when some key occurs twice, any name
+   * standing for two columns is ambiguous. Omitted: keys only.
    */
   readonly aliases?: readonly (readonly string[])[];
 }
@@ -52,6 +53,11 @@ export interface ResultInfo {
    * `Result.insertedPrimaryKey`).
    */
   readonly insertedPrimaryKey?: InsertedPrimaryKeyInfo;
+  /**
+   * For a statement with `returnDefaults()`: the RETURNING rows the engine added, their layout,
+   * and whether it was an executemany (see `Result.returnedDefaults`).
+   */
+  readonly returnedDefaults?: { readonly meta: ResultMetadata; readonly rows: readonly (readonly unknown[])[]; readonly many: boolean };
 }
 
 /**

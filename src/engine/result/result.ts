@@ -96,6 +96,31 @@ export class Result<
   }
 
   /**
+   * The values a statement with `returnDefaults()` fetched for the row it wrote, as a Row of
+   * the RETURNING columns the engine added (SQLAlchemy's `CursorResult.returned_defaults`);
+   * null without `returnDefaults()`, when nothing was to be fetched, or when no row came back.
+   * @throws InvalidRequestError after an executemany: read {@link returnedDefaultsRows}.
+   */
+  get returnedDefaults(): Row<unknown[], Record<string, unknown>> | null {
+    const rd = this._info.returnedDefaults;
+    if (rd === undefined) return null;
+    if (rd.many) throw new InvalidRequestError("This statement was an executemany call; if return defaults is supported, please use .returned_defaults_rows.");
+    const raw = rd.rows[0];
+    return raw === undefined ? null : (shapeFor(rd.meta).makeRow(raw) as unknown as Row<unknown[], Record<string, unknown>>);
+  }
+
+  /**
+   * Every row {@link returnedDefaults} would give, one per parameter set of an executemany
+   * (SQLAlchemy's `CursorResult.returned_defaults_rows`); null without `returnDefaults()`.
+   */
+  get returnedDefaultsRows(): Row<unknown[], Record<string, unknown>>[] | null {
+    const rd = this._info.returnedDefaults;
+    if (rd === undefined) return null;
+    const shape = shapeFor(rd.meta);
+    return rd.rows.map((raw) => shape.makeRow(raw) as unknown as Row<unknown[], Record<string, unknown>>);
+  }
+
+  /**
    * Column keys in order (a new array; duplicates included).
    * @throws ResourceClosedError for a statement that returns no rows ("This result object does
    *   not return rows. …"), as SQLAlchemy's `CursorResult.keys()`.

@@ -11,6 +11,7 @@ import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../../err
 import type { ResultMetadata, ResultProcessor, UniqueStrategy } from "./metadata.js";
 import { ROW_DATA, ROW_SHAPE, RowBase } from "./row.js";
 import { RowMappingBase } from "./row-mapping.js";
+import { processesNull } from "../../sql/null-aware.js";
 
 /** A raw row as the driver returned it. */
 export type RawRow = readonly unknown[];
@@ -120,6 +121,7 @@ export function scalarGetter(shape: RowShape, viewIndex: number): (raw: RawRow) 
   const r = shape.rawIndex ? shape.rawIndex[viewIndex] : viewIndex;
   const proc = shape.processors[viewIndex];
   if (proc === undefined) return (raw) => raw[r];
+  if (processesNull(proc)) return (raw) => proc(raw[r] ?? null);
   return (raw) => {
     const v = raw[r];
     return v == null ? v : proc(v);
@@ -222,9 +224,10 @@ function buildShape(
 }
 
 /**
- * Registers the alias names of the view columns (see `ResultMetadata.aliases`) in `keyIndex`.
- * An alias that is another column's key, or the alias of two columns, is ambiguous: the SQL
- * name occurs twice in the statement's columns (SQLAlchemy raises for `row.a` then too).
+ * Registers the alias names of the view columns (see `ResultMetadata.aliases`) in `keyIndex`,
+ * following SQLAlchemy's result keymap: when the primary keys are all distinct they take
+ * precedence over aliases (`row.b` is the column named `b`, not the one keyed `b`); when some
+ * primary key occurs twice, any name that stands for two different columns is ambiguous.
  */
 function addAliases(
   keyIndex: Map<string, number>,
@@ -233,14 +236,15 @@ function addAliases(
   rawIndex: readonly number[] | undefined,
 ): void {
   if (aliases === undefined) return;
-  const added = new Set<string>();
+  const primaryDupes = [...keyIndex.values()].includes(AMBIGUOUS);
+  const primary = new Set(keyIndex.keys());
   for (let i = 0; i < n; i++) {
     for (const name of aliases[rawIndex ? rawIndex[i] : i] ?? []) {
-      if (added.has(name) || keyIndex.has(name)) keyIndex.set(name, AMBIGUOUS);
-      else {
-        keyIndex.set(name, i);
-        added.add(name);
-      }
+      const at = keyIndex.get(name);
+      if (at === undefined || at === i) keyIndex.set(name, i);
+      else if (primaryDupes) keyIndex.set(name, AMBIGUOUS);
+      // Without duplicates a primary name wins; of two aliases the later one does, as SQLAlchemy's.
+      else if (!primary.has(name)) keyIndex.set(name, i);
     }
   }
 }
@@ -264,21 +268,25 @@ function makeBuilder(
 ): (raw: RawRow) => readonly unknown[] {
   const idx: number[] = [];
   const fns: ResultProcessor[] = [];
+  // Per processor, whether NULL goes through it too (a TypeDecorator's): built-in types skip it.
+  const onNull: boolean[] = [];
   processors.forEach((p, i) => {
     if (p !== undefined) {
       idx.push(i);
       fns.push(p);
+      onNull.push(processesNull(p));
     }
   });
   if (rawIndex !== undefined) {
     const n = rawIndex.length;
     const procs = processors.slice();
+    const nulls = procs.map((p) => processesNull(p));
     return (raw) => {
       const d = new Array<unknown>(n);
       for (let j = 0; j < n; j++) {
         const v = raw[rawIndex[j]];
         const p = procs[j];
-        d[j] = p === undefined || v == null ? v : p(v);
+        d[j] = p === undefined ? v : v == null ? (nulls[j] ? p(null) : v) : p(v);
       }
       return d;
     };
@@ -289,8 +297,11 @@ function makeBuilder(
     let d = raw;
     for (let k = 0; k < m; k++) {
       const i = idx[k];
-      const v = raw[i];
-      if (v == null) continue;
+      let v = raw[i];
+      if (v == null) {
+        if (!onNull[k]) continue;
+        v = null;
+      }
       const out = fns[k](v);
       if (out === v) continue;
       // Copy on the first change: the raw row stays as the driver returned it for other views.

@@ -5,6 +5,7 @@
  */
 import type { DialectName } from "../../engine/driver/contract.js";
 import { warn } from "../../warnings.js";
+import { markProcessesNull, processesNull } from "../null-aware.js";
 import {
   TypeEngine,
   toType,
@@ -35,8 +36,9 @@ let uncacheableSerial = 0;
  *   selected columns (they default to the impl's);
  * - {@link loadDialectImpl} picks a different impl per dialect.
  *
- * SQL NULL (JS `null` / `undefined`) is not passed to the processing methods: athanor binds and
- * reads it as NULL directly, where SQLAlchemy also calls `process_bind_param(None)`.
+ * SQL NULL (JS `null` / `undefined`) is passed to {@link processBindParam} and
+ * {@link processResultValue} as `null`, as SQLAlchemy calls them with `None`; the impl's own
+ * processors still see only non-null values.
  *
  * Subclasses declare `impl` and `cacheOk` as fields, as SQLAlchemy's class attributes:
  * ```ts
@@ -63,13 +65,14 @@ export abstract class TypeDecorator<T = unknown> extends TypeEngine<T> {
   readonly cacheOk?: boolean;
 
   /**
-   * Converts a non-null JS value before the impl's bind processor sees it (SQLAlchemy's
-   * `process_bind_param`). Errors thrown here surface as the bind's `ArgumentError`.
+   * Converts a JS value before the impl's bind processor sees it (SQLAlchemy's
+   * `process_bind_param`); called with `null` for SQL NULL too. Errors thrown here surface as
+   * the bind's `ArgumentError`.
    */
-  processBindParam?(value: T, dialect: DialectName): unknown;
+  processBindParam?(value: T | null, dialect: DialectName): unknown;
   /**
-   * Converts a non-null value after the impl's result processor (SQLAlchemy's
-   * `process_result_value`).
+   * Converts a fetched value after the impl's result processor (SQLAlchemy's
+   * `process_result_value`); called with `null` for SQL NULL too.
    */
   processResultValue?(value: unknown, dialect: DialectName): T;
   /**
@@ -203,8 +206,15 @@ export abstract class TypeDecorator<T = unknown> extends TypeEngine<T> {
     const inner = this.dialectImpl(dialect).bindProcessor(dialect);
     const own = this.processBindParam;
     if (own === undefined) return inner;
-    const step = (v: unknown): unknown => own.call(this, v as T, dialect);
-    return inner ? (v) => (v == null ? null : inner(step(v))) : (v) => (v == null ? null : step(v));
+    const step = (v: unknown): unknown => own.call(this, (v ?? null) as T | null, dialect);
+    // The decorator sees NULL (as SQLAlchemy's); the impl sees only what is not NULL after it.
+    if (inner === undefined) return markProcessesNull((v: unknown) => step(v) ?? null);
+    // A decorated decorator sees NULL too.
+    const innerNull = processesNull(inner);
+    return markProcessesNull((v: unknown) => {
+      const out = step(v);
+      return out == null && !innerNull ? null : inner(out ?? null);
+    });
   }
 
   protected override makeResultProcessor(dialect: DialectName): ResultProcessor | undefined {
@@ -212,7 +222,9 @@ export abstract class TypeDecorator<T = unknown> extends TypeEngine<T> {
     const own = this.processResultValue;
     if (own === undefined) return inner;
     const step = (v: unknown): unknown => own.call(this, v, dialect);
-    return inner ? (v) => (v == null ? null : step(inner(v))) : (v) => (v == null ? null : step(v));
+    if (inner === undefined) return markProcessesNull((v: unknown) => step(v ?? null));
+    const innerNull = processesNull(inner);
+    return markProcessesNull((v: unknown) => step(v == null && !innerNull ? null : inner(v ?? null)));
   }
 
   override literalProcessor(dialect: DialectName, render: LiteralRenderer): LiteralProcessor {

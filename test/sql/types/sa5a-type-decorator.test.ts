@@ -22,8 +22,8 @@ class MyNewUnicodeType extends TypeDecorator<string> {
     super();
     this.impl = String(length);
   }
-  override processBindParam(value: string): string {
-    return "BIND_IN" + value;
+  override processBindParam(value: string | null): string {
+    return "BIND_IN" + (value ?? "<null value>");
   }
   override processResultValue(value: unknown): string {
     return `${value as string}BIND_OUT`;
@@ -34,8 +34,8 @@ class MyNewUnicodeType extends TypeDecorator<string> {
 class MyNewIntType extends TypeDecorator<number> {
   override readonly impl = Integer;
   override readonly cacheOk = true;
-  override processBindParam(value: number): number {
-    return value * 10;
+  override processBindParam(value: number | null): number {
+    return (value ?? 29) * 10;
   }
   override processResultValue(value: unknown): number {
     return (value as number) * 10;
@@ -83,10 +83,10 @@ describe("TypeDecorator: DDL and processing (UserDefinedTest)", () => {
     expect(result(new MyDecOfDec(), "postgresql", 12)).toBe(120);
   });
 
-  it("SQL NULL passes through without calling the processing methods", () => {
+  it("SQL NULL goes through the processing methods too, as SQLAlchemy passes None", () => {
     const t = new MyNewUnicodeType(10);
-    expect(t.bindProcessor("postgresql")!(null)).toBeNull();
-    expect(t.resultProcessor("sqlite")!(null)).toBeNull();
+    expect(t.bindProcessor("postgresql")!(null)).toBe("BIND_IN<null value>");
+    expect(t.resultProcessor("sqlite")!(null)).toBe("nullBIND_OUT");
   });
 
   it("composes with the impl's own processors (a decorator over JSON)", () => {
@@ -300,7 +300,7 @@ describe.each(dialectTargets())("TypeDecorator round trips on $name (UserDefined
       [2, "BIND_INjackBIND_OUT", 1200, 1800, 1200],
       [3, "BIND_INlalaBIND_OUT", 1500, 2250, 1500],
       [4, "BIND_INfredBIND_OUT", 900, 1350, 900],
-      [5, null, null, null, null],
+      [5, "BIND_IN<null value>BIND_OUT", 2900, 4350, 2900],
     ]);
   });
 
