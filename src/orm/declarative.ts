@@ -18,7 +18,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { ColumnImpl, defaultIndexName, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
+import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
 import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js";
@@ -458,19 +458,16 @@ function appendColumn(table: TableImpl, key: string, col: ColumnImpl): void {
   col.bindKey(key);
   (table as unknown as { appendColumn(c: ColumnImpl): void }).appendColumn(col);
   (table as unknown as { _c?: unknown })._c = undefined;
+  // Through appendConstraint(), as the Table constructor does for its own columns, so the
+  // MetaData's naming convention names them (`fk` / `uq` / `ix`; SQLAlchemy's _column_flag index).
   for (const fk of col.foreignKeys) {
     const fkc = new ForeignKeyConstraint([col], [fk.spec], fk.opts);
     fkc.elements.push(fk);
-    fkc.table = table;
     fk.constraint = fkc;
-    table.constraints.push(fkc);
+    table.appendConstraint(fkc);
   }
-  if (col.unique) {
-    const uc = new UniqueConstraint(col);
-    uc.attach(table);
-    table.constraints.push(uc);
-  }
-  if (col.index) table.addIndex(new Index(defaultIndexName(table.schema, table.name, col.name), col));
+  if (col.unique) table.appendConstraint(new UniqueConstraint(col));
+  if (col.index) table.appendConstraint(new Index(null, col));
 }
 
 /** Implementation of `Model.subclass(...)` (see {@link ModelStatics.subclass}). */

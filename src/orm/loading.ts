@@ -37,7 +37,7 @@ import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, TextualSelect, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import { Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, selectPlugins, TextualSelect, type SelectArg, type SetupJoin } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
@@ -198,6 +198,11 @@ function isColumnExpressionProperty(x: unknown): x is ColumnExpressionProperty {
   return (x as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true;
 }
 
+/** Whether an attribute's mapper restricts or widens a bare column's FROM (inheritance). */
+function needsMapperFrom(m: Mapper | undefined): boolean {
+  return m !== undefined && (m.polymorphicCriterion() !== undefined || m.localFrom() !== undefined);
+}
+
 /** Whether a statement selects ORM entities or attributes (and so goes through the ORM). */
 export function isOrmStatement(stmt: unknown): boolean {
   if (!(stmt instanceof Select)) return false;
@@ -206,8 +211,9 @@ export function isOrmStatement(stmt: unknown): boolean {
     stmt.loaderOptions.length > 0 ||
     stmt.annotations[FROM_STATEMENT] !== undefined ||
     stmt.annotations[FROM_ENTITIES] !== undefined ||
-    // `select(func.count(Manager.id))` still needs the single-table subclass's restriction.
-    stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => entityOf(a.entity)?.mapper.polymorphicCriterion() !== undefined)) ||
+    // `select(func.count(Manager.id))` still needs the single-table subclass's restriction, or
+    // the joined subclass's own join (`FROM people JOIN managers`).
+    stmt.rawColumns.some((c) => c instanceof ColumnElement && attributesIn(c).some((a) => needsMapperFrom(entityOf(a.entity)?.mapper))) ||
     // `select(Engineer, …)` only in selectFrom()/joinFrom() (through an alias of the subclass).
     stmt.fromObjs.some((f) => singleTableAliasMapper(f) !== undefined) ||
     stmt.setupJoins.some((j) => j.from !== undefined && singleTableAliasMapper(j.from) !== undefined) ||
@@ -371,6 +377,22 @@ function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], wit
 }
 
 /** Merge the option nodes for one relationship and pick the strategy. */
+/**
+ * The relationships a load node resolves for `mapper`'s rows: its own, plus those of its
+ * subclasses that an option names (`selectinload(Company.employees.ofType(Engineer))
+ * .selectinload(Engineer.machines)`), loaded for the rows of that subclass only.
+ */
+function relationshipsToResolve(mapper: Mapper, node: NodeOptions): RelationshipProperty[] {
+  const rels = [...mapper.relationships.values()];
+  if (mapper.subMappers.length === 0 || node.loads.length === 0) return rels;
+  for (const d of mapper.descendants) {
+    for (const r of d.relationships.values()) {
+      if (!rels.includes(r) && !mapper.relationships.has(r.key) && node.loads.some((l) => l.relationship === r)) rels.push(r);
+    }
+  }
+  return rels;
+}
+
 function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
   const out: ResolvedLoad[] = [];
   const mapperPath = [...node.mapperPath, mapper];
@@ -378,14 +400,17 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
   for (const l of node.loads) if (l.relationship === "*") levelWildcard = l;
   const wildcard = levelWildcard ?? node.wildcard;
   const inherited = node.wildcard;
-  for (const rel of mapper.relationships.values()) {
+  for (const rel of relationshipsToResolve(mapper, node)) {
     const explicit = node.loads.filter((l) => l.relationship === rel || (l.relationship instanceof RelationshipProperty && l.relationship.key === rel.key && isa(mapper, l.relationship.parent) && l.relationship.parent !== mapper && !mapper.relationships.has(rel.key)));
     const relPath = [...node.relPath, rel];
     if (explicit.length) {
       const innerJoin = [...explicit].reverse().find((l) => l.opts.innerJoin !== undefined)?.opts.innerJoin;
       const alias = [...explicit].reverse().find((l) => l.opts.alias !== undefined)?.opts.alias;
       // defaultload() nodes carry no strategy: the last explicit one wins, else the relationship's own.
-      const chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? wildcardStrategy(wildcard, rel, mapperPath, node.relPath) ?? defaultStrategy(rel, mapperPath, node.relPath);
+      let chosen = [...explicit].reverse().find((l) => l.strategy !== undefined)?.strategy ?? wildcardStrategy(wildcard, rel, mapperPath, node.relPath) ?? defaultStrategy(rel, mapperPath, node.relPath);
+      // A subclass's relationship below a base entity's rows (`…ofType(Engineer)).joinedload(Engineer.machines)`):
+      // the eager join cannot start from the base table's alias, so it loads by selectin.
+      if (chosen === "joined" && !isa(mapper, rel.parent)) chosen = "selectin";
       const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
       const recursion = [...explicit].reverse().find((l) => l.opts.recursionDepth !== undefined);
       const children = explicit.flatMap((l) => l.children);
@@ -486,39 +511,12 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
   return assembleOrmPlan(stmt, analyzeOrmSelect(stmt, extraOptions));
 }
 
-/** The annotation under which `fromStatement()` keeps its statement. */
-const FROM_STATEMENT = "ormFromStatement";
+/** The annotation under which `fromStatement()` keeps its statement (set by Select.fromStatement). */
+const FROM_STATEMENT = FROM_STATEMENT_ANNOTATION;
 /** The annotation listing single-table subclasses given to `selectFrom()` as classes. */
 const FROM_ENTITIES = "ormFromEntities";
 /** What `fromStatement()` accepts. */
 type FromStatementArg = TextClause | TextualSelect | Select;
-
-declare module "../sql/selectable.js" {
-  interface Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> {
-    /**
-     * `select(User).fromStatement(stmt)` (SQLAlchemy's `Select.from_statement()`): load the
-     * entities and columns of this SELECT from the rows of another statement instead of
-     * generating SQL. `stmt` is run as given: a `text(…).columns(…)` textual SELECT or a Core
-     * `select()` has its columns matched to the entities' columns by lineage, then by name;
-     * a bare `text(…)` is matched by column name (it is selected from as a subquery, the only
-     * way to learn its column names before it runs). Entity columns the statement lacks stay
-     * unloaded; a joined eager load whose target columns are absent is not populated;
-     * selectin loads run as usual. Only ORM execution (`session.execute()`) honours it.
-     * @throws ArgumentError when `stmt` is not a text(), textual SELECT or SELECT.
-     * @throws NoSuchColumnError (at execution) when the rows lack a selected entity's primary
-     *   key column or a selected column: "Could not locate column in row for column 'users.id'".
-     */
-    fromStatement(statement: TextClause | TextualSelect | Select): Select<T, N>;
-  }
-}
-
-function fromStatementMethod<T extends readonly unknown[], N extends object>(this: Select<T, N>, statement: unknown): Select<T, N> {
-  if (!(statement instanceof TextClause || statement instanceof TextualSelect || statement instanceof Select)) {
-    throw new ArgumentError(`fromStatement(): expected text(), a textual SELECT or a SELECT; got ${describeArg(statement)}`);
-  }
-  return this.withAnnotations({ [FROM_STATEMENT]: statement });
-}
-Select.prototype.fromStatement = fromStatementMethod as Select["fromStatement"];
 
 /**
  * selectFrom() / joinFrom() given a single-table subclass as the left side
@@ -526,7 +524,7 @@ Select.prototype.fromStatement = fromStatementMethod as Select["fromStatement"];
  * is noted for the ORM, which restricts that FROM to the subclass's rows as SQLAlchemy does
  * (`WHERE employees.type IN (…)`, #8721, #11412).
  */
-function noteFromEntities<S extends Select>(stmt: S, prior: Select, froms: readonly unknown[]): S {
+function noteFromEntities(stmt: Select, prior: Select, froms: readonly unknown[]): Select {
   const seen = (prior.annotations[FROM_ENTITIES] as readonly Mapper[] | undefined) ?? [];
   const subs: Mapper[] = [];
   for (const f of froms) {
@@ -535,18 +533,7 @@ function noteFromEntities<S extends Select>(stmt: S, prior: Select, froms: reado
   }
   return subs.length === 0 ? stmt : stmt.withAnnotations({ [FROM_ENTITIES]: [...seen, ...subs] });
 }
-const coreSelectFrom = Select.prototype.selectFrom;
-Select.prototype.selectFrom = function selectFrom(this: Select, ...froms: Parameters<Select["selectFrom"]>): Select {
-  return noteFromEntities(coreSelectFrom.apply(this, froms), this, froms);
-} as Select["selectFrom"];
-const coreJoinFrom = Select.prototype.joinFrom;
-Select.prototype.joinFrom = function joinFrom(this: Select, ...args: Parameters<Select["joinFrom"]>): Select {
-  return noteFromEntities(coreJoinFrom.apply(this, args), this, [args[0]]);
-} as Select["joinFrom"];
-
-function describeArg(x: unknown): string {
-  return x === null || typeof x !== "object" ? String(x) : `${(x as object).constructor?.name ?? "object"} object`;
-}
+selectPlugins.noteFroms = noteFromEntities;
 
 /** One result column of a `fromStatement()` statement. */
 interface StatementColumn {
@@ -932,6 +919,22 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
     markSingle(from, mapper);
     extraWhere.push(from === mapper.table ? crit : adaptToFrom(crit, mapper.table, from));
   };
+  // The FROMs addLocalFrom() added (only those may be dropped again as covered).
+  const localFroms = new Set<FromClause>();
+  /**
+   * A joined subclass's column selects FROM the class's tables joined (`select(Engineer.name)` →
+   * `FROM people JOIN engineers ON …`): SQLAlchemy's ORM column entity falls back to its
+   * entity's selectable when the statement names no FROM, and only when the column is in it.
+   */
+  const addLocalFrom = (mapper: Mapper, from: FromClause, column: ClauseElement): void => {
+    if (from !== mapper.table || stmt.fromObjs.length) return;
+    const local = mapper.localFrom();
+    if (local === undefined || polyFroms.includes(local)) return;
+    const covered = local.coveredFroms();
+    if (!attributesIn(column).some((a) => covered.includes(a.column.table as FromClause))) return;
+    polyFroms.push(local);
+    localFroms.add(local);
+  };
   // Per slot, the objects that address it in the result (`row._mapping.get(Address.id)`).
   const targets: (readonly object[])[] = [];
   // A selectin load's IN query (`select(Address.userId, Address)`, built by the loader only)
@@ -976,7 +979,10 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
         // withPolymorphic() over several tables: its join is the FROM (a single-table one is the class).
         if (owner?.polymorphic && owner.from !== owner.mapper.table) {
           if (!polyFroms.includes(owner.from)) polyFroms.push(owner.from);
-        } else if (owner) addSingleTableCriterion(owner.mapper, owner.from);
+        } else if (owner) {
+          addSingleTableCriterion(owner.mapper, owner.from);
+          addLocalFrom(owner.mapper, owner.from, raw);
+        }
       }
       const name = raw.key ?? `col_${cols.length}`;
       const column = raw instanceof InstrumentedAttribute ? raw.column : raw;
@@ -999,6 +1005,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
     } else throw new ArgumentError(`ORM select: unsupported columns-clause element ${String(raw)}`);
   }
   for (const plan of pendingRootLoads) plan();
+  dropCoveredFroms(polyFroms, localFroms);
   // Criteria for entities of the statement's explicit FROM list (selectFrom(User)).
   for (const f of stmt.fromObjs) {
     const ent = entityForFrom(f);
@@ -1323,6 +1330,21 @@ function attributesIn(e: ClauseElement): InstrumentedAttribute[] {
   return out;
 }
 
+/**
+ * Drop a column's hierarchy join (one of `candidates`) whose tables another FROM already brings
+ * (`select(Manager, Manager.name)`: the entity's outer-joined FROM covers the column's `people
+ * JOIN managers`). Entities' own FROMs are never dropped (`select(Person, Engineer)` keeps both).
+ */
+function dropCoveredFroms(froms: FromClause[], candidates: ReadonlySet<FromClause>): void {
+  if (candidates.size === 0) return;
+  const tables = (f: FromClause) => f.coveredFroms().filter((x) => !(x instanceof Join));
+  for (let i = froms.length - 1; i >= 0; i--) {
+    if (!candidates.has(froms[i])) continue;
+    const mine = tables(froms[i]);
+    if (froms.some((g, j) => j !== i && g instanceof Join && mine.every((t) => tables(g).includes(t)) && (tables(g).length > mine.length || j < i))) froms.splice(i, 1);
+  }
+}
+
 function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Condition[]): void {
   const from = mapper.polymorphicFrom();
   if (from && !froms.includes(from)) froms.push(from);
@@ -1386,6 +1408,7 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   if (existing) {
     const st = stateOf(existing)!;
     if (st.status === "deleted") return existing;
+    st.loadedRow();
     const populate = ctx.populateExisting;
     const d = st.dict;
     const keys = slot.keys;
@@ -1607,10 +1630,14 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       return;
     }
     const wanted = new Map<string, unknown[]>();
+    // The foreign key values in the target's primary key order: a composite primaryjoin may
+    // name the key columns in another order (`emp_id = reports_to_id AND company_id = company_id`).
+    const pkAt = target.pkProps.map((pp) => rel.syncPairs.findIndex(([, remote]) => remote === pp.column));
+    const inPkOrder = (fk: unknown[]): unknown[] => (pkAt.length === fk.length && pkAt.every((j) => j >= 0) ? pkAt.map((j) => fk[j]) : fk);
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
       if (fk.some((v) => v === null || v === undefined)) continue;
-      const key = target.identityKey(fk);
+      const key = target.identityKey(inPkOrder(fk));
       // With criteria the identity map cannot tell whether the target matches: always ask.
       if (filtered || extraJoin.any || !ctx.identityMap.has(key) || hasBelow || ctx.populateExisting || load.columns.length) wanted.set(key, fk);
     }
@@ -1637,7 +1664,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     }
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
-      let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(fk)) ?? null;
+      let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(inPkOrder(fk))) ?? null;
       if (pj) obj = byParent.get(keyString(rel.parent.pkProps.map((pp) => st.dict[pp.key]))) ?? null;
       else if (matched && obj && !matched.has(obj)) obj = null;
       if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
@@ -1664,10 +1691,13 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const size = selectinBatchSize(ctx, parentCols.length);
   for (let i = 0; i < parentKeys.length; i += size) {
     const batch = parentKeys.slice(i, i + size);
-    const { stmt: base, keyCols } = selectinCollectionStatement(rel, entity, extraJoin.parentJoin);
+    const { stmt: base, keyCols, secondaryAlias } = selectinCollectionStatement(rel, entity, extraJoin.parentJoin);
+    // The association table may be aliased in the IN query: its columns in the relationship's
+    // orderBy and criteria follow the alias (SQLAlchemy adapts them to the loader's FROM).
+    const toSec = <T extends ColumnElement<unknown, string>>(e: T): T => (secondaryAlias ? (adaptToFrom(e, rel.secondary!, secondaryAlias) as T) : e);
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
-    let stmt = base.where(cond, ...crit);
-    if (orderBy.length) stmt = stmt.orderBy(...orderBy);
+    let stmt = base.where(cond, ...crit.map(toSec));
+    if (orderBy.length) stmt = stmt.orderBy(...orderBy.map(toSec));
     const tuples = await ctx.executeOrm(stmt, extra);
     const n = keyCols.length;
     for (const t of tuples) {
@@ -1734,7 +1764,7 @@ function selectinCollectionStatement(
   rel: RelationshipProperty,
   entity: Mapper,
   parentJoin: JoinExtras["parentJoin"],
-): { stmt: Select; keyCols: ColumnElement<unknown, string>[] } {
+): { stmt: Select; keyCols: ColumnElement<unknown, string>[]; secondaryAlias?: FromClause } {
   const entityTable = entity.polymorphicFrom() === undefined ? rel.mapper.table : undefined;
   if (rel.direction === "MANYTOMANY") {
     const keyCols: ColumnElement<unknown, string>[] = rel.secondarySyncPairs.map(([, sec]) => sec);
@@ -1761,7 +1791,7 @@ function selectinCollectionStatement(
  * follows AS follows_1 ON people_1.id = follows_1.follower_id JOIN people ON people.id =
  * follows_1.followed_id WHERE people_1.id IN (…)`.
  */
-function selfReferentialM2M(rel: RelationshipProperty, entity: Mapper): { stmt: Select; keyCols: ColumnElement<unknown, string>[] } {
+function selfReferentialM2M(rel: RelationshipProperty, entity: Mapper): { stmt: Select; keyCols: ColumnElement<unknown, string>[]; secondaryAlias: FromClause } {
   const table = rel.parent.table;
   const secondary = rel.secondary!;
   const alias = table.alias();
@@ -1770,7 +1800,7 @@ function selfReferentialM2M(rel: RelationshipProperty, entity: Mapper): { stmt: 
   const toSecondary = adaptToFrom(adaptToFrom(rel.primaryjoin, table, alias), secondary, sec);
   const toTarget = adaptToFrom(rel.secondaryjoin!, secondary, sec);
   const stmt = (select(...(keyCols as never[]), entity.class_ as never) as unknown as Select).selectFrom(alias).join(sec, toSecondary as never).join(table, toTarget as never);
-  return { stmt, keyCols };
+  return { stmt, keyCols, secondaryAlias: sec };
 }
 
 /** `props` with those mapping one of `lead`'s columns first, in `lead`'s order. */

@@ -209,6 +209,12 @@ export class RelationshipProperty {
       const pairs: ColumnPair[] = [];
       let dir: RelationshipDirection | undefined;
       for (const [a, b] of eqs) {
+        // A self-referential composite key (`company_id = company_id`) pairs a column with
+        // itself, local and remote at once; the other columns give the direction (SQLAlchemy).
+        if (a === b && selfRef) {
+          pairs.push([a, a]);
+          continue;
+        }
         // Which side holds the foreign key?
         const aFk = fkCols ? fkCols.has(a) : a.foreignKeys.some((fk) => fk.target === b);
         const bFk = fkCols ? fkCols.has(b) : b.foreignKeys.some((fk) => fk.target === a);
@@ -226,7 +232,8 @@ export class RelationshipProperty {
         dir = d;
         pairs.push(d === "MANYTOONE" ? [fkCol, refCol] : [refCol, fkCol]);
       }
-      this.direction = dir!;
+      if (dir === undefined) throw new ArgumentError(`${where}: the join condition only equates columns with themselves; no direction can be determined`);
+      this.direction = dir;
       // syncPairs are (parent column, target column): for MANYTOONE the parent holds the FK.
       this.syncPairs = pairs;
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
@@ -366,6 +373,8 @@ export function adaptCondition(
       if (rel) {
         // Self-referential: the parent side is the column in each sync pair's "local" slot.
         aParent = rel.syncPairs.some(([local]) => local === a);
+        // `company_id = company_id`: SQLAlchemy marks the left one remote (the target's).
+        if (a === b) aParent = false;
       }
       const l = mapCol(a, aParent) as ColumnElement<unknown, string>;
       const r = mapCol(b, !aParent) as ColumnElement<unknown, string>;
@@ -496,6 +505,33 @@ export class Mapper {
     return from;
   }
   private _polyFrom: { n: number; from: FromClause | undefined } | undefined;
+  /**
+   * SQLAlchemy's `mapper.selectable` for joined-table inheritance: this class's own tables
+   * INNER JOINed (`people JOIN engineers ON …`), without subclass tables. A column-only
+   * select of a subclass attribute (`select(Engineer.name)`) selects FROM it. The same object as
+   * {@link polymorphicFrom} when no subclass adds a table; undefined for a one-table mapper.
+   */
+  localFrom(): FromClause | undefined {
+    if (this.tables.length === 1) return undefined;
+    const poly = this.polymorphicFrom();
+    if (this.descendants.every((d) => this.tables.includes(d.table))) return poly;
+    return (this._localFrom ??= this.joinOwnTables());
+  }
+  private _localFrom: FromClause | undefined;
+  /** The inherited tables joined base first, each on its inherit condition. */
+  private joinOwnTables(): FromClause {
+    const own = this.tables;
+    let from: FromClause = own[0];
+    const joined = new Set<Table>([own[0]]);
+    const chain: Mapper[] = [];
+    for (let m: Mapper | undefined = this; m; m = m.inherits) chain.unshift(m);
+    for (const c of chain) {
+      if (joined.has(c.table)) continue;
+      from = from.join(c.table, c.inheritCondition());
+      joined.add(c.table);
+    }
+    return from;
+  }
   private buildPolymorphicFrom(): FromClause | undefined {
     const own = this.tables;
     const extra: Mapper[] = this.descendants.filter((d) => !own.includes(d.table));

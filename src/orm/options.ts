@@ -3,9 +3,10 @@
  * relationships (`selectinload`, `joinedload`, `containsEager`), explicit no/raise loading, and
  * column deferral (`defer`, `undefer`, `loadOnly`), plus `withLoaderCriteria`. A relationship
  * may be given narrowed: `selectinload(User.addresses.and(crit))` / `joinedload(…)` load only
- * matching children, `ofType(Subclass)` adds the discriminator of a single-table subclass or
- * loads a joined-table subclass as its own entity (only its rows, with its columns; selectinload
- * and containsEager), `containsEager(rel.ofType(a))` reads the children from alias `a`.
+ * matching children, `ofType(Subclass)` adds the discriminator of a single-table subclass; a
+ * joined-table subclass is a polymorphic-loading hint for selectinload / joinedload (every row
+ * loads) and the entity containsEager reads; `containsEager(rel.ofType(a))` reads the children
+ * from alias `a`.
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
@@ -129,14 +130,13 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
   if (r.userCriteria && strategy !== "selectin" && strategy !== "joined") {
     throw new ArgumentError(`${where}(): relationship criteria (.and()) apply to selectinload() and joinedload(); for containsEager() put them in the join`);
   }
-  if (r.ofType && strategy === "joined") {
-    throw new ArgumentError(
-      `${where}(${String(ref)}): joined eager loading of a joined-table subclass is not supported; use selectinload(), or join() it and containsEager()`,
-    );
-  }
   if (parent && parent._pending === undefined) checkLinks(parent, r.prop.parent, `${r.prop.parent.className}.${r.prop.key}`);
   const criteria = strategy === "selectin" || strategy === "joined" ? r.criteria : [];
-  const ofType = r.ofType && (strategy === "selectin" || strategy === "containsEager") ? r.ofType : undefined;
+  // On an eager loader, ofType(JoinedSubclass) is SQLAlchemy's polymorphic-loading hint, not a
+  // filter: every target row loads, the subclass's columns with it (athanor's polymorphic load
+  // already joins every subclass table), and the path may continue from the subclass. Only
+  // containsEager reads the statement's subclass join as that entity.
+  const ofType = r.ofType && strategy === "containsEager" ? r.ofType : undefined;
   const load = new Load(r.prop, strategy, { ...opts, alias: opts.alias ?? (strategy === "containsEager" ? r.alias : undefined), criteria, ...(ofType ? { ofType } : {}) }, parent);
   load.target = r.target;
   return load;
@@ -149,7 +149,7 @@ export interface LoadOpts {
   readonly alias?: unknown;
   /** Criteria on the target (from `.and()` / `ofType(Subclass)`), written against its table or an alias of it. */
   readonly criteria?: readonly ColumnElement<boolean>[];
-  /** `ofType(JoinedSubclass)`: the subclass mapper the target is loaded as (only its rows, with its columns). */
+  /** `containsEager(rel.ofType(JoinedSubclass))`: the subclass mapper the statement's join is read as. */
   readonly ofType?: Mapper;
   /**
    * selectinload of a self-referential relationship: further levels to load the same way

@@ -44,6 +44,12 @@ export interface RelationshipSides {
    * the target class or the `ofType()` alias; re-targeted to whatever FROM the target renders as.
    */
   readonly extraCriteria?: readonly ColumnElement<boolean>[];
+  /**
+   * `ofType(withPolymorphic(Job, [SubJob]))` (not aliased): the entity's outer join of the
+   * hierarchy's tables, which a `join()` targets as a whole (`JOIN (job LEFT OUTER JOIN subjob
+   * ON …) ON …`); its columns are the tables' own, so `targetFrom` stays undefined.
+   */
+  readonly polymorphicFrom?: FromClause;
 }
 
 /**

@@ -156,9 +156,11 @@ export abstract class RelationshipComparator<T> {
    * of the target: single-table inheritance adds the discriminator; joined-table inheritance
    * (`Company.employees.ofType(Engineer)`) joins the target table and the subclass tables nested
    * in `join()` (`JOIN (people JOIN engineers ON …) ON …`, as SQLAlchemy), selects FROM their join
-   * in `any()` / `has()` / comparisons, and in `selectinload()` loads only rows of the subclass,
-   * with its columns. `aliased(Engineer)` (a subquery of the subclass's tables) joins as that
-   * subquery.
+   * in `any()` / `has()` / comparisons and is what `containsEager()` reads; in `selectinload()` /
+   * `joinedload()` it only hints polymorphic loading (every target row loads, as SQLAlchemy).
+   * `aliased(Engineer)` (a subquery of the subclass's tables) joins as that subquery; a
+   * non-aliased `withPolymorphic(Job, [SubJob])` joins its outer join as a unit
+   * (`JOIN (job LEFT OUTER JOIN subjob ON …) ON …`).
    * @throws ArgumentError when `entity` is neither an alias of the target class nor a subclass
    *   of it, is an alias of a joined-table subclass's own table alone (without its base table),
    *   or is a joined-table subclass on a self-referential relationship.
@@ -166,10 +168,14 @@ export abstract class RelationshipComparator<T> {
   ofType<S extends T>(entity: AliasedClass<S> | (abstract new (...args: never[]) => S)): RelationshipOfType<S> {
     const sides = this._sides();
     const prop = sides.prop;
-    const aliasedEntity = entity as unknown as { _isAliasedClass?: true; mapper: Mapper; alias: FromClause };
+    const aliasedEntity = entity as unknown as { _isAliasedClass?: true; _isPolymorphicEntity?: true; mapper: Mapper; alias: FromClause; selectable: FromClause };
     let targetMapper: Mapper | undefined;
     let targetFrom: FromClause | undefined;
-    if (aliasedEntity._isAliasedClass === true) {
+    let polymorphicFrom: FromClause | undefined;
+    if (aliasedEntity._isPolymorphicEntity === true) {
+      targetMapper = aliasedEntity.mapper;
+      polymorphicFrom = aliasedEntity.selectable;
+    } else if (aliasedEntity._isAliasedClass === true) {
       targetMapper = aliasedEntity.mapper;
       targetFrom = aliasedEntity.alias;
     } else {
@@ -183,12 +189,15 @@ export abstract class RelationshipComparator<T> {
     if (targetFrom !== undefined && targetMapper !== prop.mapper && targetMapper.table !== prop.mapper.table && targetFrom instanceof Alias && targetFrom.element === targetMapper.table) {
       throw new ArgumentError(`${this.describe()}.ofType(aliased(${targetMapper.className})): an alias of a joined-table subclass is not supported; use ofType(${targetMapper.className})`);
     }
-    if (targetFrom === undefined && targetMapper.table !== prop.mapper.table && prop.parent.table === prop.mapper.table) {
+    if (polymorphicFrom !== undefined && prop.parent.table === prop.mapper.table) {
+      throw new ArgumentError(`${this.describe()}.ofType(withPolymorphic(${targetMapper.className})): a non-aliased withPolymorphic() on a self-referential relationship is not supported; pass aliased: true`);
+    }
+    if (targetFrom === undefined && polymorphicFrom === undefined && targetMapper.table !== prop.mapper.table && prop.parent.table === prop.mapper.table) {
       throw new ArgumentError(`${this.describe()}.ofType(${targetMapper.className}): a joined-table subclass on a self-referential relationship is not supported`);
     }
     // Criteria given with and() follow the target onto the alias.
     const extraCriteria = sides.extraCriteria?.map((c) => retargetCriterion(c, prop.mapper.table, targetFrom ?? prop.mapper.table));
-    return new RelationshipOfType<S>({ prop, parentFrom: sides.parentFrom, targetFrom, targetMapper, extraCriteria });
+    return new RelationshipOfType<S>({ prop, parentFrom: sides.parentFrom, targetFrom, targetMapper, extraCriteria, ...(polymorphicFrom ? { polymorphicFrom } : {}) });
   }
   /**
    * This relationship narrowed by extra criteria on its target (SQLAlchemy 1.4's relationship
@@ -240,9 +249,8 @@ export abstract class RelationshipComparator<T> {
     // as SQLAlchemy renders it: `JOIN (people JOIN engineers ON people.person_id =
     // engineers.person_id) ON companies.company_id = people.company_id`, so an outer join keeps
     // the subclass rows as a unit. Criteria go into the outer ON clause.
-    const subJoins = subclassJoins(sides);
-    let joined: FromClause = targetFrom;
-    for (const j of subJoins) joined = joined.join(j.table, j.on);
+    let joined: FromClause = sides.polymorphicFrom ?? targetFrom;
+    if (sides.polymorphicFrom === undefined) for (const j of subclassJoins(sides)) joined = joined.join(j.table, j.on);
     const withDiscriminator = (on: ColumnElement<unknown, string>): ColumnElement<unknown, string> => {
       const terms = [on as ColumnElement<boolean>];
       if (discriminator) terms.push(adaptToFrom(discriminator, table, targetFrom) as ColumnElement<boolean>);

@@ -1363,7 +1363,8 @@ export class AsyncSession {
    * statement options) returns the call's object as it is.
    */
   private mergedOptions(stmt: ClauseElement, opts: SessionExecuteOptions): SessionExecuteOptions {
-    const own = stmt instanceof Select ? stmt.statementExecutionOptions : undefined;
+    // Select and DML statements both carry executionOptions() (autoflush, populateExisting, …).
+    const own = (stmt as { readonly statementExecutionOptions?: Readonly<Record<string, unknown>> }).statementExecutionOptions;
     let hasOwn = false;
     // No key array allocated per statement on the hot path.
     if (own !== undefined) for (const _ in own) {

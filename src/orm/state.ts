@@ -141,6 +141,8 @@ const EXPIRED_SHARED = 8;
 const WAS_DELETED = 16;
 /** An attribute was assigned since the last load, flush or expire (SQLAlchemy's `modified`). */
 const ATTR_SET = 32;
+/** Expired as a whole with no column to mark (a mapper whose columns are all primary key). */
+const WHOLE_EXPIRED = 64;
 
 /** The seldom-used part of an {@link InstanceState}. */
 class RareState {
@@ -289,7 +291,7 @@ export class InstanceState {
   }
   set expiredMutable(v: Set<string> | undefined) {
     this.sync();
-    this._flags &= ~EXPIRED_SHARED;
+    this._flags &= ~(EXPIRED_SHARED | WHOLE_EXPIRED);
     this._expired = v;
   }
   /** The expired keys, for reading only (no copy of a shared set). @internal */
@@ -399,7 +401,10 @@ export class InstanceState {
     if (c !== undefined && c !== NO_COMMITTED) this._committed = without(c, plan.removed);
     const cc = this._rare?.committedCollections;
     if (cc !== undefined && cc.size) for (const k of this.mapper.relationships.keys()) cc.delete(k);
-    if (!plan.expiredColumns.length) return;
+    if (!plan.expiredColumns.length) {
+      this._flags |= WHOLE_EXPIRED;
+      return;
+    }
     // One set per mapper, shared (copy-on-write) unless the state had other keys expired too.
     const had = this._expired;
     let within = true;
@@ -640,8 +645,16 @@ export class InstanceState {
    */
   get expired(): boolean {
     const keys = this.expiredKeys;
+    if ((this._flags & WHOLE_EXPIRED) !== 0) return true;
     if (keys === undefined || keys.size === 0) return false;
     return this.mapper.columnProps.every((p) => p.column.primaryKey || keys.has(p.key));
+  }
+  /**
+   * A row of the object was loaded: an object whose columns are all primary key is no longer
+   * expired (SQLAlchemy's `_commit_all` resets `expired`). @internal
+   */
+  loadedRow(): void {
+    this._flags &= ~WHOLE_EXPIRED;
   }
   /** Attribute keys expired by `session.expire()` / commit and not refreshed since. */
   get expiredAttributes(): ReadonlySet<string> {

@@ -47,7 +47,7 @@ import { CircularDependencyError, InvalidRequestError, StaleDataError } from "..
 import { bindparam, ClauseElement, ColumnElement, text, tuple } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import { select, type TableClause } from "../sql/selectable.js";
-import type { ColumnImpl, MetaData, Table } from "../sql/schema.js";
+import { sortTablesAndConstraints, type ColumnImpl, type MetaData, type Table } from "../sql/schema.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
@@ -323,7 +323,12 @@ function tableIndex(t: Table): number {
   let c = tableOrderCache.get(md);
   if (!c || c.size !== size) {
     const index = new Map<Table, number>();
-    md.sortedTables.forEach((x, i) => index.set(x, i));
+    // sortTablesAndConstraints breaks foreign key cycles silently (their keys go to ALTER), so
+    // a flush over mutually dependent tables never warns; MetaData.sortedTables would.
+    const byName = [...md.tables.values()].sort((a, b) => (a.fullname < b.fullname ? -1 : a.fullname > b.fullname ? 1 : 0));
+    sortTablesAndConstraints(byName).forEach(([x], i) => {
+      if (x !== undefined) index.set(x, i);
+    });
     c = { size, index };
     tableOrderCache.set(md, c);
   }

@@ -1,8 +1,9 @@
 /**
  * `ofType()` with joined-table inheritance subclasses (SQLAlchemy's `of_type()`):
  * `join(Company.employees.ofType(Engineer))` joins `(employee JOIN engineer ON …)` nested,
- * any() / contains() select FROM the subclass's join, `selectinload(…ofType(Engineer))` loads
- * only Engineer rows with their columns, `containsEager` reads them from the statement's join.
+ * any() / contains() select FROM the subclass's join, `selectinload(…ofType(Engineer))` /
+ * `joinedload(…)` load every employee (a polymorphic-loading hint, not a filter, as SQLAlchemy),
+ * `containsEager` reads the Engineers from the statement's join.
  * Exact SQL, rows and statement counts on PostgreSQL and libSQL.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -40,6 +41,7 @@ describe.each(dialectTargets())("ofType(JoinedSubclass) on $name", (target) => {
   const d = target.dialect;
   const ph = (n: number): string => (d === "postgresql" ? `$${n}` : "?");
   const fold = (s: string) => s.replace(/\s*\n\s*/g, " ");
+  const kind = (e: Employee): string => (e instanceof Engineer ? "Engineer" : e instanceof Manager ? "Manager" : "Employee");
   const selects = () => db.selects().map(fold);
   const C = t("company");
   const E = t("employee");
@@ -143,21 +145,34 @@ describe.each(dialectTargets())("ofType(JoinedSubclass) on $name", (target) => {
     expect(engs.map((e) => [e.name, e.language])).toEqual([["spongebob", "ts"]]);
   });
 
-  it("selectinload(Company.employees.ofType(Engineer)): one IN query FROM employee JOIN engineer, only Engineers, their columns loaded", async () => {
+  it("selectinload(Company.employees.ofType(Engineer)) is a polymorphic-loading hint: every employee loads, Engineers with their columns (test_subqueryload_implicit_withpoly)", async () => {
     await using s = db.session();
     const cos = (await s.scalars(select(Company).orderBy(Company.id).options(selectinload(Company.employees.ofType(Engineer))))).all();
-    expect(cos.map((c) => c.employees.map((e) => [e instanceof Engineer, e.name, (e as Engineer).language]))).toEqual([
-      [[true, "spongebob", "ts"]],
-      [[true, "plankton", "c"]],
+    expect(cos.map((c) => c.employees.map((e) => [kind(e), e.name, e instanceof Engineer ? e.language : null]))).toEqual([
+      [["Employee", "squidward", null], ["Engineer", "spongebob", "ts"], ["Manager", "krabs", null]],
+      [["Engineer", "plankton", "c"], ["Manager", "karen", null]],
       [],
     ]);
+    expect((cos[0].employees[2] as Manager).budget).toBe(100);
     const sql = selects();
     expect(sql.length).toBe(2);
     expect(sql[0]).toBe(`SELECT ${C}.id, ${C}.name FROM ${C} ORDER BY ${C}.id`);
-    // The key column is selected once (the entity's own company_id), as SQLAlchemy's SelectInLoader does.
-    expect(sql[1]).toBe(
-      `SELECT ${E}.company_id, ${E}.id, ${E}.name, ${E}.type, ${G}.language FROM ${E} JOIN ${G} ON ${E}.id = ${G}.id WHERE ${E}.company_id IN (${ph(1)}, ${ph(2)}, ${ph(3)}) ORDER BY ${E}.id`,
-    );
+    // No discriminator criterion and no inner join to engineer: the subclass tables are outer-joined.
+    expect(sql[1]).toMatch(new RegExp(`^SELECT ${E}\\.company_id, ${E}\\.id, ${E}\\.name, ${E}\\.type, .* FROM ${E} LEFT OUTER JOIN .* WHERE ${E}\\.company_id IN \\(.*\\) ORDER BY ${E}\\.id$`));
+    expect(sql[1]).toContain(`LEFT OUTER JOIN ${G} ON ${E}.id = ${G}.id`);
+    expect(sql[1]).not.toContain(`${E}.type IN`);
+  });
+
+  it("joinedload(Company.employees.ofType(Engineer)) loads every employee in the one statement (test_joinedload_implicit_withpoly)", async () => {
+    await using s = db.session();
+    const cos = (await s.scalars(select(Company).where(Company.id.eq(1)).options(joinedload(Company.employees.ofType(Engineer))))).unique().all();
+    expect(cos.map((c) => c.employees.map((e) => [kind(e), e.name]))).toEqual([
+      [["Employee", "squidward"], ["Engineer", "spongebob"], ["Manager", "krabs"]],
+    ]);
+    const sql = selects();
+    expect(sql.length).toBe(1);
+    expect(sql[0]).toMatch(new RegExp(`FROM ${C} LEFT OUTER JOIN ${E} AS ${E}_1 ON ${C}\\.id = ${E}_1\\.company_id WHERE ${C}\\.id = \\${ph(1)} ORDER BY ${E}_1\\.id$`.replace(/\\\$\?/g, "\\?")));
+    expect(sql[0]).not.toContain(`${E}_1.type IN`);
   });
 
   it("containsEager(Company.employees.ofType(Engineer)) reads the Engineers from the statement's join", async () => {
@@ -170,9 +185,7 @@ describe.each(dialectTargets())("ofType(JoinedSubclass) on $name", (target) => {
     expect(sql[0]).toMatch(new RegExp(`, ${G}\\.language FROM ${C} JOIN \\(${E} JOIN ${G} ON ${E}\\.id = ${G}\\.id\\) ON .* ORDER BY ${C}\\.id$`));
   });
 
-  it("what is not supported raises ArgumentError naming the relationship", () => {
-    expect(() => joinedload(Company.employees.ofType(Engineer))).toThrow(ArgumentError);
-    expect(() => joinedload(Company.employees.ofType(Engineer))).toThrow(/joinedload\(Company\.employees\.ofType\(Engineer\)\): joined eager loading of a joined-table subclass is not supported/);
+  it("ofType(aliased(JoinedSubclass)) is accepted", () => {
     // SQLAlchemy joins to an aliased joined-table subclass (its tables as a subquery); see sa4-joined-alias.test.ts.
     expect(() => Company.employees.ofType(aliased(Engineer))).not.toThrow();
   });
