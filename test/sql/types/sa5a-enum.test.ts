@@ -4,12 +4,13 @@
  * lengths, validation (athanor validates strings on bind, as `validate_strings=True`), and round
  * trips on PostgreSQL and SQLite.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  ArgumentError, Column, CreateTable, Enum, EnumLookupError, Integer, IntegrityError, MetaData, Table, createAsyncEngine, delete_, insert, literal,
-  select, text, type AsyncEngine, type Dialect,
+  ArgumentError, Column, CreateTable, Enum, EnumLookupError, Integer, IntegrityError, MetaData, Table, delete_, insert, literal,
+  select, text, type Dialect,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { postgresqlDialect, sqliteDialect } from "../compiler/helpers.js";
 import { LITE, PG, bind, result } from "./db.js";
 
@@ -94,30 +95,18 @@ const nonNative = Table(uniqueName("sa5a_non_native_enum_table"), md, {
 });
 
 describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
+  const db = useTablesOnce(target, md);
   beforeEach(() =>
-    engine.begin(async (conn) => {
+    db.engine.begin(async (conn) => {
       await conn.execute(delete_(enumTable));
       await conn.execute(delete_(nonNative));
     }),
   );
-  afterAll(() => cleanup());
 
   const three = [{ id: 1, someenum: "two" }, { id: 2, someenum: "two" }, { id: 3, someenum: "one" }] as const;
 
   it("test_round_trip", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       await conn.execute(insert(enumTable), [...three]);
       return (await conn.execute(select(enumTable).orderBy(enumTable.c.id))).all().map((r) => [...r]);
     });
@@ -125,7 +114,7 @@ describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
   });
 
   it("test_non_native_round_trip", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       await conn.execute(insert(nonNative), [...three]);
       return (await conn.execute(select(nonNative.c.id, nonNative.c.someenum).orderBy(nonNative.c.id))).all().map((r) => [...r]);
     });
@@ -133,7 +122,7 @@ describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
   });
 
   it("test_null_round_trip", async () => {
-    const [a, b] = await engine.begin(async (conn) => {
+    const [a, b] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(enumTable), { id: 1, someenum: null });
       await conn.execute(insert(nonNative), { id: 1, someenum: null });
       return [await conn.scalar(select(enumTable.c.someenum)), await conn.scalar(select(nonNative.c.someenum))];
@@ -142,7 +131,7 @@ describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
   });
 
   it("test_validators_not_in_like_roundtrip", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       await conn.execute(insert(nonNative), [...three]);
       return (await conn.execute(select(nonNative).where(nonNative.c.someenum.like("%wo%")).orderBy(nonNative.c.id))).all().map((r) => [...r]);
     });
@@ -150,7 +139,7 @@ describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
   });
 
   it("test_validators_not_in_concatenate_roundtrip", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       await conn.execute(insert(nonNative), [...three]);
       return (await conn.execute(select(literal("foo").concat(nonNative.c.someenum)).orderBy(nonNative.c.id))).all().map((r) => [...r]);
     });
@@ -158,42 +147,32 @@ describe.each(dialectTargets())("EnumTest round trips on $name", (target) => {
   });
 
   it("test_check_constraint: the database refuses a value outside the CHECK", async () => {
-    await expect(engine.begin((conn) => conn.execute(text(`insert into ${nonNative.name} (id, someenum) values (1, 'four')`)))).rejects.toThrow(IntegrityError);
+    await expect(db.engine.begin((conn) => conn.execute(text(`insert into ${nonNative.name} (id, someenum) values (1, 'four')`)))).rejects.toThrow(IntegrityError);
   });
 
   it("test_skip_check_constraint: an unchecked column stores anything; reading it back raises EnumLookupError", async () => {
-    const raw = await engine.begin(async (conn) => {
+    const raw = await db.engine.begin(async (conn) => {
       await conn.execute(text(`insert into ${nonNative.name} (id, someotherenum) values (1, 'four')`));
       return conn.scalar(text(`select someotherenum from ${nonNative.name}`));
     });
     expect(raw).toBe("four");
-    await expect(engine.connect((conn) => conn.scalar(select(nonNative.c.someotherenum)))).rejects.toThrow(
+    await expect(db.engine.connect((conn) => conn.scalar(select(nonNative.c.someotherenum)))).rejects.toThrow(
       `Enum cannot read string "four": allowed values are 'one', 'two', 'three'`,
     );
   });
 
   it("test_lookup_failure: binding a value outside the enum fails before the statement runs", async () => {
-    await expect(engine.begin((conn) => conn.execute(insert(nonNative), { id: 4, someotherenum: "four" as never }))).rejects.toThrow(
+    await expect(db.engine.begin((conn) => conn.execute(insert(nonNative), { id: 4, someotherenum: "four" as never }))).rejects.toThrow(
       `Cannot bind value for column '${nonNative.name}.someotherenum': Enum cannot bind string "four": allowed values are 'one', 'two', 'three'`,
     );
   });
 });
 
 describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("NamedTypeTest (PostgreSQL ENUM) on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.dispose();
-      await d.cleanup();
-    };
-  });
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, []);
 
   const typeExists = (name: string) =>
-    engine.connect(async (conn) => (await conn.scalar(text(`select count(*) from pg_type where typname = '${name}'`))) as unknown);
+    db.engine.connect(async (conn) => (await conn.scalar(text(`select count(*) from pg_type where typname = '${name}'`))) as unknown);
 
   it("test_generate_multiple: one CREATE TYPE for two tables, dropped with them", async () => {
     const name = `sa5a_mytype_${uniqueName("m").replace(/\W/g, "_")}`;
@@ -201,9 +180,9 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Named
     const type = Enum(["a", "b"], { name });
     Table(uniqueName("sa5a_e1"), m, { c1: Column(type) });
     Table(uniqueName("sa5a_e2"), m, { c1: Column(Enum(["a", "b"], { name })) });
-    await engine.begin((conn) => m.createAll(conn, { checkFirst: false }));
+    await db.engine.begin((conn) => m.createAll(conn, { checkFirst: false }));
     expect(Number(await typeExists(name))).toBe(1);
-    await engine.begin((conn) => m.dropAll(conn, { checkFirst: false }));
+    await db.engine.begin((conn) => m.dropAll(conn, { checkFirst: false }));
     expect(Number(await typeExists(name))).toBe(0);
   });
 
@@ -215,8 +194,8 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Named
       value: Column(Enum(["réveillé", "drôle", "S’il"], { name })),
     });
     try {
-      await engine.begin((conn) => m.createAll(conn));
-      const [rows, labels, sorted] = await engine.begin(async (conn) => {
+      await db.engine.begin((conn) => m.createAll(conn));
+      const [rows, labels, sorted] = await db.engine.begin(async (conn) => {
         await conn.execute(insert(t1), [{ value: "drôle" }, { value: "réveillé" }, { value: "S’il" }]);
         return [
           (await conn.execute(select(t1).orderBy(t1.c.id))).all().map((r) => [...r]),
@@ -229,7 +208,7 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Named
       // a native enum sorts by declaration order, not alphabetically
       expect(sorted).toEqual(["réveillé", "drôle", "S’il"]);
     } finally {
-      await engine.begin((conn) => m.dropAll(conn));
+      await db.engine.begin((conn) => m.dropAll(conn));
     }
   });
 
@@ -241,15 +220,15 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Named
       `CREATE TABLE ${t1.name} (\tbar VARCHAR(5), \tCONSTRAINT ${name} CHECK (bar IN ('one', 'two', 'three')))`,
     );
     try {
-      await engine.begin((conn) => m.createAll(conn));
-      const got = await engine.begin(async (conn) => {
+      await db.engine.begin((conn) => m.createAll(conn));
+      const got = await db.engine.begin(async (conn) => {
         await conn.execute(insert(t1), { bar: "two" });
         return conn.scalar(select(t1.c.bar));
       });
       expect(got).toBe("two");
       expect(Number(await typeExists(name))).toBe(0);
     } finally {
-      await engine.begin((conn) => m.dropAll(conn));
+      await db.engine.begin((conn) => m.dropAll(conn));
     }
   });
 });

@@ -4,12 +4,13 @@
  * documents, SQL NULL vs JSON null, element and path access with special keys, typed element
  * reads (`asString()`, `asInteger()`), and `cast(value, JSON)`, on PostgreSQL and SQLite.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  Column, Integer, JSON as JSONT, JSONB, MetaData, String, Table, cast, createAsyncEngine, delete_, insert, null_, select, text,
-  type AsyncConnection, type AsyncEngine, type ClauseElement, type TypeEngine,
+  Column, Integer, JSON as JSONT, JSONB, MetaData, String, Table, cast, delete_, insert, null_, select, text,
+  type AsyncConnection, type ClauseElement, type TypeEngine,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 
 type Doc = Record<string, unknown>;
 const fixtureData: { name: string; data: Doc }[] = [
@@ -37,23 +38,11 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
     data: Column(type()),
   });
   const sqlite = target.dialect === "sqlite";
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
-  beforeEach(() => engine.begin(async (conn) => void (await conn.execute(delete_(dataTable)))));
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, md);
+  beforeEach(() => db.engine.begin(async (conn) => void (await conn.execute(delete_(dataTable)))));
 
   const withFixture = <T>(fn: (conn: AsyncConnection) => Promise<T>) =>
-    engine.begin(async (conn) => {
+    db.engine.begin(async (conn) => {
       await conn.execute(insert(dataTable), fixtureData);
       return fn(conn);
     });
@@ -62,7 +51,7 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
 
   // athanor's SQLite JSON paths quote each key ($."key") and SQLite has no escape for '"' there.
   it.each(sqlite ? specialKeys.filter((k) => !k.includes('"')) : specialKeys)("test_indexed_special_keys: %s", async (key) => {
-    const row = await engine.begin(async (conn) => {
+    const row = await db.engine.begin(async (conn) => {
       await conn.execute(insert(dataTable), { name: "row1", data: { [key]: "some value" } });
       return (await conn.execute(select(dataTable.c.data.at(key), dataTable.c.data.at(key).asString()))).one();
     });
@@ -70,7 +59,7 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
   });
 
   it("test_insert", async () => {
-    const got = await engine.begin(async (conn) => {
+    const got = await db.engine.begin(async (conn) => {
       await conn.execute(insert(dataTable), { name: "r1", data: { k1: "r1v1", k2: "r1v2" } });
       return (await conn.execute(select(dataTable.c.data).orderBy(dataTable.c.name))).scalars().all();
     });
@@ -78,7 +67,7 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
   });
 
   it("test_insert_nulls / test_insert_none_as_null: SQL NULL", async () => {
-    const [viaNull, viaJs] = await engine.begin(async (conn) => {
+    const [viaNull, viaJs] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(dataTable).values({ name: "r1", data: null_() as never }));
       await conn.execute(insert(dataTable), { name: "r2", data: null });
       return [
@@ -91,7 +80,7 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
   });
 
   it("test_insert_nulljson_into_none_as_null: JSON.NULL stores the JSON text null", async () => {
-    const got = await engine.begin(async (conn) => {
+    const got = await db.engine.begin(async (conn) => {
       await conn.execute(insert(dataTable), { name: "r1", data: JSONT.NULL });
       return (await conn.execute(select(dataTable.c.data).where(cast(dataTable.c.data, String()).eq("null")))).scalars().all();
     });
@@ -132,17 +121,7 @@ describe.each(variants)("JSONRoundTripTest: $label", ({ target, typeName, type }
 // SQLite gives a column or CAST declared JSON numeric affinity, so CAST(? AS JSON) turns text into 0
 // there; SQLAlchemy runs these two only on PostgreSQL.
 describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("cast(document, JSON/JSONB) on $name", (target) => {
-  let engine: AsyncEngine;
-  let done: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    done = async () => {
-      await engine.dispose();
-      await d.cleanup();
-    };
-  });
-  afterAll(() => done());
+  const db = useTablesOnce(target, []);
 
   describe.each([["JSON", () => JSONT<Doc>()], ["JSONB", () => JSONB<Doc>()]] as const)("%s", (_n, t) => {
     it("test_fixed_round_trip / test_unicode_round_trip: cast(document, JSON)", async () => {
@@ -150,7 +129,7 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("cast(
         { key: "value", key2: { k1: "v1", k2: "v2" } },
         { "réveillé": "réveillé", data: { k1: "drôle" } },
       ];
-      const got = await engine.connect(async (conn) => {
+      const got = await db.engine.connect(async (conn) => {
         const out: unknown[] = [];
         for (const d of docs) out.push(await conn.scalar(select(cast(d, t()))));
         return out;

@@ -5,12 +5,12 @@
  * `NumericDecimalReturnScaleTest`, `BinaryTest`, `IntervalTest`): what each database stores, and what
  * reads back through the type.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ARRAY, Boolean as BooleanT, Column, Date as DateT, DateTime, Float, Integer, Interval, LargeBinary, MetaData, Numeric, NumericType, Table, Time,
-  Uuid, cast, createAsyncEngine, insert, literalColumn, select, text, type AsyncEngine,
-} from "../../../src/index.js";
+  Uuid, cast, insert, literalColumn, select, text, } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useTablesOnce } from "../../fixtures/suite-tables.js";
 import { bind, openDbs, result, type Dbs } from "./db.js";
 
 describe("SQLite date/time storage (DateTimeTest, DateTest, TimeTest)", () => {
@@ -81,23 +81,11 @@ const misc = Table(uniqueName("sa5a_st_misc"), md, {
 });
 
 describe.each(dialectTargets())("scalar round trips on $name", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
   const sqlite = target.dialect === "sqlite";
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => md.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => md.createAll(conn));
-  });
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, md);
 
   it("NumericRawSQLTest / decimal return scale: values through the types and raw", async () => {
-    const [typed, raw] = await engine.begin(async (conn) => {
+    const [typed, raw] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(nums), { id: 1, dec: "45.5", flt: 45.5, ret: "1.12345", f: 46.583, i: 45 });
       return [
         [...(await conn.execute(select(nums.c.dec, nums.c.flt, nums.c.ret, nums.c.f, nums.c.i))).one()],
@@ -110,7 +98,7 @@ describe.each(dialectTargets())("scalar round trips on $name", (target) => {
   });
 
   it("test_boolean (SQLite): only 1 is true; booleans read back as JS booleans", async () => {
-    const rows = await engine.begin(async (conn) => {
+    const rows = await db.engine.begin(async (conn) => {
       if (sqlite) {
         for (const [id, v] of [[1, "'false'"], [2, "'true'"], [3, "'1'"], [4, "'0'"], [5, "1"], [6, "0"]] as const) {
           await conn.execute(text(`INSERT INTO ${misc.name} (id, boo) VALUES (${id}, ${v})`));
@@ -125,7 +113,7 @@ describe.each(dialectTargets())("scalar round trips on $name", (target) => {
 
   it("BinaryTest.test_round_trip / test_comparison: bytes 0..255 and equality on bytes", async () => {
     const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
-    const [back, ids] = await engine.begin(async (conn) => {
+    const [back, ids] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(misc), { id: 10, data: bytes });
       return [
         await conn.scalar(select(misc.c.data).where(misc.c.id.eq(10))),
@@ -140,7 +128,7 @@ describe.each(dialectTargets())("scalar round trips on $name", (target) => {
   it("dates and timestamps round trip; comparisons use the stored form", async () => {
     const d = new globalThis.Date(Date.UTC(2010, 4, 10));
     const ts = new globalThis.Date(Date.UTC(2010, 4, 10, 12, 15, 25));
-    const [row, later] = await engine.begin(async (conn) => {
+    const [row, later] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(misc), { id: 20, d, ts });
       return [
         [...(await conn.execute(select(misc.c.d, misc.c.ts).where(misc.c.id.eq(20)))).one()],
@@ -161,25 +149,13 @@ const utable = Table(uniqueName("sa5a_st_utable"), pgMd, {
 });
 
 describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("PostgreSQL types on $name (UUIDTest, TimestampTest)", (target) => {
-  let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.begin((conn) => pgMd.dropAll(conn));
-      await engine.dispose();
-      await d.cleanup();
-    };
-    await engine.begin((conn) => pgMd.createAll(conn));
-  });
-  afterAll(() => cleanup());
+  const db = useTablesOnce(target, pgMd);
 
   const v1 = "8a7b1e5c-1f7e-4a55-9f1a-0c7e6f3b2a11";
   const v2 = "0f4c2d1e-9a8b-4c7d-8e6f-5a4b3c2d1e0f";
 
   it("test_round_trip / test_uuid_array: UUIDs and arrays of UUIDs", async () => {
-    const [other, arr] = await engine.begin(async (conn) => {
+    const [other, arr] = await db.engine.begin(async (conn) => {
       await conn.execute(insert(utable), [{ id: 1, data: v1, arr: [v1, v2] }, { id: 2, data: v2, arr: [v2] }]);
       return [
         (await conn.execute(select(utable.c.data).where(utable.c.data.ne(v1)))).scalars().all(),
@@ -191,7 +167,7 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Postg
   });
 
   it("test_timestamp / test_interval_arithmetic: raw PostgreSQL values", async () => {
-    const [ts, span] = await engine.connect(async (conn) => [
+    const [ts, span] = await db.engine.connect(async (conn) => [
       await conn.scalar(select(cast(literalColumn("timestamp '2007-12-25'"), DateTime()))),
       await conn.scalar(text("select (timestamp '2007-12-25' - timestamp '2007-11-15')::text")),
     ]);
@@ -200,7 +176,7 @@ describe.each(dialectTargets().filter((t) => t.dialect === "postgresql"))("Postg
   });
 
   it("IntervalTest.test_roundtrip: INTERVAL text in and out", async () => {
-    const got = await engine.begin(async (conn) => {
+    const got = await db.engine.begin(async (conn) => {
       await conn.execute(insert(utable), { id: 3, span: "1 day 02:03:04" });
       return conn.scalar(select(utable.c.span).where(utable.c.id.eq(3)));
     });
