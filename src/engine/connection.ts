@@ -24,7 +24,7 @@ import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
 import { returnDefaultsColumns } from "./return-defaults.js";
 import { shapeFor } from "./result/row-shape.js";
-import { EXECUTEMANY_PK, insertedPkInfo, needsImplicitReturning, planInsertPk, queuedPkInfo, type InsertPkPlan } from "./inserted-primary-key.js";
+import { insertedManyPkInfo, insertedPkInfo, needsImplicitReturning, planInsertManyPk, planInsertPk, queuedManyPkInfo, queuedPkInfo, type InsertPkPlan } from "./inserted-primary-key.js";
 
 /** Per-connection or per-engine execution options (SQLAlchemy's `execution_options`). */
 export interface ExecutionOptions {
@@ -488,7 +488,7 @@ export class AsyncConnection implements DdlExecutor {
       throw new CompileError("Can't compile statement that includes returning() and return_defaults() simultaneously");
     }
     if (stmt instanceof Insert) {
-      if (many) pk = EXECUTEMANY_PK;
+      if (many) pk = planInsertManyPk(stmt);
       else {
         pk = planInsertPk(stmt, first, this.engine.driver.dialect, canReturn);
         // SQLAlchemy 2.0's implicit returning: the generated key comes back with the INSERT
@@ -664,7 +664,8 @@ export class AsyncConnection implements DdlExecutor {
         if (compiled.resultColumns.length) throw this.returningInBatchError(compiled.sql);
         this.queueWrite(compiled, prep, params);
         const info = { rowsAffected: -1, returnsRows: false };
-        return new Result(NO_COLUMNS, [], prep.pk ? { ...info, insertedPrimaryKey: queuedPkInfo(prep.pk) } : info);
+        const pk = prep.pk && (Array.isArray(params) ? queuedManyPkInfo(prep.pk, params as readonly Record<string, unknown>[]) : queuedPkInfo(prep.pk));
+        return new Result(NO_COLUMNS, [], pk ? { ...info, insertedPrimaryKey: pk } : info);
       }
     }
     if (Array.isArray(params)) {
@@ -690,7 +691,7 @@ export class AsyncConnection implements DdlExecutor {
         affected += last.rowsAffected;
       }
       const info = { rowsAffected: affected };
-      const withPk = prep.pk ? { ...info, insertedPrimaryKey: insertedPkInfo(prep.pk, undefined, undefined) } : info;
+      const withPk = prep.pk ? { ...info, insertedPrimaryKey: insertedManyPkInfo(prep.pk, rowsIn, prep.rd && returnedByColumn(compiled, prep.rd, rows)) } : info;
       if (prep.rd) return defaultsResult(compiled, prep.rd, rows, withPk, true);
       return new Result(resultMetadata(compiled, last), rows, withPk);
     }
@@ -1000,6 +1001,21 @@ function defaultsResult(
   // With supplementalCols the rows stay readable too (SQLAlchemy "rewinds" the cursor).
   const kept = rd.keepRows ? rows : [];
   return new Result(meta, kept, { ...info, returnsRows: true, returnedDefaults: { meta, rows, many } });
+}
+
+/** The processed RETURNING value of a column for the n-th parameter set of an executemany with `returnDefaults()`. */
+function returnedByColumn(compiled: Compiled, rd: NonNullable<Prepared["rd"]>, rows: readonly (readonly unknown[])[]): ((row: number, column: ColumnElement<unknown, string>) => unknown) | undefined {
+  if (rd.columns.length === 0) return undefined;
+  const build = shapeFor(metadataFor(compiled)).build;
+  const built = new Map<number, readonly unknown[]>();
+  return (row, column) => {
+    const i = rd.columns.indexOf(column);
+    const raw = rows[row];
+    if (i < 0 || raw === undefined) return undefined;
+    let values = built.get(row);
+    if (values === undefined) built.set(row, (values = build(raw)));
+    return values[i];
+  };
 }
 
 /** `insertedPrimaryKey` of an INSERT with `returnDefaults()`: a generated key is in its RETURNING row. */

@@ -86,8 +86,51 @@ function unavailable(reason: string): InsertPkPlan {
   return { kind: "unavailable", reason };
 }
 
-/** The plan of an executemany: it has no single inserted key. */
-export const EXECUTEMANY_PK: InsertPkPlan = unavailable("the statement was an executemany call; add returning() with the key columns and read its rows");
+/**
+ * How an executemany INSERT reports its keys (`Result.insertedPrimaryKeyRows`): the key columns,
+ * or why there are none (no primary key, `returning()` given, multi-row VALUES).
+ */
+export function planInsertManyPk(stmt: Insert): InsertPkPlan {
+  const table = stmt.table;
+  if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
+  if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
+  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return unavailable(`table '${table.name}' has no primary key`);
+  const columns = table.primaryKeyColumns;
+  return { kind: "known", columns, given: columns.map(() => MISSING), source: "none" };
+}
+
+/**
+ * `insertedPrimaryKeyRows` of an executemany INSERT, one row per parameter set, as SQLAlchemy
+ * 2.0 composes it: a key value given in the parameter set as given; a generated one from the
+ * RETURNING rows of `returnDefaults()` ("insertmanyvalues" with RETURNING), in input order; and
+ * null where neither knows it (SQLAlchemy's `None` for server-generated values).
+ * @param returned the processed RETURNING value of a key column for a parameter set, when fetched.
+ */
+export function insertedManyPkInfo(
+  plan: InsertPkPlan,
+  paramSets: readonly Readonly<Record<string, unknown>>[],
+  returned: ((row: number, column: ColumnImpl) => unknown) | undefined,
+): InsertedPrimaryKeyInfo {
+  if (plan.kind === "unavailable") return { unavailable: plan.reason };
+  const rows = paramSets.map((params, r) => plan.columns.map((c) => givenKey(params, c) ?? (returned ? (returned(r, c) ?? null) : null)));
+  return { keys: plan.columns.map((c) => c.key), values: null, rows };
+}
+
+/**
+ * {@link insertedManyPkInfo} for an executemany queued in a batch-only driver's commit batch: a
+ * key the database generates is known only after commit, so the rows are unavailable unless
+ * every parameter set gives every key.
+ */
+export function queuedManyPkInfo(plan: InsertPkPlan, paramSets: readonly Readonly<Record<string, unknown>>[]): InsertedPrimaryKeyInfo {
+  if (plan.kind === "known" && !paramSets.every((p) => plan.columns.every((c) => givenKey(p, c) !== undefined))) return { unavailable: QUEUED_REASON };
+  return insertedManyPkInfo(plan, paramSets, undefined);
+}
+
+/** A key value given in a parameter set, by column key or name; null counts as not given. */
+function givenKey(params: Readonly<Record<string, unknown>>, c: ColumnImpl): unknown {
+  const v = c.key in params ? params[c.key] : params[c.name];
+  return v === null ? undefined : v;
+}
 
 /**
  * What `Result.insertedPrimaryKey` reports for an executed INSERT: the key values in the table's

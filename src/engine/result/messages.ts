@@ -45,3 +45,7 @@ export function checkSize(n: number, method: string): number {
   }
   return n;
 }
+
+/** Why `insertedPrimaryKey` (one row) is refused after an executemany, in SQLAlchemy's words. */
+export const EXECUTEMANY_PK_MESSAGE =
+  "This statement was an executemany call; if primary key returning is supported, please use .inserted_primary_key_rows.";

@@ -64,7 +64,14 @@ export interface ResultInfo {
  * An INSERT's primary key by column key, or why it cannot be known; `values: null` when the key
  * was to come back by RETURNING and no row did (an INSERT ON CONFLICT DO NOTHING that conflicted).
  */
-export type InsertedPrimaryKeyInfo = { readonly keys: readonly string[]; readonly values: readonly unknown[] | null } | { readonly unavailable: string };
+export type InsertedPrimaryKeyInfo =
+  | {
+      readonly keys: readonly string[];
+      readonly values: readonly unknown[] | null;
+      /** For an executemany: one key row per parameter set (`values` is then null). */
+      readonly rows?: readonly (readonly unknown[])[];
+    }
+  | { readonly unavailable: string };
 
 /** Options of a streaming {@link AsyncResult}. */
 export interface AsyncResultOptions {

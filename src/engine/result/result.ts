@@ -11,7 +11,7 @@ import { ArraySource } from "./array-source.js";
 import type { ColumnRef, ColumnValue, PickColumns, PickNamed } from "./columns-types.js";
 import { MappingResult } from "./mapping-result.js";
 import { frozenMetadata, makeFrozenResult, type FrozenResult } from "./frozen-result.js";
-import { noRowsError } from "./messages.js";
+import { EXECUTEMANY_PK_MESSAGE, noRowsError } from "./messages.js";
 import type { ResultInfo, ResultMetadata } from "./metadata.js";
 import { SyncResultBase, type SyncView } from "./result-base.js";
 import { ROW_DATA, type Row } from "./row.js";
@@ -91,8 +91,28 @@ export class Result<
     const pk = this._info.insertedPrimaryKey;
     if (pk === undefined) throw new InvalidRequestError("Statement is not an insert() expression construct.");
     if ("unavailable" in pk) throw new InvalidRequestError(`insertedPrimaryKey is not available: ${pk.unavailable}`);
+    if (pk.rows !== undefined) throw new InvalidRequestError(EXECUTEMANY_PK_MESSAGE);
     if (pk.values === null) return null;
     return shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) }).makeRow(pk.values) as unknown as Row<unknown[], Record<string, unknown>>;
+  }
+
+  /**
+   * The primary keys an `insert()` wrote, one Row per row (SQLAlchemy 1.4's
+   * `CursorResult.inserted_primary_key_rows`): after a single-row INSERT, `[insertedPrimaryKey]`
+   * (empty when ON CONFLICT DO NOTHING inserted nothing); after an executemany, one Row per
+   * parameter set in input order, holding the keys given and, with `returnDefaults()`, the keys
+   * the database generated ("insertmanyvalues" with RETURNING); a generated key that was not
+   * fetched is null, as SQLAlchemy's `None`.
+   * @throws InvalidRequestError for a statement that is not an INSERT, an INSERT with
+   *   `returning()` (read its rows instead), or where {@link insertedPrimaryKey} says why none is known.
+   */
+  get insertedPrimaryKeyRows(): Row<unknown[], Record<string, unknown>>[] {
+    const pk = this._info.insertedPrimaryKey;
+    if (pk === undefined) throw new InvalidRequestError("Statement is not an insert() expression construct.");
+    if ("unavailable" in pk) throw new InvalidRequestError(`insertedPrimaryKey is not available: ${pk.unavailable}`);
+    const shape = shapeFor({ keys: pk.keys, processors: pk.keys.map(() => undefined) });
+    const rows = pk.rows ?? (pk.values === null ? [] : [pk.values]);
+    return rows.map((r) => shape.makeRow(r) as unknown as Row<unknown[], Record<string, unknown>>);
   }
 
   /**
