@@ -118,6 +118,11 @@ export class NextValue extends ColumnElement<number> {
 export interface ColumnOptions {
   /** SQL name when it differs from the attribute key. */
   readonly name?: string;
+  /**
+   * The attribute key of a column named positionally (`Column("user_name", String, { key: "name" })`,
+   * SQLAlchemy's `key=`); in a table's record form the record key is the key.
+   */
+  readonly key?: string;
   readonly primaryKey?: boolean;
   /** Defaults to `!primaryKey`. */
   readonly nullable?: boolean;
@@ -212,7 +217,8 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     if (isFk) this.addForeignKey(typeOrFk);
     if (opts.foreignKey) this.addForeignKey(typeof opts.foreignKey === "string" ? new ForeignKey(opts.foreignKey) : opts.foreignKey);
   }
-  private addForeignKey(fk: ForeignKey): void {
+  /** @internal */
+  addForeignKey(fk: ForeignKey): void {
     fk.attach(this);
     this._fks.push(fk);
   }
@@ -266,8 +272,19 @@ export interface ColumnFactory {
   new <A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(type: A, opts?: O): ColumnImpl<ColumnJs<A, O>>;
   new <T = unknown>(fk: ForeignKey<T>, opts: ColumnOptions & NotNullColumnOptions): ColumnImpl<ForeignKeyJs<T>>;
   new <T = unknown, const O extends ColumnOptions = {}>(fk: ForeignKey<T>, opts?: O): ColumnImpl<ColumnJs<TypeArg<ForeignKeyJs<T>>, O>>;
+  /* SQLAlchemy's positional form: the name (the key too, unless `key` is given) comes first. */
+  <const N extends string, A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(name: N, type: A, opts?: O): ColumnImpl<ColumnJs<A, O>, PositionalKey<N, O>>;
+  <const N extends string, A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(name: N, type: A, ...itemsThenOptions: [...ColumnItem[], O]): ColumnImpl<ColumnJs<A, O>, PositionalKey<N, O>>;
+  <const N extends string, A extends TypeArg<unknown>>(name: N, type: A, ...items: ColumnItem[]): ColumnImpl<ColumnJs<A, {}>, N>;
+  <const N extends string, T = unknown, const O extends ColumnOptions = {}>(name: N, fk: ForeignKey<T>, opts?: O): ColumnImpl<ColumnJs<TypeArg<ForeignKeyJs<T>>, O>, PositionalKey<N, O>>;
+  new <const N extends string, A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(name: N, type: A, opts?: O): ColumnImpl<ColumnJs<A, O>, PositionalKey<N, O>>;
+  new <const N extends string, A extends TypeArg<unknown>, const O extends ColumnOptions = {}>(name: N, type: A, ...itemsThenOptions: [...ColumnItem[], O]): ColumnImpl<ColumnJs<A, O>, PositionalKey<N, O>>;
+  new <const N extends string, A extends TypeArg<unknown>>(name: N, type: A, ...items: ColumnItem[]): ColumnImpl<ColumnJs<A, {}>, N>;
+  new <const N extends string, T = unknown, const O extends ColumnOptions = {}>(name: N, fk: ForeignKey<T>, opts?: O): ColumnImpl<ColumnJs<TypeArg<ForeignKeyJs<T>>, O>, PositionalKey<N, O>>;
   readonly prototype: ColumnImpl;
 }
+/** The key of a positionally named column: `key` when the options give one, else the name. */
+export type PositionalKey<N extends string, O> = O extends { readonly key: infer K extends string } ? K : N;
 /** Options that make a column NOT NULL (`nullable: false`, or a primary key not marked nullable). */
 export type NotNullColumnOptions = { readonly nullable: false } | { readonly primaryKey: true; readonly nullable?: false };
 /**
@@ -282,9 +299,38 @@ export type ForeignKeyJs<T> = unknown extends T ? unknown : NonNullable<T>;
  * from `ForeignKey(users.c.id)` (a "table.column" string gives `unknown`; state it with
  * `Column<number>(ForeignKey("users.id"))`).
  */
-export const Column = function Column(typeOrFk: TypeArg<unknown> | ForeignKey, opts?: ColumnOptions) {
-  return new ColumnImpl(typeOrFk, opts);
+export const Column = function Column(first: string | TypeArg<unknown> | ForeignKey, ...rest: unknown[]) {
+  if (typeof first !== "string") return new ColumnImpl(first, rest[0] as ColumnOptions | undefined);
+  return positionalColumn(first, rest);
 } as unknown as ColumnFactory;
+
+/** A schema item SQLAlchemy's `Column()` takes positionally after the name and type. */
+export type ColumnItem = ForeignKey | Identity | Sequence | Computed;
+
+/**
+ * SQLAlchemy's positional form, `Column("id", Integer, ForeignKey("users.id"), { nullable: false })`:
+ * the SQL name first (also the key, unless `key` is given), then the type or a ForeignKey, then
+ * ForeignKey / Identity / Sequence / Computed items, then at most one options object.
+ * @throws ArgumentError naming the column for a missing type or an argument of another kind.
+ */
+function positionalColumn(name: string, rest: readonly unknown[]): ColumnImpl {
+  const [typeOrFk, ...items] = rest;
+  if (typeOrFk === undefined) throw new ArgumentError(`Column '${name}': a type or ForeignKey is required after the name`);
+  let opts: ColumnOptions = {};
+  const fks: ForeignKey[] = [];
+  items.forEach((item, i) => {
+    if (item instanceof ForeignKey) fks.push(item);
+    else if (item instanceof Identity) opts = { ...opts, identity: item };
+    else if (item instanceof Sequence) opts = { ...opts, sequence: item };
+    else if (item instanceof Computed) opts = { ...opts, computed: item };
+    else if (i === items.length - 1 && item !== null && typeof item === "object" && !(item instanceof ClauseElement)) opts = { ...opts, ...(item as ColumnOptions) };
+    else throw new ArgumentError(`Column '${name}': argument ${i + 3} is not a ForeignKey, Identity, Sequence, Computed or an options object (the options come last)`);
+  });
+  const col = new ColumnImpl(typeOrFk as TypeArg<unknown> | ForeignKey, { ...opts, name: opts.name ?? name });
+  col.bindKey(opts.key ?? name);
+  for (const fk of fks) col.addForeignKey(fk);
+  return col;
+}
 (Column as { prototype: unknown }).prototype = ColumnImpl.prototype;
 /** A table column with JS type `T` and key `K`. */
 export type Column<T = unknown, K extends string = string> = ColumnImpl<T, K>;
@@ -1129,6 +1175,9 @@ function validateAutoincrement(col: ColumnImpl, explicit: boolean): boolean {
 export interface TableFactory {
   <const Cols extends Record<string, ColumnImpl>>(name: string, metadata: MetaData, columns: Cols, ...args: TableArg[]): Table<TableColumnsOf<Cols>>;
   new <const Cols extends Record<string, ColumnImpl>>(name: string, metadata: MetaData, columns: Cols, ...args: TableArg[]): Table<TableColumnsOf<Cols>>;
+  /* SQLAlchemy's positional form: `Table("users", md, Column("id", Integer, { primaryKey: true }), …)`. */
+  <const L extends readonly [ColumnImpl, ...(ColumnImpl | TableArg)[]]>(name: string, metadata: MetaData, ...items: L): Table<TableColumnsOf<ColumnsOfList<L>>>;
+  new <const L extends readonly [ColumnImpl, ...(ColumnImpl | TableArg)[]]>(name: string, metadata: MetaData, ...items: L): Table<TableColumnsOf<ColumnsOfList<L>>>;
   readonly prototype: TableImpl;
 }
 /**
@@ -1136,9 +1185,22 @@ export interface TableFactory {
  * come from the record keys (SQL names too, unless a column gives `name`); `t.c.<key>` keeps each
  * column's JS type.
  */
-export const Table = function Table(name: string, metadata: MetaData, columns: Record<string, ColumnImpl>, ...args: TableArg[]) {
-  return new TableImpl(name, metadata, columns, ...args);
+export const Table = function Table(name: string, metadata: MetaData, columns: Record<string, ColumnImpl> | ColumnImpl, ...args: (ColumnImpl | TableArg)[]) {
+  if (!(columns instanceof ColumnImpl)) return new TableImpl(name, metadata, columns, ...(args as TableArg[]));
+  // Positional columns keep the keys they were given (SQLAlchemy's `Table(name, md, *columns)`).
+  const record: Record<string, ColumnImpl> = {};
+  const rest: TableArg[] = [];
+  for (const a of [columns, ...args]) {
+    if (!(a instanceof ColumnImpl)) rest.push(a);
+    else if (Object.hasOwn(record, a.key)) throw new DuplicateColumnError(`A column with name '${a.name}' is already present in table '${name}'.`);
+    else record[a.key] = a;
+  }
+  return new TableImpl(name, metadata, record, ...rest);
 } as unknown as TableFactory;
+/** The record of columns, by key, of a positional column list. */
+export type ColumnsOfList<L extends readonly unknown[]> = {
+  [C in Extract<L[number], ColumnImpl<unknown, string>> as C extends ColumnImpl<unknown, infer K> ? K : never]: C;
+};
 (Table as unknown as { prototype: unknown }).prototype = TableImpl.prototype;
 /** A table whose `c` collection has shape `C`. */
 export type Table<C extends ColumnMap = ColumnMap> = TableImpl<C>;

@@ -139,3 +139,21 @@ describe("lightweight table() and column()", () => {
     expectTypeOf(t.c.b).toEqualTypeOf<ColumnClause<string, "b">>();
   });
 });
+
+describe("positional Table and Column (SQLAlchemy's form)", () => {
+  it("infers column keys and JS types from the positional names, types and options", () => {
+    const md = new MetaData();
+    const t = Table(
+      "pos_users",
+      md,
+      Column("id", Integer, { primaryKey: true }),
+      Column("user_name", StringT(40), { nullable: false, key: "name" }),
+      Column("note", StringT),
+    );
+    expectTypeOf(t.c.id).toEqualTypeOf<ColumnImpl<number, "id">>();
+    expectTypeOf(t.c.name).toEqualTypeOf<ColumnImpl<string, "name">>();
+    expectTypeOf(t.c.note).toEqualTypeOf<ColumnImpl<string | null, "note">>();
+    // @ts-expect-error: the SQL name is not the key when `key` is given
+    void t.c.user_name;
+  });
+});
