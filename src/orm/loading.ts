@@ -43,6 +43,7 @@ import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
 import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
+import { flatAlias } from "./flat-alias.js";
 import { relationshipSecondaryAliases } from "./relationship.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, correspondingIn, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
@@ -817,8 +818,15 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
           const j = joins[nestAt]!;
           joins[nestAt] = { ...j, target: j.target.join(right, on) };
         };
-        const tAlias = target.table.alias();
-        joinedAliases.add(tAlias);
+        // A joined-inheritance target joins its tables as one flat-aliased unit, so the rows
+        // load as their subclasses with those columns (SQLAlchemy's eager join to a
+        // with_polymorphic mapper; athanor loads a hierarchy's subclass columns eagerly).
+        const poly = target.polymorphicFrom();
+        const flat = poly === undefined ? undefined : flatAlias(poly);
+        const tAlias = flat?.aliases.get(target.table) ?? target.table.alias();
+        const tFrom = flat?.from ?? tAlias;
+        if (flat) for (const a of flat.aliases.values()) joinedAliases.add(a);
+        else joinedAliases.add(tAlias);
         // A single-table subclass target keeps to its rows in the eager join's ON clause
         // (SQLAlchemy's _create_joins: `child_1.discriminator IN (…)` after the join condition).
         const single = target.polymorphicCriterion();
@@ -835,27 +843,27 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
           const on = crit.length ? and(sj, ...crit) : sj;
           if (nestAt >= 0) {
             nestInto(secAlias, pj);
-            nestInto(tAlias, on);
+            nestInto(tFrom, on);
           } else if (inner) {
             joins.push({ from, target: secAlias, onclause: pj, inner });
-            joins.push({ from: secAlias, target: tAlias, onclause: on, inner });
+            joins.push({ from: secAlias, target: tFrom, onclause: on, inner });
           } else {
             // SQLAlchemy nests an outer many-to-many eager join: `LEFT OUTER JOIN (secondary AS s_1
             // JOIN target AS t_1 ON …) ON parent = s_1.…`, so a parent row keeps its NULLs as a unit.
-            joins.push({ from, target: secAlias.join(tAlias, on), onclause: pj, inner });
+            joins.push({ from, target: secAlias.join(tFrom, on), onclause: pj, inner });
           }
         } else {
           const cond = rel.joinCondition(from, tAlias);
           const on = crit.length ? and(cond, ...crit) : cond;
-          if (nestAt >= 0) nestInto(tAlias, on);
-          else joins.push({ from, target: tAlias, onclause: on, inner });
+          if (nestAt >= 0) nestInto(tFrom, on);
+          else joins.push({ from, target: tFrom, onclause: on, inner });
         }
         // An orderBy on the association table's columns follows its alias too.
         for (const o of relOrderBy(rel)) {
           const adapted = adaptToFrom(o, target.table, tAlias);
           eagerOrder.push(secAlias ? adaptToFrom(adapted, rel.secondary!, secAlias) : adapted);
         }
-        const child = addEntity(target, tAlias, rel.key, childNode, nestAt >= 0 || !inner);
+        const child = addEntity(target, tFrom, rel.key, childNode, nestAt >= 0 || !inner);
         slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
         if (rel.uselist) {
           hasJoinedCollections = true;
