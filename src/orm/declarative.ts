@@ -36,16 +36,20 @@ export type ModelColumns = Record<string, MappedColumn<unknown>>;
 /** Instance shape of a model's columns. */
 export type ModelRow<C extends ModelColumns> = { -readonly [K in keyof C]: C[K] extends MappedColumn<infer T> ? T : never };
 
-/** Keys a constructor argument must give: NOT NULL columns with no default that are not keys. */
-export type RequiredInitKeys<C extends ModelColumns, D = never> = Exclude<{ [K in keyof C]: C[K] extends MappedColumn<unknown, false> ? K : never }[keyof C], D>;
+/** Column keys the constructor does not take: declared with `init: false` (dataclass `init=False`). */
+export type NoInitKeys<C extends ModelColumns> = { [K in keyof C]: C[K] extends MappedColumn<unknown, boolean, false> ? K : never }[keyof C];
+
+/** Keys a constructor argument must give: NOT NULL columns with no default that are not keys (nor `init: false`). */
+export type RequiredInitKeys<C extends ModelColumns, D = never> = Exclude<{ [K in keyof C]: C[K] extends MappedColumn<unknown, false> ? K : never }[keyof C], D | NoInitKeys<C>>;
 
 /**
  * Column values accepted by `new Model({...})`: NOT NULL columns without a default, primary key
- * or foreign key are required; the rest optional.
+ * or foreign key are required; `init: false` columns are refused (typed `never`, and the
+ * constructor raises); the rest optional.
  */
 export type ModelInitColumns<C extends ModelColumns, D = never> = {
   [K in keyof C as K extends RequiredInitKeys<C, D> ? K : never]: ModelRow<C>[K];
-} & { [K in keyof C as K extends RequiredInitKeys<C, D> ? never : K]?: ModelRow<C>[K] };
+} & { [K in keyof C as K extends RequiredInitKeys<C, D> | NoInitKeys<C> ? never : K]?: ModelRow<C>[K] } & { readonly [K in NoInitKeys<C>]?: never };
 
 /**
  * Constructor argument of a model: column values (see {@link ModelInitColumns}), plus
@@ -266,6 +270,7 @@ export class Registry implements RegistryLike {
         }
         try {
           for (const m of this.mappers) m.configureRelationships();
+          for (const m of this.mappers) checkWriteOnly(m);
         } catch (e) {
           this.dirty = true; // report the error again on the next use
           throw e;
@@ -273,6 +278,22 @@ export class Registry implements RegistryLike {
       }
     } finally {
       this.configuring = false;
+    }
+  }
+}
+
+/**
+ * A write-only relationship must be a collection (SQLAlchemy's WriteOnlyLoader check at
+ * configure time).
+ * @throws InvalidRequestError for a many-to-one, or one declared `uselist: false`.
+ */
+function checkWriteOnly(m: Mapper): void {
+  for (const rel of m.relationships.values()) {
+    if (rel.lazy !== "write_only" || rel.parent !== m) continue;
+    if (rel.direction === "MANYTOONE" || !rel.uselist) {
+      throw new InvalidRequestError(
+        `On relationship ${m.className}.${rel.key}, 'write_only' loaders cannot be used with many-to-one/one-to-one relationships and/or uselist=False.`,
+      );
     }
   }
 }
@@ -287,6 +308,10 @@ interface ConstructionPlan {
   readonly defaults: readonly (readonly [string, () => unknown])[];
   /** Column keys written straight into the state (relationships and overridden setters go through the setter). */
   readonly columnKeys: ReadonlySet<string>;
+  /** Column keys declared `init: false`: the constructor refuses them. */
+  readonly noInit: ReadonlySet<string>;
+  /** The class prototype whose `[STATE]` accessor is known installed (one identity check per construction). */
+  accessorOn: object | undefined;
 }
 const constructionPlans = new WeakMap<Mapper, ConstructionPlan>();
 function constructionPlan(m: Mapper): ConstructionPlan {
@@ -303,7 +328,11 @@ function constructionPlan(m: Mapper): ConstructionPlan {
   }
   const on = m.base.polymorphicOn;
   if (on && m.polymorphicIdentity !== undefined) defaults.push([on.key, () => m.polymorphicIdentity]);
-  plan = { defaults, columnKeys: directColumnKeys(m) };
+  const noInit = new Set<string>();
+  for (const p of m.columnProps) if (noInitProps.has(p)) noInit.add(p.key);
+  const columnKeys = directColumnKeys(m);
+  for (const k of noInit) columnKeys.delete(k);
+  plan = { defaults, columnKeys, noInit, accessorOn: undefined };
   constructionPlans.set(m, plan);
   return plan;
 }
@@ -312,7 +341,7 @@ function constructionPlan(m: Mapper): ConstructionPlan {
  * Column keys whose accessor on the mapped class is the instrumented one: a subclass may define
  * its own `set name(v)`, which the constructor must then call rather than bypass.
  */
-function directColumnKeys(m: Mapper): ReadonlySet<string> {
+function directColumnKeys(m: Mapper): Set<string> {
   const instrumented = new Set<object>();
   for (let mm: Mapper | undefined = m; mm; mm = mm.inherits) {
     const cls = (mm as unknown as { _modelClass?: { prototype: object } })._modelClass;
@@ -327,9 +356,6 @@ function directColumnKeys(m: Mapper): ReadonlySet<string> {
   return out;
 }
 
-/** Prototypes whose `[STATE]` accessor is installed (instances keep their state in a private field). */
-const stateAccessorOn = new WeakSet<object>();
-
 /** Root of every mapped instance: sets up state and applies constructor arguments. */
 class ModelRoot {
   constructor(init?: Record<string, unknown>) {
@@ -338,26 +364,91 @@ class ModelRoot {
     const m = mapper.class_ === new.target ? mapper : mapper.registry.mapSubclass(new.target as MappedClass, mapper);
     m.registry.configure();
     const state = new InstanceState(this, m);
+    const plan = constructionPlan(m);
     // A private field rather than defineProperty of a symbol: the same invisibility at a fraction of the cost.
     const proto = new.target.prototype as object;
-    if (!stateAccessorOn.has(proto)) {
+    if (plan.accessorOn !== proto) {
       installStateAccessor(proto);
-      stateAccessorOn.add(proto);
+      plan.accessorOn = proto;
     }
     attachState(this, state);
-    const plan = constructionPlan(m);
     const dict = state.dict;
-    for (const [k, f] of plan.defaults) dict[k] = f();
+    const defaults = plan.defaults;
+    for (let i = 0; i < defaults.length; i++) dict[defaults[i][0]] = defaults[i][1]();
     if (init) {
       for (const k in init) {
         if (!Object.prototype.hasOwnProperty.call(init, k)) continue;
         const v = init[k];
         // A transient object's column setter only stores the value: store it directly.
         if (plan.columnKeys.has(k)) dict[k] = v;
+        else if (plan.noInit.has(k)) throw new ArgumentError(`'${k}' of ${m.className} is declared with init: false; the constructor does not take it`);
         else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (this as Record<string, unknown>)[k] = v;
         else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
       }
     }
+  }
+
+  /**
+   * `User(id=1, name="ed", addresses=[Address(id=3, email="e@x", userId=1)])`, as SQLAlchemy's
+   * dataclass `__repr__`: the class name, then the columns, SQL expression attributes
+   * (`columnProperty()` / `queryExpression()`) and relationships in mapping order.
+   * Strings are JSON-quoted; a column or relationship declared `repr: false` is left out, and so
+   * is whatever a persistent object has not loaded (reading it would raise: athanor never loads
+   * implicitly) and write-only collections. On a new object an unset column or many-to-one shows
+   * `null` and an unset collection `[]`. An object met again while it is being rendered (a
+   * bidirectional relationship) shows as `…`. Never raises, never runs SQL.
+   */
+  toString(): string {
+    return reprOf(this);
+  }
+}
+
+/** Instances whose toString() is running: a cycle through relationships renders as "…". */
+const reprActive = new Set<object>();
+
+function reprOf(obj: object): string {
+  const st = (obj as { [STATE]?: InstanceState })[STATE];
+  if (!st) return Object.prototype.toString.call(obj);
+  const m = st.mapper;
+  if (reprActive.has(obj)) return `${m.className}(…)`;
+  reprActive.add(obj);
+  try {
+    const d = st.current;
+    const isNew = st.status === "transient" || st.status === "pending";
+    const parts: string[] = [];
+    for (const p of m.columnProps) {
+      if (noReprProps.has(p)) continue;
+      if (p.key in d) parts.push(`${p.key}=${reprValue(d[p.key])}`);
+      else if (isNew) parts.push(`${p.key}=null`);
+    }
+    for (const [key, e] of m.expressionProps) {
+      if (!e.repr) continue;
+      if (key in d) parts.push(`${key}=${reprValue(d[key])}`);
+      else if (isNew) parts.push(`${key}=null`);
+    }
+    for (const rel of m.relationships.values()) {
+      if (rel.lazy === "write_only" || rel.options.repr === false) continue;
+      if (rel.key in d) parts.push(`${rel.key}=${reprValue(d[rel.key])}`);
+      else if (isNew) parts.push(`${rel.key}=${rel.uselist ? "[]" : "null"}`);
+    }
+    return `${m.className}(${parts.join(", ")})`;
+  } finally {
+    reprActive.delete(obj);
+  }
+}
+
+function reprValue(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v !== "object") return String(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "Invalid Date" : v.toISOString();
+  if (Array.isArray(v)) return `[${v.map(reprValue).join(", ")}]`;
+  if ((v as { [STATE]?: InstanceState })[STATE]) return reprOf(v);
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `${x}n` : x)) ?? String(v);
+  } catch {
+    return String(v);
   }
 }
 
@@ -375,13 +466,18 @@ function columnFor(where: string, key: string, mc: unknown, forceNullable = fals
   if (!(mc instanceof MappedColumn)) throw new ArgumentError(`${where}: '${key}' must be a mappedColumn()`);
   const o = mc.options;
   if (o.versionId && o.nullable) throw new ArgumentError(`${where}: version column '${key}' cannot be nullable`);
+  // As dataclasses' "cannot specify both default and default_factory".
+  if (o.default !== undefined && o.default !== null && o.defaultFactory !== undefined) {
+    throw new ArgumentError(`${where}: '${key}' cannot specify both default and defaultFactory`);
+  }
   const typeOrFk = mc.typeOrFk instanceof ForeignKey ? normalizeFk(mc.typeOrFk) : mc.typeOrFk;
   const fkOpt = o.foreignKey instanceof ForeignKey ? normalizeFk(o.foreignKey) : o.foreignKey;
   return new ColumnImpl(typeOrFk, {
     ...(o.name !== undefined ? { name: o.name } : {}),
     primaryKey: o.primaryKey ?? false,
     nullable: forceNullable || (o.nullable ?? false),
-    ...(o.default !== undefined ? { default: o.default } : {}),
+    // `default: null` is no default (SQLAlchemy's `default=None`): the INSERT leaves the column out.
+    ...(o.default !== undefined && o.default !== null ? { default: o.default } : {}),
     ...(o.serverDefault !== undefined ? { serverDefault: o.serverDefault } : {}),
     ...(o.onupdate !== undefined ? { onupdate: o.onupdate } : {}),
     ...(o.serverOnupdate !== undefined ? { serverOnupdate: o.serverOnupdate } : {}),
@@ -397,6 +493,20 @@ function columnFor(where: string, key: string, mc: unknown, forceNullable = fals
   });
 }
 
+/** Column properties declared `init: false` / `repr: false` (shared by subclass mappers). */
+const noInitProps = new WeakSet<ColumnProperty>();
+const noReprProps = new WeakSet<ColumnProperty>();
+
+/**
+ * Column declarations in table order: by `sortOrder`, declaration order among equals, as
+ * SQLAlchemy's declarative orders a Table's columns by `sort_order`.
+ */
+function bySortOrder(columns: ModelColumns): [string, MappedColumn<unknown>][] {
+  const entries = Object.entries(columns);
+  const order = (mc: unknown): number => (mc instanceof MappedColumn ? (mc.options.sortOrder ?? 0) : 0);
+  return entries.some(([, mc]) => order(mc) !== 0) ? entries.map((e, i) => ({ e, i })).sort((a, b) => order(a.e[1]) - order(b.e[1]) || a.i - b.i).map((x) => x.e) : entries;
+}
+
 /** Column property + class attribute + instance accessor for one mapped column. */
 function mapColumn(mapper: Mapper, Model: Function, key: string, col: ColumnImpl, mc: MappedColumn<unknown>): void {
   const o = mc.options;
@@ -406,6 +516,8 @@ function mapColumn(mapper: Mapper, Model: Function, key: string, col: ColumnImpl
   const prop = new ColumnProperty(key, col, deferred, o.deferredRaiseload ?? false, o.defaultFactory, o.deferredGroup);
   const attr = new InstrumentedAttribute(key, col, Model);
   mapper.addColumnProperty(prop, attr);
+  if (o.init === false) noInitProps.add(prop);
+  if (o.repr === false) noReprProps.add(prop);
   if (o.versionId) mapper.versionProp = prop;
   Object.defineProperty(Model, key, { value: attr, configurable: true, enumerable: false, writable: false });
   defineColumnAccessor(Model.prototype, mapper, key);
@@ -507,7 +619,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
       }
       pkPairs.push([cols[p.key], p]);
     }
-    for (const [key, mc] of Object.entries(columns)) {
+    for (const [key, mc] of bySortOrder(columns)) {
       if (key in cols) continue;
       if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
       cols[key] = columnFor(where, key, mc);
@@ -589,12 +701,18 @@ export class DeclarativeBase {
     const registry = this.registry;
     const where = `Base.model("${tableName}")`;
     const cols: Record<string, ColumnImpl> = {};
-    for (const [key, mc] of Object.entries(columns)) cols[key] = columnFor(where, key, mc);
+    for (const [key, mc] of bySortOrder(columns)) cols[key] = columnFor(where, key, mc);
     const table = new TableImpl(tableName, registry.metadata, cols, ...(options.tableArgs ?? []));
     if (table.primaryKeyColumns.length === 0) {
       throw new ArgumentError(`${where}: a mapped table needs a primary key (mappedColumn(…, { primaryKey: true }))`);
     }
-    const Model = class extends ModelRoot {};
+    // An explicit constructor: the implicit `constructor(...args) { super(...args); }` of a
+    // derived class allocates its rest array on every `new` (V8 cannot drop it here).
+    const Model = class extends ModelRoot {
+      constructor(init?: Record<string, unknown>) {
+        super(init);
+      }
+    };
     const mapper = new Mapper(Model, table, registry, tableName);
     (mapper as unknown as { _modelClass: unknown })._modelClass = Model;
     Mapper.attach(Model, mapper);

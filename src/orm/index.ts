@@ -6,9 +6,12 @@
 export {
   DeclarativeBase, Registry, configureModel, type ModelClass, type ModelColumns, type ModelRow, type ModelInit, type ModelOptions,
   type ModelTableColumns, type MappedInstance, type SubclassOptions, type SubclassModel, type ModelConstructor, type ModelInitColumns,
-  type RequiredInitKeys,
+  type RequiredInitKeys, type NoInitKeys,
 } from "./declarative.js";
-export { mappedColumn, MappedColumn, columnProperty, queryExpression, ColumnExpressionProperty, type MappedColumnOptions, type OptionalInInit } from "./mapped-column.js";
+export {
+  mappedColumn, MappedColumn, columnProperty, queryExpression, ColumnExpressionProperty, type MappedColumnOptions, type OptionalInInit,
+  type ColumnPropertyOptions, type QueryExpressionOptions, type InInit,
+} from "./mapped-column.js";
 export {
   relationship, writeOnly, RelationshipSpec, RelationshipComparator, RelationshipOfType, type RelationshipOptions, type LazyStrategy,
 } from "./relationship.js";

@@ -22,8 +22,23 @@ export interface MappedColumnOptions {
   readonly nullable?: boolean;
   /** Client-side default on INSERT: a value, a function, or a SQL expression. */
   readonly default?: ColumnDefault;
-  /** Default used when a new instance is constructed (dataclass-style `default_factory`). */
+  /**
+   * Default used when a new instance is constructed (dataclass-style `default_factory`).
+   * Cannot be combined with `default` (`Base.model` raises ArgumentError, as dataclasses'
+   * "cannot specify both default and default_factory").
+   */
   readonly defaultFactory?: () => unknown;
+  /**
+   * `false`: the constructor does not take this attribute (SQLAlchemy's dataclass `init=False`):
+   * `new Model({ key: … })` is a type error and raises ArgumentError at run time; a `default` /
+   * `defaultFactory` still applies at construction. Default `true`.
+   */
+  readonly init?: boolean;
+  /**
+   * `false`: left out of the instance's `toString()` (SQLAlchemy's dataclass `repr=False`).
+   * Default `true`.
+   */
+  readonly repr?: boolean;
   readonly serverDefault?: ServerDefault;
   readonly onupdate?: ColumnDefault;
   readonly serverOnupdate?: boolean;
@@ -53,11 +68,14 @@ export interface MappedColumnOptions {
 
 /**
  * A mapped column declaration: JS type `T` (null included when nullable); `Opt` is true when the
- * constructor may omit it (nullable, defaulted, a primary key, a foreign key, generated).
+ * constructor may omit it (nullable, defaulted, a primary key, a foreign key, generated); `Init`
+ * is false when the constructor does not take it at all (`init: false`).
  */
-export class MappedColumn<T = unknown, Opt extends boolean = boolean> {
+export class MappedColumn<T = unknown, Opt extends boolean = boolean, Init extends boolean = boolean> {
   declare readonly __js: T;
   declare readonly __optional: Opt;
+  /** Type-level: false when declared with `init: false` (the constructor does not take it). */
+  declare readonly __init: Init;
   readonly _isMappedColumn = true;
   constructor(
     /** The SQL type, or a ForeignKey whose target supplies the type. */
@@ -87,16 +105,24 @@ export type OptionalInInit<O> = O extends
   ? true
   : false;
 
+/** Whether `new Model({...})` takes a column with options `O`: false for `init: false`. */
+export type InInit<O> = O extends { init: false } ? false : true;
+
 /**
  * `mappedColumn(type, options)`: declare a model column (SQLAlchemy 2.0's `mapped_column()`).
  * NOT NULL by default; `nullable: true` makes the attribute `T | null` (as `Mapped[Optional[T]]`).
  * `mappedColumn(ForeignKey("user.id"))` takes the SQL type of the referenced column; its JS type
  * defaults to `number` (give another explicitly: `mappedColumn<string>(ForeignKey("tag.code"))`).
  * A `ForeignKey(User.id)` given a class attribute is resolved to the attribute's table column.
- * @throws ArgumentError (from `Base.model`) when the declaration is not usable.
+ * Dataclass-style options (SQLAlchemy's `MappedAsDataclass` field arguments): `default` and
+ * `defaultFactory` apply at construction, `init: false` keeps the attribute out of the
+ * constructor, `repr: false` out of `toString()`. `default: null` means no default, as
+ * SQLAlchemy's `default=None`.
+ * @throws ArgumentError (from `Base.model`) when the declaration is not usable, e.g. both
+ *   `default` and `defaultFactory` are given.
  */
-export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<NoInfer<O extends { nullable: true } ? T | null : T>, true>;
-export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>, OptionalInInit<O>>;
+export function mappedColumn<T = number, const O extends MappedColumnOptions = {}>(fk: ForeignKey, options?: O): MappedColumn<NoInfer<O extends { nullable: true } ? T | null : T>, true, InInit<O>>;
+export function mappedColumn<A extends TypeArg<unknown>, const O extends MappedColumnOptions = {}>(type: A, options?: O): MappedColumn<MappedJs<A, O>, OptionalInInit<O>, InInit<O>>;
 export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: MappedColumnOptions = {}): MappedColumn<unknown> {
   return new MappedColumn(typeOrFk, options);
 }
@@ -108,6 +134,14 @@ export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: M
 export interface ColumnPropertyOptions {
   /** Leave it out of SELECTs unless `undefer(User.attr)` asks for it (SQLAlchemy `deferred=True`). */
   readonly deferred?: boolean;
+  /** `false`: left out of the instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
+  readonly repr?: boolean;
+}
+
+/** Options of {@link queryExpression}. */
+export interface QueryExpressionOptions {
+  /** `false`: left out of the instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
+  readonly repr?: boolean;
 }
 
 /**
@@ -130,6 +164,8 @@ export class ColumnExpressionProperty<T = unknown> extends ColumnElement<T, stri
     readonly deferred: boolean,
     /** True for `queryExpression()`: loaded only through `withExpression()`. */
     readonly isQueryExpression: boolean,
+    /** False when declared `repr: false` (left out of the instance's `toString()`). */
+    readonly repr: boolean = true,
   ) {
     super();
   }
@@ -173,7 +209,7 @@ const NULL_SQL = "NULL";
  * when the attribute is first used, so it can refer to the class being declared.
  */
 export function columnProperty<T = unknown>(expression: () => ColumnElement<T, string>, options: ColumnPropertyOptions = {}): ColumnExpressionProperty<T> {
-  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false);
+  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false, options.repr ?? true);
 }
 
 /**
@@ -182,6 +218,6 @@ export function columnProperty<T = unknown>(expression: () => ColumnElement<T, s
  * (SQLAlchemy's `query_expression()`); otherwise it reads as the default expression's value, or
  * `null` without a default.
  */
-export function queryExpression<T = unknown>(defaultExpression?: () => ColumnElement<T, string>): ColumnExpressionProperty<T> {
-  return new ColumnExpressionProperty<T>(defaultExpression as (() => ColumnElement<unknown, string>) | undefined, false, true);
+export function queryExpression<T = unknown>(defaultExpression?: () => ColumnElement<T, string>, options: QueryExpressionOptions = {}): ColumnExpressionProperty<T> {
+  return new ColumnExpressionProperty<T>(defaultExpression as (() => ColumnElement<unknown, string>) | undefined, false, true, options.repr ?? true);
 }

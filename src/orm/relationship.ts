@@ -74,6 +74,8 @@ export interface RelationshipOptions {
    * `join_depth`).
    */
   readonly joinDepth?: number;
+  /** `false`: left out of the parent instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
+  readonly repr?: boolean;
 }
 
 /**

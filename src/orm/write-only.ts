@@ -19,7 +19,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError, UnmappedInstanceError } from "../errors.js";
-import { and, type ColumnElement } from "../sql/elements.js";
+import { and, BindParameter, type ColumnElement } from "../sql/elements.js";
 import { delete_, insert, update, type Delete, type Insert, type Update } from "../sql/dml.js";
 import { select, type Select } from "../sql/selectable.js";
 import type { ColumnImpl } from "../sql/schema.js";
@@ -78,6 +78,7 @@ export class WriteOnlyCollection<T extends object> {
     else if (!ops.added.includes(item)) ops.added.push(item);
     // Flag the parent so the session's next flush examines it.
     st.markModified();
+    this.linkReverse(item, true);
   }
   /** Queue several items; see {@link add}. */
   addAll(items: Iterable<T>): void {
@@ -96,27 +97,63 @@ export class WriteOnlyCollection<T extends object> {
     if (i >= 0) ops.added.splice(i, 1);
     else if (!ops.removed.includes(item)) ops.removed.push(item);
     st.markModified();
+    this.linkReverse(item, false);
   }
-  /** Items queued by add()/remove() and not flushed yet. */
+  /**
+   * The in-memory side of a bidirectional relationship, as SQLAlchemy's backref events on a
+   * write-only `add()` / `remove()`: the item's many-to-one is set to the parent (or cleared
+   * when it still points at it). A many-to-many reverse collection is only touched when loaded.
+   */
+  private linkReverse(item: object, link: boolean): void {
+    const rev = this.relationship.reverse;
+    const ist = rev && stateOf(item);
+    if (!rev || !ist || rev.lazy === "write_only") return;
+    const d = ist.dict;
+    const parent = this.instance;
+    if (!rev.uselist) {
+      if (link ? d[rev.key] === parent : d[rev.key] !== parent) return;
+      d[rev.key] = link ? parent : null;
+      ist.markModified();
+      return;
+    }
+    const list = d[rev.key] as object[] | undefined;
+    if (!Array.isArray(list)) return;
+    const i = list.indexOf(parent);
+    if (link && i < 0) Array.prototype.push.call(list, parent);
+    else if (!link && i >= 0) Array.prototype.splice.call(list, i, 1);
+    else return;
+    ist.markModified();
+  }
+  /**
+   * Items queued by add()/remove() and not flushed yet: SQLAlchemy's write-only history under
+   * `PASSIVE_NO_FETCH` (`added` / `deleted`; nothing is loaded, so there is no `unchanged`). An
+   * added item whose many-to-one back to the parent was since set to something else (`a.user =
+   * null`) is no longer added, as SQLAlchemy's backref takes it out of the collection.
+   */
   get pending(): { readonly added: readonly T[]; readonly removed: readonly T[] } {
     const ops = pendingByState.get(this.state)?.get(this.relationship.key);
+    if (ops) pruneAdded(this.instance, this.relationship, ops);
     return { added: [...(ops?.added ?? [])] as T[], removed: [...(ops?.removed ?? [])] as T[] };
   }
 
   /**
-   * `SELECT target … WHERE <related to the parent>` (joined through the association table for
-   * many-to-many), ordered by the relationship's `orderBy`. Refine it with `.where()`,
+   * `SELECT target … WHERE target.fk = :param_1` (for many-to-many `FROM target, assoc WHERE
+   * assoc.parent_id = :param_1 AND target.id = assoc.target_id`), ordered by the relationship's
+   * `orderBy`; SQLAlchemy's `WriteOnlyCollection.select()`. A pending parent's key is bound when
+   * the statement runs (after autoflush). Refine it with `.where()`,
    * `.orderBy()`, `.limit()` and run it with `session.scalars()`.
-   * @throws InvalidRequestError when the parent has no primary key yet (flush it first).
+   * @throws InvalidRequestError when the parent has no primary key yet and is not pending in a
+   *   session (flush it first); for a pending parent, when the statement runs without the key
+   *   having been assigned (autoflush off).
    */
   select(): Select<[T]> {
     const rel = this.relationship;
     const target = rel.mapper;
     let stmt = select(target.class_ as never) as unknown as Select<[T]>;
-    if (rel.direction === "MANYTOMANY") {
-      stmt = stmt.join(rel.secondary!, rel.secondaryjoin as never);
-    }
-    stmt = stmt.where(...this.criteria());
+    // Many-to-many: the association table joins through WHERE (`FROM items, order_items WHERE
+    // order_items.order_id = :param_1 AND items.id = order_items.item_id`), as SQLAlchemy's
+    // write-only select() renders it, so a later join() still starts from the target.
+    stmt = rel.direction === "MANYTOMANY" ? stmt.where(...this.criteria(), rel.secondaryjoin as ColumnElement<boolean>) : stmt.where(...this.criteria());
     const ob = rel.options.orderBy?.();
     if (ob !== undefined) stmt = stmt.orderBy(...(Array.isArray(ob) ? (ob as ColumnElement<unknown, string>[]) : [ob as ColumnElement<unknown, string>]));
     return stmt;
@@ -125,8 +162,10 @@ export class WriteOnlyCollection<T extends object> {
   /**
    * `INSERT INTO target` with the foreign key set to the parent: run it with
    * `session.execute(coll.insert(), [{ … }, …])` (or chain `.values({…})` for one row).
-   * Only for one-to-many collections, as in SQLAlchemy.
-   * @throws InvalidRequestError for many-to-many (insert the targets, then add() them).
+   * Only for one-to-many collections, as in SQLAlchemy. The parent may still be pending: its key
+   * is read when the statement runs, after the session's autoflush has inserted it.
+   * @throws InvalidRequestError for many-to-many (insert the targets, then add() them), or when
+   *   the parent has no key and is not pending in a session.
    */
   insert(): Insert {
     const rel = this.relationship;
@@ -136,16 +175,26 @@ export class WriteOnlyCollection<T extends object> {
       );
     }
     const fixed: Record<string, unknown> = {};
-    for (const [local, remote] of rel.syncPairs) fixed[attrKey(rel.mapper, remote)] = this.parentValue(local);
+    for (const [local, remote] of rel.syncPairs) {
+      const key = attrKey(rel.mapper, remote);
+      const v = this.state.current[attrKey(this.state.mapper, local)];
+      if ((v !== undefined && v !== null) || this.state.status !== "pending") fixed[key] = this.parentValue(local);
+      // A pending parent: read at execution (the ORM insert copies these values after its
+      // autoflush), as SQLAlchemy's insert() over a pending parent binds a callable.
+      else Object.defineProperty(fixed, key, { enumerable: true, get: () => this.parentValue(local) });
+    }
     return insert(rel.mapper.class_ as never).withAnnotations({ [WRITE_ONLY_PARENT]: fixed }) as unknown as Insert;
   }
 
-  /** `UPDATE target … WHERE <related to the parent>`; add `.values({…})`. */
+  /**
+   * `UPDATE target … WHERE target.fk = :param_1` (many-to-many: target key IN the parent's
+   * association rows); add `.values({…})`. A pending parent's key is bound when it runs.
+   */
   update(): Update {
     return update(this.relationship.mapper.class_ as never).where(...this.dmlCriteria()) as unknown as Update;
   }
 
-  /** `DELETE FROM target WHERE <related to the parent>`. */
+  /** `DELETE FROM target WHERE target.fk = :param_1` (many-to-many as {@link update}). */
   delete(): Delete {
     return delete_(this.relationship.mapper.class_ as never).where(...this.dmlCriteria()) as unknown as Delete;
   }
@@ -155,7 +204,21 @@ export class WriteOnlyCollection<T extends object> {
     const rel = this.relationship;
     const pairs = rel.direction === "MANYTOMANY" ? rel.secondarySyncPairs : rel.syncPairs;
     if (rel.direction === "MANYTOONE") throw new InvalidRequestError(`${rel.describe()} is many-to-one; write-only applies to collections`);
-    return pairs.map(([local, remote]) => remote.eq(this.parentValue(local)) as ColumnElement<boolean>);
+    // `addresses.user_id = :param_1` (SQLAlchemy renders the bind first; athanor keeps the column
+    // first, as its other relationship criteria do).
+    return pairs.map(([local, remote]) => remote.eq(this.parentBind(local)) as ColumnElement<boolean>);
+  }
+  /**
+   * The parent's value of `local` as a bound parameter. A pending parent's key is not known
+   * until the flush, so (as SQLAlchemy does) the value is read when the statement runs, after
+   * the session's autoflush has inserted the parent.
+   */
+  private parentBind(local: ColumnImpl): BindParameter<unknown, string> {
+    const st = this.state;
+    const v = st.current[attrKey(st.mapper, local)];
+    if (v !== undefined && v !== null) return new BindParameter("param", v, local.type, { unique: true });
+    if (st.status !== "pending") this.parentValue(local);
+    return new BindParameter("param", undefined, local.type, { unique: true, callable: () => this.parentValue(local) });
   }
   /** For UPDATE/DELETE on many-to-many: target primary key IN (association rows of the parent). */
   private dmlCriteria(): ColumnElement<boolean>[] {
@@ -185,6 +248,19 @@ export class WriteOnlyCollection<T extends object> {
     if (!st || !isSubMapper(st.mapper, target)) {
       throw new ArgumentError(`${this.relationship.describe()}.${op}(): expected a ${target.className} instance; got ${String(item)}`);
     }
+  }
+}
+
+/**
+ * Drop added items whose loaded many-to-one back to `parent` now names another object (or
+ * null): the backref's remove, which athanor's many-to-one setter cannot report here.
+ */
+function pruneAdded(parent: object, rel: RelationshipProperty, ops: PendingOps): void {
+  const rev = rel.reverse;
+  if (!rev || rev.uselist || !ops.added.length) return;
+  for (let i = ops.added.length - 1; i >= 0; i--) {
+    const d = stateOf(ops.added[i])?.current;
+    if (d && rev.key in d && d[rev.key] !== parent) ops.added.splice(i, 1);
   }
 }
 
@@ -233,6 +309,19 @@ function writeOnlyOf(m: Mapper): RelationshipProperty[] {
   return l;
 }
 
+/**
+ * Queued changes of write-only attribute `key` of a state, for `getHistory()` / `inspect(obj)
+ * .attrs.<key>.history` (SQLAlchemy's write-only history under `PASSIVE_NO_FETCH`: added and
+ * deleted, never unchanged); undefined when nothing is queued. @internal
+ */
+export function pendingWriteOnly(st: InstanceState, key: string): { readonly added: readonly object[]; readonly removed: readonly object[] } | undefined {
+  const ops = pendingByState.get(st)?.get(key);
+  if (!ops) return undefined;
+  const rel = st.mapper.relationships.get(key);
+  if (rel) pruneAdded(st.obj, rel, ops);
+  return { added: [...ops.added], removed: [...ops.removed] };
+}
+
 /** Whether a state has queued write-only changes. @internal */
 export function hasPendingWriteOnly(st: InstanceState): boolean {
   const m = pendingByState.get(st);
@@ -263,6 +352,7 @@ export function stageWriteOnly(...groups: Iterable<InstanceState>[]): (ok: boole
     for (const rel of rels) {
       touched.push({ st, rel });
       const ops = m?.get(rel.key);
+      if (ops) pruneAdded(st.obj, rel, ops);
       if (!ops || (!ops.added.length && !ops.removed.length)) continue;
       // A list assigned to a transient object's write-only attribute counts as added items.
       const assigned = Array.isArray(st.dict[rel.key]) ? (st.dict[rel.key] as object[]) : [];
