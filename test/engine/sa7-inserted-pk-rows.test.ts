@@ -5,16 +5,16 @@
  * test/sql/test_insert_exec.py test_insert_returning_preexecute_pk and
  * test/sql/test_sequences.py (single-row form), on PostgreSQL and libSQL.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Column, createAsyncEngine, Integer, InvalidRequestError, MetaData, String, Table, delete as delete_, insert, select, type Driver } from "../../src/index.js";
 import { insert as pgInsert } from "../../src/dialects/postgresql/index.js";
 import { insert as sqliteInsert } from "../../src/dialects/sqlite/index.js";
-import { makeLibsqlDriver, uniqueName } from "../fixtures/databases.js";
-import { engineTargets, type EngineHandle } from "./engine-targets.js";
+import { dialectTargets, makeLibsqlDriver, uniqueName } from "../fixtures/databases.js";
+import { useTablesOnce } from "../fixtures/suite-tables.js";
 
 const tuples = (rows: readonly { _tuple(): unknown[] }[]) => rows.map((r) => r._tuple());
 
-describe.each(engineTargets())("$name insertedPrimaryKeyRows", (target) => {
+describe.each(dialectTargets())("$name insertedPrimaryKeyRows", (target) => {
   const metadata = new MetaData();
   const t1 = Table(uniqueName("sa7_pkrows"), metadata, {
     id: Column(Integer, { primaryKey: true }),
@@ -31,15 +31,7 @@ describe.each(engineTargets())("$name insertedPrimaryKeyRows", (target) => {
     code: Column(String(10), { unique: true }),
   });
   const nopk = Table(uniqueName("sa7_pkrows_nopk"), metadata, { data: Column(Integer) });
-  let h: EngineHandle;
-  beforeAll(async () => {
-    h = await target.make();
-    await h.engine.begin((conn) => metadata.createAll(conn));
-  });
-  afterAll(async () => {
-    await h.engine.begin((conn) => metadata.dropAll(conn));
-    await h.cleanup();
-  });
+  const h = useTablesOnce(target, metadata);
   beforeEach(async () => {
     counter = 0;
     await h.engine.begin(async (conn) => {
@@ -98,7 +90,7 @@ describe.each(engineTargets())("$name insertedPrimaryKeyRows", (target) => {
   });
 
   it("ON CONFLICT DO NOTHING: an empty list when nothing was inserted, the key as given otherwise", async () => {
-    const pg = target.name.startsWith("postgres");
+    const pg = target.dialect === "postgresql";
     const upsert3 = () => (pg ? pgInsert(t3) : sqliteInsert(t3));
     const upsert1 = () => (pg ? pgInsert(t1) : sqliteInsert(t1));
     await h.engine.begin(async (conn) => {
@@ -107,7 +99,7 @@ describe.each(engineTargets())("$name insertedPrimaryKeyRows", (target) => {
       expect(first.insertedPrimaryKeyRows).toHaveLength(1);
       expect(first.insertedPrimaryKeyRows[0]!.id).toBe(first.insertedPrimaryKey!.id);
       const conflicted = await conn.execute(upsert3().values({ code: "a" }).onConflictDoNothing());
-      if (target.name.startsWith("postgres")) {
+      if (target.dialect === "postgresql") {
         // The engine's RETURNING gave no row: SQLAlchemy 2.0 reports None, so the list is empty.
         expect(conflicted.insertedPrimaryKey).toBeNull();
         expect(conflicted.insertedPrimaryKeyRows).toEqual([]);
