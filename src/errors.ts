@@ -43,6 +43,15 @@ export class DuplicateColumnError extends ArgumentError {
   override name = "DuplicateColumnError";
 }
 
+/**
+ * A table, index or constraint name is longer than the database accepts (PostgreSQL: 63
+ * characters), so the database would cut it silently (SQLAlchemy's `IdentifierError`, from
+ * `Dialect.validate_identifier`). Names made by a naming convention are cut to fit instead.
+ */
+export class IdentifierError extends AthanorError {
+  override name = "IdentifierError";
+}
+
 /** A statement cannot be compiled; the message names the construct at fault. */
 export class CompileError extends AthanorError {
   override name = "CompileError";

@@ -4,7 +4,7 @@
  * `MetaData.createAll()` / `dropAll()`.
  * @module
  */
-import { CircularDependencyError, CompileError } from "../errors.js";
+import { CircularDependencyError, CompileError, IdentifierError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { ClauseElement, ColumnElement, TextClause } from "./elements.js";
 import {
@@ -151,7 +151,20 @@ function cols(c: SQLCompiler, list: readonly ColumnImpl[]): string {
  */
 function maxIdentifierLength(c: SQLCompiler): number {
   const own = (c.dialect as { maxIdentifierLength?: number }).maxIdentifierLength;
-  return own ?? (c.dialect.name === "postgresql" ? 63 : 9999);
+  return own ?? maxIdentifierLengthFor(c.dialect.name);
+}
+
+/** PostgreSQL's NAMEDATALEN - 1; SQLite has no limit worth checking. */
+function maxIdentifierLengthFor(dialect: string): number {
+  return dialect === "postgresql" ? 63 : 9999;
+}
+
+/**
+ * SQLAlchemy's `Dialect.validate_identifier`: a name the database would cut.
+ * @throws IdentifierError "Identifier '…' exceeds maximum length of N characters".
+ */
+function validateIdentifier(name: string, max: number): void {
+  if (name.length > max) throw new IdentifierError(`Identifier '${name}' exceeds maximum length of ${max} characters`);
 }
 
 /**
@@ -161,6 +174,7 @@ function maxIdentifierLength(c: SQLCompiler): number {
  */
 function fitName(c: SQLCompiler, name: string, isConv: boolean): string {
   const max = maxIdentifierLength(c);
+  if (!isConv) validateIdentifier(name, max);
   if (!isConv || name.length <= max) return name;
   return `${name.slice(0, max - 8)}_${md5Hex(name).slice(-4)}`;
 }
@@ -568,7 +582,10 @@ function commentStatements(t: Table): DDLElement[] {
 /** Tables `createAll` / `dropAll` consider: the given ones or the MetaData's, in definition order. */
 async function candidateTables(md: MetaData, conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] }, wantExisting: boolean): Promise<Table[]> {
   const out: Table[] = [];
-  for (const t of opts.tables ?? [...md.tables.values()]) {
+  const all = opts.tables ?? [...md.tables.values()];
+  // Before any existence check, as SQLAlchemy's SchemaGenerator / SchemaDropper.
+  for (const t of all) validateIdentifier(t.name, maxIdentifierLengthFor(conn.dialectName));
+  for (const t of all) {
     if (!(opts.checkFirst ?? true) || (await conn.hasTable(t.name, t.schema)) === wantExisting) out.push(t);
   }
   return out;
