@@ -64,7 +64,11 @@ export {
   Select, SelectBase, GenerativeSelect, CompoundSelect, FromClause, TableClause, Alias, CTE, Join, Values, ScalarSelect, Exists,
   type ColumnMap, type SelectArg, type RowTupleOf, type RowNamesOf, type ForUpdateOptions, type FetchOptions,
 } from "./sql/selectable.js";
-export { insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, AmbiguousColumnError, type ValuesOf, type ColumnKeyedValues, type ReturningOptions, type ReturnDefaultsOptions } from "./sql/dml.js";
+export {
+  insert, update, delete_ as delete, delete_, Insert, Update, Delete, UpdateBase, AmbiguousColumnError, fromDmlColumn, FromDmlColumn,
+  type ValuesOf, type ColumnKeyedValues, type ReturningOptions, type ReturnDefaultsOptions, type PositionalRow, type PositionalValue,
+  type ExpressionKeyedValues,
+} from "./sql/dml.js";
 export { Compiled, SQLCompiler, type CompileOptions, type ResultColumn } from "./sql/compiler.js";
 export { Dialect, defaultDialect } from "./sql/dialect.js";
 export { generateCacheKey, type CacheKey } from "./sql/cache-key.js";

@@ -7,7 +7,7 @@ import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
 import { BindParameter, ClauseElement, coerceWhereClause, ColumnElement, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, SelectBase, type ColumnMap, type RowNamesOf, type RowTupleOf, type SelectArg } from "../sql/selectable.js";
-import { Insert, type DmlExtension, type ReturningNames, type ValuesOf } from "../sql/dml.js";
+import { Insert, type DmlExtension, type ReturningNames, type ReturningOptions, type ValuesOf } from "../sql/dml.js";
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import { Constraint, Index } from "../sql/schema.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
@@ -84,8 +84,11 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
 export class UpsertInsert<C extends ColumnMap = ColumnMap, R extends readonly unknown[] = [], RN extends object = {}> extends Insert<C, R, RN> {
   private _excluded?: Alias<C>;
   /** `RETURNING …`: rows typed after the returned columns. */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
-    return super.returning(...cols) as unknown as UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  override returning<const A extends readonly SelectArg[]>(...cols: A): UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  /** `returning(...cols, { sortByParameterOrder })`: the columns, then the options. */
+  override returning<const A extends readonly SelectArg[]>(...args: [...A, ReturningOptions]): UpsertInsert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  override returning(...cols: readonly SelectArg[]): unknown {
+    return super.returning(...cols);
   }
   /** The row proposed for insertion: `stmt.excluded.name` renders `excluded.name`. */
   get excluded(): C {

@@ -9,7 +9,7 @@
  * @module
  */
 import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
-import { CartesianProductWarning, warn } from "../warnings.js";
+import { AthanorWarning, CartesianProductWarning, warn } from "../warnings.js";
 import {
   andCriteria, BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant, Grouping,
   isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, type FunctionElement, TextClause, TupleType, UnaryExpression,
@@ -21,7 +21,7 @@ import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
   Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn,
 } from "./selectable.js";
-import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate } from "./dml.js";
+import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate, type FromDmlColumn } from "./dml.js";
 import { generateCacheKey } from "./cache-key.js";
 import { BINARY_SQL, COMPARISON_OPERATORS } from "./operators.js";
 import { NULLTYPE, type BindProcessor, type ResultProcessor, type TypeEngine } from "./type-api.js";
@@ -1505,62 +1505,178 @@ export class SQLCompiler {
     this.statementKind = "insert";
     if (ins.mixedValueFormats) throw new InvalidRequestError("Can't mix single and multiple VALUES formats in one INSERT statement");
     if (ins.unconsumedKeys.length) throw new CompileError(`Unconsumed column names: ${ins.unconsumedKeys.join(", ")}`);
+    if (ins.isMultiValues && ins.sortByParameterOrder && ins.returningColumns.length) {
+      throw new CompileError("RETURNING cannot be deterministically sorted when using an INSERT which includes multi-row values().");
+    }
+    for (const c of ins.independentCtes) this.visitCteRef(c, {});
     const table = ins.table;
     let text = `INSERT ${this.dmlPrefixes(ins)}INTO ${this.dmlTableName(table)}`;
     const cols = table.columnList as readonly ColumnClause<unknown, string>[];
-    if (ins.fromSelectStmt) {
-      const named = ins.fromSelectColumns!;
-      // SQLAlchemy's crud: columns with client-side defaults that the SELECT does not provide are added to it.
-      const extras = ins.includeDefaults ? cols.filter((c): c is ColumnImpl => !named.includes(c) && this.hasInsertDefault(c)) : [];
-      let sel: ClauseElement = ins.fromSelectStmt instanceof FromClause ? new Select([ins.fromSelectStmt]) : ins.fromSelectStmt;
-      if (extras.length) {
-        if (!(sel instanceof Select)) {
-          throw new CompileError(
-            `Can't extend statement for INSERT..FROM SELECT to include additional default-holding column(s) ${extras.map((c) => `'${c.key}'`).join(", ")}.  ` +
-              "Convert the selectable to a subquery() first, or pass include_defaults=False to Insert.from_select() to skip these columns.",
-          );
+    // SELECTs inside the INSERT (its FROM SELECT, subqueries in VALUES) are not the statement: their
+    // columns are no result columns, and nothing correlates to the target, which is no FROM.
+    this.stack.push({ froms: [], barrier: false });
+    try {
+      if (ins.fromSelectStmt) {
+        const named = ins.fromSelectColumns!;
+        // SQLAlchemy's crud: columns with client-side defaults that the SELECT does not provide are added to it.
+        const extras = ins.includeDefaults ? cols.filter((c): c is ColumnImpl => !named.includes(c) && this.hasInsertDefault(c)) : [];
+        let sel: ClauseElement = ins.fromSelectStmt instanceof FromClause ? new Select([ins.fromSelectStmt]) : ins.fromSelectStmt;
+        if (extras.length) {
+          if (!(sel instanceof Select)) {
+            throw new CompileError(
+              `Can't extend statement for INSERT..FROM SELECT to include additional default-holding column(s) ${extras.map((c) => `'${c.key}'`).join(", ")}.  ` +
+                "Convert the selectable to a subquery() first, or pass include_defaults=False to Insert.from_select() to skip these columns.",
+            );
+          }
+          sel = sel.addColumns(...extras.map((c) => this.fromSelectDefault(c)));
         }
-        sel = sel.addColumns(...extras.map((c) => this.fromSelectDefault(c)));
-      }
-      text += ` (${[...named, ...extras].map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) ${this.process(sel, {})}`;
-    } else {
-      const rows = ins.valueRows;
-      const keys = this.options.columnKeys;
-      const given = new Set<ColumnClause<unknown, string>>(rows ? rows[0].keys() : []);
-      if (keys && !ins.isMultiValues) {
-        // Execution parameters name columns; others must name a bindparam() of the statement.
-        const isBindKey = this.statementBindKeys(ins);
-        const unknown: string[] = [];
-        for (const k of keys) {
-          // A key naming a column binds it, even when a bindparam() shares the name (SQLAlchemy then reports the clash).
-          const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
-          if (c) given.add(c);
-          else if (!isBindKey(k)) unknown.push(k);
-        }
-        if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
-      } else if (!rows) for (const c of cols) given.add(c);
-      this.checkReservedBindNames(ins, this.crudNames(given, rows?.[0]));
-      // Table order, with default-holding columns where they stand (SQLAlchemy's crud._scan_cols).
-      const all = cols.filter((c) => given.has(c) || this.hasInsertDefault(c));
-      if (all.length === 0) {
-        text += this.defaultValuesClause();
+        text += ` (${[...named, ...extras].map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) ${this.process(sel, {})}`;
       } else {
-        text += ` (${all.map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) VALUES `;
-        if (rows && rows.length > 1) {
-          text += rows.map((row, i) => `(${all.map((c) => this.insertValue(c, row, i === 0 ? given.has(c) : row.has(c), i)).join(", ")})`).join(", ");
+        const rows = ins.valueRows;
+        const keys = this.options.columnKeys;
+        const given = new Set<ColumnClause<unknown, string>>(rows ? rows[0].keys() : []);
+        if (keys && !ins.isMultiValues) {
+          // Execution parameters name columns; others must name a bindparam() of the statement.
+          const isBindKey = this.statementBindKeys(ins);
+          const unknown: string[] = [];
+          for (const k of keys) {
+            // A key naming a column binds it, even when a bindparam() shares the name (SQLAlchemy then reports the clash).
+            const c = cols.find((x) => x.key === k) ?? cols.find((x) => x.name === k);
+            if (c) given.add(c);
+            else if (!isBindKey(k)) unknown.push(k);
+          }
+          if (unknown.length) throw new CompileError(`Unconsumed column names: ${unknown.join(", ")}`);
+        } else if (!rows) for (const c of cols) given.add(c);
+        this.checkReservedBindNames(ins, this.crudNames(given, rows?.[0]));
+        this.warnPkWithoutValue(table, given);
+        // Table order, with default-holding columns where they stand (SQLAlchemy's crud._scan_cols).
+        const all = cols.filter((c) => given.has(c) || this.hasInsertDefault(c));
+        const metavalue = this.defaultMetavalueToken();
+        if (all.length === 0 && this.options.forExecutemany && !ins.isMultiValues && metavalue !== undefined && cols.length > 0) {
+          // SQLAlchemy's crud: DEFAULT VALUES becomes `(firstcol) VALUES (DEFAULT)` so that an
+          // executemany can still run as one multi-row INSERT.
+          this.insertManyMarked = true;
+          text += ` (${this.quoteIdentifier(cols[0].name, cols[0].quote)}) VALUES ${IM_START}(${metavalue})${IM_END}`;
+        } else if (all.length === 0) {
+          text += this.defaultValuesClause();
         } else {
-          const row = rows?.[0];
-          const single = `(${all.map((c) => this.insertValue(c, row, given.has(c), 0)).join(", ")})`;
-          if (!rows && this.options.forExecutemany) {
-            this.insertManyMarked = true;
-            text += `${IM_START}${single}${IM_END}`;
-          } else text += single;
+          text += ` (${all.map((c) => this.quoteIdentifier(c.name, c.quote)).join(", ")}) VALUES `;
+          if (rows && rows.length > 1) {
+            text += rows.map((row, i) => this.withDmlValues("INSERT", row, () => `(${all.map((c) => this.insertValue(c, row, i === 0 ? given.has(c) : row.has(c), i)).join(", ")})`)).join(", ");
+          } else {
+            const row = rows?.[0];
+            const single = this.withDmlValues("INSERT", row, () => `(${all.map((c) => this.insertValue(c, row, given.has(c), 0)).join(", ")})`);
+            if (!rows && this.options.forExecutemany) {
+              this.insertManyMarked = true;
+              text += `${IM_START}${single}${IM_END}`;
+            } else text += single;
+          }
         }
       }
+      text += this.dmlExtensions(ins);
+    } finally {
+      this.stack.pop();
     }
-    text += this.dmlExtensions(ins);
     text += this.returningClause(ins);
     return text;
+  }
+  /**
+   * SQLAlchemy's `_warn_pk_with_no_anticipated_value`: a primary key column the INSERT leaves
+   * out that has no default, server default, sequence or identity, is not the table's
+   * autoincrement column and is not nullable will most likely fail with NULL.
+   */
+  private warnPkWithoutValue(table: TableClause, given: ReadonlySet<ColumnClause<unknown, string>>): void {
+    if (!(table instanceof TableImpl)) return;
+    const pk = table.primaryKey.columns as readonly ColumnImpl[];
+    if (pk.length === 0) return;
+    let autoinc: ColumnImpl | undefined;
+    try {
+      autoinc = table.autoincrementColumn;
+    } catch {
+      // A misconfigured autoincrement column is reported by DDL, not by this warning.
+      autoinc = undefined;
+    }
+    for (const c of pk) {
+      if (given.has(c) || c === autoinc || c.nullable) continue;
+      if (c.default !== undefined || c.sequence !== undefined || c.serverDefault !== undefined || c.identity !== undefined || c.computed !== undefined) continue;
+      const name = table.describeName();
+      let msg =
+        `Column '${name}.${c.name}' is marked as a member of the primary key for table '${name}', but has no Python-side or server-side default generator indicated, ` +
+        "nor does it indicate 'autoincrement=True' or 'nullable=True', and no explicit value is passed.  Primary key columns typically may not store NULL.";
+      if (pk.length > 1) {
+        msg +=
+          " Note that as of SQLAlchemy 1.1, 'autoincrement=True' must be indicated explicitly for composite (e.g. multicolumn) primary keys if " +
+          "AUTO_INCREMENT/SERIAL/IDENTITY behavior is expected for one of the columns in the primary key. CREATE TABLE statements are impacted by this change as well on most backends.";
+      }
+      warn(new AthanorWarning(msg));
+    }
+  }
+  /**
+   * The token of `INSERT INTO t (col) VALUES (token)` that stands for "the column's default"
+   * (SQLAlchemy's `default_metavalue_token`); undefined where the dialect has none, and an
+   * executemany of empty rows renders DEFAULT VALUES.
+   */
+  protected defaultMetavalueToken(): string | undefined {
+    return undefined;
+  }
+  /** The values of the INSERT row or UPDATE SET being rendered, for {@link visitFromDmlColumn}. */
+  private dmlValues: { readonly kind: "INSERT" | "UPDATE"; readonly render: (c: ColumnClause<unknown, string>) => string | undefined; readonly resolving: Set<ColumnClause<unknown, string>> } | undefined;
+  /**
+   * Render a VALUES row or SET clause with `fromDmlColumn()` references resolving to `row`'s
+   * values: a given value, else a SQL-expression default (INSERT) or onupdate (UPDATE).
+   */
+  private withDmlValues(kind: "INSERT" | "UPDATE", row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, render: () => string): string {
+    const prev = this.dmlValues;
+    this.dmlValues = {
+      kind,
+      resolving: new Set(),
+      render: (c) => {
+        const v = row?.get(c);
+        if (v !== undefined) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v, kind === "INSERT" ? { bindCast: true } : {});
+        if (!(c instanceof ColumnImpl)) return undefined;
+        const generated = kind === "INSERT" ? c.default : c.onupdate;
+        return isSqlDefault(generated) ? this.processDmlValue(generated) : undefined;
+      },
+    };
+    try {
+      return render();
+    } finally {
+      this.dmlValues = prev;
+    }
+  }
+  /** Render `c`'s own VALUES/SET entry: a `fromDmlColumn(c)` inside it cannot refer to that same value. */
+  private ownDmlValue(c: ColumnClause<unknown, string>, render: () => string): string {
+    const ctx = this.dmlValues;
+    if (ctx === undefined || ctx.resolving.has(c)) return render();
+    ctx.resolving.add(c);
+    try {
+      return render();
+    } finally {
+      ctx.resolving.delete(c);
+    }
+  }
+  /**
+   * `fromDmlColumn(col)`: the value the statement gives `col`, rendered again (SQLAlchemy's
+   * `visit_dmltargetcopy` and crud's `_replace_bindmarkers`). In an UPDATE a column without a
+   * new value, or one referring to itself, renders as the column.
+   * @throws CompileError outside INSERT/UPDATE values, or for an INSERT column with no value.
+   */
+  visitFromDmlColumn(e: FromDmlColumn, kw: CompileKw): string {
+    const ctx = this.dmlValues;
+    if (ctx === undefined) throw new CompileError("DML target objects may only be used with compiled INSERT or UPDATE statements");
+    const col = e.column;
+    let rendered: string | undefined;
+    if (!ctx.resolving.has(col)) {
+      ctx.resolving.add(col);
+      try {
+        rendered = ctx.render(col);
+      } finally {
+        ctx.resolving.delete(col);
+      }
+    }
+    if (rendered !== undefined) return rendered;
+    if (ctx.kind === "UPDATE") return this.process(col, kw);
+    throw new CompileError(`Can't resolve referenced column name in INSERT statement: '${col.key}'`);
   }
   /** `prefixWith()` words for this dialect, each followed by a space. */
   private dmlPrefixes(stmt: AnyDml): string {
@@ -1641,7 +1757,8 @@ export class SQLCompiler {
   private insertValue(c: ColumnClause<unknown, string>, row: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined, given: boolean, i = 0): string {
     if (given) {
       const v = row?.get(c);
-      if (v) return v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
+      // Inside a VALUES expression the server cannot infer a parameter's type from the column (`($1 + $2)`).
+      if (v) return this.ownDmlValue(c, () => (v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v, { bindCast: true })));
       return this.visitBindParam(new BindParameter(c.key, undefined, c.type, { required: true }), {}, c instanceof ColumnImpl ? { column: c } : {});
     }
     if (!this.hasInsertDefault(c)) {
@@ -1660,8 +1777,8 @@ export class SQLCompiler {
    * operator expression is parenthesised on its own (`SET x=(mytable.x + :x_1)`), a column,
    * function or subquery is not.
    */
-  processDmlValue(v: ClauseElement): string {
-    return this.process(groupedAsValue(v), {});
+  processDmlValue(v: ClauseElement, kw: CompileKw = {}): string {
+    return this.process(groupedAsValue(v), kw);
   }
   protected sequenceNextValue(name: string): string {
     return `nextval('${name.replace(/'/g, "''")}')`;
@@ -1676,6 +1793,7 @@ export class SQLCompiler {
       );
     }
     if (u.unconsumedKeys.length) throw new CompileError(`Unconsumed column names: ${u.unconsumedKeys.join(", ")}`);
+    for (const c of u.independentCtes) this.visitCteRef(c, {});
     const table = u.table;
     const cols = table.columnList;
     const set = new Map(u.setValues ?? []);
@@ -1699,11 +1817,11 @@ export class SQLCompiler {
       ? [...set.keys(), ...cols.filter(hasOnupdate)]
       : cols.filter((c) => set.has(c) || hasOnupdate(c));
     this.checkReservedBindNames(u, this.crudNames(set.keys(), u.setValues));
-    const extraFroms = this.extraDmlFroms(u, [...set.values()]);
+    const extraFroms = this.extraDmlFroms(u, [...set.values(), ...u.setExpressions.map(([, v]) => v)]);
     // SET values are inside the UPDATE's frame: a scalar subquery there correlates to the target table.
     this.stack.push({ froms: [u.targetAlias ?? table, ...extraFroms], barrier: false });
     try {
-      const setParts = order.map((c) => {
+      const setParts = this.withDmlValues("UPDATE", set, () => order.map((c) => {
         const v = set.get(c);
         let rendered: string;
         if (v === undefined) {
@@ -1711,12 +1829,16 @@ export class SQLCompiler {
           rendered = isSqlDefault(col.onupdate)
             ? this.processDmlValue(col.onupdate)
             : this.visitBindParam(new BindParameter(col.key, undefined, col.type), {}, { column: col, source: "onupdate" });
-        } else rendered = v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v);
+        } else rendered = this.ownDmlValue(c, () => (v instanceof BindParameter ? this.visitBindParam(v, {}, c instanceof ColumnImpl ? { column: c } : {}) : this.processDmlValue(v)));
         return `${this.quoteIdentifier(c.name, c.quote)}=${rendered}`;
-      });
-      let text = `UPDATE ${this.dmlPrefixes(u)}${this.dmlTarget(u)} SET ${setParts.join(", ")}`;
+      }).concat(
+        // Expression targets (an ARRAY element) render unqualified, after the columns (crud's _get_stmt_parameter_tuples_params).
+        u.setExpressions.map(([k, v]) => `${this.process(k, { unqualified: true })}=${v instanceof BindParameter ? this.visitBindParam(v, {}) : this.processDmlValue(v)}`),
+      ).join(", "));
+      let text = `UPDATE ${this.dmlPrefixes(u)}${this.dmlTarget(u)} SET ${setParts}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
-      if (u.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(u.whereCriteria), {})}`;
+      const where = dmlWhere(u.whereCriteria);
+      if (where.length) text += ` WHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("UPDATE", [u.targetAlias ?? table, ...extraFroms], u.whereCriteria);
       text += this.returningClause(u);
       this.checkUnconsumedKeys(u, notColumns);
@@ -1731,12 +1853,14 @@ export class SQLCompiler {
 
   visitDelete(d: AnyDelete, _kw: CompileKw): string {
     this.statementKind = "delete";
+    for (const c of d.independentCtes) this.visitCteRef(c, {});
     const extraFroms = this.extraDmlFroms(d, []);
     this.stack.push({ froms: [d.targetAlias ?? d.table, ...extraFroms], barrier: false });
     try {
       let text = `DELETE ${this.dmlPrefixes(d)}FROM ${this.dmlTarget(d)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
-      if (d.whereCriteria.length) text += ` WHERE ${this.process(andCriteria(d.whereCriteria), {})}`;
+      const where = dmlWhere(d.whereCriteria);
+      if (where.length) text += ` WHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("DELETE", [d.targetAlias ?? d.table, ...extraFroms], d.whereCriteria);
       text += this.returningClause(d);
       return text;
@@ -1754,12 +1878,20 @@ export class SQLCompiler {
 
   /** Tables other than the target referenced by WHERE (and SET): UPDATE…FROM / DELETE…USING. */
   private extraDmlFroms(stmt: AnyUpdate | AnyDelete, setValues: readonly ClauseElement[]): FromClause[] {
-    const probe = new Select([]);
-    const found = (probe.where(...(stmt.whereCriteria as ColumnElement<unknown, string>[]))).resolveFroms();
-    const extras: FromClause[] = [];
     const target = stmt.targetAlias ?? stmt.table;
-    for (const f of found) if (!f.coveredFroms().includes(target) && !extras.includes(f)) extras.push(f);
-    void setValues;
+    const extras: FromClause[] = [];
+    // SQLAlchemy's DMLState._make_extra_froms: explicit using() froms first, each hiding the tables it covers (a join's members).
+    const seen = new Set<FromClause>([target]);
+    for (const f of (stmt as { usingFroms?: readonly FromClause[] }).usingFroms ?? []) {
+      if (seen.has(f)) continue;
+      extras.push(f);
+      for (const x of f.coveredFroms()) seen.add(x);
+    }
+    const found = new Select([]).where(...(stmt.whereCriteria as ColumnElement<unknown, string>[])).resolveFroms();
+    // Then the tables the WHERE criteria and the SET values name (a correlated subquery names none).
+    const values = setValues.filter((v): v is ColumnElement<unknown, string> => v instanceof ColumnElement);
+    if (values.length) for (const f of new Select(values).resolveFroms()) if (!found.includes(f)) found.push(f);
+    for (const f of found) if (!seen.has(f) && !f.coveredFroms().includes(target) && !extras.includes(f)) extras.push(f);
     return extras;
   }
 
@@ -1793,6 +1925,17 @@ export class SQLCompiler {
     });
     return ` RETURNING ${rendered.join(", ")}`;
   }
+}
+
+/**
+ * WHERE criteria of an UPDATE/DELETE without empty `and()` / `or()` lists, which add nothing
+ * (SQLAlchemy renders `DELETE FROM t` for `where(and_())`).
+ */
+function dmlWhere(criteria: readonly ClauseElement[]): readonly ClauseElement[] {
+  return criteria.some(isEmptyBooleanList) ? criteria.filter((c) => !isEmptyBooleanList(c)) : criteria;
+}
+function isEmptyBooleanList(c: ClauseElement): boolean {
+  return c instanceof BooleanClauseList && c.clauses.length === 0;
 }
 
 /**

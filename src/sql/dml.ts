@@ -25,6 +25,19 @@ export interface DmlTarget<C extends ColumnMap = ColumnMap> {
 export type ValuesOf<C extends ColumnMap> = { [K in keyof C & string]?: NamesOfMap<C>[K] | ColumnElement<unknown, string> | TextClause };
 /** Values keyed by the target table's column objects (SQLAlchemy's `values({table.c.x: 5})`). */
 export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unknown>;
+/**
+ * UPDATE values keyed by column objects or by other expressions of the target's columns, such as
+ * an ARRAY element: `new Map([[t.c.data.at(5), 7]])` renders `SET data[:param_1]=:param_2`
+ * (SQLAlchemy's `values({expr: value})`).
+ */
+export type ExpressionKeyedValues = ReadonlyMap<ColumnElement<unknown, string>, unknown>;
+/** One value of a positional row: a JS scalar, an array (ARRAY values), or a SQL expression. */
+export type PositionalValue = string | number | bigint | boolean | null | Date | Uint8Array | readonly unknown[] | ColumnElement<unknown, string> | TextClause;
+/**
+ * A row given by position (SQLAlchemy's `values((1, "a", "b"))`): the values of the table's
+ * columns in table order; a shorter row leaves out the remaining columns.
+ */
+export type PositionalRow = readonly PositionalValue[];
 
 /**
  * Bound parameters that `values()` made for plain JS values (SQLAlchemy's "crud" binds): their
@@ -32,6 +45,27 @@ export type ColumnKeyedValues = ReadonlyMap<ColumnClause<unknown, string>, unkno
  * is refused when compiling. @internal
  */
 export const crudBinds = new WeakSet<BindParameter<unknown, string>>();
+
+/**
+ * A SET key that is an expression rather than a column: not a column, and not an ORM attribute
+ * (which stands for its column).
+ */
+function isSetExpressionKey(k: unknown): k is ColumnElement<unknown, string> {
+  return k instanceof ColumnElement && !(k instanceof ColumnClause) && !((k as { column?: unknown }).column instanceof ColumnClause);
+}
+
+/** A SQL value for SET: a SELECT becomes its scalar subquery; text() renders as written. */
+function coerceSetValue(v: ClauseElement, what: string): ColumnElement<unknown, string> {
+  if (v instanceof SelectBase) return v.scalarSubquery();
+  if (v instanceof ColumnElement) return v;
+  if (v instanceof TextClause) return v as unknown as ColumnElement<unknown, string>;
+  throw new ArgumentError(`${what}: a SET value must be a column expression; got ${v.describe()}`);
+}
+
+/** A dict-style row (plain object or Map), as opposed to a positional row. */
+function isRowObject(v: unknown): boolean {
+  return v instanceof Map || (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof ClauseElement) && !(v instanceof Date) && !(v instanceof Uint8Array));
+}
 
 /**
  * Keyword options of `returning()` (SQLAlchemy's `returning(*cols, sort_by_parameter_order=…)`),
@@ -150,7 +184,8 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    * columns whose value the database computes (server defaults, SQL-expression defaults and
    * onupdates, SQL expressions in `values()`), and of `cols` when they are not given as plain
    * values. The Result reports them as `returnedDefaults` (a Row, or null) and, for an
-   * executemany, `returnedDefaultsRows`; `insertedPrimaryKey` keeps working. Calls accumulate.
+   * executemany, `returnedDefaultsRows`; `insertedPrimaryKey` keeps working. Calls accumulate
+   * (without repeats); a call without columns, before or after, means all the defaults again.
    * A last `{ supplementalCols }` argument (SQLAlchemy's `supplemental_cols`) returns more
    * columns, whether given or not; the result then keeps its rows (all the columns returned).
    * @throws ArgumentError for an argument that is not a column expression, or unknown options.
@@ -165,8 +200,11 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       else if (i === args.length - 1 && typeof c === "object" && c !== null && !(c instanceof ClauseElement)) supplemental = checkSupplemental(c);
       else throw new ArgumentError(`returnDefaults(): argument ${i + 1} must be a column expression; got ${describeValue(c)}`);
     });
+    const prev = this.returnDefaultsColumns;
+    // As SQLAlchemy: no columns means every default, and that stays once asked for (by either call).
+    const merged = prev === undefined ? cols : prev.length === 0 || cols.length === 0 ? [] : [...prev, ...cols.filter((c) => !prev.includes(c))];
     return this.gen((s) => {
-      s.returnDefaultsColumns = [...(this.returnDefaultsColumns ?? []), ...cols];
+      s.returnDefaultsColumns = merged;
       s.returnDefaultsSupplemental = [...this.returnDefaultsSupplemental, ...supplemental];
     });
   }
@@ -339,6 +377,7 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    */
   private columnOf(k: string | ColumnClause<unknown, string>, what: string): ColumnClause<unknown, string> {
     if (typeof k === "string") return this.columnFor(k, what);
+    if (!(k instanceof ClauseElement)) throw new ArgumentError(`SET/VALUES column expression or string key expected, got ${describeValue(k)}`);
     // A column of the target alias stands for its table column.
     if (k instanceof ColumnClause && this.targetAlias !== undefined && k.table === this.targetAlias) return this.columnFor(k.key, what);
     if (!(k instanceof ColumnClause) || !this.table.columnList.includes(k)) {
@@ -350,7 +389,27 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   protected keyTarget(k: CacheKeyBuilder): void {
     if (this.targetAlias) k.push("as", this.targetAlias.keyId(k));
   }
+  /** CTEs given to {@link addCte}, in order. */
+  readonly independentCtes: readonly CTE[] = [];
+  /**
+   * Render these CTEs in the statement's WITH clause whether or not the statement refers to them
+   * (SQLAlchemy's `HasCTE.add_cte()` on DML): `insert(t).values({ z: select(inst.c.id).scalarSubquery() }).addCte(inst)`
+   * renders `WITH inst AS (INSERT … RETURNING …) INSERT INTO t …`. Calls accumulate.
+   * @throws ArgumentError for an argument that is not a CTE.
+   */
+  addCte(...ctes: readonly CTE[]): this {
+    ctes.forEach((c, i) => {
+      if (!(c instanceof CTE)) throw new ArgumentError(`addCte(): argument ${i + 1} must be a CTE; got ${describeValue(c)}`);
+    });
+    return this.gen((s) => {
+      s.independentCtes = [...this.independentCtes, ...ctes];
+    });
+  }
   protected keyReturningAndExtensions(k: CacheKeyBuilder): void {
+    if (this.independentCtes.length) {
+      k.push("addcte");
+      for (const c of this.independentCtes) c._key(k);
+    }
     if (this.returningColumns.length) {
       k.push("ret");
       for (const c of this.returningExpanded) c._key(k);
@@ -374,8 +433,11 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
    * type keeps only the last call's columns: the dialects' `UpsertInsert` (on-conflict.ts)
    * overrides this signature and must accumulate too before this one can.
    */
-  override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
-    return super.returning(...cols) as unknown as Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  override returning<const A extends readonly SelectArg[]>(...cols: A): Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  /** `returning(...cols, { sortByParameterOrder })`: the columns, then {@link ReturningOptions}. */
+  override returning<const A extends readonly SelectArg[]>(...args: [...A, ReturningOptions]): Insert<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
+  override returning(...cols: readonly SelectArg[]): unknown {
+    return super.returning(...cols);
   }
   /**
    * One row of values, or several for a multi-row VALUES. Undefined: columns come from execution
@@ -405,8 +467,22 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
    * list raises InvalidRequestError then, as in SQLAlchemy.
    * @throws InvalidRequestError when the statement already inserts from a SELECT.
    */
-  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[]): this {
+  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[]): this;
+  /**
+   * One row by position (SQLAlchemy's `values((3, "jack", "d"))`): values for the table's
+   * columns in table order; a shorter row names only the first columns, extra values are
+   * ignored (Python's `zip`, as SQLAlchemy).
+   */
+  values(row: PositionalRow): this;
+  /** Several rows by position: a multi-row VALUES (SQLAlchemy's `values([(1, "a"), (2, "b")])`). */
+  values(rows: readonly PositionalRow[]): this;
+  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[] | PositionalRow | readonly PositionalRow[]): this {
     if (this.fromSelectStmt) throw new InvalidRequestError("This construct already inserts from a SELECT");
+    if (Array.isArray(rows) && rows.length > 0 && !isRowObject(rows[0])) {
+      // As SQLAlchemy: a list whose first element is itself a sequence is several positional rows.
+      if (Array.isArray(rows[0])) return this.values((rows as readonly PositionalRow[]).map((r) => this.positionalRow(r)) as never);
+      return this.values(this.positionalRow(rows as PositionalRow) as never);
+    }
     const unconsumed = [...this.unconsumedKeys];
     if (Array.isArray(rows)) {
       if (rows.length === 0) {
@@ -438,6 +514,12 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
       else s.valueRows = [m];
       s.isMultiValues = false;
     });
+  }
+  /** A positional row as a Map keyed by the table's columns, zipped in table order. */
+  private positionalRow(row: PositionalRow): ColumnKeyedValues {
+    if (!Array.isArray(row)) throw new ArgumentError(`insert().values(): a positional row must be an array; got ${describeValue(row)}`);
+    const cols = this.table.columnList;
+    return new Map(row.slice(0, cols.length).map((v, i) => [cols[i], v] as const));
   }
   /**
    * `INSERT INTO t (cols) SELECT …` (SQLAlchemy's `Insert.from_select()`). A table or other FROM
@@ -639,9 +721,16 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   /**
    * `values({ col: value | expression })`: the SET clause; a Map keyed by the table's column
    * objects also works. Keys naming no column raise CompileError when the statement compiles.
+   * A Map key may also be an expression of the target's columns (SQLAlchemy's "update to
+   * expression", e.g. an ARRAY element `t.c.data.at(5)`): it renders unqualified as the SET
+   * target, after the columns, with a plain value bound as an anonymous parameter typed like the
+   * key (`SET data[$1]=$2`). Values naming another table's columns add that table to
+   * `UPDATE … FROM`, as SQLAlchemy does for WHERE criteria.
    * @throws InvalidRequestError after `orderedValues()` ("This statement already has ordered values present").
+   * @throws ArgumentError for a Map key that is neither a string nor a SQL expression
+   *   ("SET/VALUES column expression or string key expected, got …").
    */
-  values(vals: ValuesOf<C> | ColumnKeyedValues): this {
+  values(vals: ValuesOf<C> | ColumnKeyedValues | ExpressionKeyedValues): this {
     if (this.preserveParameterOrder) throw new InvalidRequestError("This statement already has ordered values present");
     if (Array.isArray(vals)) {
       return this.gen((s) => {
@@ -650,21 +739,44 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
     }
     const unconsumed = [...this.unconsumedKeys];
     const extra = [...this.extraSetTables];
+    let exprs = this.setExpressions;
+    if (vals instanceof Map) {
+      // Keys that are expressions rather than columns (an ARRAY element) SET that expression.
+      const rest = new Map<unknown, unknown>();
+      const added: [ColumnElement<unknown, string>, ColumnElement<unknown, string>][] = [];
+      for (const [k, v] of vals as ReadonlyMap<unknown, unknown>) {
+        if (isSetExpressionKey(k)) {
+          if (v === undefined) continue;
+          added.push([k, v instanceof ClauseElement ? coerceSetValue(v, "update().values()") : new BindParameter("param", v, k.type, { unique: true })]);
+        } else rest.set(k, v);
+      }
+      if (added.length) {
+        exprs = [...exprs.filter(([k]) => !added.some(([a]) => a === k)), ...added];
+        vals = rest as ColumnKeyedValues;
+      }
+    }
     const m = this.normalizeValues(vals as Record<string, unknown> | ColumnKeyedValues, "update().values()", "", unconsumed, extra);
     return this.gen((s) => {
       s.setValues = new Map([...(this.setValues ?? []), ...m]);
+      s.setExpressions = exprs;
       s.unconsumedKeys = unconsumed;
       s.extraSetTables = extra;
     });
   }
   /**
-   * SET columns in the given order (SQLAlchemy's `ordered_values()`); keys are column keys or
-   * column objects.
+   * SET entries whose target is an expression of the table's columns rather than a column (an
+   * ARRAY element), in the order given; they render after the columns. @internal
+   */
+  readonly setExpressions: readonly (readonly [ColumnElement<unknown, string>, ColumnElement<unknown, string>])[] = [];
+  /**
+   * SET columns in the given order (SQLAlchemy's `ordered_values()`); keys are column keys,
+   * column objects or expressions (see {@link values}); expression targets keep their order
+   * after the columns.
    * @throws ArgumentError when ordered values are already present.
    */
-  orderedValues(...pairs: [string | ColumnClause<unknown, string>, unknown][]): this {
+  orderedValues(...pairs: [string | ColumnElement<unknown, string>, unknown][]): this {
     if (this.preserveParameterOrder) throw new ArgumentError("This statement already has ordered values present");
-    const m = new Map<string | ColumnClause<unknown, string>, unknown>(pairs);
+    const m = new Map<string | ColumnElement<unknown, string>, unknown>(pairs);
     return this.values(m as unknown as ColumnKeyedValues).gen((s) => {
       s.preserveParameterOrder = true;
     });
@@ -683,6 +795,13 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
         k.push(col.key);
         v._key(k);
       }
+    if (this.setExpressions.length) {
+      k.push("setx");
+      for (const [e, v] of this.setExpressions) {
+        e._key(k);
+        v._key(k);
+      }
+    }
     this.keyWhere(k);
     this.keyPrefixes(k);
     this.keyReturningAndExtensions(k);
@@ -696,16 +815,74 @@ export class Delete<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   override returning<const A extends readonly SelectArg[]>(...cols: A): Delete<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>> {
     return super.returning(...cols) as unknown as Delete<C, [...R, ...RowTupleOf<A>], ReturningNames<RN, A>>;
   }
+  /** FROM elements given to {@link using}, in order. */
+  readonly usingFroms: readonly FromClause[] = [];
+  /**
+   * Name other FROM elements of a multi-table DELETE explicitly (SQLAlchemy 2.1's
+   * `Delete.using()`): PostgreSQL renders `DELETE FROM t USING a, b …`, before the tables the
+   * WHERE criteria add; an element already covering a table the WHERE names (a join) keeps that
+   * table from being listed twice. Calls accumulate. SQLite has no multi-table DELETE: compiling
+   * there raises CompileError.
+   * @throws ArgumentError for an argument that is not a FROM element (table, alias, join, subquery, entity).
+   */
+  using(...froms: readonly (FromClause | DmlTarget)[]): this {
+    const fs = froms.map((f) => coerceFrom(f, "using()"));
+    return this.gen((s) => {
+      s.usingFroms = [...this.usingFroms, ...fs];
+    });
+  }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitDelete(this as unknown as AnyDelete, kw);
   }
   _key(k: CacheKeyBuilder): void {
     k.push("delete", this.table.keyId(k));
     this.keyTarget(k);
+    if (this.usingFroms.length) {
+      k.push("using");
+      for (const f of this.usingFroms) f._key(k);
+    }
     this.keyWhere(k);
     this.keyPrefixes(k);
     this.keyReturningAndExtensions(k);
   }
+}
+
+/**
+ * The value an INSERT or UPDATE gives another column of its target, in place of that column
+ * (SQLAlchemy 2.1's `from_dml_column()`, the element `DMLTargetCopy`): made by {@link fromDmlColumn}.
+ */
+export class FromDmlColumn<T = unknown> extends ColumnElement<T, string> {
+  readonly kind = "fromDmlColumn";
+  constructor(readonly column: ColumnClause<T, string>) {
+    super();
+  }
+  get type(): TypeEngine<T> {
+    return this.column.type as TypeEngine<T>;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return c.visitFromDmlColumn(this as FromDmlColumn, kw);
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("fromdml");
+    this.column._key(k);
+  }
+}
+
+/**
+ * Refer to the value an INSERT or UPDATE statement gives `column` (SQLAlchemy 2.1's
+ * `from_dml_column()`): `insert(t).values({ x: func.foo(3), y: fromDmlColumn(t.c.x).add(5) })`
+ * renders `VALUES (foo(:foo_1), (foo(:foo_1) + :param_1))`. The referenced value is the one
+ * given in `values()` (a bound value renders the same parameter again), else the column's
+ * SQL-expression default (INSERT) or onupdate (UPDATE). In an UPDATE a column without a new
+ * value renders as itself (`SET description=mytable.name`).
+ * Compiling raises CompileError for an INSERT column with no such value ("Can't resolve
+ * referenced column name in INSERT statement: 'name'"), and outside the VALUES/SET of an INSERT
+ * or UPDATE ("DML target objects may only be used with compiled INSERT or UPDATE statements").
+ * @throws ArgumentError when `column` is not a column.
+ */
+export function fromDmlColumn<T>(column: ColumnClause<T, string>): FromDmlColumn<T> {
+  if (!(column instanceof ColumnClause)) throw new ArgumentError(`fromDmlColumn() takes a table column; got ${describeValue(column)}`);
+  return new FromDmlColumn(column);
 }
 
 /** Any INSERT, whatever its RETURNING shape. */

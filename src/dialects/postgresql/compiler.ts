@@ -128,6 +128,10 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
     }
     return super.visitFunction(f, kw);
   }
+  /** PostgreSQL accepts `VALUES (DEFAULT)` (SQLAlchemy's `supports_default_metavalue`). */
+  protected override defaultMetavalueToken(): string | undefined {
+    return "DEFAULT";
+  }
   /** `DELETE FROM a USING b WHERE …` (SQLAlchemy's PGCompiler.delete_extra_from_clause). */
   protected override deleteUsingClause(froms: readonly FromClause[]): string {
     return ` USING ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
