@@ -52,6 +52,14 @@ export class IdentifierError extends AthanorError {
   override name = "IdentifierError";
 }
 
+/**
+ * A flush cannot complete (SQLAlchemy's `orm.exc.FlushError`): for example listeners that keep
+ * adding objects, so that commit() would flush without end.
+ */
+export class FlushError extends AthanorError {
+  override name = "FlushError";
+}
+
 /** A statement cannot be compiled; the message names the construct at fault. */
 export class CompileError extends AthanorError {
   override name = "CompileError";

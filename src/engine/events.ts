@@ -34,6 +34,12 @@ export interface ListenOptions {
    * `[statement, parameters]`). Only for events declared `retval: "optIn"`.
    */
   readonly retval?: boolean;
+  /**
+   * Also hear the event on targets that inherit from this one (SQLAlchemy's `propagate=True`):
+   * a mapper event listened on a base class with `propagate: true` runs for its subclasses'
+   * objects too, subclasses mapped later included. Targets without subclasses ignore it.
+   */
+  readonly propagate?: boolean;
 }
 
 /**
@@ -56,7 +62,15 @@ interface Entry {
   readonly fn: (...args: never[]) => unknown;
   readonly once: boolean;
   readonly retval: boolean;
+  readonly propagate: boolean;
+  /**
+   * Position among all listeners: registration order, `insert` ones before every earlier one.
+   * Orders a subclass target's own listeners among the propagated ones of its ancestors.
+   */
+  readonly order: number;
 }
+
+let entrySeq = 0;
 
 type Args<E extends EventMap, K extends keyof E> = Parameters<E[K]>;
 
@@ -72,7 +86,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * Listener registry and firing for one event target.
  *
  * Firing order: this dispatcher's listeners in registration order (`insert` ones first), then
- * its parent's (SQLAlchemy fires a connection's local listeners before the engine's). A `once`
+ * its parent's (SQLAlchemy fires a connection's local listeners before the engine's). The
+ * `propagate: true` listeners of the targets it inherits from (see the `propagateFrom` option)
+ * are merged with its own in registration order (`insert` ones first). A `once`
  * listener is unregistered before it runs, from whichever dispatcher holds it, so it runs once
  * across an engine and all its connections. Errors thrown by listeners propagate.
  */
@@ -80,16 +96,24 @@ export class Dispatcher<E extends EventMap> {
   readonly #specs: EventSpecs<E>;
   readonly #targetName: string;
   readonly #parent: Dispatcher<E> | undefined;
+  readonly #propagateFrom: (() => Dispatcher<E> | undefined) | undefined;
   readonly #listeners = new Map<string, Entry[]>();
 
   /**
    * @param specs the target's events: one {@link EventSpec} per valid event name.
-   * @param options `targetName` names the target in error messages (e.g. `"AsyncEngine"`).
+   * @param options `targetName` names the target in error messages (e.g. `"AsyncEngine"`);
+   *   `propagateFrom` gives the dispatcher of the target this one inherits from (a subclass
+   *   mapper's base), read at each firing: its `propagate: true` listeners, and its own
+   *   ancestors', run here too (SQLAlchemy's propagation of class-level listeners).
    */
-  constructor(specs: EventSpecs<E>, options: { readonly targetName?: string; readonly parent?: Dispatcher<E> } = {}) {
+  constructor(
+    specs: EventSpecs<E>,
+    options: { readonly targetName?: string; readonly parent?: Dispatcher<E>; readonly propagateFrom?: () => Dispatcher<E> | undefined } = {},
+  ) {
     this.#specs = specs;
     this.#targetName = options.targetName ?? "target";
     this.#parent = options.parent;
+    this.#propagateFrom = options.propagateFrom;
   }
 
   /** The valid event names. */
@@ -127,7 +151,14 @@ export class Dispatcher<E extends EventMap> {
       this.#listeners.set(name, list);
     }
     if (list.some((e) => e.fn === fn)) return;
-    const entry: Entry = { fn, once: options.once ?? false, retval: options.retval ?? spec.retval === "always" };
+    const seq = ++entrySeq;
+    const entry: Entry = {
+      fn,
+      once: options.once ?? false,
+      retval: options.retval ?? spec.retval === "always",
+      propagate: options.propagate ?? false,
+      order: options.insert ? -seq : seq,
+    };
     if (options.insert) list.unshift(entry);
     else list.push(entry);
   }
@@ -164,12 +195,23 @@ export class Dispatcher<E extends EventMap> {
    * execute path skip every per-event {@link has} when nobody listens (the common case).
    */
   hasAny(): boolean {
-    return this.#listeners.size > 0 || (this.#parent !== undefined && this.#parent.hasAny());
+    if (this.#listeners.size > 0 || (this.#parent !== undefined && this.#parent.hasAny())) return true;
+    for (let a = this.#propagateFrom?.(); a !== undefined; a = a.#propagateFrom?.()) {
+      for (const list of a.#listeners.values()) if (list.some((e) => e.propagate)) return true;
+    }
+    return false;
   }
 
-  /** Whether any listener (here or in a parent) would run for `name`: the hot-path check. */
+  /** Whether any listener (here, in a parent, or propagated from an ancestor) would run for `name`: the hot-path check. */
   has(name: keyof E & string): boolean {
-    return this.#listeners.has(name) || (this.#parent !== undefined && this.#parent.has(name));
+    return this.#listeners.has(name) || (this.#parent !== undefined && this.#parent.has(name)) || this.#hasPropagated(name);
+  }
+
+  #hasPropagated(name: string): boolean {
+    for (let a = this.#propagateFrom?.(); a !== undefined; a = a.#propagateFrom?.()) {
+      if (a.#listeners.get(name)?.some((e) => e.propagate)) return true;
+    }
+    return false;
   }
 
   /**
@@ -224,15 +266,29 @@ export class Dispatcher<E extends EventMap> {
     const out: Entry[] = [];
     for (let d: Dispatcher<E> | undefined = this; d !== undefined; d = d.#parent) {
       const list = d.#listeners.get(name);
-      if (list === undefined) continue;
-      out.push(...list);
-      if (list.some((e) => e.once)) {
-        const kept = list.filter((e) => !e.once);
-        if (kept.length === 0) d.#listeners.delete(name);
-        else d.#listeners.set(name, kept);
+      let own: Entry[] = list ?? [];
+      if (d.#propagateFrom !== undefined) {
+        const inherited: Entry[] = [];
+        for (let a = d.#propagateFrom(); a !== undefined; a = a.#propagateFrom?.()) {
+          const al = a.#listeners.get(name);
+          if (al === undefined) continue;
+          for (const e of al) if (e.propagate) inherited.push(e);
+          a.#dropOnce(name, al, true);
+        }
+        if (inherited.length) own = [...own, ...inherited].sort((x, y) => x.order - y.order);
       }
+      out.push(...own);
+      if (list !== undefined) d.#dropOnce(name, list, false);
     }
     return out;
+  }
+
+  /** Unregister the `once` listeners of `list` (only the propagating ones when `propagatedOnly`). */
+  #dropOnce(name: string, list: Entry[], propagatedOnly: boolean): void {
+    if (!list.some((e) => e.once && (!propagatedOnly || e.propagate))) return;
+    const kept = list.filter((e) => !(e.once && (!propagatedOnly || e.propagate)));
+    if (kept.length === 0) this.#listeners.delete(name);
+    else this.#listeners.set(name, kept);
   }
 
   #spec(name: string): EventSpec<(...args: never[]) => unknown> {

@@ -17,8 +17,8 @@ export {
 } from "./relationship.js";
 export { withParent } from "./relationship-operators.js";
 export { inspect, AliasedInsp } from "./inspection.js";
-export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass } from "./mapper.js";
-export { AsyncSession, asyncSessionmaker, closeAllSessions, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type GetOptions, type AsyncSessionmaker, type MergeOptions } from "./session.js";
+export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass, type MapperEvents, type MapperLoadContext } from "./mapper.js";
+export { AsyncSession, asyncSessionmaker, closeAllSessions, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type GetOptions, type AsyncSessionmaker, type MergeOptions, type OrmBulkContext, type SessionTransactionOrigin } from "./session.js";
 export { selectinload, joinedload, defaultload, raiseload, noload, containsEager, defer, undefer, undeferGroup, loadOnly, withLoaderCriteria, withExpression, Load, type LoaderOption, type SelectinOptions } from "./options.js";
 export { aliased, AliasedClass, withPolymorphic, PolymorphicEntity, type Aliased, type WithPolymorphic, type WithPolymorphicOptions } from "./aliased.js";
 export { WriteOnlyCollection, writeOnlyCollection } from "./write-only.js";

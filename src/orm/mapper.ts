@@ -12,7 +12,7 @@ import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
-import { Dispatcher, type EventSpecs } from "../engine/events.js";
+import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { defineColumnAccessor } from "./instrumentation.js";
@@ -394,9 +394,20 @@ function countEqualities(c: ClauseElement): number {
 /**
  * Mapper events (SQLAlchemy's `MapperEvents`), listened on the model class:
  * `event.listen(User, "beforeInsert", (mapper, connection, target) => …)`. They run inside the
- * flush, on the flush's connection.
+ * flush, on the flush's connection, once per object, and may be async (the flush awaits them).
+ * Column values a `beforeInsert` listener assigns on `target` are part of the INSERT written for
+ * it. A listener on a class hears only objects of that exact class unless
+ * registered with `{ propagate: true }`, which extends it to every subclass, mapped before or
+ * after the listener (SQLAlchemy's `propagate=True`); `mapper` is then the object's own mapper.
  */
 export type MapperEvents = {
+  /**
+   * An instance was built from a row a session loaded, its column attributes populated, before
+   * its eager-loaded relationships are (SQLAlchemy's `InstanceEvents.load`); also an instance
+   * merge() made. Not fired for rows of objects already in the session. Synchronous: a listener
+   * returning a Promise raises InvalidRequestError.
+   */
+  load(target: object, context: MapperLoadContext): void;
   beforeInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   afterInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   beforeUpdate(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
@@ -404,7 +415,35 @@ export type MapperEvents = {
   beforeDelete(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   afterDelete(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
 };
+/** What `load` listeners receive with the instance (in place of SQLAlchemy's `QueryContext`). */
+export interface MapperLoadContext {
+  /** The AsyncSession that loaded (or merged) the instance. */
+  readonly session: object;
+  /** "load" for a row, "merge" for an instance made by merge() (SQLAlchemy passes no context then). */
+  readonly origin: "load" | "merge";
+}
+
+/** `load` listeners registered on any mapper (an upper bound): without any, loads skip the check. */
+let loadListeners = 0;
+/** Whether some mapper may have `load` listeners (sessions then watch the objects they load). @internal */
+export function mapperLoadListened(): boolean {
+  return loadListeners > 0;
+}
+/** A mapper's dispatcher, counting `load` listeners so the per-row path can skip the event when none exist. */
+class MapperDispatcher extends Dispatcher<MapperEvents> {
+  override listen<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K], options?: ListenOptions): void {
+    const known = name === "load" && this.contains(name, fn);
+    super.listen(name, fn, options);
+    if (name === "load" && !known) loadListeners++;
+  }
+  override remove<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K]): void {
+    super.remove(name, fn);
+    if (name === "load") loadListeners--;
+  }
+}
+
 const mapperEventSpecs = Object.freeze({
+  load: {},
   beforeInsert: {}, afterInsert: {}, beforeUpdate: {}, afterUpdate: {}, beforeDelete: {}, afterDelete: {},
 }) as unknown as EventSpecs<MapperEvents>;
 
@@ -431,7 +470,11 @@ export class Mapper {
   /** SQL expression attributes (`columnProperty()`, `queryExpression()`) by key. */
   readonly expressionProps = new Map<string, ColumnExpressionProperty>();
   /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
-  readonly dispatch = new Dispatcher<MapperEvents>(mapperEventSpecs, { targetName: "Mapper" });
+  readonly dispatch: Dispatcher<MapperEvents> = new MapperDispatcher(mapperEventSpecs, {
+    targetName: "Mapper",
+    // Read at each firing: the base is known only once the subclass is mapped.
+    propagateFrom: () => this.inherits?.dispatch,
+  });
 
   // ---- inheritance (SQLAlchemy's `inherits`, `polymorphic_on`, `polymorphic_identity`) --------
   /** The mapper this one inherits from (single-table or joined-table inheritance). */

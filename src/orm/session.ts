@@ -6,8 +6,8 @@
  * through `refresh()`. Using one session from two concurrent tasks raises.
  * @module
  */
-import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
+import { WeakIdentityMap, type IdentityMap, type IdentityPart } from "./identity-map.js";
+import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
@@ -19,7 +19,7 @@ import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
 import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
-import { mapperOf, requireMapper, type Mapper } from "./mapper.js";
+import { mapperLoadListened, mapperOf, requireMapper, type Mapper } from "./mapper.js";
 import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
@@ -75,24 +75,127 @@ export interface SessionOptions {
 }
 
 /**
+ * What `afterBulkUpdate` / `afterBulkDelete` listeners receive (SQLAlchemy's `update_context` /
+ * `delete_context` of `after_bulk_update` / `after_bulk_delete`).
+ */
+export interface OrmBulkContext {
+  readonly session: AsyncSession;
+  /** The ORM-enabled UPDATE or DELETE that ran (after doOrmExecute replacements). */
+  readonly statement: Update | Delete;
+  /** Its result: `result.rowcount` is the number of rows matched. */
+  readonly result: Result<unknown[], Record<string, unknown>>;
+  readonly executionOptions: SessionExecuteOptions;
+}
+
+/**
  * Session events (SQLAlchemy's `SessionEvents`, camelCased), registered with
- * `event.listen(session, "beforeFlush", (session) => …)`. Listeners run while the session is
- * busy with the operation, so they may add/delete objects but must not call session methods
- * that run SQL (use the connection they are given, or the one from `session.connection()`
- * obtained beforehand).
+ * `event.listen(session, "beforeFlush", (session) => …)`, fired in SQLAlchemy 2.0's order.
+ *
+ * Listeners of the events typed `void | Promise<void>` may be async: the session awaits them.
+ * The object life-cycle events (`transientToPending` … `loadedAsPersistent`),
+ * `beforeAttach` / `afterAttach` and `afterTransactionCreate` fire from synchronous methods
+ * (add(), delete(), expunge(), an attribute change that autobegins) and are called
+ * synchronously: a listener returning a Promise raises InvalidRequestError.
+ *
+ * While a listener runs, it may call the session's methods, queries and flushes included, as in
+ * SQLAlchemy (the concurrent-use check is relaxed for that time, since a call cannot be told from
+ * one by another task). A flush() from inside a flush raises "Session is already flushing";
+ * queries inside a flush do not autoflush; SQL from `afterCommit` / `afterRollback` raises, as
+ * the transaction is over.
  */
 export type SessionEvents = {
-  /** Before the unit of work computes the flush; objects added here are flushed too. */
+  /**
+   * Before the unit of work computes the flush (SQLAlchemy's `before_flush`); objects added,
+   * changed or deleted here are flushed too. Not fired when there is nothing to flush.
+   */
   beforeFlush(session: AsyncSession): void | Promise<void>;
-  /** After the flush's statements ran, before in-memory states are final. */
+  /**
+   * After the flush's statements ran (SQLAlchemy's `after_flush`): `session.new`,
+   * `session.deleted` still list what was flushed; the life-cycle events of the flushed objects
+   * (`pendingToPersistent`, `persistentToDeleted`) come next.
+   */
   afterFlush(session: AsyncSession): void | Promise<void>;
   /**
+   * At the very end of a flush, objects in their final state (SQLAlchemy's
+   * `after_flush_postexec`). Objects added here are flushed by the next flush; commit() flushes
+   * again until nothing is left (at most 100 times).
+   */
+  afterFlushPostexec(session: AsyncSession): void | Promise<void>;
+  /**
    * At the start of commit(), before the final flush (SQLAlchemy's `before_commit`); also for a
-   * commit with nothing to write, such as the end of a `begin(fn)` block.
+   * commit with nothing to write, such as the end of a `begin(fn)` block, and for the release
+   * of a beginNested() SAVEPOINT.
    */
   beforeCommit(session: AsyncSession): void | Promise<void>;
+  /**
+   * After the COMMIT (or SAVEPOINT release), before objects are expired (SQLAlchemy's
+   * `after_commit`): loaded values are still readable; SQL through the session raises
+   * InvalidRequestError "This session is in 'committed' state…".
+   */
   afterCommit(session: AsyncSession): void | Promise<void>;
+  /**
+   * After the database transaction (or a SAVEPOINT) was actually rolled back, before objects are
+   * expired or made transient (SQLAlchemy's `after_rollback`): fired once per real rollback (a
+   * failed flush rolls back, and the rollback() that follows does not fire it again). SQL through
+   * the session raises InvalidRequestError "This session is in 'inactive' state…".
+   */
   afterRollback(session: AsyncSession): void | Promise<void>;
+  /**
+   * After any rollback of a session transaction, real or not (SQLAlchemy's
+   * `after_soft_rollback`): `previousTransaction` is the one that ended — the flush's
+   * subtransaction after a failed flush, the root one after rollback(). The session is usable
+   * again (`session.isActive`) once the root transaction was rolled back.
+   */
+  afterSoftRollback(session: AsyncSession, previousTransaction: SessionTransaction): void | Promise<void>;
+  /**
+   * A session transaction began (SQLAlchemy's `after_transaction_create`): the root one, logical
+   * until SQL runs (begin(), or autobegun by add(), delete(), a change, a statement or commit()),
+   * a beginNested() SAVEPOINT, or the subtransaction each flush runs in. Synchronous.
+   */
+  afterTransactionCreate(session: AsyncSession, transaction: SessionTransaction): void;
+  /** A session transaction of {@link afterTransactionCreate} ended: committed, rolled back or closed. */
+  afterTransactionEnd(session: AsyncSession, transaction: SessionTransaction): void | Promise<void>;
+  /**
+   * The session's transaction got its connection and the database transaction began on it
+   * (SQLAlchemy's `after_begin`), or a beginNested() SAVEPOINT began; `transaction` is the root
+   * transaction or that SAVEPOINT.
+   */
+  afterBegin(session: AsyncSession, transaction: SessionTransaction, connection: AsyncConnection): void | Promise<void>;
+  /** An object is about to join the session through add(), delete(), merge() or a cascade (not a load). Synchronous. */
+  beforeAttach(session: AsyncSession, obj: object): void;
+  /** An object joined the session: in `session.new` or the identity map already. Synchronous. */
+  afterAttach(session: AsyncSession, obj: object): void;
+  /** A transient object became pending (add() or a save-update cascade). Synchronous. */
+  transientToPending(session: AsyncSession, obj: object): void;
+  /** A pending object became transient again: expunged, or its transaction rolled back. Synchronous. */
+  pendingToTransient(session: AsyncSession, obj: object): void;
+  /** A pending object was INSERTed by a flush (fired after `afterFlush`). Synchronous. */
+  pendingToPersistent(session: AsyncSession, obj: object): void;
+  /** An object INSERTed in a transaction that was rolled back is transient again. Synchronous. */
+  persistentToTransient(session: AsyncSession, obj: object): void;
+  /**
+   * A flush DELETEd a persistent object (or an ORM DELETE / get() found its row gone): it left the
+   * identity map and is "deleted" until the transaction ends. Synchronous.
+   */
+  persistentToDeleted(session: AsyncSession, obj: object): void;
+  /** A flushed DELETE was rolled back: the object is persistent again. Synchronous. */
+  deletedToPersistent(session: AsyncSession, obj: object): void;
+  /** A deleted object left the session: its transaction committed, or it was expunged. Synchronous. */
+  deletedToDetached(session: AsyncSession, obj: object): void;
+  /** A persistent object left the session: expunge(), expungeAll(), close(). Synchronous. */
+  persistentToDetached(session: AsyncSession, obj: object): void;
+  /** A detached object joined the session again (add(), delete(), a cascade). Synchronous. */
+  detachedToPersistent(session: AsyncSession, obj: object): void;
+  /**
+   * A row loaded an object not yet in the session: it is persistent and in the identity map
+   * (SQLAlchemy's `loaded_as_persistent`); rows for objects already present do not fire it.
+   * Synchronous; fired during the load, before eager-loaded relationships are populated.
+   */
+  loadedAsPersistent(session: AsyncSession, obj: object): void;
+  /** After an ORM-enabled UPDATE ran through session.execute() (SQLAlchemy's `after_bulk_update`). */
+  afterBulkUpdate(context: OrmBulkContext): void | Promise<void>;
+  /** After an ORM-enabled DELETE ran through session.execute() (SQLAlchemy's `after_bulk_delete`). */
+  afterBulkDelete(context: OrmBulkContext): void | Promise<void>;
   /**
    * Before any `session.execute()` (also get(), refresh(), scalars(), stream()): may replace
    * the statement by assigning `state.statement` or returning a new one — e.g. adding
@@ -107,7 +210,11 @@ export type SessionEvents = {
   afterDelete(mapper: Mapper, obj: object): void | Promise<void>;
 };
 const sessionEventSpecs: EventSpecs<SessionEvents> = Object.freeze({
-  beforeFlush: {}, afterFlush: {}, beforeCommit: {}, afterCommit: {}, afterRollback: {},
+  beforeFlush: {}, afterFlush: {}, afterFlushPostexec: {}, beforeCommit: {}, afterCommit: {}, afterRollback: {},
+  afterSoftRollback: {}, afterTransactionCreate: {}, afterTransactionEnd: {}, afterBegin: {},
+  beforeAttach: {}, afterAttach: {}, transientToPending: {}, pendingToTransient: {}, pendingToPersistent: {},
+  persistentToTransient: {}, persistentToDeleted: {}, deletedToPersistent: {}, deletedToDetached: {},
+  persistentToDetached: {}, detachedToPersistent: {}, loadedAsPersistent: {}, afterBulkUpdate: {}, afterBulkDelete: {},
   doOrmExecute: {
     retval: "always" as const,
     chain: (args: [OrmExecuteState], result: unknown) => {
@@ -193,6 +300,8 @@ type RowOf<S> = S extends { readonly __row: infer T } ? (T extends readonly unkn
 type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends Record<string, unknown> ? N : Record<string, unknown>) : Record<string, unknown>;
 
 let sessionSeq = 0;
+/** Set by an asyncSessionmaker while it constructs a session: the parent of the session's dispatcher. */
+let makerDispatch: Dispatcher<SessionEvents> | undefined;
 
 /**
  * A transaction scope objects are made pending in: the root transaction or a beginNested()
@@ -258,6 +367,12 @@ interface SavepointScope {
 export class AsyncSession {
   readonly id = ++sessionSeq;
   readonly [DISPATCH]: Dispatcher<SessionEvents>;
+  /**
+   * Class-level session events: `event.listen(AsyncSession, "beforeFlush", fn)` listens on every
+   * session, existing and future (SQLAlchemy's `event.listen(Session, …)`). A session's own
+   * listeners run before its maker's, which run before these.
+   */
+  static readonly [DISPATCH]: Dispatcher<SessionEvents> = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
   /** Batch-only drivers: keys handed out per table in this transaction. */
   private batchKeys: Map<import("../sql/schema.js").Table, number> | undefined;
   /** Persistent objects by identity key. */
@@ -311,6 +426,16 @@ export class AsyncSession {
   /** Above zero while queries must not autoflush (merge(), noAutoflush()). */
   private noAutoflushDepth = 0;
   private busy: string | undefined;
+  /** Guarded operations in progress: more than one only for calls made from event listeners. */
+  private busyCount = 0;
+  /** Above zero while a session event listener runs: the session may then be called re-entrantly. */
+  private listenerDepth = 0;
+  /** Above zero while mapper persistence listeners run inside a flush (SQLAlchemy's `_warn_on_events`). */
+  private warnOnEvents = 0;
+  /** Set during a flush (SQLAlchemy's `_flushing`): no autoflush, and flush() raises. */
+  private flushing = false;
+  /** Set while afterCommit / afterRollback listeners run: the transaction is over, SQL raises. */
+  private txPhase: "committed" | "inactive" | undefined;
   private txStarted = false;
 
   /** @param bind an engine (the session checks out a connection per transaction) or a connection to join. */
@@ -332,7 +457,7 @@ export class AsyncSession {
     };
     this.info = { ...options.info };
     this.execDefaults = options.executionOptions && Object.keys(options.executionOptions).length ? { ...options.executionOptions } : undefined;
-    this[DISPATCH] = new Dispatcher(sessionEventSpecs, { targetName: "AsyncSession" });
+    this[DISPATCH] = (makerDispatch ?? AsyncSession[DISPATCH]).child("AsyncSession");
     this.rootInserted = this.newInsertScope();
     (this.newStates as TrackingSet).scope = () => this.currentInserted();
     registerSession(this);
@@ -379,24 +504,88 @@ export class AsyncSession {
    * (SQLAlchemy 2.0 "Session raises proactively when illegal concurrent access is detected").
    */
   private guard<R>(what: string, fn: () => Promise<R>): Promise<R> {
-    if (this.busy) {
+    // A call from an event listener is let in (SQLAlchemy listeners may use the session); which
+    // task made a call cannot be known, so the check is relaxed while any listener runs.
+    if (this.busyCount > 0 && this.listenerDepth === 0) {
       return Promise.reject(
         new InvalidRequestError(
           `This session is already running ${this.busy}; concurrent ${what} is not permitted. An AsyncSession must not be shared between concurrent tasks: await each call, or use one session per task.`,
         ),
       );
     }
+    const outer = this.busy;
     this.busy = what;
+    this.busyCount++;
+    const done = (): void => {
+      this.busy = --this.busyCount === 0 ? undefined : outer;
+    };
     let p: Promise<R>;
     try {
       p = fn();
     } catch (e) {
-      this.busy = undefined;
+      done();
       return Promise.reject(e);
     }
-    return p.finally(() => {
-      this.busy = undefined;
-    });
+    return p.finally(done);
+  }
+
+  // ---- session events ---------------------------------------------------------------------------
+  /** Fire a session event, awaiting async listeners; the session may be used from inside them. */
+  private async emit<K extends keyof SessionEvents & string>(name: K, ...args: Parameters<SessionEvents[K]>): Promise<void> {
+    const d = this[DISPATCH];
+    // hasAny() first: size checks only, no lookup, in the usual case of no listeners at all.
+    if (!d.hasAny() || !d.has(name)) return;
+    this.listenerDepth++;
+    try {
+      await d.fireAsync(name, ...args);
+    } finally {
+      this.listenerDepth--;
+    }
+  }
+  /** Fire a session event from a synchronous method; a listener returning a Promise raises. */
+  private emitSync<K extends keyof SessionEvents & string>(name: K, ...args: Parameters<SessionEvents[K]>): void {
+    const d = this[DISPATCH];
+    // hasAny() first: size checks only, no lookup, in the usual case of no listeners at all.
+    if (!d.hasAny() || !d.has(name)) return;
+    this.listenerDepth++;
+    try {
+      d.fire(name, ...args);
+    } finally {
+      this.listenerDepth--;
+    }
+  }
+  /** Whether any session listener is registered: lets the hot paths skip their event awaits. */
+  private get listened(): boolean {
+    return this[DISPATCH].hasAny();
+  }
+  /** Fire afterRollback: the transaction is over while it runs (SQL raises "inactive"). */
+  private async emitAfterRollback(): Promise<void> {
+    if (!this[DISPATCH].has("afterRollback")) return;
+    this.txPhase = "inactive";
+    try {
+      await this.emit("afterRollback", this);
+    } finally {
+      this.txPhase = undefined;
+    }
+  }
+  /** afterTransactionEnd (and afterSoftRollback when `soft`) for `h`, now ended. */
+  private async endHandle(h: SessionTransaction | undefined, soft: boolean): Promise<void> {
+    if (!h || h._closed) return;
+    h._closed = true;
+    await this.emit("afterTransactionEnd", this, h);
+    if (soft) await this.emit("afterSoftRollback", this, h);
+  }
+  /** The innermost session transaction: the last SAVEPOINT's, else the root one. */
+  private currentHandle(): SessionTransaction | null {
+    const sp = this.savepoints[this.savepoints.length - 1];
+    if (sp) return (sp.handle ??= new SessionTransaction(this, sp.tx, this.getTransaction(), "beginNested"));
+    return this.getTransaction();
+  }
+  /** Begin the root session transaction in memory and announce it (afterTransactionCreate). */
+  private beginRoot(origin: "autobegin" | "begin"): void {
+    this.txStarted = true;
+    const h = (this.rootHandle = new SessionTransaction(this, undefined, null, origin));
+    this.emitSync("afterTransactionCreate", this, h);
   }
   private checkNotClosed(): void {
     if (this.permanentlyClosed) {
@@ -404,6 +593,10 @@ export class AsyncSession {
     }
   }
   private checkUsable(): void {
+    if (this.txPhase === "committed") throw new InvalidRequestError("This session is in 'committed' state; no further SQL can be emitted within this transaction.");
+    if (this.txPhase === "inactive") {
+      throw new InvalidRequestError("This session is in 'inactive' state, due to the SQL transaction being rolled back; no further SQL can be emitted within this transaction.");
+    }
     if (this.commitFailed) throw new InvalidRequestError("This session is in 'prepared' state; no further SQL can be emitted within this transaction.");
     if (this.needsRollback) {
       throw new PendingRollbackError(
@@ -436,14 +629,14 @@ export class AsyncSession {
     if (!this.options.autobegin) {
       throw new InvalidRequestError("Autobegin is disabled on this Session; please call session.begin() to start a new transaction");
     }
-    this.txStarted = true;
+    this.beginRoot("autobegin");
   }
   /**
    * A persistent object of this session had an attribute set (SQLAlchemy's `_modified_event`
    * autobegin); never raises: with autobegin disabled the change waits for begin(). @internal
    */
   _noteModified(): void {
-    if (!this.txStarted && this.options.autobegin) this.txStarted = true;
+    if (!this.txStarted && this.options.autobegin) this.beginRoot("autobegin");
   }
   private async startTransaction(): Promise<AsyncConnection> {
     if (this.engine) {
@@ -453,6 +646,7 @@ export class AsyncSession {
       this.shouldCommit = true;
       this.resolvedMode = "control_fully";
       this.txStarted = true;
+      if (this.listened) await this.emit("afterBegin", this, this.getTransaction()!, conn);
       return conn;
     }
     const outer = this.outer!;
@@ -472,6 +666,7 @@ export class AsyncSession {
     this.shouldCommit = mode !== "rollback_only";
     this.conn = outer;
     this.txStarted = true;
+    if (this.listened) await this.emit("afterBegin", this, this.getTransaction()!, outer);
     return outer;
   }
 
@@ -499,13 +694,13 @@ export class AsyncSession {
    */
   getTransaction(): SessionTransaction | null {
     if (!this.inTransaction()) return null;
-    return (this.rootHandle ??= new SessionTransaction(this, undefined));
+    return (this.rootHandle ??= new SessionTransaction(this, undefined, null, "autobegin"));
   }
   /** The innermost beginNested() SAVEPOINT in progress, or null (SQLAlchemy's `get_nested_transaction()`). */
   getNestedTransaction(): SessionTransaction | null {
     const sp = this.savepoints[this.savepoints.length - 1];
     if (!sp) return null;
-    return (sp.handle ??= new SessionTransaction(this, sp.tx));
+    return (sp.handle ??= new SessionTransaction(this, sp.tx, this.getTransaction(), "beginNested"));
   }
   /**
    * How the current transaction joined its connection: "control_fully" for engine-bound
@@ -529,7 +724,16 @@ export class AsyncSession {
       if (this.txStarted || this.conn) throw new InvalidRequestError("A transaction is already begun on this Session.  Use beginNested() for a SAVEPOINT");
       this.checkNotClosed();
       this.checkUsable();
-      await this.startTransaction();
+      this.beginRoot("begin");
+      try {
+        await this.startTransaction();
+      } catch (e) {
+        // No connection: no transaction either (SQLAlchemy's would fail at its first statement).
+        this.txStarted = false;
+        await this.endHandle(this.rootHandle, false);
+        this.rootHandle = undefined;
+        throw e;
+      }
     });
     const tx = this.getTransaction()!;
     if (!fn) return tx;
@@ -555,12 +759,16 @@ export class AsyncSession {
     const sp = await this.guard("beginNested()", async () => {
       await this.flushInner();
       const conn = await this.connectionInner();
+      const parent = this.currentHandle();
       const t = await conn.beginNested();
       const scope: SavepointScope = { tx: t, inserted: this.newInsertScope(), deleted: new Set(), dirty: new Set(), keySwitches: new Map(), handle: undefined };
       this.savepoints.push(scope);
+      const h = (scope.handle = new SessionTransaction(this, t, parent, "beginNested"));
+      this.emitSync("afterTransactionCreate", this, h);
+      await this.emit("afterBegin", this, h, conn);
       return scope;
     });
-    const tx = (sp.handle = new SessionTransaction(this, sp.tx));
+    const tx = sp.handle!;
     if (!fn) return tx;
     try {
       const r = await fn(this);
@@ -577,7 +785,11 @@ export class AsyncSession {
     return this.guard(`${op}()`, async () => {
       const i = this.savepoints.findIndex((s) => s.tx === sp);
       if (i < 0) return;
+      // The ended SAVEPOINT and any opened inside it, innermost first.
+      const handles = this.savepoints.slice(i).map((s) => s.handle).reverse();
       if (op === "commit") {
+        // SQLAlchemy's nested SessionTransaction.commit(): before_commit, flush, RELEASE, after_commit.
+        await this.emit("beforeCommit", this);
         await this.flushInner();
         const scopes = this.savepoints.splice(i);
         const inserted = i > 0 ? this.savepoints[i - 1].inserted : this.rootInserted;
@@ -594,10 +806,14 @@ export class AsyncSession {
           if (dirty) for (const st of s.dirty) dirty.add(st);
         }
         if (sp.isActive) await sp.commit();
+        await this.emit("afterCommit", this);
+        for (const h of handles) await this.endHandle(h, false);
         return;
       }
       const scopes = this.savepoints.splice(i);
       if (sp.isActive) await sp.rollback();
+      // One afterRollback for the SAVEPOINT rolled back now (not again after a failed flush did it).
+      if (handles.every((h) => !h?._deactivated)) await this.emitAfterRollback();
       this.needsRollback = undefined;
       this.restoreKeys(scopes.map((s) => s.keySwitches));
       // Objects added inside the SAVEPOINT and not flushed are expunged with the flushed ones.
@@ -605,6 +821,7 @@ export class AsyncSession {
       this.unInsertScopes(scopes.map((s) => s.inserted));
       for (const s of scopes) this.restoreDeleted(s.deleted);
       this.expireChangedIn(scopes);
+      for (const h of handles) await this.endHandle(h, true);
     });
   }
 
@@ -616,11 +833,23 @@ export class AsyncSession {
    */
   commit(): Promise<void> {
     return this.guard("commit()", async () => {
-      if (this[DISPATCH].has("beforeCommit")) await this[DISPATCH].fireAsync("beforeCommit", this);
-      await this.flushInner();
       // SQLAlchemy autobegins a transaction to commit: expire-on-commit applies even with no
       // statement run, and a session with autobegin disabled refuses.
       this.autobeginT();
+      const root = this.getTransaction()!;
+      const nested = this.savepoints.map((sp) => sp.handle).reverse();
+      if (this.listened) await this.emit("beforeCommit", this);
+      await this.flushInner();
+      // Flush listeners may add objects: flush again until nothing is left (SQLAlchemy's
+      // _prepare_impl() loop). Without session listeners one flush leaves nothing to do.
+      if (this[DISPATCH].hasAny()) {
+        for (let flushes = 1; this.hasChanges(); flushes++) {
+          if (flushes >= 100) {
+            throw new FlushError("Over 100 subsequent flushes have occurred within session.commit() - is an after_flush() hook creating new objects?");
+          }
+          await this.flushInner();
+        }
+      }
       if (!this.conn) {
         /* nothing reached the database: only the in-memory end of the transaction */
       } else if (this.engine && this.conn.batchOnly) {
@@ -643,10 +872,21 @@ export class AsyncSession {
         }
       }
       const deleted = [...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])];
+      // Before objects are expired or detached: listeners still read the committed values.
+      if (this[DISPATCH].has("afterCommit")) {
+        this.txPhase = "committed";
+        try {
+          await this.emit("afterCommit", this);
+        } finally {
+          this.txPhase = undefined;
+        }
+      }
       await this.finishTransaction();
       for (const st of deleted) if (st.status === "deleted") this.detach(st);
       if (this.options.expireOnCommit) this.expireAllInternal();
-    }).then(() => this.fire("afterCommit"));
+      for (const h of nested) await this.endHandle(h, false);
+      await this.endHandle(root, false);
+    });
   }
 
   /**
@@ -657,19 +897,31 @@ export class AsyncSession {
   rollback(): Promise<void> {
     // No transaction in progress: nothing to undo, nothing expired (SQLAlchemy).
     return this.guard("rollback()", async () => {
-      if (!this.inTransaction()) return false;
+      if (!this.inTransaction()) return;
       await this.rollbackInner();
-      return true;
-    }).then((ran) => (ran ? this.fire("afterRollback") : undefined));
+    });
   }
+  /**
+   * Roll back the root transaction and every SAVEPOINT, with SQLAlchemy's events per level,
+   * innermost first: afterRollback (unless a failed flush already rolled that level back),
+   * afterTransactionEnd, afterSoftRollback; the root's afterRollback comes before objects are
+   * expunged or expired.
+   */
   private async rollbackInner(): Promise<void> {
     const inserted = [this.rootInserted, ...this.savepoints.map((sp) => sp.inserted)];
     const deleted = new Set([...this.rootDeleted, ...this.savepoints.flatMap((sp) => [...sp.deleted])]);
     const switches = [new Map(this.rootKeySwitches), ...this.savepoints.map((sp) => sp.keySwitches)];
+    const root = this.getTransaction()!;
+    const nested = this.savepoints.map((sp) => sp.handle).reverse();
     if (this.conn) {
       if (this.engine) await this.conn.rollback();
       else if (this.rootTx?.isActive) await this.rootTx.rollback();
     }
+    for (const h of nested) {
+      if (h && !h._deactivated) await this.emitAfterRollback();
+      await this.endHandle(h, true);
+    }
+    if (this.listened && !root._deactivated) await this.emitAfterRollback();
     await this.finishTransaction(true);
     this.needsRollback = undefined;
     this.commitFailed = false;
@@ -678,6 +930,7 @@ export class AsyncSession {
     this.unInsertScopes(inserted);
     this.restoreDeleted(deleted);
     this.expireAllInternal();
+    await this.endHandle(root, true);
   }
 
   /**
@@ -720,7 +973,8 @@ export class AsyncSession {
   /** An object inserted in a rolled-back scope: its row is gone, so it is transient again. */
   private unInsert(st: InstanceState): void {
     if (st.sessionId !== this.id) return;
-    if (st.status !== "persistent" && st.status !== "pending") return;
+    const was = st.status;
+    if (was !== "persistent" && was !== "pending") return;
     this.newStates.delete(st);
     if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
     st.key = undefined;
@@ -730,6 +984,7 @@ export class AsyncSession {
     st.committed = Object.create(null) as Record<string, unknown>;
     st.committedCollections.clear();
     st.expiredMutable?.clear();
+    this.emitSync(was === "pending" ? "pendingToTransient" : "persistentToTransient", this, st.obj);
   }
   /**
    * Put objects whose primary key a rolled-back flush changed back under the identity key they
@@ -765,6 +1020,7 @@ export class AsyncSession {
       if (st.status !== "deleted" || st.sessionId !== this.id) continue;
       st.status = "persistent";
       if (st.key) this.identityMap.set(st.key, st.obj);
+      this.emitSync("deletedToPersistent", this, st.obj);
     }
     for (const st of this.deletedStates) st.markedDeleted = false;
     this.deletedStates.clear();
@@ -819,6 +1075,11 @@ export class AsyncSession {
   private closeImpl(what: string, permanently: boolean): Promise<void> {
     return this.guard(what, async () => {
       if (permanently) this.permanentlyClosed = true;
+      // SQLAlchemy's _close_impl(): objects are detached first, then each transaction is closed
+      // (afterTransactionEnd, innermost first; no rollback events).
+      const handles = [...this.savepoints.map((sp) => sp.handle).reverse(), this.inTransaction() ? this.getTransaction()! : undefined];
+      this.expungeAllInternal();
+      this.deletedStates.clear();
       if (this.conn) {
         try {
           if (this.engine) await this.conn.rollback();
@@ -828,20 +1089,17 @@ export class AsyncSession {
         }
       }
       this.txStarted = false;
-      this.expungeAllInternal();
-      this.deletedStates.clear();
+      this.rootHandle = undefined;
+      this.savepoints = [];
       this.needsRollback = undefined;
       this.commitFailed = false;
       forgetSession(this.id);
+      for (const h of handles) await this.endHandle(h, false);
     });
   }
   /** `await using session = new AsyncSession(engine)` closes it. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  private async fire(event: "afterCommit" | "afterRollback"): Promise<void> {
-    if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, this);
   }
 
   // ---- object state -----------------------------------------------------------------------------
@@ -882,8 +1140,13 @@ export class AsyncSession {
    *   one ("has been deleted. Use the make_transient() function …"), or a detached one whose
    *   identity is already taken by another instance in this session.
    * @throws InvalidRequestError when autobegin is disabled and no transaction was begun.
+   * Warns (SQLAlchemy's flush warning) when called from a mapper persistence listener during a flush.
    */
   add(obj: object): void {
+    if (this.warnOnEvents) flushWarning("Session.add()");
+    this.addOne(obj);
+  }
+  private addOne(obj: object): void {
     const st = this.stateFor(obj, "add");
     this.saveOrUpdate(st);
     this.cascadedFrom.delete(st);
@@ -973,19 +1236,31 @@ export class AsyncSession {
   /** SQLAlchemy's `_save_or_update_impl()`: one object, no cascade. */
   private saveOrUpdate(st: InstanceState): void {
     this.beforeAttach(st);
+    // Attach events only for an object not yet in this session (SQLAlchemy's `to_attach`).
+    const toAttach = st.sessionId !== this.id;
     if (st.key === undefined) {
-      if (st.status === "pending" && st.sessionId === this.id) return;
+      if (st.status === "pending" && !toAttach) return;
+      if (toAttach) this.emitSync("beforeAttach", this, st.obj);
       st.addedTo(this.id);
       this.newStates.add(st);
+      if (toAttach) {
+        this.emitSync("afterAttach", this, st.obj);
+        this.emitSync("transientToPending", this, st.obj);
+      }
       return;
     }
     if (st.status === "deleted" || st.wasDeleted) {
       throw new ObjectStateError(`Instance '${stateStr(st)}' has been deleted.  Use the make_transient() function to send this object back to the transient state.`);
     }
-    if (st.status !== "persistent" || st.sessionId !== this.id) {
+    if (st.status !== "persistent" || toAttach) {
+      if (toAttach) this.emitSync("beforeAttach", this, st.obj);
       this.identityMapAdd(st);
       st.status = "persistent";
       st.sessionId = this.id;
+      if (toAttach) {
+        this.emitSync("afterAttach", this, st.obj);
+        this.emitSync("detachedToPersistent", this, st.obj);
+      }
     }
     // SQLAlchemy's `_update_impl()`: adding an object marked for deletion takes the mark back.
     if (st.markedDeleted) {
@@ -995,7 +1270,8 @@ export class AsyncSession {
   }
   /** Add several objects. */
   addAll(objs: Iterable<object>): void {
-    for (const o of objs) this.add(o);
+    if (this.warnOnEvents) flushWarning("Session.addAll()");
+    for (const o of objs) this.addOne(o);
   }
   /**
    * Mark a persistent or detached object for deletion at the next flush (SQLAlchemy's
@@ -1006,8 +1282,13 @@ export class AsyncSession {
    *   pending object.
    * @throws ObjectStateError (an InvalidRequestError) for an object of another session, or a
    *   detached one whose identity another instance holds in this session.
+   * Warns (SQLAlchemy's flush warning) when called from a mapper persistence listener during a flush.
    */
   delete(obj: object): void {
+    if (this.warnOnEvents) flushWarning("Session.delete()");
+    this.deleteOne(obj);
+  }
+  private deleteOne(obj: object): void {
     const st = this.stateFor(obj, "delete");
     if (st.key === undefined) throw new InvalidRequestError(`Instance '${stateStr(st)}' is not persisted`);
     // The delete cascade is collected first, as SQLAlchemy does, so `session.deleted` lists the
@@ -1017,15 +1298,23 @@ export class AsyncSession {
   }
   /** delete() each object in turn (SQLAlchemy 2.1's `Session.delete_all()`). */
   deleteAll(objs: Iterable<object>): void {
-    for (const o of objs) this.delete(o);
+    if (this.warnOnEvents) flushWarning("Session.deleteAll()");
+    for (const o of objs) this.deleteOne(o);
   }
   private markDeleted(st: InstanceState): void {
     this.beforeAttach(st);
     if (st.markedDeleted && this.deletedStates.has(st)) return;
+    const toAttach = st.sessionId !== this.id;
+    if (toAttach) this.emitSync("beforeAttach", this, st.obj);
     this.identityMapAdd(st);
     if (st.status !== "persistent") {
       st.status = "persistent";
       st.sessionId = this.id;
+    }
+    // Persistent (and not yet in `session.deleted`) when the attach events run, as SQLAlchemy's _delete_impl().
+    if (toAttach) {
+      this.emitSync("afterAttach", this, st.obj);
+      this.emitSync("detachedToPersistent", this, st.obj);
     }
     st.markedDeleted = true;
     this.deletedStates.add(st);
@@ -1049,14 +1338,29 @@ export class AsyncSession {
     this.expungeAllInternal();
   }
   private expungeAllInternal(): void {
+    const d = this[DISPATCH];
+    // Listened to: the identity map and pending objects are visited for their events (SQLAlchemy's
+    // expunge_all() → persistent_to_detached / pending_to_transient); flushed DELETEs, outside the
+    // identity map, get none, as there.
+    const visited =
+      d.has("persistentToDetached") || d.has("pendingToTransient")
+        ? [...[...this.identityMap.values()].map((o) => stateOf(o)!), ...this.newStates].map((st) => [st, st.status] as const)
+        : undefined;
     // Every attached state (identity-mapped, pending, deleted) applies the expunge when next
     // read: no pass over the identity map, which may hold every object of a large load.
     endAttachments(this.id);
     this.identityMap.clear();
     this.newStates.clear();
     this.deletedStates.clear();
+    if (visited) {
+      for (const [st, was] of visited) {
+        if (was === "pending") this.emitSync("pendingToTransient", this, st.obj);
+        else if (was === "persistent") this.emitSync("persistentToDetached", this, st.obj);
+      }
+    }
   }
   private expungeState(st: InstanceState): void {
+    const was = st.status;
     // Size checks first: a Set lookup hashes the state, and most expunged states are in neither.
     if (this.newStates.size) this.newStates.delete(st);
     if (this.deletedStates.size) this.deletedStates.delete(st);
@@ -1069,11 +1373,16 @@ export class AsyncSession {
     st.status = st.status === "pending" ? "transient" : "detached";
     st.markedDeleted = false;
     st.sessionId = undefined;
+    if (was === "pending") this.emitSync("pendingToTransient", this, st.obj);
+    else if (was === "deleted") this.emitSync("deletedToDetached", this, st.obj);
+    else if (was === "persistent") this.emitSync("persistentToDetached", this, st.obj);
   }
   private detach(st: InstanceState): void {
     if (st.key && this.identityMap.get(st.key) === st.obj) this.identityMap.delete(st.key);
+    const was = st.status;
     st.status = "detached";
     st.sessionId = undefined;
+    if (was === "deleted") this.emitSync("deletedToDetached", this, st.obj);
   }
   /**
    * Expire attributes (all, or the named ones) of a persistent object: reading them then raises
@@ -1225,14 +1534,42 @@ export class AsyncSession {
     for (const st of modifiedStates(this.id)) if (st.sessionId === this.id && st.status === "persistent") check(st);
   }
 
+  /**
+   * @throws InvalidRequestError "Session is already flushing" when called from inside a flush
+   *   (a flush event listener), as SQLAlchemy.
+   */
   private async flushInner(explicit = false): Promise<void> {
+    if (this.flushing) throw new InvalidRequestError("Session is already flushing");
     this.checkUsable();
     if (!this.hasChanges()) return;
-    if (this[DISPATCH].has("beforeFlush")) await this[DISPATCH].fireAsync("beforeFlush", this);
+    this.flushing = true;
+    try {
+      await this.flushBody(explicit);
+    } finally {
+      this.flushing = false;
+    }
+  }
+  /**
+   * The flush, in SQLAlchemy's order of events: beforeFlush; the flush's subtransaction
+   * (afterTransactionCreate, afterBegin when it takes the connection); the statements (mapper
+   * events); afterFlush; persistentToDeleted / pendingToPersistent; afterFlushPostexec;
+   * afterTransactionEnd. A failed flush rolls back (afterRollback), then ends the subtransaction
+   * (afterTransactionEnd, afterSoftRollback).
+   */
+  private async flushBody(explicit: boolean): Promise<void> {
+    if (this.listened) await this.emit("beforeFlush", this);
     this.expungePendingOrphans();
     if (!this.hasChanges()) return;
+    let sub: SessionTransaction | undefined;
+    if (this[DISPATCH].hasAny()) {
+      // Autobegun first: the subtransaction's parent is the innermost session transaction.
+      this.autobeginT();
+      sub = new SessionTransaction(this, undefined, this.currentHandle(), "subtransaction");
+      this.emitSync("afterTransactionCreate", this, sub);
+    }
     const conn = await this.connectionInner();
     this.validatePolymorphicIdentities();
+    const pendingBefore = this[DISPATCH].has("pendingToPersistent") ? [...this.newStates] : undefined;
     const unstage = stageWriteOnly(this.newStates, modifiedStates(this.id));
     try {
       await runFlush({
@@ -1254,8 +1591,14 @@ export class AsyncSession {
             }
           : {}),
         fireMapperEvent: async (event, mapper, obj) => {
-          if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
-          if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
+          // The unit of work has planned the flush: add()/delete() from here warn, as SQLAlchemy.
+          this.warnOnEvents++;
+          try {
+            if (mapper.dispatch.has(event)) await mapper.dispatch.fireAsync(event, mapper, conn, obj);
+            if (this[DISPATCH].has(event)) await this[DISPATCH].fireAsync(event, mapper, obj);
+          } finally {
+            this.warnOnEvents--;
+          }
         },
         hasMapperListeners: (event, mapper) => mapper.dispatch.has(event) || this[DISPATCH].has(event),
       });
@@ -1269,17 +1612,31 @@ export class AsyncSession {
         if (sp.tx.isActive) await sp.tx.rollback().catch(() => {});
       } else if (this.engine) await conn.rollback().catch(() => {});
       else if (this.rootTx?.isActive) await this.rootTx.rollback().catch(() => {});
+      // The rolled-back level no longer fires afterRollback when rollback() ends it.
+      const boundary = sp ? sp.handle : this.rootHandle;
+      if (boundary) boundary._deactivated = true;
+      await this.emitAfterRollback();
+      await this.endHandle(sub, true);
       throw e;
     }
     unstage(true);
     // Flushed DELETEs: remembered per transaction scope, for rollback (restore) and commit (detach).
     const scope = this.currentDeleted();
+    const flushedDeletes: InstanceState[] = [];
     for (const st of [...this.deletedStates]) {
       if (st.status !== "deleted") continue;
       scope.add(st);
       this.deletedStates.delete(st);
+      flushedDeletes.push(st);
     }
-    if (this[DISPATCH].has("afterFlush")) await this[DISPATCH].fireAsync("afterFlush", this);
+    if (this.listened) await this.emit("afterFlush", this);
+    // SQLAlchemy's finalize_flush_changes(): deleted objects first, then the newly persistent.
+    if (this[DISPATCH].has("persistentToDeleted")) for (const st of flushedDeletes) this.emitSync("persistentToDeleted", this, st.obj);
+    if (pendingBefore) {
+      for (const st of pendingBefore) if (st.status === "persistent" && st.sessionId === this.id) this.emitSync("pendingToPersistent", this, st.obj);
+    }
+    if (this.listened) await this.emit("afterFlushPostexec", this);
+    await this.endHandle(sub, false);
   }
 
   /**
@@ -1309,12 +1666,16 @@ export class AsyncSession {
   // ---- execution -----------------------------------------------------------------------------
   /** @internal */
   loadContext(populateExisting: boolean): LoadContext {
-    // Two per session (with and without populateExisting), made on first use: every field is fixed.
-    const i = populateExisting ? 1 : 0;
+    // Per session, made on first use (every field is fixed): with and without populateExisting,
+    // and, while loadedAsPersistent or a mapper's load event is listened to, ones whose identity
+    // map announces each object a row adds to it (the loader adds only objects it has just built
+    // from a row).
+    const announce = this[DISPATCH].has("loadedAsPersistent") || mapperLoadListened();
+    const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0);
     const cached = this.loadContexts[i];
     if (cached) return cached;
     const ctx: LoadContext = {
-      identityMap: this.identityMap,
+      identityMap: announce ? new AnnouncingIdentityMap(this.identityMap, (obj) => this.announceLoaded(obj, "load")) : this.identityMap,
       sessionId: this.id,
       populateExisting,
       maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
@@ -1330,7 +1691,13 @@ export class AsyncSession {
     this.loadContexts[i] = ctx;
     return ctx;
   }
-  private readonly loadContexts: [LoadContext | undefined, LoadContext | undefined] = [undefined, undefined];
+  private readonly loadContexts: (LoadContext | undefined)[] = [undefined, undefined, undefined, undefined];
+  /** An object new to the session, built from a row or by merge(): the mapper's load event, then loadedAsPersistent (SQLAlchemy's order). */
+  private announceLoaded(obj: object, origin: "load" | "merge"): void {
+    const d = stateOf(obj)!.mapper.dispatch;
+    if (d.has("load")) d.fire("load", obj, { session: this, origin });
+    if (origin === "load") this.emitSync("loadedAsPersistent", this, obj);
+  }
 
   /**
    * Execute a statement: ORM selects return entities (identity-mapped, with eager loads), ORM
@@ -1379,7 +1746,7 @@ export class AsyncSession {
     // autoflush there: pending changes are written by commit() (or an explicit flush()).
     // The common no-op cases skip their await (one microtask hop each per statement): no
     // changes to autoflush, no doOrmExecute listener, a connection already checked out.
-    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.batchOnlyBind) {
+    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.flushing && !this.batchOnlyBind) {
       this.checkUsable();
       if (this.hasChanges()) await this.autoflush();
     }
@@ -1398,7 +1765,11 @@ export class AsyncSession {
     }
     if (isOrmDml(statement)) {
       const sync = opts.synchronizeSession ?? (statement.annotations.synchronizeSession as SessionExecuteOptions["synchronizeSession"]);
-      return executeOrmDml(this, conn, statement, params, sync === undefined ? opts : { ...opts, synchronizeSession: sync });
+      const result = await executeOrmDml(this, conn, statement, params, sync === undefined ? opts : { ...opts, synchronizeSession: sync });
+      if (!this.listened) return result;
+      if (statement instanceof Update) await this.emit("afterBulkUpdate", { session: this, statement, result, executionOptions: opts });
+      else if (statement instanceof Delete) await this.emit("afterBulkDelete", { session: this, statement, result, executionOptions: opts });
+      return result;
     }
     return (await conn.execute(statement, params)) as Result<unknown[], Record<string, unknown>>;
   }
@@ -1428,7 +1799,7 @@ export class AsyncSession {
     return this.guard("stream()", () => this.streamInner(stmt, params, this.mergedOptions(stmt, opts))) as unknown as Promise<AsyncResult<RowOf<S>, NamedOf<S>>>;
   }
   private async streamInner(stmt0: ClauseElement, params: Readonly<Record<string, unknown>> | undefined, opts: SessionExecuteOptions): Promise<AsyncResult<unknown[], Record<string, unknown>>> {
-    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.batchOnlyBind) await this.autoflush();
+    if (this.options.autoflush && opts.autoflush !== false && !this.noAutoflushDepth && !this.flushing && !this.batchOnlyBind) await this.autoflush();
     const stmt = await this.prepareStatement(stmt0, params, opts);
     const conn = await this.connectionInner();
     const stmtYield = stmt instanceof Select ? (stmt.statementExecutionOptions.yieldPer as number | undefined) : undefined;
@@ -1586,6 +1957,7 @@ export class AsyncSession {
     st.markedDeleted = false;
     st.status = "deleted";
     this.currentDeleted().add(st);
+    this.emitSync("persistentToDeleted", this, st.obj);
   }
   /**
    * Like get(), but raises when there is no such row.
@@ -1665,7 +2037,7 @@ export class AsyncSession {
   private async mergeMany<T extends object>(objs: readonly T[], opts: MergeOptions): Promise<T[]> {
     const load = opts.load !== false;
     // SQLAlchemy flushes first when it may load.
-    if (load && this.options.autoflush && !this.noAutoflushDepth && !this.batchOnlyBind && this.hasChanges()) await this.flushInner();
+    if (load && this.options.autoflush && !this.noAutoflushDepth && !this.flushing && !this.batchOnlyBind && this.hasChanges()) await this.flushInner();
     // The loads merge() runs must not flush what it has half copied (SQLAlchemy's no_autoflush).
     this.noAutoflushDepth++;
     try {
@@ -1690,6 +2062,7 @@ export class AsyncSession {
     const mapper = st.mapper;
     const { key, persistentKey } = this.mergeKey(st, load);
     let merged: object | undefined = key !== undefined ? this.identityMap.get(key) : undefined;
+    let newInstance = false;
     // An expired instance is loaded again first (get() does): athanor never loads on access, and
     // the version check and the later UPDATE need its committed values.
     if (merged && load && persistentKey && stateOf(merged)!.expiredKeys?.size) {
@@ -1703,16 +2076,18 @@ export class AsyncSession {
       const made = mapper.newInstanceForLoad();
       made.state.key = key;
       made.state.status = "detached";
-      this.add(made.obj);
+      this.addOne(made.obj);
       merged = made.obj;
+      newInstance = true;
     } else if (!merged && persistentKey) {
       merged = (await this.getInner(mapper.class_ as never, mapper.pkValues(st), options ? { options } : {})) ?? undefined;
     }
     if (!merged) {
       const made = mapper.newInstanceForLoad();
       made.state.status = "transient";
-      this.add(made.obj);
+      this.addOne(made.obj);
       merged = made.obj;
+      newInstance = true;
     }
     const mergedSt = stateOf(merged)!;
     recursive.set(st, merged);
@@ -1726,6 +2101,8 @@ export class AsyncSession {
     }
     // load=false: the copied values are the committed ones (SQLAlchemy's `_commit_all()`).
     if (!load) mergedSt.commitAll();
+    // SQLAlchemy's merge() fires the load event for an instance it made, once it is populated.
+    if (newInstance && mergedSt.mapper.dispatch.has("load")) this.announceLoaded(merged, "merge");
     return merged as T;
   }
   /**
@@ -1958,26 +2335,116 @@ function unmappedInstance(obj: unknown): UnmappedInstanceError {
   return new UnmappedInstanceError(`Class '${name}' is not mapped`);
 }
 
+/**
+ * The session's identity map as the loader sees it while `loadedAsPersistent` is listened to:
+ * each object the loader adds (built from a row, now persistent in the session) is announced.
+ */
+class AnnouncingIdentityMap implements IdentityMap {
+  constructor(
+    private readonly inner: IdentityMap,
+    private readonly loaded: (obj: object) => void,
+  ) {}
+  get(key: string): object | undefined {
+    return this.inner.get(key);
+  }
+  set(key: string, obj: object): this {
+    this.inner.set(key, obj);
+    return this;
+  }
+  has(key: string): boolean {
+    return this.inner.has(key);
+  }
+  delete(key: string): boolean {
+    return this.inner.delete(key);
+  }
+  clear(): void {
+    this.inner.clear();
+  }
+  values(): IterableIterator<object> {
+    return this.inner.values();
+  }
+  drain(): object[] {
+    return this.inner.drain();
+  }
+  get size(): number {
+    return this.inner.size;
+  }
+  getByIdentity(classId: number, part: IdentityPart): object | undefined {
+    return this.inner.getByIdentity(classId, part);
+  }
+  addByIdentity(classId: number, part: IdentityPart, obj: object): void {
+    this.inner.addByIdentity(classId, part, obj);
+    this.loaded(obj);
+  }
+}
+
+/**
+ * SQLAlchemy's `_flush_warning()`: a session method called from a mapper persistence listener,
+ * after the flush was planned, may not take part in that flush.
+ */
+function flushWarning(method: string): void {
+  warn(
+    `Usage of the '${method}' operation is not currently supported within the execution stage of the flush process. Results may not be consistent.  Consider using alternative event listeners or connection-level operations instead.`,
+  );
+}
+
 /** Python's repr() of a discriminator value in SQLAlchemy's messages: 'b' for strings. */
 function pyRepr(v: unknown): string {
   return typeof v === "string" ? `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'` : String(v);
 }
 
-/** A session transaction handle from begin()/beginNested(). */
+/**
+ * How a session transaction began (SQLAlchemy's `SessionTransactionOrigin`): "autobegin" (the
+ * first use of the session), "begin" (begin()), "beginNested" (a SAVEPOINT) or "subtransaction"
+ * (the marker transaction a flush runs in; only event listeners see those).
+ */
+export type SessionTransactionOrigin = "autobegin" | "begin" | "beginNested" | "subtransaction";
+
+/**
+ * A session transaction (SQLAlchemy's `SessionTransaction`): the handle begin()/beginNested()
+ * return and getTransaction() gives, also passed to the transaction events.
+ */
 export class SessionTransaction {
+  /** @internal The database transaction (or SAVEPOINT) it stands for was rolled back. */
+  _deactivated = false;
+  /** @internal Ended: committed, rolled back or closed. */
+  _closed = false;
   /** @internal */
-  constructor(readonly session: AsyncSession, private readonly savepoint: Transaction | undefined) {}
+  constructor(
+    readonly session: AsyncSession,
+    private readonly savepoint: Transaction | undefined,
+    /** The enclosing transaction: null for the root one (SQLAlchemy's `SessionTransaction.parent`). */
+    readonly parent: SessionTransaction | null = null,
+    readonly origin: SessionTransactionOrigin = savepoint ? "beginNested" : "begin",
+  ) {}
   /** Whether this is a SAVEPOINT. */
   get nested(): boolean {
     return this.savepoint !== undefined;
   }
+  /** Not ended, and its database transaction not rolled back by a failed flush (SQLAlchemy's `is_active`). */
+  get isActive(): boolean {
+    return !this._closed && !this._deactivated;
+  }
+  /**
+   * Commit: release the SAVEPOINT, or commit the session (root transaction).
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   */
   async commit(): Promise<void> {
+    this.refuseSubtransaction("commit");
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "commit");
     else await this.session.commit();
   }
+  /**
+   * Roll back to the SAVEPOINT, or roll the session back (root transaction).
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   */
   async rollback(): Promise<void> {
+    this.refuseSubtransaction("rollback");
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "rollback");
     else await this.session.rollback();
+  }
+  private refuseSubtransaction(op: string): void {
+    if (this.origin === "subtransaction") throw new InvalidRequestError(`A flush's subtransaction is ended by its flush; ${op}() the session or its root transaction instead`);
   }
   /** Rolls back unless committed (disposal cannot see exceptions). */
   async [Symbol.asyncDispose](): Promise<void> {
@@ -1989,14 +2456,29 @@ export class SessionTransaction {
 /** A session factory with fixed options (SQLAlchemy's `async_sessionmaker`). */
 export interface AsyncSessionmaker {
   (overrides?: SessionOptions): AsyncSession;
+  /**
+   * Session events for every session this maker makes, made before or after the listener was
+   * registered (SQLAlchemy's `event.listen(sessionmaker, …)`): `event.listen(maker, "afterCommit", fn)`.
+   */
+  readonly [DISPATCH]: Dispatcher<SessionEvents>;
   /** `await maker.begin(async (session) => …)`: a session in a transaction, committed on return. */
   begin<R>(fn: (session: AsyncSession) => Promise<R>): Promise<R>;
 }
 /** `asyncSessionmaker(engine, { expireOnCommit: false })`: make sessions with shared options. */
 export function asyncSessionmaker(bind: AsyncEngine | AsyncConnection, options: SessionOptions = {}): AsyncSessionmaker {
   // The maker's info and the session's are merged (SQLAlchemy's sessionmaker(info=…)), copied per session.
-  const maker = ((overrides?: SessionOptions) =>
-    new AsyncSession(bind, { ...options, ...overrides, info: { ...options.info, ...overrides?.info } })) as AsyncSessionmaker;
+  const dispatch = AsyncSession[DISPATCH].child("asyncSessionmaker");
+  const maker = ((overrides?: SessionOptions) => {
+    // The constructor takes the maker's dispatcher as the parent of the session's (not an option:
+    // only a maker may set it).
+    makerDispatch = dispatch;
+    try {
+      return new AsyncSession(bind, { ...options, ...overrides, info: { ...options.info, ...overrides?.info } });
+    } finally {
+      makerDispatch = undefined;
+    }
+  }) as AsyncSessionmaker;
+  Object.defineProperty(maker, DISPATCH, { value: dispatch, enumerable: false });
   maker.begin = async <R>(fn: (session: AsyncSession) => Promise<R>): Promise<R> => {
     const s = maker();
     try {
