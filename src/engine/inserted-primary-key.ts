@@ -47,9 +47,8 @@ export function planInsertPk(
   const table = stmt.table;
   if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
   if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
-  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) {
-    return unavailable(`table '${table.name}' has no primary key`);
-  }
+  // No primary key: an empty key row, as SQLAlchemy's `()` for a table without one.
+  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return NO_KEY;
   // SQLAlchemy reports an INSERT … SELECT's key as all None: no single row is known.
   if (stmt.fromSelectStmt) return { kind: "known", columns: table.primaryKeyColumns, given: table.primaryKeyColumns.map(() => MISSING), source: "none" };
   const columns = table.primaryKeyColumns;
@@ -82,6 +81,9 @@ export function planInsertPk(
 const QUEUED_REASON =
   "the INSERT is queued for the commit batch of a batch-only driver and a key the database generates is known only after commit; pass the key's value to the statement (for example a UUID made in the application)";
 
+/** The plan for a table without a primary key: every inserted row's key is the empty row. */
+const NO_KEY: InsertPkPlan = { kind: "known", columns: [], given: [], source: "given" };
+
 function unavailable(reason: string): InsertPkPlan {
   return { kind: "unavailable", reason };
 }
@@ -94,7 +96,7 @@ export function planInsertManyPk(stmt: Insert): InsertPkPlan {
   const table = stmt.table;
   if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
   if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
-  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return unavailable(`table '${table.name}' has no primary key`);
+  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return NO_KEY;
   const columns = table.primaryKeyColumns;
   return { kind: "known", columns, given: columns.map(() => MISSING), source: "none" };
 }
