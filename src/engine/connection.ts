@@ -503,7 +503,8 @@ export class AsyncConnection implements DdlExecutor {
       rd = { columns, keepRows: (stmt as UpdateBase).returnDefaultsSupplemental.length > 0 };
     }
     let columnKeys: string[] | undefined;
-    if (stmt instanceof Insert && !stmt.valueRows && !stmt.fromSelectStmt) columnKeys = first ? Object.keys(first) : [];
+    // Execution parameters add columns to a values() clause too, as SQLAlchemy merges them.
+    if (stmt instanceof Insert && !stmt.fromSelectStmt && !stmt.isMultiValues && (first !== undefined || !stmt.valueRows)) columnKeys = first ? Object.keys(first) : [];
     else if (stmt instanceof Update && first) columnKeys = Object.keys(first);
     const ck = generateCacheKey(stmt);
     let key = ck.key;
