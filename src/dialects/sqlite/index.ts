@@ -7,6 +7,14 @@ import type { ColumnMap, TableClause } from "../../sql/selectable.js";
 import type { DmlTarget } from "../../sql/dml.js";
 
 export { SQLiteDialect, sqliteDialect } from "./dialect.js";
+import { sqliteDialect as _sqliteDialect, type SQLiteDialect as _SQLiteDialect } from "./dialect.js";
+/**
+ * The SQLite dialect, as SQLAlchemy's `sqlite.dialect()`:
+ * `stmt.compile({ dialect: dialect() })`. Dialects hold no state, so this is the shared instance.
+ */
+export function dialect(): _SQLiteDialect {
+  return _sqliteDialect;
+}
 export { SQLiteCompiler } from "./compiler.js";
 export { OnConflictClause, UpsertInsert, type OnConflictDoNothingOptions, type OnConflictDoUpdateOptions } from "../on-conflict.js";
 

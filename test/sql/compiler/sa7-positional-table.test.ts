@@ -101,3 +101,13 @@ describe("positional Table and Column", () => {
     });
   });
 });
+
+describe("dialect() from athanor/dialects/*", () => {
+  it("compiles as SQLAlchemy's postgresql.dialect() / sqlite.dialect()", async () => {
+    const { dialect: pg } = await import("../../../src/dialects/postgresql/index.js");
+    const { dialect: lite } = await import("../../../src/dialects/sqlite/index.js");
+    const t = Table("d", new MetaData(), Column("id", Integer, { primaryKey: true }));
+    expect(select(t).where(t.c.id.eq(5)).compile({ dialect: pg() }).sql).toBe("SELECT d.id \nFROM d \nWHERE d.id = $1");
+    expect(select(t).where(t.c.id.eq(5)).compile({ dialect: lite() }).sql).toBe("SELECT d.id \nFROM d \nWHERE d.id = ?");
+  });
+});
