@@ -2054,7 +2054,12 @@ function frameBound(v: number | null, lower: boolean): string {
 }
 
 registerDefaultCompiler(SQLCompiler);
-registerCompileImpl((e, opts) => (opts.dialect ?? defaultDialect).createCompiler(e, opts).compile());
+registerCompileImpl((e, opts) => {
+  const d: unknown = opts.dialect ?? defaultDialect;
+  // A dialect name is the natural guess; say what to pass instead of failing on a method call.
+  if (typeof d === "string") throw new ArgumentError(`compile({ dialect: ${JSON.stringify(d)} }): pass a Dialect object, such as dialect() from "athanor/dialects/${d}"`);
+  return (d as Dialect).createCompiler(e, opts).compile();
+});
 
 /**
  * Per result column, the objects that address it by identity (`row._mapping.get(users.c.id)`,

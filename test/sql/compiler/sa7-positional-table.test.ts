@@ -111,3 +111,12 @@ describe("dialect() from athanor/dialects/*", () => {
     expect(select(t).where(t.c.id.eq(5)).compile({ dialect: lite() }).sql).toBe("SELECT d.id \nFROM d \nWHERE d.id = ?");
   });
 });
+
+describe("compile({ dialect }) with a dialect name", () => {
+  it("raises ArgumentError saying what to pass", () => {
+    const t = Table("d2", new MetaData(), Column("id", Integer, { primaryKey: true }));
+    expect(() => select(t).compile({ dialect: "postgresql" as never })).toThrow(
+      new ArgumentError('compile({ dialect: "postgresql" }): pass a Dialect object, such as dialect() from "athanor/dialects/postgresql"'),
+    );
+  });
+});
