@@ -596,6 +596,19 @@ function supportsAlter(dialect: string): boolean {
   return dialect !== "sqlite";
 }
 
+/** Options of {@link createAllStatements} / {@link dropAllStatements}. */
+export interface DdlRunOptions {
+  /** Skip tables that exist (create) or do not (drop); default true. */
+  readonly checkFirst?: boolean;
+  /** Only these tables (and their own sequences and indexes). */
+  readonly tables?: Table[];
+  /**
+   * Also the MetaData's standalone sequences, and on drop the enum types (default true);
+   * false for `Table.create()` / `Table.drop()`, which touch only the table's own objects.
+   */
+  readonly standalone?: boolean;
+}
+
 /**
  * Statements `createAll` runs, in SQLAlchemy's order: enum types and standalone sequences
  * (PostgreSQL); then, tables sorted by dependency, per table its column sequences
@@ -603,7 +616,7 @@ function supportsAlter(dialect: string): boolean {
  * for use-alter foreign keys and those of tables in a dependency cycle (not on SQLite, which
  * keeps them inline). With `checkFirst` (default) tables that exist are left out.
  */
-export async function createAllStatements(md: MetaData, conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<DDLElement[]> {
+export async function createAllStatements(md: MetaData, conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<DDLElement[]> {
   const dialect = conn.dialectName;
   const pg = dialect === "postgresql";
   const alter = supportsAlter(dialect);
@@ -614,7 +627,7 @@ export async function createAllStatements(md: MetaData, conn: DdlExecutor, opts:
   const seen = new Set<Sequence>();
   if (pg) {
     for (const e of nativeEnums(tables)) out.push(new RawDDL(e.createTypeDDL!()));
-    for (const s of standaloneSequences(md)) out.push(new CreateSequence(s, seqOpts));
+    if (opts.standalone !== false) for (const s of standaloneSequences(md)) out.push(new CreateSequence(s, seqOpts));
   }
   for (const [t, fkcs] of sortTablesAndConstraints(tables)) {
     if (!t) {
@@ -714,7 +727,7 @@ function dropOrder(tables: Table[], dialect: string): [Table | undefined, Foreig
  * column sequences (PostgreSQL); then standalone sequences and enum types (PostgreSQL). With
  * `checkFirst` (default) tables that do not exist are left out.
  */
-export async function dropAllStatements(md: MetaData, conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<DDLElement[]> {
+export async function dropAllStatements(md: MetaData, conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<DDLElement[]> {
   const dialect = conn.dialectName;
   const pg = dialect === "postgresql";
   const tables = await candidateTables(md, conn, opts, true);
@@ -729,7 +742,7 @@ export async function dropAllStatements(md: MetaData, conn: DdlExecutor, opts: {
     out.push(new DropTable(t));
     if (pg) for (const s of newSequences(t, seen)) out.push(new DropSequence(s, seqOpts));
   }
-  if (pg) {
+  if (pg && opts.standalone !== false) {
     for (const s of standaloneSequences(md)) out.push(new DropSequence(s, seqOpts));
     for (const e of nativeEnums(tables)) out.push(new RawDDL(e.dropTypeDDL!().replace(/^DROP TYPE /, "DROP TYPE IF EXISTS ")));
   }

@@ -11,7 +11,7 @@ import { NULLTYPE, toType, type JsTypeOf, type TypeArg, type TypeEngine } from "
 import type { DialectName } from "../engine/driver/contract.js";
 // A static import, not `await import()`: a dynamic import makes bundlers wrap ddl.ts and every
 // module it reaches in lazy initialisers, which costs more bytes than ddl.ts itself.
-import { createAllStatements, dropAllStatements } from "./ddl.js";
+import { createAllStatements, dropAllStatements, type DdlRunOptions } from "./ddl.js";
 import { Integer } from "./types/index.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
@@ -1069,6 +1069,22 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
     metadata.addTable(this);
   }
   /**
+   * `CREATE TABLE` for this table alone, with its column sequences, enum types and indexes
+   * (SQLAlchemy's `Table.create`). `checkFirst` defaults to false, as SQLAlchemy's: creating a
+   * table that exists fails with the database's error.
+   * @throws IdentifierError for a name longer than the database accepts.
+   */
+  async create(conn: DdlExecutor, opts: { readonly checkFirst?: boolean } = {}): Promise<void> {
+    await this.metadata.createAll(conn, { tables: [this], checkFirst: opts.checkFirst ?? false, standalone: false });
+  }
+  /**
+   * `DROP TABLE` for this table alone, with its column sequences (SQLAlchemy's `Table.drop`);
+   * `checkFirst` defaults to false.
+   */
+  async drop(conn: DdlExecutor, opts: { readonly checkFirst?: boolean } = {}): Promise<void> {
+    await this.metadata.dropAll(conn, { tables: [this], checkFirst: opts.checkFirst ?? false, standalone: false });
+  }
+  /**
    * The primary key from a PrimaryKeyConstraint's columns, else from columns flagged
    * `primaryKey` (SQLAlchemy's `PrimaryKeyConstraint._set_parent`): an explicit constraint wins,
    * with a warning when the flags name other columns.
@@ -1273,11 +1289,11 @@ export class MetaData {
    * `CREATE` every table, index, sequence and enum type in dependency order
    * (SQLAlchemy's `MetaData.create_all`). With `checkFirst` (default true) existing tables are skipped.
    */
-  async createAll(conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<void> {
+  async createAll(conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<void> {
     for (const stmt of await createAllStatements(this, conn, opts)) await conn.execute(stmt);
   }
   /** `DROP` every table (dependents first), then sequences and enum types. */
-  async dropAll(conn: DdlExecutor, opts: { checkFirst?: boolean; tables?: Table[] } = {}): Promise<void> {
+  async dropAll(conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<void> {
     for (const stmt of await dropAllStatements(this, conn, opts)) await conn.execute(stmt);
   }
 }
