@@ -251,11 +251,27 @@ export class WeakIdentityMap implements IdentityMap {
     const i = key.indexOf("\u0001");
     const classId = i < 0 ? -1 : +key.slice(0, i);
     const part = identityPartOfText(i < 0 ? key : key.slice(i + 1));
-    return [create ? this.bucket(classId) : this.buckets.get(classId), part];
+    return [create ? this.bucket(classId) : this.bucketOf(classId), part];
+  }
+  /** The bucket last looked up and its class id: a load or flush addresses one class row after row. */
+  private lastClassId = Number.NaN;
+  private lastBucket: Bucket | undefined;
+  private bucketOf(classId: number): Bucket | undefined {
+    if (classId === this.lastClassId) return this.lastBucket;
+    const b = this.buckets.get(classId);
+    if (b !== undefined) {
+      this.lastClassId = classId;
+      this.lastBucket = b;
+    }
+    return b;
   }
   private bucket(classId: number): Bucket {
-    let b = this.buckets.get(classId);
-    if (b === undefined) this.buckets.set(classId, (b = new Bucket()));
+    let b = this.bucketOf(classId);
+    if (b === undefined) {
+      this.buckets.set(classId, (b = new Bucket()));
+      this.lastClassId = classId;
+      this.lastBucket = b;
+    }
     return b;
   }
 
@@ -264,7 +280,7 @@ export class WeakIdentityMap implements IdentityMap {
     return b === undefined ? undefined : this.read(b, part);
   }
   getByIdentity(classId: number, part: IdentityPart): object | undefined {
-    const b = this.buckets.get(classId);
+    const b = this.bucketOf(classId);
     return b === undefined ? undefined : this.read(b, part);
   }
   private read(b: Bucket, part: IdentityPart): object | undefined {
@@ -322,6 +338,8 @@ export class WeakIdentityMap implements IdentityMap {
   clear(): void {
     this.gcProbe = undefined;
     this.buckets.clear();
+    this.lastClassId = Number.NaN;
+    this.lastBucket = undefined;
     this.count = 0;
     this.youngBuckets = [];
     this.youngStarts = [];

@@ -475,6 +475,22 @@ export class InstanceState {
     if (this.modified) this.register();
   }
 
+  /**
+   * Whether this is a new object in the plain state `session.add()` leaves it in, in session
+   * `sessionId`: no identity key, nothing flagged or watched, no committed values or collections.
+   * One catch-up for what the unit of work checks of every new object. @internal
+   */
+  isPlainPendingIn(sessionId: number): boolean {
+    this.sync();
+    if (this._key !== undefined || (this._flags & MODIFIED) !== 0 || this._att?.sessionId !== sessionId) return false;
+    const rare = this._rare;
+    if (rare !== undefined && (rare.watched !== undefined || (rare.committedCollections !== undefined && rare.committedCollections.size > 0))) return false;
+    const c = this._committed;
+    if (c === NO_COMMITTED) return true;
+    for (const _ in c ?? this._dict) return false;
+    return true;
+  }
+
   /** Whether the attribute has a value loaded. */
   isLoaded(key: string): boolean {
     this.sync();

@@ -186,12 +186,58 @@ class Snapshot {
 }
 
 /**
+ * How to restore a new object after a failed light-mode flush. Such a flush (without a row
+ * switch) writes into its dictionary only where a column was unset (absent, undefined or null):
+ * the values its INSERT fetched, NULL for columns sent as NULL, the version counter. So two bits
+ * per column property say what each held — {@link UNDO_KEEP} (a value: left alone),
+ * {@link UNDO_ABSENT}, {@link UNDO_UNDEFINED}, {@link UNDO_NULL} — in one number for up to 15
+ * columns, and no dictionary copy is made per object. An object with more columns, or with a SQL
+ * expression value (a primary key given so is overwritten by RETURNING), keeps a copy instead.
+ */
+type LightUndo = number | Record<string, unknown>;
+const UNDO_KEEP = 0;
+const UNDO_ABSENT = 1;
+const UNDO_UNDEFINED = 2;
+const UNDO_NULL = 3;
+function lightUndoOf(st: InstanceState): LightUndo {
+  const d = st.current;
+  const props = st.mapper.columnProps;
+  if (props.length > 15) return copyDict(d);
+  let undo = 0;
+  for (let i = 0; i < props.length; i++) {
+    const k = props[i].key;
+    const v = d[k];
+    let code = UNDO_KEEP;
+    if (v === undefined) code = k in d ? UNDO_UNDEFINED : UNDO_ABSENT;
+    else if (v === null) code = UNDO_NULL;
+    else if (typeof v === "object" && v instanceof ClauseElement) return copyDict(d);
+    undo |= code << (2 * i);
+  }
+  return undo;
+}
+/** The dictionary `st` had before a light-mode flush, from its {@link LightUndo} (keys in their old order). */
+function undoLight(st: InstanceState, undo: LightUndo): Record<string, unknown> {
+  if (typeof undo !== "number") return undo;
+  const props = st.mapper.columnProps;
+  const codes = new Map<string, number>();
+  for (let i = 0; i < props.length; i++) codes.set(props[i].key, (undo >> (2 * i)) & 3);
+  const cur = st.current;
+  const out = newDict();
+  // Keys the flush added come after the old ones in `cur`, and are exactly the absent ones.
+  for (const k in cur) {
+    const code = codes.get(k) ?? UNDO_KEEP;
+    if (code === UNDO_ABSENT) continue;
+    out[k] = code === UNDO_UNDEFINED ? undefined : code === UNDO_NULL ? null : cur[k];
+  }
+  return out;
+}
+
+/**
  * A new object in the plain state `session.add()` leaves it in: no identity key, no committed
  * values or collections, nothing watched or flagged — what a failed light-mode flush restores.
  */
 function isPlainPending(st: InstanceState, sessionId: number): boolean {
-  if (st.key !== undefined || st.modified || st.watched !== undefined || st.sessionId !== sessionId || st.hasCommittedCollections) return false;
-  return st.committedEmpty;
+  return st.isPlainPendingIn(sessionId);
 }
 
 function restore(st: InstanceState, s: Snapshot): void {
@@ -225,7 +271,7 @@ function restore(st: InstanceState, s: Snapshot): void {
 export function enterIdentityMap(identityMap: IdentityMap, st: InstanceState, sessionId: number): void {
   const m = st.mapper;
   const pk = m.pkProps;
-  const part = pk.length === 1 ? m.identityPart(st.dict[pk[0].key]) : m.identityPartOf(m.pkValues(st));
+  const part = pk.length === 1 ? m.identityPart(st.current[pk[0].key]) : m.identityPartOf(m.pkValues(st));
   st.loadedAs(part, sessionId);
   const classId = m.identityId;
   // Usually absent; otherwise set() replaces the entry (by the key string) as it always did.
@@ -270,8 +316,14 @@ function isSqlValue(v: unknown): v is ClauseElement {
  * RETURNING). Keyed by state, so concurrent flushes of other sessions don't meet.
  */
 const sqlValueKeys = new WeakMap<InstanceState, string[]>();
+/**
+ * Count of {@link noteSqlValues} calls: a flush during which it did not move (the usual case)
+ * skips {@link expireSqlValues}. Another session's flush interleaving only costs the lookups.
+ */
+let sqlValueNotes = 0;
 
 function noteSqlValues(st: InstanceState, keys: readonly string[]): void {
+  sqlValueNotes++;
   const l = sqlValueKeys.get(st);
   if (l) l.push(...keys);
   else sqlValueKeys.set(st, [...keys]);
@@ -493,10 +545,10 @@ interface Dep {
 export async function flush(ctx: FlushContext): Promise<void> {
   const registry = modifiedStates(ctx.sessionId);
   const touched = new Map<InstanceState, Snapshot>();
-  // Light mode (see below): new objects were captured as dictionary copies, not snapshots.
-  let lightDicts: Record<string, unknown>[] | undefined;
+  // Light mode (see below): new objects were captured as undo records, not snapshots.
+  let lightUndo: LightUndo[] | undefined;
   const touch = (st: InstanceState): void => {
-    if (lightDicts && pending.has(st)) return;
+    if (lightUndo && pending.has(st)) return;
     if (!touched.has(st)) touched.set(st, new Snapshot(st));
   };
 
@@ -506,20 +558,25 @@ export async function flush(ctx: FlushContext): Promise<void> {
   let related = false;
   // Light mode: new objects that are plain (see isPlainPending) of mappers without
   // relationships, insert listeners or joined tables, on a driver with interactive
-  // transactions, change during the flush only by the values their INSERT fills in. A copy of
-  // each one's dictionary then suffices to restore it; on success the dictionary itself becomes
-  // the committed snapshot (copy-on-write) — no snapshot object, no map entry, and the copy dies young.
+  // transactions, change during the flush only by the values their INSERT fills in. Which
+  // columns were unset (see lightUndoOf) then suffices to restore each; on success the dictionary
+  // itself becomes the committed snapshot (copy-on-write) — no snapshot object, no map entry, no copy.
   let light = ctx.batch === undefined;
   let lastMapper: Mapper | undefined;
-  const pending = new Set<InstanceState>();
   const newList: InstanceState[] = [];
+  // Whether the session's new set holds pending states only, and how many runs of one mapper.
+  let allPending = true;
+  let mapperRuns = 0;
   for (const st of ctx.newStates) {
-    if (st.status !== "pending") continue;
-    pending.add(st);
+    if (st.status !== "pending") {
+      allPending = false;
+      continue;
+    }
     newList.push(st);
     const m = st.mapper;
     if (m !== lastMapper) {
       lastMapper = m;
+      mapperRuns++;
       if (m.relationships.size) related = true;
       if (light && (isMultiTableMapper(m) || ctx.hasMapperListeners("beforeInsert", m) || ctx.hasMapperListeners("afterInsert", m))) light = false;
     }
@@ -539,9 +596,17 @@ export async function flush(ctx: FlushContext): Promise<void> {
     touched.set(st, new Snapshot(st));
     if (st.mapper.relationships.size) related = true;
   }
+  // A flush of plain new rows only (light mode, nothing deleted or changed) neither changes the
+  // pending set nor runs a listener that could: the session's own set serves as it, unbuilt.
+  const pending = light && !related && allPending && !deleted.size && !dirty.size ? ctx.newStates : new Set(newList);
+  // Without cascades the pending states are newList; of one mapper, it is their INSERT batch as is.
+  const sole = !related && mapperRuns === 1 ? newList : undefined;
+  const sqlNotesAtStart = sqlValueNotes;
   if (light && !related) {
-    lightDicts = new Array<Record<string, unknown>>(newList.length);
-    for (let i = 0; i < newList.length; i++) lightDicts[i] = copyDict(newList[i].current);
+    lightUndo = new Array<LightUndo>(newList.length);
+    // A row switch (a new object taking a deleted one's row) may overwrite given values: copies then.
+    if (deleted.size) for (let i = 0; i < newList.length; i++) lightUndo[i] = copyDict(newList[i].current);
+    else for (let i = 0; i < newList.length; i++) lightUndo[i] = lightUndoOf(newList[i]);
   } else for (const st of newList) touched.set(st, new Snapshot(st));
 
   try {
@@ -570,7 +635,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       if (keys.length) (givenOnupdate ??= new Map()).set(pu.child, keys);
     }
     const switched = new Set<InstanceState>();
-    await runInserts(ctx, pending, deleted, plan, switched);
+    await runInserts(ctx, pending, deleted, plan, switched, sole);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
     // 5. UPDATEs (changed columns, FK syncs, post-updates).
     const updatable = new Set<InstanceState>(dirty);
@@ -587,14 +652,16 @@ export async function flush(ctx: FlushContext): Promise<void> {
 
     // Success: the in-memory state becomes the committed state.
     const sessionId = ctx.sessionId;
-    if (lightDicts) {
+    // No statement of this flush wrote a SQL expression value: nothing to expire (no lookup per object).
+    const sqlValues = sqlValueNotes !== sqlNotesAtStart;
+    if (lightUndo) {
       for (let i = 0; i < newList.length; i++) {
         const st = newList[i];
         enterIdentityMap(ctx.identityMap, st, sessionId);
         // commitAll() for a state without relationships or watched values: the snapshot is the dictionary.
         st.shareCommitted();
         st.modified = false;
-        expireSqlValues(st);
+        if (sqlValues) expireSqlValues(st);
       }
     } else for (const st of pending) {
       // A key generated inside the commit batch is known (and identity-mapped) once the batch ran.
@@ -629,11 +696,11 @@ export async function flush(ctx: FlushContext): Promise<void> {
       st.modified = false;
     }
   } catch (e) {
-    if (lightDicts) {
+    if (lightUndo) {
       for (let i = 0; i < newList.length; i++) {
         const st = newList[i];
         sqlValueKeys.delete(st);
-        st.dict = lightDicts[i];
+        st.dict = undoLight(st, lightUndo[i]);
         st.committed = newDict();
         st.key = undefined;
         st.status = "pending";
@@ -1158,13 +1225,17 @@ function applySync(s: Sync): void {
   }
 }
 
-async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan, switched: Set<InstanceState>): Promise<void> {
+/** @param sole the pending states in order, when they are all of one mapper (then used as its batch, not copied). */
+async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan, switched: Set<InstanceState>, sole?: InstanceState[]): Promise<void> {
   if (!pending.size) return;
   const byMapper = new Map<Mapper, InstanceState[]>();
-  for (const st of pending) {
-    const l = byMapper.get(st.mapper);
-    if (l) l.push(st);
-    else byMapper.set(st.mapper, [st]);
+  if (sole) byMapper.set(sole[0].mapper, sole);
+  else {
+    for (const st of pending) {
+      const l = byMapper.get(st.mapper);
+      if (l) l.push(st);
+      else byMapper.set(st.mapper, [st]);
+    }
   }
   const rowEdges = new Map<Mapper, Set<Mapper>>();
   for (const [after, ds] of plan.deps) {
@@ -1175,6 +1246,8 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
     }
   }
   const applyFor = (states: readonly InstanceState[]) => {
+    // No foreign key to copy (no relationship in the flush): no lookup per row.
+    if (!plan.syncsByChild.size) return;
     for (const st of states) {
       const ss = plan.syncsByChild.get(st);
       if (ss) for (const s of ss) applySync(s);
@@ -1315,16 +1388,17 @@ function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, d
   if (!ctx.identityMap.size) return;
   for (const st of pending) {
     const m = st.mapper;
+    const d = st.current;
     let full = true;
     for (const p of m.pkProps) {
-      if (st.dict[p.key] == null || isSqlValue(st.dict[p.key])) {
+      if (d[p.key] == null || isSqlValue(d[p.key])) {
         full = false;
         break;
       }
     }
     if (!full) continue;
     const pk = m.pkProps;
-    const part = pk.length === 1 ? m.identityPart(st.dict[pk[0].key]) : m.identityPartOf(m.pkValues(st));
+    const part = pk.length === 1 ? m.identityPart(d[pk[0].key]) : m.identityPartOf(m.pkValues(st));
     const existing = ctx.identityMap.getByIdentity(m.identityId, part);
     if (!existing || existing === st.obj) continue;
     const es = stateOf(existing);
@@ -1364,12 +1438,23 @@ interface InsertShape {
   /** The statement for a single row: no sentinel columns in its RETURNING (nothing to match). */
   readonly stmtOne: ClauseElement;
 }
-const insertShapes = new WeakMap<Mapper, { readonly columns: number; readonly shapes: Map<number | string, InsertShape> }>();
-function insertShape(mapper: Mapper, sig: number | string): InsertShape {
+/** A mapper's insert shapes by signature, and {@link fetchedOnInsert} of each column property by position. */
+interface MapperInsertShapes {
+  readonly columns: number;
+  readonly fetchable: readonly boolean[];
+  readonly shapes: Map<number | string, InsertShape>;
+}
+const insertShapes = new WeakMap<Mapper, MapperInsertShapes>();
+function insertShapesOf(mapper: Mapper): MapperInsertShapes {
   let cached = insertShapes.get(mapper);
   // Signature bits are positions in columnProps: a mapper that gained columns starts afresh.
-  if (!cached || cached.columns !== mapper.columnProps.length) insertShapes.set(mapper, (cached = { columns: mapper.columnProps.length, shapes: new Map() }));
-  const byMapper = cached.shapes;
+  if (!cached || cached.columns !== mapper.columnProps.length) {
+    insertShapes.set(mapper, (cached = { columns: mapper.columnProps.length, fetchable: mapper.columnProps.map(fetchedOnInsert), shapes: new Map() }));
+  }
+  return cached;
+}
+function insertShape(mapper: Mapper, sig: number | string): InsertShape {
+  const byMapper = insertShapesOf(mapper).shapes;
   let shape = byMapper.get(sig);
   if (shape) return shape;
   const given: ColumnProperty[] = [];
@@ -1415,20 +1500,50 @@ export function matchBySentinel(states: readonly InstanceState[], out: readonly 
  * column the database or a default fills in (primary key, client or server default), so the
  * default applies; every other column is always sent, as NULL when unset
  * (`mapper._insert_cols_as_none`). Rows of one mapper thus mostly share one statement.
+ * `fetchable` is {@link fetchedOnInsert} of each property.
  */
-function providedSignature(props: readonly ColumnProperty[], d: Record<string, unknown>): number | string {
+function providedSignature(props: readonly ColumnProperty[], fetchable: readonly boolean[], d: Record<string, unknown>): number | string {
   const n = props.length;
   if (n <= 30) {
     let sig = 0;
-    for (let i = 0; i < n; i++) {
-      const p = props[i];
-      if (d[p.key] != null || !fetchedOnInsert(p)) sig |= 1 << i;
-    }
+    for (let i = 0; i < n; i++) if (d[props[i].key] != null || !fetchable[i]) sig |= 1 << i;
     return sig;
   }
   let sig = "";
-  for (const p of props) sig += d[p.key] != null || !fetchedOnInsert(p) ? "1" : "0";
+  for (let i = 0; i < n; i++) sig += d[props[i].key] != null || !fetchable[i] ? "1" : "0";
   return sig;
+}
+
+/** {@link rowSignature}'s answer for a row holding a SQL expression value. */
+const SQL_VALUE_ROW = -1;
+/**
+ * {@link providedSignature} of a new row, or {@link SQL_VALUE_ROW} when one of its values is a
+ * SQL expression (such a row is a statement of its own): one pass over the values for both.
+ */
+function rowSignature(props: readonly ColumnProperty[], fetchable: readonly boolean[], d: Record<string, unknown>): number | string {
+  const n = props.length;
+  if (n > 30) {
+    for (let i = 0; i < n; i++) if (isSqlValue(d[props[i].key])) return SQL_VALUE_ROW;
+    return providedSignature(props, fetchable, d);
+  }
+  let sig = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[props[i].key];
+    if (v != null) {
+      if (typeof v === "object" && v instanceof ClauseElement) return SQL_VALUE_ROW;
+      sig |= 1 << i;
+    } else if (!fetchable[i]) sig |= 1 << i;
+  }
+  return sig;
+}
+
+/** Consecutive new rows `[start, end)` of one insert shape (one executemany). */
+interface InsertRun {
+  readonly sig: number | string;
+  readonly start: number;
+  end: number;
+  /** A single row with a SQL expression value. */
+  readonly expr: boolean;
 }
 
 async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
@@ -1437,44 +1552,31 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
   const vp = mapper.versionProp;
   if (vp) for (const st of states) if (st.dict[vp.key] == null) st.dict[vp.key] = 1;
   const props = mapper.columnProps;
+  const { fetchable } = insertShapesOf(mapper);
   // Consecutive rows with the same set of provided columns form one executemany
   // ("insertmanyvalues"), as SQLAlchemy's `_emit_insert_statements` batches them: rows keep
   // the order they were added in (autoincrement keys follow it) and a row of another shape
-  // starts a new statement.
-  const groups: [number | string, InstanceState[]][] = [];
-  let lastSig: number | string | undefined;
-  let current: InstanceState[] | undefined;
-  let exprRows: Set<InstanceState> | undefined;
-  for (const st of states) {
-    const sig = providedSignature(props, st.dict);
-    const d = st.dict;
-    let expr = false;
-    for (let i = 0; i < props.length; i++) {
-      if (isSqlValue(d[props[i].key])) {
-        expr = true;
-        break;
-      }
-    }
-    // A row with a SQL expression value is a statement of its own.
-    if (expr) {
-      (exprRows ??= new Set()).add(st);
-      groups.push([sig, [st]]);
-      current = undefined;
-      continue;
-    }
-    if (current && sig === lastSig) {
-      current.push(st);
-      continue;
-    }
-    current = [st];
-    lastSig = sig;
-    groups.push([sig, current]);
+  // starts a new statement. Runs are index ranges: the usual single run is `states` itself.
+  const runs: InsertRun[] = [];
+  let last: InsertRun | undefined;
+  for (let i = 0; i < states.length; i++) {
+    const d = states[i].current;
+    const sig = rowSignature(props, fetchable, d);
+    if (sig === SQL_VALUE_ROW) {
+      runs.push({ sig: providedSignature(props, fetchable, d), start: i, end: i + 1, expr: true });
+      last = undefined;
+    } else if (last !== undefined && last.sig === sig) last.end = i + 1;
+    else runs.push((last = { sig, start: i, end: i + 1, expr: false }));
   }
   const table = mapper.table;
-  for (const [sig, group] of groups) {
-    const { given, givenKeys, fetch, sentinel, stmt: many, stmtOne } = insertShape(mapper, sig);
+  // Returned values land in the objects when the statement ran; on a batch-only driver that is
+  // at commit, after the flush made them persistent (their committed values are set too).
+  const late = ctx.batch !== undefined;
+  for (const r of runs) {
+    const group = r.start === 0 && r.end === states.length ? states : states.slice(r.start, r.end);
+    const { given, givenKeys, fetch, sentinel, stmt: many, stmtOne } = insertShape(mapper, r.sig);
     let stmt = group.length === 1 ? stmtOne : many;
-    if (exprRows?.has(group[0])) {
+    if (r.expr) {
       // The row's values, SQL expressions included, are part of the statement itself.
       const d = group[0].dict;
       const values: Record<string, unknown> = {};
@@ -1498,17 +1600,21 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
     }
     const ng = given.length;
     const rows: Record<string, unknown>[] = new Array(group.length);
+    // Whether a column is sent as NULL because unset (the objects then get null, below).
+    let unset = false;
     for (let i = 0; i < group.length; i++) {
-      const d = group[i].dict;
-      const r: Record<string, unknown> = {};
+      const d = group[i].current;
+      const row: Record<string, unknown> = {};
       for (let j = 0; j < ng; j++) {
         const v = d[given[j].key];
-        r[givenKeys[j]] = v === undefined ? null : v;
+        if (v === undefined) {
+          unset = true;
+          row[givenKeys[j]] = null;
+        } else row[givenKeys[j]] = v;
       }
-      rows[i] = r;
+      rows[i] = row;
     }
     if (fetch.length) {
-      // Returned values land in the objects now, or (batch-only drivers) when the commit batch ran.
       const apply = (states: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
         const out = takeValueRows(res);
         if (out.length !== states.length) {
@@ -1521,7 +1627,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
           const row = byKey ? byKey[i] : out[i];
           const d = st.dict;
           for (let j = 0; j < nf; j++) d[fetch[j].key] = row[j];
-          if (st.status === "persistent") for (let j = 0; j < nf; j++) st.committed[fetch[j].key] = row[j];
+          if (late && st.status === "persistent") for (let j = 0; j < nf; j++) st.committed[fetch[j].key] = row[j];
         }
       };
       if (ng) await run(ctx, stmt, rows, apply(group));
@@ -1531,9 +1637,11 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
       await run(ctx, stmt, rows);
     }
     // Columns sent as NULL because unset hold null now, as loaded objects do.
-    for (const st of group) {
-      const d = st.dict;
-      for (let j = 0; j < ng; j++) if (d[given[j].key] === undefined) d[given[j].key] = null;
+    if (unset) {
+      for (const st of group) {
+        const d = st.dict;
+        for (let j = 0; j < ng; j++) if (d[given[j].key] === undefined) d[given[j].key] = null;
+      }
     }
   }
   await fireEach(ctx, "afterInsert", mapper, states);
