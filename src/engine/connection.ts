@@ -672,7 +672,7 @@ export class AsyncConnection implements DdlExecutor {
     if (Array.isArray(params)) {
       const rowsIn = params as readonly Record<string, unknown>[];
       if (rowsIn.length === 0) throw new ArgumentError("executemany needs at least one parameter set");
-      const rows: (readonly unknown[])[] = [];
+      let rows: (readonly unknown[])[] = [];
       let affected = 0;
       const pages = compiled.insertMany
         ? compiled.constructMany(
@@ -686,11 +686,14 @@ export class AsyncConnection implements DdlExecutor {
       const results = pages.length > 1 && raw.batch && this._tx && !this.autocommit
         ? await this.runWireBatch(raw, pages, prep)
         : undefined;
+      const pageRows: (readonly (readonly unknown[])[])[] = new Array(pages.length);
       for (let i = 0; i < pages.length; i++) {
         last = results ? results[i] : await this.runWire(raw, pages[i].sql, pages[i].params, prep, true);
-        for (const r of last.rows) rows.push(r);
+        pageRows[i] = last.rows;
         affected += last.rowsAffected;
       }
+      // One native concat rather than a push per returned row.
+      rows = pageRows.length === 1 ? (pageRows[0] as (readonly unknown[])[]) : rows.concat(...pageRows);
       const info = { rowsAffected: affected };
       const withPk = prep.pk ? { ...info, insertedPrimaryKey: insertedManyPkInfo(prep.pk, rowsIn, prep.rd && returnedByColumn(compiled, prep.rd, rows)) } : info;
       if (prep.rd) return defaultsResult(compiled, prep.rd, rows, withPk, true);

@@ -114,8 +114,16 @@ export function insertedManyPkInfo(
   returned: ((row: number, column: ColumnImpl) => unknown) | undefined,
 ): InsertedPrimaryKeyInfo {
   if (plan.kind === "unavailable") return { unavailable: plan.reason };
-  const rows = paramSets.map((params, r) => plan.columns.map((c) => givenKey(params, c) ?? (returned ? (returned(r, c) ?? null) : null)));
-  return { keys: plan.columns.map((c) => c.key), values: null, rows };
+  const columns = plan.columns;
+  let rows: (readonly unknown[])[] | undefined;
+  // Built on first read: an executemany of many rows (a flush among them) seldom asks.
+  return {
+    keys: columns.map((c) => c.key),
+    values: null,
+    get rows() {
+      return (rows ??= paramSets.map((params, r) => columns.map((c) => givenKey(params, c) ?? (returned ? (returned(r, c) ?? null) : null))));
+    },
+  };
 }
 
 /**

@@ -326,25 +326,30 @@ export class Compiled {
     const pageSize = Math.max(1, Math.min(maxRows, Math.floor((maxParams - fixed) / per)));
     const out: { sql: string; params: unknown[]; rows: number }[] = [];
     const tupleProcs = t.tuple.slots.map((s) => (s.type === NULLTYPE ? undefined : s.type.bindProcessor(this.dialect.typeDialect)));
+    const slots = t.tuple.slots;
     for (let start = 0; start < rows.length; start += pageSize) {
-      const page = rows.slice(start, start + pageSize);
-      const params: unknown[] = [];
-      const first = page[0];
-      for (const s of t.prefix.slots) params.push(this.processSlot(s, this.valueFor(s, undefined, first)));
-      for (let ri = 0; ri < page.length; ri++)
-        for (let j = 0; j < t.tuple.slots.length; j++) {
-          const s = t.tuple.slots[j];
+      const end = Math.min(rows.length, start + pageSize);
+      // Sized up front and filled by index: this runs once per parameter value of the executemany.
+      const params = new Array<unknown>(fixed + (end - start) * slots.length);
+      let k = 0;
+      const first = rows[start];
+      for (const s of t.prefix.slots) params[k++] = this.processSlot(s, this.valueFor(s, undefined, first));
+      for (let ri = start; ri < end; ri++) {
+        const row = rows[ri];
+        for (let j = 0; j < slots.length; j++) {
+          const s = slots[j];
           let v: unknown;
           try {
-            v = this.valueFor(s, undefined, page[ri]);
+            v = this.valueFor(s, undefined, row);
           } catch (e) {
-            throw new ArgumentError(`${(e as Error).message}, in parameter group ${start + ri}`, { cause: e });
+            throw new ArgumentError(`${(e as Error).message}, in parameter group ${ri}`, { cause: e });
           }
           const p = tupleProcs[j];
-          params.push(v == null ? nullBind(p) : p ? this.guard(p, v, s) : s.type === NULLTYPE ? this.processSlot(s, v) : v);
+          params[k++] = v == null ? nullBind(p) : p ? this.guard(p, v, s) : s.type === NULLTYPE ? this.processSlot(s, v) : v;
         }
-      for (const s of t.suffix.slots) params.push(this.processSlot(s, this.valueFor(s, undefined, first)));
-      out.push({ sql: this.manySql(page.length), params, rows: page.length });
+      }
+      for (const s of t.suffix.slots) params[k++] = this.processSlot(s, this.valueFor(s, undefined, first));
+      out.push({ sql: this.manySql(end - start), params, rows: end - start });
     }
     return out;
   }
