@@ -100,7 +100,47 @@ export type MapperEventName = "beforeInsert" | "afterInsert" | "beforeUpdate" | 
  */
 export async function fireEach(ctx: FlushContext, event: MapperEventName, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   if (!ctx.hasMapperListeners(event, mapper)) return;
-  for (const st of states) await ctx.fireMapperEvent(event, mapper, st.obj);
+  // beforeUpdate ran already for the flush's dirty objects (see fireBeforeUpdates).
+  const done = event === "beforeUpdate" ? beforeUpdateFired.get(ctx) : undefined;
+  for (const st of states) if (!done?.has(st)) await ctx.fireMapperEvent(event, mapper, st.obj);
+}
+
+/** Per flush context, the objects whose beforeUpdate listeners ran before their changes were collected. */
+const beforeUpdateFired = new WeakMap<FlushContext, Set<InstanceState>>();
+
+/**
+ * SQLAlchemy's `_organize_states_for_save`: `before_update` fires for every dirty persistent
+ * object — also one whose only change is a relationship collection — before the changed columns
+ * are collected, so that values a listener sets are written by the same UPDATE. Returns the
+ * objects it fired for, by mapper (referenced tables first, rows in primary-key order); those
+ * not UPDATEd after all get their `afterUpdate` from {@link fireAfterUpdatesWithoutChanges}.
+ */
+async function fireBeforeUpdates(ctx: FlushContext, states: readonly InstanceState[]): Promise<Map<Mapper, InstanceState[]> | undefined> {
+  const byMapper = new Map<Mapper, InstanceState[]>();
+  for (const st of states) {
+    const l = byMapper.get(st.mapper);
+    if (l) l.push(st);
+    else byMapper.set(st.mapper, [st]);
+  }
+  const mappers = [...byMapper.keys()].filter((m) => ctx.hasMapperListeners("beforeUpdate", m) || ctx.hasMapperListeners("afterUpdate", m));
+  if (!mappers.length) return undefined;
+  const fired = new Set<InstanceState>();
+  const out = new Map<Mapper, InstanceState[]>();
+  for (const mapper of mappers.sort((a, b) => tableIndex(a.table) - tableIndex(b.table))) {
+    const ordered = sortByPk(byMapper.get(mapper)!, mapper.pkProps);
+    out.set(mapper, ordered);
+    for (const st of ordered) {
+      if (ctx.hasMapperListeners("beforeUpdate", mapper)) await ctx.fireMapperEvent("beforeUpdate", mapper, st.obj);
+      fired.add(st);
+    }
+  }
+  beforeUpdateFired.set(ctx, fired);
+  return out;
+}
+
+/** `afterUpdate` for the objects {@link fireBeforeUpdates} fired for that no UPDATE wrote (SQLAlchemy fires it for each). */
+async function fireAfterUpdatesWithoutChanges(ctx: FlushContext, fired: Map<Mapper, InstanceState[]>, updated: ReadonlySet<InstanceState>): Promise<void> {
+  for (const [mapper, states] of fired) await fireEach(ctx, "afterUpdate", mapper, states.filter((st) => !updated.has(st)));
 }
 
 /**
@@ -1684,7 +1724,10 @@ async function runUpdates(
     if (l) l.push({ st, keys, sig });
     else byMapper.set(st.mapper, [{ st, keys, sig }]);
   };
-  for (const st of updatable) if (!pending.has(st) && !deleted.has(st) && !postKeys.has(st)) add(st, st.changedColumnKeys());
+  const dirtyOnes: InstanceState[] = [];
+  for (const st of updatable) if (!pending.has(st) && !deleted.has(st)) dirtyOnes.push(st);
+  const fired = await fireBeforeUpdates(ctx, dirtyOnes);
+  for (const st of dirtyOnes) if (!postKeys.has(st)) add(st, st.changedColumnKeys());
   for (const [st, keys] of postKeys) {
     if (pending.has(st)) add(st, [...keys, ...(givenOnupdate?.get(st) ?? [])]);
     else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
@@ -1752,6 +1795,12 @@ async function runUpdates(
     );
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     await fireEach(ctx, "afterUpdate", mapper, group);
+  }
+  if (fired) {
+    const updated = new Set<InstanceState>();
+    for (const g of groups) for (const st of g.states) updated.add(st);
+    await fireAfterUpdatesWithoutChanges(ctx, fired, updated);
+    beforeUpdateFired.delete(ctx);
   }
 }
 
