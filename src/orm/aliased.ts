@@ -144,7 +144,9 @@ export class AliasedClass<T = unknown> {
   columnFor(column: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
     const inner = this.adaptFrom === undefined ? column : correspondingIn(this.adaptFrom, column);
     if (inner === undefined) return undefined;
-    if (this.adaptFrom === undefined) return correspondingIn(this.alias, inner);
+    // A column the subquery selects under a label (`users.name AS foo`) still stands for it
+    // (SQLAlchemy's corresponding_column follows the label's proxy).
+    if (this.adaptFrom === undefined) return correspondingIn(this.alias, inner) ?? this.alias.columnList.find((c) => proxies(c, inner));
     // The inner alias's own column, exactly: a subquery may also carry the table's column of the
     // same lineage (`select(User, ua).subquery()` exports users.name and users_1.name).
     return this.alias.columnList.find((c) => proxies(c, inner)) ?? correspondingIn(this.alias, inner);

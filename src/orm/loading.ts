@@ -37,7 +37,10 @@ import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, Select, select, SelectBase, selectPlugins, TextualSelect, type SelectArg, type SetupJoin } from "../sql/selectable.js";
+import {
+  Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
+  TextualSelect, tqLabel, type SelectArg, type SetupJoin,
+} from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
@@ -265,8 +268,10 @@ function planNestedOrmSelects(stmt: Select): Select {
     // Planned afresh, not from the layout cache: two equal sub-SELECTs must not share the
     // criterion's bound parameter (SQLAlchemy renders type_1 and type_2, #6824).
     if (e instanceof Select && isOrmStatement(e)) {
+      // Its SQL only: eager joins are not rendered inside it (SQLAlchemy's
+      // test_exists_no_eagerloads), as no rows of it are loaded as entities.
       const inner = planNestedOrmSelects(e);
-      return assembleOrmPlan(inner, analyzeOrmSelect(inner, [])).stmt;
+      return assembleOrmPlan(inner, analyzeOrmSelect(inner, [], true)).stmt;
     }
     if (e instanceof SelectBase && !(e instanceof Select)) return e;
     let copy: Record<string, unknown> | undefined;
@@ -500,7 +505,9 @@ export function planOrmSelect(stmt: Select, extraOptions: readonly unknown[] = [
   // Without loader options the layout depends only on the columns clause (and the mappers'
   // configuration): it is cached per columns-clause objects. With options (fresh objects per
   // statement, criteria closures evaluated per plan) it is planned each time.
-  if (stmt.loaderOptions.length === 0 && extraOptions.length === 0) {
+  // The layout cache is keyed by the columns clause alone: LABEL_STYLE_TABLENAME_PLUS_COL, which
+  // renames the column slots, is planned each time.
+  if (stmt.loaderOptions.length === 0 && extraOptions.length === 0 && stmt.labelStyle !== LABEL_STYLE_TABLENAME_PLUS_COL) {
     const layout = cachedLayout(stmt);
     // A statement object executed again (built once, run with parameters, as session.get()
     // does) reuses its whole plan: the layout remembers the last statement it was applied to.
@@ -716,8 +723,20 @@ function cachedLayout(stmt: Select): OrmLayout {
   return layout;
 }
 
-/** Plan the layout of an ORM select (everything but the statement's own clauses). */
-function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromStatement = false): OrmLayout {
+/**
+ * Plan the layout of an ORM select (everything but the statement's own clauses).
+ * `noEagerJoins`: the statement cannot take eager joins (a fromStatement() statement, or a
+ * SELECT nested in another as a scalar subquery / EXISTS / IN, where SQLAlchemy processes
+ * loader options at the top level only); joined loads become selectin loads, which add no SQL.
+ */
+function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEagerJoins = false): OrmLayout {
+  // Row keys of column slots follow LABEL_STYLE_TABLENAME_PLUS_COL (`users_id`), as SQLAlchemy's
+  // ORM rows do; entities keep their names.
+  const plusColName = (c: ColumnElement<unknown, string>): string | undefined => {
+    if (stmt.labelStyle !== LABEL_STYLE_TABLENAME_PLUS_COL) return undefined;
+    const col = labelledColumn(c);
+    return col === undefined ? undefined : tqLabel(col);
+  };
   const options = [...stmt.loaderOptions, ...extraOptions];
   for (const o of options) if (!isLoaderOption(o)) throw new ArgumentError(`options(): ${String(o)} is not a loader option`);
   // optionKind, not instanceof: option classes an app never uses stay out of its bundle.
@@ -770,13 +789,16 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
     // An alias of a hierarchy's base table (`aliased(Person)`) has no columns of the subclass
     // tables: subclass rows load with those attributes unloaded (SQLAlchemy, without
     // with_polymorphic).
-    if (from !== mapper.table && aliasedEntity?.adaptFrom === undefined) props = props.filter((p) => correspondingIn(from, p.column) !== undefined);
+    if (from !== mapper.table && aliasedEntity?.adaptFrom === undefined) {
+      props = props.filter((p) => (aliasedEntity !== undefined ? aliasedEntity.columnFor(p.column) : correspondingIn(from, p.column)) !== undefined);
+    }
     if (lead.length) props = leadingProps(props, lead);
     const offset = cols.length;
     for (const p of props) {
       // An alias of an alias over a subquery (`aliased(ua, subq)`) knows which of the subquery's
       // columns are its own; otherwise the alias's column of the same lineage.
-      const col = from === mapper.table ? p.column : (aliasedEntity?.adaptFrom !== undefined ? aliasedEntity.columnFor(p.column) : undefined) ?? correspondingIn(from, p.column)!;
+      // A subquery column under a label (`users.name AS foo`) is found through the alias too.
+      const col = from === mapper.table ? p.column : aliasedEntity?.columnFor(p.column) ?? correspondingIn(from, p.column)!;
       if (!entityColumnAt.has(col)) entityColumnAt.set(col, cols.length);
       cols.push(col);
     }
@@ -804,7 +826,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
       if (l.strategy === "selectin") slot.selectin.push(l);
       // fromStatement(): the statement cannot take eager joins; SQLAlchemy loads those
       // relationships lazily, this loader (which never loads lazily) with a selectin query.
-      else if (l.strategy === "joined" && fromStatement) slot.selectin.push({ ...l, strategy: "selectin" });
+      else if (l.strategy === "joined" && noEagerJoins) slot.selectin.push({ ...l, strategy: "selectin" });
       else if (l.strategy === "noload") slot.noload.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
@@ -973,7 +995,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
       }
     } else if (raw instanceof FromClause) {
       for (const c of raw.columnList) {
-        slots.push({ kind: "column", offset: cols.length, name: c.key });
+        slots.push({ kind: "column", offset: cols.length, name: plusColName(c) ?? c.key });
         targets.push([c]);
         cols.push(c);
       }
@@ -992,7 +1014,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], fromSt
           addLocalFrom(owner.mapper, owner.from, raw);
         }
       }
-      const name = raw.key ?? `col_${cols.length}`;
+      const name = plusColName(raw) ?? raw.key ?? `col_${cols.length}`;
       const column = raw instanceof InstrumentedAttribute ? raw.column : raw;
       targets.push(column === raw ? [raw] : [raw, column]);
       // A selectin load's key columns (`select(Address, Address.userId)`, built by the loader
@@ -1436,6 +1458,9 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
     }
     for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);
     for (const k of nullExprs) if (!(k in st.dict)) st.dict[k] = null;
+    // populateExisting overwrote the assigned columns with the row: with nothing else changed the
+    // object is no longer in session.dirty (SQLAlchemy commits the loaded state, _commit_all).
+    if (populate && st.attributeSet && !st.hasChanges()) st.attributeSet = false;
     return existing;
   }
   // Mapped inheritance: the discriminator picks the subclass to build (the mapper itself otherwise;

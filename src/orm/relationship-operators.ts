@@ -14,13 +14,14 @@
  * (and one compiled statement) and differ only in their bound values.
  * @module
  */
-import { InvalidRequestError } from "../errors.js";
+import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { warn } from "../warnings.js";
 import {
-  and, BindParameter, BinaryExpression, ClauseElement, coerceWhereClause, ColumnElement, literalColumn, not, or, type Condition,
+  and, BindParameter, BinaryExpression, ClauseElement, coerceWhereClause, ColumnElement, literalColumn, not, or, whereClauseHooks, withNegation,
+  type Condition,
 } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
-import { exists, select, type FromClause } from "../sql/selectable.js";
+import { Alias, exists, select, type FromClause } from "../sql/selectable.js";
 import type { ColumnImpl } from "../sql/schema.js";
 import { adaptExpression, adaptToFrom, type AliasedClass } from "./aliased.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
@@ -119,12 +120,20 @@ export function refersOnlyTo(expr: ClauseElement, froms: ReadonlySet<FromClause>
  * `EXISTS (SELECT 1 FROM target WHERE <join condition> [AND criterion])`, correlated to the
  * parent: the body of `any()`, `has()` and of collection comparisons with null.
  */
-export function relationshipExists(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+export function relationshipExists(
+  sides: RelationshipSides,
+  criterion: Condition | undefined,
+  what: string,
+  filterBy?: Readonly<Record<string, unknown>>,
+): ColumnElement<boolean> {
   const { prop, parentFrom } = sides;
   const table = prop.mapper.table;
   // A self-referential relationship joins the table to itself: the target side needs an alias,
-  // and criteria written against the class are re-targeted to it (as SQLAlchemy does).
-  const selfRef = prop.parent.table === table;
+  // and criteria written against the class are re-targeted to it (as SQLAlchemy does). From an
+  // aliased parent the plain table is free for the target side, as SQLAlchemy renders
+  // `nalias.children.any(Node.data == x)`: EXISTS (SELECT 1 FROM nodes WHERE nodes_1.id = nodes.parent_id …).
+  const parentIsAlias = parentFrom instanceof Alias && parentFrom.element === table;
+  const selfRef = prop.parent.table === table && !parentIsAlias;
   const targetFrom = sides.targetFrom ?? (selfRef ? table.alias() : table);
   const conds: ClauseElement[] = [];
   // ofType(JoinedSubclass): the subquery selects FROM the target table INNER JOINed to the
@@ -148,6 +157,12 @@ export function relationshipExists(sides: RelationshipSides, criterion: Conditio
     const c = coerceWhereClause(criterion, what.replace(/\(\)$/, ""));
     conds.push(sides.targetFrom === undefined && targetFrom !== table ? adaptToFrom(c, table, targetFrom) : c);
   }
+  // SQLAlchemy's keyword criteria, `any(criterion, id=4)`: equalities on the target's attributes.
+  for (const [key, value] of Object.entries(filterBy ?? {})) {
+    const p = sides.targetMapper.columnPropsByKey.get(key);
+    if (p === undefined) throw new InvalidRequestError(`${what}: Entity namespace for "${sides.targetMapper.className}" has no property "${key}"`);
+    conds.push(adaptToFrom(p.column.eq(value as never), table, targetFrom));
+  }
   for (const extra of sides.extraCriteria ?? []) conds.push(retargetCriterion(extra, table, targetFrom));
   const inner = select(literalColumn("1"))
     .selectFrom(...correlateExcept)
@@ -156,22 +171,30 @@ export function relationshipExists(sides: RelationshipSides, criterion: Conditio
   return exists(inner);
 }
 
-/** `any(criterion?)` on a collection (SQLAlchemy's `Comparator.any`). */
-export function relationshipAny(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+/**
+ * `any(criterion?)` on a collection (SQLAlchemy's `Comparator.any`); `filterBy` holds
+ * SQLAlchemy's keyword criteria (`any(criterion, id=4)`), equalities on the target's attributes.
+ * @throws InvalidRequestError on a scalar relationship, or for a `filterBy` key the target does not map.
+ */
+export function relationshipAny(sides: RelationshipSides, criterion: Condition | undefined, what: string, filterBy?: Readonly<Record<string, unknown>>): ColumnElement<boolean> {
   const { prop } = sides;
   if (!prop.uselist) {
     throw new InvalidRequestError(`${what}: any() applies to collections; ${prop.parent.className}.${prop.key} is scalar, use has()`);
   }
-  return relationshipExists(sides, criterion, what);
+  return relationshipExists(sides, criterion, what, filterBy);
 }
 
-/** `has(criterion?)` on a scalar (many-to-one, one-to-one) relationship (SQLAlchemy's `Comparator.has`). */
-export function relationshipHas(sides: RelationshipSides, criterion: Condition | undefined, what: string): ColumnElement<boolean> {
+/**
+ * `has(criterion?)` on a scalar (many-to-one, one-to-one) relationship (SQLAlchemy's
+ * `Comparator.has`); `filterBy` as for {@link relationshipAny}.
+ * @throws InvalidRequestError on a collection, or for a `filterBy` key the target does not map.
+ */
+export function relationshipHas(sides: RelationshipSides, criterion: Condition | undefined, what: string, filterBy?: Readonly<Record<string, unknown>>): ColumnElement<boolean> {
   const { prop } = sides;
   if (prop.uselist) {
     throw new InvalidRequestError(`${what}: has() applies to scalar relationships; ${prop.parent.className}.${prop.key} is a collection, use any()`);
   }
-  return relationshipExists(sides, criterion, what);
+  return relationshipExists(sides, criterion, what, filterBy);
 }
 
 /**
@@ -297,7 +320,8 @@ export function relationshipNe(sides: RelationshipSides, other: object | null | 
     // column-by-column AND of inequalities.
     const st = requireState(other, sides.targetMapper, what);
     const cols = prop.syncPairs.map(([local]) => parentFrom.correspondingColumn(local) ?? local);
-    const eqs = prop.syncPairs.map(([, remote], i) => cols[i].eq(bindFor(st, remote, what)) as ColumnElement<boolean>);
+    // The bound value is named after the foreign key it is compared with (SQLAlchemy's `:user_id_1`).
+    const eqs = prop.syncPairs.map(([local, remote], i) => cols[i].eq(bindFor(st, remote, what, local)) as ColumnElement<boolean>);
     const differs = eqs.length === 1 ? not(eqs[0]) : not(and(...eqs));
     return or(differs, ...cols.map((c) => c.isNull() as ColumnElement<boolean>)) as ColumnElement<boolean>;
   }
@@ -314,7 +338,10 @@ export function relationshipContains(sides: RelationshipSides, other: object, wh
   }
   // Narrowed: `obj` must also match the criteria, so test its row inside the EXISTS.
   if (isNarrowed(sides)) return relationshipExists(sides, isTarget(sides, other, what), what);
-  return boundCriterion(prop, other, "target", parentFrom, what);
+  const crit = boundCriterion(prop, other, "target", parentFrom, what);
+  // not(contains(obj)) on a many-to-many: no association row links `obj` (NOT EXISTS), as
+  // SQLAlchemy's negation_clause; `NOT (a AND b)` would keep rows linked to `obj` and others.
+  return prop.direction === "MANYTOMANY" ? withNegation(crit, () => not(relationshipExists(sides, isTarget(sides, other, what), what))) : crit;
 }
 
 /** `fk IS NULL` / `fk IS NOT NULL` for a many-to-one (AND / OR over composite keys). */
@@ -337,9 +364,9 @@ function requireState(obj: unknown, mapper: Mapper, what: string): InstanceState
   return st;
 }
 
-/** An anonymous bound parameter, typed like `col`, holding the object's value for it. */
-function bindFor(st: InstanceState, col: ColumnImpl, what: string): BindParameter<unknown, string> {
-  return new BindParameter(col.anonBindBase, loadedValue(st, col, what), col.type, { unique: true });
+/** An anonymous bound parameter, typed like `col` and named after `namedAfter`, holding the object's value for `col`. */
+function bindFor(st: InstanceState, col: ColumnImpl, what: string, namedAfter: ColumnImpl = col): BindParameter<unknown, string> {
+  return new BindParameter(namedAfter.anonBindBase, loadedValue(st, col, what), col.type, { unique: true });
 }
 
 /**
@@ -351,6 +378,11 @@ function loadedValue(st: InstanceState, col: ColumnImpl, what: string): unknown 
   const key = attributeKey(st.mapper, col);
   if (key === undefined) throw new InvalidRequestError(`${what}: ${st.mapper.className} maps no attribute for ${col.describe()}`);
   const name = `${st.mapper.className}.${key}`;
+  // A transient or pending object whose attribute was never set (SQLAlchemy: "no value has been
+  // set for this column"), as opposed to a persistent one whose attribute is unloaded or expired.
+  if ((st.transient || st.pending) && !(key in st.dict)) {
+    throw new InvalidRequestError(`${what}: attribute '${name}' of the ${st.mapper.className} instance has no value yet (flush the object first)`);
+  }
   if (st.expiredMutable?.has(key) || !(key in st.dict)) {
     throw new InvalidRequestError(
       `${what}: attribute '${name}' of the ${st.mapper.className} instance is not loaded; load it (undefer / refresh) before using the object in a criterion`,
@@ -414,8 +446,15 @@ function describeObject(x: unknown): string {
  * `rel.ofType(alias)`) renders the target side against an alias of the target class.
  * @throws InvalidRequestError naming the attribute when a column it needs is not loaded on
  *   `instance` (or has no value yet), or when `instance` is not of the relationship's parent class.
+ * @throws ArgumentError when `rel` is not a relationship attribute (a string, a column attribute):
+ *   SQLAlchemy's "Expected relationship property for with_parent(), got User.name".
  */
 export function withParent<T>(instance: object, rel: RelationshipComparator<T>, from?: AliasedClass<T>): ColumnElement<boolean> {
+  // Untyped callers: SQLAlchemy's messages for a string or a column attribute.
+  if (typeof rel === "string") throw new ArgumentError("withParent() accepts class-bound mapped attributes, not strings");
+  if (typeof (rel as { _sides?: unknown })?._sides !== "function") {
+    throw new ArgumentError(`Expected relationship property for withParent(), got ${describeAttribute(rel)}`);
+  }
   const sides = rel._sides();
   const prop = sides.prop;
   let targetFrom = sides.targetFrom ?? prop.mapper.table;
@@ -436,3 +475,39 @@ export function withParent<T>(instance: object, rel: RelationshipComparator<T>, 
   for (const c of sides.extraCriteria ?? []) narrowing.push(retargetCriterion(c, table, targetFrom));
   return narrowing.length ? and(crit, ...narrowing) : crit;
 }
+
+/** `User.name` for a mapped column attribute, else a short description of the value. */
+function describeAttribute(x: unknown): string {
+  const a = x as { kind?: string; attrKey?: string; entity?: unknown };
+  if (a?.kind === "ormAttribute" && a.attrKey !== undefined) {
+    // The class name from its source: a model with a `name` column shadows the class's `name`.
+    const e = a.entity;
+    const m = typeof e === "function" ? /^class\s+([\w$]+)/.exec(Function.prototype.toString.call(e)) : null;
+    const owner = m ? m[1] : (e as { mapper?: { className?: string } } | undefined)?.mapper?.className;
+    if (owner !== undefined) return `${owner}.${a.attrKey}`;
+  }
+  return describeObject(x);
+}
+
+/**
+ * The relationship as a plain criterion (SQLAlchemy's `Comparator.__clause_element__`): its join
+ * condition between the parent and target FROMs, which the enclosing SELECT then lists
+ * (`select(User).where(User.addresses)` → `FROM users, addresses WHERE users.id =
+ * addresses.user_id`). A many-to-many adds an anonymous alias of the association table.
+ */
+export function relationshipClause(sides: RelationshipSides): ColumnElement<boolean> {
+  const { prop, parentFrom } = sides;
+  const table = prop.mapper.table;
+  const targetFrom = sides.targetFrom ?? table;
+  if (prop.direction !== "MANYTOMANY") return prop.joinCondition(parentFrom, targetFrom);
+  const secondary = prop.secondary!;
+  const sec = secondary.alias();
+  const primary = adaptToFrom(adaptToFrom(prop.primaryjoin, prop.parent.table, parentFrom), secondary, sec);
+  const target = adaptToFrom(adaptToFrom(prop.secondaryjoin!, table, targetFrom), secondary, sec);
+  return and(primary as ColumnElement<boolean>, target as ColumnElement<boolean>);
+}
+
+whereClauseHooks.relationship = (x) => {
+  const c = x as { _isRelationshipComparator?: boolean; _sides?: () => RelationshipSides };
+  return c._isRelationshipComparator === true && typeof c._sides === "function" ? relationshipClause(c._sides()) : undefined;
+};

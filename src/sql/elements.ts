@@ -664,6 +664,8 @@ export function coerceOperand(against: ColumnElement<unknown, string>, other: un
     throw new ArgumentError(`${other.describe()} is not a column expression and cannot be an operand of ${against.describe()}`);
   }
   if (other === null || other === undefined) return NULL;
+  const entity = describeEntity(other);
+  if (entity !== undefined) throw new ArgumentError(`SQL expression element or literal value expected, got ${entity}`);
   let t = type ?? against.type;
   if (t === NULLTYPE || t.affinity === "null") t = typeFromJsValue(other);
   return new BindParameter(against.anonBindBase, other, t, { unique: true });
@@ -783,6 +785,9 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
     if (isSelectStatement(values) || values.kind === "subquery") {
       return new BinaryExpression(left, op, new Grouping(values), BooleanT());
     }
+    // A scalar subquery renders parenthesized already: `IN (SELECT …)`, as SQLAlchemy's
+    // `col.in_(q.scalar_subquery())`.
+    if (values.kind === "scalarSelect") return new BinaryExpression(left, op, values, BooleanT());
     if (values instanceof Tuple) return new BinaryExpression(left, op, values, BooleanT());
     throw new ArgumentError(`IN() expects a list of values, a bindparam or a SELECT; got ${values.describe()}`);
   }
@@ -1230,8 +1235,17 @@ function whereClause(x: unknown, fn: string): ClauseElement {
   if (isSelectStatement(x)) {
     throw new ArgumentError(`${fn}() got a SELECT; use exists(…) or .scalarSubquery() to use a SELECT as a condition`);
   }
+  const asClause = typeof x === "object" && x !== null ? whereClauseHooks.relationship?.(x) : undefined;
+  if (asClause !== undefined) return asClause;
   throw new ArgumentError(`${fn}() expects SQL boolean expressions; got ${describeValue(x)}`);
 }
+
+/**
+ * Conditions the ORM supplies: a relationship attribute used as a criterion renders its join
+ * condition (SQLAlchemy's `RelationshipProperty.Comparator.__clause_element__`,
+ * `select(User).where(User.addresses)`). Registered by the ORM so Core does not import it. @internal
+ */
+export const whereClauseHooks: { relationship?: (x: object) => ColumnElement<boolean> | undefined } = {};
 
 /**
  * A string as SQLAlchemy's messages show it (Python's `repr` of `util.ellipses_string()`):
@@ -1315,9 +1329,15 @@ function conjunction(op: "and" | "or", clauses: readonly ClauseElement[]): Colum
 export function andCriteria(clauses: readonly ClauseElement[]): ClauseElement {
   return clauses.length === 1 ? clauses[0] : conjunction("and", clauses);
 }
-/** `not(x)`: negation; comparisons flip their operator (`=` → `!=`), others render `NOT x`. */
+/**
+ * `not(x)`: negation; comparisons flip their operator (`=` → `!=`), others render `NOT x`. A
+ * criterion that states its own negation (SQLAlchemy's `negation_clause`, e.g. a many-to-many
+ * `contains(obj)`, whose negation is NOT EXISTS) gives that.
+ */
 export function not<const C extends Condition>(clause: CheckedCondition<C>): ColumnElement<boolean> {
   const c = whereClause(clause, "not");
+  const stated = NEGATIONS.get(c);
+  if (stated !== undefined) return stated();
   if (isConstant(c, "true")) return false_();
   if (isConstant(c, "false")) return true_();
   if (c instanceof BinaryExpression) {
@@ -1333,6 +1353,21 @@ export function not<const C extends Condition>(clause: CheckedCondition<C>): Col
 }
 /** @internal */
 export { whereClause as coerceWhereClause };
+
+/** Criteria whose negation is not `NOT (criteria)` (see {@link withNegation}). */
+const NEGATIONS = new WeakMap<object, () => ColumnElement<boolean>>();
+
+/**
+ * `expr`, with `negation()` as what {@link not} returns for it (SQLAlchemy's `negation_clause`),
+ * built only when negated:
+ * a many-to-many `contains(obj)` is a comparison through the association table, which negated
+ * column by column would match every other association row; its negation is NOT EXISTS.
+ * @internal
+ */
+export function withNegation<E extends ColumnElement<boolean>>(expr: E, negation: () => ColumnElement<boolean>): E {
+  NEGATIONS.set(expr, negation);
+  return expr;
+}
 
 /** `(inner)`: explicit parentheses. */
 export class Grouping<T = unknown> extends ColumnElement<T> {
@@ -1426,7 +1461,34 @@ export const asc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T>
 export const desc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).desc();
 export const nullsFirst = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).nullsFirst();
 export const nullsLast = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).nullsLast();
-export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => e.distinct();
+/**
+ * `DISTINCT expr` as a function.
+ * @throws ArgumentError when `e` is not a column expression (an entity, an instance):
+ *   SQLAlchemy's "SQL expression element expected, got User".
+ */
+export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => {
+  if (e instanceof ColumnElement) return e.distinct();
+  throw new ArgumentError(`SQL expression element expected, got ${describeEntity(e) ?? describeValue(e)}`);
+};
+
+/**
+ * A mapped class, an aliased class or a mapped instance, described for an error message
+ * (`class User`, `aliased(User)`, `User object`); undefined for anything else. Known by duck
+ * type so Core does not import the ORM.
+ */
+function describeEntity(x: unknown): string | undefined {
+  const className = (f: unknown): string => {
+    // A model with a `name` column shadows the class's own name: read it from the source.
+    const m = typeof f === "function" ? /^class\s+([\w$]+)/.exec(Function.prototype.toString.call(f)) : null;
+    return m ? m[1] : "(anonymous)";
+  };
+  if (typeof x === "function") return (x as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `class ${className(x)}` : undefined;
+  if (typeof x !== "object" || x === null) return undefined;
+  const a = x as { _isAliasedClass?: boolean; mapper?: { className?: string } };
+  if (a._isAliasedClass === true) return `aliased(${a.mapper?.className ?? "?"})`;
+  const ctor = (x as { constructor?: unknown }).constructor;
+  return typeof ctor === "function" && (ctor as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `${className(ctor)} object` : undefined;
+}
 
 /** `expr AS name`. */
 export class Label<T = unknown, K extends string = string> extends ColumnElement<T, K> {

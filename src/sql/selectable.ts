@@ -38,6 +38,13 @@ export function fromsOf(e: ClauseElement, out: FromClause[]): void {
     return;
   }
   const v = e as unknown as Record<string, unknown>;
+  // An ORM column property (`select(User.fullname)`) stands for its expression, which is
+  // resolved on first use: its FROMs are the expression's (SQLAlchemy: FROM users).
+  if (v._isColumnExpressionProperty === true && typeof v.resolve === "function") {
+    const resolved = (v.resolve as () => unknown).call(e);
+    if (resolved instanceof ClauseElement) fromsOf(resolved, out);
+    return;
+  }
   for (const key of ["left", "right", "element", "func", "criterion", "value", "else_", "expr"]) {
     const child = v[key];
     if (child instanceof ClauseElement && !(child instanceof ScalarSelect) && !(child instanceof Exists)) fromsOf(child, out);
@@ -1113,6 +1120,17 @@ export function columnLabelName(c: ColumnClause<unknown, string>, resolve?: From
   return c.tqOf !== undefined && resolve ? (tqLabel(c.tqOf, resolve) ?? c.name) : c.name;
 }
 
+/**
+ * The table column a SELECT-list entry is labelled after under LABEL_STYLE_TABLENAME_PLUS_COL:
+ * the column itself, or the mapped column of an ORM attribute (`select(User.id)` renders
+ * `users.id AS users_id`, as SQLAlchemy's Query). @internal
+ */
+export function labelledColumn(c: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
+  if (c instanceof ColumnClause) return c;
+  const attr = c as unknown as { readonly kind?: string; readonly column?: unknown };
+  return attr.kind === "ormAttribute" && attr.column instanceof ColumnClause ? attr.column : undefined;
+}
+
 /** Whether a column's table-qualified label is known only at compile time. */
 function hasDeferredLabel(c: ColumnClause<unknown, string>): boolean {
   const t = c.table;
@@ -1313,7 +1331,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       if (ref === undefined && element instanceof ColumnClause) first.set(element, name);
       // As SQLAlchemy's subquery `.c`, a column whose key differs from its name is found by key.
       const key = keys.key(element, keyedColumnKey(element, plusCol) ?? ref ?? name);
-      const tqOf = plusCol && name === given && element instanceof ColumnClause && hasDeferredLabel(element) ? element : undefined;
+      const plain = plusCol && name === given ? labelledColumn(element) : undefined;
+      const tqOf = plain !== undefined && hasDeferredLabel(plain) ? plain : undefined;
       return { name, element, key, ...(ref === undefined ? {} : { ref }), ...(tqOf ? { tqOf } : {}) };
     });
   }
@@ -1409,9 +1428,16 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   outerjoinFrom(from: FromClause | FromClauseProvider, target: FromClause | FromClauseProvider, onclause?: Condition | RelationshipJoinTarget): this {
     return this.joinFrom(from, target, onclause, { isOuter: true });
   }
-  /** Add GROUP BY expressions; a string names a SELECT-list label or a FROM column, as in {@link GenerativeSelect.orderBy}. */
-  groupBy(...clauses: (AnyColumn | string)[]): this {
-    const cs = clauses.map((c) => (typeof c === "string" ? coerceOrderBy(c) : coerceExpression(c)));
+  /**
+   * Add GROUP BY expressions; a string names a SELECT-list label or a FROM column, as in
+   * {@link GenerativeSelect.orderBy}. A lone `null` removes the GROUP BY (SQLAlchemy's `group_by(None)`).
+   * @throws ArgumentError when `null` is given along with expressions.
+   */
+  groupBy(...clauses: (AnyColumn | string | null)[]): this {
+    // SQLAlchemy's group_by(None): a lone null cancels the GROUP BY given so far.
+    if (clauses.length === 1 && clauses[0] === null) return this.gen((s) => { s.groupByClauses = []; });
+    if (clauses.includes(null)) throw new ArgumentError("groupBy(): null resets the GROUP BY and must be the only argument");
+    const cs = (clauses as (AnyColumn | string)[]).map((c) => (typeof c === "string" ? coerceOrderBy(c) : coerceExpression(c)));
     return this.gen((s) => {
       s.groupByClauses = [...this.groupByClauses, ...cs];
     });
@@ -1493,7 +1519,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const anon = new Map<ColumnElement<unknown, string>, string>();
     const anonCounters = new Map<string, number>();
     return this.selectedColumns.map((c) => {
-      const tq = style === LABEL_STYLE_TABLENAME_PLUS_COL && c instanceof ColumnClause ? tqLabel(c, resolve) : undefined;
+      const plain = style === LABEL_STYLE_TABLENAME_PLUS_COL ? labelledColumn(c) : undefined;
+      const tq = plain !== undefined ? tqLabel(plain, resolve) : undefined;
       let n = tq ?? c.resultName;
       // The default style is disambiguated by the compiler, whose anonymous names it shares.
       if (n === undefined || style !== LABEL_STYLE_TABLENAME_PLUS_COL) return n;
@@ -1526,24 +1553,29 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
    */
   reduceColumns(onlySynonyms = true): this {
     const cols = this.selectedColumns;
-    const omit = new Set<ColumnElement<unknown, string>>();
-    const named = (a: ColumnElement<unknown, string>, b: ColumnElement<unknown, string>) =>
-      !onlySynonyms || (a instanceof ColumnClause && b instanceof ColumnClause && a.name === b.name);
-    for (const col of cols) {
-      if (!(col instanceof ColumnClause)) continue;
+    // ORM attributes stand for their mapped columns (`select(User.id, ua.id).where(User.id == ua.id)`).
+    const plain = cols.map((c) => labelledColumn(c));
+    const indexOf = (e: ClauseElement): number => {
+      const c = e instanceof ColumnElement ? labelledColumn(e) : undefined;
+      return c === undefined ? -1 : plain.indexOf(c);
+    };
+    const omit = new Set<number>();
+    const named = (a: ColumnClause<unknown, string>, b: ColumnClause<unknown, string>) => !onlySynonyms || a.name === b.name;
+    plain.forEach((col, i) => {
+      if (col === undefined) return;
       const fks = (col as { foreignKeys?: readonly ForeignKeyRef[] }).foreignKeys ?? [];
       for (const fk of fks) {
         const target = fk.target;
-        if (target && cols.some((o) => o !== col && o instanceof ColumnClause && (o === target || o.sharesLineage(target)) && named(col, o))) omit.add(col);
+        if (target && plain.some((o) => o !== undefined && o !== col && (o === target || o.sharesLineage(target)) && named(col, o))) omit.add(i);
       }
-    }
+    });
     const visit = (e: ClauseElement) => {
       if (e instanceof ColumnElement && e.kind === "binary") {
         const b = e as unknown as { operator: string; left: ClauseElement; right: ClauseElement };
-        if (b.operator === "eq" && b.left instanceof ColumnClause && b.right instanceof ColumnClause) {
-          const l = cols.indexOf(b.left);
-          const r = cols.indexOf(b.right);
-          if (l >= 0 && r >= 0 && !omit.has(cols[Math.min(l, r)]) && named(b.left, b.right)) omit.add(cols[Math.max(l, r)]);
+        if (b.operator === "eq") {
+          const l = indexOf(b.left);
+          const r = indexOf(b.right);
+          if (l >= 0 && r >= 0 && l !== r && !omit.has(Math.min(l, r)) && named(plain[l]!, plain[r]!)) omit.add(Math.max(l, r));
         }
       }
       if (e instanceof ColumnElement && e.kind === "booleanList") for (const x of (e as unknown as { clauses: ClauseElement[] }).clauses) visit(x);
@@ -1551,7 +1583,7 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     for (const w of this.whereCriteria) visit(w);
     if (omit.size === 0) return this;
     return this.gen((s) => {
-      s.rawColumns = cols.filter((c) => !omit.has(c));
+      s.rawColumns = cols.filter((_, i) => !omit.has(i));
     });
   }
   /** Replace the columns clause, keeping everything else. */
@@ -1586,7 +1618,10 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   }
   /**
    * `filterBy({ name: "sandy" })`: equality criteria against the last joined entity or table,
-   * else the first entity in the columns clause (SQLAlchemy's `filter_by()`).
+   * else the first entity in the columns clause (SQLAlchemy's `filter_by()`); an ORM attribute
+   * there stands for its entity (`select(User.id).filterBy({ name })`). A relationship key
+   * compares with an object or null as its `eq()` does (`filterBy({ user: u })`,
+   * `filterBy({ addresses: null })` → NOT EXISTS).
    * @throws ArgumentError when a key is not an attribute of that entity.
    */
   filterBy(criteria: Readonly<Record<string, unknown>>): this {
@@ -1598,11 +1633,11 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     });
     return this.where(...conds);
   }
-  private filterByTarget(): (key: string) => ColumnElement<unknown, string> | undefined {
+  private filterByTarget(): (key: string) => FilterByAttribute | undefined {
     const last = this.setupJoins.at(-1)?.target;
-    if (last) return (k) => attributeOf(last, k);
+    if (last) return (k) => filterByAttribute(last, k);
     const first = this.rawColumns[0] ?? this.fromObjs[0];
-    return (k) => (first ? attributeOf(first, k) : undefined);
+    return (k) => (first ? filterByAttribute(first, k) : undefined);
   }
   /**
    * `select(User).fromStatement(stmt)` (SQLAlchemy's `Select.from_statement()`): load the
@@ -1712,6 +1747,25 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     const plugin = this.annotations.cacheKey;
     if (typeof plugin === "string") k.push("ann", plugin);
   }
+}
+
+/** What filterBy() can compare with `eq()`: a column, or a relationship comparator (object / null). */
+type FilterByAttribute = { eq(v: unknown): Condition };
+
+/**
+ * The attribute `key` of a filterBy() target (SQLAlchemy's entity namespace): a column, or a
+ * relationship of an entity or alias, compared to an object or null as `Address.user.eq(u)`.
+ * An ORM attribute in the columns clause (`select(User.id)`) stands for its entity, so its
+ * siblings are reachable too (`select(User.id).filterBy({ name: "ed" })`).
+ */
+function filterByAttribute(x: unknown, key: string): FilterByAttribute | undefined {
+  const attr = x as { readonly kind?: string; readonly entity?: unknown };
+  const ns = attr?.kind === "ormAttribute" && attr.entity !== undefined ? attr.entity : x;
+  const col = attributeOf(ns, key) ?? (ns !== x ? attributeOf(x, key) : undefined);
+  if (col) return col;
+  if (typeof ns !== "function" && !(typeof ns === "object" && ns !== null && "_attributeFor" in ns)) return undefined;
+  const rel = (ns as Record<string, unknown>)[key] as { _isRelationshipComparator?: boolean; eq?: unknown } | undefined;
+  return rel?._isRelationshipComparator === true && typeof rel.eq === "function" ? (rel as unknown as FilterByAttribute) : undefined;
 }
 
 function attributeOf(x: unknown, key: string): ColumnElement<unknown, string> | undefined {
