@@ -70,6 +70,23 @@ export class InvalidRequestError extends AthanorError {
   override name = "InvalidRequestError";
 }
 
+/**
+ * Reflection found no table or view of that name (SQLAlchemy's `NoSuchTableError`, a subclass
+ * of `InvalidRequestError`); the message is the table's name, schema-qualified when a schema
+ * was given, as SQLAlchemy's.
+ */
+export class NoSuchTableError extends InvalidRequestError {
+  override name = "NoSuchTableError";
+  constructor(
+    /** The table name looked for. */
+    readonly tableName: string,
+    /** The schema it was looked for in, when one was given. */
+    readonly schema?: string,
+  ) {
+    super(schema ? `${schema}.${tableName}` : tableName);
+  }
+}
+
 /** `one()` / `scalarOne()` found no row. */
 export class NoResultFound extends InvalidRequestError {
   override name = "NoResultFound";

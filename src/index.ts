@@ -83,6 +83,7 @@ export { event, DISPATCH, type ConnectionEvents, type ExceptionContext } from ".
 export * from "./engine/result/index.js";
 export { registerDriver, type DriverFactory, type DriverFactoryArgs } from "./engine/driver/registry.js";
 export type * from "./engine/driver/contract.js";
+export * from "./engine/reflection/index.js";
 
 // ORM
 export * from "./orm/index.js";

@@ -16,6 +16,7 @@ import { Integer } from "./types/index.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 import { warn } from "../warnings.js";
+import type { InspectorBind, ReflectedColumns, ReflectOptions, ReflectTableOptions } from "../engine/reflection/index.js";
 
 /** Which dialects (or a predicate) a DDL element is emitted for (SQLAlchemy 2.0's `ddl_if`). */
 export interface DdlIf {
@@ -1078,6 +1079,14 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
     await this.metadata.createAll(conn, { tables: [this], checkFirst: opts.checkFirst ?? false, standalone: false });
   }
   /**
+   * Reflect a table from the database into `metadata` (SQLAlchemy's `Table(name, metadata,
+   * autoload_with=bind)`, made async); see `reflectTable` in athanor's reflection module.
+   * @throws NoSuchTableError when the table does not exist.
+   */
+  static async reflect(name: string, metadata: MetaData, bind: InspectorBind, opts: ReflectTableOptions = {}): Promise<Table<ReflectedColumns>> {
+    return reflectionHook("table")(name, metadata, bind, opts);
+  }
+  /**
    * `DROP TABLE` for this table alone, with its column sequences (SQLAlchemy's `Table.drop`);
    * `checkFirst` defaults to false.
    */
@@ -1195,6 +1204,8 @@ export interface TableFactory {
   <const L extends readonly [ColumnImpl, ...(ColumnImpl | TableArg)[]]>(name: string, metadata: MetaData, ...items: L): Table<TableColumnsOf<ColumnsOfList<L>>>;
   new <const L extends readonly [ColumnImpl, ...(ColumnImpl | TableArg)[]]>(name: string, metadata: MetaData, ...items: L): Table<TableColumnsOf<ColumnsOfList<L>>>;
   readonly prototype: TableImpl;
+  /** {@link TableImpl.reflect}: `await Table.reflect("users", metadata, conn)`. */
+  reflect(name: string, metadata: MetaData, bind: InspectorBind, opts?: ReflectTableOptions): Promise<Table<ReflectedColumns>>;
 }
 /**
  * `Table(name, metadata, columns, ...constraintsIndexesOrOptions)`: declare a table. Column keys
@@ -1218,6 +1229,7 @@ export type ColumnsOfList<L extends readonly unknown[]> = {
   [C in Extract<L[number], ColumnImpl<unknown, string>> as C extends ColumnImpl<unknown, infer K> ? K : never]: C;
 };
 (Table as unknown as { prototype: unknown }).prototype = TableImpl.prototype;
+(Table as unknown as { reflect: TableFactory["reflect"] }).reflect = (name, metadata, bind, opts) => TableImpl.reflect(name, metadata, bind, opts);
 /** A table whose `c` collection has shape `C`. */
 export type Table<C extends ColumnMap = ColumnMap> = TableImpl<C>;
 
@@ -1227,6 +1239,25 @@ export interface DdlExecutor {
   execute(stmt: ClauseElement): Promise<unknown>;
   /** Whether a table exists (for `checkFirst`). */
   hasTable(name: string, schema?: string): Promise<boolean>;
+}
+
+/**
+ * The reflection functions behind `Table.reflect` / `MetaData.reflect`, set when athanor's
+ * reflection module loads: src/sql does not import the engine layer, and an `import()` here
+ * would make bundlers wrap modules in lazy initialisers. @internal
+ */
+export const reflectionHooks: {
+  table?: (name: string, metadata: MetaData, bind: InspectorBind, opts: ReflectTableOptions) => Promise<Table<ReflectedColumns>>;
+  metadata?: (metadata: MetaData, bind: InspectorBind, opts: ReflectOptions) => Promise<void>;
+} = {};
+
+function reflectionHook<K extends keyof typeof reflectionHooks>(kind: K): NonNullable<(typeof reflectionHooks)[K]> {
+  const fn = reflectionHooks[kind];
+  if (!fn) {
+    // Only a bundle that dropped the reflection module gets here (nothing imported from it).
+    throw new InvalidRequestError("Reflection is not loaded: import reflectTable / reflectMetaData from athanor and call them directly");
+  }
+  return fn as NonNullable<(typeof reflectionHooks)[K]>;
 }
 
 /** Options of {@link MetaData}. */
@@ -1291,6 +1322,14 @@ export class MetaData {
    */
   async createAll(conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<void> {
     for (const stmt of await createAllStatements(this, conn, opts)) await conn.execute(stmt);
+  }
+  /**
+   * Reflect the tables of a schema (or the `only` ones) into this MetaData (SQLAlchemy's
+   * `MetaData.reflect(bind)`, made async); see `reflectMetaData` in athanor's reflection module.
+   * @throws InvalidRequestError when `only` names a table that does not exist.
+   */
+  async reflect(bind: InspectorBind, opts: ReflectOptions = {}): Promise<void> {
+    await reflectionHook("metadata")(this, bind, opts);
   }
   /** `DROP` every table (dependents first), then sequences and enum types. */
   async dropAll(conn: DdlExecutor, opts: DdlRunOptions = {}): Promise<void> {
