@@ -9,6 +9,9 @@ import type { Alias } from "../sql/selectable.js";
 import type { AliasedClass } from "./aliased.js";
 import { Mapper, mapperOf, type MappedClass } from "./mapper.js";
 import { InstanceState, stateOf } from "./state.js";
+import { AsyncEngine } from "../engine/engine.js";
+import { AsyncConnection } from "../engine/connection.js";
+import { AsyncInspector } from "../engine/reflection/inspector.js";
 
 /** What `inspect(aliased(User))` returns (SQLAlchemy's `AliasedInsp`). */
 export class AliasedInsp<T = unknown> {
@@ -34,6 +37,11 @@ export class AliasedInsp<T = unknown> {
 }
 
 /** The state of a mapped instance: `inspect(user).persistent`, `.identity`, `.unloaded`… */
+/**
+ * A schema inspector over an engine or connection (SQLAlchemy's `inspect(engine)`): an
+ * {@link AsyncInspector}, whose methods run their catalog queries when awaited.
+ */
+export function inspect(subject: AsyncEngine | AsyncConnection): AsyncInspector;
 export function inspect(subject: InstanceState): InstanceState;
 /** The mapper of a mapped class: `inspect(User).columns`, `.primaryKey`, `.relationships`, `.attrs`. */
 export function inspect(subject: Mapper): Mapper;
@@ -47,11 +55,12 @@ export function inspect(subject: object): InstanceState;
  * `wasDeleted`, `identity`, `identityKey`, `hasIdentity`, `modified`, `unloaded`,
  * `expiredAttributes`, `object`, `mapper`, `session` / `asyncSession`, and `attrs` with each
  * attribute's `value`, `loadedValue` and `history`); a mapped class its {@link Mapper}; an `aliased()` entity an
- * {@link AliasedInsp}; a Mapper or InstanceState itself.
+ * {@link AliasedInsp}; a Mapper or InstanceState itself; an engine or connection an {@link AsyncInspector}.
  * @throws NoInspectionAvailable for anything else (unmapped classes and objects, primitives).
  */
-export function inspect(subject: unknown): InstanceState | Mapper | AliasedInsp {
+export function inspect(subject: unknown): InstanceState | Mapper | AliasedInsp | AsyncInspector {
   if (subject instanceof Mapper || subject instanceof InstanceState) return subject;
+  if (subject instanceof AsyncEngine || subject instanceof AsyncConnection) return new AsyncInspector(subject);
   // A brand, not instanceof: apps that never alias leave AliasedClass out of their bundle.
   if ((subject as { _isAliasedClass?: true } | null)?._isAliasedClass === true) return new AliasedInsp(subject as AliasedClass);
   if (typeof subject === "function") {
@@ -61,7 +70,7 @@ export function inspect(subject: unknown): InstanceState | Mapper | AliasedInsp 
     const st = stateOf(subject);
     if (st) return st;
   }
-  throw new NoInspectionAvailable(`No inspection system is available for ${describe(subject)}; inspect() takes a mapped class, a mapped instance or an aliased() entity`);
+  throw new NoInspectionAvailable(`No inspection system is available for ${describe(subject)}; inspect() takes a mapped class, a mapped instance, an aliased() entity, an engine or a connection`);
 }
 
 function describe(x: unknown): string {
