@@ -441,7 +441,11 @@ export class CreateIndex extends DDLElement {
     const pg = c.dialect.name === "postgresql";
     const exprs = ix.columns().map((e) => indexElement(c, ix, e));
     const concurrently = pg && ix.opts.postgresqlConcurrently ? "CONCURRENTLY " : "";
-    let s = `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${concurrently}${this.opts.ifNotExists ? "IF NOT EXISTS " : ""}${indexName(c, ix, "CREATE")} ON ${refName(c, t as Table)} `;
+    // SQLite puts the schema on the index name, never on the table (`CREATE INDEX main.ix ON t`),
+    // as SQLAlchemy's SQLite DDL compiler; elsewhere the table carries it.
+    const sqliteSchema = c.dialect.name === "sqlite" && t.schema ? `${c.quoteIdentifier(t.schema, (t as Table).quoteSchema)}.` : "";
+    const on = sqliteSchema ? c.quoteIdentifier(t.name, (t as Table).quote) : refName(c, t as Table);
+    let s = `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${concurrently}${this.opts.ifNotExists ? "IF NOT EXISTS " : ""}${sqliteSchema}${indexName(c, ix, "CREATE")} ON ${on} `;
     s += `${pg ? indexUsing(ix.opts.postgresqlUsing) : ""}(${exprs.join(", ")})`;
     if (pg) s += pgIndexTail(c, ix, t as Table);
     const where = indexWhere(c, ix);

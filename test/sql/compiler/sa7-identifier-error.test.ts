@@ -65,3 +65,12 @@ describe("IdentifierError", () => {
     }
   });
 });
+
+describe("CREATE INDEX in a schema on SQLite", () => {
+  it("puts the schema on the index name, not the table, as SQLAlchemy's SQLite DDL compiler", () => {
+    const t = Table("l", new MetaData(), { bar: Column(Integer) }, { schema: "main" });
+    const ix = new Index("ix", t.c.bar);
+    expect(compile(new CreateIndex(ix), "sqlite").sql).toBe("CREATE INDEX main.ix ON l (bar)");
+    expect(compile(new CreateIndex(ix), "postgresql").sql).toBe("CREATE INDEX ix ON main.l (bar)");
+  });
+});
