@@ -4,7 +4,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
-import { and, ColumnElement, type CheckedCondition, type CheckedConditions, type ClauseElement, type Condition } from "../sql/elements.js";
+import { and, ClauseElement, ColumnElement, type CheckedCondition, type CheckedConditions, type Condition } from "../sql/elements.js";
 import { Alias, FromClause, type TableClause } from "../sql/selectable.js";
 import type { AliasedClass } from "./aliased.js";
 import { adaptToFrom } from "./aliased.js";
@@ -102,18 +102,22 @@ export abstract class RelationshipComparator<T> {
    * `any()`). For many-to-many the subquery selects FROM the association table and the
    * target. On a self-referential relationship the target side is an anonymous alias and
    * `criterion`, written against the class, is re-targeted to it.
+   * `filterBy` adds equality criteria by attribute key of the target, as SQLAlchemy's keyword
+   * arguments (`User.addresses.any(undefined, { email: "x" })`, or `any({ email: "x" })` alone).
    * @throws InvalidRequestError on a scalar relationship (use {@link has}).
    */
-  any<const C extends Condition>(criterion?: CheckedCondition<C>): ColumnElement<boolean> {
-    return relationshipAny(this._sides(), criterion as Condition | undefined, `${this.describe()}.any()`);
+  any<const C extends Condition>(criterion?: CheckedCondition<C> | FilterByRecord, filterBy?: FilterByRecord): ColumnElement<boolean> {
+    const [crit, by] = splitFilterBy(criterion, filterBy);
+    return relationshipAny(this._sides(), crit, `${this.describe()}.any()`, by);
   }
   /**
    * `EXISTS (SELECT 1 FROM target WHERE <join condition> AND criterion)` for a many-to-one or
-   * one-to-one relationship (SQLAlchemy's `has()`).
+   * one-to-one relationship (SQLAlchemy's `has()`); `filterBy` as for {@link any}.
    * @throws InvalidRequestError on a collection (use {@link any}).
    */
-  has<const C extends Condition>(criterion?: CheckedCondition<C>): ColumnElement<boolean> {
-    return relationshipHas(this._sides(), criterion as Condition | undefined, `${this.describe()}.has()`);
+  has<const C extends Condition>(criterion?: CheckedCondition<C> | FilterByRecord, filterBy?: FilterByRecord): ColumnElement<boolean> {
+    const [crit, by] = splitFilterBy(criterion, filterBy);
+    return relationshipHas(this._sides(), crit, `${this.describe()}.has()`, by);
   }
   /**
    * Parents whose collection holds `obj` (SQLAlchemy's `contains()`): one-to-many compares the
@@ -436,4 +440,15 @@ export let specsVersion = 0;
 /** `writeOnly(() => Target, options)`: a write-only collection (SQLAlchemy 2.0 `WriteOnlyMapped`). */
 export function writeOnly<T>(argument: () => abstract new (...args: never[]) => T, options: RelationshipOptions = {}): RelationshipSpec<T> {
   return relationship<T>(argument, { ...options, lazy: "write_only" });
+}
+
+/** Equality criteria by attribute key (SQLAlchemy's keyword arguments to `any()` / `has()`). */
+export type FilterByRecord = Readonly<Record<string, unknown>>;
+
+/** `any(criterion, filterBy)` and `any(filterBy)`: a record that is not a SQL expression is filterBy. */
+function splitFilterBy(criterion: unknown, filterBy: FilterByRecord | undefined): [Condition | undefined, FilterByRecord | undefined] {
+  if (criterion !== undefined && !(criterion instanceof ClauseElement) && typeof criterion === "object" && criterion !== null) {
+    return [undefined, { ...(criterion as FilterByRecord), ...filterBy }];
+  }
+  return [criterion as Condition | undefined, filterBy];
 }

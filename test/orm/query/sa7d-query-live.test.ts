@@ -15,7 +15,6 @@ import {
   aliased, ArgumentError, AsyncSession, bindparam, desc, distinct, exists, func, intersect, joinedload, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, literal, not,
   InvalidRequestError, MultipleResultsFound, NoResultFound, null_, select, type Select, true_, union, withParent, type ColumnElement, type Condition,
 } from "athanor";
-import { relationshipAny, relationshipHas } from "../../../src/orm/relationship-operators.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
 import { stdFixtures } from "./sa3-models.js";
@@ -84,7 +83,7 @@ describe.each(dialectTargets())("test_query.py on $name", (target) => {
       const q = (c: ReturnType<typeof User.addresses.any>) => select(User).where(c).orderBy(User.id);
       expect(idsOf((await s.scalars(q(User.addresses.any(Address.email_address.like("%ed%"))))).all())).toEqual([8, 9]);
       // SQLAlchemy's keyword criteria (`any(crit, id=4)`): the comparator's filterBy argument.
-      const anyBy = (crit: Condition | undefined, by: Record<string, unknown>) => relationshipAny(User.addresses._sides(), crit, "User.addresses.any()", by);
+      const anyBy = (crit: ColumnElement<boolean> | undefined, by: Record<string, unknown>) => User.addresses.any(crit, by);
       expect(idsOf((await s.scalars(q(anyBy(Address.email_address.like("%ed%"), { id: 4 })))).all())).toEqual([8]);
       expect(idsOf((await s.scalars(q(anyBy(undefined, { email_address: "fred@fred.com" })))).all())).toEqual([9]);
       expect(() => anyBy(undefined, { foo: 1 })).toThrow(new InvalidRequestError('User.addresses.any(): Entity namespace for "Address" has no property "foo"'));
@@ -103,8 +102,9 @@ describe.each(dialectTargets())("test_query.py on $name", (target) => {
     it("test_has", async () => {
       await using s = db.session();
       const ids = async (stmt: ReturnType<typeof select<[typeof Address]>>) => idsOf((await s.scalars(stmt.orderBy(Address.id))).all());
-      const hasBy = (crit: Condition | undefined, by: Record<string, unknown>) => relationshipHas(Address.user._sides(), crit, "Address.user.has()", by);
-      expect(await ids(select(Address).where(hasBy(undefined, { name: "fred" })))).toEqual([5]);
+      // SQLAlchemy's keyword criteria (`has(name="fred")`) are the filterBy record.
+      const hasBy = (crit: ColumnElement<boolean> | undefined, by: Record<string, unknown>) => Address.user.has(crit, by);
+      expect(await ids(select(Address).where(Address.user.has({ name: "fred" })))).toEqual([5]);
       expect(await ids(select(Address).where(Address.user.has(User.name.like("%ed%"))))).toEqual([2, 3, 4, 5]);
       expect(await ids(select(Address).where(hasBy(User.name.like("%ed%"), { id: 8 })))).toEqual([2, 3, 4]);
       expect(await ids(select(Address).join(Address.user).where(hasBy(User.name.like("%ed%"), { id: 8 })))).toEqual([2, 3, 4]);
