@@ -116,14 +116,20 @@ const beforeUpdateFired = new WeakMap<FlushContext, Set<InstanceState>>();
  * not UPDATEd after all get their `afterUpdate` from {@link fireAfterUpdatesWithoutChanges}.
  */
 async function fireBeforeUpdates(ctx: FlushContext, states: readonly InstanceState[]): Promise<Map<Mapper, InstanceState[]> | undefined> {
-  const byMapper = new Map<Mapper, InstanceState[]>();
+  // Only mappers with update listeners are grouped: a flush without any allocates nothing here.
+  let byMapper: Map<Mapper, InstanceState[]> | undefined;
+  const listened = new Map<Mapper, boolean>();
   for (const st of states) {
-    const l = byMapper.get(st.mapper);
+    const m = st.mapper;
+    let has = listened.get(m);
+    if (has === undefined) listened.set(m, (has = ctx.hasMapperListeners("beforeUpdate", m) || ctx.hasMapperListeners("afterUpdate", m)));
+    if (!has) continue;
+    const l = (byMapper ??= new Map()).get(m);
     if (l) l.push(st);
-    else byMapper.set(st.mapper, [st]);
+    else byMapper.set(m, [st]);
   }
-  const mappers = [...byMapper.keys()].filter((m) => ctx.hasMapperListeners("beforeUpdate", m) || ctx.hasMapperListeners("afterUpdate", m));
-  if (!mappers.length) return undefined;
+  if (byMapper === undefined) return undefined;
+  const mappers = [...byMapper.keys()];
   const fired = new Set<InstanceState>();
   const out = new Map<Mapper, InstanceState[]>();
   for (const mapper of mappers.sort((a, b) => tableIndex(a.table) - tableIndex(b.table))) {
