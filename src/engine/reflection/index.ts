@@ -9,4 +9,4 @@ export { reflectTable, reflectMetaData, type ReflectOptions, type ReflectTableOp
 export type {
   ReflectedColumn, ReflectedIdentity, ReflectedPrimaryKeyConstraint, ReflectedForeignKeyConstraint, ReflectedForeignKeyOptions, ReflectedIndex,
   ReflectedUniqueConstraint, ReflectedCheckConstraint, ReflectedTableComment,
-} from "./types.js";
+} from "../../dialects/reflection/types.js";

@@ -10,12 +10,12 @@ import { TextClause } from "../../sql/elements.js";
 import { AsyncConnection } from "../connection.js";
 import type { AsyncEngine } from "../engine.js";
 import type { DialectName } from "../driver/contract.js";
-import { postgresqlReflection } from "./postgresql.js";
-import { sqliteReflection } from "./sqlite.js";
+import { postgresqlReflection } from "../../dialects/postgresql/reflection.js";
+import { sqliteReflection } from "../../dialects/sqlite/reflection.js";
 import type {
   CatalogQuery, DialectReflection, ReflectedCheckConstraint, ReflectedColumn, ReflectedForeignKeyConstraint, ReflectedIndex,
   ReflectedPrimaryKeyConstraint, ReflectedTableComment, ReflectedUniqueConstraint,
-} from "./types.js";
+} from "../../dialects/reflection/types.js";
 
 /** Which relations a `getMulti*` call covers (SQLAlchemy's `ObjectKind`); "any" is all three. */
 export type ReflectionKind = "table" | "view" | "materializedView" | "any";

@@ -13,7 +13,7 @@ import {
 } from "../../sql/schema.js";
 import { AsyncConnection } from "../connection.js";
 import { AsyncInspector, type InspectorBind } from "./inspector.js";
-import type { ReflectedColumn } from "./types.js";
+import type { ReflectedColumn } from "../../dialects/reflection/types.js";
 
 /** The columns of a reflected table, by name: `t.c.<name>` is a full Column. */
 export type ReflectedColumns = Record<string, ColumnImpl>;

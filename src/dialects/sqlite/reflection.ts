@@ -5,9 +5,9 @@
  * A schema is an attached database name ("main", "temp", or one from ATTACH).
  * @module
  */
-import type { CatalogQuery, DialectReflection, ReflectedColumn, ReflectedForeignKeyConstraint, ReflectedIndex } from "./types.js";
-import { sqliteType } from "./type-map.js";
-import { checkClauses, foreignKeyClauses, primaryKeyName, uniqueClauses } from "./sql-text.js";
+import type { CatalogQuery, DialectReflection, ReflectedColumn, ReflectedForeignKeyConstraint, ReflectedIndex } from "../reflection/types.js";
+import { sqliteType } from "../reflection/type-map.js";
+import { checkClauses, foreignKeyClauses, primaryKeyName, uniqueClauses } from "../reflection/sql-text.js";
 
 /** A quoted identifier; colons escaped, as the text goes through `text()`. */
 const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`.replace(/:/g, "\\:");

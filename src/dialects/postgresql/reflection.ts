@@ -9,9 +9,9 @@
 import type {
   CatalogQuery, DialectReflection, ReflectedCheckConstraint, ReflectedIdentity, ReflectedColumn, ReflectedForeignKeyConstraint, ReflectedForeignKeyOptions, ReflectedIndex,
   ReflectedPrimaryKeyConstraint, ReflectedTableComment, ReflectedUniqueConstraint,
-} from "./types.js";
-import { pgType } from "./type-map.js";
-import { stripOuterParens } from "./sql-text.js";
+} from "../reflection/types.js";
+import { pgType } from "../reflection/type-map.js";
+import { stripOuterParens } from "../reflection/sql-text.js";
 import { warn } from "../../warnings.js";
 
 const SCHEMA = "n.nspname = COALESCE(CAST(:schema AS TEXT), current_schema())";
