@@ -1238,6 +1238,7 @@ export class SQLCompiler {
         }
       } else rendered = cols.map(renderOne);
       let text = "SELECT ";
+      if (s.prefixes.length) text += this.affixes(s.prefixes);
       if (s.isDistinct) text += this.renderDistinct(s);
       text += rendered.join(", ");
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
@@ -1253,6 +1254,11 @@ export class SQLCompiler {
       if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, resolveLabel, ...orderByLabelOf(o, labels) })).join(", ")}`;
       text += s.fetchClause ? this.fetchClause(s) : this.limitClause(s.limitClause, s.offsetClause);
       if (s.forUpdateArg) text += this.forUpdateClause(s);
+      // SQLAlchemy's suffixes keep their trailing space (`… FROM t SUFFIX `).
+      if (s.suffixes.length) {
+        const suffix = this.affixes(s.suffixes);
+        if (suffix) text += ` ${suffix}`;
+      }
       return text;
     } finally {
       this.stack.pop();
@@ -1685,7 +1691,11 @@ export class SQLCompiler {
   }
   /** `prefixWith()` words for this dialect, each followed by a space. */
   private dmlPrefixes(stmt: AnyDml): string {
-    return stmt.prefixes.filter((p) => p.dialect === undefined || p.dialect === this.dialect.name).map((p) => `${p.text} `).join("");
+    return this.affixes(stmt.prefixes);
+  }
+  /** `prefixWith()` / `suffixWith()` words for this dialect, each followed by a space (SQLAlchemy's `_generate_prefixes`). */
+  private affixes(words: readonly { readonly text: string; readonly dialect: string | undefined }[]): string {
+    return words.filter((p) => p.dialect === undefined || p.dialect === this.dialect.name).map((p) => `${p.text} `).join("");
   }
   /**
    * Whether an execution parameter key names a bind parameter of the statement rather than a

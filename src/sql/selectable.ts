@@ -910,6 +910,24 @@ export abstract class SelectBase<T extends readonly unknown[] = unknown[], N ext
  * A SELECT that can be ordered and limited: Select and CompoundSelect (SQLAlchemy's
  * `GenerativeSelect`).
  */
+/** A `prefixWith()` / `suffixWith()` word and the dialect it is limited to (undefined: every dialect). */
+export interface StatementAffix {
+  readonly text: string;
+  readonly dialect: string | undefined;
+}
+
+/** The words of a `prefixWith()` / `suffixWith()` call; a trailing `{ dialect }` applies to all of them. */
+function statementAffixes(method: string, args: readonly unknown[]): StatementAffix[] {
+  let dialect: string | undefined;
+  const words: string[] = [];
+  for (const a of args) {
+    if (typeof a === "string") words.push(a);
+    else if (typeof a === "object" && a !== null && !(a instanceof ClauseElement)) dialect = (a as { dialect?: string }).dialect;
+    else throw new ArgumentError(`${method}(): expected strings and an optional { dialect }; got ${typeof a}`);
+  }
+  return words.map((text) => ({ text, dialect }));
+}
+
 export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
   readonly orderByClauses: readonly ClauseElement[] = [];
   readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
@@ -1285,6 +1303,10 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   readonly annotations: Readonly<Record<string, unknown>> = {};
   /** How the SELECT list is labelled; see {@link Select.setLabelStyle}. */
   readonly labelStyle: LabelStyle = LABEL_STYLE_DISAMBIGUATE_ONLY;
+  /** `prefixWith()` words after `SELECT`, each with the dialect it is limited to (undefined: every dialect). */
+  readonly prefixes: readonly StatementAffix[] = [];
+  /** `suffixWith()` words after the whole statement, likewise. */
+  readonly suffixes: readonly StatementAffix[] = [];
   private _expanded?: ColumnElement<unknown, string>[];
 
   /** @internal Use {@link select}. */
@@ -1447,6 +1469,29 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     return this.gen((s) => {
       s.isDistinct = true;
       s.distinctOn = [...this.distinctOn, ...on.map((c) => coerceExpression(c))];
+    });
+  }
+  /**
+   * Words right after `SELECT` (SQLAlchemy's `prefix_with()`): `select(t).prefixWith("SQL_NO_CACHE")`.
+   * A trailing `{ dialect: "postgresql" }` limits them to that dialect. Rendered as given: never
+   * pass user input.
+   * @throws ArgumentError for an argument that is neither a string nor `{ dialect }`.
+   */
+  prefixWith(...args: (string | { readonly dialect?: string })[]): this {
+    const added = statementAffixes("prefixWith", args);
+    return this.gen((s) => {
+      s.prefixes = [...this.prefixes, ...added];
+    });
+  }
+  /**
+   * Words after the whole statement (SQLAlchemy's `suffix_with()`), rendered as SQLAlchemy does
+   * with a trailing space; `{ dialect }` as for {@link prefixWith}.
+   * @throws ArgumentError for an argument that is neither a string nor `{ dialect }`.
+   */
+  suffixWith(...args: (string | { readonly dialect?: string })[]): this {
+    const added = statementAffixes("suffixWith", args);
+    return this.gen((s) => {
+      s.suffixes = [...this.suffixes, ...added];
     });
   }
   /** `FOR UPDATE [OF …] [NOWAIT | SKIP LOCKED]` (`read` gives `FOR SHARE`). SQLite ignores it. */
@@ -1730,6 +1775,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       for (const o of this.distinctOn) o._key(k);
     }
     this.keyLimits(k);
+    if (this.prefixes.length) k.push("pfx", ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
+    if (this.suffixes.length) k.push("sfx", ...this.suffixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
     if (this.forUpdateArg) {
       const f = this.forUpdateArg;
       k.push("fu", f.nowait ? "n" : "", f.read ? "r" : "", f.skipLocked ? "s" : "", f.keyShare ? "k" : "");
