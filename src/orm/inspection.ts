@@ -36,12 +36,12 @@ export class AliasedInsp<T = unknown> {
   }
 }
 
-/** The state of a mapped instance: `inspect(user).persistent`, `.identity`, `.unloaded`… */
 /**
  * A schema inspector over an engine or connection (SQLAlchemy's `inspect(engine)`): an
  * {@link AsyncInspector}, whose methods run their catalog queries when awaited.
  */
 export function inspect(subject: AsyncEngine | AsyncConnection): AsyncInspector;
+/** The state of a mapped instance: `inspect(user).persistent`, `.identity`, `.unloaded`… */
 export function inspect(subject: InstanceState): InstanceState;
 /** The mapper of a mapped class: `inspect(User).columns`, `.primaryKey`, `.relationships`, `.attrs`. */
 export function inspect(subject: Mapper): Mapper;

@@ -382,7 +382,6 @@ function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], wit
   return out;
 }
 
-/** Merge the option nodes for one relationship and pick the strategy. */
 /**
  * The relationships a load node resolves for `mapper`'s rows: its own, plus those of its
  * subclasses that an option names (`selectinload(Company.employees.ofType(Engineer))
@@ -399,6 +398,7 @@ function relationshipsToResolve(mapper: Mapper, node: NodeOptions): Relationship
   return rels;
 }
 
+/** Merge the option nodes for one relationship and pick the strategy. */
 function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
   const out: ResolvedLoad[] = [];
   const mapperPath = [...node.mapperPath, mapper];
@@ -1335,10 +1335,6 @@ function criteriaCondition(c: LoaderCriteriaOption, from: FromClause): Condition
 }
 
 /**
- * Mapped inheritance: the FROM joining a joined-table hierarchy's tables, and the discriminator
- * criterion of a single-table subclass (both from the mapper; nothing for plain mappers).
- */
-/**
  * The ORM attributes an expression is built from (`func.count(Manager.id)` → `Manager.id`), not
  * looking into sub-SELECTs: SQLAlchemy's "parententity" annotations of a column expression.
  */
@@ -1375,6 +1371,10 @@ function dropCoveredFroms(froms: FromClause[], candidates: ReadonlySet<FromClaus
   }
 }
 
+/**
+ * Mapped inheritance: the FROM joining a joined-table hierarchy's tables, and the discriminator
+ * criterion of a single-table subclass (both from the mapper; nothing for plain mappers).
+ */
 function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Condition[]): void {
   const from = mapper.polymorphicFrom();
   if (from && !froms.includes(from)) froms.push(from);

@@ -2251,7 +2251,6 @@ function identityKeyStr(st: InstanceState): string {
   return `(${st.mapper.className}, (${pk.join(", ")}${pk.length === 1 ? "," : ""}), None)`;
 }
 
-/** Expire attributes of a state. */
 /**
  * Merging a version-counted object onto an instance of another version would overwrite a newer
  * row with stale values (SQLAlchemy's merge version check).
@@ -2269,6 +2268,7 @@ function checkMergeVersion(st: InstanceState, target: InstanceState): void {
   }
 }
 
+/** Expire attributes of a state. */
 function expireState(st: InstanceState, attrs: readonly string[] | undefined): void {
   if (st.status !== "persistent") return;
   if (attrs === undefined) return st.expireAllAttributes(expirePlan(st.mapper));

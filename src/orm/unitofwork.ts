@@ -2232,11 +2232,6 @@ function crossMapperDeleteWaves(mappers: readonly Mapper[], byMapper: Map<Mapper
 }
 
 /**
- * A DELETE matched another number of rows than it named: StaleDataError with a version id, a
- * warning without one (SQLAlchemy's `confirm_deleted_rows`, which only warns when the mapper
- * is not versioned: the row is gone either way).
- */
-/**
  * The committed version ids of expired objects (expire-on-commit expires them), read in one
  * SELECT per 500 rows before their UPDATE or DELETE checks them, as SQLAlchemy loads an expired
  * version column in the flush.
@@ -2299,6 +2294,11 @@ function staleAssociationDelete(sec: TableClause, matched: number, expected: num
   }
 }
 
+/**
+ * A DELETE matched another number of rows than it named: StaleDataError with a version id, a
+ * warning without one (SQLAlchemy's `confirm_deleted_rows`, which only warns when the mapper
+ * is not versioned: the row is gone either way).
+ */
 function staleDelete(mapper: Mapper, matched: number, expected: number, onlyWarn = false): void {
   if (matched >= 0 && matched !== expected) {
     const msg = `DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.`;

@@ -1963,10 +1963,6 @@ function anonBindBase(key: string): string {
   return base === "" ? "param" : base;
 }
 
-/**
- * What `orderBy("name")` names in a SELECT (SQLAlchemy's `_label_resolve_dict`): a label of the
- * SELECT list, else a column of its FROMs with that key.
- */
 /** SQLAlchemy's `self_group(against=None)`: binary and unary operators, and AND/OR of several criteria, group. */
 function groupedAsValue(v: ClauseElement): ClauseElement {
   if (v instanceof BinaryExpression) return v.operator === "regexpReplace" ? v : new Grouping(v);
@@ -2015,6 +2011,10 @@ function anonymousBase(c: ColumnElement<unknown, string>): { readonly named: Col
   return { named, base };
 }
 
+/**
+ * What `orderBy("name")` names in a SELECT (SQLAlchemy's `_label_resolve_dict`): a label of the
+ * SELECT list, else a column of its FROMs with that key.
+ */
 function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string): ColumnElement<unknown, string> | undefined {
   const label = s.selectedColumns.find((c) => c instanceof Label && c.name === name);
   if (label) return label;

@@ -102,10 +102,6 @@ function nullability(c: SQLCompiler, col: ColumnImpl): string {
 }
 
 /**
- * The column definition inside CREATE TABLE. The display ("default") dialect follows
- * SQLAlchemy's generic DDL compiler: no SERIAL and no sequence default.
- */
-/**
  * Whether SQLite renders the column as `PRIMARY KEY AUTOINCREMENT` inline (and leaves the
  * table's PRIMARY KEY out): the table asks `sqliteAutoincrement` and the column is its single
  * integer primary key without a foreign key.
@@ -127,6 +123,10 @@ function sqlitePrimaryKeySuffix(c: SQLCompiler, col: ColumnImpl, table: Table): 
   return sqliteInlineAutoincrement(c, col, table) ? " PRIMARY KEY AUTOINCREMENT" : "";
 }
 
+/**
+ * The column definition inside CREATE TABLE. The display ("default") dialect follows
+ * SQLAlchemy's generic DDL compiler: no SERIAL and no sequence default.
+ */
 function columnSpec(c: SQLCompiler, col: ColumnImpl, table: Table): string {
   const pg = c.dialect.name === "postgresql";
   let type = typeName(c, col);

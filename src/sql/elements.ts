@@ -1431,7 +1431,6 @@ export class UnaryExpression<T = unknown> extends ColumnElement<T> {
   }
 }
 
-/** `asc(x)`, `desc(x)`, `nullsFirst(x)`, `nullsLast(x)`, `distinct(x)` as functions. */
 /**
  * A name given as a string to `orderBy()`, `groupBy()`, `asc()` or `desc()` (SQLAlchemy's
  * `_textual_label_reference`): it names a label of the SELECT list, or else a column of its
@@ -1456,6 +1455,7 @@ export function coerceOrderBy<T>(e: ColumnElement<T, string> | string): ColumnEl
   return typeof e === "string" ? (new TextualLabelReference(e) as ColumnElement<T, string>) : e;
 }
 /** `expr ASC`; a string names a SELECT-list label or column (`asc("name")`). */
+/** `asc(x)`, `desc(x)`, `nullsFirst(x)`, `nullsLast(x)`, `distinct(x)` as functions. */
 export const asc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).asc();
 /** `expr DESC`; a string names a SELECT-list label or column (`desc("fb")`). */
 export const desc = <T>(e: ColumnElement<T, string> | string): UnaryExpression<T> => coerceOrderBy(e).desc();

@@ -660,12 +660,12 @@ export function inferJoinCondition(left: FromClause, right: FromClause): ColumnE
   return conds.length === 1 ? conds[0] : and(...conds);
 }
 
-/** `VALUES (…), (…) AS name (col, …)` as a FROM clause (SQLAlchemy's `values()`). */
 /** True for a `values()` construct; by `kind`, so the compiler's check does not keep Values in every bundle. */
 export function isValues(f: FromClause): f is Values {
   return f.kind === "values";
 }
 
+/** `VALUES (…), (…) AS name (col, …)` as a FROM clause (SQLAlchemy's `values()`). */
 export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
   readonly kind = "values";
   private readonly _cols: ColumnClause<unknown, string>[];
@@ -906,10 +906,6 @@ export abstract class SelectBase<T extends readonly unknown[] = unknown[], N ext
   }
 }
 
-/**
- * A SELECT that can be ordered and limited: Select and CompoundSelect (SQLAlchemy's
- * `GenerativeSelect`).
- */
 /** A `prefixWith()` / `suffixWith()` word and the dialect it is limited to (undefined: every dialect). */
 export interface StatementAffix {
   readonly text: string;
@@ -928,6 +924,10 @@ function statementAffixes(method: string, args: readonly unknown[]): StatementAf
   return words.map((text) => ({ text, dialect }));
 }
 
+/**
+ * A SELECT that can be ordered and limited: Select and CompoundSelect (SQLAlchemy's
+ * `GenerativeSelect`).
+ */
 export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
   readonly orderByClauses: readonly ClauseElement[] = [];
   readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
@@ -1202,7 +1202,6 @@ function isProvider(x: unknown): x is ColumnsClauseProvider {
   return (typeof x === "object" || typeof x === "function") && x !== null && (x as ColumnsClauseProvider)._isColumnsClauseProvider === true;
 }
 
-/** What `select()` accepts: column expressions, FROM clauses (all their columns), ORM entities. */
 /**
  * An argument of `select()`: a column expression, a FROM (all its columns), an ORM entity,
  * `text()`, a number (rendered as written, SQLAlchemy's `select(1)`) or `"*"`.
