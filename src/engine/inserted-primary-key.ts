@@ -44,11 +44,10 @@ export function planInsertPk(
   dialect: DialectName,
   canReturn: boolean,
 ): InsertPkPlan {
-  const table = stmt.table;
-  if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
-  if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
-  // No primary key: an empty key row, as SQLAlchemy's `()` for a table without one.
-  if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return NO_KEY;
+  const settled = settledPlan(stmt);
+  if (settled) return settled;
+  // settledPlan() let only tables with a primary key through.
+  const table = stmt.table as TableImpl;
   // SQLAlchemy reports an INSERT … SELECT's key as all None: no single row is known.
   if (stmt.fromSelectStmt) return { kind: "known", columns: table.primaryKeyColumns, given: table.primaryKeyColumns.map(() => MISSING), source: "none" };
   const columns = table.primaryKeyColumns;
@@ -93,12 +92,24 @@ function unavailable(reason: string): InsertPkPlan {
  * or why there are none (no primary key, `returning()` given, multi-row VALUES).
  */
 export function planInsertManyPk(stmt: Insert): InsertPkPlan {
+  const settled = settledPlan(stmt);
+  if (settled) return settled;
+  // settledPlan() let only tables with a primary key through.
+  const columns = (stmt.table as TableImpl).primaryKeyColumns;
+  return { kind: "known", columns, given: columns.map(() => MISSING), source: "none" };
+}
+
+/**
+ * The plan for INSERTs whose key is settled by their shape alone, for one row or many: none for
+ * a multi-row VALUES or `returning()` (read its rows), the empty key for a table without a
+ * primary key (SQLAlchemy's `()`); undefined when the key columns must be looked at.
+ */
+function settledPlan(stmt: Insert): InsertPkPlan | undefined {
   const table = stmt.table;
   if (stmt.isMultiValues) return unavailable("the INSERT has a multi-row VALUES clause");
   if (stmt.returningColumns.length) return unavailable("Can't call inserted_primary_key when returning() is used.");
   if (!(table instanceof TableImpl) || table.primaryKeyColumns.length === 0) return NO_KEY;
-  const columns = table.primaryKeyColumns;
-  return { kind: "known", columns, given: columns.map(() => MISSING), source: "none" };
+  return undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 import { ColumnClause } from "./column.js";
 import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
-  Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn,
+  Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn, type StatementAffix,
 } from "./selectable.js";
 import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate, type FromDmlColumn } from "./dml.js";
 import { generateCacheKey } from "./cache-key.js";
@@ -1694,7 +1694,7 @@ export class SQLCompiler {
     return this.affixes(stmt.prefixes);
   }
   /** `prefixWith()` / `suffixWith()` words for this dialect, each followed by a space (SQLAlchemy's `_generate_prefixes`). */
-  private affixes(words: readonly { readonly text: string; readonly dialect: string | undefined }[]): string {
+  private affixes(words: readonly StatementAffix[]): string {
     return words.filter((p) => p.dialect === undefined || p.dialect === this.dialect.name).map((p) => `${p.text} `).join("");
   }
   /**

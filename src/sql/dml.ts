@@ -7,7 +7,7 @@ import {
   BindParameter, ClauseElement, coerceWhereClause, ColumnElement, describeValue, TextClause, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
-import { Alias, coerceFrom, CTE, FromClause, SelectBase, TableClause, type ExportedColumn, type MapOfNames, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
+import { Alias, coerceFrom, CTE, FromClause, SelectBase, statementAffixes, TableClause, type StatementAffix, type ExportedColumn, type MapOfNames, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import type { TypeEngine } from "./type-api.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
@@ -122,7 +122,7 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   /** The ORM entity (mapped class) the statement targets, when it was given one. */
   readonly entity: unknown = undefined;
   /** `prefixWith()` words, each with the dialect it is limited to (undefined: every dialect). */
-  readonly prefixes: readonly { readonly text: string; readonly dialect: string | undefined }[] = [];
+  readonly prefixes: readonly StatementAffix[] = [];
   /**
    * Keys given to `values()` that name no column of the target table. SQLAlchemy reports them
    * when the statement compiles ("Unconsumed column names: …"), so they are kept until then. @internal
@@ -243,15 +243,9 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
    * Calls accumulate.
    */
   prefixWith(...args: (string | { readonly dialect?: string })[]): this {
-    let dialect: string | undefined;
-    const words: string[] = [];
-    for (const a of args) {
-      if (typeof a === "string") words.push(a);
-      else if (typeof a === "object" && a !== null) dialect = a.dialect;
-      else throw new ArgumentError(`prefixWith(): expected strings; got ${describeValue(a)}`);
-    }
+    const added = statementAffixes("prefixWith", args);
     return this.gen((s) => {
-      s.prefixes = [...this.prefixes, ...words.map((text) => ({ text, dialect }))];
+      s.prefixes = [...this.prefixes, ...added];
     });
   }
   /**

@@ -912,14 +912,18 @@ export interface StatementAffix {
   readonly dialect: string | undefined;
 }
 
-/** The words of a `prefixWith()` / `suffixWith()` call; a trailing `{ dialect }` applies to all of them. */
-function statementAffixes(method: string, args: readonly unknown[]): StatementAffix[] {
+/**
+ * The words of a `prefixWith()` / `suffixWith()` call (SELECT and DML alike); a `{ dialect }`
+ * argument applies to all of them. @internal
+ * @throws ArgumentError for an argument that is neither a string nor `{ dialect }`.
+ */
+export function statementAffixes(method: string, args: readonly unknown[]): StatementAffix[] {
   let dialect: string | undefined;
   const words: string[] = [];
   for (const a of args) {
     if (typeof a === "string") words.push(a);
     else if (typeof a === "object" && a !== null && !(a instanceof ClauseElement)) dialect = (a as { dialect?: string }).dialect;
-    else throw new ArgumentError(`${method}(): expected strings and an optional { dialect }; got ${typeof a}`);
+    else throw new ArgumentError(`${method}(): expected strings and an optional { dialect }; got ${describeValue(a)}`);
   }
   return words.map((text) => ({ text, dialect }));
 }
