@@ -1391,6 +1391,11 @@ export interface LoadContext {
   executeOrm(stmt: Select, loads: readonly unknown[]): Promise<object[][]>;
   /** The driver's bound-parameter limit per statement (D1: 100); selectin batches stay below it. */
   readonly maxParams?: number;
+  /**
+   * Called for each object the loader has just built from a row and added to the identity map
+   * (the mapper's `load` and the session's `loadedAsPersistent` events); not for objects found there.
+   */
+  readonly onLoaded?: (obj: object) => void;
 }
 
 /** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
@@ -1487,6 +1492,7 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   state.loadedAs(part, ctx.sessionId);
   // The key was just looked up and found absent: addByIdentity() skips set()'s replace check.
   ctx.identityMap.addByIdentity(classId, part, state.obj);
+  ctx.onLoaded?.(state.obj);
   return state.obj;
 }
 

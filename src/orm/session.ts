@@ -6,7 +6,7 @@
  * through `refresh()`. Using one session from two concurrent tasks raises.
  * @module
  */
-import { WeakIdentityMap, type IdentityMap, type IdentityPart } from "./identity-map.js";
+import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
 import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
@@ -1667,15 +1667,15 @@ export class AsyncSession {
   /** @internal */
   loadContext(populateExisting: boolean): LoadContext {
     // Per session, made on first use (every field is fixed): with and without populateExisting,
-    // and, while loadedAsPersistent or a mapper's load event is listened to, ones whose identity
-    // map announces each object a row adds to it (the loader adds only objects it has just built
-    // from a row).
+    // and, while loadedAsPersistent or a mapper's load event is listened to, ones that announce
+    // each object the loader builds from a row.
     const announce = this[DISPATCH].has("loadedAsPersistent") || mapperLoadListened();
     const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0);
     const cached = this.loadContexts[i];
     if (cached) return cached;
     const ctx: LoadContext = {
-      identityMap: announce ? new AnnouncingIdentityMap(this.identityMap, (obj) => this.announceLoaded(obj, "load")) : this.identityMap,
+      identityMap: this.identityMap,
+      ...(announce ? { onLoaded: (obj: object) => this.announceLoaded(obj, "load") } : {}),
       sessionId: this.id,
       populateExisting,
       maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
@@ -2333,49 +2333,6 @@ function unmappedInstance(obj: unknown): UnmappedInstanceError {
   const name =
     obj === null ? "null" : obj === undefined ? "undefined" : ((Object.getPrototypeOf(obj) as { constructor?: { name?: string } } | null)?.constructor?.name ?? "Object");
   return new UnmappedInstanceError(`Class '${name}' is not mapped`);
-}
-
-/**
- * The session's identity map as the loader sees it while `loadedAsPersistent` is listened to:
- * each object the loader adds (built from a row, now persistent in the session) is announced.
- */
-class AnnouncingIdentityMap implements IdentityMap {
-  constructor(
-    private readonly inner: IdentityMap,
-    private readonly loaded: (obj: object) => void,
-  ) {}
-  get(key: string): object | undefined {
-    return this.inner.get(key);
-  }
-  set(key: string, obj: object): this {
-    this.inner.set(key, obj);
-    return this;
-  }
-  has(key: string): boolean {
-    return this.inner.has(key);
-  }
-  delete(key: string): boolean {
-    return this.inner.delete(key);
-  }
-  clear(): void {
-    this.inner.clear();
-  }
-  values(): IterableIterator<object> {
-    return this.inner.values();
-  }
-  drain(): object[] {
-    return this.inner.drain();
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  getByIdentity(classId: number, part: IdentityPart): object | undefined {
-    return this.inner.getByIdentity(classId, part);
-  }
-  addByIdentity(classId: number, part: IdentityPart, obj: object): void {
-    this.inner.addByIdentity(classId, part, obj);
-    this.loaded(obj);
-  }
 }
 
 /**
