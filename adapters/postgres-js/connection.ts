@@ -106,12 +106,13 @@ export class PostgresJsConnection implements DriverConnection, CursorHost {
   /** Runs `stmt` as a prepared statement (unless disabled), rows as arrays. */
   async execute(stmt: DriverStatement): Promise<DriverResult> {
     this.checkUsable();
-    if (this.unsentBegin !== undefined) {
-      const [res] = await this.withBegin([this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values()]);
-      return new PgDriverResult(res!);
-    }
+    if (this.unsentBegin !== undefined) return this.executeWithBegin(stmt);
     const res = await this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values();
     return new PgDriverResult(res);
+  }
+  private async executeWithBegin(stmt: DriverStatement): Promise<DriverResult> {
+    const [res] = await this.withBegin([this.reserved.unsafe(stmt.sql, stmt.params as never[], this.prepare ? PREPARE : NO_PREPARE).values()]);
+    return new PgDriverResult(res!);
   }
 
   /**
