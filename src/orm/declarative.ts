@@ -313,9 +313,9 @@ interface ConstructionPlan {
   /** The class prototype whose `[STATE]` accessor is known installed (one identity check per construction). */
   accessorOn: object | undefined;
 }
-const constructionPlans = new WeakMap<Mapper, ConstructionPlan>();
 function constructionPlan(m: Mapper): ConstructionPlan {
-  let plan = constructionPlans.get(m);
+  // Kept on the mapper, not in a WeakMap: this runs for every `new Model()`.
+  let plan = m.constructionPlan as ConstructionPlan | undefined;
   if (plan) return plan;
   const defaults: (readonly [string, () => unknown])[] = [];
   for (const p of m.columnProps) {
@@ -333,7 +333,7 @@ function constructionPlan(m: Mapper): ConstructionPlan {
   const columnKeys = directColumnKeys(m);
   for (const k of noInit) columnKeys.delete(k);
   plan = { defaults, columnKeys, noInit, accessorOn: undefined };
-  constructionPlans.set(m, plan);
+  m.constructionPlan = plan;
   return plan;
 }
 

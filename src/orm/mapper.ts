@@ -485,6 +485,8 @@ export class Mapper {
   polymorphicOn: ColumnProperty | undefined;
   /** Discriminator value identifying rows of this class. */
   polymorphicIdentity: unknown = undefined;
+  /** What `new Model(init)` needs of this mapper, built on first construction (declarative.ts). @internal */
+  constructionPlan: unknown = undefined;
   /** Discriminator value → mapper, on the base mapper. */
   readonly polymorphicMap = new Map<unknown, Mapper>();
   /** Joined-table inheritance: this table's primary key columns and the inherited properties they copy. */

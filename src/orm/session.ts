@@ -423,6 +423,8 @@ export class AsyncSession {
   private readonly cascadedFrom = new WeakMap<InstanceState, { readonly parent: InstanceState; readonly key: string }>();
   /** Whether {@link cascadedFrom} gained entries since the last flush (else the flush skips the orphan pass). */
   private cascadedSinceFlush = false;
+  /** Whether {@link cascadedFrom} ever had an entry (add() then skips its per-object delete). */
+  private cascadedEver = false;
   /** Above zero while queries must not autoflush (merge(), noAutoflush()). */
   private noAutoflushDepth = 0;
   private busy: string | undefined;
@@ -1149,7 +1151,7 @@ export class AsyncSession {
   private addOne(obj: object): void {
     const st = this.stateFor(obj, "add");
     this.saveOrUpdate(st);
-    this.cascadedFrom.delete(st);
+    if (this.cascadedEver) this.cascadedFrom.delete(st);
     if (st.mapper.relationships.size) this._cascadeSaveUpdate(st);
   }
   /**
@@ -1181,7 +1183,7 @@ export class AsyncSession {
           this.saveOrUpdate(os);
           if (wasTransient && rel.cascade.deleteOrphan) {
             this.cascadedFrom.set(os, { parent: cur, key: rel.key });
-            this.cascadedSinceFlush = true;
+            this.cascadedSinceFlush = this.cascadedEver = true;
           }
           queue.push(os);
         }
@@ -1217,7 +1219,7 @@ export class AsyncSession {
         this.saveOrUpdate(os);
         if (wasTransient && rel.cascade.deleteOrphan) {
           this.cascadedFrom.set(os, { parent: st, key });
-          this.cascadedSinceFlush = true;
+          this.cascadedSinceFlush = this.cascadedEver = true;
         }
         if (os.mapper.relationships.size) this._cascadeSaveUpdate(os);
       }
@@ -1530,7 +1532,7 @@ export class AsyncSession {
       for (const d of mapper.descendants) if (d.polymorphicIdentity === value && d.tables.length === n) return;
       warn(`Flushing object ${stateStr(st)} with incompatible polymorphic identity ${pyRepr(value)}; the object may not refresh and/or load correctly`);
     };
-    for (const st of this.newStates) check(st);
+    this.newStates.forEach(check);
     for (const st of modifiedStates(this.id)) if (st.sessionId === this.id && st.status === "persistent") check(st);
   }
 

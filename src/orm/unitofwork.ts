@@ -609,16 +609,19 @@ export async function flush(ctx: FlushContext): Promise<void> {
   // itself becomes the committed snapshot (copy-on-write) — no snapshot object, no map entry, no copy.
   let light = ctx.batch === undefined;
   let lastMapper: Mapper | undefined;
-  const newList: InstanceState[] = [];
+  // Sized up front (trimmed below): no regrowth while a large flush collects its states.
+  const newList = new Array<InstanceState>(ctx.newStates.size);
+  let nNew = 0;
   // Whether the session's new set holds pending states only, and how many runs of one mapper.
   let allPending = true;
   let mapperRuns = 0;
-  for (const st of ctx.newStates) {
+  // forEach rather than for…of: no iterator result object per state.
+  ctx.newStates.forEach((st) => {
     if (st.status !== "pending") {
       allPending = false;
-      continue;
+      return;
     }
-    newList.push(st);
+    newList[nNew++] = st;
     const m = st.mapper;
     if (m !== lastMapper) {
       lastMapper = m;
@@ -627,7 +630,8 @@ export async function flush(ctx: FlushContext): Promise<void> {
       if (light && (isMultiTableMapper(m) || ctx.hasMapperListeners("beforeInsert", m) || ctx.hasMapperListeners("afterInsert", m))) light = false;
     }
     if (light && !isPlainPending(st, ctx.sessionId)) light = false;
-  }
+  });
+  newList.length = nNew;
   const deleted = new Set<InstanceState>();
   for (const st of ctx.deletedStates) {
     if (st.status !== "persistent") continue;
@@ -1432,7 +1436,7 @@ function cycleError(stuck: InstanceState[], plan: Plan): CircularDependencyError
 /** SQLAlchemy 1.4: a new object with the key of a persistent one warns, then the INSERT fails. */
 function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>): void {
   if (!ctx.identityMap.size) return;
-  for (const st of pending) {
+  pending.forEach((st) => {
     const m = st.mapper;
     const d = st.current;
     let full = true;
@@ -1442,19 +1446,19 @@ function warnIdentityConflicts(ctx: FlushContext, pending: Set<InstanceState>, d
         break;
       }
     }
-    if (!full) continue;
+    if (!full) return;
     const pk = m.pkProps;
     const part = pk.length === 1 ? m.identityPart(d[pk[0].key]) : m.identityPartOf(m.pkValues(st));
     const existing = ctx.identityMap.getByIdentity(m.identityId, part);
-    if (!existing || existing === st.obj) continue;
+    if (!existing || existing === st.obj) return;
     const es = stateOf(existing);
-    if (!es || es.status !== "persistent" || deleted.has(es)) continue;
+    if (!es || es.status !== "persistent" || deleted.has(es)) return;
     warn(
       new IdentityConflictWarning(
         `New instance <${m.className}> with identity key (${m.className}, (${m.pkValues(st).map((v) => String(v)).join(", ")})) conflicts with persistent instance <${es.mapper.className}>`,
       ),
     );
-  }
+  });
 }
 
 /** Columns whose value the database supplies on INSERT when not given (fetched by RETURNING). */
@@ -1483,6 +1487,13 @@ interface InsertShape {
   readonly stmt: ClauseElement;
   /** The statement for a single row: no sentinel columns in its RETURNING (nothing to match). */
   readonly stmtOne: ClauseElement;
+  /**
+   * Whether a row whose given values are all defined can be sent as the object's dictionary
+   * itself (see {@link insertBatch}): every given property's key is its column's key, and no
+   * column outside the given ones has a client-side default, whose evaluation would read the
+   * dictionary's other keys as parameters.
+   */
+  readonly dictRows: boolean;
 }
 /** A mapper's insert shapes by signature, and {@link fetchedOnInsert} of each column property by position. */
 interface MapperInsertShapes {
@@ -1514,7 +1525,9 @@ function insertShape(mapper: Mapper, sig: number | string): InsertShape {
   const returned = sentinel ? [...fetch, ...sentinel] : fetch;
   const stmt = fetch.length ? insert(mapper.table).returning(...returned.map((p) => p.column)) : insert(mapper.table);
   const stmtOne = sentinel ? insert(mapper.table).returning(...fetch.map((p) => p.column)) : stmt;
-  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, sentinel, stmt, stmtOne };
+  const givenColumns = new Set(given.map((p) => p.column));
+  const dictRows = given.every((p) => p.column.key === p.key) && !mapper.table.columnList.some((c) => !givenColumns.has(c as ColumnImpl) && (c as ColumnImpl).default !== undefined);
+  shape = { given, givenKeys: given.map((p) => p.column.key), fetch, sentinel, stmt, stmtOne, dictRows };
   byMapper.set(sig, shape);
   return shape;
 }
@@ -1620,7 +1633,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
   const late = ctx.batch !== undefined;
   for (const r of runs) {
     const group = r.start === 0 && r.end === states.length ? states : states.slice(r.start, r.end);
-    const { given, givenKeys, fetch, sentinel, stmt: many, stmtOne } = insertShape(mapper, r.sig);
+    const { given, givenKeys, fetch, sentinel, stmt: many, stmtOne, dictRows } = insertShape(mapper, r.sig);
     let stmt = group.length === 1 ? stmtOne : many;
     if (r.expr) {
       // The row's values, SQL expressions included, are part of the statement itself.
@@ -1650,6 +1663,22 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
     let unset = false;
     for (let i = 0; i < group.length; i++) {
       const d = group[i].current;
+      // The executemany reads each row only by the columns of the first one, so every row but
+      // the first (whose keys name the INSERT's columns) can be the dictionary itself when none
+      // of its given values is missing: no parameter record per object.
+      if (dictRows && i > 0) {
+        let complete = true;
+        for (let j = 0; j < ng; j++) {
+          if (d[givenKeys[j]] === undefined) {
+            complete = false;
+            break;
+          }
+        }
+        if (complete) {
+          rows[i] = d;
+          continue;
+        }
+      }
       const row: Record<string, unknown> = {};
       for (let j = 0; j < ng; j++) {
         const v = d[given[j].key];
