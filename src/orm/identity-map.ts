@@ -62,8 +62,29 @@ const SETTLE_IN_LOAD = 16_384;
  */
 const IMMEDIATE_PER_TASK = 64;
 
-/** What an entry holds: a `WeakRef`, or the object itself while it is "young" (see {@link WeakIdentityMap}). */
+/**
+ * A `WeakRef` to the objects one {@link WeakIdentityMap.settle} weakened together (a "chunk"):
+ * one runtime call and one kept-objects entry for up to {@link CHUNK} objects instead of one each.
+ * The chunk holds its objects strongly and each object holds its chunk (through the link the map
+ * was given), so the chunk lives exactly as long as one of its objects does.
+ */
+class ChunkRef extends WeakRef<object[]> {}
+
+/**
+ * What an entry holds: a `WeakRef`, a {@link ChunkRef} (in a dense slot, with the object's
+ * position in the chunk beside it), or the object itself while it is "young" (see
+ * {@link WeakIdentityMap}).
+ */
 type Entry = WeakRef<object> | object;
+
+/** Objects per {@link ChunkRef}: an object kept alive keeps at most this many others with it. */
+const CHUNK = 256;
+
+/**
+ * Keeps `chunk` reachable from `obj` (the session stores it on the object's state): without the
+ * link a chunk nothing else references would be collected while its objects are still in use.
+ */
+export type ChunkLink = (obj: object, chunk: readonly object[]) => void;
 /** Keys a dense bucket may leave unused before it turns into a plain map. */
 const DENSE_SLACK = 4096;
 
@@ -83,6 +104,8 @@ const DENSE_SLACK = 4096;
  */
 class Bucket {
   private dense: (Entry | undefined)[] | undefined = [];
+  /** Beside a dense slot holding a {@link ChunkRef}: the object's position in the chunk (else stale). */
+  private denseIdx: number[] = [];
   private base = 0;
   private denseCount = 0;
   private readonly map = new Map<IdentityPart, Entry>();
@@ -115,6 +138,23 @@ class Bucket {
       if (i >= 0 && Number.isSafeInteger(part)) return i < d.length ? d[i] : undefined;
     }
     return this.map.get(part);
+  }
+  /** The object of a {@link ChunkRef} entry `e` that {@link get} returned for `part`; undefined once collected. */
+  chunked(e: ChunkRef, part: IdentityPart): object | undefined {
+    return e.deref()?.[this.denseIdx[(part as number) - this.base]];
+  }
+  /** Store `part`'s entry, which {@link inDense} is, as position `idx` of a chunk. */
+  setChunked(part: IdentityPart, ref: ChunkRef, idx: number): void {
+    const i = (part as number) - this.base;
+    this.dense![i] = ref;
+    const ix = this.denseIdx;
+    while (ix.length < i) ix.push(0);
+    ix[i] = idx;
+  }
+  /** Whether `part`'s entry lives in the array (else in the map). */
+  inDense(part: IdentityPart): boolean {
+    const i = this.slot(part, false);
+    return i >= 0 && this.dense !== undefined && i < this.dense.length;
   }
   set(part: IdentityPart, e: Entry): void {
     if (typeof part !== "number") this.numericOnly = false;
@@ -159,6 +199,11 @@ class Bucket {
     }
     this.map.forEach(fn);
   }
+  /** The live object of entry `e` at `part` (undefined once collected). */
+  objectOf(e: Entry, part: IdentityPart): object | undefined {
+    if (!(e instanceof WeakRef)) return e;
+    return e instanceof ChunkRef ? this.chunked(e, part) : e.deref();
+  }
   /**
    * Drop the unused leading part of the array (a stream's old keys, swept): keys below the new
    * base then live in the map, and there are none of them in the array.
@@ -170,6 +215,7 @@ class Bucket {
     while (first < d.length && d[first] === undefined) first++;
     if (first < d.length / 2) return;
     this.dense = d.slice(first);
+    this.denseIdx = this.denseIdx.slice(first);
     this.base += first;
   }
   /** Move the array's entries into the map for good (the integer keys turned sparse). */
@@ -177,9 +223,15 @@ class Bucket {
     const d = this.dense!;
     for (let i = 0; i < d.length; i++) {
       const e = d[i];
-      if (e !== undefined) this.map.set(this.base + i, e);
+      if (e === undefined) continue;
+      if (e instanceof ChunkRef) {
+        // A map entry has no position beside it: a chunked object takes a WeakRef of its own.
+        const o = this.chunked(e, this.base + i);
+        if (o !== undefined) this.map.set(this.base + i, new WeakRef(o));
+      } else this.map.set(this.base + i, e);
     }
     this.dense = undefined;
+    this.denseIdx = [];
     this.denseCount = 0;
   }
 }
@@ -191,9 +243,6 @@ function afterThisTask(fn: () => void): void {
   if (typeof t === "object" && t !== null && typeof t.unref === "function") t.unref();
 }
 
-function deref(e: Entry): object | undefined {
-  return e instanceof WeakRef ? e.deref() : e;
-}
 
 /**
  * An {@link IdentityMap} holding its objects through `WeakRef`s, one bucket per class part of
@@ -219,6 +268,11 @@ function deref(e: Entry): object | undefined {
  * map within twice its live size (amortized O(1) per insert), so memory stays flat while streaming.
  */
 export class WeakIdentityMap implements IdentityMap {
+  /**
+   * @param link given, {@link settle} weakens young entries of dense integer keys in chunks
+   *   ({@link ChunkRef}) and links each object to its chunk; without it, one `WeakRef` each.
+   */
+  constructor(private readonly link?: ChunkLink) {}
   private readonly buckets = new Map<number, Bucket>();
   /** Entries in all buckets (kept in step by every insert and delete). */
   private count = 0;
@@ -288,7 +342,7 @@ export class WeakIdentityMap implements IdentityMap {
     const e = b.get(part);
     if (e === undefined) return undefined;
     if (!(e instanceof WeakRef)) return e;
-    const o = e.deref();
+    const o = e instanceof ChunkRef ? b.chunked(e, part) : e.deref();
     if (o === undefined && b.delete(part)) this.count--;
     return o;
   }
@@ -296,7 +350,7 @@ export class WeakIdentityMap implements IdentityMap {
     const [b, part] = this.locate(key, true);
     const prev = b!.get(part);
     if (prev !== undefined) {
-      if (prev === obj || (prev instanceof WeakRef && prev.deref() === obj)) return this;
+      if (b!.objectOf(prev, part) === obj) return this;
       this.count--;
     }
     this.insertYoung(b!, part, obj);
@@ -353,8 +407,8 @@ export class WeakIdentityMap implements IdentityMap {
     // whose resumption per entry costs more than the array.
     const out: object[] = [];
     this.buckets.forEach((b) =>
-      b.forEach((e) => {
-        const o = deref(e);
+      b.forEach((e, part) => {
+        const o = b.objectOf(e, part);
         if (o !== undefined) out.push(o);
       }),
     );
@@ -382,11 +436,24 @@ export class WeakIdentityMap implements IdentityMap {
     // The run (bucket) holding youngPos: runs are few, a linear search is enough.
     let run = 0;
     while (run + 1 < starts.length && starts[run + 1] <= this.youngPos) run++;
+    const link = this.link;
+    let chunk: object[] = [];
+    let ref: ChunkRef | undefined;
     for (let i = this.youngPos; i < end; i++) {
       while (run + 1 < starts.length && starts[run + 1] <= i) run++;
       const b = buckets[run];
-      const e = b.get(parts[i]);
-      if (e !== undefined && !(e instanceof WeakRef)) b.set(parts[i], new WeakRef(e));
+      const part = parts[i];
+      const e = b.get(part);
+      if (e === undefined || e instanceof WeakRef) continue;
+      // Entries homed in a bucket's map have no position beside them: one WeakRef each.
+      if (link === undefined || !b.inDense(part)) {
+        b.set(part, new WeakRef(e));
+        continue;
+      }
+      if (ref === undefined || chunk.length === CHUNK) ref = new ChunkRef((chunk = []));
+      b.setChunked(part, ref, chunk.length);
+      chunk.push(e);
+      link(e, chunk);
     }
     if (end < parts.length) {
       this.youngPos = end;
@@ -436,6 +503,7 @@ export class WeakIdentityMap implements IdentityMap {
     // forEach, not for…of over entries: no [key, value] array per entry.
     this.buckets.forEach((b) =>
       b.forEach((e, k) => {
+        // A chunk lives as long as any of its objects: a collected chunk means all of them are gone.
         if (e instanceof WeakRef && e.deref() === undefined) b.delete(k);
         else live++;
       }),

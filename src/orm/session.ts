@@ -359,6 +359,12 @@ interface SavepointScope {
   handle: SessionTransaction | undefined;
 }
 
+/** The identity map's chunk link (see `WeakIdentityMap`): an object's state keeps its chunk alive. */
+function linkIdentityChunk(obj: object, chunk: readonly object[]): void {
+  const st = stateOf(obj);
+  if (st !== undefined) st.identityChunk = chunk;
+}
+
 /**
  * The ORM session (SQLAlchemy 2.0's `AsyncSession`): identity map, unit of work, ORM execution
  * and transactions. One per task (per request in Workers): concurrent use from two async tasks
@@ -376,7 +382,7 @@ export class AsyncSession {
   /** Batch-only drivers: keys handed out per table in this transaction. */
   private batchKeys: Map<import("../sql/schema.js").Table, number> | undefined;
   /** Persistent objects by identity key. */
-  readonly identityMap: IdentityMap = new WeakIdentityMap();
+  readonly identityMap: IdentityMap = new WeakIdentityMap(linkIdentityChunk);
   /** @internal */
   readonly newStates: Set<InstanceState> = new TrackingSet();
   /** @internal */

@@ -325,6 +325,11 @@ export class InstanceState {
    */
   insertScope: object | undefined = undefined;
   /**
+   * The chunk of objects the identity map weakened together with this one (see
+   * `WeakIdentityMap`): held here so that the chunk lives while this object does. @internal
+   */
+  identityChunk: readonly object[] | undefined = undefined;
+  /**
    * May have unflushed changes: set by attribute writes and by watched reads; the state is then
    * registered with its session (when persistent) for the next flush to examine.
    */
