@@ -485,6 +485,8 @@ export class Mapper {
   polymorphicOn: ColumnProperty | undefined;
   /** Discriminator value identifying rows of this class. */
   polymorphicIdentity: unknown = undefined;
+  /** Whether an unversioned flush DELETE that matched fewer rows than it named warns (`confirm_deleted_rows`). */
+  confirmDeletedRows = true;
   /** Discriminator value → mapper, on the base mapper. */
   readonly polymorphicMap = new Map<unknown, Mapper>();
   /** Joined-table inheritance: this table's primary key columns and the inherited properties they copy. */

@@ -2301,6 +2301,7 @@ function staleAssociationDelete(sec: TableClause, matched: number, expected: num
  */
 function staleDelete(mapper: Mapper, matched: number, expected: number, onlyWarn = false): void {
   if (matched >= 0 && matched !== expected) {
+    if (onlyWarn && !mapper.confirmDeletedRows) return;
     const msg = `DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.`;
     if (onlyWarn) warn(msg);
     else throw new StaleDataError(msg);
