@@ -254,9 +254,9 @@ describe.each(dialectTargets())("test_unitofwork.py basics on $name", (target) =
     const { Person, PersonSite } = fpk;
     const sites = inspect(Person).relationships.get("sites")!;
     expect(sites.direction).toBe("ONETOMANY");
-    expect(sites.syncPairs.map(([a, b]) => [a.table.name + "." + a.name, b.table.name + "." + b.name])).toEqual([
-      [`${Person.__table__.name}.person`, `${PersonSite.__table__.name}.person`],
-    ]);
+    expect(sites.syncPairs.length).toBe(1);
+    expect(sites.syncPairs[0][0]).toBe(Person.__table__.c.person);
+    expect(sites.syncPairs[0][1]).toBe(PersonSite.__table__.c.person);
     await using sess = session();
     const p = new Person({ person: "im the key", firstname: "asdf" });
     const ps = new PersonSite({ site: "asdf" });
