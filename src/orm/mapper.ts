@@ -248,6 +248,9 @@ export class RelationshipProperty {
       // A read-only relationship never cascades (SQLAlchemy: viewonly implies cascade=()).
       this.cascade = { saveUpdate: false, merge: false, delete: false, deleteOrphan: false, refreshExpire: false, expunge: false };
     }
+    if (this.options.passiveDeletes === "all" && (this.cascade.delete || this.cascade.deleteOrphan)) {
+      throw new ArgumentError(`On ${this.parent.className}.${this.key}, can't set passive_deletes='all' in conjunction with 'delete' or 'delete-orphan' cascade`);
+    }
     if (this.options.postUpdate && this.direction === "MANYTOMANY") {
       throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
     }

@@ -1067,6 +1067,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
             const owner = cs.dict[rev.key];
             if (owner && owner !== st.obj) continue;
           }
+          // passiveDeletes "all": a removed child keeps its foreign key (SQLAlchemy's should_null_fks).
+          if (rel.options.passiveDeletes === "all") continue;
           touch(cs);
           if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
           // A delete-orphan child is deleted (or row-switched), not de-associated.
@@ -1960,7 +1962,9 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
       if (rel.viewonly) continue;
-      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && !rel.options.passiveDeletes) {
+      // passiveDeletes: true still clears the children already loaded; "all" leaves them to the database.
+      const pd = rel.options.passiveDeletes;
+      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && pd !== "all" && (!pd || rel.key in st.dict)) {
         const l = work.get(rel);
         if (l) l.push(st);
         else work.set(rel, [st]);
