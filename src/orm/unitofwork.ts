@@ -404,6 +404,19 @@ function expireSqlValues(st: InstanceState): void {
   }
 }
 
+/**
+ * After a flush that wrote a persistent object: its loaded column properties are expired, so the
+ * next load reads them again from the columns just written (SQLAlchemy's `expire_on_flush`,
+ * `_finalize_insert_update_commands`). A new object has none loaded.
+ */
+function expireColumnProperties(st: InstanceState): void {
+  for (const [k, e] of st.mapper.expressionProps) {
+    if (!e.expireOnFlush || e.isQueryExpression || !(k in st.dict)) continue;
+    delete st.dict[k];
+    delete st.committed[k];
+  }
+}
+
 /** Relationship values of a state as a list. */
 function related(st: InstanceState, rel: RelationshipProperty): object[] {
   const v = st.dict[rel.key];
@@ -750,6 +763,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       }
       st.commitAll();
       expireSqlValues(st);
+      if (st.mapper.expressionProps.size) expireColumnProperties(st);
     }
     for (const st of deleted) {
       if (st.key && ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
