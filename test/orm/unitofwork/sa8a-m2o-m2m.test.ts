@@ -209,8 +209,7 @@ describe.each(dialectTargets())("ManyToOneTest / ManyToManyTest / SaveTest2 (tes
     const loaded = (await sess.scalars(select(Item).orderBy(Item.description))).unique().all();
 
     loaded[4].description = "item4updated";
-    const k = new Keyword();
-    k.name = "yellow";
+    const k = new Keyword({ name: "yellow" });
     loaded[5].keywords.push(k);
     const sent = await log.capture(() => sess.flush());
     expect(sent.slice(0, 2)).toEqual(
