@@ -1077,6 +1077,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
       } else if (rel.direction === "ONETOMANY") {
         const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
         const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+        if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
           if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
@@ -1106,6 +1107,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
         }
       } else {
+        if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
           if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
@@ -1125,6 +1127,28 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
     checkBlankOutPk(b.child, b.pairs);
   }
   return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
+}
+
+/**
+ * What was added to a collection must be an object of the target class (or a subclass mapped
+ * in its hierarchy): a null has no row to write, an object of another class belongs to another
+ * table (SQLAlchemy's `DependencyProcessor._verify_canload`).
+ * @throws FlushError "Can't flush None value found in collection User.addresses", or
+ *   "Attempting to flush an item of type <class 'X'> as a member of collection "User.addresses". …".
+ */
+function checkNoNulls(rel: RelationshipProperty, added: readonly unknown[]): void {
+  for (const o of added) {
+    if (o == null) throw new FlushError(`Can't flush None value found in collection ${rel.parent.className}.${rel.key}`);
+    const cs = stateOf(o);
+    if (!cs) continue;
+    let m: Mapper | undefined = cs.mapper;
+    while (m && m !== rel.mapper) m = m.inherits;
+    if (!m) {
+      throw new FlushError(
+        `Attempting to flush an item of type <class '${cs.mapper.className}'> as a member of collection "${rel.parent.className}.${rel.key}". Expected an object of type <class '${rel.mapper.className}'> or a polymorphic subclass of this type.`,
+      );
+    }
+  }
 }
 
 /** One association row whose parent key changed: `UPDATE secondary SET set WHERE where` (column key → value). */
