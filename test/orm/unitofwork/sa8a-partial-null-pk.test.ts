@@ -1,12 +1,10 @@
 /**
  * SQLAlchemy's test/orm/test_unitofwork.py PartialNullPKTest (SQLite only, as SQLAlchemy's
  * `__only_on__ = "sqlite"`: no other database accepts NULL in a primary key column),
- * NoRowInsertedTest (an INSERT that comes back without its row, simulated by rewriting the
- * statement in a `beforeCursorExecute` listener, as SQLAlchemy does) and EnsurePKSortableTest.
+ * and NoRowInsertedTest (an INSERT that comes back without its row, simulated by rewriting the
+ * statement in a `beforeCursorExecute` listener, as SQLAlchemy does).
  *
- * Skipped: EnsurePKSortableTest's PEP 435 enum cases (`__lt__`, `sort_key_function`, Python's
- * "'<' not supported" error) have no JavaScript counterpart: every JavaScript value compares.
- * Its test_persistent_flush_sortable is ported with string keys (UPDATEs go in key order).
+ * EnsurePKSortableTest is in sa8a-uow-misc.test.ts (its PEP 435 enum cases are skipped).
  */
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, event, FlushError, inspect, Integer, mappedColumn, select, String,
