@@ -2028,7 +2028,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
         const l = work.get(rel);
         if (l) l.push(st);
         else work.set(rel, [st]);
-      } else if (rel.direction === "MANYTOONE" && rel.options.postUpdate && rel.syncPairs.every(([local]) => dbValue(st, rel.parent, local) != null)) {
+      } else if (rel.direction === "MANYTOONE" && rel.options.postUpdate && pd !== "all" && rel.syncPairs.every(([local]) => dbValue(st, rel.parent, local) != null)) {
         // A post-update FK of a row being deleted is cleared first, breaking the cycle.
         const l = postNull.get(rel);
         if (l) l.push(st);

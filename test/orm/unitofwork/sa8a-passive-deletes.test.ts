@@ -217,3 +217,37 @@ describe.each(dialectTargets())("PassiveDeletesTest / ExtraPassiveDeletesTest (t
     await sess.rollback();
   });
 });
+
+describe.each(dialectTargets())("passive_deletes='all' on a post_update many-to-one (dependency.py ManyToOneDP.process_deletes) on $name", (target) => {
+  function postUpdateModels(passiveDeletes: "all" | undefined) {
+    class Base extends DeclarativeBase {}
+    const b = uniqueName("sa8a_pu_b");
+    class B extends Base.model(b, { id: mappedColumn(Integer, { primaryKey: true }) }) {}
+    const a = uniqueName("sa8a_pu_a");
+    class A extends Base.model(a, {
+      id: mappedColumn(Integer, { primaryKey: true }),
+      b_id: mappedColumn(Integer, { nullable: true }),
+    }, { tableArgs: [new ForeignKeyConstraint(["b_id"], [`${b}.id`])] }) {
+      static b = relationship(() => B, { postUpdate: true, ...(passiveDeletes ? { passiveDeletes } : {}) });
+      declare b: B | null;
+    }
+    return { Base, A, B, a };
+  }
+  const plain = postUpdateModels(undefined);
+  const all = postUpdateModels("all");
+  const log = useSqlLog(target, [plain.Base.metadata, all.Base.metadata]);
+
+  for (const [name, m] of [["default", plain], ["passive_deletes='all'", all]] as const) {
+    it(`${name}: deleting the row ${m === all ? "sends no UPDATE clearing" : "first clears"} its post-update foreign key`, async () => {
+      const { A, B, a } = m;
+      await using sess = new AsyncSession(log.engine, { expireOnCommit: false });
+      const a1 = new A({ b: new B() });
+      sess.add(a1);
+      await sess.flush();
+      sess.delete(a1);
+      const clear: [string, unknown[]][] = [[`UPDATE ${a} SET b_id=? WHERE ${a}.id = ?`, [null, a1.id]]];
+      expect(await log.capture(() => sess.flush())).toEqual([...(m === all ? [] : clear), [`DELETE FROM ${a} WHERE ${a}.id IN (?)`, [a1.id]]]);
+      await sess.rollback();
+    });
+  }
+});
