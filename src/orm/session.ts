@@ -1903,7 +1903,11 @@ export class AsyncSession {
     }
     let stmt: Select;
     let params: Record<string, unknown> | undefined;
-    if (!opts.options?.length && !opts.withForUpdate) {
+    // A NULL key column (a partial key, SQLAlchemy's allow_partial_pks) is compared by IS NULL,
+    // which the mapper's `pk = :pk_n` statement cannot say.
+    let nullKey = false;
+    for (let i = 0; i < values.length; i++) if (values[i] == null) nullKey = true;
+    if (!opts.options?.length && !opts.withForUpdate && !nullKey) {
       // The mapper's one parameterized statement: no statement built or planned per lookup.
       stmt = mapper.getStatement;
       params = {};

@@ -64,6 +64,24 @@ describe.each(sqlite)("PartialNullPKTest (test_unitofwork.py) on $name", (target
     await s.rollback();
   });
 
+  it("get() of a partial key: identity map, then SELECT … IS NULL (loading.load_on_pk_identity)", async () => {
+    await using s = session();
+    const t = new T1({ col1: "1", col2: null, col3: "x" });
+    s.add(t);
+    await s.flush();
+    expect(await s.get(T1, ["1", null])).toBe(t);
+    s.expungeAll();
+    const sent = await log.capture(async () => {
+      const again = await s.get(T1, ["1", null]);
+      expect(again).not.toBe(t);
+      expect([again!.col1, again!.col2, again!.col3]).toEqual(["1", null, "x"]);
+      expect(await s.get(T1, ["1", null])).toBe(again);
+    });
+    expect(sent.length).toBe(1);
+    expect(sent[0][0]).toMatch(new RegExp(`WHERE ${t1}\\.col1 = \\? AND ${t1}\\.col2 IS NULL$`));
+    await s.rollback();
+  });
+
   it("test_dont_complain_if_no_update", async () => {
     await using s = session();
     const t = new T1({ col1: "1", col2: null });
