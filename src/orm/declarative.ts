@@ -159,6 +159,12 @@ export interface ModelOptions<K extends string = string> {
   readonly polymorphicOn?: K;
   /** Discriminator value of this class's rows (SQLAlchemy's `polymorphic_identity`). */
   readonly polymorphicIdentity?: unknown;
+  /**
+   * `false`: a flush DELETE matching fewer rows than it named (rows an ON DELETE CASCADE of the
+   * same statement removed first) does not warn (SQLAlchemy's `confirm_deleted_rows`). Default
+   * `true`; a versioned mapper raises StaleDataError whatever this says.
+   */
+  readonly confirmDeletedRows?: boolean;
 }
 
 let discoveryScheduled = false;
@@ -728,6 +734,7 @@ export class DeclarativeBase {
       mapper.polymorphicIdentity = options.polymorphicIdentity;
       mapper.polymorphicMap.set(options.polymorphicIdentity, mapper);
     }
+    if (options.confirmDeletedRows === false) mapper.confirmDeletedRows = false;
     return finishModel<ModelClass<C, K>>(Model, mapper, registry);
   }
 }

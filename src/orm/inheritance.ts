@@ -16,7 +16,7 @@ import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
-import { applyUpdateResult, fireEach, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
+import { applyUpdateResult, fireEach, insertRowsMissing, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
@@ -87,7 +87,7 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
       const apply = (targets: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
         const out = takeValueRows(res);
         if (out.length !== targets.length) {
-          throw new InvalidRequestError(`INSERT into '${part.table.name}' returned ${out.length} row(s) for ${targets.length} new ${mapper.className} object(s)`);
+          throw insertRowsMissing(mapper, targets.length > 1);
         }
         const byKey = keySent && targets.length > 1 ? matchBySentinel(targets, out, keyProps, fetch.length) : undefined;
         targets.forEach((st, i) => {

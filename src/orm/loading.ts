@@ -1430,12 +1430,18 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
     if (v === null || v === undefined) return null;
     part = mapper.identityPart(v);
   } else {
+    // A composite key with some NULL columns still names a row (SQLAlchemy's allow_partial_pks);
+    // only an all-NULL key is "no object" (an outer join's missing side).
     const pk: unknown[] = [];
+    let nulls = 0;
     for (const i of pkPositions) {
       const v = valueAt(row, offset + i, procs);
-      if (v === null || v === undefined) return null;
-      pk.push(v);
+      if (v === null || v === undefined) {
+        nulls++;
+        pk.push(null);
+      } else pk.push(v);
     }
+    if (nulls === pk.length) return null;
     part = mapper.identityPartOf(pk);
   }
   const classId = mapper.identityId;

@@ -136,6 +136,12 @@ export interface ColumnPropertyOptions {
   readonly deferred?: boolean;
   /** `false`: left out of the instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
   readonly repr?: boolean;
+  /**
+   * Whether a flush that INSERTs or UPDATEs the object expires the loaded value, so the next
+   * load reads it again (SQLAlchemy's `expire_on_flush`, default true). With `false` the value
+   * loaded before the flush stays, even when the columns it is computed from changed.
+   */
+  readonly expireOnFlush?: boolean;
 }
 
 /** Options of {@link queryExpression}. */
@@ -166,6 +172,8 @@ export class ColumnExpressionProperty<T = unknown> extends ColumnElement<T, stri
     readonly isQueryExpression: boolean,
     /** False when declared `repr: false` (left out of the instance's `toString()`). */
     readonly repr: boolean = true,
+    /** Expired by a flush that writes the object (`expire_on_flush`). */
+    readonly expireOnFlush: boolean = true,
   ) {
     super();
   }
@@ -209,7 +217,7 @@ const NULL_SQL = "NULL";
  * when the attribute is first used, so it can refer to the class being declared.
  */
 export function columnProperty<T = unknown>(expression: () => ColumnElement<T, string>, options: ColumnPropertyOptions = {}): ColumnExpressionProperty<T> {
-  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false, options.repr ?? true);
+  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false, options.repr ?? true, options.expireOnFlush ?? true);
 }
 
 /**

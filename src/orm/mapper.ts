@@ -248,6 +248,9 @@ export class RelationshipProperty {
       // A read-only relationship never cascades (SQLAlchemy: viewonly implies cascade=()).
       this.cascade = { saveUpdate: false, merge: false, delete: false, deleteOrphan: false, refreshExpire: false, expunge: false };
     }
+    if (this.options.passiveDeletes === "all" && (this.cascade.delete || this.cascade.deleteOrphan)) {
+      throw new ArgumentError(`On ${this.parent.className}.${this.key}, can't set passive_deletes='all' in conjunction with 'delete' or 'delete-orphan' cascade`);
+    }
     if (this.options.postUpdate && this.direction === "MANYTOMANY") {
       throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
     }
@@ -487,6 +490,8 @@ export class Mapper {
   polymorphicIdentity: unknown = undefined;
   /** What `new Model(init)` needs of this mapper, built on first construction (declarative.ts). @internal */
   constructionPlan: unknown = undefined;
+  /** Whether an unversioned flush DELETE that matched fewer rows than it named warns (`confirm_deleted_rows`). */
+  confirmDeletedRows = true;
   /** Discriminator value → mapper, on the base mapper. */
   readonly polymorphicMap = new Map<unknown, Mapper>();
   /** Joined-table inheritance: this table's primary key columns and the inherited properties they copy. */

@@ -35,8 +35,13 @@ export interface RelationshipOptions {
    * the association table (its foreign key needs ON DELETE CASCADE); without it the flush
    * deletes the parent's association rows by key (`DELETE FROM assoc WHERE parent_id IN (…)`,
    * one statement per relationship per flush) without loading the collection.
+   * For a one-to-many, `true` still sets the foreign key of children already loaded to NULL
+   * when the parent is deleted; `"all"` leaves every child row alone — on the parent's delete
+   * and when a child is removed from the collection — so the database enforces (or cascades)
+   * the foreign key (SQLAlchemy's `passive_deletes="all"`; not allowed with a delete or
+   * delete-orphan cascade: ArgumentError).
    */
-  readonly passiveDeletes?: boolean;
+  readonly passiveDeletes?: boolean | "all";
   /**
    * What a flush does when the primary key this relationship's foreign key refers to changes
    * (SQLAlchemy's `passive_updates`). `true` (default): the database's ON UPDATE CASCADE moves

@@ -1911,7 +1911,11 @@ export class AsyncSession {
     }
     let stmt: Select;
     let params: Record<string, unknown> | undefined;
-    if (!opts.options?.length && !opts.withForUpdate) {
+    // A NULL key column (a partial key, SQLAlchemy's allow_partial_pks) is compared by IS NULL,
+    // which the mapper's `pk = :pk_n` statement cannot say.
+    let nullKey = false;
+    for (let i = 0; i < values.length; i++) if (values[i] == null) nullKey = true;
+    if (!opts.options?.length && !opts.withForUpdate && !nullKey) {
       // The mapper's one parameterized statement: no statement built or planned per lookup.
       stmt = mapper.getStatement;
       params = {};
@@ -2000,7 +2004,7 @@ export class AsyncSession {
       this.validatePersistent(st);
       const mapper = st.mapper;
       for (const a of attrs ?? []) {
-        if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
+        if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a) && !mapper.expressionProps.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
         if (mapper.relationships.get(a)?.lazy === "write_only") throw new ArgumentError(`refresh(): '${mapper.className}.${a}' is write-only and is never loaded; query it with session.writeOnly(obj, "${a}").select()`);
       }
       const rels = attrs
@@ -2010,8 +2014,13 @@ export class AsyncSession {
       const classAttrs = mapper.class_ as unknown as Record<string, RelationshipSpec<unknown>>;
       const options: unknown[] = rels.map((r) => selectinload(classAttrs[r]));
       for (const c of cols) if (mapper.columnPropsByKey.get(c)!.deferred) options.push(undefer(mapper.attributes.get(c)!));
+      // Column properties (columnProperty()): the named ones, else those loaded or loaded by default.
+      const exprs = attrs
+        ? attrs.filter((a) => mapper.expressionProps.has(a))
+        : [...mapper.expressionProps].filter(([k, e]) => !e.isQueryExpression && (!e.deferred || k in st.dict)).map(([k]) => k);
+      for (const e of exprs) if (mapper.expressionProps.get(e)!.deferred) options.push(undefer(mapper.expressionProps.get(e)!));
       // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
-      expireState(st, [...cols, ...rels]);
+      expireState(st, [...cols, ...rels, ...exprs]);
       const pk = mapper.pkValues(st);
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
@@ -2284,7 +2293,7 @@ function expireState(st: InstanceState, attrs: readonly string[] | undefined): v
   for (const k of keys) {
     const p = st.mapper.columnPropsByKey.get(k);
     if (p?.column.primaryKey) continue;
-    if (!p && !st.mapper.relationships.has(k)) throw new ArgumentError(`expire(): '${k}' is not an attribute of ${st.mapper.className}`);
+    if (!p && !st.mapper.relationships.has(k) && !st.mapper.expressionProps.has(k)) throw new ArgumentError(`expire(): '${k}' is not an attribute of ${st.mapper.className}`);
     delete st.dict[k];
     delete st.committed[k];
     st.committedCollections.delete(k);

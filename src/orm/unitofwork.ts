@@ -42,8 +42,8 @@
  *   and new objects enter the identity map by (class, key part) without building key strings.
  * @module
  */
-import type { IdentityMap } from "./identity-map.js";
-import { CircularDependencyError, InvalidRequestError, StaleDataError } from "../errors.js";
+import type { IdentityMap, IdentityPart } from "./identity-map.js";
+import { CircularDependencyError, FlushError, InvalidRequestError, StaleDataError } from "../errors.js";
 import { bindparam, ClauseElement, ColumnElement, text, tuple } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import { select, type TableClause } from "../sql/selectable.js";
@@ -317,12 +317,28 @@ function restore(st: InstanceState, s: Snapshot): void {
 export function enterIdentityMap(identityMap: IdentityMap, st: InstanceState, sessionId: number): void {
   const m = st.mapper;
   const pk = m.pkProps;
-  const part = pk.length === 1 ? m.identityPart(st.current[pk[0].key]) : m.identityPartOf(m.pkValues(st));
+  let part: IdentityPart;
+  if (pk.length === 1) {
+    const v = st.current[pk[0].key];
+    if (v == null) throw nullIdentityError(st);
+    part = m.identityPart(v);
+  } else {
+    const vals = m.pkValues(st);
+    if (vals.every((v) => v == null)) throw nullIdentityError(st);
+    part = m.identityPartOf(vals);
+  }
   st.loadedAs(part, sessionId);
   const classId = m.identityId;
   // Usually absent; otherwise set() replaces the entry (by the key string) as it always did.
   if (identityMap.getByIdentity(classId, part) === undefined) identityMap.addByIdentity(classId, part, st.obj);
   else identityMap.set(st.key!, st.obj);
+}
+
+/** A row flushed without any primary-key value (SQLAlchemy's `Session._register_persistent`). */
+function nullIdentityError(st: InstanceState): FlushError {
+  return new FlushError(
+    `Instance ${stateStr(st)} has a NULL identity key.  If this is an auto-generated value, check that the database table allows generation of new primary key values, and that the mapped Column object is configured to expect these generated values.  Ensure also that this flush() is not occurring at an inappropriate time, such as within a load() event.`,
+  );
 }
 
 /**
@@ -385,6 +401,19 @@ function expireSqlValues(st: InstanceState): void {
     delete st.dict[k];
     delete st.committed[k];
     (st.expiredMutable ??= new Set()).add(k);
+  }
+}
+
+/**
+ * After a flush that wrote a persistent object: its loaded column properties are expired, so the
+ * next load reads them again from the columns just written (SQLAlchemy's `expire_on_flush`,
+ * `_finalize_insert_update_commands`). A new object has none loaded.
+ */
+function expireColumnProperties(st: InstanceState): void {
+  for (const [k, e] of st.mapper.expressionProps) {
+    if (!e.expireOnFlush || e.isQueryExpression || !(k in st.dict)) continue;
+    delete st.dict[k];
+    delete st.committed[k];
   }
 }
 
@@ -738,6 +767,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       }
       st.commitAll();
       expireSqlValues(st);
+      if (st.mapper.expressionProps.size) expireColumnProperties(st);
     }
     for (const st of deleted) {
       if (st.key && ctx.identityMap.get(st.key) === st.obj) ctx.identityMap.delete(st.key);
@@ -1051,6 +1081,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
       } else if (rel.direction === "ONETOMANY") {
         const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
         const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+        if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
           if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
@@ -1071,6 +1102,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
             const owner = cs.dict[rev.key];
             if (owner && owner !== st.obj) continue;
           }
+          // passiveDeletes "all": a removed child keeps its foreign key (SQLAlchemy's should_null_fks).
+          if (rel.options.passiveDeletes === "all") continue;
           touch(cs);
           if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
           // A delete-orphan child is deleted (or row-switched), not de-associated.
@@ -1078,6 +1111,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
         }
       } else {
+        if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
           if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
@@ -1097,6 +1131,28 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
     checkBlankOutPk(b.child, b.pairs);
   }
   return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
+}
+
+/**
+ * What was added to a collection must be an object of the target class (or a subclass mapped
+ * in its hierarchy): a null has no row to write, an object of another class belongs to another
+ * table (SQLAlchemy's `DependencyProcessor._verify_canload`).
+ * @throws FlushError "Can't flush None value found in collection User.addresses", or
+ *   "Attempting to flush an item of type <class 'X'> as a member of collection "User.addresses". …".
+ */
+function checkNoNulls(rel: RelationshipProperty, added: readonly unknown[]): void {
+  for (const o of added) {
+    if (o == null) throw new FlushError(`Can't flush None value found in collection ${rel.parent.className}.${rel.key}`);
+    const cs = stateOf(o);
+    if (!cs) continue;
+    let m: Mapper | undefined = cs.mapper;
+    while (m && m !== rel.mapper) m = m.inherits;
+    if (!m) {
+      throw new FlushError(
+        `Attempting to flush an item of type <class '${cs.mapper.className}'> as a member of collection "${rel.parent.className}.${rel.key}". Expected an object of type <class '${rel.mapper.className}'> or a polymorphic subclass of this type.`,
+      );
+    }
+  }
 }
 
 /** One association row whose parent key changed: `UPDATE secondary SET set WHERE where` (column key → value). */
@@ -1652,7 +1708,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
       await run(ctx, back.length ? ins.returning(...back.map((p) => p.column)) : ins, undefined, (res) => {
         if (!back.length) return;
         const row = takeValueRows(res)[0];
-        if (!row) throw new InvalidRequestError(`INSERT into '${table.name}' returned no row for a new ${mapper.className} object`);
+        if (!row) throw insertRowsMissing(mapper, false);
         for (let j = 0; j < back.length; j++) d[back[j].key] = row[j];
       });
       continue;
@@ -1692,9 +1748,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
     if (fetch.length) {
       const apply = (states: readonly InstanceState[]) => (res: Result<unknown[], Record<string, unknown>>) => {
         const out = takeValueRows(res);
-        if (out.length !== states.length) {
-          throw new InvalidRequestError(`INSERT into '${table.name}' returned ${out.length} row(s) for ${states.length} new ${mapper.className} object(s)`);
-        }
+        if (out.length !== states.length) throw insertRowsMissing(mapper, states.length > 1);
         const nf = fetch.length;
         const byKey = sentinel && states.length > 1 ? matchBySentinel(states, out, sentinel, nf) : undefined;
         for (let i = 0; i < states.length; i++) {
@@ -1814,7 +1868,11 @@ async function runUpdates(
     if (vp) await loadCommittedVersions(ctx, mapper, group.filter((st) => !pending.has(st)));
     const params = group.map((st) => {
       const r: Record<string, unknown> = {};
-      for (const p of pkProps) r[`_pk_${p.column.key}`] = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
+      for (const p of pkProps) {
+        const v = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
+        if (v == null) throw nullPkError("update", table, p.column);
+        r[`_pk_${p.column.key}`] = v;
+      }
       for (const k of setKeys) r[`_set_${k}`] = st.dict[k];
       if (vp) {
         // A new row (post-update) carries the version it was inserted with.
@@ -1856,7 +1914,11 @@ async function updateWithSqlValues(ctx: FlushContext, mapper: Mapper, keys: read
     setObj[mapper.columnPropsByKey.get(k)!.column.key] = v;
     if (isSqlValue(v)) exprKeys.push(k);
   }
-  const where: ColumnElement<unknown, string>[] = pk.map((p) => p.column.eq(p.key in st.committed ? st.committed[p.key] : st.dict[p.key]));
+  const where: ColumnElement<unknown, string>[] = pk.map((p) => {
+    const v = p.key in st.committed ? st.committed[p.key] : st.dict[p.key];
+    if (v == null) throw nullPkError("update", mapper.table, p.column);
+    return p.column.eq(v);
+  });
   let newVersion: number | undefined;
   if (vp) {
     const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
@@ -1989,11 +2051,13 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
       if (rel.viewonly) continue;
-      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && !rel.options.passiveDeletes) {
+      // passiveDeletes: true still clears the children already loaded; "all" leaves them to the database.
+      const pd = rel.options.passiveDeletes;
+      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && pd !== "all" && (!pd || rel.key in st.dict)) {
         const l = work.get(rel);
         if (l) l.push(st);
         else work.set(rel, [st]);
-      } else if (rel.direction === "MANYTOONE" && rel.options.postUpdate && rel.syncPairs.every(([local]) => dbValue(st, rel.parent, local) != null)) {
+      } else if (rel.direction === "MANYTOONE" && rel.options.postUpdate && pd !== "all" && rel.syncPairs.every(([local]) => dbValue(st, rel.parent, local) != null)) {
         // A post-update FK of a row being deleted is cleared first, breaking the cycle.
         const l = postNull.get(rel);
         if (l) l.push(st);
@@ -2167,6 +2231,9 @@ async function runDeletes(ctx: FlushContext, deleted: Set<InstanceState>, touch:
 async function deleteMapperRows(ctx: FlushContext, mapper: Mapper, states: InstanceState[], rowLevel: boolean): Promise<void> {
   await fireEach(ctx, "beforeDelete", mapper, states);
   const pk = mapper.pkProps;
+  for (const st of states) {
+    for (const p of pk) if ((p.key in st.committed ? st.committed[p.key] : st.dict[p.key]) == null) throw nullPkError("delete from", mapper.table, p.column);
+  }
   const vp = mapper.versionProp;
   for (const level of rowLevel ? selfRefLevels(mapper, states) : [states]) {
     if (vp) {
@@ -2317,6 +2384,28 @@ async function runAssociationKeyMoves(ctx: FlushContext, moves: readonly Associa
 }
 
 /** An association-row DELETE matched another number of rows than the pairs it named (when the driver counts rows). */
+/**
+ * An UPDATE or DELETE of a row whose primary key has a NULL column: `WHERE col = NULL` would
+ * match nothing (SQLAlchemy's FlushError of `_collect_update_commands` / `_collect_delete_commands`;
+ * only SQLite lets such a row exist).
+ */
+function nullPkError(verb: "update" | "delete from", table: Table, col: ColumnImpl): FlushError {
+  return new FlushError(`Can't ${verb} table ${table.name} using NULL for primary key value on column ${table.name}.${col.name}`);
+}
+
+/**
+ * An INSERT … RETURNING that came back with fewer rows than objects (a trigger or driver
+ * swallowed the row): SQLAlchemy's FlushError of `_emit_insert_statements`, whose wording
+ * depends on whether the statement inserted one row or several.
+ */
+export function insertRowsMissing(mapper: Mapper, multiRow: boolean): FlushError {
+  return new FlushError(
+    multiRow
+      ? `Multi-row INSERT statement for ${mapper.describe()} did not produce the correct number of INSERTed rows for RETURNING.  Ensure there are no triggers or special driver issues preventing INSERT from functioning properly.`
+      : `Single-row INSERT statement for ${mapper.describe()} did not produce a new primary key result being invoked.  Ensure there are no triggers or special driver issues preventing INSERT from functioning properly.`,
+  );
+}
+
 function staleAssociationDelete(sec: TableClause, matched: number, expected: number): void {
   if (matched >= 0 && matched !== expected) {
     throw new StaleDataError(`DELETE statement on table '${sec.name}' expected to delete ${expected} row(s); Only ${matched} were matched.`);
@@ -2330,6 +2419,7 @@ function staleAssociationDelete(sec: TableClause, matched: number, expected: num
  */
 function staleDelete(mapper: Mapper, matched: number, expected: number, onlyWarn = false): void {
   if (matched >= 0 && matched !== expected) {
+    if (onlyWarn && !mapper.confirmDeletedRows) return;
     const msg = `DELETE statement on table '${mapper.table.name}' expected to delete ${expected} row(s); ${matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.`;
     if (onlyWarn) warn(msg);
     else throw new StaleDataError(msg);

@@ -116,7 +116,8 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
   }
   /** `aggregate_strings()` is `group_concat()` (SQLAlchemy's SQLiteCompiler). */
   protected override portableFunctionName(name: string): string | undefined {
-    return name === "aggregate_strings" ? "group_concat" : undefined;
+    // char_length(): SQLite's length() (SQLAlchemy's SQLite visit_char_length_func).
+    return name === "aggregate_strings" ? "group_concat" : name === "char_length" ? "length" : undefined;
   }
   override visitFunction(f: FunctionElement<unknown, string>, kw: Parameters<SQLCompiler["visitFunction"]>[1]): string {
     if (f.args.length === 0 && SQLITE_FUNCTION_NAMES[f.name.toLowerCase()]) return SQLITE_FUNCTION_NAMES[f.name.toLowerCase()];
