@@ -159,6 +159,12 @@ export interface ModelOptions<K extends string = string> {
   readonly polymorphicOn?: K;
   /** Discriminator value of this class's rows (SQLAlchemy's `polymorphic_identity`). */
   readonly polymorphicIdentity?: unknown;
+  /**
+   * Whether a flush fetches database-generated values with RETURNING (SQLAlchemy's
+   * `eager_defaults`): `"auto"` (default) on INSERT only, `true` on INSERT and UPDATE, `false`
+   * never (the primary key excepted); values not fetched are expired. Subclasses inherit it.
+   */
+  readonly eagerDefaults?: boolean | "auto";
 }
 
 let discoveryScheduled = false;
@@ -645,6 +651,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   mapper.identityId = parent.identityId;
   mapper.inheritPkPairs = pkPairs;
   mapper.versionProp = parent.versionProp;
+  mapper.eagerDefaults = parent.eagerDefaults;
   parent.subMappers.push(mapper);
   Mapper.attach(Sub, mapper);
   for (const p of parent.columnProps) {
@@ -723,6 +730,12 @@ export class DeclarativeBase {
       mapper.polymorphicOn = on;
     } else if (options.polymorphicIdentity !== undefined) {
       throw new ArgumentError(`${where}: polymorphicIdentity needs polymorphicOn (the discriminator column)`);
+    }
+    if (options.eagerDefaults !== undefined) {
+      if (options.eagerDefaults !== true && options.eagerDefaults !== false && options.eagerDefaults !== "auto") {
+        throw new ArgumentError(`${where}: eagerDefaults must be true, false or "auto"`);
+      }
+      mapper.eagerDefaults = options.eagerDefaults;
     }
     if (options.polymorphicIdentity !== undefined) {
       mapper.polymorphicIdentity = options.polymorphicIdentity;

@@ -464,6 +464,15 @@ export class Mapper {
   readonly relationships = new Map<string, RelationshipProperty>();
   readonly attributes = new Map<string, InstrumentedAttribute>();
   versionProp: ColumnProperty | undefined;
+  /**
+   * When the flush fetches values the database generates (SQLAlchemy's `eager_defaults`):
+   * `"auto"` (the default) fetches server defaults, identity and computed values of an INSERT
+   * with its RETURNING and expires what an UPDATE makes the database generate
+   * (`serverOnupdate`, computed columns, SQL-expression `onupdate`); `true` fetches those with
+   * the UPDATE's RETURNING too; `false` fetches only the primary key of an INSERT and expires the
+   * rest. An expired attribute raises until `session.refresh()` loads it.
+   */
+  eagerDefaults: boolean | "auto" = "auto";
   configured = false;
   /** Primary key properties in table order. */
   pkProps: ColumnProperty[] = [];

@@ -35,8 +35,21 @@ function ddlApplies(cond: DdlIf | undefined, dialect: DialectName): boolean {
 /** A client-side default or onupdate: a constant, a function of no arguments, or a SQL expression. */
 export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, string> | TextClause;
 
-/** A server-side default: a string (rendered as a quoted literal), `text()`, or a SQL expression. */
-export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string>;
+/**
+ * A server-side default: a string (rendered as a quoted literal), `text()`, a SQL expression, or
+ * {@link FetchedValue} (the database fills the column by other means, e.g. a trigger).
+ */
+export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string> | FetchedValue;
+
+/**
+ * A value the database generates by means the table's DDL does not show, such as a trigger
+ * (SQLAlchemy's `FetchedValue`): as a `serverDefault`, CREATE TABLE renders no DEFAULT, and the
+ * ORM treats the column as generated on INSERT (fetched or expired, per `eagerDefaults`);
+ * `serverOnupdate: true` is its `for_update=True` counterpart.
+ */
+export class FetchedValue {
+  readonly isFetchedValue = true;
+}
 
 /**
  * Options shared by sequences and identity columns (SQLAlchemy's `IdentityOptions`). `cycle:
