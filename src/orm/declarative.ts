@@ -18,6 +18,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { warn } from "../warnings.js";
 import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
@@ -209,6 +210,8 @@ export class Registry implements RegistryLike {
   readonly mappers: Mapper[] = [];
   private configuring = false;
   private dirty = false;
+  /** The first configuration error and the mapper that raised it, until a configuration succeeds. */
+  private failure: { readonly mapper: Mapper; readonly error: unknown } | undefined;
   constructor(metadata?: MetaData) {
     this.metadata = metadata ?? new MetaData();
   }
@@ -229,8 +232,21 @@ export class Registry implements RegistryLike {
         `${cls.name} extends the already-mapped ${base.className}; mapped inheritance is declared with Base.model(…, { inherits })`,
       );
     }
+    const ownName: unknown = Object.getOwnPropertyDescriptor(cls, "name")?.value;
+    const clsName = typeof ownName === "string" ? ownName : base.className;
+    for (const p of base.columnProps) {
+      // A static relationship() / columnProperty() under a column's key would be replaced by
+      // the column attribute below: refuse it, as SQLAlchemy's _property_from_column does.
+      const declared = Object.getOwnPropertyDescriptor(cls, p.key)?.value as unknown;
+      if (declared instanceof RelationshipSpec || (declared as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true) {
+        const what = declared instanceof RelationshipSpec ? "relationship()" : "columnProperty()";
+        throw new ArgumentError(
+          `WARNING: when configuring property '${p.key}' on Mapper[${clsName}(${base.table.name})], column '${p.column.key}' conflicts with property '${clsName}.${p.key}' (a ${what}). To resolve this, map the column to the class under a different name.`,
+        );
+      }
+    }
     base.class_ = cls;
-    (base as { className: string }).className = Object.getOwnPropertyDescriptor(cls, "name")?.value ?? base.className;
+    (base as { className: string }).className = clsName;
     Mapper.attach(cls, base);
     for (const p of base.columnProps) {
       const attr = new InstrumentedAttribute(p.key, p.column, cls);
@@ -274,12 +290,29 @@ export class Registry implements RegistryLike {
             if (!Object.prototype.hasOwnProperty.call(m.class_.prototype, rel.key)) defineRelationshipAccessor(m.class_.prototype, rel);
           }
         }
+        let current: Mapper | undefined;
         try {
-          for (const m of this.mappers) m.configureRelationships();
-          for (const m of this.mappers) checkWriteOnly(m);
+          for (const m of this.mappers) {
+            current = m;
+            m.configureRelationships();
+          }
+          for (const m of this.mappers) {
+            current = m;
+            checkWriteOnly(m);
+          }
+          this.failure = undefined;
         } catch (e) {
           this.dirty = true; // report the error again on the next use
-          throw e;
+          // The first failure raises as is; later attempts that still fail name it, as
+          // SQLAlchemy's configure_mappers() does once a mapper failed.
+          if (!this.failure) {
+            this.failure = { mapper: current!, error: e };
+            throw e;
+          }
+          const original = this.failure.error instanceof Error ? this.failure.error.message : String(this.failure.error);
+          throw new InvalidRequestError(
+            `One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: '${this.failure.mapper.describe()}'. Original exception was: ${original}`,
+          );
         }
       }
     } finally {
@@ -496,7 +529,22 @@ function columnFor(where: string, key: string, mc: unknown, forceNullable = fals
     ...(o.sequence !== undefined ? { sequence: o.sequence } : {}),
     ...(o.comment !== undefined ? { comment: o.comment } : {}),
     ...(o.sortOrder !== undefined ? { sortOrder: o.sortOrder } : {}),
+    ...(o.doc !== undefined ? { doc: o.doc } : {}),
+    ...(o.info !== undefined ? { info: o.info } : {}),
   });
+}
+
+/**
+ * Attribute names a mapped class cannot take: `prototype` (a class's own non-configurable
+ * property), `constructor` (every prototype's own, so an instance would shadow it rather than
+ * map it) and `__proto__`; SQLAlchemy refuses its instrumentation attribute names likewise
+ * (MagicNamesTest).
+ * @throws ArgumentError naming the attribute.
+ */
+function checkAttributeName(where: string, key: string): void {
+  if (key === "prototype" || key === "constructor" || key === "__proto__") {
+    throw new ArgumentError(`${where}: '${key}': requested attribute name conflicts with instrumentation attribute of the same name; map the column under another key (mappedColumn(…, { name: "${key}" }))`);
+  }
 }
 
 /** Column properties declared `init: false` / `repr: false` (shared by subclass mappers). */
@@ -603,9 +651,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   }
   if (typeof columns !== "object" || columns === null) throw new ArgumentError(`${where}: expected a record of mappedColumn() declarations`);
   const id = options.polymorphicIdentity;
-  if (id !== undefined && base.polymorphicMap.has(id)) {
-    throw new ArgumentError(`${where}: polymorphicIdentity ${JSON.stringify(id)} is already used by ${base.polymorphicMap.get(id)!.className}`);
-  }
+  const previous = id !== undefined ? base.polymorphicMap.get(id) : undefined;
   const Parent = this as unknown as new (...args: never[]) => object;
   const Sub = class extends Parent {};
   let table: TableImpl;
@@ -627,6 +673,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
     }
     for (const [key, mc] of bySortOrder(columns)) {
       if (key in cols) continue;
+      checkAttributeName(where, key);
       if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
       cols[key] = columnFor(where, key, mc);
       newCols.push([key, cols[key], mc as MappedColumn<unknown>]);
@@ -636,6 +683,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
     if (options.tableArgs?.length) throw new ArgumentError(`${where}: tableArgs apply to a subclass table; single-table subclasses share ${parent.table.name}`);
     table = parent.table as TableImpl;
     for (const [key, mc] of Object.entries(columns)) {
+      checkAttributeName(where, key);
       if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
       if (mc instanceof MappedColumn && mc.options.primaryKey) throw new ArgumentError(`${where}: single-table subclass column '${key}' cannot be a primary key`);
       // Rows of the other classes leave the column empty, so the SQL column is NULL-able.
@@ -666,6 +714,11 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   for (const [k, e] of parent.expressionProps) mapper.expressionProps.set(k, e);
   if (id !== undefined) {
     mapper.polymorphicIdentity = id;
+    if (previous) {
+      // SQLAlchemy warns and lets the newer mapper take the identity over.
+      const repr = typeof id === "string" ? `'${id}'` : String(id);
+      warn(`Reassigning polymorphic association for identity ${repr} from ${previous.describe()} to ${mapper.describe()}: Check for duplicate use of ${repr} as value for polymorphic_identity.`);
+    }
     base.polymorphicMap.set(id, mapper);
   }
   return finishModel(Sub, mapper, registry);
@@ -708,10 +761,15 @@ export class DeclarativeBase {
     const registry = this.registry;
     const where = `Base.model("${tableName}")`;
     const cols: Record<string, ColumnImpl> = {};
-    for (const [key, mc] of bySortOrder(columns)) cols[key] = columnFor(where, key, mc);
+    for (const [key, mc] of bySortOrder(columns)) {
+      checkAttributeName(where, key);
+      cols[key] = columnFor(where, key, mc);
+    }
     const table = new TableImpl(tableName, registry.metadata, cols, ...(options.tableArgs ?? []));
     if (table.primaryKeyColumns.length === 0) {
-      throw new ArgumentError(`${where}: a mapped table needs a primary key (mappedColumn(…, { primaryKey: true }))`);
+      throw new ArgumentError(
+        `Mapper Mapper[${tableName}(${tableName})] could not assemble any primary key columns for mapped table '${tableName}' (${where}: a mapped table needs a primary key, mappedColumn(…, { primaryKey: true }))`,
+      );
     }
     // An explicit constructor: the implicit `constructor(...args) { super(...args); }` of a
     // derived class allocates its rest array on every `new` (V8 cannot drop it here).

@@ -79,6 +79,17 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
   get table(): FromClause | undefined {
     return this.column.table;
   }
+  /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `InstrumentedAttribute.__doc__`). */
+  get doc(): string | undefined {
+    return (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
+  }
+  /**
+   * The mapped column's `info` record (SQLAlchemy's `QueryableAttribute.info`): the same object
+   * as `User.__table__.c.name.info`, for the class and its aliases.
+   */
+  get info(): Record<string, unknown> {
+    return (this.prop?.column ?? (this.column.baseColumn as ColumnImpl)).info;
+  }
   /** The wrapped column: Core's FROM inference (`select(User.name)`) walks `element`. */
   get element(): ColumnClause<unknown, string> {
     return this.column;
@@ -105,6 +116,14 @@ export class ColumnProperty {
     /** The deferred group `undeferGroup()` loads it with (SQLAlchemy's `deferred_group`). */
     readonly group: string | undefined = undefined,
   ) {}
+  /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `ColumnProperty.doc`). */
+  get doc(): string | undefined {
+    return this.column.doc;
+  }
+  /** Application data: the column's `info` record. */
+  get info(): Record<string, unknown> {
+    return this.column.info;
+  }
 }
 
 /** Direction of a relationship, named as in SQLAlchemy. */
@@ -161,6 +180,14 @@ export class RelationshipProperty {
   }
   get lazy(): LazyStrategy {
     return this.options.lazy ?? "raise";
+  }
+  /** Documentation given as `doc` (SQLAlchemy's `RelationshipProperty.doc`). */
+  get doc(): string | undefined {
+    return this.options.doc;
+  }
+  /** Application data of the relationship: the same record as the class attribute's `info`. */
+  get info(): Record<string, unknown> {
+    return this.spec.info;
   }
   get viewonly(): boolean {
     return this.options.viewonly ?? false;
@@ -823,6 +850,38 @@ export class Mapper {
   /** Every mapped attribute by key: columns, SQL expressions and relationships. */
   get attrs(): ReadonlyMap<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty> {
     return new Map<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty>([...this.columnPropsByKey, ...this.expressionProps, ...this.relationships]);
+  }
+  /** Column and SQL expression attributes by key (SQLAlchemy's `Mapper.column_attrs`). */
+  get columnAttrs(): ReadonlyMap<string, ColumnProperty | ColumnExpressionProperty> {
+    return new Map<string, ColumnProperty | ColumnExpressionProperty>([...this.columnPropsByKey, ...this.expressionProps]);
+  }
+  /**
+   * The mapped attribute `key` (SQLAlchemy's `Mapper.get_property()`), configuring the
+   * registry first.
+   * @throws InvalidRequestError "Mapper 'Mapper[User(users)]' has no property 'foo'. …" for an
+   *   unknown key.
+   */
+  getProperty(key: string): ColumnProperty | ColumnExpressionProperty | RelationshipProperty {
+    this.registry.configure();
+    const p = this.columnPropsByKey.get(key) ?? this.expressionProps.get(key) ?? this.relationships.get(key);
+    if (p === undefined) {
+      throw new InvalidRequestError(
+        `Mapper '${this.describe()}' has no property '${key}'.  If this property was indicated from other mappers or configure events, ensure registry.configure() has been called.`,
+      );
+    }
+    return p;
+  }
+  /** The table this mapper writes its own columns to (SQLAlchemy's `Mapper.local_table`): the subclass table of a joined-table subclass, the shared table of a single-table one. */
+  get localTable(): Table {
+    return this.table;
+  }
+  /** The root mapper of the inheritance hierarchy (SQLAlchemy's `Mapper.base_mapper`). */
+  get baseMapper(): Mapper {
+    return this.base;
+  }
+  /** This mapper and every mapper inheriting from it (SQLAlchemy's `Mapper.self_and_descendants`). */
+  get selfAndDescendants(): Mapper[] {
+    return [this, ...this.descendants];
   }
 }
 
