@@ -336,3 +336,73 @@ describe.each(dialectTargets())("eager_defaults on server defaults and onupdate 
     await s.rollback();
   });
 });
+
+describe.each(dialectTargets())("EagerDefaultsSettingTest (test_unitofworkv2.py) on $name", (target) => {
+  class Base extends DeclarativeBase {}
+  const variations = [["unspecified", undefined], ["auto", "auto"], ["true", true], ["false", false]] as const;
+  const models = variations.map(([label, eagerDefaults]) => {
+    const table = uniqueName("sa8c_eds");
+    const cols = {
+      id: mappedColumn(Integer, { primaryKey: true }),
+      foo: mappedColumn(Integer, { serverDefault: "3" }),
+      bar: mappedColumn(Integer, { nullable: true, serverOnupdate: true }),
+    };
+    const Thing = eagerDefaults === undefined ? Base.model(table, cols) : Base.model(table, cols, { eagerDefaults });
+    return { label, eager: eagerDefaults, table, Thing };
+  });
+  const log = useSqlLog(target, Base.metadata);
+  const session = () => new AsyncSession(log.engine, { expireOnCommit: false });
+
+  for (const { label, eager, table, Thing } of models) {
+    const insertEager = eager !== false;
+    it(`test_eager_default_setting_inserts (${label})`, async () => {
+      await using s = session();
+      const [t1, t2] = [new Thing({ id: 1, bar: 6 }), new Thing({ id: 2, bar: 6 })];
+      s.addAll([t1, t2]);
+      expect(await log.capture(() => s.flush())).toEqual([
+        [`INSERT INTO ${table} (id, bar) VALUES (?, ?), (?, ?)${insertEager ? ` RETURNING ${table}.foo, ${table}.id` : ""}`, [1, 6, 2, 6]],
+      ]);
+      if (insertEager) expect([t1.foo, t2.foo]).toEqual([3, 3]);
+      else expect(inspect(t1).expiredAttributes).toEqual(new Set(["foo"]));
+      await s.rollback();
+    });
+
+    it(`test_eager_default_setting_inserts_no_pks (${label})`, async () => {
+      await using s = session();
+      const [t1, t2] = [new Thing({ bar: 6 }), new Thing({ bar: 6 })];
+      s.addAll([t1, t2]);
+      expect(await log.capture(() => s.flush())).toEqual([
+        [`INSERT INTO ${table} (bar) VALUES (?), (?) RETURNING ${table}.id${insertEager ? `, ${table}.foo` : ""}`, [6, 6]],
+      ]);
+      expect(typeof t1.id).toBe("number");
+      expect(t2.id).toBe(t1.id + 1);
+      if (insertEager) expect([t1.foo, t2.foo]).toEqual([3, 3]);
+      else expect(inspect(t2).expiredAttributes).toEqual(new Set(["foo"]));
+      await s.rollback();
+    });
+
+    it(`test_eager_default_setting_updates (${label})`, async () => {
+      await using s = session();
+      const [t1, t2] = [new Thing({ id: 1, foo: 5 }), new Thing({ id: 2, foo: 5 })];
+      s.addAll([t1, t2]);
+      await s.flush();
+      t1.foo = 7;
+      t2.foo = 12;
+      const sent = await log.capture(() => s.flush());
+      if (eager === true) {
+        expect(sent).toEqual([
+          [`UPDATE ${table} SET foo=? WHERE ${table}.id = ? RETURNING ${table}.bar`, [7, 1]],
+          [`UPDATE ${table} SET foo=? WHERE ${table}.id = ? RETURNING ${table}.bar`, [12, 2]],
+        ]);
+        expect([t1.bar, t2.bar]).toEqual([null, null]);
+        expect(inspect(t1).expiredAttributes.size).toBe(0);
+      } else {
+        expect(sent.map(([sql]) => sql)).toEqual(sent.map(() => `UPDATE ${table} SET foo=? WHERE ${table}.id = ?`));
+        expect(sent.flatMap(([, params]) => params)).toEqual([7, 1, 12, 2]);
+        expect(inspect(t1).expiredAttributes).toEqual(new Set(["bar"]));
+        expect(inspect(t2).expiredAttributes).toEqual(new Set(["bar"]));
+      }
+      await s.rollback();
+    });
+  }
+});
