@@ -618,8 +618,13 @@ function finishModel<R>(Model: Function, mapper: Mapper, registry: Registry): R 
 
 /** Add a column to an existing table (single-table inheritance puts subclass columns on the base table). */
 function appendColumn(table: TableImpl, key: string, col: ColumnImpl): void {
-  if (table.columnList.some((c) => c.key === key || c.name === (col.explicitName ? col.name : key))) {
-    throw new ArgumentError(`single-table inheritance: table '${table.name}' already has a column '${key}'`);
+  const name = col.explicitName ? col.name : key;
+  const existing = table.columnList.find((c) => c.key === key || c.name === name);
+  if (existing) {
+    // SQLAlchemy's declarative message for a single-table subclass column clashing with the table's.
+    throw new ArgumentError(
+      `Column '${name}' on single-table subclass attribute '${key}' conflicts with existing column '${table.name}.${existing.name}' (single-table inheritance: table '${table.name}' already has a column '${existing.name}')`,
+    );
   }
   col.bindKey(key);
   (table as unknown as { appendColumn(c: ColumnImpl): void }).appendColumn(col);

@@ -28,7 +28,7 @@
  *   flags): athanor keeps no parent flags; the fresh-state cases are ported as flush outcomes.
  */
 import {
-  ArgumentError, AsyncSession, columnProperty, DeclarativeBase, ForeignKey, func, inspect, Integer, InvalidRequestError, mappedColumn,
+  ArgumentError, AsyncSession, columnProperty, DeclarativeBase, DuplicateColumnError, ForeignKey, func, inspect, Integer, InvalidRequestError, mappedColumn,
   NoInspectionAvailable, relationship, select, selectinload, String, Text, warnings,
 } from "athanor";
 import { describe, expect, it } from "vitest";
@@ -168,6 +168,24 @@ describe("MapperTest", () => {
       static data = columnProperty(() => Other.id) as never;
     }
     expect(() => select(Other)).toThrow(/column 'data' conflicts with property 'Other\.data' \(a columnProperty\(\)\)/);
+  });
+
+  it("column conflicts: two attributes of one column name, and a single-table subclass column the table has", () => {
+    class Base extends DeclarativeBase {}
+    const t = uniqueName("sa8c_dup");
+    expect(() => Base.model(t, { id: mappedColumn(Integer, { primaryKey: true }), a: mappedColumn(Integer, { name: "x" }), b: mappedColumn(Integer, { name: "x" }) })).toThrow(
+      DuplicateColumnError,
+    );
+    expect(() => Base.model(t + "b", { id: mappedColumn(Integer, { primaryKey: true }), a: mappedColumn(Integer, { name: "b" }), b: mappedColumn(Integer) })).toThrow(
+      `A column with name 'b' is already present in table '${t}b'.`,
+    );
+    const p = uniqueName("sa8c_dup_p");
+    const Person = Base.model(p, { id: mappedColumn(Integer, { primaryKey: true }), kind: mappedColumn(String(10)) }, { polymorphicOn: "kind" });
+    expect(() => Person.subclass({ other: mappedColumn(Integer, { name: "kind", nullable: true }) }, { polymorphicIdentity: "q" })).toThrow(ArgumentError);
+    expect(() => Person.subclass({ other: mappedColumn(Integer, { name: "kind", nullable: true }) }, { polymorphicIdentity: "r" })).toThrow(
+      `Column 'kind' on single-table subclass attribute 'other' conflicts with existing column '${p}.kind'`,
+    );
+    expect(() => Person.subclass({ kind: mappedColumn(String(10), { nullable: true }) }, { polymorphicIdentity: "s" })).toThrow(/'kind' is already mapped by/);
   });
 
   it("test_prop_shadow: a backPopulates naming a column raises at configure", () => {
