@@ -655,8 +655,9 @@ export class Mapper {
   }
   /**
    * The mapper whose class a loaded row belongs to, from its discriminator value (SQLAlchemy's
-   * `_instance_processor` polymorphic switch). A discriminator value naming no mapper of the
-   * hierarchy loads as this mapper.
+   * `_instance_processor` polymorphic switch).
+   * @throws InvalidRequestError "No such polymorphic_identity 'x' is defined" for a discriminator
+   *   value naming no mapper of the hierarchy (SQLAlchemy raises it as an AssertionError).
    * @throws InvalidRequestError when the row's discriminator is NULL ("… can't be loaded into an
    *   object; the polymorphic discriminator column 'a.type' is NULL"), or names a mapper that is
    *   not this one nor a sub-mapper of it ("… refers to Mapper[B(b)], which is not a sub-mapper of
@@ -676,7 +677,9 @@ export class Mapper {
     }
     if (this.subMappers.length === 0 && value === this.polymorphicIdentity) return this;
     const m = this.base.polymorphicMap.get(value);
-    if (m === undefined) return this;
+    if (m === undefined) {
+      throw new InvalidRequestError(`No such polymorphic_identity ${typeof value === "string" ? `'${value}'` : String(value)} is defined`);
+    }
     if (!m.isA(this)) {
       throw new InvalidRequestError(
         `Row with identity key ${this.rowIdentityRepr(props, row, offset)} can't be loaded into an object; the polymorphic discriminator column '${this.base.table.name}.${on.column.name}' refers to ${m.describe()}, which is not a sub-mapper of the requested ${this.describe()}`,

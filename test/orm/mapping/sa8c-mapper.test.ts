@@ -29,7 +29,7 @@
  */
 import {
   ArgumentError, AsyncSession, columnProperty, DeclarativeBase, DuplicateColumnError, ForeignKey, func, inspect, Integer, InvalidRequestError, mappedColumn,
-  NoInspectionAvailable, relationship, select, selectinload, String, Text, warnings,
+  insert, NoInspectionAvailable, relationship, select, selectinload, String, Text, warnings,
 } from "athanor";
 import { describe, expect, it } from "vitest";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
@@ -498,5 +498,45 @@ describe.each(dialectTargets())("ParentRemovalTest (test_hasparent.py) on $name"
     expect(await log.capture(() => s.flush())).toEqual([[`DELETE FROM ${addresses} WHERE ${addresses}.id IN (?)`, [a1.id]]]);
     expect(inspect(a1b).deleted).toBe(true);
     await s.rollback();
+  });
+});
+
+describe.each(dialectTargets())("polymorphic identity lookup on $name", (target) => {
+  class Base extends DeclarativeBase {}
+  const people = uniqueName("sa8c_people");
+  class Person extends Base.model(people, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    kind: mappedColumn(String(20)),
+    name: mappedColumn(String(20), { nullable: true }),
+  }, { polymorphicOn: "kind", polymorphicIdentity: "person" }) {}
+  class Engineer extends Person.subclass({ language: mappedColumn(String(20), { nullable: true }) }, { polymorphicIdentity: "engineer" }) {}
+  class Manager extends Person.subclass({ budget: mappedColumn(Integer, { nullable: true }) }, { polymorphicIdentity: "manager" }) {}
+  const log = useSqlLog(target, Base.metadata);
+
+  it("rows load as the class their discriminator names; polymorphicMap and polymorphicIdentity say which", async () => {
+    const m = inspect(Person);
+    expect([...m.polymorphicMap.keys()]).toEqual(["person", "engineer", "manager"]);
+    expect(m.polymorphicMap.get("engineer")).toBe(inspect(Engineer));
+    expect(inspect(Manager).polymorphicIdentity).toBe("manager");
+    expect(inspect(Manager).baseMapper).toBe(m);
+    expect(m.selfAndDescendants).toEqual([m, inspect(Engineer), inspect(Manager)]);
+    await using s = new AsyncSession(log.engine, { expireOnCommit: false });
+    s.addAll([new Person({ id: 1, name: "p" }), new Engineer({ id: 2, name: "e", language: "ts" }), new Manager({ id: 3, name: "m", budget: 5 })]);
+    await s.commit();
+    s.expungeAll();
+    const all = (await s.execute(select(Person).orderBy(Person.id))).scalars().all();
+    expect(all.map((p) => [p.constructor, p.kind])).toEqual([[Person, "person"], [Engineer, "engineer"], [Manager, "manager"]]);
+    expect((all[1] as Engineer).language).toBe("ts");
+  });
+
+  it("a discriminator naming no class of the hierarchy raises (SQLAlchemy's 'No such polymorphic_identity')", async () => {
+    await log.engine.begin(async (c) => {
+      await c.execute(insert(Person.__table__).values({ id: 9, kind: "xyz", name: "x" }));
+    });
+    await using s = new AsyncSession(log.engine);
+    await expect(s.execute(select(Person).where(Person.id.eq(9)))).rejects.toThrow(InvalidRequestError);
+    await expect(s.execute(select(Person).where(Person.id.eq(9)))).rejects.toThrow("No such polymorphic_identity 'xyz' is defined");
+    // Columns alone need no class.
+    expect((await s.execute(select(Person.kind).where(Person.id.eq(9)))).scalarOne()).toBe("xyz");
   });
 });
