@@ -87,6 +87,8 @@ export interface SubclassOptions {
   readonly polymorphicIdentity?: unknown;
   /** Joined-table inheritance: constraints, indexes and table options of the subclass table. */
   readonly tableArgs?: readonly TableArg[];
+  /** The subclass's own `eagerDefaults` (see {@link ModelOptions.eagerDefaults}); inherited when not given. */
+  readonly eagerDefaults?: boolean | "auto";
 }
 
 type ColumnsOf<This> = This extends { readonly __mappedColumns: infer C extends ModelColumns } ? C : {};
@@ -704,7 +706,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   mapper.identityId = parent.identityId;
   mapper.inheritPkPairs = pkPairs;
   mapper.versionProp = parent.versionProp;
-  mapper.eagerDefaults = parent.eagerDefaults;
+  mapper.eagerDefaults = options.eagerDefaults ?? parent.eagerDefaults;
   parent.subMappers.push(mapper);
   Mapper.attach(Sub, mapper);
   for (const p of parent.columnProps) {

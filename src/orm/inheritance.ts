@@ -16,7 +16,7 @@ import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
-import { applyUpdateResult, fireEach, matchBySentinel, noteServerValues, prefetchOnupdates, run, updateDefaults, type FlushContext } from "./unitofwork.js";
+import { applyUpdateResult, fireEach, generatedByServerOnInsert, matchBySentinel, noteServerValues, prefetchOnupdates, run, updateDefaults, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
@@ -68,7 +68,16 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
     for (const group of groups.values()) {
       const props = provided(group[0]);
       const given = new Set(props);
-      const fetch = part.props.filter((p) => !given.has(p));
+      let fetch = part.props.filter((p) => !given.has(p));
+      if (mapper.eagerDefaults === false) {
+        // Database-generated values are expired rather than fetched (eagerDefaults: false).
+        const expire = fetch.filter(generatedByServerOnInsert);
+        if (expire.length) {
+          fetch = fetch.filter((p) => !expire.includes(p));
+          const keys = expire.map((p) => p.key);
+          for (const st of group) noteServerValues(st, keys);
+        }
+      }
       const rows = group.map((st) => {
         const r: Record<string, unknown> = {};
         if (!isBase) for (const [col, p] of part.pk) r[col.key] = st.dict[p.key];

@@ -1493,8 +1493,9 @@ function fetchedOnInsert(p: ColumnProperty): boolean {
  * A non-key column whose INSERT value the database computes (server default, identity,
  * computed, SQL-expression default): what `eagerDefaults: false` leaves expired rather than
  * fetched, as SQLAlchemy's `postfetch_cols`.
+ * @internal Shared with joined-table inserts (inheritance.ts).
  */
-function generatedByServerOnInsert(p: ColumnProperty): boolean {
+export function generatedByServerOnInsert(p: ColumnProperty): boolean {
   const c = p.column;
   if (c.primaryKey) return false;
   return c.serverDefault !== undefined || c.identity !== undefined || c.computed !== undefined || c.default instanceof ClauseElement;

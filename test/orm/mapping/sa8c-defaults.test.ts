@@ -406,3 +406,45 @@ describe.each(dialectTargets())("EagerDefaultsSettingTest (test_unitofworkv2.py)
     });
   }
 });
+
+describe.each(dialectTargets())("eagerDefaults with joined-table inheritance on $name", (target) => {
+  class Base extends DeclarativeBase {}
+  const people = uniqueName("sa8c_jp");
+  const engineers = uniqueName("sa8c_je");
+  class Person extends Base.model(people, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    kind: mappedColumn(String(20)),
+    sd: mappedColumn(String(20), { serverDefault: "base" }),
+  }, { polymorphicOn: "kind", polymorphicIdentity: "person", eagerDefaults: false }) {}
+  class Engineer extends Person.subclass({
+    level: mappedColumn(String(20), { serverDefault: "junior" }),
+  }, { table: engineers, polymorphicIdentity: "engineer" }) {}
+  class Eager extends Person.subclass({
+    rank: mappedColumn(String(20), { serverDefault: "one" }),
+  }, { table: uniqueName("sa8c_jq"), polymorphicIdentity: "eager", eagerDefaults: true }) {}
+  const log = useSqlLog(target, Base.metadata);
+
+  it("eagerDefaults: false (inherited): each table's server defaults are expired, not fetched", async () => {
+    await using s = new AsyncSession(log.engine, { expireOnCommit: false });
+    const e = new Engineer({ id: 1 });
+    s.add(e);
+    expect(await log.capture(() => s.flush())).toEqual([
+      [`INSERT INTO ${people} (id, kind) VALUES (?, ?)`, [1, "engineer"]],
+      [`INSERT INTO ${engineers} (id) VALUES (?)`, [1]],
+    ]);
+    expect(inspect(e).expiredAttributes).toEqual(new Set(["sd", "level"]));
+    await s.refresh(e);
+    expect([e.sd, e.level]).toEqual(["base", "junior"]);
+    await s.rollback();
+  });
+
+  it("a subclass's own eagerDefaults: true fetches them with RETURNING", async () => {
+    await using s = new AsyncSession(log.engine, { expireOnCommit: false });
+    const q = new Eager({ id: 2 });
+    s.add(q);
+    await s.flush();
+    expect(inspect(q).expiredAttributes.size).toBe(0);
+    expect([q.sd, q.rank]).toEqual(["base", "one"]);
+    await s.rollback();
+  });
+});
