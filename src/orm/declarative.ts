@@ -231,7 +231,7 @@ export class Registry implements RegistryLike {
     if (Object.prototype.hasOwnProperty.call(cls, MAPPER)) return own[MAPPER]!;
     if (base.configured && base.class_ !== (base as unknown as { _modelClass: unknown })._modelClass) {
       throw new InvalidRequestError(
-        `${cls.name} extends the already-mapped ${base.className}; mapped inheritance is declared with Base.model(…, { inherits })`,
+        `Class '${cls.name}' is not mapped: it extends the already-mapped ${base.className}; declare a mapped subclass with ${base.className}.subclass(…)`,
       );
     }
     const ownName: unknown = Object.getOwnPropertyDescriptor(cls, "name")?.value;

@@ -540,3 +540,15 @@ describe.each(dialectTargets())("polymorphic identity lookup on $name", (target)
     expect((await s.execute(select(Person.kind).where(Person.id.eq(9)))).scalarOne()).toBe("xyz");
   });
 });
+
+describe("test_unmapped_subclass_error_postmap", () => {
+  it("a plain subclass of a model already in use is not mapped: constructing it raises, naming subclass()", () => {
+    class Base extends DeclarativeBase {}
+    class User extends Base.model(uniqueName("sa8c_us"), { id: mappedColumn(Integer, { primaryKey: true }), name: mappedColumn(String(20), { nullable: true }) }) {}
+    const u = new User({ name: "x" });
+    expect(u.name).toBe("x");
+    class Sub extends User {}
+    expect(() => new Sub({ name: "foo" })).toThrow(InvalidRequestError);
+    expect(() => new Sub({ name: "foo" })).toThrow("Class 'Sub' is not mapped: it extends the already-mapped User; declare a mapped subclass with User.subclass(…)");
+  });
+});
