@@ -17,7 +17,7 @@ export * from "./sql/types/index.js";
 export { TypeEngine, NullType, NULLTYPE, type TypeArg, type JsTypeOf, type BindProcessor, type ResultProcessor } from "./sql/type-api.js";
 export {
   MetaData, ForeignKey, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint, CheckConstraint, Index, Identity,
-  Sequence, Computed, type Newable,
+  Sequence, Computed, FetchedValue, type Newable,
 } from "./sql/schema-factories.js";
 export {
   Table, TableImpl, Column, ColumnImpl, Constraint, sortTablesByDependency,

@@ -18,6 +18,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { warn } from "../warnings.js";
 import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImpl, UniqueConstraint, type TableArg } from "../sql/schema.js";
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
@@ -86,6 +87,8 @@ export interface SubclassOptions {
   readonly polymorphicIdentity?: unknown;
   /** Joined-table inheritance: constraints, indexes and table options of the subclass table. */
   readonly tableArgs?: readonly TableArg[];
+  /** The subclass's own `eagerDefaults` (see {@link ModelOptions.eagerDefaults}); inherited when not given. */
+  readonly eagerDefaults?: boolean | "auto";
 }
 
 type ColumnsOf<This> = This extends { readonly __mappedColumns: infer C extends ModelColumns } ? C : {};
@@ -165,6 +168,12 @@ export interface ModelOptions<K extends string = string> {
    * `true`; a versioned mapper raises StaleDataError whatever this says.
    */
   readonly confirmDeletedRows?: boolean;
+  /**
+   * Whether a flush fetches database-generated values with RETURNING (SQLAlchemy's
+   * `eager_defaults`): `"auto"` (default) on INSERT only, `true` on INSERT and UPDATE, `false`
+   * never (the primary key excepted); values not fetched are expired. Subclasses inherit it.
+   */
+  readonly eagerDefaults?: boolean | "auto";
 }
 
 let discoveryScheduled = false;
@@ -209,6 +218,8 @@ export class Registry implements RegistryLike {
   readonly mappers: Mapper[] = [];
   private configuring = false;
   private dirty = false;
+  /** The first configuration error and the mapper that raised it, until a configuration succeeds. */
+  private failure: { readonly mapper: Mapper; readonly error: unknown } | undefined;
   constructor(metadata?: MetaData) {
     this.metadata = metadata ?? new MetaData();
   }
@@ -226,11 +237,24 @@ export class Registry implements RegistryLike {
     if (Object.prototype.hasOwnProperty.call(cls, MAPPER)) return own[MAPPER]!;
     if (base.configured && base.class_ !== (base as unknown as { _modelClass: unknown })._modelClass) {
       throw new InvalidRequestError(
-        `${cls.name} extends the already-mapped ${base.className}; mapped inheritance is declared with Base.model(…, { inherits })`,
+        `Class '${cls.name}' is not mapped: it extends the already-mapped ${base.className}; declare a mapped subclass with ${base.className}.subclass(…)`,
       );
     }
+    const ownName: unknown = Object.getOwnPropertyDescriptor(cls, "name")?.value;
+    const clsName = typeof ownName === "string" ? ownName : base.className;
+    for (const p of base.columnProps) {
+      // A static relationship() / columnProperty() under a column's key would be replaced by
+      // the column attribute below: refuse it, as SQLAlchemy's _property_from_column does.
+      const declared = Object.getOwnPropertyDescriptor(cls, p.key)?.value as unknown;
+      if (declared instanceof RelationshipSpec || (declared as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true) {
+        const what = declared instanceof RelationshipSpec ? "relationship()" : "columnProperty()";
+        throw new ArgumentError(
+          `WARNING: when configuring property '${p.key}' on Mapper[${clsName}(${base.table.name})], column '${p.column.key}' conflicts with property '${clsName}.${p.key}' (a ${what}). To resolve this, map the column to the class under a different name.`,
+        );
+      }
+    }
     base.class_ = cls;
-    (base as { className: string }).className = Object.getOwnPropertyDescriptor(cls, "name")?.value ?? base.className;
+    (base as { className: string }).className = clsName;
     Mapper.attach(cls, base);
     for (const p of base.columnProps) {
       const attr = new InstrumentedAttribute(p.key, p.column, cls);
@@ -274,12 +298,29 @@ export class Registry implements RegistryLike {
             if (!Object.prototype.hasOwnProperty.call(m.class_.prototype, rel.key)) defineRelationshipAccessor(m.class_.prototype, rel);
           }
         }
+        let current: Mapper | undefined;
         try {
-          for (const m of this.mappers) m.configureRelationships();
-          for (const m of this.mappers) checkWriteOnly(m);
+          for (const m of this.mappers) {
+            current = m;
+            m.configureRelationships();
+          }
+          for (const m of this.mappers) {
+            current = m;
+            checkWriteOnly(m);
+          }
+          this.failure = undefined;
         } catch (e) {
           this.dirty = true; // report the error again on the next use
-          throw e;
+          // The first failure raises as is; later attempts that still fail name it, as
+          // SQLAlchemy's configure_mappers() does once a mapper failed.
+          if (!this.failure) {
+            this.failure = { mapper: current!, error: e };
+            throw e;
+          }
+          const original = this.failure.error instanceof Error ? this.failure.error.message : String(this.failure.error);
+          throw new InvalidRequestError(
+            `One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: '${this.failure.mapper.describe()}'. Original exception was: ${original}`,
+          );
         }
       }
     } finally {
@@ -496,7 +537,22 @@ function columnFor(where: string, key: string, mc: unknown, forceNullable = fals
     ...(o.sequence !== undefined ? { sequence: o.sequence } : {}),
     ...(o.comment !== undefined ? { comment: o.comment } : {}),
     ...(o.sortOrder !== undefined ? { sortOrder: o.sortOrder } : {}),
+    ...(o.doc !== undefined ? { doc: o.doc } : {}),
+    ...(o.info !== undefined ? { info: o.info } : {}),
   });
+}
+
+/**
+ * Attribute names a mapped class cannot take: `prototype` (a class's own non-configurable
+ * property), `constructor` (every prototype's own, so an instance would shadow it rather than
+ * map it) and `__proto__`; SQLAlchemy refuses its instrumentation attribute names likewise
+ * (MagicNamesTest).
+ * @throws ArgumentError naming the attribute.
+ */
+function checkAttributeName(where: string, key: string): void {
+  if (key === "prototype" || key === "constructor" || key === "__proto__") {
+    throw new ArgumentError(`${where}: '${key}': requested attribute name conflicts with instrumentation attribute of the same name; map the column under another key (mappedColumn(…, { name: "${key}" }))`);
+  }
 }
 
 /** Column properties declared `init: false` / `repr: false` (shared by subclass mappers). */
@@ -570,8 +626,13 @@ function finishModel<R>(Model: Function, mapper: Mapper, registry: Registry): R 
 
 /** Add a column to an existing table (single-table inheritance puts subclass columns on the base table). */
 function appendColumn(table: TableImpl, key: string, col: ColumnImpl): void {
-  if (table.columnList.some((c) => c.key === key || c.name === (col.explicitName ? col.name : key))) {
-    throw new ArgumentError(`single-table inheritance: table '${table.name}' already has a column '${key}'`);
+  const name = col.explicitName ? col.name : key;
+  const existing = table.columnList.find((c) => c.key === key || c.name === name);
+  if (existing) {
+    // SQLAlchemy's declarative message for a single-table subclass column clashing with the table's.
+    throw new ArgumentError(
+      `Column '${name}' on single-table subclass attribute '${key}' conflicts with existing column '${table.name}.${existing.name}' (single-table inheritance: table '${table.name}' already has a column '${existing.name}')`,
+    );
   }
   col.bindKey(key);
   (table as unknown as { appendColumn(c: ColumnImpl): void }).appendColumn(col);
@@ -603,9 +664,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   }
   if (typeof columns !== "object" || columns === null) throw new ArgumentError(`${where}: expected a record of mappedColumn() declarations`);
   const id = options.polymorphicIdentity;
-  if (id !== undefined && base.polymorphicMap.has(id)) {
-    throw new ArgumentError(`${where}: polymorphicIdentity ${JSON.stringify(id)} is already used by ${base.polymorphicMap.get(id)!.className}`);
-  }
+  const previous = id !== undefined ? base.polymorphicMap.get(id) : undefined;
   const Parent = this as unknown as new (...args: never[]) => object;
   const Sub = class extends Parent {};
   let table: TableImpl;
@@ -627,6 +686,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
     }
     for (const [key, mc] of bySortOrder(columns)) {
       if (key in cols) continue;
+      checkAttributeName(where, key);
       if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
       cols[key] = columnFor(where, key, mc);
       newCols.push([key, cols[key], mc as MappedColumn<unknown>]);
@@ -636,6 +696,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
     if (options.tableArgs?.length) throw new ArgumentError(`${where}: tableArgs apply to a subclass table; single-table subclasses share ${parent.table.name}`);
     table = parent.table as TableImpl;
     for (const [key, mc] of Object.entries(columns)) {
+      checkAttributeName(where, key);
       if (parent.columnPropsByKey.has(key) || parent.relationships.has(key)) throw new ArgumentError(`${where}: '${key}' is already mapped by ${parent.className}`);
       if (mc instanceof MappedColumn && mc.options.primaryKey) throw new ArgumentError(`${where}: single-table subclass column '${key}' cannot be a primary key`);
       // Rows of the other classes leave the column empty, so the SQL column is NULL-able.
@@ -651,6 +712,7 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   mapper.identityId = parent.identityId;
   mapper.inheritPkPairs = pkPairs;
   mapper.versionProp = parent.versionProp;
+  mapper.eagerDefaults = options.eagerDefaults ?? parent.eagerDefaults;
   parent.subMappers.push(mapper);
   Mapper.attach(Sub, mapper);
   for (const p of parent.columnProps) {
@@ -665,6 +727,11 @@ function subclassOf(this: MappedClass, columns: ModelColumns, options: SubclassO
   for (const [k, e] of parent.expressionProps) mapper.expressionProps.set(k, e);
   if (id !== undefined) {
     mapper.polymorphicIdentity = id;
+    if (previous) {
+      // SQLAlchemy warns and lets the newer mapper take the identity over.
+      const repr = typeof id === "string" ? `'${id}'` : String(id);
+      warn(`Reassigning polymorphic association for identity ${repr} from ${previous.describe()} to ${mapper.describe()}: Check for duplicate use of ${repr} as value for polymorphic_identity.`);
+    }
     base.polymorphicMap.set(id, mapper);
   }
   return finishModel(Sub, mapper, registry);
@@ -707,10 +774,15 @@ export class DeclarativeBase {
     const registry = this.registry;
     const where = `Base.model("${tableName}")`;
     const cols: Record<string, ColumnImpl> = {};
-    for (const [key, mc] of bySortOrder(columns)) cols[key] = columnFor(where, key, mc);
+    for (const [key, mc] of bySortOrder(columns)) {
+      checkAttributeName(where, key);
+      cols[key] = columnFor(where, key, mc);
+    }
     const table = new TableImpl(tableName, registry.metadata, cols, ...(options.tableArgs ?? []));
     if (table.primaryKeyColumns.length === 0) {
-      throw new ArgumentError(`${where}: a mapped table needs a primary key (mappedColumn(…, { primaryKey: true }))`);
+      throw new ArgumentError(
+        `Mapper Mapper[${tableName}(${tableName})] could not assemble any primary key columns for mapped table '${tableName}' (${where}: a mapped table needs a primary key, mappedColumn(…, { primaryKey: true }))`,
+      );
     }
     // An explicit constructor: the implicit `constructor(...args) { super(...args); }` of a
     // derived class allocates its rest array on every `new` (V8 cannot drop it here).
@@ -729,6 +801,12 @@ export class DeclarativeBase {
       mapper.polymorphicOn = on;
     } else if (options.polymorphicIdentity !== undefined) {
       throw new ArgumentError(`${where}: polymorphicIdentity needs polymorphicOn (the discriminator column)`);
+    }
+    if (options.eagerDefaults !== undefined) {
+      if (options.eagerDefaults !== true && options.eagerDefaults !== false && options.eagerDefaults !== "auto") {
+        throw new ArgumentError(`${where}: eagerDefaults must be true, false or "auto"`);
+      }
+      mapper.eagerDefaults = options.eagerDefaults;
     }
     if (options.polymorphicIdentity !== undefined) {
       mapper.polymorphicIdentity = options.polymorphicIdentity;

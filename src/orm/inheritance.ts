@@ -16,7 +16,7 @@ import type { ColumnProperty, Mapper } from "./mapper.js";
 import type { InstanceState } from "./state.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
-import { applyUpdateResult, fireEach, insertRowsMissing, matchBySentinel, run, type FlushContext } from "./unitofwork.js";
+import { applyUpdateResult, fireEach, generatedByServerOnInsert, insertRowsMissing, matchBySentinel, noteServerValues, prefetchOnupdates, run, updateDefaults, type FlushContext } from "./unitofwork.js";
 
 /** Whether a mapper's rows span several tables (joined-table inheritance). */
 export function isMultiTableMapper(mapper: Mapper): boolean {
@@ -68,7 +68,16 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
     for (const group of groups.values()) {
       const props = provided(group[0]);
       const given = new Set(props);
-      const fetch = part.props.filter((p) => !given.has(p));
+      let fetch = part.props.filter((p) => !given.has(p));
+      if (mapper.eagerDefaults === false) {
+        // Database-generated values are expired rather than fetched (eagerDefaults: false).
+        const expire = fetch.filter(generatedByServerOnInsert);
+        if (expire.length) {
+          fetch = fetch.filter((p) => !expire.includes(p));
+          const keys = expire.map((p) => p.key);
+          for (const st of group) noteServerValues(st, keys);
+        }
+      }
       const rows = group.map((st) => {
         const r: Record<string, unknown> = {};
         if (!isBase) for (const [col, p] of part.pk) r[col.key] = st.dict[p.key];
@@ -121,9 +130,11 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
     const setProps = part.props.filter((p) => keys.includes(p.key) && p !== vp);
     const versioned = isBase && vp !== undefined;
     if (setProps.length === 0 && !versioned) continue;
-    const onupdate = part.props.filter((p) => p.column.onupdate !== undefined && !setProps.includes(p));
+    const setKeys = setProps.map((p) => p.key);
+    const { prefetch, returned, expire } = updateDefaults(mapper, part.props, setKeys);
     const values: Record<string, unknown> = {};
     for (const p of setProps) values[p.column.key] = bindparam(`_set_${p.key}`);
+    for (const p of prefetch) values[p.column.key] = bindparam(`_set_${p.key}`);
     if (versioned) values[vp.column.key] = bindparam("_version_new");
     let where: ColumnElement<unknown, string>[] = part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`)));
     if (versioned) where = [...where, vp.column.eq(bindparam("_version_old"))];
@@ -132,15 +143,17 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
       const r: Record<string, unknown> = {};
       for (const [col, p] of part.pk) r[`_pk_${col.key}`] = st.committed[p.key] ?? st.dict[p.key];
       for (const p of setProps) r[`_set_${p.key}`] = st.dict[p.key];
+      if (prefetch.length) prefetchOnupdates(mapper, st, setKeys, prefetch, r);
+      if (expire.length) noteServerValues(st, expire);
       if (versioned) {
         r._version_old = st.committed[vp.key];
         r._version_new = newVersions[i];
       }
       return r;
     });
-    const returning = onupdate.map((p) => p.column);
+    const returning = returned.map((p) => p.column);
     await run(ctx, returning.length ? stmt.returning(...returning) : stmt, params, (res) =>
-      applyUpdateResult(ctx, res, part.table.name, group, onupdate),
+      applyUpdateResult(ctx, res, part.table.name, group, returned),
     );
   }
   if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));

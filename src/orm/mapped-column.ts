@@ -64,6 +64,10 @@ export interface MappedColumnOptions {
   readonly deferredGroup?: string;
   /** Attribute used as the version counter (optimistic concurrency, `version_id_col`). */
   readonly versionId?: boolean;
+  /** Documentation of the attribute and its column (SQLAlchemy's `doc=`): `User.name.doc`. */
+  readonly doc?: string;
+  /** Application data of the column (SQLAlchemy's `info=`): `User.name.info` is the column's `info`. */
+  readonly info?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -132,6 +136,10 @@ export function mappedColumn(typeOrFk: TypeArg<unknown> | ForeignKey, options: M
 
 /** Options of {@link columnProperty}. */
 export interface ColumnPropertyOptions {
+  /** Documentation of the attribute (SQLAlchemy's `doc=`): `User.fullname.doc`. */
+  readonly doc?: string;
+  /** Application data of the attribute (SQLAlchemy's `info=`), copied into its `info`. */
+  readonly info?: Readonly<Record<string, unknown>>;
   /** Leave it out of SELECTs unless `undefer(User.attr)` asks for it (SQLAlchemy `deferred=True`). */
   readonly deferred?: boolean;
   /** `false`: left out of the instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
@@ -174,8 +182,17 @@ export class ColumnExpressionProperty<T = unknown> extends ColumnElement<T, stri
     readonly repr: boolean = true,
     /** Expired by a flush that writes the object (`expire_on_flush`). */
     readonly expireOnFlush: boolean = true,
+    /** Documentation given as `doc` (SQLAlchemy's `column_property(doc=)`). */
+    readonly doc: string | undefined = undefined,
+    info: Readonly<Record<string, unknown>> | undefined = undefined,
   ) {
     super();
+    if (info !== undefined) this._info = { ...info };
+  }
+  private _info: Record<string, unknown> | undefined;
+  /** Application data of the attribute (SQLAlchemy's `MapperProperty.info`): created empty on first access, the same object on every read. */
+  get info(): Record<string, unknown> {
+    return (this._info ??= {});
   }
   /** The SQL expression, or null for a queryExpression() without a default. */
   resolve(): ColumnElement<unknown, string> | null {
@@ -217,7 +234,7 @@ const NULL_SQL = "NULL";
  * when the attribute is first used, so it can refer to the class being declared.
  */
 export function columnProperty<T = unknown>(expression: () => ColumnElement<T, string>, options: ColumnPropertyOptions = {}): ColumnExpressionProperty<T> {
-  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false, options.repr ?? true, options.expireOnFlush ?? true);
+  return new ColumnExpressionProperty<T>(expression as () => ColumnElement<unknown, string>, options.deferred ?? false, false, options.repr ?? true, options.expireOnFlush ?? true, options.doc, options.info);
 }
 
 /**

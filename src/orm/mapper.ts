@@ -79,6 +79,17 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
   get table(): FromClause | undefined {
     return this.column.table;
   }
+  /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `InstrumentedAttribute.__doc__`). */
+  get doc(): string | undefined {
+    return (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
+  }
+  /**
+   * The mapped column's `info` record (SQLAlchemy's `QueryableAttribute.info`): the same object
+   * as `User.__table__.c.name.info`, for the class and its aliases.
+   */
+  get info(): Record<string, unknown> {
+    return (this.prop?.column ?? (this.column.baseColumn as ColumnImpl)).info;
+  }
   /** The wrapped column: Core's FROM inference (`select(User.name)`) walks `element`. */
   get element(): ColumnClause<unknown, string> {
     return this.column;
@@ -105,6 +116,14 @@ export class ColumnProperty {
     /** The deferred group `undeferGroup()` loads it with (SQLAlchemy's `deferred_group`). */
     readonly group: string | undefined = undefined,
   ) {}
+  /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `ColumnProperty.doc`). */
+  get doc(): string | undefined {
+    return this.column.doc;
+  }
+  /** Application data: the column's `info` record. */
+  get info(): Record<string, unknown> {
+    return this.column.info;
+  }
 }
 
 /** Direction of a relationship, named as in SQLAlchemy. */
@@ -161,6 +180,14 @@ export class RelationshipProperty {
   }
   get lazy(): LazyStrategy {
     return this.options.lazy ?? "raise";
+  }
+  /** Documentation given as `doc` (SQLAlchemy's `RelationshipProperty.doc`). */
+  get doc(): string | undefined {
+    return this.options.doc;
+  }
+  /** Application data of the relationship: the same record as the class attribute's `info`. */
+  get info(): Record<string, unknown> {
+    return this.spec.info;
   }
   get viewonly(): boolean {
     return this.options.viewonly ?? false;
@@ -467,6 +494,15 @@ export class Mapper {
   readonly relationships = new Map<string, RelationshipProperty>();
   readonly attributes = new Map<string, InstrumentedAttribute>();
   versionProp: ColumnProperty | undefined;
+  /**
+   * When the flush fetches values the database generates (SQLAlchemy's `eager_defaults`):
+   * `"auto"` (the default) fetches server defaults, identity and computed values of an INSERT
+   * with its RETURNING and expires what an UPDATE makes the database generate
+   * (`serverOnupdate`, computed columns, SQL-expression `onupdate`); `true` fetches those with
+   * the UPDATE's RETURNING too; `false` fetches only the primary key of an INSERT and expires the
+   * rest. An expired attribute raises until `session.refresh()` loads it.
+   */
+  eagerDefaults: boolean | "auto" = "auto";
   configured = false;
   /** Primary key properties in table order. */
   pkProps: ColumnProperty[] = [];
@@ -626,8 +662,9 @@ export class Mapper {
   }
   /**
    * The mapper whose class a loaded row belongs to, from its discriminator value (SQLAlchemy's
-   * `_instance_processor` polymorphic switch). A discriminator value naming no mapper of the
-   * hierarchy loads as this mapper.
+   * `_instance_processor` polymorphic switch).
+   * @throws InvalidRequestError "No such polymorphic_identity 'x' is defined" for a discriminator
+   *   value naming no mapper of the hierarchy (SQLAlchemy raises it as an AssertionError).
    * @throws InvalidRequestError when the row's discriminator is NULL ("… can't be loaded into an
    *   object; the polymorphic discriminator column 'a.type' is NULL"), or names a mapper that is
    *   not this one nor a sub-mapper of it ("… refers to Mapper[B(b)], which is not a sub-mapper of
@@ -647,7 +684,9 @@ export class Mapper {
     }
     if (this.subMappers.length === 0 && value === this.polymorphicIdentity) return this;
     const m = this.base.polymorphicMap.get(value);
-    if (m === undefined) return this;
+    if (m === undefined) {
+      throw new InvalidRequestError(`No such polymorphic_identity ${typeof value === "string" ? `'${value}'` : String(value)} is defined`);
+    }
     if (!m.isA(this)) {
       throw new InvalidRequestError(
         `Row with identity key ${this.rowIdentityRepr(props, row, offset)} can't be loaded into an object; the polymorphic discriminator column '${this.base.table.name}.${on.column.name}' refers to ${m.describe()}, which is not a sub-mapper of the requested ${this.describe()}`,
@@ -821,6 +860,38 @@ export class Mapper {
   /** Every mapped attribute by key: columns, SQL expressions and relationships. */
   get attrs(): ReadonlyMap<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty> {
     return new Map<string, ColumnProperty | ColumnExpressionProperty | RelationshipProperty>([...this.columnPropsByKey, ...this.expressionProps, ...this.relationships]);
+  }
+  /** Column and SQL expression attributes by key (SQLAlchemy's `Mapper.column_attrs`). */
+  get columnAttrs(): ReadonlyMap<string, ColumnProperty | ColumnExpressionProperty> {
+    return new Map<string, ColumnProperty | ColumnExpressionProperty>([...this.columnPropsByKey, ...this.expressionProps]);
+  }
+  /**
+   * The mapped attribute `key` (SQLAlchemy's `Mapper.get_property()`), configuring the
+   * registry first.
+   * @throws InvalidRequestError "Mapper 'Mapper[User(users)]' has no property 'foo'. …" for an
+   *   unknown key.
+   */
+  getProperty(key: string): ColumnProperty | ColumnExpressionProperty | RelationshipProperty {
+    this.registry.configure();
+    const p = this.columnPropsByKey.get(key) ?? this.expressionProps.get(key) ?? this.relationships.get(key);
+    if (p === undefined) {
+      throw new InvalidRequestError(
+        `Mapper '${this.describe()}' has no property '${key}'.  If this property was indicated from other mappers or configure events, ensure registry.configure() has been called.`,
+      );
+    }
+    return p;
+  }
+  /** The table this mapper writes its own columns to (SQLAlchemy's `Mapper.local_table`): the subclass table of a joined-table subclass, the shared table of a single-table one. */
+  get localTable(): Table {
+    return this.table;
+  }
+  /** The root mapper of the inheritance hierarchy (SQLAlchemy's `Mapper.base_mapper`). */
+  get baseMapper(): Mapper {
+    return this.base;
+  }
+  /** This mapper and every mapper inheriting from it (SQLAlchemy's `Mapper.self_and_descendants`). */
+  get selfAndDescendants(): Mapper[] {
+    return [this, ...this.descendants];
   }
 }
 

@@ -81,6 +81,10 @@ export interface RelationshipOptions {
   readonly joinDepth?: number;
   /** `false`: left out of the parent instance's `toString()` (SQLAlchemy's dataclass `repr=False`). */
   readonly repr?: boolean;
+  /** Documentation of the relationship (SQLAlchemy's `doc=`): `User.addresses.doc`. */
+  readonly doc?: string;
+  /** Application data of the relationship (SQLAlchemy's `info=`), copied into its `info`. */
+  readonly info?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -346,6 +350,19 @@ export class RelationshipSpec<T> extends RelationshipComparator<T> {
     }
     this._prop.parent.registry.configure();
     return this._prop;
+  }
+  /** Documentation given as `doc` (SQLAlchemy's `InstrumentedAttribute.__doc__`). */
+  get doc(): string | undefined {
+    return this.options.doc;
+  }
+  private _info: Record<string, unknown> | undefined;
+  /**
+   * Application data of the relationship (SQLAlchemy's `RelationshipProperty.info`): the `info`
+   * given (copied), else a record created empty on first access; the same object on every read,
+   * also as `inspect(User).relationships.get(key).info`. Readable before the class is mapped.
+   */
+  get info(): Record<string, unknown> {
+    return (this._info ??= { ...this.options.info });
   }
   /** The class that declares this relationship. */
   get parentClass(): unknown {

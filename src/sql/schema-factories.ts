@@ -44,5 +44,7 @@ export const Sequence = /* @__PURE__ */ newable(S.Sequence);
 export type Sequence = S.Sequence;
 export const Computed = /* @__PURE__ */ newable(S.Computed);
 export type Computed = S.Computed;
+export const FetchedValue = /* @__PURE__ */ newable(S.FetchedValue);
+export type FetchedValue = S.FetchedValue;
 export const MetaData = /* @__PURE__ */ newable(S.MetaData);
 export type MetaData = S.MetaData;

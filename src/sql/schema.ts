@@ -35,8 +35,21 @@ function ddlApplies(cond: DdlIf | undefined, dialect: DialectName): boolean {
 /** A client-side default or onupdate: a constant, a function of no arguments, or a SQL expression. */
 export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, string> | TextClause;
 
-/** A server-side default: a string (rendered as a quoted literal), `text()`, or a SQL expression. */
-export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string>;
+/**
+ * A server-side default: a string (rendered as a quoted literal), `text()`, a SQL expression, or
+ * {@link FetchedValue} (the database fills the column by other means, e.g. a trigger).
+ */
+export type ServerDefault = string | number | boolean | TextClause | ColumnElement<unknown, string> | FetchedValue;
+
+/**
+ * A value the database generates by means the table's DDL does not show, such as a trigger
+ * (SQLAlchemy's `FetchedValue`): as a `serverDefault`, CREATE TABLE renders no DEFAULT, and the
+ * ORM treats the column as generated on INSERT (fetched or expired, per `eagerDefaults`);
+ * `serverOnupdate: true` is its `for_update=True` counterpart.
+ */
+export class FetchedValue {
+  readonly isFetchedValue = true;
+}
 
 /**
  * Options shared by sequences and identity columns (SQLAlchemy's `IdentityOptions`). `cycle:
@@ -143,6 +156,10 @@ export interface ColumnOptions {
   readonly comment?: string;
   /** Column order in CREATE TABLE (lower first; SQLAlchemy 2.0 `sort_order`). */
   readonly sortOrder?: number;
+  /** Documentation of the column (SQLAlchemy's `doc=`): never rendered; a mapped attribute shows it as `doc`. */
+  readonly doc?: string;
+  /** Application data kept with the column (SQLAlchemy's `info=`), copied into {@link ColumnImpl.info}. */
+  readonly info?: Readonly<Record<string, unknown>>;
   /**
    * SQLAlchemy's `quote=`: `true` always quotes the name (in DDL and statements), `false` never,
    * unset quotes it when needed (reserved word, not all lower case, not a plain identifier).
@@ -185,6 +202,9 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
   readonly sequence: Sequence | undefined;
   readonly comment: string | undefined;
   readonly sortOrder: number;
+  /** Documentation given as `doc` (SQLAlchemy's `Column.doc`). */
+  readonly doc: string | undefined;
+  private _info: Record<string, unknown> | undefined;
   private readonly _fks: ForeignKey[] = [];
   /** Whether the name was given explicitly (otherwise it follows the key the table assigns). */
   readonly explicitName: boolean;
@@ -215,8 +235,17 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     this.sequence = opts.sequence;
     this.comment = opts.comment;
     this.sortOrder = opts.sortOrder ?? 0;
+    this.doc = opts.doc;
+    if (opts.info !== undefined) this._info = { ...opts.info };
     if (isFk) this.addForeignKey(typeOrFk);
     if (opts.foreignKey) this.addForeignKey(typeof opts.foreignKey === "string" ? new ForeignKey(opts.foreignKey) : opts.foreignKey);
+  }
+  /**
+   * Application data of the column (SQLAlchemy's `SchemaItem.info`): a mutable record, created
+   * empty on first access when no `info` was given, the same object on every read.
+   */
+  get info(): Record<string, unknown> {
+    return (this._info ??= {});
   }
   /** @internal */
   addForeignKey(fk: ForeignKey): void {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AsyncSession, createAsyncEngine, DeclarativeBase, ForeignKey, Integer, mappedColumn, relationship, select, selectinload,
-  String, ArgumentError, delete_, type AsyncEngine,
+  String, ArgumentError, delete_, warnings, type AsyncEngine,
 } from "../../../src/index.js";
 import { countingDriver, dialectTargets, uniqueName, type CountingDriver, type TestDriver } from "../../fixtures/databases.js";
 
@@ -214,7 +214,11 @@ describe("inheritance errors", () => {
     expect(() => Plain.subclass({ x: mappedColumn(Integer) })).toThrow(ArgumentError);
     expect(() => Plain.subclass({ x: mappedColumn(Integer) })).toThrow(/needs Base.model\(…, \{ polymorphicOn/);
     class Poly extends B.model("map_inh_err_poly", { id: mappedColumn(Integer, { primaryKey: true }), kind: mappedColumn(String) }, { polymorphicOn: "kind", polymorphicIdentity: "poly" }) {}
-    expect(() => Poly.subclass({ y: mappedColumn(Integer) }, { polymorphicIdentity: "poly" })).toThrow(/polymorphicIdentity "poly" is already used/);
+    // SQLAlchemy warns and reassigns (MapperTest.test_reassign_polymorphic_identity_warns).
+    const caught = warnings.catch(() => Poly.subclass({ y: mappedColumn(Integer, { nullable: true }) }, { polymorphicIdentity: "poly" }));
+    expect(caught.map((w) => w.message)).toEqual([
+      "Reassigning polymorphic association for identity 'poly' from Mapper[Poly(map_inh_err_poly)] to Mapper[Poly:poly(map_inh_err_poly)]: Check for duplicate use of 'poly' as value for polymorphic_identity.",
+    ]);
     expect(() => Poly.subclass({ kind: mappedColumn(String) }, { polymorphicIdentity: "other" })).toThrow(/'kind' is already mapped by Poly/);
     expect(() => B.model("map_inh_err_bad", { id: mappedColumn(Integer, { primaryKey: true }) }, { polymorphicOn: "nope" as never })).toThrow(/polymorphicOn 'nope' is not a column/);
   });

@@ -610,17 +610,18 @@ describe.each(dialectTargets())("EagerDefaultsTest (test_unitofworkv2.py) on $na
     bar: mappedColumn(Integer, { nullable: true }),
   }) {}
   const test2b = uniqueName("sa3u_test2b");
-  // test2 with `bar` server_onupdate=FetchedValue(): a trigger's value, fetched after an UPDATE.
+  // test2 with `bar` server_onupdate=FetchedValue(): a trigger's value, fetched after an UPDATE
+  // (SQLAlchemy's EagerDefaultsTest maps every class with eager_defaults=True).
   class Thing2b extends Base.model(test2b, {
     id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
     foo: mappedColumn(Integer, { nullable: true }),
     bar: mappedColumn(Integer, { nullable: true, serverOnupdate: true }),
-  }) {}
+  }, { eagerDefaults: true }) {}
   class Thing4 extends Base.model(test4, {
     id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
     foo: mappedColumn(Integer, { nullable: true }),
     bar: mappedColumn(Integer, { nullable: true, onupdate: text("5 + 3") }),
-  }) {}
+  }, { eagerDefaults: true }) {}
   const log = useSqlLog(target, Base.metadata);
   const session = () => new AsyncSession(log.engine, { expireOnCommit: false });
 
