@@ -143,6 +143,20 @@ const WAS_DELETED = 16;
 const ATTR_SET = 32;
 /** Expired as a whole with no column to mark (a mapper whose columns are all primary key). */
 const WHOLE_EXPIRED = 64;
+/**
+ * The {@link ObjectStatus}, as its index in {@link STATUSES}, in three bits of the flags: one
+ * field less in every state (each flushed or loaded object's state is kept, so its size counts).
+ */
+const STATUS_SHIFT = 7;
+const STATUS_BITS = 7 << STATUS_SHIFT;
+const STATUSES: readonly ObjectStatus[] = ["transient", "pending", "persistent", "deleted", "detached"];
+const TRANSIENT = 0;
+const PENDING = 1 << STATUS_SHIFT;
+const PERSISTENT = 2 << STATUS_SHIFT;
+const DETACHED = 4 << STATUS_SHIFT;
+function statusBits(v: ObjectStatus): number {
+  return STATUSES.indexOf(v) << STATUS_SHIFT;
+}
 
 /** The seldom-used part of an {@link InstanceState}. */
 class RareState {
@@ -362,7 +376,6 @@ export class InstanceState {
   set watched(v: Set<string> | undefined) {
     if (v !== undefined || this._rare !== undefined) this.rare().watched = v;
   }
-  private _status: ObjectStatus = "transient";
   /** Membership of the owning session (its id); what happened to it since is applied by {@link sync}. */
   private _att: Attachment | undefined;
   /** `_att.expires` when the state was attached or last caught up. */
@@ -378,12 +391,12 @@ export class InstanceState {
     if (a.expires !== this._seen) {
       this._seen = a.expires;
       // Several expire-alls in a row amount to one.
-      if (this._status === "persistent") this.expireWhole(a.expirePlan!(this.mapper));
+      if ((this._flags & STATUS_BITS) === PERSISTENT) this.expireWhole(a.expirePlan!(this.mapper));
     }
     if (a.ended) {
       // Expunged: pending → transient, anything else → detached.
       this._att = undefined;
-      this._status = this._status === "pending" ? "transient" : "detached";
+      this._flags = (this._flags & ~STATUS_BITS) | ((this._flags & STATUS_BITS) === PENDING ? TRANSIENT : DETACHED);
       this._flags &= ~MARKED_DELETED;
     }
   }
@@ -432,11 +445,11 @@ export class InstanceState {
   }
   get status(): ObjectStatus {
     this.sync();
-    return this._status;
+    return STATUSES[(this._flags & STATUS_BITS) >> STATUS_SHIFT];
   }
   set status(v: ObjectStatus) {
     this.sync();
-    this._status = v;
+    this._flags = (this._flags & ~STATUS_BITS) | statusBits(v);
     if (v === "deleted") this._flags |= WAS_DELETED;
     else if (v === "persistent" || v === "transient") this._flags &= ~WAS_DELETED;
     if (this.modified) this.register();
@@ -456,7 +469,7 @@ export class InstanceState {
   /** A transient state becomes pending in session `sessionId` (`session.add()`: one call instead of two setters). @internal */
   addedTo(sessionId: number): void {
     this.sync();
-    this._status = "pending";
+    this._flags = (this._flags & ~STATUS_BITS) | PENDING;
     this.attach(sessionId);
   }
   /**
@@ -465,7 +478,7 @@ export class InstanceState {
    */
   loaded(key: string, sessionId: number): void {
     this.sync();
-    this._status = "persistent";
+    this._flags = (this._flags & ~STATUS_BITS) | PERSISTENT;
     this.key = key;
     this.attach(sessionId);
     if (this.modified) this.register();
@@ -473,7 +486,7 @@ export class InstanceState {
   /** {@link loaded} with the key given as the identity map's primary-key part (`Mapper.identityPart`). @internal */
   loadedAs(part: number | string, sessionId: number): void {
     this.sync();
-    this._status = "persistent";
+    this._flags = (this._flags & ~STATUS_BITS) | PERSISTENT;
     this._key = part;
     this._flags |= KEY_IS_PART;
     this.attach(sessionId);
@@ -510,7 +523,7 @@ export class InstanceState {
   }
   private register(): void {
     const sid = this.sessionId;
-    if (sid === undefined || this._status !== "persistent") return;
+    if (sid === undefined || (this._flags & STATUS_BITS) !== PERSISTENT) return;
     let set = modifiedBySession.get(sid);
     if (!set) modifiedBySession.set(sid, (set = new Set()));
     set.add(this);
