@@ -1477,17 +1477,19 @@ export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => 
  * type so Core does not import the ORM.
  */
 function describeEntity(x: unknown): string | undefined {
-  const className = (f: unknown): string => {
-    // A model with a `name` column shadows the class's own name: read it from the source.
-    const m = typeof f === "function" ? /^class\s+([\w$]+)/.exec(Function.prototype.toString.call(f)) : null;
-    return m ? m[1] : "(anonymous)";
-  };
-  if (typeof x === "function") return (x as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `class ${className(x)}` : undefined;
+  if (typeof x !== "function" && (typeof x !== "object" || x === null)) return undefined;
+  if (typeof x === "function") return (x as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `class ${entityClassName(x)}` : undefined;
   if (typeof x !== "object" || x === null) return undefined;
   const a = x as { _isAliasedClass?: boolean; mapper?: { className?: string } };
   if (a._isAliasedClass === true) return `aliased(${a.mapper?.className ?? "?"})`;
   const ctor = (x as { constructor?: unknown }).constructor;
-  return typeof ctor === "function" && (ctor as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `${className(ctor)} object` : undefined;
+  return typeof ctor === "function" && (ctor as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `${entityClassName(ctor)} object` : undefined;
+}
+
+/** A class's name for an error message; a model with a `name` column shadows the class's own name, so it is read from the source. */
+function entityClassName(f: unknown): string {
+  const m = typeof f === "function" ? /^class\s+([\w$]+)/.exec(Function.prototype.toString.call(f)) : null;
+  return m ? m[1] : "(anonymous)";
 }
 
 /** `expr AS name`. */

@@ -840,6 +840,15 @@ export interface ExportedColumn {
   readonly tqOf?: ColumnClause<unknown, string>;
 }
 
+/**
+ * The default of a Select's list fields: one frozen empty array shared by every statement.
+ * Generative methods replace a list rather than change it, and a statement is copied on every
+ * where()/orderBy()… call, so fresh empty arrays per copy would be ten allocations for nothing.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+/** The default of {@link Select.annotations}, shared likewise (annotations are replaced, never changed). */
+const NO_ANNOTATIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** Base of SELECT statements: Select and CompoundSelect. `T` row tuple, `N` named shape. */
 export abstract class SelectBase<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends ClauseElement {
   declare readonly __row: T;
@@ -933,7 +942,7 @@ export function statementAffixes(method: string, args: readonly unknown[]): Stat
  * `GenerativeSelect`).
  */
 export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends SelectBase<T, N> {
-  readonly orderByClauses: readonly ClauseElement[] = [];
+  readonly orderByClauses: readonly ClauseElement[] = NONE;
   readonly limitClause: ColumnElement<unknown, string> | undefined = undefined;
   readonly offsetClause: ColumnElement<unknown, string> | undefined = undefined;
   /** A copy with `mutate` applied (statements are immutable). @internal */
@@ -975,7 +984,7 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
     });
   }
   /** CTEs rendered in this statement's WITH even when nothing refers to them; see {@link GenerativeSelect.addCte}. */
-  readonly independentCtes: readonly CTE[] = [];
+  readonly independentCtes: readonly CTE[] = NONE;
   /**
    * Render these CTEs in the statement's WITH clause whether or not the statement refers to
    * them (SQLAlchemy 1.4.21 `HasCTE.add_cte()`), e.g. a CTE whose body has side effects.
@@ -1290,32 +1299,32 @@ function describeObject(x: unknown): string {
  */
 export class Select<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends GenerativeSelect<T, N> {
   readonly kind = "select";
-  readonly rawColumns: readonly (ColumnElement<unknown, string> | FromClause | ColumnsClauseProvider)[] = [];
-  readonly whereCriteria: readonly ClauseElement[] = [];
-  readonly havingCriteria: readonly ClauseElement[] = [];
-  readonly fromObjs: readonly FromClause[] = [];
-  readonly setupJoins: readonly SetupJoin[] = [];
-  readonly groupByClauses: readonly ClauseElement[] = [];
+  readonly rawColumns: readonly (ColumnElement<unknown, string> | FromClause | ColumnsClauseProvider)[] = NONE;
+  readonly whereCriteria: readonly ClauseElement[] = NONE;
+  readonly havingCriteria: readonly ClauseElement[] = NONE;
+  readonly fromObjs: readonly FromClause[] = NONE;
+  readonly setupJoins: readonly SetupJoin[] = NONE;
+  readonly groupByClauses: readonly ClauseElement[] = NONE;
   readonly isDistinct: boolean = false;
-  readonly distinctOn: readonly ColumnElement<unknown, string>[] = [];
+  readonly distinctOn: readonly ColumnElement<unknown, string>[] = NONE;
   readonly forUpdateArg: ForUpdateOptions | undefined = undefined;
   /** undefined: auto-correlate; array: correlate exactly those (empty = none). */
   readonly correlateTo: readonly FromClause[] | undefined = undefined;
   readonly correlateExceptTo: readonly FromClause[] | undefined = undefined;
   /** Free-form annotations for plugins (the ORM keeps its compile state here). @internal */
-  readonly annotations: Readonly<Record<string, unknown>> = {};
+  readonly annotations: Readonly<Record<string, unknown>> = NO_ANNOTATIONS;
   /** How the SELECT list is labelled; see {@link Select.setLabelStyle}. */
   readonly labelStyle: LabelStyle = LABEL_STYLE_DISAMBIGUATE_ONLY;
   /** `prefixWith()` words after `SELECT`, each with the dialect it is limited to (undefined: every dialect). */
-  readonly prefixes: readonly StatementAffix[] = [];
+  readonly prefixes: readonly StatementAffix[] = NONE;
   /** `suffixWith()` words after the whole statement, likewise. */
-  readonly suffixes: readonly StatementAffix[] = [];
+  readonly suffixes: readonly StatementAffix[] = NONE;
   private _expanded?: ColumnElement<unknown, string>[];
 
   /** @internal Use {@link select}. */
-  constructor(columns: readonly unknown[] = []) {
+  constructor(columns: readonly unknown[] = NONE) {
     super();
-    this.rawColumns = columns.map((c, i) => coerceColumnsClause(c, i));
+    if (columns.length) this.rawColumns = columns.map((c, i) => coerceColumnsClause(c, i));
   }
 
   protected gen(mutate: (s: Mutable<this>) => void): this {
