@@ -19,14 +19,14 @@ import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
 import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
-import { mapperLoadListened, mapperOf, requireMapper, type Mapper } from "./mapper.js";
+import { mapperLoadListened, mapperOf, requireMapper, type Mapper, type RelationshipProperty } from "./mapper.js";
 import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
-import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
+import { assignWriteOnly, hasPendingWriteOnly, pendingWriteOnly, stageWriteOnly, writeOnlyCollection, writeOnlyReplaceError, type WriteOnlyCollection } from "./write-only.js";
 import { liveSessions, registerSession, sessionById } from "./session-registry.js";
 import { objectSession } from "./session-utils.js";
 
@@ -2177,7 +2177,11 @@ export class AsyncSession {
     const src = st.current;
     const obj = target.obj as Record<string, unknown>;
     for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.merge || rel.lazy === "write_only" || !(rel.key in src)) continue;
+      if (rel.lazy === "write_only") {
+        if (rel.cascade.merge) await this.mergeWriteOnly(st, target, rel, load, recursive, resolved);
+        continue;
+      }
+      if (!rel.cascade.merge || !(rel.key in src)) continue;
       const v = src[rel.key];
       // A transient object's collection that was only read (never assigned or added to) is not
       // a value to merge (SQLAlchemy keeps such empty collections out of the instance dict).
@@ -2191,6 +2195,28 @@ export class AsyncSession {
       if (!load) target.dict[rel.key] = out;
       else if (target.current[rel.key] !== out) obj[rel.key] = out;
     }
+  }
+  /**
+   * Items queued on the source's write-only collection are merged and queued on the target's,
+   * as SQLAlchemy's merge assigns them: fine for a target without an identity; one with an
+   * identity would need its current members loaded to replace them, which a write-only
+   * collection never does. A source with nothing queued leaves the target's collection alone.
+   * @throws InvalidRequestError (SQLAlchemy's "does not support implicit iteration") then.
+   */
+  private async mergeWriteOnly(
+    st: InstanceState,
+    target: InstanceState,
+    rel: RelationshipProperty,
+    load: boolean,
+    recursive: Map<InstanceState, object>,
+    resolved: Map<string, object>,
+  ): Promise<void> {
+    const queued = pendingWriteOnly(st, rel.key);
+    if (!queued || (!queued.added.length && !queued.removed.length)) return;
+    if (target.key !== undefined) throw writeOnlyReplaceError(rel);
+    const list: object[] = [];
+    for (const c of queued.added) list.push(await this.mergeInner(c, load, undefined, recursive, resolved));
+    assignWriteOnly(target.obj, target, rel, list);
   }
 }
 

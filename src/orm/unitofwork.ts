@@ -55,6 +55,7 @@ import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { copyDict, modifiedStates, newDict, stateOf, stateStr, type InstanceState } from "./state.js";
 import { associationCriteria } from "./association.js";
+import { checkWriteOnlyDelete } from "./write-only.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, rowSwitchJoined, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
@@ -836,6 +837,7 @@ async function cascadeDeletes(
     const toLoad = new Map<RelationshipProperty, InstanceState[]>();
     const found: object[] = [];
     for (const st of level) {
+      if (st.mapper.relationships.size) checkWriteOnlyDelete(st);
       for (const rel of st.mapper.relationships.values()) {
         if (!rel.cascade.delete || rel.viewonly) continue;
         if (rel.key in st.dict) {
