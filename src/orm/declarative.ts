@@ -203,6 +203,8 @@ export class Registry implements RegistryLike {
   readonly mappers: Mapper[] = [];
   private configuring = false;
   private dirty = false;
+  /** The configure error not yet resolved (see {@link configure}). */
+  private failed: { readonly mapper: Mapper; readonly error: unknown } | undefined;
   constructor(metadata?: MetaData) {
     this.metadata = metadata ?? new MetaData();
   }
@@ -245,8 +247,14 @@ export class Registry implements RegistryLike {
   }
   /**
    * Resolve every relationship of every mapped class (SQLAlchemy's `configure_mappers()`).
-   * Runs automatically on first use; call it to surface configuration errors early.
-   * @throws ArgumentError for relationships whose targets or join conditions cannot be resolved.
+   * Runs automatically on first use; call it to surface configuration errors early. A failure
+   * is retried at each use: the first raises the error itself, the later ones (while it
+   * persists) InvalidRequestError "One or more mappers failed to initialize - can't proceed
+   * with initialization of other mappers. Triggering mapper: 'Mapper[…]'. Original exception
+   * was: …", as SQLAlchemy's `configure_mappers()`.
+   * @throws ArgumentError for relationships whose join conditions cannot be resolved or whose
+   *   argument is not a class; UnmappedClassError for an unmapped target class;
+   *   InvalidRequestError for a target expression that fails (see above for repeated failures).
    */
   configure(): void {
     if (this.configuring) return;
@@ -268,12 +276,27 @@ export class Registry implements RegistryLike {
             if (!Object.prototype.hasOwnProperty.call(m.class_.prototype, rel.key)) defineRelationshipAccessor(m.class_.prototype, rel);
           }
         }
+        let current: Mapper | undefined;
         try {
-          for (const m of this.mappers) m.configureRelationships();
-          for (const m of this.mappers) checkWriteOnly(m);
+          for (const m of this.mappers) {
+            current = m;
+            m.configureRelationships();
+          }
+          for (const m of this.mappers) {
+            current = m;
+            checkWriteOnly(m);
+          }
+          this.failed = undefined;
         } catch (e) {
-          this.dirty = true; // report the error again on the next use
-          throw e;
+          this.dirty = true; // tried again on the next use
+          // SQLAlchemy's sticky configure error: the first use raises the error itself, later
+          // ones (while it persists) say which mapper failed and what the original error was.
+          const first = this.failed;
+          this.failed = { mapper: current!, error: e };
+          if (first === undefined) throw e;
+          throw new InvalidRequestError(
+            `One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: '${current!.describe()}'. Original exception was: ${first.error instanceof Error ? first.error.message : String(first.error)}`,
+          );
         }
       }
     } finally {

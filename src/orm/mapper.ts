@@ -3,7 +3,7 @@
  * identity keys (SQLAlchemy's `Mapper`, `ColumnProperty`, `RelationshipProperty`).
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, UnmappedClassError } from "../errors.js";
 import { and, BinaryExpression, bindparam, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, ForeignKey, TableImpl, type Table } from "../sql/schema.js";
@@ -43,7 +43,24 @@ export function requireMapper(cls: unknown, what = "class"): Mapper {
   return m;
 }
 function describeClass(c: unknown): string {
-  return typeof c === "function" ? `class ${(Object.getOwnPropertyDescriptor(c, "name")?.value as string | undefined) ?? "?"}` : String(c);
+  return typeof c === "function" ? `class ${classNameOf(c)}` : String(c);
+}
+/**
+ * A class's name for messages: the mapper's (a column called `name` replaces the class's static
+ * `name` with its attribute), else the class's own `name` when it is a string.
+ * @internal
+ */
+export function classNameOf(c: Function): string {
+  const m = (c as { [MAPPER]?: Mapper })[MAPPER];
+  if (m && m.class_ === c) return m.className;
+  const n: unknown = Object.getOwnPropertyDescriptor(c, "name")?.value;
+  return typeof n === "string" ? n : "?";
+}
+/** `User`, or `aliased(User)` for an aliased entity: the entity half of an attribute's name. */
+function entityNameOf(e: object): string {
+  if (typeof e === "function") return classNameOf(e);
+  const m = (e as { mapper?: unknown }).mapper;
+  return m instanceof Mapper ? `aliased(${m.className})` : String(e);
 }
 
 /**
@@ -84,7 +101,7 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
     return this.column;
   }
   override describe(): string {
-    return `attribute '${describeClass(this.entity).replace(/^class /, "")}.${this.attrKey}'`;
+    return `attribute '${entityNameOf(this.entity)}.${this.attrKey}'`;
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return this.column._compile(c, kw);
@@ -167,16 +184,37 @@ export class RelationshipProperty {
   }
   /** The target mapper. */
   get mapper(): Mapper {
-    if (!this._target) {
-      const cls = this.spec.argument();
-      const m = mapperOf(cls);
-      if (!m) throw new ArgumentError(`relationship ${this.describe()} targets ${describeClass(cls)}, which is not mapped`);
-      this._target = m;
-    }
+    if (!this._target) this._target = this.resolveTarget();
     return this._target;
   }
   describe(): string {
     return `'${this.parent.className}.${this.key}'`;
+  }
+  /**
+   * The target mapper, from the relationship's argument (SQLAlchemy's `_setup_entity` and the
+   * class registry's name resolution).
+   * @throws InvalidRequestError "When initializing mapper …, expression '() => X' failed to
+   *   locate a name (…)" when the argument throws (a class used before its declaration ran);
+   *   ArgumentError "relationship 'key' expects a class or a mapper argument" when it returns
+   *   something other than a class; UnmappedClassError "Class 'X' is not mapped" for an unmapped class.
+   */
+  private resolveTarget(): Mapper {
+    let cls: unknown;
+    try {
+      cls = this.spec.argument();
+    } catch (e) {
+      throw new InvalidRequestError(
+        `When initializing mapper ${this.parent.describe()}, expression '${String(this.spec.argument)}' failed to locate a name (${e instanceof Error ? e.message : String(e)}). ` +
+          `If this is a class name, consider adding this relationship() to the <class '${this.parent.className}'> class after both dependent classes have been defined.`,
+      );
+    }
+    if (typeof cls !== "function") {
+      const got = cls === null || typeof cls !== "object" ? String(cls) : `${classNameOf((cls as object).constructor)} object`;
+      throw new ArgumentError(`relationship '${this.key}' expects a class or a mapper argument (received: ${got})`);
+    }
+    const m = mapperOf(cls);
+    if (!m) throw new UnmappedClassError(`Class '${classNameOf(cls)}' is not mapped; it is the target of relationship ${this.describe()}`);
+    return m;
   }
   /** Resolve direction, join condition and sync pairs from foreign keys. @internal */
   setup(): void {
