@@ -1396,6 +1396,12 @@ export interface LoadContext {
    * (the mapper's `load` and the session's `loadedAsPersistent` events); not for objects found there.
    */
   readonly onLoaded?: (obj: object) => void;
+  /**
+   * Called when a row filled attributes of an object already in the identity map (the mapper's
+   * `refresh` event): `attrs` are the previously expired or unloaded ones, or null when
+   * populateExisting overwrote the object. Present only while a mapper listens for `refresh`.
+   */
+  readonly onRefreshed?: (obj: object, attrs: ReadonlySet<string> | null) => void;
 }
 
 /** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
@@ -1443,10 +1449,15 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   if (existing) {
     const st = stateOf(existing)!;
     if (st.status === "deleted") return existing;
+    const onRefreshed = ctx.onRefreshed;
+    // SQLAlchemy expires the primary key with the rest of a whole-expired object: its refresh
+    // event names it among the reloaded attributes.
+    const wholeExpired = onRefreshed !== undefined && st.expiredWhole;
     st.loadedRow();
     const populate = ctx.populateExisting;
     const d = st.dict;
     const keys = slot.keys;
+    let filled: string[] | undefined;
     // Changed columns are computed only when an expired column is met (rare): a row for an
     // object already loaded usually leaves it untouched.
     let modified: Set<string> | undefined;
@@ -1459,8 +1470,10 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
         d[k] = v;
         st.committed[k] = v;
         st.expiredMutable?.delete(k);
+        if (onRefreshed !== undefined) (filled ??= []).push(k);
       }
     }
+    if (onRefreshed !== undefined && (populate || filled !== undefined)) announceRefreshed(onRefreshed, st, populate, wholeExpired, filled ?? []);
     for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);
     for (const k of nullExprs) if (!(k in st.dict)) st.dict[k] = null;
     // populateExisting overwrote the assigned columns with the row: with nothing else changed the
@@ -1494,6 +1507,29 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   ctx.identityMap.addByIdentity(classId, part, state.obj);
   ctx.onLoaded?.(state.obj);
   return state.obj;
+}
+
+/**
+ * The `refresh` event for an object a row filled; values its listeners assign to the filled
+ * attributes count as loaded (SQLAlchemy commits them after the event), though the object is
+ * left flagged as modified.
+ */
+function announceRefreshed(
+  onRefreshed: (obj: object, attrs: ReadonlySet<string> | null) => void,
+  st: InstanceState,
+  populate: boolean,
+  wholeExpired: boolean,
+  filled: readonly string[],
+): void {
+  let attrs: Set<string> | null = null;
+  if (!populate) {
+    attrs = new Set(filled);
+    if (wholeExpired) for (const p of st.mapper.pkProps) attrs.add(p.key);
+  }
+  onRefreshed(st.obj, attrs);
+  const d = st.dict;
+  const c = st.committed;
+  for (const k of filled) c[k] = d[k];
 }
 
 /** Mark noload relationships of loaded objects: they read as empty / null. */

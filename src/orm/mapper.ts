@@ -446,6 +446,39 @@ export type MapperEvents = {
    * returning a Promise raises InvalidRequestError.
    */
   load(target: object, context: MapperLoadContext): void;
+  /**
+   * `new Model(args)` is running (SQLAlchemy's `InstanceEvents.init`): the object has its state,
+   * nothing of `args` is applied yet; the listener may change `args` (a fresh object when the
+   * constructor got none), and the constructor applies what it then holds. Not fired for objects
+   * a load or merge() builds. Synchronous.
+   */
+  init(target: object, args: Record<string, unknown>): void;
+  /**
+   * `new Model(args)` threw while applying `args` (SQLAlchemy's `InstanceEvents.init_failure`);
+   * the error is raised again after the listeners ran. An exception thrown by a subclass's own
+   * constructor body after `super(args)` returned is outside the mapped constructor and not seen.
+   */
+  initFailure(target: object, args: Record<string, unknown>, error: unknown): void;
+  /**
+   * A load wrote row values into an object already in the session (SQLAlchemy's
+   * `InstanceEvents.refresh`): `attrs` are the previously expired or unloaded attributes the row
+   * filled (once per object per load), or null when the object was overwritten as a whole
+   * (`populateExisting`, `session.refresh(obj)`); `session.refresh(obj, names)` gives `names`.
+   */
+  refresh(target: object, context: MapperLoadContext, attrs: ReadonlySet<string> | null): void;
+  /**
+   * A flush wrote values the database or the column defaults produced into an object after its
+   * INSERT or UPDATE (SQLAlchemy's `InstanceEvents.refresh_flush`): `attrs` are those attributes
+   * (RETURNING-fetched columns, scalar column defaults, onupdate values, the version counter;
+   * never the primary key of an INSERT). Not fired when there are none.
+   */
+  refreshFlush(target: object, context: MapperLoadContext, attrs: readonly string[]): void;
+  /**
+   * Attributes of an object were expired (SQLAlchemy's `InstanceEvents.expire`): `attrs` the
+   * names given to `session.expire(obj, names)` / `refresh(obj, names)`, or null when the whole
+   * object was (`expire(obj)`, `expireAll()`, commit and rollback expiry).
+   */
+  expire(target: object, attrs: readonly string[] | null): void;
   beforeInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   afterInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   beforeUpdate(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
@@ -457,31 +490,44 @@ export type MapperEvents = {
 export interface MapperLoadContext {
   /** The AsyncSession that loaded (or merged) the instance. */
   readonly session: object;
-  /** "load" for a row, "merge" for an instance made by merge() (SQLAlchemy passes no context then). */
-  readonly origin: "load" | "merge";
+  /**
+   * "load" for a row, "merge" for an instance made by merge() (SQLAlchemy passes no context then),
+   * "refresh" for `session.refresh()`, "flush" for `refreshFlush`.
+   */
+  readonly origin: "load" | "merge" | "refresh" | "flush";
 }
 
-/** `load` listeners registered on any mapper (an upper bound): without any, loads skip the check. */
-let loadListeners = 0;
+/** Instance events whose listeners are counted across all mappers (see {@link instanceEventListened}). */
+type CountedEvent = "load" | "init" | "initFailure" | "refresh" | "expire";
+const COUNTED: ReadonlySet<string> = new Set<CountedEvent>(["load", "init", "initFailure", "refresh", "expire"]);
+/** Listeners registered on any mapper per counted event (an upper bound): without any, hot paths skip the event. */
+const listenerCounts: Record<CountedEvent, number> = { load: 0, init: 0, initFailure: 0, refresh: 0, expire: 0 };
 /** Whether some mapper may have `load` listeners (sessions then watch the objects they load). @internal */
 export function mapperLoadListened(): boolean {
-  return loadListeners > 0;
+  return listenerCounts.load > 0;
 }
-/** A mapper's dispatcher, counting `load` listeners so the per-row path can skip the event when none exist. */
+/**
+ * Whether some mapper may have listeners for `name`: the one check the constructor, the loader
+ * and expiry make before looking at a mapper's dispatcher. @internal
+ */
+export function instanceEventListened(name: CountedEvent): boolean {
+  return listenerCounts[name] > 0;
+}
+/** A mapper's dispatcher, counting instance-event listeners so per-object paths can skip them when none exist. */
 class MapperDispatcher extends Dispatcher<MapperEvents> {
   override listen<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K], options?: ListenOptions): void {
-    const known = name === "load" && this.contains(name, fn);
+    const known = COUNTED.has(name) && this.contains(name, fn);
     super.listen(name, fn, options);
-    if (name === "load" && !known) loadListeners++;
+    if (COUNTED.has(name) && !known) listenerCounts[name as CountedEvent]++;
   }
   override remove<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K]): void {
     super.remove(name, fn);
-    if (name === "load") loadListeners--;
+    if (COUNTED.has(name)) listenerCounts[name as CountedEvent]--;
   }
 }
 
 const mapperEventSpecs = Object.freeze({
-  load: {},
+  load: {}, init: {}, initFailure: {}, refresh: {}, refreshFlush: {}, expire: {},
   beforeInsert: {}, afterInsert: {}, beforeUpdate: {}, afterUpdate: {}, beforeDelete: {}, afterDelete: {},
 }) as unknown as EventSpecs<MapperEvents>;
 

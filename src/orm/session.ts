@@ -19,7 +19,7 @@ import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
 import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
-import { mapperLoadListened, mapperOf, requireMapper, type Mapper, type RelationshipProperty } from "./mapper.js";
+import { instanceEventListened, mapperLoadListened, mapperOf, requireMapper, type Mapper, type RelationshipProperty } from "./mapper.js";
 import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
@@ -952,7 +952,11 @@ export class AsyncSession {
     const expire = new Set<InstanceState>();
     for (const s of scopes) for (const st of s.dirty) expire.add(st);
     for (const st of modifiedStates(this.id)) if (st.status === "persistent" && st.sessionId === this.id && st.hasChanges()) expire.add(st);
-    for (const st of expire) if (st.status === "persistent" && st.sessionId === this.id) expireState(st, undefined);
+    for (const st of expire) {
+      if (st.status !== "persistent" || st.sessionId !== this.id) continue;
+      expireState(st, undefined);
+      announceExpired(st, null);
+    }
   }
 
   /**
@@ -1397,17 +1401,23 @@ export class AsyncSession {
   expire(obj: object, attrs?: readonly string[]): void {
     const st = this.stateFor(obj, "expire");
     this.validatePersistent(st);
-    if (attrs?.length) return expireState(st, attrs);
+    if (attrs?.length) {
+      expireState(st, attrs);
+      return announceExpired(st, attrs);
+    }
     // The refresh-expire cascade is gathered first: expiring `st` unloads its relationships.
     const cascaded = st.mapper.relationships.size ? cascadeStates(st, "refreshExpire") : [st];
     expireState(st, undefined);
+    announceExpired(st, null);
     for (const c of cascaded.slice(1)) this.conditionalExpire(c);
   }
   /** SQLAlchemy's `_conditional_expire()`: expire a persistent object of this session, expunge a pending one. */
   private conditionalExpire(st: InstanceState): void {
     if (st.sessionId !== this.id) return;
-    if (st.status === "persistent") expireState(st, undefined);
-    else if (st.status === "pending") this.expungeState(st);
+    if (st.status === "persistent") {
+      expireState(st, undefined);
+      announceExpired(st, null);
+    } else if (st.status === "pending") this.expungeState(st);
   }
   /**
    * SQLAlchemy's `_validate_persistent()`: the object is in this session's identity map.
@@ -1425,6 +1435,14 @@ export class AsyncSession {
   private expireAllInternal(): void {
     // Lazily: each attached persistent object expires itself when next used (see expireAttached).
     expireAttached(this.id, expirePlan);
+    // SQLAlchemy's expire event for every object of the identity map: only a listener makes
+    // this pass over it.
+    if (instanceEventListened("expire")) {
+      for (const obj of this.identityMap.values()) {
+        const st = stateOf(obj);
+        if (st && st.status === "persistent" && st.sessionId === this.id) announceExpired(st, null);
+      }
+    }
   }
   /** Pending objects. */
   get new(): object[] {
@@ -1670,12 +1688,14 @@ export class AsyncSession {
     // and, while loadedAsPersistent or a mapper's load event is listened to, ones that announce
     // each object the loader builds from a row.
     const announce = this[DISPATCH].has("loadedAsPersistent") || mapperLoadListened();
-    const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0);
+    const refreshed = instanceEventListened("refresh");
+    const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0) + (refreshed ? 4 : 0);
     const cached = this.loadContexts[i];
     if (cached) return cached;
     const ctx: LoadContext = {
       identityMap: this.identityMap,
       ...(announce ? { onLoaded: (obj: object) => this.announceLoaded(obj, "load") } : {}),
+      ...(refreshed ? { onRefreshed: (obj: object, attrs: ReadonlySet<string> | null) => this.announceRefreshed(obj, attrs) } : {}),
       sessionId: this.id,
       populateExisting,
       maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
@@ -1691,7 +1711,16 @@ export class AsyncSession {
     this.loadContexts[i] = ctx;
     return ctx;
   }
-  private readonly loadContexts: (LoadContext | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly loadContexts: (LoadContext | undefined)[] = new Array<LoadContext | undefined>(8).fill(undefined);
+  /** The object refresh() is reloading: its refresh event is fired by refresh() itself, with the names it was given. */
+  private refreshing: InstanceState | undefined;
+  /** The mapper's refresh event for an object a load filled (not the one refresh() reloads). */
+  private announceRefreshed(obj: object, attrs: ReadonlySet<string> | null): void {
+    const st = stateOf(obj)!;
+    if (st === this.refreshing) return;
+    const d = st.mapper.dispatch;
+    if (d.has("refresh")) d.fire("refresh", obj, { session: this, origin: "load" }, attrs);
+  }
   /** An object new to the session, built from a row or by merge(): the mapper's load event, then loadedAsPersistent (SQLAlchemy's order). */
   private announceLoaded(obj: object, origin: "load" | "merge"): void {
     const d = stateOf(obj)!.mapper.dispatch;
@@ -2004,13 +2033,27 @@ export class AsyncSession {
       for (const c of cols) if (mapper.columnPropsByKey.get(c)!.deferred) options.push(undefer(mapper.attributes.get(c)!));
       // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
       expireState(st, [...cols, ...rels]);
+      announceExpired(st, attrs ? attrs : null);
       const pk = mapper.pkValues(st);
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
-      const r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      this.refreshing = st;
+      let r: Awaited<ReturnType<typeof this.executeInner>>;
+      try {
+        r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      } finally {
+        this.refreshing = undefined;
+      }
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);
+      if (instanceEventListened("refresh") && mapper.dispatch.has("refresh")) {
+        mapper.dispatch.fire("refresh", obj, { session: this, origin: "refresh" }, attrs ? new Set(attrs) : null);
+        // What the listeners assigned counts as loaded (SQLAlchemy commits after the event).
+        const d = st.dict;
+        const c = st.committed;
+        for (const k of cols) if (k in d) c[k] = d[k];
+      }
     });
   }
 
@@ -2295,6 +2338,13 @@ function checkMergeVersion(st: InstanceState, target: InstanceState): void {
 }
 
 /** Expire attributes of a state. */
+/** The mapper's `expire` event for `st` (SQLAlchemy's `InstanceEvents.expire`), when listened. */
+function announceExpired(st: InstanceState, attrs: readonly string[] | null): void {
+  if (!instanceEventListened("expire")) return;
+  const d = st.mapper.dispatch;
+  if (d.has("expire")) d.fire("expire", st.obj, attrs === null ? null : [...attrs]);
+}
+
 function expireState(st: InstanceState, attrs: readonly string[] | undefined): void {
   if (st.status !== "persistent") return;
   if (attrs === undefined) return st.expireAllAttributes(expirePlan(st.mapper));
