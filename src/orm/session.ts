@@ -7,7 +7,7 @@
  * @module
  */
 import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
+import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, ResourceClosedError, StaleDataError, StatementError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
@@ -2460,21 +2460,32 @@ export class SessionTransaction {
   }
   /**
    * Commit: release the SAVEPOINT, or commit the session (root transaction).
-   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends;
+   *   ResourceClosedError "This transaction is closed" once it has ended.
    */
   async commit(): Promise<void> {
     this.refuseSubtransaction("commit");
+    this.refuseClosed();
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "commit");
     else await this.session.commit();
   }
   /**
    * Roll back to the SAVEPOINT, or roll the session back (root transaction).
-   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends;
+   *   ResourceClosedError "This transaction is closed" once it has ended.
    */
   async rollback(): Promise<void> {
     this.refuseSubtransaction("rollback");
+    this.refuseClosed();
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "rollback");
     else await this.session.rollback();
+  }
+  /**
+   * An ended transaction (committed, rolled back, closed) takes no further commit or rollback
+   * (SQLAlchemy's `_raise_for_prerequisite_state` in the CLOSED state).
+   */
+  private refuseClosed(): void {
+    if (this._closed) throw new ResourceClosedError("This transaction is closed");
   }
   private refuseSubtransaction(op: string): void {
     if (this.origin === "subtransaction") throw new InvalidRequestError(`A flush's subtransaction is ended by its flush; ${op}() the session or its root transaction instead`);
@@ -2482,7 +2493,7 @@ export class SessionTransaction {
   /** Rolls back unless committed (disposal cannot see exceptions). */
   async [Symbol.asyncDispose](): Promise<void> {
     // A SAVEPOINT already rolled back by a failed flush still has to be closed in the session.
-    if (this.savepoint || this.session.inTransaction()) await this.rollback();
+    if (!this._closed && (this.savepoint || this.session.inTransaction())) await this.rollback();
   }
 }
 
