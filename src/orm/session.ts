@@ -1653,8 +1653,34 @@ export class AsyncSession {
     if (pendingBefore) {
       for (const st of pendingBefore) if (st.status === "persistent" && st.sessionId === this.id) this.emitSync("pendingToPersistent", this, st.obj);
     }
+    this.resetInnerFlushChanges();
     if (this.listened) await this.emit("afterFlushPostexec", this);
     await this.endHandle(sub, false);
+  }
+
+  /**
+   * Changes listeners made inside the flush (persistence events, afterFlush) to objects the flush
+   * left clean are not written: SQLAlchemy resets them (the in-memory values become the
+   * committed ones) and warns. The flush leaves no flushed object modified, so this looks only
+   * at objects flagged since.
+   */
+  private resetInnerFlushChanges(): void {
+    const flagged = modifiedStates(this.id);
+    if (!flagged.size) return;
+    let n = 0;
+    for (const st of [...flagged]) {
+      if (st.status !== "persistent" || st.sessionId !== this.id || st.markedDeleted) continue;
+      if (!(st.attributeSet || st.hasChanges())) continue;
+      st.commitAll();
+      // A watched state (JSON, collections handed out) stays registered for in-place changes.
+      if (!st.modified) flagged.delete(st);
+      n++;
+    }
+    if (n) {
+      warn(
+        `Attribute history events accumulated on ${n} previously clean instances within inner-flush event handlers have been reset, and will not result in database updates. Consider using set_committed_value() within inner-flush event handlers to avoid this warning.`,
+      );
+    }
   }
 
   /**
