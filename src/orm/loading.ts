@@ -39,7 +39,7 @@ import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement,
 import { ColumnClause } from "../sql/column.js";
 import {
   Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
-  TextualSelect, tqLabel, type SelectArg, type SetupJoin,
+  TextualSelect, tqLabel, type CompoundSelect, type SelectArg, type SetupJoin,
 } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
@@ -108,7 +108,7 @@ export interface JoinedLoad {
 /** A compiled ORM SELECT. */
 export interface OrmPlan {
   /** The Core statement to run: a SELECT, or the textual SELECT given to `fromStatement()`. */
-  readonly stmt: Select | TextualSelect;
+  readonly stmt: Select | TextualSelect | CompoundSelect;
   /**
    * `fromStatement()`: for each column the layout reads, its position in the statement's rows
    * (which the statement, not the ORM, laid out). @internal
@@ -524,7 +524,7 @@ const FROM_STATEMENT = FROM_STATEMENT_ANNOTATION;
 /** The annotation listing single-table subclasses given to `selectFrom()` as classes. */
 const FROM_ENTITIES = "ormFromEntities";
 /** What `fromStatement()` accepts. */
-type FromStatementArg = TextClause | TextualSelect | Select;
+type FromStatementArg = TextClause | TextualSelect | Select | CompoundSelect;
 
 /**
  * selectFrom() / joinFrom() given a single-table subclass as the left side
@@ -562,7 +562,7 @@ function layoutColumnName(c: SelectArg): string | undefined {
  * statement's columns to the entities' columns).
  */
 function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
-  let exec: Select | TextualSelect;
+  let exec: Select | TextualSelect | CompoundSelect;
   let available: readonly StatementColumn[];
   if (arg instanceof TextClause) {
     // A bare text() has no declared columns: select the ones the layout needs from it by name.
