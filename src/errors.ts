@@ -290,6 +290,14 @@ export class UnmappedInstanceError extends InvalidRequestError {
 }
 
 /**
+ * A class that is not mapped was given where a mapped class is needed, such as the target of a
+ * relationship (SQLAlchemy's `UnmappedClassError`, a kind of {@link InvalidRequestError}).
+ */
+export class UnmappedClassError extends InvalidRequestError {
+  override name = "UnmappedClassError";
+}
+
+/**
  * A ForeignKey names a table the MetaData does not hold (SQLAlchemy's `NoReferencedTableError`,
  * raised on resolving `ForeignKey.column`). `tableName` is the missing table.
  */

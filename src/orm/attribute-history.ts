@@ -7,6 +7,7 @@
 import { ArgumentError } from "../errors.js";
 // A value import of state.js (which imports this module): used only at call time, never while modules load.
 import { sameValue, type InstanceState } from "./state.js";
+import { pendingWriteOnly } from "./write-only.js";
 
 /**
  * The "no value loaded" sentinel (SQLAlchemy's `NO_VALUE`): what
@@ -97,6 +98,11 @@ export function attributeHistory(st: InstanceState, key: string): History {
   const d = st.current;
   const loaded = key in d;
   const cur = d[key];
+  if (rel?.lazy === "write_only") {
+    // Never loaded: the queued changes only (SQLAlchemy's write-only history, PASSIVE_NO_FETCH).
+    const p = pendingWriteOnly(st, key);
+    return new History(p ? [...p.added] : [], [], p ? [...p.removed] : []);
+  }
   if (rel?.uselist) {
     if (!loaded) return new History([], [], []);
     const items = Array.isArray(cur) ? (cur as object[]) : [];

@@ -23,7 +23,7 @@ import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImp
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
 import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js";
-import { bindExpressionProperty } from "./mapper.js";
+import { bindExpressionProperty, instanceEventListened } from "./mapper.js";
 import { ColumnProperty, InstrumentedAttribute, MAPPER, Mapper, RelationshipProperty, type MappedClass, type MapperEvents, type RegistryLike } from "./mapper.js";
 import { DISPATCH, type Dispatcher } from "../engine/events.js";
 import { pendingSpecs, RelationshipSpec, setDiscoverHook, specsVersion } from "./relationship.js";
@@ -275,8 +275,14 @@ export class Registry implements RegistryLike {
   }
   /**
    * Resolve every relationship of every mapped class (SQLAlchemy's `configure_mappers()`).
-   * Runs automatically on first use; call it to surface configuration errors early.
-   * @throws ArgumentError for relationships whose targets or join conditions cannot be resolved.
+   * Runs automatically on first use; call it to surface configuration errors early. A failure
+   * is retried at each use: the first raises the error itself, the later ones (while it
+   * persists) InvalidRequestError "One or more mappers failed to initialize - can't proceed
+   * with initialization of other mappers. Triggering mapper: 'Mapper[…]'. Original exception
+   * was: …", as SQLAlchemy's `configure_mappers()`.
+   * @throws ArgumentError for relationships whose join conditions cannot be resolved or whose
+   *   argument is not a class; UnmappedClassError for an unmapped target class;
+   *   InvalidRequestError for a target expression that fails (see above for repeated failures).
    */
   configure(): void {
     if (this.configuring) return;
@@ -403,6 +409,39 @@ function directColumnKeys(m: Mapper): Set<string> {
   return out;
 }
 
+/** Construction defaults, then the constructor arguments. */
+function populate(obj: object, m: Mapper, plan: ConstructionPlan, dict: Record<string, unknown>, init: Record<string, unknown> | undefined): void {
+  const defaults = plan.defaults;
+  for (let i = 0; i < defaults.length; i++) dict[defaults[i][0]] = defaults[i][1]();
+  if (init) {
+    for (const k in init) {
+      if (!Object.prototype.hasOwnProperty.call(init, k)) continue;
+      const v = init[k];
+      // A transient object's column setter only stores the value: store it directly.
+      if (plan.columnKeys.has(k)) dict[k] = v;
+      else if (plan.noInit.has(k)) throw new ArgumentError(`'${k}' of ${m.className} is declared with init: false; the constructor does not take it`);
+      else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (obj as Record<string, unknown>)[k] = v;
+      else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
+    }
+  }
+}
+
+/**
+ * The constructor with SQLAlchemy's `init` (before the arguments are applied; listeners may
+ * change them) and `init_failure` (the arguments could not be applied; the error is raised again).
+ */
+function initObserved(obj: object, m: Mapper, plan: ConstructionPlan, dict: Record<string, unknown>, init: Record<string, unknown> | undefined): void {
+  const args = init ?? {};
+  const d = m.dispatch;
+  if (d.has("init")) d.fire("init", obj, args);
+  try {
+    populate(obj, m, plan, dict, args);
+  } catch (e) {
+    if (d.has("initFailure")) d.fire("initFailure", obj, args, e);
+    throw e;
+  }
+}
+
 /** Root of every mapped instance: sets up state and applies constructor arguments. */
 class ModelRoot {
   constructor(init?: Record<string, unknown>) {
@@ -419,20 +458,9 @@ class ModelRoot {
       plan.accessorOn = proto;
     }
     attachState(this, state);
-    const dict = state.dict;
-    const defaults = plan.defaults;
-    for (let i = 0; i < defaults.length; i++) dict[defaults[i][0]] = defaults[i][1]();
-    if (init) {
-      for (const k in init) {
-        if (!Object.prototype.hasOwnProperty.call(init, k)) continue;
-        const v = init[k];
-        // A transient object's column setter only stores the value: store it directly.
-        if (plan.columnKeys.has(k)) dict[k] = v;
-        else if (plan.noInit.has(k)) throw new ArgumentError(`'${k}' of ${m.className} is declared with init: false; the constructor does not take it`);
-        else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (this as Record<string, unknown>)[k] = v;
-        else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
-      }
-    }
+    // Instance events only when some mapper has listeners for them: one counter read otherwise.
+    if (instanceEventListened("init") || instanceEventListened("initFailure")) initObserved(this, m, plan, state.dict, init);
+    else populate(this, m, plan, state.dict, init);
   }
 
   /**

@@ -8,6 +8,7 @@ import { InvalidRequestError } from "../errors.js";
 import type { Mapper, RelationshipProperty } from "./mapper.js";
 import { isMutable, stateOf, type InstanceState } from "./state.js";
 import { sessionById } from "./session-registry.js";
+import { assignWriteOnly } from "./write-only.js";
 
 /** Raised when reading an attribute that was not loaded (athanor's `lazy="raise"`). */
 export class UnloadedAttributeError extends InvalidRequestError {
@@ -126,6 +127,8 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
       if (rel.uselist && !Array.isArray(value)) {
         throw new InvalidRequestError(`'${rel.parent.className}.${key}' is a collection; assign an array`);
       }
+      // A write-only collection is never held: the list becomes queued additions.
+      if (rel.lazy === "write_only") return assignWriteOnly(this, st, rel, value as object[]);
       let old = st.dict[key];
       // SQLAlchemy's PASSIVE_NO_FETCH: an unloaded many-to-one's old value is looked up in the
       // identity map by its foreign key (no SQL), so the backref can take the object out of the

@@ -39,7 +39,7 @@ import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement,
 import { ColumnClause } from "../sql/column.js";
 import {
   Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
-  TextualSelect, tqLabel, type SelectArg, type SetupJoin,
+  TextualSelect, tqLabel, type CompoundSelect, type SelectArg, type SetupJoin,
 } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
@@ -108,7 +108,7 @@ export interface JoinedLoad {
 /** A compiled ORM SELECT. */
 export interface OrmPlan {
   /** The Core statement to run: a SELECT, or the textual SELECT given to `fromStatement()`. */
-  readonly stmt: Select | TextualSelect;
+  readonly stmt: Select | TextualSelect | CompoundSelect;
   /**
    * `fromStatement()`: for each column the layout reads, its position in the statement's rows
    * (which the statement, not the ORM, laid out). @internal
@@ -524,7 +524,7 @@ const FROM_STATEMENT = FROM_STATEMENT_ANNOTATION;
 /** The annotation listing single-table subclasses given to `selectFrom()` as classes. */
 const FROM_ENTITIES = "ormFromEntities";
 /** What `fromStatement()` accepts. */
-type FromStatementArg = TextClause | TextualSelect | Select;
+type FromStatementArg = TextClause | TextualSelect | Select | CompoundSelect;
 
 /**
  * selectFrom() / joinFrom() given a single-table subclass as the left side
@@ -562,7 +562,7 @@ function layoutColumnName(c: SelectArg): string | undefined {
  * statement's columns to the entities' columns).
  */
 function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
-  let exec: Select | TextualSelect;
+  let exec: Select | TextualSelect | CompoundSelect;
   let available: readonly StatementColumn[];
   if (arg instanceof TextClause) {
     // A bare text() has no declared columns: select the ones the layout needs from it by name.
@@ -1396,6 +1396,12 @@ export interface LoadContext {
    * (the mapper's `load` and the session's `loadedAsPersistent` events); not for objects found there.
    */
   readonly onLoaded?: (obj: object) => void;
+  /**
+   * Called when a row filled attributes of an object already in the identity map (the mapper's
+   * `refresh` event): `attrs` are the previously expired or unloaded ones, or null when
+   * populateExisting overwrote the object. Present only while a mapper listens for `refresh`.
+   */
+  readonly onRefreshed?: (obj: object, attrs: ReadonlySet<string> | null) => void;
 }
 
 /** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
@@ -1449,10 +1455,15 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   if (existing) {
     const st = stateOf(existing)!;
     if (st.status === "deleted") return existing;
+    const onRefreshed = ctx.onRefreshed;
+    // SQLAlchemy expires the primary key with the rest of a whole-expired object: its refresh
+    // event names it among the reloaded attributes.
+    const wholeExpired = onRefreshed !== undefined && st.expiredWhole;
     st.loadedRow();
     const populate = ctx.populateExisting;
     const d = st.dict;
     const keys = slot.keys;
+    let filled: string[] | undefined;
     // Changed columns are computed only when an expired column is met (rare): a row for an
     // object already loaded usually leaves it untouched.
     let modified: Set<string> | undefined;
@@ -1465,8 +1476,10 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
         d[k] = v;
         st.committed[k] = v;
         st.expiredMutable?.delete(k);
+        if (onRefreshed !== undefined) (filled ??= []).push(k);
       }
     }
+    if (onRefreshed !== undefined && (populate || filled !== undefined)) announceRefreshed(onRefreshed, st, populate, wholeExpired, filled ?? []);
     for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);
     for (const k of nullExprs) if (!(k in st.dict)) st.dict[k] = null;
     // populateExisting overwrote the assigned columns with the row: with nothing else changed the
@@ -1500,6 +1513,29 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
   ctx.identityMap.addByIdentity(classId, part, state.obj);
   ctx.onLoaded?.(state.obj);
   return state.obj;
+}
+
+/**
+ * The `refresh` event for an object a row filled; values its listeners assign to the filled
+ * attributes count as loaded (SQLAlchemy commits them after the event), though the object is
+ * left flagged as modified.
+ */
+function announceRefreshed(
+  onRefreshed: (obj: object, attrs: ReadonlySet<string> | null) => void,
+  st: InstanceState,
+  populate: boolean,
+  wholeExpired: boolean,
+  filled: readonly string[],
+): void {
+  let attrs: Set<string> | null = null;
+  if (!populate) {
+    attrs = new Set(filled);
+    if (wholeExpired) for (const p of st.mapper.pkProps) attrs.add(p.key);
+  }
+  onRefreshed(st.obj, attrs);
+  const d = st.dict;
+  const c = st.committed;
+  for (const k of filled) c[k] = d[k];
 }
 
 /** Mark noload relationships of loaded objects: they read as empty / null. */

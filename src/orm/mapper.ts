@@ -3,7 +3,7 @@
  * identity keys (SQLAlchemy's `Mapper`, `ColumnProperty`, `RelationshipProperty`).
  * @module
  */
-import { ArgumentError, InvalidRequestError } from "../errors.js";
+import { ArgumentError, InvalidRequestError, UnmappedClassError } from "../errors.js";
 import { and, BinaryExpression, bindparam, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, ForeignKey, TableImpl, type Table } from "../sql/schema.js";
@@ -43,7 +43,24 @@ export function requireMapper(cls: unknown, what = "class"): Mapper {
   return m;
 }
 function describeClass(c: unknown): string {
-  return typeof c === "function" ? `class ${(Object.getOwnPropertyDescriptor(c, "name")?.value as string | undefined) ?? "?"}` : String(c);
+  return typeof c === "function" ? `class ${classNameOf(c)}` : String(c);
+}
+/**
+ * A class's name for messages: the mapper's (a column called `name` replaces the class's static
+ * `name` with its attribute), else the class's own `name` when it is a string.
+ * @internal
+ */
+export function classNameOf(c: Function): string {
+  const m = (c as { [MAPPER]?: Mapper })[MAPPER];
+  if (m && m.class_ === c) return m.className;
+  const n: unknown = Object.getOwnPropertyDescriptor(c, "name")?.value;
+  return typeof n === "string" ? n : "?";
+}
+/** `User`, or `aliased(User)` for an aliased entity: the entity half of an attribute's name. */
+function entityNameOf(e: object): string {
+  if (typeof e === "function") return classNameOf(e);
+  const m = (e as { mapper?: unknown }).mapper;
+  return m instanceof Mapper ? `aliased(${m.className})` : String(e);
 }
 
 /**
@@ -95,7 +112,7 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
     return this.column;
   }
   override describe(): string {
-    return `attribute '${describeClass(this.entity).replace(/^class /, "")}.${this.attrKey}'`;
+    return `attribute '${entityNameOf(this.entity)}.${this.attrKey}'`;
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return this.column._compile(c, kw);
@@ -194,16 +211,37 @@ export class RelationshipProperty {
   }
   /** The target mapper. */
   get mapper(): Mapper {
-    if (!this._target) {
-      const cls = this.spec.argument();
-      const m = mapperOf(cls);
-      if (!m) throw new ArgumentError(`relationship ${this.describe()} targets ${describeClass(cls)}, which is not mapped`);
-      this._target = m;
-    }
+    if (!this._target) this._target = this.resolveTarget();
     return this._target;
   }
   describe(): string {
     return `'${this.parent.className}.${this.key}'`;
+  }
+  /**
+   * The target mapper, from the relationship's argument (SQLAlchemy's `_setup_entity` and the
+   * class registry's name resolution).
+   * @throws InvalidRequestError "When initializing mapper …, expression '() => X' failed to
+   *   locate a name (…)" when the argument throws (a class used before its declaration ran);
+   *   ArgumentError "relationship 'key' expects a class or a mapper argument" when it returns
+   *   something other than a class; UnmappedClassError "Class 'X' is not mapped" for an unmapped class.
+   */
+  private resolveTarget(): Mapper {
+    let cls: unknown;
+    try {
+      cls = this.spec.argument();
+    } catch (e) {
+      throw new InvalidRequestError(
+        `When initializing mapper ${this.parent.describe()}, expression '${String(this.spec.argument)}' failed to locate a name (${e instanceof Error ? e.message : String(e)}). ` +
+          `If this is a class name, consider adding this relationship() to the <class '${this.parent.className}'> class after both dependent classes have been defined.`,
+      );
+    }
+    if (typeof cls !== "function") {
+      const got = cls === null || typeof cls !== "object" ? String(cls) : `${classNameOf((cls as object).constructor)} object`;
+      throw new ArgumentError(`relationship '${this.key}' expects a class or a mapper argument (received: ${got})`);
+    }
+    const m = mapperOf(cls);
+    if (!m) throw new UnmappedClassError(`Class '${classNameOf(cls)}' is not mapped; it is the target of relationship ${this.describe()}`);
+    return m;
   }
   /** Resolve direction, join condition and sync pairs from foreign keys. @internal */
   setup(): void {
@@ -438,6 +476,39 @@ export type MapperEvents = {
    * returning a Promise raises InvalidRequestError.
    */
   load(target: object, context: MapperLoadContext): void;
+  /**
+   * `new Model(args)` is running (SQLAlchemy's `InstanceEvents.init`): the object has its state,
+   * nothing of `args` is applied yet; the listener may change `args` (a fresh object when the
+   * constructor got none), and the constructor applies what it then holds. Not fired for objects
+   * a load or merge() builds. Synchronous.
+   */
+  init(target: object, args: Record<string, unknown>): void;
+  /**
+   * `new Model(args)` threw while applying `args` (SQLAlchemy's `InstanceEvents.init_failure`);
+   * the error is raised again after the listeners ran. An exception thrown by a subclass's own
+   * constructor body after `super(args)` returned is outside the mapped constructor and not seen.
+   */
+  initFailure(target: object, args: Record<string, unknown>, error: unknown): void;
+  /**
+   * A load wrote row values into an object already in the session (SQLAlchemy's
+   * `InstanceEvents.refresh`): `attrs` are the previously expired or unloaded attributes the row
+   * filled (once per object per load), or null when the object was overwritten as a whole
+   * (`populateExisting`, `session.refresh(obj)`); `session.refresh(obj, names)` gives `names`.
+   */
+  refresh(target: object, context: MapperLoadContext, attrs: ReadonlySet<string> | null): void;
+  /**
+   * A flush wrote values the database or the column defaults produced into an object after its
+   * INSERT or UPDATE (SQLAlchemy's `InstanceEvents.refresh_flush`): `attrs` are those attributes
+   * (RETURNING-fetched columns, scalar column defaults, onupdate values, the version counter;
+   * never the primary key of an INSERT). Not fired when there are none.
+   */
+  refreshFlush(target: object, context: MapperLoadContext, attrs: readonly string[]): void;
+  /**
+   * Attributes of an object were expired (SQLAlchemy's `InstanceEvents.expire`): `attrs` the
+   * names given to `session.expire(obj, names)` / `refresh(obj, names)`, or null when the whole
+   * object was (`expire(obj)`, `expireAll()`, commit and rollback expiry).
+   */
+  expire(target: object, attrs: readonly string[] | null): void;
   beforeInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   afterInsert(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
   beforeUpdate(mapper: Mapper, connection: unknown, target: object): void | Promise<void>;
@@ -449,31 +520,44 @@ export type MapperEvents = {
 export interface MapperLoadContext {
   /** The AsyncSession that loaded (or merged) the instance. */
   readonly session: object;
-  /** "load" for a row, "merge" for an instance made by merge() (SQLAlchemy passes no context then). */
-  readonly origin: "load" | "merge";
+  /**
+   * "load" for a row, "merge" for an instance made by merge() (SQLAlchemy passes no context then),
+   * "refresh" for `session.refresh()`, "flush" for `refreshFlush`.
+   */
+  readonly origin: "load" | "merge" | "refresh" | "flush";
 }
 
-/** `load` listeners registered on any mapper (an upper bound): without any, loads skip the check. */
-let loadListeners = 0;
+/** Instance events whose listeners are counted across all mappers (see {@link instanceEventListened}). */
+type CountedEvent = "load" | "init" | "initFailure" | "refresh" | "expire";
+const COUNTED: ReadonlySet<string> = new Set<CountedEvent>(["load", "init", "initFailure", "refresh", "expire"]);
+/** Listeners registered on any mapper per counted event (an upper bound): without any, hot paths skip the event. */
+const listenerCounts: Record<CountedEvent, number> = { load: 0, init: 0, initFailure: 0, refresh: 0, expire: 0 };
 /** Whether some mapper may have `load` listeners (sessions then watch the objects they load). @internal */
 export function mapperLoadListened(): boolean {
-  return loadListeners > 0;
+  return listenerCounts.load > 0;
 }
-/** A mapper's dispatcher, counting `load` listeners so the per-row path can skip the event when none exist. */
+/**
+ * Whether some mapper may have listeners for `name`: the one check the constructor, the loader
+ * and expiry make before looking at a mapper's dispatcher. @internal
+ */
+export function instanceEventListened(name: CountedEvent): boolean {
+  return listenerCounts[name] > 0;
+}
+/** A mapper's dispatcher, counting instance-event listeners so per-object paths can skip them when none exist. */
 class MapperDispatcher extends Dispatcher<MapperEvents> {
   override listen<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K], options?: ListenOptions): void {
-    const known = name === "load" && this.contains(name, fn);
+    const known = COUNTED.has(name) && this.contains(name, fn);
     super.listen(name, fn, options);
-    if (name === "load" && !known) loadListeners++;
+    if (COUNTED.has(name) && !known) listenerCounts[name as CountedEvent]++;
   }
   override remove<K extends keyof MapperEvents & string>(name: K, fn: MapperEvents[K]): void {
     super.remove(name, fn);
-    if (name === "load") loadListeners--;
+    if (COUNTED.has(name)) listenerCounts[name as CountedEvent]--;
   }
 }
 
 const mapperEventSpecs = Object.freeze({
-  load: {},
+  load: {}, init: {}, initFailure: {}, refresh: {}, refreshFlush: {}, expire: {},
   beforeInsert: {}, afterInsert: {}, beforeUpdate: {}, afterUpdate: {}, beforeDelete: {}, afterDelete: {},
 }) as unknown as EventSpecs<MapperEvents>;
 

@@ -8,7 +8,7 @@ import { and, ClauseElement, ColumnElement, type CheckedCondition, type CheckedC
 import { Alias, FromClause, type TableClause } from "../sql/selectable.js";
 import type { AliasedClass } from "./aliased.js";
 import { adaptToFrom } from "./aliased.js";
-import { mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
+import { classNameOf, mapperOf, type Mapper, type RelationshipProperty } from "./mapper.js";
 import {
   relationshipAny, relationshipContains, relationshipEq, relationshipHas, relationshipNe, retargetCriterion, subclassDiscriminator,
   subclassJoins, type RelationshipSides,
@@ -344,8 +344,10 @@ export class RelationshipSpec<T> extends RelationshipComparator<T> {
   get property(): RelationshipProperty {
     if (!this._prop) discoverHook?.();
     if (!this._prop) {
+      // The declaring class is unknown until it is adopted (a static field cannot see its
+      // class), so the relationship is named by its target expression.
       throw new InvalidRequestError(
-        "relationship() is not attached to a mapped class yet; declare it as a static field of a Base.model() subclass (it is attached when the class is first used)",
+        `relationship(${String(this.argument)}) is not attached to a mapped class yet: the Base.model() subclass declaring it is adopted on its first use (reading a column attribute such as Cls.id, new Cls(), select(Cls)) or by configureModel(Cls); declare it as a static field of such a class`,
       );
     }
     this._prop.parent.registry.configure();
@@ -418,7 +420,7 @@ export class RelationshipOfType<T> extends RelationshipComparator<T> {
 }
 
 function describeEntity(x: unknown): string {
-  if (typeof x === "function") return `class ${(x as { name?: string }).name ?? "?"}`;
+  if (typeof x === "function") return `class ${classNameOf(x)}`;
   if (x === null || typeof x !== "object") return String(x);
   return `${(x as object).constructor?.name ?? "object"} object`;
 }

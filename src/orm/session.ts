@@ -7,7 +7,7 @@
  * @module
  */
 import { WeakIdentityMap, type IdentityMap } from "./identity-map.js";
-import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, StaleDataError, StatementError } from "../errors.js";
+import { ArgumentError, FlushError, InvalidRequestError, NoResultFound, UnmappedInstanceError, ObjectStateError, PendingRollbackError, ResourceClosedError, StaleDataError, StatementError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { and, ClauseElement } from "../sql/elements.js";
 import { Select, select } from "../sql/selectable.js";
@@ -19,14 +19,14 @@ import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
 import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
-import { mapperLoadListened, mapperOf, requireMapper, type Mapper } from "./mapper.js";
+import { instanceEventListened, mapperLoadListened, mapperOf, requireMapper, type Mapper, type RelationshipProperty } from "./mapper.js";
 import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
 import { selectinload, undefer } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
-import { hasPendingWriteOnly, stageWriteOnly, writeOnlyCollection, type WriteOnlyCollection } from "./write-only.js";
+import { assignWriteOnly, hasPendingWriteOnly, pendingWriteOnly, stageWriteOnly, writeOnlyCollection, writeOnlyReplaceError, type WriteOnlyCollection } from "./write-only.js";
 import { liveSessions, registerSession, sessionById } from "./session-registry.js";
 import { objectSession } from "./session-utils.js";
 
@@ -960,7 +960,11 @@ export class AsyncSession {
     const expire = new Set<InstanceState>();
     for (const s of scopes) for (const st of s.dirty) expire.add(st);
     for (const st of modifiedStates(this.id)) if (st.status === "persistent" && st.sessionId === this.id && st.hasChanges()) expire.add(st);
-    for (const st of expire) if (st.status === "persistent" && st.sessionId === this.id) expireState(st, undefined);
+    for (const st of expire) {
+      if (st.status !== "persistent" || st.sessionId !== this.id) continue;
+      expireState(st, undefined);
+      announceExpired(st, null);
+    }
   }
 
   /**
@@ -1405,17 +1409,23 @@ export class AsyncSession {
   expire(obj: object, attrs?: readonly string[]): void {
     const st = this.stateFor(obj, "expire");
     this.validatePersistent(st);
-    if (attrs?.length) return expireState(st, attrs);
+    if (attrs?.length) {
+      expireState(st, attrs);
+      return announceExpired(st, attrs);
+    }
     // The refresh-expire cascade is gathered first: expiring `st` unloads its relationships.
     const cascaded = st.mapper.relationships.size ? cascadeStates(st, "refreshExpire") : [st];
     expireState(st, undefined);
+    announceExpired(st, null);
     for (const c of cascaded.slice(1)) this.conditionalExpire(c);
   }
   /** SQLAlchemy's `_conditional_expire()`: expire a persistent object of this session, expunge a pending one. */
   private conditionalExpire(st: InstanceState): void {
     if (st.sessionId !== this.id) return;
-    if (st.status === "persistent") expireState(st, undefined);
-    else if (st.status === "pending") this.expungeState(st);
+    if (st.status === "persistent") {
+      expireState(st, undefined);
+      announceExpired(st, null);
+    } else if (st.status === "pending") this.expungeState(st);
   }
   /**
    * SQLAlchemy's `_validate_persistent()`: the object is in this session's identity map.
@@ -1433,6 +1443,14 @@ export class AsyncSession {
   private expireAllInternal(): void {
     // Lazily: each attached persistent object expires itself when next used (see expireAttached).
     expireAttached(this.id, expirePlan);
+    // SQLAlchemy's expire event for every object of the identity map: only a listener makes
+    // this pass over it.
+    if (instanceEventListened("expire")) {
+      for (const obj of this.identityMap.values()) {
+        const st = stateOf(obj);
+        if (st && st.status === "persistent" && st.sessionId === this.id) announceExpired(st, null);
+      }
+    }
   }
   /** Pending objects. */
   get new(): object[] {
@@ -1643,8 +1661,34 @@ export class AsyncSession {
     if (pendingBefore) {
       for (const st of pendingBefore) if (st.status === "persistent" && st.sessionId === this.id) this.emitSync("pendingToPersistent", this, st.obj);
     }
+    this.resetInnerFlushChanges();
     if (this.listened) await this.emit("afterFlushPostexec", this);
     await this.endHandle(sub, false);
+  }
+
+  /**
+   * Changes listeners made inside the flush (persistence events, afterFlush) to objects the flush
+   * left clean are not written: SQLAlchemy resets them (the in-memory values become the
+   * committed ones) and warns. The flush leaves no flushed object modified, so this looks only
+   * at objects flagged since.
+   */
+  private resetInnerFlushChanges(): void {
+    const flagged = modifiedStates(this.id);
+    if (!flagged.size) return;
+    let n = 0;
+    for (const st of [...flagged]) {
+      if (st.status !== "persistent" || st.sessionId !== this.id || st.markedDeleted) continue;
+      if (!(st.attributeSet || st.hasChanges())) continue;
+      st.commitAll();
+      // A watched state (JSON, collections handed out) stays registered for in-place changes.
+      if (!st.modified) flagged.delete(st);
+      n++;
+    }
+    if (n) {
+      warn(
+        `Attribute history events accumulated on ${n} previously clean instances within inner-flush event handlers have been reset, and will not result in database updates. Consider using set_committed_value() within inner-flush event handlers to avoid this warning.`,
+      );
+    }
   }
 
   /**
@@ -1678,12 +1722,14 @@ export class AsyncSession {
     // and, while loadedAsPersistent or a mapper's load event is listened to, ones that announce
     // each object the loader builds from a row.
     const announce = this[DISPATCH].has("loadedAsPersistent") || mapperLoadListened();
-    const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0);
+    const refreshed = instanceEventListened("refresh");
+    const i = (populateExisting ? 1 : 0) + (announce ? 2 : 0) + (refreshed ? 4 : 0);
     const cached = this.loadContexts[i];
     if (cached) return cached;
     const ctx: LoadContext = {
       identityMap: this.identityMap,
       ...(announce ? { onLoaded: (obj: object) => this.announceLoaded(obj, "load") } : {}),
+      ...(refreshed ? { onRefreshed: (obj: object, attrs: ReadonlySet<string> | null) => this.announceRefreshed(obj, attrs) } : {}),
       sessionId: this.id,
       populateExisting,
       maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
@@ -1699,7 +1745,16 @@ export class AsyncSession {
     this.loadContexts[i] = ctx;
     return ctx;
   }
-  private readonly loadContexts: (LoadContext | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly loadContexts: (LoadContext | undefined)[] = new Array<LoadContext | undefined>(8).fill(undefined);
+  /** The object refresh() is reloading: its refresh event is fired by refresh() itself, with the names it was given. */
+  private refreshing: InstanceState | undefined;
+  /** The mapper's refresh event for an object a load filled (not the one refresh() reloads). */
+  private announceRefreshed(obj: object, attrs: ReadonlySet<string> | null): void {
+    const st = stateOf(obj)!;
+    if (st === this.refreshing) return;
+    const d = st.mapper.dispatch;
+    if (d.has("refresh")) d.fire("refresh", obj, { session: this, origin: "load" }, attrs);
+  }
   /** An object new to the session, built from a row or by merge(): the mapper's load event, then loadedAsPersistent (SQLAlchemy's order). */
   private announceLoaded(obj: object, origin: "load" | "merge"): void {
     const d = stateOf(obj)!.mapper.dispatch;
@@ -2021,13 +2076,27 @@ export class AsyncSession {
       for (const e of exprs) if (mapper.expressionProps.get(e)!.deferred) options.push(undefer(mapper.expressionProps.get(e)!));
       // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
       expireState(st, [...cols, ...rels, ...exprs]);
+      announceExpired(st, attrs ? attrs : null);
       const pk = mapper.pkValues(st);
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
-      const r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      this.refreshing = st;
+      let r: Awaited<ReturnType<typeof this.executeInner>>;
+      try {
+        r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      } finally {
+        this.refreshing = undefined;
+      }
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);
+      if (instanceEventListened("refresh") && mapper.dispatch.has("refresh")) {
+        mapper.dispatch.fire("refresh", obj, { session: this, origin: "refresh" }, attrs ? new Set(attrs) : null);
+        // What the listeners assigned counts as loaded (SQLAlchemy commits after the event).
+        const d = st.dict;
+        const c = st.committed;
+        for (const k of cols) if (k in d) c[k] = d[k];
+      }
     });
   }
 
@@ -2194,7 +2263,11 @@ export class AsyncSession {
     const src = st.current;
     const obj = target.obj as Record<string, unknown>;
     for (const rel of st.mapper.relationships.values()) {
-      if (!rel.cascade.merge || rel.lazy === "write_only" || !(rel.key in src)) continue;
+      if (rel.lazy === "write_only") {
+        if (rel.cascade.merge) await this.mergeWriteOnly(st, target, rel, load, recursive, resolved);
+        continue;
+      }
+      if (!rel.cascade.merge || !(rel.key in src)) continue;
       const v = src[rel.key];
       // A transient object's collection that was only read (never assigned or added to) is not
       // a value to merge (SQLAlchemy keeps such empty collections out of the instance dict).
@@ -2208,6 +2281,28 @@ export class AsyncSession {
       if (!load) target.dict[rel.key] = out;
       else if (target.current[rel.key] !== out) obj[rel.key] = out;
     }
+  }
+  /**
+   * Items queued on the source's write-only collection are merged and queued on the target's,
+   * as SQLAlchemy's merge assigns them: fine for a target without an identity; one with an
+   * identity would need its current members loaded to replace them, which a write-only
+   * collection never does. A source with nothing queued leaves the target's collection alone.
+   * @throws InvalidRequestError (SQLAlchemy's "does not support implicit iteration") then.
+   */
+  private async mergeWriteOnly(
+    st: InstanceState,
+    target: InstanceState,
+    rel: RelationshipProperty,
+    load: boolean,
+    recursive: Map<InstanceState, object>,
+    resolved: Map<string, object>,
+  ): Promise<void> {
+    const queued = pendingWriteOnly(st, rel.key);
+    if (!queued || (!queued.added.length && !queued.removed.length)) return;
+    if (target.key !== undefined) throw writeOnlyReplaceError(rel);
+    const list: object[] = [];
+    for (const c of queued.added) list.push(await this.mergeInner(c, load, undefined, recursive, resolved));
+    assignWriteOnly(target.obj, target, rel, list);
   }
 }
 
@@ -2286,6 +2381,13 @@ function checkMergeVersion(st: InstanceState, target: InstanceState): void {
 }
 
 /** Expire attributes of a state. */
+/** The mapper's `expire` event for `st` (SQLAlchemy's `InstanceEvents.expire`), when listened. */
+function announceExpired(st: InstanceState, attrs: readonly string[] | null): void {
+  if (!instanceEventListened("expire")) return;
+  const d = st.mapper.dispatch;
+  if (d.has("expire")) d.fire("expire", st.obj, attrs === null ? null : [...attrs]);
+}
+
 function expireState(st: InstanceState, attrs: readonly string[] | undefined): void {
   if (st.status !== "persistent") return;
   if (attrs === undefined) return st.expireAllAttributes(expirePlan(st.mapper));
@@ -2401,21 +2503,32 @@ export class SessionTransaction {
   }
   /**
    * Commit: release the SAVEPOINT, or commit the session (root transaction).
-   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends;
+   *   ResourceClosedError "This transaction is closed" once it has ended.
    */
   async commit(): Promise<void> {
     this.refuseSubtransaction("commit");
+    this.refuseClosed();
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "commit");
     else await this.session.commit();
   }
   /**
    * Roll back to the SAVEPOINT, or roll the session back (root transaction).
-   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends.
+   * @throws InvalidRequestError for a flush's subtransaction, which its flush ends;
+   *   ResourceClosedError "This transaction is closed" once it has ended.
    */
   async rollback(): Promise<void> {
     this.refuseSubtransaction("rollback");
+    this.refuseClosed();
     if (this.savepoint) await this.session._endSavepoint(this.savepoint, "rollback");
     else await this.session.rollback();
+  }
+  /**
+   * An ended transaction (committed, rolled back, closed) takes no further commit or rollback
+   * (SQLAlchemy's `_raise_for_prerequisite_state` in the CLOSED state).
+   */
+  private refuseClosed(): void {
+    if (this._closed) throw new ResourceClosedError("This transaction is closed");
   }
   private refuseSubtransaction(op: string): void {
     if (this.origin === "subtransaction") throw new InvalidRequestError(`A flush's subtransaction is ended by its flush; ${op}() the session or its root transaction instead`);
@@ -2423,7 +2536,7 @@ export class SessionTransaction {
   /** Rolls back unless committed (disposal cannot see exceptions). */
   async [Symbol.asyncDispose](): Promise<void> {
     // A SAVEPOINT already rolled back by a failed flush still has to be closed in the session.
-    if (this.savepoint || this.session.inTransaction()) await this.rollback();
+    if (!this._closed && (this.savepoint || this.session.inTransaction())) await this.rollback();
   }
 }
 

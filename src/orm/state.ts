@@ -690,6 +690,14 @@ export class InstanceState {
   loadedRow(): void {
     this._flags &= ~WHOLE_EXPIRED;
   }
+  /**
+   * Whether the object was expired as a whole (`expire(obj)`, commit, rollback) rather than by
+   * attribute names, and not reloaded since: a whole expiry shares its mapper's expired set. @internal
+   */
+  get expiredWhole(): boolean {
+    this.sync();
+    return (this._flags & (EXPIRED_SHARED | WHOLE_EXPIRED)) !== 0;
+  }
   /** Attribute keys expired by `session.expire()` / commit and not refreshed since. */
   get expiredAttributes(): ReadonlySet<string> {
     this.sync();

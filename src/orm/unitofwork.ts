@@ -55,6 +55,8 @@ import { AthanorWarning, warn } from "../warnings.js";
 import type { ColumnProperty, Mapper, RelationshipProperty } from "./mapper.js";
 import { copyDict, modifiedStates, newDict, stateOf, stateStr, type InstanceState } from "./state.js";
 import { associationCriteria } from "./association.js";
+import { checkWriteOnlyDelete } from "./write-only.js";
+import { sessionById } from "./session-registry.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, rowSwitchJoined, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
@@ -896,6 +898,7 @@ async function cascadeDeletes(
     const toLoad = new Map<RelationshipProperty, InstanceState[]>();
     const found: object[] = [];
     for (const st of level) {
+      if (st.mapper.relationships.size) checkWriteOnlyDelete(st);
       for (const rel of st.mapper.relationships.values()) {
         if (!rel.cascade.delete || rel.viewonly) continue;
         if (rel.key in st.dict) {
@@ -1704,6 +1707,29 @@ interface InsertRun {
   readonly expr: boolean;
 }
 
+/**
+ * The attributes an INSERT gave values the application did not (SQLAlchemy's `_postfetch`
+ * `load_evt_attrs`): fetched by RETURNING (not the primary key, which the identity takes), the
+ * scalar column defaults (athanor applies them in the constructor, SQLAlchemy prefetches them
+ * for the INSERT) and the version counter.
+ */
+function insertRefreshKeys(mapper: Mapper, fetch: readonly ColumnProperty[]): string[] {
+  const out: string[] = [];
+  for (const p of fetch) if (!p.column.primaryKey) out.push(p.key);
+  for (const p of mapper.columnProps) {
+    const v = p.column.default;
+    if (p.column.primaryKey || out.includes(p.key)) continue;
+    if ((v !== undefined && v !== null && typeof v !== "object" && typeof v !== "function") || p === mapper.versionProp) out.push(p.key);
+  }
+  return out;
+}
+/** The mapper's `refreshFlush` event for each of `states`, when the flush brought values for `keys`. */
+function announceRefreshFlush(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[], keys: readonly string[]): void {
+  if (!keys.length) return;
+  const session = sessionById(ctx.sessionId) ?? {};
+  for (const st of states) mapper.dispatch.fire("refreshFlush", st.obj, { session, origin: "flush" }, [...keys]);
+}
+
 async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): Promise<void> {
   if (isMultiTableMapper(mapper)) return insertJoinedBatch(ctx, mapper, states); // joined-table inheritance (inheritance.ts)
   await fireEach(ctx, "beforeInsert", mapper, states);
@@ -1755,6 +1781,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
         if (!row) throw insertRowsMissing(mapper, false);
         for (let j = 0; j < back.length; j++) d[back[j].key] = row[j];
       });
+      if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, insertRefreshKeys(mapper, fetch));
       continue;
     }
     const ng = given.length;
@@ -1816,6 +1843,7 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
         for (let j = 0; j < ng; j++) if (d[given[j].key] === undefined) d[given[j].key] = null;
       }
     }
+    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, insertRefreshKeys(mapper, fetch));
   }
   await fireEach(ctx, "afterInsert", mapper, states);
 }
@@ -1934,6 +1962,7 @@ async function runUpdates(
       applyUpdateResult(ctx, res, table.name, group, returned),
     );
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
+    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...(vp ? [vp.key] : [])]);
     await fireEach(ctx, "afterUpdate", mapper, group);
   }
   if (fired) {

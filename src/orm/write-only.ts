@@ -381,6 +381,50 @@ export function stageWriteOnly(...groups: Iterable<InstanceState>[]): (ok: boole
   };
 }
 
+/**
+ * SQLAlchemy's refusal to replace a write-only collection of an object with an identity: the
+ * replacement would need the current members, which are never loaded.
+ */
+export function writeOnlyReplaceError(rel: RelationshipProperty): InvalidRequestError {
+  return new InvalidRequestError(
+    `Collection "${rel.parent.className}.${rel.key}" does not support implicit iteration; collection replacement operations can't be used`,
+  );
+}
+
+/**
+ * `obj.addresses = [a1, a2]` on a write-only attribute (SQLAlchemy's `WriteOnlyAttributeImpl.set`):
+ * on a transient or pending object the list replaces the queued additions (items no longer
+ * listed are dropped from them, new ones queued as by add()); an object with an identity
+ * (persistent, detached) has members that would have to be loaded to be replaced, so it raises.
+ * @throws InvalidRequestError `Collection "User.addresses" does not support implicit iteration;
+ *   collection replacement operations can't be used` for an object with an identity.
+ * @internal
+ */
+export function assignWriteOnly(obj: object, st: InstanceState, rel: RelationshipProperty, value: readonly object[]): void {
+  if (st.key !== undefined) throw writeOnlyReplaceError(rel);
+  const coll = new WriteOnlyCollection<object>(obj, rel);
+  const before = [...opsFor(st, rel.key).added];
+  for (const o of before) if (!value.includes(o)) coll.remove(o);
+  for (const o of value) if (!before.includes(o)) coll.add(o);
+}
+
+/**
+ * Deleting an object whose write-only collection is not declared `passiveDeletes` (SQLAlchemy's
+ * `WriteOnlyHistory` under a loading flag): the flush would have to load the collection to
+ * detach or delete its rows, which a write-only collection never does.
+ * @throws InvalidRequestError naming the relationship and the `passiveDeletes` remedy.
+ * @internal
+ */
+export function checkWriteOnlyDelete(st: InstanceState): void {
+  for (const rel of writeOnlyOf(st.mapper)) {
+    if (rel.viewonly || rel.options.passiveDeletes) continue;
+    const name = `${rel.parent.className}.${rel.key}`;
+    throw new InvalidRequestError(
+      `Attribute ${name} can't load the existing state from the database for this operation; full iteration is not permitted.  If this is a delete operation, configure passiveDeletes: true on the ${name} relationship in order to resolve this error.`,
+    );
+  }
+}
+
 /** Forget queued changes (session rollback / expunge). @internal */
 export function discardWriteOnly(st: InstanceState): void {
   pendingByState.delete(st);

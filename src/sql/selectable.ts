@@ -1699,25 +1699,26 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   /**
    * `select(User).fromStatement(stmt)` (SQLAlchemy's `Select.from_statement()`): load the
    * entities and columns of this SELECT from the rows of another statement instead of
-   * generating SQL. `stmt` is run as given: a `text(…).columns(…)` textual SELECT or a Core
-   * `select()` has its columns matched to the entities' columns by lineage, then by name;
+   * generating SQL. `stmt` is run as given: a `text(…).columns(…)` textual SELECT, a Core
+   * `select()` or a compound SELECT (`union()`, `q1.unionAll(q2)`: its first SELECT's columns)
+   * has its columns matched to the entities' columns by lineage, then by name;
    * a bare `text(…)` is matched by column name (it is selected from as a subquery, the only
    * way to learn its column names before it runs). Entity columns the statement lacks stay
    * unloaded; a joined eager load whose target columns are absent is not populated;
    * selectin loads run as usual. Only ORM execution (`session.execute()`) honours it.
-   * @throws ArgumentError when `stmt` is not a text(), textual SELECT or SELECT.
+   * @throws ArgumentError when `stmt` is not a text(), textual SELECT, SELECT or compound SELECT.
    * @throws NoSuchColumnError (at execution) when the rows lack a selected entity's primary
    *   key column or a selected column: "Could not locate column in row for column 'users.id'".
    */
-  fromStatement(statement: TextClause | TextualSelect | Select): this {
-    if (!(statement instanceof TextClause || statement instanceof TextualSelect || statement instanceof Select)) {
-      throw new ArgumentError(`fromStatement(): expected text(), a textual SELECT or a SELECT; got ${describeObject(statement)}`);
+  fromStatement(statement: TextClause | TextualSelect | Select | CompoundSelect): this {
+    if (!(statement instanceof TextClause || statement instanceof TextualSelect || statement instanceof Select || statement instanceof CompoundSelect)) {
+      throw new ArgumentError(`fromStatement(): expected text(), a textual SELECT, a SELECT or a compound SELECT; got ${describeObject(statement)}`);
     }
     return this.withAnnotations({ [FROM_STATEMENT_ANNOTATION]: statement });
   }
   /** The statement given to {@link Select.fromStatement}, which the ORM loads from. @internal */
-  get fromStatementArg(): TextClause | TextualSelect | Select | undefined {
-    return this.annotations[FROM_STATEMENT_ANNOTATION] as TextClause | TextualSelect | Select | undefined;
+  get fromStatementArg(): TextClause | TextualSelect | Select | CompoundSelect | undefined {
+    return this.annotations[FROM_STATEMENT_ANNOTATION] as TextClause | TextualSelect | Select | CompoundSelect | undefined;
   }
   /** selectFrom()/joinFrom() result, passed to the plugin that notes ORM classes given as FROMs. */
   private noteFroms(out: this, froms: readonly unknown[]): this {

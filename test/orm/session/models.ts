@@ -1,6 +1,7 @@
 /**
  * Models for the session suites: users → addresses (one-to-many, backPopulates), users → notes
- * (a write-only collection), users ↔ tags (a write-only many-to-many). Each call builds a fresh
+ * (a write-only collection), users ↔ tags (a write-only many-to-many); both write-only ones are
+ * passiveDeletes over ON DELETE CASCADE foreign keys. Each call builds a fresh
  * DeclarativeBase with table names unique to the calling test file; `tenantId` columns support
  * the multi-tenant doOrmExecute test.
  */
@@ -25,7 +26,7 @@ export function defineModels(prefix: string) {
     t("user_tags"),
     Base.metadata,
     {
-      user_id: Column(Integer, { foreignKey: `${t("users")}.id`, primaryKey: true }),
+      user_id: Column(Integer, { foreignKey: ForeignKey(`${t("users")}.id`, { onDelete: "CASCADE" }), primaryKey: true }),
       tag_id: Column(Integer, { foreignKey: `${t("tags")}.id`, primaryKey: true }),
     },
   );
@@ -38,8 +39,10 @@ export function defineModels(prefix: string) {
   }) {
     static addresses = relationship(() => Address, { backPopulates: "user", orderBy: () => Address.id, cascade: "all, delete-orphan" });
     declare addresses: Address[];
-    static notes = writeOnly(() => Note, { cascade: "all, delete-orphan" });
-    static tags = relationship(() => Tag, { secondary: userTags, lazy: "write_only" });
+    // passiveDeletes: a write-only collection is never loaded, so deleting a user leaves its
+    // notes and tag links to ON DELETE CASCADE (SQLAlchemy raises at flush without it).
+    static notes = writeOnly(() => Note, { cascade: "all, delete-orphan", passiveDeletes: true });
+    static tags = relationship(() => Tag, { secondary: userTags, lazy: "write_only", passiveDeletes: true });
   }
 
   class Address extends Base.model(t("addresses"), {
@@ -54,7 +57,7 @@ export function defineModels(prefix: string) {
 
   class Note extends Base.model(t("notes"), {
     id: mappedColumn(Integer, { primaryKey: true }),
-    userId: mappedColumn(ForeignKey(`${t("users")}.id`), { name: "user_id", nullable: true }),
+    userId: mappedColumn(ForeignKey(`${t("users")}.id`, { onDelete: "CASCADE" }), { name: "user_id", nullable: true }),
     body: mappedColumn(String(100)),
     priority: mappedColumn(Integer, { default: 0 }),
   }) {}

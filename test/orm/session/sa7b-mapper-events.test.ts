@@ -4,9 +4,9 @@
  * test_just_loaded, test_repeated_rows), the ordering of propagated listeners, and a
  * before_insert listener changing the row being written.
  *
- * athanor fires the six persistence events (beforeInsert … afterDelete) and `load`; the other
- * instance events of these SQLAlchemy tests (init, refresh, refresh_flush, expire) are not fired
- * by athanor, so the expected sequences leave them out and keep SQLAlchemy's order otherwise.
+ * Only the six persistence events (beforeInsert … afterDelete) and `load` are listened to here,
+ * so the expected sequences leave out init, refresh, refreshFlush and expire; those are ported in
+ * sa8d-instance-events.test.ts.
  * SQLAlchemy's `event.listen(Mapper, …)` (every mapper) is not available: listeners are put on
  * the model class.
  */

@@ -246,7 +246,7 @@ describe("Select.fromStatement() is Select's own method", () => {
 
   it("rejects what is not a statement", () => {
     expect(() => select(column("x")).fromStatement(column("y") as never)).toThrow(
-      new ArgumentError("fromStatement(): expected text(), a textual SELECT or a SELECT; got ColumnClause object"),
+      new ArgumentError("fromStatement(): expected text(), a textual SELECT, a SELECT or a compound SELECT; got ColumnClause object"),
     );
   });
 });
