@@ -1962,7 +1962,8 @@ async function runUpdates(
       applyUpdateResult(ctx, res, table.name, group, returned),
     );
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
-    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...(vp ? [vp.key] : [])]);
+    // Client-side onupdate values the flush computed count as brought back, as SQLAlchemy's prefetch columns.
+    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(vp ? [vp.key] : [])]);
     await fireEach(ctx, "afterUpdate", mapper, group);
   }
   if (fired) {

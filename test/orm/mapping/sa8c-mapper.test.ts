@@ -28,7 +28,7 @@
  *   flags): athanor keeps no parent flags; the fresh-state cases are ported as flush outcomes.
  */
 import {
-  ArgumentError, AsyncSession, columnProperty, DeclarativeBase, DuplicateColumnError, ForeignKey, func, inspect, Integer, InvalidRequestError, mappedColumn,
+  ArgumentError, AsyncSession, columnProperty, DeclarativeBase, DuplicateColumnError, ForeignKey, func, inspect, Integer, InvalidRequestError, mappedColumn, UnmappedClassError,
   insert, NoInspectionAvailable, relationship, select, selectinload, String, Text, warnings,
 } from "athanor";
 import { describe, expect, it } from "vitest";
@@ -133,11 +133,11 @@ describe("MapperTest", () => {
       static user = relationship(() => NotMapped as never);
     }
     void Address.id;
-    expect(() => Base.registry.configure()).toThrow(ArgumentError);
+    expect(() => Base.registry.configure()).toThrow(UnmappedClassError);
     for (let i = 0; i < 3; i++) {
       expect(() => Base.registry.configure()).toThrow(InvalidRequestError);
       expect(() => new Address()).toThrow(
-        `One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: 'Mapper[Address(${t})]'. Original exception was: relationship 'Address.user' targets class NotMapped, which is not mapped`,
+        `One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: 'Mapper[Address(${t})]'. Original exception was: Class 'NotMapped' is not mapped; it is the target of relationship 'Address.user'`,
       );
     }
   });
