@@ -84,7 +84,8 @@ export class AttributeState {
 
 /**
  * The {@link History} of attribute `key` of a state, by SQLAlchemy's rules
- * (`History.from_scalar_attribute`, `from_object_attribute`, `from_collection`).
+ * (`History.from_scalar_attribute`, `from_object_attribute`, `from_collection`); a viewonly
+ * relationship's value is always unchanged.
  * @throws ArgumentError when `key` is not a mapped attribute of the instance's class.
  */
 export function attributeHistory(st: InstanceState, key: string): History {
@@ -97,6 +98,12 @@ export function attributeHistory(st: InstanceState, key: string): History {
   const d = st.current;
   const loaded = key in d;
   const cur = d[key];
+  if (rel?.viewonly) {
+    // A viewonly relationship records no history: its value is always "unchanged"
+    // (SQLAlchemy 1.3.17+, ViewOnlyHistoryTest).
+    if (!loaded) return new History([], [], []);
+    return new History([], rel.uselist ? [...((cur as object[] | null) ?? [])] : [cur], []);
+  }
   if (rel?.uselist) {
     if (!loaded) return new History([], [], []);
     const items = Array.isArray(cur) ? (cur as object[]) : [];

@@ -1661,11 +1661,15 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const withParent = (stmt: Select): Select => (extraJoin.parentJoin ? stmt.join(extraJoin.parentJoin.alias, extraJoin.parentJoin.on as never) : stmt);
   let states = parents.map((p) => stateOf(p)!);
   if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
+  if (rel.nonSimpleJoin && rel.direction !== "MANYTOMANY") {
+    await selectinThroughParent(ctx, rel, entity, states, extra, load.criteria.map((c) => retargetCriterion(c, target.table, target.table)));
+    return;
+  }
   if (rel.direction === "MANYTOONE") {
     // A parent whose foreign key was not loaded (deferred): SQLAlchemy degrades to loading the
     // targets through the parents' primary keys, joined from an alias of the parent table.
     if (extraJoin.parentJoin === undefined && states.some((st) => rel.syncPairs.some(([local]) => !(propKey(rel.parent, local) in st.dict)))) {
-      await selectinManyToOneThroughParent(ctx, rel, entity, states, extra, crit);
+      await selectinThroughParent(ctx, rel, entity, states, extra, crit);
       return;
     }
     const wanted = new Map<string, unknown[]>();
@@ -1755,11 +1759,13 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
 }
 
 /**
- * A many-to-one selectin load keyed by the parents' primary keys (SQLAlchemy's fallback query
- * when the foreign key is not loaded): `SELECT a_1.id, b.id, b.x, b.y FROM a AS a_1 JOIN b ON
- * b.id = a_1.b_id WHERE a_1.id IN (…)`, in batches.
+ * A selectin load keyed by the parents' primary keys, through an alias of the parent table
+ * (SQLAlchemy's SelectInLoader when it cannot omit the join): `SELECT a_1.id, b.id, b.x FROM
+ * a AS a_1 JOIN b ON b.id = a_1.b_id WHERE a_1.id IN (…)`, in batches. Used for a many-to-one
+ * whose foreign key is not loaded, and for a viewonly join that is not a set of key equalities
+ * (`foos_1.id > bars.fid`, an OR of equalities): each parent gets the rows its own row joins.
  */
-async function selectinManyToOneThroughParent(
+async function selectinThroughParent(
   ctx: LoadContext,
   rel: RelationshipProperty,
   entity: Mapper,
@@ -1774,21 +1780,28 @@ async function selectinManyToOneThroughParent(
   const targetFrom = entity.polymorphicFrom() ?? entity.table;
   const keyOf = (st: InstanceState): unknown[] => rel.parent.pkProps.map((pp) => st.dict[pp.key]);
   const keys = states.map(keyOf).filter((k) => k.every((v) => v !== null && v !== undefined));
-  const byParent = new Map<string, object>();
+  const byParent = new Map<string, object[]>();
+  const orderBy = relOrderBy(rel);
   const size = selectinBatchSize(ctx, pkCols.length);
   for (let i = 0; i < keys.length; i += size) {
     const batch = keys.slice(i, i + size);
     const cond = pkCols.length === 1 ? pkCols[0].in(batch.map((k) => k[0])) : tuple(...pkCols).in(batch);
     // Unlabelled, as SQLAlchemy renders it (`a_1.id, b.id`): rows are read by position.
-    const stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
+    let stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
       .selectFrom(alias).join(targetFrom, on as never).where(cond, ...crit).setLabelStyle(LABEL_STYLE_NONE);
+    if (orderBy.length) stmt = stmt.orderBy(...orderBy);
     const rows = await ctx.executeOrm(stmt, extra);
-    for (const r of rows) byParent.set(keyString(r.slice(0, pkCols.length)), r[pkCols.length] as object);
+    for (const r of rows) {
+      const ks = keyString(r.slice(0, pkCols.length));
+      const child = r[pkCols.length] as object;
+      const g = byParent.get(ks);
+      if (!g) byParent.set(ks, [child]);
+      else if (!g.includes(child)) g.push(child);
+    }
   }
   for (const st of states) {
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
-    const obj = byParent.get(keyString(keyOf(st)));
-    assignRelationship(st, rel, obj ? [obj] : []);
+    assignRelationship(st, rel, byParent.get(keyString(keyOf(st))) ?? []);
   }
 }
 
@@ -1886,8 +1899,17 @@ function joinExtras(rel: RelationshipProperty): JoinExtras {
     const parentTable = rel.parent.table;
     const selfRef = rel.direction !== "MANYTOMANY" && parentTable === rel.mapper.table;
     const needsParent = selfRef || rest.some((t) => tablesOf(t).has(parentTable));
+    const third = (t: ClauseElement): boolean => [...tablesOf(t)].some((x) => x !== parentTable && x !== rel.mapper.table && x !== rel.secondary);
     if (!needsParent) e = { any: true, where: rest };
-    else {
+    else if (!selfRef && rel.direction !== "MANYTOMANY" && rest.some(third)) {
+      // A join ON may name only the tables it joins (PostgreSQL): parts over a third table
+      // (`t3.data = t1.data`) go to the WHERE, which brings that table into the FROM.
+      const alias = parentTable.alias();
+      const adapt = (c: ClauseElement): ColumnElement<boolean> => adaptToFrom(c as ColumnElement<boolean>, parentTable, alias);
+      const inOn = terms.filter((t) => !third(t)) as ColumnElement<boolean>[];
+      const on = adapt(inOn.length === 1 ? inOn[0] : and(...inOn));
+      e = { any: true, where: rest.filter(third).map(adapt), parentJoin: { alias, on } };
+    } else {
       const alias = parentTable.alias();
       const on = rel.direction === "MANYTOMANY" ? adaptToFrom(pj, parentTable, alias) : rel.joinCondition(alias, rel.mapper.table);
       e = { any: true, where: [], parentJoin: { alias, on } };
