@@ -151,6 +151,24 @@ export class RelationshipProperty {
   syncPairs!: ColumnPair[];
   /** Many-to-many: (parent column, secondary column) and (target column, secondary column). */
   secondarySyncPairs: ColumnPair[] = [];
+  private _localRemotePairs: readonly ColumnPair[] = [];
+  private _remoteColumns: ReadonlySet<ColumnImpl> = new Set();
+  /**
+   * (local, remote) column pairs of the join condition (SQLAlchemy's `local_remote_pairs`): for
+   * a many-to-many, the parent's and the target's columns each paired with the association
+   * table column they meet.
+   */
+  get localRemotePairs(): readonly ColumnPair[] {
+    return this.direction === "MANYTOMANY" ? [...this.secondarySyncPairs, ...this.targetSecondaryPairs] : this._localRemotePairs;
+  }
+  /** The remote columns of the join condition (SQLAlchemy's `remote_side`); the association table's for a many-to-many. */
+  get remoteSide(): ReadonlySet<ColumnImpl> {
+    return this.direction === "MANYTOMANY" ? new Set(this.localRemotePairs.map(([, r]) => r)) : this._remoteColumns;
+  }
+  /** The local columns of the join condition (SQLAlchemy's `local_columns`). */
+  get localColumns(): ReadonlySet<ColumnImpl> {
+    return new Set((this.direction === "MANYTOMANY" ? this.secondarySyncPairs : this._localRemotePairs).map(([l]) => l));
+  }
   targetSecondaryPairs: ColumnPair[] = [];
   secondary: TableClause | undefined;
   /** Join condition between parent and target tables (or parent and secondary). */
@@ -346,6 +364,8 @@ export class RelationshipProperty {
     // syncPairs are (parent column, target column); a viewonly join without equalities keeps
     // its local/remote pairs, which the loaders key on.
     this.syncPairs = sync.length ? sync : lrp;
+    this._localRemotePairs = lrp;
+    this._remoteColumns = new Set(lrp.map(([, r]) => r));
   }
   /**
    * The save-update cascade met `st` through this relationship: it must be an instance of the

@@ -483,6 +483,47 @@ describe("CompositeSelfRefFKTest configuration", () => {
       expect(Employee.employees.property.direction).toBe("ONETOMANY");
       expect(pairs(Employee.reportsTo.property.syncPairs)).toEqual([[`${E}.company_id`, `${E}.company_id`], [`${E}.reports_to_id`, `${E}.emp_id`]]);
       expect(pairs(Employee.employees.property.syncPairs)).toEqual([[`${E}.company_id`, `${E}.company_id`], [`${E}.emp_id`, `${E}.reports_to_id`]]);
+      // _test_relationships
+      expect(pairs(Employee.employees.property.localRemotePairs)).toEqual([[`${E}.company_id`, `${E}.company_id`], [`${E}.emp_id`, `${E}.reports_to_id`]]);
+      expect([...Employee.employees.property.remoteSide].map((c) => c.name).sort()).toEqual(["company_id", "reports_to_id"]);
+      expect(pairs(Employee.reportsTo.property.localRemotePairs)).toEqual([[`${E}.company_id`, `${E}.company_id`], [`${E}.reports_to_id`, `${E}.emp_id`]]);
+      expect([...Employee.reportsTo.property.remoteSide].map((c) => c.name).sort()).toEqual(["company_id", "emp_id"]);
     });
   }
+});
+
+describe("ViewOnlyLocalRemoteM2M", () => {
+  it("test_local_remote: viewonly and plain many-to-many have the same local/remote pairs", () => {
+    const Base = fresh();
+    const t1 = uniqueName("sa8b_vlr_t1");
+    const t2 = uniqueName("sa8b_vlr_t2");
+    const tab = Table(uniqueName("sa8b_vlr_tab"), Base.metadata, { t1_id: Column(ForeignKey(`${t1}.id`)), t2_id: Column(ForeignKey(`${t2}.id`)) });
+    class A extends Base.model(t1, { id: mappedColumn(Integer, { primaryKey: true }) }) {
+      static bView = relationship(() => B, { secondary: tab, viewonly: true });
+      static bPlain = relationship(() => B, { secondary: tab });
+    }
+    class B extends Base.model(t2, { id: mappedColumn(Integer, { primaryKey: true }) }) {}
+    void [A.id, B];
+    Base.registry.configure();
+    const expected = [[`${t1}.id`, `${tab.name}.t1_id`], [`${t2}.id`, `${tab.name}.t2_id`]];
+    expect(pairs(A.bView.property.localRemotePairs)).toEqual(expected);
+    expect(pairs(A.bPlain.property.localRemotePairs)).toEqual(expected);
+  });
+});
+
+describe("DirectSelfRefFKTest configuration", () => {
+  it("a one-to-many and a many-to-one over the same self-referential key", () => {
+    const Base = fresh();
+    const node = uniqueName("sa8b_dsr_node");
+    class Node extends Base.model(node, { id: mappedColumn(Integer, { primaryKey: true }), parentId: mappedColumn(ForeignKey(`${node}.id`), { name: "parent_id", nullable: true }) }) {
+      static children = relationship(() => Node, { backPopulates: "parent" });
+      static parent = relationship(() => Node, { backPopulates: "children", remoteSide: () => Node.id });
+    }
+    Base.registry.configure();
+    expect(Node.children.property.primaryjoin.toString()).toBe(`${node}.id = ${node}.parent_id`);
+    expect([Node.children.property.direction, Node.parent.property.direction]).toEqual(["ONETOMANY", "MANYTOONE"]);
+    expect(pairs(Node.children.property.localRemotePairs)).toEqual([[`${node}.id`, `${node}.parent_id`]]);
+    expect(pairs(Node.parent.property.localRemotePairs)).toEqual([[`${node}.parent_id`, `${node}.id`]]);
+    expect([...Node.parent.property.localColumns].map((c) => c.name)).toEqual(["parent_id"]);
+  });
 });
