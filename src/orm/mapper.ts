@@ -263,6 +263,12 @@ export class RelationshipProperty {
       // A read-only relationship never cascades (SQLAlchemy: viewonly implies cascade=()).
       this.cascade = { saveUpdate: false, merge: false, delete: false, deleteOrphan: false, refreshExpire: false, expunge: false };
     }
+    if (this.cascade.deleteOrphan && !this.options.singleParent && this.direction !== "ONETOMANY") {
+      const cls = this.parent.className;
+      throw new ArgumentError(
+        `For ${this.direction === "MANYTOONE" ? "many-to-one" : "many-to-many"} relationship ${name}, delete-orphan cascade is normally configured only on the "one" side of a one-to-many relationship, and not on the "many" side of a many-to-one or many-to-many relationship.  To force this relationship to allow a particular "${this.mapper.className}" object to be referenced by only a single "${cls}" object at a time via the ${name} relationship, which would allow delete-orphan cascade to take place in this direction, set the single_parent=True flag.`,
+      );
+    }
     if (this.options.postUpdate && this.direction === "MANYTOMANY") {
       throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
     }

@@ -64,6 +64,11 @@ export interface RelationshipOptions {
   readonly uselist?: boolean;
   /** Default loader strategy (default "raise"). */
   readonly lazy?: LazyStrategy;
+  /**
+   * The target may be referenced by one parent at a time through this relationship
+   * (`single_parent`); required for a delete-orphan cascade on a many-to-one or many-to-many.
+   */
+  readonly singleParent?: boolean;
   /** Break a row-level dependency cycle with a second UPDATE after INSERT (`post_update`). */
   readonly postUpdate?: boolean;
   /** For joined loading: INNER JOIN instead of LEFT OUTER JOIN. */

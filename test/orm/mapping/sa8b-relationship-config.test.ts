@@ -527,3 +527,25 @@ describe("DirectSelfRefFKTest configuration", () => {
     expect([...Node.parent.property.localColumns].map((c) => c.name)).toEqual(["parent_id"]);
   });
 });
+
+describe("single parent", () => {
+  it("delete-orphan on a many-to-one needs singleParent (SQLAlchemy's bbf0 error)", () => {
+    for (const singleParent of [false, true]) {
+      const Base = fresh();
+      const a = uniqueName("sa8b_sp_a");
+      class A extends Base.model(a, { id: mappedColumn(Integer, { primaryKey: true }) }) {}
+      class B extends Base.model(uniqueName("sa8b_sp_b"), { id: mappedColumn(ForeignKey(`${a}.id`), { primaryKey: true }) }) {
+        static a = relationship(() => A, { cascade: "save-update, delete, delete-orphan", singleParent });
+      }
+      void [A, B.id];
+      if (singleParent) expect(() => Base.registry.configure()).not.toThrow();
+      else {
+        const err = errorOf(() => Base.registry.configure());
+        expect(err).toBeInstanceOf(ArgumentError);
+        expect(err.message).toBe(
+          'For many-to-one relationship B.a, delete-orphan cascade is normally configured only on the "one" side of a one-to-many relationship, and not on the "many" side of a many-to-one or many-to-many relationship.  To force this relationship to allow a particular "A" object to be referenced by only a single "B" object at a time via the B.a relationship, which would allow delete-orphan cascade to take place in this direction, set the single_parent=True flag.',
+        );
+      }
+    }
+  });
+});

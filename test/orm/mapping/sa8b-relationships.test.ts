@@ -271,6 +271,30 @@ class MAddress extends Base.model(t("addresses"), {
   declare user: MUser | null;
 }
 
+/** FKsAsPksTest: tableA(id, foo), tableB(id → tableA.id, primary key), one pair of tables per cascade. */
+function fksAsPks(tag: string, cascade: string) {
+  const [ta, tb] = [t(`fkpk_${tag}_a`), t(`fkpk_${tag}_b`)];
+  class A extends Base.model(ta, { id: mappedColumn(Integer, { primaryKey: true }), foo: mappedColumn(Integer, { nullable: true }) }) {
+    static bs = relationship(() => B, { cascade });
+    declare bs: B[];
+  }
+  class B extends Base.model(tb, { id: mappedColumn(ForeignKey(`${ta}.id`), { primaryKey: true, autoincrement: false }) }) {
+    static a = relationship(() => A, { cascade, singleParent: true });
+    declare a: A | null;
+  }
+  return { A, B };
+}
+const fkpk = [fksAsPks("d", "save-update, delete"), fksAsPks("do", "save-update, delete, delete-orphan")];
+const fkpkA = t("fkpk_c_a");
+class FkA extends Base.model(fkpkA, { id: mappedColumn(Integer, { primaryKey: true }), foo: mappedColumn(Integer, { nullable: true }) }) {}
+class FkC extends Base.model(t("fkpk_c_c"), {
+  id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
+  aId: mappedColumn(ForeignKey(`${fkpkA}.id`), { primaryKey: true, nullable: true, autoincrement: false, name: "a_id" }),
+}) {
+  static a = relationship(() => FkA, { cascade: "save-update" });
+  declare a: FkA | null;
+}
+
 describe.each(dialectTargets())("test_relationships on $name", (target) => {
   let db: Db;
   const ph = (n: number): string => (target.dialect === "postgresql" ? `$${n}` : "?");
@@ -569,5 +593,50 @@ describe.each(dialectTargets())("test_relationships on $name", (target) => {
     expect(a1.user).toBe(u1);
     expect(u1.addresses).toContain(a1);
     await s.rollback();
+  });
+  describe("FKsAsPksTest", () => {
+    for (const [i, cascade] of ["save-update, delete", "save-update, delete, delete-orphan"].entries()) {
+      it(`test_delete_cascade_BtoA (${cascade}): no blank-out error when the parent row goes too`, async () => {
+        const { A, B } = fkpk[i];
+        await using s = db.session();
+        const b1 = new B();
+        const a1 = new A();
+        b1.a = a1;
+        s.add(b1);
+        await s.flush();
+        expect(b1.id).toBe(a1.id);
+        await s.delete(b1);
+        await s.flush();
+        expect(s.contains(a1)).toBe(false);
+        expect(s.contains(b1)).toBe(false);
+        await s.rollback();
+      });
+      it(`test_delete_cascade_AtoB (${cascade})`, async () => {
+        const { A, B } = fkpk[i];
+        await using s = db.session();
+        const a1 = new A();
+        const b1 = new B();
+        a1.bs.push(b1);
+        s.add(a1);
+        await s.flush();
+        await s.delete(a1);
+        await s.flush();
+        expect(s.contains(a1)).toBe(false);
+        expect(s.contains(b1)).toBe(false);
+        await s.rollback();
+      });
+    }
+    if (target.dialect === "sqlite") {
+      // PostgreSQL makes every primary key column NOT NULL.
+      it("test_nullPKsOK_BtoA: a many-to-one set to None on a nullable key column", async () => {
+        await using s = db.session();
+        const c1 = new FkC({ id: 5 });
+        c1.a = null;
+        s.add(c1);
+        await s.flush();
+        expect(c1.aId).toBe(null);
+        await s.rollback();
+      });
+    }
   });
 });
