@@ -85,6 +85,8 @@ export interface EntitySlot {
   readonly selectin: ResolvedLoad[];
   /** Relationships that read as empty/null (noload). */
   readonly noload: RelationshipProperty[];
+  /** Relationships under `raiseload(…, { sqlOnly: true })`: a many-to-one may read from the identity map. */
+  readonly raiseOnSql: RelationshipProperty[];
   /** Row key for `select(User, Address)` results. */
   readonly name: string;
 }
@@ -814,7 +816,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       cols.push(new Label(key, from instanceof Join ? expr : adaptToFrom(expr, mapper.table, from)));
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
-    const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
+    const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], raiseOnSql: [], name };
     if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain));
     else addLoads(slot, mapper, from, node, outerChain);
     return slot;
@@ -828,6 +830,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       // relationships lazily, this loader (which never loads lazily) with a selectin query.
       else if (l.strategy === "joined" && noEagerJoins) slot.selectin.push({ ...l, strategy: "selectin" });
       else if (l.strategy === "noload") slot.noload.push(rel);
+      else if (l.strategy === "raise_on_sql") slot.raiseOnSql.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
         const wantsInner = l.innerJoin ?? rel.options.innerjoin ?? false;
@@ -1506,6 +1509,16 @@ function applyNoload(objs: Iterable<object>, rels: readonly RelationshipProperty
   }
 }
 
+/** Mark relationships loaded under `raiseload(…, { sqlOnly: true })` (SQLAlchemy's lazy="raise_on_sql"). */
+function applyRaiseOnSql(objs: Iterable<object>, rels: readonly RelationshipProperty[]): void {
+  if (!rels.length) return;
+  for (const o of objs) {
+    const st = stateOf(o);
+    if (!st) continue;
+    for (const rel of rels) if (isa(st.mapper, rel.parent)) (st.raiseKeys ??= new Set()).add(`raise_on_sql:${rel.key}`);
+  }
+}
+
 /**
  * {@link processRows} for rows as the driver returned them plus their result processors
  * (engine/orm-rows.ts `takeRawValueRows`): a plain entity select applies each processor while
@@ -1935,6 +1948,7 @@ export async function postLoad(ctx: LoadContext, plan: OrmPlan, tuples: readonly
   const walk = async (slot: EntitySlot, objs: object[]) => {
     if (!objs.length) return;
     applyNoload(objs, slot.noload);
+    applyRaiseOnSql(objs, slot.raiseOnSql);
     for (const l of slot.selectin) await selectinLoad(ctx, l, objs.filter((o) => isa(stateOf(o)!.mapper, l.rel.parent)), plan);
     for (const j of slot.joined) {
       const children = objs.flatMap((o) => {
@@ -1954,7 +1968,7 @@ export async function postLoad(ctx: LoadContext, plan: OrmPlan, tuples: readonly
 
 /** Whether a slot or a joined slot below it has noload marks or selectin loads to apply. */
 function needsPostLoad(slot: EntitySlot): boolean {
-  return slot.noload.length > 0 || slot.selectin.length > 0 || slot.joined.some((j) => needsPostLoad(j.child));
+  return slot.noload.length > 0 || slot.raiseOnSql.length > 0 || slot.selectin.length > 0 || slot.joined.some((j) => needsPostLoad(j.child));
 }
 
 /** The error SQLAlchemy 2.0 raises when rows with joined eager collections are fetched without unique(). */

@@ -207,6 +207,8 @@ export class RelationshipProperty {
    * row, keyed by the parent's primary key (SQLAlchemy's non-omit-join SelectInLoader). @internal
    */
   nonSimpleJoin = false;
+  /** A many-to-one joined on exactly its foreign key to the target's primary key (SQLAlchemy's `use_get`). @internal */
+  useGet = false;
   /**
    * Resolve direction, join condition and sync pairs from foreign keys, following SQLAlchemy's
    * `JoinCondition`: errors name the relationship (`Parent.key`) with SQLAlchemy's messages.
@@ -371,6 +373,11 @@ export class RelationshipProperty {
     // its local/remote pairs, which the loaders key on.
     this.syncPairs = sync.length ? sync : lrp;
     this._localRemotePairs = lrp;
+    // A many-to-one whose join is exactly its foreign key to the target's primary key can be
+    // answered from the identity map (SQLAlchemy's LazyLoader.use_get).
+    const terms = pj instanceof BinaryExpression ? 1 : pj instanceof BooleanClauseList && pj.operator === "and" ? pj.clauses.length : -1;
+    const pk = this.mapper.pkProps.map((p) => p.column);
+    this.useGet = dir === "MANYTOONE" && simple && terms === comps.length && sync.length === pk.length && pk.every((c) => sync.some(([, r]) => r === c));
     this._remoteColumns = new Set(lrp.map(([, r]) => r));
   }
   /**

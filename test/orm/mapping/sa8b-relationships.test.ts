@@ -5,7 +5,8 @@
  * ViewOnlyOverlappingNames, ViewOnlyUniqueNames, ViewOnlyComplexJoin.test_basic,
  * RemoteForeignBetweenColsTest), ViewOnlyHistoryTest (o2m / m2o viewonly only),
  * ViewOnlyM2MBackrefTest, CompositeSelfRefFKTest (implicit and very implicit joins),
- * CompositeJoinPartialFK, TypeMatchTest, TypedAssociationTable and ManualBackrefTest.test_o2m.
+ * CompositeJoinPartialFK, TypeMatchTest, TypedAssociationTable, ManualBackrefTest.test_o2m,
+ * FKsAsPksTest (delete cascades, null key) and RaiseLoadTest (raiseload, sqlOnly, wildcards).
  * SQLAlchemy's lazy loads become explicit selectinload() / joinedload() options.
  *
  * Skipped, with reasons:
@@ -20,14 +21,13 @@
  * - TypeMatchTest.test_o2m_nopoly_onflush / test_m2o_nopoly_onflush: a subclass mapped without
  *   polymorphic loading; athanor's subclasses always belong to their base's hierarchy.
  * - SecondaryNestedJoinTest: a join() as `secondary`; athanor takes a table there.
- * - RaiseLoadTest / InactiveHistoryNoRaiseTest: raise is athanor's default strategy and its
- *   errors are covered by test/orm/loading/raise-defer.test.ts; lazy="raise" history
- *   without loads is not observable differently.
+ * - InactiveHistoryNoRaiseTest: about which lazy loads SQLAlchemy's history checks may emit;
+ *   athanor never loads lazily, so there is no load to avoid.
  * - RelationDeprecationTest: legacy API.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  aliased, and, Column, DeclarativeBase, FlushError, ForeignKey, ForeignKeyConstraint, func, getHistory, InvalidRequestError, Integer, joinedload,
+  aliased, and, Column, Load, raiseload, DeclarativeBase, FlushError, ForeignKey, ForeignKeyConstraint, func, getHistory, InvalidRequestError, Integer, joinedload,
   mappedColumn, or, relationship, select, selectinload, String, Table, TypeDecorator,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
@@ -294,6 +294,28 @@ class FkC extends Base.model(t("fkpk_c_c"), {
   static a = relationship(() => FkA, { cascade: "save-update" });
   declare a: FkA | null;
 }
+
+// RaiseLoadTest: users / addresses / dingalings of SQLAlchemy's fixtures.
+class RLUser extends Base.model(t("rl_users"), { id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }), name: mappedColumn(String(30), { nullable: true }) }) {
+  static addresses = relationship(() => RLAddress, { backPopulates: "user", lazy: "raise" });
+  declare addresses: RLAddress[];
+}
+class RLAddress extends Base.model(t("rl_addresses"), {
+  id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
+  userId: mappedColumn(ForeignKey(`${t("rl_users")}.id`), { name: "user_id", nullable: true }),
+  emailAddress: mappedColumn(String(50), { name: "email_address" }),
+}) {
+  static user = relationship(() => RLUser, { backPopulates: "addresses" });
+  declare user: RLUser | null;
+  static userNotGet = relationship(() => RLUser, { primaryjoin: () => and(RLAddress.userId.eq(RLUser.id), RLUser.name.isNot(null)), viewonly: true });
+  declare userNotGet: RLUser | null;
+  static dingalings = relationship(() => RLDingaling);
+  declare dingalings: RLDingaling[];
+}
+class RLDingaling extends Base.model(t("rl_dingalings"), {
+  id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
+  addressId: mappedColumn(ForeignKey(`${t("rl_addresses")}.id`), { name: "address_id", nullable: true }),
+}) {}
 
 describe.each(dialectTargets())("test_relationships on $name", (target) => {
   let db: Db;
@@ -638,5 +660,91 @@ describe.each(dialectTargets())("test_relationships on $name", (target) => {
         await s.rollback();
       });
     }
+  });
+  describe("RaiseLoadTest", () => {
+    const notAvailable = (attr: string, lazy = "raise"): string => `'${attr}' is not available due to lazy='${lazy}'`;
+    const setup = async () => {
+      await using s = db.session();
+      if ((await s.get(RLUser, 7)) === null) {
+        s.addAll([new RLUser({ id: 7, name: "jack" }), new RLUser({ id: 8, name: "ed" })]);
+        await s.flush();
+        s.add(new RLAddress({ id: 1, userId: 7, emailAddress: "jack@bean.com" }));
+        await s.flush();
+        s.add(new RLDingaling({ id: 1, addressId: 1 }));
+        await s.commit();
+      }
+    };
+    it("test_o2m_raiseload_mapper / test_o2m_raiseload_option: one SELECT, then the read raises", async () => {
+      await setup();
+      await using s = db.session();
+      db.counting.reset();
+      const x = (await s.scalars(select(RLUser).where(RLUser.id.eq(7)))).all();
+      expect(() => x[0].addresses).toThrow(InvalidRequestError);
+      expect(() => x[0].addresses).toThrow(notAvailable("RLUser.addresses"));
+      s.expungeAll();
+      const y = (await s.scalars(select(RLUser).where(RLUser.id.eq(7)).options(raiseload(RLUser.addresses)))).all();
+      expect(() => y[0].addresses).toThrow(notAvailable("RLUser.addresses"));
+      expect(db.selects()).toHaveLength(2);
+      expect(y[0].id).toBe(7);
+    });
+    it("test_o2m_raiseload_lazyload_option: a loader option overrides lazy='raise'", async () => {
+      await setup();
+      await using s = db.session();
+      db.counting.reset();
+      const x = (await s.scalars(select(RLUser).where(RLUser.id.eq(7)).options(selectinload(RLUser.addresses)))).all();
+      expect(x[0].addresses.map((a) => a.id)).toEqual([1]);
+      expect(db.selects()).toHaveLength(2);
+    });
+    it("test_m2o_raiseload_option: the read raises without SQL", async () => {
+      await setup();
+      await using s = db.session();
+      const a1 = (await s.scalars(select(RLAddress).where(RLAddress.id.eq(1)).options(raiseload(RLAddress.user)))).first()!;
+      db.counting.reset();
+      expect(() => a1.user).toThrow(notAvailable("RLAddress.user"));
+      expect(db.counting.statements).toHaveLength(0);
+    });
+    it("test_m2o_raise_on_sql_option: a target in the identity map is read without SQL", async () => {
+      await setup();
+      await using s = db.session();
+      let a1 = (await s.scalars(select(RLAddress).where(RLAddress.id.eq(1)).options(raiseload(RLAddress.user, { sqlOnly: true })))).first()!;
+      db.counting.reset();
+      expect(() => a1.user).toThrow(notAvailable("RLAddress.user", "raise_on_sql"));
+      expect(db.counting.statements).toHaveLength(0);
+      s.expungeAll();
+      const u1 = (await s.scalars(select(RLUser).orderBy(RLUser.id))).first()!;
+      a1 = (await s.scalars(select(RLAddress).where(RLAddress.id.eq(1)).options(raiseload(RLAddress.user, { sqlOnly: true })))).first()!;
+      db.counting.reset();
+      expect(a1.user).toBe(u1);
+      expect(db.counting.statements).toHaveLength(0);
+    });
+    it("test_m2o_non_use_get_raise_on_sql_option: a join beyond the key cannot use the identity map", async () => {
+      await setup();
+      await using s = db.session();
+      const u1 = (await s.scalars(select(RLUser).orderBy(RLUser.id))).first()!;
+      void u1;
+      const a1 = (await s.scalars(select(RLAddress).where(RLAddress.id.eq(1)).options(raiseload(RLAddress.userNotGet, { sqlOnly: true })))).first()!;
+      expect(() => a1.userNotGet).toThrow(notAvailable("RLAddress.userNotGet", "raise_on_sql"));
+    });
+    it("test_raiseload_from_eager_load: raiseload('*') below a joinedload", async () => {
+      await setup();
+      await using s = db.session();
+      const u1 = (await s.scalars(select(RLUser).where(RLUser.id.eq(7)).options(joinedload(RLUser.addresses).raiseload("*")))).unique().first()!;
+      expect(u1.addresses.map((a) => a.id)).toEqual([1]);
+      expect(() => u1.addresses[0].dingalings).toThrow(notAvailable("RLAddress.dingalings"));
+    });
+    it("test_raiseload_wildcard_all_classes_option / test_raiseload_wildcard_specific_class_option", async () => {
+      await setup();
+      await using s = db.session();
+      const q = select(RLUser, RLAddress).join(RLAddress, RLUser.id.eq(RLAddress.userId)).where(RLUser.id.eq(7));
+      const [u1, a1] = (await s.execute(q.options(raiseload("*")))).first()!;
+      expect(() => u1.addresses).toThrow(notAvailable("RLUser.addresses"));
+      expect(() => a1.user).toThrow(notAvailable("RLAddress.user"));
+      expect([u1.id, a1.id]).toEqual([7, 1]);
+      s.expungeAll();
+      // Only Address's relationships raise; User's addresses load as asked.
+      const [u2, a2] = (await s.execute(q.options(new Load(RLAddress).raiseload("*"), selectinload(RLUser.addresses)))).first()!;
+      expect(u2.addresses).toEqual([a2]);
+      expect(() => a2.user).toThrow(notAvailable("RLAddress.user"));
+    });
   });
 });
