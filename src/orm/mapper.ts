@@ -238,6 +238,8 @@ export class RelationshipProperty {
       const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : infer(target.table);
       this.primaryjoin = pj;
       this.secondaryjoin = sj;
+      this.checkSecondaryForeignCols(pj, "primary", fkCols, name);
+      this.checkSecondaryForeignCols(sj, "secondary", fkCols, name);
       this.secondarySyncPairs = pairsFrom(pj, this.parent.table, this.secondary, where);
       this.targetSecondaryPairs = pairsFrom(sj, target.table, this.secondary, where);
       this.syncPairs = [];
@@ -274,6 +276,31 @@ export class RelationshipProperty {
     if (this.options.postUpdate && this.direction === "MANYTOMANY") {
       throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
     }
+  }
+  /**
+   * A many-to-many join condition must reach the association table through a foreign column
+   * (SQLAlchemy's `_check_foreign_cols`): one equality with it, or for viewonly any comparison.
+   * Without `foreignKeys` the association table's columns compared with others are the foreign ones.
+   */
+  private checkSecondaryForeignCols(cond: ColumnElement<unknown, string>, which: "primary" | "secondary", fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {
+    const sec = this.secondary!;
+    let hasForeign = false;
+    let canSync = false;
+    for (const { left, right, operator } of columnComparisons(cond)) {
+      const lf = fkCols ? fkCols.has(left) : left.table === sec && right.table !== sec;
+      const rf = fkCols ? fkCols.has(right) : right.table === sec && left.table !== sec;
+      if (!lf && !rf) continue;
+      hasForeign = true;
+      if (operator === "eq") canSync = true;
+    }
+    if (this.viewonly ? hasForeign : canSync) return;
+    const annotate = "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.";
+    if (!this.viewonly && hasForeign) {
+      throw new ArgumentError(
+        `Could not locate any simple equality expressions involving locally mapped foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate} To allow comparison operators other than '==', the relationship can be marked as viewonly=True.`,
+      );
+    }
+    throw new ArgumentError(`Could not locate any relevant foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate}`);
   }
   /** SQLAlchemy's `_annotate_fks` / `_annotate_remote` / `_setup_pairs` / `_determine_direction` for a relationship without secondary. */
   private resolveDirection(pj: ColumnElement<unknown, string>, selfRef: boolean, fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {

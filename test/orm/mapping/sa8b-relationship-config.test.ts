@@ -43,10 +43,10 @@ const ambiguous = (rel: string, secondary?: string): string =>
   secondary !== undefined
     ? `Could not determine join condition between parent/child tables on relationship ${rel} - there are multiple foreign key paths linking the tables via secondary table '${secondary}'.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference from the secondary table to each of the parent and child tables.`
     : `Could not determine join condition between parent/child tables on relationship ${rel} - there are multiple foreign key paths linking the tables.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference to the parent table.`;
-const noRelevantFks = (expr: string, rel: string): string =>
-  `Could not locate any relevant foreign key columns for primary join condition '${expr}' on relationship ${rel}.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.`;
-const noEquality = (expr: string, rel: string): string =>
-  `Could not locate any simple equality expressions involving locally mapped foreign key columns for primary join condition '${expr}' on relationship ${rel}.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation. To allow comparison operators other than '==', the relationship can be marked as viewonly=True.`;
+const noRelevantFks = (expr: string, rel: string, which = "primary"): string =>
+  `Could not locate any relevant foreign key columns for ${which} join condition '${expr}' on relationship ${rel}.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.`;
+const noEquality = (expr: string, rel: string, which = "primary"): string =>
+  `Could not locate any simple equality expressions involving locally mapped foreign key columns for ${which} join condition '${expr}' on relationship ${rel}.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation. To allow comparison operators other than '==', the relationship can be marked as viewonly=True.`;
 const noLocalRemote = (rel: string): string =>
   `Relationship ${rel} could not determine any unambiguous local/remote column pairs based on join condition and remote_side arguments.  Consider using the remote() annotation to accurately mark those elements of the join condition that are on the remote side of the relationship.`;
 
@@ -547,5 +547,119 @@ describe("single parent", () => {
         );
       }
     }
+  });
+});
+
+describe("InvalidRelationshipEscalationTestM2M", () => {
+  /** foos(id), bars(id), foobars(fid, bid) without keys, foobars_with_fks(fid → foos.id, bid → bars.id). */
+  const fixture = () => {
+    const Base = fresh();
+    const foos = uniqueName("sa8b_m2m_foos");
+    const bars = uniqueName("sa8b_m2m_bars");
+    const foobars = Table(uniqueName("sa8b_m2m_foobars"), Base.metadata, { fid: Column(Integer), bid: Column(Integer) });
+    const withFks = Table(uniqueName("sa8b_m2m_foobars_fks"), Base.metadata, { fid: Column(ForeignKey(`${foos}.id`)), bid: Column(ForeignKey(`${bars}.id`)) });
+    const many = Table(uniqueName("sa8b_m2m_foobars_many"), Base.metadata, {
+      fid: Column(Integer), bid: Column(Integer), fid1: Column(Integer), bid1: Column(Integer), fid2: Column(Integer), bid2: Column(Integer),
+    });
+    class Bar extends Base.model(bars, { id: mappedColumn(Integer, { primaryKey: true }) }) {}
+    return { Base, foos, bars, foobars, withFks, many, Bar };
+  };
+  type Fx = ReturnType<typeof fixture>;
+  const fooWith = (fx: Fx, opts: (Foo: { id: never }) => Record<string, unknown>) => {
+    class Foo extends fx.Base.model(fx.foos, { id: mappedColumn(Integer, { primaryKey: true }) }) {
+      static bars = relationship(() => fx.Bar, opts(Foo as never) as never);
+    }
+    void Foo.id;
+    return Foo;
+  };
+
+  it("test_no_join", () => {
+    const fx = fixture();
+    fooWith(fx, () => ({ secondary: fx.foobars }));
+    const err = errorOf(() => fx.Base.registry.configure());
+    expect(err).toBeInstanceOf(NoForeignKeysError);
+    expect(err.message).toBe(noJoin("Foo.bars", fx.foobars.name));
+  });
+
+  it("test_no_secondaryjoin", () => {
+    const fx = fixture();
+    fooWith(fx, (Foo) => ({ secondary: fx.foobars, primaryjoin: () => (Foo as unknown as { id: Column<number> }).id.gt(fx.foobars.c.fid) }));
+    const err = errorOf(() => fx.Base.registry.configure());
+    expect(err).toBeInstanceOf(NoForeignKeysError);
+    expect(err.message).toBe(noJoin("Foo.bars", fx.foobars.name));
+  });
+
+  it("test_no_fks: equalities with the association table need no foreign keys", () => {
+    for (const pick of ["foobars", "many"] as const) {
+      const fx = fixture();
+      const sec = fx[pick];
+      const Foo = fooWith(fx, (F) => ({
+        secondary: sec,
+        primaryjoin: () => (F as unknown as { id: Column<number> }).id.eq(sec.c.fid),
+        secondaryjoin: () => sec.c.bid.eq(fx.Bar.id),
+      }));
+      fx.Base.registry.configure();
+      const prop = (Foo as unknown as { bars: { property: { secondarySyncPairs: [{ describe(): string }, { describe(): string }][]; targetSecondaryPairs: [{ describe(): string }, { describe(): string }][] } } }).bars.property;
+      expect(pairs(prop.secondarySyncPairs)).toEqual([[`${fx.foos}.id`, `${sec.name}.fid`]]);
+      expect(pairs(prop.targetSecondaryPairs)).toEqual([[`${fx.bars}.id`, `${sec.name}.bid`]]);
+    }
+  });
+
+  it("test_local_col_setup: each side's local column", () => {
+    const Base = fresh();
+    const foos = uniqueName("sa8b_m2m_foos");
+    const bars = uniqueName("sa8b_m2m_bars");
+    const withFks = Table(uniqueName("sa8b_m2m_foobars_fks"), Base.metadata, { fid: Column(ForeignKey(`${foos}.id`)), bid: Column(ForeignKey(`${bars}.id`)) });
+    class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }) }) {
+      static bars = relationship(() => Bar, { secondary: withFks, backPopulates: "foos" });
+    }
+    class Bar extends Base.model(bars, { id: mappedColumn(Integer, { primaryKey: true }) }) {
+      static foos = relationship(() => Foo, { secondary: withFks, backPopulates: "bars" });
+    }
+    void Foo.id;
+    Base.registry.configure();
+    expect([...Foo.bars.property.localColumns].map((c) => `${c.table!.describeName()}.${c.name}`)).toEqual([`${foos}.id`]);
+    expect([...Bar.foos.property.localColumns].map((c) => `${c.table!.describeName()}.${c.name}`)).toEqual([`${bars}.id`]);
+  });
+
+  it("test_bad_primaryjoin: a non-equality primaryjoin, unless viewonly", () => {
+    for (const [pick, viewonly] of [["foobars", false], ["withFks", false], ["withFks", true]] as const) {
+      const fx = fixture();
+      const sec = fx[pick] as Table<{ fid: Column<number | null>; bid: Column<number | null> }>;
+      fooWith(fx, (F) => ({
+        secondary: sec,
+        primaryjoin: () => (F as unknown as { id: Column<number> }).id.gt(sec.c.fid),
+        secondaryjoin: () => sec.c.bid.le(fx.Bar.id),
+        viewonly,
+      }));
+      if (viewonly) expect(() => fx.Base.registry.configure()).not.toThrow();
+      else {
+        const err = errorOf(() => fx.Base.registry.configure());
+        expect(err).toBeInstanceOf(ArgumentError);
+        expect(err.message).toBe(noEquality(`${fx.foos}.id > ${sec.name}.fid`, "Foo.bars"));
+      }
+    }
+  });
+
+  it("test_bad_secondaryjoin: foreignKeys leave the secondaryjoin without a foreign column", () => {
+    const fx = fixture();
+    fooWith(fx, (F) => ({
+      secondary: fx.foobars,
+      primaryjoin: () => (F as unknown as { id: Column<number> }).id.eq(fx.foobars.c.fid),
+      secondaryjoin: () => fx.foobars.c.bid.le(fx.Bar.id),
+      foreignKeys: () => [fx.foobars.c.fid],
+    }));
+    expect(errorOf(() => fx.Base.registry.configure()).message).toBe(noRelevantFks(`${fx.foobars.name}.bid <= ${fx.bars}.id`, "Foo.bars", "secondary"));
+  });
+
+  it("test_no_equated_secondaryjoin", () => {
+    const fx = fixture();
+    fooWith(fx, (F) => ({
+      secondary: fx.foobars,
+      primaryjoin: () => (F as unknown as { id: Column<number> }).id.eq(fx.foobars.c.fid),
+      secondaryjoin: () => fx.foobars.c.bid.le(fx.Bar.id),
+      foreignKeys: () => [fx.foobars.c.fid, fx.foobars.c.bid],
+    }));
+    expect(errorOf(() => fx.Base.registry.configure()).message).toBe(noEquality(`${fx.foobars.name}.bid <= ${fx.bars}.id`, "Foo.bars", "secondary"));
   });
 });
