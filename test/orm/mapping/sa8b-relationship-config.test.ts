@@ -270,6 +270,73 @@ describe("InvalidRelationshipEscalationTest (selection)", () => {
     );
   });
 
+  it("test_no_equated_wo_fks_works_on_relaxed: a key between two other tables is not enough", () => {
+    const Base = fresh();
+    const foos = uniqueName("sa8b_ire_foos");
+    const fwf = uniqueName("sa8b_ire_foos_with_fks");
+    const bwf = uniqueName("sa8b_ire_bars_with_fks");
+    const foosWithFks = Table(fwf, Base.metadata, { id: Column(Integer, { primaryKey: true }), fid: Column(ForeignKey(`${fwf}.id`)) });
+    class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
+      static bars = relationship(() => Bar, { primaryjoin: () => and(Bar.fid.eq(foosWithFks.c.id), foosWithFks.c.id.eq(Foo.id)) });
+    }
+    class Bar extends Base.model(bwf, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(ForeignKey(`${fwf}.id`)) }) {}
+    void [Foo.id, Bar];
+    expect(errorOf(() => Base.registry.configure()).message).toBe(noEquality(`${bwf}.fid = ${fwf}.id AND ${fwf}.id = ${foos}.id`, "Foo.bars"));
+  });
+
+  for (const side of ["o2m", "m2o"] as const) {
+    it(`test_ambiguous_remoteside_${side}: both columns remote leaves no local/remote pair`, () => {
+      const { Base, foos, bars, barCols } = fixture(false);
+      class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
+        static bars = relationship(() => Bar, {
+          primaryjoin: () => Foo.id.eq(Bar.fid),
+          foreignKeys: () => [side === "o2m" ? Bar.fid : Foo.id],
+          remoteSide: () => [Foo.id, Bar.fid],
+          viewonly: true,
+        });
+      }
+      class Bar extends Base.model(bars, barCols) {}
+      void [Foo.id, Bar];
+      expect(errorOf(() => Base.registry.configure()).message).toBe(noLocalRemote("Foo.bars"));
+    });
+  }
+
+  it("test_equated / test_equated_self_ref / test_equated_self_ref_wrong_fks: an equality without keys", () => {
+    {
+      const { Base, foos, bars, barCols } = fixture(false);
+      class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
+        static bars = relationship(() => Bar, { primaryjoin: () => Foo.id.eq(Bar.fid) });
+      }
+      class Bar extends Base.model(bars, barCols) {}
+      void [Foo.id, Bar];
+      expect(errorOf(() => Base.registry.configure()).message).toBe(noRelevantFks(`${foos}.id = ${bars}.fid`, "Foo.bars"));
+    }
+    for (const wrongFks of [false, true]) {
+      const { Base, foos, bars, barCols } = fixture(false);
+      class Bar extends Base.model(bars, barCols) {}
+      class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
+        static foos = relationship(() => Foo, { primaryjoin: () => Foo.id.eq(Foo.fid), ...(wrongFks ? { foreignKeys: () => [Bar.id] } : {}) });
+      }
+      void Foo.id;
+      expect(errorOf(() => Base.registry.configure()).message).toBe(noRelevantFks(`${foos}.id = ${foos}.fid`, "Foo.foos"));
+    }
+  });
+
+  it("test_no_equated_self_ref_no_equality / test_no_equated_self_ref_viewonly_fks", () => {
+    for (const viewonly of [false, true]) {
+      const { Base, foos } = fixture(false);
+      class Foo extends Base.model(foos, { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
+        static foos = relationship(() => Foo, { primaryjoin: () => Foo.id.gt(Foo.fid), foreignKeys: () => [Foo.fid], viewonly });
+      }
+      void Foo.id;
+      if (!viewonly) expect(errorOf(() => Base.registry.configure()).message).toBe(noEquality(`${foos}.id > ${foos}.fid`, "Foo.foos"));
+      else {
+        Base.registry.configure();
+        expect(pairs(Foo.foos.property.localRemotePairs)).toEqual([[`${foos}.id`, `${foos}.fid`]]);
+      }
+    }
+  });
+
   it("test_no_join_self_ref", () => {
     const Base = fresh();
     class Foo extends Base.model(uniqueName("sa8b_ire_foos"), { id: mappedColumn(Integer, { primaryKey: true }), fid: mappedColumn(Integer) }) {
