@@ -223,6 +223,7 @@ export class RelationshipProperty {
     const name = this.qualifiedName;
     const target = this.mapper;
     this.cascade = parseCascade(this.options.cascade, where);
+    if (this.options.syncBackref === true && this.viewonly) throw new ArgumentError("sync_backref and viewonly cannot both be True");
     const fkCols = this.options.foreignKeys ? new Set(this.options.foreignKeys().map(baseOf)) : undefined;
     const sec = this.options.secondary;
     if (sec) {
@@ -990,9 +991,14 @@ export class Mapper {
             `${other.qualifiedName} and back-reference ${rel.qualifiedName} are both of the same direction <RelationshipDirection.${rel.direction}: ${rel.direction === "ONETOMANY" ? 1 : 2}>.  Did you mean to set remote_side on the many-to-one side ?`,
           );
         }
-        // A viewonly side neither sends nor receives backref events (SQLAlchemy's sync_backref
-        // defaults to False when either side is viewonly).
-        if (!rel.viewonly && !other.viewonly) rel.reverse = other;
+        // SQLAlchemy's _check_sync_backref: a viewonly side neither sends nor receives backref
+        // events unless asked (syncBackref defaults to false when either side is viewonly).
+        if (other.viewonly && other.options.syncBackref === true) throw new ArgumentError("sync_backref and viewonly cannot both be True");
+        if (other.viewonly && rel.options.syncBackref === true) {
+          throw new InvalidRequestError(`Relationship ${rel.qualifiedName} cannot specify sync_backref=True since ${other.qualifiedName} includes viewonly=True.`);
+        }
+        const sync = rel.options.syncBackref ?? (!rel.viewonly && !other.viewonly);
+        rel.reverse = sync ? other : undefined;
       }
     }
     this.configured = true;

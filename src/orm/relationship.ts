@@ -60,6 +60,12 @@ export interface RelationshipOptions {
   readonly orderBy?: () => ColumnElement<unknown, string> | readonly ColumnElement<unknown, string>[];
   /** Read-only relationship: never written by flush. */
   readonly viewonly?: boolean;
+  /**
+   * Whether changes to this relationship update its backPopulates side in memory (SQLAlchemy's
+   * `sync_backref`). Default: yes, unless either side is viewonly. `true` with `viewonly`, or
+   * when the other side is viewonly, is a configuration error.
+   */
+  readonly syncBackref?: boolean;
   /** Collection (true) or scalar (false); inferred from the direction when omitted. */
   readonly uselist?: boolean;
   /** Default loader strategy (default "raise"). */

@@ -6,7 +6,8 @@
  * RemoteForeignBetweenColsTest), ViewOnlyHistoryTest (o2m / m2o viewonly only),
  * ViewOnlyM2MBackrefTest, CompositeSelfRefFKTest (implicit and very implicit joins),
  * CompositeJoinPartialFK, TypeMatchTest, TypedAssociationTable, ManualBackrefTest.test_o2m,
- * FKsAsPksTest (delete cascades, null key) and RaiseLoadTest (raiseload, sqlOnly, wildcards).
+ * FKsAsPksTest (delete cascades, null key), RaiseLoadTest (raiseload, sqlOnly, wildcards) and
+ * ViewOnlySyncBackref (the syncBackref / viewonly matrix, with backPopulates for backref()).
  * SQLAlchemy's lazy loads become explicit selectinload() / joinedload() options.
  *
  * Skipped, with reasons:
@@ -27,7 +28,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  aliased, and, Column, Load, raiseload, DeclarativeBase, FlushError, ForeignKey, ForeignKeyConstraint, func, getHistory, InvalidRequestError, Integer, joinedload,
+  aliased, and, ArgumentError, Column, Load, raiseload, DeclarativeBase, FlushError, ForeignKey, ForeignKeyConstraint, func, getHistory, InvalidRequestError, Integer, joinedload,
   mappedColumn, or, relationship, select, selectinload, String, Table, TypeDecorator,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
@@ -746,5 +747,63 @@ describe.each(dialectTargets())("test_relationships on $name", (target) => {
       expect(u2.addresses).toEqual([a2]);
       expect(() => a2.user).toThrow(notAvailable("RLAddress.user"));
     });
+  });
+});
+
+describe("ViewOnlySyncBackref.test_case", () => {
+  type Case = { BaErr?: 1; AbsErr?: 1; mapErr?: "AB" | "BA"; BaEvt?: 1; AbsEvt?: 1 };
+  type Sync = boolean | undefined;
+  // (B_a_view, B_a_sync, A_bs_view, A_bs_sync) → expected, as SQLAlchemy's table.
+  const cases: [boolean, Sync, boolean, Sync, Case][] = [
+    [false, false, false, false, {}], [false, false, false, true, { AbsEvt: 1 }], [false, false, true, false, {}], [false, false, true, true, { AbsErr: 1 }],
+    [false, true, false, false, { BaEvt: 1 }], [false, true, false, true, { BaEvt: 1, AbsEvt: 1 }], [false, true, true, false, { mapErr: "BA" }], [false, true, true, true, { AbsErr: 1 }],
+    [true, false, false, false, {}], [true, false, false, true, { mapErr: "AB" }], [true, false, true, false, {}], [true, false, true, true, { AbsErr: 1 }],
+    [true, true, false, false, { BaErr: 1 }], [true, true, false, true, { BaErr: 1 }], [true, true, true, false, { BaErr: 1 }], [true, true, true, true, { AbsErr: 1 }],
+    [false, undefined, false, false, { BaEvt: 1 }], [false, undefined, false, true, { BaEvt: 1, AbsEvt: 1 }], [false, undefined, true, false, {}], [false, undefined, true, true, { AbsErr: 1 }],
+    [true, undefined, false, false, {}], [true, undefined, false, true, { mapErr: "AB" }], [true, undefined, true, false, {}], [true, undefined, true, true, { AbsErr: 1 }],
+    [false, false, false, undefined, { AbsEvt: 1 }], [false, false, true, undefined, {}], [false, true, false, undefined, { BaEvt: 1, AbsEvt: 1 }], [false, true, true, undefined, { mapErr: "BA" }],
+    [true, false, false, undefined, {}], [true, false, true, undefined, {}], [true, true, false, undefined, { BaErr: 1 }], [true, true, true, undefined, { BaErr: 1 }],
+    [false, undefined, false, undefined, { BaEvt: 1, AbsEvt: 1 }], [false, undefined, true, undefined, {}], [true, undefined, false, undefined, {}], [true, undefined, true, undefined, {}],
+  ];
+  it.each(cases)("B.a viewonly=%s syncBackref=%s, A.bs viewonly=%s syncBackref=%s", (bView, bSync, aView, aSync, expected) => {
+    class B0 extends DeclarativeBase {}
+    const t1 = uniqueName("sa8b_vsb_t1");
+    class A extends B0.model(t1, { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(40), { nullable: true }) }) {
+      static bs = relationship(() => B, { backPopulates: "a", viewonly: aView, ...(aSync === undefined ? {} : { syncBackref: aSync }) });
+      declare bs: B[];
+    }
+    class B extends B0.model(uniqueName("sa8b_vsb_t2"), {
+      id: mappedColumn(Integer, { primaryKey: true }),
+      data: mappedColumn(String(40), { nullable: true }),
+      t1id: mappedColumn(ForeignKey(`${t1}.id`), { nullable: true }),
+    }) {
+      static a = relationship(() => A, { backPopulates: "bs", viewonly: bView, ...(bSync === undefined ? {} : { syncBackref: bSync }) });
+      declare a: A | null;
+    }
+    void A.id;
+    if (expected.AbsErr || expected.BaErr) {
+      expect(() => B0.registry.configure()).toThrow(ArgumentError);
+      expect(() => B0.registry.configure()).toThrow("sync_backref and viewonly cannot both be True");
+      return;
+    }
+    if (expected.mapErr) {
+      const [x, y] = expected.mapErr === "AB" ? ["A.bs", "B.a"] : ["B.a", "A.bs"];
+      expect(() => B0.registry.configure()).toThrow(InvalidRequestError);
+      expect(() => B0.registry.configure()).toThrow(`Relationship ${x} cannot specify sync_backref=True since ${y} includes viewonly=True.`);
+      return;
+    }
+    B0.registry.configure();
+    const a1 = new A();
+    const b1 = new B();
+    b1.a = a1;
+    expect(a1.bs.includes(b1)).toBe(expected.BaEvt === 1);
+    expect(getHistory(a1, "bs").hasChanges()).toBe(expected.BaEvt === 1);
+    expect(getHistory(b1, "a").hasChanges()).toBe(!bView);
+    const a2 = new A();
+    const b2 = new B();
+    a2.bs.push(b2);
+    expect(b2.a === a2).toBe(expected.AbsEvt === 1);
+    expect(getHistory(a2, "bs").hasChanges()).toBe(!aView);
+    expect(getHistory(b2, "a").hasChanges()).toBe(expected.AbsEvt === 1);
   });
 });
