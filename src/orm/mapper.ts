@@ -197,6 +197,20 @@ export class RelationshipProperty {
   describe(): string {
     return `'${this.parent.className}.${this.key}'`;
   }
+  /**
+   * The `backPopulates` key, a callable's result resolved (a relationship attribute gives its key).
+   * @throws ArgumentError for anything but a string or a relationship attribute (SQLAlchemy's
+   *   "Invalid back_populates value").
+   * @internal
+   */
+  backPopulatesKey(): string | undefined {
+    const opt: unknown = this.options.backPopulates;
+    const v: unknown = typeof opt === "function" ? (opt as () => unknown)() : opt;
+    if (v === undefined || typeof v === "string") return v;
+    if (v instanceof RelationshipSpec) return v.key;
+    const shown = typeof v === "object" && v !== null ? `<${(v as object).constructor?.name ?? "object"} object>` : String(v);
+    throw new ArgumentError(`Invalid back_populates value: ${shown}`);
+  }
   /** `Parent.key`, as SQLAlchemy names a relationship in its configuration errors. */
   get qualifiedName(): string {
     return `${this.parent.className}.${this.key}`;
@@ -965,7 +979,7 @@ export class Mapper {
   configureRelationships(): void {
     for (const rel of this.relationships.values()) rel.setup();
     for (const rel of this.relationships.values()) {
-      const back = rel.options.backPopulates;
+      const back = rel.backPopulatesKey();
       if (back) {
         const other = rel.mapper.relationships.get(back);
         if (!other) {
@@ -980,9 +994,10 @@ export class Mapper {
         if (!rel.parent.isA(other.mapper) && !other.mapper.isA(rel.parent)) {
           throw new ArgumentError(`reverse_property '${back}' on relationship ${rel.qualifiedName} references relationship ${other.qualifiedName}, which does not reference mapper ${rel.parent}`);
         }
-        if (other.options.backPopulates !== undefined && other.options.backPopulates !== rel.key) {
+        const otherBack = other.backPopulatesKey();
+        if (otherBack !== undefined && otherBack !== rel.key) {
           throw new ArgumentError(
-            `relationship ${rel.describe()}: backPopulates '${back}', but ${other.describe()} has backPopulates '${other.options.backPopulates}'; each side must name the other`,
+            `relationship ${rel.describe()}: backPopulates '${back}', but ${other.describe()} has backPopulates '${otherBack}'; each side must name the other`,
           );
         }
         if (rel.direction !== "MANYTOMANY" && rel.direction === other.direction) {

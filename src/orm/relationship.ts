@@ -19,8 +19,12 @@ export type LazyStrategy = "raise" | "raise_on_sql" | "noload" | "selectin" | "j
 
 /** Options of {@link relationship}. */
 export interface RelationshipOptions {
-  /** Attribute name of the reverse relationship on the target (kept in sync in memory). */
-  readonly backPopulates?: string;
+  /**
+   * Attribute name of the reverse relationship on the target (kept in sync in memory); or a
+   * callable returning that name or the target's relationship attribute (`() => Address.user`),
+   * resolved at configure time, as SQLAlchemy's `back_populates` accepts.
+   */
+  readonly backPopulates?: string | (() => string | RelationshipComparator<unknown>);
   /**
    * Cascades: "save-update, merge, delete, delete-orphan", "all", "all, delete-orphan", or "". Default "save-update, merge".
    * With "delete", deleting the parent deletes the related objects; those not loaded are loaded

@@ -15,15 +15,15 @@
  *   columns, never strings evaluated against a class registry.
  * - JoinConditionErrorTest.test_no_remote_on_local_only_cols: a warning for remote() annotations;
  *   athanor has no remote() / foreign() annotations.
- * - ManualBackrefTest.test_invalid_backref_type / test_o2m_with_callable: backPopulates is typed
- *   as a string, so neither an object nor a callable can be passed.
+ * - ManualBackrefTest.test_o2m_with_callable "prop" variant: the attribute itself cannot be
+ *   passed before its class exists; the callable form covers it.
  * - InvalidRemoteSideTest.test_o2m_backref / test_m2o_backref: `backref=` (athanor has
  *   backPopulates only); the same checks run below through backPopulates.
  */
 import { describe, expect, it } from "vitest";
 import {
   AmbiguousForeignKeysError, and, ArgumentError, Column, DeclarativeBase, ForeignKey, ForeignKeyConstraint, InvalidRequestError, Integer, mappedColumn,
-  NoForeignKeysError, relationship, String, Table,
+  NoForeignKeysError, relationship, RelationshipComparator, String, Table,
 } from "../../../src/index.js";
 import { uniqueName } from "../../fixtures/databases.js";
 
@@ -386,6 +386,44 @@ describe("ManualBackrefTest errors", () => {
     const dingalings = uniqueName("sa8b_mb_dingalings");
     return { Base, users, addresses, dingalings };
   };
+
+  for (const argtype of ["str", "callable_str", "callable_prop"] as const) {
+    it(`test_o2m_with_callable (${argtype}): backPopulates as a name or a callable`, () => {
+      const { Base, users, addresses } = fixture();
+      class User extends Base.model(users, { id: mappedColumn(Integer, { primaryKey: true }), name: mappedColumn(String(30)) }) {
+        static addresses = relationship(() => Address, { backPopulates: argtype === "str" ? "user" : argtype === "callable_str" ? () => "user" : (): RelationshipComparator<unknown> => Address.user });
+        declare addresses: Address[];
+      }
+      class Address extends Base.model(addresses, {
+        id: mappedColumn(Integer, { primaryKey: true }),
+        userId: mappedColumn(ForeignKey(`${users}.id`), { name: "user_id" }),
+        emailAddress: mappedColumn(String(50), { name: "email_address" }),
+      }) {
+        static user = relationship(() => User, { backPopulates: argtype === "str" ? "addresses" : argtype === "callable_str" ? () => "addresses" : (): RelationshipComparator<unknown> => User.addresses });
+        declare user: User | null;
+      }
+      void User.id;
+      Base.registry.configure();
+      const u1 = new User({ name: "u1" });
+      const a1 = new Address({ emailAddress: "foo" });
+      u1.addresses.push(a1);
+      expect(a1.user).toBe(u1);
+    });
+  }
+
+  it("test_invalid_backref_type: a callable returning neither a name nor a relationship", () => {
+    const { Base, users, addresses } = fixture();
+    class User extends Base.model(users, { id: mappedColumn(Integer, { primaryKey: true }), name: mappedColumn(String(30)) }) {
+      static addresses = relationship(() => Address, { backPopulates: (() => new Date(0)) as never });
+    }
+    class Address extends Base.model(addresses, { id: mappedColumn(Integer, { primaryKey: true }), userId: mappedColumn(ForeignKey(`${users}.id`), { name: "user_id" }) }) {
+      static user = relationship(() => User, { backPopulates: () => "addresses" });
+    }
+    void [User.id, Address];
+    const err = errorOf(() => Base.registry.configure());
+    expect(err).toBeInstanceOf(ArgumentError);
+    expect(err.message).toMatch(/^Invalid back_populates value: <Date object>$/);
+  });
 
   it("test_invalid_key: InvalidRequestError from the target mapper", () => {
     const { Base, users, addresses } = fixture();
