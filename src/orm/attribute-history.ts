@@ -85,7 +85,8 @@ export class AttributeState {
 
 /**
  * The {@link History} of attribute `key` of a state, by SQLAlchemy's rules
- * (`History.from_scalar_attribute`, `from_object_attribute`, `from_collection`).
+ * (`History.from_scalar_attribute`, `from_object_attribute`, `from_collection`); a viewonly
+ * relationship's value is always unchanged.
  * @throws ArgumentError when `key` is not a mapped attribute of the instance's class.
  */
 export function attributeHistory(st: InstanceState, key: string): History {
@@ -102,6 +103,12 @@ export function attributeHistory(st: InstanceState, key: string): History {
     // Never loaded: the queued changes only (SQLAlchemy's write-only history, PASSIVE_NO_FETCH).
     const p = pendingWriteOnly(st, key);
     return new History(p ? [...p.added] : [], [], p ? [...p.removed] : []);
+  }
+  if (rel?.viewonly) {
+    // A viewonly relationship records no history: its value is always "unchanged"
+    // (SQLAlchemy 1.3.17+, ViewOnlyHistoryTest).
+    if (!loaded) return new History([], [], []);
+    return new History([], rel.uselist ? [...((cur as object[] | null) ?? [])] : [cur], []);
   }
   if (rel?.uselist) {
     if (!loaded) return new History([], [], []);

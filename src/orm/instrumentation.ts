@@ -117,9 +117,20 @@ export function defineRelationshipAccessor(proto: object, rel: RelationshipPrope
         return empty;
       }
       const cls = rel.parent.className;
+      const onSql = rel.lazy === "raise_on_sql" || st.raiseKeys?.has(`raise_on_sql:${key}`) === true;
+      if (onSql && rel.useGet) {
+        // raise_on_sql: a many-to-one target already in the identity map costs no SQL (SQLAlchemy's use_get).
+        const known = oldFromIdentityMap(st, rel);
+        if (known !== undefined) {
+          st.dict[key] = known;
+          st.committed[key] = known;
+          return known;
+        }
+      }
       throw new UnloadedAttributeError(
         `Relationship '${cls}.${key}' is not loaded; athanor loads relationships only through eager loading: ` +
-          `add .options(selectinload(${cls}.${key})) or .options(joinedload(${cls}.${key})) to the query, or await session.refresh(obj, ["${key}"])`,
+          `add .options(selectinload(${cls}.${key})) or .options(joinedload(${cls}.${key})) to the query, or await session.refresh(obj, ["${key}"]) ` +
+          `('${cls}.${key}' is not available due to lazy='${onSql ? "raise_on_sql" : "raise"}')`,
       );
     },
     set(this: object, value: unknown) {

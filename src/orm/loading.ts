@@ -85,6 +85,8 @@ export interface EntitySlot {
   readonly selectin: ResolvedLoad[];
   /** Relationships that read as empty/null (noload). */
   readonly noload: RelationshipProperty[];
+  /** Relationships under `raiseload(…, { sqlOnly: true })`: a many-to-one may read from the identity map. */
+  readonly raiseOnSql: RelationshipProperty[];
   /** Row key for `select(User, Address)` results. */
   readonly name: string;
 }
@@ -814,7 +816,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       cols.push(new Label(key, from instanceof Join ? expr : adaptToFrom(expr, mapper.table, from)));
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
-    const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
+    const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], raiseOnSql: [], name };
     if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain));
     else addLoads(slot, mapper, from, node, outerChain);
     return slot;
@@ -828,6 +830,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       // relationships lazily, this loader (which never loads lazily) with a selectin query.
       else if (l.strategy === "joined" && noEagerJoins) slot.selectin.push({ ...l, strategy: "selectin" });
       else if (l.strategy === "noload") slot.noload.push(rel);
+      else if (l.strategy === "raise_on_sql") slot.raiseOnSql.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
         const wantsInner = l.innerJoin ?? rel.options.innerjoin ?? false;
@@ -1548,6 +1551,16 @@ function applyNoload(objs: Iterable<object>, rels: readonly RelationshipProperty
   }
 }
 
+/** Mark relationships loaded under `raiseload(…, { sqlOnly: true })` (SQLAlchemy's lazy="raise_on_sql"). */
+function applyRaiseOnSql(objs: Iterable<object>, rels: readonly RelationshipProperty[]): void {
+  if (!rels.length) return;
+  for (const o of objs) {
+    const st = stateOf(o);
+    if (!st) continue;
+    for (const rel of rels) if (isa(st.mapper, rel.parent)) (st.raiseKeys ??= new Set()).add(`raise_on_sql:${rel.key}`);
+  }
+}
+
 /**
  * {@link processRows} for rows as the driver returned them plus their result processors
  * (engine/orm-rows.ts `takeRawValueRows`): a plain entity select applies each processor while
@@ -1703,11 +1716,15 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const withParent = (stmt: Select): Select => (extraJoin.parentJoin ? stmt.join(extraJoin.parentJoin.alias, extraJoin.parentJoin.on as never) : stmt);
   let states = parents.map((p) => stateOf(p)!);
   if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
+  if (rel.nonSimpleJoin && rel.direction !== "MANYTOMANY") {
+    await selectinThroughParent(ctx, rel, entity, states, extra, load.criteria.map((c) => retargetCriterion(c, target.table, target.table)));
+    return;
+  }
   if (rel.direction === "MANYTOONE") {
     // A parent whose foreign key was not loaded (deferred): SQLAlchemy degrades to loading the
     // targets through the parents' primary keys, joined from an alias of the parent table.
     if (extraJoin.parentJoin === undefined && states.some((st) => rel.syncPairs.some(([local]) => !(propKey(rel.parent, local) in st.dict)))) {
-      await selectinManyToOneThroughParent(ctx, rel, entity, states, extra, crit);
+      await selectinThroughParent(ctx, rel, entity, states, extra, crit);
       return;
     }
     const wanted = new Map<string, unknown[]>();
@@ -1797,11 +1814,13 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
 }
 
 /**
- * A many-to-one selectin load keyed by the parents' primary keys (SQLAlchemy's fallback query
- * when the foreign key is not loaded): `SELECT a_1.id, b.id, b.x, b.y FROM a AS a_1 JOIN b ON
- * b.id = a_1.b_id WHERE a_1.id IN (…)`, in batches.
+ * A selectin load keyed by the parents' primary keys, through an alias of the parent table
+ * (SQLAlchemy's SelectInLoader when it cannot omit the join): `SELECT a_1.id, b.id, b.x FROM
+ * a AS a_1 JOIN b ON b.id = a_1.b_id WHERE a_1.id IN (…)`, in batches. Used for a many-to-one
+ * whose foreign key is not loaded, and for a viewonly join that is not a set of key equalities
+ * (`foos_1.id > bars.fid`, an OR of equalities): each parent gets the rows its own row joins.
  */
-async function selectinManyToOneThroughParent(
+async function selectinThroughParent(
   ctx: LoadContext,
   rel: RelationshipProperty,
   entity: Mapper,
@@ -1816,21 +1835,28 @@ async function selectinManyToOneThroughParent(
   const targetFrom = entity.polymorphicFrom() ?? entity.table;
   const keyOf = (st: InstanceState): unknown[] => rel.parent.pkProps.map((pp) => st.dict[pp.key]);
   const keys = states.map(keyOf).filter((k) => k.every((v) => v !== null && v !== undefined));
-  const byParent = new Map<string, object>();
+  const byParent = new Map<string, object[]>();
+  const orderBy = relOrderBy(rel);
   const size = selectinBatchSize(ctx, pkCols.length);
   for (let i = 0; i < keys.length; i += size) {
     const batch = keys.slice(i, i + size);
     const cond = pkCols.length === 1 ? pkCols[0].in(batch.map((k) => k[0])) : tuple(...pkCols).in(batch);
     // Unlabelled, as SQLAlchemy renders it (`a_1.id, b.id`): rows are read by position.
-    const stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
+    let stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
       .selectFrom(alias).join(targetFrom, on as never).where(cond, ...crit).setLabelStyle(LABEL_STYLE_NONE);
+    if (orderBy.length) stmt = stmt.orderBy(...orderBy);
     const rows = await ctx.executeOrm(stmt, extra);
-    for (const r of rows) byParent.set(keyString(r.slice(0, pkCols.length)), r[pkCols.length] as object);
+    for (const r of rows) {
+      const ks = keyString(r.slice(0, pkCols.length));
+      const child = r[pkCols.length] as object;
+      const g = byParent.get(ks);
+      if (!g) byParent.set(ks, [child]);
+      else if (!g.includes(child)) g.push(child);
+    }
   }
   for (const st of states) {
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
-    const obj = byParent.get(keyString(keyOf(st)));
-    assignRelationship(st, rel, obj ? [obj] : []);
+    assignRelationship(st, rel, byParent.get(keyString(keyOf(st))) ?? []);
   }
 }
 
@@ -1928,8 +1954,17 @@ function joinExtras(rel: RelationshipProperty): JoinExtras {
     const parentTable = rel.parent.table;
     const selfRef = rel.direction !== "MANYTOMANY" && parentTable === rel.mapper.table;
     const needsParent = selfRef || rest.some((t) => tablesOf(t).has(parentTable));
+    const third = (t: ClauseElement): boolean => [...tablesOf(t)].some((x) => x !== parentTable && x !== rel.mapper.table && x !== rel.secondary);
     if (!needsParent) e = { any: true, where: rest };
-    else {
+    else if (!selfRef && rel.direction !== "MANYTOMANY" && rest.some(third)) {
+      // A join ON may name only the tables it joins (PostgreSQL): parts over a third table
+      // (`t3.data = t1.data`) go to the WHERE, which brings that table into the FROM.
+      const alias = parentTable.alias();
+      const adapt = (c: ClauseElement): ColumnElement<boolean> => adaptToFrom(c as ColumnElement<boolean>, parentTable, alias);
+      const inOn = terms.filter((t) => !third(t)) as ColumnElement<boolean>[];
+      const on = adapt(inOn.length === 1 ? inOn[0] : and(...inOn));
+      e = { any: true, where: rest.filter(third).map(adapt), parentJoin: { alias, on } };
+    } else {
       const alias = parentTable.alias();
       const on = rel.direction === "MANYTOMANY" ? adaptToFrom(pj, parentTable, alias) : rel.joinCondition(alias, rel.mapper.table);
       e = { any: true, where: [], parentJoin: { alias, on } };
@@ -1955,6 +1990,7 @@ export async function postLoad(ctx: LoadContext, plan: OrmPlan, tuples: readonly
   const walk = async (slot: EntitySlot, objs: object[]) => {
     if (!objs.length) return;
     applyNoload(objs, slot.noload);
+    applyRaiseOnSql(objs, slot.raiseOnSql);
     for (const l of slot.selectin) await selectinLoad(ctx, l, objs.filter((o) => isa(stateOf(o)!.mapper, l.rel.parent)), plan);
     for (const j of slot.joined) {
       const children = objs.flatMap((o) => {
@@ -1974,7 +2010,7 @@ export async function postLoad(ctx: LoadContext, plan: OrmPlan, tuples: readonly
 
 /** Whether a slot or a joined slot below it has noload marks or selectin loads to apply. */
 function needsPostLoad(slot: EntitySlot): boolean {
-  return slot.noload.length > 0 || slot.selectin.length > 0 || slot.joined.some((j) => needsPostLoad(j.child));
+  return slot.noload.length > 0 || slot.raiseOnSql.length > 0 || slot.selectin.length > 0 || slot.joined.some((j) => needsPostLoad(j.child));
 }
 
 /** The error SQLAlchemy 2.0 raises when rows with joined eager collections are fetched without unique(). */

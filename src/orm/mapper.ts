@@ -3,15 +3,16 @@
  * identity keys (SQLAlchemy's `Mapper`, `ColumnProperty`, `RelationshipProperty`).
  * @module
  */
-import { ArgumentError, InvalidRequestError, UnmappedClassError } from "../errors.js";
-import { and, BinaryExpression, bindparam, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
+import { AmbiguousForeignKeysError, ArgumentError, FlushError, InvalidRequestError, NoForeignKeysError, UnmappedClassError } from "../errors.js";
+import { and, BinaryExpression, bindparam, BooleanClauseList, ClauseElement, ColumnElement, type AnyColumn } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, ForeignKey, TableImpl, type Table } from "../sql/schema.js";
-import { inferJoinCondition, select, TableClause, type FromClause, type Select } from "../sql/selectable.js";
+import { select, TableClause, type FromClause, type Select } from "../sql/selectable.js";
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
+import { columnComparisons, inferRelationshipJoin, references } from "./join-condition.js";
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
@@ -186,6 +187,24 @@ export class RelationshipProperty {
   syncPairs!: ColumnPair[];
   /** Many-to-many: (parent column, secondary column) and (target column, secondary column). */
   secondarySyncPairs: ColumnPair[] = [];
+  private _localRemotePairs: readonly ColumnPair[] = [];
+  private _remoteColumns: ReadonlySet<ColumnImpl> = new Set();
+  /**
+   * (local, remote) column pairs of the join condition (SQLAlchemy's `local_remote_pairs`): for
+   * a many-to-many, the parent's and the target's columns each paired with the association
+   * table column they meet.
+   */
+  get localRemotePairs(): readonly ColumnPair[] {
+    return this.direction === "MANYTOMANY" ? [...this.secondarySyncPairs, ...this.targetSecondaryPairs] : this._localRemotePairs;
+  }
+  /** The remote columns of the join condition (SQLAlchemy's `remote_side`); the association table's for a many-to-many. */
+  get remoteSide(): ReadonlySet<ColumnImpl> {
+    return this.direction === "MANYTOMANY" ? new Set(this.localRemotePairs.map(([, r]) => r)) : this._remoteColumns;
+  }
+  /** The local columns of the join condition (SQLAlchemy's `local_columns`). */
+  get localColumns(): ReadonlySet<ColumnImpl> {
+    return new Set((this.direction === "MANYTOMANY" ? this.secondarySyncPairs : this._localRemotePairs).map(([l]) => l));
+  }
   targetSecondaryPairs: ColumnPair[] = [];
   secondary: TableClause | undefined;
   /** Join condition between parent and target tables (or parent and secondary). */
@@ -243,19 +262,64 @@ export class RelationshipProperty {
     if (!m) throw new UnmappedClassError(`Class '${classNameOf(cls)}' is not mapped; it is the target of relationship ${this.describe()}`);
     return m;
   }
-  /** Resolve direction, join condition and sync pairs from foreign keys. @internal */
+  /**
+   * The `backPopulates` key, a callable's result resolved (a relationship attribute gives its key).
+   * @throws ArgumentError for anything but a string or a relationship attribute (SQLAlchemy's
+   *   "Invalid back_populates value").
+   * @internal
+   */
+  backPopulatesKey(): string | undefined {
+    const opt: unknown = this.options.backPopulates;
+    const v: unknown = typeof opt === "function" ? (opt as () => unknown)() : opt;
+    if (v === undefined || typeof v === "string") return v;
+    if (v instanceof RelationshipSpec) return v.key;
+    const shown = typeof v === "object" && v !== null ? `<${(v as object).constructor?.name ?? "object"} object>` : String(v);
+    throw new ArgumentError(`Invalid back_populates value: ${shown}`);
+  }
+  /** `Parent.key`, as SQLAlchemy names a relationship in its configuration errors. */
+  get qualifiedName(): string {
+    return `${this.parent.className}.${this.key}`;
+  }
+  /**
+   * Whether the primaryjoin holds comparisons other than ANDed key equalities (`>`, OR, a
+   * column compared twice): a viewonly relationship a selectin load reaches through the parent
+   * row, keyed by the parent's primary key (SQLAlchemy's non-omit-join SelectInLoader). @internal
+   */
+  nonSimpleJoin = false;
+  /** A many-to-one joined on exactly its foreign key to the target's primary key (SQLAlchemy's `use_get`). @internal */
+  useGet = false;
+  /**
+   * Resolve direction, join condition and sync pairs from foreign keys, following SQLAlchemy's
+   * `JoinCondition`: errors name the relationship (`Parent.key`) with SQLAlchemy's messages.
+   * @throws NoForeignKeysError when no foreign key links the tables and no primaryjoin is given.
+   * @throws AmbiguousForeignKeysError when several do and `foreignKeys` does not pick one.
+   * @throws ArgumentError when the join condition has no usable foreign key columns, no
+   *   equality (outside viewonly), no local/remote pairs, or an ambiguous direction.
+   * @internal
+   */
   setup(): void {
     const where = `relationship ${this.describe()}`;
+    const name = this.qualifiedName;
     const target = this.mapper;
     this.cascade = parseCascade(this.options.cascade, where);
+    if (this.options.syncBackref === true && this.viewonly) throw new ArgumentError("sync_backref and viewonly cannot both be True");
+    const fkCols = this.options.foreignKeys ? new Set(this.options.foreignKeys().map(baseOf)) : undefined;
     const sec = this.options.secondary;
     if (sec) {
       this.secondary = typeof sec === "function" ? sec() : sec;
+      checkSecondary(this.secondary, name);
       this.direction = "MANYTOMANY";
-      const pj = this.options.primaryjoin ? asCondition(this.options.primaryjoin(), where) : inferJoinCondition(this.parent.table, this.secondary);
-      const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : inferJoinCondition(target.table, this.secondary);
+      const infer = (side: TableClause): ColumnElement<unknown, string> => {
+        const found = inferRelationshipJoin(side, this.secondary!, fkCols);
+        if (found.kind === "found") return found.condition;
+        throw joinError(found.kind, name, this.secondary!.describeName());
+      };
+      const pj = this.options.primaryjoin ? asCondition(this.options.primaryjoin(), where) : infer(this.parent.table);
+      const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : infer(target.table);
       this.primaryjoin = pj;
       this.secondaryjoin = sj;
+      this.checkSecondaryForeignCols(pj, "primary", fkCols, name);
+      this.checkSecondaryForeignCols(sj, "secondary", fkCols, name);
       this.secondarySyncPairs = pairsFrom(pj, this.parent.table, this.secondary, where);
       this.targetSecondaryPairs = pairsFrom(sj, target.table, this.secondary, where);
       this.syncPairs = [];
@@ -264,43 +328,13 @@ export class RelationshipProperty {
       const selfRef = target.table === this.parent.table;
       let pj: ColumnElement<unknown, string>;
       if (this.options.primaryjoin) pj = asCondition(this.options.primaryjoin(), where);
-      else if (selfRef) pj = selfJoinCondition(this.parent.table, where);
-      else pj = inferJoinCondition(this.parent.table, target.table);
-      this.primaryjoin = pj;
-      const eqs = equalities(pj);
-      if (eqs.length === 0) throw new ArgumentError(`${where}: could not find column equalities in the join condition`);
-      const fkCols = this.options.foreignKeys ? new Set(this.options.foreignKeys().map(baseOf)) : undefined;
-      const remoteSide = this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
-      const pairs: ColumnPair[] = [];
-      let dir: RelationshipDirection | undefined;
-      for (const [a, b] of eqs) {
-        // A self-referential composite key (`company_id = company_id`) pairs a column with
-        // itself, local and remote at once; the other columns give the direction (SQLAlchemy).
-        if (a === b && selfRef) {
-          pairs.push([a, a]);
-          continue;
-        }
-        // Which side holds the foreign key?
-        const aFk = fkCols ? fkCols.has(a) : a.foreignKeys.some((fk) => fk.target === b);
-        const bFk = fkCols ? fkCols.has(b) : b.foreignKeys.some((fk) => fk.target === a);
-        let fkCol: ColumnImpl;
-        let refCol: ColumnImpl;
-        if (aFk && !bFk) [fkCol, refCol] = [a, b];
-        else if (bFk && !aFk) [fkCol, refCol] = [b, a];
-        else throw new ArgumentError(`${where}: can't tell which column is the foreign key in ${a.describe()} = ${b.describe()}; pass foreignKeys`);
-        let d: RelationshipDirection;
-        if (selfRef) {
-          // Self-referential: remoteSide names the parent's (referenced) columns for many-to-one.
-          d = remoteSide?.has(refCol) ? "MANYTOONE" : "ONETOMANY";
-        } else d = fkCol.table === this.parent.table ? "MANYTOONE" : "ONETOMANY";
-        if (dir && dir !== d) throw new ArgumentError(`${where}: join condition mixes directions`);
-        dir = d;
-        pairs.push(d === "MANYTOONE" ? [fkCol, refCol] : [refCol, fkCol]);
+      else {
+        const found = inferRelationshipJoin(this.parent.table, target.table, fkCols);
+        if (found.kind !== "found") throw joinError(found.kind, name, undefined);
+        pj = found.condition;
       }
-      if (dir === undefined) throw new ArgumentError(`${where}: the join condition only equates columns with themselves; no direction can be determined`);
-      this.direction = dir;
-      // syncPairs are (parent column, target column): for MANYTOONE the parent holds the FK.
-      this.syncPairs = pairs;
+      this.primaryjoin = pj;
+      this.resolveDirection(pj, selfRef, fkCols, name);
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
     }
     if (this.viewonly && this.options.cascade !== undefined) {
@@ -316,8 +350,168 @@ export class RelationshipProperty {
     if (this.options.passiveDeletes === "all" && (this.cascade.delete || this.cascade.deleteOrphan)) {
       throw new ArgumentError(`On ${this.parent.className}.${this.key}, can't set passive_deletes='all' in conjunction with 'delete' or 'delete-orphan' cascade`);
     }
+    if (this.cascade.deleteOrphan && !this.options.singleParent && this.direction !== "ONETOMANY") {
+      const cls = this.parent.className;
+      throw new ArgumentError(
+        `For ${this.direction === "MANYTOONE" ? "many-to-one" : "many-to-many"} relationship ${name}, delete-orphan cascade is normally configured only on the "one" side of a one-to-many relationship, and not on the "many" side of a many-to-one or many-to-many relationship.  To force this relationship to allow a particular "${this.mapper.className}" object to be referenced by only a single "${cls}" object at a time via the ${name} relationship, which would allow delete-orphan cascade to take place in this direction, set the single_parent=True flag.`,
+      );
+    }
     if (this.options.postUpdate && this.direction === "MANYTOMANY") {
       throw new ArgumentError(`${where}: postUpdate applies to one-to-many and many-to-one relationships, not many-to-many`);
+    }
+  }
+  /**
+   * A many-to-many join condition must reach the association table through a foreign column
+   * (SQLAlchemy's `_check_foreign_cols`): one equality with it, or for viewonly any comparison.
+   * Without `foreignKeys` the association table's columns compared with others are the foreign ones.
+   */
+  private checkSecondaryForeignCols(cond: ColumnElement<unknown, string>, which: "primary" | "secondary", fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {
+    const sec = this.secondary!;
+    let hasForeign = false;
+    let canSync = false;
+    for (const { left, right, operator } of columnComparisons(cond)) {
+      const lf = fkCols ? fkCols.has(left) : left.table === sec && right.table !== sec;
+      const rf = fkCols ? fkCols.has(right) : right.table === sec && left.table !== sec;
+      if (!lf && !rf) continue;
+      hasForeign = true;
+      if (operator === "eq") canSync = true;
+    }
+    if (this.viewonly ? hasForeign : canSync) return;
+    const annotate = "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.";
+    if (!this.viewonly && hasForeign) {
+      throw new ArgumentError(
+        `Could not locate any simple equality expressions involving locally mapped foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate} To allow comparison operators other than '==', the relationship can be marked as viewonly=True.`,
+      );
+    }
+    throw new ArgumentError(`Could not locate any relevant foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate}`);
+  }
+  /** SQLAlchemy's `_annotate_fks` / `_annotate_remote` / `_setup_pairs` / `_determine_direction` for a relationship without secondary. */
+  private resolveDirection(pj: ColumnElement<unknown, string>, selfRef: boolean, fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {
+    const parentT = this.parent.table;
+    const targetT = this.mapper.table;
+    const comps = columnComparisons(pj);
+    const mapped = (c: ColumnImpl): boolean => c.table === parentT || c.table === targetT;
+    const foreign = new Set<ColumnImpl>();
+    for (const { left, right } of comps) {
+      if (fkCols) {
+        if (fkCols.has(left)) foreign.add(left);
+        if (fkCols.has(right)) foreign.add(right);
+      } else if (references(left, right)) foreign.add(left);
+      else if (references(right, left)) foreign.add(right);
+    }
+    const pjText = pj.toString();
+    const annotate = "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.";
+    if (foreign.size === 0) {
+      throw new ArgumentError(`Could not locate any relevant foreign key columns for primary join condition '${pjText}' on relationship ${name}.  ${annotate}`);
+    }
+    // Remote columns: remoteSide, else the foreign ones of a self-referential join (one-to-many
+    // by default), else the target table's.
+    const remoteSide = this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
+    const isRemote = (c: ColumnImpl): boolean => (remoteSide ? remoteSide.has(c) : selfRef ? foreign.has(c) : c.table === targetT);
+    const lrp: ColumnPair[] = [];
+    const sync: ColumnPair[] = [];
+    const selfEquated = new Set<ColumnImpl>();
+    let simple = true;
+    let lrpEqualities = true;
+    for (const { left, right, operator, underOr } of comps) {
+      if (left === right) {
+        // `company_id = company_id` in a self-referential composite key: local and remote at
+        // once; the other columns give the direction (SQLAlchemy's self-equated columns).
+        if (selfRef) {
+          selfEquated.add(left);
+          lrp.push([left, left]);
+          sync.push([left, left]);
+        }
+        continue;
+      }
+      const lr = isRemote(left);
+      const rr = isRemote(right);
+      let pair: ColumnPair | undefined;
+      if (rr && !lr && mapped(left)) pair = [left, right];
+      else if (lr && !rr && mapped(right)) pair = [right, left];
+      if (!pair) continue;
+      if (!lrp.some(([l, r]) => l === pair[0] && r === pair[1])) lrp.push(pair);
+      if (operator !== "eq" || underOr) lrpEqualities = false;
+      if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && (foreign.has(pair[0]) || foreign.has(pair[1]))) {
+        sync.push(pair);
+        // A key equality under OR holds for some joined rows only: no load can key on it.
+        if (underOr) simple = false;
+      }
+    }
+    if (sync.length === 0 && !this.viewonly) {
+      throw new ArgumentError(
+        `Could not locate any simple equality expressions involving locally mapped foreign key columns for primary join condition '${pjText}' on relationship ${name}.  ${annotate} To allow comparison operators other than '==', the relationship can be marked as viewonly=True.`,
+      );
+    }
+    const inTable = (t: TableClause) => [...foreign].filter((c) => c.table === t);
+    const o2mFk = selfRef ? [...foreign] : inTable(targetT);
+    const m2oFk = selfRef ? [...foreign] : inTable(parentT);
+    let dir: RelationshipDirection;
+    if (o2mFk.length && m2oFk.length) {
+      let o2mLocal = [...foreign].filter((c) => isRemote(c));
+      let m2oLocal = [...foreign].filter((c) => !isRemote(c));
+      if (o2mLocal.length && m2oLocal.length) {
+        o2mLocal = o2mLocal.filter((c) => !selfEquated.has(c));
+        m2oLocal = m2oLocal.filter((c) => !selfEquated.has(c));
+      }
+      if (o2mLocal.length && !m2oLocal.length) dir = "ONETOMANY";
+      else if (m2oLocal.length && !o2mLocal.length) dir = "MANYTOONE";
+      else {
+        throw new ArgumentError(
+          `Can't determine relationship direction for relationship '${name}' - foreign key columns within the join condition are present in both the parent and the child's mapped tables.  Ensure that only those columns referring to a parent column are marked as foreign, either via the foreign() annotation or via the foreign_keys argument.`,
+        );
+      }
+    } else if (o2mFk.length) dir = "ONETOMANY";
+    else if (m2oFk.length) dir = "MANYTOONE";
+    else {
+      throw new ArgumentError(`Can't determine relationship direction for relationship '${name}' - foreign key columns are present in neither the parent nor the child's mapped tables`);
+    }
+    if (lrp.length === 0 || lrp.every(([l, r]) => l === r)) {
+      throw new ArgumentError(
+        `Relationship ${name} could not determine any unambiguous local/remote column pairs based on join condition and remote_side arguments.  Consider using the remote() annotation to accurately mark those elements of the join condition that are on the remote side of the relationship.`,
+      );
+    }
+    this.direction = dir;
+    // A column compared twice on the remote side (`bars.id = foos.bid1 OR bars.id = foos.bid2`)
+    // cannot key a load by value.
+    if (new Set(sync.map(([, r]) => r)).size < sync.length || new Set(sync.map(([l]) => l)).size < sync.length) simple = false;
+    // Without key equalities the local/remote pairs key the load, which they can only when
+    // they are ANDed equalities themselves (`t1.id = t2.t1id AND …`, not `foos.id > bars.fid`).
+    if (sync.length === 0 && !lrpEqualities) simple = false;
+    this.nonSimpleJoin = !simple;
+    // syncPairs are (parent column, target column); a viewonly join without equalities keeps
+    // its local/remote pairs, which the loaders key on.
+    this.syncPairs = sync.length ? sync : lrp;
+    this._localRemotePairs = lrp;
+    // A many-to-one whose join is exactly its foreign key to the target's primary key can be
+    // answered from the identity map (SQLAlchemy's LazyLoader.use_get).
+    const terms = pj instanceof BinaryExpression ? 1 : pj instanceof BooleanClauseList && pj.operator === "and" ? pj.clauses.length : -1;
+    const pk = this.mapper.pkProps.map((p) => p.column);
+    this.useGet = dir === "MANYTOONE" && simple && terms === comps.length && sync.length === pk.length && pk.every((c) => sync.some(([, r]) => r === c));
+    this._remoteColumns = new Set(lrp.map(([, r]) => r));
+  }
+  /**
+   * The save-update cascade met `st` through this relationship: it must be an instance of the
+   * target class or a subclass (SQLAlchemy's check in `cascade_iterator`).
+   * @throws InvalidRequestError naming the attribute, its class and the offending class.
+   * @internal
+   */
+  checkCascadeType(st: InstanceState): void {
+    if (st.mapper !== this.mapper && !st.mapper.isA(this.mapper)) {
+      throw new InvalidRequestError(`Attribute '${this.key}' on class '${this.parent.className}' doesn't handle objects of type '${st.mapper.className}'`);
+    }
+  }
+  /**
+   * A flush found `st` in this relationship: it must be an instance of the target class or a
+   * subclass (SQLAlchemy's `DependencyProcessor._verify_canload`).
+   * @throws FlushError naming the relationship and both classes.
+   * @internal
+   */
+  checkFlushType(st: InstanceState): void {
+    if (st.mapper !== this.mapper && !st.mapper.isA(this.mapper)) {
+      throw new FlushError(
+        `Attempting to flush an item of type ${st.mapper.className} as a member of collection "${this.qualifiedName}". Expected an object of type ${this.mapper.className} or a polymorphic subclass of this type.`,
+      );
     }
   }
   /** The join condition oriented from the parent (or its alias) to the target (or its alias). */
@@ -369,17 +563,28 @@ function pairsFrom(cond: ClauseElement, side: TableClause, secondary: TableClaus
     throw new ArgumentError(`${where}: join condition ${a.describe()} = ${b.describe()} does not link '${side.describeName()}' to the secondary table`);
   });
 }
-function selfJoinCondition(t: TableClause, where: string): ColumnElement<unknown, string> {
-  const conds: ColumnElement<boolean>[] = [];
-  for (const fk of t.foreignKeys()) {
-    const target = fk.target;
-    // Referenced column first (`nodes.id = nodes.parent_id`), as SQLAlchemy's join_condition().
-    if (target && target.table === t) conds.push((target as ColumnImpl).eq(fk.parent as ColumnImpl));
+/**
+ * The error for a relationship whose join could not be inferred, in SQLAlchemy's words
+ * (`JoinCondition._determine_joins`), naming the relationship and any secondary table.
+ */
+function joinError(kind: "none" | "ambiguous", name: string, secondary: string | undefined): ArgumentError {
+  const head = `Could not determine join condition between parent/child tables on relationship ${name} - `;
+  if (kind === "none") {
+    return secondary !== undefined
+      ? new NoForeignKeysError(`${head}there are no foreign keys linking these tables via secondary table '${secondary}'.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify 'primaryjoin' and 'secondaryjoin' expressions`)
+      : new NoForeignKeysError(`${head}there are no foreign keys linking these tables.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify a 'primaryjoin' expression.`);
   }
-  if (conds.length !== 1) {
-    throw new ArgumentError(`${where}: ${conds.length === 0 ? "no" : "more than one"} self-referential foreign key on '${t.describeName()}'; give primaryjoin`);
-  }
-  return conds[0];
+  return secondary !== undefined
+    ? new AmbiguousForeignKeysError(`${head}there are multiple foreign key paths linking the tables via secondary table '${secondary}'.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference from the secondary table to each of the parent and child tables.`)
+    : new AmbiguousForeignKeysError(`${head}there are multiple foreign key paths linking the tables.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference to the parent table.`);
+}
+/** `secondary` must be a table, not a mapped class (SQLAlchemy's check in `_process_dependent_arguments`). */
+function checkSecondary(secondary: unknown, name: string): asserts secondary is TableClause {
+  if (secondary instanceof TableClause) return;
+  const shown = typeof secondary === "function" ? `<class ${(secondary as { name?: string }).name ?? "?"}>` : String(secondary);
+  throw new ArgumentError(
+    `secondary argument ${shown} passed to to relationship() ${name} must be a Table object or other FROM clause; can't send a mapped class directly as rows in 'secondary' are persisted independently of a class that is mapped to that same table.`,
+  );
 }
 
 /**
@@ -454,6 +659,8 @@ export function adaptCondition(
 }
 function countEqualities(c: ClauseElement): number {
   if (c instanceof BinaryExpression) return c.operator === "eq" ? 1 : 1000;
+  // Equalities under OR are not a key: the condition must adapt as a whole.
+  if (c instanceof BooleanClauseList && c.operator === "or") return 1000;
   const clauses = (c as { clauses?: readonly ClauseElement[] }).clauses;
   if (clauses) return clauses.reduce((n, x) => n + countEqualities(x), 0);
   return 1000;
@@ -902,24 +1109,41 @@ export class Mapper {
   configureRelationships(): void {
     for (const rel of this.relationships.values()) rel.setup();
     for (const rel of this.relationships.values()) {
-      const back = rel.options.backPopulates;
+      const back = rel.backPopulatesKey();
       if (back) {
         const other = rel.mapper.relationships.get(back);
         if (!other) {
-          const what = rel.mapper.columnPropsByKey.has(back) ? "is a column, not a relationship," : "is not a relationship";
-          throw new ArgumentError(`relationship ${rel.describe()}: backPopulates '${back}' ${what} of ${rel.mapper.className}`);
+          // SQLAlchemy's messages (Mapper.get_property / _add_reverse_property), then which option asked.
+          const col = rel.mapper.columnPropsByKey.has(back) || rel.mapper.expressionProps.has(back);
+          throw new InvalidRequestError(
+            col
+              ? `back_populates on relationship '${rel.qualifiedName}' refers to attribute '${rel.mapper.className}.${back}' that is not a relationship.  The back_populates parameter should refer to the name of a relationship on the target class.`
+              : `Mapper '${rel.mapper}' has no property '${back}'.  If this property was indicated from other mappers or configure events, ensure registry.configure() has been called. (backPopulates of relationship ${rel.qualifiedName})`,
+          );
         }
         if (!rel.parent.isA(other.mapper) && !other.mapper.isA(rel.parent)) {
+          throw new ArgumentError(`reverse_property '${back}' on relationship ${rel.qualifiedName} references relationship ${other.qualifiedName}, which does not reference mapper ${rel.parent}`);
+        }
+        const otherBack = other.backPopulatesKey();
+        if (otherBack !== undefined && otherBack !== rel.key) {
           throw new ArgumentError(
-            `relationship ${rel.describe()}: backPopulates '${back}' names ${other.describe()}, which targets ${other.mapper.className}, not ${rel.parent.className}`,
+            `relationship ${rel.describe()}: backPopulates '${back}', but ${other.describe()} has backPopulates '${otherBack}'; each side must name the other`,
           );
         }
-        if (other.options.backPopulates !== undefined && other.options.backPopulates !== rel.key) {
+        if (rel.direction !== "MANYTOMANY" && rel.direction === other.direction) {
+          // Typically a self-referential pair where neither side gives remoteSide.
           throw new ArgumentError(
-            `relationship ${rel.describe()}: backPopulates '${back}', but ${other.describe()} has backPopulates '${other.options.backPopulates}'; each side must name the other`,
+            `${other.qualifiedName} and back-reference ${rel.qualifiedName} are both of the same direction <RelationshipDirection.${rel.direction}: ${rel.direction === "ONETOMANY" ? 1 : 2}>.  Did you mean to set remote_side on the many-to-one side ?`,
           );
         }
-        rel.reverse = other;
+        // SQLAlchemy's _check_sync_backref: a viewonly side neither sends nor receives backref
+        // events unless asked (syncBackref defaults to false when either side is viewonly).
+        if (other.viewonly && other.options.syncBackref === true) throw new ArgumentError("sync_backref and viewonly cannot both be True");
+        if (other.viewonly && rel.options.syncBackref === true) {
+          throw new InvalidRequestError(`Relationship ${rel.qualifiedName} cannot specify sync_backref=True since ${other.qualifiedName} includes viewonly=True.`);
+        }
+        const sync = rel.options.syncBackref ?? (!rel.viewonly && !other.viewonly);
+        rel.reverse = sync ? other : undefined;
       }
     }
     this.configured = true;

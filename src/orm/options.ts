@@ -258,8 +258,9 @@ export class Load {
   defaultload(attr: RelationshipRef): Load {
     return this.chain(loadOf(attr, "defaultload", undefined, {}, this));
   }
-  raiseload(attr: RelationshipRef | "*"): Load {
-    return this.chain(attr === "*" ? new Load("*", "raise", {}, this) : loadOf(attr, "raiseload", "raise", {}, this));
+  raiseload(attr: RelationshipRef | "*", opts: { sqlOnly?: boolean } = {}): Load {
+    const strategy = opts.sqlOnly ? "raise_on_sql" : "raise";
+    return this.chain(attr === "*" ? new Load("*", strategy, {}, this) : loadOf(attr, "raiseload", strategy, {}, this));
   }
   noload(attr: RelationshipRef | "*"): Load {
     return this.chain(attr === "*" ? new Load("*", "noload", {}, this) : loadOf(attr, "noload", "noload", {}, this));
@@ -410,9 +411,14 @@ export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: bool
 export function defaultload(attr: RelationshipRef): Load {
   return loadOf(attr, "defaultload", undefined, {});
 }
-/** `raiseload(User.addresses)` or `raiseload("*")`: reading the relationship raises (the default in athanor). */
-export function raiseload(attr: RelationshipRef | "*"): Load {
-  return attr === "*" ? new Load("*", "raise") : loadOf(attr, "raiseload", "raise", {});
+/**
+ * `raiseload(User.addresses)` or `raiseload("*")`: reading the relationship raises (the default in
+ * athanor). `{ sqlOnly: true }` (SQLAlchemy's `sql_only=True`, lazy="raise_on_sql"): a many-to-one
+ * whose target is already in the session's identity map reads it from there; otherwise it raises.
+ */
+export function raiseload(attr: RelationshipRef | "*", opts: { sqlOnly?: boolean } = {}): Load {
+  const strategy = opts.sqlOnly ? "raise_on_sql" : "raise";
+  return attr === "*" ? new Load("*", strategy) : loadOf(attr, "raiseload", strategy, {});
 }
 /** `noload(User.addresses)`: the relationship reads as empty / null without loading; `noload("*")` for all of them. */
 export function noload(attr: RelationshipRef | "*"): Load {

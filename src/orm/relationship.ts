@@ -19,8 +19,12 @@ export type LazyStrategy = "raise" | "raise_on_sql" | "noload" | "selectin" | "j
 
 /** Options of {@link relationship}. */
 export interface RelationshipOptions {
-  /** Attribute name of the reverse relationship on the target (kept in sync in memory). */
-  readonly backPopulates?: string;
+  /**
+   * Attribute name of the reverse relationship on the target (kept in sync in memory); or a
+   * callable returning that name or the target's relationship attribute (`() => Address.user`),
+   * resolved at configure time, as SQLAlchemy's `back_populates` accepts.
+   */
+  readonly backPopulates?: string | (() => string | RelationshipComparator<unknown>);
   /**
    * Cascades: "save-update, merge, delete, delete-orphan", "all", "all, delete-orphan", or "". Default "save-update, merge".
    * With "delete", deleting the parent deletes the related objects; those not loaded are loaded
@@ -65,10 +69,21 @@ export interface RelationshipOptions {
   readonly orderBy?: () => ColumnElement<unknown, string> | readonly ColumnElement<unknown, string>[];
   /** Read-only relationship: never written by flush. */
   readonly viewonly?: boolean;
+  /**
+   * Whether changes to this relationship update its backPopulates side in memory (SQLAlchemy's
+   * `sync_backref`). Default: yes, unless either side is viewonly. `true` with `viewonly`, or
+   * when the other side is viewonly, is a configuration error.
+   */
+  readonly syncBackref?: boolean;
   /** Collection (true) or scalar (false); inferred from the direction when omitted. */
   readonly uselist?: boolean;
   /** Default loader strategy (default "raise"). */
   readonly lazy?: LazyStrategy;
+  /**
+   * The target may be referenced by one parent at a time through this relationship
+   * (`single_parent`); required for a delete-orphan cascade on a many-to-one or many-to-many.
+   */
+  readonly singleParent?: boolean;
   /** Break a row-level dependency cycle with a second UPDATE after INSERT (`post_update`). */
   readonly postUpdate?: boolean;
   /** For joined loading: INNER JOIN instead of LEFT OUTER JOIN. */

@@ -1187,6 +1187,7 @@ export class AsyncSession {
         for (const o of items) {
           const os = stateOf(o);
           if (!os || seen.has(os)) continue;
+          if (os.mapper !== rel.mapper) rel.checkCascadeType(os);
           seen.add(os);
           if (this.contains(o)) continue;
           const wasTransient = os.key === undefined;
@@ -1224,7 +1225,9 @@ export class AsyncSession {
     if (rel.cascade.saveUpdate && rel.lazy !== "write_only") {
       for (const o of added) {
         const os = stateOf(o);
-        if (!os || this.contains(o)) continue;
+        if (!os) continue;
+        if (os.mapper !== rel.mapper) rel.checkCascadeType(os);
+        if (this.contains(o)) continue;
         const wasTransient = os.key === undefined;
         this.saveOrUpdate(os);
         if (wasTransient && rel.cascade.deleteOrphan) {

@@ -1093,6 +1093,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
         const target = cur.length ? stateOf(cur[0]) : undefined;
         if (target && (added.length || isNew(st))) {
           if (target.status !== "pending" && target.status !== "persistent") continue;
+          if (target.mapper !== rel.mapper) rel.checkFlushType(target);
           if (rel.options.postUpdate && isNew(target)) postUpdates.push({ child: st, rel, parent: target });
           else {
             if (isNew(target)) addDep(target, st, rel);
@@ -1114,6 +1115,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
         for (const o of added) {
           const cs = stateOf(o);
           if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
+          if (cs.mapper !== rel.mapper) rel.checkFlushType(cs);
           touch(cs);
           // A plain push onto the collection: set the child's many-to-one side in memory too.
           if (rev && cs.dict[rev.key] !== st.obj) cs.dict[rev.key] = st.obj;
@@ -1143,6 +1145,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
         if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
+          if (cs && cs.mapper !== rel.mapper) rel.checkFlushType(cs);
           if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
         }
         for (const o of removed) {
