@@ -510,7 +510,7 @@ export class RelationshipProperty {
   checkFlushType(st: InstanceState): void {
     if (st.mapper !== this.mapper && !st.mapper.isA(this.mapper)) {
       throw new FlushError(
-        `Attempting to flush an item of type ${st.mapper.className} as a member of collection "${this.qualifiedName}". Expected an object of type ${this.mapper.className} or a polymorphic subclass of this type.`,
+        `Attempting to flush an item of type <class '${st.mapper.className}'> as a member of collection "${this.qualifiedName}". Expected an object of type <class '${this.mapper.className}'> or a polymorphic subclass of this type.`,
       );
     }
   }

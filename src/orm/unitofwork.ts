@@ -1176,14 +1176,7 @@ function checkNoNulls(rel: RelationshipProperty, added: readonly unknown[]): voi
   for (const o of added) {
     if (o == null) throw new FlushError(`Can't flush None value found in collection ${rel.parent.className}.${rel.key}`);
     const cs = stateOf(o);
-    if (!cs) continue;
-    let m: Mapper | undefined = cs.mapper;
-    while (m && m !== rel.mapper) m = m.inherits;
-    if (!m) {
-      throw new FlushError(
-        `Attempting to flush an item of type <class '${cs.mapper.className}'> as a member of collection "${rel.parent.className}.${rel.key}". Expected an object of type <class '${rel.mapper.className}'> or a polymorphic subclass of this type.`,
-      );
-    }
+    if (cs) rel.checkFlushType(cs);
   }
 }
 

@@ -562,7 +562,7 @@ describe.each(dialectTargets())("test_relationships on $name", (target) => {
       s.addAll([a1, b1, c1]);
       const err = await s.flush().then(() => undefined, (e: unknown) => e as Error);
       expect(err).toBeInstanceOf(FlushError);
-      expect(err!.message).toBe(`Attempting to flush an item of type TC as a member of collection "TA.bsNoCascade". Expected an object of type TB or a polymorphic subclass of this type.`);
+      expect(err!.message).toBe(`Attempting to flush an item of type <class 'TC'> as a member of collection "TA.bsNoCascade". Expected an object of type <class 'TB'> or a polymorphic subclass of this type.`);
       await s.rollback();
     });
     it("test_m2o_oncascade", async () => {

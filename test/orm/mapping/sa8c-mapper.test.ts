@@ -188,7 +188,7 @@ describe("MapperTest", () => {
     expect(() => Person.subclass({ kind: mappedColumn(String(10), { nullable: true }) }, { polymorphicIdentity: "s" })).toThrow(/'kind' is already mapped by/);
   });
 
-  it("test_prop_shadow: a backPopulates naming a column raises at configure", () => {
+  it("test_prop_shadow: a backPopulates naming a column raises at configure (SQLAlchemy's back_populates check, ManualBackrefTest)", () => {
     class Base extends DeclarativeBase {}
     const users = uniqueName("sa8c_ps_u");
     class User extends Base.model(users, { id: mappedColumn(Integer, { primaryKey: true }) }) {
@@ -200,8 +200,8 @@ describe("MapperTest", () => {
       email: mappedColumn(String(50)),
     }) {}
     void Address.id;
-    expect(() => inspect(User)).toThrow(ArgumentError);
-    expect(() => inspect(User)).toThrow(/backPopulates 'email' is a column, not a relationship, of Address/);
+    expect(() => inspect(User)).toThrow(InvalidRequestError);
+    expect(() => inspect(User)).toThrow(/back_populates on relationship 'User.addresses' refers to attribute 'Address.email' that is not a relationship/);
   });
 
   it("test_reassign_polymorphic_identity_warns: a duplicate identity warns and the new mapper takes it", () => {
