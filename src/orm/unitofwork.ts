@@ -725,6 +725,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
     }
     const keyMoves: AssociationKeyMove[] = [];
     if (dirty.size) await keySwitches(ctx, dirty, pending, deleted, updatable, touch, keyMoves);
+    const nulledInSaves = deleted.size ? nullLoadedChildren(deleted, pending, updatable, touch) : undefined;
     // 6. Association rows of deleted objects go first (SQLAlchemy's many-to-many before_delete
     // action precedes every save).
     if (deleted.size) await deleteAssociationRowsOf(ctx, deleted);
@@ -745,7 +746,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
     await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted, keyMoves);
     // Deleted objects whose row a new object took over (row switch) are not DELETEd.
     const toDelete = switched.size ? new Set([...deleted].filter((st) => !switched.has(st))) : deleted;
-    await nullOutChildren(ctx, toDelete, touch);
+    await nullOutChildren(ctx, toDelete, touch, nulledInSaves);
     await runDeletes(ctx, toDelete, touch);
 
     // Success: the in-memory state becomes the committed state.
@@ -2124,11 +2125,62 @@ async function deleteAssociationRowsOf(ctx: FlushContext, deleted: Set<InstanceS
 }
 
 /**
+ * Children in a loaded one-to-many collection of a deleted parent (no delete cascade) get their
+ * foreign key set to NULL by their own mapper's UPDATE, among that mapper's saves (SQLAlchemy's
+ * OneToManyDP.process_deletes syncs them before the child mapper's save_obj). A parent whose
+ * mapper also has new rows may be row-switched and keep its children: left to
+ * {@link nullOutChildren}. Returns the (relationship, parent) pairs handled here.
+ */
+function nullLoadedChildren(
+  deleted: Set<InstanceState>,
+  pending: Set<InstanceState>,
+  updatable: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+): Map<RelationshipProperty, Set<InstanceState>> | undefined {
+  let handled: Map<RelationshipProperty, Set<InstanceState>> | undefined;
+  let pendingMappers: Set<Mapper> | undefined;
+  for (const st of deleted) {
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.viewonly || rel.direction !== "ONETOMANY" || rel.cascade.delete || rel.options.passiveDeletes === "all" || !(rel.key in st.dict)) continue;
+      if (!pendingMappers) {
+        pendingMappers = new Set();
+        for (const p of pending) pendingMappers.add(p.mapper);
+      }
+      if (pendingMappers.has(st.mapper)) continue;
+      let parents = (handled ??= new Map()).get(rel);
+      if (!parents) handled.set(rel, (parents = new Set<InstanceState>()));
+      parents.add(st);
+      const target = rel.mapper;
+      const fkKeys = rel.syncPairs.map(([, remote]) => propKey(target, remote));
+      const pkv = rel.syncPairs.map(([local]) => dbValue(st, rel.parent, local));
+      const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+      for (const o of [...related(st, rel), ...committedRelated(st, rel)]) {
+        const cs = stateOf(o);
+        if (!cs || deleted.has(cs) || cs.status !== "persistent") continue;
+        // Only children still pointing at the deleted parent (not moved in this flush).
+        if (!fkKeys.every((k, i) => cs.dict[k] === pkv[i])) continue;
+        checkBlankOutPk(cs, rel.syncPairs.map(([local, remote]) => [remote, local] as const));
+        touch(cs);
+        for (const k of fkKeys) cs.dict[k] = null;
+        if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
+        updatable.add(cs);
+      }
+    }
+  }
+  return handled;
+}
+
+/**
  * One-to-many children of deleted parents without delete cascade get their FK set to NULL
  * (SQLAlchemy's default "delete sets children's foreign key to NULL"), one UPDATE per
  * relationship; in-memory children follow.
  */
-async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Promise<void> {
+async function nullOutChildren(
+  ctx: FlushContext,
+  deleted: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+  nulledInSaves: ReadonlyMap<RelationshipProperty, ReadonlySet<InstanceState>> | undefined,
+): Promise<void> {
   if (!deleted.size) return;
   const work = new Map<RelationshipProperty, InstanceState[]>();
   const postNull = new Map<RelationshipProperty, InstanceState[]>();
@@ -2138,6 +2190,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
       // passiveDeletes: true still clears the children already loaded; "all" leaves them to the database.
       const pd = rel.options.passiveDeletes;
       if (rel.direction === "ONETOMANY" && !rel.cascade.delete && pd !== "all" && (!pd || rel.key in st.dict)) {
+        if (nulledInSaves?.get(rel)?.has(st)) continue;
         const l = work.get(rel);
         if (l) l.push(st);
         else work.set(rel, [st]);
