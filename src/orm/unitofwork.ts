@@ -742,19 +742,39 @@ export async function flush(ctx: FlushContext): Promise<void> {
       if (keys.length) (givenOnupdate ??= new Map()).set(pu.child, keys);
     }
     const switched = new Set<InstanceState>();
-    await runInserts(ctx, pending, deleted, plan, switched, sole);
-    for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
-    // 5. UPDATEs (changed columns, FK syncs, post-updates).
+    // 5. Rows to UPDATE: changed objects and children whose foreign key follows a parent. Foreign
+    // keys to rows that exist are known now; key changes cascade to children (SQLAlchemy reads
+    // that history in its presort phase, before any statement).
     const updatable = new Set<InstanceState>(dirty);
-    for (const s of plan.syncs) if (!pending.has(s.child) && !deleted.has(s.child)) updatable.add(s.child);
+    for (const s of plan.syncs) {
+      if (pending.has(s.child) || deleted.has(s.child)) continue;
+      updatable.add(s.child);
+      if (s.parent === null || !pending.has(s.parent)) applySync(s);
+    }
     const keyMoves: AssociationKeyMove[] = [];
     if (dirty.size) await keySwitches(ctx, dirty, pending, deleted, updatable, touch, keyMoves);
-    await runUpdates(ctx, updatable, pending, deleted, plan.postUpdates, touch, givenOnupdate);
-    // 6. Association rows, children of deleted parents, then DELETEs children first.
+    const nulledInSaves = deleted.size ? nullLoadedChildren(deleted, pending, updatable, touch) : undefined;
+    // 6. Association rows of deleted objects go first (SQLAlchemy's many-to-many before_delete
+    // action precedes every save).
+    if (deleted.size) await deleteAssociationRowsOf(ctx, deleted);
+    // 7. Saves mapper by mapper, referenced tables first: each mapper's UPDATEs, then its INSERTs
+    // (SQLAlchemy's save_obj). Objects with a post-update are UPDATEd once, after every save.
+    let postChildren: Set<InstanceState> | undefined;
+    for (const pu of plan.postUpdates) (postChildren ??= new Set()).add(pu.child);
+    await runSaves(ctx, pending, deleted, updatable, postChildren, plan, switched, touch, sole);
+    for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
+    // 8. Post-updates: now that every row exists, the foreign keys the saves could not write.
+    if (postChildren) {
+      const post = new Set<InstanceState>();
+      for (const st of postChildren) if (!deleted.has(st)) post.add(st);
+      await runUpdates(ctx, post, pending, deleted, postUpdateKeys(plan.postUpdates, touch), touch, givenOnupdate);
+    }
+    // 9. Association rows of changed collections (removed, re-keyed, added), children of deleted
+    // parents, then DELETEs children first.
     await runManyToMany(ctx, plan.m2mAdds, plan.m2mRemoves, deleted, keyMoves);
     // Deleted objects whose row a new object took over (row switch) are not DELETEd.
     const toDelete = switched.size ? new Set([...deleted].filter((st) => !switched.has(st))) : deleted;
-    await nullOutChildren(ctx, toDelete, touch);
+    await nullOutChildren(ctx, toDelete, touch, nulledInSaves);
     await runDeletes(ctx, toDelete, touch);
 
     // Success: the in-memory state becomes the committed state.
@@ -1357,8 +1377,24 @@ function applySync(s: Sync): void {
 }
 
 /** @param sole the pending states in order, when they are all of one mapper (then used as its batch, not copied). */
-async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, deleted: Set<InstanceState>, plan: Plan, switched: Set<InstanceState>, sole?: InstanceState[]): Promise<void> {
-  if (!pending.size) return;
+/**
+ * The saves, mapper by mapper in dependency order (SQLAlchemy's SaveUpdateAll per mapper, each
+ * running `save_obj`): a mapper's UPDATEs (rows in primary-key order), then its INSERTs, before
+ * the next mapper's. Within a row-level cycle (a self-referential mapper, or mappers referencing
+ * each other) the INSERTs go in waves, and an UPDATE that takes a new row's key waits for them.
+ * `postChildren` are left to the post-update phase.
+ */
+async function runSaves(
+  ctx: FlushContext,
+  pending: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  updatable: Set<InstanceState>,
+  postChildren: ReadonlySet<InstanceState> | undefined,
+  plan: Plan,
+  switched: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+  sole?: InstanceState[],
+): Promise<void> {
   const byMapper = new Map<Mapper, InstanceState[]>();
   if (sole) byMapper.set(sole[0].mapper, sole);
   else {
@@ -1368,12 +1404,26 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
       else byMapper.set(st.mapper, [st]);
     }
   }
+  let updByMapper: Map<Mapper, InstanceState[]> | undefined;
+  for (const st of updatable) {
+    if (pending.has(st) || deleted.has(st) || postChildren?.has(st)) continue;
+    const l = (updByMapper ??= new Map()).get(st.mapper);
+    if (l) l.push(st);
+    else updByMapper.set(st.mapper, [st]);
+  }
+  if (!byMapper.size && !updByMapper) return;
   const rowEdges = new Map<Mapper, Set<Mapper>>();
-  for (const [after, ds] of plan.deps) {
-    for (const d of ds) {
-      let s = rowEdges.get(d.before.mapper);
-      if (!s) rowEdges.set(d.before.mapper, (s = new Set()));
-      s.add(after.mapper);
+  const edge = (before: Mapper, after: Mapper) => {
+    let s = rowEdges.get(before);
+    if (!s) rowEdges.set(before, (s = new Set()));
+    s.add(after);
+  };
+  for (const [after, ds] of plan.deps) for (const d of ds) edge(d.before.mapper, after.mapper);
+  // A changed row taking a new row's key waits for that INSERT, foreign key in the schema or not.
+  const awaitsInsert = (st: InstanceState) => plan.syncsByChild.get(st)?.some((x) => x.parent !== null && pending.has(x.parent)) ?? false;
+  if (updByMapper) {
+    for (const states of updByMapper.values()) {
+      for (const st of states) for (const x of plan.syncsByChild.get(st) ?? []) if (x.parent !== null && pending.has(x.parent)) edge(x.parent.mapper, st.mapper);
     }
   }
   const applyFor = (states: readonly InstanceState[]) => {
@@ -1381,21 +1431,38 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
     if (!plan.syncsByChild.size) return;
     for (const st of states) {
       const ss = plan.syncsByChild.get(st);
-      if (ss) for (const s of ss) applySync(s);
+      if (ss) for (const x of ss) applySync(x);
     }
   };
-  warnIdentityConflicts(ctx, pending, deleted);
-  for (const comp of rowEdges.size ? orderMappers([...byMapper.keys()], rowEdges) : mapperOrder([...byMapper.keys()])) {
+  const updateAll = async (states: readonly InstanceState[]) => {
+    if (!states.length) return;
+    applyFor(states);
+    await runUpdates(ctx, states, pending, deleted, undefined, touch);
+  };
+  if (pending.size) warnIdentityConflicts(ctx, pending, deleted);
+  const mappers: Mapper[] = [...byMapper.keys()];
+  if (updByMapper) for (const m of updByMapper.keys()) if (!byMapper.has(m)) mappers.push(m);
+  for (const comp of rowEdges.size ? orderMappers(mappers, rowEdges) : mapperOrder(mappers)) {
     if (!comp.rowLevel) {
       const m = comp.mappers[0];
-      const states = byMapper.get(m)!;
+      const upd = updByMapper?.get(m);
+      if (upd) await updateAll(upd);
+      const states = byMapper.get(m);
+      if (!states) continue;
       applyFor(states);
       await insertBatch(ctx, m, deleted.size ? await rowSwitch(ctx, m, states, deleted, switched) : states);
       continue;
     }
+    // UPDATEs not waiting on a new row of the cycle first, the others after its INSERTs.
+    const early: InstanceState[] = [];
+    const late: InstanceState[] = [];
+    for (const m of comp.mappers) {
+      for (const st of updByMapper?.get(m) ?? []) (awaitsInsert(st) ? late : early).push(st);
+    }
+    await updateAll(early);
     // Row-level waves (Kahn) within the component; rows outside it are already inserted.
     const inComp = new Set<InstanceState>();
-    for (const m of comp.mappers) for (const st of byMapper.get(m)!) inComp.add(st);
+    for (const m of comp.mappers) for (const st of byMapper.get(m) ?? []) inComp.add(st);
     const indeg = new Map<InstanceState, number>();
     const dependents = new Map<InstanceState, InstanceState[]>();
     for (const st of inComp) {
@@ -1430,6 +1497,7 @@ async function runInserts(ctx: FlushContext, pending: Set<InstanceState>, delete
       wave = next;
     }
     if (done < inComp.size) throw cycleError([...inComp].filter((st) => indeg.get(st)! > 0), plan);
+    await updateAll(late);
   }
 }
 
@@ -1844,17 +1912,11 @@ async function insertBatch(ctx: FlushContext, mapper: Mapper, states: readonly I
   await fireEach(ctx, "afterInsert", mapper, states);
 }
 
-async function runUpdates(
-  ctx: FlushContext,
-  updatable: Set<InstanceState>,
-  pending: Set<InstanceState>,
-  deleted: Set<InstanceState>,
-  postUpdates: PostUpdate[],
-  touch: (st: InstanceState) => void,
-  givenOnupdate?: Map<InstanceState, string[]>,
-): Promise<void> {
-  if (!updatable.size && !postUpdates.length) return;
-  // post-update: now that every row exists, set the FKs the INSERTs could not.
+/**
+ * Post-update (SQLAlchemy's `post_update`): the foreign keys a row could not get in its own
+ * INSERT or UPDATE, copied from their (now saved) parents; returns the keys written per object.
+ */
+function postUpdateKeys(postUpdates: readonly PostUpdate[], touch: (st: InstanceState) => void): Map<InstanceState, Set<string>> {
   const postKeys = new Map<InstanceState, Set<string>>();
   for (const pu of postUpdates) {
     touch(pu.child);
@@ -1869,6 +1931,22 @@ async function runUpdates(
       keys.add(k);
     }
   }
+  return postKeys;
+}
+
+/**
+ * UPDATEs of `updatable` (pending and deleted ones skipped): changed columns, plus for objects in
+ * `postKeys` the post-update foreign keys (a new object then writes those only).
+ */
+async function runUpdates(
+  ctx: FlushContext,
+  updatable: ReadonlySet<InstanceState> | readonly InstanceState[],
+  pending: Set<InstanceState>,
+  deleted: Set<InstanceState>,
+  postKeys: ReadonlyMap<InstanceState, ReadonlySet<string>> | undefined,
+  touch: (st: InstanceState) => void,
+  givenOnupdate?: Map<InstanceState, string[]>,
+): Promise<void> {
   type Shape = { mapper: Mapper; keys: string[]; states: InstanceState[]; expr?: boolean };
   type Entry = { st: InstanceState; keys: string[]; sig: string | undefined };
   const byMapper = new Map<Mapper, Entry[]>();
@@ -1883,9 +1961,10 @@ async function runUpdates(
   };
   const dirtyOnes: InstanceState[] = [];
   for (const st of updatable) if (!pending.has(st) && !deleted.has(st)) dirtyOnes.push(st);
+  if (!dirtyOnes.length && !postKeys) return;
   const fired = await fireBeforeUpdates(ctx, dirtyOnes);
-  for (const st of dirtyOnes) if (!postKeys.has(st)) add(st, st.changedColumnKeys());
-  for (const [st, keys] of postKeys) {
+  for (const st of dirtyOnes) if (!postKeys?.has(st)) add(st, st.changedColumnKeys());
+  if (postKeys) for (const [st, keys] of postKeys) {
     if (pending.has(st)) add(st, [...keys, ...(givenOnupdate?.get(st) ?? [])]);
     else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
   }
@@ -2107,7 +2186,7 @@ export function applyUpdateResult(
 }
 
 async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[], deleted: Set<InstanceState>, keyMoves: readonly AssociationKeyMove[] = []): Promise<void> {
-  if (!adds.length && !removes.length && !deleted.size && !keyMoves.length) return;
+  if (!adds.length && !removes.length && !keyMoves.length) return;
   // A bidirectional many-to-many shows each pair from both sides; write it once.
   const rowFor = (a: M2MRow): Record<string, unknown> => {
     const r: Record<string, unknown> = {};
@@ -2151,11 +2230,21 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
       await run(ctx, delete_(sec).where(cond, ...where), undefined, (r) => staleAssociationDelete(sec, r.rowsAffected, chunk.length));
     }
   }
-  // Association rows of deleted objects (either side), by the deleted objects' keys whether or
-  // not the collection is loaded (athanor never loads it for this): one DELETE per association
-  // table and side, batched by IN (a tuple IN for composite keys). passiveDeletes leaves an
-  // unloaded collection's rows to the database's ON DELETE CASCADE (SQLAlchemy's
-  // passive_deletes=True does not load it either).
+  await runAssociationKeyMoves(ctx, keyMoves);
+  // Added pairs: one multi-row INSERT per association table.
+  const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
+  for (const { sec, rows } of bySecondary(live).values()) await run(ctx, insert(sec as never), rows);
+}
+
+/**
+ * Association rows of deleted objects (either side), by the deleted objects' keys whether or
+ * not the collection is loaded (athanor never loads it for this): one DELETE per association
+ * table and side, batched by IN (a tuple IN for composite keys). passiveDeletes leaves an
+ * unloaded collection's rows to the database's ON DELETE CASCADE (SQLAlchemy's
+ * passive_deletes=True does not load it either).
+ * Runs before every save, as SQLAlchemy's many-to-many `before_delete` action.
+ */
+async function deleteAssociationRowsOf(ctx: FlushContext, deleted: Set<InstanceState>): Promise<void> {
   const del = new Map<string, { sec: TableClause; cols: ColumnElement<unknown, string>[]; where: readonly ColumnElement<unknown, string>[]; values: unknown[][] }>();
   for (const st of deleted) {
     for (const rel of st.mapper.relationships.values()) {
@@ -2177,10 +2266,52 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
       await run(ctx, delete_(sec).where(cond, ...where));
     }
   }
-  await runAssociationKeyMoves(ctx, keyMoves);
-  // Added pairs: one multi-row INSERT per association table.
-  const live = adds.filter((a) => !deleted.has(a.parent) && !deleted.has(a.child));
-  for (const { sec, rows } of bySecondary(live).values()) await run(ctx, insert(sec as never), rows);
+}
+
+/**
+ * Children in a loaded one-to-many collection of a deleted parent (no delete cascade) get their
+ * foreign key set to NULL by their own mapper's UPDATE, among that mapper's saves (SQLAlchemy's
+ * OneToManyDP.process_deletes syncs them before the child mapper's save_obj). A parent whose
+ * mapper also has new rows may be row-switched and keep its children: left to
+ * {@link nullOutChildren}. Returns the (relationship, parent) pairs handled here.
+ */
+function nullLoadedChildren(
+  deleted: Set<InstanceState>,
+  pending: Set<InstanceState>,
+  updatable: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+): Map<RelationshipProperty, Set<InstanceState>> | undefined {
+  let handled: Map<RelationshipProperty, Set<InstanceState>> | undefined;
+  let pendingMappers: Set<Mapper> | undefined;
+  for (const st of deleted) {
+    for (const rel of st.mapper.relationships.values()) {
+      if (rel.viewonly || rel.direction !== "ONETOMANY" || rel.cascade.delete || rel.options.passiveDeletes === "all" || !(rel.key in st.dict)) continue;
+      if (!pendingMappers) {
+        pendingMappers = new Set();
+        for (const p of pending) pendingMappers.add(p.mapper);
+      }
+      if (pendingMappers.has(st.mapper)) continue;
+      let parents = (handled ??= new Map()).get(rel);
+      if (!parents) handled.set(rel, (parents = new Set<InstanceState>()));
+      parents.add(st);
+      const target = rel.mapper;
+      const fkKeys = rel.syncPairs.map(([, remote]) => propKey(target, remote));
+      const pkv = rel.syncPairs.map(([local]) => dbValue(st, rel.parent, local));
+      const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
+      for (const o of [...related(st, rel), ...committedRelated(st, rel)]) {
+        const cs = stateOf(o);
+        if (!cs || deleted.has(cs) || cs.status !== "persistent") continue;
+        // Only children still pointing at the deleted parent (not moved in this flush).
+        if (!fkKeys.every((k, i) => cs.dict[k] === pkv[i])) continue;
+        checkBlankOutPk(cs, rel.syncPairs.map(([local, remote]) => [remote, local] as const));
+        touch(cs);
+        for (const k of fkKeys) cs.dict[k] = null;
+        if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
+        updatable.add(cs);
+      }
+    }
+  }
+  return handled;
 }
 
 /**
@@ -2188,7 +2319,12 @@ async function runManyToMany(ctx: FlushContext, adds: M2MRow[], removes: M2MRow[
  * (SQLAlchemy's default "delete sets children's foreign key to NULL"), one UPDATE per
  * relationship; in-memory children follow.
  */
-async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Promise<void> {
+async function nullOutChildren(
+  ctx: FlushContext,
+  deleted: Set<InstanceState>,
+  touch: (st: InstanceState) => void,
+  nulledInSaves: ReadonlyMap<RelationshipProperty, ReadonlySet<InstanceState>> | undefined,
+): Promise<void> {
   if (!deleted.size) return;
   const work = new Map<RelationshipProperty, InstanceState[]>();
   const postNull = new Map<RelationshipProperty, InstanceState[]>();
@@ -2198,6 +2334,7 @@ async function nullOutChildren(ctx: FlushContext, deleted: Set<InstanceState>, t
       // passiveDeletes: true still clears the children already loaded; "all" leaves them to the database.
       const pd = rel.options.passiveDeletes;
       if (rel.direction === "ONETOMANY" && !rel.cascade.delete && pd !== "all" && (!pd || rel.key in st.dict)) {
+        if (nulledInSaves?.get(rel)?.has(st)) continue;
         const l = work.get(rel);
         if (l) l.push(st);
         else work.set(rel, [st]);

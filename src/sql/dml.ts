@@ -338,6 +338,9 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       const col = this.columnOf(k, what);
       if (v instanceof ClauseElement) {
         if (v instanceof SelectBase) m.set(col, v.scalarSubquery());
+        // An untyped bindparam() binds through the column's type (SQLAlchemy's crud.py clones it
+        // with `c.type`), so a TypeDecorator's processBindParam runs on it.
+        else if (v instanceof BindParameter) m.set(col, v.withBinaryElementType(col.type));
         else if (v instanceof ColumnElement) m.set(col, v);
         // SQLAlchemy accepts text() as a SET/VALUES expression; it renders as written.
         else if (v instanceof TextClause) m.set(col, v as unknown as ColumnElement<unknown, string>);
