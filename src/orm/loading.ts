@@ -38,7 +38,7 @@ import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import {
-  Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
+  Alias, FROM_STATEMENT_ANNOTATION, FromClause, hideFromLabelResolve, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
   TextualSelect, tqLabel, type SelectArg, type SetupJoin,
 } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
@@ -47,7 +47,7 @@ import type { ResultProcessor } from "../engine/result/metadata.js";
 import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import { flatAlias } from "./flat-alias.js";
-import { relationshipSecondaryAliases } from "./relationship.js";
+import { relationshipSecondaryAliases, type InnerJoinSetting } from "./relationship.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, correspondingIn, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import {
@@ -130,7 +130,7 @@ export interface OrmPlan {
 export interface ResolvedLoad {
   readonly rel: RelationshipProperty;
   readonly strategy: RelationshipStrategy;
-  readonly innerJoin: boolean | undefined;
+  readonly innerJoin: InnerJoinSetting | undefined;
   readonly alias: unknown;
   /** Criteria on the target (`.and()` / `ofType(Subclass)`), against its table or an alias of it. */
   readonly criteria: readonly ColumnElement<boolean>[];
@@ -830,7 +830,9 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       else if (l.strategy === "noload") slot.noload.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
-        const wantsInner = l.innerJoin ?? rel.options.innerjoin ?? false;
+        const setting = l.innerJoin ?? rel.options.innerjoin ?? false;
+        // "unnested" under an outer eager join gives up the inner join rather than nesting.
+        const wantsInner = setting === "unnested" ? !outerChain : setting !== false;
         const inner = !outerChain && wantsInner;
         // An INNER JOIN below an outer join goes inside the parent's outer join, so it drops only
         // the parent's rows, never the root's: `LEFT OUTER JOIN (orders_1 JOIN items_1 ON …) ON …`
@@ -849,6 +851,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         const tFrom = flat?.from ?? tAlias;
         if (flat) for (const a of flat.aliases.values()) joinedAliases.add(a);
         else joinedAliases.add(tAlias);
+        for (const a of flat ? flat.aliases.values() : [tAlias]) if (a instanceof Alias) hideFromLabelResolve(a);
         // A single-table subclass target keeps to its rows in the eager join's ON clause
         // (SQLAlchemy's _create_joins: `child_1.discriminator IN (…)` after the join condition).
         const single = target.polymorphicCriterion();
@@ -860,6 +863,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         let secAlias: FromClause | undefined;
         if (rel.direction === "MANYTOMANY") {
           secAlias = rel.secondary!.alias();
+          if (secAlias instanceof Alias) hideFromLabelResolve(secAlias);
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
           const on = crit.length ? and(sj, ...crit) : sj;

@@ -14,7 +14,7 @@ import { ColumnElement, type Condition } from "../sql/elements.js";
 import { InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { FromClause } from "../sql/selectable.js";
-import type { RelationshipComparator } from "./relationship.js";
+import type { InnerJoinSetting, RelationshipComparator } from "./relationship.js";
 
 /** How a relationship on a path is loaded. */
 export type RelationshipStrategy = "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "containsEager";
@@ -144,7 +144,7 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
 
 /** Per-node settings of a {@link Load}. */
 export interface LoadOpts {
-  readonly innerJoin?: boolean;
+  readonly innerJoin?: InnerJoinSetting;
   /** containsEager: the alias (or aliased class) the statement joined the target as. */
   readonly alias?: unknown;
   /** Criteria on the target (from `.and()` / `ofType(Subclass)`), written against its table or an alias of it. */
@@ -251,7 +251,7 @@ export class Load {
   selectinload(attr: RelationshipRef | "*", opts: SelectinOptions = {}): Load {
     return this.chain(attr === "*" ? new Load("*", "selectin", {}, this) : loadOf(attr, "selectinload", "selectin", selectinOpts(opts), this));
   }
-  joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+  joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: InnerJoinSetting } = {}): Load {
     return this.chain(attr === "*" ? new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {}, this) : loadOf(attr, "joinedload", "joined", opts, this));
   }
   /** Continue the path through `attr` without changing how it loads (SQLAlchemy's `defaultload`). */
@@ -335,7 +335,7 @@ export class Load {
       return k.toString();
     }).join("&");
     const of = (this.opts.ofType ? `<${this.opts.ofType.id}>` : "") + (this.opts.recursionDepth !== undefined ? `~${this.opts.recursionDepth}` : "");
-    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
+    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin === undefined ? "" : String(this.opts.innerJoin)}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
 }
 
@@ -397,7 +397,7 @@ export function selectinload(attr: RelationshipRef | "*", opts: SelectinOptions 
  * default strategy); chained from a path (`defaultload(User.orders).joinedload("*")`) it applies
  * to that level only.
  */
-export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: InnerJoinSetting } = {}): Load {
   if (attr === "*") return new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {});
   return loadOf(attr, "joinedload", "joined", opts);
 }
