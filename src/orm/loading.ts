@@ -146,6 +146,8 @@ export interface ResolvedLoad {
   readonly relPath: readonly RelationshipProperty[];
   /** The statement-wide wildcard strategy (`joinedload("*")` unbound), in force below too. */
   readonly wildcard?: Load | undefined;
+  /** selectinload's `chunksize`: parents per IN query. */
+  readonly chunksize?: number;
 }
 
 /** Options in force at one entity of the load path. */
@@ -419,11 +421,12 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       if (chosen === "joined" && !isa(mapper, rel.parent)) chosen = "selectin";
       const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
       const recursion = [...explicit].reverse().find((l) => l.opts.recursionDepth !== undefined);
+      const chunksize = [...explicit].reverse().find((l) => l.opts.chunksize !== undefined)?.opts.chunksize;
       const children = explicit.flatMap((l) => l.children);
       if (recursion && chosen === "selectin") children.push(...recursiveStep(rel, recursion));
       out.push({
         rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []), ...(ofType ? { ofType } : {}),
-        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath, wildcard: inherited,
+        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath, wildcard: inherited, ...(chunksize !== undefined ? { chunksize } : {}),
       });
       continue;
     }
@@ -1386,13 +1389,33 @@ function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Conditi
   if (crit) where.push(crit);
 }
 
+/**
+ * The rows of a selectin level's chunks whose own loads wait until every chunk is in, so the
+ * level below runs once over all of them, chunked anew (SQLAlchemy's post-load per path).
+ */
+export class PendingPostLoad {
+  plan: OrmPlan | undefined;
+  readonly tuples: unknown[][] = [];
+  /** Note one chunk's rows (its plan has the same slots as every other chunk's). */
+  add(plan: OrmPlan, tuples: readonly unknown[][]): void {
+    this.plan ??= plan;
+    for (const t of tuples) this.tuples.push(t);
+  }
+  async run(ctx: LoadContext): Promise<void> {
+    if (this.plan) await postLoad(ctx, this.plan, this.tuples);
+  }
+}
+
 /** Identity-map access the loader needs from the session. */
 export interface LoadContext {
   readonly identityMap: IdentityMap;
   readonly sessionId: number;
   readonly populateExisting: boolean;
-  /** Run a statement through the ORM (used by selectin loads). */
-  executeOrm(stmt: Select, loads: readonly unknown[]): Promise<object[][]>;
+  /**
+   * Run a statement through the ORM (used by selectin loads). With `pending`, the loads below
+   * the statement's entities are not run but collected there, to run once for every chunk.
+   */
+  executeOrm(stmt: Select, loads: readonly unknown[], pending?: PendingPostLoad): Promise<object[][]>;
   /** The driver's bound-parameter limit per statement (D1: 100); selectin batches stay below it. */
   readonly maxParams?: number;
   /**
@@ -1403,9 +1426,9 @@ export interface LoadContext {
 }
 
 /** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
-function selectinBatchSize(ctx: LoadContext, keyWidth: number): number {
+function selectinBatchSize(ctx: LoadContext, keyWidth: number, chunksize = SELECTIN_BATCH): number {
   const room = Math.floor(((ctx.maxParams ?? Infinity) - 10) / Math.max(1, keyWidth));
-  return Math.max(1, Math.min(SELECTIN_BATCH, room));
+  return Math.max(1, Math.min(chunksize, room));
 }
 
 /** Result processors per raw column (`undefined` where values pass through), for rows read unprocessed. */
@@ -1660,6 +1683,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const entity = load.ofType ?? target;
   const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath, load.wildcard);
   const extra: unknown[] = [nestedOpts, ...plan.criteria, ...plan.expressions];
+  const pending = new PendingPostLoad();
   const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath, wildcard: load.wildcard }).some((l) => l.strategy !== "raise");
   // Relationship criteria (`.and()` / `ofType(Subclass)`) go into the WHERE of each batch, with
   // their own bound values; a relationship already loaded is kept unless populateExisting.
@@ -1675,7 +1699,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     // A parent whose foreign key was not loaded (deferred): SQLAlchemy degrades to loading the
     // targets through the parents' primary keys, joined from an alias of the parent table.
     if (extraJoin.parentJoin === undefined && states.some((st) => rel.syncPairs.some(([local]) => !(propKey(rel.parent, local) in st.dict)))) {
-      await selectinManyToOneThroughParent(ctx, rel, entity, states, extra, crit);
+      await selectinManyToOneThroughParent(ctx, rel, entity, states, extra, crit, load.chunksize);
       return;
     }
     const wanted = new Map<string, unknown[]>();
@@ -1695,22 +1719,23 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     const byParent = new Map<string, object>();
     const keys = [...wanted.values()];
     const remoteCols = rel.syncPairs.map(([, remote]) => remote);
-    const size = selectinBatchSize(ctx, remoteCols.length);
+    const size = selectinBatchSize(ctx, remoteCols.length, load.chunksize);
     for (let i = 0; i < keys.length; i += size) {
       const batch = keys.slice(i, i + size);
       const cond = remoteCols.length === 1 ? remoteCols[0].in(batch.map((k) => k[0])) : tuple(...remoteCols).in(batch);
       if (pj) {
         // The condition depends on the parent row: a target may match one parent and not another.
         const pkCols = rel.parent.pkProps.map((pp) => pj.alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
-        const rows = await ctx.executeOrm((withParent(select(entity.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra);
+        const rows = await ctx.executeOrm((withParent(select(entity.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra, pending);
         for (const r of rows) byParent.set(keyString(r.slice(1)), r[0] as object);
         continue;
       }
       // SQLAlchemy selects the target's primary key first (`SELECT users.id, users.name …`).
       const lead = entity === target && target.polymorphicFrom() === undefined ? target.pkProps.map((pp) => pp.column) : [];
-      const rows = await ctx.executeOrm(withParent(select(...(lead as never[]), entity.class_ as never) as unknown as Select).where(cond, ...crit), extra);
+      const rows = await ctx.executeOrm(withParent(select(...(lead as never[]), entity.class_ as never) as unknown as Select).where(cond, ...crit), extra, pending);
       if (matched) for (const r of rows) matched.add(r[lead.length] as object);
     }
+    await pending.run(ctx);
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
       let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(inPkOrder(fk))) ?? null;
@@ -1737,7 +1762,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     }
   }
   const orderBy = relOrderBy(rel);
-  const size = selectinBatchSize(ctx, parentCols.length);
+  const size = selectinBatchSize(ctx, parentCols.length, load.chunksize);
   for (let i = 0; i < parentKeys.length; i += size) {
     const batch = parentKeys.slice(i, i + size);
     const { stmt: base, keyCols, secondaryAlias } = selectinCollectionStatement(rel, entity, extraJoin.parentJoin);
@@ -1747,7 +1772,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
     let stmt = base.where(cond, ...crit.map(toSec));
     if (orderBy.length) stmt = stmt.orderBy(...orderBy.map(toSec));
-    const tuples = await ctx.executeOrm(stmt, extra);
+    const tuples = await ctx.executeOrm(stmt, extra, pending);
     const n = keyCols.length;
     for (const t of tuples) {
       const child = t[n] as object;
@@ -1757,6 +1782,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       if (!g.includes(child)) g.push(child);
     }
   }
+  await pending.run(ctx);
   for (const st of states) {
     const k = keyOf(st);
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
@@ -1776,7 +1802,9 @@ async function selectinManyToOneThroughParent(
   states: readonly InstanceState[],
   extra: readonly unknown[],
   crit: readonly ColumnElement<boolean>[],
+  chunksize: number | undefined,
 ): Promise<void> {
+  const pending = new PendingPostLoad();
   const parentTable = rel.parent.table;
   const alias = parentTable.alias();
   const on = adaptToFrom(rel.primaryjoin, parentTable, alias);
@@ -1785,16 +1813,17 @@ async function selectinManyToOneThroughParent(
   const keyOf = (st: InstanceState): unknown[] => rel.parent.pkProps.map((pp) => st.dict[pp.key]);
   const keys = states.map(keyOf).filter((k) => k.every((v) => v !== null && v !== undefined));
   const byParent = new Map<string, object>();
-  const size = selectinBatchSize(ctx, pkCols.length);
+  const size = selectinBatchSize(ctx, pkCols.length, chunksize);
   for (let i = 0; i < keys.length; i += size) {
     const batch = keys.slice(i, i + size);
     const cond = pkCols.length === 1 ? pkCols[0].in(batch.map((k) => k[0])) : tuple(...pkCols).in(batch);
     // Unlabelled, as SQLAlchemy renders it (`a_1.id, b.id`): rows are read by position.
     const stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
       .selectFrom(alias).join(targetFrom, on as never).where(cond, ...crit).setLabelStyle(LABEL_STYLE_NONE);
-    const rows = await ctx.executeOrm(stmt, extra);
+    const rows = await ctx.executeOrm(stmt, extra, pending);
     for (const r of rows) byParent.set(keyString(r.slice(0, pkCols.length)), r[pkCols.length] as object);
   }
+  await pending.run(ctx);
   for (const st of states) {
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
     const obj = byParent.get(keyString(keyOf(st)));
