@@ -841,9 +841,9 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         // the parent's rows, never the root's: `LEFT OUTER JOIN (orders_1 JOIN items_1 ON …) ON …`
         // (SQLAlchemy's innerjoin=True, "nested").
         const nestAt = outerChain && wantsInner ? joins.findIndex((j) => j.target.coveredFroms().includes(from)) : -1;
-        const nestInto = (right: FromClause, on: ColumnElement<unknown, string>): void => {
+        const nestInto = (at: FromClause, right: FromClause, on: ColumnElement<unknown, string>): void => {
           const j = joins[nestAt]!;
-          joins[nestAt] = { ...j, target: j.target.join(right, on) };
+          joins[nestAt] = { ...j, target: spliceNested(j.target, at, right, on) ?? j.target.join(right, on) };
         };
         // A joined-inheritance target joins its tables as one flat-aliased unit, so the rows
         // load as their subclasses with those columns (SQLAlchemy's eager join to a
@@ -871,8 +871,8 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
           const on = crit.length ? and(sj, ...crit) : sj;
           if (nestAt >= 0) {
-            nestInto(secAlias, pj);
-            nestInto(tFrom, on);
+            nestInto(from, secAlias, pj);
+            nestInto(secAlias, tFrom, on);
           } else if (inner) {
             joins.push({ from, target: secAlias, onclause: pj, inner });
             joins.push({ from: secAlias, target: tFrom, onclause: on, inner });
@@ -884,7 +884,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         } else {
           const cond = rel.joinCondition(from, tAlias);
           const on = crit.length ? and(cond, ...crit) : cond;
-          if (nestAt >= 0) nestInto(tFrom, on);
+          if (nestAt >= 0) nestInto(from, tFrom, on);
           else joins.push({ from, target: tFrom, onclause: on, inner });
         }
         // An orderBy on the association table's columns follows its alias too.
@@ -1387,6 +1387,22 @@ function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Conditi
   if (from && !froms.includes(from)) froms.push(from);
   const crit = mapper.polymorphicCriterion();
   if (crit) where.push(crit);
+}
+
+/**
+ * `tree` with an inner join to `right` spliced in right after `at` (SQLAlchemy's
+ * `_splice_nested_inner_join`): after a right-hand `at` the join continues the chain
+ * (`b_1 JOIN c1_1 … JOIN d1_1`); after a left-hand one it goes before what followed `at`
+ * (`b_1 JOIN c2_1 … JOIN c1_1 …`). Undefined when `at` is not in the tree.
+ */
+function spliceNested(tree: FromClause, at: FromClause, right: FromClause, on: ColumnElement<unknown, string>): FromClause | undefined {
+  if (tree === at) return tree.join(right, on);
+  if (!(tree instanceof Join)) return undefined;
+  if (tree.right === at) return tree.join(right, on);
+  const r = spliceNested(tree.right, at, right, on);
+  if (r) return new Join(tree.left, r, tree.onclause as Condition, tree.isOuter, tree.full);
+  const l = spliceNested(tree.left, at, right, on);
+  return l && new Join(l, tree.right, tree.onclause as Condition, tree.isOuter, tree.full);
 }
 
 /**
