@@ -818,11 +818,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], name };
-    if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain));
+    if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain, true));
     else addLoads(slot, mapper, from, node, outerChain);
     return slot;
   };
-  const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean): void => {
+  const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean, root = false): void => {
     for (const l of resolveLoads(mapper, node)) {
       const rel = l.rel;
       const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath, wildcard: l.wildcard };
@@ -891,6 +891,16 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         for (const o of relOrderBy(rel)) {
           const adapted = adaptToFrom(o, target.table, tAlias);
           eagerOrder.push(secAlias ? adaptToFrom(adapted, rel.secondary!, secAlias) : adapted);
+        }
+        // The statement's own entity selects every column of its side of the join, loaded or
+        // not (loadOnly, deferred), so a LIMIT subquery exports it for the ON clause; the value
+        // is not populated (SQLAlchemy's JoinedLoader, "if not parentmapper").
+        if (root) {
+          adaptExpression(rel.primaryjoin, (c) => {
+            const own = c.table === mapper.table ? (from === mapper.table ? c : correspondingIn(from, c)) : undefined;
+            if (own && !cols.includes(own)) cols.push(own);
+            return undefined;
+          });
         }
         const child = addEntity(target, tFrom, rel.key, childNode, nestAt >= 0 || !inner);
         slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
