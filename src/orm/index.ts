@@ -13,7 +13,7 @@ export {
   type ColumnPropertyOptions, type QueryExpressionOptions, type InInit,
 } from "./mapped-column.js";
 export {
-  relationship, writeOnly, RelationshipSpec, RelationshipComparator, RelationshipOfType, type RelationshipOptions, type LazyStrategy,
+  relationship, writeOnly, RelationshipSpec, RelationshipComparator, RelationshipOfType, type RelationshipOptions, type LazyStrategy, type InnerJoinSetting,
 } from "./relationship.js";
 export { withParent } from "./relationship-operators.js";
 export { inspect, AliasedInsp } from "./inspection.js";

@@ -38,7 +38,7 @@ import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors
 import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import {
-  Alias, FROM_STATEMENT_ANNOTATION, FromClause, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
+  Alias, FROM_STATEMENT_ANNOTATION, FromClause, hideFromLabelResolve, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
   TextualSelect, tqLabel, type CompoundSelect, type SelectArg, type SetupJoin,
 } from "../sql/selectable.js";
 import { Result } from "../engine/result/result.js";
@@ -47,7 +47,7 @@ import type { ResultProcessor } from "../engine/result/metadata.js";
 import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import { flatAlias } from "./flat-alias.js";
-import { relationshipSecondaryAliases } from "./relationship.js";
+import { relationshipSecondaryAliases, type InnerJoinSetting } from "./relationship.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { ColumnProperty, correspondingIn, InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import {
@@ -132,7 +132,7 @@ export interface OrmPlan {
 export interface ResolvedLoad {
   readonly rel: RelationshipProperty;
   readonly strategy: RelationshipStrategy;
-  readonly innerJoin: boolean | undefined;
+  readonly innerJoin: InnerJoinSetting | undefined;
   readonly alias: unknown;
   /** Criteria on the target (`.and()` / `ofType(Subclass)`), against its table or an alias of it. */
   readonly criteria: readonly ColumnElement<boolean>[];
@@ -148,6 +148,8 @@ export interface ResolvedLoad {
   readonly relPath: readonly RelationshipProperty[];
   /** The statement-wide wildcard strategy (`joinedload("*")` unbound), in force below too. */
   readonly wildcard?: Load | undefined;
+  /** selectinload's `chunksize`: parents per IN query. */
+  readonly chunksize?: number;
 }
 
 /** Options in force at one entity of the load path. */
@@ -421,11 +423,12 @@ function resolveLoads(mapper: Mapper, node: NodeOptions): ResolvedLoad[] {
       if (chosen === "joined" && !isa(mapper, rel.parent)) chosen = "selectin";
       const ofType = [...explicit].reverse().find((l) => l.opts.ofType !== undefined)?.opts.ofType;
       const recursion = [...explicit].reverse().find((l) => l.opts.recursionDepth !== undefined);
+      const chunksize = [...explicit].reverse().find((l) => l.opts.chunksize !== undefined)?.opts.chunksize;
       const children = explicit.flatMap((l) => l.children);
       if (recursion && chosen === "selectin") children.push(...recursiveStep(rel, recursion));
       out.push({
         rel, strategy: chosen, innerJoin, alias, criteria: explicit.flatMap((l) => l.opts.criteria ?? []), ...(ofType ? { ofType } : {}),
-        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath, wildcard: inherited,
+        children, columns: explicit.flatMap((l) => l.columnDirectives), mapperPath, relPath, wildcard: inherited, ...(chunksize !== undefined ? { chunksize } : {}),
       });
       continue;
     }
@@ -817,11 +820,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], raiseOnSql: [], name };
-    if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain));
+    if (isRoot) pendingRootLoads.push(() => addLoads(slot, mapper, from, node, outerChain, true));
     else addLoads(slot, mapper, from, node, outerChain);
     return slot;
   };
-  const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean): void => {
+  const addLoads = (slot: EntitySlot, mapper: Mapper, from: FromClause, node: NodeOptions, outerChain: boolean, root = false): void => {
     for (const l of resolveLoads(mapper, node)) {
       const rel = l.rel;
       const childNode: NodeOptions = { loads: l.children, columns: l.columns, mapperPath: l.mapperPath, relPath: l.relPath, wildcard: l.wildcard };
@@ -833,15 +836,17 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       else if (l.strategy === "raise_on_sql") slot.raiseOnSql.push(rel);
       else if (l.strategy === "joined") {
         const target = rel.mapper;
-        const wantsInner = l.innerJoin ?? rel.options.innerjoin ?? false;
+        const setting = l.innerJoin ?? rel.options.innerjoin ?? false;
+        // "unnested" under an outer eager join gives up the inner join rather than nesting.
+        const wantsInner = setting === "unnested" ? !outerChain : setting !== false;
         const inner = !outerChain && wantsInner;
         // An INNER JOIN below an outer join goes inside the parent's outer join, so it drops only
         // the parent's rows, never the root's: `LEFT OUTER JOIN (orders_1 JOIN items_1 ON …) ON …`
         // (SQLAlchemy's innerjoin=True, "nested").
         const nestAt = outerChain && wantsInner ? joins.findIndex((j) => j.target.coveredFroms().includes(from)) : -1;
-        const nestInto = (right: FromClause, on: ColumnElement<unknown, string>): void => {
+        const nestInto = (at: FromClause, right: FromClause, on: ColumnElement<unknown, string>): void => {
           const j = joins[nestAt]!;
-          joins[nestAt] = { ...j, target: j.target.join(right, on) };
+          joins[nestAt] = { ...j, target: spliceNested(j.target, at, right, on) ?? j.target.join(right, on) };
         };
         // A joined-inheritance target joins its tables as one flat-aliased unit, so the rows
         // load as their subclasses with those columns (SQLAlchemy's eager join to a
@@ -852,6 +857,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         const tFrom = flat?.from ?? tAlias;
         if (flat) for (const a of flat.aliases.values()) joinedAliases.add(a);
         else joinedAliases.add(tAlias);
+        for (const a of flat ? flat.aliases.values() : [tAlias]) if (a instanceof Alias) hideFromLabelResolve(a);
         // A single-table subclass target keeps to its rows in the eager join's ON clause
         // (SQLAlchemy's _create_joins: `child_1.discriminator IN (…)` after the join condition).
         const single = target.polymorphicCriterion();
@@ -863,12 +869,13 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         let secAlias: FromClause | undefined;
         if (rel.direction === "MANYTOMANY") {
           secAlias = rel.secondary!.alias();
+          if (secAlias instanceof Alias) hideFromLabelResolve(secAlias);
           const pj = adaptToFrom(adaptToFrom(rel.primaryjoin, mapper.table, from), rel.secondary!, secAlias);
           const sj = adaptToFrom(adaptToFrom(rel.secondaryjoin!, target.table, tAlias), rel.secondary!, secAlias);
           const on = crit.length ? and(sj, ...crit) : sj;
           if (nestAt >= 0) {
-            nestInto(secAlias, pj);
-            nestInto(tFrom, on);
+            nestInto(from, secAlias, pj);
+            nestInto(secAlias, tFrom, on);
           } else if (inner) {
             joins.push({ from, target: secAlias, onclause: pj, inner });
             joins.push({ from: secAlias, target: tFrom, onclause: on, inner });
@@ -880,13 +887,23 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         } else {
           const cond = rel.joinCondition(from, tAlias);
           const on = crit.length ? and(cond, ...crit) : cond;
-          if (nestAt >= 0) nestInto(tFrom, on);
+          if (nestAt >= 0) nestInto(from, tFrom, on);
           else joins.push({ from, target: tFrom, onclause: on, inner });
         }
         // An orderBy on the association table's columns follows its alias too.
         for (const o of relOrderBy(rel)) {
           const adapted = adaptToFrom(o, target.table, tAlias);
           eagerOrder.push(secAlias ? adaptToFrom(adapted, rel.secondary!, secAlias) : adapted);
+        }
+        // The statement's own entity selects every column of its side of the join, loaded or
+        // not (loadOnly, deferred), so a LIMIT subquery exports it for the ON clause; the value
+        // is not populated (SQLAlchemy's JoinedLoader, "if not parentmapper").
+        if (root) {
+          adaptExpression(rel.primaryjoin, (c) => {
+            const own = c.table === mapper.table ? (from === mapper.table ? c : correspondingIn(from, c)) : undefined;
+            if (own && !cols.includes(own)) cols.push(own);
+            return undefined;
+          });
         }
         const child = addEntity(target, tFrom, rel.key, childNode, nestAt >= 0 || !inner);
         slot.joined.push(l.criteria.length ? { rel, child, filtered: true } : { rel, child });
@@ -1385,13 +1402,49 @@ function addInheritanceFroms(mapper: Mapper, froms: FromClause[], where: Conditi
   if (crit) where.push(crit);
 }
 
+/**
+ * `tree` with an inner join to `right` spliced in right after `at` (SQLAlchemy's
+ * `_splice_nested_inner_join`): after a right-hand `at` the join continues the chain
+ * (`b_1 JOIN c1_1 … JOIN d1_1`); after a left-hand one it goes before what followed `at`
+ * (`b_1 JOIN c2_1 … JOIN c1_1 …`). Undefined when `at` is not in the tree.
+ */
+function spliceNested(tree: FromClause, at: FromClause, right: FromClause, on: ColumnElement<unknown, string>): FromClause | undefined {
+  if (tree === at) return tree.join(right, on);
+  if (!(tree instanceof Join)) return undefined;
+  if (tree.right === at) return tree.join(right, on);
+  const r = spliceNested(tree.right, at, right, on);
+  if (r) return new Join(tree.left, r, tree.onclause as Condition, tree.isOuter, tree.full);
+  const l = spliceNested(tree.left, at, right, on);
+  return l && new Join(l, tree.right, tree.onclause as Condition, tree.isOuter, tree.full);
+}
+
+/**
+ * The rows of a selectin level's chunks whose own loads wait until every chunk is in, so the
+ * level below runs once over all of them, chunked anew (SQLAlchemy's post-load per path).
+ */
+export class PendingPostLoad {
+  plan: OrmPlan | undefined;
+  readonly tuples: unknown[][] = [];
+  /** Note one chunk's rows (its plan has the same slots as every other chunk's). */
+  add(plan: OrmPlan, tuples: readonly unknown[][]): void {
+    this.plan ??= plan;
+    for (const t of tuples) this.tuples.push(t);
+  }
+  async run(ctx: LoadContext): Promise<void> {
+    if (this.plan) await postLoad(ctx, this.plan, this.tuples);
+  }
+}
+
 /** Identity-map access the loader needs from the session. */
 export interface LoadContext {
   readonly identityMap: IdentityMap;
   readonly sessionId: number;
   readonly populateExisting: boolean;
-  /** Run a statement through the ORM (used by selectin loads). */
-  executeOrm(stmt: Select, loads: readonly unknown[]): Promise<object[][]>;
+  /**
+   * Run a statement through the ORM (used by selectin loads). With `pending`, the loads below
+   * the statement's entities are not run but collected there, to run once for every chunk.
+   */
+  executeOrm(stmt: Select, loads: readonly unknown[], pending?: PendingPostLoad): Promise<object[][]>;
   /** The driver's bound-parameter limit per statement (D1: 100); selectin batches stay below it. */
   readonly maxParams?: number;
   /**
@@ -1408,9 +1461,9 @@ export interface LoadContext {
 }
 
 /** Keys per selectin statement: 500 (SQLAlchemy's batch), fewer where the driver allows fewer parameters. */
-function selectinBatchSize(ctx: LoadContext, keyWidth: number): number {
+function selectinBatchSize(ctx: LoadContext, keyWidth: number, chunksize = SELECTIN_BATCH): number {
   const room = Math.floor(((ctx.maxParams ?? Infinity) - 10) / Math.max(1, keyWidth));
-  return Math.max(1, Math.min(SELECTIN_BATCH, room));
+  return Math.max(1, Math.min(chunksize, room));
 }
 
 /** Result processors per raw column (`undefined` where values pass through), for rows read unprocessed. */
@@ -1705,6 +1758,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   const entity = load.ofType ?? target;
   const nestedOpts = new NestedLoadOptions(load.children, load.columns, load.mapperPath, load.relPath, load.wildcard);
   const extra: unknown[] = [nestedOpts, ...plan.criteria, ...plan.expressions];
+  const pending = new PendingPostLoad();
   const hasBelow = load.children.length > 0 || resolveLoads(target, { loads: load.children, columns: load.columns, mapperPath: load.mapperPath, relPath: load.relPath, wildcard: load.wildcard }).some((l) => l.strategy !== "raise");
   // Relationship criteria (`.and()` / `ofType(Subclass)`) go into the WHERE of each batch, with
   // their own bound values; a relationship already loaded is kept unless populateExisting.
@@ -1717,14 +1771,14 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
   let states = parents.map((p) => stateOf(p)!);
   if (filtered && !ctx.populateExisting) states = states.filter((st) => !(rel.key in st.dict));
   if (rel.nonSimpleJoin && rel.direction !== "MANYTOMANY") {
-    await selectinThroughParent(ctx, rel, entity, states, extra, load.criteria.map((c) => retargetCriterion(c, target.table, target.table)));
+    await selectinThroughParent(ctx, rel, entity, states, extra, load.criteria.map((c) => retargetCriterion(c, target.table, target.table)), load.chunksize);
     return;
   }
   if (rel.direction === "MANYTOONE") {
     // A parent whose foreign key was not loaded (deferred): SQLAlchemy degrades to loading the
     // targets through the parents' primary keys, joined from an alias of the parent table.
     if (extraJoin.parentJoin === undefined && states.some((st) => rel.syncPairs.some(([local]) => !(propKey(rel.parent, local) in st.dict)))) {
-      await selectinThroughParent(ctx, rel, entity, states, extra, crit);
+      await selectinThroughParent(ctx, rel, entity, states, extra, crit, load.chunksize);
       return;
     }
     const wanted = new Map<string, unknown[]>();
@@ -1744,22 +1798,23 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     const byParent = new Map<string, object>();
     const keys = [...wanted.values()];
     const remoteCols = rel.syncPairs.map(([, remote]) => remote);
-    const size = selectinBatchSize(ctx, remoteCols.length);
+    const size = selectinBatchSize(ctx, remoteCols.length, load.chunksize);
     for (let i = 0; i < keys.length; i += size) {
       const batch = keys.slice(i, i + size);
       const cond = remoteCols.length === 1 ? remoteCols[0].in(batch.map((k) => k[0])) : tuple(...remoteCols).in(batch);
       if (pj) {
         // The condition depends on the parent row: a target may match one parent and not another.
         const pkCols = rel.parent.pkProps.map((pp) => pj.alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
-        const rows = await ctx.executeOrm((withParent(select(entity.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra);
+        const rows = await ctx.executeOrm((withParent(select(entity.class_ as never, ...pkCols) as unknown as Select)).where(cond, ...crit), extra, pending);
         for (const r of rows) byParent.set(keyString(r.slice(1)), r[0] as object);
         continue;
       }
       // SQLAlchemy selects the target's primary key first (`SELECT users.id, users.name …`).
       const lead = entity === target && target.polymorphicFrom() === undefined ? target.pkProps.map((pp) => pp.column) : [];
-      const rows = await ctx.executeOrm(withParent(select(...(lead as never[]), entity.class_ as never) as unknown as Select).where(cond, ...crit), extra);
+      const rows = await ctx.executeOrm(withParent(select(...(lead as never[]), entity.class_ as never) as unknown as Select).where(cond, ...crit), extra, pending);
       if (matched) for (const r of rows) matched.add(r[lead.length] as object);
     }
+    await pending.run(ctx);
     for (const st of states) {
       const fk = rel.syncPairs.map(([local]) => st.dict[propKey(rel.parent, local)]);
       let obj = fk.some((v) => v === null || v === undefined) ? null : ctx.identityMap.get(target.identityKey(inPkOrder(fk))) ?? null;
@@ -1786,7 +1841,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     }
   }
   const orderBy = relOrderBy(rel);
-  const size = selectinBatchSize(ctx, parentCols.length);
+  const size = selectinBatchSize(ctx, parentCols.length, load.chunksize);
   for (let i = 0; i < parentKeys.length; i += size) {
     const batch = parentKeys.slice(i, i + size);
     const { stmt: base, keyCols, secondaryAlias } = selectinCollectionStatement(rel, entity, extraJoin.parentJoin);
@@ -1796,7 +1851,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
     const cond = keyCols.length === 1 ? keyCols[0].in(batch.map((k) => k[0])) : tuple(...keyCols).in(batch);
     let stmt = base.where(cond, ...crit.map(toSec));
     if (orderBy.length) stmt = stmt.orderBy(...orderBy.map(toSec));
-    const tuples = await ctx.executeOrm(stmt, extra);
+    const tuples = await ctx.executeOrm(stmt, extra, pending);
     const n = keyCols.length;
     for (const t of tuples) {
       const child = t[n] as object;
@@ -1806,6 +1861,7 @@ export async function selectinLoad(ctx: LoadContext, load: ResolvedLoad, parents
       if (!g.includes(child)) g.push(child);
     }
   }
+  await pending.run(ctx);
   for (const st of states) {
     const k = keyOf(st);
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
@@ -1827,7 +1883,9 @@ async function selectinThroughParent(
   states: readonly InstanceState[],
   extra: readonly unknown[],
   crit: readonly ColumnElement<boolean>[],
+  chunksize: number | undefined,
 ): Promise<void> {
+  const pending = new PendingPostLoad();
   const parentTable = rel.parent.table;
   const alias = parentTable.alias();
   const on = adaptToFrom(rel.primaryjoin, parentTable, alias);
@@ -1837,7 +1895,7 @@ async function selectinThroughParent(
   const keys = states.map(keyOf).filter((k) => k.every((v) => v !== null && v !== undefined));
   const byParent = new Map<string, object[]>();
   const orderBy = relOrderBy(rel);
-  const size = selectinBatchSize(ctx, pkCols.length);
+  const size = selectinBatchSize(ctx, pkCols.length, chunksize);
   for (let i = 0; i < keys.length; i += size) {
     const batch = keys.slice(i, i + size);
     const cond = pkCols.length === 1 ? pkCols[0].in(batch.map((k) => k[0])) : tuple(...pkCols).in(batch);
@@ -1845,7 +1903,7 @@ async function selectinThroughParent(
     let stmt = (select(...(pkCols as never[]), entity.class_ as never) as unknown as Select)
       .selectFrom(alias).join(targetFrom, on as never).where(cond, ...crit).setLabelStyle(LABEL_STYLE_NONE);
     if (orderBy.length) stmt = stmt.orderBy(...orderBy);
-    const rows = await ctx.executeOrm(stmt, extra);
+    const rows = await ctx.executeOrm(stmt, extra, pending);
     for (const r of rows) {
       const ks = keyString(r.slice(0, pkCols.length));
       const child = r[pkCols.length] as object;
@@ -1854,6 +1912,7 @@ async function selectinThroughParent(
       else if (!g.includes(child)) g.push(child);
     }
   }
+  await pending.run(ctx);
   for (const st of states) {
     if (!ctx.populateExisting && rel.key in st.dict && isModifiedCollection(st, rel)) continue;
     assignRelationship(st, rel, byParent.get(keyString(keyOf(st))) ?? []);

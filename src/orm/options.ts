@@ -14,7 +14,7 @@ import { ColumnElement, type Condition } from "../sql/elements.js";
 import { InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
 import { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { FromClause } from "../sql/selectable.js";
-import type { RelationshipComparator } from "./relationship.js";
+import type { InnerJoinSetting, RelationshipComparator } from "./relationship.js";
 
 /** How a relationship on a path is loaded. */
 export type RelationshipStrategy = "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "containsEager";
@@ -144,7 +144,7 @@ function loadOf(ref: unknown, where: string, strategy: RelationshipStrategy | un
 
 /** Per-node settings of a {@link Load}. */
 export interface LoadOpts {
-  readonly innerJoin?: boolean;
+  readonly innerJoin?: InnerJoinSetting;
   /** containsEager: the alias (or aliased class) the statement joined the target as. */
   readonly alias?: unknown;
   /** Criteria on the target (from `.and()` / `ofType(Subclass)`), written against its table or an alias of it. */
@@ -156,6 +156,8 @@ export interface LoadOpts {
    * (SQLAlchemy 2.0's `recursion_depth`; -1 until a level finds no rows).
    */
   readonly recursionDepth?: number;
+  /** selectinload: parents per IN query (SQLAlchemy's `chunksize`; default 500). */
+  readonly chunksize?: number;
 }
 
 function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } {
@@ -251,7 +253,7 @@ export class Load {
   selectinload(attr: RelationshipRef | "*", opts: SelectinOptions = {}): Load {
     return this.chain(attr === "*" ? new Load("*", "selectin", {}, this) : loadOf(attr, "selectinload", "selectin", selectinOpts(opts), this));
   }
-  joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+  joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: InnerJoinSetting } = {}): Load {
     return this.chain(attr === "*" ? new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {}, this) : loadOf(attr, "joinedload", "joined", opts, this));
   }
   /** Continue the path through `attr` without changing how it loads (SQLAlchemy's `defaultload`). */
@@ -335,8 +337,9 @@ export class Load {
       c._key(k);
       return k.toString();
     }).join("&");
-    const of = (this.opts.ofType ? `<${this.opts.ofType.id}>` : "") + (this.opts.recursionDepth !== undefined ? `~${this.opts.recursionDepth}` : "");
-    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin ? "i" : ""}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
+    const of = (this.opts.ofType ? `<${this.opts.ofType.id}>` : "") + (this.opts.recursionDepth !== undefined ? `~${this.opts.recursionDepth}` : "") +
+      (this.opts.chunksize !== undefined ? `#${this.opts.chunksize}` : "");
+    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin === undefined ? "" : String(this.opts.innerJoin)}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
 }
 
@@ -371,19 +374,29 @@ export interface SelectinOptions {
    * recursionDepth: -1 })` loads a whole tree, one SELECT per level.
    */
   readonly recursionDepth?: number;
+  /**
+   * Parents per `IN (…)` query, instead of 500 (SQLAlchemy 2.1's `chunksize`); it applies to this
+   * relationship only, not to the loads chained below it.
+   */
+  readonly chunksize?: number;
 }
 
 function selectinOpts(opts: SelectinOptions): LoadOpts {
   const d = opts.recursionDepth;
-  if (d === undefined) return {};
-  if (!Number.isInteger(d) || d < -1) throw new ArgumentError(`selectinload(): recursionDepth must be a whole number ≥ 0, or -1 for no limit; got ${String(d)}`);
-  return { recursionDepth: d };
+  const n = opts.chunksize;
+  if (d !== undefined && (!Number.isInteger(d) || d < -1)) throw new ArgumentError(`selectinload(): recursionDepth must be a whole number ≥ 0, or -1 for no limit; got ${String(d)}`);
+  // SQLAlchemy's message (it raises when the load runs; athanor when the option is built).
+  if (n !== undefined && (typeof n !== "number" || !Number.isInteger(n) || n < 1)) {
+    throw new ArgumentError(`'chunksize=${String(n)}' is not an appropriate input, please use a positive non-zero integer.`);
+  }
+  return { ...(d !== undefined ? { recursionDepth: d } : {}), ...(n !== undefined ? { chunksize: n } : {}) };
 }
 
 /**
- * `selectinload(User.addresses, { recursionDepth? })`: load the relationship with a second
- * SELECT … WHERE fk IN (…), in batches of 500.
- * @throws ArgumentError for a recursionDepth that is not a whole number ≥ -1; the statement
+ * `selectinload(User.addresses, { recursionDepth?, chunksize? })`: load the relationship with a
+ * second SELECT … WHERE fk IN (…), in batches of 500 parents (or `chunksize`).
+ * @throws ArgumentError for a recursionDepth that is not a whole number ≥ -1, or a chunksize that
+ *   is not a whole number ≥ 1 (SQLAlchemy's message); the statement
  *   raises InvalidRequestError when it is given for a relationship that is not
  *   self-referential (SQLAlchemy's message).
  */
@@ -398,7 +411,7 @@ export function selectinload(attr: RelationshipRef | "*", opts: SelectinOptions 
  * default strategy); chained from a path (`defaultload(User.orders).joinedload("*")`) it applies
  * to that level only.
  */
-export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: boolean } = {}): Load {
+export function joinedload(attr: RelationshipRef | "*", opts: { innerJoin?: InnerJoinSetting } = {}): Load {
   if (attr === "*") return new Load("*", "joined", opts.innerJoin !== undefined ? { innerJoin: opts.innerJoin } : {});
   return loadOf(attr, "joinedload", "joined", opts);
 }

@@ -17,6 +17,13 @@ import {
 /** Loader strategy used when no loader option says otherwise. athanor never loads implicitly. */
 export type LazyStrategy = "raise" | "raise_on_sql" | "noload" | "selectin" | "joined" | "write_only";
 
+/**
+ * How a joined eager load joins: `false` LEFT OUTER JOIN; `true` or `"nested"` INNER JOIN, nested
+ * inside an outer eager join above it; `"unnested"` INNER JOIN unless an outer eager join is
+ * above it, then LEFT OUTER JOIN (SQLAlchemy's `innerjoin` values).
+ */
+export type InnerJoinSetting = boolean | "nested" | "unnested";
+
 /** Options of {@link relationship}. */
 export interface RelationshipOptions {
   /**
@@ -86,8 +93,12 @@ export interface RelationshipOptions {
   readonly singleParent?: boolean;
   /** Break a row-level dependency cycle with a second UPDATE after INSERT (`post_update`). */
   readonly postUpdate?: boolean;
-  /** For joined loading: INNER JOIN instead of LEFT OUTER JOIN. */
-  readonly innerjoin?: boolean;
+  /**
+   * For joined loading: INNER JOIN instead of LEFT OUTER JOIN. `true` / `"nested"`: below an
+   * outer eager join the inner join nests inside it; `"unnested"`: below an outer eager join it
+   * becomes a LEFT OUTER JOIN of its own (SQLAlchemy's `innerjoin`).
+   */
+  readonly innerjoin?: InnerJoinSetting;
   /**
    * How many levels a default `lazy: "joined" | "selectin"` strategy follows when the target
    * class already appears higher up the load path (self-referential); default 0 (SQLAlchemy's

@@ -1736,12 +1736,15 @@ export class AsyncSession {
       sessionId: this.id,
       populateExisting,
       maxParams: (this.engine ?? this.outer!.engine).driver.capabilities.maxParams,
-      executeOrm: async (stmt, loads) => {
+      executeOrm: async (stmt, loads, pending) => {
         const plan = planOrmSelect(stmt, loads);
         const conn = await this.connectionInner();
         const res = await conn.execute(plan.stmt);
         const tuples = processRawRows(ctx, plan, takeRawValueRows(res));
-        if (plan.needsPostLoad) await postLoad(ctx, plan, tuples);
+        if (plan.needsPostLoad) {
+          if (pending) pending.add(plan, tuples);
+          else await postLoad(ctx, plan, tuples);
+        }
         return tuples as object[][];
       },
     };

@@ -20,6 +20,7 @@ import { ColumnClause } from "./column.js";
 import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
   Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn, type StatementAffix,
+  labelResolvable,
 } from "./selectable.js";
 import { crudBinds, InsertDefaultValue, UpdateBase, type AnyDelete, type AnyDml, type AnyInsert, type AnyUpdate, type FromDmlColumn } from "./dml.js";
 import { generateCacheKey } from "./cache-key.js";
@@ -2022,7 +2023,7 @@ function selectLabelTarget(s: Select, froms: readonly FromClause[], name: string
   const own = s.selectedColumns.find((c) => c instanceof ColumnClause && !c.table && c.key === name);
   if (own) return own;
   for (const f of [...s.resolveFroms(), ...froms]) {
-    const col = f.columnList.find((c) => c.key === name);
+    const col = f.columnList.find((c) => c.key === name && labelResolvable(c));
     if (col) return col;
   }
   return undefined;

@@ -324,6 +324,24 @@ export function outerjoin(left: FromClause, right: FromClause, onclause?: Condit
 /** Kinds of named FROM wrappers. */
 export type AliasKind = "alias" | "subquery" | "cte" | "lateral" | "tablesample";
 
+/** Aliases whose columns a textual ORDER BY / GROUP BY name never resolves to. */
+const labelHidden = new WeakSet<FromClause>();
+
+/**
+ * Keep `alias`'s columns out of the resolution of `orderBy("name")` / `groupBy("name")`: the
+ * ORM's eager-load aliases are not the statement's own FROMs, and a name must not reach them
+ * (SQLAlchemy's `_allow_label_resolve = False` on the joined loader's adapted columns). The mark
+ * is part of the alias's cache key.
+ */
+export function hideFromLabelResolve(alias: Alias): void {
+  labelHidden.add(alias);
+}
+
+/** Whether a textual ORDER BY / GROUP BY name may resolve to `col` (see {@link hideFromLabelResolve}). */
+export function labelResolvable(col: ColumnClause<unknown, string>): boolean {
+  return col.table === undefined || !labelHidden.has(col.table);
+}
+
 /** `element AS name`: an alias of a table, or a subquery/CTE/LATERAL over a SELECT. */
 export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
   readonly kind: string;
@@ -365,7 +383,8 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     return this._cols;
   }
   keyId(k: CacheKeyBuilder): string {
-    return this.name === undefined ? `A${k.anonId(this)}` : `A:${this.name}`;
+    const hidden = labelHidden.has(this) ? "!" : "";
+    return this.name === undefined ? `A${hidden}${k.anonId(this)}` : `A${hidden}:${this.name}`;
   }
   describeName(): string {
     return this.name ?? (this.element instanceof FromClause ? `anonymous alias of ${this.element.describeName()}` : "anonymous subquery");
