@@ -1180,6 +1180,11 @@ export class AsyncSession {
         const items = rel.uselist ? [...((v as object[] | null) ?? [])] : v ? [v as object] : [];
         // Objects removed from a loaded collection cascade too (SQLAlchemy's `get_all_pending`).
         if (rel.uselist && cur.hasCommittedCollections) for (const o of cur.committedCollections.get(rel.key) ?? []) items.push(o);
+        else if (!rel.uselist && !cur.committedIsCurrent) {
+          // ... and so does the replaced value of a scalar (the history's deleted side).
+          const old = cur.committed[rel.key];
+          if (old && old !== v) items.push(old as object);
+        }
         for (const o of items) {
           const os = stateOf(o);
           if (!os || seen.has(os)) continue;
@@ -1238,7 +1243,7 @@ export class AsyncSession {
       const os = stateOf(o);
       if (!os || !this.newStates.has(os) || holds(st, key, os) || this.heldThroughReverse(st, key, os)) continue;
       this.cascadedFrom.delete(os);
-      this.expungeState(os);
+      this.expungeOrphan(os);
     }
   }
   /** SQLAlchemy's `_save_or_update_impl()`: one object, no cascade. */
@@ -1667,8 +1672,15 @@ export class AsyncSession {
       if (!from) continue;
       if (holds(from.parent, from.key, st) || this.heldThroughReverse(from.parent, from.key, st)) continue;
       this.cascadedFrom.delete(st);
-      this.expungeState(st);
+      this.expungeOrphan(st);
     }
+  }
+  /**
+   * A pending orphan leaves the session as SQLAlchemy's `sess.expunge()` in the delete-orphan
+   * remove event does: with the expunge cascade, so pending objects it brought in leave too.
+   */
+  private expungeOrphan(st: InstanceState): void {
+    for (const s of cascadeStates(st, "expunge")) if (s.sessionId === this.id && (s === st || s.status === "pending")) this.expungeState(s);
   }
 
   // ---- execution -----------------------------------------------------------------------------
@@ -2020,12 +2032,17 @@ export class AsyncSession {
         : [...mapper.expressionProps].filter(([k, e]) => !e.isQueryExpression && (!e.deferred || k in st.dict)).map(([k]) => k);
       for (const e of exprs) if (mapper.expressionProps.get(e)!.deferred) options.push(undefer(mapper.expressionProps.get(e)!));
       // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
-      expireState(st, [...cols, ...rels, ...exprs]);
+      // Without names every relationship is expired as well (SQLAlchemy's refresh() expires the
+      // lazy ones, to load on next access): here the eager ones reload, the others are unloaded.
+      expireState(st, [...cols, ...(attrs ? rels : mapper.relationships.keys()), ...exprs]);
       const pk = mapper.pkValues(st);
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
-      const r = await this.executeInner(stmt, undefined, { populateExisting: true });
+      // Named columns were expired above, so a plain load fills exactly those and leaves the
+      // other attributes (and their pending changes) alone, as SQLAlchemy's only_load_props.
+      const populateExisting = attrs === undefined || cols.length + exprs.length === 0;
+      const r = await this.executeInner(stmt, undefined, { populateExisting });
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);
     });
