@@ -2032,9 +2032,7 @@ export class AsyncSession {
         : [...mapper.expressionProps].filter(([k, e]) => !e.isQueryExpression && (!e.deferred || k in st.dict)).map(([k]) => k);
       for (const e of exprs) if (mapper.expressionProps.get(e)!.deferred) options.push(undefer(mapper.expressionProps.get(e)!));
       // Expire first: pending changes are discarded, so autoflush has nothing of them to write.
-      // Without names every relationship is expired as well (SQLAlchemy's refresh() expires the
-      // lazy ones, to load on next access): here the eager ones reload, the others are unloaded.
-      expireState(st, [...cols, ...(attrs ? rels : mapper.relationships.keys()), ...exprs]);
+      expireState(st, [...cols, ...rels, ...exprs]);
       const pk = mapper.pkValues(st);
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
@@ -2045,6 +2043,13 @@ export class AsyncSession {
       const r = await this.executeInner(stmt, undefined, { populateExisting });
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);
+      // Without names the other relationships end up expired too (SQLAlchemy's refresh() leaves
+      // the lazy ones to load on next access; here they read as unloaded). Done after the load:
+      // the autoflush before it still sees which parent holds each child.
+      if (!attrs) {
+        expireState(st, [...mapper.relationships.keys()].filter((k) => !rels.includes(k)));
+        if (st.attributeSet && !st.hasChanges()) st.attributeSet = false;
+      }
     });
   }
 
@@ -2171,9 +2176,12 @@ export class AsyncSession {
     const tgt = target.current;
     const keys: string[] = [];
     for (const rel of st.mapper.relationships.values()) {
-      // A one-to-one only: its replaced old child must be known to be released (NULLed or
-      // deleted) by the flush; other relationships diff against what is loaded.
-      if (rel.uselist || rel.direction !== "ONETOMANY" || !rel.cascade.merge || rel.viewonly || !(rel.key in src) || rel.key in tgt) continue;
+      // Collections and one-to-ones: the members or the old child the merged value drops must be
+      // known to be released (NULLed, deleted as orphans, association rows removed) by the
+      // flush (test_merge test_transient_to_persistent_collection). A many-to-one needs no old
+      // value (SQLAlchemy's history there is ([new], (), ())).
+      if ((!rel.uselist && rel.direction !== "ONETOMANY") || !rel.cascade.merge || rel.viewonly || rel.lazy === "write_only") continue;
+      if (!(rel.key in src) || rel.key in tgt || isImplicitEmptyCollection(src[rel.key])) continue;
       keys.push(rel.key);
     }
     if (!keys.length) return;
