@@ -265,9 +265,25 @@ function syncBackref(rel: RelationshipProperty, parent: object, oldValue: unknow
   for (const o of olds) if (!news.includes(o)) unlinkOther(rev, o, parent);
   for (const n of news) if (!olds.includes(n)) linkOther(rev, n, parent);
 }
+/**
+ * Transient objects a backref put into the relationship of an object already in a session,
+ * with that object: SQLAlchemy 2.0 removed `cascade_backrefs`, so the flush's save-update
+ * cascade leaves them out (and warns "not in session") unless they are added some other way.
+ */
+const backrefLinked = new WeakMap<object, object>();
+
+/**
+ * Whether transient `child` reached `owner`'s relationship only through a backref (see
+ * {@link backrefLinked}). @internal
+ */
+export function linkedByBackrefOnly(child: object, owner: object): boolean {
+  return backrefLinked.get(child) === owner;
+}
+
 function linkOther(rev: RelationshipProperty, target: object, parent: object): void {
   const st = stateOf(target);
   if (!st) return;
+  if ((st.status === "pending" || st.status === "persistent") && stateOf(parent)?.status === "transient") backrefLinked.set(parent, target);
   const d = st.dict;
   if (rev.uselist) {
     const loaded = rev.key in d || st.status === "transient" || st.status === "pending";

@@ -1523,6 +1523,7 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
     // Changed columns are computed only when an expired column is met (rare): a row for an
     // object already loaded usually leaves it untouched.
     let modified: Set<string> | undefined;
+    let unexpired = false;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       let load = populate || !(k in d);
@@ -1531,10 +1532,13 @@ export function instanceFromRow(ctx: LoadContext, slot: EntitySlot, row: readonl
         const v = valueAt(row, offset + i, procs);
         d[k] = v;
         st.committed[k] = v;
-        st.expiredMutable?.delete(k);
+        if (st.expiredMutable?.delete(k)) unexpired = true;
         if (onRefreshed !== undefined) (filled ??= []).push(k);
       }
     }
+    // The load that unexpires an object ends its expired state as a whole: deferred columns the
+    // row did not carry stay unloaded, no longer expired (SQLAlchemy 1.4+, test_expire test_deferred).
+    if (unexpired && st.expiredMutable?.size) st.expiredMutable.clear();
     if (onRefreshed !== undefined && (populate || filled !== undefined)) announceRefreshed(onRefreshed, st, populate, wholeExpired, filled ?? []);
     for (const e of exprs) if (populate || !(e.key in d)) d[e.key] = valueAt(row, e.offset, procs);
     for (const k of nullExprs) if (!(k in st.dict)) st.dict[k] = null;

@@ -1184,6 +1184,11 @@ export class AsyncSession {
         const items = rel.uselist ? [...((v as object[] | null) ?? [])] : v ? [v as object] : [];
         // Objects removed from a loaded collection cascade too (SQLAlchemy's `get_all_pending`).
         if (rel.uselist && cur.hasCommittedCollections) for (const o of cur.committedCollections.get(rel.key) ?? []) items.push(o);
+        else if (!rel.uselist && !cur.committedIsCurrent) {
+          // ... and so does the replaced value of a scalar (the history's deleted side).
+          const old = cur.committed[rel.key];
+          if (old && old !== v) items.push(old as object);
+        }
         for (const o of items) {
           const os = stateOf(o);
           if (!os || seen.has(os)) continue;
@@ -1245,7 +1250,7 @@ export class AsyncSession {
       const os = stateOf(o);
       if (!os || !this.newStates.has(os) || holds(st, key, os) || this.heldThroughReverse(st, key, os)) continue;
       this.cascadedFrom.delete(os);
-      this.expungeState(os);
+      this.expungeOrphan(os);
     }
   }
   /** SQLAlchemy's `_save_or_update_impl()`: one object, no cascade. */
@@ -1714,8 +1719,15 @@ export class AsyncSession {
       if (!from) continue;
       if (holds(from.parent, from.key, st) || this.heldThroughReverse(from.parent, from.key, st)) continue;
       this.cascadedFrom.delete(st);
-      this.expungeState(st);
+      this.expungeOrphan(st);
     }
+  }
+  /**
+   * A pending orphan leaves the session as SQLAlchemy's `sess.expunge()` in the delete-orphan
+   * remove event does: with the expunge cascade, so pending objects it brought in leave too.
+   */
+  private expungeOrphan(st: InstanceState): void {
+    for (const s of cascadeStates(st, "expunge")) if (s.sessionId === this.id && (s === st || s.status === "pending")) this.expungeState(s);
   }
 
   // ---- execution -----------------------------------------------------------------------------
@@ -2087,15 +2099,25 @@ export class AsyncSession {
       let stmt = select(mapper.class_ as never).where(and(...mapper.pkProps.map((p, i) => p.column.eq(pk[i])))) as unknown as Select;
       if (options.length) stmt = stmt.options(...options);
       if (opts.withForUpdate) stmt = stmt.forUpdate();
+      // Named columns were expired above, so a plain load fills exactly those and leaves the
+      // other attributes (and their pending changes) alone, as SQLAlchemy's only_load_props.
+      const populateExisting = attrs === undefined || cols.length + exprs.length === 0;
       this.refreshing = st;
       let r: Awaited<ReturnType<typeof this.executeInner>>;
       try {
-        r = await this.executeInner(stmt, undefined, { populateExisting: true });
+        r = await this.executeInner(stmt, undefined, { populateExisting });
       } finally {
         this.refreshing = undefined;
       }
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);
+      // Without names the other relationships end up expired too (SQLAlchemy's refresh() leaves
+      // the lazy ones to load on next access; here they read as unloaded). Done after the load:
+      // the autoflush before it still sees which parent holds each child.
+      if (!attrs) {
+        expireState(st, [...mapper.relationships.keys()].filter((k) => !rels.includes(k)));
+        if (st.attributeSet && !st.hasChanges()) st.attributeSet = false;
+      }
       if (instanceEventListened("refresh") && mapper.dispatch.has("refresh")) {
         mapper.dispatch.fire("refresh", obj, { session: this, origin: "refresh" }, attrs ? new Set(attrs) : null);
         // What the listeners assigned counts as loaded (SQLAlchemy commits after the event).
@@ -2229,9 +2251,12 @@ export class AsyncSession {
     const tgt = target.current;
     const keys: string[] = [];
     for (const rel of st.mapper.relationships.values()) {
-      // A one-to-one only: its replaced old child must be known to be released (NULLed or
-      // deleted) by the flush; other relationships diff against what is loaded.
-      if (rel.uselist || rel.direction !== "ONETOMANY" || !rel.cascade.merge || rel.viewonly || !(rel.key in src) || rel.key in tgt) continue;
+      // Collections and one-to-ones: the members or the old child the merged value drops must be
+      // known to be released (NULLed, deleted as orphans, association rows removed) by the
+      // flush (test_merge test_transient_to_persistent_collection). A many-to-one needs no old
+      // value (SQLAlchemy's history there is ([new], (), ())).
+      if ((!rel.uselist && rel.direction !== "ONETOMANY") || !rel.cascade.merge || rel.viewonly || rel.lazy === "write_only") continue;
+      if (!(rel.key in src) || rel.key in tgt || isImplicitEmptyCollection(src[rel.key])) continue;
       keys.push(rel.key);
     }
     if (!keys.length) return;

@@ -57,6 +57,7 @@ import { copyDict, modifiedStates, newDict, stateOf, stateStr, type InstanceStat
 import { associationCriteria } from "./association.js";
 import { checkWriteOnlyDelete } from "./write-only.js";
 import { sessionById } from "./session-registry.js";
+import { linkedByBackrefOnly } from "./instrumentation.js";
 import { deleteJoinedStates, insertJoinedBatch, isMultiTableMapper, rowSwitchJoined, updateJoinedGroup } from "./inheritance.js";
 
 /** What the unit of work needs from the session. */
@@ -727,7 +728,7 @@ export async function flush(ctx: FlushContext): Promise<void> {
       // 2. delete-orphan and delete cascades (loading unloaded children unless passiveDeletes).
       await cascadeDeletes(ctx, pending, dirty, deleted, touch);
       // 3. Dependencies between rows, FK syncs, post-updates, association rows.
-      plan = planDependencies(pending, dirty, deleted, touch);
+      plan = planDependencies(pending, dirty, deleted, touch, ctx.sessionId);
     } else plan = emptyPlan();
 
     // 4. INSERTs in dependency order (on batch-only drivers, with the keys other rows need assigned up front).
@@ -865,6 +866,7 @@ function cascadeSaveUpdate(ctx: FlushContext, pending: Set<InstanceState>, dirty
         const os = stateOf(o);
         if (!os || seen.has(os)) continue;
         if (os.status === "transient") {
+          if (linkedByBackrefOnly(o, st.obj)) continue;
           // Cascaded into the session for good (as SQLAlchemy's cascade on add/attribute set):
           // it stays pending even if this flush fails.
           os.status = "pending";
@@ -924,9 +926,12 @@ async function cascadeDeletes(
         if (rel.key in st.dict) {
           const cur = related(st, rel);
           for (const o of cur) found.push(o);
-          // Children removed from the collection go too, unless another parent took them
-          // (SQLAlchemy deletes `history.deleted` children only when `hasparent()` is False).
-          for (const o of minus(committedRelated(st, rel), cur)) if (!adoptedElsewhere(st, rel, o, adoptedBy)) found.push(o);
+          // With delete-orphan, children removed from the collection go too, unless another
+          // parent took them (SQLAlchemy's `history.sum()`, deleted only when `hasparent()` is
+          // False); a plain delete cascade reaches the current members only (`non_deleted()`).
+          if (rel.cascade.deleteOrphan) {
+            for (const o of minus(committedRelated(st, rel), cur)) if (!adoptedElsewhere(st, rel, o, adoptedBy)) found.push(o);
+          }
         } else if (!rel.options.passiveDeletes) {
           // Unloaded children are loaded here, whatever the relationship's lazy strategy, as
           // SQLAlchemy's delete cascade does (PASSIVE_OFF | NO_RAISE): one SELECT per
@@ -1079,7 +1084,7 @@ function emptyPlan(): Plan {
   return { deps: new Map(), syncs: [], syncsByChild: new Map(), postUpdates: [], m2mAdds: [], m2mRemoves: [] };
 }
 
-function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>, deleted: Set<InstanceState>, touch: (st: InstanceState) => void): Plan {
+function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>, deleted: Set<InstanceState>, touch: (st: InstanceState) => void, sessionId: number): Plan {
   const deps = new Map<InstanceState, Dep[]>();
   const syncs: Sync[] = [];
   const syncsByChild = new Map<InstanceState, Sync[]>();
@@ -1112,6 +1117,10 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
       if (rel.direction === "MANYTOONE") {
         const target = cur.length ? stateOf(cur[0]) : undefined;
         if (target && (added.length || isNew(st))) {
+          if (outsideSession(target, sessionId)) {
+            warnNotInSession(target, rel, "won't");
+            continue;
+          }
           if (target.status !== "pending" && target.status !== "persistent") continue;
           if (target.mapper !== rel.mapper) rel.checkFlushType(target);
           if (rel.options.postUpdate && isNew(target)) postUpdates.push({ child: st, rel, parent: target });
@@ -1134,6 +1143,10 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
         if (rel.uselist) checkNoNulls(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
+          if (cs && outsideSession(cs, sessionId)) {
+            warnNotInSession(cs, rel, "will not");
+            continue;
+          }
           if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
           if (cs.mapper !== rel.mapper) rel.checkFlushType(cs);
           touch(cs);
@@ -1166,11 +1179,14 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
         for (const o of added) {
           const cs = stateOf(o);
           if (cs && cs.mapper !== rel.mapper) rel.checkFlushType(cs);
-          if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
+          if (cs && outsideSession(cs, sessionId)) warnNotInSession(cs, rel, "won't");
+          else if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
         }
         for (const o of removed) {
           const cs = stateOf(o);
-          if (cs && !deleted.has(cs) && cs.status === "persistent") m2mRemoves.push({ rel, parent: st, child: cs });
+          // A removed child deleted in this flush (delete-orphan) loses its pair row here too:
+          // without a reverse relationship nothing else deletes it before the child's DELETE.
+          if (cs && cs.status === "persistent") m2mRemoves.push({ rel, parent: st, child: cs });
         }
       }
     }
@@ -1183,6 +1199,27 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
     checkBlankOutPk(b.child, b.pairs);
   }
   return { deps, syncs, syncsByChild, postUpdates, m2mAdds, m2mRemoves };
+}
+
+/**
+ * Whether a related object the flush would write a key from or to is outside the flushing
+ * session: transient, detached (unless its row was deleted), or another session's. SQLAlchemy
+ * skips such a link with a warning rather than cascading to it (`UOWTransaction.register_object`).
+ */
+function outsideSession(cs: InstanceState, sessionId: number): boolean {
+  const status = cs.status;
+  if (status === "transient") return true;
+  if (status === "detached") return !cs.wasDeleted;
+  return status !== "deleted" && cs.sessionId !== sessionId;
+}
+
+/**
+ * SQLAlchemy's SAWarning for a link to an object outside the session (no save-update cascade
+ * brought it in): the one-to-many form comes from `register_object` ("will not proceed"), the
+ * many-to-one and many-to-many forms from their `_synchronize` ("won't proceed").
+ */
+function warnNotInSession(cs: InstanceState, rel: RelationshipProperty, verb: "will not" | "won't"): void {
+  warn(`Object of type <${cs.mapper.className}> not in session, add operation along '${rel.parent.className}.${rel.key}' ${verb} proceed`);
 }
 
 /**
@@ -2333,7 +2370,11 @@ async function nullOutChildren(
       if (rel.viewonly) continue;
       // passiveDeletes: true still clears the children already loaded; "all" leaves them to the database.
       const pd = rel.options.passiveDeletes;
-      if (rel.direction === "ONETOMANY" && !rel.cascade.delete && pd !== "all" && (!pd || rel.key in st.dict)) {
+      // With a delete cascade (no delete-orphan) the loaded collection's current members are
+      // deleted, and those removed from it before the delete are cleared here (SQLAlchemy's
+      // process_deletes nulls `history.deleted` whatever the cascade).
+      const clears = rel.cascade.delete ? !rel.cascade.deleteOrphan && rel.key in st.dict : !pd || rel.key in st.dict;
+      if (rel.direction === "ONETOMANY" && pd !== "all" && clears) {
         if (nulledInSaves?.get(rel)?.has(st)) continue;
         const l = work.get(rel);
         if (l) l.push(st);

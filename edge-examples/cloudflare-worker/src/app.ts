@@ -163,6 +163,8 @@ const routes: readonly [method: string, pattern: RegExp, handler: Route][] = [
     await using session = new AsyncSession(engine, { expireOnCommit: false });
     const author = await loadAuthor(session, id(rawId, "author id"), url.searchParams.get("load") === "joined");
     const post = newPost(author, body);
+    // A backref never cascades (SQLAlchemy 2.0): the new post joins the session explicitly.
+    session.add(post);
     await session.commit();
     return json({ ...authorJson(author), posts: author.posts.map(postJson), created: post.id }, 201);
   }],

@@ -489,6 +489,9 @@ describe.each(dialectTargets())("unit of work on $name", (target) => {
     const a = new Address({ email: uname("bp1") });
     a.user = u;
     expect(u.addresses).toContain(a);
+    // SQLAlchemy 2.0 removed cascade_backrefs: the backref does not bring `a` into the session.
+    expect(session.contains(a)).toBe(false);
+    session.add(a);
     await session.flush();
     expect(a.userId).toBe(u.id);
     expect(objectState(a)).toBe("persistent");
