@@ -10,9 +10,9 @@
  * Adapted: `backref=` is written as `backPopulates` on both sides; appends that SQLAlchemy's
  * instrumented lists report at once are written as assignments where the test checks session
  * membership before the flush (a plain array reports nothing until the flush), and as in-place
- * pushes otherwise. Skipped: single_parent (athanor has no `singleParent` option: test_single_parent_*,
- * the many-to-one delete-orphan tests rely on it only for configuration, so they are ported
- * without it), legacy_is_orphan mapper option (the *_legacy variants), lazy="dynamic"
+ * pushes otherwise. The many-to-one and many-to-many delete-orphan models declare
+ * `singleParent: true`, as SQLAlchemy's do. Skipped: test_single_parent_* (the runtime
+ * single-parent check), legacy_is_orphan mapper option (the *_legacy variants), lazy="dynamic"
  * (test_delete_orphan_dynamic), _legacy_inactive_history_style.
  */
 import {
@@ -353,7 +353,7 @@ function m2oOrphanModels() {
     pref_id: mappedColumn(ForeignKey(`${prefs}.id`), { nullable: true }),
     foo_id: mappedColumn(ForeignKey(`${foo}.id`), { nullable: true }),
   }) {
-    static pref = relationship(() => Pref, { lazy: "joined", cascade: "all, delete-orphan" });
+    static pref = relationship(() => Pref, { lazy: "joined", cascade: "all, delete-orphan", singleParent: true });
     declare pref: Pref | null;
     static foo = relationship(() => Foo);
     declare foo: Foo | null;
@@ -386,7 +386,7 @@ function m2mCascadeModels() {
     id: mappedColumn(Integer, { primaryKey: true }),
     data: mappedColumn(String(30), { nullable: true }),
   }) {
-    static bs = relationship(() => B, { secondary: atob, cascade: "all, delete-orphan" });
+    static bs = relationship(() => B, { secondary: atob, cascade: "all, delete-orphan", singleParent: true });
     declare bs: B[];
   }
   return { Base, A, B, C, atob };
