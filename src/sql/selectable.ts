@@ -860,13 +860,15 @@ export interface ExportedColumn {
 }
 
 /**
- * The default of a Select's list fields: one frozen empty array shared by every statement.
- * Generative methods replace a list rather than change it, and a statement is copied on every
+ * The default of a Select's list fields: one empty array shared by every statement. Generative
+ * methods replace a list rather than change it, and a statement is copied on every
  * where()/orderBy()… call, so fresh empty arrays per copy would be ten allocations for nothing.
+ * Not frozen: a frozen array has its own elements kind, which would make every list read
+ * polymorphic.
  */
-const NONE: readonly never[] = Object.freeze([]);
+const NONE: readonly never[] = [];
 /** The default of {@link Select.annotations}, shared likewise (annotations are replaced, never changed). */
-const NO_ANNOTATIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_ANNOTATIONS: Readonly<Record<string, unknown>> = {};
 
 /** Base of SELECT statements: Select and CompoundSelect. `T` row tuple, `N` named shape. */
 export abstract class SelectBase<T extends readonly unknown[] = unknown[], N extends object = Record<string, unknown>> extends ClauseElement {
