@@ -1140,7 +1140,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
       } else if (rel.direction === "ONETOMANY") {
         const pairs = rel.syncPairs.map(([a, b]) => [b, a] as const);
         const rev = rel.reverse && !rel.reverse.uselist ? rel.reverse : undefined;
-        if (rel.uselist) checkNoNulls(rel, added);
+        if (rel.uselist) verifyAdded(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
           if (cs && outsideSession(cs, sessionId)) {
@@ -1148,7 +1148,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
             continue;
           }
           if (!cs || deleted.has(cs) || (cs.status !== "pending" && cs.status !== "persistent")) continue;
-          if (cs.mapper !== rel.mapper) rel.checkFlushType(cs);
+          // A collection's members were checked by verifyAdded() above.
+          if (!rel.uselist && cs.mapper !== rel.mapper) rel.checkFlushType(cs);
           touch(cs);
           // A plain push onto the collection: set the child's many-to-one side in memory too.
           if (rev && cs.dict[rev.key] !== st.obj) cs.dict[rev.key] = st.obj;
@@ -1175,10 +1176,10 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
         }
       } else {
-        if (rel.uselist) checkNoNulls(rel, added);
+        if (rel.uselist) verifyAdded(rel, added);
         for (const o of added) {
           const cs = stateOf(o);
-          if (cs && cs.mapper !== rel.mapper) rel.checkFlushType(cs);
+          if (cs && !rel.uselist && cs.mapper !== rel.mapper) rel.checkFlushType(cs);
           if (cs && outsideSession(cs, sessionId)) warnNotInSession(cs, rel, "won't");
           else if (cs && (cs.status === "pending" || cs.status === "persistent")) m2mAdds.push({ rel, parent: st, child: cs });
         }
@@ -1229,7 +1230,7 @@ function warnNotInSession(cs: InstanceState, rel: RelationshipProperty, verb: "w
  * @throws FlushError "Can't flush None value found in collection User.addresses", or
  *   "Attempting to flush an item of type <class 'X'> as a member of collection "User.addresses". …".
  */
-function checkNoNulls(rel: RelationshipProperty, added: readonly unknown[]): void {
+function verifyAdded(rel: RelationshipProperty, added: readonly unknown[]): void {
   for (const o of added) {
     if (o == null) throw new FlushError(`Can't flush None value found in collection ${rel.parent.className}.${rel.key}`);
     const cs = stateOf(o);

@@ -1479,7 +1479,6 @@ export const distinct = <T>(e: ColumnElement<T, string>): UnaryExpression<T> => 
 function describeEntity(x: unknown): string | undefined {
   if (typeof x !== "function" && (typeof x !== "object" || x === null)) return undefined;
   if (typeof x === "function") return (x as { _isColumnsClauseProvider?: boolean })._isColumnsClauseProvider === true ? `class ${entityClassName(x)}` : undefined;
-  if (typeof x !== "object" || x === null) return undefined;
   const a = x as { _isAliasedClass?: boolean; mapper?: { className?: string } };
   if (a._isAliasedClass === true) return `aliased(${a.mapper?.className ?? "?"})`;
   const ctor = (x as { constructor?: unknown }).constructor;
