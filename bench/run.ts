@@ -11,6 +11,7 @@
  * @module
  */
 import { writeFile } from "node:fs/promises";
+import { sourceUrl } from "./compiled.js";
 import { cpus, loadavg } from "node:os";
 import { BENCHMARKS, DIALECTS, loadConfig, type BenchmarkName, type DialectKey } from "./config.js";
 import { benchInsert } from "./insert-many.js";
@@ -79,7 +80,7 @@ process.stdout.write(`\n${report}`);
 // Only a full run (every benchmark on both databases, full sizes) replaces the published table.
 const full = !config.quick && config.benchmarks.length === BENCHMARKS.length && config.dialects.length === DIALECTS.length;
 const outName = full ? "results.md" : "results-partial.md";
-await writeFile(new URL(`./${outName}`, import.meta.url), report);
+await writeFile(sourceUrl(`./${outName}`, import.meta.url), report);
 log(`written to bench/${outName}`);
 const failed = outcomes.flatMap((o) => o.rows).filter((r) => r.pass === false);
 if (failed.length) log(`${failed.length} figure(s) miss their target`);

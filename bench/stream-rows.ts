@@ -18,7 +18,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { childArgs, repoRoot } from "./compiled.js";
 import { select } from "../src/index.js";
 import type { BenchConfig, DialectKey } from "./config.js";
 import { markdownTable, type BenchOutcome } from "./report.js";
@@ -125,13 +125,12 @@ export async function measureStream(target: BenchTarget, config: BenchConfig): P
   };
 }
 
-const CHILD = fileURLToPath(new URL("./stream-child.ts", import.meta.url));
 
 /** Run {@link measureStream} in a fresh `node --expose-gc` process and read its JSON. */
 function runChild(kind: DialectKey, config: BenchConfig): Promise<StreamMeasurements> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CHILD, kind, JSON.stringify(config)], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
+    const child = spawn(process.execPath, [...childArgs("./stream-child", import.meta.url), kind, JSON.stringify(config)], {
+      cwd: repoRoot(import.meta.url, 1),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

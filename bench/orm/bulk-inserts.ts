@@ -34,8 +34,14 @@ export function bulkInsertVariants(t: OrmTarget, chunk: number): Variant[] {
     let done = 0;
     let last: Customer | undefined;
     for (let start = 0; start < n && !budget.expired(); start += chunk) {
-      const values = customerValues(start, Math.min(chunk, n - start));
-      const objs = values.map((v, i) => new Customer(withPk ? { id: start + i + 1, ...v } : v));
+      // Objects built straight from their values, as the Python original's list comprehension.
+      const k = Math.min(chunk, n - start);
+      const objs: Customer[] = new Array(k);
+      for (let i = 0; i < k; i++) {
+        const name = `customer name ${start + i}`;
+        const description = `customer description ${start + i}`;
+        objs[i] = new Customer(withPk ? { id: start + i + 1, name, description } : { name, description });
+      }
       session.addAll(objs);
       await session.flush();
       last = objs[objs.length - 1];

@@ -15,7 +15,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { childArgs, repoRoot } from "../compiled.js";
 import { AsyncSession, select } from "../../src/index.js";
 import type { OrmBenchConfig } from "./config.js";
 import { runVariants, type PreparedSuite, type Variant } from "./measure.js";
@@ -130,12 +130,11 @@ export function largeResultsetVariants(t: OrmTarget, chunk: number): Variant[] {
   ];
 }
 
-const CHILD = fileURLToPath(new URL("./stream-child.ts", import.meta.url));
 
 function runChild(args: StreamChildArgs): Promise<StreamMemory> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CHILD, JSON.stringify(args)], {
-      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    const child = spawn(process.execPath, [...childArgs("./stream-child", import.meta.url), JSON.stringify(args)], {
+      cwd: repoRoot(import.meta.url, 2),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -8,6 +8,7 @@
  * @module
  */
 import { writeFile } from "node:fs/promises";
+import { sourceUrl } from "../compiled.js";
 import { cpus } from "node:os";
 import { DEFAULT_DIALECTS, loadConfig, SUITES, type DialectKey, type OrmBenchConfig, type SuiteName } from "./config.js";
 import { benchBulkInserts } from "./bulk-inserts.js";
@@ -76,7 +77,7 @@ process.stdout.write(`\n${report}`);
 // Only a full run (all suites, default databases, full sizes) replaces the published table.
 const full = !config.quick && config.suites.length === SUITES.length && config.dialects.join() === DEFAULT_DIALECTS.join();
 const outName = full ? "results.md" : "results-partial.md";
-await writeFile(new URL(`./${outName}`, import.meta.url), report);
+await writeFile(sourceUrl(`./${outName}`, import.meta.url), report);
 log(`written to bench/orm/${outName}`);
 const rows = outcomes.flatMap((o) => o.rows);
 const failed = rows.filter((r) => r.pass === false);
