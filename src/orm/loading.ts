@@ -35,7 +35,7 @@
  */
 import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
-import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
+import { and, BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import {
   Alias, FROM_STATEMENT_ANNOTATION, FromClause, hideFromLabelResolve, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
@@ -236,7 +236,8 @@ export function isOrmStatement(stmt: unknown): boolean {
 function hasNestedOrmSelect(stmt: Select): boolean {
   let found = false;
   const visit = (e: unknown, depth: number): void => {
-    if (found || depth > 64 || !(e instanceof ClauseElement) || e instanceof FromClause || e instanceof InstrumentedAttribute) return;
+    // Columns and bound values hold no SELECT: the common `col = value` criterion is not walked.
+    if (found || depth > 64 || !(e instanceof ClauseElement) || e instanceof FromClause || e instanceof InstrumentedAttribute || e instanceof ColumnClause || e instanceof BindParameter) return;
     if (e instanceof Select && depth > 0) {
       if (isOrmStatement(e)) {
         found = true;
@@ -1145,6 +1146,7 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
  */
 function singleTableFromCriteria(stmt: Select, done: ReadonlyMap<FromClause, ReadonlySet<Mapper>>): Condition[] {
   const out: Condition[] = [];
+  if (stmt.fromObjs.length === 0 && stmt.setupJoins.length === 0 && stmt.annotations[FROM_ENTITIES] === undefined) return out;
   const seen = new Set<FromClause>();
   for (const f of [...stmt.fromObjs, ...stmt.setupJoins.map((j) => j.from)]) {
     if (f === undefined || seen.has(f)) continue;
