@@ -3,11 +3,13 @@
  * timed runs at full size, each after a full GC.
  *
  * Every other variant is timed in pairs with the raw baseline (the raw variant that was fastest
- * in a first pass): raw, then the variant, five pairs when a run is short next to the budget,
- * else one. Its ratio is its median over the median of the raw runs paired with it. Measured
- * next to each other, both sides share the process's state at that moment (heap size, JIT,
- * what earlier variants left behind), which a single raw baseline timed at the start did not:
- * variants that ran late were compared with a raw run made in a fresh process.
+ * in a first pass): raw, then the variant, seven pairs when a run is short next to the budget,
+ * else one. Its ratio is the median of the pairs' ratios. Measured next to each other, both
+ * sides of a pair share the process's state and the machine's load at that moment (heap size,
+ * JIT, what earlier variants left behind, other processes), which a single raw baseline timed at
+ * the start did not; a median of per-pair ratios also keeps one slow raw run from flattering the
+ * variant. The process's CPU time (user + system, all threads: V8's parallel GC included) is
+ * measured beside wall time, and its ratio is reported too.
  *
  * A variant that runs past the time budget (raw ones too) stops at its next chunk boundary; its
  * time is extrapolated linearly to the full size and flagged. For raw variants and for single
@@ -29,7 +31,7 @@ const UNLIMITED: Budget = { expired: () => false };
 /** A timed run shorter than budget / REPEAT_BELOW is repeated; the median counts. */
 const REPEAT_BELOW = 6;
 /** Raw/variant pairs timed for a short variant (one for a long one). */
-const PAIRS = 5;
+const PAIRS = 7;
 
 /** One way of doing the suite's work. */
 export interface Variant {
@@ -53,6 +55,10 @@ export interface Timing {
   readonly seconds: number;
   /** Seconds of the raw baseline runs paired with this variant (median, for `n` units). */
   readonly baseline?: number;
+  /** Median over the raw/variant pairs of variant seconds ÷ raw seconds (for `n` units). */
+  readonly pairRatio?: number;
+  /** The same median for process CPU time (user + system, every thread). */
+  readonly cpuRatio?: number;
   readonly n: number;
   readonly done: number;
   readonly extrapolated: boolean;
@@ -74,17 +80,26 @@ async function settle(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-async function timedRun(v: Variant, n: number, budgetSeconds: number): Promise<{ seconds: number; done: number }> {
+/** One timed run: wall seconds, units done, and process CPU seconds (user + system). */
+interface Run {
+  readonly seconds: number;
+  readonly done: number;
+  readonly cpu: number;
+}
+
+async function timedRun(v: Variant, n: number, budgetSeconds: number): Promise<Run> {
   if (v.setup) await v.setup();
   await settle();
   let deadline = Infinity;
   const budget: Budget = { expired: () => performance.now() > deadline };
   let done = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   deadline = t0 + budgetSeconds * 1000;
   done = await v.run(n, budget);
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, done };
+  const c = process.cpuUsage(c0);
+  return { seconds, done, cpu: (c.user + c.system) / 1e6 };
 }
 
 /**
@@ -104,6 +119,7 @@ export async function runVariants(
   }
   const raws = variants.filter((v) => v.raw);
   const perN = (r: { seconds: number; done: number }) => (r.done < n ? (r.seconds * n) / Math.max(1, r.done) : r.seconds);
+  const cpuPerN = (r: Run) => (r.done < n ? (r.cpu * n) / Math.max(1, r.done) : r.cpu);
   const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const show = (v: Variant, runs: readonly { seconds: number; done: number }[]) => {
     const r = runs.length === 1 ? runs[0]! : [...runs].sort((a, b) => a.seconds - b.seconds)[runs.length >> 1]!;
@@ -112,7 +128,7 @@ export async function runVariants(
     return r;
   };
   const short = (r: { seconds: number; done: number }) => r.done === n && r.seconds * REPEAT_BELOW < opts.budgetSeconds;
-  const results = new Map<Variant, { seconds: number; done: number; baseline?: number }>();
+  const results = new Map<Variant, { seconds: number; done: number; baseline?: number; pairRatio?: number; cpuRatio?: number }>();
   // First pass over the raw variants: their own figures, and the fastest is the baseline.
   for (const v of raws) {
     const runs = [await timedRun(v, n, opts.budgetSeconds)];
@@ -122,15 +138,22 @@ export async function runVariants(
   const baseline = raws.length ? raws.reduce((a, b) => (perN(results.get(b)!) < perN(results.get(a)!) ? b : a)) : undefined;
   for (const v of variants) {
     if (v.raw) continue;
-    const runs: { seconds: number; done: number }[] = [];
-    const rawRuns: number[] = [];
+    const runs: Run[] = [];
+    const rawRuns: Run[] = [];
     for (let i = 0; i < PAIRS; i++) {
-      if (baseline) rawRuns.push(perN(await timedRun(baseline, n, opts.budgetSeconds)));
+      if (baseline) rawRuns.push(await timedRun(baseline, n, opts.budgetSeconds));
       runs.push(await timedRun(v, n, opts.budgetSeconds));
       if (!short(runs[0]!)) break;
     }
     const r = show(v, runs);
-    results.set(v, rawRuns.length ? { ...r, baseline: median(rawRuns) } : r);
+    if (rawRuns.length === 0) {
+      results.set(v, r);
+      continue;
+    }
+    const pairRatio = median(runs.map((x, i) => perN(x) / perN(rawRuns[i]!)));
+    const cpuRatio = median(runs.map((x, i) => cpuPerN(x) / cpuPerN(rawRuns[i]!)));
+    opts.log(`    pairs: ${runs.map((x, i) => (perN(x) / perN(rawRuns[i]!)).toFixed(2)).join(", ")} → ${pairRatio.toFixed(2)}×; CPU ${cpuRatio.toFixed(2)}×`);
+    results.set(v, { ...r, baseline: median(rawRuns.map(perN)), pairRatio, cpuRatio });
   }
   return variants.map((v) => {
     const r = results.get(v)!;
@@ -141,6 +164,8 @@ export async function runVariants(
       goal: v.goal,
       seconds: extrapolated ? (r.seconds * n) / Math.max(1, r.done) : r.seconds,
       ...(r.baseline !== undefined ? { baseline: r.baseline } : {}),
+      ...(r.pairRatio !== undefined ? { pairRatio: r.pairRatio } : {}),
+      ...(r.cpuRatio !== undefined ? { cpuRatio: r.cpuRatio } : {}),
       n,
       done: r.done,
       extrapolated,

@@ -38,9 +38,10 @@ export function timingRows(suite: string, dialect: string, timings: readonly Tim
   return timings.map((t) => {
     // A variant is compared with the raw runs paired with it (measure.ts); raw rows with the fastest raw.
     const against = t.baseline ?? base;
-    const ratio = against === undefined ? undefined : t.seconds / against;
+    const ratio = t.pairRatio ?? (against === undefined ? undefined : t.seconds / against);
     const stopped = t.extrapolated ? ` (stopped at ${t.done.toLocaleString("en-US")} rows by the budget, extrapolated)` : "";
-    const paired = t.baseline !== undefined ? ` [paired raw ${t.baseline.toFixed(3)} s]` : "";
+    const cpu = t.cpuRatio !== undefined ? `; CPU ${t.cpuRatio.toFixed(2)}×` : "";
+    const paired = t.baseline !== undefined ? ` [paired raw ${t.baseline.toFixed(3)} s${cpu}]` : "";
     return {
       suite,
       variant: `${t.name}${stopped}${paired}`,

@@ -1172,6 +1172,7 @@ function singleTableFromCriteria(stmt: Select, done: ReadonlyMap<FromClause, Rea
  * Returns undefined when no join changes.
  */
 function singleTableJoinCriteria(joins: readonly SetupJoin[]): SetupJoin[] | undefined {
+  if (joins.length === 0) return undefined;
   let changed = false;
   const out = joins.map((j) => {
     const m = singleTableAliasMapper(j.target);
