@@ -244,6 +244,12 @@ function hasNestedOrmSelect(stmt: Select): boolean {
         return;
       }
     } else if (e instanceof SelectBase && depth > 0) return;
+    if (e instanceof BinaryExpression) {
+      // The usual criterion (`col = value`): its two operands, without listing its fields.
+      visit(e.left, depth + 1);
+      visit(e.right, depth + 1);
+      return;
+    }
     const src = e as unknown as Record<string, unknown>;
     for (const k of Object.keys(src)) {
       if (k === "table" || k === "_expanded") continue;

@@ -1039,6 +1039,9 @@ export interface BinaryModifiers {
   readonly eagerGroup?: boolean;
 }
 
+/** The modifiers of a plain binary expression: one shared object, not a new `{}` per expression. */
+const NO_MODIFIERS: BinaryModifiers = Object.freeze({});
+
 /** `left <op> right`. */
 export class BinaryExpression<T = unknown> extends ColumnElement<T> {
   readonly kind = "binary";
@@ -1049,7 +1052,7 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
     readonly operator: OperatorName,
     right: ClauseElement,
     readonly type: TypeEngine<unknown>,
-    readonly modifiers: BinaryModifiers = {},
+    readonly modifiers: BinaryModifiers = NO_MODIFIERS,
   ) {
     super();
     const p = modifiers.precedence;
