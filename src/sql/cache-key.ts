@@ -7,56 +7,121 @@
  */
 import type { BindParameter, ClauseElement } from "./elements.js";
 
-/** `"<n>:"` length prefixes, made once per length: building a key allocates no prefix string. */
-const PREFIXES: string[] = [];
-function prefix(n: number): string {
-  return PREFIXES[n] ?? (n < 4096 ? (PREFIXES[n] = `${n}:`) : `${n}:`);
+/**
+ * Tokens are interned: each distinct token string gets a small integer id, and a key is the
+ * sequence of its tokens' ids as UTF-16 code units. Joining the token strings themselves (with
+ * length prefixes to keep boundaries unambiguous) cost about 0.5 µs more per execution, most of
+ * it in `Array.prototype.join` over dozens of tiny strings and in hashing the long result; the
+ * id string of a small SELECT is about 15 code units. Ids are unique within a generation, and
+ * every key starts with its generation, so keys of different generations never compare equal.
+ */
+const tokenIds = new Map<string, number>();
+/** Bumped whenever {@link tokenIds} is emptied. */
+let generation = 0;
+/**
+ * Distinct tokens kept before the table is emptied at the next key build: bound values never
+ * become tokens, but literal SQL text (text(), literal columns, labels) does, and an application
+ * that builds endless distinct statements must not grow the table without limit.
+ */
+const MAX_TOKENS = 1 << 16;
+/** Numbers the keys of builds that a reset of {@link tokenIds} overtook (each such key is unique). */
+let uncacheableSeq = 0;
+/** Code units passed to one `String.fromCharCode` call: an argument list has an engine limit. */
+const UNITS_PER_CALL = 8192;
+
+/** The string of code units `c` (its whole length). */
+function unitsToString(c: number[]): string {
+  if (c.length <= UNITS_PER_CALL) return String.fromCharCode.apply(null, c);
+  let out = "";
+  for (let i = 0; i < c.length; i += UNITS_PER_CALL) out += String.fromCharCode.apply(null, c.slice(i, i + UNITS_PER_CALL));
+  return out;
+}
+
+/** Code units of one id: below 0x8000 one unit, else two (a prefix-free code up to 2^30). */
+function emit(codes: number[], n: number, id: number): number {
+  if (id < 0x8000) {
+    codes[n] = id;
+    return n + 1;
+  }
+  codes[n] = 0x8000 | (id >>> 15);
+  codes[n + 1] = id & 0x7fff;
+  return n + 2;
 }
 
 /**
- * Piece buffers for reuse. A key is built synchronously, so one buffer serves build after build
- * (a build nested in another takes a second one). Unused slots hold "", which join() skips, so
- * a buffer is joined whole and never sliced.
+ * Tokens longer than this are written out instead of interned (behind {@link LONG_TOKEN} and
+ * their length), so the table holds at most {@link MAX_TOKENS} short strings: a long text()
+ * statement is not kept alive by the table after its compiled form left every cache.
  */
-const spareBuffers: string[][] = [];
-/** Buffers that grew past this many slots (huge statements) are dropped, not kept. */
-const MAX_KEPT_SLOTS = 512;
+const MAX_INTERNED_LENGTH = 64;
+/** The id that introduces a written-out token; interned ids start at 1. */
+const LONG_TOKEN = 0;
+
+function idOf(token: string): number {
+  let id = tokenIds.get(token);
+  if (id === undefined) tokenIds.set(token, (id = tokenIds.size + 1));
+  return id;
+}
+
+/** Append `token`: its id, or for a long token the marker, its length and its code units. */
+function emitToken(codes: number[], n: number, token: string): number {
+  if (token.length <= MAX_INTERNED_LENGTH) return emit(codes, n, idOf(token));
+  n = emit(codes, n, LONG_TOKEN);
+  n = emit(codes, n, token.length);
+  for (let i = 0; i < token.length; i++) codes[n++] = token.charCodeAt(i);
+  return n;
+}
+
+/**
+ * Code-unit buffers for reuse. A key is built synchronously, so one buffer serves build after
+ * build (a build nested in another takes a second one).
+ */
+const spareBuffers: number[][] = [];
+/** Buffers that grew past this many units (huge statements) are dropped, not kept. */
+const MAX_KEPT_UNITS = 1024;
 
 /** Accumulates a cache key and the bound parameters met on the way. */
 export class CacheKeyBuilder {
-  // Pieces in a reused array, joined once at the end. Concatenating as we go made a rope node
-  // per piece and a fresh array per push() call: about 1.5 KB of garbage for a small SELECT,
-  // paid on every execution in GC time.
-  private parts: string[] = spareBuffers.pop() ?? [];
-  private n = 0;
+  private codes: number[];
+  private n: number;
+  private readonly generation: number;
   private joined: string | undefined;
   /** Bound parameters in traversal order. */
   readonly binds: BindParameter<unknown, string>[] = [];
-  /** Append structural tokens. Each is length-prefixed, so no user string can forge a boundary. */
+  constructor() {
+    if (tokenIds.size >= MAX_TOKENS) {
+      tokenIds.clear();
+      generation++;
+    }
+    this.generation = generation;
+    this.codes = spareBuffers.pop() ?? [];
+    // The generation leads the key: 3 units of 15 bits.
+    const c = this.codes;
+    c[0] = generation & 0x7fff;
+    c[1] = (generation / 0x8000) & 0x7fff;
+    c[2] = (generation / 0x40000000) & 0x7fff;
+    this.n = 3;
+  }
+  /** Append structural tokens. Each becomes one id, so no user string can forge a boundary. */
   push(...tokens: string[]): void;
   push(): void {
     // `arguments` rather than a rest array: V8 reads it in place when it does not escape.
-    const p = this.parts;
+    const c = this.codes;
     let n = this.n;
-    for (let i = 0; i < arguments.length; i++) {
-      const t = arguments[i] as string;
-      p[n++] = prefix(t.length);
-      p[n++] = t;
-    }
+    for (let i = 0; i < arguments.length; i++) n = emitToken(c, n, arguments[i] as string);
     this.n = n;
   }
   /** Record a bound parameter: its shape goes into the key, the object into `binds`. */
   bind(b: BindParameter<unknown, string>): void {
     this.binds.push(b);
     if (b.unique && !b.expanding && !b.literalExecute) {
-      // The common anonymous bind (`col == value`): same tokens as below, written directly.
-      const tk = b.type.cacheKey;
-      const p = this.parts;
+      // The common anonymous bind (`col == value`): the same tokens as below, without the call.
+      const c = this.codes;
       let n = this.n;
-      p[n++] = "1:?";
-      p[n++] = prefix(tk.length);
-      p[n++] = tk;
-      p[n++] = b.required ? "0:1:r" : "0:0:";
+      n = emit(c, n, idOf("?"));
+      n = emitToken(c, n, b.type.cacheKey);
+      n = emit(c, n, idOf(""));
+      n = emit(c, n, idOf(b.required ? "r" : ""));
       this.n = n;
       return;
     }
@@ -84,16 +149,19 @@ export class CacheKeyBuilder {
     return false;
   }
   /**
-   * The finished key. The first call also hands the piece buffer back for reuse, so the
-   * builder takes no more tokens afterwards.
+   * The finished key. The first call also hands the buffer back for reuse, so the builder takes
+   * no more tokens afterwards. A build that the token table's reset overtook mixes ids of two
+   * generations: its key is unique (never equal to another key), so it is compiled afresh.
    */
   toString(): string {
     if (this.joined !== undefined) return this.joined;
-    const p = this.parts;
-    const key = p.join("");
-    for (let i = 0; i < this.n; i++) p[i] = "";
-    if (p.length <= MAX_KEPT_SLOTS) spareBuffers.push(p);
-    this.parts = [];
+    const c = this.codes;
+    // The buffer usually has this length already (the same statement shape again): setting it
+    // anyway is a runtime call.
+    if (c.length !== this.n) c.length = this.n;
+    const key = this.generation === generation ? unitsToString(c) : `\uffff${++uncacheableSeq}`;
+    if (c.length <= MAX_KEPT_UNITS) spareBuffers.push(c);
+    this.codes = [];
     this.n = 0;
     this.joined = key;
     return key;
