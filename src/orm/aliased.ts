@@ -29,6 +29,8 @@ export function adaptExpression<E extends ClauseElement>(
   const visit = (e: unknown): unknown => {
     if (!(e instanceof ClauseElement)) return e;
     if (replaceFrom && e instanceof FromClause) return replaceFrom(e) ?? e;
+    // remote() / foreign() marks only inform a relationship's configuration: adapted copies drop them.
+    if ((e as { _isJoinAnnotation?: true })._isJoinAnnotation === true) return visit((e as unknown as { element: ClauseElement }).element);
     if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
     // A brand, not instanceof: apps without columnProperty() leave its class out of bundles.
     if ((e as { _isColumnExpressionProperty?: true })._isColumnExpressionProperty === true) {

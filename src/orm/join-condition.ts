@@ -69,6 +69,8 @@ export interface ColumnComparison {
   readonly operator: string;
   /** Whether the comparison sits under an OR (it does not hold for every joined row pair). */
   readonly underOr: boolean;
+  /** Whether a side is an expression over the column (`foreign(lower(t2.t1id))`), not the column itself. */
+  readonly viaExpression: boolean;
 }
 
 /** The table column behind `x` (an ORM attribute, a column, a label of one), if any. */
@@ -81,18 +83,26 @@ export function tableColumnOf(x: unknown): ColumnImpl | undefined {
 
 /**
  * Every comparison of two table columns in `cond`, at any depth of AND / OR / grouping, in
- * order (SQLAlchemy visits the binary expressions of a join condition the same way).
+ * order (SQLAlchemy visits the binary expressions of a join condition the same way). A side
+ * listed in `expressionColumns` (an expression marked with `remote()` / `foreign()`) compares
+ * each of its columns, as SQLAlchemy's `visit_binary_product` pairs every column on each side.
  */
-export function columnComparisons(cond: ClauseElement): ColumnComparison[] {
+export function columnComparisons(cond: ClauseElement, expressionColumns?: ReadonlyMap<ClauseElement, readonly ColumnImpl[]>): ColumnComparison[] {
   const out: ColumnComparison[] = [];
+  const sideColumns = (x: unknown): readonly ColumnImpl[] => {
+    const c = tableColumnOf(x);
+    if (c) return [c];
+    return (expressionColumns && x instanceof Object ? expressionColumns.get(x as ClauseElement) : undefined) ?? [];
+  };
   const visit = (e: ClauseElement, underOr: boolean) => {
     if (e instanceof BinaryExpression) {
-      const l = tableColumnOf(e.left);
+      const ls = sideColumns(e.left);
       const bounds = e.operator === "between" || e.operator === "notBetween" ? (e.right as { clauses?: readonly ClauseElement[] }).clauses : undefined;
       // `a BETWEEN b AND c` compares `a` with each bound (SQLAlchemy's between() is a binary over a pair).
       for (const side of bounds ?? [e.right]) {
-        const r = tableColumnOf(side);
-        if (l && r) out.push({ left: l, right: r, operator: e.operator, underOr });
+        const rs = sideColumns(side);
+        const viaExpression = tableColumnOf(e.left) === undefined || tableColumnOf(side) === undefined;
+        for (const l of ls) for (const r of rs) out.push({ left: l, right: r, operator: e.operator, underOr, viaExpression });
       }
       return;
     }

@@ -13,6 +13,7 @@ import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { columnComparisons, inferRelationshipJoin, references } from "./join-condition.js";
+import { readJoinAnnotations, type JoinAnnotations } from "./join-annotations.js";
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
@@ -185,6 +186,16 @@ export class RelationshipProperty {
   cascade!: Cascade;
   /** Pairs (parent column, child column) that the flush copies values across. */
   syncPairs!: ColumnPair[];
+  private _clearPairs: ColumnPair[] | undefined;
+  /**
+   * The sync pairs a de-association sets to NULL on the referencing side (SQLAlchemy's
+   * `synchronize_pairs` as `sync.clear()` uses them): {@link syncPairs} without a self-equated
+   * column (`company_id = company_id`) that is not foreign, which `foreign()` on the other
+   * columns leaves out ([ticket:3230]).
+   */
+  get clearPairs(): readonly ColumnPair[] {
+    return this._clearPairs ?? this.syncPairs;
+  }
   /** Many-to-many: (parent column, secondary column) and (target column, secondary column). */
   secondarySyncPairs: ColumnPair[] = [];
   private _localRemotePairs: readonly ColumnPair[] = [];
@@ -314,12 +325,17 @@ export class RelationshipProperty {
         if (found.kind === "found") return found.condition;
         throw joinError(found.kind, name, this.secondary!.describeName());
       };
-      const pj = this.options.primaryjoin ? asCondition(this.options.primaryjoin(), where) : infer(this.parent.table);
-      const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : infer(target.table);
+      const pjAnn = this.options.primaryjoin ? readJoinAnnotations(asCondition(this.options.primaryjoin(), where)) : undefined;
+      const sjAnn = this.options.secondaryjoin ? readJoinAnnotations(asCondition(this.options.secondaryjoin(), where)) : undefined;
+      const pj = pjAnn?.condition ?? infer(this.parent.table);
+      const sj = sjAnn?.condition ?? infer(target.table);
       this.primaryjoin = pj;
       this.secondaryjoin = sj;
-      this.checkSecondaryForeignCols(pj, "primary", fkCols, name);
-      this.checkSecondaryForeignCols(sj, "secondary", fkCols, name);
+      // foreign() marks in either condition replace foreignKeys (SQLAlchemy's _annotate_fks).
+      const marked = new Set([...(pjAnn?.foreign ?? []), ...(sjAnn?.foreign ?? [])]);
+      const foreignCols = marked.size ? marked : fkCols;
+      this.checkSecondaryForeignCols(pj, "primary", foreignCols, name);
+      this.checkSecondaryForeignCols(sj, "secondary", foreignCols, name);
       this.secondarySyncPairs = pairsFrom(pj, this.parent.table, this.secondary, where);
       this.targetSecondaryPairs = pairsFrom(sj, target.table, this.secondary, where);
       this.syncPairs = [];
@@ -327,14 +343,20 @@ export class RelationshipProperty {
     } else {
       const selfRef = target.table === this.parent.table;
       let pj: ColumnElement<unknown, string>;
-      if (this.options.primaryjoin) pj = asCondition(this.options.primaryjoin(), where);
-      else {
+      let ann: JoinAnnotations | undefined;
+      if (this.options.primaryjoin) {
+        ann = readJoinAnnotations(asCondition(this.options.primaryjoin(), where));
+        pj = ann.condition;
+      } else {
         const found = inferRelationshipJoin(this.parent.table, target.table, fkCols);
         if (found.kind !== "found") throw joinError(found.kind, name, undefined);
         pj = found.condition;
       }
       this.primaryjoin = pj;
-      this.resolveDirection(pj, selfRef, fkCols, name);
+      // remote() / foreign() marks, when present, replace remoteSide / foreignKeys (SQLAlchemy's
+      // _annotate_remote and _annotate_fks consult the arguments only without annotations).
+      const remoteSide = ann?.remote.size ? ann.remote : this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
+      this.resolveDirection(pj, selfRef, ann?.foreign.size ? ann.foreign : fkCols, remoteSide, ann?.expressionColumns, name);
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
     }
     if (this.viewonly && this.options.cascade !== undefined) {
@@ -386,10 +408,17 @@ export class RelationshipProperty {
     throw new ArgumentError(`Could not locate any relevant foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate}`);
   }
   /** SQLAlchemy's `_annotate_fks` / `_annotate_remote` / `_setup_pairs` / `_determine_direction` for a relationship without secondary. */
-  private resolveDirection(pj: ColumnElement<unknown, string>, selfRef: boolean, fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {
+  private resolveDirection(
+    pj: ColumnElement<unknown, string>,
+    selfRef: boolean,
+    fkCols: ReadonlySet<ColumnImpl> | undefined,
+    remoteSide: ReadonlySet<ColumnImpl> | undefined,
+    expressionColumns: ReadonlyMap<ClauseElement, readonly ColumnImpl[]> | undefined,
+    name: string,
+  ): void {
     const parentT = this.parent.table;
     const targetT = this.mapper.table;
-    const comps = columnComparisons(pj);
+    const comps = columnComparisons(pj, expressionColumns);
     const mapped = (c: ColumnImpl): boolean => c.table === parentT || c.table === targetT;
     const foreign = new Set<ColumnImpl>();
     for (const { left, right } of comps) {
@@ -406,14 +435,13 @@ export class RelationshipProperty {
     }
     // Remote columns: remoteSide, else the foreign ones of a self-referential join (one-to-many
     // by default), else the target table's.
-    const remoteSide = this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
     const isRemote = (c: ColumnImpl): boolean => (remoteSide ? remoteSide.has(c) : selfRef ? foreign.has(c) : c.table === targetT);
     const lrp: ColumnPair[] = [];
     const sync: ColumnPair[] = [];
     const selfEquated = new Set<ColumnImpl>();
     let simple = true;
     let lrpEqualities = true;
-    for (const { left, right, operator, underOr } of comps) {
+    for (const { left, right, operator, underOr, viaExpression } of comps) {
       if (left === right) {
         // `company_id = company_id` in a self-referential composite key: local and remote at
         // once; the other columns give the direction (SQLAlchemy's self-equated columns).
@@ -424,6 +452,9 @@ export class RelationshipProperty {
         }
         continue;
       }
+      // A pair found inside an expression (`t1.id = foreign(lower(t2.t1id))`) cannot key a
+      // load by value: loads go through the whole condition.
+      if (viaExpression) simple = false;
       const lr = isRemote(left);
       const rr = isRemote(right);
       let pair: ColumnPair | undefined;
@@ -482,6 +513,9 @@ export class RelationshipProperty {
     // syncPairs are (parent column, target column); a viewonly join without equalities keeps
     // its local/remote pairs, which the loaders key on.
     this.syncPairs = sync.length ? sync : lrp;
+    // A self-equated column that is not foreign (foreign() marks only the others) keys loads
+    // but is never blanked by a de-association (SQLAlchemy leaves it out of synchronize_pairs).
+    this._clearPairs = this.syncPairs.filter(([l, r]) => l !== r || foreign.has(l));
     this._localRemotePairs = lrp;
     // A many-to-one whose join is exactly its foreign key to the target's primary key can be
     // answered from the identity map (SQLAlchemy's LazyLoader.use_get).
