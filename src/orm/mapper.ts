@@ -17,6 +17,7 @@ import { readJoinAnnotations, type JoinAnnotations } from "./join-annotations.js
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
+import type { SynonymProperty } from "./synonym.js";
 import { defineColumnAccessor } from "./instrumentation.js";
 import { adaptExpression } from "./aliased.js";
 import { identityPartOfText, type IdentityPart } from "./identity-map.js";
@@ -833,6 +834,8 @@ export class Mapper {
   pkProps: ColumnProperty[] = [];
   /** SQL expression attributes (`columnProperty()`, `queryExpression()`) by key. */
   readonly expressionProps = new Map<string, ColumnExpressionProperty>();
+  /** Synonyms by key (SQLAlchemy's `Mapper.synonyms`). */
+  readonly synonyms = new Map<string, SynonymProperty>();
   /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
   readonly dispatch: Dispatcher<MapperEvents> = new MapperDispatcher(mapperEventSpecs, {
     targetName: "Mapper",
@@ -1183,6 +1186,16 @@ export class Mapper {
     this.configured = true;
   }
 
+  /** Keys of the synonyms that finally name attribute `key` (through synonyms of synonyms). @internal */
+  synonymKeysFor(key: string): string[] {
+    const out: string[] = [];
+    for (const syn of this.synonyms.values()) {
+      let name = syn.name;
+      for (let i = 0; i <= this.synonyms.size && this.synonyms.has(name); i++) name = this.synonyms.get(name)!.name;
+      if (name === key) out.push(syn.key);
+    }
+    return out;
+  }
   /** The relationship named `key`, or an error naming the class. */
   relationship(key: string): RelationshipProperty {
     const r = this.relationships.get(key);
