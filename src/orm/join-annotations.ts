@@ -5,6 +5,7 @@
  * @module
  */
 import { ClauseElement, ColumnElement } from "../sql/elements.js";
+import type { OperatorName } from "../sql/operators.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl } from "../sql/schema.js";
 import { FromClause, SelectBase } from "../sql/selectable.js";
@@ -48,6 +49,11 @@ export class JoinAnnotation<T = unknown> extends ColumnElement<T, string> {
   }
   override describe(): string {
     return this.element.describe();
+  }
+  /** Groups as the marked expression would, keeping the marks: `x * foreign(a + b)` renders `x * (a + b)`. */
+  override selfGroup(against?: OperatorName): ClauseElement {
+    const g = this.element.selfGroup(against);
+    return g === this.element ? this : new JoinAnnotation<T>(g as ColumnElement<unknown, string>, this.remote, this.foreign);
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return this.element._compile(c, kw);
@@ -114,8 +120,8 @@ function isJoinAnnotation(e: unknown): e is JoinAnnotation {
   return (e as { _isJoinAnnotation?: true } | null)?._isJoinAnnotation === true;
 }
 
-/** The table columns an expression mentions (through ORM attributes and column properties too), in order. */
-function tableColumnsIn(e: ClauseElement): ColumnImpl[] {
+/** The table columns an expression mentions (through ORM attributes and column properties too), in order. @internal */
+export function tableColumnsIn(e: ClauseElement): ColumnImpl[] {
   const out: ColumnImpl[] = [];
   adaptExpression(e, (c) => {
     const base = c.baseColumn;

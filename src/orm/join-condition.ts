@@ -4,7 +4,7 @@
  * when several paths exist, and the column comparisons a given condition is made of.
  * @module
  */
-import { and, BinaryExpression, BooleanClauseList, type ClauseElement, type ColumnElement } from "../sql/elements.js";
+import { and, BinaryExpression, BooleanClauseList, ClauseElement, type ColumnElement } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, type ForeignKey } from "../sql/schema.js";
 import type { TableClause } from "../sql/selectable.js";
@@ -85,22 +85,31 @@ export function tableColumnOf(x: unknown): ColumnImpl | undefined {
  * Every comparison of two table columns in `cond`, at any depth of AND / OR / grouping, in
  * order (SQLAlchemy visits the binary expressions of a join condition the same way). A side
  * listed in `expressionColumns` (an expression marked with `remote()` / `foreign()`) compares
- * each of its columns, as SQLAlchemy's `visit_binary_product` pairs every column on each side.
+ * each of its columns with each column of the other side (`columnsOf` lists those of an
+ * expression), as SQLAlchemy's `visit_binary_product` pairs every column on each side.
  */
-export function columnComparisons(cond: ClauseElement, expressionColumns?: ReadonlyMap<ClauseElement, readonly ColumnImpl[]>): ColumnComparison[] {
+export function columnComparisons(
+  cond: ClauseElement,
+  expressionColumns?: ReadonlyMap<ClauseElement, readonly ColumnImpl[]>,
+  columnsOf?: (e: ClauseElement) => readonly ColumnImpl[],
+): ColumnComparison[] {
   const out: ColumnComparison[] = [];
-  const sideColumns = (x: unknown): readonly ColumnImpl[] => {
+  const marked = (x: unknown): readonly ColumnImpl[] | undefined => (expressionColumns && x instanceof Object ? expressionColumns.get(x as ClauseElement) : undefined);
+  const sideColumns = (x: unknown, other: unknown): readonly ColumnImpl[] => {
     const c = tableColumnOf(x);
     if (c) return [c];
-    return (expressionColumns && x instanceof Object ? expressionColumns.get(x as ClauseElement) : undefined) ?? [];
+    const m = marked(x);
+    if (m) return m;
+    // `(lft.x + lft.y) = foreign(rgt.x * rgt.y)`: the unmarked side's columns meet the marked ones.
+    return marked(other) && columnsOf && x instanceof ClauseElement ? columnsOf(x) : [];
   };
   const visit = (e: ClauseElement, underOr: boolean) => {
     if (e instanceof BinaryExpression) {
-      const ls = sideColumns(e.left);
       const bounds = e.operator === "between" || e.operator === "notBetween" ? (e.right as { clauses?: readonly ClauseElement[] }).clauses : undefined;
       // `a BETWEEN b AND c` compares `a` with each bound (SQLAlchemy's between() is a binary over a pair).
       for (const side of bounds ?? [e.right]) {
-        const rs = sideColumns(side);
+        const ls = sideColumns(e.left, side);
+        const rs = sideColumns(side, e.left);
         const viaExpression = tableColumnOf(e.left) === undefined || tableColumnOf(side) === undefined;
         for (const l of ls) for (const r of rs) out.push({ left: l, right: r, operator: e.operator, underOr, viaExpression });
       }

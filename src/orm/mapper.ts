@@ -13,7 +13,7 @@ import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { columnComparisons, inferRelationshipJoin, references } from "./join-condition.js";
-import { readJoinAnnotations, type JoinAnnotations } from "./join-annotations.js";
+import { readJoinAnnotations, tableColumnsIn, type JoinAnnotations } from "./join-annotations.js";
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
@@ -21,6 +21,7 @@ import type { SynonymProperty } from "./synonym.js";
 import { defineColumnAccessor } from "./instrumentation.js";
 import { adaptExpression } from "./aliased.js";
 import { identityPartOfText, type IdentityPart } from "./identity-map.js";
+import { warn } from "../warnings.js";
 
 /** A mapped class: any constructor whose prototype carries a mapper. */
 export type MappedClass<T = object> = abstract new (...args: never[]) => T;
@@ -419,7 +420,7 @@ export class RelationshipProperty {
   ): void {
     const parentT = this.parent.table;
     const targetT = this.mapper.table;
-    const comps = columnComparisons(pj, expressionColumns);
+    const comps = columnComparisons(pj, expressionColumns, tableColumnsIn);
     const mapped = (c: ColumnImpl): boolean => c.table === parentT || c.table === targetT;
     const foreign = new Set<ColumnImpl>();
     for (const { left, right } of comps) {
@@ -518,12 +519,30 @@ export class RelationshipProperty {
     // but is never blanked by a de-association (SQLAlchemy leaves it out of synchronize_pairs).
     this._clearPairs = this.syncPairs.filter(([l, r]) => l !== r || foreign.has(l));
     this._localRemotePairs = lrp;
+    this.warnLocalRemotes(lrp);
     // A many-to-one whose join is exactly its foreign key to the target's primary key can be
     // answered from the identity map (SQLAlchemy's LazyLoader.use_get).
     const terms = pj instanceof BinaryExpression ? 1 : pj instanceof BooleanClauseList && pj.operator === "and" ? pj.clauses.length : -1;
     const pk = this.mapper.pkProps.map((p) => p.column);
     this.useGet = dir === "MANYTOONE" && simple && terms === comps.length && sync.length === pk.length && pk.every((c) => sync.some(([, r]) => r === c));
     this._remoteColumns = new Set(lrp.map(([, r]) => r));
+  }
+  /**
+   * A remote column of the parent's own table, not part of the target's tables, was marked
+   * remote (by `remote()` or `remoteSide`) where no self-reference needs it: SQLAlchemy's
+   * `_check_remote_side` warning.
+   */
+  private warnLocalRemotes(lrp: readonly ColumnPair[]): void {
+    const targetTables = new Set<unknown>();
+    for (let m: Mapper | undefined = this.mapper; m; m = m.inherits) targetTables.add(m.table);
+    const parentTables = new Set<unknown>();
+    for (let m: Mapper | undefined = this.parent; m; m = m.inherits) parentTables.add(m.table);
+    for (const [, rmt] of lrp) {
+      if (!parentTables.has(rmt.table) || targetTables.has(rmt.table)) continue;
+      warn(
+        `Expression ${(rmt.table as TableClause).describeName()}.${rmt.name} is marked as 'remote', but these column(s) are local to the local side.  The remote() annotation is needed only for a self-referential relationship where both sides of the relationship refer to the same tables.`,
+      );
+    }
   }
   /**
    * The save-update cascade met `st` through this relationship: it must be an instance of the

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   aliased, and, ArgumentError, Column, DeclarativeBase, ForeignKey, ForeignKeyConstraint, func, InvalidRequestError, Integer, joinedload, mappedColumn, relationship,
-  remote, foreign, select, selectinload, String, Table,
+  remote, foreign, select, selectinload, String, Table, warnings,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
@@ -33,6 +33,8 @@ describe("remote() / foreign() configuration", () => {
     class A extends Base.model(a, { id: mappedColumn(Integer, { primaryKey: true }), foo: mappedColumn(String(50), { nullable: true }) }) {}
     expect(select(A.id).where(foreign(A.foo).eq("x")).toString().replace(/\s*\n\s*/g, " ")).toBe(`SELECT ${a}.id FROM ${a} WHERE ${a}.foo = :foo_1`);
     expect(select(A.id).where(remote(foreign(A.id)).gt(remote(A.id))).toString().replace(/\s*\n\s*/g, " ")).toBe(`SELECT ${a}.id FROM ${a} WHERE ${a}.id > ${a}.id`);
+    // An expression marked inside another groups as it would unmarked.
+    expect(A.id.mul(foreign(A.id.add(1))).eq(6).toString()).toBe(`${a}.id * (${a}.id + :id_1) = :param_1`);
     const both = remote(foreign(A.id)) as unknown as { remote: boolean; foreign: boolean };
     expect([both.remote, both.foreign]).toEqual([true, true]);
     expect(() => remote("id" as never)).toThrow(ArgumentError);
@@ -115,6 +117,41 @@ describe("remote() / foreign() configuration", () => {
     expect(pairs(p.syncPairs)).toEqual([[`${n}.pid`, `${n}.id`]]);
   });
 
+  const compoundFixture = (marks: "foreign" | "remote_foreign" | "none") => {
+    const Base = fresh();
+    const l = uniqueName("sa9a_cx_lft");
+    const r = uniqueName("sa9a_cx_rgt");
+    class Lft extends Base.model(l, { id: mappedColumn(Integer, { primaryKey: true }), x: mappedColumn(Integer), y: mappedColumn(Integer) }) {
+      static rgts = relationship(() => Rgt, {
+        primaryjoin: () => {
+          const product = Rgt.x.mul(Rgt.y);
+          return Lft.x.add(Lft.y).eq(marks === "foreign" ? foreign(product) : marks === "remote_foreign" ? remote(foreign(product)) : product);
+        },
+        viewonly: true,
+      });
+    }
+    class Rgt extends Base.model(r, { id: mappedColumn(Integer, { primaryKey: true }), x: mappedColumn(Integer), y: mappedColumn(Integer) }) {}
+    void [Lft.id, Rgt.id];
+    return { Base, Lft, l, r };
+  };
+  for (const marks of ["foreign", "remote_foreign"] as const) {
+    it(`test_rel_fn test_determine_local_remote_compound / direction_compound (${marks}): every column pair of the two sides`, () => {
+      const { Base, Lft, l, r } = compoundFixture(marks);
+      Base.registry.configure();
+      const p = Lft.rgts.property;
+      expect(p.direction).toBe("ONETOMANY");
+      expect(pairs(p.localRemotePairs)).toEqual([[`${l}.x`, `${r}.x`], [`${l}.x`, `${r}.y`], [`${l}.y`, `${r}.x`], [`${l}.y`, `${r}.y`]]);
+      expect(names(p.remoteSide)).toEqual(["x", "y"]);
+      expect(p.primaryjoin.toString()).toBe(`${l}.x + ${l}.y = ${r}.x * ${r}.y`);
+    });
+  }
+  it("test_err_local_remote_compound_1: without marks no foreign column is found", () => {
+    const { Base, l, r } = compoundFixture("none");
+    expect(() => Base.registry.configure()).toThrow(
+      `Could not locate any relevant foreign key columns for primary join condition '${l}.x + ${l}.y = ${r}.x * ${r}.y' on relationship Lft.rgts.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.`,
+    );
+  });
+
   it("CustomOperatorTest.test_join_on_custom_bool_op: a viewonly join on a custom operator", () => {
     const Base = fresh();
     const a = uniqueName("sa9a_op_a");
@@ -148,6 +185,27 @@ describe("remote() / foreign() configuration", () => {
     expect(pairs(p.localRemotePairs)).toEqual([[`${l}.id`, `${assoc.name}.lid`], [`${r}.id`, `${assoc.name}.rid`]]);
     expect(p.primaryjoin.toString()).toBe(`${l}.id = ${assoc.name}.lid`);
   });
+
+  for (const annoType of ["annotation", "local_remote"] as const) {
+    for (const useColFrom of ["orm_col", "core_col"] as const) {
+      it(`JoinConditionErrorTest.test_no_remote_on_local_only_cols (${annoType}, ${useColFrom}): warns`, () => {
+        const Base = fresh();
+        const a = uniqueName("sa9a_nr_a");
+        const b = uniqueName("sa9a_nr_b");
+        class A extends Base.model(a, { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(30), { nullable: true }) }) {
+          static bs = relationship(() => B, annoType === "annotation"
+            ? { primaryjoin: () => (useColFrom === "core_col" ? remote(A.__table__.c.id) : remote(A.id)).eq(B.aId) }
+            : { remoteSide: () => (useColFrom === "core_col" ? A.__table__.c.id : A.id) });
+        }
+        class B extends Base.model(b, { id: mappedColumn(Integer, { primaryKey: true }), aId: mappedColumn(ForeignKey(`${a}.id`), { name: "a_id", nullable: true }) }) {}
+        void [A.id, B.id];
+        const caught = warnings.catch(() => Base.registry.configure());
+        expect(caught.map((w) => w.message)).toEqual([
+          `Expression ${a}.id is marked as 'remote', but these column(s) are local to the local side.  The remote() annotation is needed only for a self-referential relationship where both sides of the relationship refer to the same tables.`,
+        ]);
+      });
+    }
+  }
 
   it("without foreign() a join on columns without foreign keys still fails with SQLAlchemy's message", () => {
     const Base = fresh();

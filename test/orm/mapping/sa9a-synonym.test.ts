@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   aliased, DeclarativeBase, delete as del, ForeignKey, getHistory, History, insert, Integer, InvalidRequestError, joinedload, mappedColumn, relationship, select,
-  selectinload, String, synonym, update, withParent, inspect, type Mapper,
+  selectinload, String, synonym, update, withParent, inspect, foreign, type Mapper,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
@@ -57,6 +57,19 @@ class Odd extends Base.model(t("odd"), { id: mappedColumn(Integer, { primaryKey:
     return "hi";
   }
   static y = synonym<string>("plain");
+}
+
+/** test_relationships SynonymsAsFKsTest: foreign() around a synonym of a key column. */
+class TA extends Base.model(t("table_a"), { id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }), foo: mappedColumn(Integer, { nullable: true }) }) {
+  static b = relationship(() => TB, { primaryjoin: () => TA.id.eq(foreign(TB.aId)), uselist: false });
+  declare b: TB | null;
+}
+class TB extends Base.model(t("table_b"), {
+  id: mappedColumn(Integer, { primaryKey: true, autoincrement: false }),
+  aIdCol: mappedColumn(Integer, { primaryKey: true, name: "_a_id", autoincrement: false }),
+}) {
+  static aId = synonym(() => TB.aIdCol);
+  declare aId: number;
 }
 
 const U = t("users");
@@ -210,6 +223,26 @@ describe.each(dialectTargets())("synonym() on $name", (target) => {
     await using s = db.session();
     expect((await s.get(User, { x: 7 }))!.name).toBe("jack");
     expect((await s.get(User, { y: 8 }))!.name).toBe("ed");
+  });
+
+  it("SynonymsAsFKsTest.test_synonym_fk: the flush fills a key column named through foreign(synonym)", async () => {
+    void TA.id;
+    expect(TA.b.property.direction).toBe("ONETOMANY");
+    {
+      await using s = db.session();
+      const b = new TB({ id: 0 });
+      const a = new TA({ id: 0, b });
+      s.add(a);
+      s.add(b);
+      await s.flush();
+      await s.commit();
+    }
+    await using s = db.session();
+    const a = (await s.scalars(select(TA).options(selectinload(TA.b)))).one();
+    const b = (await s.scalars(select(TB))).one();
+    expect(a.b).toBe(b);
+    expect(a.id).toBe(b.aId);
+    expect(a.id).toBe(b.aIdCol);
   });
 
   it("ORM DML: values() and criteria by synonym keys", async () => {
