@@ -423,7 +423,7 @@ function populate(obj: object, m: Mapper, plan: ConstructionPlan, dict: Record<s
       // A transient object's column setter only stores the value: store it directly.
       if (plan.columnKeys.has(k)) dict[k] = v;
       else if (plan.noInit.has(k)) throw new ArgumentError(`'${k}' of ${m.className} is declared with init: false; the constructor does not take it`);
-      else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (obj as Record<string, unknown>)[k] = v;
+      else if (m.columnPropsByKey.has(k) || m.relationships.has(k) || m.synonyms.has(k)) (obj as Record<string, unknown>)[k] = v;
       else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
     }
   }

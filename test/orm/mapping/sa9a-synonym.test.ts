@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   aliased, DeclarativeBase, delete as del, ForeignKey, getHistory, History, insert, Integer, InvalidRequestError, joinedload, mappedColumn, relationship, select,
-  selectinload, String, synonym, update, withParent, inspect, foreign, type Mapper,
+  selectinload, String, synonym, update, withParent, inspect, foreign, defer, loadOnly, type Mapper,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
@@ -133,6 +133,11 @@ describe("synonym() without a database", () => {
     expect(getHistory(u1, "id")).toEqual(new History([5], [], []));
     expect(getHistory(u1, "y")).toEqual(new History([5], [], []));
     expect(getHistory(u1, "x")).toEqual(new History([5], [], []));
+    // The constructor takes synonym keys at run time, as SQLAlchemy's default constructor does
+    // (its typed argument lists the model's columns and relationships).
+    const init: Record<string, unknown> = { y: 3, uname: "by synonym" };
+    const u2 = new User(init as never);
+    expect([u2.id, u2.name]).toEqual([3, "by synonym"]);
   });
 });
 
@@ -180,6 +185,18 @@ describe.each(dialectTargets())("synonym() on $name", (target) => {
     await s.flush();
     expect((await s.execute(select(User.name).where(User.id.eq(7)))).scalar()).toBe("some user name");
     await s.rollback();
+  });
+
+  it("column loader options through a synonym apply to its target", async () => {
+    await using s = db.session();
+    db.counting.reset();
+    const u = (await s.scalars(select(User).where(User.id.eq(8)).options(defer(User.uname)))).one();
+    expect(fold(db.selects()[0])).toBe(`SELECT ${U}.id FROM ${U} WHERE ${U}.id = ${ph(1)}`);
+    expect(inspect(u).unloaded.has("name")).toBe(true);
+    s.expungeAll();
+    const v = (await s.scalars(select(User).where(User.id.eq(8)).options(loadOnly(User.y)))).one();
+    expect(fold(db.selects()[1])).toBe(`SELECT ${U}.id FROM ${U} WHERE ${U}.id = ${ph(1)}`);
+    expect(v.y).toBe(8);
   });
 
   it("test_synonym_of_synonym", async () => {
