@@ -237,6 +237,14 @@ class Kid extends Base.model(t("kid"), { id: mappedColumn(Integer, { primaryKey:
   declare parent: Parent | null;
 }
 
+/** An adjacency list without a ForeignKey: remote() picks the parent side, foreign() the referencing column. */
+class Node extends Base.model(t("node"), { id: mappedColumn(Integer, { primaryKey: true }), parentId: mappedColumn(Integer, { name: "parent_id", nullable: true }), label: mappedColumn(String(30)) }) {
+  static children = relationship(() => Node, { primaryjoin: () => Node.id.eq(remote(foreign(Node.parentId))), backPopulates: "parent", orderBy: () => Node.id });
+  declare children: Node[];
+  static parent = relationship(() => Node, { primaryjoin: () => remote(Node.id).eq(foreign(Node.parentId)), backPopulates: "children" });
+  declare parent: Node | null;
+}
+
 /** CompositeSelfRefFKTest.test_annotated: remote() only; company_id is foreign through the composite key. */
 function employeeModels(name: string, markForeign: boolean) {
   class Company extends Base.model(t(`${name}_company`), { companyId: mappedColumn(Integer, { primaryKey: true, name: "company_id" }), label: mappedColumn(String(30), { name: "name" }) }) {
@@ -341,6 +349,49 @@ describe.each(dialectTargets())("remote() / foreign() round trips on $name", (ta
     k10.parent = parents[1];
     await s.flush();
     expect((await s.execute(select(Kid.parentId).where(Kid.id.eq(10)))).scalar()).toBe(2);
+  });
+
+  it("a self-referential adjacency list marked with remote() / foreign(): flush, selectin, joined and aliased joins", async () => {
+    expect([Node.children.property.direction, Node.parent.property.direction]).toEqual(["ONETOMANY", "MANYTOONE"]);
+    {
+      await using s = db.session();
+      const root = new Node({ id: 1, label: "root" });
+      const c1 = new Node({ id: 2, label: "c1" });
+      const c2 = new Node({ id: 3, label: "c2" });
+      root.children.push(c1, c2);
+      const g = new Node({ id: 4, label: "g" });
+      g.parent = c1;
+      s.addAll([root, g]);
+      await s.commit();
+    }
+    await using s = db.session();
+    const N = t("node");
+    expect((await s.execute(select(Node.id, Node.parentId).orderBy(Node.id))).all().map((r) => [...r])).toEqual([[1, null], [2, 1], [3, 1], [4, 2]]);
+    db.counting.reset();
+    const nodes = (await s.scalars(select(Node).orderBy(Node.id).options(selectinload(Node.children), selectinload(Node.parent)))).all();
+    expect(nodes.map((n) => [n.label, n.parent?.label ?? null, n.children.map((c) => c.label)])).toEqual([
+      ["root", null, ["c1", "c2"]], ["c1", "root", ["g"]], ["c2", "root", []], ["g", "c1", []],
+    ]);
+    // The many-to-one is answered from the identity map (use_get): parents were all loaded.
+    expect(db.selects().map(fold)).toEqual([
+      `SELECT ${N}.id, ${N}.parent_id, ${N}.label FROM ${N} ORDER BY ${N}.id`,
+      `SELECT ${N}.parent_id, ${N}.id, ${N}.label FROM ${N} WHERE ${N}.parent_id IN (${ph(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}) ORDER BY ${N}.id`,
+    ]);
+    s.expungeAll();
+    db.counting.reset();
+    const g = (await s.scalars(select(Node).where(Node.id.eq(4)).options(joinedload(Node.parent)))).one();
+    expect(g.parent!.label).toBe("c1");
+    expect(fold(db.selects()[0])).toBe(
+      `SELECT ${N}.id, ${N}.parent_id, ${N}.label, ${N}_1.id AS id_1, ${N}_1.parent_id AS parent_id_1, ${N}_1.label AS label_1 FROM ${N} LEFT OUTER JOIN ${N} AS ${N}_1 ON ${N}_1.id = ${N}.parent_id WHERE ${N}.id = ${ph(1)}`,
+    );
+    const pa = aliased(Node);
+    const q = select(Node.label).join(Node.parent.ofType(pa)).where(pa.label.eq("root")).orderBy(Node.label);
+    expect((await s.scalars(q)).all()).toEqual(["c1", "c2"]);
+    // Re-parenting and orphaning write the marked foreign column.
+    g.parent = null;
+    await s.flush();
+    expect((await s.execute(select(Node.parentId).where(Node.id.eq(4)))).scalar()).toBeNull();
+    await s.rollback();
   });
 
   for (const [label, models, overwrites] of [
