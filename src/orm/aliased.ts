@@ -26,12 +26,14 @@ export function adaptExpression<E extends ClauseElement>(
   expr: E,
   replace: (col: ColumnClause<unknown, string>) => ColumnElement<unknown, string> | undefined,
   replaceFrom?: (from: FromClause) => FromClause | undefined,
+  /** A substitute for a `remote()` / `foreign()` mark (and all it holds); by default the mark is dropped and its expression adapted. */
+  replaceMark?: (mark: ClauseElement) => ClauseElement | undefined,
 ): E {
   const visit = (e: unknown): unknown => {
     if (!(e instanceof ClauseElement)) return e;
     if (replaceFrom && e instanceof FromClause) return replaceFrom(e) ?? e;
     // remote() / foreign() marks only inform a relationship's configuration: adapted copies drop them.
-    if ((e as { _isJoinAnnotation?: true })._isJoinAnnotation === true) return visit((e as unknown as { element: ClauseElement }).element);
+    if ((e as { _isJoinAnnotation?: true })._isJoinAnnotation === true) return replaceMark?.(e) ?? visit((e as unknown as { element: ClauseElement }).element);
     if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
     // A brand, not instanceof: apps without columnProperty() leave its class out of bundles.
     if ((e as { _isColumnExpressionProperty?: true })._isColumnExpressionProperty === true) {

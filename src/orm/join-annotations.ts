@@ -108,12 +108,8 @@ export interface JoinAnnotations {
   readonly remote: ReadonlySet<ColumnImpl>;
   /** Table columns inside `foreign()` marks. */
   readonly foreign: ReadonlySet<ColumnImpl>;
-  /**
-   * Marked expressions that are not plain columns (`foreign(func.lower(t2.t1id))`), each with
-   * the table columns inside it: a comparison with one pairs those columns, as SQLAlchemy
-   * pairs every column on either side of a binary expression.
-   */
-  readonly expressionColumns: ReadonlyMap<ClauseElement, readonly ColumnImpl[]>;
+  /** The condition as given, marks included (what tells the occurrences of one column apart). */
+  readonly annotated: ColumnElement<unknown, string>;
 }
 
 function isJoinAnnotation(e: unknown): e is JoinAnnotation {
@@ -139,7 +135,6 @@ export function tableColumnsIn(e: ClauseElement): ColumnImpl[] {
 export function readJoinAnnotations(cond: ColumnElement<unknown, string>): JoinAnnotations {
   const remoteCols = new Set<ColumnImpl>();
   const foreignCols = new Set<ColumnImpl>();
-  const exprCols = new Map<ClauseElement, readonly ColumnImpl[]>();
   let found = false;
   const visit = (e: unknown): void => {
     if (!(e instanceof ClauseElement) || e instanceof FromClause || e instanceof SelectBase) return;
@@ -150,8 +145,6 @@ export function readJoinAnnotations(cond: ColumnElement<unknown, string>): JoinA
         if (e.remote) remoteCols.add(c);
         if (e.foreign) foreignCols.add(c);
       }
-      const inner = unwrap(e.element);
-      if (!(inner instanceof ColumnClause) && !isColumnAttribute(inner)) exprCols.set(inner, cols);
       visit(e.element);
       return;
     }
@@ -164,20 +157,74 @@ export function readJoinAnnotations(cond: ColumnElement<unknown, string>): JoinA
     }
   };
   visit(cond);
-  if (!found) return { condition: cond, remote: remoteCols, foreign: foreignCols, expressionColumns: exprCols };
+  if (!found) return { condition: cond, remote: remoteCols, foreign: foreignCols, annotated: cond };
   // adaptExpression unwraps marks (a copy of the tree where one was found); nothing else changes.
   const condition = adaptExpression(cond, () => undefined);
-  return { condition, remote: remoteCols, foreign: foreignCols, expressionColumns: exprCols };
-}
-
-/** The expression under nested marks. */
-function unwrap(e: ColumnElement<unknown, string>): ColumnElement<unknown, string> {
-  let x = e;
-  while (isJoinAnnotation(x)) x = x.element;
-  return x;
+  return { condition, remote: remoteCols, foreign: foreignCols, annotated: cond };
 }
 
 /** An ORM column attribute (`User.id`): it stands for its column. */
 function isColumnAttribute(e: unknown): boolean {
   return (e as { kind?: string } | null)?.kind === "ormAttribute";
+}
+
+/** The marks an occurrence of a column sits under. */
+export interface ColumnMarks {
+  readonly remote: boolean;
+  readonly foreign: boolean;
+}
+
+/** A table column met in one side of a comparison, with the marks of that occurrence (none outside marks). */
+export interface MarkedColumn {
+  readonly col: ColumnImpl;
+  readonly marks: ColumnMarks | undefined;
+}
+
+/**
+ * The table columns inside `e`, each with the `remote()` / `foreign()` marks enclosing that
+ * occurrence, and whether any mark was met. Sub-SELECTs are not searched. @internal
+ */
+export function markedColumnsIn(e: unknown): { readonly columns: MarkedColumn[]; readonly marked: boolean } {
+  const columns: MarkedColumn[] = [];
+  let marked = false;
+  const visit = (x: unknown, marks: ColumnMarks | undefined): void => {
+    if (!(x instanceof ClauseElement) || x instanceof FromClause || x instanceof SelectBase) return;
+    if (isJoinAnnotation(x)) {
+      marked = true;
+      visit(x.element, { remote: x.remote || (marks?.remote ?? false), foreign: x.foreign || (marks?.foreign ?? false) });
+      return;
+    }
+    if (x instanceof ColumnClause || isColumnAttribute(x)) {
+      for (const col of tableColumnsIn(x)) columns.push({ col, marks });
+      return;
+    }
+    const src = x as unknown as Record<string, unknown>;
+    for (const k of Object.keys(src)) {
+      if (k === "table") continue;
+      const v = src[k];
+      if (v instanceof ClauseElement) visit(v, marks);
+      else if (Array.isArray(v)) for (const y of v) (Array.isArray(y) ? y.forEach((z) => visit(z, marks)) : visit(y, marks));
+    }
+  };
+  visit(e, undefined);
+  return { columns, marked };
+}
+
+/**
+ * A self-referential join condition with `remote()` marks, re-targeted by position: columns
+ * inside a remote mark go to `targetFrom`, the others of `table` to `parentFrom`; the marks
+ * are dropped (SQLAlchemy adapts a self-referential join by its remote annotations, which is
+ * how `remote(foreign(path)).like(path.concat("/%"))` joins two different rows). @internal
+ */
+export function adaptMarked(annotated: ColumnElement<unknown, string>, table: FromClause, parentFrom: FromClause, targetFrom: FromClause): ColumnElement<unknown, string> {
+  const to = (from: FromClause) => (c: ColumnClause<unknown, string>): ColumnElement<unknown, string> | undefined => {
+    const base = c.baseColumn;
+    return base instanceof ColumnClause && base.table === table && from !== table ? from.correspondingColumn(base) : undefined;
+  };
+  const toParent = to(parentFrom);
+  const toTarget = to(targetFrom);
+  return adaptExpression(annotated, toParent, undefined, (mark) => {
+    const m = mark as JoinAnnotation;
+    return m.remote ? adaptExpression(m.element, toTarget) : undefined;
+  });
 }

@@ -13,7 +13,7 @@ import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { columnComparisons, inferRelationshipJoin, references } from "./join-condition.js";
-import { readJoinAnnotations, tableColumnsIn, type JoinAnnotations } from "./join-annotations.js";
+import { adaptMarked, readJoinAnnotations, type ColumnMarks, type JoinAnnotations } from "./join-annotations.js";
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
@@ -358,7 +358,10 @@ export class RelationshipProperty {
       // remote() / foreign() marks, when present, replace remoteSide / foreignKeys (SQLAlchemy's
       // _annotate_remote and _annotate_fks consult the arguments only without annotations).
       const remoteSide = ann?.remote.size ? ann.remote : this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
-      this.resolveDirection(pj, selfRef, ann?.foreign.size ? ann.foreign : fkCols, remoteSide, ann?.expressionColumns, name);
+      const marks = { remote: (ann?.remote.size ?? 0) > 0, foreign: (ann?.foreign.size ?? 0) > 0 };
+      this.resolveDirection(pj, ann?.annotated ?? pj, marks, selfRef, marks.foreign ? ann!.foreign : fkCols, remoteSide, name);
+      // A self-referential join's remote() marks tell its two rows apart: joins adapt by them.
+      this.markedPrimaryjoin = selfRef && marks.remote ? ann!.annotated : undefined;
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
     }
     if (this.viewonly && this.options.cascade !== undefined) {
@@ -412,15 +415,17 @@ export class RelationshipProperty {
   /** SQLAlchemy's `_annotate_fks` / `_annotate_remote` / `_setup_pairs` / `_determine_direction` for a relationship without secondary. */
   private resolveDirection(
     pj: ColumnElement<unknown, string>,
+    annotated: ColumnElement<unknown, string>,
+    marks: ColumnMarks,
     selfRef: boolean,
     fkCols: ReadonlySet<ColumnImpl> | undefined,
     remoteSide: ReadonlySet<ColumnImpl> | undefined,
-    expressionColumns: ReadonlyMap<ClauseElement, readonly ColumnImpl[]> | undefined,
     name: string,
   ): void {
     const parentT = this.parent.table;
     const targetT = this.mapper.table;
-    const comps = columnComparisons(pj, expressionColumns, tableColumnsIn);
+    // Compared on the marked condition: each occurrence of a column knows its marks.
+    const comps = columnComparisons(annotated);
     const mapped = (c: ColumnImpl): boolean => c.table === parentT || c.table === targetT;
     const foreign = new Set<ColumnImpl>();
     for (const { left, right } of comps) {
@@ -438,34 +443,55 @@ export class RelationshipProperty {
     // Remote columns: remoteSide, else the foreign ones of a self-referential join (one-to-many
     // by default), else the target table's.
     const isRemote = (c: ColumnImpl): boolean => (remoteSide ? remoteSide.has(c) : selfRef ? foreign.has(c) : c.table === targetT);
+    // With marks, an occurrence is remote / foreign when marked so (SQLAlchemy annotates
+    // occurrences, not columns): `path LIKE remote(foreign(path || '%'))` compares two rows.
+    const occRemote = (c: ColumnImpl, m: ColumnMarks | undefined): boolean => (marks.remote ? m?.remote === true : isRemote(c));
+    const occForeign = (c: ColumnImpl, m: ColumnMarks | undefined): boolean => (marks.foreign ? m?.foreign === true : foreign.has(c));
     const lrp: ColumnPair[] = [];
     const sync: ColumnPair[] = [];
     const selfEquated = new Set<ColumnImpl>();
+    // Foreign occurrences on the remote side (one-to-many evidence) and on the local side (many-to-one).
+    const remoteForeign = new Set<ColumnImpl>();
+    const localForeign = new Set<ColumnImpl>();
+    let positional = false;
     let simple = true;
     let lrpEqualities = true;
-    for (const { left, right, operator, underOr, viaExpression } of comps) {
+    for (const { left, right, operator, underOr, viaExpression, leftMarks, rightMarks } of comps) {
+      const lr = occRemote(left, leftMarks);
+      const rr = occRemote(right, rightMarks);
+      if (occForeign(left, leftMarks)) (lr ? remoteForeign : localForeign).add(left);
+      if (occForeign(right, rightMarks)) (rr ? remoteForeign : localForeign).add(right);
       if (left === right) {
         // `company_id = company_id` in a self-referential composite key: local and remote at
         // once; the other columns give the direction (SQLAlchemy's self-equated columns).
         if (selfRef) {
           selfEquated.add(left);
-          lrp.push([left, left]);
-          sync.push([left, left]);
+          if (marks.remote && lr !== rr) {
+            // One occurrence marked remote: a genuine pair of two rows' values.
+            positional = true;
+            if (viaExpression) simple = false;
+            if (operator !== "eq" || underOr) lrpEqualities = false;
+            if (!lrp.some(([l, r]) => l === left && r === left)) lrp.push([left, left]);
+            if (operator === "eq") sync.push([left, left]);
+          } else {
+            lrp.push([left, left]);
+            sync.push([left, left]);
+          }
         }
         continue;
       }
       // A pair found inside an expression (`t1.id = foreign(lower(t2.t1id))`) cannot key a
       // load by value: loads go through the whole condition.
       if (viaExpression) simple = false;
-      const lr = isRemote(left);
-      const rr = isRemote(right);
       let pair: ColumnPair | undefined;
+      let pairForeign = false;
       if (rr && !lr && mapped(left)) pair = [left, right];
       else if (lr && !rr && mapped(right)) pair = [right, left];
       if (!pair) continue;
+      pairForeign = occForeign(left, leftMarks) || occForeign(right, rightMarks);
       if (!lrp.some(([l, r]) => l === pair[0] && r === pair[1])) lrp.push(pair);
       if (operator !== "eq" || underOr) lrpEqualities = false;
-      if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && (foreign.has(pair[0]) || foreign.has(pair[1]))) {
+      if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && pairForeign) {
         sync.push(pair);
         // A key equality under OR holds for some joined rows only: no load can key on it.
         if (underOr) simple = false;
@@ -481,8 +507,8 @@ export class RelationshipProperty {
     const m2oFk = selfRef ? [...foreign] : inTable(parentT);
     let dir: RelationshipDirection;
     if (o2mFk.length && m2oFk.length) {
-      let o2mLocal = [...foreign].filter((c) => isRemote(c));
-      let m2oLocal = [...foreign].filter((c) => !isRemote(c));
+      let o2mLocal = [...remoteForeign];
+      let m2oLocal = [...localForeign];
       if (o2mLocal.length && m2oLocal.length) {
         o2mLocal = o2mLocal.filter((c) => !selfEquated.has(c));
         m2oLocal = m2oLocal.filter((c) => !selfEquated.has(c));
@@ -499,7 +525,7 @@ export class RelationshipProperty {
     else {
       throw new ArgumentError(`Can't determine relationship direction for relationship '${name}' - foreign key columns are present in neither the parent nor the child's mapped tables`);
     }
-    if (lrp.length === 0 || lrp.every(([l, r]) => l === r)) {
+    if (lrp.length === 0 || (!positional && lrp.every(([l, r]) => l === r))) {
       throw new ArgumentError(
         `Relationship ${name} could not determine any unambiguous local/remote column pairs based on join condition and remote_side arguments.  Consider using the remote() annotation to accurately mark those elements of the join condition that are on the remote side of the relationship.`,
       );
@@ -568,9 +594,18 @@ export class RelationshipProperty {
       );
     }
   }
+  /**
+   * A self-referential primaryjoin as given, with its `remote()` marks: which occurrences of a
+   * column are the target row's. @internal
+   */
+  markedPrimaryjoin: ColumnElement<unknown, string> | undefined;
   /** The join condition oriented from the parent (or its alias) to the target (or its alias). */
   joinCondition(parentFrom: FromClause, targetFrom: FromClause): ColumnElement<boolean> {
     if (this.direction === "MANYTOMANY") throw new InvalidRequestError("use joinConditions() for many-to-many");
+    if (this.markedPrimaryjoin !== undefined) {
+      if (parentFrom === this.parent.table && targetFrom === this.mapper.table) return this.primaryjoin as ColumnElement<boolean>;
+      return adaptMarked(this.markedPrimaryjoin, this.parent.table, parentFrom, targetFrom) as ColumnElement<boolean>;
+    }
     return adaptCondition(this.primaryjoin, this.parent.table, parentFrom, this.mapper.table, targetFrom, this.parent.table === this.mapper.table ? this : undefined) as ColumnElement<boolean>;
   }
 }

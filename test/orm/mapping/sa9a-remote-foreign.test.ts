@@ -2,7 +2,7 @@
  * `remote()` / `foreign()` annotations in an explicit primaryjoin, ported from SQLAlchemy's
  * test/orm/test_relationships.py and test/orm/test_rel_fn.py:
  * AmbiguousFKResolutionTest.test_with_annotated_pj_o2m, CompositeSelfRefFKTest.test_annotated /
- * test_annotated_no_overwriting, RemoteForeignBetweenColsTest, ExplicitLocalRemoteTest
+ * test_annotated_no_overwriting, DirectSelfRefFKTest, RemoteForeignBetweenColsTest, ExplicitLocalRemoteTest
  * (test_onetomany_funcfk_annotated), CustomOperatorTest.test_join_on_custom_bool_op,
  * ColumnCollectionsTest / DirectionTest (o2m / m2o / self-referential directions and pairs),
  * plus non-FK joins ("foreign() where the schema has no ForeignKey") through flush and loads.
@@ -152,6 +152,23 @@ describe("remote() / foreign() configuration", () => {
     );
   });
 
+  for (const [variant, dir] of [["o2m", "ONETOMANY"], ["m2o", "MANYTOONE"]] as const) {
+    it(`test_rel_fn test_determine_direction_purely_single_${variant}: one column, told apart by its marks`, () => {
+      const Base = fresh();
+      const ps = uniqueName("sa9a_psc");
+      class P extends Base.model(ps, { path: mappedColumn(String(100), { primaryKey: true }) }) {
+        static rel = relationship(() => P, {
+          primaryjoin: () => (variant === "o2m" ? P.path.like(remote(foreign(P.path.concat("%")))) : remote(P.path).like(foreign(P.path.concat("%")))),
+          viewonly: true,
+        });
+      }
+      void P.path;
+      Base.registry.configure();
+      expect(P.rel.property.direction).toBe(dir);
+      expect(pairs(P.rel.property.localRemotePairs)).toEqual([[`${ps}.path`, `${ps}.path`]]);
+    });
+  }
+
   it("CustomOperatorTest.test_join_on_custom_bool_op: a viewonly join on a custom operator", () => {
     const Base = fresh();
     const a = uniqueName("sa9a_op_a");
@@ -243,6 +260,22 @@ class Node extends Base.model(t("node"), { id: mappedColumn(Integer, { primaryKe
   declare children: Node[];
   static parent = relationship(() => Node, { primaryjoin: () => remote(Node.id).eq(foreign(Node.parentId)), backPopulates: "children" });
   declare parent: Node | null;
+}
+
+/** DirectSelfRefFKTest: a materialized path, one column compared with itself. */
+class Entity extends Base.model(t("entity"), { path: mappedColumn(String(100), { primaryKey: true }) }) {
+  static descendants = relationship(() => Entity, {
+    primaryjoin: () => remote(foreign(Entity.path)).like(Entity.path.concat("/%")),
+    viewonly: true,
+    orderBy: () => Entity.path,
+  });
+  declare descendants: Entity[];
+  static anscestors = relationship(() => Entity, {
+    primaryjoin: () => Entity.path.like(remote(foreign(Entity.path)).concat("/%")),
+    viewonly: true,
+    orderBy: () => Entity.path,
+  });
+  declare anscestors: Entity[];
 }
 
 /** CompositeSelfRefFKTest.test_annotated: remote() only; company_id is foreign through the composite key. */
@@ -394,6 +427,45 @@ describe.each(dialectTargets())("remote() / foreign() round trips on $name", (ta
     await s.rollback();
   });
 
+  it("DirectSelfRefFKTest: descendants and ancestors of a materialized path (selectin, joined, plain join)", async () => {
+    expect([Entity.descendants.property.direction, Entity.anscestors.property.direction]).toEqual(["ONETOMANY", "ONETOMANY"]);
+    {
+      await using s = db.session();
+      s.addAll(["/foo", "/foo/bar1", "/foo/bar2", "/foo/bar2/bat1", "/foo/bar2/bat2", "/foo/bar3", "/bar", "/bar/bat1"].map((path) => new Entity({ path })));
+      await s.commit();
+    }
+    const E = t("entity");
+    const da = aliased(Entity);
+    // test_plain_join_descendants
+    expect(fold(select(Entity).join(Entity.descendants.ofType(da)).toString())).toBe(`SELECT ${E}.path FROM ${E} JOIN ${E} AS ${E}_1 ON ${E}_1.path LIKE (${E}.path || :path_1)`);
+    const descendants = ["/foo/bar1", "/foo/bar2", "/foo/bar2/bat1", "/foo/bar2/bat2", "/foo/bar3"];
+    {
+      // test_descendants_lazyload, as a selectin load (through the parent row).
+      await using s = db.session();
+      db.counting.reset();
+      const e1 = (await s.scalars(select(Entity).filterBy({ path: "/foo" }).options(selectinload(Entity.descendants)))).one();
+      expect(e1.descendants.map((e) => e.path)).toEqual(descendants);
+      expect(fold(db.selects()[1])).toBe(
+        `SELECT ${E}_1.path, ${E}.path FROM ${E} AS ${E}_1 JOIN ${E} ON ${E}.path LIKE (${E}_1.path || ${ph(1)}) WHERE ${E}_1.path IN (${ph(2)}) ORDER BY ${E}.path`,
+      );
+    }
+    {
+      // test_descendants_joinedload
+      await using s = db.session();
+      const e1 = (await s.scalars(select(Entity).filterBy({ path: "/foo" }).options(joinedload(Entity.descendants)))).unique().one();
+      expect(e1.descendants.map((e) => e.path)).toEqual(descendants);
+    }
+    {
+      // test_anscestors_lazyload / test_anscestors_joinedload
+      await using s = db.session();
+      const e1 = (await s.scalars(select(Entity).filterBy({ path: "/foo/bar2/bat1" }).options(selectinload(Entity.anscestors)))).one();
+      expect(e1.anscestors.map((e) => e.path)).toEqual(["/foo", "/foo/bar2"]);
+      s.expungeAll();
+      const e2 = (await s.scalars(select(Entity).filterBy({ path: "/foo/bar2/bat1" }).options(joinedload(Entity.anscestors)))).unique().one();
+      expect(e2.anscestors.map((e) => e.path)).toEqual(["/foo", "/foo/bar2"]);
+    }
+  });
+
   for (const [label, models, overwrites] of [
     ["test_annotated: remote() only; company_id is foreign through the composite key", annotated, true],
     ["test_annotated_no_overwriting: foreign(reports_to_id) keeps company_id out of the sync", noOverwrite, false],
@@ -434,11 +506,11 @@ describe.each(dialectTargets())("remote() / foreign() round trips on $name", (ta
       expect(by.get("emp3")!.reportsTo!.label).toBe("emp1");
       expect(by.get("emp7")!.reportsTo!.label).toBe("emp5");
       // _test_join_aliasing: the relationship joins on the unmarked condition.
-      // athanor renders a self-equated column's remote side first, whichever side remote() marked.
+      // Adapted by the marks: the remote() occurrence of company_id is the joined row's.
       const sub = aliased(Employee);
       const q = select(sub.label).join(Employee.employees.ofType(sub)).where(Employee.label.eq("emp1")).orderBy(sub.label);
       expect(fold(q.toString())).toBe(
-        `SELECT ${E}_1.name FROM ${E} JOIN ${E} AS ${E}_1 ON ${E}.emp_id = ${E}_1.reports_to_id AND ${E}_1.company_id = ${E}.company_id WHERE ${E}.name = :label_1 ORDER BY ${E}_1.name`,
+        `SELECT ${E}_1.name FROM ${E} JOIN ${E} AS ${E}_1 ON ${E}.emp_id = ${E}_1.reports_to_id AND ${E}.company_id = ${E}_1.company_id WHERE ${E}.name = :label_1 ORDER BY ${E}_1.name`,
       );
       expect((await s.scalars(q)).all()).toEqual(["emp2", "emp3"]);
       // _test_no_overwrite [ticket:3230]
