@@ -8,10 +8,10 @@
  * plus non-FK joins ("foreign() where the schema has no ForeignKey") through flush and loads.
  * Configuration cases run without a database; round trips on PostgreSQL and libSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import {
   aliased, and, ArgumentError, Column, DeclarativeBase, ForeignKey, ForeignKeyConstraint, func, InvalidRequestError, Integer, joinedload, mappedColumn, relationship,
-  remote, foreign, select, selectinload, String, Table, warnings,
+  remote, foreign, select, selectinload, String, Table, warnings, type ColumnElement,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
@@ -35,6 +35,9 @@ describe("remote() / foreign() configuration", () => {
     expect(select(A.id).where(remote(foreign(A.id)).gt(remote(A.id))).toString().replace(/\s*\n\s*/g, " ")).toBe(`SELECT ${a}.id FROM ${a} WHERE ${a}.id > ${a}.id`);
     // An expression marked inside another groups as it would unmarked.
     expect(A.id.mul(foreign(A.id.add(1))).eq(6).toString()).toBe(`${a}.id * (${a}.id + :id_1) = :param_1`);
+    // Typed as the expression they mark.
+    expectTypeOf(remote(A.id)).toEqualTypeOf<ColumnElement<number, string>>();
+    expectTypeOf(foreign(A.foo)).toEqualTypeOf<ColumnElement<string | null, string>>();
     const both = remote(foreign(A.id)) as unknown as { remote: boolean; foreign: boolean };
     expect([both.remote, both.foreign]).toEqual([true, true]);
     expect(() => remote("id" as never)).toThrow(ArgumentError);

@@ -6,10 +6,10 @@
  * test_get_synonym_indirect) and test/orm/test_utils.py (AliasedClassTest synonym
  * expressions), plus ORM DML `values()` by a synonym key. On PostgreSQL and libSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import {
   aliased, DeclarativeBase, delete as del, ForeignKey, getHistory, History, insert, Integer, InvalidRequestError, joinedload, mappedColumn, relationship, select,
-  selectinload, String, synonym, update, withParent, inspect, foreign, defer, loadOnly, type Mapper,
+  selectinload, String, synonym, update, withParent, inspect, foreign, defer, loadOnly, type Mapper, type InstrumentedAttribute, type RelationshipSpec,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "../loading/models.js";
@@ -97,6 +97,17 @@ describe("synonym() without a database", () => {
     // A relationship synonym is the relationship itself.
     expect(User.adlist).toBe(User.addresses);
     expect(User.ordersSyn2).toBe(User.orders);
+  });
+
+  it("types: a synonym's class attribute is typed as its target", () => {
+    expectTypeOf(User.nameSyn).toEqualTypeOf<InstrumentedAttribute<string, string>>();
+    expectTypeOf(User.uname).toEqualTypeOf<InstrumentedAttribute<string, string>>();
+    expectTypeOf(User.x).toEqualTypeOf<InstrumentedAttribute<number, string>>();
+    expectTypeOf(User.ordersSyn).toEqualTypeOf<RelationshipSpec<Order>>();
+    expectTypeOf(User.ordersSyn2).toEqualTypeOf<RelationshipSpec<Order>>();
+    // @ts-expect-error a string synonym compares with its declared type only
+    void User.nameSyn.eq(5);
+    expect(User.nameSyn.eq("x").toString()).toBe(`${U}.name = :name_1`);
   });
 
   it("test_synonym_of_non_property_raises: only mapped attributes can be named", () => {
