@@ -22,11 +22,39 @@ export interface SynonymOptions {
  */
 export class SynonymSpec {
   readonly _isSynonymSpec = true;
+  /** The class and key it was mapped under, once its class is adopted. */
+  bound: { readonly cls: Function; readonly key: string } | undefined;
   constructor(
     /** The target attribute's key, or a thunk returning the target's class attribute. */
     readonly target: string | (() => unknown),
     readonly options: SynonymOptions,
   ) {}
+}
+
+/**
+ * The declaration a `static x = synonym(…)` field holds, used before its class is adopted (a
+ * model class is adopted on first use, or after the module defining it has run): reading a
+ * member forwards to the mapped class attribute, adopting the class through a thunk target
+ * first; a string-named synonym of a class not adopted yet raises, as an unattached
+ * relationship() does.
+ */
+function declaration(spec: SynonymSpec): unknown {
+  return new Proxy(spec, {
+    get(target, prop, receiver) {
+      if (typeof prop !== "string" || prop in target || prop === "then" || prop === "toJSON") return Reflect.get(target, prop, receiver) as unknown;
+      // Brand probes (`_isRelationshipSpec`, …) by the mapping code itself: this is none of those.
+      if (target.bound === undefined && prop.startsWith("_")) return undefined;
+      if (target.bound === undefined && typeof target.target === "function") target.target();
+      if (target.bound === undefined) {
+        throw new InvalidRequestError(
+          `synonym(${typeof target.target === "string" ? JSON.stringify(target.target) : String(target.target)}) is not attached to a mapped class yet: the Base.model() subclass declaring it is adopted on its first use (reading a column attribute such as Cls.id, new Cls(), select(Cls)) or by configureModel(Cls); use synonym(() => Cls.attr) to adopt it on first use`,
+        );
+      }
+      const attr = (target.bound.cls as unknown as Record<string, unknown>)[target.bound.key] as Record<string, unknown>;
+      const v = attr[prop];
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(attr) : v;
+    },
+  });
 }
 
 /** A synonym of a mapper (SQLAlchemy's `SynonymProperty`): `inspect(User).synonyms.get("nameSyn")`. */
@@ -110,12 +138,12 @@ export function synonym<R extends RelationshipSpec<unknown>>(target: () => R, op
 export function synonym<T = unknown>(name: string, options?: SynonymOptions): InstrumentedAttribute<T, string>;
 export function synonym(target: string | (() => unknown), options: SynonymOptions = {}): unknown {
   if (typeof target !== "string" && typeof target !== "function") throw new ArgumentError(`synonym() expects an attribute name or a thunk returning a class attribute, got ${String(target)}`);
-  return new SynonymSpec(target, options);
+  return declaration(new SynonymSpec(target, options));
 }
 
 /** `synonymOf<RelationshipSpec<Order>>("orders")`: the string form of {@link synonym}, typed as any class attribute. */
 export function synonymOf<A>(name: string, options: SynonymOptions = {}): A {
-  return new SynonymSpec(name, options) as unknown as A;
+  return declaration(new SynonymSpec(name, options)) as A;
 }
 
 /** Whether a static field value is a synonym declaration. @internal */
@@ -155,6 +183,7 @@ export function bindSynonyms(cls: Function, m: Mapper): void {
   if (specs.length === 0) return;
   for (const [key, spec] of specs) {
     m.synonyms.set(key, new SynonymProperty(m, key, synonymTargetKey(cls, m, key, spec), spec.options.doc, spec.options.info));
+    spec.bound = { cls, key };
   }
   for (const [key] of specs) {
     let classAttr: unknown;

@@ -117,6 +117,23 @@ describe("synonym() without a database", () => {
     expect(() => Odd.y.eq("x")).toThrow(new InvalidRequestError(msg));
   });
 
+  it("used before its class is adopted: a thunk synonym adopts the class, a string one raises", () => {
+    class B3 extends DeclarativeBase {}
+    const tn = uniqueName("sa9a_syn_early");
+    class Early extends B3.model(tn, { id: mappedColumn(Integer, { primaryKey: true }), label: mappedColumn(String(20)) }) {
+      static bySyn = synonym(() => Early.label);
+    }
+    expect(Early.bySyn.eq("x").toString()).toBe(`${tn}.label = :label_1`);
+    class Late extends B3.model(uniqueName("sa9a_syn_late"), { id: mappedColumn(Integer, { primaryKey: true }), name: mappedColumn(String(20)) }) {
+      static byName = synonym<string>("name");
+    }
+    expect(() => Late.byName.eq("x")).toThrow(InvalidRequestError);
+    expect(() => Late.byName.eq("x")).toThrow(/synonym\("name"\) is not attached to a mapped class yet/);
+    // Once the class is used, the same static is the attribute.
+    void Late.id;
+    expect(Late.byName.eq("x").toString()).toMatch(/\.name = :name_1$/);
+  });
+
   it("a synonym under a column's key is refused, as a relationship() there is", () => {
     class B2 extends DeclarativeBase {}
     class Clash extends B2.model(uniqueName("sa9a_syn_clash"), { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(20)) }) {
