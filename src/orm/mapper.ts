@@ -102,8 +102,10 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
   }
   /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `InstrumentedAttribute.__doc__`). */
   get doc(): string | undefined {
-    return (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
+    return this._doc ?? (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
   }
+  /** A synonym's own `doc`, shown instead of its target column's. @internal */
+  _doc: string | undefined;
   /**
    * The mapped column's `info` record (SQLAlchemy's `QueryableAttribute.info`): the same object
    * as `User.__table__.c.name.info`, for the class and its aliases.

@@ -198,6 +198,7 @@ export function bindSynonyms(cls: Function, m: Mapper): void {
           // Same column and property as the target; its own key names it in result rows.
           const attr = new InstrumentedAttribute(key, targetAttr.column, cls);
           attr.prop = prop as ColumnProperty;
+          attr._doc = m.synonyms.get(key)!.doc;
           classAttr = attr;
         } else classAttr = targetAttr;
         return classAttr;

@@ -3,7 +3,8 @@
  * test/orm/test_relationships.py and test/orm/test_rel_fn.py:
  * AmbiguousFKResolutionTest.test_with_annotated_pj_o2m, CompositeSelfRefFKTest.test_annotated /
  * test_annotated_no_overwriting, DirectSelfRefFKTest, RemoteForeignBetweenColsTest, ExplicitLocalRemoteTest
- * (test_onetomany_funcfk_annotated), CustomOperatorTest.test_join_on_custom_bool_op,
+ * (test_onetomany_funcfk_annotated, and the annotated forms of test_manytoone_funcfk /
+ * test_onetomany_func_referent / test_manytoone_func_referent), CustomOperatorTest.test_join_on_custom_bool_op,
  * ColumnCollectionsTest / DirectionTest (o2m / m2o / self-referential directions and pairs),
  * plus non-FK joins ("foreign() where the schema has no ForeignKey") through flush and loads.
  * Configuration cases run without a database; round trips on PostgreSQL and libSQL.
@@ -345,6 +346,22 @@ class T1 extends Base.model(t("t1"), { id: mappedColumn(String(50), { primaryKey
 }
 class T2 extends Base.model(t("t2"), { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(50)), t1id: mappedColumn(String(50), { nullable: true }) }) {}
 
+/** ExplicitLocalRemoteTest.test_manytoone_funcfk, annotated: the many-to-one side of foreign(lower(t2.t1id)). */
+class M1 extends Base.model(t("m1"), { id: mappedColumn(String(50), { primaryKey: true }), data: mappedColumn(String(50)) }) {}
+class M2 extends Base.model(t("m2"), { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(50)), t1id: mappedColumn(String(50), { nullable: true }) }) {
+  static t1 = relationship(() => M1, { primaryjoin: () => M1.id.eq(foreign(func.lower(M2.t1id))), uselist: true, orderBy: () => M1.id });
+  declare t1: M1[];
+}
+/** ExplicitLocalRemoteTest.test_onetomany_func_referent / test_manytoone_func_referent, annotated. */
+class F1 extends Base.model(t("f1"), { id: mappedColumn(String(50), { primaryKey: true }), data: mappedColumn(String(50)) }) {
+  static t2s = relationship(() => F2, { primaryjoin: () => func.lower(F1.id).eq(foreign(F2.t1id)), orderBy: () => F2.id });
+  declare t2s: F2[];
+}
+class F2 extends Base.model(t("f2"), { id: mappedColumn(Integer, { primaryKey: true }), data: mappedColumn(String(50)), t1id: mappedColumn(String(50), { nullable: true }) }) {
+  static t1 = relationship(() => F1, { primaryjoin: () => func.lower(F1.id).eq(foreign(F2.t1id)), uselist: true, viewonly: true, orderBy: () => F1.id });
+  declare t1: F1[];
+}
+
 describe.each(dialectTargets())("remote() / foreign() round trips on $name", (target) => {
   let db: Db;
   const ph = (n: number): string => (target.dialect === "postgresql" ? `$${n}` : "?");
@@ -532,6 +549,30 @@ describe.each(dialectTargets())("remote() / foreign() round trips on $name", (ta
       }
     });
   }
+
+  it("ExplicitLocalRemoteTest.test_manytoone_funcfk / test_onetomany_func_referent / test_manytoone_func_referent, annotated", async () => {
+    void [M1.id, M2.id, F1.id, F2.id];
+    expect([M2.t1.property.direction, F1.t2s.property.direction, F2.t1.property.direction]).toEqual(["MANYTOONE", "ONETOMANY", "MANYTOONE"]);
+    expect(pairs(M2.t1.property.localRemotePairs)).toEqual([[`${t("m2")}.t1id`, `${t("m1")}.id`]]);
+    expect(pairs(F1.t2s.property.localRemotePairs)).toEqual([[`${t("f1")}.id`, `${t("f2")}.t1id`]]);
+    {
+      await using s = db.session();
+      s.addAll([
+        new M1({ id: "number1", data: "a1" }), new M1({ id: "number2", data: "a2" }),
+        new M2({ id: 1, data: "b1", t1id: "NuMbEr1" }), new M2({ id: 2, data: "b2", t1id: "Number1" }), new M2({ id: 3, data: "b3", t1id: "Number2" }),
+        new F1({ id: "NuMbeR1", data: "a1" }), new F1({ id: "NuMbeR2", data: "a2" }),
+        new F2({ id: 1, data: "b1", t1id: "number1" }), new F2({ id: 2, data: "b2", t1id: "number1" }), new F2({ id: 3, data: "b3", t1id: "number2" }),
+      ]);
+      await s.commit();
+    }
+    await using s = db.session();
+    const m2s = (await s.scalars(select(M2).where(M2.data.in(["b1", "b2"])).orderBy(M2.id).options(selectinload(M2.t1)))).all();
+    expect(m2s.map((x) => [x.data, x.t1.map((y) => y.id)])).toEqual([["b1", ["number1"]], ["b2", ["number1"]]]);
+    const f1 = (await s.scalars(select(F1).orderBy(F1.id).limit(1).options(selectinload(F1.t2s)))).one();
+    expect([f1.id, f1.t2s.map((x) => x.data)]).toEqual(["NuMbeR1", ["b1", "b2"]]);
+    const f2s = (await s.scalars(select(F2).where(F2.data.in(["b1", "b2"])).orderBy(F2.id).options(joinedload(F2.t1)))).unique().all();
+    expect(f2s.map((x) => [x.data, x.t1.map((y) => y.id)])).toEqual([["b1", ["NuMbeR1"]], ["b2", ["NuMbeR1"]]]);
+  });
 
   it("RemoteForeignBetweenColsTest: test_col_query and the collection's loads", async () => {
     {

@@ -92,6 +92,9 @@ describe("synonym() without a database", () => {
     expect([...m.synonyms.keys()]).toEqual(["uname", "nameSyn", "x", "y", "adlist", "ordersSyn", "ordersSyn2"]);
     expect(m.synonyms.get("y")!.name).toBe("x");
     expect(m.synonyms.get("nameSyn")!.doc).toBe("the name");
+    // test_mapper DocumentTest: the synonym's doc, not its column's.
+    expect(User.nameSyn.doc).toBe("the name");
+    expect(User.uname.doc).toBeUndefined();
     expect(m.synonyms.get("y")!.property).toBe(m.getProperty("id"));
     expect(m.synonyms.get("adlist")!.property).toBe(m.getProperty("addresses"));
     // A relationship synonym is the relationship itself.
