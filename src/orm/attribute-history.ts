@@ -149,5 +149,7 @@ export function attributeKeys(st: InstanceState): string[] {
 export function attributeStates(st: InstanceState): Readonly<Record<string, AttributeState>> {
   const out = Object.create(null) as Record<string, AttributeState>;
   for (const k of attributeKeys(st)) out[k] = new AttributeState(st, k);
+  // Synonyms too (SQLAlchemy's InstanceState.attrs): their history is their target's.
+  for (const k of st.mapper.synonyms.keys()) out[k] = new AttributeState(st, k);
   return Object.freeze(out);
 }

@@ -486,11 +486,10 @@ export class RelationshipProperty {
       // load by value: loads go through the whole condition.
       if (viaExpression) simple = false;
       let pair: ColumnPair | undefined;
-      let pairForeign = false;
       if (rr && !lr && mapped(left)) pair = [left, right];
       else if (lr && !rr && mapped(right)) pair = [right, left];
       if (!pair) continue;
-      pairForeign = occForeign(left, leftMarks) || occForeign(right, rightMarks);
+      const pairForeign = occForeign(left, leftMarks) || occForeign(right, rightMarks);
       if (!lrp.some(([l, r]) => l === pair[0] && r === pair[1])) lrp.push(pair);
       if (operator !== "eq" || underOr) lrpEqualities = false;
       if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && pairForeign) {

@@ -127,11 +127,16 @@ type JsOfAttribute<A> = A extends InstrumentedAttribute<infer T, string> ? T : A
  *
  * The thunk form `synonym(() => User.name)` types the class attribute from the target
  * (`InstrumentedAttribute<string>`, or the target's relationship type) and may be used before
- * the class is otherwise used; the string form is typed by its parameter (`synonym<string>("name")`,
- * or `synonym<RelationshipSpec<Order>>("orders")` via {@link synonymOf}). A synonym may name
- * another synonym. The `descriptor` / `map_column` arguments of SQLAlchemy are not supported.
- * @throws InvalidRequestError (when the class is configured or the synonym first used) when
- *   the name is not a mapped attribute of the class.
+ * the class is otherwise used; the string form is typed by its parameter as a column
+ * (`synonym<string>("name")`; {@link synonymOf} types it as any class attribute,
+ * `synonymOf<RelationshipSpec<Order>>("orders")`) and needs its class adopted before use.
+ * A synonym may name another synonym. ORM DML `values()` and the constructor take synonym
+ * keys at run time, but their record types list the model's own attributes only. The
+ * `descriptor` / `map_column` arguments of SQLAlchemy are not supported.
+ * @throws InvalidRequestError when the synonym is used and its name is not a mapped attribute
+ *   of the class, or a string-named synonym is used before its class is adopted.
+ * @throws ArgumentError (when the class is adopted) when a thunk returns something that is not
+ *   an attribute of the class.
  */
 export function synonym<A extends InstrumentedAttribute<unknown, string> | ColumnExpressionProperty<unknown>>(target: () => A, options?: SynonymOptions): InstrumentedAttribute<JsOfAttribute<A>, string>;
 export function synonym<R extends RelationshipSpec<unknown>>(target: () => R, options?: SynonymOptions): R;

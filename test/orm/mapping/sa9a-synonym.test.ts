@@ -164,6 +164,8 @@ describe("synonym() without a database", () => {
     expect(getHistory(u1, "id")).toEqual(new History([5], [], []));
     expect(getHistory(u1, "y")).toEqual(new History([5], [], []));
     expect(getHistory(u1, "x")).toEqual(new History([5], [], []));
+    expect(inspect(u1).attrs.y.history).toEqual(new History([5], [], []));
+    expect(inspect(u1).attrs.x.value).toBe(5);
     // The constructor takes synonym keys at run time, as SQLAlchemy's default constructor does
     // (its typed argument lists the model's columns and relationships).
     const init: Record<string, unknown> = { y: 3, uname: "by synonym" };
