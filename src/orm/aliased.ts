@@ -12,6 +12,7 @@ import { Alias, FromClause, LABEL_STYLE_TABLENAME_PLUS_COL, select, SelectBase }
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { correspondingIn, InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { RelationshipOfType, type RelationshipSpec } from "./relationship.js";
+import { resolveSynonym } from "./synonym.js";
 import type { ModelRow } from "./declarative.js";
 
 /**
@@ -25,10 +26,14 @@ export function adaptExpression<E extends ClauseElement>(
   expr: E,
   replace: (col: ColumnClause<unknown, string>) => ColumnElement<unknown, string> | undefined,
   replaceFrom?: (from: FromClause) => FromClause | undefined,
+  /** A substitute for a `remote()` / `foreign()` mark (and all it holds); by default the mark is dropped and its expression adapted. */
+  replaceMark?: (mark: ClauseElement) => ClauseElement | undefined,
 ): E {
   const visit = (e: unknown): unknown => {
     if (!(e instanceof ClauseElement)) return e;
     if (replaceFrom && e instanceof FromClause) return replaceFrom(e) ?? e;
+    // remote() / foreign() marks only inform a relationship's configuration: adapted copies drop them.
+    if ((e as { _isJoinAnnotation?: true })._isJoinAnnotation === true) return replaceMark?.(e) ?? visit((e as unknown as { element: ClauseElement }).element);
     if (e instanceof InstrumentedAttribute) return replace(e.column) ?? e;
     // A brand, not instanceof: apps without columnProperty() leave its class out of bundles.
     if ((e as { _isColumnExpressionProperty?: true })._isColumnExpressionProperty === true) {
@@ -139,6 +144,24 @@ export class AliasedClass<T = unknown> {
       const value = new RelationshipOfType({ prop: rel, parentFrom: this.alias, targetFrom: undefined, targetMapper: rel.mapper });
       Object.defineProperty(this, key, { value, enumerable: true });
     }
+    // A synonym is the alias's attribute of its target, under the synonym's own key.
+    for (const key of mapper.synonyms.keys()) {
+      let value: unknown;
+      Object.defineProperty(this, key, {
+        enumerable: true,
+        get: () => {
+          if (value !== undefined) return value;
+          const target = resolveSynonym(mapper, key).key;
+          const t = (this as unknown as Record<string, unknown>)[target];
+          if (t instanceof InstrumentedAttribute) {
+            const attr = new InstrumentedAttribute(key, t.column, this);
+            attr.prop = t.prop;
+            value = attr;
+          } else value = t;
+          return value;
+        },
+      });
+    }
   }
   /** The column of this alias standing for one of the mapped table's columns. @internal */
   columnFor(column: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
@@ -172,6 +195,10 @@ export class AliasedClass<T = unknown> {
   }
   /** @internal */
   _attributeFor(key: string): ColumnElement<unknown, string> | undefined {
+    if (this.mapper.synonyms.has(key)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      return v instanceof InstrumentedAttribute ? v : undefined;
+    }
     return this.attrs.get(key);
   }
 }

@@ -8,6 +8,7 @@ import { ArgumentError } from "../errors.js";
 // A value import of state.js (which imports this module): used only at call time, never while modules load.
 import { sameValue, type InstanceState } from "./state.js";
 import { pendingWriteOnly } from "./write-only.js";
+import { resolveSynonym } from "./synonym.js";
 
 /**
  * The "no value loaded" sentinel (SQLAlchemy's `NO_VALUE`): what
@@ -91,6 +92,8 @@ export class AttributeState {
  */
 export function attributeHistory(st: InstanceState, key: string): History {
   const mapper = st.mapper;
+  // A synonym's history is its target's (SQLAlchemy's test_synonym_get_history).
+  if (mapper.synonyms.has(key)) key = resolveSynonym(mapper, key).key;
   const rel = mapper.relationships.get(key);
   const isColumn = mapper.columnPropsByKey.has(key) || mapper.expressionProps.has(key);
   if (!rel && !isColumn) {
@@ -146,5 +149,7 @@ export function attributeKeys(st: InstanceState): string[] {
 export function attributeStates(st: InstanceState): Readonly<Record<string, AttributeState>> {
   const out = Object.create(null) as Record<string, AttributeState>;
   for (const k of attributeKeys(st)) out[k] = new AttributeState(st, k);
+  // Synonyms too (SQLAlchemy's InstanceState.attrs): their history is their target's.
+  for (const k of st.mapper.synonyms.keys()) out[k] = new AttributeState(st, k);
   return Object.freeze(out);
 }

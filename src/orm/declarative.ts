@@ -23,6 +23,7 @@ import { ColumnImpl, ForeignKey, ForeignKeyConstraint, Index, MetaData, TableImp
 import type { ColumnElement } from "../sql/elements.js";
 import { defineColumnAccessor, defineRelationshipAccessor } from "./instrumentation.js";
 import { MappedColumn, type ColumnExpressionProperty } from "./mapped-column.js";
+import { bindSynonyms, isSynonymSpec } from "./synonym.js";
 import { bindExpressionProperty, instanceEventListened } from "./mapper.js";
 import { ColumnProperty, InstrumentedAttribute, MAPPER, Mapper, RelationshipProperty, type MappedClass, type MapperEvents, type RegistryLike } from "./mapper.js";
 import { DISPATCH, type Dispatcher } from "../engine/events.js";
@@ -246,8 +247,8 @@ export class Registry implements RegistryLike {
       // A static relationship() / columnProperty() under a column's key would be replaced by
       // the column attribute below: refuse it, as SQLAlchemy's _property_from_column does.
       const declared = Object.getOwnPropertyDescriptor(cls, p.key)?.value as unknown;
-      if (declared instanceof RelationshipSpec || (declared as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true) {
-        const what = declared instanceof RelationshipSpec ? "relationship()" : "columnProperty()";
+      if (declared instanceof RelationshipSpec || (declared as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true || isSynonymSpec(declared)) {
+        const what = declared instanceof RelationshipSpec ? "relationship()" : isSynonymSpec(declared) ? "synonym()" : "columnProperty()";
         throw new ArgumentError(
           `WARNING: when configuring property '${p.key}' on Mapper[${clsName}(${base.table.name})], column '${p.column.key}' conflicts with property '${clsName}.${p.key}' (a ${what}). To resolve this, map the column to the class under a different name.`,
         );
@@ -270,6 +271,8 @@ export class Registry implements RegistryLike {
         base.relationships.set(key, rel);
       } else if ((v as { _isColumnExpressionProperty?: true } | null)?._isColumnExpressionProperty === true) bindExpressionProperty(base, key, v as ColumnExpressionProperty);
     }
+    // After the columns and relationships: a synonym's thunk may name any of them.
+    bindSynonyms(cls, base);
     this.dirty = true;
     return base;
   }
@@ -420,7 +423,7 @@ function populate(obj: object, m: Mapper, plan: ConstructionPlan, dict: Record<s
       // A transient object's column setter only stores the value: store it directly.
       if (plan.columnKeys.has(k)) dict[k] = v;
       else if (plan.noInit.has(k)) throw new ArgumentError(`'${k}' of ${m.className} is declared with init: false; the constructor does not take it`);
-      else if (m.columnPropsByKey.has(k) || m.relationships.has(k)) (obj as Record<string, unknown>)[k] = v;
+      else if (m.columnPropsByKey.has(k) || m.relationships.has(k) || m.synonyms.has(k)) (obj as Record<string, unknown>)[k] = v;
       else throw new ArgumentError(`'${k}' is not a mapped attribute of ${m.className}`);
     }
   }

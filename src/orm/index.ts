@@ -16,6 +16,8 @@ export {
   relationship, writeOnly, RelationshipSpec, RelationshipComparator, RelationshipOfType, type RelationshipOptions, type LazyStrategy, type InnerJoinSetting,
 } from "./relationship.js";
 export { withParent } from "./relationship-operators.js";
+export { remote, foreign, JoinAnnotation } from "./join-annotations.js";
+export { synonym, synonymOf, SynonymProperty, type SynonymOptions } from "./synonym.js";
 export { inspect, AliasedInsp } from "./inspection.js";
 export { InstrumentedAttribute, Mapper, ColumnProperty, RelationshipProperty, mapperOf, requireMapper, type MappedClass, type MapperEvents, type MapperLoadContext } from "./mapper.js";
 export { AsyncSession, asyncSessionmaker, closeAllSessions, SessionTransaction, type SessionOptions, type JoinTransactionMode, type SessionEvents, OrmExecuteState, type SessionExecuteOptions, type GetOptions, type AsyncSessionmaker, type MergeOptions, type OrmBulkContext, type SessionTransactionOrigin } from "./session.js";

@@ -4,11 +4,16 @@
  * when several paths exist, and the column comparisons a given condition is made of.
  * @module
  */
-import { and, BinaryExpression, BooleanClauseList, type ClauseElement, type ColumnElement } from "../sql/elements.js";
+import { and, BinaryExpression, BooleanClauseList, ClauseElement, type ColumnElement } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl, type ForeignKey } from "../sql/schema.js";
 import type { TableClause } from "../sql/selectable.js";
 import { InstrumentedAttribute } from "./mapper.js";
+import { markedColumnsIn, type ColumnMarks, type MarkedColumn } from "./join-annotations.js";
+
+function isMark(x: unknown): x is { readonly element: ClauseElement } {
+  return (x as { _isJoinAnnotation?: true } | null)?._isJoinAnnotation === true;
+}
 
 /** What inferring a join between two tables found. */
 export type InferredJoin =
@@ -69,6 +74,12 @@ export interface ColumnComparison {
   readonly operator: string;
   /** Whether the comparison sits under an OR (it does not hold for every joined row pair). */
   readonly underOr: boolean;
+  /** Whether a side is an expression over the column (`foreign(lower(t2.t1id))`), not the column itself. */
+  readonly viaExpression: boolean;
+  /** The `remote()` / `foreign()` marks on this occurrence of `left` (undefined: none). */
+  readonly leftMarks?: ColumnMarks;
+  /** The `remote()` / `foreign()` marks on this occurrence of `right` (undefined: none). */
+  readonly rightMarks?: ColumnMarks;
 }
 
 /** The table column behind `x` (an ORM attribute, a column, a label of one), if any. */
@@ -81,18 +92,32 @@ export function tableColumnOf(x: unknown): ColumnImpl | undefined {
 
 /**
  * Every comparison of two table columns in `cond`, at any depth of AND / OR / grouping, in
- * order (SQLAlchemy visits the binary expressions of a join condition the same way).
+ * order (SQLAlchemy visits the binary expressions of a join condition the same way). `cond`
+ * may hold `remote()` / `foreign()` marks: a side with marks compares each of its columns with
+ * each column of the other side, as SQLAlchemy's `visit_binary_product` pairs every column on
+ * each side, and each occurrence reports the marks it sits under.
  */
 export function columnComparisons(cond: ClauseElement): ColumnComparison[] {
   const out: ColumnComparison[] = [];
+  const plainColumn = (x: unknown): ColumnImpl | undefined => tableColumnOf(isMark(x) ? x.element : x);
+  const sideColumns = (x: unknown, otherMarked: boolean): readonly MarkedColumn[] => {
+    const c = tableColumnOf(x);
+    if (c) return [{ col: c, marks: undefined }];
+    const found = markedColumnsIn(x);
+    // `(lft.x + lft.y) = foreign(rgt.x * rgt.y)`: the unmarked side's columns meet the marked ones.
+    return found.marked || otherMarked ? found.columns : [];
+  };
   const visit = (e: ClauseElement, underOr: boolean) => {
     if (e instanceof BinaryExpression) {
-      const l = tableColumnOf(e.left);
       const bounds = e.operator === "between" || e.operator === "notBetween" ? (e.right as { clauses?: readonly ClauseElement[] }).clauses : undefined;
       // `a BETWEEN b AND c` compares `a` with each bound (SQLAlchemy's between() is a binary over a pair).
       for (const side of bounds ?? [e.right]) {
-        const r = tableColumnOf(side);
-        if (l && r) out.push({ left: l, right: r, operator: e.operator, underOr });
+        const ls = sideColumns(e.left, tableColumnOf(side) === undefined && markedColumnsIn(side).marked);
+        const rs = sideColumns(side, tableColumnOf(e.left) === undefined && markedColumnsIn(e.left).marked);
+        const viaExpression = plainColumn(e.left) === undefined || plainColumn(side) === undefined;
+        for (const l of ls) {
+          for (const r of rs) out.push({ left: l.col, right: r.col, operator: e.operator, underOr, viaExpression, leftMarks: l.marks, rightMarks: r.marks });
+        }
       }
       return;
     }

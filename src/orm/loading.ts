@@ -1901,7 +1901,8 @@ async function selectinThroughParent(
   const pending = new PendingPostLoad();
   const parentTable = rel.parent.table;
   const alias = parentTable.alias();
-  const on = adaptToFrom(rel.primaryjoin, parentTable, alias);
+  // A self-referential join marked with remote() adapts by its marks (only the parent's side goes to the alias).
+  const on = rel.markedPrimaryjoin !== undefined ? rel.joinCondition(alias, rel.mapper.table) : adaptToFrom(rel.primaryjoin, parentTable, alias);
   const pkCols = rel.parent.pkProps.map((pp) => alias.correspondingColumn(pp.column as never) as ColumnElement<unknown, string>);
   const targetFrom = entity.polymorphicFrom() ?? entity.table;
   const keyOf = (st: InstanceState): unknown[] => rel.parent.pkProps.map((pp) => st.dict[pp.key]);

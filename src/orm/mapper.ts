@@ -13,12 +13,15 @@ import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
 import type { TypeEngine } from "../sql/type-api.js";
 import { RelationshipSpec, type LazyStrategy, type RelationshipOptions } from "./relationship.js";
 import { columnComparisons, inferRelationshipJoin, references } from "./join-condition.js";
+import { adaptMarked, readJoinAnnotations, type ColumnMarks, type JoinAnnotations } from "./join-annotations.js";
 import { Dispatcher, type EventSpecs, type ListenOptions } from "../engine/events.js";
 import { attachState, installStateAccessor, InstanceState, stateOf } from "./state.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
+import type { SynonymProperty } from "./synonym.js";
 import { defineColumnAccessor } from "./instrumentation.js";
 import { adaptExpression } from "./aliased.js";
 import { identityPartOfText, type IdentityPart } from "./identity-map.js";
+import { warn } from "../warnings.js";
 
 /** A mapped class: any constructor whose prototype carries a mapper. */
 export type MappedClass<T = object> = abstract new (...args: never[]) => T;
@@ -99,8 +102,10 @@ export class InstrumentedAttribute<T = unknown, K extends string = string> exten
   }
   /** Documentation of the attribute: its column's `doc` (SQLAlchemy's `InstrumentedAttribute.__doc__`). */
   get doc(): string | undefined {
-    return (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
+    return this._doc ?? (this.prop?.column ?? this.column.baseColumn as ColumnImpl).doc;
   }
+  /** A synonym's own `doc`, shown instead of its target column's. @internal */
+  _doc: string | undefined;
   /**
    * The mapped column's `info` record (SQLAlchemy's `QueryableAttribute.info`): the same object
    * as `User.__table__.c.name.info`, for the class and its aliases.
@@ -185,6 +190,16 @@ export class RelationshipProperty {
   cascade!: Cascade;
   /** Pairs (parent column, child column) that the flush copies values across. */
   syncPairs!: ColumnPair[];
+  private _clearPairs: ColumnPair[] | undefined;
+  /**
+   * The sync pairs a de-association sets to NULL on the referencing side (SQLAlchemy's
+   * `synchronize_pairs` as `sync.clear()` uses them): {@link syncPairs} without a self-equated
+   * column (`company_id = company_id`) that is not foreign, which `foreign()` on the other
+   * columns leaves out ([ticket:3230]).
+   */
+  get clearPairs(): readonly ColumnPair[] {
+    return this._clearPairs ?? this.syncPairs;
+  }
   /** Many-to-many: (parent column, secondary column) and (target column, secondary column). */
   secondarySyncPairs: ColumnPair[] = [];
   private _localRemotePairs: readonly ColumnPair[] = [];
@@ -314,12 +329,17 @@ export class RelationshipProperty {
         if (found.kind === "found") return found.condition;
         throw joinError(found.kind, name, this.secondary!.describeName());
       };
-      const pj = this.options.primaryjoin ? asCondition(this.options.primaryjoin(), where) : infer(this.parent.table);
-      const sj = this.options.secondaryjoin ? asCondition(this.options.secondaryjoin(), where) : infer(target.table);
+      const pjAnn = this.options.primaryjoin ? readJoinAnnotations(asCondition(this.options.primaryjoin(), where)) : undefined;
+      const sjAnn = this.options.secondaryjoin ? readJoinAnnotations(asCondition(this.options.secondaryjoin(), where)) : undefined;
+      const pj = pjAnn?.condition ?? infer(this.parent.table);
+      const sj = sjAnn?.condition ?? infer(target.table);
       this.primaryjoin = pj;
       this.secondaryjoin = sj;
-      this.checkSecondaryForeignCols(pj, "primary", fkCols, name);
-      this.checkSecondaryForeignCols(sj, "secondary", fkCols, name);
+      // foreign() marks in either condition replace foreignKeys (SQLAlchemy's _annotate_fks).
+      const marked = new Set([...(pjAnn?.foreign ?? []), ...(sjAnn?.foreign ?? [])]);
+      const foreignCols = marked.size ? marked : fkCols;
+      this.checkSecondaryForeignCols(pj, "primary", foreignCols, name);
+      this.checkSecondaryForeignCols(sj, "secondary", foreignCols, name);
       this.secondarySyncPairs = pairsFrom(pj, this.parent.table, this.secondary, where);
       this.targetSecondaryPairs = pairsFrom(sj, target.table, this.secondary, where);
       this.syncPairs = [];
@@ -327,14 +347,23 @@ export class RelationshipProperty {
     } else {
       const selfRef = target.table === this.parent.table;
       let pj: ColumnElement<unknown, string>;
-      if (this.options.primaryjoin) pj = asCondition(this.options.primaryjoin(), where);
-      else {
+      let ann: JoinAnnotations | undefined;
+      if (this.options.primaryjoin) {
+        ann = readJoinAnnotations(asCondition(this.options.primaryjoin(), where));
+        pj = ann.condition;
+      } else {
         const found = inferRelationshipJoin(this.parent.table, target.table, fkCols);
         if (found.kind !== "found") throw joinError(found.kind, name, undefined);
         pj = found.condition;
       }
       this.primaryjoin = pj;
-      this.resolveDirection(pj, selfRef, fkCols, name);
+      // remote() / foreign() marks, when present, replace remoteSide / foreignKeys (SQLAlchemy's
+      // _annotate_remote and _annotate_fks consult the arguments only without annotations).
+      const remoteSide = ann?.remote.size ? ann.remote : this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
+      const marks = { remote: (ann?.remote.size ?? 0) > 0, foreign: (ann?.foreign.size ?? 0) > 0 };
+      this.resolveDirection(pj, ann?.annotated ?? pj, marks, selfRef, marks.foreign ? ann!.foreign : fkCols, remoteSide, name);
+      // A self-referential join's remote() marks tell its two rows apart: joins adapt by them.
+      this.markedPrimaryjoin = selfRef && marks.remote ? ann!.annotated : undefined;
       this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
     }
     if (this.viewonly && this.options.cascade !== undefined) {
@@ -386,10 +415,19 @@ export class RelationshipProperty {
     throw new ArgumentError(`Could not locate any relevant foreign key columns for ${which} join condition '${cond.toString()}' on relationship ${name}.  ${annotate}`);
   }
   /** SQLAlchemy's `_annotate_fks` / `_annotate_remote` / `_setup_pairs` / `_determine_direction` for a relationship without secondary. */
-  private resolveDirection(pj: ColumnElement<unknown, string>, selfRef: boolean, fkCols: ReadonlySet<ColumnImpl> | undefined, name: string): void {
+  private resolveDirection(
+    pj: ColumnElement<unknown, string>,
+    annotated: ColumnElement<unknown, string>,
+    marks: ColumnMarks,
+    selfRef: boolean,
+    fkCols: ReadonlySet<ColumnImpl> | undefined,
+    remoteSide: ReadonlySet<ColumnImpl> | undefined,
+    name: string,
+  ): void {
     const parentT = this.parent.table;
     const targetT = this.mapper.table;
-    const comps = columnComparisons(pj);
+    // Compared on the marked condition: each occurrence of a column knows its marks.
+    const comps = columnComparisons(annotated);
     const mapped = (c: ColumnImpl): boolean => c.table === parentT || c.table === targetT;
     const foreign = new Set<ColumnImpl>();
     for (const { left, right } of comps) {
@@ -406,33 +444,55 @@ export class RelationshipProperty {
     }
     // Remote columns: remoteSide, else the foreign ones of a self-referential join (one-to-many
     // by default), else the target table's.
-    const remoteSide = this.options.remoteSide ? new Set(toList(this.options.remoteSide()).map(baseOf)) : undefined;
     const isRemote = (c: ColumnImpl): boolean => (remoteSide ? remoteSide.has(c) : selfRef ? foreign.has(c) : c.table === targetT);
+    // With marks, an occurrence is remote / foreign when marked so (SQLAlchemy annotates
+    // occurrences, not columns): `path LIKE remote(foreign(path || '%'))` compares two rows.
+    const occRemote = (c: ColumnImpl, m: ColumnMarks | undefined): boolean => (marks.remote ? m?.remote === true : isRemote(c));
+    const occForeign = (c: ColumnImpl, m: ColumnMarks | undefined): boolean => (marks.foreign ? m?.foreign === true : foreign.has(c));
     const lrp: ColumnPair[] = [];
     const sync: ColumnPair[] = [];
     const selfEquated = new Set<ColumnImpl>();
+    // Foreign occurrences on the remote side (one-to-many evidence) and on the local side (many-to-one).
+    const remoteForeign = new Set<ColumnImpl>();
+    const localForeign = new Set<ColumnImpl>();
+    let positional = false;
     let simple = true;
     let lrpEqualities = true;
-    for (const { left, right, operator, underOr } of comps) {
+    for (const { left, right, operator, underOr, viaExpression, leftMarks, rightMarks } of comps) {
+      const lr = occRemote(left, leftMarks);
+      const rr = occRemote(right, rightMarks);
+      if (occForeign(left, leftMarks)) (lr ? remoteForeign : localForeign).add(left);
+      if (occForeign(right, rightMarks)) (rr ? remoteForeign : localForeign).add(right);
       if (left === right) {
         // `company_id = company_id` in a self-referential composite key: local and remote at
         // once; the other columns give the direction (SQLAlchemy's self-equated columns).
         if (selfRef) {
           selfEquated.add(left);
-          lrp.push([left, left]);
-          sync.push([left, left]);
+          if (marks.remote && lr !== rr) {
+            // One occurrence marked remote: a genuine pair of two rows' values.
+            positional = true;
+            if (viaExpression) simple = false;
+            if (operator !== "eq" || underOr) lrpEqualities = false;
+            if (!lrp.some(([l, r]) => l === left && r === left)) lrp.push([left, left]);
+            if (operator === "eq") sync.push([left, left]);
+          } else {
+            lrp.push([left, left]);
+            sync.push([left, left]);
+          }
         }
         continue;
       }
-      const lr = isRemote(left);
-      const rr = isRemote(right);
+      // A pair found inside an expression (`t1.id = foreign(lower(t2.t1id))`) cannot key a
+      // load by value: loads go through the whole condition.
+      if (viaExpression) simple = false;
       let pair: ColumnPair | undefined;
       if (rr && !lr && mapped(left)) pair = [left, right];
       else if (lr && !rr && mapped(right)) pair = [right, left];
       if (!pair) continue;
+      const pairForeign = occForeign(left, leftMarks) || occForeign(right, rightMarks);
       if (!lrp.some(([l, r]) => l === pair[0] && r === pair[1])) lrp.push(pair);
       if (operator !== "eq" || underOr) lrpEqualities = false;
-      if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && (foreign.has(pair[0]) || foreign.has(pair[1]))) {
+      if (operator === "eq" && mapped(pair[0]) && mapped(pair[1]) && pairForeign) {
         sync.push(pair);
         // A key equality under OR holds for some joined rows only: no load can key on it.
         if (underOr) simple = false;
@@ -448,8 +508,8 @@ export class RelationshipProperty {
     const m2oFk = selfRef ? [...foreign] : inTable(parentT);
     let dir: RelationshipDirection;
     if (o2mFk.length && m2oFk.length) {
-      let o2mLocal = [...foreign].filter((c) => isRemote(c));
-      let m2oLocal = [...foreign].filter((c) => !isRemote(c));
+      let o2mLocal = [...remoteForeign];
+      let m2oLocal = [...localForeign];
       if (o2mLocal.length && m2oLocal.length) {
         o2mLocal = o2mLocal.filter((c) => !selfEquated.has(c));
         m2oLocal = m2oLocal.filter((c) => !selfEquated.has(c));
@@ -466,7 +526,7 @@ export class RelationshipProperty {
     else {
       throw new ArgumentError(`Can't determine relationship direction for relationship '${name}' - foreign key columns are present in neither the parent nor the child's mapped tables`);
     }
-    if (lrp.length === 0 || lrp.every(([l, r]) => l === r)) {
+    if (lrp.length === 0 || (!positional && lrp.every(([l, r]) => l === r))) {
       throw new ArgumentError(
         `Relationship ${name} could not determine any unambiguous local/remote column pairs based on join condition and remote_side arguments.  Consider using the remote() annotation to accurately mark those elements of the join condition that are on the remote side of the relationship.`,
       );
@@ -482,13 +542,34 @@ export class RelationshipProperty {
     // syncPairs are (parent column, target column); a viewonly join without equalities keeps
     // its local/remote pairs, which the loaders key on.
     this.syncPairs = sync.length ? sync : lrp;
+    // A self-equated column that is not foreign (foreign() marks only the others) keys loads
+    // but is never blanked by a de-association (SQLAlchemy leaves it out of synchronize_pairs).
+    this._clearPairs = this.syncPairs.filter(([l, r]) => l !== r || foreign.has(l));
     this._localRemotePairs = lrp;
+    this.warnLocalRemotes(lrp);
     // A many-to-one whose join is exactly its foreign key to the target's primary key can be
     // answered from the identity map (SQLAlchemy's LazyLoader.use_get).
     const terms = pj instanceof BinaryExpression ? 1 : pj instanceof BooleanClauseList && pj.operator === "and" ? pj.clauses.length : -1;
     const pk = this.mapper.pkProps.map((p) => p.column);
     this.useGet = dir === "MANYTOONE" && simple && terms === comps.length && sync.length === pk.length && pk.every((c) => sync.some(([, r]) => r === c));
     this._remoteColumns = new Set(lrp.map(([, r]) => r));
+  }
+  /**
+   * A remote column of the parent's own table, not part of the target's tables, was marked
+   * remote (by `remote()` or `remoteSide`) where no self-reference needs it: SQLAlchemy's
+   * `_check_remote_side` warning.
+   */
+  private warnLocalRemotes(lrp: readonly ColumnPair[]): void {
+    const targetTables = new Set<unknown>();
+    for (let m: Mapper | undefined = this.mapper; m; m = m.inherits) targetTables.add(m.table);
+    const parentTables = new Set<unknown>();
+    for (let m: Mapper | undefined = this.parent; m; m = m.inherits) parentTables.add(m.table);
+    for (const [, rmt] of lrp) {
+      if (!parentTables.has(rmt.table) || targetTables.has(rmt.table)) continue;
+      warn(
+        `Expression ${(rmt.table as TableClause).describeName()}.${rmt.name} is marked as 'remote', but these column(s) are local to the local side.  The remote() annotation is needed only for a self-referential relationship where both sides of the relationship refer to the same tables.`,
+      );
+    }
   }
   /**
    * The save-update cascade met `st` through this relationship: it must be an instance of the
@@ -514,9 +595,18 @@ export class RelationshipProperty {
       );
     }
   }
+  /**
+   * A self-referential primaryjoin as given, with its `remote()` marks: which occurrences of a
+   * column are the target row's. @internal
+   */
+  markedPrimaryjoin: ColumnElement<unknown, string> | undefined;
   /** The join condition oriented from the parent (or its alias) to the target (or its alias). */
   joinCondition(parentFrom: FromClause, targetFrom: FromClause): ColumnElement<boolean> {
     if (this.direction === "MANYTOMANY") throw new InvalidRequestError("use joinConditions() for many-to-many");
+    if (this.markedPrimaryjoin !== undefined) {
+      if (parentFrom === this.parent.table && targetFrom === this.mapper.table) return this.primaryjoin as ColumnElement<boolean>;
+      return adaptMarked(this.markedPrimaryjoin, this.parent.table, parentFrom, targetFrom) as ColumnElement<boolean>;
+    }
     return adaptCondition(this.primaryjoin, this.parent.table, parentFrom, this.mapper.table, targetFrom, this.parent.table === this.mapper.table ? this : undefined) as ColumnElement<boolean>;
   }
 }
@@ -799,6 +889,8 @@ export class Mapper {
   pkProps: ColumnProperty[] = [];
   /** SQL expression attributes (`columnProperty()`, `queryExpression()`) by key. */
   readonly expressionProps = new Map<string, ColumnExpressionProperty>();
+  /** Synonyms by key (SQLAlchemy's `Mapper.synonyms`). */
+  readonly synonyms = new Map<string, SynonymProperty>();
   /** Mapper event listeners (`event.listen(User, "beforeInsert", …)`). */
   readonly dispatch: Dispatcher<MapperEvents> = new MapperDispatcher(mapperEventSpecs, {
     targetName: "Mapper",
@@ -1149,6 +1241,16 @@ export class Mapper {
     this.configured = true;
   }
 
+  /** Keys of the synonyms that finally name attribute `key` (through synonyms of synonyms). @internal */
+  synonymKeysFor(key: string): string[] {
+    const out: string[] = [];
+    for (const syn of this.synonyms.values()) {
+      let name = syn.name;
+      for (let i = 0; i <= this.synonyms.size && this.synonyms.has(name); i++) name = this.synonyms.get(name)!.name;
+      if (name === key) out.push(syn.key);
+    }
+    return out;
+  }
   /** The relationship named `key`, or an error naming the class. */
   relationship(key: string): RelationshipProperty {
     const r = this.relationships.get(key);

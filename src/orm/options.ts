@@ -11,7 +11,7 @@
  */
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { ColumnElement, type Condition } from "../sql/elements.js";
-import { InstrumentedAttribute, mapperOf, RelationshipProperty, type Mapper } from "./mapper.js";
+import { InstrumentedAttribute, mapperOf, RelationshipProperty, type ColumnProperty, type Mapper } from "./mapper.js";
 import { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { FromClause } from "../sql/selectable.js";
 import type { InnerJoinSetting, RelationshipComparator } from "./relationship.js";
@@ -169,7 +169,8 @@ function colKeyOf(ref: unknown, where: string): { mapper: Mapper; key: string } 
   if (ref instanceof InstrumentedAttribute) {
     const m = mapperOf(ref.entity) ?? (ref.entity as { mapper?: Mapper }).mapper;
     if (!m) throw new ArgumentError(`${where}(): ${ref.describe()} does not belong to a mapped class`);
-    return { mapper: m, key: ref.attrKey };
+    // A synonym's attribute carries its target's property: the option applies to the target.
+    return { mapper: m, key: (ref.prop as ColumnProperty | undefined)?.key ?? ref.attrKey };
   }
   if ((ref as { _isRelationshipComparator?: true } | null)?._isRelationshipComparator === true) throw wrongPropertyKind(STRATEGY_LABEL[where] ?? "column loader", ref, "column property");
   throw new ArgumentError(`${where}() expects a column attribute such as User.bio; got ${String(ref)}`);

@@ -2457,7 +2457,9 @@ function normalizePk(mapper: Mapper, pk: unknown): unknown[] {
   }
   if (pk !== null && typeof pk === "object" && !(pk instanceof Date)) {
     return mapper.pkProps.map((p) => {
-      const v = (pk as Record<string, unknown>)[p.key];
+      let v = (pk as Record<string, unknown>)[p.key];
+      // A synonym of a key attribute names it too (SQLAlchemy #8753: get(User, { synId: 7 })).
+      if (v === undefined) for (const k of mapper.synonymKeysFor(p.key)) v ??= (pk as Record<string, unknown>)[k];
       if (v === undefined) throw new ArgumentError(`get(): missing primary key value '${p.key}' for ${mapper.className}`);
       return v;
     });

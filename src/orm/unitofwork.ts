@@ -1133,8 +1133,8 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           // whose FK was set directly: SQLAlchemy's set event wins over the column): the FK becomes NULL.
           if (rel.options.postUpdate && !isNew(st)) postUpdates.push({ child: st, rel, parent: null });
           else {
-            blankable.push({ child: st, pairs: rel.syncPairs });
-            addSync({ child: st, parent: null, pairs: rel.syncPairs, parentMapper: rel.mapper });
+            blankable.push({ child: st, pairs: rel.clearPairs });
+            addSync({ child: st, parent: null, pairs: rel.clearPairs, parentMapper: rel.mapper });
           }
         }
       } else if (rel.direction === "ONETOMANY") {
@@ -1172,8 +1172,9 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           touch(cs);
           if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
           // A delete-orphan child is deleted (or row-switched), not de-associated.
-          if (!rel.cascade.deleteOrphan) blankable.push({ child: cs, pairs });
-          addSync({ child: cs, parent: null, pairs, parentMapper: st.mapper });
+          const clear = rel.clearPairs.map(([a, b]) => [b, a] as const);
+          if (!rel.cascade.deleteOrphan) blankable.push({ child: cs, pairs: clear });
+          addSync({ child: cs, parent: null, pairs: clear, parentMapper: st.mapper });
         }
       } else {
         if (rel.uselist) verifyAdded(rel, added);
@@ -2341,9 +2342,9 @@ function nullLoadedChildren(
         if (!cs || deleted.has(cs) || cs.status !== "persistent") continue;
         // Only children still pointing at the deleted parent (not moved in this flush).
         if (!fkKeys.every((k, i) => cs.dict[k] === pkv[i])) continue;
-        checkBlankOutPk(cs, rel.syncPairs.map(([local, remote]) => [remote, local] as const));
+        checkBlankOutPk(cs, rel.clearPairs.map(([local, remote]) => [remote, local] as const));
         touch(cs);
-        for (const k of fkKeys) cs.dict[k] = null;
+        for (const [, remote] of rel.clearPairs) cs.dict[propKey(target, remote)] = null;
         if (rev && cs.dict[rev.key] === st.obj) cs.dict[rev.key] = null;
         updatable.add(cs);
       }
@@ -2391,13 +2392,13 @@ async function nullOutChildren(
   for (const [rel, rows] of postNull) {
     const m = rel.parent;
     const vals: Record<string, unknown> = {};
-    for (const [local] of rel.syncPairs) vals[local.key] = null;
+    for (const [local] of rel.clearPairs) vals[local.key] = null;
     await nullByPk(ctx, m, rows, vals);
   }
   for (const [rel, parents] of work) {
     const target = rel.mapper;
     const vals: Record<string, unknown> = {};
-    for (const [, remote] of rel.syncPairs) vals[remote.key] = null;
+    for (const [, remote] of rel.clearPairs) vals[remote.key] = null;
     const fkKeys = rel.syncPairs.map(([, remote]) => propKey(target, remote));
     const children: InstanceState[] = [];
     if (parents.every((p) => rel.key in p.dict)) {
@@ -2411,7 +2412,7 @@ async function nullOutChildren(
           seen.add(cs);
           // Only children still pointing at the deleted parent (not moved in this flush).
           if (fkKeys.every((k, i) => cs.dict[k] === pkv[i])) {
-            checkBlankOutPk(cs, rel.syncPairs.map(([local, remote]) => [remote, local] as const));
+            checkBlankOutPk(cs, rel.clearPairs.map(([local, remote]) => [remote, local] as const));
             children.push(cs);
           }
         }

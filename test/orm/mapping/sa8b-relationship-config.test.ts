@@ -13,8 +13,7 @@
  * - JoinConditionErrorTest.test_invalid_string_args, SecondaryArgTest.test_no_eval_in_secondary
  *   and the string forms of secondary / remote_side / foreign_keys: athanor takes callables and
  *   columns, never strings evaluated against a class registry.
- * - JoinConditionErrorTest.test_no_remote_on_local_only_cols: a warning for remote() annotations;
- *   athanor has no remote() / foreign() annotations.
+ * - JoinConditionErrorTest.test_no_remote_on_local_only_cols: ported in sa9a-remote-foreign.test.ts.
  * - ManualBackrefTest.test_o2m_with_callable "prop" variant: the attribute itself cannot be
  *   passed before its class exists; the callable form covers it.
  * - InvalidRemoteSideTest.test_o2m_backref / test_m2o_backref: `backref=` (athanor has
