@@ -35,7 +35,7 @@
  */
 import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
-import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
+import { and, BinaryExpression, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, UnaryExpression, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import {
   Alias, FROM_STATEMENT_ANNOTATION, FromClause, hideFromLabelResolve, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
@@ -44,7 +44,7 @@ import {
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
-import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
+import { adaptExpression, adaptToFrom, aliasedEntities, aliasedExpressionAttributes, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import { flatAlias } from "./flat-alias.js";
 import { relationshipSecondaryAliases, type InnerJoinSetting } from "./relationship.js";
@@ -387,6 +387,23 @@ function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], wit
 }
 
 /**
+ * How an expression attribute (columnProperty / withExpression) sits in an entity's SELECT list.
+ * SQLAlchemy selects the expression itself, so the compiler gives it an anonymous label
+ * (`users.id * :id_1 AS anon_1`, `foob(users.name) AS foob_1`), never the attribute's key; an
+ * expression the user labelled (`.label("email_ad")`) keeps its label for the entity's own table.
+ * Against an alias the label is dropped and the adapted expression is labelled anonymously
+ * (test_query.py ColumnPropertyTest.test_order_by_column_labeled_prop_attr_aliased_one,
+ * test_core_compilation.py test_joinedload_hard_labeled_selfref: `lower(a_1.data) AS lower_1`).
+ * Rows are read by position, so the label's name never matters to loading.
+ */
+function expressionColumn(expr: ColumnElement<unknown, string>, table: FromClause, from: FromClause): ColumnElement<unknown, string> {
+  // A withPolymorphic() join holds the base table itself: nothing to re-target.
+  if (from === table || from instanceof Join) return expr;
+  const inner = expr instanceof Label ? expr.element : expr;
+  return adaptToFrom(inner, table, from);
+}
+
+/**
  * The relationships a load node resolves for `mapper`'s rows: its own, plus those of its
  * subclasses that an option names (`selectinload(Company.employees.ofType(Engineer))
  * .selectinload(Engineer.machines)`), loaded for the rows of that subclass only.
@@ -587,13 +604,15 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
   // name among the statement's columns of no table (text() columns, labels): a column of
   // another table that happens to share the name is not a match.
   const free = (a: StatementColumn): boolean => arg instanceof TextClause || !(baseColumnOf(a.element) instanceof ColumnClause && (baseColumnOf(a.element) as ColumnClause<unknown, string>).table !== undefined);
-  const find = (c: SelectArg): number => {
+  // `byName`: an expression attribute is found under its attribute key (`'x' AS display`), as
+  // the entity's SELECT labels it anonymously.
+  const find = (c: SelectArg, byName?: string): number => {
     const base = baseColumnOf(c);
     if (base !== undefined) {
       const i = available.findIndex((a) => a.element === c || baseColumnOf(a.element instanceof Label ? a.element.element : a.element) === base);
       if (i >= 0) return i;
     }
-    const name = layoutColumnName(c);
+    const name = byName ?? layoutColumnName(c);
     return name === undefined ? -1 : available.findIndex((a) => a.name === name && free(a));
   };
   const map: number[] = [];
@@ -613,7 +632,7 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
     }
     const exprs: ExpressionSlot[] = [];
     for (const e of slot.exprs) {
-      const j = find(t.cols[e.offset]);
+      const j = find(t.cols[e.offset], e.key);
       if (j < 0) continue;
       exprs.push({ key: e.key, offset: map.length });
       map.push(j);
@@ -667,8 +686,16 @@ interface OrmLayout {
   readonly expressions: readonly WithExpressionOption[];
   readonly needsPostLoad: boolean;
   readonly meta: ResultMetadataLike;
+  /** Entity expression columns an ORDER BY may name by their label (see orderByExpressionLabels). */
+  readonly exprOrderTargets: readonly ExprOrderTarget[];
   /** The last statement this (cached) layout was applied to, and the plan made. */
   last?: { readonly stmt: Select; readonly plan: OrmPlan };
+}
+
+/** An entity's expression column and the attribute objects (`User.ead`, `ua.ead`) that stand for it. */
+interface ExprOrderTarget {
+  readonly col: number;
+  readonly targets: readonly object[];
 }
 
 /** A cached layout and the mapper configuration it was planned against. */
@@ -764,6 +791,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
   const withExprs = opts.filter((o): o is WithExpressionOption => o.optionKind === "expression");
   if (!nested) checkOptionRoots(stmt, rootLoads, colDirectives);
   const cols: SelectArg[] = [];
+  const exprOrderTargets: ExprOrderTarget[] = [];
   const slots: Slot[] = [];
   const joins: EagerJoin[] = [];
   const eagerOrder: ColumnElement<unknown, string>[] = [];
@@ -815,8 +843,17 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         continue;
       }
       exprs.push({ key, offset: cols.length });
-      // A withPolymorphic() join holds the base table itself: nothing to re-target.
-      cols.push(new Label(key, from instanceof Join ? expr : adaptToFrom(expr, mapper.table, from)));
+      const prop = mapper.expressionProps.get(key);
+      const onTable = from === mapper.table || from instanceof Join;
+      // The alias's own attribute object (memoized), so `orderBy(ua.ead)` finds its column.
+      const aliasAttr = !onTable && aliasedEntity !== undefined && from === aliasedEntity.alias && prop !== undefined && !prop.isQueryExpression && expr === prop.resolve()
+        ? (aliasedEntity as unknown as Record<string, unknown>)[key] : undefined;
+      const col = aliasAttr instanceof ColumnElement ? (aliasAttr as ColumnElement<unknown, string>) : expressionColumn(expr, mapper.table, from);
+      if (prop !== undefined && !prop.isQueryExpression) {
+        if (onTable) exprOrderTargets.push({ col: cols.length, targets: [prop, expr] });
+        else if (col === aliasAttr) exprOrderTargets.push({ col: cols.length, targets: [col] });
+      }
+      cols.push(col);
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], raiseOnSql: [], name };
@@ -1022,7 +1059,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
     } else if (isColumnExpressionProperty(raw)) {
       slots.push({ kind: "column", offset: cols.length, name: raw.key ?? `col_${cols.length}` });
       targets.push([raw]);
-      cols.push(raw.key ? new Label(raw.key, raw) : raw);
+      exprOrderTargets.push({ col: cols.length, targets: [raw] });
+      // SQLAlchemy selects the expression itself: anonymously labelled (`foob(users.name) AS
+      // foob_1`), or under the user's own label (test_query.py ColumnPropertyTest); the row
+      // still names the value by the attribute's key.
+      cols.push(raw.resolve() ?? raw);
     } else if (raw instanceof ColumnElement) {
       for (const attr of attributesIn(raw)) {
         const owner = entityOf(attr.entity);
@@ -1050,6 +1091,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       }
       else {
         slots.push({ kind: "column", offset: cols.length, name });
+        if (aliasedExpressionAttributes.has(raw)) exprOrderTargets.push({ col: cols.length, targets: [raw] });
         cols.push(raw);
       }
     } else throw new ArgumentError(`ORM select: unsupported columns-clause element ${String(raw)}`);
@@ -1066,7 +1108,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
 
   return {
     slots, cols, joins, eagerOrder, polyFroms, extraWhere, setupJoins, hasJoinedCollections, hasJoinedEagerCollections, criteria,
-    singleDone, expressions: withExprs,
+    singleDone, expressions: withExprs, exprOrderTargets,
     needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
     meta: ormResultMetadata(slots.map((s) => s.name), targets),
   };
@@ -1126,7 +1168,8 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   const wrap = shouldNestForEagerJoins(stmt, t);
   let core: Select;
   if (!wrap) {
-    core = base.withOnlyColumns(...t.cols) as unknown as Select;
+    const named = orderByExpressionLabels(base, t);
+    core = named ? (base.orderBy(null).orderBy(...(named.order as never[])).withOnlyColumns(...named.cols) as unknown as Select) : (base.withOnlyColumns(...t.cols) as unknown as Select);
     for (const j of t.joins) core = core.joinFrom(j.from, j.target, j.onclause, { isOuter: !j.inner });
     if (t.eagerOrder.length) core = core.orderBy(...t.eagerOrder);
   } else {
@@ -1136,6 +1179,41 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
     stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
     needsPostLoad: t.needsPostLoad, meta: t.meta,
   };
+}
+
+/**
+ * `select(User).orderBy(User.ead)` with `ead` a columnProperty the entity selects: SQLAlchemy's
+ * ORDER BY names the column's label (`ORDER BY email_ad`, `ORDER BY anon_1`, `ORDER BY
+ * coalesce_1`) instead of repeating the expression (test_query.py ColumnPropertyTest
+ * test_order_by_column_prop_attr, test_order_by_column_unlabeled_prop_attr_aliased_one;
+ * test_core_compilation.py test_col_prop_builtin_function). The column is given a label object
+ * (anonymous unless the user labelled it) and the ORDER BY names that very label, which the
+ * compiler renders by name. Undefined when no ORDER BY element is such an attribute.
+ */
+function orderByExpressionLabels(stmt: Select, t: OrmLayout): { cols: SelectArg[]; order: ClauseElement[] } | undefined {
+  if (t.exprOrderTargets.length === 0 || stmt.orderByClauses.length === 0) return undefined;
+  let cols: SelectArg[] | undefined;
+  const order = stmt.orderByClauses.map((o) => {
+    // Under ASC / DESC / NULLS modifiers, the attribute itself.
+    const chain: UnaryExpression[] = [];
+    let e: ClauseElement = o;
+    while (e instanceof UnaryExpression && e.operator === undefined && e.modifier !== undefined) {
+      chain.push(e);
+      e = e.element;
+    }
+    const hit = t.exprOrderTargets.find((x) => x.targets.includes(e));
+    if (hit === undefined) return o;
+    cols ??= [...t.cols];
+    const c = cols[hit.col] as ColumnElement<unknown, string>;
+    const label = c instanceof Label ? c : new Label(null, c);
+    cols[hit.col] = label;
+    let out: ClauseElement = label;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      out = Object.assign(Object.create(Object.getPrototypeOf(chain[i]) as object) as UnaryExpression, chain[i], { element: out });
+    }
+    return out;
+  });
+  return cols ? { cols, order } : undefined;
 }
 
 /**
