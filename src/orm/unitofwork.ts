@@ -759,16 +759,16 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // action precedes every save).
     if (deleted.size) await deleteAssociationRowsOf(ctx, deleted);
     // 7. Saves mapper by mapper, referenced tables first: each mapper's UPDATEs, then its INSERTs
-    // (SQLAlchemy's save_obj). Objects with a post-update are UPDATEd once, after every save.
-    let postChildren: Set<InstanceState> | undefined;
-    for (const pu of plan.postUpdates) (postChildren ??= new Set()).add(pu.child);
-    await runSaves(ctx, pending, deleted, updatable, postChildren, plan, switched, touch, sole);
+    // (SQLAlchemy's save_obj). A changed row with a post-update gets its ordinary UPDATE here too.
+    await runSaves(ctx, pending, deleted, updatable, plan, switched, touch, sole);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
-    // 8. Post-updates: now that every row exists, the foreign keys the saves could not write.
-    if (postChildren) {
-      const post = new Set<InstanceState>();
-      for (const st of postChildren) if (!deleted.has(st)) post.add(st);
-      await runUpdates(ctx, post, pending, deleted, postUpdateKeys(plan.postUpdates, touch), touch, givenOnupdate);
+    // 8. Post-updates: now that every row exists, the foreign keys the saves could not write, in
+    // UPDATEs of their own (SQLAlchemy's post_update(): a second UPDATE of a row the saves
+    // already updated, no before/after update events).
+    if (plan.postUpdates.length) {
+      const postKeys = postUpdateKeys(plan.postUpdates, touch);
+      for (const st of deleted) postKeys.delete(st);
+      await runUpdates(ctx, [], pending, deleted, postKeys, touch, givenOnupdate);
     }
     // 9. Association rows of changed collections (removed, re-keyed, added), children of deleted
     // parents, then DELETEs children first.
@@ -1123,7 +1123,10 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           }
           if (target.status !== "pending" && target.status !== "persistent") continue;
           if (target.mapper !== rel.mapper) rel.checkFlushType(target);
-          if (rel.options.postUpdate && isNew(target)) postUpdates.push({ child: st, rel, parent: target });
+          // A post_update foreign key is never part of the row's own INSERT / UPDATE: it is
+          // written by a separate UPDATE after every save, whether the target is new or not
+          // (SQLAlchemy's ManyToOneDP.process_saves runs after the row's save).
+          if (rel.options.postUpdate) postUpdates.push({ child: st, rel, parent: target });
           else {
             if (isNew(target)) addDep(target, st, rel);
             addSync({ child: st, parent: target, pairs: rel.syncPairs, parentMapper: rel.mapper });
@@ -1153,7 +1156,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           touch(cs);
           // A plain push onto the collection: set the child's many-to-one side in memory too.
           if (rev && cs.dict[rev.key] !== st.obj) cs.dict[rev.key] = st.obj;
-          if (rel.options.postUpdate && (isNew(st) || isNew(cs))) postUpdates.push({ child: cs, rel, parent: st });
+          if (rel.options.postUpdate) postUpdates.push({ child: cs, rel, parent: st });
           else {
             if (isNew(st)) addDep(st, cs, rel);
             addSync({ child: cs, parent: st, pairs, parentMapper: st.mapper });
@@ -1420,14 +1423,12 @@ function applySync(s: Sync): void {
  * running `save_obj`): a mapper's UPDATEs (rows in primary-key order), then its INSERTs, before
  * the next mapper's. Within a row-level cycle (a self-referential mapper, or mappers referencing
  * each other) the INSERTs go in waves, and an UPDATE that takes a new row's key waits for them.
- * `postChildren` are left to the post-update phase.
  */
 async function runSaves(
   ctx: FlushContext,
   pending: Set<InstanceState>,
   deleted: Set<InstanceState>,
   updatable: Set<InstanceState>,
-  postChildren: ReadonlySet<InstanceState> | undefined,
   plan: Plan,
   switched: Set<InstanceState>,
   touch: (st: InstanceState) => void,
@@ -1444,7 +1445,7 @@ async function runSaves(
   }
   let updByMapper: Map<Mapper, InstanceState[]> | undefined;
   for (const st of updatable) {
-    if (pending.has(st) || deleted.has(st) || postChildren?.has(st)) continue;
+    if (pending.has(st) || deleted.has(st)) continue;
     const l = (updByMapper ??= new Map()).get(st.mapper);
     if (l) l.push(st);
     else updByMapper.set(st.mapper, [st]);
@@ -2004,7 +2005,10 @@ async function runUpdates(
   for (const st of dirtyOnes) if (!postKeys?.has(st)) add(st, st.changedColumnKeys());
   if (postKeys) for (const [st, keys] of postKeys) {
     if (pending.has(st)) add(st, [...keys, ...(givenOnupdate?.get(st) ?? [])]);
-    else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
+    // A persistent row: the post-update keys whose value changed, and onupdate columns the
+    // application set (SQLAlchemy's _collect_post_update_commands: `history.added` of those);
+    // its other changes went out in its ordinary UPDATE.
+    else add(st, st.changedColumnKeys().filter((k) => keys.has(k) || st.mapper.columnPropsByKey.get(k)!.column.onupdate !== undefined));
   }
   // Per mapper (referenced tables first), rows in primary-key order; consecutive rows of the
   // same shape form one executemany (SQLAlchemy's `_emit_update_statements` groupby).
@@ -2038,7 +2042,8 @@ async function runUpdates(
       continue;
     }
     if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
-    await fireEach(ctx, "beforeUpdate", mapper, group);
+    // A post-update fires no before/after update events (SQLAlchemy's post_update()).
+    if (!postKeys) await fireEach(ctx, "beforeUpdate", mapper, group);
     const table = mapper.table;
     const vp = mapper.versionProp;
     const setKeys = keys.filter((k) => !vp || k !== vp.key);
@@ -2063,8 +2068,10 @@ async function runUpdates(
       if (prefetch.length) prefetchOnupdates(mapper, st, setKeys, prefetch, r);
       if (expire.length) noteServerValues(st, expire);
       if (vp) {
-        // A new row (post-update) carries the version it was inserted with.
-        const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
+        // A new row (post-update) carries the version it was inserted with; a post-update of a
+        // row its ordinary UPDATE already bumped starts from that version (SQLAlchemy reads the
+        // current value), which is the committed one otherwise.
+        const old = (pending.has(st) || postKeys ? st.dict[vp.key] : st.committed[vp.key]) as number;
         r._version_old = old;
         // A version the application set itself is written as is (SQLAlchemy's version bump).
         r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
@@ -2077,7 +2084,7 @@ async function runUpdates(
     if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
     // Client-side onupdate values the flush computed count as brought back, as SQLAlchemy's prefetch columns.
     if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(vp ? [vp.key] : [])]);
-    await fireEach(ctx, "afterUpdate", mapper, group);
+    if (!postKeys) await fireEach(ctx, "afterUpdate", mapper, group);
   }
   if (fired) {
     const updated = new Set<InstanceState>();
