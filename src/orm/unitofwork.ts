@@ -1993,7 +1993,9 @@ async function runUpdates(
     if (!keys.length) return;
     // SQL expression values: an UPDATE of this object alone, the expressions inline (no signature).
     // Keys come in column order; one changed column (the usual case) needs no joined signature.
-    const sig = keys.some((k) => isSqlValue(st.dict[k])) ? undefined : keys.length === 1 ? keys[0] : keys.join("\u0000");
+    let sig = keys.some((k) => isSqlValue(st.dict[k])) ? undefined : keys.length === 1 ? keys[0] : keys.join("\u0000");
+    // A post-update of a row inserted by this flush sets no new version: its own statement shape.
+    if (sig !== undefined && postKeys && st.mapper.versionProp && pending.has(st)) sig += "\u0001";
     const l = byMapper.get(st.mapper);
     if (l) l.push({ st, keys, sig });
     else byMapper.set(st.mapper, [{ st, keys, sig }]);
@@ -2041,12 +2043,15 @@ async function runUpdates(
       await updateWithSqlValues(ctx, mapper, keys, group[0], pending);
       continue;
     }
-    if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
+    if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group, postKeys ? { bump: !pending.has(group[0]) } : undefined); continue; } // joined-table inheritance (inheritance.ts)
     // A post-update fires no before/after update events (SQLAlchemy's post_update()).
     if (!postKeys) await fireEach(ctx, "beforeUpdate", mapper, group);
     const table = mapper.table;
     const vp = mapper.versionProp;
     const setKeys = keys.filter((k) => !vp || k !== vp.key);
+    // SQLAlchemy's post-update bumps the version only of rows that had an identity before the
+    // flush (_collect_post_update_commands: `bool(state.key)`); a new row's is only checked.
+    const bump = vp !== undefined && !(postKeys && pending.has(group[0]));
     const pkProps = mapper.pkProps;
     const where: ColumnElement<unknown, string>[] = pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)));
     if (vp) where.push(vp.column.eq(bindparam("_version_old")));
@@ -2054,7 +2059,7 @@ async function runUpdates(
     const { prefetch, returned, expire } = updateDefaults(mapper, mapper.columnProps, setKeys);
     for (const k of setKeys) setObj[mapper.columnPropsByKey.get(k)!.column.key] = bindparam(`_set_${k}`);
     for (const p of prefetch) setObj[p.column.key] = bindparam(`_set_${p.key}`);
-    if (vp) setObj[vp.column.key] = bindparam("_version_new");
+    if (bump) setObj[vp!.column.key] = bindparam("_version_new");
     const base = update(table).where(...where).values(setObj as never);
     if (vp) await loadCommittedVersions(ctx, mapper, group.filter((st) => !pending.has(st)));
     const params = group.map((st) => {
@@ -2074,16 +2079,16 @@ async function runUpdates(
         const old = (pending.has(st) || postKeys ? st.dict[vp.key] : st.committed[vp.key]) as number;
         r._version_old = old;
         // A version the application set itself is written as is (SQLAlchemy's version bump).
-        r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
+        if (bump) r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
       }
       return r;
     });
     await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, params, (res) =>
       applyUpdateResult(ctx, res, table.name, group, returned),
     );
-    if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
+    if (bump) group.forEach((st, i) => (st.dict[vp!.key] = params[i]._version_new));
     // Client-side onupdate values the flush computed count as brought back, as SQLAlchemy's prefetch columns.
-    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(vp ? [vp.key] : [])]);
+    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(bump ? [vp!.key] : [])]);
     if (!postKeys) await fireEach(ctx, "afterUpdate", mapper, group);
   }
   if (fired) {

@@ -9,7 +9,7 @@
  * test_post_update_o2m), PostUpdateBatchingTest.test_one and test/orm/test_versioning.py
  * VersionOnPostUpdateTest, each with an ordinary change on the same row added.
  */
-import { AsyncSession, DeclarativeBase, event, ForeignKey, Integer, mappedColumn, relationship, select, String } from "athanor";
+import { AsyncSession, DeclarativeBase, event, ForeignKey, Integer, mappedColumn, relationship, select, String, update } from "athanor";
 import { describe, expect, it } from "vitest";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { useSqlLog } from "./sa3-uow-sql.helpers.js";
@@ -198,7 +198,8 @@ describe.each(dialectTargets())("PostUpdateBatchingTest with a changed name, on 
   });
 });
 
-describe.each(dialectTargets())("VersionOnPostUpdateTest with a changed column, on $name", (target) => {
+/** VersionOnPostUpdateTest's node table, `related` a many-to-one (o2m: false) or one-to-many. */
+function versionedNodes(o2m: boolean, postUpdate: boolean) {
   class Base extends DeclarativeBase {}
   const node = uniqueName("sa9b_vnode");
   class Node extends Base.model(node, {
@@ -207,9 +208,72 @@ describe.each(dialectTargets())("VersionOnPostUpdateTest with a changed column, 
     data: mappedColumn(String(30), { nullable: true }),
     parentId: mappedColumn(ForeignKey(`${node}.id`), { name: "parent_id", nullable: true }),
   }) {
-    static related = relationship(() => Node, { remoteSide: () => [Node.id], postUpdate: true });
-    declare related: Node | null;
+    static related = o2m
+      ? relationship(() => Node, { remoteSide: () => [Node.parentId], primaryjoin: () => Node.id.eq(Node.parentId), postUpdate })
+      : relationship(() => Node, { remoteSide: () => [Node.id], postUpdate });
+    declare related: Node | null | Node[];
   }
+  return { Base, Node, node };
+}
+
+describe.each(dialectTargets())("VersionOnPostUpdateTest (test_versioning.py) on $name", (target) => {
+  const fixtures = { o2mPlain: versionedNodes(true, false), m2oPlain: versionedNodes(false, false), o2mPost: versionedNodes(true, true), m2oPost: versionedNodes(false, true) };
+  const log = useSqlLog(target, Object.values(fixtures).map((f) => f.Base.metadata));
+
+  async function fixture(which: keyof typeof fixtures, insert = true, autoflush = true) {
+    const { Node, node } = fixtures[which];
+    const s = new AsyncSession(log.engine, { expireOnCommit: false, autoflush });
+    const n1 = new Node({ id: 1, related: which.startsWith("o2m") ? [] : null });
+    const n2 = new Node({ id: 2, related: which.startsWith("o2m") ? [] : null });
+    if (insert) {
+      s.addAll([n1, n2]);
+      await s.flush();
+    }
+    return { s, n1, n2, Node, node };
+  }
+
+  for (const [which, expected] of [["o2mPlain", [1, 2]], ["m2oPlain", [2, 1]], ["o2mPost", [1, 2]], ["m2oPost", [2, 1]]] as const) {
+    it(`test_${which.startsWith("o2m") ? "o2m" : "m2o"}_${which.endsWith("Plain") ? "plain" : "post_update"}: the row holding the key gets the new version`, async () => {
+      const { s, n1, n2 } = await fixture(which);
+      await using _s = s;
+      if (which.startsWith("o2m")) n1.related = [n2];
+      else n1.related = n2;
+      await s.flush();
+      expect([n1.versionId, n2.versionId]).toEqual(expected);
+      await s.rollback();
+    });
+  }
+
+  for (const which of ["o2mPost", "m2oPost"] as const) {
+    it(`test_${which.startsWith("o2m") ? "o2m" : "m2o"}_post_update_not_assoc_w_insert: a post-update of rows inserted by the same flush keeps version 1`, async () => {
+      const { s, n1, n2, node } = await fixture(which, false);
+      await using _s = s;
+      if (which === "o2mPost") n1.related = [n2];
+      else n1.related = n2;
+      s.addAll([n1, n2]);
+      const sent = await log.capture(() => s.flush());
+      // The post-update checks the inserted version and sets none (SQLAlchemy bumps only rows
+      // that had an identity before the flush).
+      const holder = which === "o2mPost" ? n2 : n1;
+      expect(sent[sent.length - 1]).toEqual([`UPDATE ${node} SET parent_id=? WHERE ${node}.id = ? AND ${node}.version_id = ?`, [which === "o2mPost" ? 1 : 2, holder.id, 1]]);
+      expect([n1.versionId, n2.versionId]).toEqual([1, 1]);
+      await s.rollback();
+    });
+  }
+
+  it("test_o2m_post_update_version_assert: a version moved on elsewhere fails the post-update", async () => {
+    // autoflush off: SQLAlchemy changes the row from a second session on the same transaction.
+    const { s, n1, n2, Node } = await fixture("o2mPost", true, false);
+    await using _s = s;
+    n1.related = [n2];
+    await s.execute(update(Node.__table__).values({ versionId: 3 }).where(Node.__table__.c.id.eq(n2.id)));
+    await expect(s.flush()).rejects.toThrow(/^UPDATE statement on table '\S+' expected to update 1 row\(s\); 0 were matched\.$/);
+    await s.rollback();
+  });
+});
+
+describe.each(dialectTargets())("VersionOnPostUpdateTest with a changed column, on $name", (target) => {
+  const { Base, Node, node } = versionedNodes(false, true);
   const log = useSqlLog(target, Base.metadata);
 
   it("test_m2o_post_update: the post-update alone bumps the version once", async () => {
@@ -241,5 +305,47 @@ describe.each(dialectTargets())("VersionOnPostUpdateTest with a changed column, 
     expect(n1.versionId).toBe(3);
     await s.commit();
     expect([...(await s.execute(select(Node.versionId, Node.data, Node.parentId).where(Node.id.eq(1)))).one()]).toEqual([3, "d", 2]);
+  });
+});
+
+describe.each(dialectTargets())("post_update of a joined-table subclass row, on $name", (target) => {
+  class Base extends DeclarativeBase {}
+  const people = uniqueName("sa9b_people");
+  const engineers = uniqueName("sa9b_engineers");
+  const machines = uniqueName("sa9b_machines");
+  class Machine extends Base.model(machines, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    name: mappedColumn(String(30)),
+  }) {}
+  class Person extends Base.model(people, {
+    id: mappedColumn(Integer, { primaryKey: true }),
+    versionId: mappedColumn(Integer, { name: "version_id", versionId: true }),
+    name: mappedColumn(String(30), { nullable: true }),
+    type: mappedColumn(String(20), { nullable: true }),
+  }, { polymorphicOn: "type", polymorphicIdentity: "person" }) {}
+  class Engineer extends Person.subclass({
+    favoriteId: mappedColumn(ForeignKey(`${machines}.id`), { name: "favorite_id", nullable: true }),
+  }, { table: engineers, polymorphicIdentity: "engineer" }) {
+    static favorite = relationship(() => Machine, { primaryjoin: () => Engineer.favoriteId.eq(Machine.id), postUpdate: true });
+    declare favorite: Machine | null;
+  }
+  const log = useSqlLog(target, Base.metadata);
+
+  it("the base row's UPDATE bumps the version; the subclass table's post-update neither checks nor bumps it", async () => {
+    await using sess = new AsyncSession(log.engine, { expireOnCommit: false });
+    const m = new Machine({ id: 1, name: "lathe" });
+    const e = new Engineer({ id: 1, name: "dilbert", favorite: null });
+    sess.addAll([m, e]);
+    await sess.flush();
+    expect(e.versionId).toBe(1);
+    e.name = "wally";
+    e.favorite = m;
+    expect(await log.capture(() => sess.flush())).toEqual([
+      [`UPDATE ${people} SET version_id=?, name=? WHERE ${people}.id = ? AND ${people}.version_id = ?`, [2, "wally", 1, 1]],
+      [`UPDATE ${engineers} SET favorite_id=? WHERE ${engineers}.id = ?`, [1, 1]],
+    ]);
+    expect(e.versionId).toBe(2);
+    await sess.commit();
+    expect([...(await sess.execute(select(Engineer.versionId, Engineer.name, Engineer.favoriteId))).one()]).toEqual([2, "wally", 1]);
   });
 });
