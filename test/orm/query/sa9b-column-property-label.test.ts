@@ -45,6 +45,8 @@ function fixtures(users = "users", addresses = "addresses") {
     declare readonly concat: number;
     static count = columnProperty(() => select(func.count(Address.id)).where(User.id.eq(Address.user_id)).correlate(User).scalarSubquery());
     declare readonly count: number;
+    static addresses = relationship(() => Address, { primaryjoin: () => User.id.eq(Address.user_id), orderBy: () => Address.id });
+    declare addresses: Address[];
   }
   // ColumnPropertyTest._fixture(label=True): the same scalar subquery, labelled by the user.
   class LUser extends Base.model(`${users}_l`, {
@@ -254,6 +256,16 @@ describe.each(dialectTargets())("expression attributes load by position on $name
     const byCount = (await s.scalars(select(User).orderBy(User.count.desc()))).all();
     expect(byCount.map((u) => u.name)).toEqual(["ed", "jack"]);
     expect(log.sent[0][0].replace(/\n/g, "")).toMatch(/ AS anon_2 FROM \S+ ORDER BY anon_2 DESC$/);
+    // LIMIT with a joined collection nests the parents: the expressions go inside the subquery
+    // under anonymous names, which the outer SELECT reads (test_with_expr_four's shape).
+    log.reset();
+    const limited = (await s.execute(select(User).orderBy(User.id.desc()).limit(1).options(joinedload(User.addresses)))).unique().scalars().all();
+    expect(log.sent[0][0].replace(/\n/g, "")).toBe(
+      `SELECT anon_1.id, anon_1.name, anon_1.anon_2, anon_1.anon_3, ${addresses}_1.id AS id_1, ${addresses}_1.user_id, ${addresses}_1.email_address ` +
+        `FROM (SELECT ${users}.id AS id, ${users}.name AS name, ${users}.id * ?${int} AS anon_2, (SELECT count(${addresses}.id) AS count_1 FROM ${addresses} WHERE ${users}.id = ${addresses}.user_id) AS anon_3 ` +
+        `FROM ${users} ORDER BY ${users}.id DESC LIMIT ?) AS anon_1 LEFT OUTER JOIN ${addresses} AS ${addresses}_1 ON anon_1.id = ${addresses}_1.user_id ORDER BY anon_1.id DESC, ${addresses}_1.id`,
+    );
+    expect(limited.map((u) => [u.name, u.concat, Number(u.count), u.addresses.map((a) => a.email_address)])).toEqual([["ed", 16, 2, ["ed@wood.com", "ed@lala.com"]]]);
     const labelled = (await s.scalars(select(LUser))).one();
     expect(labelled.ead).toBe("jack@bean.com");
     // The attribute selected alone: the row names its value by the attribute's key.
