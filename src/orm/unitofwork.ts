@@ -21,7 +21,8 @@
  *   UPDATEs after the parent's.
  * - Rows of one mapper that depend on each other (self-referential trees), and mappers in a
  *   foreign-key cycle, are inserted in row-level waves; a row-level cycle needs
- *   `postUpdate: true` on one relationship (the FK is then set by an UPDATE after the INSERTs),
+ *   `postUpdate: true` on one relationship (its FK is then set by an UPDATE of its own after
+ *   every save, even of a row the flush also UPDATEs),
  *   else CircularDependencyError.
  * - UPDATEs set only changed columns; updates of the same shape run as one executemany in
  *   primary-key order; a version-id column is checked and incremented (StaleDataError when a
