@@ -589,8 +589,15 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
   if (arg instanceof TextClause) {
     // A bare text() has no declared columns: select the ones the layout needs from it by name.
     const wanted = new Map<string, ColumnClause<unknown, string>>();
-    for (const c of t.cols) {
-      const name = layoutColumnName(c);
+    // Expression attributes are selected anonymously by the layout: the text names them by key.
+    const exprKeys = new Map<number, string>();
+    const collect = (slot: EntitySlot): void => {
+      for (const e of slot.exprs) exprKeys.set(e.offset, e.key);
+      for (const j of slot.joined) collect(j.child);
+    };
+    for (const slot of t.slots) if (slot.kind === "entity") collect(slot);
+    for (const [i, c] of t.cols.entries()) {
+      const name = exprKeys.get(i) ?? layoutColumnName(c);
       if (name !== undefined && !wanted.has(name)) wanted.set(name, new ColumnClause(name, (c as ColumnElement<unknown, string>).type));
     }
     const sub = arg.columns(...wanted.values()).subquery();
@@ -607,6 +614,11 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
   // `byName`: an expression attribute is found under its attribute key (`'x' AS display`), as
   // the entity's SELECT labels it anonymously.
   const find = (c: SelectArg, byName?: string): number => {
+    // The very expression (an ORM statement selecting a columnProperty under an anonymous label).
+    if (byName !== undefined) {
+      const same = available.findIndex((a) => a.element === c);
+      if (same >= 0) return same;
+    }
     const base = baseColumnOf(c);
     if (base !== undefined) {
       const i = available.findIndex((a) => a.element === c || baseColumnOf(a.element instanceof Label ? a.element.element : a.element) === base);

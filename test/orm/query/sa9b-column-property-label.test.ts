@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  aliased, AsyncSession, DeclarativeBase, defer, ForeignKey, func, insert, Integer, joinedload, literal, mappedColumn, relationship, select, String, withExpression,
+  aliased, AsyncSession, DeclarativeBase, defer, ForeignKey, func, insert, Integer, joinedload, literal, mappedColumn, relationship, select, String, text, withExpression,
   columnProperty, queryExpression,
 } from "athanor";
 import { planOrmSelect } from "../../../src/orm/loading.js";
@@ -266,6 +266,14 @@ describe.each(dialectTargets())("expression attributes load by position on $name
         `FROM ${users} ORDER BY ${users}.id DESC LIMIT ?) AS anon_1 LEFT OUTER JOIN ${addresses} AS ${addresses}_1 ON anon_1.id = ${addresses}_1.user_id ORDER BY anon_1.id DESC, ${addresses}_1.id`,
     );
     expect(limited.map((u) => [u.name, u.concat, Number(u.count), u.addresses.map((a) => a.email_address)])).toEqual([["ed", 16, 2, ["ed@wood.com", "ed@lala.com"]]]);
+    // fromStatement(): an ORM statement's anonymous columns are matched as the same expressions;
+    // a text() statement names them by the attribute key.
+    s.expungeAll();
+    const fromOrm = (await s.scalars(select(User).fromStatement(select(User).where(User.id.eq(8))))).one();
+    expect([fromOrm.concat, Number(fromOrm.count)]).toEqual([16, 2]);
+    s.expungeAll();
+    const fromText = (await s.scalars(select(User).fromStatement(text(`SELECT id, name, id * 3 AS concat, 5 AS count FROM ${users} WHERE id = 7`)))).one();
+    expect([fromText.concat, Number(fromText.count)]).toEqual([21, 5]);
     const labelled = (await s.scalars(select(LUser))).one();
     expect(labelled.ead).toBe("jack@bean.com");
     // The attribute selected alone: the row names its value by the attribute's key.
