@@ -126,6 +126,8 @@ export interface OrmPlan {
   readonly needsPostLoad: boolean;
   /** Result metadata of the ORM rows (one object per slot-name list). @internal */
   readonly meta: ResultMetadataLike;
+  /** The statement's eager relationship options its entities' objects remember (see {@link rememberLoadOptions}). @internal */
+  readonly rememberedOptions?: readonly Load[];
 }
 
 /** One relationship's strategy at one node of the load path. */
@@ -1187,10 +1189,50 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   } else {
     core = wrapLimited(base, t.cols as ColumnElement<unknown, string>[], t.joins, t.eagerOrder);
   }
+  const remembered = eagerOptionsOf(stmt);
   return {
     stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
-    needsPostLoad: t.needsPostLoad, meta: t.meta,
+    needsPostLoad: t.needsPostLoad, meta: t.meta, ...(remembered ? { rememberedOptions: remembered } : {}),
   };
+}
+
+/**
+ * The options of a statement an object it loads keeps for refresh(): `selectinload()` /
+ * `joinedload()` of a relationship, with what they chain. containsEager() reads the statement's
+ * own join, which a refresh does not have: such a chain is not kept (SQLAlchemy downgrades it on
+ * refresh, test_expire.py test_unexpire_eager_dont_include_contains_eager).
+ */
+function eagerOptionsOf(stmt: Select): Load[] | undefined {
+  let out: Load[] | undefined;
+  const hasContainsEager = (l: Load): boolean => l.strategy === "containsEager" || l.children.some(hasContainsEager);
+  for (const o of stmt.loaderOptions) {
+    const l = o as Load;
+    if (l.optionKind !== "load" || l.parent !== undefined) continue;
+    if (!(l.relationship instanceof RelationshipProperty) || (l.strategy !== "selectin" && l.strategy !== "joined") || hasContainsEager(l)) continue;
+    (out ??= []).push(l);
+  }
+  return out;
+}
+
+/**
+ * Note on each object of the statement's own entities the eager relationship options it was
+ * loaded with, so refresh() loads those relationships again the same way (SQLAlchemy's
+ * `state.load_options`; Session.refresh(): "relationship oriented attributes will also be
+ * immediately loaded if they were already eagerly loaded on the object, using the same eager
+ * loading strategy that they were loaded with originally"). @internal
+ */
+export function rememberLoadOptions(plan: OrmPlan, tuples: readonly unknown[][]): void {
+  const options = plan.rememberedOptions;
+  if (options === undefined) return;
+  plan.slots.forEach((slot, i) => {
+    if (slot.kind !== "entity") return;
+    const mine = options.filter((o) => isa(slot.mapper, (o.relationship as RelationshipProperty).parent) || isa((o.relationship as RelationshipProperty).parent, slot.mapper));
+    if (mine.length === 0) return;
+    for (const t of tuples) {
+      const st = t[i] == null ? undefined : stateOf(t[i] as object);
+      if (st !== undefined) st.loadOptions = mine;
+    }
+  });
 }
 
 /**

@@ -5,8 +5,10 @@
  * and test/orm/test_expire.py (test_refresh_with_eager, test_refresh_with_lazy,
  * test_expired_eager): since 1.4 the refresh of an object (also one only expired, by expire() or
  * expireOnCommit) runs the relationships' own eager loaders — `lazy: "joined"` inside the one
- * SELECT, `lazy: "selectin"` as a second — while the others are left unloaded; a refresh of named
- * attributes loads only those.
+ * SELECT, `lazy: "selectin"` as a second — and so do the selectinload() / joinedload() options the
+ * object was loaded with (SQLAlchemy's `load_options`, test_selectin_relations.py
+ * test_runs_query_on_option_refresh; not containsEager(), test_unexpire_eager_dont_include_contains_eager),
+ * while the others are left unloaded; a refresh of named attributes loads only those.
  *
  * Adapted: athanor never loads on attribute access, so where SQLAlchemy unexpires by reading
  * `u1.id` these tests call refresh(); "immediate" / "subquery" strategies do not exist in athanor
@@ -15,7 +17,9 @@
  * eager strategies stop where the path returns to a class already loaded, leaving it unloaded,
  * so only the statement count is asserted.
  */
-import { AsyncSession, DeclarativeBase, ForeignKey, inspect, insert, Integer, mappedColumn, relationship, String, type LazyStrategy } from "athanor";
+import {
+  AsyncSession, containsEager, DeclarativeBase, ForeignKey, inspect, insert, Integer, joinedload, mappedColumn, relationship, select, selectinload, String, type LazyStrategy,
+} from "athanor";
 import { describe, expect, it } from "vitest";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { useSqlLog } from "../unitofwork/sa3-uow-sql.helpers.js";
@@ -145,6 +149,44 @@ describe.each(dialectTargets())("refresh() runs the eager loaders the relationsh
     expect(await log.capture(() => sess.refresh(u))).toEqual([[`SELECT ${users}.id, ${users}.name \nFROM ${users} \nWHERE ${users}.id = ?`, [8]]]);
     // SQLAlchemy's refresh() expires it, to load on next access; athanor reads it as unloaded.
     expect(inspect(u).unloaded.has("addresses")).toBe(true);
+  });
+
+  it("test_runs_query_on_option_refresh: the selectinload() the object was loaded with runs again on refresh", async () => {
+    const { User, users, addresses } = plain;
+    await seed(plain);
+    await using sess = new AsyncSession(log.engine, { autoflush: false });
+    const u1 = (await sess.scalars(select(User).where(User.id.eq(8)).options(selectinload(User.addresses)))).one();
+    expect(u1.addresses).toHaveLength(3);
+    sess.expire(u1);
+    expect(await log.capture(() => sess.refresh(u1))).toEqual([
+      [`SELECT ${users}.id, ${users}.name \nFROM ${users} \nWHERE ${users}.id = ?`, [8]],
+      [`SELECT ${addresses}.user_id, ${addresses}.id, ${addresses}.email_address \nFROM ${addresses} \nWHERE ${addresses}.user_id IN (?)`, [8]],
+    ]);
+    expect(emails(u1)).toEqual(["ed@bettyboop.com", "ed@lala.com", "ed@wood.com"]);
+  });
+
+  it("a joinedload() the object was loaded with: one refresh SELECT with the join", async () => {
+    const { User } = plain;
+    await seed(plain);
+    await using sess = new AsyncSession(log.engine, { autoflush: false });
+    const u1 = (await sess.scalars(select(User).where(User.id.eq(7)).options(joinedload(User.addresses)))).unique().one();
+    sess.expire(u1);
+    const sent = await log.capture(() => sess.refresh(u1));
+    expect(sent).toHaveLength(1);
+    expect(sent[0][0]).toContain("LEFT OUTER JOIN");
+    expect(emails(u1)).toEqual(["jack@bean.com"]);
+  });
+
+  it("test_unexpire_eager_dont_include_contains_eager: a containsEager() load is not repeated by refresh", async () => {
+    const { User, Address, users } = plain;
+    await seed(plain);
+    await using sess = new AsyncSession(log.engine, { autoflush: false });
+    const u1 = (await sess.scalars(select(User).join(User.addresses).where(User.id.eq(7)).options(containsEager(User.addresses)))).unique().one();
+    expect(emails(u1)).toEqual(["jack@bean.com"]);
+    void Address;
+    sess.expire(u1);
+    expect(await log.capture(() => sess.refresh(u1))).toEqual([[`SELECT ${users}.id, ${users}.name \nFROM ${users} \nWHERE ${users}.id = ?`, [7]]]);
+    expect(inspect(u1).unloaded.has("addresses")).toBe(true);
   });
 
   it("test_refresh_no_recursion: a selectin many-to-one back to the refreshed class adds no statement", async () => {
