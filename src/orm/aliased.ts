@@ -104,6 +104,9 @@ export type AliasedRelationship<T = unknown> = RelationshipOfType<T>;
  */
 export const aliasedEntities = new WeakMap<FromClause, AliasedClass>();
 
+/** The expression attributes of aliases (`ua.ead`): an ORDER BY names them by their label. @internal */
+export const aliasedExpressionAttributes = new WeakSet<object>();
+
 /** An aliased entity: `A.name` is the column of the alias. */
 export class AliasedClass<T = unknown> {
   declare readonly __entity: T;
@@ -132,11 +135,20 @@ export class AliasedClass<T = unknown> {
       Object.defineProperty(this, p.key, { value: attr, enumerable: true });
     }
     for (const [key, p] of mapper.expressionProps) {
+      // Memoized: `ua.ead` is one object, which the loader finds again in `orderBy(ua.ead)`.
+      let memo: ColumnElement<unknown, string> | undefined;
       Object.defineProperty(this, key, {
         enumerable: true,
         get: () => {
+          if (memo !== undefined) return memo;
           const e = p.resolve();
-          return e === null ? p : adaptToFrom(e, mapper.table, this.alias);
+          if (e === null) return p;
+          // A label the user gave names the class's column only: on an alias the adapted
+          // expression is labelled anonymously (SQLAlchemy's ColumnPropertyTest
+          // test_order_by_column_labeled_prop_attr_aliased_three: `... AS anon_1`).
+          memo = adaptToFrom(e instanceof Label ? e.element : e, mapper.table, this.alias);
+          aliasedExpressionAttributes.add(memo);
+          return memo;
         },
       });
     }

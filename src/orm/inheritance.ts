@@ -121,21 +121,30 @@ export async function insertJoinedBatch(ctx: FlushContext, mapper: Mapper, state
  * per table holding a changed column; the version counter (if any) is checked on the base table.
  * @throws StaleDataError when a row is gone or its version moved on.
  */
-export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys: readonly string[], group: readonly InstanceState[]): Promise<void> {
-  await fireEach(ctx, "beforeUpdate", mapper, group);
+export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys: readonly string[], group: readonly InstanceState[], post?: { readonly bump: boolean }): Promise<void> {
+  // A post-update fires no update events and starts from the version the row has now (its
+  // ordinary UPDATE of this flush may have bumped it); a row inserted by this flush keeps its
+  // version (SQLAlchemy's post_update()).
+  if (!post) await fireEach(ctx, "beforeUpdate", mapper, group);
   const vp = mapper.versionProp;
-  const newVersions = group.map((st) => ((st.committed[vp?.key ?? ""] as number | undefined) ?? 0) + 1);
+  const oldVersion = (st: InstanceState): number | undefined => (vp === undefined ? undefined : ((post ? st.dict[vp.key] : st.committed[vp.key]) as number | undefined));
+  const bump = post?.bump ?? true;
+  const newVersions = group.map((st) => (bump ? (oldVersion(st) ?? 0) + 1 : oldVersion(st)));
+  let versionWritten = false;
   for (const part of tableParts(mapper)) {
     const isBase = part.table === mapper.base.table;
     const setProps = part.props.filter((p) => keys.includes(p.key) && p !== vp);
     const versioned = isBase && vp !== undefined;
-    if (setProps.length === 0 && !versioned) continue;
+    // A post-update touches only the tables holding its columns (SQLAlchemy's per-table
+    // `hasdata`); an ordinary UPDATE always bumps the version on the base table.
+    if (setProps.length === 0 && (!versioned || post)) continue;
+    if (versioned && bump) versionWritten = true;
     const setKeys = setProps.map((p) => p.key);
     const { prefetch, returned, expire } = updateDefaults(mapper, part.props, setKeys);
     const values: Record<string, unknown> = {};
     for (const p of setProps) values[p.column.key] = bindparam(`_set_${p.key}`);
     for (const p of prefetch) values[p.column.key] = bindparam(`_set_${p.key}`);
-    if (versioned) values[vp.column.key] = bindparam("_version_new");
+    if (versioned && bump) values[vp.column.key] = bindparam("_version_new");
     let where: ColumnElement<unknown, string>[] = part.pk.map(([col]) => col.eq(bindparam(`_pk_${col.key}`)));
     if (versioned) where = [...where, vp.column.eq(bindparam("_version_old"))];
     const stmt = update(part.table).where(...where).values(values as never);
@@ -146,8 +155,8 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
       if (prefetch.length) prefetchOnupdates(mapper, st, setKeys, prefetch, r);
       if (expire.length) noteServerValues(st, expire);
       if (versioned) {
-        r._version_old = st.committed[vp.key];
-        r._version_new = newVersions[i];
+        r._version_old = oldVersion(st);
+        if (bump) r._version_new = newVersions[i];
       }
       return r;
     });
@@ -156,8 +165,8 @@ export async function updateJoinedGroup(ctx: FlushContext, mapper: Mapper, keys:
       applyUpdateResult(ctx, res, part.table.name, group, returned),
     );
   }
-  if (vp) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
-  await fireEach(ctx, "afterUpdate", mapper, group);
+  if (vp && versionWritten) group.forEach((st, i) => (st.dict[vp.key] = newVersions[i]));
+  if (!post) await fireEach(ctx, "afterUpdate", mapper, group);
 }
 
 /**

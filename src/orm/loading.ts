@@ -35,7 +35,7 @@
  */
 import type { IdentityMap, IdentityPart } from "./identity-map.js";
 import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.js";
-import { and, BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, tuple, type Condition } from "../sql/elements.js";
+import { and, BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Label, TextClause, UnaryExpression, tuple, type Condition } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import {
   Alias, FROM_STATEMENT_ANNOTATION, FromClause, hideFromLabelResolve, Join, LABEL_STYLE_NONE, LABEL_STYLE_TABLENAME_PLUS_COL, labelledColumn, Select, select, SelectBase, selectPlugins,
@@ -44,7 +44,7 @@ import {
 import { Result } from "../engine/result/result.js";
 import { NO_ROW } from "../engine/result/result-base.js";
 import type { ResultProcessor } from "../engine/result/metadata.js";
-import { adaptExpression, adaptToFrom, aliasedEntities, tablesOf, type AliasedClass } from "./aliased.js";
+import { adaptExpression, adaptToFrom, aliasedEntities, aliasedExpressionAttributes, tablesOf, type AliasedClass } from "./aliased.js";
 import { retargetCriterion } from "./relationship-operators.js";
 import { flatAlias } from "./flat-alias.js";
 import { relationshipSecondaryAliases, type InnerJoinSetting } from "./relationship.js";
@@ -126,6 +126,8 @@ export interface OrmPlan {
   readonly needsPostLoad: boolean;
   /** Result metadata of the ORM rows (one object per slot-name list). @internal */
   readonly meta: ResultMetadataLike;
+  /** The statement's eager relationship options its entities' objects remember (see {@link rememberLoadOptions}). @internal */
+  readonly rememberedOptions?: readonly Load[];
 }
 
 /** One relationship's strategy at one node of the load path. */
@@ -394,6 +396,23 @@ function exprsToLoad(mapper: Mapper, directives: readonly ColumnDirective[], wit
 }
 
 /**
+ * How an expression attribute (columnProperty / withExpression) sits in an entity's SELECT list.
+ * SQLAlchemy selects the expression itself, so the compiler gives it an anonymous label
+ * (`users.id * :id_1 AS anon_1`, `foob(users.name) AS foob_1`), never the attribute's key; an
+ * expression the user labelled (`.label("email_ad")`) keeps its label for the entity's own table.
+ * Against an alias the label is dropped and the adapted expression is labelled anonymously
+ * (test_query.py ColumnPropertyTest.test_order_by_column_labeled_prop_attr_aliased_one,
+ * test_core_compilation.py test_joinedload_hard_labeled_selfref: `lower(a_1.data) AS lower_1`).
+ * Rows are read by position, so the label's name never matters to loading.
+ */
+function expressionColumn(expr: ColumnElement<unknown, string>, table: FromClause, from: FromClause): ColumnElement<unknown, string> {
+  // A withPolymorphic() join holds the base table itself: nothing to re-target.
+  if (from === table || from instanceof Join) return expr;
+  const inner = expr instanceof Label ? expr.element : expr;
+  return adaptToFrom(inner, table, from);
+}
+
+/**
  * The relationships a load node resolves for `mapper`'s rows: its own, plus those of its
  * subclasses that an option names (`selectinload(Company.employees.ofType(Engineer))
  * .selectinload(Engineer.machines)`), loaded for the rows of that subclass only.
@@ -579,8 +598,15 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
   if (arg instanceof TextClause) {
     // A bare text() has no declared columns: select the ones the layout needs from it by name.
     const wanted = new Map<string, ColumnClause<unknown, string>>();
-    for (const c of t.cols) {
-      const name = layoutColumnName(c);
+    // Expression attributes are selected anonymously by the layout: the text names them by key.
+    const exprKeys = new Map<number, string>();
+    const collect = (slot: EntitySlot): void => {
+      for (const e of slot.exprs) exprKeys.set(e.offset, e.key);
+      for (const j of slot.joined) collect(j.child);
+    };
+    for (const slot of t.slots) if (slot.kind === "entity") collect(slot);
+    for (const [i, c] of t.cols.entries()) {
+      const name = exprKeys.get(i) ?? layoutColumnName(c);
       if (name !== undefined && !wanted.has(name)) wanted.set(name, new ColumnClause(name, (c as ColumnElement<unknown, string>).type));
     }
     const sub = arg.columns(...wanted.values()).subquery();
@@ -594,13 +620,20 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
   // name among the statement's columns of no table (text() columns, labels): a column of
   // another table that happens to share the name is not a match.
   const free = (a: StatementColumn): boolean => arg instanceof TextClause || !(baseColumnOf(a.element) instanceof ColumnClause && (baseColumnOf(a.element) as ColumnClause<unknown, string>).table !== undefined);
-  const find = (c: SelectArg): number => {
+  // `byName`: an expression attribute is found under its attribute key (`'x' AS display`), as
+  // the entity's SELECT labels it anonymously.
+  const find = (c: SelectArg, byName?: string): number => {
+    // The very expression (an ORM statement selecting a columnProperty under an anonymous label).
+    if (byName !== undefined) {
+      const same = available.findIndex((a) => a.element === c);
+      if (same >= 0) return same;
+    }
     const base = baseColumnOf(c);
     if (base !== undefined) {
       const i = available.findIndex((a) => a.element === c || baseColumnOf(a.element instanceof Label ? a.element.element : a.element) === base);
       if (i >= 0) return i;
     }
-    const name = layoutColumnName(c);
+    const name = byName ?? layoutColumnName(c);
     return name === undefined ? -1 : available.findIndex((a) => a.name === name && free(a));
   };
   const map: number[] = [];
@@ -620,7 +653,7 @@ function fromStatementPlan(arg: FromStatementArg, t: OrmLayout): OrmPlan {
     }
     const exprs: ExpressionSlot[] = [];
     for (const e of slot.exprs) {
-      const j = find(t.cols[e.offset]);
+      const j = find(t.cols[e.offset], e.key);
       if (j < 0) continue;
       exprs.push({ key: e.key, offset: map.length });
       map.push(j);
@@ -674,8 +707,16 @@ interface OrmLayout {
   readonly expressions: readonly WithExpressionOption[];
   readonly needsPostLoad: boolean;
   readonly meta: ResultMetadataLike;
+  /** Entity expression columns an ORDER BY may name by their label (see orderByExpressionLabels). */
+  readonly exprOrderTargets: readonly ExprOrderTarget[];
   /** The last statement this (cached) layout was applied to, and the plan made. */
   last?: { readonly stmt: Select; readonly plan: OrmPlan };
+}
+
+/** An entity's expression column and the attribute objects (`User.ead`, `ua.ead`) that stand for it. */
+interface ExprOrderTarget {
+  readonly col: number;
+  readonly targets: readonly object[];
 }
 
 /** A cached layout and the mapper configuration it was planned against. */
@@ -771,6 +812,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
   const withExprs = opts.filter((o): o is WithExpressionOption => o.optionKind === "expression");
   if (!nested) checkOptionRoots(stmt, rootLoads, colDirectives);
   const cols: SelectArg[] = [];
+  const exprOrderTargets: ExprOrderTarget[] = [];
   const slots: Slot[] = [];
   const joins: EagerJoin[] = [];
   const eagerOrder: ColumnElement<unknown, string>[] = [];
@@ -822,8 +864,17 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
         continue;
       }
       exprs.push({ key, offset: cols.length });
-      // A withPolymorphic() join holds the base table itself: nothing to re-target.
-      cols.push(new Label(key, from instanceof Join ? expr : adaptToFrom(expr, mapper.table, from)));
+      const prop = mapper.expressionProps.get(key);
+      const onTable = from === mapper.table || from instanceof Join;
+      // The alias's own attribute object (memoized), so `orderBy(ua.ead)` finds its column.
+      const aliasAttr = !onTable && aliasedEntity !== undefined && from === aliasedEntity.alias && prop !== undefined && !prop.isQueryExpression && expr === prop.resolve()
+        ? (aliasedEntity as unknown as Record<string, unknown>)[key] : undefined;
+      const col = aliasAttr instanceof ColumnElement ? (aliasAttr as ColumnElement<unknown, string>) : expressionColumn(expr, mapper.table, from);
+      if (prop !== undefined && !prop.isQueryExpression) {
+        if (onTable) exprOrderTargets.push({ col: cols.length, targets: [prop, expr] });
+        else if (col === aliasAttr) exprOrderTargets.push({ col: cols.length, targets: [col] });
+      }
+      cols.push(col);
     }
     const pkPositions = mapper.pkProps.map((pk) => props.indexOf(pk));
     const slot: EntitySlot = { kind: "entity", mapper, from, props, keys: props.map((p) => p.key), offset, pkPositions, exprs, nullExprs, joined: [], selectin: [], noload: [], raiseOnSql: [], name };
@@ -1029,7 +1080,11 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
     } else if (isColumnExpressionProperty(raw)) {
       slots.push({ kind: "column", offset: cols.length, name: raw.key ?? `col_${cols.length}` });
       targets.push([raw]);
-      cols.push(raw.key ? new Label(raw.key, raw) : raw);
+      exprOrderTargets.push({ col: cols.length, targets: [raw] });
+      // SQLAlchemy selects the expression itself: anonymously labelled (`foob(users.name) AS
+      // foob_1`), or under the user's own label (test_query.py ColumnPropertyTest); the row
+      // still names the value by the attribute's key.
+      cols.push(raw.resolve() ?? raw);
     } else if (raw instanceof ColumnElement) {
       for (const attr of attributesIn(raw)) {
         const owner = entityOf(attr.entity);
@@ -1057,6 +1112,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
       }
       else {
         slots.push({ kind: "column", offset: cols.length, name });
+        if (aliasedExpressionAttributes.has(raw)) exprOrderTargets.push({ col: cols.length, targets: [raw] });
         cols.push(raw);
       }
     } else throw new ArgumentError(`ORM select: unsupported columns-clause element ${String(raw)}`);
@@ -1073,7 +1129,7 @@ function analyzeOrmSelect(stmt: Select, extraOptions: readonly unknown[], noEage
 
   return {
     slots, cols, joins, eagerOrder, polyFroms, extraWhere, setupJoins, hasJoinedCollections, hasJoinedEagerCollections, criteria,
-    singleDone, expressions: withExprs,
+    singleDone, expressions: withExprs, exprOrderTargets,
     needsPostLoad: slots.some((s) => s.kind === "entity" && needsPostLoad(s)),
     meta: ormResultMetadata(slots.map((s) => s.name), targets),
   };
@@ -1133,16 +1189,92 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   const wrap = shouldNestForEagerJoins(stmt, t);
   let core: Select;
   if (!wrap) {
-    core = base.withOnlyColumns(...t.cols) as unknown as Select;
+    const named = orderByExpressionLabels(base, t);
+    core = named ? (base.orderBy(null).orderBy(...(named.order as never[])).withOnlyColumns(...named.cols) as unknown as Select) : (base.withOnlyColumns(...t.cols) as unknown as Select);
     for (const j of t.joins) core = core.joinFrom(j.from, j.target, j.onclause, { isOuter: !j.inner });
     if (t.eagerOrder.length) core = core.orderBy(...t.eagerOrder);
   } else {
     core = wrapLimited(base, t.cols as ColumnElement<unknown, string>[], t.joins, t.eagerOrder);
   }
+  const remembered = eagerOptionsOf(stmt);
   return {
     stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
-    needsPostLoad: t.needsPostLoad, meta: t.meta,
+    needsPostLoad: t.needsPostLoad, meta: t.meta, ...(remembered ? { rememberedOptions: remembered } : {}),
   };
+}
+
+/**
+ * The options of a statement an object it loads keeps for refresh(): `selectinload()` /
+ * `joinedload()` of a relationship, with what they chain. containsEager() reads the statement's
+ * own join, which a refresh does not have: such a chain is not kept (SQLAlchemy downgrades it on
+ * refresh, test_expire.py test_unexpire_eager_dont_include_contains_eager).
+ */
+function eagerOptionsOf(stmt: Select): Load[] | undefined {
+  let out: Load[] | undefined;
+  const hasContainsEager = (l: Load): boolean => l.strategy === "containsEager" || l.children.some(hasContainsEager);
+  for (const o of stmt.loaderOptions) {
+    const l = o as Load;
+    if (l.optionKind !== "load" || l.parent !== undefined) continue;
+    if (!(l.relationship instanceof RelationshipProperty) || (l.strategy !== "selectin" && l.strategy !== "joined") || hasContainsEager(l)) continue;
+    (out ??= []).push(l);
+  }
+  return out;
+}
+
+/**
+ * Note on each object of the statement's own entities the eager relationship options it was
+ * loaded with, so refresh() loads those relationships again the same way (SQLAlchemy's
+ * `state.load_options`; Session.refresh(): "relationship oriented attributes will also be
+ * immediately loaded if they were already eagerly loaded on the object, using the same eager
+ * loading strategy that they were loaded with originally"). @internal
+ */
+export function rememberLoadOptions(plan: OrmPlan, tuples: readonly unknown[][]): void {
+  const options = plan.rememberedOptions;
+  if (options === undefined) return;
+  plan.slots.forEach((slot, i) => {
+    if (slot.kind !== "entity") return;
+    const mine = options.filter((o) => isa(slot.mapper, (o.relationship as RelationshipProperty).parent) || isa((o.relationship as RelationshipProperty).parent, slot.mapper));
+    if (mine.length === 0) return;
+    for (const t of tuples) {
+      const st = t[i] == null ? undefined : stateOf(t[i] as object);
+      if (st !== undefined) st.loadOptions = mine;
+    }
+  });
+}
+
+/**
+ * `select(User).orderBy(User.ead)` with `ead` a columnProperty the entity selects: SQLAlchemy's
+ * ORDER BY names the column's label (`ORDER BY email_ad`, `ORDER BY anon_1`, `ORDER BY
+ * coalesce_1`) instead of repeating the expression (test_query.py ColumnPropertyTest
+ * test_order_by_column_prop_attr, test_order_by_column_unlabeled_prop_attr_aliased_one;
+ * test_core_compilation.py test_col_prop_builtin_function). The column is given a label object
+ * (anonymous unless the user labelled it) and the ORDER BY names that very label, which the
+ * compiler renders by name. Undefined when no ORDER BY element is such an attribute.
+ */
+function orderByExpressionLabels(stmt: Select, t: OrmLayout): { cols: SelectArg[]; order: ClauseElement[] } | undefined {
+  if (t.exprOrderTargets.length === 0 || stmt.orderByClauses.length === 0) return undefined;
+  let cols: SelectArg[] | undefined;
+  const order = stmt.orderByClauses.map((o) => {
+    // Under ASC / DESC / NULLS modifiers, the attribute itself.
+    const chain: UnaryExpression[] = [];
+    let e: ClauseElement = o;
+    while (e instanceof UnaryExpression && e.operator === undefined && e.modifier !== undefined) {
+      chain.push(e);
+      e = e.element;
+    }
+    const hit = t.exprOrderTargets.find((x) => x.targets.includes(e));
+    if (hit === undefined) return o;
+    cols ??= [...t.cols];
+    const c = cols[hit.col] as ColumnElement<unknown, string>;
+    const label = c instanceof Label ? c : new Label(null, c);
+    cols[hit.col] = label;
+    let out: ClauseElement = label;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      out = Object.assign(Object.create(Object.getPrototypeOf(chain[i]) as object) as UnaryExpression, chain[i], { element: out });
+    }
+    return out;
+  });
+  return cols ? { cols, order } : undefined;
 }
 
 /**

@@ -91,7 +91,12 @@ export interface RelationshipOptions {
    * (`single_parent`); required for a delete-orphan cascade on a many-to-one or many-to-many.
    */
   readonly singleParent?: boolean;
-  /** Break a row-level dependency cycle with a second UPDATE after INSERT (`post_update`). */
+  /**
+   * Break a row-level dependency cycle (`post_update`): the foreign key is never part of the
+   * row's own INSERT or UPDATE; after every save of the flush an UPDATE of its own writes it when
+   * it changed (checking and, for a row that existed before the flush, bumping a version column),
+   * also for a row the flush UPDATEs for other changes. That UPDATE fires no update events.
+   */
   readonly postUpdate?: boolean;
   /**
    * For joined loading: INNER JOIN instead of LEFT OUTER JOIN. `true` / `"nested"`: below an

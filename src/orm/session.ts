@@ -17,14 +17,14 @@ import { AsyncEngine } from "../engine/engine.js";
 import { Transaction } from "../engine/transaction.js";
 import { AsyncResult, Result, type AsyncScalarResult, type ScalarResult } from "../engine/result/index.js";
 import { Dispatcher, DISPATCH, type EventSpecs } from "../engine/events.js";
-import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, type LoadContext, type OrmPlan } from "./loading.js";
+import { isOrmStatement, ormResult, planOrmSelect, postLoad, processRawRows, rememberLoadOptions, type LoadContext, type OrmPlan } from "./loading.js";
 import { nextRawValueRows, takeRawValueRows } from "../engine/orm-rows.js";
 import { instanceEventListened, mapperLoadListened, mapperOf, requireMapper, type Mapper, type RelationshipProperty } from "./mapper.js";
 import { flush as runFlush, type KeySwitch } from "./unitofwork.js";
 import { endAttachments, expireAttached, forgetSession, type ExpireAllPlan, hasModifiedStates, modifiedStates, newDict, sameValue, STATE, stateOf, stateStr, type InstanceState } from "./state.js";
 import { isImplicitEmptyCollection } from "./instrumentation.js";
 import { executeOrmDml, isOrmDml } from "./orm-dml.js";
-import { selectinload, undefer } from "./options.js";
+import { joinedload, raiseload, selectinload, undefer, type Load } from "./options.js";
 import type { RelationshipSpec } from "./relationship.js";
 import { assignWriteOnly, hasPendingWriteOnly, pendingWriteOnly, stageWriteOnly, writeOnlyCollection, writeOnlyReplaceError, type WriteOnlyCollection } from "./write-only.js";
 import { liveSessions, registerSession, sessionById } from "./session-registry.js";
@@ -1841,6 +1841,7 @@ export class AsyncSession {
       const ctx = this.loadContext(populate);
       // Driver rows and their processors: a plain entity load processes each value as it reads it.
       const tuples = processRawRows(ctx, plan, takeRawValueRows(res));
+      if (plan.rememberedOptions) rememberLoadOptions(plan, tuples);
       if (plan.needsPostLoad) await postLoad(ctx, plan, tuples);
       return ormResult(plan, tuples);
     }
@@ -1909,6 +1910,7 @@ export class AsyncSession {
           const chunk = await nextRawValueRows(inner, yieldPer);
           if (chunk.rows.length === 0) break;
           const tuples = processRawRows(ctx, plan, chunk);
+          if (plan.rememberedOptions) rememberLoadOptions(plan, tuples);
           // selectin loads of this chunk run once the chunk's rows are read; the stream's cursor
           // is still open, so eager loads on streamed results need a driver that allows a
           // statement while a cursor is open — they run after the chunk is buffered.
@@ -2063,9 +2065,12 @@ export class AsyncSession {
   /**
    * Expire, then reload an object's attributes from the database (SQLAlchemy's `refresh()`):
    * all column attributes, or the named ones, which may include relationships (loaded with
-   * selectin). In-memory changes to refreshed attributes are discarded. Relationships
-   * configured with `lazy: "selectin"` / `"joined"` are loaded again too (1.4's "eager loaders
-   * on refresh").
+   * selectin, or joined when so configured). In-memory changes to refreshed attributes are
+   * discarded. Without names, relationships configured with `lazy: "selectin"` / `"joined"` are
+   * loaded again too, by that strategy (1.4's "eager loaders on refresh": a joined one inside
+   * the same SELECT), as are those the statement that loaded the object named in selectinload()
+   * / joinedload() (SQLAlchemy's `load_options`), and the others are left unloaded; with names,
+   * only those load.
    * @throws ObjectStateError (an InvalidRequestError) "Instance '<User at 0x…>' is not persistent
    *   within this Session" when the object is not in this session's identity map.
    * @throws ArgumentError for an unknown attribute name.
@@ -2080,12 +2085,22 @@ export class AsyncSession {
         if (!mapper.relationships.has(a) && !mapper.columnPropsByKey.has(a) && !mapper.expressionProps.has(a)) throw new ArgumentError(`refresh(): '${a}' is not an attribute of ${mapper.className}`);
         if (mapper.relationships.get(a)?.lazy === "write_only") throw new ArgumentError(`refresh(): '${mapper.className}.${a}' is write-only and is never loaded; query it with session.writeOnly(obj, "${a}").select()`);
       }
+      const eager = (r: RelationshipProperty): boolean => r.lazy === "selectin" || r.lazy === "joined";
+      // The eager options the object was loaded with load their relationships again, that way.
+      const remembered = attrs ? [] : ((st.loadOptions ?? []) as readonly Load[]).filter((o) => mapper.relationships.get((o.relationship as RelationshipProperty).key) === o.relationship);
+      const rememberedKeys = remembered.map((o) => (o.relationship as RelationshipProperty).key);
       const rels = attrs
         ? attrs.filter((a) => mapper.relationships.has(a))
-        : [...mapper.relationships.values()].filter((r) => r.lazy === "selectin" || r.lazy === "joined").map((r) => r.key);
+        : [...new Set([...[...mapper.relationships.values()].filter(eager).map((r) => r.key), ...rememberedKeys])];
       const cols = attrs ? attrs.filter((a) => mapper.columnPropsByKey.has(a)) : mapper.columnProps.filter((p) => !p.deferred || p.key in st.dict).map((p) => p.key);
       const classAttrs = mapper.class_ as unknown as Record<string, RelationshipSpec<unknown>>;
-      const options: unknown[] = rels.map((r) => selectinload(classAttrs[r]));
+      // Each relationship by its own eager strategy: a `lazy: "joined"` one inside the refresh
+      // SELECT (SQLAlchemy's test_eager_relations.py test_runs_query_on_refresh: one statement),
+      // others by selectin. With names, the eager relationships not named are not loaded
+      // (SQLAlchemy's only_load_props; test_selectin_relations.py test_no_query_on_deferred).
+      const options: unknown[] = rels.filter((r) => !rememberedKeys.includes(r)).map((r) => (mapper.relationships.get(r)!.lazy === "joined" ? joinedload(classAttrs[r]) : selectinload(classAttrs[r])));
+      options.push(...remembered);
+      if (attrs) for (const r of mapper.relationships.values()) if (eager(r) && !rels.includes(r.key)) options.push(raiseload(classAttrs[r.key]));
       for (const c of cols) if (mapper.columnPropsByKey.get(c)!.deferred) options.push(undefer(mapper.attributes.get(c)!));
       // Column properties (columnProperty()): the named ones, else those loaded or loaded by default.
       const exprs = attrs
@@ -2103,11 +2118,14 @@ export class AsyncSession {
       // other attributes (and their pending changes) alone, as SQLAlchemy's only_load_props.
       const populateExisting = attrs === undefined || cols.length + exprs.length === 0;
       this.refreshing = st;
+      // The refresh's own options are not how the object was loaded: it keeps the original ones.
+      const loadOptions = st.loadOptions;
       let r: Awaited<ReturnType<typeof this.executeInner>>;
       try {
         r = await this.executeInner(stmt, undefined, { populateExisting });
       } finally {
         this.refreshing = undefined;
+        st.loadOptions = loadOptions;
       }
       if (!r.scalars().first()) throw new InvalidRequestError(`Could not refresh instance '${stateStr(st)}'`);
       for (const c of cols) st.expiredMutable?.delete(c);

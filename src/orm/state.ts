@@ -163,6 +163,7 @@ class RareState {
   committedCollections: Map<string, readonly object[]> | undefined = undefined;
   raiseKeys: Set<string> | undefined = undefined;
   watched: Set<string> | undefined = undefined;
+  loadOptions: readonly object[] | undefined = undefined;
 }
 
 /** The ORM state of one mapped instance. */
@@ -263,6 +264,17 @@ export class InstanceState {
     return c !== undefined && c.size > 0;
   }
   /** Attribute keys whose loader was set to raise/noload by an option for this load. */
+  /**
+   * The eager relationship options (`selectinload(User.addresses)`, `joinedload(…)`) of the
+   * statement that loaded this object, which refresh() applies again (SQLAlchemy's
+   * `InstanceState.load_options`). @internal
+   */
+  get loadOptions(): readonly object[] | undefined {
+    return this._rare?.loadOptions;
+  }
+  set loadOptions(v: readonly object[] | undefined) {
+    if (v !== undefined || this._rare !== undefined) this.rare().loadOptions = v;
+  }
   get raiseKeys(): Set<string> | undefined {
     return this._rare?.raiseKeys;
   }

@@ -21,7 +21,8 @@
  *   UPDATEs after the parent's.
  * - Rows of one mapper that depend on each other (self-referential trees), and mappers in a
  *   foreign-key cycle, are inserted in row-level waves; a row-level cycle needs
- *   `postUpdate: true` on one relationship (the FK is then set by an UPDATE after the INSERTs),
+ *   `postUpdate: true` on one relationship (its FK is then set by an UPDATE of its own after
+ *   every save, even of a row the flush also UPDATEs),
  *   else CircularDependencyError.
  * - UPDATEs set only changed columns; updates of the same shape run as one executemany in
  *   primary-key order; a version-id column is checked and incremented (StaleDataError when a
@@ -759,16 +760,16 @@ export async function flush(ctx: FlushContext): Promise<void> {
     // action precedes every save).
     if (deleted.size) await deleteAssociationRowsOf(ctx, deleted);
     // 7. Saves mapper by mapper, referenced tables first: each mapper's UPDATEs, then its INSERTs
-    // (SQLAlchemy's save_obj). Objects with a post-update are UPDATEd once, after every save.
-    let postChildren: Set<InstanceState> | undefined;
-    for (const pu of plan.postUpdates) (postChildren ??= new Set()).add(pu.child);
-    await runSaves(ctx, pending, deleted, updatable, postChildren, plan, switched, touch, sole);
+    // (SQLAlchemy's save_obj). A changed row with a post-update gets its ordinary UPDATE here too.
+    await runSaves(ctx, pending, deleted, updatable, plan, switched, touch, sole);
     for (const s of plan.syncs) if (!pending.has(s.child)) applySync(s);
-    // 8. Post-updates: now that every row exists, the foreign keys the saves could not write.
-    if (postChildren) {
-      const post = new Set<InstanceState>();
-      for (const st of postChildren) if (!deleted.has(st)) post.add(st);
-      await runUpdates(ctx, post, pending, deleted, postUpdateKeys(plan.postUpdates, touch), touch, givenOnupdate);
+    // 8. Post-updates: now that every row exists, the foreign keys the saves could not write, in
+    // UPDATEs of their own (SQLAlchemy's post_update(): a second UPDATE of a row the saves
+    // already updated, no before/after update events).
+    if (plan.postUpdates.length) {
+      const postKeys = postUpdateKeys(plan.postUpdates, touch);
+      for (const st of deleted) postKeys.delete(st);
+      await runUpdates(ctx, [], pending, deleted, postKeys, touch, givenOnupdate);
     }
     // 9. Association rows of changed collections (removed, re-keyed, added), children of deleted
     // parents, then DELETEs children first.
@@ -1123,7 +1124,10 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           }
           if (target.status !== "pending" && target.status !== "persistent") continue;
           if (target.mapper !== rel.mapper) rel.checkFlushType(target);
-          if (rel.options.postUpdate && isNew(target)) postUpdates.push({ child: st, rel, parent: target });
+          // A post_update foreign key is never part of the row's own INSERT / UPDATE: it is
+          // written by a separate UPDATE after every save, whether the target is new or not
+          // (SQLAlchemy's ManyToOneDP.process_saves runs after the row's save).
+          if (rel.options.postUpdate) postUpdates.push({ child: st, rel, parent: target });
           else {
             if (isNew(target)) addDep(target, st, rel);
             addSync({ child: st, parent: target, pairs: rel.syncPairs, parentMapper: rel.mapper });
@@ -1153,7 +1157,7 @@ function planDependencies(pending: Set<InstanceState>, dirty: Set<InstanceState>
           touch(cs);
           // A plain push onto the collection: set the child's many-to-one side in memory too.
           if (rev && cs.dict[rev.key] !== st.obj) cs.dict[rev.key] = st.obj;
-          if (rel.options.postUpdate && (isNew(st) || isNew(cs))) postUpdates.push({ child: cs, rel, parent: st });
+          if (rel.options.postUpdate) postUpdates.push({ child: cs, rel, parent: st });
           else {
             if (isNew(st)) addDep(st, cs, rel);
             addSync({ child: cs, parent: st, pairs, parentMapper: st.mapper });
@@ -1421,14 +1425,12 @@ function applySync(s: Sync): void {
  * running `save_obj`): a mapper's UPDATEs (rows in primary-key order), then its INSERTs, before
  * the next mapper's. Within a row-level cycle (a self-referential mapper, or mappers referencing
  * each other) the INSERTs go in waves, and an UPDATE that takes a new row's key waits for them.
- * `postChildren` are left to the post-update phase.
  */
 async function runSaves(
   ctx: FlushContext,
   pending: Set<InstanceState>,
   deleted: Set<InstanceState>,
   updatable: Set<InstanceState>,
-  postChildren: ReadonlySet<InstanceState> | undefined,
   plan: Plan,
   switched: Set<InstanceState>,
   touch: (st: InstanceState) => void,
@@ -1445,7 +1447,7 @@ async function runSaves(
   }
   let updByMapper: Map<Mapper, InstanceState[]> | undefined;
   for (const st of updatable) {
-    if (pending.has(st) || deleted.has(st) || postChildren?.has(st)) continue;
+    if (pending.has(st) || deleted.has(st)) continue;
     const l = (updByMapper ??= new Map()).get(st.mapper);
     if (l) l.push(st);
     else updByMapper.set(st.mapper, [st]);
@@ -1993,7 +1995,9 @@ async function runUpdates(
     if (!keys.length) return;
     // SQL expression values: an UPDATE of this object alone, the expressions inline (no signature).
     // Keys come in column order; one changed column (the usual case) needs no joined signature.
-    const sig = keys.some((k) => isSqlValue(st.dict[k])) ? undefined : keys.length === 1 ? keys[0] : keys.join("\u0000");
+    let sig = keys.some((k) => isSqlValue(st.dict[k])) ? undefined : keys.length === 1 ? keys[0] : keys.join("\u0000");
+    // A post-update of a row inserted by this flush sets no new version: its own statement shape.
+    if (sig !== undefined && postKeys && st.mapper.versionProp && pending.has(st)) sig += "\u0001";
     const l = byMapper.get(st.mapper);
     if (l) l.push({ st, keys, sig });
     else byMapper.set(st.mapper, [{ st, keys, sig }]);
@@ -2005,7 +2009,10 @@ async function runUpdates(
   for (const st of dirtyOnes) if (!postKeys?.has(st)) add(st, st.changedColumnKeys());
   if (postKeys) for (const [st, keys] of postKeys) {
     if (pending.has(st)) add(st, [...keys, ...(givenOnupdate?.get(st) ?? [])]);
-    else add(st, [...new Set([...st.changedColumnKeys(), ...keys])]);
+    // A persistent row: the post-update keys whose value changed, and onupdate columns the
+    // application set (SQLAlchemy's _collect_post_update_commands: `history.added` of those);
+    // its other changes went out in its ordinary UPDATE.
+    else add(st, st.changedColumnKeys().filter((k) => keys.has(k) || st.mapper.columnPropsByKey.get(k)!.column.onupdate !== undefined));
   }
   // Per mapper (referenced tables first), rows in primary-key order; consecutive rows of the
   // same shape form one executemany (SQLAlchemy's `_emit_update_statements` groupby).
@@ -2038,11 +2045,15 @@ async function runUpdates(
       await updateWithSqlValues(ctx, mapper, keys, group[0], pending);
       continue;
     }
-    if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group); continue; } // joined-table inheritance (inheritance.ts)
-    await fireEach(ctx, "beforeUpdate", mapper, group);
+    if (isMultiTableMapper(mapper)) { await updateJoinedGroup(ctx, mapper, keys, group, postKeys ? { bump: !pending.has(group[0]) } : undefined); continue; } // joined-table inheritance (inheritance.ts)
+    // A post-update fires no before/after update events (SQLAlchemy's post_update()).
+    if (!postKeys) await fireEach(ctx, "beforeUpdate", mapper, group);
     const table = mapper.table;
     const vp = mapper.versionProp;
     const setKeys = keys.filter((k) => !vp || k !== vp.key);
+    // SQLAlchemy's post-update bumps the version only of rows that had an identity before the
+    // flush (_collect_post_update_commands: `bool(state.key)`); a new row's is only checked.
+    const bump = vp !== undefined && !(postKeys && pending.has(group[0]));
     const pkProps = mapper.pkProps;
     const where: ColumnElement<unknown, string>[] = pkProps.map((p) => p.column.eq(bindparam(`_pk_${p.column.key}`)));
     if (vp) where.push(vp.column.eq(bindparam("_version_old")));
@@ -2050,7 +2061,7 @@ async function runUpdates(
     const { prefetch, returned, expire } = updateDefaults(mapper, mapper.columnProps, setKeys);
     for (const k of setKeys) setObj[mapper.columnPropsByKey.get(k)!.column.key] = bindparam(`_set_${k}`);
     for (const p of prefetch) setObj[p.column.key] = bindparam(`_set_${p.key}`);
-    if (vp) setObj[vp.column.key] = bindparam("_version_new");
+    if (bump) setObj[vp!.column.key] = bindparam("_version_new");
     const base = update(table).where(...where).values(setObj as never);
     if (vp) await loadCommittedVersions(ctx, mapper, group.filter((st) => !pending.has(st)));
     const params = group.map((st) => {
@@ -2064,21 +2075,23 @@ async function runUpdates(
       if (prefetch.length) prefetchOnupdates(mapper, st, setKeys, prefetch, r);
       if (expire.length) noteServerValues(st, expire);
       if (vp) {
-        // A new row (post-update) carries the version it was inserted with.
-        const old = (pending.has(st) ? st.dict[vp.key] : st.committed[vp.key]) as number;
+        // A new row (post-update) carries the version it was inserted with; a post-update of a
+        // row its ordinary UPDATE already bumped starts from that version (SQLAlchemy reads the
+        // current value), which is the committed one otherwise.
+        const old = (pending.has(st) || postKeys ? st.dict[vp.key] : st.committed[vp.key]) as number;
         r._version_old = old;
         // A version the application set itself is written as is (SQLAlchemy's version bump).
-        r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
+        if (bump) r._version_new = !pending.has(st) && keys.includes(vp.key) ? st.dict[vp.key] : (old ?? 0) + 1;
       }
       return r;
     });
     await run(ctx, returned.length ? base.returning(...returned.map((p) => p.column)) : base, params, (res) =>
       applyUpdateResult(ctx, res, table.name, group, returned),
     );
-    if (vp) group.forEach((st, i) => (st.dict[vp.key] = params[i]._version_new));
+    if (bump) group.forEach((st, i) => (st.dict[vp!.key] = params[i]._version_new));
     // Client-side onupdate values the flush computed count as brought back, as SQLAlchemy's prefetch columns.
-    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(vp ? [vp.key] : [])]);
-    await fireEach(ctx, "afterUpdate", mapper, group);
+    if (mapper.dispatch.has("refreshFlush")) announceRefreshFlush(ctx, mapper, group, [...returned.map((p) => p.key), ...prefetch.map((p) => p.key), ...(bump ? [vp!.key] : [])]);
+    if (!postKeys) await fireEach(ctx, "afterUpdate", mapper, group);
   }
   if (fired) {
     const updated = new Set<InstanceState>();

@@ -75,7 +75,7 @@ describe.each(dialectTargets())("ORM results looked up by attribute and column o
     db.counting.reset();
     const res = await s.execute(select(User, Address.email).join(User.addresses).orderBy(Address.id));
     expect(db.selects().map(fold)).toEqual([
-      `SELECT ${U}.id, ${U}.name, ${U}.fullname, ${U}.name || $1 || coalesce(${U}.fullname, $2) AS display, ${A}.email_address FROM ${U} JOIN ${A} ON ${U}.id = ${A}.user_id ORDER BY ${A}.id`
+      `SELECT ${U}.id, ${U}.name, ${U}.fullname, ${U}.name || $1 || coalesce(${U}.fullname, $2) AS anon_1, ${A}.email_address FROM ${U} JOIN ${A} ON ${U}.id = ${A}.user_id ORDER BY ${A}.id`
         .replace(/\$\d/g, (m) => (target.dialect === "postgresql" ? m : "?")),
     ]);
     expect(res.keys()).toEqual(["User", "email"]);

@@ -21,9 +21,9 @@
  *   columns.test.ts) where Python raises TypeError;
  * - test_friendly_attribute_str_on_uncompiled_boom: ported below for an adopted class only;
  *   a relationship of a class never used yet prints `relationship(unbound)`;
- * - ConfigureOrNotConfigureTest: athanor labels a columnProperty in an entity's SELECT with its
- *   attribute key (`AS "addressCount"`) where SQLAlchemy renders `AS anon_1`; the assertion pins
- *   athanor's label (existing loading tests rely on it);
+ * - ConfigureOrNotConfigureTest: SQLAlchemy's classical mapping lists the columnProperty before
+ *   the table's columns; athanor's declarative model selects the columns first (the label,
+ *   `AS anon_1`, is SQLAlchemy's);
  * - test_hasparent.py stale-state cases (garbage-collected parent states, `has_parent()`
  *   flags): athanor keeps no parent flags; the fresh-state cases are ported as flush outcomes.
  */
@@ -395,7 +395,7 @@ describe("ConfigureOrNotConfigureTest", () => {
     }
     assertCompile(
       planOrmSelect(select(User).where(User.name.eq("ed"))).stmt,
-      `SELECT ${users}.id, ${users}.name, (SELECT count(${addresses}.id) AS count_1 FROM ${addresses} WHERE ${addresses}.user_id = ${users}.id) AS "addressCount" FROM ${users} WHERE ${users}.name = :name_1`,
+      `SELECT ${users}.id, ${users}.name, (SELECT count(${addresses}.id) AS count_1 FROM ${addresses} WHERE ${addresses}.user_id = ${users}.id) AS anon_1 FROM ${users} WHERE ${users}.name = :name_1`,
     );
   });
 

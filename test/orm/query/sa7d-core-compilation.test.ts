@@ -164,9 +164,9 @@ describe("ColumnPropertyTest (test_query.py)", () => {
   const ua = aliased(CUser);
 
   it("test_anon_label_function_auto: a column property alone selects FROM its table", () => {
-    // athanor labels a plain entity's column property by its key (SQLAlchemy: foob_1).
-    expect(ormSql(select(CUser.foobar))).toBe("SELECT foob(users.name) AS foobar FROM users");
-    expect(ormSql(select(CUser.foobar, ua.foobar))).toBe("SELECT foob(users.name) AS foobar, foob(users_1.name) AS foob_1 FROM users, users AS users_1");
+    // The expression is anonymously labelled after its function, never by the attribute key.
+    expect(ormSql(select(CUser.foobar))).toBe("SELECT foob(users.name) AS foob_1 FROM users");
+    expect(ormSql(select(CUser.foobar, ua.foobar))).toBe("SELECT foob(users.name) AS foob_1, foob(users_1.name) AS foob_2 FROM users, users AS users_1");
   });
 
   it("test_anon_label_ad_hoc_labeling", () => {
@@ -178,8 +178,8 @@ describe("ColumnPropertyTest (test_query.py)", () => {
       "SELECT (SELECT max(addresses.email_address) AS max_1 FROM addresses, users AS users_1 WHERE addresses.user_id = users_1.id) AS anon_1",
     );
     expect(ormSql(select(ua).where(ua.id.eq(7)))).toBe(
-      "SELECT users_1.id, users_1.name, (SELECT max(addresses.email_address) AS max_1 FROM addresses WHERE addresses.user_id = users_1.id) AS ead, " +
-        "foob(users_1.name) AS foobar FROM users AS users_1 WHERE users_1.id = :id_1",
+      "SELECT users_1.id, users_1.name, (SELECT max(addresses.email_address) AS max_1 FROM addresses WHERE addresses.user_id = users_1.id) AS anon_1, " +
+        "foob(users_1.name) AS foob_1 FROM users AS users_1 WHERE users_1.id = :id_1",
     );
   });
 
