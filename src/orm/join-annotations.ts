@@ -4,7 +4,7 @@
  * relationship is configured.
  * @module
  */
-import { ClauseElement, ColumnElement } from "../sql/elements.js";
+import { ClauseElement, ColumnElement, ElementProxy } from "../sql/elements.js";
 import type { OperatorName } from "../sql/operators.js";
 import { ColumnClause } from "../sql/column.js";
 import { ColumnImpl } from "../sql/schema.js";
@@ -21,31 +21,22 @@ import { adaptExpression } from "./aliased.js";
  * and keys the compiled-statement cache, exactly as the expression it wraps: the marks only
  * inform the relationship's configuration, which strips them from the condition it keeps.
  */
-export class JoinAnnotation<T = unknown> extends ColumnElement<T, string> {
+export class JoinAnnotation<T = unknown> extends ElementProxy<T, string> {
   readonly kind = "joinAnnotation";
   /** Brand checked instead of `instanceof` by the expression walkers. @internal */
   readonly _isJoinAnnotation = true;
   constructor(
     /** The marked expression (a column, an ORM attribute, or an expression over columns). */
-    readonly element: ColumnElement<unknown, string>,
+    element: ColumnElement<unknown, string>,
     /** Marked with `remote()`: on the target side of the join. */
     readonly remote: boolean,
     /** Marked with `foreign()`: the referencing side, whose values a flush copies in. */
     readonly foreign: boolean,
   ) {
-    super();
+    super(element);
   }
   get type(): TypeEngine<unknown> {
     return this.element.type;
-  }
-  override get key(): string | undefined {
-    return this.element.key;
-  }
-  override get resultName(): string | undefined {
-    return this.element.resultName;
-  }
-  override get anonBindBase(): string {
-    return this.element.anonBindBase;
   }
   override describe(): string {
     return this.element.describe();

@@ -2022,12 +2022,12 @@ export function all_<E extends ColumnElement<unknown, string>>(expr: E): Collect
 }
 
 /**
- * An expression given another type without a CAST (SQLAlchemy's `type_coerce()`): the SQL is
- * unchanged, the bind and result processing follow the new type.
+ * An expression that wraps another and goes by its names: the key, result column name and
+ * anonymous bind-parameter base are those of `element` (`typeCoerce()`, and the ORM's
+ * `remote()` / `foreign()` marks, whose SQL is the wrapped expression's own).
  */
-export class TypeCoerce<T = unknown> extends ColumnElement<T> {
-  readonly kind = "typeCoerce";
-  constructor(readonly element: ColumnElement<unknown, string>, readonly type: TypeEngine<unknown>) {
+export abstract class ElementProxy<T = unknown, K extends string = never> extends ColumnElement<T, K> {
+  constructor(readonly element: ColumnElement<unknown, string>) {
     super();
   }
   override get key(): string | undefined {
@@ -2038,6 +2038,17 @@ export class TypeCoerce<T = unknown> extends ColumnElement<T> {
   }
   override get anonBindBase(): string {
     return this.element.anonBindBase;
+  }
+}
+
+/**
+ * An expression given another type without a CAST (SQLAlchemy's `type_coerce()`): the SQL is
+ * unchanged, the bind and result processing follow the new type.
+ */
+export class TypeCoerce<T = unknown> extends ElementProxy<T> {
+  readonly kind = "typeCoerce";
+  constructor(element: ColumnElement<unknown, string>, readonly type: TypeEngine<unknown>) {
+    super(element);
   }
   override selfGroup(against?: OperatorName): ClauseElement {
     const g = this.element.selfGroup(against);
