@@ -263,7 +263,6 @@ export class InstanceState {
     const c = this._rare?.committedCollections;
     return c !== undefined && c.size > 0;
   }
-  /** Attribute keys whose loader was set to raise/noload by an option for this load. */
   /**
    * The eager relationship options (`selectinload(User.addresses)`, `joinedload(…)`) of the
    * statement that loaded this object, which refresh() applies again (SQLAlchemy's
@@ -275,6 +274,7 @@ export class InstanceState {
   set loadOptions(v: readonly object[] | undefined) {
     if (v !== undefined || this._rare !== undefined) this.rare().loadOptions = v;
   }
+  /** Attribute keys whose loader was set to raise/noload by an option for this load. */
   get raiseKeys(): Set<string> | undefined {
     return this._rare?.raiseKeys;
   }
