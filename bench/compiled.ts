@@ -8,6 +8,7 @@
  * (compiled, or `npx tsx bench/…` while developing).
  * @module
  */
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The build's root, relative to the repository root. */
@@ -35,4 +36,31 @@ export function childArgs(stem: string, moduleUrl: string): string[] {
 /** The repository root, from a benchmark module `depth` folders below it (in either layout). */
 export function repoRoot(moduleUrl: string, depth: number): string {
   return fileURLToPath(new URL(`${"../".repeat(depth)}`, moduleUrl.replace(BUILD_DIR, "/")));
+}
+
+/**
+ * Run the benchmark module `stem` (relative to `moduleUrl`, `depth` folders below the
+ * repository root) in a child node process with `args`, stderr passed through, and parse the
+ * last line of its stdout as JSON.
+ * @throws Error when the child exits non-zero or its last line is not JSON; `what` names it.
+ */
+export function runJsonChild<T>(stem: string, moduleUrl: string, depth: number, args: readonly string[], what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...childArgs(stem, moduleUrl), ...args], {
+      cwd: repoRoot(moduleUrl, depth),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${what} exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop()!) as T);
+      } catch (e) {
+        reject(new Error(`${what} printed no result: ${out.slice(-500)}`, { cause: e }));
+      }
+    });
+  });
 }

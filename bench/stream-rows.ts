@@ -17,8 +17,7 @@
  * Last, for contrast, the RSS after holding `execute(select(t)).all()` of the same rows.
  * @module
  */
-import { spawn } from "node:child_process";
-import { childArgs, repoRoot } from "./compiled.js";
+import { runJsonChild } from "./compiled.js";
 import { select } from "../src/index.js";
 import type { BenchConfig, DialectKey } from "./config.js";
 import { markdownTable, type BenchOutcome } from "./report.js";
@@ -128,24 +127,7 @@ export async function measureStream(target: BenchTarget, config: BenchConfig): P
 
 /** Run {@link measureStream} in a fresh `node --expose-gc` process and read its JSON. */
 function runChild(kind: DialectKey, config: BenchConfig): Promise<StreamMeasurements> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childArgs("./stream-child", import.meta.url), kind, JSON.stringify(config)], {
-      cwd: repoRoot(import.meta.url, 1),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (d: string) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`stream child (${kind}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop()!) as StreamMeasurements);
-      } catch (e) {
-        reject(new Error(`stream child (${kind}) printed no result: ${out.slice(-500)}`, { cause: e }));
-      }
-    });
-  });
+  return runJsonChild<StreamMeasurements>("./stream-child", import.meta.url, 1, [kind, JSON.stringify(config)], `stream child (${kind})`);
 }
 
 /** Run the streaming benchmark for one dialect (in a child process). */

@@ -14,8 +14,7 @@
  *   Python suite's "dbapi fetchall plus append objects", informational).
  * @module
  */
-import { spawn } from "node:child_process";
-import { childArgs, repoRoot } from "../compiled.js";
+import { runJsonChild } from "../compiled.js";
 import { AsyncSession, select } from "../../src/index.js";
 import type { OrmBenchConfig } from "./config.js";
 import { runVariants, type PreparedSuite, type Variant } from "./measure.js";
@@ -132,24 +131,7 @@ export function largeResultsetVariants(t: OrmTarget, chunk: number): Variant[] {
 
 
 function runChild(args: StreamChildArgs): Promise<StreamMemory> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childArgs("./stream-child", import.meta.url), JSON.stringify(args)], {
-      cwd: repoRoot(import.meta.url, 2),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (d: string) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`stream child (${args.dialect}) exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop()!) as StreamMemory);
-      } catch (e) {
-        reject(new Error(`stream child (${args.dialect}) printed no result: ${out.slice(-500)}`, { cause: e }));
-      }
-    });
-  });
+  return runJsonChild<StreamMemory>("./stream-child", import.meta.url, 2, [JSON.stringify(args)], `stream child (${args.dialect})`);
 }
 
 /** Create and fill the table, and the variants on one target. */

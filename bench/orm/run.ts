@@ -8,53 +8,22 @@
  * @module
  */
 import { writeFile } from "node:fs/promises";
-import { sourceUrl } from "../compiled.js";
+import { runJsonChild, sourceUrl } from "../compiled.js";
 import { cpus } from "node:os";
-import { DEFAULT_DIALECTS, loadConfig, SUITES, type DialectKey, type OrmBenchConfig, type SuiteName } from "./config.js";
-import { benchBulkInserts } from "./bulk-inserts.js";
-import { benchBulkUpdates } from "./bulk-updates.js";
-import { benchLargeResultsets } from "./large-resultsets.js";
+import { DEFAULT_DIALECTS, loadConfig, SUITES, type DialectKey } from "./config.js";
 import { renderReport, type SuiteOutcome } from "./report.js";
-import { benchShortSelects } from "./short-selects.js";
-import { benchSingleInserts } from "./single-inserts.js";
-import { openTarget, type OrmTarget } from "./targets.js";
 
 const config = loadConfig(process.argv.slice(2), process.env);
 const log = (msg: string) => process.stderr.write(`[bench:orm] ${msg}\n`);
 
-const SUITE_RUNNERS: Record<SuiteName, (t: OrmTarget, c: OrmBenchConfig, l: (m: string) => void) => Promise<SuiteOutcome>> = {
-  bulk_inserts: benchBulkInserts,
-  short_selects: benchShortSelects,
-  large_resultsets: benchLargeResultsets,
-  bulk_updates: benchBulkUpdates,
-  single_inserts: benchSingleInserts,
-};
+/** Run every configured suite on `key` in a child process of its own (see dialect-child.ts). */
+function runDialect(key: DialectKey): Promise<SuiteOutcome[]> {
+  return runJsonChild<SuiteOutcome[]>("./dialect-child", import.meta.url, 2, [key, ...process.argv.slice(2)], `bench:orm on ${key}`);
+}
 
 const outcomes: SuiteOutcome[] = [];
 const started = performance.now();
-for (const key of config.dialects as readonly DialectKey[]) {
-  const target = await openTarget(key, config.pgUrl);
-  try {
-    for (const suite of config.suites) {
-      const t0 = performance.now();
-      log(`${suite} on ${target.label} …`);
-      try {
-        outcomes.push(await SUITE_RUNNERS[suite](target, config, log));
-      } catch (e) {
-        // Report the failure and go on: one broken suite should not hide the others.
-        log(`${suite} on ${target.label} failed: ${(e as Error).stack ?? String(e)}`);
-        outcomes.push({
-          rows: [{ suite, variant: `ERROR: ${(e as Error).message.slice(0, 120)}`, dialect: key, seconds: undefined, ratio: undefined, goal: "—", pass: false }],
-          sections: [],
-        });
-      }
-      log(`${suite} on ${target.label} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
-    await target.exec("DROP TABLE IF EXISTS orm_bench_customer");
-  } finally {
-    await target.close();
-  }
-}
+for (const key of config.dialects as readonly DialectKey[]) outcomes.push(...(await runDialect(key)));
 const total = (performance.now() - started) / 1000;
 
 const preamble = [
@@ -71,6 +40,7 @@ const preamble = [
     `${config.dialects.includes("libsql-memory") ? " and on `:memory:`" : ""}; raw = \`client.execute({ sql, args })\` / \`client.transaction("write")\`.`,
   "- Statement loops (lookups, single inserts) on both sides yield to the event loop (`setImmediate`) every 100 statements, as a server does between requests: the local libSQL client frees native statements only when the event loop turns, so a loop that never yields grows native memory by ~5 KB per statement and slows both sides as it goes (libsql-js #153; athanor's adapter also yields by itself every 256 statements).",
   "- athanor sessions and connections autobegin a transaction (SQLAlchemy 2.0); raw lookups and reads run in autocommit.",
+  "- Each database's suites run in a child process of their own, as an application talks to one kind of database: in one shared process athanor's engine code met both drivers' result objects and its property accesses turned polymorphic, a cost neither raw driver shares.",
 ].join("\n");
 const report = renderReport(`athanor ORM benchmarks${config.quick ? " (quick sizes)" : ""}`, preamble, outcomes);
 process.stdout.write(`\n${report}`);
