@@ -40,7 +40,8 @@ export function timingRows(suite: string, dialect: string, timings: readonly Tim
     const against = t.baseline ?? base;
     const ratio = t.pairRatio ?? (against === undefined ? undefined : t.seconds / against);
     const stopped = t.extrapolated ? ` (stopped at ${t.done.toLocaleString("en-US")} rows by the budget, extrapolated)` : "";
-    const cpu = t.cpuRatio !== undefined ? `; CPU ${t.cpuRatio.toFixed(2)}×` : "";
+    const best = t.bestRatio !== undefined && t.done === t.n && t.pairRatio !== undefined ? `; best ${t.bestRatio.toFixed(2)}×` : "";
+    const cpu = `${best}${t.cpuRatio !== undefined ? `; CPU ${t.cpuRatio.toFixed(2)}×` : ""}`;
     const paired = t.baseline !== undefined ? ` [paired raw ${t.baseline.toFixed(3)} s${cpu}]` : "";
     return {
       suite,
