@@ -62,9 +62,9 @@ type NamedOf<S> = S extends { readonly __named: infer N } ? (N extends object ? 
 interface Prepared {
   readonly compiled: Compiled | undefined;
   /** For an INSERT: how its result reports the primary key. */
-  readonly pk?: InsertPkPlan;
+  readonly pk?: InsertPkPlan | undefined;
   /** For a statement with `returnDefaults()`: the RETURNING columns the engine added (maybe none). */
-  readonly rd?: { readonly columns: readonly ColumnElement<unknown, string>[]; readonly keepRows: boolean };
+  readonly rd?: { readonly columns: readonly ColumnElement<unknown, string>[]; readonly keepRows: boolean } | undefined;
   readonly binds: readonly BindParameter<unknown, string>[] | undefined;
   readonly cache: "generated" | "cached" | "no key" | "raw";
   readonly elapsedMs: number;
@@ -514,7 +514,8 @@ export class AsyncConnection implements DdlExecutor {
     if (forExecutemany) key += "\u0002m";
     const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
     const hit = cache?.get(key);
-    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk, ...(rd ? { rd } : {}) };
+    // One object shape for every statement (pk and rd set, maybe undefined): no spread per execution.
+    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk, rd };
     const t0 = performance.now();
     const bindIndex = new Map<BindParameter<unknown, string>, number>();
     ck.binds.forEach((b, i) => bindIndex.set(b, i));
@@ -528,7 +529,7 @@ export class AsyncConnection implements DdlExecutor {
       })
       .compile();
     cache?.set(key, compiled);
-    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0, pk, ...(rd ? { rd } : {}) };
+    return { compiled, binds: ck.binds, cache: cache ? "generated" : "no key", elapsedMs: performance.now() - t0, pk, rd };
   }
 
   private async handleError(e: unknown, sql: string | undefined, params: readonly unknown[] | undefined): Promise<Error> {
