@@ -50,7 +50,7 @@ function emit(codes: number[], n: number, id: number): number {
 
 /**
  * Tokens longer than this are written out instead of interned (behind {@link LONG_TOKEN} and
- * their length), so the table holds at most {@link MAX_TOKENS} short strings: a long text()
+ * their length), so the table holds about {@link MAX_TOKENS} short strings at most: a long text()
  * statement is not kept alive by the table after its compiled form left every cache.
  */
 const MAX_INTERNED_LENGTH = 64;
