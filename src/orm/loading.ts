@@ -127,7 +127,7 @@ export interface OrmPlan {
   /** Result metadata of the ORM rows (one object per slot-name list). @internal */
   readonly meta: ResultMetadataLike;
   /** The statement's eager relationship options its entities' objects remember (see {@link rememberLoadOptions}). @internal */
-  readonly rememberedOptions?: readonly Load[];
+  readonly rememberedOptions?: readonly Load[] | undefined;
 }
 
 /** One relationship's strategy at one node of the load path. */
@@ -1199,7 +1199,7 @@ function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
   const remembered = eagerOptionsOf(stmt);
   return {
     stmt: core, slots: t.slots, hasJoinedCollections: t.hasJoinedCollections, criteria: t.criteria, expressions: t.expressions,
-    needsPostLoad: t.needsPostLoad, meta: t.meta, ...(remembered ? { rememberedOptions: remembered } : {}),
+    needsPostLoad: t.needsPostLoad, meta: t.meta, rememberedOptions: remembered,
   };
 }
 
