@@ -174,11 +174,37 @@ export interface CacheKey {
   readonly binds: readonly BindParameter<unknown, string>[];
 }
 
-/** Compute the structural cache key of a statement. */
+/** A cache key kept by the statement it was computed for. */
+export interface MemoizedCacheKey extends CacheKey {
+  /** The statement the key belongs to: a field-by-field copy of it carries the memo along. */
+  readonly owner: object;
+}
+
+/**
+ * A statement class that memoizes its cache key declares this field, initialized to `null`
+ * (in the class, so that every instance has the same shape).
+ */
+export interface CacheKeyMemo {
+  _keyMemo: MemoizedCacheKey | null;
+}
+
+/**
+ * Compute the structural cache key of a statement.
+ *
+ * Statements that declare {@link CacheKeyMemo} (SELECTs, DML, text()) keep their key, as
+ * SQLAlchemy's `MemoizedHasCacheKey` keeps `_generate_cache_key()` on the statement: a statement
+ * executed again (a module-level statement with `bindparam()`s) skips the traversal. Statements
+ * are immutable, and their generative methods build new instances, whose memo starts empty. The
+ * ORM and a few rewrites copy statements with `Object.assign` and then change fields, which
+ * copies the memo too: a memo is used only by the statement it names as its `owner`.
+ */
 export function generateCacheKey(stmt: ClauseElement): CacheKey {
+  const memo = (stmt as Partial<CacheKeyMemo>)._keyMemo;
+  if (memo != null && memo.owner === stmt) return memo;
   const k = new CacheKeyBuilder();
   stmt._key(k);
-  const ck = { key: k.toString(), binds: k.binds };
+  const ck: MemoizedCacheKey = { key: k.toString(), binds: k.binds, owner: stmt };
+  if (memo !== undefined) (stmt as unknown as CacheKeyMemo)._keyMemo = ck;
   KeyAnchors.builder = k;
   KeyAnchors.key = ck;
   return ck;

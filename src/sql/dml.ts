@@ -8,7 +8,7 @@ import {
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Alias, coerceFrom, CTE, FromClause, SelectBase, statementAffixes, TableClause, type StatementAffix, type ExportedColumn, type MapOfNames, type RowNamesOf, type RowTupleOf, type SelectArg, type ColumnMap, type NamesOfMap } from "./selectable.js";
-import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CacheKeyBuilder, MemoizedCacheKey } from "./cache-key.js";
 import type { TypeEngine } from "./type-api.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
@@ -113,6 +113,8 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   declare readonly __row: R;
   declare readonly __named: RN;
   readonly _isDml = true;
+  /** The statement's own cache key once computed (see generateCacheKey). @internal */
+  _keyMemo: MemoizedCacheKey | null = null;
   readonly table: TableClause<C>;
   readonly returningColumns: readonly (ColumnElement<unknown, string> | FromClause)[] = [];
   /** Dialect extensions, e.g. PostgreSQL/SQLite `ON CONFLICT`. @internal */

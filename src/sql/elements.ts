@@ -8,7 +8,7 @@ import { ArgumentError } from "../errors.js";
 import { isPrecedent, NEGATION, PRECEDENCE, type OperatorName } from "./operators.js";
 import { NULLTYPE, NullType, toType, type TypeArg, type TypeEngine } from "./type-api.js";
 import { Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
-import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CacheKeyBuilder, MemoizedCacheKey } from "./cache-key.js";
 import type { Compiled, CompileKw, CompileOptions, SQLCompiler } from "./compiler.js";
 import type { Dialect } from "./dialect.js";
 import type { TableValuedAlias } from "./selectable.js";
@@ -1677,6 +1677,8 @@ export class TupleType extends NullType {
 export class TextClause extends ClauseElement {
   readonly kind = "text";
   readonly _isSelectStatement = false;
+  /** The statement's own cache key once computed (see generateCacheKey). @internal */
+  _keyMemo: MemoizedCacheKey | null = null;
   constructor(readonly text: string, readonly binds: ReadonlyMap<string, BindParameter<unknown, string>> = new Map()) {
     super();
   }

@@ -14,7 +14,7 @@ import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
 import { NULLTYPE, type JsTypeOf, type TypeArg, type TypeEngine } from "./type-api.js";
 import type { OperatorName } from "./operators.js";
-import type { CacheKeyBuilder } from "./cache-key.js";
+import type { CacheKeyBuilder, MemoizedCacheKey } from "./cache-key.js";
 import type { CompileKw, SQLCompiler } from "./compiler.js";
 
 /** Columns of a FROM clause by key. */
@@ -877,6 +877,8 @@ export abstract class SelectBase<T extends readonly unknown[] = unknown[], N ext
   declare readonly __row: T;
   declare readonly __named: N;
   readonly _isSelectStatement = true;
+  /** The statement's own cache key once computed (see generateCacheKey). @internal */
+  _keyMemo: MemoizedCacheKey | null = null;
   /** The columns this statement returns, expanded. */
   abstract get selectedColumns(): readonly ColumnElement<unknown, string>[];
   /** Columns and the names they are exported under in a subquery. @internal */

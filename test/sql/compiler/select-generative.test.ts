@@ -17,7 +17,8 @@ describe("Select generative copies", () => {
     const markers = new Map<string, unknown>();
     for (const k of Object.keys(marked)) {
       // Fields the engine reads as they were set by the constructor are left as they are.
-      if (k === "kind" || k === "_isSelectStatement" || k === "_expanded" || k === "whereCriteria") continue;
+      // `_keyMemo` is the statement's own cache key: a copy computes its own.
+      if (k === "kind" || k === "_isSelectStatement" || k === "_expanded" || k === "_keyMemo" || k === "whereCriteria") continue;
       const m = { marker: k };
       markers.set(k, m);
       marked[k] = m;
