@@ -18,6 +18,7 @@ import type { SuiteOutcome } from "./report.js";
 import { benchShortSelects } from "./short-selects.js";
 import { benchSingleInserts } from "./single-inserts.js";
 import { openTarget, type OrmTarget } from "./targets.js";
+import { CUSTOMER_TABLE } from "./model.js";
 
 const SUITE_RUNNERS: Record<SuiteName, (t: OrmTarget, c: OrmBenchConfig, l: (m: string) => void) => Promise<SuiteOutcome>> = {
   bulk_inserts: benchBulkInserts,
@@ -50,7 +51,7 @@ try {
     }
     log(`${suite} on ${target.label} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  await target.exec("DROP TABLE IF EXISTS orm_bench_customer");
+  await target.exec(`DROP TABLE IF EXISTS ${CUSTOMER_TABLE}`);
 } finally {
   await target.close();
 }

@@ -30,7 +30,7 @@ const preamble = [
   `Run: \`npm run bench:orm${config.quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}, ` +
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, total ${total.toFixed(0)} s.`,
   "",
-  "Port of SQLAlchemy's examples/performance (table `orm_bench_customer`: id identity primary key, name varchar(255), description varchar(255)). " +
+  "Port of SQLAlchemy's examples/performance (table `customer`: id identity primary key, name varchar(255), description varchar(255)). " +
     `Each variant: one warm-up at ${Math.round(config.warmupFraction * 100)}% of the size; every timed run starts after a full GC. Raw variants: one timed run (the median of three when a run takes under a sixth of the budget). ` +
     "Each other variant is timed in pairs with the suite's fastest raw variant (raw, then the variant; seven pairs when runs are short), and its ratio is the median of the pairs' ratios; [paired raw …] shows the median of those raw runs, the best ratio (the variant's fastest run over the fastest paired raw run: the figure with the least noise of this shared 2-vCPU machine, where the same raw loop can take 0.36 s or 0.6 s from one run to the next) and the median ratio of process CPU time (user + system, all threads, so V8's parallel GC counts). Raw rows show their own first-pass times. " +
     `A variant still running after ${config.budgetSeconds} s stops at its next chunk and its time is extrapolated linearly to the full size (marked ≥: those variants slow down as they go).`,
