@@ -9,6 +9,7 @@ import { ArgumentError } from "../errors.js";
 import { ClauseElement, ColumnElement, Label } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Alias, FromClause, LABEL_STYLE_TABLENAME_PLUS_COL, select, SelectBase } from "../sql/selectable.js";
+import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { ColumnExpressionProperty } from "./mapped-column.js";
 import { correspondingIn, InstrumentedAttribute, mapperOf, type Mapper } from "./mapper.js";
 import { RelationshipOfType, type RelationshipSpec } from "./relationship.js";
@@ -340,6 +341,17 @@ export class PolymorphicEntity {
   /** @internal */
   _asFromClause(): FromClause {
     return this.selectable;
+  }
+  /**
+   * Cache key: the join, not only the columns: `withPolymorphic(Person, [Engineer, Manager])`
+   * selects the columns `[Manager, Engineer]` does, from its tables joined in another order
+   * (SQLAlchemy keys the with_polymorphic entity, PolyCacheKeyTest.test_wp_objects).
+   * @internal
+   */
+  _key(k: CacheKeyBuilder): void {
+    k.push("wpoly", String(this.mapper.id));
+    this.selectable._key(k);
+    for (const e of this._columnsClauseElements()) e._key(k);
   }
   /** @internal */
   _attributeFor(key: string): ColumnElement<unknown, string> | undefined {

@@ -1170,9 +1170,21 @@ function checkOptionRoots(stmt: Select, loads: readonly Load[], columns: readonl
   }
 }
 
+/**
+ * The statement without its loader options: the planned Core statement has applied them, and
+ * they would otherwise enter its compiled-cache key (options key themselves, for the ORM
+ * statement's own key), making the same SQL compile once per option variant.
+ */
+function withoutLoaderOptions(stmt: Select): Select {
+  if (stmt.loaderOptions.length === 0) return stmt;
+  const copy = stmt.options();
+  (copy as { loaderOptions: readonly unknown[] }).loaderOptions = [];
+  return copy;
+}
+
 /** The Core statement of a plan: the layout applied to this statement's clauses (and bind values). */
 function assembleOrmPlan(stmt: Select, t: OrmLayout): OrmPlan {
-  let base = stmt;
+  let base = withoutLoaderOptions(stmt);
   let setupJoins = t.setupJoins;
   if (t.polyFroms.length) {
     const { froms, joins } = inheritanceFroms(stmt, t.polyFroms);

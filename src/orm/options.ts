@@ -342,6 +342,53 @@ export class Load {
       (this.opts.chunksize !== undefined ? `#${this.opts.chunksize}` : "");
     return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin === undefined ? "" : String(this.opts.innerJoin)}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
   }
+  /**
+   * Cache key of the option chain this node belongs to (SQLAlchemy's `Load._generate_cache_key`):
+   * the whole tree from its root, as the loader reads it from the root. Relationship criteria
+   * are keyed by structure, their bound values collected.
+   * @internal
+   */
+  _key(k: CacheKeyBuilder): void {
+    keyLoadNode(this.root, k);
+  }
+}
+
+function keyLoadNode(l: Load, k: CacheKeyBuilder): void {
+  // The unresolved relationship without resolving it: keying must not check links (or throw).
+  const rel = l._pending?.property ?? (l as unknown as { _relationship: RelationshipProperty | "*" | undefined })._relationship;
+  const o = l.opts;
+  k.push(
+    "load",
+    rel === "*" ? "*" : rel !== undefined ? `${rel.parent.id}.${rel.key}` : l.entity !== undefined ? `@${l.entity.id}` : "",
+    l.strategy ?? "",
+    o.innerJoin === undefined ? "" : String(o.innerJoin),
+    o.ofType ? String(o.ofType.id) : "",
+    o.recursionDepth === undefined ? "" : String(o.recursionDepth),
+    o.chunksize === undefined ? "" : String(o.chunksize),
+    String(o.criteria?.length ?? 0),
+  );
+  // new Load(aliased(User)): its column options apply to the alias only.
+  if (l.entityFrom !== undefined && l.entityFrom !== l.entity?.table) l.entityFrom._key(k);
+  // containsEager's alias: the FROM the related rows are read from.
+  const alias = o.alias as { _isAliasedClass?: true; alias?: FromClause } | FromClause | undefined;
+  if (alias !== undefined) {
+    k.push("alias");
+    const from = (alias as { _isAliasedClass?: true })._isAliasedClass === true ? (alias as { alias: FromClause }).alias : alias;
+    if (typeof (from as FromClause)._key === "function") (from as FromClause)._key(k);
+    else k.push(`?${k.anonId(from as object)}`);
+  }
+  for (const c of o.criteria ?? []) c._key(k);
+  k.push("cols", String(l.columnDirectives.length));
+  for (const d of l.columnDirectives) keyDirective(d, k);
+  k.push("sub", String(l.children.length));
+  for (const c of l.children) keyLoadNode(c, k);
+}
+
+function keyDirective(d: ColumnDirective, k: CacheKeyBuilder): void {
+  if (d.kind === "loadOnly") k.push(d.kind, d.mapper ? String(d.mapper.id) : "", String(d.keys.length), ...d.keys);
+  else k.push(d.kind, d.mapper ? String(d.mapper.id) : "", d.key, d.raiseload ? "r" : "");
+  if (d.from !== undefined) d.from._key(k);
+  else k.push("");
 }
 
 /**
@@ -364,6 +411,11 @@ export class ColumnOption {
   signature(): string {
     const d = this.directive;
     return `col:${d.kind}:${d.mapper?.id ?? ""}:${"key" in d ? d.key : d.keys.join("+")}:${"raiseload" in d && d.raiseload ? "r" : ""}`;
+  }
+  /** Cache key of the option (SQLAlchemy keys `defer()` / `load_only()` by path and strategy). @internal */
+  _key(k: CacheKeyBuilder): void {
+    k.push("colopt");
+    keyDirective(this.directive, k);
   }
 }
 
@@ -489,6 +541,18 @@ export class LoaderCriteriaOption {
   signature(): string {
     return `crit:${this.mapper.id}:${String(this.criteria)}`;
   }
+  /**
+   * Cache key of the option: the criteria as the loader builds them (the function called with
+   * the entity's class), keyed by structure with their bound values collected, so that two
+   * closures over different values key the same (SQLAlchemy's
+   * test_loader_criteria_bound_param_thing).
+   * @internal
+   */
+  _key(k: CacheKeyBuilder): void {
+    const m = this.mapper;
+    k.push("lcrit", String(m.id), this.includeAliases ? "a" : "");
+    (this.criteria(m.class_ as never) as ColumnElement<boolean>)._key(k);
+  }
 }
 /**
  * `withLoaderCriteria(User, (u) => u.tenantId.eq(1))` or with a fixed expression: applied to
@@ -511,6 +575,11 @@ export class WithExpressionOption {
   constructor(readonly mapper: Mapper, readonly key: string, readonly expression: ColumnElement<unknown, string>) {}
   signature(): string {
     return `expr:${this.mapper.id}:${this.key}`;
+  }
+  /** Cache key of the option: the attribute and the expression's structure (SQLAlchemy's test_query_expr). @internal */
+  _key(k: CacheKeyBuilder): void {
+    k.push("wexpr", String(this.mapper.id), this.key);
+    this.expression._key(k);
   }
 }
 /**

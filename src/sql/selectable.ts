@@ -1235,6 +1235,8 @@ export interface SetupJoin {
 export interface ColumnsClauseProvider {
   readonly _isColumnsClauseProvider: true;
   _columnsClauseElements(): readonly ColumnElement<unknown, string>[];
+  /** The entity's own cache key, when its columns alone do not determine its SQL. @internal */
+  _key?(k: CacheKeyBuilder): void;
 }
 function isProvider(x: unknown): x is ColumnsClauseProvider {
   return (typeof x === "object" || typeof x === "function") && x !== null && (x as ColumnsClauseProvider)._isColumnsClauseProvider === true;
@@ -1812,8 +1814,11 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
   _key(k: CacheKeyBuilder): void {
     k.push("select", this.isDistinct ? "d" : "", String(this.rawColumns.length));
     for (const col of this.rawColumns) {
-      if (isProvider(col)) for (const e of col._columnsClauseElements()) e._key(k);
-      else col._key(k);
+      // An ORM entity whose FROM its columns do not tell (a withPolymorphic() join) keys itself.
+      if (isProvider(col)) {
+        if (col._key !== undefined) col._key(k);
+        else for (const e of col._columnsClauseElements()) e._key(k);
+      } else col._key(k);
     }
     if (this.fromObjs.length) {
       k.push("from");
@@ -1864,6 +1869,21 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
     if (this.labelStyle !== LABEL_STYLE_DISAMBIGUATE_ONLY) k.push("ls", this.labelStyle);
     const plugin = this.annotations.cacheKey;
     if (typeof plugin === "string") k.push("ann", plugin);
+    // ORM parts (SQLAlchemy keys `_with_options` and the FromStatement): they change the SQL
+    // the ORM plans, and how rows load. Options key themselves; the ORM gives them `_key`.
+    const fromStatement = this.annotations[FROM_STATEMENT_ANNOTATION] as ClauseElement | undefined;
+    if (fromStatement !== undefined) {
+      k.push("fromstmt");
+      fromStatement._key(k);
+    }
+    if (this.loaderOptions.length) {
+      k.push("opts", String(this.loaderOptions.length));
+      for (const o of this.loaderOptions) {
+        const keyed = o as { _key?: (k: CacheKeyBuilder) => void } | null;
+        if (typeof keyed?._key === "function") keyed._key(k);
+        else k.push("?opt");
+      }
+    }
   }
 }
 
