@@ -18,7 +18,7 @@ import type { InsertedPrimaryKeyInfo, ResultInfo } from "./result/metadata.js";
 import { Transaction } from "./transaction.js";
 import { translateDriverError } from "./error-translation.js";
 import type { AsyncEngine } from "./engine.js";
-import type { DialectName, DriverConnection, DriverResult } from "./driver/contract.js";
+import type { DialectName, DriverConnection, DriverResult, DriverStatement } from "./driver/contract.js";
 import type { BindParameter } from "../sql/elements.js";
 import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
@@ -637,23 +637,42 @@ export class AsyncConnection implements DdlExecutor {
     return this.executeGeneral(s, params) as unknown as Promise<Result<RowOf<S>, NamedOf<S>>>;
   }
 
-  /** {@link execute}'s fast path: prepare, one driver call, buffer. */
-  private async executeSimple(s: ClauseElement, params: Record<string, unknown> | undefined): Promise<Result<unknown[], Record<string, unknown>>> {
-    const raw = this.claim();
+  /**
+   * {@link execute}'s fast path: prepare, one driver call, buffer. Chained with `then` rather
+   * than written as an async function: a suspended async call allocates its frame, its promise
+   * and the await's closures (about 500 B per statement here, measured with V8's sampling heap
+   * profiler); the chain allocates one promise, one reaction and two small closures.
+   */
+  private executeSimple(s: ClauseElement, params: Record<string, unknown> | undefined): Promise<Result<unknown[], Record<string, unknown>>> {
+    let compiled: Compiled;
+    let prep: Prepared;
+    let wire: DriverStatement;
+    let sent: Promise<DriverResult>;
     try {
-      const prep = this.prepare(s, params);
-      const compiled = prep.compiled!;
-      const wire = compiled.construct(prep.binds, params);
-      let res: DriverResult;
+      const raw = this.claim();
       try {
-        res = await raw.execute(wire);
+        prep = this.prepare(s, params);
+        compiled = prep.compiled!;
+        wire = compiled.construct(prep.binds, params);
+        sent = raw.execute(wire);
       } catch (e) {
-        throw await this.handleError(e, wire.sql, wire.params);
+        this.leave();
+        throw e;
       }
-      return bufferedResult(compiled, res, prep);
-    } finally {
-      this.leave();
+    } catch (e) {
+      return Promise.reject(e);
     }
+    return sent.then(
+      (res) => {
+        this.leave();
+        return bufferedResult(compiled, res, prep);
+      },
+      (e: unknown) =>
+        this.handleError(e, wire.sql, wire.params).then((err) => {
+          this.leave();
+          throw err;
+        }),
+    );
   }
 
   /** {@link execute} with events, echo, executemany or autobegin. */
