@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AsyncSession, InvalidRequestError, IntegrityError, PendingRollbackError, func, objectState, select } from "athanor";
+import { AsyncSession, InvalidRequestError, IntegrityError, PendingRollbackError, func, literalColumn, objectState, select } from "athanor";
 import { dialectTargets } from "../../fixtures/databases.js";
 import { defineModels, useDb } from "./models.js";
 
@@ -133,6 +133,18 @@ describe.each(dialectTargets())("session transactions on $name", (target) => {
     expect(((fl as PromiseRejectedResult).reason as Error).message).toMatch(/already running execute\(\); concurrent flush\(\)/);
     // Sequential use is fine afterwards (the execute autoflushed the pending user).
     expect((await s.scalars(select(User.name))).all()).toEqual(["racer"]);
+  });
+
+  it("with its connection checked out, the session still refuses a concurrent task and is free again after an error", async () => {
+    await using s = db.session();
+    await s.execute(select(User)); // checks the connection out: later ORM selects take the direct path
+    const [first, second] = await Promise.allSettled([s.execute(select(User)), s.execute(select(User).where(User.name.eq("x")))]);
+    expect(first.status).toBe("fulfilled");
+    expect(((second as PromiseRejectedResult).reason as Error).message).toMatch(/already running execute\(\); concurrent execute\(\) is not permitted/);
+    // A statement that fails in the database ends the operation: the next call is let in.
+    await expect(s.execute(select(User).where(literalColumn("no_such_column").eq(1)))).rejects.toThrow(/no_such_column/);
+    await s.rollback();
+    expect((await s.scalars(select(User.name))).all()).toEqual([]);
   });
 
   it("a failed flush rolls back, restores objects and requires rollback()", async () => {
