@@ -88,10 +88,37 @@ function metadataFor(compiled: Compiled): ResultMetadata {
   let m = metaCache.get(compiled);
   if (!m) {
     const named = resultNames(compiled);
-    m = { keys: named.keys, processors: resultProcessors(compiled), targets: resultTargets(compiled), ...(named.aliases ? { aliases: named.aliases } : {}) };
+    const targets = resultTargets(compiled);
+    m = { keys: named.keys, processors: resultProcessors(compiled), targets, matchTarget: structuralMatcher(targets), ...(named.aliases ? { aliases: named.aliases } : {}) };
     metaCache.set(compiled, m);
   }
   return m;
+}
+/**
+ * {@link ResultMetadata.matchTarget} for a compiled statement: an expression equal in structure
+ * to exactly one selected expression (the same cache key) addresses that column. A compiled
+ * form from the cache holds the objects of the statement first compiled; SQLAlchemy adapts its
+ * result map to the invoked statement by position (`_adapt_to_context`), which lets
+ * `row._mapping[expr]` find a `case()` or function built anew for each execution. Matching by
+ * structure gives the same answer without work per execution; two selected expressions of one
+ * structure answer to neither. The index is built on the first miss.
+ */
+function structuralMatcher(targets: readonly (readonly object[])[]): (ref: object) => number | undefined {
+  let byKey: Map<string, number> | undefined;
+  return (ref) => {
+    if (!(ref instanceof ClauseElement)) return undefined;
+    if (byKey === undefined) {
+      byKey = new Map();
+      targets.forEach((objs, i) => {
+        const e = objs[0];
+        if (!(e instanceof ClauseElement)) return;
+        const k = generateCacheKey(e).key;
+        byKey!.set(k, byKey!.has(k) ? -1 : i);
+      });
+    }
+    const i = byKey.get(generateCacheKey(ref).key);
+    return i === undefined || i < 0 ? undefined : i;
+  };
 }
 const NO_ALIASES: readonly string[] = [];
 /**

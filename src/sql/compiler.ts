@@ -2088,9 +2088,12 @@ registerCompileImpl((e, opts) => {
 export function resultTargets(c: Compiled): (readonly object[])[] {
   return c.resultColumns.map(({ element }) => {
     // A labelled column still answers to the column (SQLAlchemy's label proxies it):
-    // `row._mapping.get(t.c.y)` after `t.c.y.label("ybar")`.
-    if (element instanceof Label) return [element, ...tableColumnOf(element.element)];
-    return tableColumnOf(element);
+    // `row._mapping.get(t.c.y)` after `t.c.y.label("ybar")`, and to the expression it labels.
+    if (element instanceof Label) return [element, element.element, ...tableColumnOf(element.element)];
+    // Any selected expression answers to itself (`row._mapping.get(caseExpr)`), as the objects of
+    // SQLAlchemy's result map start with the column element.
+    const cols = tableColumnOf(element);
+    return cols[0] === element ? cols : [element, ...cols];
   });
 }
 

@@ -28,6 +28,13 @@ export interface ResultMetadata {
    */
   readonly targets?: readonly (readonly object[])[];
   /**
+   * The column an object not among {@link targets} stands for, or undefined. The engine
+   * matches an equal expression built again (a compiled form from the cache was compiled from
+   * another statement's objects, whose result map SQLAlchemy adapts by position). Called only
+   * after the lookup by identity failed. Returns a column index.
+   */
+  readonly matchTarget?: (ref: object) => number | undefined;
+  /**
    * Per column: other names that address it besides its key, typically a table column's key
    * when it differs from the SQL name the result is keyed by (`Column(…, { name: "a" })` under
    * key `b`: `row.a` and `row.b`), as SQLAlchemy's result map holds both. When the keys are

@@ -80,7 +80,7 @@ export function shapeFor(meta: ResultMetadata): RowShape {
 export function resolveColumn(shape: RowShape, ref: number | string | object, method: string): number {
   if (typeof ref === "object" || typeof ref === "function") {
     // An object standing for a column (an ORM attribute) is looked up by that column.
-    const i = ref === null ? undefined : (shape.objectIndex.get(ref) ?? shape.objectIndex.get(standsFor(ref)));
+    const i = ref === null ? undefined : (shape.objectIndex.get(ref) ?? shape.objectIndex.get(standsFor(ref)) ?? matchedIndex(shape, ref));
     if (i === undefined) throw new NoSuchColumnError(`${method}: Could not locate column in row for column ${describeTarget(ref)}`);
     return i;
   }
@@ -126,6 +126,15 @@ export function scalarGetter(shape: RowShape, viewIndex: number): (raw: RawRow) 
     const v = raw[r];
     return v == null ? v : proc(v);
   };
+}
+
+/** The view index of the column {@link ResultMetadata.matchTarget} finds for `ref`, if in view. */
+function matchedIndex(shape: RowShape, ref: object): number | undefined {
+  const raw = shape.meta.matchTarget?.(ref);
+  if (raw === undefined || raw === AMBIGUOUS) return undefined;
+  if (shape.rawIndex === undefined) return raw;
+  const v = shape.rawIndex.indexOf(raw);
+  return v < 0 ? undefined : v;
 }
 
 function standsFor(ref: object): object {

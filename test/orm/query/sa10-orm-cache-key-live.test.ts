@@ -10,10 +10,6 @@
  * - test_from_opt: athanor's `Load.options()` takes relationship and column options only, so
  *   `withExpression(B.boolean, …)` is given next to the eager option (it applies to B wherever
  *   the statement loads it, which is what SQLAlchemy's nested form selects here too).
- * - test_column_targeting_core_execute with use_core=True and arbitrary_element=True is left
- *   out: `conn.execute(select(User, …, case(…), …))` cannot find the `case()` in its row by
- *   object, even on the first, uncached run (Core's result metadata, not the cache key; the ORM
- *   execution of the same statement finds it).
  * - The compiled cache is counted through `CompiledCache.stats` (SQLAlchemy counts `len(cache)`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,8 +61,6 @@ describe.each(dialectTargets())("test_cache_key.py RoundTripTest on $name", (tar
 
   for (const useCore of [true, false]) {
     for (const arbitraryElement of [true, false]) {
-      // Not yet: Core targets no arbitrary expression of an ORM statement by object (see header).
-      if (useCore && arbitraryElement) continue;
       it(`test_column_targeting_core_execute (use_core=${useCore}, arbitrary_element=${arbitraryElement}), exercising the cache`, async () => {
         await using s = db.session();
         const conn = await s.connection();
