@@ -1711,7 +1711,8 @@ export class TextClause extends ClauseElement {
     return c.visitText(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("text", this.text);
+    // Not every placeholder need be bound here, so the text alone does not say how many follow.
+    k.push("text", this.text, String(this.binds.size));
     for (const [name, b] of this.binds) {
       k.push(name);
       b._key(k);

@@ -750,7 +750,7 @@ export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     return c.visitValues(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("values", this.keyId(k), String(this.rows.length), this.opts.literalBinds ? "L" : "", this.opts.lateral ? "l" : "", this.unnamed ? "u" : "", ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
+    k.push("values", this.keyId(k), String(this.rows.length), this.opts.literalBinds ? "L" : "", this.opts.lateral ? "l" : "", this.unnamed ? "u" : "", String(this._cols.length), ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
     for (const r of this.rows) for (const v of r) v._key(k);
   }
 }

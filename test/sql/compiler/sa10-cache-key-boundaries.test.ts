@@ -12,7 +12,7 @@
  * returning(sort_by_parameter_order=True), quoted_name, on_conflict_do_update).
  */
 import { describe, it } from "vitest";
-import { Boolean as BooleanT, Column, ColumnClause, Integer, MetaData, String, Table, column, insert, select, update } from "../../../src/index.js";
+import { Boolean as BooleanT, Column, ColumnClause, Integer, MetaData, String, Table, column, insert, select, text, update } from "../../../src/index.js";
 import { insert as pgInsert } from "../../../src/dialects/postgresql/index.js";
 import { runKeyGroup, type KeyGroup } from "./sa10-harness.js";
 
@@ -83,4 +83,19 @@ const groups: KeyGroup[] = [
 
 describe("cache keys mark where nested sections and lists end", () => {
   it.each(groups.map((g) => [g.name, g] as const))("%s", (_name, group) => runKeyGroup(group));
+});
+
+describe("text() and values() count what they list", () => {
+  it("text() bound parameters: which placeholders are bound", () =>
+    runKeyGroup({
+      name: "text binds",
+      build: () => [
+        text("SELECT 1 WHERE x = :a AND y = :b").bindparams({ a: 1 }),
+        text("SELECT 1 WHERE x = :a AND y = :b").bindparams({ b: 1 }),
+        text("SELECT 1 WHERE x = :a AND y = :b").bindparams({ a: 1, b: 2 }),
+        text("SELECT 1 WHERE x = :a AND y = :b"),
+      ],
+      // Binding a placeholder gives it a value, not other SQL.
+      sameSql: [[0, 1, 2, 3]],
+    }));
 });
