@@ -3,7 +3,8 @@
  * (fixtures, dont_compare_values_fixtures, type_cache_key_fixtures), test_cache_key_equal
  * (equal_fixtures), test_literal_binds, test_generative_cache_key_regen(_w_del),
  * test_cache_key_object_comparators, test_in_with_none, test_cache_key_limit_offset_values,
- * test_compare_binds (its cache-key half) and test_compare_labels (as keys), ported for the
+ * test_compare_binds (its cache-key half), test_compare_labels (as keys) and TypesTest
+ * (test_thirdparty_cache_ok, test_typedec_cache_ok_params, test_thirdparty_cache_false), ported for the
  * constructs athanor has. The runner (sa10-harness.ts) adds what a compiled-form cache needs:
  * equal keys must render identical SQL and parameters on PostgreSQL and SQLite, and different
  * keys different SQL unless a group says why not.
@@ -15,7 +16,16 @@
  *   `table_a`, and the ad-hoc-table fixtures assert distinct keys for distinct objects instead.
  * - `.compare()` (CompareAndCopyTest) does not exist; its cases are asserted as keys.
  * - Multi-row INSERT VALUES and `values()` are cached by athanor (SQLAlchemy returns no key,
- *   `nocache`), so those fixtures assert keys like any other.
+ *   `nocache`), so those fixtures assert keys like any other; the dict and positional forms of
+ *   one multi-row VALUES share a key.
+ * - `returnDefaults()` is not part of an INSERT/UPDATE key: athanor's compiler ignores it and the
+ *   engine keys the statement it rewrites with RETURNING (SQLAlchemy keys it apart).
+ * - A bind with neither value nor callable is required, checked per compiled slot, so it keys
+ *   apart from a bind with a callable (SQLAlchemy: one key).
+ * - Window frame bounds are rendered inline, not bound (SQLAlchemy 2.0+ binds them), so each
+ *   bound is its own key; `_numeric_agnostic_window_functions` asserts that instead.
+ * - `self_group()` of a top-level comparison is a no-op in athanor; `new Grouping()` stands in.
+ * - SQLAlchemy's `.compare()` treats and/or as associative; keys never do, here as there.
  *
  * Not ported (athanor has no such construct): _label_reference, TypeClause, ElementList,
  * OrderByList, DMLTargetCopy, _OffsetLimitParam, FromGrouping, SelectStatementGrouping, Slice,
@@ -774,5 +784,36 @@ describe("CacheKeyTest: single cases", () => {
         select(select(cte(select(tableA.c.a), undefined, { nesting: true }).c.a).subquery().c.a),
       ],
     });
+  });
+});
+
+describe("TypesTest (test_compare.py): a TypeDecorator in a statement's key", () => {
+  const k = (e: ClauseElement) => generateCacheKey(e).key;
+  it("test_thirdparty_cache_ok: equal for one type, apart for another column", () => {
+    const go1 = () => column("q", new MyType1()).eq("1");
+    const go2 = () => column("p", new MyType1()).eq("1");
+    expect(k(go1())).toBe(k(go1()));
+    expect(k(go1())).not.toBe(k(go2()));
+  });
+  it("test_typedec_cache_ok_params: public fields are keyed, underscored ones are not", () => {
+    class MyType extends TypeDecorator<string> {
+      override readonly impl = String();
+      override readonly cacheOk = true;
+      constructor(readonly p1: string, readonly _p2: string) {
+        super();
+      }
+    }
+    const go = (p1: string, p2: string) => column("q", new MyType(p1, p2)).eq("1");
+    expect(k(go("x", "y"))).toBe(k(go("x", "y")));
+    expect(k(go("x", "y"))).not.toBe(k(go("q", "y")));
+    expect(k(go("x", "y"))).toBe(k(go("x", "z")));
+  });
+  it("test_thirdparty_cache_false: cacheOk false gives each statement a key of its own", () => {
+    class Off extends TypeDecorator<string> {
+      override readonly impl = String();
+      override readonly cacheOk = false;
+    }
+    // SQLAlchemy returns no key at all; athanor's per-instance key never matches another.
+    expect(k(column("q", new Off()).eq("1"))).not.toBe(k(column("q", new Off()).eq("1")));
   });
 });
