@@ -69,7 +69,11 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
     return s;
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("onconflict", this.constraint ?? "", this.set ? "u" : "n");
+    // Counts and presence flags: `(a, flag)` and `(a) WHERE flag` must not read alike.
+    k.push(
+      "onconflict", this.constraint === undefined ? "" : `c:${this.constraint}`, this.set ? `u${this.set.size}` : "n",
+      this.indexElements ? String(this.indexElements.length) : "", this.indexWhere ? "iw" : "", this.where ? "w" : "",
+    );
     for (const e of this.indexElements ?? []) e._key(k);
     this.indexWhere?._key(k);
     for (const [col, v] of this.set ?? []) {

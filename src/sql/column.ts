@@ -92,11 +92,13 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
       if (t.kind !== "values") t._key(k);
       else if (!k.seen(t)) t._key(k);
     }
+    // quote= changes the rendered name (`"x"` / `x`); it is only set on a few columns.
+    const q = this.quote === undefined ? "" : this.quote ? "+q" : "-q";
     if (t?.hasAnonKey) {
-      k.push(`col:${t.keyId(k)}.${this.name}`);
+      k.push(`col:${t.keyId(k)}.${this.name}${q}`);
       return;
     }
-    k.push((this._keyCache ??= `col:${t ? t.keyId(k) : ""}.${this.name}:${this._type.cacheKey}`));
+    k.push((this._keyCache ??= `col:${t ? t.keyId(k) : ""}.${this.name}:${this._type.cacheKey}${q}`));
   }
 }
 

@@ -367,8 +367,8 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     return (attr as { column?: unknown } | undefined)?.column instanceof ColumnClause;
   }
   protected keyPrefixes(k: CacheKeyBuilder): void {
-    if (this.prefixes.length) k.push("pfx", ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
-    if (this.unconsumedKeys.length) k.push("unc", ...this.unconsumedKeys);
+    if (this.prefixes.length) k.push("pfx", String(this.prefixes.length), ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
+    if (this.unconsumedKeys.length) k.push("unc", String(this.unconsumedKeys.length), ...this.unconsumedKeys);
   }
   /**
    * A values key: a column key or name, or a column object of the target table.
@@ -406,16 +406,20 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   }
   protected keyReturningAndExtensions(k: CacheKeyBuilder): void {
     if (this.independentCtes.length) {
-      k.push("addcte");
+      k.push("addcte", String(this.independentCtes.length));
       for (const c of this.independentCtes) c._key(k);
     }
     if (this.returningColumns.length) {
-      k.push("ret");
+      // sortByParameterOrder decides whether a multi-row VALUES with RETURNING compiles at all.
+      k.push("ret", String(this.returningExpanded.length), this.sortByParameterOrder ? "sort" : "");
       for (const c of this.returningExpanded) c._key(k);
     }
     for (const e of this.extensions) e._key(k);
     const plugin = this.annotations.cacheKey;
     if (typeof plugin === "string") k.push("ann", plugin);
+    // The sections above are optional: the end mark keeps a DML statement inside a CTE from
+    // reading the same as the enclosing statement's sections (a prefix of either).
+    k.push(")");
   }
 }
 
@@ -545,14 +549,16 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
     k.push("insert", this.table.keyId(k));
     if (this.valueRows) {
       k.push(this.isMultiValues ? "mv" : "v", String(this.valueRows.length));
-      for (const row of this.valueRows)
+      for (const row of this.valueRows) {
+        k.push(String(row.size));
         for (const [col, v] of row) {
           k.push(col.key);
           v._key(k);
         }
+      }
     }
     if (this.fromSelectStmt) {
-      k.push("fs", this.includeDefaults ? "d" : "", ...this.fromSelectColumns!.map((c) => c.key));
+      k.push("fs", this.includeDefaults ? "d" : "", String(this.fromSelectColumns!.length), ...this.fromSelectColumns!.map((c) => c.key));
       this.fromSelectStmt._key(k);
     }
     if (this.mixedValueFormats) k.push("mixed");
@@ -788,14 +794,16 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
     this.keyTarget(k);
     if (this.preserveParameterOrder) k.push("ordered");
     if (this.multipleParameterSets) k.push("multi");
-    if (this.extraSetTables.length) k.push("xset", ...this.extraSetTables);
-    if (this.setValues)
+    if (this.extraSetTables.length) k.push("xset", String(this.extraSetTables.length), ...this.extraSetTables);
+    if (this.setValues) {
+      k.push("set", String(this.setValues.size));
       for (const [col, v] of this.setValues) {
         k.push(col.key);
         v._key(k);
       }
+    }
     if (this.setExpressions.length) {
-      k.push("setx");
+      k.push("setx", String(this.setExpressions.length));
       for (const [e, v] of this.setExpressions) {
         e._key(k);
         v._key(k);

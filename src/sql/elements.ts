@@ -949,7 +949,9 @@ export class LiteralString extends ColumnElement<string> {
     return c.renderStringLiteral(this.text);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("ls", this.text);
+    // Not "ls": that token marks a SELECT's label style, and element keys must not start with a
+    // section mark.
+    k.push("lstr", this.text);
   }
 }
 
@@ -1711,7 +1713,8 @@ export class TextClause extends ClauseElement {
     return c.visitText(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("text", this.text);
+    // Not every placeholder need be bound here, so the text alone does not say how many follow.
+    k.push("text", this.text, String(this.binds.size));
     for (const [name, b] of this.binds) {
       k.push(name);
       b._key(k);
@@ -2003,7 +2006,8 @@ export class CollectionAggregate<T = unknown> extends ColumnElement<T> {
     return c.visitCollectionAggregate(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("coll", this.operator);
+    // Not "coll" (a COLLATE name): distinct first tokens keep element keys apart.
+    k.push("collagg", this.operator);
     this.element._key(k);
   }
 }

@@ -750,7 +750,7 @@ export class Values<C extends ColumnMap = ColumnMap> extends FromClause<C> {
     return c.visitValues(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("values", this.keyId(k), String(this.rows.length), this.opts.literalBinds ? "L" : "", this.opts.lateral ? "l" : "", this.unnamed ? "u" : "", ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
+    k.push("values", this.keyId(k), String(this.rows.length), this.opts.literalBinds ? "L" : "", this.opts.lateral ? "l" : "", this.unnamed ? "u" : "", String(this._cols.length), ...this._cols.map((c) => `${c.name}:${c.type.cacheKey}`));
     for (const r of this.rows) for (const v of r) v._key(k);
   }
 }
@@ -1026,8 +1026,12 @@ export abstract class GenerativeSelect<T extends readonly unknown[] = unknown[],
   /** Cache-key tokens of LIMIT/OFFSET/FETCH (and of added CTEs). @internal */
   protected keyLimits(k: CacheKeyBuilder): void {
     if (this.independentCtes.length) {
-      k.push("addcte");
-      for (const c of this.independentCtes) c._key(k);
+      k.push("addcte", String(this.independentCtes.length));
+      for (const c of this.independentCtes) {
+        // nestHere moves the CTE's WITH into this statement when it is nested: other SQL.
+        k.push(this.nestHereCtes.includes(c) ? "nh" : "");
+        c._key(k);
+      }
     }
     if (this.limitClause) {
       k.push("limit");
@@ -1851,8 +1855,8 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       for (const o of this.distinctOn) o._key(k);
     }
     this.keyLimits(k);
-    if (this.prefixes.length) k.push("pfx", ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
-    if (this.suffixes.length) k.push("sfx", ...this.suffixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
+    if (this.prefixes.length) k.push("pfx", String(this.prefixes.length), ...this.prefixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
+    if (this.suffixes.length) k.push("sfx", String(this.suffixes.length), ...this.suffixes.map((p) => `${p.dialect ?? ""}:${p.text}`));
     if (this.forUpdateArg) {
       const f = this.forUpdateArg;
       k.push("fu", f.nowait ? "n" : "", f.read ? "r" : "", f.skipLocked ? "s" : "", f.keyShare ? "k" : "");
@@ -1884,6 +1888,10 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
         else k.push("?opt");
       }
     }
+    // Every section above is optional: without an end mark, the sections of a SELECT nested
+    // last in an element (a labelled scalar subquery, a CTE's body) read the same as the
+    // enclosing SELECT's own (`ORDER BY` inside or outside the subquery).
+    k.push(")");
   }
 }
 
