@@ -6,7 +6,7 @@
 import { checkIsolationLevel, normalizeIsolationLevel } from "./isolation-level.js";
 import { ArgumentError, AsyncMethodRequired, CompileError, InvalidRequestError, ObjectNotExecutableError, ResourceClosedError } from "../errors.js";
 import { ClauseElement, ColumnElement, TextClause, text as textClause } from "../sql/elements.js";
-import { FromClause, select } from "../sql/selectable.js";
+import { FromClause, Select, select } from "../sql/selectable.js";
 import { ColumnClause } from "../sql/column.js";
 import { generateCacheKey } from "../sql/cache-key.js";
 import { Compiled, resultProcessors, resultTargets } from "../sql/compiler.js";
@@ -67,7 +67,13 @@ interface Prepared {
   readonly rd?: { readonly columns: readonly ColumnElement<unknown, string>[]; readonly keepRows: boolean } | undefined;
   readonly binds: readonly BindParameter<unknown, string>[] | undefined;
   readonly cache: "generated" | "cached" | "no key" | "raw";
+  /** Compile time; for "cached", 0: {@link echoElapsedMs} reads the age of the compiled form when echo asks. */
   readonly elapsedMs: number;
+}
+
+/** What echo reports as a statement's time: its compile time, or how long ago it was cached. */
+function echoElapsedMs(p: Prepared): number {
+  return p.cache === "cached" && p.compiled !== undefined ? Date.now() - p.compiled.compiledAt : p.elapsedMs;
 }
 
 /**
@@ -501,6 +507,8 @@ export class AsyncConnection implements DdlExecutor {
 
   // ---- execution ----------------------------------------------------------------------------
   private prepare(stmt: ClauseElement, params: ExecuteParams | undefined): Prepared {
+    // A SELECT (the common statement) has none of the INSERT/UPDATE/DDL handling below.
+    if (stmt instanceof Select && !Array.isArray(params)) return this.prepareKeyed(stmt, undefined, false, undefined, undefined);
     if (stmt instanceof DDLElement) {
       const t0 = performance.now();
       const compiled = this.engine.dialect.createCompiler(stmt, { forExecution: true }).compile();
@@ -533,16 +541,20 @@ export class AsyncConnection implements DdlExecutor {
     // Execution parameters add columns to a values() clause too, as SQLAlchemy merges them.
     if (stmt instanceof Insert && !stmt.fromSelectStmt && !stmt.isMultiValues && (first !== undefined || !stmt.valueRows)) columnKeys = first ? Object.keys(first) : [];
     else if (stmt instanceof Update && first) columnKeys = Object.keys(first);
+    return this.prepareKeyed(stmt, columnKeys, many && stmt instanceof Insert && columnKeys !== undefined, pk, rd);
+  }
+
+  /** {@link prepare}'s cache lookup, or compilation on a miss. */
+  private prepareKeyed(stmt: ClauseElement, columnKeys: string[] | undefined, forExecutemany: boolean, pk: InsertPkPlan | undefined, rd: Prepared["rd"]): Prepared {
     const ck = generateCacheKey(stmt);
     let key = ck.key;
     // JSON, not join(","): a column key may itself contain the separator.
     if (columnKeys) key += `\u0002${JSON.stringify(columnKeys)}`;
-    const forExecutemany = many && stmt instanceof Insert && columnKeys !== undefined;
     if (forExecutemany) key += "\u0002m";
     const cache = this._options.compiledCache === undefined ? this.engine.compiledCache : this._options.compiledCache;
     const hit = cache?.get(key);
     // One object shape for every statement (pk and rd set, maybe undefined): no spread per execution.
-    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: Date.now() - hit.compiledAt, pk, rd };
+    if (hit) return { compiled: hit, binds: ck.binds, cache: "cached", elapsedMs: 0, pk, rd };
     const t0 = performance.now();
     const bindIndex = new Map<BindParameter<unknown, string>, number>();
     ck.binds.forEach((b, i) => bindIndex.set(b, i));
@@ -584,7 +596,7 @@ export class AsyncConnection implements DdlExecutor {
       if (r) [sql, params] = [r[0], [...r[1]]];
     }
     const echo = this.engine.echo;
-    if (echo.enabled) echo.statement(sql, params, { cache: info.cache, elapsedMs: info.elapsedMs });
+    if (echo.enabled) echo.statement(sql, params, { cache: info.cache, elapsedMs: echoElapsedMs(info) });
     let res: DriverResult;
     try {
       res = await raw.execute({ sql, params });
@@ -606,7 +618,7 @@ export class AsyncConnection implements DdlExecutor {
         const r = await d.fireAsync("beforeCursorExecute", this, raw, sql, params, info, true);
         if (r) [sql, params] = [r[0], [...r[1]]];
       }
-      if (this.engine.echo.enabled) this.engine.echo.statement(sql, params, { cache: info.cache, elapsedMs: info.elapsedMs });
+      if (this.engine.echo.enabled) this.engine.echo.statement(sql, params, { cache: info.cache, elapsedMs: echoElapsedMs(info) });
       stmts.push({ sql, params });
     }
     let res: DriverResult[];
@@ -910,7 +922,7 @@ export class AsyncConnection implements DdlExecutor {
         const r = await d.fireAsync("beforeCursorExecute", this, raw, sql, ps, prep, false);
         if (r) [sql, ps] = [r[0], [...r[1]]];
       }
-      if (this.engine.echo.enabled) this.engine.echo.statement(sql, ps, { cache: prep.cache, elapsedMs: prep.elapsedMs });
+      if (this.engine.echo.enabled) this.engine.echo.statement(sql, ps, { cache: prep.cache, elapsedMs: echoElapsedMs(prep) });
       let cursor;
       try {
         cursor = await raw.openCursor({ sql, params: ps }, chunk);
