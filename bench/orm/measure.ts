@@ -3,8 +3,8 @@
  * timed runs at full size, each after a full GC.
  *
  * Every other variant is timed in pairs with the raw baseline (the raw variant that was fastest
- * in a first pass): raw, then the variant, seven pairs when a run is short next to the budget,
- * else one. Its ratio is the median of the pairs' ratios. Measured next to each other, both
+ * in a first pass): raw, then the variant, seven pairs when both runs take under half the
+ * budget, else one. Its ratio is the median of the pairs' ratios. Measured next to each other, both
  * sides of a pair share the process's state and the machine's load at that moment (heap size,
  * JIT, what earlier variants left behind, other processes), which a single raw baseline timed at
  * the start did not; a median of per-pair ratios also keeps one slow raw run from flattering the
@@ -32,6 +32,13 @@ const UNLIMITED: Budget = { expired: () => false };
 const REPEAT_BELOW = 6;
 /** Raw/variant pairs timed for a short variant (one for a long one). */
 const PAIRS = 7;
+/**
+ * A variant whose run (and its paired raw run) takes under budget / PAIR_BELOW gets all
+ * {@link PAIRS} pairs. On a slow moment of this shared host, the lookup loops take about a
+ * second, which left them with one pair, and one pair is one sample of a noise that moves the
+ * same raw loop by ±30%.
+ */
+const PAIR_BELOW = 2;
 
 /** One way of doing the suite's work. */
 export interface Variant {
@@ -130,6 +137,7 @@ export async function runVariants(
     return r;
   };
   const short = (r: { seconds: number; done: number }) => r.done === n && r.seconds * REPEAT_BELOW < opts.budgetSeconds;
+  const pairable = (r: { seconds: number; done: number }) => r.done === n && r.seconds * PAIR_BELOW < opts.budgetSeconds;
   const results = new Map<Variant, { seconds: number; done: number; baseline?: number; pairRatio?: number; cpuRatio?: number; bestRatio?: number }>();
   // First pass over the raw variants: their own figures, and the fastest is the baseline.
   for (const v of raws) {
@@ -145,7 +153,7 @@ export async function runVariants(
     for (let i = 0; i < PAIRS; i++) {
       if (baseline) rawRuns.push(await timedRun(baseline, n, opts.budgetSeconds));
       runs.push(await timedRun(v, n, opts.budgetSeconds));
-      if (!short(runs[0]!)) break;
+      if (!pairable(runs[0]!) || (rawRuns.length && !pairable(rawRuns[0]!))) break;
     }
     const r = show(v, runs);
     if (rawRuns.length === 0) {
