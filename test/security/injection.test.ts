@@ -202,7 +202,7 @@ describe.each(targets)("hostile strings on $name", (target) => {
           ]);
 
           // equality in WHERE
-          expect((await conn.execute(select(vals.c.id).where(vals.c.s.eq(v1)))).scalars().all()).toEqual(
+          expect((await conn.execute(select(vals.c.id).where(vals.c.s.eq(v1)).orderBy(vals.c.id))).scalars().all()).toEqual(
             v1 === v2 ? [1, 2] : [1],
           );
           expect((await conn.execute(select(vals.c.s, vals.c.doc).where(vals.c.id.eq(3)))).one()._tuple()).toEqual([
