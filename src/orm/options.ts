@@ -12,7 +12,7 @@
 import { ArgumentError, InvalidRequestError } from "../errors.js";
 import { ColumnElement, type Condition } from "../sql/elements.js";
 import { InstrumentedAttribute, mapperOf, RelationshipProperty, type ColumnProperty, type Mapper } from "./mapper.js";
-import { CacheKeyBuilder } from "../sql/cache-key.js";
+import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import type { FromClause } from "../sql/selectable.js";
 import type { InnerJoinSetting, RelationshipComparator } from "./relationship.js";
 
@@ -328,20 +328,6 @@ export class Load {
     while (n.parent) n = n.parent;
     return n;
   }
-  /** Structural description, used in the ORM plan cache key. @internal */
-  signature(): string {
-    const rel = this.relationship === "*" ? "*" : this.relationship ? `${this.relationship.parent.id}.${this.relationship.key}` : this.entity ? `@${this.entity.id}` : "";
-    const cols = this.columnDirectives.map((d) => `${d.kind}:${d.mapper?.id ?? ""}:${"key" in d ? d.key : d.keys.join("+")}`).join(",");
-    // Criteria by structure only: their bound values are taken at each execution.
-    const crit = (this.opts.criteria ?? []).map((c) => {
-      const k = new CacheKeyBuilder();
-      c._key(k);
-      return k.toString();
-    }).join("&");
-    const of = (this.opts.ofType ? `<${this.opts.ofType.id}>` : "") + (this.opts.recursionDepth !== undefined ? `~${this.opts.recursionDepth}` : "") +
-      (this.opts.chunksize !== undefined ? `#${this.opts.chunksize}` : "");
-    return `${rel}/${this.strategy ?? ""}/${this.opts.innerJoin === undefined ? "" : String(this.opts.innerJoin)}${of}{${crit}}[${cols}](${this.children.map((c) => c.signature()).join(";")})`;
-  }
   /**
    * Cache key of the option chain this node belongs to (SQLAlchemy's `Load._generate_cache_key`):
    * the whole tree from its root, as the loader reads it from the root. Relationship criteria
@@ -408,10 +394,6 @@ export class ColumnOption {
   /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
   readonly optionKind = "column" as const;
   constructor(readonly directive: ColumnDirective) {}
-  signature(): string {
-    const d = this.directive;
-    return `col:${d.kind}:${d.mapper?.id ?? ""}:${"key" in d ? d.key : d.keys.join("+")}:${"raiseload" in d && d.raiseload ? "r" : ""}`;
-  }
   /** Cache key of the option (SQLAlchemy keys `defer()` / `load_only()` by path and strategy). @internal */
   _key(k: CacheKeyBuilder): void {
     k.push("colopt");
@@ -538,9 +520,6 @@ export class LoaderCriteriaOption {
     if (!m) throw new ArgumentError("withLoaderCriteria() expects a mapped class");
     return m;
   }
-  signature(): string {
-    return `crit:${this.mapper.id}:${String(this.criteria)}`;
-  }
   /**
    * Cache key of the option: the criteria as the loader builds them (the function called with
    * the entity's class), keyed by structure with their bound values collected, so that two
@@ -573,9 +552,6 @@ export class WithExpressionOption {
   /** Which option this is, checked instead of `instanceof` (bundle size). @internal */
   readonly optionKind = "expression" as const;
   constructor(readonly mapper: Mapper, readonly key: string, readonly expression: ColumnElement<unknown, string>) {}
-  signature(): string {
-    return `expr:${this.mapper.id}:${this.key}`;
-  }
   /** Cache key of the option: the attribute and the expression's structure (SQLAlchemy's test_query_expr). @internal */
   _key(k: CacheKeyBuilder): void {
     k.push("wexpr", String(this.mapper.id), this.key);
