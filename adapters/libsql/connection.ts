@@ -111,14 +111,26 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
   }
 
   /**
-   * The per-statement hot path. Not an async function: outside the rare cases (a turn of the
-   * event loop due, a deferred BEGIN to issue, the lock taken) it chains the client's promise
-   * with `then`, which allocates a fraction of what a suspended async call does (its frame,
+   * The per-statement hot path. Not an async function: unless the event loop must turn first or
+   * a deferred BEGIN is due, it goes straight to {@link send}, which chains the client's promise
+   * with `then`: that allocates a fraction of what a suspended async call does (its frame,
    * promise and await closures, about 500 B per statement).
    */
   execute(stmt: DriverStatement): Promise<DriverResult> {
     const turn = countStatement();
-    if (turn !== undefined || (this.pendingBegin !== undefined && !isPageableCached(stmt.sql))) return this.executeSlow(stmt, turn);
+    if (turn !== undefined || (this.pendingBegin !== undefined && !isPageableCached(stmt.sql))) return this.executeAfter(stmt, turn);
+    return this.send(stmt);
+  }
+
+  /** {@link execute} after a turn of the event loop, or after issuing the deferred BEGIN. */
+  private async executeAfter(stmt: DriverStatement, turn: Promise<void> | undefined): Promise<DriverResult> {
+    if (turn !== undefined) await turn;
+    if (this.pendingBegin !== undefined && !isPageableCached(stmt.sql)) await this.startPending();
+    return this.send(stmt);
+  }
+
+  /** Run one statement: in our transaction, or under the client's lock (waiting for it if taken). */
+  private send(stmt: DriverStatement): Promise<DriverResult> {
     try {
       this.checkOpen();
     } catch (e) {
@@ -127,7 +139,14 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
     const lib = toLibsqlStatement(stmt);
     const sql = stmt.sql;
     if (this.tx !== null) return this.tx.execute(lib).then((rs) => toDriverResult(rs, sql));
-    if (!this.lock.tryAcquire(this)) return this.executeSlow(stmt, undefined);
+    if (!this.lock.tryAcquire(this)) {
+      return this.lock
+        .run(this, this.lockTimeoutMs, () => {
+          this.checkOpen(); // released while waiting for the lock
+          return this.client.execute(lib);
+        })
+        .then((rs) => toDriverResult(rs, sql));
+    }
     let sent: Promise<ResultSet>;
     try {
       sent = this.client.execute(lib);
@@ -145,30 +164,6 @@ export class LibsqlConnection implements DriverConnection, PagingHost {
         throw e;
       },
     );
-  }
-
-  /** {@link execute} after a turn of the event loop, with a deferred BEGIN, or waiting for the lock. */
-  private async executeSlow(stmt: DriverStatement, turn: Promise<void> | undefined): Promise<DriverResult> {
-    if (turn !== undefined) await turn;
-    if (this.pendingBegin !== undefined && !isPageableCached(stmt.sql)) await this.startPending();
-    this.checkOpen();
-    const lib = toLibsqlStatement(stmt);
-    let rs: ResultSet;
-    if (this.tx !== null) {
-      rs = await this.tx.execute(lib);
-    } else if (this.lock.tryAcquire(this)) {
-      try {
-        rs = await this.client.execute(lib);
-      } finally {
-        this.lock.release(this);
-      }
-    } else {
-      rs = await this.lock.run(this, this.lockTimeoutMs, () => {
-        this.checkOpen(); // released while waiting for the lock
-        return this.client.execute(lib);
-      });
-    }
-    return toDriverResult(rs, stmt.sql);
   }
 
   /**
