@@ -985,10 +985,14 @@ export class SQLCompiler {
     const toplevel = this.stack.length === 0 && !kw.asSubquery && !kw.inCompound;
     // An INSERT … SELECT stays an insert (SQLAlchemy: isinsert).
     if (toplevel && this.statementKind === "other") this.statementKind = "select";
-    for (const c of t.independentCtes) this.visitCteRef(c, {});
-    const text = this.process(t.element, kw);
-    if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
-    return text;
+    // Nested, it has a WITH of its own for the CTEs it states nestHere (SQLAlchemy renders the
+    // CTE clause of an embedded textual SELECT at its nesting level).
+    return this.withCteScope(!toplevel && kw.inCompound !== true, () => {
+      this.visitAddedCtes(t);
+      const text = this.process(t.element, kw);
+      if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
+      return text;
+    });
   }
   private compileSubquerySelect(sel: SelectBase, lateral: boolean): string {
     if (!lateral) this.stack.push({ froms: [], barrier: true });
@@ -1066,7 +1070,7 @@ export class SQLCompiler {
    * Register a statement's `addCte()` CTEs; `nestHere` ones belong to this statement's WITH.
    * @throws CompileError when a CTE is stated `nestHere` in two statements.
    */
-  private visitAddedCtes(s: GenerativeSelect): void {
+  private visitAddedCtes(s: GenerativeSelect | TextualSelect): void {
     for (const c of s.nestHereCtes) {
       const owner = this.nestHere.get(c.rootCte);
       if (owner !== undefined && owner !== s) throw new CompileError("CTE is stated as 'nest_here' in more than one location");

@@ -2151,12 +2151,19 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
     readonly columnList: readonly ColumnElement<unknown, string>[],
     /** CTEs rendered in the WITH clause before the text; see {@link TextualSelect.addCte}. */
     readonly independentCtes: readonly CTE[] = [],
+    /** The added CTEs stated `nestHere`. @internal */
+    readonly nestHereCtes: readonly CTE[] = [],
   ) {
     super();
   }
-  /** `WITH cte AS (…) <text>`: render these CTEs before the text (SQLAlchemy's `add_cte()`). */
+  /**
+   * `WITH cte AS (…) <text>`: render these CTEs before the text (SQLAlchemy's `add_cte()`).
+   * With `{ nestHere: true }` they render in this statement's own WITH when it is nested in
+   * another (a subquery or CTE), as {@link GenerativeSelect.addCte} does.
+   */
   addCte(...args: [...CTE[], AddCteOptions] | CTE[]): TextualSelect<T, N> {
-    return new TextualSelect<T, N>(this.element, this.columnList, [...this.independentCtes, ...addCteArgs(args).ctes]);
+    const { ctes, nestHere } = addCteArgs(args);
+    return new TextualSelect<T, N>(this.element, this.columnList, [...this.independentCtes, ...ctes], nestHere ? [...this.nestHereCtes, ...ctes] : this.nestHereCtes);
   }
   get selectedColumns(): readonly ColumnElement<unknown, string>[] {
     return this.columnList;
@@ -2166,7 +2173,7 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
   }
   /** Attach values for the text's `:name` placeholders (see `TextClause.bindparams`). */
   bindparams(values: Record<string, unknown> | BindParameter<unknown, string>[]): TextualSelect<T, N> {
-    return new TextualSelect<T, N>(this.element.bindparams(values), this.columnList, this.independentCtes);
+    return new TextualSelect<T, N>(this.element.bindparams(values), this.columnList, this.independentCtes, this.nestHereCtes);
   }
   override describe(): string {
     return `${this.element.describe()}.columns()`;
@@ -2176,7 +2183,10 @@ export class TextualSelect<T extends readonly unknown[] = unknown[], N extends o
   }
   _key(k: CacheKeyBuilder): void {
     k.push("textsel", String(this.columnList.length), String(this.independentCtes.length));
-    for (const c of this.independentCtes) c._key(k);
+    for (const c of this.independentCtes) {
+      k.push(this.nestHereCtes.includes(c) ? "nh" : "");
+      c._key(k);
+    }
     for (const col of this.columnList) col._key(k);
     this.element._key(k);
   }

@@ -60,6 +60,14 @@ const groups: KeyGroup[] = [
     },
   },
   {
+    name: "text().columns().addCte(nestHere) in a subquery",
+    build: () => {
+      const c1 = select(t.c.a).cte("c1");
+      const ts = text("SELECT a FROM t").columns(column("a", Integer()));
+      return [select(ts.addCte(c1, { nestHere: true }).subquery().c.a), select(ts.addCte(c1).subquery().c.a)];
+    },
+  },
+  {
     name: "returning(sortByParameterOrder) with multi-row VALUES",
     build: () => [
       insert(t).values([{ a: 1, b: "x" }, { a: 2, b: "y" }]).returning(t.c.id),

@@ -3,7 +3,7 @@
  * UNION in a CTE, anonymous names, quoting and positional binds.
  */
 import { describe, expect, it } from "vitest";
-import { CompileError, bindparam, column, cte, delete_, exists, func, literal, select, table, text, unionAll } from "../../../src/index.js";
+import { CompileError, Integer, bindparam, column, cte, delete_, exists, func, literal, select, table, text, unionAll } from "../../../src/index.js";
 import { assertCompile, compile } from "./helpers.js";
 
 describe("CTETest (test_cte.py)", () => {
@@ -564,6 +564,22 @@ describe("CTETest (test_cte.py)", () => {
       select(select(nestingCte.c.inner_cte.label("outer_cte")).addCte(nestingCte, { nestHere: true }).cte("cte")),
       "WITH cte AS (WITH nesting AS (SELECT :param_1 AS inner_cte) SELECT nesting.inner_cte AS outer_cte FROM nesting) SELECT cte.outer_cte FROM cte",
     );
+  });
+
+  it("text().columns().addCte(nestHere) renders in the textual SELECT's own WITH when nested", () => {
+    const c1 = select(literal(1).label("v")).cte("c1");
+    const ts = text("SELECT a FROM t").columns(column("a", Integer()));
+    assertCompile(
+      select(ts.addCte(c1, { nestHere: true }).subquery().c.a),
+      "SELECT anon_1.a FROM (WITH c1 AS (SELECT :param_1 AS v) SELECT a FROM t) AS anon_1",
+    );
+    assertCompile(select(ts.addCte(c1).subquery().c.a), "WITH c1 AS (SELECT :param_1 AS v) SELECT anon_1.a FROM (SELECT a FROM t) AS anon_1");
+    assertCompile(
+      select(ts.addCte(c1, { nestHere: true }).cte("w").c.a),
+      "WITH w AS (WITH c1 AS (SELECT :param_1 AS v) SELECT a FROM t) SELECT w.a FROM w",
+    );
+    // At top level there is one WITH either way; bindparams() keeps the statement.
+    assertCompile(ts.addCte(c1, { nestHere: true }).bindparams({}), "WITH c1 AS (SELECT :param_1 AS v) SELECT a FROM t");
   });
 
   it("test_nesting_cte_at_top_level_w_add_cte", () => {
