@@ -77,8 +77,11 @@ export function registerCompileImpl(fn: (e: ClauseElement, opts: CompileOptions 
 
 /** Any column expression, whatever its type and name. */
 export type AnyColumn = ColumnElement<unknown, string>;
-/** A value or an expression usable as an operand. */
-export type Operand<T> = T | AnyColumn | null;
+/**
+ * A value or an expression usable as an operand; `text()` is rendered as written, as
+ * SQLAlchemy accepts it in a binary expression (`x LIKE '%' || y || '%'`).
+ */
+export type Operand<T> = T | AnyColumn | TextClause | null;
 
 /**
  * True when an operand of JS type `U` may meet an expression of type `T` in a comparison or
