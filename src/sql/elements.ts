@@ -447,7 +447,9 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   /**
    * `IN`. A list becomes one "expanding" bound parameter rendered at execution time, so a
    * statement compiled once serves any list length; an empty list renders the dialect's
-   * empty-set form. A SELECT (or `.subquery()`) gives `IN (SELECT …)`.
+   * empty-set form. A SELECT or a `text()` SELECT gives `IN (SELECT …)`; a table, alias,
+   * subquery or CTE is selected from (`IN (SELECT t.x FROM t)`) with SQLAlchemy's warning to pass
+   * a `select()` explicitly. `NOT IN` is always parenthesised: `(x NOT IN (…))`.
    */
   in<const O extends readonly Operand<T>[] | ClauseElement>(values: CheckedOperandList<T, O>): BinaryExpression<boolean> {
     return inOp(this, "in", values);
