@@ -750,6 +750,10 @@ export class SQLCompiler {
     }
     const right = this.process(b.right, kw);
     switch (op) {
+      case "notIn":
+        // Parenthesised whatever the right side (a SELECT, a list of expressions), as
+        // SQLAlchemy's visit_not_in_op_binary: `(x NOT IN (SELECT …))`.
+        return `(${left}${BINARY_SQL[op]}${right})`;
       case "between":
         return `${left} BETWEEN ${b.modifiers.symmetric ? "SYMMETRIC " : ""}${right}`;
       case "notBetween":

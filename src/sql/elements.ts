@@ -5,6 +5,7 @@
  * @module
  */
 import { ArgumentError } from "../errors.js";
+import { warn } from "../warnings.js";
 import { isPrecedent, NEGATION, PRECEDENCE, type OperatorName } from "./operators.js";
 import { NULLTYPE, NullType, toType, type TypeArg, type TypeEngine } from "./type-api.js";
 import { Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
@@ -76,8 +77,11 @@ export function registerCompileImpl(fn: (e: ClauseElement, opts: CompileOptions 
 
 /** Any column expression, whatever its type and name. */
 export type AnyColumn = ColumnElement<unknown, string>;
-/** A value or an expression usable as an operand. */
-export type Operand<T> = T | AnyColumn | null;
+/**
+ * A value or an expression usable as an operand; `text()` is rendered as written, as
+ * SQLAlchemy accepts it in a binary expression (`x LIKE '%' || y || '%'`).
+ */
+export type Operand<T> = T | AnyColumn | TextClause | null;
 
 /**
  * True when an operand of JS type `U` may meet an expression of type `T` in a comparison or
@@ -443,7 +447,9 @@ export abstract class ColumnElement<T = unknown, K extends string = never> exten
   /**
    * `IN`. A list becomes one "expanding" bound parameter rendered at execution time, so a
    * statement compiled once serves any list length; an empty list renders the dialect's
-   * empty-set form. A SELECT (or `.subquery()`) gives `IN (SELECT …)`.
+   * empty-set form. A SELECT or a `text()` SELECT gives `IN (SELECT …)`; a table, alias,
+   * subquery or CTE is selected from (`IN (SELECT t.x FROM t)`) with SQLAlchemy's warning to pass
+   * a `select()` explicitly. `NOT IN` is always parenthesised: `(x NOT IN (…))`.
    */
   in<const O extends readonly Operand<T>[] | ClauseElement>(values: CheckedOperandList<T, O>): BinaryExpression<boolean> {
     return inOp(this, "in", values);
@@ -655,6 +661,8 @@ function isIntegerish(e: ClauseElement): boolean {
 export function coerceOperand(against: ColumnElement<unknown, string>, other: unknown, type?: TypeEngine<unknown>): ColumnElement<unknown, string> {
   if (other instanceof BindParameter) return other.withBinaryElementType(type ?? against.type);
   if (other instanceof ColumnElement) return other;
+  // text() is accepted as an operand and rendered as written (SQLAlchemy's BinaryElementRole).
+  if (other instanceof TextClause) return new TextExpression(other);
   if (other instanceof ClauseElement) {
     if (isSelectStatement(other)) {
       throw new ArgumentError(
@@ -713,6 +721,7 @@ function compare(
 }
 
 function arith<T>(left: ColumnElement<T, string>, op: OperatorName, other: unknown): BinaryExpression<T> {
+  if (left.kind === "collectionAggregate") throw new ArgumentError(`Only comparison operators may be used with ANY/ALL; got '${op}'`);
   return new BinaryExpression(left, op, coerceOperand(left, other), left.type) as BinaryExpression<T>;
 }
 
@@ -782,9 +791,12 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
       const typed = left instanceof Tuple && values.type === NULLTYPE ? values.withTupleType(tupleTypeOf(left)) : values.withBinaryElementType(left.type);
       return new BinaryExpression(left, op, typed.asExpanding(), BooleanT());
     }
-    if (isSelectStatement(values) || values.kind === "subquery") {
+    // A textual SELECT: `IN (SELECT …)` as written (SQLAlchemy's TextClause is an InElementRole).
+    if (isSelectStatement(values) || values instanceof TextClause) {
       return new BinaryExpression(left, op, new Grouping(values), BooleanT());
     }
+    const asSelect = fromClauseAsSelect(values);
+    if (asSelect !== undefined) return new BinaryExpression(left, op, new Grouping(asSelect), BooleanT());
     // A scalar subquery renders parenthesized already: `IN (SELECT …)`, as SQLAlchemy's
     // `col.in_(q.scalar_subquery())`.
     if (values.kind === "scalarSelect") return new BinaryExpression(left, op, values, BooleanT());
@@ -799,6 +811,25 @@ function inOp(left: ColumnElement<unknown, string>, op: "in" | "notIn", values: 
   const type = left instanceof Tuple ? tupleTypeOf(left) : left.type;
   const bp = new BindParameter(left.anonBindBase, values, type, { unique: true, expanding: true });
   return new BinaryExpression(left, op, bp, BooleanT());
+}
+
+/** SQLAlchemy's class names of FROM clauses, for its IN-coercion warning. */
+const FROM_CLASS_NAMES: Readonly<Record<string, string>> = {
+  table: "TableClause", alias: "Alias", subquery: "Subquery", cte: "CTE", lateral: "Lateral", tablesample: "TableSample", join: "Join",
+};
+
+/**
+ * A table, alias, subquery, CTE or join given to `in()`: its `SELECT` (SQLAlchemy's
+ * InElementImpl coerces it, warning "Coercing Subquery object into a select() for use in IN();
+ * please pass a select() construct explicitly"). Undefined for anything else (VALUES included).
+ */
+function fromClauseAsSelect(x: ClauseElement): ClauseElement | undefined {
+  const name = FROM_CLASS_NAMES[x.kind];
+  const select = (x as { select?: () => ClauseElement }).select;
+  if (name === undefined || typeof select !== "function") return undefined;
+  const cls = x.kind === "table" && (x as { metadata?: unknown }).metadata !== undefined ? "Table" : name;
+  warn(`Coercing ${cls} object into a select() for use in IN(); please pass a select() construct explicitly`);
+  return select.call(x);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1073,8 +1104,6 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
   }
   override selfGroup(against?: OperatorName): ClauseElement {
     if (this.modifiers.composedLike && (against === "like" || against === "notLike" || against === "ilike" || against === "notIlike" || against === "concat")) return this;
-    // Rendered as a function call: never needs parentheses.
-    if (this.operator === "regexpReplace") return this;
     if (this.modifiers.precedence !== undefined) return against && this.modifiers.precedence <= PRECEDENCE[against] ? new Grouping(this) : this;
     return against && isPrecedent(this.operator, against) ? new Grouping(this) : this;
   }
@@ -1343,11 +1372,16 @@ export function not<const C extends Condition>(clause: CheckedCondition<C>): Col
   const c = whereClause(clause, "not");
   const stated = NEGATIONS.get(c);
   if (stated !== undefined) return stated();
+  // A labelled criterion stays labelled: `NOT (…) AS foo` (SQLAlchemy's Label._negate).
+  if (c instanceof Label) return new Label(c.anonymous ? null : c.name, not(c.element as ColumnElement<boolean>), c.name) as unknown as ColumnElement<boolean>;
   if (isConstant(c, "true")) return false_();
   if (isConstant(c, "false")) return true_();
   if (c instanceof BinaryExpression) {
     const n = c.negated();
     if (n) return n as ColumnElement<boolean>;
+    // No negated operator: the whole expression is grouped, `NOT (a + b)`, `NOT (x @> y)`
+    // (SQLAlchemy's BinaryExpression._negate groups before wrapping in NOT).
+    return new UnaryExpression(new Grouping(c), { operator: "not", type: BooleanT() }) as ColumnElement<boolean>;
   }
   // Only `NOT <boolean column>` (SQLAlchemy's AsBoolean) cancels out; the negation of a NOT
   // over a grouped or prefix expression nests: `NOT (NOT (EXISTS (…)))`, `NOT (NOT (a AND b))`.

@@ -132,7 +132,8 @@ describe("IN", () => {
 
   it("IN a subquery", () => {
     assertCompile(t.myid.in(select(t.myid).where(t.name.eq("x"))), "mytable.myid IN (SELECT mytable.myid FROM mytable WHERE mytable.name = :name_1)");
-    assertCompile(t.myid.notIn(select(t.myid)), "mytable.myid NOT IN (SELECT mytable.myid FROM mytable)");
+    // Parenthesised as every NOT IN (SQLAlchemy test_in_21).
+    assertCompile(t.myid.notIn(select(t.myid)), "(mytable.myid NOT IN (SELECT mytable.myid FROM mytable))");
   });
 
   it("tuple IN", () => {
