@@ -2026,7 +2026,7 @@ function literalBehind(c: ColumnClause<unknown, string>): boolean {
  * Inside a subquery (`asFrom`) a unary operator around a column does too (`DISTINCT t.x AS anon_1`).
  */
 function isAnonymouslyNamed(c: ColumnElement<unknown, string>, asFrom = false): boolean {
-  if (c instanceof Label || c instanceof ColumnClause || columnBehind(c) !== undefined) return false;
+  if (c instanceof Label || c instanceof ColumnClause || c instanceof ScalarFunctionColumn || columnBehind(c) !== undefined) return false;
   if (c instanceof LiteralColumn || c.kind === "star" || (!asFrom && wrappedNamedColumn(c) !== undefined)) return false;
   return !((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined);
 }

@@ -1850,8 +1850,8 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
    * staying in the column list (SQLAlchemy's `scalar_table_valued()`):
    * `func.jsonb_each(doc).scalarTableValued("key")` → `(jsonb_each(doc)).key`.
    */
-  scalarTableValued<U = unknown>(name: string, type?: TypeArg<U>): ScalarFunctionColumn<U> {
-    return new ScalarFunctionColumn<U>(this, name, type ? toType(type) : NULLTYPE);
+  scalarTableValued<const N extends string, U = unknown>(name: N, type?: TypeArg<U>): ScalarFunctionColumn<U, N> {
+    return new ScalarFunctionColumn<U, N>(this, name, type ? toType(type) : NULLTYPE);
   }
   /**
    * The function's output as one column of a FROM (SQLAlchemy's `column_valued()`):
@@ -1886,9 +1886,9 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
 }
 
 /** A field of a function's composite result: `(fn(…)).name` (SQLAlchemy's `ScalarFunctionColumn`). */
-export class ScalarFunctionColumn<T = unknown> extends ColumnElement<T> {
+export class ScalarFunctionColumn<T = unknown, K extends string = string> extends ColumnElement<T, K> {
   readonly kind = "scalarFunctionColumn";
-  constructor(readonly fn: FunctionElement<unknown, string>, readonly name: string, readonly type: TypeEngine<unknown>) {
+  constructor(readonly fn: FunctionElement<unknown, string>, readonly name: K, readonly type: TypeEngine<unknown>) {
     super();
   }
   override get resultName(): string | undefined {
