@@ -38,6 +38,13 @@
  *   accepts.
  * - `over({ partitionBy: "description" })` by name (string) is not in the typed API.
  * - `func.as_comparison()` is not implemented.
+ * - percentile_cont / percentile_disc with several arguments are typed ARRAY, as SQLAlchemy's
+ *   rule says; PostgreSQL's several-fractions form takes one array argument, which keeps the sort
+ *   type: give `.withType(ARRAY(Float()))` there (see sa11-functions-live.test.ts).
+ * - On PostgreSQL, binds are cast (`$1::INTEGER`) in the SELECT list only, so a function
+ *   overloaded on its argument types (`generate_series(1, 2)`, `EXTRACT(year FROM $1)`) needs an
+ *   explicit `cast()` of a bound argument; SQLAlchemy's asyncpg / psycopg dialects cast every
+ *   typed bind.
  */
 import { describe, expect, it } from "vitest";
 import {
