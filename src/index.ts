@@ -43,7 +43,7 @@ export {
   and, or, not, bindparam, literal, literalColumn, text, cast, case_ as case, case_, tuple, null_, true_, false_,
   asc, desc, nullsFirst, nullsLast, distinct,
   type AnyColumn, type Operand, type Condition, type OverOptions,
-  WithinGroup, Extract, CollectionAggregate, TypeCoerce, FunctionFilter, extract, any_, all_, typeCoerce, tuple_,
+  WithinGroup, Extract, CollectionAggregate, TypeCoerce, FunctionFilter, ScalarFunctionColumn, type TableValuedArgs, extract, any_, all_, typeCoerce, tuple_,
   IndexExpression, JSONElement, type AtResult, type LikeAroundOptions, TextualLabelReference, type CaseWhen,
   type CaseOptions,
 } from "./sql/elements.js";

@@ -12,7 +12,7 @@ import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
 import { AthanorWarning, CartesianProductWarning, warn } from "../warnings.js";
 import {
   andCriteria, BinaryExpression, BindParameter, BooleanClauseList, Case, Cast, ClauseElement, ColumnElement, Constant, Grouping,
-  isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, type FunctionElement, TextClause, TupleType, UnaryExpression,
+  isFunctionElement, Label, LiteralColumn, Over, registerCompileImpl, ScalarFunctionColumn, type FunctionElement, TextClause, TupleType, UnaryExpression,
   type TextualLabelReference,
   type CollectionAggregate, type Extract, type IlikeOperand, type WithinGroup,
 } from "./elements.js";
@@ -428,6 +428,17 @@ interface SelectFrame {
   readonly barrier: boolean;
 }
 
+/**
+ * Functions SQL spells as keywords, whatever case they were called in and with arguments too
+ * (SQLAlchemy's compiler FUNCTIONS map): `func.current_timestamp(x)` → `CURRENT_TIMESTAMP(x)`,
+ * `func.grouping_sets(a, b)` → `GROUPING SETS(a, b)`.
+ */
+const STANDARD_FUNCTION_NAMES: Readonly<Record<string, string>> = {
+  current_date: "CURRENT_DATE", current_time: "CURRENT_TIME", current_timestamp: "CURRENT_TIMESTAMP", current_user: "CURRENT_USER",
+  localtime: "LOCALTIME", localtimestamp: "LOCALTIMESTAMP", session_user: "SESSION_USER", user: "USER",
+  cube: "CUBE", rollup: "ROLLUP", grouping_sets: "GROUPING SETS",
+};
+
 /** Renders one statement. Subclassed per dialect. */
 export class SQLCompiler {
   protected readonly slots: BindSlot[] = [];
@@ -718,7 +729,21 @@ export class SQLCompiler {
   visitTableValuedAlias(a: TableValuedAlias, kw: CompileKw): string {
     const name = this.quoteIdentifier(this.fromName(a));
     if (!kw.asFrom) return name;
-    return `${a.isLateral ? "LATERAL " : ""}${this.process(a.fn, { ...kw, asFrom: false })} AS ${name}`;
+    return this.renderFunctionFrom(a, name, a.isLateral, kw);
+  }
+  /**
+   * `[LATERAL ]fn(…)[ WITH ORDINALITY] AS name[(a, b)]`: a function in FROM under `name` (its
+   * own, or that of an alias of it), with the derived column list when asked for.
+   */
+  protected renderFunctionFrom(a: TableValuedAlias, name: string, lateral: boolean, kw: CompileKw): string {
+    let text = `${lateral ? "LATERAL " : ""}${this.process(a.fn, { ...kw, asFrom: false })}`;
+    if (a.opts.withOrdinality !== undefined) text += " WITH ORDINALITY";
+    text += ` AS ${name}`;
+    if (a.opts.renderDerived) {
+      const cols = a.columnList.map((c) => `${this.quoteIdentifier(c.name)}${a.opts.derivedWithTypes ? ` ${this.typeSql(c.type)}` : ""}`);
+      text += `(${cols.join(", ")})`;
+    }
+    return text;
   }
   /** A function's scalar output (`.column`): the alias name, as PostgreSQL reads it. */
   visitTableValuedColumn(c: TableValuedColumn): string {
@@ -900,6 +925,8 @@ export class SQLCompiler {
     if (f.bare) return f.name.toUpperCase();
     const portable = f.name.includes(".") ? undefined : this.portableFunctionName(f.name.toLowerCase());
     if (portable !== undefined) return portable;
+    const standard = f.name.includes(".") ? undefined : STANDARD_FUNCTION_NAMES[f.name.toLowerCase()];
+    if (standard !== undefined) return standard;
     return f.name.split(".").map((p) => (/^\w+$/.test(p) ? p : this.quoteIdentifier(p))).join(".");
   }
   /** This dialect's name for a portable function (`aggregate_strings` → `string_agg`), if it renames it. */
@@ -974,6 +1001,8 @@ export class SQLCompiler {
       const cols = element.columnList.map((c) => this.quoteIdentifier(c.name)).join(", ");
       return `${lateral || element.opts.lateral ? "LATERAL " : ""}(${this.renderValuesBody(element)}) AS ${name} (${cols})`;
     }
+    // An alias of a function in FROM renames the function: `fn(…) AS name`, not `fn(…) AS anon_1 AS name`.
+    if (element instanceof TableValuedAlias) return this.renderFunctionFrom(element, name, lateral || element.isLateral, kw);
     if (element instanceof FromClause) return `${this.process(element, { asFrom: true })} AS ${name}`;
     const inner = this.compileSubquerySelect(element, lateral);
     return `${lateral ? "LATERAL " : ""}(${inner}) AS ${name}`;
@@ -1309,6 +1338,8 @@ export class SQLCompiler {
       if (renamed !== undefined) key = label = renamed;
     } else if (c instanceof LiteralColumn || c.kind === "star") key = c instanceof LiteralColumn ? c.text : "*";
     else if (wrappedNamedColumn(c) !== undefined) key = wrappedNamedColumn(c)!.key;
+    // `(fn(…)).name` is a named column, unlabelled as a table-less column is (SQLAlchemy's NamedColumn).
+    else if (c instanceof ScalarFunctionColumn) key = c.name;
     else if ((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined) {
       key = label = c.resultName;
       // A CAST named after its column takes the "dedupe" form when the name is taken: `AS v1__1`.
@@ -2003,7 +2034,7 @@ function literalBehind(c: ColumnClause<unknown, string>): boolean {
  * Inside a subquery (`asFrom`) a unary operator around a column does too (`DISTINCT t.x AS anon_1`).
  */
 function isAnonymouslyNamed(c: ColumnElement<unknown, string>, asFrom = false): boolean {
-  if (c instanceof Label || c instanceof ColumnClause || columnBehind(c) !== undefined) return false;
+  if (c instanceof Label || c instanceof ColumnClause || c instanceof ScalarFunctionColumn || columnBehind(c) !== undefined) return false;
   if (c instanceof LiteralColumn || c.kind === "star" || (!asFrom && wrappedNamedColumn(c) !== undefined)) return false;
   return !((c instanceof Cast || c.kind === "typeCoerce") && c.resultName !== undefined);
 }

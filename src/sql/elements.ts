@@ -8,11 +8,11 @@ import { ArgumentError } from "../errors.js";
 import { warn } from "../warnings.js";
 import { isPrecedent, NEGATION, PRECEDENCE, type OperatorName } from "./operators.js";
 import { NULLTYPE, NullType, toType, type TypeArg, type TypeEngine } from "./type-api.js";
-import { Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
+import { ARRAY, Boolean as BooleanT, Float, Integer, Numeric, String as StringT, typeFromJsValue } from "./types/index.js";
 import type { CacheKeyBuilder, MemoizedCacheKey } from "./cache-key.js";
 import type { Compiled, CompileKw, CompileOptions, SQLCompiler } from "./compiler.js";
 import type { Dialect } from "./dialect.js";
-import type { TableValuedAlias } from "./selectable.js";
+import type { Select, TableValuedAlias } from "./selectable.js";
 import {
   JSONIndexType, JSONPathType, TextArrayType,
   type ArrayItem, type ContainerReceiver, type IndexArg, type JsonAt, type JsonAtPath, type JsonContained, type JsonPathElement, type StringReceiver,
@@ -62,10 +62,32 @@ let tableValuedFactory: TableValuedFactory | undefined;
 export function registerTableValued(f: TableValuedFactory): void {
   tableValuedFactory = f;
 }
+/** Builds `SELECT fn(…)`; registered by selectable.ts to avoid an import cycle. */
+type FunctionSelectFactory = (fn: FunctionElement<unknown, string>) => Select<[unknown]>;
+let functionSelectFactory: FunctionSelectFactory | undefined;
+/** @internal */
+export function registerFunctionSelect(f: FunctionSelectFactory): void {
+  functionSelectFactory = f;
+}
 /** Options of a function used as a FROM (see `FunctionElement.alias()`). @internal */
 export interface TableValuedOptions {
   readonly lateral?: boolean;
   readonly columns?: readonly ColumnElement<unknown, string>[];
+  readonly joinsImplicitly?: boolean;
+  /** `WITH ORDINALITY`, with this name for the ordinality column. */
+  readonly withOrdinality?: string;
+  /** Render the column names after the alias name: `AS name(a, b)`. */
+  readonly renderDerived?: boolean;
+  /** With {@link renderDerived}, render each column's type too: `AS name(a INTEGER, b VARCHAR)`. */
+  readonly derivedWithTypes?: boolean;
+}
+/** Options of {@link FunctionElement.tableValued} (SQLAlchemy's `table_valued()` keywords). */
+export interface TableValuedArgs {
+  /** Name of the FROM; anonymous (`anon_1`) when omitted. */
+  readonly name?: string;
+  /** `fn(…) WITH ORDINALITY`, adding an ordinality column of this name to `.c`. */
+  readonly withOrdinality?: string;
+  /** The function needs no JOIN to the other FROMs (no cartesian-product warning). */
   readonly joinsImplicitly?: boolean;
 }
 
@@ -1811,9 +1833,15 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
   over(opts: OverOptions = {}): Over<T> {
     return new Over<T>(this, opts);
   }
-  /** `fn(...) FILTER (WHERE …)`. */
-  filter(...criteria: Condition[]): FunctionFilter<T> {
-    return new FunctionFilter<T>(this, and(...criteria));
+  /**
+   * `fn(...) FILTER (WHERE …)`, several criteria joined by AND. Without criteria the function
+   * itself is returned, as in SQLAlchemy.
+   */
+  filter(): this;
+  filter(...criteria: [Condition, ...Condition[]]): FunctionFilter<T>;
+  filter(...criteria: Condition[]): FunctionFilter<T> | this;
+  filter(...criteria: Condition[]): FunctionFilter<T> | this {
+    return criteria.length === 0 ? this : new FunctionFilter<T>(this, and(...criteria));
   }
   /**
    * `fn(...) WITHIN GROUP (ORDER BY …)` for ordered-set aggregates (SQLAlchemy's
@@ -1841,9 +1869,23 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
    * A table-valued function (SQLAlchemy 1.4's `table_valued()`): a FROM whose `.c` holds the
    * named output columns, `column("x")` or plain names, rendered `fn(…) AS anon_1`.
    */
-  tableValued(...columns: (string | ColumnElement<unknown, string>)[]): TableValuedAlias {
-    const cols = columns.map((c) => (typeof c === "string" ? new LiteralColumn<unknown, string>(c) : c));
-    return tableValuedFactory!(this, undefined, { columns: cols });
+  tableValued(...columns: (string | ColumnElement<unknown, string> | TableValuedArgs)[]): TableValuedAlias {
+    const last = columns[columns.length - 1];
+    const args: TableValuedArgs = last !== undefined && typeof last === "object" && !(last instanceof ClauseElement) ? (columns.pop() as TableValuedArgs) : {};
+    const cols = (columns as (string | ColumnElement<unknown, string>)[]).map((c) => (typeof c === "string" ? new LiteralColumn<unknown, string>(c) : c));
+    return tableValuedFactory!(this, args.name, {
+      columns: cols,
+      ...(args.withOrdinality !== undefined ? { withOrdinality: args.withOrdinality } : {}),
+      ...(args.joinsImplicitly !== undefined ? { joinsImplicitly: args.joinsImplicitly } : {}),
+    });
+  }
+  /**
+   * One named field of the function's composite result as a column expression, the function
+   * staying in the column list (SQLAlchemy's `scalar_table_valued()`):
+   * `func.jsonb_each(doc).scalarTableValued("key")` → `(jsonb_each(doc)).key`.
+   */
+  scalarTableValued<const N extends string, U = unknown>(name: N, type?: TypeArg<U>): ScalarFunctionColumn<U, N> {
+    return new ScalarFunctionColumn<U, N>(this, name, type ? toType(type) : NULLTYPE);
   }
   /**
    * The function's output as one column of a FROM (SQLAlchemy's `column_valued()`):
@@ -1851,6 +1893,18 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
    */
   columnValued(name?: string, opts: { readonly joinsImplicitly?: boolean } = {}): ColumnElement<T, string> {
     return tableValuedFactory!(this, name, opts).column as ColumnElement<T, string>;
+  }
+  /** `SELECT fn(…) AS fn_1` (SQLAlchemy's `FunctionElement.select()`). */
+  select(): Select<[T]> {
+    return functionSelectFactory!(this) as unknown as Select<[T]>;
+  }
+  /**
+   * The same call with an explicit return type (SQLAlchemy's `type_=` argument of `func.x(…)`),
+   * e.g. `func.json_array_elements(doc).withType(JSON())`: the SQL is unchanged; the type sets the
+   * operators available and bind / result processing, also of the function's `.column` in FROM.
+   */
+  withType<U>(type: TypeArg<U>): FunctionElement<U> {
+    return new FunctionElement<U>(this.name, this.args, toType(type), this.bare);
   }
   override describe(): string {
     return `function ${this.name}()`;
@@ -1862,6 +1916,24 @@ export class FunctionElement<T = unknown, K extends string = never> extends Colu
     k.push("fn", this.name, this.type.cacheKey, this.bare ? "b" : "");
     for (const a of this.args) a._key(k);
     k.push(")");
+  }
+}
+
+/** A field of a function's composite result: `(fn(…)).name` (SQLAlchemy's `ScalarFunctionColumn`). */
+export class ScalarFunctionColumn<T = unknown, K extends string = string> extends ColumnElement<T, K> {
+  readonly kind = "scalarFunctionColumn";
+  constructor(readonly fn: FunctionElement<unknown, string>, readonly name: K, readonly type: TypeEngine<unknown>) {
+    super();
+  }
+  override get resultName(): string | undefined {
+    return this.name;
+  }
+  _compile(c: SQLCompiler, kw: CompileKw): string {
+    return `(${c.visitFunction(this.fn, kw)}).${c.quoteIdentifier(this.name)}`;
+  }
+  _key(k: CacheKeyBuilder): void {
+    k.push("sfcol", this.name, this.type.cacheKey);
+    this.fn._key(k);
   }
 }
 
@@ -1923,6 +1995,13 @@ export class FunctionFilter<T = unknown> extends ColumnElement<T> {
   over(opts: OverOptions = {}): Over<T> {
     return new Over<T>(this, opts);
   }
+  /**
+   * More criteria for the same FILTER, joined to the present ones by AND (SQLAlchemy's
+   * `FunctionFilter.filter()`); without criteria, this filter unchanged.
+   */
+  filter(...criteria: Condition[]): FunctionFilter<T> {
+    return criteria.length === 0 ? this : new FunctionFilter<T>(this.func, and(this.criterion as ColumnElement<unknown, string>, ...criteria));
+  }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return `${this.func._compile(c, kw)} FILTER (WHERE ${this.criterion._compile(c, kw)})`;
   }
@@ -1944,11 +2023,18 @@ export class WithinGroup<T = unknown> extends ColumnElement<T> {
   }
   /**
    * The function's type, or (for untyped functions such as `percentile_cont`, `mode`) the first
-   * ORDER BY expression's type, as SQLAlchemy's ordered-set aggregates take it.
+   * ORDER BY expression's type, as SQLAlchemy's ordered-set aggregates take it; an ARRAY of it for
+   * `percentile_cont` / `percentile_disc` given several fractions (one result per fraction).
    */
   get type(): TypeEngine<unknown> {
     const t = this.element.type;
-    return t !== NULLTYPE ? t : (this.orderBy[0]?.type ?? NULLTYPE);
+    if (t !== NULLTYPE) return t;
+    const sortType = this.orderBy[0]?.type ?? NULLTYPE;
+    const name = this.element.name.toLowerCase();
+    if ((name === "percentile_cont" || name === "percentile_disc") && this.element.args.length > 1 && sortType !== NULLTYPE) {
+      return ARRAY(sortType, { dimensions: 1 });
+    }
+    return sortType;
   }
   override get anonBindBase(): string {
     return this.element.anonBindBase;
@@ -1957,9 +2043,12 @@ export class WithinGroup<T = unknown> extends ColumnElement<T> {
   over(opts: OverOptions = {}): Over<T> {
     return new Over<T>(this, opts);
   }
-  /** `… WITHIN GROUP (…) FILTER (WHERE …)`. */
-  filter(...criteria: Condition[]): FunctionFilter<T> {
-    return new FunctionFilter<T>(this, and(...criteria));
+  /** `… WITHIN GROUP (…) FILTER (WHERE …)`; without criteria, this unchanged. */
+  filter(): this;
+  filter(...criteria: [Condition, ...Condition[]]): FunctionFilter<T>;
+  filter(...criteria: Condition[]): FunctionFilter<T> | this;
+  filter(...criteria: Condition[]): FunctionFilter<T> | this {
+    return criteria.length === 0 ? this : new FunctionFilter<T>(this, and(...criteria));
   }
   _compile(c: SQLCompiler, kw: CompileKw): string {
     return c.visitWithinGroup(this, kw);

@@ -5,9 +5,9 @@
  * @module
  */
 import { ArgumentError } from "../errors.js";
-import { BindParameter, ClauseElement, coerceExpression, FunctionElement, isSelectStatement, type AnyColumn, LiteralColumn } from "./elements.js";
-import { NULLTYPE, type TypeEngine } from "./type-api.js";
-import { DateTime, Date as DateT, Float, Integer, Numeric, String as StringT, Time } from "./types/index.js";
+import { BindParameter, cast, ClauseElement, coerceExpression, extract, FunctionElement, isSelectStatement, type AnyColumn, type Cast, type Extract, LiteralColumn } from "./elements.js";
+import { NULLTYPE, TypeEngine, type TypeArg } from "./type-api.js";
+import { ARRAY, ArrayType, DateTime, Date as DateT, Float, Integer, Numeric, String as StringT, Time } from "./types/index.js";
 import type { ColumnElement } from "./elements.js";
 
 type Arg = unknown;
@@ -71,8 +71,12 @@ const STAR = /* @__PURE__ */ new LiteralColumn("*");
 export function makeFunction<T>(name: string, args: readonly Arg[], type?: TypeEngine<unknown>): FunctionElement<T> {
   const lower = name.toLowerCase();
   const cargs = lower === "aggregate_strings" ? aggregateStringsArgs(args) : argsOf(args, name);
+  if (lower === "char_length" && cargs.length !== 1) {
+    // SQLAlchemy's char_length takes exactly one argument (a TypeError there).
+    throw new ArgumentError(`char_length() takes exactly one argument; got ${cargs.length}`);
+  }
   const known = KNOWN_TYPES[lower];
-  const t = type ?? (known === "arg" ? firstType(cargs) : known ? known() : NULLTYPE);
+  const t = type ?? (known === "arg" ? firstType(cargs) : known === "array" ? arrayOf(firstType(cargs)) : known ? known() : NULLTYPE);
   return new FunctionElement<T>(name, cargs, t, cargs.length === 0 && BARE.has(lower));
 }
 
@@ -90,14 +94,29 @@ function aggregateStringsArgs(args: readonly Arg[]): ClauseElement[] {
   return [expr, new BindParameter("aggregate_strings", args[1], StringT(), { unique: true, literalExecute: true })];
 }
 
-const KNOWN_TYPES: Record<string, "arg" | (() => TypeEngine<unknown>)> = {
+/**
+ * `array_agg(x)`'s type (SQLAlchemy's array_agg): an ARRAY of the argument's type, or the
+ * argument's own type when it is an ARRAY already. An untyped argument leaves the result untyped,
+ * so the driver's own array parsing applies rather than ARRAY's text parsing of NullType items.
+ */
+function arrayOf(t: TypeEngine<unknown>): TypeEngine<unknown> {
+  if (t === NULLTYPE || t instanceof ArrayType) return t;
+  return ARRAY(t, { dimensions: 1 });
+}
+
+/**
+ * Return types of known functions: "arg" takes the first typed argument's, "array" an ARRAY of
+ * it (array_agg); others are fixed (SQLAlchemy's GenericFunction subclasses).
+ */
+const KNOWN_TYPES: Record<string, "arg" | "array" | (() => TypeEngine<unknown>)> = {
   aggregate_strings: () => StringT(),
   count: () => Integer(), sum: "arg", min: "arg", max: "arg", avg: () => Numeric(), coalesce: "arg", abs: "arg", round: "arg",
   lower: () => StringT(), upper: () => StringT(), trim: () => StringT(), concat: () => StringT(), substr: () => StringT(),
   substring: () => StringT(), replace: () => StringT(), length: () => Integer(), char_length: () => Integer(),
   group_concat: () => StringT(), string_agg: () => StringT(),
   now: () => DateTime({ timezone: true }), current_timestamp: () => DateTime({ timezone: true }), localtimestamp: () => DateTime(),
-  current_date: () => DateT(), current_time: () => Time(), random: () => Float(),
+  current_date: () => DateT(), current_time: () => Time(), localtime: () => Time(), random: () => Float(),
+  current_user: () => StringT(), session_user: () => StringT(), user: () => StringT(), array_agg: "array",
   row_number: () => Integer(), rank: () => Integer(), dense_rank: () => Integer(), ntile: () => Integer(),
   percent_rank: () => Float(), cume_dist: () => Float(), lag: "arg", lead: "arg", first_value: "arg", last_value: "arg", nth_value: "arg",
   nullif: "arg", greatest: "arg", least: "arg",
@@ -139,6 +158,18 @@ export interface KnownFunctions {
    * @throws ArgumentError unless the separator is a string.
    */
   aggregate_strings(expr: Arg, separator: string): FunctionElement<string | null>;
+  /**
+   * Not a function call: `func.cast(x, type)` is {@link cast} (`CAST(x AS type)`), as SQLAlchemy
+   * registers `cast` in its function namespace.
+   * @throws ArgumentError unless given an expression and a type.
+   */
+  cast<T>(expr: Arg, type: TypeArg<T>): Cast<T>;
+  /**
+   * Not a function call: `func.extract(field, x)` is {@link extract} (`EXTRACT(field FROM x)`),
+   * as SQLAlchemy registers `extract` in its function namespace.
+   * @throws ArgumentError unless given a field word and an expression.
+   */
+  extract(field: string, expr: Arg): Extract;
 }
 /** `func`: typed known functions plus any other name as a generic function. */
 export type FuncNamespace = KnownFunctions & { readonly [name: string]: GenericFunction };
@@ -148,7 +179,9 @@ export type GenericFunction = ((...args: Arg[]) => FunctionElement<unknown>) & {
 function namespace(prefix: string[]): GenericFunction {
   const call = (...args: Arg[]) => {
     const name = prefix.join(".");
-    if (prefix.length === 1 && prefix[0].toLowerCase() === "count" && args.length === 0) return makeFunction("count", [STAR]);
+    const lower = prefix.length === 1 ? name.toLowerCase() : undefined;
+    if (lower === "count" && args.length === 0) return makeFunction("count", [STAR]);
+    if (lower === "cast" || lower === "extract") return notAFunction(lower, args);
     return makeFunction(name, args);
   };
   return new Proxy(call, {
@@ -157,6 +190,18 @@ function namespace(prefix: string[]): GenericFunction {
       return namespace([...prefix, sqlName(prop)]);
     },
   }) as GenericFunction;
+}
+
+/** `func.cast()` / `func.extract()`: the CAST / EXTRACT constructs, as SQLAlchemy's registry maps them. */
+function notAFunction(name: "cast" | "extract", args: readonly Arg[]): Cast<unknown> | Extract {
+  if (args.length !== 2) throw new ArgumentError(`func.${name}() takes exactly two arguments; got ${args.length}`);
+  if (name === "extract") {
+    if (typeof args[0] !== "string") throw new ArgumentError("func.extract(): the first argument is the field name, such as 'year'");
+    return extract(args[0], args[1]);
+  }
+  const type = args[1];
+  if (!(type instanceof TypeEngine) && typeof type !== "function") throw new ArgumentError("func.cast(): the second argument is the type to cast to");
+  return cast(args[0], type as TypeArg);
 }
 
 /** A trailing underscore is dropped, as SQLAlchemy does for reserved words: `func.if_()` is `if()`. */

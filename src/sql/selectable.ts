@@ -8,7 +8,7 @@
 import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../errors.js";
 import {
   and, BindParameter, ClauseElement, coerceExpression, coerceOrderBy, coerceWhereClause, ColumnElement, describeValue,
-  isFunctionElement, Label, LiteralColumn, pyStrRepr, registerTableValued, type TableValuedOptions, TextClause, TextExpression, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
+  isFunctionElement, Label, LiteralColumn, pyStrRepr, registerFunctionSelect, registerTableValued, type TableValuedOptions, TextClause, TextExpression, UnaryExpression, type FunctionElement, type AnyColumn, type CheckedConditions, type Condition,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
 import { Boolean as BooleanT, Integer } from "./types/index.js";
@@ -800,10 +800,14 @@ export class TableValuedAlias extends FromClause {
     return this.opts.lateral === true;
   }
   get columnList(): readonly ColumnClause<unknown, string>[] {
-    this._cols ??= (this.opts.columns ?? []).map((c) => {
-      const name = c instanceof ColumnClause ? c.name : c instanceof LiteralColumn ? c.text : (c.key ?? "");
-      return new ColumnClause(name, c.type, { table: this });
-    });
+    if (this._cols === undefined) {
+      this._cols = (this.opts.columns ?? []).map((c) => {
+        const name = c instanceof ColumnClause ? c.name : c instanceof LiteralColumn ? c.text : (c.key ?? "");
+        return new ColumnClause(name, c.type, { table: this });
+      });
+      // WITH ORDINALITY adds the ordinality column last (untyped, as in SQLAlchemy).
+      if (this.opts.withOrdinality !== undefined) this._cols.push(new ColumnClause(this.opts.withOrdinality, NULLTYPE, { table: this }));
+    }
     return this._cols;
   }
   /** The function's output as a scalar column, rendered as the alias name. */
@@ -818,6 +822,14 @@ export class TableValuedAlias extends FromClause {
   lateral(name?: string): TableValuedAlias {
     return new TableValuedAlias(this.fn, name, { ...this.opts, lateral: true });
   }
+  /**
+   * The same function with its column names listed after the alias name, `fn(…) AS name(a, b)`,
+   * and with `withTypes` their types too, `AS name(a INTEGER, b VARCHAR)`, as PostgreSQL needs for
+   * functions returning `record` (SQLAlchemy's `TableValuedAlias.render_derived()`).
+   */
+  renderDerived(name?: string, opts: { readonly withTypes?: boolean } = {}): TableValuedAlias {
+    return new TableValuedAlias(this.fn, name, { ...this.opts, renderDerived: true, derivedWithTypes: opts.withTypes === true });
+  }
   keyId(k: CacheKeyBuilder): string {
     return this.name === undefined ? `A${k.anonId(this)}` : `A:${this.name}`;
   }
@@ -828,7 +840,8 @@ export class TableValuedAlias extends FromClause {
     return c.visitTableValuedAlias(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("tvalias", this.keyId(k), this.isLateral ? "l" : "", String(this.columnList.length));
+    const o = this.opts;
+    k.push("tvalias", this.keyId(k), this.isLateral ? "l" : "", o.withOrdinality ?? "", o.renderDerived ? (o.derivedWithTypes ? "dt" : "d") : "", String(this.columnList.length));
     for (const col of this.columnList) k.push(col.name, col.type.cacheKey);
     if (!k.seen(this)) this.fn._key(k);
   }
@@ -846,6 +859,7 @@ export class TableValuedColumn extends ColumnClause<unknown, string> {
 }
 
 registerTableValued((fn, name, opts) => new TableValuedAlias(fn, name, opts));
+registerFunctionSelect((fn) => select(fn));
 
 /** A named column exported by a SELECT for use as a subquery. */
 export interface ExportedColumn {
