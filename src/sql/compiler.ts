@@ -1280,15 +1280,13 @@ export class SQLCompiler {
       if (s.isDistinct) text += this.renderDistinct(s);
       text += rendered.join(", ");
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
-      const where = s.whereCriteria;
+      const where = nonEmptyCriteria(s.whereCriteria);
       if (where.length) text += ` \nWHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("SELECT", froms, where);
       const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
       if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
-      if (s.havingCriteria.length) {
-        const h = s.havingCriteria;
-        text += ` \nHAVING ${this.process(andCriteria(h), {})}`;
-      }
+      const having = nonEmptyCriteria(s.havingCriteria);
+      if (having.length) text += ` \nHAVING ${this.process(andCriteria(having), {})}`;
       if (s.orderByClauses.length) text += ` ORDER BY ${s.orderByClauses.map((o) => this.process(o, { withinOrderBy: true, resolveLabel, ...orderByLabelOf(o, labels) })).join(", ")}`;
       text += s.fetchClause ? this.fetchClause(s) : this.limitClause(s.limitClause, s.offsetClause);
       if (s.forUpdateArg) text += this.forUpdateClause(s);
@@ -1892,7 +1890,7 @@ export class SQLCompiler {
       ).join(", "));
       let text = `UPDATE ${this.dmlPrefixes(u)}${this.dmlTarget(u)} SET ${setParts}`;
       if (extraFroms.length) text += this.updateFromClause(extraFroms);
-      const where = dmlWhere(u.whereCriteria);
+      const where = nonEmptyCriteria(u.whereCriteria);
       if (where.length) text += ` WHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("UPDATE", [u.targetAlias ?? table, ...extraFroms], u.whereCriteria);
       text += this.returningClause(u);
@@ -1914,7 +1912,7 @@ export class SQLCompiler {
     try {
       let text = `DELETE ${this.dmlPrefixes(d)}FROM ${this.dmlTarget(d)}`;
       if (extraFroms.length) text += this.deleteUsingClause(extraFroms);
-      const where = dmlWhere(d.whereCriteria);
+      const where = nonEmptyCriteria(d.whereCriteria);
       if (where.length) text += ` WHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("DELETE", [d.targetAlias ?? d.table, ...extraFroms], d.whereCriteria);
       text += this.returningClause(d);
@@ -1983,10 +1981,10 @@ export class SQLCompiler {
 }
 
 /**
- * WHERE criteria of an UPDATE/DELETE without empty `and()` / `or()` lists, which add nothing
- * (SQLAlchemy renders `DELETE FROM t` for `where(and_())`).
+ * WHERE / HAVING criteria without empty `and()` / `or()` lists, which add nothing (SQLAlchemy
+ * renders `DELETE FROM t` and `SELECT t.x FROM t` for `where(and_())`).
  */
-function dmlWhere(criteria: readonly ClauseElement[]): readonly ClauseElement[] {
+function nonEmptyCriteria(criteria: readonly ClauseElement[]): readonly ClauseElement[] {
   return criteria.some(isEmptyBooleanList) ? criteria.filter((c) => !isEmptyBooleanList(c)) : criteria;
 }
 function isEmptyBooleanList(c: ClauseElement): boolean {

@@ -1372,7 +1372,9 @@ function conjunction(op: "and" | "or", clauses: readonly ClauseElement[]): Colum
   for (const c of clauses) {
     if (c === absorbing) return absorbing;
     if (c === neutral) sawNeutral = c;
-    else kept.push(c);
+    // An empty and()/or() inside another conjunction adds nothing (SQLAlchemy renders it as an
+    // empty string, which the enclosing list skips).
+    else if (!(c instanceof BooleanClauseList && c.clauses.length === 0)) kept.push(c);
   }
   if (kept.length === 0 && sawNeutral) return sawNeutral as ColumnElement<boolean>;
   if (kept.length === 1 && kept[0] instanceof ColumnElement) return kept[0] as ColumnElement<boolean>;
