@@ -557,7 +557,10 @@ export class SQLCompiler {
         const inner = f.rootCte.element;
         return this.anonName(f.rootCte, inner instanceof FromClause && isValues(inner) && inner.name !== undefined ? anonBindBase(inner.name) : "anon");
       }
-      const base = f instanceof Alias && f.element instanceof TableClause ? f.element.name : "anon";
+      // Named after what it aliases when that has a name of its own (`mytable_1`, and `bar_1`
+      // for an anonymous alias of the alias `bar`), as SQLAlchemy's AliasedReturnsRows._init.
+      const el = f instanceof Alias ? f.element : undefined;
+      const base = el instanceof TableClause ? el.name : el instanceof Alias && (el.kind === "alias" || el.kind === "subquery") && el.name !== undefined ? el.name : "anon";
       return this.anonName(f, base);
     }
     if (f instanceof TableClause) return f.name;
