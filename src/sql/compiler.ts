@@ -941,7 +941,7 @@ export class SQLCompiler {
     const parts: string[] = [];
     if (o.partitionBy.length) parts.push(`PARTITION BY ${o.partitionBy.map((p) => this.process(p, inner)).join(", ")}`);
     if (o.orderBy.length) parts.push(`ORDER BY ${o.orderBy.map((p) => this.process(p, inner)).join(", ")}`);
-    const frame = o.rows ? ["ROWS", o.rows] as const : o.range ? ["RANGE", o.range] as const : undefined;
+    const frame = o.rows ? ["ROWS", o.rows] as const : o.range ? ["RANGE", o.range] as const : o.groups ? ["GROUPS", o.groups] as const : undefined;
     if (frame) parts.push(`${frame[0]} BETWEEN ${frameBound(frame[1][0], true)} AND ${frameBound(frame[1][1], false)}`);
     return `${this.process(o.element, inner)} OVER (${parts.join(" ")})`;
   }

@@ -1949,6 +1949,8 @@ export interface OverOptions {
   readonly rows?: readonly [FrameBound, FrameBound];
   /** `RANGE BETWEEN a AND b` as `[a, b]`. */
   readonly range?: readonly [FrameBound, FrameBound];
+  /** `GROUPS BETWEEN a AND b` as `[a, b]` (SQLAlchemy 2.0.40 `groups=`; PostgreSQL 11+, SQLite 3.28+). */
+  readonly groups?: readonly [FrameBound, FrameBound];
 }
 
 /** A window function: `fn OVER (…)`. */
@@ -1958,14 +1960,24 @@ export class Over<T = unknown, K extends string = never> extends ColumnElement<T
   readonly orderBy: readonly AnyColumn[];
   readonly rows: readonly [FrameBound, FrameBound] | undefined;
   readonly range: readonly [FrameBound, FrameBound] | undefined;
+  readonly groups: readonly [FrameBound, FrameBound] | undefined;
+  /**
+   * @throws ArgumentError when more than one of `rows`, `range` and `groups` is given, or a
+   * frame bound is neither an integer nor null.
+   */
   constructor(readonly element: ColumnElement<unknown, string>, opts: OverOptions) {
     super();
     const list = (x: AnyColumn | readonly AnyColumn[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x as AnyColumn]);
     this.partitionBy = list(opts.partitionBy);
     this.orderBy = list(opts.orderBy);
-    if (opts.rows && opts.range) throw new ArgumentError("over(): give 'rows' or 'range', not both");
+    const frames = [opts.rows, opts.range, opts.groups].filter((f) => f !== undefined);
+    if (frames.length > 1) throw new ArgumentError("only one of 'rows', 'range', or 'groups' may be provided");
+    for (const f of frames) {
+      for (const b of f) if (b !== null && !Number.isInteger(b)) throw new ArgumentError(`Integer or None expected for range value; got ${describeValue(b)}`);
+    }
     this.rows = opts.rows;
     this.range = opts.range;
+    this.groups = opts.groups;
   }
   get type(): TypeEngine<unknown> {
     return this.element.type;
@@ -1977,7 +1989,7 @@ export class Over<T = unknown, K extends string = never> extends ColumnElement<T
     return c.visitOver(this, kw);
   }
   _key(k: CacheKeyBuilder): void {
-    k.push("over", String(this.partitionBy.length), String(this.orderBy.length), JSON.stringify(this.rows ?? null), JSON.stringify(this.range ?? null));
+    k.push("over", String(this.partitionBy.length), String(this.orderBy.length), JSON.stringify(this.rows ?? null), JSON.stringify(this.range ?? null), JSON.stringify(this.groups ?? null));
     this.element._key(k);
     for (const p of this.partitionBy) p._key(k);
     for (const o of this.orderBy) o._key(k);

@@ -152,7 +152,7 @@ describe("compound selects and structural CompileErrors", () => {
   it("limit/offset, over() and case() arguments", () => {
     expect(err(() => select(t.myid).limit(-1))).toBeInstanceOf(ArgumentError);
     expect(err(() => select(t.myid).offset(1.5)).message).toMatch(/offset\(\) expects a non-negative integer; got number 1.5/);
-    expect(err(() => func.rank().over({ rows: [null, 0], range: [null, 0] })).message).toMatch(/'rows' or 'range'/);
+    expect(err(() => func.rank().over({ rows: [null, 0], range: [null, 0] })).message).toMatch(/only one of 'rows', 'range', or 'groups' may be provided/);
     expect(err(() => case_([]))).toBeInstanceOf(ArgumentError);
     expect(err(() => t.name.contains(5 as never, { autoescape: true })).message).toMatch(/autoescape requires a string/);
   });
