@@ -899,7 +899,7 @@ export class BindParameter<T = unknown, K extends string = never> extends Column
     opts: BindParameterOptions = {},
   ) {
     super();
-    this.type = type ? toType(type) : value === undefined ? NULLTYPE : typeFromJsValue(value);
+    this.type = type ? toType(type) : opts.expanding ? expandingValueType(value) : value === undefined ? NULLTYPE : typeFromJsValue(value);
     this.unique = opts.unique ?? false;
     this.expanding = opts.expanding ?? false;
     this.required = opts.required ?? (value === undefined && !opts.callable);
@@ -977,6 +977,16 @@ export function bindparam<T = unknown>(key: string, value?: T, type?: TypeArg<T>
     return new BindParameter<T>(key, value, t, { ...rest, ...opts });
   }
   return new BindParameter<T>(key, value, type as TypeArg<T> | undefined, opts);
+}
+
+/**
+ * The type of an untyped expanding bind: its first value's, as SQLAlchemy's BindParameter does
+ * (`bindparam("x", [1, 2], expanding=True)` is Integer, not an array). Tuples and an empty or
+ * absent list stay untyped, to be typed by the other side of the IN.
+ */
+function expandingValueType(value: unknown): TypeEngine<unknown> {
+  const first: unknown = Array.isArray(value) && value.length > 0 ? value[0] : undefined;
+  return first === undefined || first === null || Array.isArray(first) ? NULLTYPE : typeFromJsValue(first);
 }
 
 function isTypeEngine(x: object): x is TypeEngine<unknown> {
