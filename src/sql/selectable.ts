@@ -1167,7 +1167,7 @@ function keyedColumnKey(c: ColumnElement<unknown, string>, plusCol: boolean): st
 function tableLabelPrefix(t: FromClause, resolve?: FromNameResolver): string | undefined {
   if (t instanceof Alias) return t.name ?? resolve?.(t) ?? anonStandIn(t);
   if (t instanceof TableValuedAlias) return t.name ?? resolve?.(t) ?? "anon_1";
-  if (t instanceof TableClause) return t.schema ? `${t.schema}_${t.name}` : t.name;
+  if (t instanceof TableClause) return t.schema ? `${t.schema.replace(/\./g, "_")}_${t.name}` : t.name;
   return undefined;
 }
 
