@@ -78,6 +78,12 @@ export interface CompileKw {
    * a comparison; dialects whose drivers send untyped parameters render a cast there.
    */
   readonly bindCast?: boolean;
+  /**
+   * Set for a bound parameter that is itself an argument of a function call or EXTRACT's FROM
+   * operand, where the server picks an overload by the argument types; dialects whose drivers
+   * send untyped parameters render the bind's type cast there (SQLAlchemy's `render_bind_cast`).
+   */
+  readonly functionArgument?: boolean;
 }
 
 /** Where a positional parameter's value comes from. */
@@ -918,7 +924,11 @@ export class SQLCompiler {
     const inner = { ...kw, withinColumnsClause: false };
     const name = this.functionName(f);
     if (f.bare) return name;
-    return `${name}(${f.args.map((a) => this.process(a, inner)).join(", ")})`;
+    return `${name}(${f.args.map((a) => this.processFunctionArgument(a, inner)).join(", ")})`;
+  }
+  /** A function or EXTRACT argument; a bound parameter is marked {@link CompileKw.functionArgument}. */
+  protected processFunctionArgument(a: ClauseElement, kw: CompileKw): string {
+    return this.process(a, a instanceof BindParameter ? { ...kw, functionArgument: true } : kw);
   }
   /** The SQL name of a function; dialects map portable names (SQLite renders now() as CURRENT_TIMESTAMP). */
   protected functionName(f: FunctionElement<unknown, string>): string {
@@ -949,7 +959,7 @@ export class SQLCompiler {
   }
   /** `EXTRACT(field FROM expr)` (the field is a validated word). */
   visitExtract(e: Extract, kw: CompileKw): string {
-    return `EXTRACT(${e.field} FROM ${this.process(e.expr, { ...kw, withinColumnsClause: false })})`;
+    return `EXTRACT(${e.field} FROM ${this.processFunctionArgument(e.expr, { ...kw, withinColumnsClause: false })})`;
   }
   /** `ANY (x)`; a subquery keeps its own parentheses: `ANY (SELECT …)`. */
   visitCollectionAggregate(a: CollectionAggregate<unknown>, kw: CompileKw): string {
