@@ -1287,13 +1287,13 @@ export class SQLCompiler {
       } else rendered = cols.map(renderOne);
       let text = "SELECT ";
       if (s.prefixes.length) text += this.affixes(s.prefixes);
-      if (s.isDistinct) text += this.renderDistinct(s);
+      const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
+      if (s.isDistinct) text += this.renderDistinct(s, { resolveLabel });
       text += rendered.join(", ");
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
       const where = s.whereCriteria;
       if (where.length) text += ` \nWHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("SELECT", froms, where);
-      const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
       if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
       if (s.havingCriteria.length) {
         const h = s.havingCriteria;
@@ -1313,8 +1313,9 @@ export class SQLCompiler {
     }
   }
 
-  protected renderDistinct(s: Select): string {
-    if (s.distinctOn.length) return `DISTINCT ON (${s.distinctOn.map((c) => this.process(c, {})).join(", ")}) `;
+  /** `DISTINCT ` / `DISTINCT ON (…) `; `kw` resolves the names given as strings (SELECT-list labels, FROM columns). */
+  protected renderDistinct(s: Select, kw: CompileKw): string {
+    if (s.distinctOn.length) return `DISTINCT ON (${s.distinctOn.map((c) => this.process(c, kw)).join(", ")}) `;
     return "DISTINCT ";
   }
 
