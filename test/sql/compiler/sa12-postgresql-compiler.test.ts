@@ -15,7 +15,8 @@
  *
  * Skipped:
  * - DDL cases of CompileTest (ENUM / DOMAIN types, CREATE TABLE / INDEX options, EXCLUDE,
- *   computed / identity columns, constraint options): DDL, ported in sa5b-dialect-ddl.
+ *   computed / identity columns, constraint options): DDL, ported by the DDL suites
+ *   (sa5b-dialect-ddl); not part of this compiler port.
  * - test_cast_enum_schema_translate, test_create_*_schema_translate,
  *   test_compiler_sequence_ignores_schema_translate: athanor has no schema_translate_map.
  * - test_array_deprecated_any_all: the deprecated `ARRAY.Comparator.any()` / `Any()` API.
@@ -24,12 +25,13 @@
  *   test_hstore_subscripting (HSTORE), test_json_path with JSONPATH: types / constructs athanor
  *   does not have.
  * - test_legacy_query_* of DistinctOnTest: the legacy ORM Query; test_distinct_on_ext_* and
- *   the CacheKeyTest class: SQLAlchemy 2.1's `ext(distinct_on())` and cache-key suites (DISTINCT
- *   ON cache keys are in sa10-cache-key-compare).
+ *   the CacheKeyTest class: SQLAlchemy 2.1's `ext(distinct_on())` and its cache-key suites (the
+ *   cache key of a DISTINCT ON by name is checked here).
  * - test_do_update_unnamed_exclude_constraint_target(_string), test_do_update_str_index_where:
  *   ExcludeConstraint is not implemented.
  * - test_plain_returning_column_expression: a type's column expression is applied only when the
- *   engine compiles for execution (sa-types tests cover it), not in `compile()` output.
+ *   engine compiles for execution (test/sql/types/sa5a-type-expressions.test.ts), not in
+ *   `compile()` output.
  *
  * Known differences:
  * - test_plain_stringify_returning: `returnDefaults()` is not compiled; the engine adds the
@@ -59,7 +61,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ARRAY, Column, CompileError, CreateSequence, Double, Enum, Float, Integer, MetaData, Sequence, SmallInteger, BigInteger, String, Table, UniqueConstraint,
-  all_, any_, bindparam, cast, column, delete_, func, literal, literalColumn, not, select, table, text, tuple_, update,
+  all_, any_, bindparam, generateCacheKey, cast, column, delete_, func, literal, literalColumn, not, select, table, text, tuple_, update,
 } from "../../../src/index.js";
 import { insert } from "../../../src/dialects/postgresql/index.js";
 import { assertCompile, compile } from "./helpers.js";
@@ -333,6 +335,11 @@ describe("DistinctOnTest (the rest)", () => {
   });
   it("test_distinct_on_label: a string names a SELECT-list label", () => {
     assertCompile(select(t.c.a.label("foo")).distinct("foo"), "SELECT DISTINCT ON (foo) t.a AS foo FROM t", pg);
+  });
+  it("DISTINCT ON different names keys differently; the same name keys alike", () => {
+    const key = (s: Parameters<typeof generateCacheKey>[0]) => generateCacheKey(s).key;
+    expect(key(select(t).distinct("a"))).not.toEqual(key(select(t).distinct("b")));
+    expect(key(select(t).distinct("a"))).toEqual(key(select(t).distinct("a")));
   });
   it("test_unresolvable_distinct_label: CompileError", () => {
     expect(() => compile(select(t.c.a.label("foo")).distinct("not a label"), "postgresql")).toThrow(CompileError);
