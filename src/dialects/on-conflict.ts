@@ -11,6 +11,7 @@ import { Insert, type DmlExtension, type ReturningNames, type ReturningOptions, 
 import type { CacheKeyBuilder } from "../sql/cache-key.js";
 import { Constraint, Index } from "../sql/schema.js";
 import type { CompileKw, SQLCompiler } from "../sql/compiler.js";
+import { fitName } from "../sql/ddl.js";
 
 /** Options of `onConflictDoNothing()`. */
 export interface OnConflictDoNothingOptions {
@@ -48,6 +49,8 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
     readonly constraint: string | undefined,
     readonly set: ReadonlyMap<ColumnClause<unknown, string>, ColumnElement<unknown, string>> | undefined,
     readonly where: ClauseElement | undefined,
+    /** The constraint's name is a naming-convention (or `conv()`) name, cut to fit as DDL cuts it. */
+    readonly constraintIsConv = false,
   ) {
     super();
   }
@@ -56,7 +59,8 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
     if (this.constraint !== undefined && c.dialect.name === "sqlite") {
       throw new CompileError("ON CONFLICT ON CONSTRAINT is PostgreSQL only; on SQLite give indexElements");
     }
-    if (this.constraint !== undefined) s += ` ON CONSTRAINT ${c.quoteIdentifier(this.constraint)}`;
+    // A long convention name is truncated as CREATE TABLE truncated it (SQLAlchemy #6755).
+    if (this.constraint !== undefined) s += ` ON CONSTRAINT ${c.quoteIdentifier(this.constraintIsConv ? fitName(c, this.constraint, true) : this.constraint)}`;
     else if (this.indexElements) {
       s += ` (${this.indexElements.map((e) => c.quoteIdentifier(e.name)).join(", ")})`;
       // The index predicate names columns without their table, as in CREATE INDEX … WHERE.
@@ -71,7 +75,7 @@ export class OnConflictClause extends ClauseElement implements DmlExtension {
   _key(k: CacheKeyBuilder): void {
     // Counts and presence flags: `(a, flag)` and `(a) WHERE flag` must not read alike.
     k.push(
-      "onconflict", this.constraint === undefined ? "" : `c:${this.constraint}`, this.set ? `u${this.set.size}` : "n",
+      "onconflict", this.constraint === undefined ? "" : `c${this.constraintIsConv ? "v" : ""}:${this.constraint}`, this.set ? `u${this.set.size}` : "n",
       this.indexElements ? String(this.indexElements.length) : "", this.indexWhere ? "iw" : "", this.where ? "w" : "",
     );
     for (const e of this.indexElements ?? []) e._key(k);
@@ -142,9 +146,10 @@ export class UpsertInsert<C extends ColumnMap = ColumnMap, R extends readonly un
     }
   }
   /** The conflict target: a Constraint gives its name, an Index its columns and WHERE. */
-  private resolveTarget(opts: OnConflictDoNothingOptions): { indexElements?: OnConflictDoNothingOptions["indexElements"]; indexWhere?: Condition; constraint?: string } {
+  private resolveTarget(opts: OnConflictDoNothingOptions): { indexElements?: OnConflictDoNothingOptions["indexElements"]; indexWhere?: Condition; constraint?: string; constraintIsConv?: boolean } {
     let { indexElements, indexWhere } = opts;
     let constraint: string | undefined;
+    let constraintIsConv = false;
     const c = opts.constraint;
     if (c !== undefined) {
       if (indexElements !== undefined) throw new ArgumentError("'constraint' and 'index_elements' are mutually exclusive");
@@ -154,19 +159,22 @@ export class UpsertInsert<C extends ColumnMap = ColumnMap, R extends readonly un
       else if (c instanceof Index) {
         indexElements = c.expressions as never;
         indexWhere = c.where as never;
-      } else if (c.name) constraint = c.name;
+      } else if (c.name) {
+        constraint = c.name;
+        constraintIsConv = c.nameIsConv;
+      }
       else {
         const cols = (c as { columns?: readonly ColumnClause<unknown, string>[] }).columns;
         if (!cols) throw new ArgumentError("onConflict({ constraint }): an unnamed constraint needs columns; give indexElements instead");
         indexElements = cols;
       }
     }
-    return { ...(indexElements ? { indexElements } : {}), ...(indexWhere !== undefined ? { indexWhere } : {}), ...(constraint !== undefined ? { constraint } : {}) };
+    return { ...(indexElements ? { indexElements } : {}), ...(indexWhere !== undefined ? { indexWhere } : {}), ...(constraint !== undefined ? { constraint, constraintIsConv } : {}) };
   }
   private buildClause(opts: OnConflictDoNothingOptions, set: OnConflictClause["set"], where: ClauseElement | undefined): OnConflictClause {
     const t = this.resolveTarget(opts);
     const elements = t.indexElements?.map((e) => (typeof e === "string" ? this.columnFor(e, "onConflict({ indexElements })") : e));
     const iw = t.indexWhere === undefined ? undefined : coerceWhereClause(t.indexWhere, "onConflict({ indexWhere })");
-    return new OnConflictClause(elements, iw, t.constraint, set, where);
+    return new OnConflictClause(elements, iw, t.constraint, set, where, t.constraintIsConv === true);
   }
 }

@@ -78,6 +78,12 @@ export interface CompileKw {
    * a comparison; dialects whose drivers send untyped parameters render a cast there.
    */
   readonly bindCast?: boolean;
+  /**
+   * Set for a bound parameter that is itself an argument of a function call or EXTRACT's FROM
+   * operand, where the server picks an overload by the argument types; dialects whose drivers
+   * send untyped parameters render the bind's type cast there (SQLAlchemy's `render_bind_cast`).
+   */
+  readonly functionArgument?: boolean;
 }
 
 /** Where a positional parameter's value comes from. */
@@ -921,7 +927,11 @@ export class SQLCompiler {
     const inner = { ...kw, withinColumnsClause: false };
     const name = this.functionName(f);
     if (f.bare) return name;
-    return `${name}(${f.args.map((a) => this.process(a, inner)).join(", ")})`;
+    return `${name}(${f.args.map((a) => this.processFunctionArgument(a, inner)).join(", ")})`;
+  }
+  /** A function or EXTRACT argument; a bound parameter is marked {@link CompileKw.functionArgument}. */
+  protected processFunctionArgument(a: ClauseElement, kw: CompileKw): string {
+    return this.process(a, a instanceof BindParameter ? { ...kw, functionArgument: true } : kw);
   }
   /** The SQL name of a function; dialects map portable names (SQLite renders now() as CURRENT_TIMESTAMP). */
   protected functionName(f: FunctionElement<unknown, string>): string {
@@ -952,7 +962,7 @@ export class SQLCompiler {
   }
   /** `EXTRACT(field FROM expr)` (the field is a validated word). */
   visitExtract(e: Extract, kw: CompileKw): string {
-    return `EXTRACT(${e.field} FROM ${this.process(e.expr, { ...kw, withinColumnsClause: false })})`;
+    return `EXTRACT(${e.field} FROM ${this.processFunctionArgument(e.expr, { ...kw, withinColumnsClause: false })})`;
   }
   /** `ANY (x)`; a subquery keeps its own parentheses: `ANY (SELECT …)`. */
   visitCollectionAggregate(a: CollectionAggregate<unknown>, kw: CompileKw): string {
@@ -1280,13 +1290,13 @@ export class SQLCompiler {
       } else rendered = cols.map(renderOne);
       let text = "SELECT ";
       if (s.prefixes.length) text += this.affixes(s.prefixes);
-      if (s.isDistinct) text += this.renderDistinct(s);
+      const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
+      if (s.isDistinct) text += this.renderDistinct(s, { resolveLabel });
       text += rendered.join(", ");
       if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, { asFrom: true })).join(", ")}`;
       const where = nonEmptyCriteria(s.whereCriteria);
       if (where.length) text += ` \nWHERE ${this.process(andCriteria(where), {})}`;
       if (this.options.lintFroms) this.lintFroms("SELECT", froms, where);
-      const resolveLabel = (name: string) => selectLabelTarget(s, froms, name);
       if (s.groupByClauses.length) text += ` GROUP BY ${s.groupByClauses.map((g) => this.process(g, { resolveLabel })).join(", ")}`;
       const having = nonEmptyCriteria(s.havingCriteria);
       if (having.length) text += ` \nHAVING ${this.process(andCriteria(having), {})}`;
@@ -1304,8 +1314,9 @@ export class SQLCompiler {
     }
   }
 
-  protected renderDistinct(s: Select): string {
-    if (s.distinctOn.length) return `DISTINCT ON (${s.distinctOn.map((c) => this.process(c, {})).join(", ")}) `;
+  /** `DISTINCT ` / `DISTINCT ON (…) `; `kw` resolves the names given as strings (SELECT-list labels, FROM columns). */
+  protected renderDistinct(s: Select, kw: CompileKw): string {
+    if (s.distinctOn.length) return `DISTINCT ON (${s.distinctOn.map((c) => this.process(c, kw)).join(", ")}) `;
     return "DISTINCT ";
   }
 

@@ -171,9 +171,10 @@ function validateIdentifier(name: string, max: number): void {
 /**
  * A convention (or `conv()`) name longer than the dialect allows is cut to fit and ends in
  * four hex digits of its MD5, so that distinct long names stay distinct (SQLAlchemy's
- * `_truncate_and_render_maxlen_name`).
+ * `_truncate_and_render_maxlen_name`). Also used where a statement names a constraint (ON
+ * CONFLICT ON CONSTRAINT), so that it names the constraint DDL created. @internal
  */
-function fitName(c: SQLCompiler, name: string, isConv: boolean): string {
+export function fitName(c: SQLCompiler, name: string, isConv: boolean): string {
   const max = maxIdentifierLength(c);
   if (!isConv) validateIdentifier(name, max);
   if (!isConv || name.length <= max) return name;

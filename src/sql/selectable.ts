@@ -1554,11 +1554,15 @@ export class Select<T extends readonly unknown[] = unknown[], N extends object =
       s.groupByClauses = [...this.groupByClauses, ...cs];
     });
   }
-  /** `SELECT DISTINCT`; with expressions, PostgreSQL's `DISTINCT ON (…)`. */
-  distinct(...on: AnyColumn[]): this {
+  /**
+   * `SELECT DISTINCT`; with expressions, PostgreSQL's `DISTINCT ON (…)`. A string names a
+   * SELECT-list label or a FROM column, as in {@link GenerativeSelect.orderBy}
+   * (`distinct("name")` → `DISTINCT ON (t.name)`; an unknown name raises CompileError).
+   */
+  distinct(...on: (AnyColumn | string)[]): this {
     return this.gen((s) => {
       s.isDistinct = true;
-      s.distinctOn = [...this.distinctOn, ...on.map((c) => coerceExpression(c))];
+      s.distinctOn = [...this.distinctOn, ...on.map((c) => (typeof c === "string" ? coerceOrderBy(c) : coerceExpression(c)))];
     });
   }
   /**

@@ -6,6 +6,7 @@ import type { ColumnImpl, NextValue } from "../../sql/schema.js";
 import { FromClause, Join, type GenerativeSelect, type Select } from "../../sql/selectable.js";
 import { ColumnClause } from "../../sql/column.js";
 import type { TypeEngine } from "../../sql/type-api.js";
+import { TypeDecorator } from "../../sql/types/type-decorator.js";
 
 /**
  * SQL type names for parameter casts. Lengths and precisions are left out on purpose, so that a
@@ -23,6 +24,28 @@ function castTypeName(t: TypeEngine<unknown>): string | undefined {
       return "BOOLEAN";
     default:
       return undefined;
+  }
+}
+
+/**
+ * Cast type names for a bound function argument: {@link castTypeName}'s, plus the date and time
+ * types, spelled as SQLAlchemy's PostgreSQL type compiler does (`TIMESTAMP WITHOUT TIME ZONE`).
+ * Strings stay untyped: an untyped parameter becomes whatever the function wants (`text`, a
+ * `regconfig`, a `regclass`), where a `VARCHAR` would not.
+ */
+function argumentCastTypeName(t: TypeEngine<unknown>): string | undefined {
+  const zone = (impl: TypeEngine<unknown>) => ((impl as { timezone?: boolean }).timezone === true ? "WITH" : "WITHOUT");
+  switch (t.affinity) {
+    case "date":
+      return "DATE";
+    case "datetime":
+      return `TIMESTAMP ${zone(t instanceof TypeDecorator ? t.dialectImpl("postgresql") : t)} TIME ZONE`;
+    case "time":
+      return "TIME WITHOUT TIME ZONE";
+    case "interval":
+      return "INTERVAL";
+    default:
+      return castTypeName(t);
   }
 }
 
@@ -56,12 +79,20 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
   /**
    * postgres.js sends parameters untyped, so where PostgreSQL cannot infer a type (a SELECT list,
    * a VALUES row, a recursive CTE's anchor) numbers and booleans get an explicit cast:
-   * `SELECT $1::INTEGER AS anon_1` (SQLAlchemy's asyncpg dialect renders bind casts likewise).
+   * `SELECT $1::INTEGER AS anon_1`; and a typed bind that is a function argument or EXTRACT's
+   * operand, where PostgreSQL picks an overload by the argument types, gets its type's cast
+   * (`generate_series($1::INTEGER, $2::INTEGER)`, `EXTRACT(year FROM $1::DATE)`), as SQLAlchemy's
+   * asyncpg dialect renders bind casts. A type with its own bind expression (a JSON, a timestamp
+   * in mode `"string"`) is typed by that expression instead when compiled for execution.
    */
   override visitBindParam(b: BindParameter<unknown, string>, kw: CompileKw, opts: { column?: ColumnImpl; source?: SlotSource } = {}): string {
     const sql = super.visitBindParam(b, kw, opts);
-    if (!kw.bindCast || b.expanding || this.options.literalBinds) return sql;
-    const name = castTypeName(b.type);
+    if (b.expanding || this.options.literalBinds) return sql;
+    let name: string | undefined;
+    if (kw.functionArgument) {
+      if (!this.isDisplay && b.type.bindExpression("postgresql", sql) !== undefined) return sql;
+      name = argumentCastTypeName(b.type);
+    } else if (kw.bindCast) name = castTypeName(b.type);
     return name ? `${sql}::${name}` : sql;
   }
   protected override renderIlike(left: string, right: string, negate: boolean): string {
@@ -123,7 +154,7 @@ export class PGCompiler extends SQLCompiler implements IndexCompiler {
   override visitFunction(f: FunctionElement<unknown, string>, kw: CompileKw): string {
     const lower = f.name.toLowerCase();
     if (lower === "substring" && (f.args.length === 2 || f.args.length === 3)) {
-      const [x, start, len] = f.args.map((a) => this.process(a, { ...kw, withinColumnsClause: false }));
+      const [x, start, len] = f.args.map((a) => this.processFunctionArgument(a, { ...kw, withinColumnsClause: false }));
       return len === undefined ? `SUBSTRING(${x} FROM ${start})` : `SUBSTRING(${x} FROM ${start} FOR ${len})`;
     }
     return super.visitFunction(f, kw);

@@ -127,7 +127,7 @@ export class SQLiteCompiler extends SQLCompiler implements IndexCompiler {
   protected override forUpdateClause(_s: Select): string {
     return "";
   }
-  protected override renderDistinct(s: Select): string {
+  protected override renderDistinct(s: Select, _kw: CompileKw): string {
     if (s.distinctOn.length) throw new CompileError("DISTINCT ON is PostgreSQL only; SQLite supports plain DISTINCT");
     return "DISTINCT ";
   }

@@ -41,10 +41,10 @@
  * - percentile_cont / percentile_disc with several arguments are typed ARRAY, as SQLAlchemy's
  *   rule says; PostgreSQL's several-fractions form takes one array argument, which keeps the sort
  *   type: give `.withType(ARRAY(Float()))` there (see sa11-functions-live.test.ts).
- * - On PostgreSQL, binds are cast (`$1::INTEGER`) in the SELECT list only, so a function
- *   overloaded on its argument types (`generate_series(1, 2)`, `EXTRACT(year FROM $1)`) needs an
- *   explicit `cast()` of a bound argument; SQLAlchemy's asyncpg / psycopg dialects cast every
- *   typed bind.
+ * - On PostgreSQL, binds are cast (`$1::INTEGER`) in the SELECT list and as direct arguments of
+ *   a function or EXTRACT (`generate_series($1::INTEGER, $2::INTEGER)`), not elsewhere (a WHERE
+ *   comparison infers the type); SQLAlchemy's asyncpg / psycopg dialects cast every typed bind.
+ *   String arguments stay untyped (SQLAlchemy's asyncpg: `::VARCHAR`).
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -256,7 +256,7 @@ describe("CompileTest: WITHIN GROUP", () => {
     const loose = func as unknown as Record<string, (...a: unknown[]) => FunctionElement>;
     assertCompile(loose.rank!(5).withinGroup(data), "rank(:rank_1) WITHIN GROUP (ORDER BY data)");
     assertCompile(loose.dense_rank!(5).withinGroup(data), "dense_rank(:dense_rank_1) WITHIN GROUP (ORDER BY data)");
-    assertCompile(func.percent_rank(5).withinGroup(data), "percent_rank($1) WITHIN GROUP (ORDER BY data)", { dialect: "postgresql" });
+    assertCompile(func.percent_rank(5).withinGroup(data), "percent_rank($1::INTEGER) WITHIN GROUP (ORDER BY data)", { dialect: "postgresql" });
     assertCompile(func.cume_dist(5).withinGroup(data), "cume_dist(:cume_dist_1) WITHIN GROUP (ORDER BY data)");
   });
 });
