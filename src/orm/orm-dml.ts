@@ -21,6 +21,7 @@ import { InstrumentedAttribute, mapperOf, type ColumnProperty, type Mapper } fro
 import { stateOf, type InstanceState } from "./state.js";
 import type { AsyncSession, SessionExecuteOptions } from "./session.js";
 import { WRITE_ONLY_PARENT } from "./write-only.js";
+import type { LoaderCriteriaOption } from "./options.js";
 import { isMultiTableMapper } from "./inheritance.js";
 import { joinedBulkInsert, joinedBulkUpdate, joinedCriteriaStatement } from "./joined-dml.js";
 
@@ -480,6 +481,8 @@ async function criteriaDml(
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   const mode = syncMode(opts);
+  const extraCriteria = loaderCriteriaFor(mapper, stmt);
+  if (extraCriteria.length) stmt = stmt.where(...extraCriteria);
   let matcher: ((st: InstanceState) => MatchResult) | undefined;
   if (mode === "evaluate" || mode === "auto") {
     try {
@@ -582,6 +585,21 @@ async function criteriaDml(
     return new Result({ keys: extraReturning.map((c, i) => (c instanceof ColumnElement ? c.key ?? `col_${i}` : `col_${i}`)), processors: extraReturning.map(() => undefined) }, tuples, { rowsAffected: affected, returnsRows: true });
   }
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
+}
+
+/**
+ * The criteria of `withLoaderCriteria()` options given to an ORM UPDATE/DELETE with `options()`
+ * for its entity (or a superclass of it): SQLAlchemy adds them to the statement's WHERE, and
+ * its "evaluate" strategy evaluates them with the other criteria.
+ */
+function loaderCriteriaFor(mapper: Mapper, stmt: Update | Delete): ColumnElement<boolean>[] {
+  const out: ColumnElement<boolean>[] = [];
+  for (const o of stmt.loaderOptions) {
+    if ((o as { readonly optionKind?: unknown } | null)?.optionKind !== "criteria") continue;
+    const opt = o as LoaderCriteriaOption;
+    if (mapper.isA(opt.mapper)) out.push(opt.criteria(opt.mapper.class_ as never) as ColumnElement<boolean>);
+  }
+  return out;
 }
 
 /** How one SET column of an UPDATE reaches the objects it matched. */

@@ -237,6 +237,18 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       s.statementExecutionOptions = { ...this.statementExecutionOptions, ...opts };
     });
   }
+  /** ORM options attached by {@link options} (interpreted by the ORM session). */
+  readonly loaderOptions: readonly unknown[] = [];
+  /**
+   * Attach ORM options (SQLAlchemy's `Executable.options()` on DML): an ORM-enabled UPDATE or
+   * DELETE applies `withLoaderCriteria(Entity, criteria)` for its entity (or a superclass of it)
+   * as extra WHERE criteria, which "evaluate" synchronization evaluates too. Calls accumulate.
+   */
+  options(...opts: readonly unknown[]): this {
+    return this.gen((s) => {
+      s.loaderOptions = [...this.loaderOptions, ...opts];
+    });
+  }
   /**
    * Words between the verb and the table: `insert(t).prefixWith("OR REPLACE")` renders
    * `INSERT OR REPLACE INTO t …`, `update(t).prefixWith("LOW_PRIORITY")` renders
