@@ -506,12 +506,27 @@ async function criteriaDml(
   // expires them and loads them on access; athanor never loads implicitly).
   const fetchedSets = useFetch && !joined && setPlan ? setPlan.filter((x) => x.kind === "expire") : [];
   const fetchCols = useFetch ? [...pkCols, ...fetchedSets.map((x) => x.prop.column)] : [];
-  Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
+  // The columns asked for come first; those "fetch" needs are added only where not already
+  // there, as SQLAlchemy's supplemental RETURNING columns (`RETURNING users.id, addresses.email`).
+  const shown: unknown[] = [...retCols, ...extraReturning];
+  const fetchPos: number[] = [];
+  const supplemental: unknown[] = [];
+  for (const c of fetchCols) {
+    const i = shown.indexOf(c);
+    fetchPos.push(i >= 0 ? i : shown.length + supplemental.push(c) - 1);
+  }
+  Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...shown, ...supplemental] });
   // Single-table inheritance: a subclass's statement touches only its rows (`kind IN (…)`).
   const discriminator = mapper.polymorphicCriterion();
   if (discriminator) Object.assign(core, { whereCriteria: [...core.whereCriteria, discriminator] });
   const res = await conn.execute(core, params);
-  const rows = core.returningColumns.length ? res.all().map((r) => r._tuple() as unknown[]) : [];
+  // Rows laid out as [fetched columns…, columns asked for…].
+  const rows = core.returningColumns.length
+    ? res.all().map((r) => {
+        const t = r._tuple() as unknown[];
+        return fetchCols.length ? [...fetchPos.map((i) => t[i]), ...t.slice(0, shown.length)] : t;
+      })
+    : [];
   const affected = core.returningColumns.length ? rows.length : res.rowsAffected;
   // Which identity-mapped objects were affected?
   let affectedStates: InstanceState[] = [];
