@@ -644,10 +644,12 @@ function planSetSync(mapper: Mapper, stmt: Update): SetSync[] {
 /**
  * Apply an UPDATE's SET to the matched objects: every new value is computed from the object as
  * it was (so `SET a=b, b=a` swaps), then assigned as committed; values that cannot be computed
- * are expired, unless `fetched` supplies them. Columns with an `onupdate` are expired.
+ * are expired, unless `fetched` supplies them. Columns the database sets (SQL or server onupdate, computed) are expired.
  */
 function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly InstanceState[], fetched: (st: InstanceState, key: string) => unknown): void {
-  const onupdate = mapper.columnProps.filter((p) => p.column.onupdate !== undefined && !plan.some((x) => x.prop === p));
+  // Columns the database sets (a SQL or server onupdate, a computed column) are expired, as
+  // SQLAlchemy expires its "postfetch" columns.
+  const onupdate = mapper.columnProps.filter((p) => (p.column.onupdate !== undefined || p.column.serverOnupdate || p.column.computed !== undefined) && !plan.some((x) => x.prop === p));
   for (const st of states) {
     const assigned: [string, unknown][] = [];
     const expired: string[] = [];
