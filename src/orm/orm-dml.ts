@@ -497,6 +497,7 @@ async function criteriaDml(
   if (joined && returnsEntity) {
     throw new InvalidRequestError(`${stmt instanceof Update ? "UPDATE" : "DELETE"} of ${mapper.className} (joined-table inheritance) … returning(${mapper.className}) is not supported; return columns, or select the objects afterwards`);
   }
+  if (stmt instanceof Update && !joined) stmt = withPrefetchedOnupdates(mapper, stmt, params);
   const pkCols = joined ? joined.pkCols : mapper.pkProps.map((p) => p.column);
   const extraReturning = coreReturning(stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper)));
   const retCols = returnsEntity ? mapper.defaultLoadProps.map((p) => p.column) : [];
@@ -615,6 +616,26 @@ function loaderCriteriaFor(mapper: Mapper, stmt: Update | Delete): ColumnElement
     if (mapper.isA(opt.mapper)) out.push(opt.criteria(opt.mapper.class_ as never) as ColumnElement<boolean>);
   }
   return out;
+}
+
+/**
+ * An UPDATE whose columns with an application-side onupdate (a value or a function, not SQL)
+ * get that value in its SET, computed once here as the compiler would (the function sees the
+ * parameters as `currentParameters`): SQLAlchemy "prefetches" such values and puts them on the
+ * synchronized objects, which the SET plan then does.
+ */
+function withPrefetchedOnupdates(mapper: Mapper, stmt: Update, params: ExecuteParams | undefined): Update {
+  if (stmt.preserveParameterOrder || Array.isArray(params)) return stmt;
+  const given = params as Readonly<Record<string, unknown>> | undefined;
+  let values: Map<ColumnClause<unknown, string>, unknown> | undefined;
+  for (const p of mapper.columnProps) {
+    const c = p.column;
+    const d = c.onupdate;
+    if (d === undefined || d instanceof ClauseElement || stmt.setValues?.has(c) || (given !== undefined && c.key in given)) continue;
+    const v = typeof d === "function" ? (d as (ctx: { currentParameters: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: { ...given, [c.key]: null } }) : d;
+    (values ??= new Map()).set(c, v);
+  }
+  return values ? stmt.values(values) : stmt;
 }
 
 /** How one SET column of an UPDATE reaches the objects it matched. */
