@@ -21,6 +21,7 @@ import { InstrumentedAttribute, mapperOf, type ColumnProperty, type Mapper } fro
 import { stateOf, type InstanceState } from "./state.js";
 import type { AsyncSession, SessionExecuteOptions } from "./session.js";
 import { WRITE_ONLY_PARENT } from "./write-only.js";
+import type { LoaderCriteriaOption } from "./options.js";
 import { isMultiTableMapper } from "./inheritance.js";
 import { joinedBulkInsert, joinedBulkUpdate, joinedCriteriaStatement } from "./joined-dml.js";
 
@@ -480,6 +481,8 @@ async function criteriaDml(
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   const mode = syncMode(opts);
+  const extraCriteria = loaderCriteriaFor(mapper, stmt);
+  if (extraCriteria.length) stmt = stmt.where(...extraCriteria);
   let matcher: ((st: InstanceState) => MatchResult) | undefined;
   if (mode === "evaluate" || mode === "auto") {
     try {
@@ -494,6 +497,7 @@ async function criteriaDml(
   if (joined && returnsEntity) {
     throw new InvalidRequestError(`${stmt instanceof Update ? "UPDATE" : "DELETE"} of ${mapper.className} (joined-table inheritance) … returning(${mapper.className}) is not supported; return columns, or select the objects afterwards`);
   }
+  if (stmt instanceof Update && !joined) stmt = withPrefetchedOnupdates(mapper, stmt, params);
   const pkCols = joined ? joined.pkCols : mapper.pkProps.map((p) => p.column);
   const extraReturning = coreReturning(stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper)));
   const retCols = returnsEntity ? mapper.defaultLoadProps.map((p) => p.column) : [];
@@ -503,12 +507,27 @@ async function criteriaDml(
   // expires them and loads them on access; athanor never loads implicitly).
   const fetchedSets = useFetch && !joined && setPlan ? setPlan.filter((x) => x.kind === "expire") : [];
   const fetchCols = useFetch ? [...pkCols, ...fetchedSets.map((x) => x.prop.column)] : [];
-  Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...fetchCols, ...retCols, ...extraReturning] });
+  // The columns asked for come first; those "fetch" needs are added only where not already
+  // there, as SQLAlchemy's supplemental RETURNING columns (`RETURNING users.id, addresses.email`).
+  const shown: unknown[] = [...retCols, ...extraReturning];
+  const fetchPos: number[] = [];
+  const supplemental: unknown[] = [];
+  for (const c of fetchCols) {
+    const i = shown.indexOf(c);
+    fetchPos.push(i >= 0 ? i : shown.length + supplemental.push(c) - 1);
+  }
+  Object.assign(core, joined?.stmt ?? stmt, { entity: undefined, returningColumns: [...shown, ...supplemental] });
   // Single-table inheritance: a subclass's statement touches only its rows (`kind IN (…)`).
   const discriminator = mapper.polymorphicCriterion();
   if (discriminator) Object.assign(core, { whereCriteria: [...core.whereCriteria, discriminator] });
   const res = await conn.execute(core, params);
-  const rows = core.returningColumns.length ? res.all().map((r) => r._tuple() as unknown[]) : [];
+  // Rows laid out as [fetched columns…, columns asked for…].
+  const rows = core.returningColumns.length
+    ? res.all().map((r) => {
+        const t = r._tuple() as unknown[];
+        return fetchCols.length ? [...fetchPos.map((i) => t[i]), ...t.slice(0, shown.length)] : t;
+      })
+    : [];
   const affected = core.returningColumns.length ? rows.length : res.rowsAffected;
   // Which identity-mapped objects were affected?
   let affectedStates: InstanceState[] = [];
@@ -584,6 +603,41 @@ async function criteriaDml(
   return new Result({ keys: [], processors: [] }, [], { rowsAffected: affected, returnsRows: false });
 }
 
+/**
+ * The criteria of `withLoaderCriteria()` options given to an ORM UPDATE/DELETE with `options()`
+ * for its entity (or a superclass of it): SQLAlchemy adds them to the statement's WHERE, and
+ * its "evaluate" strategy evaluates them with the other criteria.
+ */
+function loaderCriteriaFor(mapper: Mapper, stmt: Update | Delete): ColumnElement<boolean>[] {
+  const out: ColumnElement<boolean>[] = [];
+  for (const o of stmt.loaderOptions) {
+    if ((o as { readonly optionKind?: unknown } | null)?.optionKind !== "criteria") continue;
+    const opt = o as LoaderCriteriaOption;
+    if (mapper.isA(opt.mapper)) out.push(opt.criteria(opt.mapper.class_ as never) as ColumnElement<boolean>);
+  }
+  return out;
+}
+
+/**
+ * An UPDATE whose columns with an application-side onupdate (a value or a function, not SQL)
+ * get that value in its SET, computed once here as the compiler would (the function sees the
+ * parameters as `currentParameters`): SQLAlchemy "prefetches" such values and puts them on the
+ * synchronized objects, which the SET plan then does.
+ */
+function withPrefetchedOnupdates(mapper: Mapper, stmt: Update, params: ExecuteParams | undefined): Update {
+  if (stmt.preserveParameterOrder || Array.isArray(params)) return stmt;
+  const given = params as Readonly<Record<string, unknown>> | undefined;
+  let values: Map<ColumnClause<unknown, string>, unknown> | undefined;
+  for (const p of mapper.columnProps) {
+    const c = p.column;
+    const d = c.onupdate;
+    if (d === undefined || d instanceof ClauseElement || stmt.setValues?.has(c) || (given !== undefined && c.key in given)) continue;
+    const v = typeof d === "function" ? (d as (ctx: { currentParameters: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: { ...given, [c.key]: null } }) : d;
+    (values ??= new Map()).set(c, v);
+  }
+  return values ? stmt.values(values) : stmt;
+}
+
 /** How one SET column of an UPDATE reaches the objects it matched. */
 type SetSync =
   | { readonly kind: "value"; readonly prop: ColumnProperty; readonly value: (st: InstanceState) => unknown }
@@ -611,10 +665,12 @@ function planSetSync(mapper: Mapper, stmt: Update): SetSync[] {
 /**
  * Apply an UPDATE's SET to the matched objects: every new value is computed from the object as
  * it was (so `SET a=b, b=a` swaps), then assigned as committed; values that cannot be computed
- * are expired, unless `fetched` supplies them. Columns with an `onupdate` are expired.
+ * are expired, unless `fetched` supplies them. Columns the database sets (SQL or server onupdate, computed) are expired.
  */
 function applySetSync(mapper: Mapper, plan: readonly SetSync[], states: readonly InstanceState[], fetched: (st: InstanceState, key: string) => unknown): void {
-  const onupdate = mapper.columnProps.filter((p) => p.column.onupdate !== undefined && !plan.some((x) => x.prop === p));
+  // Columns the database sets (a SQL or server onupdate, a computed column) are expired, as
+  // SQLAlchemy expires its "postfetch" columns.
+  const onupdate = mapper.columnProps.filter((p) => (p.column.onupdate !== undefined || p.column.serverOnupdate || p.column.computed !== undefined) && !plan.some((x) => x.prop === p));
   for (const st of states) {
     const assigned: [string, unknown][] = [];
     const expired: string[] = [];

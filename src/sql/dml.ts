@@ -237,6 +237,18 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
       s.statementExecutionOptions = { ...this.statementExecutionOptions, ...opts };
     });
   }
+  /** ORM options attached by {@link options} (interpreted by the ORM session). */
+  readonly loaderOptions: readonly unknown[] = [];
+  /**
+   * Attach ORM options (SQLAlchemy's `Executable.options()` on DML): an ORM-enabled UPDATE or
+   * DELETE applies `withLoaderCriteria(Entity, criteria)` for its entity (or a superclass of it)
+   * as extra WHERE criteria, which "evaluate" synchronization evaluates too. Calls accumulate.
+   */
+  options(...opts: readonly unknown[]): this {
+    return this.gen((s) => {
+      s.loaderOptions = [...this.loaderOptions, ...opts];
+    });
+  }
   /**
    * Words between the verb and the table: `insert(t).prefixWith("OR REPLACE")` renders
    * `INSERT OR REPLACE INTO t …`, `update(t).prefixWith("LOW_PRIORITY")` renders
@@ -379,6 +391,9 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
     if (!(k instanceof ClauseElement)) throw new ArgumentError(`SET/VALUES column expression or string key expected, got ${describeValue(k)}`);
     // A column of the target alias stands for its table column.
     if (k instanceof ColumnClause && this.targetAlias !== undefined && k.table === this.targetAlias) return this.columnFor(k.key, what);
+    // An ORM attribute (a synonym's too) stands for its table column: SQLAlchemy's `values({User.age: …})`.
+    const attrColumn = k instanceof ColumnClause ? undefined : (k as { readonly column?: unknown }).column;
+    if (attrColumn instanceof ColumnClause && this.table.columnList.includes(attrColumn)) return attrColumn as ColumnClause<unknown, string>;
     if (!(k instanceof ColumnClause) || !this.table.columnList.includes(k)) {
       throw new ArgumentError(`${what}: ${describeValue(k)} is not a column of table '${this.table.describeName()}'`);
     }
@@ -725,7 +740,8 @@ export class Update<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   readonly extraSetTables: readonly string[] = [];
   /**
    * `values({ col: value | expression })`: the SET clause; a Map keyed by the table's column
-   * objects also works. Keys naming no column raise CompileError when the statement compiles.
+   * objects, or by an ORM entity's attributes (`new Map([[User.age, User.age.add(1)]])`, a
+   * synonym standing for its column), also works. Keys naming no column raise CompileError when the statement compiles.
    * A Map key may also be an expression of the target's columns (SQLAlchemy's "update to
    * expression", e.g. an ARRAY element `t.c.data.at(5)`): it renders unqualified as the SET
    * target, after the columns, with a plain value bound as an anonymous parameter typed like the
