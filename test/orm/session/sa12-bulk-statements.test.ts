@@ -19,6 +19,10 @@
  *   attribute is unloaded and `session.refresh(obj, ["colprop"])` loads it (one SELECT per
  *   object, as SQLAlchemy's lazy loads). That SELECT also lists the table's columns, where
  *   SQLAlchemy's selects the expression alone.
+ * - EagerLoadTest (selectinload()/immediateload() options on `insert(B).returning(B)`, and a
+ *   relationship's `lazy="selectin"` applied to the RETURNed objects): athanor's DML statements
+ *   have no options() and an ORM INSERT … RETURNING runs no relationship loaders; load related
+ *   objects with a SELECT afterwards. immediateload/subqueryload do not exist in athanor.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
