@@ -208,8 +208,8 @@ describe.each(cases)("ORM bulk DML on an inheritance hierarchy on $name", ({ tar
         { id: 10028, type: "a", data: "d28", x: 9, y: 15 },
       ];
       const ins = upsert(A);
-      let stmt = ins.onConflictDoUpdate({ indexElements: ["id"], set: { data: ins.excluded.data.concat(" upserted") } });
-      stmt = strategy === "bulk_ordered" ? stmt.returning(...([A, { sortByParameterOrder: true }] as unknown as [typeof A])) : stmt.returning(A);
+      const onConflict = ins.onConflictDoUpdate({ indexElements: ["id"], set: { data: ins.excluded.data.concat(" upserted") } });
+      const stmt = strategy === "bulk_ordered" ? onConflict.returning(...([A, { sortByParameterOrder: true }] as unknown as [typeof A])) : onConflict.returning(A);
       let got: InstanceType<typeof A>[];
       if (strategy === "orm") got = (await s.scalars(stmt.values(upsertData as never))).all();
       else if (strategy === "bulk_w_embedded_bindparam") {

@@ -26,8 +26,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  aliased, bindparam, cast, columnProperty, Computed, DeclarativeBase, FetchedValue, func, insert, Integer, InvalidRequestError, literal, literalColumn,
-  mappedColumn, select, String, update,
+  bindparam, cast, columnProperty, Computed, DeclarativeBase, func, insert, Integer, InvalidRequestError, literal, literalColumn,
+  mappedColumn, select, String, update, type ColumnElement, type ColumnExpressionProperty,
 } from "athanor";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
 import { openDb, type Db } from "./models.js";
@@ -39,9 +39,9 @@ class User extends Base.model(`${p}_user`, {
   name: mappedColumn(String(30)),
   age: mappedColumn(Integer),
 }) {
-  static colprop = columnProperty(() => {
-    const other = aliased(User);
-    return select(func.max(other.age)).where(other.id.ne(User.id)).scalarSubquery();
+  static colprop: ColumnExpressionProperty<number> = columnProperty((): ColumnElement<number, string> => {
+    const other = User.__table__.alias();
+    return select(func.max(other.c.age)).where(other.c.id.ne(User.id)).scalarSubquery() as ColumnElement<number, string>;
   });
   declare readonly colprop: number;
 }
@@ -66,7 +66,7 @@ const employee = (name: string, sv: Parameters<typeof mappedColumn>[1]) =>
   }) {};
 const onupdates = {
   none: employee("none", {}),
-  server: employee("server", { serverOnupdate: FetchedValue() }),
+  server: employee("server", { serverOnupdate: true }),
   clientsql: employee("clientsql", { onupdate: literal("value 2") }),
   computed: employee("computed", { computed: Computed("user_name || ' computed value'") }),
 };
@@ -148,14 +148,14 @@ describe.each(dialectTargets())("ORM bulk statements (sa12) on $name", (target) 
         const computed = kind === "computed";
         const [oldValue, newValue] = computed ? ["e1 old name computed value", "e1 new name computed value"] : ["value 1", "value 2"];
         await using s = db.session();
-        const e1 = new E(computed ? { uuid: "u1", userName: "e1 old name" } : { uuid: "u1", userName: "e1 old name", someServerValue: "value 1" });
+        const e1 = new E({ uuid: "u1", userName: "e1 old name", ...(computed ? {} : { someServerValue: "value 1" }) } as { uuid: string; userName: string; someServerValue: string });
         s.add(e1);
         await s.flush();
         if (computed) await s.refresh(e1, ["someServerValue"]);
         expect(e1.someServerValue).toBe(oldValue);
         if (kind === "none" || kind === "server") {
           // An out-of-band UPDATE stands in for what the server computes.
-          await (await s.connection()).execute(update(E.__table__).values({ some_server_value: "value 2" }));
+          await (await s.connection()).execute(update(E.__table__).values({ someServerValue: "value 2" }));
         }
         db.counting.reset();
         await s.execute(update(E), [{ uuid: "u1", userName: "e1 new name" }]);
