@@ -50,8 +50,12 @@ export async function joinedBulkInsert(
   params: readonly Readonly<Row>[],
   returnsEntity: boolean,
 ): Promise<Result<unknown[], Record<string, unknown>>> {
-  if (stmt.valueRows !== undefined || stmt.extensions.length) {
-    throw new InvalidRequestError(`ORM bulk INSERT of ${mapper.className} (joined-table inheritance) takes parameter sets only, not values() or ON CONFLICT`);
+  if (stmt.extensions.length) {
+    // SQLAlchemy's message names the mapper as `Mapper[Class(local_table)]`.
+    throw new InvalidRequestError(`bulk INSERT with a 'post values' clause (typically upsert) not supported for multi-table mapper Mapper[${mapper.className}(${mapper.table.name})]`);
+  }
+  if (stmt.valueRows !== undefined) {
+    throw new InvalidRequestError(`ORM bulk INSERT of ${mapper.className} (joined-table inheritance) takes parameter sets only, not values()`);
   }
   const extra = stmt.returningColumns.filter((c) => !(typeof c === "function" && mapperOf(c) === mapper) && c !== (stmt.entity as never));
   const extraProps = extra.map((c, i) => {

@@ -369,6 +369,11 @@ async function bulkUpdateByPk(
 ): Promise<Result<unknown[], Record<string, unknown>>> {
   const mode = syncMode(opts);
   if (mode === "fetch") throw new InvalidRequestError("The 'fetch' synchronization strategy is not available for 'bulk' ORM updates (i.e. multiple parameter sets)");
+  // One SET clause per run of parameter sets is built from values() and the sets' keys: an
+  // orderedValues() order cannot be kept, so SQLAlchemy refuses it.
+  if (stmt.preserveParameterOrder) {
+    throw new InvalidRequestError("bulk ORM UPDATE does not support ordered_values() for custom UPDATE statements with bulk parameter sets.  Use a non-bulk UPDATE statement or use values().");
+  }
   if (stmt.whereCriteria.length && mode !== false) {
     throw new InvalidRequestError(
       "bulk synchronize of persistent objects not supported when using bulk update with additional WHERE criteria right now.  add synchronize_session=None execution option to bypass synchronize of persistent objects.",

@@ -389,6 +389,14 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   private columnOf(k: string | ColumnClause<unknown, string>, what: string): ColumnClause<unknown, string> {
     if (typeof k === "string") return this.columnFor(k, what);
     if (!(k instanceof ClauseElement)) throw new ArgumentError(`SET/VALUES column expression or string key expected, got ${describeValue(k)}`);
+    // An ORM attribute key (`new Map([[User.name, "x"]])`) stands for its column, as SQLAlchemy
+    // coerces `{User.name: "x"}`; a joined subclass's attribute resolves through the entity.
+    const attrColumn = (k as ColumnElement<unknown, string>).kind === "ormAttribute" ? (k as { readonly column?: unknown }).column : undefined;
+    if (attrColumn instanceof ColumnClause) {
+      const attrKey = (k as { readonly attrKey?: unknown }).attrKey;
+      if (this.entity && typeof attrKey === "string" && this.hasColumn(attrKey) && this.columnFor(attrKey, what) === attrColumn) return attrColumn as ColumnClause<unknown, string>;
+      return this.columnOf(attrColumn as ColumnClause<unknown, string>, what);
+    }
     // A column of the target alias stands for its table column.
     if (k instanceof ColumnClause && this.targetAlias !== undefined && k.table === this.targetAlias) return this.columnFor(k.key, what);
     // An ORM attribute (a synonym's too) stands for its table column: SQLAlchemy's `values({User.age: …})`.
@@ -482,10 +490,13 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
    * (SQLAlchemy's `Insert.values()`). Calling `values()` again with one row merges the columns; a
    * further list appends its rows. Keys that name no column raise CompileError
    * ("Unconsumed column names: …") when the statement compiles, and mixing a single row with a
-   * list raises InvalidRequestError then, as in SQLAlchemy.
+   * list raises InvalidRequestError then, as in SQLAlchemy. A Map may be keyed by the table's
+   * columns or by mapped ORM attributes (`new Map([[User.name, "x"]])`, SQLAlchemy's
+   * `values({User.name: "x"})`).
    * @throws InvalidRequestError when the statement already inserts from a SELECT.
+   * @throws ArgumentError for a Map key that is not a column (or mapped attribute) of the target.
    */
-  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[]): this;
+  values(rows: ValuesOf<C> | ColumnKeyedValues | ExpressionKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues | ExpressionKeyedValues)[]): this;
   /**
    * One row by position (SQLAlchemy's `values((3, "jack", "d"))`): values for the table's
    * columns in table order; a shorter row names only the first columns, extra values are
@@ -494,7 +505,7 @@ export class Insert<C extends ColumnMap = ColumnMap, R extends readonly unknown[
   values(row: PositionalRow): this;
   /** Several rows by position: a multi-row VALUES (SQLAlchemy's `values([(1, "a"), (2, "b")])`). */
   values(rows: readonly PositionalRow[]): this;
-  values(rows: ValuesOf<C> | ColumnKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues)[] | PositionalRow | readonly PositionalRow[]): this {
+  values(rows: ValuesOf<C> | ColumnKeyedValues | ExpressionKeyedValues | readonly (ValuesOf<C> | ColumnKeyedValues | ExpressionKeyedValues)[] | PositionalRow | readonly PositionalRow[]): this {
     if (this.fromSelectStmt) throw new InvalidRequestError("This construct already inserts from a SELECT");
     if (Array.isArray(rows) && rows.length > 0 && !isRowObject(rows[0])) {
       // As SQLAlchemy: a list whose first element is itself a sequence is several positional rows.
