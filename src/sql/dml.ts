@@ -389,19 +389,17 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
   private columnOf(k: string | ColumnClause<unknown, string>, what: string): ColumnClause<unknown, string> {
     if (typeof k === "string") return this.columnFor(k, what);
     if (!(k instanceof ClauseElement)) throw new ArgumentError(`SET/VALUES column expression or string key expected, got ${describeValue(k)}`);
-    // An ORM attribute key (`new Map([[User.name, "x"]])`) stands for its column, as SQLAlchemy
-    // coerces `{User.name: "x"}`; a joined subclass's attribute resolves through the entity.
-    const attrColumn = (k as ColumnElement<unknown, string>).kind === "ormAttribute" ? (k as { readonly column?: unknown }).column : undefined;
+    // An ORM attribute key (`new Map([[User.name, "x"]])`, a synonym's too) stands for its column,
+    // as SQLAlchemy coerces `{User.name: "x"}`; a joined subclass's attribute resolves through the entity.
+    const attrColumn = k instanceof ColumnClause ? undefined : (k as { readonly column?: unknown }).column;
     if (attrColumn instanceof ColumnClause) {
       const attrKey = (k as { readonly attrKey?: unknown }).attrKey;
       if (this.entity && typeof attrKey === "string" && this.hasColumn(attrKey) && this.columnFor(attrKey, what) === attrColumn) return attrColumn as ColumnClause<unknown, string>;
+      if (this.table.columnList.includes(attrColumn)) return attrColumn as ColumnClause<unknown, string>;
       return this.columnOf(attrColumn as ColumnClause<unknown, string>, what);
     }
     // A column of the target alias stands for its table column.
     if (k instanceof ColumnClause && this.targetAlias !== undefined && k.table === this.targetAlias) return this.columnFor(k.key, what);
-    // An ORM attribute (a synonym's too) stands for its table column: SQLAlchemy's `values({User.age: …})`.
-    const attrColumn = k instanceof ColumnClause ? undefined : (k as { readonly column?: unknown }).column;
-    if (attrColumn instanceof ColumnClause && this.table.columnList.includes(attrColumn)) return attrColumn as ColumnClause<unknown, string>;
     if (!(k instanceof ColumnClause) || !this.table.columnList.includes(k)) {
       throw new ArgumentError(`${what}: ${describeValue(k)} is not a column of table '${this.table.describeName()}'`);
     }
