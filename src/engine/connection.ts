@@ -19,6 +19,7 @@ import { Transaction } from "./transaction.js";
 import { translateDriverError } from "./error-translation.js";
 import type { AsyncEngine } from "./engine.js";
 import type { DialectName, DriverConnection, DriverResult, DriverStatement } from "./driver/contract.js";
+import type { Dialect } from "../sql/dialect.js";
 import type { BindParameter } from "../sql/elements.js";
 import type { CompiledCache } from "./compiled-cache.js";
 import type { DdlExecutor } from "../sql/schema.js";
@@ -223,6 +224,10 @@ export class AsyncConnection implements DdlExecutor {
     this._batchOnly = !caps.interactiveTransactions && caps.atomicBatch;
   }
 
+  /** The engine's SQL dialect (SQLAlchemy's `Connection.dialect`). */
+  get dialect(): Dialect {
+    return this.engine.dialect;
+  }
   /** The dialect name ("postgresql" | "sqlite"). */
   get dialectName(): DialectName {
     return this.engine.driver.dialect;
@@ -394,6 +399,7 @@ export class AsyncConnection implements DdlExecutor {
 
   /** @internal */
   async _autobegin(raw: DriverConnection): Promise<void> {
+    this.checkTransactionContext();
     if (!this._tx) await this.beginRoot(raw);
   }
 
@@ -662,6 +668,9 @@ export class AsyncConnection implements DdlExecutor {
     try {
       s = this.coerceStatement(stmt);
       if (this._options.streamResults === true || wantsServerSideCursor(s)) throw asyncMethodRequired("AsyncConnection", "execute");
+      // As SQLAlchemy's _execute_context(): every statement, not only an autobegin, is refused
+      // inside a begin(fn) / beginNested(fn) whose transaction was ended early.
+      if (this._txContext !== undefined) this.checkTransactionContext();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -892,7 +901,9 @@ export class AsyncConnection implements DdlExecutor {
    */
   async stream<S extends ClauseElement>(stmt: S, params?: Readonly<Record<string, unknown>>): Promise<AsyncResult<RowOf<S>, NamedOf<S>>> {
     const s = this.coerceStatement(stmt);
-    const chunk = this._options.yieldPer ?? 1000;
+    // The statement's own yieldPer wins over the connection's (SQLAlchemy merges the
+    // statement's execution options over the connection's).
+    const chunk = statementYieldPer(s) ?? this._options.yieldPer ?? 1000;
     if (!Number.isInteger(chunk) || chunk <= 0) throw new ArgumentError(`yieldPer must be a positive integer; got ${chunk}`);
     const result = await this.enter(async (raw) => {
       const prep = this.prepare(s, params);
@@ -1010,6 +1021,12 @@ export class AsyncConnection implements DdlExecutor {
 }
 
 /** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
+/** The `yieldPer` of a statement's own execution options, if set. */
+function statementYieldPer(stmt: ClauseElement): number | undefined {
+  const v = (stmt as { readonly statementExecutionOptions?: Readonly<Record<string, unknown>> }).statementExecutionOptions?.yieldPer;
+  return typeof v === "number" ? v : undefined;
+}
+
 /** Whether a statement's own execution options ask for a server-side cursor (`streamResults`). @internal */
 export function wantsServerSideCursor(stmt: ClauseElement): boolean {
   return (stmt as { readonly statementExecutionOptions?: Readonly<Record<string, unknown>> }).statementExecutionOptions?.streamResults === true;

@@ -445,6 +445,11 @@ export class AsyncSession {
   /** Set while afterCommit / afterRollback listeners run: the transaction is over, SQL raises. */
   private txPhase: "committed" | "inactive" | undefined;
   private txStarted = false;
+  /**
+   * The transaction of the innermost `begin(fn)` / `beginNested(fn)` callback running
+   * (SQLAlchemy's `_trans_context_manager`): once it has ended, no SQL and no new transaction.
+   */
+  private txContext: SessionTransaction | undefined;
 
   /** @param bind an engine (the session checks out a connection per transaction) or a connection to join. */
   constructor(bind: AsyncEngine | AsyncConnection, options: SessionOptions = {}) {
@@ -600,7 +605,22 @@ export class AsyncSession {
       throw new InvalidRequestError("This Session has been permanently closed and is unable to handle any more transaction requests.");
     }
   }
+  /**
+   * Inside a `begin(fn)` / `beginNested(fn)` callback whose transaction was ended early (commit(),
+   * rollback() or close() in the callback), refuse SQL and new transactions, as SQLAlchemy's
+   * `TransactionalContext._trans_ctx_check()`.
+   * @throws InvalidRequestError "Can't operate on closed transaction inside context manager. …"
+   */
+  private checkTransactionContext(): void {
+    const ctx = this.txContext;
+    if (ctx !== undefined && ctx._closed) {
+      throw new InvalidRequestError(
+        "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.",
+      );
+    }
+  }
   private checkUsable(): void {
+    if (this.txContext !== undefined) this.checkTransactionContext();
     if (this.txPhase === "committed") throw new InvalidRequestError("This session is in 'committed' state; no further SQL can be emitted within this transaction.");
     if (this.txPhase === "inactive") {
       throw new InvalidRequestError("This session is in 'inactive' state, due to the SQL transaction being rolled back; no further SQL can be emitted within this transaction.");
@@ -633,6 +653,7 @@ export class AsyncSession {
    */
   private autobeginT(): void {
     if (this.txStarted) return;
+    this.checkTransactionContext();
     this.checkNotClosed();
     if (!this.options.autobegin) {
       throw new InvalidRequestError("Autobegin is disabled on this Session; please call session.begin() to start a new transaction");
@@ -745,13 +766,29 @@ export class AsyncSession {
     });
     const tx = this.getTransaction()!;
     if (!fn) return tx;
+    return this.runInContext(tx, fn);
+  }
+
+  /**
+   * The callback forms of begin() / beginNested() (SQLAlchemy's `TransactionalContext`): run `fn`
+   * with `h` as the transaction context; when it returns, commit `h` if still active; when it
+   * throws, roll `h` back. A transaction `fn` ended itself is left as it is, and inside `fn` after
+   * that, SQL and new transactions raise (see {@link checkTransactionContext}).
+   */
+  private async runInContext<R>(h: SessionTransaction, fn: (session: AsyncSession) => Promise<R>): Promise<R> {
+    const outer = this.txContext;
+    this.txContext = h;
     try {
       const r = await fn(this);
-      await this.commit();
+      if (h.isActive) await h.commit();
+      // Deactivated by a failed flush the callback caught: closed without commit, as SQLAlchemy.
+      else if (!h._closed) await h.rollback();
       return r;
     } catch (e) {
-      await this.rollback();
+      if (!h._closed) await h.rollback();
       throw e;
+    } finally {
+      this.txContext = outer;
     }
   }
 
@@ -778,14 +815,7 @@ export class AsyncSession {
     });
     const tx = sp.handle!;
     if (!fn) return tx;
-    try {
-      const r = await fn(this);
-      await tx.commit();
-      return r;
-    } catch (e) {
-      await tx.rollback();
-      throw e;
-    }
+    return this.runInContext(tx, fn);
   }
 
   /** @internal Release (commit) or roll back a session SAVEPOINT. */
