@@ -1020,12 +1020,13 @@ export class AsyncConnection implements DdlExecutor {
   }
 }
 
-/** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
 /** The `yieldPer` of a statement's own execution options, if set. */
 function statementYieldPer(stmt: ClauseElement): number | undefined {
   const v = (stmt as { readonly statementExecutionOptions?: Readonly<Record<string, unknown>> }).statementExecutionOptions?.yieldPer;
   return typeof v === "number" ? v : undefined;
 }
+
+/** SQLAlchemy's spelling of an isolation level: "repeatable_read" is "REPEATABLE READ". */
 
 /** Whether a statement's own execution options ask for a server-side cursor (`streamResults`). @internal */
 export function wantsServerSideCursor(stmt: ClauseElement): boolean {
