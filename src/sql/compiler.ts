@@ -268,8 +268,9 @@ export class Compiled {
       empties.push(v.length === 0 ? this.emptyIn(s) : undefined);
       if (s.type instanceof TupleType) {
         const procs = s.type.types.map((t) => t.bindProcessor(this.dialect.typeDialect));
-        for (const tup of v as unknown[][]) {
-          if (!Array.isArray(tup) || tup.length !== procs.length) {
+        for (const item of v) {
+          const tup = tupleValues(item);
+          if (tup === undefined || tup.length !== procs.length) {
             throw new ArgumentError(`Tuple IN parameter '${s.name}' needs tuples of ${procs.length} values`);
           }
           tup.forEach((x, j) => out.push(x == null ? nullBind(procs[j]) : procs[j] ? procs[j]!(x) : x));
@@ -653,8 +654,9 @@ export class SQLCompiler {
         // Tuple IN: one parameter per tuple member, `((:p_1_1, :p_1_2), …)`.
         const types = b.type.types;
         return list
-          .map((tup, i) => {
-            if (!Array.isArray(tup) || tup.length !== types.length) throw new CompileError(`Tuple IN parameter '${name}' needs tuples of ${types.length} values`);
+          .map((item, i) => {
+            const tup = tupleValues(item);
+            if (tup === undefined || tup.length !== types.length) throw new CompileError(`Tuple IN parameter '${name}' needs tuples of ${types.length} values`);
             return `(${tup.map((x, j) => this.addSlot(new BindParameter(`${name}_${i + 1}_${j + 1}`, x, types[j]), `${name}_${i + 1}_${j + 1}`, kw, {})).join(", ")})`;
           })
           .join(", ");
@@ -1036,7 +1038,13 @@ export class SQLCompiler {
     return this.withCteScope(!toplevel && kw.inCompound !== true, () => {
       this.visitAddedCtes(t);
       const text = this.process(t.element, kw);
-      if (toplevel) for (const c of t.columnList) this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
+      if (toplevel) {
+        for (const [i, c] of t.columnList.entries()) {
+          // Positional targeting cannot tell which of two places one object addresses (SQLAlchemy raises the same).
+          if (t.columnList.indexOf(c) !== i) throw new InvalidRequestError(`Duplicate column expression requested in textual SQL: ${c.describe()}`);
+          this.resultColumns.push({ key: c.key ?? c.resultName ?? "", type: c.type, element: c });
+        }
+      }
       return text;
     });
   }
@@ -2109,6 +2117,16 @@ function tupleWidth(t: TypeEngine<unknown>): number {
 }
 
 /** The column an expression stands for, when it renders as exactly that column (ORM attributes). */
+/**
+ * The members of one tuple of a tuple IN list: an array, or another iterable of values such as
+ * a result row (SQLAlchemy accepts `Row`s there, as they are tuples); undefined for anything else.
+ */
+function tupleValues(item: unknown): readonly unknown[] | undefined {
+  if (Array.isArray(item)) return item;
+  if (typeof item === "object" && item !== null && Symbol.iterator in item && !(item instanceof Uint8Array)) return Array.from(item as Iterable<unknown>);
+  return undefined;
+}
+
 function columnBehind(c: ColumnElement<unknown, string>): ColumnClause<unknown, string> | undefined {
   const inner = (c as { column?: unknown }).column;
   return inner instanceof ColumnClause && c.kind === "ormAttribute" ? inner : undefined;
@@ -2137,10 +2155,19 @@ registerCompileImpl((e, opts) => {
  * statement compiled, so an equal statement built again with new objects addresses them by key.
  */
 export function resultTargets(c: Compiled): (readonly object[])[] {
-  return c.resultColumns.map(({ element }) => {
+  return c.resultColumns.map(({ key, element }) => {
     // A labelled column still answers to the column (SQLAlchemy's label proxies it):
     // `row._mapping.get(t.c.y)` after `t.c.y.label("ybar")`, and to the expression it labels.
     if (element instanceof Label) return [element, element.element, ...tableColumnOf(element.element)];
+    // text() in the columns clause answers to the text() object given to select(), as the
+    // objects of SQLAlchemy's result map for a TextClause column start with it.
+    if (isTextColumns(element)) return [element.element, element];
+    // An unlabelled unary around a column, selected under the column's name
+    // (`select(t.c.x.distinct())`): SQLAlchemy's visit_unary hands the result map on to the
+    // column, so the column addresses it too.
+    if (element instanceof UnaryExpression && element.element instanceof ColumnClause && element.element.key === key) {
+      return [element, ...tableColumnOf(element.element)];
+    }
     // Any selected expression answers to itself (`row._mapping.get(caseExpr)`), as the objects of
     // SQLAlchemy's result map start with the column element.
     const cols = tableColumnOf(element);

@@ -45,7 +45,13 @@ export class ArraySource {
     this.pos = 0;
   }
 
+  /** Called once, on the first close(): a merged result closes the results it merged. */
+  onClose: (() => void) | undefined = undefined;
+
   close(): void {
+    const onClose = this.onClose;
+    this.onClose = undefined;
+    onClose?.();
     this.state = HARD_CLOSED;
     this.rows = EMPTY;
     this.pos = 0;

@@ -193,20 +193,25 @@ export class Result<
   /**
    * A Result over the remaining rows of this result followed by those of `others`, in order
    * (SQLAlchemy's `Result.merge()`): same columns (this result's `columns()` view applies to
-   * all), `unique()` carried over. The rows are taken: the merged results are left exhausted.
-   * The others must come from statements with the same columns.
+   * all), `unique()` carried over. The rows are taken: the merged results are left exhausted,
+   * and closing the merged result (`close()`, `first()`, `one()`, …) closes them, as in
+   * SQLAlchemy. The others must come from statements with the same columns.
    * @throws ResourceClosedError when one of them is closed or returns no rows.
    */
   merge(...others: readonly Result<T, N>[]): Result<T, N> {
     const rows: RawRow[] = [];
-    for (const r of [this, ...others]) {
-      const src = r._src;
-      src.check();
+    const sources = [this, ...others].map((r) => r._src);
+    for (const src of sources) src.check();
+    for (const src of sources) {
       for (let i = src.pos; i < src.rows.length; i++) rows.push(src.rows[i]);
       src.exhaust();
     }
+    const merged = new ArraySource(rows, true);
+    merged.onClose = () => {
+      for (const src of sources) src.close();
+    };
     return new Result<T, N>(this._shape.meta, rows, this._info, {
-      src: new ArraySource(rows, true),
+      src: merged,
       shape: this._shape,
       info: this._info,
       unique: this._uniq !== undefined,
