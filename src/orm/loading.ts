@@ -1421,7 +1421,10 @@ function wrapLimited(base: Select, cols: readonly ColumnElement<unknown, string>
   }
   const order = [...base.orderByClauses.map((o) => adaptExpression(o as ColumnElement<unknown, string>, toSub)), ...eagerOrder];
   if (order.length) outer = outer.orderBy(...order);
-  if (base.forUpdateArg) outer = outer.forUpdate(base.forUpdateArg);
+  // FOR UPDATE goes on the limited subquery and, so every row of the result is locked, on the
+  // outer query too; but not with OF, whose tables only the subquery has (SQLAlchemy's
+  // _compound_eager_statement).
+  if (base.forUpdateArg && !base.forUpdateArg.of?.length) outer = outer.forUpdate(base.forUpdateArg);
   void innerIdx;
   return outer;
 }
