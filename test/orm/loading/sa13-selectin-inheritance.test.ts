@@ -178,7 +178,7 @@ describe.each(dialectTargets())("selectinload and inheritance on $name (test_sel
   it("BaseRelationFromJoinedSubclassTest.test_correct_select_existingfrom: a join in the parent statement leaves the IN query alone", async () => {
     await using s = db.session();
     const e = (await s.scalars(
-      select(Engineer).where(Engineer.primary_language.eq("java")).join(Engineer.paperwork)
+      select(Engineer).where(Engineer.primary_language.eq("java")).join(Person.paperwork)
         .where(Paperwork.description.eq("tps report #2")).options(selectinload(Person.paperwork)),
     )).one();
     // The collection holds every paperwork of the engineer, not only the joined-filtered one.
