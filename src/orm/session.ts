@@ -1056,12 +1056,20 @@ export class AsyncSession {
       if (st.status === "persistent") this.identityMap.set(key, st.obj);
     }
   }
-  /** Objects whose DELETE was rolled back are persistent again; unflushed delete() marks are dropped. */
+  /**
+   * Objects whose DELETE was rolled back are persistent again; unflushed delete() marks are dropped.
+   * An object loaded meanwhile under the same identity (a row INSERTed out of band after the
+   * DELETE) is replaced and leaves the session, as SQLAlchemy's `identity_map.replace()`.
+   */
   private restoreDeleted(flushed: Iterable<InstanceState>): void {
     for (const st of flushed) {
       if (st.status !== "deleted" || st.sessionId !== this.id) continue;
       st.status = "persistent";
-      if (st.key) this.identityMap.set(st.key, st.obj);
+      if (st.key) {
+        const existing = this.identityMap.get(st.key);
+        if (existing !== undefined && existing !== st.obj) this.detach(stateOf(existing)!);
+        this.identityMap.set(st.key, st.obj);
+      }
       this.emitSync("deletedToPersistent", this, st.obj);
     }
     for (const st of this.deletedStates) st.markedDeleted = false;
