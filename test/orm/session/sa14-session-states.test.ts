@@ -50,16 +50,14 @@ describe.each(dialectTargets())("session states (SQLAlchemy test_session, sa14) 
     async function persistent(): Promise<[AsyncSession, InstanceType<typeof User>]> {
       const s = db.session();
       open.push(s);
-      const u1 = new User({});
-      u1.name = "ed";
+      const u1 = new User({ name: "ed" });
       s.add(u1);
       await s.flush();
       return [s, u1];
     }
 
     it("test_transient_to_pending: pending after add(), persistent and not modified after the flush", async () => {
-      const u1 = new User({});
-      u1.name = "ed";
+      const u1 = new User({ name: "ed" });
       expect(inspect(u1).transient).toBe(true);
       await using s = db.session();
       s.add(u1);
@@ -184,8 +182,7 @@ describe.each(dialectTargets())("session states (SQLAlchemy test_session, sa14) 
       const countOn = async (c: typeof conn1): Promise<number> => Number((await c.execDriverSql(`SELECT count(1) FROM ${users.name}`)).scalar());
       try {
         await using sess = new AsyncSession(conn1, { autoflush: true });
-        const u = new User({});
-        u.name = "ed";
+        const u = new User({ name: "ed" });
         sess.add(u);
         const u2 = (await sess.scalars(select(User).where(User.name.eq("ed")))).one();
         expect(u2).toBe(u);

@@ -222,7 +222,7 @@ describe.each(dialectTargets())("session transactions (SQLAlchemy test_transacti
       await using s = db.session();
       await expect(
         s.begin(async (t) => {
-          t.add(new User({})); // name can't be null
+          t.add(new User({} as never)); // name can't be null
         }),
       ).rejects.toThrow(DBAPIError);
       expect(await count(s)).toBe(0);
