@@ -49,6 +49,8 @@ export type ServerDefault = string | number | boolean | TextClause | ColumnEleme
  */
 export class FetchedValue {
   readonly isFetchedValue = true;
+  /** What this schema-level default is called in errors: it is not a SQL expression. @internal */
+  readonly defaultGeneratorName: string = "FetchedValue";
 }
 
 /**
@@ -82,6 +84,8 @@ export class Computed {
 /** A named sequence (PostgreSQL): `CREATE SEQUENCE`, `nextval('name')` as a column default. */
 export class Sequence {
   metadata: MetaData | undefined;
+  /** What this schema-level default is called in errors: `nextValue()` is its SQL expression. @internal */
+  readonly defaultGeneratorName = "Sequence";
   /**
    * @param opts.dataType the sequence's type (SQLAlchemy's `data_type`): PostgreSQL renders
    *   `CREATE SEQUENCE name AS <type>`, and `nextValue()` is typed after it (default Integer).
