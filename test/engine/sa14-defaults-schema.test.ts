@@ -20,7 +20,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ArgumentError, Column, CreateTable, FetchedValue, Date as DateT, Double, Float, ForeignKey, Integer, MetaData, Numeric, Sequence, String, Table,
+  ArgumentError, Column, CreateTable, FetchedValue, Date as DateT, Double, Float, Integer, MetaData, Numeric, Sequence, String, Table,
   Boolean as Bool, func, insert, literal, literalColumn, select, text, update,
 } from "../../src/index.js";
 
@@ -136,7 +136,7 @@ describe("AutoIncrementTest (test_defaults.py): autoincrement column detection",
   it("test_autoincrement_fk_disqualifies", () => {
     const m = new MetaData();
     Table("y", m, { id: Column(Integer, { primaryKey: true }) });
-    const x = Table("x", m, { id: Column(Integer, ForeignKey("y.id"), { primaryKey: true }) });
+    const x = Table("x", m, { id: Column(Integer, { foreignKey: "y.id", primaryKey: true }) });
     expect(x.autoincrementColumn).toBeUndefined();
     expect(x.c.id.autoincrement).toBe(false);
   });
