@@ -3,7 +3,8 @@
  * `CursorResult.inserted_primary_key`), and how the engine finds it out:
  * - values given in `values()` or in the execution parameters are reported as given;
  * - on SQLite, a single integer primary key left to the database is the driver's
- *   `last_insert_rowid()`, as SQLAlchemy's SQLite dialect reads `cursor.lastrowid`;
+ *   `last_insert_rowid()`, as SQLAlchemy's SQLite dialect reads `cursor.lastrowid`, read
+ *   through the column type's result processor;
  * - otherwise the engine adds `RETURNING <primary key>` to the statement it sends (SQLAlchemy 2.0's
  *   "implicit returning"), and the result stays a result without rows.
  * @module
@@ -167,7 +168,12 @@ export function insertedPkInfo(plan: InsertPkPlan, lastInsertRowid: number | big
     if (v !== MISSING) return v;
     if (plan.source === "none") return null;
     if (plan.source === "returning") return returned?.[i] ?? null;
-    return lastInsertRowid ?? null;
+    if (lastInsertRowid === undefined) return null;
+    // The rowid is the key column's value as the database holds it: read it through the
+    // column's type as a fetched value would be (SQLAlchemy's SpecialTypePKTest: a
+    // TypeDecorator key reports "INT_1", not 1).
+    const proc = plan.columns[i]!.type.resultProcessor("sqlite");
+    return proc ? proc(lastInsertRowid) : lastInsertRowid;
   });
   return { keys: plan.columns.map((c) => c.key), values };
 }

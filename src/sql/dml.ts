@@ -360,6 +360,10 @@ export abstract class UpdateBase<C extends ColumnMap = ColumnMap, R extends read
         else if (v instanceof TextClause) m.set(col, v as unknown as ColumnElement<unknown, string>);
         else throw new ArgumentError(`${what}: value for '${k}' must be a column expression; got ${v.describe()}`);
       } else {
+        // SQLAlchemy: a Sequence or server default object is no value ("SQL expression element
+        // expected, got Sequence"); `seq.nextValue()` is the expression for a sequence.
+        const gen = typeof v === "object" && v !== null ? (v as { defaultGeneratorName?: unknown }).defaultGeneratorName : undefined;
+        if (typeof gen === "string") throw new ArgumentError(`SQL expression element expected, got ${gen}`);
         const b = new BindParameter(`${col.key}${suffix}`, v, col.type);
         crudBinds.add(b);
         m.set(col, b);

@@ -49,6 +49,8 @@ export type ServerDefault = string | number | boolean | TextClause | ColumnEleme
  */
 export class FetchedValue {
   readonly isFetchedValue = true;
+  /** What this schema-level default is called in errors: it is not a SQL expression. @internal */
+  readonly defaultGeneratorName: string = "FetchedValue";
 }
 
 /**
@@ -82,6 +84,8 @@ export class Computed {
 /** A named sequence (PostgreSQL): `CREATE SEQUENCE`, `nextval('name')` as a column default. */
 export class Sequence {
   metadata: MetaData | undefined;
+  /** What this schema-level default is called in errors: `nextValue()` is its SQL expression. @internal */
+  readonly defaultGeneratorName = "Sequence";
   /**
    * @param opts.dataType the sequence's type (SQLAlchemy's `data_type`): PostgreSQL renders
    *   `CREATE SEQUENCE name AS <type>`, and `nextValue()` is typed after it (default Integer).
@@ -147,8 +151,12 @@ export interface ColumnOptions {
   readonly serverOnupdate?: boolean;
   readonly unique?: boolean;
   readonly index?: boolean;
-  /** `"auto"` (default): integer single-column primary keys autoincrement. */
-  readonly autoincrement?: boolean | "auto";
+  /**
+   * `"auto"` (default): integer single-column primary keys autoincrement. `"ignore_fk"`: as
+   * `"auto"`, but a foreign key on the column does not turn it off (SQLAlchemy's
+   * `autoincrement="ignore_fk"`).
+   */
+  readonly autoincrement?: boolean | "auto" | "ignore_fk";
   readonly foreignKey?: string | ForeignKey;
   readonly identity?: Identity;
   readonly computed?: Computed;
@@ -196,7 +204,7 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
   readonly serverOnupdate: boolean;
   readonly unique: boolean;
   readonly index: boolean;
-  readonly autoincrementOption: boolean | "auto";
+  readonly autoincrementOption: boolean | "auto" | "ignore_fk";
   readonly identity: Identity | undefined;
   readonly computed: Computed | undefined;
   readonly sequence: Sequence | undefined;
@@ -275,7 +283,7 @@ export class ColumnImpl<T = unknown, K extends string = string> extends ColumnCl
     const t = this.table;
     if (!(t instanceof TableImpl)) return false;
     const pk = t.primaryKeyColumns;
-    return pk.length === 1 && pk[0] === this && this.type.affinity === "integer" && this._fks.length === 0 && this.default === undefined && this.serverDefault === undefined;
+    return pk.length === 1 && pk[0] === this && this.type.affinity === "integer" && (this._fks.length === 0 || this.autoincrementOption === "ignore_fk") && this.default === undefined && this.serverDefault === undefined;
   }
   /**
    * Mark as part of the table's primary key; NOT NULL unless `nullable` was given, as
@@ -1153,7 +1161,7 @@ export class TableImpl<C extends ColumnMap = ColumnMap> extends TableClause<C> {
     if (pk.length === 1) {
       const col = pk[0];
       if (col.autoincrementOption === true) return validateAutoincrement(col, true), col;
-      return col.autoincrementOption === "auto" && validateAutoincrement(col, false) ? col : undefined;
+      return col.autoincrementOption !== false && validateAutoincrement(col, false) ? col : undefined;
     }
     let found: ColumnImpl | undefined;
     for (const col of pk) {
@@ -1222,7 +1230,7 @@ function validateAutoincrement(col: ColumnImpl, explicit: boolean): boolean {
     return false;
   }
   if (explicit) return true;
-  return col.default === undefined && col.serverDefault === undefined && col.foreignKeys.length === 0;
+  return col.default === undefined && col.serverDefault === undefined && (col.foreignKeys.length === 0 || col.autoincrementOption === "ignore_fk");
 }
 
 /** Factory with and without `new`: `Table("users", metadata, { id: Column(Integer, …) }, …)`. */
