@@ -13,12 +13,13 @@
  * test_conn_execute (@compiles), test_as_from (a bare function in select_from, see
  * sa11-functions-compile Known differences; the aliased form is checked here).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  ARRAY, Column, DateTime, Float, Integer, JSON, JSONB, MetaData, String, Table, cast, column, createAsyncEngine, func, insert, literal, select, tuple_, update,
+  ARRAY, Column, DateTime, Float, Integer, JSON, JSONB, MetaData, String, Table, cast, column, func, insert, literal, select, tuple_, update,
   type AsyncEngine, type ClauseElement,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 const md = new MetaData();
 const t1 = Table(uniqueName("fn_t1"), md, {
@@ -39,7 +40,6 @@ const vals = Table(uniqueName("fn_values"), md, {
 
 describe.each(dialectTargets())("test_functions.py ExecuteTest on $name", (target) => {
   let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
   const rows = async (stmt: ClauseElement) => {
     await using conn = await engine.connect();
     return (await conn.execute(stmt as never)).all().map((r) => [...(r as unknown as unknown[])]);
@@ -54,15 +54,12 @@ describe.each(dialectTargets())("test_functions.py ExecuteTest on $name", (targe
   const itPg = pg ? it : notHere;
   const itSqlite = pg ? notHere : it;
 
+  // Tables created (and dropped, with the engine closed, after the suite) by the shared fixture.
+  useSchemaEngine(target, md, (e) => {
+    engine = e;
+  });
   beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.dispose();
-      await d.cleanup();
-    };
     await engine.begin(async (conn) => {
-      await md.createAll(conn);
       await conn.execute(insert(vals).values([
         { id: 1, value: "a", grp: "x", n: 10 },
         { id: 2, value: "b", grp: "x", n: 20 },
@@ -70,10 +67,6 @@ describe.each(dialectTargets())("test_functions.py ExecuteTest on $name", (targe
         { id: 4, value: "c", grp: "y", n: 40 },
       ]));
     });
-  });
-  afterAll(async () => {
-    await engine.begin((conn) => md.dropAll(conn));
-    await cleanup();
   });
 
   it("test_conn_execute: current_date() bare, via select() and scalar() agree", async () => {

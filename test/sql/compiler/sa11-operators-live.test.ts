@@ -4,11 +4,12 @@
  * list, LIKE autoescape with `%` and `_` in the data, icontains, IS [NOT] DISTINCT FROM with
  * NULLs, and the bitwise operators (SQLite's XOR emulation included).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  Column, Integer, MetaData, String, Table, createAsyncEngine, insert, not, select, text, tuple, type AsyncEngine, type ClauseElement,
+  Column, Integer, MetaData, String, Table, insert, not, select, text, tuple, type AsyncEngine, type ClauseElement,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 const md = new MetaData();
 const items = Table(uniqueName("sa11_items"), md, {
@@ -21,7 +22,6 @@ const c = items.c;
 
 describe.each(dialectTargets())("SQLAlchemy operators executed on $name", (target) => {
   let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
   const ids = async (stmt: ClauseElement) => {
     await using conn = await engine.connect();
     return (await conn.execute(stmt as never)).all().map((r) => (r as unknown as unknown[])[0]);
@@ -31,15 +31,12 @@ describe.each(dialectTargets())("SQLAlchemy operators executed on $name", (targe
     return (await conn.execute(stmt as never)).all().map((r) => [...(r as unknown as unknown[])].map(Number));
   };
 
+  // Tables created (and dropped, with the engine closed, after the suite) by the shared fixture.
+  useSchemaEngine(target, md, (e) => {
+    engine = e;
+  });
   beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.dispose();
-      await d.cleanup();
-    };
     await engine.begin(async (conn) => {
-      await md.createAll(conn);
       await conn.execute(insert(items).values([
         { id: 1, name: "100% pure", n: 12, tag: "a" },
         { id: 2, name: "1000 pure", n: 10, tag: null },
@@ -48,10 +45,6 @@ describe.each(dialectTargets())("SQLAlchemy operators executed on $name", (targe
         { id: 5, name: "Back/Slash", n: 0, tag: "a" },
       ]));
     });
-  });
-  afterAll(async () => {
-    await engine.begin((conn) => md.dropAll(conn));
-    await cleanup();
   });
 
   it("empty IN matches no row, empty NOT IN every row (NULLs included)", async () => {

@@ -3,12 +3,13 @@
  * GROUPS window frame, an untyped expanding `bindparam()` typed by its values, an empty `and()`
  * adding no WHERE, and an anonymous alias of a named alias.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  Column, Integer, MetaData, String, Table, and, bindparam, createAsyncEngine, func, insert, or, select,
+  Column, Integer, MetaData, String, Table, and, bindparam, func, insert, or, select,
   type AsyncEngine, type ClauseElement,
 } from "../../../src/index.js";
 import { dialectTargets, uniqueName } from "../../fixtures/databases.js";
+import { useSchemaEngine } from "../../fixtures/schema-engine.js";
 
 const md = new MetaData();
 const t = Table(uniqueName("sa12_t"), md, {
@@ -19,21 +20,17 @@ const t = Table(uniqueName("sa12_t"), md, {
 
 describe.each(dialectTargets())("test_compiler.py live checks on $name", (target) => {
   let engine: AsyncEngine;
-  let cleanup: () => Promise<void>;
   const rows = async (stmt: ClauseElement) => {
     await using conn = await engine.connect();
     return (await conn.execute(stmt as never)).all().map((r) => [...(r as unknown as unknown[])]);
   };
 
+  // Tables created (and dropped, with the engine closed, after the suite) by the shared fixture.
+  useSchemaEngine(target, md, (e) => {
+    engine = e;
+  });
   beforeAll(async () => {
-    const d = await target.make();
-    engine = createAsyncEngine(d.driver);
-    cleanup = async () => {
-      await engine.dispose();
-      await d.cleanup();
-    };
     await engine.begin(async (conn) => {
-      await md.createAll(conn);
       await conn.execute(insert(t).values([
         { id: 1, g: 1, name: "a" },
         { id: 2, g: 1, name: "b" },
@@ -41,10 +38,6 @@ describe.each(dialectTargets())("test_compiler.py live checks on $name", (target
         { id: 4, g: 3, name: "d" },
       ]));
     });
-  });
-  afterAll(async () => {
-    await engine.begin((conn) => md.dropAll(conn));
-    await cleanup();
   });
 
   it("GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW counts the peer groups", async () => {
