@@ -14,6 +14,7 @@ import { ArgumentError, CompileError, InvalidRequestError } from "../errors.js";
 import { BinaryExpression, BindParameter, BooleanClauseList, ClauseElement, ColumnElement, Constant, Grouping, LiteralColumn, LiteralString, Tuple, UnaryExpression, bindparam } from "../sql/elements.js";
 import { ColumnClause } from "../sql/column.js";
 import { Delete, Insert, Update, UpdateBase } from "../sql/dml.js";
+import { clientDefaultValue } from "../sql/schema.js";
 import { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
@@ -637,8 +638,7 @@ function withPrefetchedOnupdates(mapper: Mapper, stmt: Update, params: ExecutePa
     const c = p.column;
     const d = c.onupdate;
     if (d === undefined || d instanceof ClauseElement || stmt.setValues?.has(c) || (given !== undefined && c.key in given)) continue;
-    const v = typeof d === "function" ? (d as (ctx: { currentParameters: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: { ...given, [c.key]: null } }) : d;
-    (values ??= new Map()).set(c, v);
+    (values ??= new Map()).set(c, clientDefaultValue(d, c.key, given));
   }
   return values ? stmt.values(values) : stmt;
 }

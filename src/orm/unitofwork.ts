@@ -48,7 +48,7 @@ import { CircularDependencyError, FlushError, InvalidRequestError, StaleDataErro
 import { bindparam, ClauseElement, ColumnElement, text, tuple } from "../sql/elements.js";
 import { delete_, insert, update } from "../sql/dml.js";
 import { select, type TableClause } from "../sql/selectable.js";
-import { sortTablesAndConstraints, type ColumnImpl, type MetaData, type Table } from "../sql/schema.js";
+import { clientDefaultValue, sortTablesAndConstraints, type ColumnImpl, type MetaData, type Table } from "../sql/schema.js";
 import type { AsyncConnection, ExecuteParams } from "../engine/connection.js";
 import type { Result } from "../engine/result/index.js";
 import { takeValueRows } from "../engine/orm-rows.js";
@@ -2202,7 +2202,7 @@ export function prefetchOnupdates(mapper: Mapper, st: InstanceState, setKeys: re
           if (cp) current[cp.column.key] = st.dict[k];
         }
       }
-      v = (d as (ctx: { currentParameters: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: { ...current, [p.column.key]: null } });
+      v = clientDefaultValue(d, p.column.key, current);
     }
     params[`_set_${p.key}`] = v;
     st.dict[p.key] = v;

@@ -17,7 +17,7 @@ import {
   type CollectionAggregate, type Extract, type IlikeOperand, type WithinGroup,
 } from "./elements.js";
 import { ColumnClause } from "./column.js";
-import { ColumnImpl, TableImpl, type NextValue } from "./schema.js";
+import { clientDefaultValue, ColumnImpl, TableImpl, type NextValue } from "./schema.js";
 import {
   Alias, CompoundSelect, CTE, FromClause, isTextColumns, isValues, Join, Select, SelectBase, TableClause, type Values, type ExportedColumn, type GenerativeSelect, LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type TableSample, type TextualSelect, tqLabel, columnLabelName, fromsOf, TableValuedAlias, type TableValuedColumn, type StatementAffix,
   labelResolvable,
@@ -410,10 +410,7 @@ export class Compiled {
 function evaluateDefault(s: BindSlot, params: Readonly<Record<string, unknown>> | undefined): unknown {
   const col = s.column!;
   if (params !== undefined && col.key in params) return params[col.key];
-  const d = s.source === "default" ? col.default : col.onupdate;
-  if (typeof d !== "function") return d;
-  const currentParameters = { ...(params ?? {}), [col.key]: null };
-  return (d as (ctx: { currentParameters?: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters });
+  return clientDefaultValue(s.source === "default" ? col.default : col.onupdate, col.key, params);
 }
 
 /**

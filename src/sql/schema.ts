@@ -36,6 +36,17 @@ function ddlApplies(cond: DdlIf | undefined, dialect: DialectName): boolean {
 export type ColumnDefault = unknown | (() => unknown) | ColumnElement<unknown, string> | TextClause;
 
 /**
+ * The value of a client-side `default` / `onupdate` for one row: a function is called with the
+ * row's parameters by column key as `ctx.currentParameters`, the column being defaulted present
+ * as null (SQLAlchemy's `context.get_current_parameters()`); anything else is the value itself.
+ * SQL defaults are not values: callers render those inline. @internal
+ */
+export function clientDefaultValue(d: ColumnDefault, columnKey: string, row: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (typeof d !== "function") return d;
+  return (d as (ctx: { currentParameters: Readonly<Record<string, unknown>> }) => unknown)({ currentParameters: { ...row, [columnKey]: null } });
+}
+
+/**
  * A server-side default: a string (rendered as a quoted literal), `text()`, a SQL expression, or
  * {@link FetchedValue} (the database fills the column by other means, e.g. a trigger).
  */
