@@ -19,12 +19,13 @@
  *   `typeCoerce(func.lower(goofy), new GoofyType())`; an untyped `func.lower(goofy)` is not
  *   given its argument's type (SQLAlchemy's generic functions do not either).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   Boolean as Bool, Column, Integer, MetaData, String, Table, TypeDecorator, delete as delete_, func, insert, select, typeCoerce, update,
-  type AsyncEngine, type DialectName, type TypeEngine, createAsyncEngine,
+  type DialectName, type TypeEngine,
 } from "../../src/index.js";
-import { dialectTargets, uniqueName, type TestDriver } from "../fixtures/databases.js";
+import { uniqueName } from "../fixtures/databases.js";
+import { engineTargets, useTablesPerTest } from "./engine-targets.js";
 
 /** SQLAlchemy's GoofyType: binds "FOO" + value, reads value + "BAR". */
 class GoofyType extends TypeDecorator<string> {
@@ -47,7 +48,7 @@ class MyString extends TypeDecorator<string> {
   }
 }
 
-describe.each(dialectTargets())("RETURNING with types on $name (test_returning.py)", (target) => {
+describe.each(engineTargets())("RETURNING with types on $name (test_returning.py)", (target) => {
   const md = new MetaData();
   const t = Table(uniqueName("returning_tbl"), md, {
     id: Column(Integer, { primaryKey: true }),
@@ -58,28 +59,12 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
   const t1 = Table(uniqueName("some_table"), md, { name: Column(String(50)), value: Column(new MyString()) });
   const rd = Table(uniqueName("rd_t1"), md, { id: Column(Integer, { primaryKey: true }), upddef: Column(Integer, { onupdate: 8 }) });
-  let d: TestDriver;
-  let engine: AsyncEngine;
-  beforeAll(async () => {
-    d = await target.make();
-    engine = createAsyncEngine(d.driver);
-  });
-  beforeEach(async () => {
-    // SQLAlchemy's run_create_tables = "each": generated ids start at 1.
-    await engine.begin(async (conn) => {
-      await md.dropAll(conn, { checkFirst: true });
-      await md.createAll(conn);
-    });
-  });
-  afterAll(async () => {
-    await engine.begin((conn) => md.dropAll(conn, { checkFirst: true }));
-    await engine.dispose();
-    await d.cleanup();
-  });
-  const ids = () => engine.connect(async (conn) => (await conn.execute(select(t.c.id, t.c.goofy).orderBy(t.c.id))).all().map((r) => [...r]));
+  // SQLAlchemy's run_create_tables = "each": generated ids start at 1.
+  const h = useTablesPerTest(target, md);
+  const ids = () => h.engine.connect(async (conn) => (await conn.execute(select(t.c.id, t.c.goofy).orderBy(t.c.id))).all().map((r) => [...r]));
 
   it("test_column_targeting: a decorated column binds and reads through its processors", async () => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       const r = await conn.execute(insert(t).values({ persons: 5, full: true, goofy: "somegoofy" }).returning(t.c.persons, t.c.full, t.c.goofy));
       const row = r.first()!._mapping;
       expect(row.get(t.c.persons)).toBe(5);
@@ -89,7 +74,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
 
   it("test_anon_expressions: a function typed as the decorator reads through it; arithmetic", async () => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       // SQLAlchemy: func.lower(goofy, type_=GoofyType); see Known differences.
       const a = await conn.execute(insert(t).values({ goofy: "someOTHERgoofy" }).returning(typeCoerce(func.lower(t.c.goofy), new GoofyType())));
       expect([...a.first()!]).toEqual(["foosomeothergoofyBAR"]);
@@ -99,7 +84,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
 
   it("test_insert_returning_w_type_coerce_expression: typeCoerce() to String skips the result processor", async () => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       const r = await conn.execute(insert(t).returning(typeCoerce(t.c.goofy, String)), { persons: 5, goofy: "somegoofy" });
       expect(r.all().map((x) => [...x])).toEqual([["FOOsomegoofy"]]);
     });
@@ -107,7 +92,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
 
   it("test_update_returning_w_type_coerce_expression", async () => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       await conn.execute(insert(t), [{ persons: 5, goofy: "somegoofy1" }, { persons: 3, goofy: "somegoofy2" }]);
       const r = await conn.execute(update(t).where(t.c.persons.gt(4)).values({ goofy: "newgoofy" }).returning(typeCoerce(t.c.goofy, String)));
       expect(r.all().map((x) => [...x])).toEqual([["FOOnewgoofy"]]);
@@ -116,7 +101,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
 
   it.each(["columns", "table"])("test_plain_returning_column_expression (%s): RETURNING applies the type's column expression", async (use) => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       const base = insert(t1).values({ name: "n1", value: "ValUE1" });
       const stmt = use === "table" ? base.returning(t1) : base.returning(t1.c.name, t1.c.value);
       const row = (await conn.execute(stmt)).first()!._mapping;
@@ -131,7 +116,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
     ["persons, strval + 'hi', full", () => [t.c.persons, t.c.strval.concat("hi"), t.c.full], [[5, "str1hi", false], [6, "str2hi", true], [7, "str3hi", false]]],
     ["strval + 'hi', persons, full", () => [t.c.strval.concat("hi"), t.c.persons, t.c.full], [["str1hi", 5, false], ["str2hi", 6, true], ["str3hi", 7, false]]],
   ] as const)("InsertManyReturningTest.test_insert_returning_w_expression: %s over executemany", async (_n, exprs, expected) => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       const r = await conn.execute(insert(t).returning(...(exprs() as [never])), [
         { persons: 5, full: false, strval: "str1" },
         { persons: 6, full: true, strval: "str2" },
@@ -144,7 +129,7 @@ describe.each(dialectTargets())("RETURNING with types on $name (test_returning.p
   });
 
   it("DeleteReturnDefaultsTest.test_delete_empty_return_defaults: DELETE has no defaults, so null", async () => {
-    await engine.begin(async (conn) => {
+    await h.engine.begin(async (conn) => {
       await conn.execute(insert(rd).values({ id: 1, upddef: 5 }));
       const r = await conn.execute(delete_(rd).returnDefaults());
       expect(r.returnedDefaults).toBeNull();
